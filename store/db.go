@@ -1,0 +1,166 @@
+// Package store keeps owabi's state in SQLite: contacts, addresses, imports
+// and the outbox. All SQL lives here; every change runs in one transaction.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	sqlite3 "github.com/mattn/go-sqlite3"
+
+	"github.com/owabi/owabi/notify"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// timeLayout is fixed-width so that stored times sort as text.
+const timeLayout = "2006-01-02T15:04:05.000000Z"
+
+// DB is an open owabi database.
+type DB struct {
+	db   *sql.DB
+	path string
+	// Now returns the current time; tests replace it to control the clock.
+	Now func() time.Time
+}
+
+// Open opens (creating if needed, owner-only) the database at path and
+// brings its schema up to date.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path == "" || strings.HasPrefix(path, ":memory:") {
+		return nil, notify.Errorf(notify.EINVALID, "store: a database file path is required")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("store: create the database folder: %w", err)
+	}
+	// Create the file ourselves so that it is owner-only from the first byte;
+	// SQLite gives its -wal and -shm files the same permissions.
+	if f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600); err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	} else {
+		f.Close()
+	}
+	// Pragmas go in the DSN so that every pooled connection gets them.
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() +
+		"?_foreign_keys=on&_busy_timeout=5000&_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate"
+	sqldb, err := sql.Open("sqlite3", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	d := &DB{db: sqldb, path: path, Now: time.Now}
+	if err := d.migrate(ctx); err != nil {
+		sqldb.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// Path is the database file.
+func (d *DB) Path() string { return d.path }
+
+// Close closes the database.
+func (d *DB) Close() error { return d.db.Close() }
+
+// Tx is a transaction that carries the time it started, so that every row it
+// writes agrees on "now".
+type Tx struct {
+	*sql.Tx
+	now time.Time
+}
+
+// begin starts a write transaction (BEGIN IMMEDIATE, from the DSN).
+func (d *DB) begin(ctx context.Context) (*Tx, error) {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, describe(err)
+	}
+	return &Tx{Tx: tx, now: d.Now().UTC()}, nil
+}
+
+// nowText is the transaction's time as stored.
+func (tx *Tx) nowText() string { return tx.now.Format(timeLayout) }
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(timeLayout, s)
+	return t
+}
+
+// describe turns SQLite's terse errors into ones a person can act on.
+func describe(err error) error {
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		switch se.Code {
+		case sqlite3.ErrBusy, sqlite3.ErrLocked:
+			return fmt.Errorf("the database is locked by another program; try again when it has finished: %w", err)
+		case sqlite3.ErrReadonly:
+			return fmt.Errorf("the database is read-only; check the file's permissions: %w", err)
+		case sqlite3.ErrFull:
+			return fmt.Errorf("the disk is full: %w", err)
+		case sqlite3.ErrNotADB, sqlite3.ErrCorrupt:
+			return fmt.Errorf("the file is not an owabi database or is damaged: %w", err)
+		case sqlite3.ErrCantOpen, sqlite3.ErrPerm:
+			return fmt.Errorf("the database cannot be opened; check the path and permissions: %w", err)
+		}
+	}
+	return err
+}
+
+// migrate applies, each in its own transaction, every embedded migration the
+// database has not seen yet; an older database is upgraded on start.
+func (d *DB) migrate(ctx context.Context) error {
+	if _, err := d.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("store: %w", describe(err))
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := d.applyMigration(ctx, name); err != nil {
+			return fmt.Errorf("store: migration %s: %w", filepath.Base(name), describe(err))
+		}
+	}
+	return nil
+}
+
+func (d *DB) applyMigration(ctx context.Context, name string) error {
+	version := strings.TrimSuffix(filepath.Base(name), ".sql")
+	tx, err := d.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	body, err := migrations.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, tx.nowText()); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,27 @@
+package store
+
+import (
+	"fmt"
+	"os"
+	"syscall"
+
+	"github.com/owabi/owabi/notify"
+)
+
+// LockSender makes this process the only one sending from this database. The
+// kernel drops the lock when the process ends, however it ends, so holding it
+// proves that notices left "sending" belong to nobody alive.
+func (d *DB) LockSender() (unlock func(), err error) {
+	f, err := os.OpenFile(d.path+".sender-lock", os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("store: sender lock: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, notify.Errorf(notify.ECONFLICT, "another owabi process is already sending from %s", d.path)
+	}
+	return func() {
+		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, nil
+}

@@ -1,0 +1,205 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"github.com/owabi/owabi/notify"
+)
+
+// Queue adds one notice of kind to every address that has none yet, each
+// with its Message-ID fixed now, and returns how many it added.
+func (d *DB) Queue(ctx context.Context, kind notify.NoticeKind, lang string, messageID func() string) (int, error) {
+	tx, err := d.begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT a.id, a.contact_id FROM addresses a
+		WHERE NOT EXISTS (SELECT 1 FROM notices n WHERE n.address_id = a.id AND n.kind = ?) ORDER BY a.id`, kind)
+	if err != nil {
+		return 0, describe(err)
+	}
+	type pair struct{ address, contact int64 }
+	var todo []pair
+	for rows.Next() {
+		var p pair
+		if err := rows.Scan(&p.address, &p.contact); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		todo = append(todo, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	insert, err := tx.PrepareContext(ctx, `INSERT INTO notices (contact_id, address_id, kind, lang, message_id, next_try, queued_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return 0, err
+	}
+	defer insert.Close()
+	for _, p := range todo {
+		if _, err := insert.ExecContext(ctx, p.contact, p.address, kind, lang, messageID(), tx.nowText(), tx.nowText()); err != nil {
+			return 0, describe(err)
+		}
+	}
+	return len(todo), describe(tx.Commit())
+}
+
+// Claim marks up to limit due notices as sending and returns them with what
+// is needed to write them. A notice stays claimed until MarkSent, Retry, Fail
+// or Release; RequeueInFlight frees claims left by a process that died.
+func (d *DB) Claim(ctx context.Context, limit int) ([]notify.Delivery, error) {
+	tx, err := d.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `UPDATE notices SET state = 'sending', attempts = attempts + 1
+		WHERE id IN (SELECT id FROM notices WHERE state = 'queued' AND next_try <= ? ORDER BY next_try, id LIMIT ?)
+		RETURNING id`, tx.nowText(), limit)
+	if err != nil {
+		return nil, describe(err)
+	}
+	var ids []any
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	out, err := deliveries(ctx, tx, `n.id IN (?`+strings.Repeat(`, ?`, len(ids)-1)+`)`, ids...)
+	if err != nil {
+		return nil, err
+	}
+	return out, describe(tx.Commit())
+}
+
+func deliveries(ctx context.Context, tx *Tx, where string, args ...any) ([]notify.Delivery, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT n.id, n.contact_id, n.address_id, n.kind, n.lang, n.state, n.message_id,
+		n.attempts, n.next_try, n.last_error, n.queued_at, coalesce(n.sent_at, ''), a.email, `+contactColumns+`, `+ownerColumns+`
+		FROM notices n JOIN addresses a ON a.id = n.address_id JOIN contacts c ON c.id = n.contact_id `+ownerJoin+`
+		WHERE `+where+` ORDER BY n.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []notify.Delivery
+	for rows.Next() {
+		var d notify.Delivery
+		var n = &d.Notice
+		var kind, state, next, queued, sent string
+		var owner ownerRow
+		c, err := scanContact(multiScan{rows, []any{&n.ID, &n.ContactID, &n.AddressID, &kind, &n.Lang, &state, &n.MessageID,
+			&n.Attempts, &next, &n.LastError, &queued, &sent, &n.Email}}, owner.dest()...)
+		if err != nil {
+			return nil, err
+		}
+		n.Kind, n.State = notify.NoticeKind(kind), notify.NoticeState(state)
+		n.NextTry, n.QueuedAt, n.SentAt = parseTime(next), parseTime(queued), parseTime(sent)
+		d.Contact, d.Owner = c, owner.staff(c.OwnerEmail)
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// multiScan puts columns before those scanContact reads.
+type multiScan struct {
+	row    scanner
+	before []any
+}
+
+func (m multiScan) Scan(dest ...any) error { return m.row.Scan(append(m.before, dest...)...) }
+
+// MarkSent records that the server accepted the notice. A sent notice is
+// never claimed again.
+func (d *DB) MarkSent(ctx context.Context, id int64) error {
+	return d.exec(ctx, `UPDATE notices SET state = 'sent', sent_at = ?1, last_error = '' WHERE id = ?2 AND state = 'sending'`, nil, id)
+}
+
+// Retry puts a notice back in the queue, due at next, with the reason it failed.
+func (d *DB) Retry(ctx context.Context, id int64, next time.Time, reason string) error {
+	return d.exec(ctx, `UPDATE notices SET state = 'queued', next_try = ?3, last_error = ?4 WHERE id = ?2 AND state = 'sending'`,
+		nil, id, formatTime(next), reason)
+}
+
+// Fail records that a notice cannot be delivered, with the server's reply.
+func (d *DB) Fail(ctx context.Context, id int64, reason string) error {
+	return d.exec(ctx, `UPDATE notices SET state = 'failed', last_error = ?3 WHERE id = ?2 AND state = 'sending'`, nil, id, reason)
+}
+
+// Release returns claimed notices that were not attempted to the queue, as
+// they were: the attempt counted at claim is given back.
+func (d *DB) Release(ctx context.Context, ids []int64) error {
+	for _, id := range ids {
+		if err := d.exec(ctx, `UPDATE notices SET state = 'queued', attempts = attempts - 1 WHERE id = ?2 AND state = 'sending'`, nil, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RequeueInFlight frees notices left "sending" by a sender that died. Call it
+// only while holding the sender lock, so no live sender owns them. The server
+// may have accepted some of them before the process died; they keep their
+// Message-ID, so a resend is recognisable as the same message.
+func (d *DB) RequeueInFlight(ctx context.Context) (int, error) {
+	var n int64
+	err := d.exec(ctx, `UPDATE notices SET state = 'queued' WHERE state = 'sending' AND ?1 = ?1`, &n)
+	return int(n), err
+}
+
+// exec runs one statement in its own transaction; ?1 is always the
+// transaction's time, so callers number their own arguments from ?2.
+func (d *DB) exec(ctx context.Context, query string, affected *int64, args ...any) error {
+	tx, err := d.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, query, append([]any{tx.nowText()}, args...)...)
+	if err != nil {
+		return describe(err)
+	}
+	if affected != nil {
+		if *affected, err = res.RowsAffected(); err != nil {
+			return err
+		}
+	}
+	return describe(tx.Commit())
+}
+
+// NextDue is when the earliest queued notice is due, and false when none is queued.
+func (d *DB) NextDue(ctx context.Context) (time.Time, bool, error) {
+	var next sql.NullString
+	err := d.db.QueryRowContext(ctx, `SELECT min(next_try) FROM notices WHERE state = 'queued'`).Scan(&next)
+	if err != nil || !next.Valid {
+		return time.Time{}, false, describe(err)
+	}
+	return parseTime(next.String), true, nil
+}
+
+// Notices lists the notices of one address, oldest first.
+func (d *DB) Notices(ctx context.Context, email string) ([]notify.Notice, error) {
+	tx, err := d.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	ds, err := deliveries(ctx, tx, `a.email = ?`, email)
+	out := make([]notify.Notice, len(ds))
+	for i, d := range ds {
+		out[i] = d.Notice
+	}
+	return out, err
+}

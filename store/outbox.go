@@ -1,0 +1,6 @@
+package store
+
+import "github.com/owabi/owabi/notify"
+
+// The database is the outbox the mail sender works through.
+var _ notify.Outbox = (*DB)(nil)

@@ -1,0 +1,214 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/store"
+)
+
+// MustOpenDB opens a new database in a temporary folder.
+func MustOpenDB(tb testing.TB) *store.DB {
+	tb.Helper()
+	db, err := store.Open(context.Background(), filepath.Join(tb.TempDir(), "owabi.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+// records turns a fixed list into a NextRecord.
+func records(list ...any) store.NextRecord {
+	i := 0
+	return func() (notify.Record, *notify.Rejection, error) {
+		if i == len(list) {
+			return notify.Record{}, nil, io.EOF
+		}
+		item := list[i]
+		i++
+		switch v := item.(type) {
+		case notify.Record:
+			return v, nil, nil
+		case notify.Rejection:
+			return notify.Record{}, &v, nil
+		case error:
+			return notify.Record{}, nil, v
+		}
+		panic("bad item")
+	}
+}
+
+var (
+	yamada = notify.Record{Number: 1, Line: 2, Family: "山田", Given: "太郎", Company: "株式会社やまだ",
+		Emails: []string{"taro@yamada.example"}, Phones: []string{"03-0000-0001"}, Labels: []string{"顧客"}}
+	yamadaAgain = notify.Record{Number: 3, Line: 4, Family: "山田", Given: "太郎", Title: "部長",
+		Emails: []string{"taro@yamada.example", "taro@freemail.example.jp"}}
+	suzuki = notify.Record{Number: 2, Line: 3, Family: "鈴木", Given: "花子", Emails: []string{"hanako@suzuki.example"}}
+)
+
+func TestImportIsIdempotent(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	rej := notify.Rejection{Number: 4, Line: 5, Reason: "no e-mail address"}
+	first, err := db.Import(ctx, "book.csv", "google", records(yamada, suzuki, yamadaAgain, rej))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := notify.ImportReport{File: "book.csv", Format: "google", Records: 4, Added: 2, Merged: 1, AddressesAdded: 3,
+		Rejected: []notify.Rejection{rej}}
+	if fmt.Sprint(first) != fmt.Sprint(want) {
+		t.Errorf("first import:\n got %+v\nwant %+v", first, want)
+	}
+	again, err := db.Import(ctx, "book.csv", "google", records(yamada, suzuki, yamadaAgain, rej))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = notify.ImportReport{File: "book.csv", Format: "google", Records: 4, Unchanged: 2, Merged: 1,
+		Rejected: []notify.Rejection{rej}}
+	if fmt.Sprint(again) != fmt.Sprint(want) {
+		t.Errorf("second import:\n got %+v\nwant %+v", again, want)
+	}
+	c, _, err := db.ContactByEmail(ctx, "taro@freemail.example.jp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Title != "部長" || c.Company != "株式会社やまだ" || len(c.Emails) != 2 {
+		t.Errorf("merged contact = %+v", c)
+	}
+}
+
+func TestImportFailureChangesNothing(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	_, err := db.Import(ctx, "bad.csv", "google", records(yamada, suzuki, errors.New("read error")))
+	if err == nil {
+		t.Fatal("import with a read error succeeded")
+	}
+	st, err := db.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Contacts != 0 || st.Addresses != 0 {
+		t.Errorf("after a failed import: %d contacts, %d addresses; want none", st.Contacts, st.Addresses)
+	}
+}
+
+func TestOutboxLifecycle(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return now }
+	if _, err := db.Import(ctx, "book.csv", "google", records(yamada, suzuki, yamadaAgain)); err != nil {
+		t.Fatal(err)
+	}
+	ids := 0
+	newID := func() string { ids++; return fmt.Sprintf("<%d@test>", ids) }
+	if n, err := db.Queue(ctx, notify.Deletion, "ja", newID); err != nil || n != 3 {
+		t.Fatalf("Queue = %d, %v; want 3 notices", n, err)
+	}
+	if n, err := db.Queue(ctx, notify.Deletion, "ja", newID); err != nil || n != 0 {
+		t.Fatalf("second Queue = %d, %v; want 0: one notice per address and kind", n, err)
+	}
+	claimed, err := db.Claim(ctx, 10)
+	if err != nil || len(claimed) != 3 {
+		t.Fatalf("Claim = %d, %v; want 3", len(claimed), err)
+	}
+	if again, _ := db.Claim(ctx, 10); len(again) != 0 {
+		t.Fatalf("claimed notices were claimed twice")
+	}
+	if err := db.MarkSent(ctx, claimed[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Retry(ctx, claimed[1].ID, now.Add(time.Minute), "451 try later"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Fail(ctx, claimed[2].ID, "550 no such user"); err != nil {
+		t.Fatal(err)
+	}
+	if due, _ := db.Claim(ctx, 10); len(due) != 0 {
+		t.Fatalf("a retry was claimed before it was due")
+	}
+	now = now.Add(time.Minute)
+	due, err := db.Claim(ctx, 10)
+	if err != nil || len(due) != 1 || due[0].ID != claimed[1].ID || due[0].Attempts != 2 || due[0].MessageID != claimed[1].MessageID {
+		t.Fatalf("due retry = %+v, %v; want notice %d, attempt 2, same Message-ID", due, err, claimed[1].ID)
+	}
+	// A sender that dies leaves the notice "sending"; the next one requeues it.
+	if n, err := db.RequeueInFlight(ctx); err != nil || n != 1 {
+		t.Fatalf("RequeueInFlight = %d, %v; want 1", n, err)
+	}
+	st, err := db.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[notify.NoticeState]int{notify.Queued: 1, notify.Sending: 0, notify.Sent: 1, notify.Failed: 1}
+	if fmt.Sprint(st.Notices) != fmt.Sprint(want) {
+		t.Errorf("notices = %v, want %v", st.Notices, want)
+	}
+	if err := db.MarkSent(ctx, claimed[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := db.Claim(ctx, 10); len(again) != 1 {
+		t.Fatalf("after requeue: claimed %d, want 1 (the sent one never again)", len(again))
+	}
+}
+
+func TestDatabaseIsOwnerOnly(t *testing.T) {
+	db := MustOpenDB(t)
+	for _, p := range []string{db.Path(), db.Path() + "-wal"} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+			t.Errorf("%s has mode %v; want owner-only", filepath.Base(p), perm)
+		}
+	}
+}
+
+func TestReopenKeepsData(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "owabi.db")
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Import(ctx, "book.csv", "google", records(yamada)); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err = store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	st, err := db.Status(ctx)
+	if err != nil || st.Contacts != 1 {
+		t.Fatalf("after reopening: %d contacts, %v", st.Contacts, err)
+	}
+}
+
+func TestSenderLockIsExclusive(t *testing.T) {
+	db := MustOpenDB(t)
+	unlock, err := db.LockSender()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.LockSender(); notify.ErrorCode(err) != notify.ECONFLICT {
+		t.Errorf("second lock: %v; want a conflict", err)
+	}
+	unlock()
+	unlock2, err := db.LockSender()
+	if err != nil {
+		t.Fatalf("lock after unlock: %v", err)
+	}
+	unlock2()
+}
