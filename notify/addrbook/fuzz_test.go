@@ -1,0 +1,90 @@
+package addrbook_test
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/owabi/owabi/notify/addrbook"
+)
+
+const fuzzHeader = "First Name,Last Name,Organization Name,Notes,Labels,E-mail 1 - Label,E-mail 1 - Value,E-mail 2 - Value,Phone 1 - Value\n"
+
+func FuzzGoogleCSV(f *testing.F) {
+	f.Add([]byte(fuzzHeader + "太郎,山田,さくら印刷株式会社,,* myContacts,* Work,taro@example.jp,,03-0000-0000\n"))
+	f.Add([]byte("\ufeff" + strings.ReplaceAll(fuzzHeader, "\n", "\r\n") + "太郎,山田,,\"a,\r\n\"\"b\"\"\",顧客 ::: * myContacts,* Work,a@example.jp ::: b@example.jp,c@example.jp,\r\n"))
+	f.Add([]byte(fuzzHeader + "太\"郎,山田,,,,,taro@example.jp\n花子,佐藤,,,,,hanako@example.jp\n"))
+	f.Add([]byte(fuzzHeader + "\"Bob\r\nBcc: x@y\",Smith,,,,,bob@example.com\n"))
+	f.Add([]byte(fuzzHeader + "太郎,\"山田,,,,,taro@example.jp\n"))
+	f.Add([]byte(fuzzHeader + "太郎,山田,,,,,ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ,TARO@example.jp\n,,,,,,,\n\xff,,,,,,x@y.jp\n"))
+	if data, err := readFileBytes(sampleBook); err == nil && len(data) > 2000 {
+		f.Add(data[:2000]) // a cut in the middle of an entry
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		g, err := addrbook.NewGoogleCSV(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		// Every call consumes at least one byte of input or ends the file.
+		for range len(data) + 2 {
+			rec, err := g.Next()
+			var re *addrbook.RowError
+			switch {
+			case err == io.EOF:
+				return
+			case errors.As(err, &re):
+				if re.Line < 2 || re.Number < 1 {
+					t.Fatalf("RowError %+v: line or number out of range", re)
+				}
+				continue
+			case err != nil:
+				t.Fatalf("fatal error from a bytes.Reader: %v", err)
+			}
+			if rec.Line < 2 || rec.Number < 1 || len(rec.Emails) == 0 {
+				t.Fatalf("record %+v: line, number or addresses out of range", rec)
+			}
+			for _, e := range rec.Emails {
+				n, err := addrbook.NormalizeEmail(e)
+				if err != nil || n != e {
+					t.Fatalf("address %q re-normalises to %q, %v", e, n, err)
+				}
+				if strings.ContainsAny(e, "\r\n") {
+					t.Fatalf("address %q has a line break", e)
+				}
+			}
+			for _, s := range []string{rec.Family, rec.Given, rec.FamilyKana, rec.GivenKana, rec.Company, rec.Department, rec.Title} {
+				if strings.IndexFunc(s, unicode.IsControl) >= 0 {
+					t.Fatalf("record %+v: control character in %q", rec, s)
+				}
+			}
+		}
+		t.Fatalf("Next did not return io.EOF after %d calls", len(data)+2)
+	})
+}
+
+func FuzzNormalizeEmail(f *testing.F) {
+	for _, s := range []string{
+		"taro@example.jp", "ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ", "\u3000Taro@EXAMPLE.jp ", "a@b", "o'brien@example.com",
+		"taro..@docomo.ne.jp", "a@例え.jp", "x\r\n@y.jp", "﹫@example.jp", "ﬁ@example.jp", "①@example.jp",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, err := addrbook.NormalizeEmail(s)
+		if err != nil {
+			return
+		}
+		if m, err := addrbook.NormalizeEmail(n); err != nil || m != n {
+			t.Fatalf("NormalizeEmail(%q) = %q, but again gives %q, %v", s, n, m, err)
+		}
+		if i := strings.IndexFunc(n, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }); i >= 0 {
+			t.Fatalf("NormalizeEmail(%q) = %q has white space or a control character", s, n)
+		}
+		if len(n) > 254 || strings.Count(n, "@") != 1 {
+			t.Fatalf("NormalizeEmail(%q) = %q: too long or not one @", s, n)
+		}
+	})
+}

@@ -1,0 +1,322 @@
+package addrbook_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"io"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/addrbook"
+)
+
+const (
+	sampleBook = "../../cmd/owabi/demodata/google_contacts.csv"
+	sampleKey  = "../../testdata/google_contacts_expected.csv"
+)
+
+// readAll reads every entry of a Google Contacts export; it fails the test on
+// a fatal error or if Next does not stop.
+func readAll(t testing.TB, data []byte) ([]notify.Record, []*addrbook.RowError) {
+	t.Helper()
+	g, err := addrbook.NewGoogleCSV(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("NewGoogleCSV: %v", err)
+	}
+	var recs []notify.Record
+	var bad []*addrbook.RowError
+	for range len(data) + 2 {
+		rec, err := g.Next()
+		var re *addrbook.RowError
+		switch {
+		case err == io.EOF:
+			return recs, bad
+		case errors.As(err, &re):
+			bad = append(bad, re)
+		case err != nil:
+			t.Fatalf("Next: fatal error: %v", err)
+		default:
+			recs = append(recs, rec)
+		}
+	}
+	t.Fatalf("Next did not return io.EOF after %d calls", len(data)+2)
+	return nil, nil
+}
+
+func readFile(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := readFileBytes(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// readFileBytes is os.ReadFile, named so fuzz seeding reads like the tests.
+var readFileBytes = os.ReadFile
+
+// keyRow is one line of the answer key.
+type keyRow struct {
+	number, line int
+	addresses    []string
+}
+
+func readKey(t *testing.T) []keyRow {
+	t.Helper()
+	rows, err := csv.NewReader(bytes.NewReader(readFile(t, sampleKey))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(rows[0][:4], ","), "record,line,name,addresses"; got != want {
+		t.Fatalf("answer key header = %q, want it to start with %q", got, want)
+	}
+	var key []keyRow
+	for _, r := range rows[1:] {
+		n, err1 := strconv.Atoi(r[0])
+		l, err2 := strconv.Atoi(r[1])
+		if err1 != nil || err2 != nil {
+			t.Fatalf("answer key row %q: bad number", r)
+		}
+		key = append(key, keyRow{n, l, strings.Split(r[3], " ::: ")})
+	}
+	return key
+}
+
+func TestGoogleCSVSample(t *testing.T) {
+	recs, bad := readAll(t, readFile(t, sampleBook))
+	for _, e := range bad {
+		t.Errorf("rejected: %v", e)
+	}
+	key := readKey(t)
+	if got, want := len(recs), 243; got != want {
+		t.Fatalf("records = %d, want %d", got, want)
+	}
+	if len(key) != len(recs) {
+		t.Fatalf("answer key has %d rows, book %d records", len(key), len(recs))
+	}
+	distinct := map[string]bool{}
+	for i, rec := range recs {
+		k := key[i]
+		if rec.Number != k.number || rec.Line != k.line {
+			t.Errorf("record %d: Number, Line = %d, %d; want %d, %d", i+1, rec.Number, rec.Line, k.number, k.line)
+		}
+		got, want := map[string]bool{}, map[string]bool{}
+		for _, e := range rec.Emails {
+			got[strings.ToLower(e)] = true
+			distinct[strings.ToLower(e)] = true
+		}
+		for _, a := range k.addresses {
+			e, err := addrbook.NormalizeEmail(a)
+			if err != nil {
+				t.Fatalf("answer key line %d: %v", k.line, err)
+			}
+			want[strings.ToLower(e)] = true
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("record %d (line %d): addresses %q, want %q", rec.Number, rec.Line, rec.Emails, k.addresses)
+		}
+	}
+	if got, want := len(distinct), 258; got != want {
+		t.Errorf("distinct addresses = %d, want %d", got, want)
+	}
+	// Records, not lines: the README's 322 lines after the header.
+	if got, want := bytes.Count(readFile(t, sampleBook), []byte("\n")), 1+322; got != want {
+		t.Errorf("sample has %d lines, want %d", got, want)
+	}
+}
+
+func TestGoogleCSVBOMAndCRLF(t *testing.T) {
+	plain := readFile(t, sampleBook)
+	want, _ := readAll(t, plain)
+	variants := map[string][]byte{
+		"BOM":      append([]byte("\ufeff"), plain...),
+		"CRLF":     bytes.ReplaceAll(plain, []byte("\n"), []byte("\r\n")),
+		"BOM+CRLF": append([]byte("\ufeff"), bytes.ReplaceAll(plain, []byte("\n"), []byte("\r\n"))...),
+	}
+	for name, data := range variants {
+		got, bad := readAll(t, data)
+		if len(bad) > 0 || !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: records differ from the plain file (%d records, %d rejected)", name, len(got), len(bad))
+		}
+	}
+}
+
+func TestGoogleCSVFields(t *testing.T) {
+	// Columns in an unusual order, an unknown column, a third E-mail pair,
+	// a short row, CRLF, U+3000 around the name and a multi-line note.
+	const book = "\ufeffNickname,E-mail 1 - Value,Last Name,First Name,Phonetic Last Name,Phonetic First Name,Organization Name,Organization Department,Organization Title,Labels,Phone 1 - Value,E-mail 2 - Value,Notes,E-mail 3 - Value,Phone 2 - Value\r\n" +
+		"x,ＴＡＲＯ＠Ｅｘａｍｐｌｅ．ＪＰ ::: taro@example.jp,\u3000山田\u3000, 太郎 ,やまだ,たろう,\"Asagiri Paper Co., Ltd.\",営業部,部長,\"顧客 ::: * myContacts\",03-0000-0000 ::: 090-0000-0000,Taro@EXAMPLE.jp,\"a, \"\"b\"\"\r\nc\",t2@mail.example.com,045-000-0000\r\n" +
+		",hanako@example.jp,𠮷田,花子\r\n"
+	recs, bad := readAll(t, []byte(book))
+	if len(bad) > 0 {
+		t.Fatalf("rejected: %v", bad)
+	}
+	want := []notify.Record{{
+		Number: 1, Line: 2,
+		Family: "山田", Given: "太郎", FamilyKana: "やまだ", GivenKana: "たろう",
+		Company: "Asagiri Paper Co., Ltd.", Department: "営業部", Title: "部長",
+		Emails: []string{"TARO@example.jp", "t2@mail.example.com"},
+		Phones: []string{"03-0000-0000", "090-0000-0000", "045-000-0000"},
+		Labels: []string{"顧客", "* myContacts"},
+		Notes:  "a, \"b\"\nc",
+	}, {
+		Number: 2, Line: 4,
+		Family: "𠮷田", Given: "花子",
+		Emails: []string{"hanako@example.jp"},
+	}}
+	if !reflect.DeepEqual(recs, want) {
+		t.Errorf("got  %+v\nwant %+v", recs, want)
+	}
+}
+
+func TestGoogleCSVBadRows(t *testing.T) {
+	const header = "First Name,Last Name,Organization Name,Organization Department,Organization Title,Notes,E-mail 1 - Value,E-mail 2 - Value\n"
+	const good = "花子,佐藤,,,,,hanako@example.jp,\n"
+	long := strings.Repeat("あ", 2000)
+	tests := []struct {
+		name, row, want string
+	}{
+		{"no address", "太郎,山田,,,,,,\n", "no e-mail address"},
+		{"only separators", "太郎,山田,,,,, ::: ,\n", "no e-mail address"},
+		{"bad address", "太郎,山田,,,,,taro@example.jp,taro@example\n", `invalid e-mail address "taro@example": the domain has no dot`},
+		{"bad joined address", "太郎,山田,,,,,\"taro@example.jp ::: <x@y.jp>\",\n", `invalid e-mail address "<x@y.jp>": it contains an angle bracket`},
+		{"header injection", "\"Bob\r\nBcc: x@y\",Smith,,,,,bob@example.com,\n", "the name contains a line break"},
+		{"LF in family name", "太郎,\"山\n田\",,,,,taro@example.jp,\n", "the name contains a line break"},
+		{"tab in name", "太\t郎,山田,,,,,taro@example.jp,\n", "the name contains a control character"},
+		{"bidi override", "太郎,山田\u202e,,,,,taro@example.jp,\n", "the name contains a control character"},
+		{"company", "太郎,山田,\"A\rB\",,,,taro@example.jp,\n", "the company name contains a line break"},
+		{"department", "太郎,山田,,\"営業\n部\",,,taro@example.jp,\n", "the department contains a line break"},
+		{"title", "太郎,山田,,,部長\x00,,taro@example.jp,\n", "the title contains a control character"},
+		{"invalid UTF-8", "\xff\xfe,山田,,,,,taro@example.jp,\n", `the "First Name" field is not valid UTF-8 (is the file in another encoding?)`},
+		{"long field", "太郎," + long + ",,,,,taro@example.jp,\n", `the "Last Name" field is longer than 4096 bytes`},
+		{"long notes", "太郎,山田,,,," + strings.Repeat(long, 12) + ",taro@example.jp,\n", `the "Notes" field is longer than 65536 bytes`},
+		{"long unknown column", "太郎,山田,,,,,taro@example.jp,," + long + "\n", "the column 9 field is longer than 4096 bytes"},
+		{"bare quote", "太\"郎,山田,,,,,taro@example.jp,\n", `malformed CSV: a " in a field that is not quoted (column 4)`},
+		{"stray quote", "\"太\"郎,山田,,,,,taro@example.jp,\n", `malformed CSV: a quoted field has a stray " or is never closed (column 5)`},
+		{"stray quote on a later line", "太郎,山田,,,,\"a\nb\"c,taro@example.jp,\n", `malformed CSV: a quoted field has a stray " or is never closed (line 4, column 2)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			recs, bad := readAll(t, []byte(header+good+tt.row+good))
+			if len(bad) != 1 {
+				t.Fatalf("rejections = %v, want one", bad)
+			}
+			if got := bad[0].Reason; got != tt.want {
+				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+			if got, want := bad[0].Line, 3; got != want {
+				t.Errorf("Line = %d, want %d", got, want)
+			}
+			if got, want := bad[0].Number, 2; got != want {
+				t.Errorf("Number = %d, want %d", got, want)
+			}
+			if len(recs) != 2 || recs[1].Number != 3 {
+				t.Errorf("good rows around the bad one: got %d records (%+v), want 2, the second numbered 3", len(recs), recs)
+			}
+		})
+	}
+}
+
+func TestNewGoogleCSVHeader(t *testing.T) {
+	tests := []struct {
+		name, data, want string
+	}{
+		{"empty", "", "not a Google Contacts CSV export: the file is empty"},
+		{"blank lines", "\n\n", "not a Google Contacts CSV export: the file is empty"},
+		{"Outlook", "First Name,Last Name,E-mail Address\n", `not a Google Contacts CSV export: no "E-mail 1 - Value" column`},
+		{"no names", "Name,E-mail 1 - Value\n", `not a Google Contacts CSV export: no "First Name" and "Last Name" columns`},
+		{"old Google format", "Name,Given Name,Family Name,Group Membership,E-mail 1 - Type,E-mail 1 - Value\n",
+			`not a Google Contacts CSV export: this is the old Google Contacts CSV format ("Given Name"), which is not supported yet; export again in the current format`},
+		{"E-mail N not a number", "First Name,Last Name,E-mail X - Value\n", `not a Google Contacts CSV export: no "E-mail 1 - Value" column`},
+		{"malformed", "First Name,\"Last Name\"x\n", `not a Google Contacts CSV export: line 1: malformed CSV: a quoted field has a stray " or is never closed (column 22)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := addrbook.NewGoogleCSV(strings.NewReader(tt.data))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if got := err.Error(); got != tt.want {
+				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+			if got, want := notify.ErrorCode(err), notify.EINVALID; got != want {
+				t.Errorf("code = %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+func TestNewGoogleCSVHeaderAccepted(t *testing.T) {
+	tests := []struct {
+		name, data string
+	}{
+		{"minimal", "First Name,Last Name,E-mail 1 - Value\n"},
+		{"BOM before a quoted name", "\ufeff\"First Name\",Last Name,E-mail 1 - Value\n"},
+		{"spaces and case", " first name , LAST NAME ,e-mail 1 - value\r\n"},
+		{"no newline", "First Name,Last Name,E-mail 1 - Value"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g, err := addrbook.NewGoogleCSV(strings.NewReader(tt.data + "\n太郎,山田,taro@example.jp\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec, err := g.Next()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := rec.Name()+" "+rec.Emails[0], "山田 太郎 taro@example.jp"; got != want {
+				t.Errorf("got %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+func TestGoogleCSVRowErrorText(t *testing.T) {
+	err := error(&addrbook.RowError{Number: 11, Line: 12, Reason: "no e-mail address"})
+	if got, want := err.Error(), "line 12: no e-mail address"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestGoogleCSVUnclosedQuoteAtEnd(t *testing.T) {
+	const data = "First Name,Last Name,E-mail 1 - Value\n太郎,山田,taro@example.jp\n花子,\"佐藤,hanako@example.jp\n"
+	recs, bad := readAll(t, []byte(data))
+	if len(recs) != 1 || len(bad) != 1 {
+		t.Fatalf("got %d records and %v, want 1 record and 1 rejection", len(recs), bad)
+	}
+	if got, want := bad[0].Error(), `line 3: malformed CSV: a quoted field has a stray " or is never closed (column 34)`; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+func TestGoogleCSVReadError(t *testing.T) {
+	const data = "First Name,Last Name,E-mail 1 - Value\n太郎,山田,taro@example.jp\n花子,佐藤,hanako@example.jp\n"
+	boom := errors.New("disk on fire")
+	r := io.MultiReader(strings.NewReader(data), iotest.ErrReader(boom))
+	g, err := addrbook.NewGoogleCSV(iotest.OneByteReader(r))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := g.Next(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 2 { // the error sticks
+		_, err = g.Next()
+		var re *addrbook.RowError
+		if !errors.Is(err, boom) || errors.As(err, &re) {
+			t.Fatalf("got %v, want a fatal error wrapping %v", err, boom)
+		}
+	}
+	if got, want := err.Error(), "reading the entry after line 3: disk on fire"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
