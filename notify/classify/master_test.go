@@ -1,0 +1,129 @@
+package classify_test
+
+import (
+	"bytes"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/classify"
+)
+
+const (
+	sampleCustomers = "../../cmd/owabi/demodata/customers.csv"
+	sampleSuppliers = "../../cmd/owabi/demodata/suppliers.csv"
+)
+
+func readMasterFile(t testing.TB, name string, c notify.Category) []classify.Master {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := classify.ReadMasters(bytes.NewReader(b), c)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return ms
+}
+
+func TestReadMastersSample(t *testing.T) {
+	cs := readMasterFile(t, sampleCustomers, notify.Customer)
+	ss := readMasterFile(t, sampleSuppliers, notify.Supplier)
+	if len(cs) != 70 || len(ss) != 20 {
+		t.Fatalf("got %d customers and %d suppliers, want 70 and 20", len(cs), len(ss))
+	}
+	tests := []struct {
+		got, want classify.Master
+	}{
+		{cs[3], classify.Master{Code: "C0004", Company: "有限会社ひばり茶舗", Kana: "ヒバリチャホ", Domain: "freemail.example.jp", OwnerEmail: "matsui@sakura-print.example.jp", Category: notify.Customer}},
+		{cs[4], classify.Master{Code: "C0005", Company: "雲雀堂書店", Kana: "ヒバリドウショテン", OwnerEmail: cs[4].OwnerEmail, Category: notify.Customer}},
+		{ss[0], classify.Master{Code: "S0001", Company: "Asagiri Paper Co., Ltd.", Kana: "アサギリペーパー", Domain: "asagiri-paper.example.net", OwnerEmail: "n-fujii@sakura-print.example.jp", Category: notify.Supplier}},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("got  %+v\nwant %+v", tt.got, tt.want)
+		}
+	}
+}
+
+func TestReadMastersBOMAndCRLF(t *testing.T) {
+	b, err := os.ReadFile(sampleCustomers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := readMasterFile(t, sampleCustomers, notify.Customer)
+	crlf := append([]byte("\ufeff"), bytes.ReplaceAll(b, []byte("\n"), []byte("\r\n"))...)
+	got, err := classify.ReadMasters(bytes.NewReader(append(crlf, ",,,,,,,\r\n\r\n"...)), notify.Customer)
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("with a BOM, CRLF and blank rows: %d masters, %v; want the same %d as without", len(got), err, len(want))
+	}
+}
+
+func TestReadMastersColumnsByName(t *testing.T) {
+	const data = "code,owner_email,email_domain,note,company_name\nX1,Taro@Sakura-Print.example.jp,@ＥＸＡＭＰＬＥ．ＪＰ,,\u3000株式会社例 \nX2,,,,例二\n"
+	got, err := classify.ReadMasters(strings.NewReader(data), notify.Supplier)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []classify.Master{
+		{Code: "X1", Company: "株式会社例", Domain: "example.jp", OwnerEmail: "Taro@sakura-print.example.jp", Category: notify.Supplier},
+		{Code: "X2", Company: "例二", Category: notify.Supplier},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %+v\nwant %+v", got, want)
+	}
+}
+
+func TestReadMastersInvalid(t *testing.T) {
+	const header = "customer_code,company_name,company_name_kana,email_domain,owner_email\n"
+	tests := []struct {
+		name string
+		cat  notify.Category
+		data string
+		want string
+	}{
+		{"category", notify.Unclassified, header, `a master list cannot be of category "unclassified"`},
+		{"empty", notify.Customer, "", "customer list: the file is empty"},
+		{"swapped lists", notify.Supplier, header, `supplier list: the first column is "customer_code": this looks like a customer list, not a supplier list`},
+		{"no code column", notify.Customer, "company_name,email_domain\n", `customer list: the first column is "company_name", want "customer_code"`},
+		{"no company column", notify.Customer, "customer_code,name,email_domain\n", `customer list: no "company_name" column`},
+		{"no domain column", notify.Customer, "customer_code,company_name\n", `customer list: no "email_domain" column`},
+		{"bad header CSV", notify.Customer, "customer_code,\"company_name\n", `customer list: line 1: malformed CSV: extraneous or missing " in quoted-field`},
+		{"bad rows", notify.Customer, header +
+			"C1,甲,,a.example,\n" +
+			",乙,,b.example,\n" +
+			"C3,,,c.example,\n" +
+			"C4,丁,,localhost,\n" +
+			"C5,戊,,e.example,nobody\n" +
+			"C1,己,,f.example,\n" +
+			"C7,\"庚\n株式会社\",,g.example,\n" +
+			"C8,\xff,,h.example,\n" +
+			"C9,壬\"x,,i.example,\n",
+			`customer list: line 3: no customer_code; line 4: no company_name; ` +
+				`line 5: email_domain: invalid e-mail domain "localhost": the domain has no dot; ` +
+				`line 6: owner_email: invalid e-mail address "nobody": it has no @; ` +
+				`line 7: code C1 is already on line 2; line 8: a line break or control character in the code or company name; ` +
+				`line 10: not valid UTF-8 (save the file as UTF-8); line 11: malformed CSV: bare " in non-quoted-field`},
+		{"many bad rows", notify.Customer, header + strings.Repeat(",x,,,\n", 12),
+			"customer list: line 2: no customer_code; line 3: no customer_code; line 4: no customer_code; line 5: no customer_code; " +
+				"line 6: no customer_code; line 7: no customer_code; line 8: no customer_code; line 9: no customer_code; " +
+				"line 10: no customer_code; line 11: no customer_code; and 2 more bad rows"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ms, err := classify.ReadMasters(strings.NewReader(tt.data), tt.cat)
+			if err == nil {
+				t.Fatalf("got %d masters and no error", len(ms))
+			}
+			if got := err.Error(); got != tt.want {
+				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+			if got, want := notify.ErrorCode(err), notify.EINVALID; got != want {
+				t.Errorf("code %q, want %q", got, want)
+			}
+		})
+	}
+}
