@@ -1,0 +1,221 @@
+// Package mailer writes notices from templates and sends them over pooled
+// SMTP connections with github.com/wneessen/go-mail, deciding from the
+// server's reply whether a failure is worth retrying.
+package mailer
+
+import (
+	"bytes"
+	"fmt"
+	"html"
+	"io/fs"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/wneessen/go-mail"
+
+	"github.com/owabi/owabi/notify"
+)
+
+// Languages are the languages notices can be written in.
+var Languages = []string{"ja", "en"}
+
+// Composer writes notices. It parses every template once, at start, so that a
+// broken template stops owabi before the first notice instead of half-way.
+type Composer struct {
+	Org      notify.Organisation
+	Incident notify.Incident
+	Zone     *time.Location
+	// DefaultOwner is named when a contact's owner is not in the book.
+	DefaultOwner notify.Staff
+
+	tmpl map[string]*template.Template // by file name, e.g. "ja/deletion_employee.tmpl"
+}
+
+// NewComposer loads the templates; files in the earlier file systems win.
+func NewComposer(org notify.Organisation, inc notify.Incident, zone *time.Location, owner notify.Staff, sources ...fs.FS) (*Composer, error) {
+	c := &Composer{Org: org, Incident: inc, Zone: zone, DefaultOwner: owner, tmpl: map[string]*template.Template{}}
+	for i := len(sources) - 1; i >= 0; i-- {
+		files, err := fs.Glob(sources[i], "mail/*/*.tmpl")
+		if err != nil {
+			return nil, err
+		}
+		for _, name := range files {
+			body, err := fs.ReadFile(sources[i], name)
+			if err != nil {
+				return nil, err
+			}
+			key := strings.TrimPrefix(name, "mail/")
+			lang := strings.SplitN(key, "/", 2)[0]
+			t, err := template.New(key).Funcs(funcs(lang, zone)).Option("missingkey=error").Parse(string(body))
+			if err != nil {
+				return nil, fmt.Errorf("template %s: %w", name, err)
+			}
+			if t.Lookup("subject") == nil {
+				return nil, fmt.Errorf("template %s: no {{define \"subject\"}}", name)
+			}
+			c.tmpl[key] = t
+		}
+	}
+	for _, lang := range Languages {
+		for _, kind := range notify.NoticeKinds {
+			if _, err := c.template(lang, kind, notify.Customer); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return c, nil
+}
+
+// template finds the most specific template: kind_category, then kind.
+func (c *Composer) template(lang string, kind notify.NoticeKind, cat notify.Category) (*template.Template, error) {
+	for _, name := range []string{fmt.Sprintf("%s/%s_%s.tmpl", lang, kind, cat), fmt.Sprintf("%s/%s.tmpl", lang, kind)} {
+		if t, ok := c.tmpl[name]; ok {
+			return t, nil
+		}
+	}
+	return nil, notify.Errorf(notify.ENOTFOUND, "no %s template for the %s notice (mail/%s/%s.tmpl)", lang, kind, lang, kind)
+}
+
+// Data is what a notice template sees.
+type Data struct {
+	Lang       string
+	Kind       notify.NoticeKind
+	Category   notify.Category
+	Employee   bool   // write in the internal tone
+	Salutation string // 会社名 氏名 様, or the English equivalent
+	Contact    notify.Contact
+	Email      string       // the address this notice goes to
+	Owner      notify.Staff // who the person should call
+	Org        notify.Organisation
+	Incident   notify.Incident
+	Ref        string // the reference code a person can quote
+}
+
+// Rendered is a written notice.
+type Rendered struct {
+	Subject string
+	Text    string
+	HTML    string
+}
+
+// Render writes the notice for one delivery.
+func (c *Composer) Render(d notify.Delivery) (Rendered, error) {
+	t, err := c.template(d.Lang, d.Kind, d.Contact.Category)
+	if err != nil {
+		return Rendered{}, err
+	}
+	data := Data{
+		Lang: d.Lang, Kind: d.Kind, Category: d.Contact.Category, Employee: d.Contact.Category == notify.Employee,
+		Salutation: salutation(d.Lang, d.Contact), Contact: d.Contact, Email: d.Email,
+		Owner: c.owner(d.Owner), Org: c.Org, Incident: c.Incident, Ref: Ref(d.Notice),
+	}
+	var subject, text bytes.Buffer
+	if err := t.ExecuteTemplate(&subject, "subject", data); err != nil {
+		return Rendered{}, err
+	}
+	if err := t.Execute(&text, data); err != nil {
+		return Rendered{}, err
+	}
+	r := Rendered{Subject: oneLine(subject.String()), Text: strings.TrimLeft(text.String(), "\n")}
+	r.HTML = textToHTML(d.Lang, r.Subject, r.Text)
+	return r, nil
+}
+
+// owner fills in what the book does not know about a contact's owner.
+func (c *Composer) owner(o notify.Staff) notify.Staff {
+	if o.Name == "" {
+		return c.DefaultOwner
+	}
+	if o.Phone == "" {
+		o.Phone = c.Org.Desk.Phone
+	}
+	return o
+}
+
+// Ref is the short reference code of a notice that a person can quote on the
+// phone or in a reply: the kind's initial and the notice number.
+func Ref(n notify.Notice) string {
+	return fmt.Sprintf("%c-%06d", strings.ToUpper(string(n.Kind))[0], n.ID)
+}
+
+// salutation addresses a person as a Japanese business letter does.
+func salutation(lang string, c notify.Contact) string {
+	name := oneLine(c.Name())
+	company := oneLine(c.Company)
+	if lang == "en" {
+		if name = oneLine(strings.TrimSpace(c.Given + " " + c.Family)); name == "" {
+			return "Dear Sir or Madam,"
+		}
+		return "Dear " + name + ","
+	}
+	if c.Category == notify.Employee {
+		if name == "" {
+			return "社員各位"
+		}
+		return name + " さん"
+	}
+	if name == "" {
+		name = "ご担当者"
+	}
+	return strings.TrimSpace(company+" "+name) + " 様"
+}
+
+// oneLine removes line breaks and other control characters, so that text
+// from an address book can never start a new mail header.
+func oneLine(s string) string {
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == 0x85 || r == 0x2028 || r == 0x2029 {
+			return ' '
+		}
+		return r
+	}, s))
+}
+
+// textToHTML renders the text body as simple HTML: the same words, so the
+// two parts can never disagree. Lines starting with ■ become headings; no
+// text becomes a link.
+func textToHTML(lang, subject, text string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\"><title>%s</title></head>\n", lang, html.EscapeString(subject))
+	b.WriteString(`<body style="font-family:sans-serif;line-height:1.7;max-width:42em">` + "\n")
+	for _, para := range strings.Split(strings.TrimSpace(text), "\n\n") {
+		lines := strings.Split(strings.Trim(para, "\n"), "\n")
+		if strings.HasPrefix(lines[0], "■") {
+			fmt.Fprintf(&b, "<h3 style=\"margin:1.2em 0 0.2em\">%s</h3>\n", html.EscapeString(lines[0]))
+			lines = lines[1:]
+		}
+		if len(lines) == 0 {
+			continue
+		}
+		for i, l := range lines {
+			lines[i] = html.EscapeString(l)
+		}
+		fmt.Fprintf(&b, "<p style=\"margin:0 0 1em\">%s</p>\n", strings.Join(lines, "<br>\n"))
+	}
+	b.WriteString("</body></html>\n")
+	return b.String()
+}
+
+// Compose builds the mail for one delivery, with the Message-ID fixed when it
+// was queued.
+func (c *Composer) Compose(d notify.Delivery, at time.Time) (*mail.Msg, error) {
+	r, err := c.Render(d)
+	if err != nil {
+		return nil, err
+	}
+	m := mail.NewMsg(mail.WithEncoding(mail.EncodingB64), mail.WithCharset(mail.CharsetUTF8), mail.WithNoDefaultUserAgent())
+	if err := m.FromFormat(oneLine(c.Org.FromName), c.Org.FromAddress); err != nil {
+		return nil, fmt.Errorf("sender address: %w", err)
+	}
+	if err := m.AddToFormat(oneLine(d.Contact.Name()), d.Email); err != nil {
+		return nil, notify.Errorf(notify.EINVALID, "recipient address: %v", err)
+	}
+	m.Subject(r.Subject)
+	m.SetMessageIDWithValue(d.MessageID)
+	m.SetDateWithValue(at.In(c.Zone))
+	m.SetGenHeader(mail.HeaderXMailer, "owabi")
+	m.SetBodyString(mail.TypeTextPlain, r.Text)
+	m.AddAlternativeString(mail.TypeTextHTML, r.HTML)
+	return m, nil
+}

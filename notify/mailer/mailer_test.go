@@ -1,0 +1,283 @@
+package mailer_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+	"github.com/wneessen/go-mail"
+
+	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/mailer"
+	"github.com/owabi/owabi/notify/mailer/smtptest"
+	"github.com/owabi/owabi/store"
+	"github.com/owabi/owabi/templates"
+)
+
+var tokyo, _ = time.LoadLocation("Asia/Tokyo")
+
+var (
+	org = notify.Organisation{
+		Name: "さくら印刷株式会社", NameEn: "Sakura Printing Co., Ltd.", Domains: []string{"sakura-print.example.jp"},
+		FromAddress: "info@sakura-print.example.jp", FromName: "さくら印刷株式会社 お客様相談窓口",
+		Desk:      notify.Staff{Name: "お客様相談窓口", Phone: "03-0000-1234", Email: "soudan@sakura-print.example.jp"},
+		DeskHours: "平日 9:00〜18:00",
+	}
+	incident = notify.Incident{
+		OccurredAt:   time.Date(2026, 11, 20, 13, 30, 0, 0, tokyo),
+		DiscoveredAt: time.Date(2026, 11, 20, 16, 0, 0, 0, tokyo),
+		Summary:      "営業部社員のウェブメールのアカウントが第三者に不正に利用されました。",
+		LeakedItems:  "氏名、会社名、メールアドレス、電話番号",
+		SpamFrom:     "n-fujii.sakura@freemail.example.jp",
+		SpamSubject:  "【請求書】ご確認ください",
+		SpamSentAt:   time.Date(2026, 11, 20, 14, 5, 0, 0, tokyo),
+		SpamURL:      "https://evil.example.net/invoice.zip",
+		Measures:     "パスワードを変更し、不正なログインを遮断しました。",
+		Prevention:   "二要素認証を全社で導入します。",
+	}
+)
+
+func newComposer(t testing.TB) *mailer.Composer {
+	t.Helper()
+	c, err := mailer.NewComposer(org, incident, tokyo, org.Desk, templates.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func delivery(cat notify.Category, lang string) notify.Delivery {
+	return notify.Delivery{
+		Notice:  notify.Notice{ID: 42, Kind: notify.Deletion, Lang: lang, MessageID: "n42@sakura-print.example.jp", Email: "taro@yamada.example"},
+		Contact: notify.Contact{Record: notify.Record{Family: "山田", Given: "太郎", Company: "株式会社やまだ"}, Category: cat},
+		Owner:   notify.Staff{Name: "藤井 直樹", Email: "n-fujii@sakura-print.example.jp", Phone: "080-0000-5678"},
+	}
+}
+
+func TestRenderDeletionJapanese(t *testing.T) {
+	r, err := newComposer(t).Render(delivery(notify.Customer, "ja"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"株式会社やまだ 山田 太郎 様",
+		"2026年11月20日（金）14時05分",
+		"n-fujii.sakura@freemail.example.jp",
+		"【請求書】ご確認ください",
+		"hxxps://evil[.]example[.]net/invoice.zip",
+		"藤井 直樹", "080-0000-5678", "03-0000-1234",
+		"D-000042",
+	} {
+		if !strings.Contains(r.Text, want) {
+			t.Errorf("text lacks %q:\n%s", want, r.Text)
+		}
+	}
+	if strings.Contains(r.Text, "https://evil") || strings.Contains(r.HTML, "evil.example") {
+		t.Errorf("the spam's link appears clickable")
+	}
+	if strings.Contains(r.HTML, "<a ") {
+		t.Errorf("the HTML part has a link")
+	}
+	if !strings.Contains(r.Subject, "削除") {
+		t.Errorf("subject %q does not ask for deletion", r.Subject)
+	}
+}
+
+func TestRenderEmployeeAndEnglish(t *testing.T) {
+	c := newComposer(t)
+	r, err := c.Render(delivery(notify.Employee, "ja"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(r.Text, "山田 太郎 さん\n") || strings.Contains(r.Text, "山田 太郎 様") {
+		t.Errorf("employee notice is not in the internal tone:\n%s", r.Text)
+	}
+	r, err = c.Render(delivery(notify.Supplier, "en"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(r.Text, "Dear 太郎 山田,") || !strings.Contains(r.Text, "Sakura Printing Co., Ltd.") {
+		t.Errorf("English notice:\n%s", r.Text)
+	}
+}
+
+func TestNoHeaderInjection(t *testing.T) {
+	d := delivery(notify.Customer, "ja")
+	d.Contact.Given = "太郎\r\nBcc: victim@evil.example"
+	m, err := newComposer(t).Compose(d, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if _, err := m.WriteTo(&b); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(strings.ToLower(b.String()), "\nbcc:") {
+		t.Errorf("a name with CR/LF added a header:\n%s", b.String())
+	}
+}
+
+func TestDefang(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://evil.example.net/a.zip": "hxxps://evil[.]example[.]net/a.zip",
+		"http://x.example":               "hxxp://x[.]example",
+		"evil.example":                   "evil[.]example",
+	} {
+		if got := mailer.Defang(in); got != want {
+			t.Errorf("Defang(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// outboxFixture is a database with n contacts, each with one address, and a
+// deletion notice queued for each.
+func outboxFixture(t testing.TB, n int) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "owabi.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	i := 0
+	next := func() (notify.Record, *notify.Rejection, error) {
+		if i == n {
+			return notify.Record{}, nil, io.EOF
+		}
+		i++
+		return notify.Record{Number: i, Family: "山田", Given: fmt.Sprintf("%d郎", i), Company: "株式会社やまだ",
+			Emails: []string{fmt.Sprintf("user%d@yamada.example", i)}}, nil, nil
+	}
+	if _, err := db.Import(context.Background(), "gen", "test", next); err != nil {
+		t.Fatal(err)
+	}
+	id := 0
+	if _, err := db.Queue(context.Background(), notify.Deletion, "ja", func() string {
+		id++
+		return fmt.Sprintf("owabi.%d@sakura-print.example.jp", id)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func newWorker(t testing.TB, db *store.DB, srv *smtptest.Server, conns int) *mailer.Worker {
+	return &mailer.Worker{
+		Outbox:   db,
+		Composer: newComposer(t),
+		NewClient: func() (*mail.Client, error) {
+			return mailer.NewClient(mailer.SMTP{Host: srv.Host, Port: srv.Port, TLS: "none", Timeout: 5 * time.Second})
+		},
+		Connections: conns, MaxAttempts: 3, RetryBase: time.Minute, RetryMax: time.Hour, Poll: time.Second,
+		Now: db.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}
+}
+
+func TestWorkerSendsEachNoticeOnce(t *testing.T) {
+	db := outboxFixture(t, 30)
+	srv := smtptest.New(t)
+	if err := newWorker(t, db, srv, 3).Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, m := range srv.Messages() {
+		d, err := m.Decode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[m.To[0]]++
+		if !strings.Contains(d.Subject, "不審なメールの削除") || !strings.Contains(d.Text, "株式会社やまだ 山田") || !strings.Contains(d.HTML, "株式会社やまだ 山田") {
+			t.Errorf("message to %s decoded badly: subject %q\n%s", m.To[0], d.Subject, d.Text)
+		}
+		if d.Header.Get("Message-Id") == "" || !strings.Contains(d.From, "さくら印刷株式会社") {
+			t.Errorf("headers: %v", d.Header)
+		}
+	}
+	if len(got) != 30 {
+		t.Errorf("%d addresses received a notice, want 30", len(got))
+	}
+	for addr, n := range got {
+		if n != 1 {
+			t.Errorf("%s received %d notices", addr, n)
+		}
+	}
+	st, _ := db.Status(context.Background())
+	if st.Notices[notify.Sent] != 30 {
+		t.Errorf("sent = %d, want 30", st.Notices[notify.Sent])
+	}
+}
+
+func TestWorkerRetriesTemporaryAndStopsOnPermanent(t *testing.T) {
+	ctx := context.Background()
+	db := outboxFixture(t, 3)
+	now := time.Now().Add(time.Second) // the fixture queued at the real time
+	db.Now = func() time.Time { return now }
+	srv := smtptest.New(t)
+	srv.OnData = func(n int, m smtptest.Message) error {
+		switch {
+		case m.To[0] == "user1@yamada.example" && n == 1:
+			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try later"}
+		case m.To[0] == "user2@yamada.example":
+			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
+		}
+		return nil
+	}
+	w := newWorker(t, db, srv, 1)
+	if err := w.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.Count(); got != 1 {
+		t.Fatalf("after the first run the server holds %d messages, want 1", got)
+	}
+	first, _ := db.Notices(ctx, "user1@yamada.example")
+	if first[0].State != notify.Queued || !strings.Contains(first[0].LastError, "451") {
+		t.Fatalf("after a 451: %+v", first[0])
+	}
+	failed, _ := db.Notices(ctx, "user2@yamada.example")
+	if failed[0].State != notify.Failed || !strings.Contains(failed[0].LastError, "550") {
+		t.Fatalf("after a 550: %+v", failed[0])
+	}
+	now = now.Add(2 * time.Hour)
+	if err := w.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := db.Notices(ctx, "user1@yamada.example")
+	if again[0].State != notify.Sent || again[0].Attempts != 2 {
+		t.Fatalf("after the retry: %+v", again[0])
+	}
+	var ids []string
+	for _, m := range srv.Messages() {
+		d, _ := m.Decode()
+		if m.To[0] == "user1@yamada.example" {
+			ids = append(ids, d.Header.Get("Message-Id"))
+		}
+	}
+	if len(ids) != 1 || ids[0] != "<"+again[0].MessageID+">" {
+		t.Errorf("Message-IDs received for user1: %v, want the stored %s", ids, again[0].MessageID)
+	}
+	if failedAgain, _ := db.Notices(ctx, "user2@yamada.example"); failedAgain[0].Attempts != 1 {
+		t.Errorf("a 550 was retried: %+v", failedAgain[0])
+	}
+}
+
+func TestWorkerLeavesQueueWhenServerIsDown(t *testing.T) {
+	ctx := context.Background()
+	db := outboxFixture(t, 2)
+	srv := smtptest.New(t)
+	srv.Close()
+	err := newWorker(t, db, srv, 1).Drain(ctx)
+	if notify.ErrorCode(err) != mailer.ErrServer {
+		t.Fatalf("Drain with the server down = %v; want a mail-server error", err)
+	}
+	for _, e := range []string{"user1@yamada.example", "user2@yamada.example"} {
+		ns, _ := db.Notices(ctx, e)
+		if ns[0].State != notify.Queued || ns[0].Attempts != 0 {
+			t.Errorf("%s with the server down: %s after %d attempts; want queued, untouched", e, ns[0].State, ns[0].Attempts)
+		}
+	}
+}

@@ -1,0 +1,167 @@
+// Package smtptest runs a real SMTP server on loopback that records what
+// arrives, for tests and for the demo (like net/http/httptest for HTTP).
+package smtptest
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+
+	"github.com/emersion/go-smtp"
+)
+
+// Message is one message the server accepted.
+type Message struct {
+	From string
+	To   []string
+	Data []byte
+}
+
+// Server is an SMTP server listening on 127.0.0.1.
+type Server struct {
+	Host string
+	Port int
+
+	// OnData, when set, decides the reply to each message before it is
+	// recorded: return an *smtp.SMTPError to refuse it (4xx or 5xx), or
+	// block to hold the reply back. n counts messages from 1.
+	OnData func(n int, m Message) error
+
+	dir  string // where to write .eml files; empty keeps them in memory only
+	srv  *smtp.Server
+	l    net.Listener
+	mu   sync.Mutex
+	msgs []Message
+	seen int
+	done chan struct{}
+}
+
+// Start starts a server on a free loopback port. When dir is not empty,
+// every accepted message is also written there as a numbered .eml file.
+func Start(dir string) (*Server, error) {
+	if dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, err
+		}
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{dir: dir, l: l, done: make(chan struct{})}
+	s.srv = smtp.NewServer(s)
+	s.srv.Domain = "localhost"
+	s.srv.AllowInsecureAuth = true
+	s.srv.MaxMessageBytes = 10 << 20
+	host, port, _ := net.SplitHostPort(l.Addr().String())
+	s.Host = host
+	s.Port, _ = strconv.Atoi(port)
+	go func() {
+		defer close(s.done)
+		s.srv.Serve(l)
+	}()
+	return s, nil
+}
+
+// TB is the part of testing.TB that New uses.
+type TB interface {
+	Helper()
+	Fatal(args ...any)
+	Cleanup(func())
+}
+
+// New starts a server for one test and stops it when the test ends.
+func New(tb TB) *Server {
+	tb.Helper()
+	s, err := Start("")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { s.Close() })
+	return s
+}
+
+// Addr is host:port.
+func (s *Server) Addr() string { return net.JoinHostPort(s.Host, strconv.Itoa(s.Port)) }
+
+// Close stops the server and waits for it. Closing twice is harmless.
+func (s *Server) Close() error {
+	// Close the listener too: go-smtp only closes listeners Serve has
+	// registered, and Serve may not have started yet.
+	s.l.Close()
+	s.srv.Close()
+	<-s.done
+	return nil
+}
+
+// Messages returns a copy of what the server accepted so far.
+func (s *Server) Messages() []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Message(nil), s.msgs...)
+}
+
+// Count is how many messages the server accepted.
+func (s *Server) Count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.msgs)
+}
+
+// NewSession implements smtp.Backend.
+func (s *Server) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{srv: s}, nil }
+
+func (s *Server) accept(m Message) error {
+	s.mu.Lock()
+	s.seen++
+	n := s.seen
+	hook := s.OnData
+	s.mu.Unlock()
+	if hook != nil {
+		if err := hook(n, m); err != nil {
+			return err
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.msgs = append(s.msgs, m)
+	if s.dir != "" {
+		name := filepath.Join(s.dir, fmt.Sprintf("%06d.eml", len(s.msgs)))
+		if err := os.WriteFile(name, m.Data, 0o600); err != nil {
+			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "cannot store the message"}
+		}
+	}
+	return nil
+}
+
+type session struct {
+	srv *Server
+	msg Message
+}
+
+func (s *session) Mail(from string, _ *smtp.MailOptions) error {
+	s.msg = Message{From: from}
+	return nil
+}
+
+func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	s.msg.To = append(s.msg.To, to)
+	return nil
+}
+
+func (s *session) Data(r io.Reader) error {
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(r); err != nil {
+		return err
+	}
+	s.msg.Data = buf.Bytes()
+	return s.srv.accept(s.msg)
+}
+
+func (s *session) Reset()        { s.msg = Message{} }
+func (s *session) Logout() error { return nil }

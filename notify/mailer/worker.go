@@ -1,0 +1,250 @@
+package mailer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/wneessen/go-mail"
+
+	"github.com/owabi/owabi/notify"
+)
+
+// Worker sends the outbox: each of its connections claims a few due notices,
+// sends them one by one and records each result at once, so that a notice
+// the server accepted is marked sent before the next one goes out.
+type Worker struct {
+	Outbox      notify.Outbox
+	Composer    *Composer
+	NewClient   func() (*mail.Client, error)
+	Connections int // SMTP connections used at once (at least 1)
+	PerMinute   int // messages per minute over all connections; 0 means no limit
+	MaxAttempts int // attempts before a temporary failure becomes final
+	RetryBase   time.Duration
+	RetryMax    time.Duration
+	Poll        time.Duration // how often Run looks for notices queued by others
+	Now         func() time.Time
+	Log         *slog.Logger
+
+	pace   pacer
+	counts Counts
+}
+
+// Counts is what a worker did.
+type Counts struct {
+	Sent, Retried, Failed atomic.Int64
+}
+
+// ErrServer is the error code for a mail server that cannot be used at all.
+const ErrServer = "mail_server"
+
+// batch is how many notices one connection claims at a time: small, so that
+// a killed process leaves few notices in flight.
+const batch = 8
+
+// Run sends due notices until ctx is cancelled, then stops after the message
+// in hand and returns the rest of its claims to the queue. When the mail
+// server cannot be reached it logs why and tries again later, waiting longer
+// each time.
+func (w *Worker) Run(ctx context.Context) error {
+	down := 0
+	for {
+		wait := w.Poll
+		if err := w.Drain(ctx); err != nil {
+			if notify.ErrorCode(err) != ErrServer {
+				return err
+			}
+			down++
+			wait = min(w.Poll<<min(down, 8), 5*time.Minute)
+			w.Log.Error("the mail server cannot be reached; notices stay queued", "error", err, "retry_in", wait)
+		} else {
+			down = 0
+			if next, ok, err := w.Outbox.NextDue(ctx); err == nil && ok {
+				wait = min(wait, max(next.Sub(w.Now()), 0))
+			}
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// Drain sends every notice that is due now and returns when none is left
+// (or ctx is cancelled). Errors of single messages are recorded, not returned.
+func (w *Worker) Drain(ctx context.Context) error {
+	w.pace.setRate(w.PerMinute)
+	n := max(w.Connections, 1)
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- w.connection(ctx)
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Counts returns what the worker has done so far.
+func (w *Worker) Counts() (sent, retried, failed int64) {
+	return w.counts.Sent.Load(), w.counts.Retried.Load(), w.counts.Failed.Load()
+}
+
+// connection is one SMTP connection's loop.
+func (w *Worker) connection(ctx context.Context) error {
+	var client *mail.Client
+	defer func() {
+		if client != nil {
+			client.Close()
+		}
+	}()
+	// Results are recorded even after ctx is cancelled: a message the server
+	// accepted must be marked sent.
+	record := context.WithoutCancel(ctx)
+	for ctx.Err() == nil {
+		claimed, err := w.Outbox.Claim(ctx, batch)
+		if err != nil || len(claimed) == 0 {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		for i, d := range claimed {
+			if err := w.pace.wait(ctx); err != nil {
+				return w.release(record, claimed[i:])
+			}
+			if client == nil {
+				// A server that cannot be reached or refuses us (a wrong
+				// password, say) is no fault of this notice: give the claims
+				// back untouched and let the caller report it.
+				if client, err = w.dial(ctx); err != nil {
+					return errors.Join(err, w.release(record, claimed[i:]))
+				}
+			}
+			err := w.send(client, d)
+			if err != nil && !Permanent(err) && client != nil {
+				// The connection may be broken: start afresh for the next one.
+				client.Close()
+				client = nil
+			}
+			if err := w.recordResult(record, d, err); err != nil {
+				w.release(record, claimed[i+1:])
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (w *Worker) dial(ctx context.Context) (*mail.Client, error) {
+	c, err := w.NewClient()
+	if err != nil {
+		return nil, err
+	}
+	if err := c.DialWithContext(ctx); err != nil {
+		return nil, &notify.Error{Code: ErrServer, Message: fmt.Sprintf("cannot connect to the mail server: %v", err)}
+	}
+	return c, nil
+}
+
+func (w *Worker) send(c *mail.Client, d notify.Delivery) error {
+	msg, err := w.Composer.Compose(d, w.Now())
+	if err != nil {
+		return err
+	}
+	return c.Send(msg)
+}
+
+// recordResult stores the outcome of one attempt.
+func (w *Worker) recordResult(ctx context.Context, d notify.Delivery, sendErr error) error {
+	code := replyCode(sendErr)
+	switch {
+	case sendErr == nil:
+		w.counts.Sent.Add(1)
+		return w.Outbox.MarkSent(ctx, d.ID)
+	case Permanent(sendErr) || d.Attempts >= w.MaxAttempts || notify.ErrorCode(sendErr) == notify.EINVALID:
+		w.counts.Failed.Add(1)
+		w.Log.Warn("notice failed", "notice", d.ID, "attempts", d.Attempts, "reply_code", code)
+		return w.Outbox.Fail(ctx, d.ID, sendErr.Error())
+	default:
+		w.counts.Retried.Add(1)
+		next := w.Now().Add(w.backoff(d.Attempts))
+		w.Log.Info("notice will be retried", "notice", d.ID, "attempts", d.Attempts, "reply_code", code, "next_try", next)
+		return w.Outbox.Retry(ctx, d.ID, next, sendErr.Error())
+	}
+}
+
+// backoff doubles with each attempt, up to RetryMax, with jitter so that
+// many failed notices do not all come back at the same moment.
+func (w *Worker) backoff(attempts int) time.Duration {
+	d := w.RetryBase << min(max(attempts-1, 0), 20)
+	if d > w.RetryMax || d <= 0 {
+		d = w.RetryMax
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+func (w *Worker) release(ctx context.Context, rest []notify.Delivery) error {
+	ids := make([]int64, len(rest))
+	for i, d := range rest {
+		ids[i] = d.ID
+	}
+	return w.Outbox.Release(ctx, ids)
+}
+
+// pacer spaces messages evenly to keep under a rate.
+type pacer struct {
+	mu       sync.Mutex
+	interval time.Duration
+	next     time.Time
+}
+
+func (p *pacer) setRate(perMinute int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.interval = 0
+	if perMinute > 0 {
+		p.interval = time.Minute / time.Duration(perMinute)
+	}
+}
+
+// wait blocks until the caller may send the next message.
+func (p *pacer) wait(ctx context.Context) error {
+	p.mu.Lock()
+	if p.interval == 0 {
+		p.mu.Unlock()
+		return ctx.Err()
+	}
+	now := time.Now()
+	slot := now
+	if p.next.After(now) {
+		slot = p.next
+	}
+	p.next = slot.Add(p.interval)
+	p.mu.Unlock()
+	t := time.NewTimer(slot.Sub(now))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
