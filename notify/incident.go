@@ -18,7 +18,6 @@ type Organisation struct {
 	FromName    string
 	Desk        Staff // the contact desk people can call or write to
 	DeskHours   string
-	Website     string
 }
 
 // Incident is what happened, as the notices tell it.

@@ -38,22 +38,31 @@ type Server struct {
 	mu   sync.Mutex
 	msgs []Message
 	seen int
+	// files numbers .eml files on from those already in dir, so that a
+	// second run into the same folder overwrites nothing.
+	files int
 	done chan struct{}
 }
 
 // Start starts a server on a free loopback port. When dir is not empty,
 // every accepted message is also written there as a numbered .eml file.
 func Start(dir string) (*Server, error) {
+	files := 0
 	if dir != "" {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, err
 		}
+		old, err := filepath.Glob(filepath.Join(dir, "*.eml"))
+		if err != nil {
+			return nil, err
+		}
+		files = len(old)
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{dir: dir, l: l, done: make(chan struct{})}
+	s := &Server{dir: dir, files: files, l: l, done: make(chan struct{})}
 	s.srv = smtp.NewServer(s)
 	s.srv.Domain = "localhost"
 	s.srv.AllowInsecureAuth = true
@@ -131,7 +140,8 @@ func (s *Server) accept(m Message) error {
 	defer s.mu.Unlock()
 	s.msgs = append(s.msgs, m)
 	if s.dir != "" {
-		name := filepath.Join(s.dir, fmt.Sprintf("%06d.eml", len(s.msgs)))
+		s.files++
+		name := filepath.Join(s.dir, fmt.Sprintf("%06d.eml", s.files))
 		if err := os.WriteFile(name, m.Data, 0o600); err != nil {
 			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "cannot store the message"}
 		}

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/wneessen/go-mail"
+
+	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/classify"
+	"github.com/owabi/owabi/notify/mailer"
+	"github.com/owabi/owabi/store"
+	"github.com/owabi/owabi/templates"
+)
+
+// app is what a command works with: the config, the database and the log.
+type app struct {
+	cfg *Config
+	db  *store.DB
+	log *slog.Logger
+	env env
+}
+
+// open loads the config and opens the database.
+func open(ctx context.Context, g *globals, e env) (*app, error) {
+	cfg, err := LoadConfig(g.config, e.getenv)
+	if err != nil {
+		return nil, err
+	}
+	if g.db != "" {
+		cfg.Store.Path = g.db
+	}
+	db, err := store.Open(ctx, cfg.path(cfg.Store.Path))
+	if err != nil {
+		return nil, err
+	}
+	return &app{cfg: cfg, db: db, log: newLogger(e, cfg.Log.Level), env: e}, nil
+}
+
+func (a *app) Close() error { return a.db.Close() }
+
+// newLogger logs to stderr. Nothing at info level names a person or an
+// address: log lines carry notice and contact numbers only.
+func newLogger(e env, level string) *slog.Logger {
+	var l slog.Level
+	l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: l}))
+}
+
+// composer loads the notice templates, the override folder first.
+func (a *app) composer() (*mailer.Composer, error) {
+	sources := []fs.FS{templates.FS}
+	if dir := a.cfg.Templates.Dir; dir != "" {
+		if _, err := os.Stat(a.cfg.path(dir)); err != nil {
+			return nil, &configError{key: "templates.dir", reason: err.Error()}
+		}
+		sources = append([]fs.FS{os.DirFS(a.cfg.path(dir))}, sources...)
+	}
+	org := a.cfg.organisation()
+	c, err := mailer.NewComposer(org, a.cfg.incident(), a.cfg.zone(), org.Desk, sources...)
+	if err != nil {
+		return nil, &configError{key: "templates.dir", reason: err.Error()}
+	}
+	return c, nil
+}
+
+// worker is the outbox sender as configured.
+func (a *app) worker() (*mailer.Worker, error) {
+	comp, err := a.composer()
+	if err != nil {
+		return nil, err
+	}
+	pw, err := a.cfg.password(a.env.getenv)
+	if err != nil {
+		return nil, err
+	}
+	s := a.cfg.SMTP
+	settings := mailer.SMTP{Host: s.Host, Port: s.Port, TLS: s.TLS, Username: s.Username, Password: pw,
+		Timeout: s.Timeout.Duration, HELO: s.HELO}
+	return &mailer.Worker{
+		Outbox:      a.db,
+		Composer:    comp,
+		NewClient:   func() (*mail.Client, error) { return mailer.NewClient(settings) },
+		Connections: s.Connections, PerMinute: s.PerMinute, MaxAttempts: s.MaxAttempts,
+		RetryBase: s.RetryBase.Duration, RetryMax: s.RetryMax.Duration, Poll: s.Poll.Duration,
+		Now: a.db.Now, Log: a.log,
+	}, nil
+}
+
+// classifier builds the classification rules from the config and the master lists.
+func (a *app) classifier() (*classify.Classifier, error) {
+	c := a.cfg.Classify
+	rules := classify.Rules{
+		OwnDomains:      a.cfg.Organisation.Domains,
+		FreeMailDomains: append(append([]string(nil), classify.DefaultFreeMailDomains...), c.FreeMailDomains...),
+		Labels:          classify.DefaultLabels,
+		Overrides:       map[string]notify.Category{},
+	}
+	if len(c.Labels) > 0 {
+		rules.Labels = map[string]notify.Category{}
+		for label, cat := range c.Labels {
+			rules.Labels[label] = notify.Category(cat)
+		}
+	}
+	for addr, cat := range c.Overrides {
+		rules.Overrides[addr] = notify.Category(cat)
+	}
+	for _, m := range []struct {
+		key, path string
+		cat       notify.Category
+	}{{"classify.customers", c.Customers, notify.Customer}, {"classify.suppliers", c.Suppliers, notify.Supplier}} {
+		if m.path == "" {
+			continue
+		}
+		f, err := os.Open(a.cfg.path(m.path))
+		if err != nil {
+			return nil, &configError{key: m.key, reason: err.Error()}
+		}
+		masters, err := classify.ReadMasters(f, m.cat)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s (%s): %w", m.key, m.path, err)
+		}
+		rules.Masters = append(rules.Masters, masters...)
+	}
+	return classify.New(rules), nil
+}
+
+// messageID makes the Message-ID of a new notice: random, on the
+// organisation's own domain, fixed before the first attempt.
+func (a *app) messageID() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	domain := a.cfg.Organisation.Domains[0]
+	if _, d, ok := strings.Cut(a.cfg.Organisation.FromAddress, "@"); ok {
+		domain = d
+	}
+	return "owabi." + hex.EncodeToString(b) + "@" + domain
+}
+
+// now is the current time in the configured zone, for people to read.
+func (a *app) now() time.Time { return time.Now().In(a.cfg.zone()) }

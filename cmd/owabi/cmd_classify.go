@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/owabi/owabi/notify"
+)
+
+func runClassify(ctx context.Context, g *globals, e env, args []string) error {
+	fs := flags("classify", g, e, "[--json]")
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	a, err := open(ctx, g, e)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	rep, err := a.classify(ctx)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(e.stdout, rep)
+	}
+	printClassify(e.stdout, rep)
+	return nil
+}
+
+// classify decides every contact's category and owner; contacts no master
+// list assigns go to the configured default owner.
+func (a *app) classify(ctx context.Context) (notify.ClassifyReport, error) {
+	c, err := a.classifier()
+	if err != nil {
+		return notify.ClassifyReport{}, err
+	}
+	defaultOwner := a.cfg.Classify.DefaultOwner
+	rep, err := a.db.Classify(ctx, func(r notify.Record) notify.Decision {
+		d := c.Classify(r)
+		if d.OwnerEmail == "" {
+			d.OwnerEmail = defaultOwner
+		}
+		return d
+	})
+	if err == nil {
+		a.log.Info("classified", "customers", rep.Categories[notify.Customer], "suppliers", rep.Categories[notify.Supplier],
+			"employees", rep.Categories[notify.Employee], "unclassified", rep.Categories[notify.Unclassified], "changed", rep.Changed)
+	}
+	return rep, err
+}
+
+func printClassify(w io.Writer, r notify.ClassifyReport) {
+	fmt.Fprintln(w, "Classified the contacts:")
+	for _, c := range notify.Categories {
+		fmt.Fprintf(w, "  %-14s %6d\n", c, r.Categories[c])
+	}
+	fmt.Fprintln(w, "Decided by:")
+	for _, rule := range []notify.Rule{notify.RuleManual, notify.RuleOwnDomain, notify.RuleMasterDomain,
+		notify.RuleMasterCompany, notify.RuleLabel, notify.RuleNone} {
+		if n := r.Rules[rule]; n > 0 {
+			fmt.Fprintf(w, "  %-20s %6d\n", rule, n)
+		}
+	}
+	fmt.Fprintf(w, "%d contacts changed category or owner.\n", r.Changed)
+	if n := r.Categories[notify.Unclassified]; n > 0 {
+		fmt.Fprintf(w, "%d contacts are unclassified: add them to a master list, give them a label, or set classify.overrides.\n", n)
+	}
+}

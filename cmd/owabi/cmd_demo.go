@@ -1,0 +1,174 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"fmt"
+	"os"
+	"path/filepath"
+	"text/template"
+
+	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/mailer/smtptest"
+)
+
+// demodata is the project's own copy of the fictional sample book of さくら
+// 印刷株式会社 (243 people) and its customer and supplier master lists.
+//
+//go:embed demodata/*.csv
+var demodata embed.FS
+
+func runDemo(ctx context.Context, g *globals, e env, args []string) error {
+	fs := flags("demo", g, e, "[--data DIR] [--no-serve]")
+	dir := fs.String("data", "owabi-demo", "the `folder` for the demo's database, config and captured mails")
+	noServe := fs.Bool("no-serve", false, "exit after sending instead of serving until Ctrl-C")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(*dir, 0o700); err != nil {
+		return err
+	}
+	for _, name := range []string{"customers.csv", "suppliers.csv"} {
+		if err := copyDemoFile(name, filepath.Join(*dir, name)); err != nil {
+			return err
+		}
+	}
+	mailDir := filepath.Join(*dir, "mail")
+	capture, err := smtptest.Start(mailDir)
+	if err != nil {
+		return fmt.Errorf("start the capture SMTP server: %w", err)
+	}
+	defer capture.Close()
+	g.config = filepath.Join(*dir, "owabi.toml")
+	if err := writeDemoConfig(g.config, capture.Port); err != nil {
+		return err
+	}
+	a, err := open(ctx, g, e)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+
+	book, err := demodata.Open("demodata/google_contacts.csv")
+	if err != nil {
+		return err
+	}
+	imp, err := importReader(ctx, a.db, "google_contacts.csv", book)
+	book.Close()
+	if err != nil {
+		return err
+	}
+	cls, err := a.classify(ctx)
+	if err != nil {
+		return err
+	}
+	queued, err := a.db.Queue(ctx, notify.Deletion, a.cfg.Organisation.Language, a.messageID)
+	if err != nil {
+		return err
+	}
+	if err := a.deliver(ctx, false); err != nil {
+		return err
+	}
+	st, err := a.db.Status(ctx)
+	if err != nil {
+		return err
+	}
+	w := e.stdout
+	fmt.Fprintf(w, "\nowabi demo: the leaked address book of %s (fictional)\n\n", a.cfg.Organisation.Name)
+	fmt.Fprintf(w, "  Imported    %d entries: %d contacts added, %d addresses added, %d rejected\n",
+		imp.Records, imp.Added, imp.AddressesAdded, len(imp.Rejected))
+	fmt.Fprintf(w, "  Classified  %d customers, %d suppliers, %d employees, %d unclassified\n",
+		cls.Categories[notify.Customer], cls.Categories[notify.Supplier], cls.Categories[notify.Employee], cls.Categories[notify.Unclassified])
+	n := st.ByKind[notify.Deletion]
+	fmt.Fprintf(w, "  Deletion requests  %d queued now; %d sent, %d failed, %d waiting in all\n",
+		queued, n[notify.Sent], n[notify.Failed], n[notify.Queued]+n[notify.Sending])
+	fmt.Fprintf(w, "  Captured mails     %d received by the capture server, saved as .eml files in %s\n", capture.Count(), mailDir)
+	fmt.Fprintf(w, "  Database           %s\n", a.db.Path())
+	fmt.Fprintf(w, "\nTry next:\n")
+	fmt.Fprintf(w, "  owabi --config %s status\n", g.config)
+	fmt.Fprintf(w, "  owabi --config %s preview --kind apology --contact megumi.fujita@seiryu-saketen.example.jp\n", g.config)
+	if *noServe {
+		fmt.Fprintf(w, "  (the capture server has stopped; run \"owabi demo --data %s\" to serve again)\n", *dir)
+		return nil
+	}
+	fmt.Fprintf(w, "  owabi --config %s send --kind apology   (this demo keeps sending while it runs)\n", g.config)
+	fmt.Fprintf(w, "\nServing: the capture SMTP server listens on %s. Press Ctrl-C to stop.\n", capture.Addr())
+	return a.serve(ctx)
+}
+
+func copyDemoFile(name, to string) error {
+	b, err := demodata.ReadFile("demodata/" + name)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(to, b, 0o600)
+}
+
+// writeDemoConfig writes the demo's config, pointed at the capture server,
+// so that every other command can carry on from it with --config.
+func writeDemoConfig(path string, port int) error {
+	var b bytes.Buffer
+	if err := demoConfig.Execute(&b, map[string]any{"Port": port}); err != nil {
+		return err
+	}
+	return os.WriteFile(path, b.Bytes(), 0o600)
+}
+
+var demoConfig = template.Must(template.New("owabi.toml").Parse(`# owabi demo config, written by "owabi demo". Everything here is fictional.
+# config.example.toml in the project documents every key.
+
+[store]
+path = "owabi.db"
+
+[organisation]
+name = "さくら印刷株式会社"
+name_en = "Sakura Printing Co., Ltd."
+domains = ["sakura-print.example.jp"]
+from_address = "soudan@sakura-print.example.jp"
+from_name = "さくら印刷株式会社 お客様相談窓口"
+desk_name = "お客様相談窓口"
+desk_phone = "03-0000-1234"
+desk_email = "soudan@sakura-print.example.jp"
+desk_hours = "平日 9:00〜18:00"
+language = "ja"
+time_zone = "Asia/Tokyo"
+
+[incident]
+occurred_at = 2026-11-20T13:30:00+09:00
+discovered_at = 2026-11-20T16:10:00+09:00
+summary = "営業部社員が業務連絡に使用していたウェブメールのアカウントに第三者が不正にログインし、アドレス帳に登録されていた全員に不審なメールを送信しました。"
+leaked_items = "アドレス帳に登録されていた氏名、会社名、部署名、メールアドレス、電話番号（243名分）"
+spam_from = "sakura-eigyo.k@freemail.example.jp"
+spam_subject = "【至急】お見積書送付のご案内"
+spam_sent_at = 2026-11-20T14:05:00+09:00
+spam_url = "https://invoice-download.example.net/mitsumori.zip"
+measures = """
+当該アカウントのパスワードを変更し、第三者のログインを遮断しました。
+アドレス帳に登録されていた全員に、不審なメールの削除をお願いしています。
+"""
+prevention = """
+業務でのウェブメール利用を禁止し、全社のメールに二要素認証を導入します。
+全社員に標的型メールの訓練を実施します。
+"""
+
+[smtp]
+# The demo's capture server on loopback: no TLS, no login.
+host = "127.0.0.1"
+port = {{.Port}}
+tls = "none"
+connections = 2
+per_minute = 0
+timeout = "10s"
+
+[classify]
+customers = "customers.csv"
+suppliers = "suppliers.csv"
+free_mail_domains = ["freemail.example.jp", "webmail.example.com"]
+
+[web]
+addr = "127.0.0.1:8080"
+
+[log]
+level = "warn"
+`))

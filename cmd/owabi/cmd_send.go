@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/owabi/owabi/notify"
+)
+
+func runSend(ctx context.Context, g *globals, e env, args []string) error {
+	fs := flags("send", g, e, "--kind deletion|apology [--lang ja|en] [--wait]")
+	kind := fs.String("kind", "", "the notice to send: deletion (please delete the spam) or apology")
+	lang := fs.String("lang", "", "the language of the notices (default organisation.language)")
+	wait := fs.Bool("wait", false, "also send them now, in this process, and return when the queue is empty")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	k, err := noticeKind(*kind)
+	if err != nil {
+		return err
+	}
+	a, err := open(ctx, g, e)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if *lang == "" {
+		*lang = a.cfg.Organisation.Language
+	}
+	if *lang != "ja" && *lang != "en" {
+		return &usageError{msg: fmt.Sprintf("--lang %q: use ja or en", *lang)}
+	}
+	n, err := a.db.Queue(ctx, k, *lang, a.messageID)
+	if err != nil {
+		return err
+	}
+	a.log.Info("queued notices", "kind", k, "notices", n)
+	fmt.Fprintf(e.stdout, "Queued %d %s notices (addresses that already have one are skipped).\n", n, k)
+	if !*wait {
+		fmt.Fprintln(e.stdout, `The daemon ("owabi serve") sends them; "owabi status" shows progress.`)
+		return nil
+	}
+	if err := a.deliver(ctx, false); err != nil {
+		if notify.ErrorCode(err) == notify.ECONFLICT {
+			fmt.Fprintln(e.stdout, "owabi serve is running and sends them.")
+			return nil
+		}
+		return err
+	}
+	return a.printOutbox(ctx)
+}
+
+// noticeKind checks a --kind flag.
+func noticeKind(s string) (notify.NoticeKind, error) {
+	for _, k := range notify.NoticeKinds {
+		if string(k) == s {
+			return k, nil
+		}
+	}
+	return "", &usageError{msg: fmt.Sprintf("--kind %q: use deletion or apology", s)}
+}
+
+// deliver sends the queued notices as the one sender of this database:
+// until ctx is cancelled when daemon is set, else until the queue is empty.
+func (a *app) deliver(ctx context.Context, daemon bool) error {
+	unlock, err := a.db.LockSender()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	// Holding the lock, any notice still "sending" was left by a sender that
+	// died: give it another go (with its Message-ID unchanged).
+	n, err := a.db.RequeueInFlight(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		a.log.Warn("requeued notices a stopped sender left in flight", "notices", n)
+	}
+	w, err := a.worker()
+	if err != nil {
+		return err
+	}
+	if daemon {
+		return w.Run(ctx)
+	}
+	if err := w.Drain(ctx); err != nil {
+		return err
+	}
+	sent, retried, failed := w.Counts()
+	a.log.Info("sent the queue", "sent", sent, "retry_later", retried, "failed", failed)
+	return nil
+}
+
+// printOutbox says where the outbox stands after sending.
+func (a *app) printOutbox(ctx context.Context) error {
+	st, err := a.db.Status(ctx)
+	if err != nil {
+		return err
+	}
+	n := st.Notices
+	fmt.Fprintf(a.env.stdout, "Notices: %d sent, %d failed, %d waiting to be retried or sent.\n", n[notify.Sent], n[notify.Failed], n[notify.Queued]+n[notify.Sending])
+	return nil
+}

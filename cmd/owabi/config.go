@@ -1,0 +1,374 @@
+package main
+
+import (
+	"encoding"
+	"errors"
+	"fmt"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/addrbook"
+)
+
+// Config is owabi.toml. config.example.toml documents every key.
+type Config struct {
+	Store        StoreConfig        `toml:"store"`
+	Organisation OrganisationConfig `toml:"organisation"`
+	Incident     IncidentConfig     `toml:"incident"`
+	SMTP         SMTPConfig         `toml:"smtp"`
+	Classify     ClassifyConfig     `toml:"classify"`
+	Templates    TemplatesConfig    `toml:"templates"`
+	Web          WebConfig          `toml:"web"`
+	Log          LogConfig          `toml:"log"`
+
+	dir string // the config file's folder: relative paths start here
+}
+
+type StoreConfig struct {
+	Path string `toml:"path"`
+}
+
+type OrganisationConfig struct {
+	Name        string   `toml:"name"`
+	NameEn      string   `toml:"name_en"`
+	Domains     []string `toml:"domains"`
+	FromAddress string   `toml:"from_address"`
+	FromName    string   `toml:"from_name"`
+	DeskName    string   `toml:"desk_name"`
+	DeskPhone   string   `toml:"desk_phone"`
+	DeskEmail   string   `toml:"desk_email"`
+	DeskHours   string   `toml:"desk_hours"`
+	Language    string   `toml:"language"`
+	TimeZone    string   `toml:"time_zone"`
+}
+
+type IncidentConfig struct {
+	OccurredAt   time.Time `toml:"occurred_at"`
+	DiscoveredAt time.Time `toml:"discovered_at"`
+	Summary      string    `toml:"summary"`
+	LeakedItems  string    `toml:"leaked_items"`
+	SpamFrom     string    `toml:"spam_from"`
+	SpamSubject  string    `toml:"spam_subject"`
+	SpamSentAt   time.Time `toml:"spam_sent_at"`
+	SpamURL      string    `toml:"spam_url"`
+	Measures     string    `toml:"measures"`
+	Prevention   string    `toml:"prevention"`
+}
+
+type SMTPConfig struct {
+	Host         string   `toml:"host"`
+	Port         int      `toml:"port"`
+	TLS          string   `toml:"tls"`
+	Username     string   `toml:"username"`
+	PasswordEnv  string   `toml:"password_env"`
+	PasswordFile string   `toml:"password_file"`
+	HELO         string   `toml:"helo"`
+	Timeout      duration `toml:"timeout"`
+	Connections  int      `toml:"connections"`
+	PerMinute    int      `toml:"per_minute"`
+	MaxAttempts  int      `toml:"max_attempts"`
+	RetryBase    duration `toml:"retry_base"`
+	RetryMax     duration `toml:"retry_max"`
+	Poll         duration `toml:"poll"`
+}
+
+type ClassifyConfig struct {
+	Customers       string            `toml:"customers"`
+	Suppliers       string            `toml:"suppliers"`
+	FreeMailDomains []string          `toml:"free_mail_domains"`
+	Labels          map[string]string `toml:"labels"`
+	Overrides       map[string]string `toml:"overrides"`
+	DefaultOwner    string            `toml:"default_owner"`
+}
+
+type TemplatesConfig struct {
+	Dir string `toml:"dir"`
+}
+
+type WebConfig struct {
+	Addr string `toml:"addr"`
+}
+
+type LogConfig struct {
+	Level string `toml:"level"`
+}
+
+// duration reads "30s" or "5m" from TOML and the environment.
+type duration struct{ time.Duration }
+
+func (d *duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return fmt.Errorf("%q is not a duration like 30s or 5m", b)
+	}
+	d.Duration = v
+	return nil
+}
+
+func (d duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// defaults are the values a key takes when the file leaves it out.
+func defaults() Config {
+	return Config{
+		Store:        StoreConfig{Path: "owabi.db"},
+		Organisation: OrganisationConfig{Language: "ja", TimeZone: "Asia/Tokyo"},
+		SMTP: SMTPConfig{TLS: "starttls", Port: 587, PasswordEnv: "OWABI_SMTP_PASSWORD",
+			Timeout: duration{30 * time.Second}, Connections: 2, MaxAttempts: 8,
+			RetryBase: duration{time.Minute}, RetryMax: duration{time.Hour}, Poll: duration{5 * time.Second}},
+		Web: WebConfig{Addr: "127.0.0.1:8080"},
+		Log: LogConfig{Level: "info"},
+	}
+}
+
+// configError is a config problem: it names the key and stops start-up with
+// exit code 2.
+type configError struct{ key, reason string }
+
+func (e *configError) Error() string {
+	if e.key == "" {
+		return "config: " + e.reason
+	}
+	return fmt.Sprintf("config: %s: %s", e.key, e.reason)
+}
+
+// LoadConfig reads path, applies OWABI_<SECTION>_<KEY> from env and checks
+// every value.
+func LoadConfig(path string, env func(string) string) (*Config, error) {
+	c := defaults()
+	body, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, &configError{reason: fmt.Sprintf("%s does not exist (copy config.example.toml, or run \"owabi demo\" for a working one)", path)}
+		}
+		return nil, &configError{reason: err.Error()}
+	}
+	md, err := toml.Decode(string(body), &c)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, &configError{reason: fmt.Sprintf("%s line %d: %s", path, pe.Position.Line, pe.Message)}
+		}
+		return nil, &configError{reason: fmt.Sprintf("%s: %v", path, err)}
+	}
+	for _, k := range md.Undecoded() {
+		if len(k) >= 2 && (k[1] == "labels" || k[1] == "overrides") {
+			continue // free-form tables
+		}
+		return nil, &configError{key: k.String(), reason: "unknown key (see config.example.toml)"}
+	}
+	if err := applyEnv(&c, env); err != nil {
+		return nil, err
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	c.dir = filepath.Dir(abs)
+	return &c, c.Validate()
+}
+
+// applyEnv overrides scalar keys from OWABI_<SECTION>_<KEY>, as people
+// running owabi in containers expect.
+func applyEnv(c *Config, env func(string) string) error {
+	sections := reflect.ValueOf(c).Elem()
+	for i := range sections.NumField() {
+		section, sf := sections.Field(i), sections.Type().Field(i)
+		name := sf.Tag.Get("toml")
+		if name == "" {
+			continue
+		}
+		for j := range section.NumField() {
+			key := section.Type().Field(j).Tag.Get("toml")
+			v := env("OWABI_" + strings.ToUpper(name) + "_" + strings.ToUpper(key))
+			if v == "" {
+				continue
+			}
+			if err := setFromText(section.Field(j), v); err != nil {
+				return &configError{key: name + "." + key, reason: fmt.Sprintf("from the environment: %v", err)}
+			}
+		}
+	}
+	return nil
+}
+
+func setFromText(f reflect.Value, v string) error {
+	if u, ok := f.Addr().Interface().(encoding.TextUnmarshaler); ok && f.Type() != reflect.TypeOf(time.Time{}) {
+		return u.UnmarshalText([]byte(v))
+	}
+	switch {
+	case f.Type() == reflect.TypeOf(time.Time{}):
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return fmt.Errorf("%q is not a time like 2026-11-20T14:05:00+09:00", v)
+		}
+		f.Set(reflect.ValueOf(t))
+	case f.Kind() == reflect.String:
+		f.SetString(v)
+	case f.Kind() == reflect.Int:
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("%q is not a whole number", v)
+		}
+		f.SetInt(int64(n))
+	case f.Kind() == reflect.Slice && f.Type().Elem().Kind() == reflect.String:
+		parts := strings.Split(v, ",")
+		for i := range parts {
+			parts[i] = strings.TrimSpace(parts[i])
+		}
+		f.Set(reflect.ValueOf(parts))
+	default:
+		return errors.New("cannot be set from the environment")
+	}
+	return nil
+}
+
+// Validate checks every value and names the first wrong key.
+func (c *Config) Validate() error {
+	o, inc, s := c.Organisation, c.Incident, c.SMTP
+	required := []struct{ key, value string }{
+		{"store.path", c.Store.Path},
+		{"organisation.name", o.Name},
+		{"organisation.from_address", o.FromAddress},
+		{"organisation.desk_name", o.DeskName},
+		{"organisation.desk_phone", o.DeskPhone},
+		{"incident.spam_from", inc.SpamFrom},
+		{"incident.spam_subject", inc.SpamSubject},
+		{"smtp.host", s.Host},
+	}
+	for _, r := range required {
+		if strings.TrimSpace(r.value) == "" {
+			return &configError{key: r.key, reason: "missing: this key is required"}
+		}
+	}
+	if len(o.Domains) == 0 {
+		return &configError{key: "organisation.domains", reason: "missing: list the organisation's own e-mail domains"}
+	}
+	for _, d := range o.Domains {
+		if _, err := addrbook.NormalizeDomain(d); err != nil {
+			return &configError{key: "organisation.domains", reason: err.Error()}
+		}
+	}
+	for _, a := range []struct{ key, value string }{
+		{"organisation.from_address", o.FromAddress}, {"organisation.desk_email", o.DeskEmail}, {"incident.spam_from", inc.SpamFrom},
+	} {
+		if a.value == "" {
+			continue
+		}
+		if _, err := mail.ParseAddress(a.value); err != nil {
+			return &configError{key: a.key, reason: fmt.Sprintf("%q is not an e-mail address", a.value)}
+		}
+	}
+	if strings.EqualFold(o.FromAddress, inc.SpamFrom) {
+		return &configError{key: "organisation.from_address", reason: "is the compromised address the spam came from; send from the official address"}
+	}
+	if o.Language != "ja" && o.Language != "en" {
+		return &configError{key: "organisation.language", reason: fmt.Sprintf("%q is not ja or en", o.Language)}
+	}
+	if _, err := time.LoadLocation(o.TimeZone); err != nil {
+		return &configError{key: "organisation.time_zone", reason: fmt.Sprintf("%q is not a time zone like Asia/Tokyo", o.TimeZone)}
+	}
+	if inc.SpamSentAt.IsZero() {
+		return &configError{key: "incident.spam_sent_at", reason: "missing: when the spam was sent, like 2026-11-20T14:05:00+09:00"}
+	}
+	switch {
+	case s.Port < 1 || s.Port > 65535:
+		return &configError{key: "smtp.port", reason: fmt.Sprintf("%d is not a port (1-65535)", s.Port)}
+	case s.TLS != "none" && s.TLS != "starttls" && s.TLS != "implicit":
+		return &configError{key: "smtp.tls", reason: fmt.Sprintf("%q is not one of none, starttls, implicit", s.TLS)}
+	case s.Connections < 1 || s.Connections > 32:
+		return &configError{key: "smtp.connections", reason: fmt.Sprintf("%d is not between 1 and 32", s.Connections)}
+	case s.PerMinute < 0:
+		return &configError{key: "smtp.per_minute", reason: "must be 0 (no limit) or more"}
+	case s.MaxAttempts < 1:
+		return &configError{key: "smtp.max_attempts", reason: "must be at least 1"}
+	case s.Timeout.Duration <= 0:
+		return &configError{key: "smtp.timeout", reason: "must be more than 0"}
+	case s.RetryBase.Duration <= 0 || s.RetryMax.Duration < s.RetryBase.Duration:
+		return &configError{key: "smtp.retry_max", reason: "must be at least smtp.retry_base, which must be more than 0"}
+	case s.Poll.Duration <= 0:
+		return &configError{key: "smtp.poll", reason: "must be more than 0"}
+	}
+	for label, cat := range c.Classify.Labels {
+		if !knownCategory(cat) {
+			return &configError{key: "classify.labels." + label, reason: fmt.Sprintf("%q is not customer, supplier or employee", cat)}
+		}
+	}
+	for addr, cat := range c.Classify.Overrides {
+		if !knownCategory(cat) {
+			return &configError{key: "classify.overrides." + addr, reason: fmt.Sprintf("%q is not customer, supplier or employee", cat)}
+		}
+	}
+	switch strings.ToLower(c.Log.Level) {
+	case "debug", "info", "warn", "error":
+	default:
+		return &configError{key: "log.level", reason: fmt.Sprintf("%q is not debug, info, warn or error", c.Log.Level)}
+	}
+	return nil
+}
+
+func knownCategory(c string) bool {
+	switch notify.Category(c) {
+	case notify.Customer, notify.Supplier, notify.Employee:
+		return true
+	}
+	return false
+}
+
+// path resolves a path from the config relative to the config file.
+func (c *Config) path(p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(c.dir, p)
+}
+
+// password reads the SMTP password from the environment or a file, never
+// from the config itself.
+func (c *Config) password(env func(string) string) (string, error) {
+	s := c.SMTP
+	if s.PasswordFile != "" {
+		b, err := os.ReadFile(c.path(s.PasswordFile))
+		if err != nil {
+			return "", &configError{key: "smtp.password_file", reason: err.Error()}
+		}
+		return strings.TrimRight(string(b), "\r\n"), nil
+	}
+	pw := env(s.PasswordEnv)
+	if pw == "" && s.Username != "" {
+		return "", &configError{key: "smtp.password_env", reason: fmt.Sprintf("smtp.username is set but the environment variable %s is empty", s.PasswordEnv)}
+	}
+	return pw, nil
+}
+
+// zone is the configured time zone (Validate has checked it).
+func (c *Config) zone() *time.Location {
+	z, _ := time.LoadLocation(c.Organisation.TimeZone)
+	return z
+}
+
+// organisation and incident turn the config into the domain's terms.
+func (c *Config) organisation() notify.Organisation {
+	o := c.Organisation
+	return notify.Organisation{
+		Name: o.Name, NameEn: o.NameEn, Domains: o.Domains, FromAddress: o.FromAddress, FromName: o.FromName,
+		Desk:      notify.Staff{Name: o.DeskName, Phone: o.DeskPhone, Email: o.DeskEmail},
+		DeskHours: o.DeskHours,
+	}
+}
+
+func (c *Config) incident() notify.Incident {
+	i := c.Incident
+	return notify.Incident{
+		OccurredAt: i.OccurredAt, DiscoveredAt: i.DiscoveredAt, Summary: i.Summary, LeakedItems: i.LeakedItems,
+		SpamFrom: i.SpamFrom, SpamSubject: i.SpamSubject, SpamSentAt: i.SpamSentAt, SpamURL: i.SpamURL,
+		Measures: i.Measures, Prevention: i.Prevention,
+	}
+}

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailure = 1 // something went wrong while running
+	exitUsage   = 2 // a wrong command line or config
+)
+
+const usage = `owabi runs the response to a leaked address book.
+
+Usage: owabi [--config FILE] [--db FILE] COMMAND [flags]
+
+Commands:
+  demo      run the whole flow on the bundled sample book (no setup needed)
+  import    import an address-book export (Google Contacts CSV)
+  classify  decide who is a customer, supplier or employee, and why
+  preview   show the notice a contact would receive
+  send      queue a notice for every address (the daemon sends it)
+  serve     run the daemon: send the queued notices until stopped
+  status    show where the response stands
+
+Global flags (also accepted after the command):
+  --config FILE  the config file (default ./owabi.toml, or $OWABI_CONFIG)
+  --db FILE      the database, overriding store.path in the config
+
+Run "owabi COMMAND --help" for a command's flags.
+`
+
+// globals are the flags every command takes.
+type globals struct {
+	config string
+	db     string
+}
+
+func (g *globals) register(fs *flag.FlagSet) {
+	fs.StringVar(&g.config, "config", g.config, "the config `file`")
+	fs.StringVar(&g.db, "db", g.db, "the database `file`, overriding store.path")
+}
+
+// usageError is a wrong command line: exit code 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+// env is how commands read the environment; tests pass their own.
+type env struct {
+	getenv func(string) string
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// command is one subcommand.
+type command func(ctx context.Context, g *globals, e env, args []string) error
+
+var commands = map[string]command{
+	"demo":     runDemo,
+	"import":   runImport,
+	"classify": runClassify,
+	"preview":  runPreview,
+	"send":     runSend,
+	"serve":    runServe,
+	"status":   runStatus,
+}
+
+// run is main without the process: it returns the exit code.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	e := env{getenv: getenv, stdout: stdout, stderr: stderr}
+	g := &globals{config: "owabi.toml"}
+	if v := getenv("OWABI_CONFIG"); v != "" {
+		g.config = v
+	}
+	fs := flag.NewFlagSet("owabi", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	g.register(fs)
+	if err := fs.Parse(args); err != nil || fs.NArg() == 0 {
+		if err != nil && !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(stderr, "owabi: %v\n\n", err)
+		}
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	name, rest := fs.Arg(0), fs.Args()[1:]
+	cmd, ok := commands[name]
+	if !ok {
+		fmt.Fprintf(stderr, "owabi: unknown command %q\n\n%s", name, usage)
+		return exitUsage
+	}
+	err := cmd(ctx, g, e, rest)
+	var ce *configError
+	var ue *usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.As(err, &ce):
+		fmt.Fprintf(stderr, "owabi: %v\n", err)
+		return exitUsage
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "owabi %s: %v\n", name, err)
+		return exitUsage
+	default:
+		fmt.Fprintf(stderr, "owabi %s: %s\n", name, oneLine(err.Error()))
+		return exitFailure
+	}
+}
+
+// flags returns a command's flag set with the global flags on it.
+func flags(name string, g *globals, e env, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: owabi %s %s\n\nFlags:\n", name, synopsis)
+		fs.PrintDefaults()
+	}
+	g.register(fs)
+	return fs
+}
+
+// parse parses a command's flags; a wrong flag is a usage error.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return &usageError{msg: err.Error()}
+	}
+	return nil
+}
+
+// oneLine keeps an error on one line of the terminal.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
