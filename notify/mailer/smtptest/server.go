@@ -4,6 +4,7 @@ package smtptest
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -41,7 +42,9 @@ type Server struct {
 	// files numbers .eml files on from those already in dir, so that a
 	// second run into the same folder overwrites nothing.
 	files int
-	done chan struct{}
+	// changed is closed and replaced whenever a message is accepted.
+	changed chan struct{}
+	done    chan struct{}
 }
 
 // Start starts a server on a free loopback port. When dir is not empty,
@@ -62,7 +65,7 @@ func Start(dir string) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{dir: dir, files: files, l: l, done: make(chan struct{})}
+	s := &Server{dir: dir, files: files, l: l, done: make(chan struct{}), changed: make(chan struct{})}
 	s.srv = smtp.NewServer(s)
 	s.srv.Domain = "localhost"
 	s.srv.AllowInsecureAuth = true
@@ -122,6 +125,24 @@ func (s *Server) Count() int {
 	return len(s.msgs)
 }
 
+// Wait blocks until the server has accepted at least n messages, and
+// reports false if ctx ends first.
+func (s *Server) Wait(ctx context.Context, n int) bool {
+	for {
+		s.mu.Lock()
+		count, changed := len(s.msgs), s.changed
+		s.mu.Unlock()
+		if count >= n {
+			return true
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-changed:
+		}
+	}
+}
+
 // NewSession implements smtp.Backend.
 func (s *Server) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{srv: s}, nil }
 
@@ -139,6 +160,8 @@ func (s *Server) accept(m Message) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.msgs = append(s.msgs, m)
+	close(s.changed)
+	s.changed = make(chan struct{})
 	if s.dir != "" {
 		s.files++
 		name := filepath.Join(s.dir, fmt.Sprintf("%06d.eml", s.files))

@@ -1,0 +1,329 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/mailer/smtptest"
+)
+
+// owabi runs the command in-process and returns its exit code and output.
+func owabi(t *testing.T, env map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), args, func(k string) string { return env[k] }, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+// mustOwabi runs the command and fails the test unless it succeeds.
+func mustOwabi(t *testing.T, env map[string]string, args ...string) string {
+	t.Helper()
+	code, out, errOut := owabi(t, env, args...)
+	if code != 0 {
+		t.Fatalf("owabi %s: exit %d\n%s%s", strings.Join(args, " "), code, out, errOut)
+	}
+	return out
+}
+
+// expectedAddresses reads every address of the sample book from the answer key.
+func expectedAddresses(t *testing.T) map[string]bool {
+	t.Helper()
+	f, err := os.Open("../../testdata/google_contacts_expected.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{}
+	for _, row := range rows[1:] {
+		for _, a := range strings.Split(row[3], ":::") {
+			want[strings.TrimSpace(a)] = true
+		}
+	}
+	return want
+}
+
+// checkEachOnce asserts that every address received exactly one deletion
+// request, in Japanese, and nobody else received anything.
+func checkEachOnce(t *testing.T, msgs []smtptest.Message, want map[string]bool) {
+	t.Helper()
+	got := map[string]int{}
+	for _, m := range msgs {
+		if len(m.To) != 1 {
+			t.Errorf("a message went to %d recipients; each notice goes to one", len(m.To))
+		}
+		d, err := m.Decode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(d.Subject, "不審なメールの削除") || !strings.Contains(d.Text, "【至急】お見積書送付のご案内") {
+			t.Errorf("the notice to %s is not the Japanese deletion request: %q", m.To[0], d.Subject)
+		}
+		got[strings.ToLower(m.To[0])]++
+	}
+	for addr := range want {
+		if n := got[strings.ToLower(addr)]; n != 1 {
+			t.Errorf("%s received %d notices, want 1", addr, n)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d addresses received notices, want %d", len(got), len(want))
+	}
+}
+
+func statusJSON(t *testing.T, env map[string]string, args ...string) notify.Status {
+	t.Helper()
+	out := mustOwabi(t, env, append(args, "status", "--json")...)
+	var st notify.Status
+	if err := json.Unmarshal([]byte(out), &st); err != nil {
+		t.Fatalf("status --json: %v\n%s", err, out)
+	}
+	return st
+}
+
+func TestDemo(t *testing.T) {
+	dir := t.TempDir()
+	out := mustOwabi(t, nil, "demo", "--data", dir, "--no-serve")
+	for _, want := range []string{"168 customers, 35 suppliers, 40 employees, 0 unclassified", "258 sent"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the demo's summary lacks %q:\n%s", want, out)
+		}
+	}
+	st := statusJSON(t, nil, "--config", filepath.Join(dir, "owabi.toml"))
+	if st.Contacts != 243 || st.Addresses != 258 || st.Notices[notify.Sent] != 258 ||
+		st.Categories[notify.Customer] != 168 || st.Categories[notify.Supplier] != 35 || st.Categories[notify.Employee] != 40 {
+		t.Errorf("status after the demo: %+v", st)
+	}
+	// The capture server kept every mail as an .eml file.
+	files, _ := filepath.Glob(filepath.Join(dir, "mail", "*.eml"))
+	var msgs []smtptest.Message
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := smtptest.Message{Data: b}
+		d, err := m.Decode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.To = []string{strings.Trim(d.Header.Get("To")[strings.LastIndex(d.Header.Get("To"), "<"):], "<>")}
+		msgs = append(msgs, m)
+	}
+	checkEachOnce(t, msgs, expectedAddresses(t))
+	for _, p := range []string{"owabi.db", "owabi.toml"} {
+		if fi, err := os.Stat(filepath.Join(dir, p)); err != nil || fi.Mode().Perm()&0o077 != 0 {
+			t.Errorf("%s: %v, mode %v; want owner-only", p, err, fi.Mode().Perm())
+		}
+	}
+	// Running the demo again sends nothing more.
+	mustOwabi(t, nil, "demo", "--data", dir, "--no-serve")
+	if st := statusJSON(t, nil, "--config", filepath.Join(dir, "owabi.toml")); st.Notices[notify.Sent] != 258 || st.Contacts != 243 {
+		t.Errorf("after a second demo run: %+v", st.Notices)
+	}
+	if files2, _ := filepath.Glob(filepath.Join(dir, "mail", "*.eml")); len(files2) != 258 {
+		t.Errorf("after a second demo run there are %d captured mails, want 258", len(files2))
+	}
+}
+
+// setup writes a config for the sample organisation pointed at srv and
+// returns its path.
+func setup(t *testing.T, srv *smtptest.Server) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, name := range []string{"customers.csv", "suppliers.csv"} {
+		if err := copyDemoFile(name, filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(dir, "owabi.toml")
+	if err := writeDemoConfig(path, srv.Port); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+const sampleBook = "demodata/google_contacts.csv"
+
+func TestImportClassifySend(t *testing.T) {
+	srv := smtptest.New(t)
+	cfg := setup(t, srv)
+	out := mustOwabi(t, nil, "--config", cfg, "import", sampleBook)
+	if !strings.Contains(out, "contacts added          243") || !strings.Contains(out, "addresses added         258") {
+		t.Errorf("import report:\n%s", out)
+	}
+	// Re-importing the same file changes nothing.
+	out = mustOwabi(t, nil, "import", "--json", "--config", cfg, sampleBook)
+	var rep notify.ImportReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Records != 243 || rep.Unchanged != 243 || rep.Added+rep.Updated+rep.AddressesAdded != 0 {
+		t.Errorf("second import: %+v", rep)
+	}
+	out = mustOwabi(t, nil, "--config", cfg, "classify", "--json")
+	var cls notify.ClassifyReport
+	if err := json.Unmarshal([]byte(out), &cls); err != nil {
+		t.Fatal(err)
+	}
+	want := map[notify.Category]int{notify.Customer: 168, notify.Supplier: 35, notify.Employee: 40}
+	for c, n := range want {
+		if cls.Categories[c] != n {
+			t.Errorf("%s: %d, want %d", c, cls.Categories[c], n)
+		}
+	}
+	if cls.Categories[notify.Unclassified] != 0 {
+		t.Errorf("unclassified: %d, want 0", cls.Categories[notify.Unclassified])
+	}
+	mustOwabi(t, nil, "--config", cfg, "send", "--kind", "deletion", "--wait")
+	checkEachOnce(t, srv.Messages(), expectedAddresses(t))
+	// Sending again queues nothing: each address gets each notice once.
+	out = mustOwabi(t, nil, "--config", cfg, "send", "--kind", "deletion", "--wait")
+	if !strings.Contains(out, "Queued 0 deletion notices") || srv.Count() != 258 {
+		t.Errorf("second send: the server holds %d messages\n%s", srv.Count(), out)
+	}
+	st := statusJSON(t, nil, "--config", cfg)
+	if st.Notices[notify.Sent] != 258 || st.Notices[notify.Queued]+st.Notices[notify.Sending]+st.Notices[notify.Failed] != 0 {
+		t.Errorf("notices: %v", st.Notices)
+	}
+}
+
+func TestPreviewAndEmployeeTone(t *testing.T) {
+	srv := smtptest.New(t)
+	cfg := setup(t, srv)
+	mustOwabi(t, nil, "--config", cfg, "import", sampleBook)
+	mustOwabi(t, nil, "--config", cfg, "classify")
+	out := mustOwabi(t, nil, "--config", cfg, "preview", "--kind", "apology", "--contact", "megumi.fujita@seiryu-saketen.example.jp")
+	for _, want := range []string{"せいりゅう酒店株式会社 藤田 恵 様", "【お詫び】", "master_domain"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("preview lacks %q:\n%s", want, out)
+		}
+	}
+	out = mustOwabi(t, nil, "--config", cfg, "preview", "--kind", "deletion", "--contact", "n-fujii@sakura-print.example.jp")
+	if !strings.Contains(out, "藤井 直樹 さん") || strings.Contains(out, "藤井 直樹 様") {
+		t.Errorf("the employee's notice is not in the internal tone:\n%s", out)
+	}
+}
+
+func TestErrorsAreOneClearLine(t *testing.T) {
+	srv := smtptest.New(t)
+	cfg := setup(t, srv)
+	body, _ := os.ReadFile(cfg)
+	write := func(t *testing.T, edit func(string) string) string {
+		p := filepath.Join(t.TempDir(), "owabi.toml")
+		os.WriteFile(p, []byte(edit(string(body))), 0o600)
+		return p
+	}
+	tests := []struct {
+		name string
+		args func(t *testing.T) []string
+		env  map[string]string
+		code int
+		want string
+	}{
+		{"missing config", func(*testing.T) []string { return []string{"--config", "/nonexistent/owabi.toml", "status"} }, nil,
+			2, "does not exist"},
+		{"unknown key", func(t *testing.T) []string {
+			return []string{"--config", write(t, func(s string) string { return strings.Replace(s, "host =", "hots =", 1) }), "status"}
+		}, nil, 2, "smtp.hots: unknown key"},
+		{"missing key", func(t *testing.T) []string {
+			return []string{"--config", write(t, func(s string) string { return strings.Replace(s, "spam_from =", "# spam_from =", 1) }), "status"}
+		}, nil, 2, "incident.spam_from: missing"},
+		{"wrong tls", func(*testing.T) []string { return []string{"--config", cfg, "status"} },
+			map[string]string{"OWABI_SMTP_TLS": "ssl"}, 2, `smtp.tls: "ssl" is not one of none, starttls, implicit`},
+		{"sender is the compromised address", func(*testing.T) []string { return []string{"--config", cfg, "status"} },
+			map[string]string{"OWABI_ORGANISATION_FROM_ADDRESS": "sakura-eigyo.k@freemail.example.jp"}, 2, "organisation.from_address: is the compromised address"},
+		{"missing file", func(*testing.T) []string { return []string{"--config", cfg, "import", "/nonexistent.csv"} }, nil,
+			1, "no such file"},
+		{"not an address book", func(*testing.T) []string { return []string{"--config", cfg, "import", cfg} }, nil,
+			1, "owabi import"},
+		{"unknown kind", func(*testing.T) []string { return []string{"--config", cfg, "send", "--kind", "sorry"} }, nil,
+			2, `--kind "sorry"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errOut := owabi(t, tt.env, tt.args(t)...)
+			if code != tt.code || !strings.Contains(errOut, tt.want) {
+				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, errOut, tt.code, tt.want)
+			}
+			if strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
+				t.Errorf("the error takes more than one line:\n%s", errOut)
+			}
+		})
+	}
+}
+
+func TestRefusingServerLeavesQueue(t *testing.T) {
+	srv := smtptest.New(t)
+	cfg := setup(t, srv)
+	mustOwabi(t, nil, "--config", cfg, "import", sampleBook)
+	srv.Close()
+	code, _, errOut := owabi(t, nil, "--config", cfg, "send", "--kind", "deletion", "--wait")
+	if code != 1 || !strings.Contains(errOut, "cannot connect to the mail server") || strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
+		t.Errorf("exit %d, stderr %q; want exit 1 and one line about the mail server", code, errOut)
+	}
+	st := statusJSON(t, nil, "--config", cfg)
+	if st.Notices[notify.Queued] != 258 || st.Notices[notify.Sent]+st.Notices[notify.Failed]+st.Notices[notify.Sending] != 0 {
+		t.Errorf("after a refused connection: %v; want all 258 still queued", st.Notices)
+	}
+}
+
+func TestImportFailureLeavesDatabase(t *testing.T) {
+	srv := smtptest.New(t)
+	cfg := setup(t, srv)
+	book, err := os.ReadFile(sampleBook)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := open(context.Background(), &globals{config: cfg}, env{getenv: func(string) string { return "" }, stderr: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	// The disk fails after 200 good entries: none of them may stay.
+	failing := io.MultiReader(bytes.NewReader(book[:len(book)*2/3]), iotest.ErrReader(errors.New("input/output error")))
+	if _, err := importReader(context.Background(), a.db, "book.csv", failing); err == nil || !strings.Contains(err.Error(), "input/output error") {
+		t.Fatalf("import from a failing disk: %v; want the read error", err)
+	}
+	st, err := a.db.Status(context.Background())
+	if err != nil || st.Contacts != 0 || st.Addresses != 0 {
+		t.Fatalf("after a failed import: %d contacts, %d addresses (%v); want none", st.Contacts, st.Addresses, err)
+	}
+}
+
+func TestBadRowsAreReportedAndTheRestImported(t *testing.T) {
+	srv := smtptest.New(t)
+	cfg := setup(t, srv)
+	book := filepath.Join(t.TempDir(), "book.csv")
+	os.WriteFile(book, []byte("First Name,Last Name,E-mail 1 - Value\n"+
+		"太郎,山田,a@b\n"+
+		"\"Bob\r\nBcc: x@y\",Z,z@z.example\n"+
+		",,\n"+
+		"花,田,hana@example.jp\n"+
+		"花子,山田,\"unterminated\n"), 0o600)
+	out := mustOwabi(t, nil, "--config", cfg, "import", book)
+	for _, want := range []string{
+		"contacts added            1",
+		`line 2 (entry 1): invalid e-mail address "a@b"`,
+		"line 3 (entry 2): the name contains a line break",
+		"line 5 (entry 3): no e-mail address",
+		"line 7 (entry 5): malformed CSV",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the report lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/mailer/smtptest"
+)
+
+// These tests run the real binary, because what they check — a kill, a
+// signal — happens to a process.
+
+var binary struct {
+	once sync.Once
+	path string
+	err  error
+	out  []byte
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binary.path != "" {
+		os.RemoveAll(filepath.Dir(binary.path))
+	}
+	os.Exit(code)
+}
+
+func owabiBinary(t *testing.T) string {
+	t.Helper()
+	binary.once.Do(func() {
+		dir, err := os.MkdirTemp("", "owabi-test-bin")
+		if err != nil {
+			binary.err = err
+			return
+		}
+		binary.path = filepath.Join(dir, "owabi")
+		binary.out, binary.err = exec.Command("go", "build", "-o", binary.path, ".").CombinedOutput()
+	})
+	if binary.err != nil {
+		t.Fatalf("build owabi: %v\n%s", binary.err, binary.out)
+	}
+	return binary.path
+}
+
+// daemon is an "owabi serve" process.
+type daemon struct {
+	cmd    *exec.Cmd
+	stderr watchedBuffer
+}
+
+// watchedBuffer collects a process's output and tells when a text appears.
+type watchedBuffer struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	watch string
+	seen  chan struct{}
+}
+
+func (w *watchedBuffer) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	if w.seen != nil && strings.Contains(w.buf.String(), w.watch) {
+		close(w.seen)
+		w.seen = nil
+	}
+	return len(p), nil
+}
+
+func (w *watchedBuffer) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+// appears returns a channel closed once text has been written.
+func (w *watchedBuffer) appears(text string) <-chan struct{} {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	ch := make(chan struct{})
+	if strings.Contains(w.buf.String(), text) {
+		close(ch)
+		return ch
+	}
+	w.watch, w.seen = text, ch
+	return ch
+}
+
+func startServe(t *testing.T, cfg string) *daemon {
+	t.Helper()
+	d := &daemon{cmd: exec.Command(owabiBinary(t), "--config", cfg, "serve")}
+	// One connection, so that exactly one message is in flight at a kill.
+	d.cmd.Env = append(os.Environ(), "OWABI_SMTP_CONNECTIONS=1", "OWABI_LOG_LEVEL=info")
+	d.cmd.Stderr = &d.stderr
+	if err := d.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.cmd.Process.Kill(); d.cmd.Wait() })
+	return d
+}
+
+// holdMessage makes the server stop at its nth message until released,
+// and says when the message has arrived.
+func holdMessage(srv *smtptest.Server, n int) (arrived chan struct{}, release chan error) {
+	arrived, release = make(chan struct{}), make(chan error)
+	srv.OnData = func(i int, _ smtptest.Message) error {
+		if i != n {
+			return nil
+		}
+		close(arrived)
+		return <-release
+	}
+	return arrived, release
+}
+
+func waitFor(t *testing.T, ch <-chan struct{}, what string) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(2 * time.Minute):
+		t.Fatalf("timed out waiting for %s", what)
+	}
+}
+
+func queueSample(t *testing.T, cfg string) {
+	t.Helper()
+	mustOwabi(t, nil, "--config", cfg, "import", sampleBook)
+	mustOwabi(t, nil, "--config", cfg, "classify")
+	mustOwabi(t, nil, "--config", cfg, "send", "--kind", "deletion")
+}
+
+func TestKillMidSendLosesNothingAndSendsNothingTwice(t *testing.T) {
+	srv := smtptest.New(t)
+	arrived, release := holdMessage(srv, 100)
+	cfg := setup(t, srv)
+	queueSample(t, cfg)
+
+	first := startServe(t, cfg)
+	waitFor(t, arrived, "the 100th message")
+	first.cmd.Process.Kill() // mid-DATA: the server has not answered yet
+	first.cmd.Wait()
+	release <- errors.New("the client is gone") // so the server never accepts message 100
+
+	st := statusJSON(t, nil, "--config", cfg)
+	if st.Notices[notify.Sent] != 99 || st.Notices[notify.Sending] == 0 {
+		t.Fatalf("after the kill: %v; want 99 sent and the message in hand still 'sending'", st.Notices)
+	}
+	second := startServe(t, cfg)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if !srv.Wait(ctx, 258) {
+		t.Fatalf("the restarted daemon delivered %d of 258\n%s", srv.Count(), second.stderr.String())
+	}
+	second.cmd.Process.Signal(syscall.SIGTERM)
+	if err := second.cmd.Wait(); err != nil {
+		t.Fatalf("serve after SIGTERM: %v\n%s", err, second.stderr.String())
+	}
+	checkEachOnce(t, srv.Messages(), expectedAddresses(t))
+	st = statusJSON(t, nil, "--config", cfg)
+	if st.Notices[notify.Sent] != 258 || st.Notices[notify.Sending] != 0 {
+		t.Errorf("after the restart: %v; want all 258 sent", st.Notices)
+	}
+	if !strings.Contains(second.stderr.String(), "requeued notices a stopped sender left in flight") {
+		t.Errorf("the restart did not say it requeued the notices in flight:\n%s", second.stderr.String())
+	}
+}
+
+func TestSIGTERMFinishesTheMessageInHand(t *testing.T) {
+	srv := smtptest.New(t)
+	arrived, release := holdMessage(srv, 50)
+	cfg := setup(t, srv)
+	queueSample(t, cfg)
+
+	d := startServe(t, cfg)
+	waitFor(t, arrived, "the 50th message")
+	stopping := d.stderr.appears("stopping after the message in hand")
+	d.cmd.Process.Signal(syscall.SIGTERM)
+	waitFor(t, stopping, "the daemon to take the signal")
+	release <- nil // the server accepts message 50 after the signal
+	if err := d.cmd.Wait(); err != nil {
+		t.Fatalf("serve after SIGTERM: %v\n%s", err, d.stderr.String())
+	}
+	st := statusJSON(t, nil, "--config", cfg)
+	if st.Notices[notify.Sent] != 50 || st.Notices[notify.Sending] != 0 || st.Notices[notify.Queued] != 208 || srv.Count() != 50 {
+		t.Errorf("after SIGTERM: %v, server holds %d; want 50 sent (the one in hand recorded), 208 queued, none half-recorded",
+			st.Notices, srv.Count())
+	}
+	// The log at the default level names no person and no address.
+	if log := d.stderr.String(); strings.Contains(log, "@") || strings.Contains(log, "様") {
+		t.Errorf("the log carries personal data:\n%s", log)
+	}
+}
