@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
@@ -29,8 +30,14 @@ const timeLayout = "2006-01-02T15:04:05.000000Z"
 
 // DB is an open owabi database.
 type DB struct {
-	db   *sql.DB
+	db *sql.DB // reads, on as many connections as they need
+	// wdb is the one connection that writes: writers in this process queue
+	// in Go instead of meeting SQLite's busy handler, which sleeps.
+	wdb  *sql.DB
 	path string
+
+	mu    sync.Mutex
+	stmts map[string]*sql.Stmt // prepared once on the writer, by query
 	// Now returns the current time; tests replace it to control the clock.
 	Now func() time.Time
 }
@@ -54,13 +61,19 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	// Pragmas go in the DSN so that every pooled connection gets them.
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() +
 		"?_foreign_keys=on&_busy_timeout=5000&_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate"
-	sqldb, err := sql.Open("sqlite3", dsn)
+	rdb, err := sql.Open("sqlite3", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	d := &DB{db: sqldb, path: path, Now: time.Now}
+	wdb, err := sql.Open("sqlite3", dsn)
+	if err != nil {
+		rdb.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	wdb.SetMaxOpenConns(1)
+	d := &DB{db: rdb, wdb: wdb, path: path, Now: time.Now, stmts: map[string]*sql.Stmt{}}
 	if err := d.migrate(ctx); err != nil {
-		sqldb.Close()
+		d.Close()
 		return nil, err
 	}
 	return d, nil
@@ -70,7 +83,31 @@ func Open(ctx context.Context, path string) (*DB, error) {
 func (d *DB) Path() string { return d.path }
 
 // Close closes the database.
-func (d *DB) Close() error { return d.db.Close() }
+func (d *DB) Close() error {
+	d.mu.Lock()
+	for _, s := range d.stmts {
+		s.Close()
+	}
+	d.mu.Unlock()
+	return errors.Join(d.wdb.Close(), d.db.Close())
+}
+
+// stmt returns query prepared on the writer. The outbox runs the same few
+// statements for every message, and preparing them once saves a good part
+// of each one's cost.
+func (d *DB) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if s, ok := d.stmts[query]; ok {
+		return s, nil
+	}
+	s, err := d.wdb.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, describe(err)
+	}
+	d.stmts[query] = s
+	return s, nil
+}
 
 // Tx is a transaction that carries the time it started, so that every row it
 // writes agrees on "now".
@@ -81,7 +118,7 @@ type Tx struct {
 
 // begin starts a write transaction (BEGIN IMMEDIATE, from the DSN).
 func (d *DB) begin(ctx context.Context) (*Tx, error) {
-	tx, err := d.db.BeginTx(ctx, nil)
+	tx, err := d.wdb.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, describe(err)
 	}
@@ -121,7 +158,7 @@ func describe(err error) error {
 // migrate applies, each in its own transaction, every embedded migration the
 // database has not seen yet; an older database is upgraded on start.
 func (d *DB) migrate(ctx context.Context) error {
-	if _, err := d.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	if _, err := d.wdb.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("store: %w", describe(err))
 	}

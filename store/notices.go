@@ -159,24 +159,21 @@ func (d *DB) RequeueInFlight(ctx context.Context) (int, error) {
 	return int(n), err
 }
 
-// exec runs one statement in its own transaction; ?1 is always the
-// transaction's time, so callers number their own arguments from ?2.
+// exec runs one statement, which SQLite makes a transaction of its own; ?1
+// is always the current time, so callers number their arguments from ?2.
 func (d *DB) exec(ctx context.Context, query string, affected *int64, args ...any) error {
-	tx, err := d.begin(ctx)
+	stmt, err := d.stmt(ctx, query)
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, query, append([]any{tx.nowText()}, args...)...)
+	res, err := stmt.ExecContext(ctx, append([]any{formatTime(d.Now())}, args...)...)
 	if err != nil {
 		return describe(err)
 	}
 	if affected != nil {
-		if *affected, err = res.RowsAffected(); err != nil {
-			return err
-		}
+		*affected, err = res.RowsAffected()
 	}
-	return describe(tx.Commit())
+	return err
 }
 
 // NextDue is when the earliest queued notice is due, and false when none is queued.
