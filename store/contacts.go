@@ -56,22 +56,34 @@ func (d *DB) Import(ctx context.Context, file, format string, next NextRecord) (
 
 // importer holds the prepared statements of one import.
 type importer struct {
-	tx       *Tx
-	seen     map[int64]bool // contacts already met in this run
-	findAddr *sql.Stmt
-	addAddr  *sql.Stmt
+	tx                                        *Tx
+	seen                                      map[int64]bool // contacts already met in this run
+	findAddr, addAddr, addContact, setContact *sql.Stmt
 }
 
-func (im *importer) prepare(ctx context.Context) (err error) {
-	if im.findAddr, err = im.tx.PrepareContext(ctx, `SELECT contact_id FROM addresses WHERE email = ?`); err != nil {
-		return err
+func (im *importer) prepare(ctx context.Context) error {
+	for _, p := range []struct {
+		stmt  **sql.Stmt
+		query string
+	}{
+		{&im.findAddr, `SELECT contact_id FROM addresses WHERE email = ?`},
+		{&im.addAddr, `INSERT INTO addresses (contact_id, email, created_at) VALUES (?, ?, ?)`},
+		{&im.addContact, `INSERT INTO contacts (family, given, family_kana, given_kana, company, department, title,
+			phones, labels, notes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&im.setContact, `UPDATE contacts SET family = ?, given = ?, family_kana = ?, given_kana = ?, company = ?,
+			department = ?, title = ?, phones = ?, labels = ?, notes = ?, updated_at = ? WHERE id = ?`},
+	} {
+		s, err := im.tx.PrepareContext(ctx, p.query)
+		if err != nil {
+			return err
+		}
+		*p.stmt = s
 	}
-	im.addAddr, err = im.tx.PrepareContext(ctx, `INSERT INTO addresses (contact_id, email, created_at) VALUES (?, ?, ?)`)
-	return err
+	return nil
 }
 
 func (im *importer) close() {
-	for _, s := range []*sql.Stmt{im.findAddr, im.addAddr} {
+	for _, s := range []*sql.Stmt{im.findAddr, im.addAddr, im.addContact, im.setContact} {
 		if s != nil {
 			s.Close()
 		}
@@ -96,7 +108,7 @@ func (im *importer) put(ctx context.Context, rec notify.Record, rep *notify.Impo
 		}
 	}
 	if owner == 0 {
-		id, err := insertContact(ctx, im.tx, rec)
+		id, err := im.insertContact(ctx, rec)
 		if err != nil {
 			return err
 		}
@@ -115,7 +127,7 @@ func (im *importer) put(ctx context.Context, rec notify.Record, rep *notify.Impo
 	merged := mergeRecord(old, rec, seen)
 	changed := merged != nil
 	if changed {
-		if err := updateContact(ctx, im.tx, owner, *merged); err != nil {
+		if err := im.updateContact(ctx, owner, *merged); err != nil {
 			return err
 		}
 	}
@@ -206,23 +218,19 @@ func splitLines(s string) []string {
 	return strings.Split(s, "\n")
 }
 
-func insertContact(ctx context.Context, tx *Tx, r notify.Record) (int64, error) {
-	res, err := tx.ExecContext(ctx, `INSERT INTO contacts
-		(family, given, family_kana, given_kana, company, department, title, phones, labels, notes, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.Family, r.Given, r.FamilyKana, r.GivenKana, r.Company, r.Department, r.Title,
-		joinLines(r.Phones), joinLines(r.Labels), r.Notes, tx.nowText(), tx.nowText())
+func (im *importer) insertContact(ctx context.Context, r notify.Record) (int64, error) {
+	now := im.tx.nowText()
+	res, err := im.addContact.ExecContext(ctx, r.Family, r.Given, r.FamilyKana, r.GivenKana, r.Company, r.Department,
+		r.Title, joinLines(r.Phones), joinLines(r.Labels), r.Notes, now, now)
 	if err != nil {
 		return 0, err
 	}
 	return res.LastInsertId()
 }
 
-func updateContact(ctx context.Context, tx *Tx, id int64, r notify.Record) error {
-	_, err := tx.ExecContext(ctx, `UPDATE contacts SET family = ?, given = ?, family_kana = ?, given_kana = ?,
-		company = ?, department = ?, title = ?, phones = ?, labels = ?, notes = ?, updated_at = ? WHERE id = ?`,
-		r.Family, r.Given, r.FamilyKana, r.GivenKana, r.Company, r.Department, r.Title,
-		joinLines(r.Phones), joinLines(r.Labels), r.Notes, tx.nowText(), id)
+func (im *importer) updateContact(ctx context.Context, id int64, r notify.Record) error {
+	_, err := im.setContact.ExecContext(ctx, r.Family, r.Given, r.FamilyKana, r.GivenKana, r.Company, r.Department,
+		r.Title, joinLines(r.Phones), joinLines(r.Labels), r.Notes, im.tx.nowText(), id)
 	return err
 }
 

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/owabi/owabi/notify"
+)
+
+const benchContacts = 100_000
+
+// generateBook writes a Google Contacts CSV of n people spread over the
+// sample's customers and suppliers, the organisation itself and free-mail.
+func generateBook(tb testing.TB, n int) []byte {
+	tb.Helper()
+	var companies [][]string // name, domain
+	for _, name := range []string{"customers.csv", "suppliers.csv"} {
+		b, err := demodata.ReadFile("demodata/" + name)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for _, r := range rows[1:] {
+			companies = append(companies, []string{r[1], r[3]})
+		}
+	}
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.Write([]string{"First Name", "Last Name", "Phonetic First Name", "Phonetic Last Name", "Organization Name",
+		"Labels", "E-mail 1 - Label", "E-mail 1 - Value", "E-mail 2 - Label", "E-mail 2 - Value", "Phone 1 - Label", "Phone 1 - Value"})
+	for i := range n {
+		c := companies[i%len(companies)]
+		domain, labels := c[1], "* myContacts"
+		switch {
+		case i%10 == 0:
+			domain, labels = "sakura-print.example.jp", "社員 ::: * myContacts"
+		case domain == "" || i%7 == 0:
+			domain, labels = "freemail.example.jp", "顧客 ::: * myContacts"
+		}
+		w.Write([]string{fmt.Sprintf("太郎%d", i), "山田", "たろう", "やまだ", c[0], labels,
+			"* Work", fmt.Sprintf("taro.%d@%s", i, domain), "Home", fmt.Sprintf("t%d@webmail.example.com", i),
+			"Mobile", fmt.Sprintf("090-0000-%04d", i%10000)})
+	}
+	w.Flush()
+	return buf.Bytes()
+}
+
+// BenchmarkImportClassify100k imports and classifies 100,000 generated
+// contacts (200,000 addresses) into a new database, beside the raw ceiling:
+// the sqlite3 shell loading the same file into one table with no parsing of
+// addresses, no matching and no classification.
+//
+//	go test -run '^$' -bench 100k -benchtime 3x ./cmd/owabi
+func BenchmarkImportClassify100k(b *testing.B) {
+	ctx := context.Background()
+	book := generateBook(b, benchContacts)
+	dir := b.TempDir()
+	for _, name := range []string{"customers.csv", "suppliers.csv"} {
+		if err := copyDemoFile(name, filepath.Join(dir, name)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cfg := filepath.Join(dir, "owabi.toml")
+	if err := writeDemoConfig(cfg, 2525); err != nil {
+		b.Fatal(err)
+	}
+	e := env{getenv: func(string) string { return "" }, stdout: io.Discard, stderr: io.Discard}
+	b.Run("owabi", func(b *testing.B) {
+		for i := range b.N {
+			b.StopTimer()
+			a, err := open(ctx, &globals{config: cfg, db: filepath.Join(dir, fmt.Sprintf("owabi-%d.db", i))}, e)
+			if err != nil {
+				b.Fatal(err)
+			}
+			runtime.GC()
+			b.StartTimer()
+			rep, err := importReader(ctx, a.db, "book.csv", bytes.NewReader(book))
+			if err != nil || rep.Added != benchContacts {
+				b.Fatalf("import: %+v, %v", rep.Added, err)
+			}
+			cls, err := a.classify(ctx)
+			if err != nil || cls.Categories[notify.Unclassified] != 0 {
+				b.Fatalf("classify: %v, %v", cls.Categories, err)
+			}
+			b.StopTimer()
+			a.Close()
+		}
+		b.ReportMetric(float64(benchContacts*b.N)/b.Elapsed().Seconds(), "contacts/s")
+	})
+	b.Run("sqlite3-shell", func(b *testing.B) {
+		shell, err := exec.LookPath("sqlite3")
+		if err != nil {
+			b.Skip("the sqlite3 shell is not installed (apt-get install sqlite3)")
+		}
+		file := filepath.Join(dir, "book.csv")
+		if err := os.WriteFile(file, book, 0o600); err != nil {
+			b.Fatal(err)
+		}
+		for i := range b.N {
+			db := filepath.Join(dir, fmt.Sprintf("shell-%d.db", i))
+			out, err := exec.Command(shell, db, "PRAGMA journal_mode=WAL;", ".import --csv "+file+" contacts").CombinedOutput()
+			if err != nil {
+				b.Fatalf("sqlite3: %v\n%s", err, out)
+			}
+		}
+		b.ReportMetric(float64(benchContacts*b.N)/b.Elapsed().Seconds(), "contacts/s")
+	})
+}
