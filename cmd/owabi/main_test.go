@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -325,5 +326,36 @@ func TestBadRowsAreReportedAndTheRestImported(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("the report lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+func TestLockedDatabase(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for SQLite's 5 s busy timeout")
+	}
+	srv := smtptest.New(t)
+	cfg := setup(t, srv)
+	mustOwabi(t, nil, "--config", cfg, "status") // creates the database
+	// Another program holds the database locked for writing.
+	other, err := sql.Open("sqlite3", filepath.Join(filepath.Dir(cfg), "owabi.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	conn, err := other.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(context.Background(), "BEGIN EXCLUSIVE"); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := owabi(t, nil, "--config", cfg, "import", sampleBook)
+	conn.ExecContext(context.Background(), "ROLLBACK")
+	conn.Close()
+	if code != 1 || !strings.Contains(errOut, "the database is locked by another program") || strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
+		t.Errorf("exit %d, stderr %q; want exit 1 and one line saying the database is locked", code, errOut)
+	}
+	if st := statusJSON(t, nil, "--config", cfg); st.Contacts != 0 {
+		t.Errorf("%d contacts stored by an import that failed", st.Contacts)
 	}
 }

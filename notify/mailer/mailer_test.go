@@ -281,3 +281,81 @@ func TestWorkerLeavesQueueWhenServerIsDown(t *testing.T) {
 		}
 	}
 }
+
+func TestWorkerRetriesDroppedConnection(t *testing.T) {
+	ctx := context.Background()
+	db := outboxFixture(t, 3)
+	now := time.Now().Add(time.Second)
+	db.Now = func() time.Time { return now }
+	srv := smtptest.New(t)
+	srv.OnData = func(n int, m smtptest.Message) error {
+		if n == 2 {
+			return smtptest.ErrDropConnection // no reply code at all
+		}
+		return nil
+	}
+	w := newWorker(t, db, srv, 1)
+	if err := w.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The other two went out on a new connection; the dropped one waits.
+	if srv.Count() != 2 {
+		t.Fatalf("after a dropped connection the server holds %d, want 2", srv.Count())
+	}
+	dropped, _ := db.Notices(ctx, "user2@yamada.example")
+	if dropped[0].State != notify.Queued || dropped[0].Attempts != 1 {
+		t.Fatalf("the dropped notice: %+v; want queued for a retry", dropped[0])
+	}
+	now = now.Add(2 * time.Hour)
+	if err := w.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, m := range srv.Messages() {
+		got[m.To[0]]++
+	}
+	if len(got) != 3 || got["user2@yamada.example"] != 1 {
+		t.Errorf("received: %v; want each of the 3 once", got)
+	}
+}
+
+func TestWorkerGivesUpAfterMaxAttempts(t *testing.T) {
+	ctx := context.Background()
+	db := outboxFixture(t, 1)
+	now := time.Now().Add(time.Second)
+	db.Now = func() time.Time { return now }
+	srv := smtptest.New(t)
+	srv.OnData = func(int, smtptest.Message) error {
+		return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 4, 5}, Message: "busy"}
+	}
+	w := newWorker(t, db, srv, 1) // MaxAttempts: 3
+	for range 3 {
+		if err := w.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		now = now.Add(2 * time.Hour)
+	}
+	n, _ := db.Notices(ctx, "user1@yamada.example")
+	if n[0].State != notify.Failed || n[0].Attempts != 3 || !strings.Contains(n[0].LastError, "421") {
+		t.Errorf("after 3 temporary failures: %+v; want failed with the last reply", n[0])
+	}
+}
+
+// The pace can only be checked from below: sending n messages at r per
+// minute cannot take less than (n-1)/r minutes, however fast the machine.
+func TestWorkerKeepsToTheRate(t *testing.T) {
+	db := outboxFixture(t, 5)
+	srv := smtptest.New(t)
+	w := newWorker(t, db, srv, 2)
+	w.PerMinute = 1200 // one every 50 ms
+	start := time.Now()
+	if err := w.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if elapsed := time.Since(start); elapsed < 4*50*time.Millisecond {
+		t.Errorf("5 messages at 1200 a minute took %v; the rate allows no less than 200ms", elapsed)
+	}
+	if srv.Count() != 5 {
+		t.Errorf("sent %d of 5", srv.Count())
+	}
+}

@@ -5,6 +5,7 @@ package smtptest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -152,8 +153,12 @@ func (s *Server) Wait(ctx context.Context, n int) bool {
 	}
 }
 
+// ErrDropConnection, returned by OnData, makes the server hang up without
+// answering, as a crashed or overloaded server does.
+var ErrDropConnection = errors.New("smtptest: connection dropped")
+
 // NewSession implements smtp.Backend.
-func (s *Server) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{srv: s}, nil }
+func (s *Server) NewSession(c *smtp.Conn) (smtp.Session, error) { return &session{srv: s, conn: c}, nil }
 
 func (s *Server) accept(m Message) error {
 	s.mu.Lock()
@@ -185,8 +190,9 @@ func (s *Server) accept(m Message) error {
 }
 
 type session struct {
-	srv *Server
-	msg Message
+	srv  *Server
+	conn *smtp.Conn
+	msg  Message
 }
 
 func (s *session) Mail(from string, _ *smtp.MailOptions) error {
@@ -205,7 +211,11 @@ func (s *session) Data(r io.Reader) error {
 		return err
 	}
 	s.msg.Data = buf.Bytes()
-	return s.srv.accept(s.msg)
+	err := s.srv.accept(s.msg)
+	if errors.Is(err, ErrDropConnection) {
+		s.conn.Conn().Close()
+	}
+	return err
 }
 
 func (s *session) Reset()        { s.msg = Message{} }
