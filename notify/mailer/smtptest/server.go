@@ -158,7 +158,9 @@ func (s *Server) Wait(ctx context.Context, n int) bool {
 var ErrDropConnection = errors.New("smtptest: connection dropped")
 
 // NewSession implements smtp.Backend.
-func (s *Server) NewSession(c *smtp.Conn) (smtp.Session, error) { return &session{srv: s, conn: c}, nil }
+func (s *Server) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	return &session{srv: s, conn: c}, nil
+}
 
 func (s *Server) accept(m Message) error {
 	s.mu.Lock()
