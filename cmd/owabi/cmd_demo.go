@@ -160,6 +160,7 @@ tls = "none"
 connections = 2
 per_minute = 0
 timeout = "10s"
+poll = "1s"
 
 [classify]
 customers = "customers.csv"
