@@ -11,6 +11,9 @@ const (
 	EINTERNAL = "internal"
 	EINVALID  = "invalid"
 	ENOTFOUND = "not_found"
+	// EUNAVAILABLE is a passing condition, such as the database being locked
+	// by another program: the same call may succeed later.
+	EUNAVAILABLE = "unavailable"
 )
 
 // Error is a failure meant for the user: Message is safe to show.

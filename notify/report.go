@@ -29,10 +29,11 @@ type ClassifyReport struct {
 
 // Status is where the response stands.
 type Status struct {
-	Contacts   int                                `json:"contacts"`
-	Addresses  int                                `json:"addresses"`
-	Categories map[Category]int                   `json:"categories"`
-	Notices    map[NoticeState]int                `json:"notices"`
-	ByCategory map[Category]map[NoticeState]int   `json:"notices_by_category"`
-	ByKind     map[NoticeKind]map[NoticeState]int `json:"notices_by_kind"`
+	Contacts            int                                `json:"contacts"`
+	Addresses           int                                `json:"addresses"`
+	Categories          map[Category]int                   `json:"categories"`
+	AddressesByCategory map[Category]int                   `json:"addresses_by_category"`
+	Notices             map[NoticeState]int                `json:"notices"`
+	ByCategory          map[Category]map[NoticeState]int   `json:"notices_by_category"`
+	ByKind              map[NoticeKind]map[NoticeState]int `json:"notices_by_kind"`
 }

@@ -135,39 +135,49 @@ func parseTime(s string) time.Time {
 	return t
 }
 
-// describe turns SQLite's terse errors into ones a person can act on.
+// describe turns SQLite's terse errors into ones a person can act on. An
+// error it has already described passes through unchanged.
 func describe(err error) error {
+	var ne *notify.Error
 	var se sqlite3.Error
-	if errors.As(err, &se) {
-		switch se.Code {
-		case sqlite3.ErrBusy, sqlite3.ErrLocked:
-			return fmt.Errorf("the database is locked by another program; try again when it has finished: %w", err)
-		case sqlite3.ErrReadonly:
-			return fmt.Errorf("the database is read-only; check the file's permissions: %w", err)
-		case sqlite3.ErrFull:
-			return fmt.Errorf("the disk is full: %w", err)
-		case sqlite3.ErrNotADB, sqlite3.ErrCorrupt:
-			return fmt.Errorf("the file is not an owabi database or is damaged: %w", err)
-		case sqlite3.ErrCantOpen, sqlite3.ErrPerm:
-			return fmt.Errorf("the database cannot be opened; check the path and permissions: %w", err)
-		}
+	if err == nil || errors.As(err, &ne) || !errors.As(err, &se) {
+		return err
 	}
-	return err
+	code, msg := notify.EINTERNAL, ""
+	switch se.Code {
+	case sqlite3.ErrBusy, sqlite3.ErrLocked:
+		code, msg = notify.EUNAVAILABLE, "the database is locked by another program; try again when it has finished"
+	case sqlite3.ErrReadonly:
+		msg = "the database is read-only; check the file's permissions"
+	case sqlite3.ErrFull:
+		msg = "the disk is full"
+	case sqlite3.ErrNotADB, sqlite3.ErrCorrupt:
+		msg = "the file is not an owabi database or is damaged"
+	case sqlite3.ErrCantOpen, sqlite3.ErrPerm:
+		msg = "the database cannot be opened; check the path and permissions"
+	default:
+		return err
+	}
+	return &notify.Error{Code: code, Message: fmt.Sprintf("%s (%v)", msg, se.Code)}
 }
 
 // migrate applies, each in its own transaction, every embedded migration the
-// database has not seen yet; an older database is upgraded on start.
+// database has not seen yet; an older database is upgraded on start. When
+// none is pending it only reads, so that opening never waits for a writer.
 func (d *DB) migrate(ctx context.Context) error {
-	if _, err := d.wdb.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
-		return fmt.Errorf("store: %w", describe(err))
-	}
 	names, err := fs.Glob(migrations, "migrations/*.sql")
 	if err != nil {
 		return err
 	}
 	sort.Strings(names)
+	applied, err := d.appliedMigrations(ctx)
+	if err != nil {
+		return fmt.Errorf("store: %w", describe(err))
+	}
 	for _, name := range names {
+		if applied[version(name)] {
+			continue
+		}
 		if err := d.applyMigration(ctx, name); err != nil {
 			return fmt.Errorf("store: migration %s: %w", filepath.Base(name), describe(err))
 		}
@@ -175,19 +185,44 @@ func (d *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
+func version(name string) string { return strings.TrimSuffix(filepath.Base(name), ".sql") }
+
+// appliedMigrations reads which migrations the database has had.
+func (d *DB) appliedMigrations(ctx context.Context) (map[string]bool, error) {
+	applied := map[string]bool{}
+	var n int
+	if err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE name = 'schema_migrations'`).Scan(&n); err != nil || n == 0 {
+		return applied, err
+	}
+	rows, err := d.db.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		applied[v] = true
+	}
+	return applied, rows.Err()
+}
+
 func (d *DB) applyMigration(ctx context.Context, name string) error {
-	version := strings.TrimSuffix(filepath.Base(name), ".sql")
 	tx, err := d.begin(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
 		return err
 	}
-	if n > 0 {
-		return nil
+	// Another process may have applied it while we waited for the lock.
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version(name)).Scan(&n); err != nil || n > 0 {
+		return err
 	}
 	body, err := migrations.ReadFile(name)
 	if err != nil {
@@ -196,7 +231,7 @@ func (d *DB) applyMigration(ctx context.Context, name string) error {
 	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, tx.nowText()); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version(name), tx.nowText()); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -85,8 +85,13 @@ func (d *DB) Claim(ctx context.Context, limit int) ([]notify.Delivery, error) {
 	return out, describe(tx.Commit())
 }
 
-func deliveries(ctx context.Context, tx *Tx, where string, args ...any) ([]notify.Delivery, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT n.id, n.contact_id, n.address_id, n.kind, n.lang, n.state, n.message_id,
+// querier is a transaction or the database itself.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func deliveries(ctx context.Context, q querier, where string, args ...any) ([]notify.Delivery, error) {
+	rows, err := q.QueryContext(ctx, `SELECT n.id, n.contact_id, n.address_id, n.kind, n.lang, n.state, n.message_id,
 		n.attempts, n.next_try, n.last_error, n.queued_at, coalesce(n.sent_at, ''), a.email, `+contactColumns+`, `+ownerColumns+`
 		FROM notices n JOIN addresses a ON a.id = n.address_id JOIN contacts c ON c.id = n.contact_id `+ownerJoin+`
 		WHERE `+where+` ORDER BY n.id`, args...)
@@ -176,6 +181,14 @@ func (d *DB) exec(ctx context.Context, query string, affected *int64, args ...an
 	return err
 }
 
+// RequeueFailed gives failed notices of kind another round of attempts, with
+// their Message-IDs unchanged, and returns how many.
+func (d *DB) RequeueFailed(ctx context.Context, kind notify.NoticeKind) (int, error) {
+	var n int64
+	err := d.exec(ctx, `UPDATE notices SET state = 'queued', attempts = 0, next_try = ?1 WHERE state = 'failed' AND kind = ?2`, &n, kind)
+	return int(n), err
+}
+
 // NextDue is when the earliest queued notice is due, and false when none is queued.
 func (d *DB) NextDue(ctx context.Context) (time.Time, bool, error) {
 	var next sql.NullString
@@ -188,15 +201,10 @@ func (d *DB) NextDue(ctx context.Context) (time.Time, bool, error) {
 
 // Notices lists the notices of one address, oldest first.
 func (d *DB) Notices(ctx context.Context, email string) ([]notify.Notice, error) {
-	tx, err := d.begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	ds, err := deliveries(ctx, tx, `a.email = ?`, email)
+	ds, err := deliveries(ctx, d.db, `a.email = ?`, email)
 	out := make([]notify.Notice, len(ds))
 	for i, d := range ds {
 		out[i] = d.Notice
 	}
-	return out, err
+	return out, describe(err)
 }

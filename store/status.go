@@ -9,13 +9,15 @@ import (
 // Status counts contacts, addresses and notices, per category and state.
 func (d *DB) Status(ctx context.Context) (notify.Status, error) {
 	s := notify.Status{
-		Categories: map[notify.Category]int{},
-		Notices:    map[notify.NoticeState]int{},
-		ByCategory: map[notify.Category]map[notify.NoticeState]int{},
-		ByKind:     map[notify.NoticeKind]map[notify.NoticeState]int{},
+		Categories:          map[notify.Category]int{},
+		AddressesByCategory: map[notify.Category]int{},
+		Notices:             map[notify.NoticeState]int{},
+		ByCategory:          map[notify.Category]map[notify.NoticeState]int{},
+		ByKind:              map[notify.NoticeKind]map[notify.NoticeState]int{},
 	}
 	for _, c := range notify.Categories {
 		s.Categories[c] = 0
+		s.AddressesByCategory[c] = 0
 		s.ByCategory[c] = zeroStates()
 	}
 	for _, k := range notify.NoticeKinds {
@@ -26,18 +28,20 @@ func (d *DB) Status(ctx context.Context) (notify.Status, error) {
 		Scan(&s.Contacts, &s.Addresses); err != nil {
 		return s, describe(err)
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT category, count(*) FROM contacts GROUP BY category`)
+	rows, err := d.db.QueryContext(ctx, `SELECT c.category, count(DISTINCT c.id), count(a.id) FROM contacts c
+		LEFT JOIN addresses a ON a.contact_id = c.id GROUP BY c.category`)
 	if err != nil {
 		return s, describe(err)
 	}
 	for rows.Next() {
 		var c string
-		var n int
-		if err := rows.Scan(&c, &n); err != nil {
+		var contacts, addresses int
+		if err := rows.Scan(&c, &contacts, &addresses); err != nil {
 			rows.Close()
 			return s, err
 		}
-		s.Categories[notify.Category(c)] = n
+		s.Categories[notify.Category(c)] = contacts
+		s.AddressesByCategory[notify.Category(c)] = addresses
 	}
 	rows.Close()
 	rows, err = d.db.QueryContext(ctx, `SELECT c.category, n.kind, n.state, count(*) FROM notices n

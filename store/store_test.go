@@ -212,3 +212,40 @@ func TestSenderLockIsExclusive(t *testing.T) {
 	}
 	unlock2()
 }
+
+func TestAddressesCompareWithoutCase(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	upper := notify.Record{Number: 1, Family: "山田", Emails: []string{"Taro@Yamada.example"}}
+	lower := notify.Record{Number: 2, Family: "山田", Given: "太郎", Emails: []string{"taro@yamada.example"}}
+	rep, err := db.Import(ctx, "book.csv", "google", records(upper, lower))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Added != 1 || rep.Merged != 1 {
+		t.Errorf("import: %+v; want one contact, the second row merged", rep)
+	}
+	if _, _, err := db.ContactByEmail(ctx, "TARO@yamada.example"); err != nil {
+		t.Errorf("lookup in other case: %v", err)
+	}
+}
+
+func TestRequeueFailed(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	if _, err := db.Import(ctx, "book.csv", "google", records(yamada, suzuki)); err != nil {
+		t.Fatal(err)
+	}
+	db.Queue(ctx, notify.Deletion, "ja", func() string { return fmt.Sprint(time.Now().UnixNano()) })
+	claimed, _ := db.Claim(ctx, 10)
+	for _, d := range claimed {
+		db.Fail(ctx, d.ID, "530 authentication required")
+	}
+	if n, err := db.RequeueFailed(ctx, notify.Deletion); err != nil || n != 2 {
+		t.Fatalf("RequeueFailed = %d, %v; want 2", n, err)
+	}
+	again, _ := db.Claim(ctx, 10)
+	if len(again) != 2 || again[0].Attempts != 1 || again[0].MessageID != claimed[0].MessageID {
+		t.Errorf("requeued: %+v", again)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -28,8 +29,18 @@ type app struct {
 	env env
 }
 
-// open loads the config and opens the database.
+// open loads the config and opens the database, creating it if needed.
 func open(ctx context.Context, g *globals, e env) (*app, error) {
+	return openDB(ctx, g, e, false)
+}
+
+// openExisting is open for commands that only look: a mistyped --db must
+// not quietly show an empty new database.
+func openExisting(ctx context.Context, g *globals, e env) (*app, error) {
+	return openDB(ctx, g, e, true)
+}
+
+func openDB(ctx context.Context, g *globals, e env, mustExist bool) (*app, error) {
 	cfg, err := LoadConfig(g.config, e.getenv)
 	if err != nil {
 		return nil, err
@@ -37,7 +48,11 @@ func open(ctx context.Context, g *globals, e env) (*app, error) {
 	if g.db != "" {
 		cfg.Store.Path = g.db
 	}
-	db, err := store.Open(ctx, cfg.path(cfg.Store.Path))
+	path := cfg.path(cfg.Store.Path)
+	if _, err := os.Stat(path); mustExist && errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("there is no database at %s yet: import an address book first, or check --db and store.path", path)
+	}
+	db, err := store.Open(ctx, path)
 	if err != nil {
 		return nil, err
 	}
@@ -63,8 +78,7 @@ func (a *app) composer() (*mailer.Composer, error) {
 		}
 		sources = append([]fs.FS{os.DirFS(a.cfg.path(dir))}, sources...)
 	}
-	org := a.cfg.organisation()
-	c, err := mailer.NewComposer(org, a.cfg.incident(), a.cfg.zone(), org.Desk, sources...)
+	c, err := mailer.NewComposer(a.cfg.organisation(), a.cfg.incident(), a.cfg.zone(), sources...)
 	if err != nil {
 		return nil, &configError{key: "templates.dir", reason: err.Error()}
 	}

@@ -11,7 +11,7 @@ import (
 func runClassify(ctx context.Context, g *globals, e env, args []string) error {
 	fs := flags("classify", g, e, "[--json]")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
-	if err := parse(fs, args); err != nil {
+	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
 	a, err := open(ctx, g, e)

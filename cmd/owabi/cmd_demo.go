@@ -23,7 +23,7 @@ func runDemo(ctx context.Context, g *globals, e env, args []string) error {
 	fs := flags("demo", g, e, "[--data DIR] [--no-serve]")
 	dir := fs.String("data", "owabi-demo", "the `folder` for the demo's database, config and captured mails")
 	noServe := fs.Bool("no-serve", false, "exit after sending instead of serving until Ctrl-C")
-	if err := parse(fs, args); err != nil {
+	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(*dir, 0o700); err != nil {

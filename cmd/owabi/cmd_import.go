@@ -17,11 +17,8 @@ import (
 func runImport(ctx context.Context, g *globals, e env, args []string) error {
 	fs := flags("import", g, e, "[--json] FILE")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
-	if err := parse(fs, args); err != nil {
+	if err := parse(fs, args, 1); err != nil {
 		return err
-	}
-	if fs.NArg() != 1 {
-		return &usageError{msg: "name one address-book file to import"}
 	}
 	a, err := open(ctx, g, e)
 	if err != nil {

@@ -16,7 +16,7 @@ func runPreview(ctx context.Context, g *globals, e env, args []string) error {
 	lang := fs.String("lang", "", "the language (default: as queued, else organisation.language)")
 	asHTML := fs.Bool("html", false, "print the HTML part instead of the text")
 	raw := fs.Bool("raw", false, "print the whole encoded message as the SMTP server receives it")
-	if err := parse(fs, args); err != nil {
+	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
 	k, err := noticeKind(*kind)
@@ -27,7 +27,10 @@ func runPreview(ctx context.Context, g *globals, e env, args []string) error {
 	if err != nil {
 		return &usageError{msg: fmt.Sprintf("--contact: %v", err)}
 	}
-	a, err := open(ctx, g, e)
+	if *lang != "" && *lang != "ja" && *lang != "en" {
+		return &usageError{msg: fmt.Sprintf("--lang %q: use ja or en", *lang)}
+	}
+	a, err := openExisting(ctx, g, e)
 	if err != nil {
 		return err
 	}
@@ -47,6 +50,7 @@ func runPreview(ctx context.Context, g *globals, e env, args []string) error {
 			d.Notice = n
 		}
 	}
+	queuedLang := d.Lang
 	if *lang != "" {
 		d.Lang = *lang
 	}
@@ -70,12 +74,19 @@ func runPreview(ctx context.Context, g *globals, e env, args []string) error {
 		_, err = fmt.Fprint(e.stdout, r.HTML)
 		return err
 	}
-	state := "not queued yet"
+	state := "not queued yet (the reference number is given when it is queued)"
 	if d.ID != 0 {
-		state = fmt.Sprintf("%s, notice %s", d.State, mailer.Ref(d.Notice))
+		state = fmt.Sprintf("%s, notice %s, queued in %s", d.State, mailer.Ref(d.Notice), queuedLang)
 	}
-	fmt.Fprintf(e.stdout, "From:    %s <%s>\nTo:      %s <%s>\nSubject: %s\nState:   %s\nCategory: %s (%s: %s)\n\n%s",
+	why := string(c.Rule)
+	if c.RuleDetail != "" {
+		why += ": " + c.RuleDetail
+	}
+	if c.Rule == notify.RuleNone {
+		why = "no rule matched; run owabi classify, or decide in classify.overrides"
+	}
+	fmt.Fprintf(e.stdout, "From:     %s <%s>\nTo:       %s <%s>\nSubject:  %s\nState:    %s\nCategory: %s (%s)\n\n%s",
 		a.cfg.Organisation.FromName, a.cfg.Organisation.FromAddress, c.Name(), email, r.Subject, state,
-		c.Category, c.Rule, c.RuleDetail, r.Text)
+		c.Category, why, r.Text)
 	return nil
 }

@@ -8,11 +8,13 @@ import (
 )
 
 func runSend(ctx context.Context, g *globals, e env, args []string) error {
-	fs := flags("send", g, e, "--kind deletion|apology [--lang ja|en] [--wait]")
+	fs := flags("send", g, e, "--kind deletion|apology [--lang ja|en] [--wait] [--retry-failed] [--allow-unclassified]")
 	kind := fs.String("kind", "", "the notice to send: deletion (please delete the spam) or apology")
 	lang := fs.String("lang", "", "the language of the notices (default organisation.language)")
-	wait := fs.Bool("wait", false, "also send them now, in this process, and return when the queue is empty")
-	if err := parse(fs, args); err != nil {
+	wait := fs.Bool("wait", false, "also send them now, in this process, and return when nothing more is due now")
+	retryFailed := fs.Bool("retry-failed", false, "give failed notices of this kind another round of attempts (same Message-ID)")
+	allowUnclassified := fs.Bool("allow-unclassified", false, "send even though some contacts are unclassified (they get the customer wording)")
+	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
 	k, err := noticeKind(*kind)
@@ -29,6 +31,21 @@ func runSend(ctx context.Context, g *globals, e env, args []string) error {
 	}
 	if *lang != "ja" && *lang != "en" {
 		return &usageError{msg: fmt.Sprintf("--lang %q: use ja or en", *lang)}
+	}
+	st, err := a.db.Status(ctx)
+	if err != nil {
+		return err
+	}
+	if n := st.Categories[notify.Unclassified]; n > 0 && !*allowUnclassified {
+		return &usageError{msg: fmt.Sprintf("%d contacts are unclassified, so they would get the customer wording: "+
+			"run \"owabi classify\" first (it also classifies contacts imported since), or add --allow-unclassified", n)}
+	}
+	if *retryFailed {
+		n, err := a.db.RequeueFailed(ctx, k)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "Requeued %d failed %s notices.\n", n, k)
 	}
 	n, err := a.db.Queue(ctx, k, *lang, a.messageID)
 	if err != nil {
@@ -82,6 +99,7 @@ func (a *app) deliver(ctx context.Context, daemon bool) error {
 		return err
 	}
 	if daemon {
+		a.log.Info("owabi is serving", "database", a.db.Path(), "smtp_host", a.cfg.SMTP.Host, "smtp_port", a.cfg.SMTP.Port)
 		return w.Run(ctx)
 	}
 	if err := w.Drain(ctx); err != nil {
@@ -100,5 +118,11 @@ func (a *app) printOutbox(ctx context.Context) error {
 	}
 	n := st.Notices
 	fmt.Fprintf(a.env.stdout, "Notices: %d sent, %d failed, %d waiting to be retried or sent.\n", n[notify.Sent], n[notify.Failed], n[notify.Queued]+n[notify.Sending])
+	if n[notify.Queued] > 0 {
+		fmt.Fprintln(a.env.stdout, `Retries are due later; the daemon ("owabi serve") sends them.`)
+	}
+	if n[notify.Failed] > 0 {
+		fmt.Fprintln(a.env.stdout, `"owabi status" counts the failed ones; "owabi send --kind KIND --retry-failed" tries them again.`)
+	}
 	return nil
 }

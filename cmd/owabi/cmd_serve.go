@@ -6,7 +6,7 @@ import (
 
 func runServe(ctx context.Context, g *globals, e env, args []string) error {
 	fs := flags("serve", g, e, "")
-	if err := parse(fs, args); err != nil {
+	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
 	a, err := open(ctx, g, e)
@@ -20,7 +20,6 @@ func runServe(ctx context.Context, g *globals, e env, args []string) error {
 // serve runs the daemon until ctx is cancelled: it sends whatever is queued,
 // by anyone, and stops cleanly after the message in hand.
 func (a *app) serve(ctx context.Context) error {
-	a.log.Info("owabi is serving", "database", a.db.Path(), "smtp_host", a.cfg.SMTP.Host, "smtp_port", a.cfg.SMTP.Port)
 	err := a.deliver(ctx, true)
 	a.log.Info("owabi stopped")
 	return err

@@ -11,10 +11,10 @@ import (
 func runStatus(ctx context.Context, g *globals, e env, args []string) error {
 	fs := flags("status", g, e, "[--json]")
 	asJSON := fs.Bool("json", false, "print the status as JSON")
-	if err := parse(fs, args); err != nil {
+	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	a, err := open(ctx, g, e)
+	a, err := openExisting(ctx, g, e)
 	if err != nil {
 		return err
 	}
@@ -32,13 +32,14 @@ func runStatus(ctx context.Context, g *globals, e env, args []string) error {
 
 func printStatus(w io.Writer, st notify.Status) {
 	fmt.Fprintf(w, "%d contacts, %d addresses\n\n", st.Contacts, st.Addresses)
-	fmt.Fprintf(w, "%-14s %8s %8s %8s %8s %8s\n", "category", "contacts", "queued", "sending", "sent", "failed")
+	const row = "%-14s %8v %9v %8v %8v %8v %8v\n"
+	fmt.Fprintf(w, row, "category", "contacts", "addresses", "queued", "sending", "sent", "failed")
 	for _, c := range notify.Categories {
 		n := st.ByCategory[c]
-		fmt.Fprintf(w, "%-14s %8d %8d %8d %8d %8d\n", c, st.Categories[c], n[notify.Queued], n[notify.Sending], n[notify.Sent], n[notify.Failed])
+		fmt.Fprintf(w, row, c, st.Categories[c], st.AddressesByCategory[c], n[notify.Queued], n[notify.Sending], n[notify.Sent], n[notify.Failed])
 	}
 	n := st.Notices
-	fmt.Fprintf(w, "%-14s %8d %8d %8d %8d %8d\n", "total", st.Contacts, n[notify.Queued], n[notify.Sending], n[notify.Sent], n[notify.Failed])
+	fmt.Fprintf(w, row, "total", st.Contacts, st.Addresses, n[notify.Queued], n[notify.Sending], n[notify.Sent], n[notify.Failed])
 	fmt.Fprintln(w)
 	for _, k := range notify.NoticeKinds {
 		n := st.ByKind[k]

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -51,16 +52,16 @@ type OrganisationConfig struct {
 }
 
 type IncidentConfig struct {
-	OccurredAt   time.Time `toml:"occurred_at"`
-	DiscoveredAt time.Time `toml:"discovered_at"`
-	Summary      string    `toml:"summary"`
-	LeakedItems  string    `toml:"leaked_items"`
-	SpamFrom     string    `toml:"spam_from"`
-	SpamSubject  string    `toml:"spam_subject"`
-	SpamSentAt   time.Time `toml:"spam_sent_at"`
-	SpamURL      string    `toml:"spam_url"`
-	Measures     string    `toml:"measures"`
-	Prevention   string    `toml:"prevention"`
+	OccurredAt   dateTime `toml:"occurred_at"`
+	DiscoveredAt dateTime `toml:"discovered_at"`
+	Summary      string   `toml:"summary"`
+	LeakedItems  string   `toml:"leaked_items"`
+	SpamFrom     string   `toml:"spam_from"`
+	SpamSubject  string   `toml:"spam_subject"`
+	SpamSentAt   dateTime `toml:"spam_sent_at"`
+	SpamURL      string   `toml:"spam_url"`
+	Measures     string   `toml:"measures"`
+	Prevention   string   `toml:"prevention"`
 }
 
 type SMTPConfig struct {
@@ -120,11 +121,51 @@ func defaults() Config {
 	return Config{
 		Store:        StoreConfig{Path: "owabi.db"},
 		Organisation: OrganisationConfig{Language: "ja", TimeZone: "Asia/Tokyo"},
-		SMTP: SMTPConfig{TLS: "starttls", Port: 587, PasswordEnv: "OWABI_SMTP_PASSWORD",
+		SMTP: SMTPConfig{TLS: "starttls", PasswordEnv: "OWABI_SMTP_PASSWORD",
 			Timeout: duration{30 * time.Second}, Connections: 2, MaxAttempts: 8,
 			RetryBase: duration{time.Minute}, RetryMax: duration{time.Hour}, Poll: duration{5 * time.Second}},
 		Web: WebConfig{Addr: "127.0.0.1:8080"},
 		Log: LogConfig{Level: "info"},
+	}
+}
+
+// dateTime is a TOML date-time. One written without an offset is read in
+// organisation.time_zone, not in the zone of whatever machine owabi runs on.
+type dateTime struct {
+	time.Time
+	local bool // written without an offset
+}
+
+func (d *dateTime) UnmarshalTOML(v any) error {
+	t, ok := v.(time.Time)
+	if !ok {
+		return errors.New("not a date-time like 2026-11-20T14:05:00+09:00")
+	}
+	// BurntSushi/toml marks date-times without an offset with these zones.
+	d.Time, d.local = t, strings.HasSuffix(t.Location().String(), "-local")
+	return nil
+}
+
+func (d *dateTime) UnmarshalText(b []byte) error {
+	t, err := time.Parse(time.RFC3339, string(b))
+	if err == nil {
+		d.Time, d.local = t, false
+		return nil
+	}
+	if t, err = time.Parse("2006-01-02T15:04:05", string(b)); err == nil {
+		d.Time, d.local = t, true
+		return nil
+	}
+	return fmt.Errorf("%q is not a date-time like 2026-11-20T14:05:00+09:00", b)
+}
+
+// inZone reads the incident's date-times written without an offset in zone.
+func (i *IncidentConfig) inZone(zone *time.Location) {
+	for _, d := range []*dateTime{&i.OccurredAt, &i.DiscoveredAt, &i.SpamSentAt} {
+		if t := d.Time; d.local {
+			d.Time = time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), zone)
+			d.local = false
+		}
 	}
 }
 
@@ -152,11 +193,7 @@ func LoadConfig(path string, env func(string) string) (*Config, error) {
 	}
 	md, err := toml.Decode(string(body), &c)
 	if err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			return nil, &configError{reason: fmt.Sprintf("%s line %d: %s", path, pe.Position.Line, pe.Message)}
-		}
-		return nil, &configError{reason: fmt.Sprintf("%s: %v", path, err)}
+		return nil, tomlError(path, err)
 	}
 	for _, k := range md.Undecoded() {
 		if len(k) >= 2 && (k[1] == "labels" || k[1] == "overrides") {
@@ -167,12 +204,53 @@ func LoadConfig(path string, env func(string) string) (*Config, error) {
 	if err := applyEnv(&c, env); err != nil {
 		return nil, err
 	}
+	if c.SMTP.Port == 0 {
+		c.SMTP.Port = map[string]int{"none": 25, "starttls": 587, "implicit": 465}[c.SMTP.TLS]
+	}
+	if zone, err := time.LoadLocation(c.Organisation.TimeZone); err == nil {
+		c.Incident.inZone(zone)
+	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, err
 	}
 	c.dir = filepath.Dir(abs)
 	return &c, c.Validate()
+}
+
+// tomlError names the key a TOML error is about, in words.
+func tomlError(path string, err error) error {
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		msg := pe.Message
+		if strings.HasPrefix(msg, "parsing time") {
+			msg = "not a date-time like 2026-11-20T14:05:00+09:00"
+		}
+		if pe.LastKey == "" {
+			return &configError{reason: fmt.Sprintf("%s line %d: %s", path, pe.Position.Line, msg)}
+		}
+		return &configError{key: pe.LastKey, reason: fmt.Sprintf("line %d: %s", pe.Position.Line, msg)}
+	}
+	// Type mismatches come as "toml: line 5 (last key "smtp.port"):
+	// incompatible types: TOML value has type string; destination has type integer".
+	if m := tomlTypeError.FindStringSubmatch(err.Error()); m != nil {
+		return &configError{key: m[2], reason: fmt.Sprintf("line %s: must be %s, not %s", m[1], article(m[4]), article(m[3]))}
+	}
+	return &configError{reason: fmt.Sprintf("%s: %v", path, err)}
+}
+
+var tomlTypeError = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]+)"\): incompatible types: TOML value has type (\S+); destination has type (\S+)$`)
+
+func article(typ string) string {
+	switch typ {
+	case "integer":
+		return "a whole number"
+	case "array", "slice":
+		return "a list like [\"a\", \"b\"]"
+	case "string", "text":
+		return "a text in quotes"
+	}
+	return "a " + typ
 }
 
 // applyEnv overrides scalar keys from OWABI_<SECTION>_<KEY>, as people
@@ -200,16 +278,10 @@ func applyEnv(c *Config, env func(string) string) error {
 }
 
 func setFromText(f reflect.Value, v string) error {
-	if u, ok := f.Addr().Interface().(encoding.TextUnmarshaler); ok && f.Type() != reflect.TypeOf(time.Time{}) {
+	if u, ok := f.Addr().Interface().(encoding.TextUnmarshaler); ok {
 		return u.UnmarshalText([]byte(v))
 	}
 	switch {
-	case f.Type() == reflect.TypeOf(time.Time{}):
-		t, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			return fmt.Errorf("%q is not a time like 2026-11-20T14:05:00+09:00", v)
-		}
-		f.Set(reflect.ValueOf(t))
 	case f.Kind() == reflect.String:
 		f.SetString(v)
 	case f.Kind() == reflect.Int:
@@ -262,8 +334,8 @@ func (c *Config) Validate() error {
 		if a.value == "" {
 			continue
 		}
-		if _, err := mail.ParseAddress(a.value); err != nil {
-			return &configError{key: a.key, reason: fmt.Sprintf("%q is not an e-mail address", a.value)}
+		if addr, err := mail.ParseAddress(a.value); err != nil || addr.Address != a.value {
+			return &configError{key: a.key, reason: fmt.Sprintf("%q is not a bare e-mail address like desk@example.jp", a.value)}
 		}
 	}
 	if strings.EqualFold(o.FromAddress, inc.SpamFrom) {
@@ -279,7 +351,7 @@ func (c *Config) Validate() error {
 		return &configError{key: "incident.spam_sent_at", reason: "missing: when the spam was sent, like 2026-11-20T14:05:00+09:00"}
 	}
 	switch {
-	case s.Port < 1 || s.Port > 65535:
+	case s.Port < 0 || s.Port > 65535:
 		return &configError{key: "smtp.port", reason: fmt.Sprintf("%d is not a port (1-65535)", s.Port)}
 	case s.TLS != "none" && s.TLS != "starttls" && s.TLS != "implicit":
 		return &configError{key: "smtp.tls", reason: fmt.Sprintf("%q is not one of none, starttls, implicit", s.TLS)}
@@ -339,7 +411,8 @@ func (c *Config) password(env func(string) string) (string, error) {
 		if err != nil {
 			return "", &configError{key: "smtp.password_file", reason: err.Error()}
 		}
-		return strings.TrimRight(string(b), "\r\n"), nil
+		first, _, _ := strings.Cut(string(b), "\n")
+		return strings.TrimRight(first, "\r"), nil
 	}
 	pw := env(s.PasswordEnv)
 	if pw == "" && s.Username != "" {
@@ -367,8 +440,8 @@ func (c *Config) organisation() notify.Organisation {
 func (c *Config) incident() notify.Incident {
 	i := c.Incident
 	return notify.Incident{
-		OccurredAt: i.OccurredAt, DiscoveredAt: i.DiscoveredAt, Summary: i.Summary, LeakedItems: i.LeakedItems,
-		SpamFrom: i.SpamFrom, SpamSubject: i.SpamSubject, SpamSentAt: i.SpamSentAt, SpamURL: i.SpamURL,
+		OccurredAt: i.OccurredAt.Time, DiscoveredAt: i.DiscoveredAt.Time, Summary: i.Summary, LeakedItems: i.LeakedItems,
+		SpamFrom: i.SpamFrom, SpamSubject: i.SpamSubject, SpamSentAt: i.SpamSentAt.Time, SpamURL: i.SpamURL,
 		Measures: i.Measures, Prevention: i.Prevention,
 	}
 }

@@ -253,6 +253,27 @@ func TestErrorsAreOneClearLine(t *testing.T) {
 			1, "owabi import"},
 		{"unknown kind", func(*testing.T) []string { return []string{"--config", cfg, "send", "--kind", "sorry"} }, nil,
 			2, `--kind "sorry"`},
+		{"wrong type", func(t *testing.T) []string {
+			return []string{"--config", write(t, func(s string) string { return strings.Replace(s, "connections = 2", `connections = "two"`, 1) }), "status"}
+		}, nil, 2, "smtp.connections: line"},
+		{"not a time", func(t *testing.T) []string {
+			return []string{"--config", write(t, func(s string) string {
+				return strings.Replace(s, "spam_sent_at = 2026-11-20T14:05:00+09:00", `spam_sent_at = "yesterday"`, 1)
+			}), "status"}
+		}, nil, 2, "incident.spam_sent_at: line"},
+		{"sender with a display name", func(*testing.T) []string { return []string{"--config", cfg, "status"} },
+			map[string]string{"OWABI_ORGANISATION_FROM_ADDRESS": "Desk <soudan@sakura-print.example.jp>"}, 2, "organisation.from_address: \"Desk <soudan@sakura-print.example.jp>\" is not a bare e-mail address"},
+		{"extra argument", func(*testing.T) []string { return []string{"--config", cfg, "classify", "extra"} }, nil,
+			2, `unexpected argument "extra"`},
+		{"bad flag", func(*testing.T) []string { return []string{"--config", cfg, "status", "--jsn"} }, nil,
+			2, "flag provided but not defined: -jsn"},
+		{"status of a mistyped database", func(*testing.T) []string { return []string{"--config", cfg, "--db", "/nonexistent/typo.db", "status"} }, nil,
+			1, "there is no database at /nonexistent/typo.db"},
+		{"unclassified contacts", func(t *testing.T) []string {
+			c := setup(t, srv)
+			mustOwabi(t, nil, "--config", c, "import", sampleBook)
+			return []string{"--config", c, "send", "--kind", "deletion"}
+		}, nil, 2, "243 contacts are unclassified"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -271,6 +292,7 @@ func TestRefusingServerLeavesQueue(t *testing.T) {
 	srv := smtptest.New(t)
 	cfg := setup(t, srv)
 	mustOwabi(t, nil, "--config", cfg, "import", sampleBook)
+	mustOwabi(t, nil, "--config", cfg, "classify")
 	srv.Close()
 	code, _, errOut := owabi(t, nil, "--config", cfg, "send", "--kind", "deletion", "--wait")
 	if code != 1 || !strings.Contains(errOut, "cannot connect to the mail server") || strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
@@ -335,7 +357,7 @@ func TestLockedDatabase(t *testing.T) {
 	}
 	srv := smtptest.New(t)
 	cfg := setup(t, srv)
-	mustOwabi(t, nil, "--config", cfg, "status") // creates the database
+	mustOwabi(t, nil, "--config", cfg, "classify") // creates the database
 	// Another program holds the database locked for writing.
 	other, err := sql.Open("sqlite3", filepath.Join(filepath.Dir(cfg), "owabi.db"))
 	if err != nil {
@@ -357,5 +379,27 @@ func TestLockedDatabase(t *testing.T) {
 	}
 	if st := statusJSON(t, nil, "--config", cfg); st.Contacts != 0 {
 		t.Errorf("%d contacts stored by an import that failed", st.Contacts)
+	}
+}
+
+func TestHelpGoesToStdoutAndSucceeds(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"status", "--help"}, {"send", "-h"}} {
+		code, out, errOut := owabi(t, nil, args...)
+		if code != 0 || !strings.Contains(out, "Usage: owabi") || errOut != "" {
+			t.Errorf("owabi %v: exit %d, stdout %q, stderr %q; want the usage on stdout and exit 0", args, code, out, errOut)
+		}
+	}
+}
+
+func TestLocalTimesAreInTheConfiguredZone(t *testing.T) {
+	srv := smtptest.New(t)
+	cfg := setup(t, srv)
+	body, _ := os.ReadFile(cfg)
+	os.WriteFile(cfg, []byte(strings.Replace(string(body), "spam_sent_at = 2026-11-20T14:05:00+09:00", "spam_sent_at = 2026-11-20T14:05:00", 1)), 0o600)
+	mustOwabi(t, nil, "--config", cfg, "import", sampleBook)
+	mustOwabi(t, nil, "--config", cfg, "classify")
+	out := mustOwabi(t, map[string]string{"TZ": "UTC"}, "--config", cfg, "preview", "--kind", "deletion", "--contact", "megumi.fujita@seiryu-saketen.example.jp")
+	if !strings.Contains(out, "2026年11月20日（金）14時05分") {
+		t.Errorf("a time without an offset moved:\n%s", out)
 	}
 }

@@ -82,10 +82,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs := flag.NewFlagSet("owabi", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	g.register(fs)
-	if err := fs.Parse(args); err != nil || fs.NArg() == 0 {
-		if err != nil && !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(stderr, "owabi: %v\n\n", err)
-		}
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	case err != nil:
+		fmt.Fprintf(stderr, "owabi: %v\n\n%s", err, usage)
+		return exitUsage
+	case fs.NArg() == 0:
 		fmt.Fprint(stderr, usage)
 		return exitUsage
 	}
@@ -95,7 +100,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stderr, "owabi: unknown command %q\n\n%s", name, usage)
 		return exitUsage
 	}
-	err := cmd(ctx, g, e, rest)
+	err = cmd(ctx, g, e, rest)
 	var ce *configError
 	var ue *usageError
 	switch {
@@ -115,25 +120,39 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 }
 
-// flags returns a command's flag set with the global flags on it.
-func flags(name string, g *globals, e env, synopsis string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage: owabi %s %s\n\nFlags:\n", name, synopsis)
-		fs.PrintDefaults()
-	}
-	g.register(fs)
-	return fs
+// commandFlags is a command's flag set and what its --help says.
+type commandFlags struct {
+	*flag.FlagSet
+	synopsis string
+	stdout   io.Writer
 }
 
-// parse parses a command's flags; a wrong flag is a usage error.
-func parse(fs *flag.FlagSet, args []string) error {
+// flags returns a command's flag set with the global flags on it.
+func flags(name string, g *globals, e env, synopsis string) *commandFlags {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // parse reports errors, once
+	fs.Usage = func() {}
+	g.register(fs)
+	return &commandFlags{FlagSet: fs, synopsis: synopsis, stdout: e.stdout}
+}
+
+// parse parses a command's flags and checks it got exactly nargs other
+// arguments; a mistake is a usage error. --help prints the usage.
+func parse(fs *commandFlags, args []string, nargs int) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(fs.stdout, "Usage: owabi %s %s\n\nFlags:\n", fs.Name(), fs.synopsis)
+			fs.SetOutput(fs.stdout)
+			fs.PrintDefaults()
 			return err
 		}
-		return &usageError{msg: err.Error()}
+		return &usageError{msg: fmt.Sprintf("%v (see owabi %s --help)", err, fs.Name())}
+	}
+	if fs.NArg() != nargs {
+		if nargs == 0 {
+			return &usageError{msg: fmt.Sprintf("unexpected argument %q (see owabi %s --help)", fs.Arg(0), fs.Name())}
+		}
+		return &usageError{msg: fmt.Sprintf("expected %d argument(s), got %d (see owabi %s --help)", nargs, fs.NArg(), fs.Name())}
 	}
 	return nil
 }

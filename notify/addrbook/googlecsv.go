@@ -1,6 +1,8 @@
 package addrbook
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -31,7 +33,11 @@ type GoogleCSV struct {
 // If r does not start with such a header it returns a *notify.Error with
 // code notify.EINVALID that says why.
 func NewGoogleCSV(r io.Reader) (*GoogleCSV, error) {
-	cr := csv.NewReader(SkipBOM(r))
+	br := bufio.NewReader(r)
+	if b, _ := br.Peek(2); bytes.Equal(b, []byte{0xff, 0xfe}) || bytes.Equal(b, []byte{0xfe, 0xff}) {
+		return nil, notify.Errorf(notify.EINVALID, "the file is UTF-16 (the old \"Google CSV\" or Outlook format), which owabi cannot read yet: export again as \"Google CSV\" in UTF-8")
+	}
+	cr := csv.NewReader(SkipBOM(br))
 	cr.FieldsPerRecord = -1 // rows may be short or long; columns are found by name
 	cr.ReuseRecord = true   // every cell is copied into the Record anyway
 	header, err := cr.Read()
@@ -43,6 +49,11 @@ func NewGoogleCSV(r io.Reader) (*GoogleCSV, error) {
 		return nil, notify.Errorf(notify.EINVALID, "not a Google Contacts CSV export: line %d: %s", pe.StartLine, csvReason(pe))
 	case err != nil:
 		return nil, fmt.Errorf("reading the header: %w", err)
+	}
+	for _, h := range header {
+		if !utf8.ValidString(h) {
+			return nil, notify.Errorf(notify.EINVALID, "the file is not UTF-8 (Shift_JIS/CP932?), which owabi cannot read yet: export again as \"Google CSV\" in UTF-8")
+		}
 	}
 	cols, reason := findGoogleColumns(header)
 	if reason != "" {
@@ -161,17 +172,19 @@ func containsFold(list []string, e string) bool {
 	return false
 }
 
-// csvReason says in words what encoding/csv found wrong.
+// csvReason says in words what encoding/csv found wrong. It names the line
+// when the problem is not on the line where the entry starts; its column is
+// a byte offset, which would mislead anyone counting spreadsheet columns.
 func csvReason(pe *csv.ParseError) string {
-	where := fmt.Sprintf("column %d", pe.Column)
+	where := ""
 	if pe.Line != pe.StartLine {
-		where = fmt.Sprintf("line %d, column %d", pe.Line, pe.Column)
+		where = fmt.Sprintf(" (on line %d)", pe.Line)
 	}
 	switch {
 	case errors.Is(pe.Err, csv.ErrBareQuote):
-		return fmt.Sprintf("malformed CSV: a \" in a field that is not quoted (%s)", where)
+		return "malformed CSV: a \" in a field that is not quoted" + where
 	case errors.Is(pe.Err, csv.ErrQuote):
-		return fmt.Sprintf("malformed CSV: a quoted field has a stray \" or is never closed (%s)", where)
+		return "malformed CSV: a quoted field has a stray \" or is never closed" + where
 	}
-	return fmt.Sprintf("malformed CSV: %v (%s)", pe.Err, where)
+	return fmt.Sprintf("malformed CSV: %v%s", pe.Err, where)
 }

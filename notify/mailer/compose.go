@@ -12,6 +12,8 @@ import (
 	"text/template"
 	"time"
 
+	netmail "net/mail"
+
 	"github.com/wneessen/go-mail"
 
 	"github.com/owabi/owabi/notify"
@@ -26,15 +28,12 @@ type Composer struct {
 	Org      notify.Organisation
 	Incident notify.Incident
 	Zone     *time.Location
-	// DefaultOwner is named when a contact's owner is not in the book.
-	DefaultOwner notify.Staff
-
-	tmpl map[string]*template.Template // by file name, e.g. "ja/deletion_employee.tmpl"
+	tmpl     map[string]*template.Template // by file name, e.g. "ja/deletion_employee.tmpl"
 }
 
 // NewComposer loads the templates; files in the earlier file systems win.
-func NewComposer(org notify.Organisation, inc notify.Incident, zone *time.Location, owner notify.Staff, sources ...fs.FS) (*Composer, error) {
-	c := &Composer{Org: org, Incident: inc, Zone: zone, DefaultOwner: owner, tmpl: map[string]*template.Template{}}
+func NewComposer(org notify.Organisation, inc notify.Incident, zone *time.Location, sources ...fs.FS) (*Composer, error) {
+	c := &Composer{Org: org, Incident: inc, Zone: zone, tmpl: map[string]*template.Template{}}
 	for i := len(sources) - 1; i >= 0; i-- {
 		files, err := fs.Glob(sources[i], "mail/*/*.tmpl")
 		if err != nil {
@@ -86,7 +85,7 @@ type Data struct {
 	Salutation string // 会社名 氏名 様, or the English equivalent
 	Contact    notify.Contact
 	Email      string       // the address this notice goes to
-	Owner      notify.Staff // who the person should call
+	Owner      notify.Staff // who the person should call; no Name when unknown (templates then name the desk only)
 	Org        notify.Organisation
 	Incident   notify.Incident
 	Ref        string // the reference code a person can quote
@@ -108,7 +107,7 @@ func (c *Composer) Render(d notify.Delivery) (Rendered, error) {
 	data := Data{
 		Lang: d.Lang, Kind: d.Kind, Category: d.Contact.Category, Employee: d.Contact.Category == notify.Employee,
 		Salutation: salutation(d.Lang, d.Contact), Contact: d.Contact, Email: d.Email,
-		Owner: c.owner(d.Owner), Org: c.Org, Incident: c.Incident, Ref: Ref(d.Notice),
+		Owner: d.Owner, Org: c.Org, Incident: c.Incident, Ref: Ref(d.Notice),
 	}
 	var subject, text bytes.Buffer
 	if err := t.ExecuteTemplate(&subject, "subject", data); err != nil {
@@ -122,20 +121,13 @@ func (c *Composer) Render(d notify.Delivery) (Rendered, error) {
 	return r, nil
 }
 
-// owner fills in what the book does not know about a contact's owner.
-func (c *Composer) owner(o notify.Staff) notify.Staff {
-	if o.Name == "" {
-		return c.DefaultOwner
-	}
-	if o.Phone == "" {
-		o.Phone = c.Org.Desk.Phone
-	}
-	return o
-}
-
 // Ref is the short reference code of a notice that a person can quote on the
-// phone or in a reply: the kind's initial and the notice number.
+// phone or in a reply: the kind's initial and the notice number. A notice not
+// queued yet (a preview) has no number.
 func Ref(n notify.Notice) string {
+	if n.ID == 0 {
+		return fmt.Sprintf("%c-??????", strings.ToUpper(string(n.Kind))[0])
+	}
 	return fmt.Sprintf("%c-%06d", strings.ToUpper(string(n.Kind))[0], n.ID)
 }
 
@@ -151,7 +143,7 @@ func salutation(lang string, c notify.Contact) string {
 	}
 	if c.Category == notify.Employee {
 		if name == "" {
-			return "社員各位"
+			return "社員の皆さん"
 		}
 		return name + " さん"
 	}
@@ -208,9 +200,10 @@ func (c *Composer) Compose(d notify.Delivery, at time.Time) (*mail.Msg, error) {
 	if err := m.FromFormat(oneLine(c.Org.FromName), c.Org.FromAddress); err != nil {
 		return nil, fmt.Errorf("sender address: %w", err)
 	}
-	if err := m.AddToFormat(oneLine(d.Contact.Name()), d.Email); err != nil {
-		return nil, notify.Errorf(notify.EINVALID, "recipient address: %v", err)
-	}
+	// A mail.Address, not a string to parse: names may hold quotes, and old
+	// Japanese mobile addresses (taro..@docomo.ne.jp) are valid mailboxes
+	// that net/mail's parser refuses; String quotes them in the header.
+	m.AddToMailAddress(&netmail.Address{Name: oneLine(d.Contact.Name()), Address: d.Email})
 	m.Subject(r.Subject)
 	m.SetMessageIDWithValue(d.MessageID)
 	m.SetDateWithValue(at.In(c.Zone))

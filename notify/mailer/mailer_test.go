@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	netmail "net/mail"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -45,7 +46,7 @@ var (
 
 func newComposer(t testing.TB) *mailer.Composer {
 	t.Helper()
-	c, err := mailer.NewComposer(org, incident, tokyo, org.Desk, templates.FS)
+	c, err := mailer.NewComposer(org, incident, tokyo, templates.FS)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -357,5 +358,89 @@ func TestWorkerKeepsToTheRate(t *testing.T) {
 	}
 	if srv.Count() != 5 {
 		t.Errorf("sent %d of 5", srv.Count())
+	}
+}
+
+func TestWorkerCountsAcceptedMessageAsSentWhenRSETFails(t *testing.T) {
+	ctx := context.Background()
+	db := outboxFixture(t, 2)
+	now := time.Now().Add(time.Second)
+	db.Now = func() time.Time { return now }
+	srv := smtptest.New(t)
+	srv.OnData = func(n int, _ smtptest.Message) error {
+		if n == 1 {
+			return smtptest.ErrAcceptThenDrop // 250, then the RSET fails
+		}
+		return nil
+	}
+	w := newWorker(t, db, srv, 1)
+	for range 2 {
+		if err := w.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		now = now.Add(2 * time.Hour)
+	}
+	first, _ := db.Notices(ctx, "user1@yamada.example")
+	if first[0].State != notify.Sent || srv.Count() != 2 {
+		t.Errorf("a notice accepted before a failed RSET: %s, server holds %d; want sent, each once", first[0].State, srv.Count())
+	}
+}
+
+func TestWorkerStopsWhenServerRefusesSender(t *testing.T) {
+	ctx := context.Background()
+	db := outboxFixture(t, 3)
+	srv := smtptest.New(t)
+	srv.OnMail = func(string) error {
+		return &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 0}, Message: "Authentication required"}
+	}
+	err := newWorker(t, db, srv, 1).Drain(ctx)
+	if notify.ErrorCode(err) != mailer.ErrServer || !strings.Contains(err.Error(), "530") {
+		t.Fatalf("Drain = %v; want a mail-server error naming the 530", err)
+	}
+	st, _ := db.Status(ctx)
+	if st.Notices[notify.Queued] != 3 || st.Notices[notify.Failed] != 0 {
+		t.Errorf("after the server refused our sender: %v; want all 3 still queued", st.Notices)
+	}
+}
+
+func TestComposeUnusualAddressesAndNames(t *testing.T) {
+	srv := smtptest.New(t)
+	c := newComposer(t)
+	client, err := mailer.NewClient(mailer.SMTP{Host: srv.Host, Port: srv.Port, TLS: "none", Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := client.DialWithContext(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	for _, tt := range []struct{ email, given string }{
+		{"taro..@docomo.ne.jp", "太郎"}, // old Japanese mobile address
+		{"trail.@example.jp", "太郎"},
+		{"taro@yamada.example", `=HYPERLINK("http://x.example","太郎")`}, // quotes in a name
+		{"o'brien@example.jp", "Pat, Jr."},
+	} {
+		d := delivery(notify.Customer, "ja")
+		d.Email, d.Contact.Given = tt.email, tt.given
+		m, err := c.Compose(d, time.Now())
+		if err != nil {
+			t.Errorf("Compose(%s, %q): %v", tt.email, tt.given, err)
+			continue
+		}
+		if err := client.Send(m); err != nil {
+			t.Errorf("Send(%s): %v", tt.email, err)
+		}
+	}
+	for _, m := range srv.Messages() {
+		d, err := m.Decode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := netmail.ParseAddressList(d.Header.Get("To")); err != nil {
+			t.Errorf("To header %q does not parse: %v", d.Header.Get("To"), err)
+		}
+	}
+	if srv.Count() != 4 {
+		t.Errorf("the server received %d of 4", srv.Count())
 	}
 }

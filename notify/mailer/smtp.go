@@ -64,6 +64,13 @@ func Permanent(err error) bool {
 	return replyCode(err)/100 == 5
 }
 
+// serverRefuses reports a 5xx reply to MAIL FROM: the server will take no
+// message from us, whoever it is for.
+func serverRefuses(err error) bool {
+	var se *mail.SendError
+	return errors.As(err, &se) && se.Reason == mail.ErrSMTPMailFrom && se.ErrorCode()/100 == 5
+}
+
 // replyCode is the SMTP reply code in err, or 0 when the server gave none.
 func replyCode(err error) int {
 	var se *mail.SendError

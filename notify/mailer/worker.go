@@ -50,19 +50,19 @@ const batch = 64
 
 // Run sends due notices until ctx is cancelled, then stops after the message
 // in hand and returns the rest of its claims to the queue. When the mail
-// server cannot be reached it logs why and tries again later, waiting longer
-// each time.
+// server cannot be used or the database is locked by another program, it
+// logs why and tries again later, waiting longer each time.
 func (w *Worker) Run(ctx context.Context) error {
 	down := 0
 	for {
 		wait := w.Poll
 		if err := w.Drain(ctx); err != nil {
-			if notify.ErrorCode(err) != ErrServer {
+			if !passing(err) {
 				return err
 			}
 			down++
 			wait = min(w.Poll<<min(down, 8), 5*time.Minute)
-			w.Log.Error("the mail server cannot be reached; notices stay queued", "error", err, "retry_in", wait)
+			w.Log.Error("cannot send now; notices stay queued", "error", err, "retry_in", wait)
 		} else {
 			down = 0
 			if next, ok, err := w.Outbox.NextDue(ctx); err == nil && ok {
@@ -148,6 +148,13 @@ func (w *Worker) connection(ctx context.Context) error {
 				client.Close()
 				client = nil
 			}
+			if serverRefuses(err) {
+				// A 5xx to MAIL FROM is about us (the sender or our login),
+				// not this recipient: failing every notice for it would
+				// lose the whole queue. Give this one back untouched too.
+				return errors.Join(&notify.Error{Code: ErrServer, Message: fmt.Sprintf("the mail server refuses our sender: %v", err)},
+					w.release(record, claimed[i:]))
+			}
 			if err := w.recordResult(record, d, err); err != nil {
 				// The database failed: what is left stays "sending" and is
 				// requeued at the next start.
@@ -174,26 +181,65 @@ func (w *Worker) send(c *mail.Client, d notify.Delivery) error {
 	if err != nil {
 		return err
 	}
-	return c.Send(msg)
+	err = c.Send(msg)
+	if err != nil && msg.IsDelivered() {
+		// The server accepted the message and only what came after (the
+		// RSET) failed: it is sent, and must not go out again.
+		w.Log.Info("the mail server failed after accepting a notice", "notice", d.ID, "reply_code", replyCode(err))
+		return errAfterDelivery{err}
+	}
+	return err
 }
 
-// recordResult stores the outcome of one attempt.
+// errAfterDelivery is a failure after the server accepted the message.
+type errAfterDelivery struct{ error }
+
+// passing reports an error that goes away by itself: the mail server or the
+// database being unavailable for a while.
+func passing(err error) bool {
+	code := notify.ErrorCode(err)
+	return code == ErrServer || code == notify.EUNAVAILABLE
+}
+
+// recordResult stores the outcome of one attempt. While another program
+// holds the database it keeps trying: giving up on a message the server has
+// accepted would send it again after the next start.
 func (w *Worker) recordResult(ctx context.Context, d notify.Delivery, sendErr error) error {
+	for tries := 1; ; tries++ {
+		err := w.record(ctx, d, sendErr)
+		if notify.ErrorCode(err) != notify.EUNAVAILABLE || tries == recordTries {
+			return err
+		}
+		w.Log.Warn("the database is locked; trying again to record a notice", "notice", d.ID, "tries", tries)
+	}
+}
+
+// recordTries bounds recordResult: each try waits the database's busy
+// timeout (5 s), so this is about ten minutes.
+const recordTries = 120
+
+func (w *Worker) record(ctx context.Context, d notify.Delivery, sendErr error) error {
 	code := replyCode(sendErr)
+	var after errAfterDelivery
 	switch {
-	case sendErr == nil:
-		w.counts.Sent.Add(1)
-		return w.Outbox.MarkSent(ctx, d.ID)
+	case sendErr == nil || errors.As(sendErr, &after):
+		return count(&w.counts.Sent, w.Outbox.MarkSent(ctx, d.ID))
 	case Permanent(sendErr) || d.Attempts >= w.MaxAttempts || notify.ErrorCode(sendErr) == notify.EINVALID:
-		w.counts.Failed.Add(1)
 		w.Log.Warn("notice failed", "notice", d.ID, "attempts", d.Attempts, "reply_code", code)
-		return w.Outbox.Fail(ctx, d.ID, sendErr.Error())
+		return count(&w.counts.Failed, w.Outbox.Fail(ctx, d.ID, sendErr.Error()))
 	default:
-		w.counts.Retried.Add(1)
 		next := w.Now().Add(w.backoff(d.Attempts))
 		w.Log.Info("notice will be retried", "notice", d.ID, "attempts", d.Attempts, "reply_code", code, "next_try", next)
-		return w.Outbox.Retry(ctx, d.ID, next, sendErr.Error())
+		return count(&w.counts.Retried, w.Outbox.Retry(ctx, d.ID, next, sendErr.Error()))
 	}
+}
+
+// count adds one to n when err is nil, and passes err on.
+func count(n *atomic.Int64, err error) error {
+	if err == nil {
+		n.Add(1)
+	}
+	return err
 }
 
 // backoff doubles with each attempt, up to RetryMax, with jitter so that

@@ -43,10 +43,13 @@ CREATE TABLE contacts (
 );
 CREATE INDEX contacts_category ON contacts(category);
 
+-- Addresses compare without regard to case (NOCASE folds ASCII, and
+-- addresses are ASCII here): Taro@x and taro@x reach the same person, who
+-- must not get two notices.
 CREATE TABLE addresses (
 	id         INTEGER PRIMARY KEY,
 	contact_id INTEGER NOT NULL REFERENCES contacts(id),
-	email      TEXT    NOT NULL UNIQUE,
+	email      TEXT    NOT NULL UNIQUE COLLATE NOCASE,
 	created_at TEXT    NOT NULL
 );
 CREATE INDEX addresses_contact ON addresses(contact_id);

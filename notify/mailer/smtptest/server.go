@@ -33,6 +33,8 @@ type Server struct {
 	// recorded: return an *smtp.SMTPError to refuse it (4xx or 5xx), or
 	// block to hold the reply back. n counts messages from 1.
 	OnData func(n int, m Message) error
+	// OnMail, when set, decides the reply to MAIL FROM.
+	OnMail func(from string) error
 
 	dir  string // where to write .eml files; empty keeps them in memory only
 	srv  *smtp.Server
@@ -157,6 +159,11 @@ func (s *Server) Wait(ctx context.Context, n int) bool {
 // answering, as a crashed or overloaded server does.
 var ErrDropConnection = errors.New("smtptest: connection dropped")
 
+// ErrAcceptThenDrop, returned by OnData, makes the server accept the
+// message (250) and then hang up, so the client's next command fails after
+// its message was delivered.
+var ErrAcceptThenDrop = errors.New("smtptest: accepted, then dropped")
+
 // NewSession implements smtp.Backend.
 func (s *Server) NewSession(c *smtp.Conn) (smtp.Session, error) {
 	return &session{srv: s, conn: c}, nil
@@ -168,9 +175,10 @@ func (s *Server) accept(m Message) error {
 	n := s.seen
 	hook := s.OnData
 	s.mu.Unlock()
+	var result error
 	if hook != nil {
-		if err := hook(n, m); err != nil {
-			return err
+		if result = hook(n, m); result != nil && !errors.Is(result, ErrAcceptThenDrop) {
+			return result
 		}
 	}
 	s.mu.Lock()
@@ -188,17 +196,21 @@ func (s *Server) accept(m Message) error {
 			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "cannot store the message"}
 		}
 	}
-	return nil
+	return result
 }
 
 type session struct {
-	srv  *Server
-	conn *smtp.Conn
-	msg  Message
+	srv    *Server
+	conn   *smtp.Conn
+	msg    Message
+	hangUp bool // close the connection at the reset that follows DATA
 }
 
 func (s *session) Mail(from string, _ *smtp.MailOptions) error {
 	s.msg = Message{From: from}
+	if hook := s.srv.OnMail; hook != nil {
+		return hook(from)
+	}
 	return nil
 }
 
@@ -214,11 +226,20 @@ func (s *session) Data(r io.Reader) error {
 	}
 	s.msg.Data = buf.Bytes()
 	err := s.srv.accept(s.msg)
-	if errors.Is(err, ErrDropConnection) {
+	switch {
+	case errors.Is(err, ErrDropConnection):
 		s.conn.Conn().Close()
+	case errors.Is(err, ErrAcceptThenDrop):
+		s.hangUp = true // go-smtp answers 250 first, then resets the session
+		return nil
 	}
 	return err
 }
 
-func (s *session) Reset()        { s.msg = Message{} }
+func (s *session) Reset() {
+	s.msg = Message{}
+	if s.hangUp {
+		s.conn.Conn().Close()
+	}
+}
 func (s *session) Logout() error { return nil }
