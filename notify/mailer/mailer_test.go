@@ -444,3 +444,33 @@ func TestComposeUnusualAddressesAndNames(t *testing.T) {
 		t.Errorf("the server received %d of 4", srv.Count())
 	}
 }
+
+// lockedOutbox is the real outbox, locked by "another program" for the
+// first few attempts to record a sent notice.
+type lockedOutbox struct {
+	notify.Outbox
+	locked int
+}
+
+func (o *lockedOutbox) MarkSent(ctx context.Context, id int64) error {
+	if o.locked > 0 {
+		o.locked--
+		return notify.Errorf(notify.EUNAVAILABLE, "the database is locked by another program")
+	}
+	return o.Outbox.MarkSent(ctx, id)
+}
+
+func TestWorkerKeepsTryingToRecordWhileDatabaseIsLocked(t *testing.T) {
+	ctx := context.Background()
+	db := outboxFixture(t, 1)
+	srv := smtptest.New(t)
+	w := newWorker(t, db, srv, 1)
+	w.Outbox = &lockedOutbox{Outbox: db, locked: 3}
+	if err := w.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	n, _ := db.Notices(ctx, "user1@yamada.example")
+	if n[0].State != notify.Sent || srv.Count() != 1 {
+		t.Errorf("after the lock: %s, server holds %d; want sent once", n[0].State, srv.Count())
+	}
+}
