@@ -77,9 +77,9 @@ func BenchmarkImportClassify100k(b *testing.B) {
 	}
 	e := env{getenv: func(string) string { return "" }, stdout: io.Discard, stderr: io.Discard}
 	b.Run("owabi", func(b *testing.B) {
-		for i := range b.N {
+		for range b.N {
 			b.StopTimer()
-			a, err := open(ctx, &globals{config: cfg, db: filepath.Join(dir, fmt.Sprintf("owabi-%d.db", i))}, e)
+			a, err := open(ctx, &globals{config: cfg, db: filepath.Join(b.TempDir(), "owabi.db")}, e)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -107,8 +107,8 @@ func BenchmarkImportClassify100k(b *testing.B) {
 		if err := os.WriteFile(file, book, 0o600); err != nil {
 			b.Fatal(err)
 		}
-		for i := range b.N {
-			db := filepath.Join(dir, fmt.Sprintf("shell-%d.db", i))
+		for range b.N {
+			db := filepath.Join(b.TempDir(), "shell.db")
 			out, err := exec.Command(shell, db, "PRAGMA journal_mode=WAL;", ".import --csv "+file+" contacts").CombinedOutput()
 			if err != nil {
 				b.Fatalf("sqlite3: %v\n%s", err, out)

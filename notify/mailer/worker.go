@@ -32,12 +32,7 @@ type Worker struct {
 	Log         *slog.Logger
 
 	pace   pacer
-	counts Counts
-}
-
-// Counts is what a worker did.
-type Counts struct {
-	Sent, Retried, Failed atomic.Int64
+	counts struct{ sent, retried, failed atomic.Int64 }
 }
 
 // ErrServer is the error code for a mail server that cannot be used at all.
@@ -105,7 +100,7 @@ func (w *Worker) Drain(ctx context.Context) error {
 
 // Counts returns what the worker has done so far.
 func (w *Worker) Counts() (sent, retried, failed int64) {
-	return w.counts.Sent.Load(), w.counts.Retried.Load(), w.counts.Failed.Load()
+	return w.counts.sent.Load(), w.counts.retried.Load(), w.counts.failed.Load()
 }
 
 // connection is one SMTP connection's loop. Each result is recorded the
@@ -202,35 +197,38 @@ func passing(err error) bool {
 }
 
 // recordResult stores the outcome of one attempt. While another program
-// holds the database it keeps trying: giving up on a message the server has
-// accepted would send it again after the next start.
+// holds the database it keeps trying, for up to recordPatience: giving up on
+// a message the server has accepted would send it again after the next start.
 func (w *Worker) recordResult(ctx context.Context, d notify.Delivery, sendErr error) error {
-	for tries := 1; ; tries++ {
+	deadline := time.Now().Add(recordPatience)
+	for {
 		err := w.record(ctx, d, sendErr)
-		if notify.ErrorCode(err) != notify.EUNAVAILABLE || tries == recordTries {
+		if notify.ErrorCode(err) != notify.EUNAVAILABLE || time.Now().After(deadline) {
 			return err
 		}
-		w.Log.Warn("the database is locked; trying again to record a notice", "notice", d.ID, "tries", tries)
+		w.Log.Warn("the database is locked; trying again to record a notice", "notice", d.ID)
+		time.Sleep(recordPause) // ctx is already cancelled at shutdown: this wait must not end early
 	}
 }
 
-// recordTries bounds recordResult: each try waits the database's busy
-// timeout (5 s), so this is about ten minutes.
-const recordTries = 120
+const (
+	recordPatience = 10 * time.Minute
+	recordPause    = 200 * time.Millisecond
+)
 
 func (w *Worker) record(ctx context.Context, d notify.Delivery, sendErr error) error {
 	code := replyCode(sendErr)
 	var after errAfterDelivery
 	switch {
 	case sendErr == nil || errors.As(sendErr, &after):
-		return count(&w.counts.Sent, w.Outbox.MarkSent(ctx, d.ID))
+		return count(&w.counts.sent, w.Outbox.MarkSent(ctx, d.ID))
 	case Permanent(sendErr) || d.Attempts >= w.MaxAttempts || notify.ErrorCode(sendErr) == notify.EINVALID:
 		w.Log.Warn("notice failed", "notice", d.ID, "attempts", d.Attempts, "reply_code", code)
-		return count(&w.counts.Failed, w.Outbox.Fail(ctx, d.ID, sendErr.Error()))
+		return count(&w.counts.failed, w.Outbox.Fail(ctx, d.ID, sendErr.Error()))
 	default:
 		next := w.Now().Add(w.backoff(d.Attempts))
 		w.Log.Info("notice will be retried", "notice", d.ID, "attempts", d.Attempts, "reply_code", code, "next_try", next)
-		return count(&w.counts.Retried, w.Outbox.Retry(ctx, d.ID, next, sendErr.Error()))
+		return count(&w.counts.retried, w.Outbox.Retry(ctx, d.ID, next, sendErr.Error()))
 	}
 }
 
