@@ -8,6 +8,7 @@ import (
 	netmail "net/mail"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -167,6 +168,24 @@ func outboxFixture(t testing.TB, n int) *store.DB {
 	return db
 }
 
+// useClock gives db a clock the test moves on: each call of the returned
+// function makes every retry due. It starts just after the fixture queued
+// its notices, at the real time.
+func useClock(db *store.DB) (later func()) {
+	now := time.Now().Add(time.Second)
+	var mu sync.Mutex
+	db.Now = func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return now
+	}
+	return func() {
+		mu.Lock()
+		defer mu.Unlock()
+		now = now.Add(2 * time.Hour)
+	}
+}
+
 func newWorker(t testing.TB, db *store.DB, srv *smtptest.Server, conns int) *mailer.Worker {
 	return &mailer.Worker{
 		Outbox:   db,
@@ -216,8 +235,7 @@ func TestWorkerSendsEachNoticeOnce(t *testing.T) {
 func TestWorkerRetriesTemporaryAndStopsOnPermanent(t *testing.T) {
 	ctx := context.Background()
 	db := outboxFixture(t, 3)
-	now := time.Now().Add(time.Second) // the fixture queued at the real time
-	db.Now = func() time.Time { return now }
+	later := useClock(db)
 	srv := smtptest.New(t)
 	srv.OnData = func(n int, m smtptest.Message) error {
 		switch {
@@ -243,7 +261,7 @@ func TestWorkerRetriesTemporaryAndStopsOnPermanent(t *testing.T) {
 	if failed[0].State != notify.Failed || !strings.Contains(failed[0].LastError, "550") {
 		t.Fatalf("after a 550: %+v", failed[0])
 	}
-	now = now.Add(2 * time.Hour)
+	later()
 	if err := w.Drain(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -286,8 +304,7 @@ func TestWorkerLeavesQueueWhenServerIsDown(t *testing.T) {
 func TestWorkerRetriesDroppedConnection(t *testing.T) {
 	ctx := context.Background()
 	db := outboxFixture(t, 3)
-	now := time.Now().Add(time.Second)
-	db.Now = func() time.Time { return now }
+	later := useClock(db)
 	srv := smtptest.New(t)
 	srv.OnData = func(n int, m smtptest.Message) error {
 		if n == 2 {
@@ -307,7 +324,7 @@ func TestWorkerRetriesDroppedConnection(t *testing.T) {
 	if dropped[0].State != notify.Queued || dropped[0].Attempts != 1 {
 		t.Fatalf("the dropped notice: %+v; want queued for a retry", dropped[0])
 	}
-	now = now.Add(2 * time.Hour)
+	later()
 	if err := w.Drain(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -323,8 +340,7 @@ func TestWorkerRetriesDroppedConnection(t *testing.T) {
 func TestWorkerGivesUpAfterMaxAttempts(t *testing.T) {
 	ctx := context.Background()
 	db := outboxFixture(t, 1)
-	now := time.Now().Add(time.Second)
-	db.Now = func() time.Time { return now }
+	later := useClock(db)
 	srv := smtptest.New(t)
 	srv.OnData = func(int, smtptest.Message) error {
 		return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 4, 5}, Message: "busy"}
@@ -334,7 +350,7 @@ func TestWorkerGivesUpAfterMaxAttempts(t *testing.T) {
 		if err := w.Drain(ctx); err != nil {
 			t.Fatal(err)
 		}
-		now = now.Add(2 * time.Hour)
+		later()
 	}
 	n, _ := db.Notices(ctx, "user1@yamada.example")
 	if n[0].State != notify.Failed || n[0].Attempts != 3 || !strings.Contains(n[0].LastError, "421") {
@@ -364,8 +380,7 @@ func TestWorkerKeepsToTheRate(t *testing.T) {
 func TestWorkerCountsAcceptedMessageAsSentWhenRSETFails(t *testing.T) {
 	ctx := context.Background()
 	db := outboxFixture(t, 2)
-	now := time.Now().Add(time.Second)
-	db.Now = func() time.Time { return now }
+	later := useClock(db)
 	srv := smtptest.New(t)
 	srv.OnData = func(n int, _ smtptest.Message) error {
 		if n == 1 {
@@ -378,7 +393,7 @@ func TestWorkerCountsAcceptedMessageAsSentWhenRSETFails(t *testing.T) {
 		if err := w.Drain(ctx); err != nil {
 			t.Fatal(err)
 		}
-		now = now.Add(2 * time.Hour)
+		later()
 	}
 	first, _ := db.Notices(ctx, "user1@yamada.example")
 	if first[0].State != notify.Sent || srv.Count() != 2 {
