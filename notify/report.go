@@ -11,7 +11,9 @@ type Rejection struct {
 type ImportReport struct {
 	File           string      `json:"file"`
 	Format         string      `json:"format"`
-	Records        int         `json:"records"` // entries read, rejected ones included
+	Encoding       string      `json:"encoding"`
+	DryRun         bool        `json:"dry_run,omitempty"` // nothing was written
+	Records        int         `json:"records"`           // entries read, rejected ones included
 	Added          int         `json:"added"`
 	Updated        int         `json:"updated"`
 	Unchanged      int         `json:"unchanged"`

@@ -18,9 +18,11 @@ type NextRecord func() (notify.Record, *notify.Rejection, error)
 
 // Import stores the entries of one address-book file in one transaction: a
 // failure part-way leaves the database as it was. Contacts are matched by
-// address, so importing the same file again changes nothing.
-func (d *DB) Import(ctx context.Context, file, format string, next NextRecord) (notify.ImportReport, error) {
-	rep := notify.ImportReport{File: file, Format: format, Rejected: []notify.Rejection{}}
+// address, so importing the same file again changes nothing. rep names the
+// file, its format and encoding; Import fills in the counts. A dry run
+// reports what would happen and writes nothing.
+func (d *DB) Import(ctx context.Context, rep notify.ImportReport, next NextRecord) (notify.ImportReport, error) {
+	rep.Rejected = []notify.Rejection{}
 	tx, err := d.begin(ctx)
 	if err != nil {
 		return rep, err
@@ -47,6 +49,9 @@ func (d *DB) Import(ctx context.Context, file, format string, next NextRecord) (
 		if err := im.put(ctx, rec, &rep); err != nil {
 			return rep, fmt.Errorf("entry %d (line %d): %w", rec.Number, rec.Line, describe(err))
 		}
+	}
+	if rep.DryRun {
+		return rep, nil // the deferred rollback undoes it all
 	}
 	if err := saveImport(ctx, tx, rep); err != nil {
 		return rep, describe(err)
@@ -259,8 +264,8 @@ func loadRecord(ctx context.Context, tx *Tx, id int64) (notify.Record, error) {
 }
 
 func saveImport(ctx context.Context, tx *Tx, rep notify.ImportReport) error {
-	res, err := tx.ExecContext(ctx, `INSERT INTO imports (file, format, at, records, added, updated, unchanged, merged, rejected)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, rep.File, rep.Format, tx.nowText(),
+	res, err := tx.ExecContext(ctx, `INSERT INTO imports (file, format, encoding, at, records, added, updated, unchanged, merged, rejected)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, rep.File, rep.Format, rep.Encoding, tx.nowText(),
 		rep.Records, rep.Added, rep.Updated, rep.Unchanged, rep.Merged, len(rep.Rejected))
 	if err != nil {
 		return err

@@ -58,7 +58,7 @@ func TestImportIsIdempotent(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	rej := notify.Rejection{Number: 4, Line: 5, Reason: "no e-mail address"}
-	first, err := db.Import(ctx, "book.csv", "google", records(yamada, suzuki, yamadaAgain, rej))
+	first, err := db.Import(ctx, notify.ImportReport{File: "book.csv", Format: "google"}, records(yamada, suzuki, yamadaAgain, rej))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestImportIsIdempotent(t *testing.T) {
 	if fmt.Sprint(first) != fmt.Sprint(want) {
 		t.Errorf("first import:\n got %+v\nwant %+v", first, want)
 	}
-	again, err := db.Import(ctx, "book.csv", "google", records(yamada, suzuki, yamadaAgain, rej))
+	again, err := db.Import(ctx, notify.ImportReport{File: "book.csv", Format: "google"}, records(yamada, suzuki, yamadaAgain, rej))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func TestImportIsIdempotent(t *testing.T) {
 func TestImportFailureChangesNothing(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	_, err := db.Import(ctx, "bad.csv", "google", records(yamada, suzuki, errors.New("read error")))
+	_, err := db.Import(ctx, notify.ImportReport{File: "bad.csv", Format: "google"}, records(yamada, suzuki, errors.New("read error")))
 	if err == nil {
 		t.Fatal("import with a read error succeeded")
 	}
@@ -106,7 +106,7 @@ func TestOutboxLifecycle(t *testing.T) {
 	db := MustOpenDB(t)
 	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 	db.Now = func() time.Time { return now }
-	if _, err := db.Import(ctx, "book.csv", "google", records(yamada, suzuki, yamadaAgain)); err != nil {
+	if _, err := db.Import(ctx, notify.ImportReport{File: "book.csv", Format: "google"}, records(yamada, suzuki, yamadaAgain)); err != nil {
 		t.Fatal(err)
 	}
 	ids := 0
@@ -181,7 +181,7 @@ func TestReopenKeepsData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Import(ctx, "book.csv", "google", records(yamada)); err != nil {
+	if _, err := db.Import(ctx, notify.ImportReport{File: "book.csv", Format: "google"}, records(yamada)); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -218,7 +218,7 @@ func TestAddressesCompareWithoutCase(t *testing.T) {
 	db := MustOpenDB(t)
 	upper := notify.Record{Number: 1, Family: "山田", Emails: []string{"Taro@Yamada.example"}}
 	lower := notify.Record{Number: 2, Family: "山田", Given: "太郎", Emails: []string{"taro@yamada.example"}}
-	rep, err := db.Import(ctx, "book.csv", "google", records(upper, lower))
+	rep, err := db.Import(ctx, notify.ImportReport{File: "book.csv", Format: "google"}, records(upper, lower))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +233,7 @@ func TestAddressesCompareWithoutCase(t *testing.T) {
 func TestRequeueFailed(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	if _, err := db.Import(ctx, "book.csv", "google", records(yamada, suzuki)); err != nil {
+	if _, err := db.Import(ctx, notify.ImportReport{File: "book.csv", Format: "google"}, records(yamada, suzuki)); err != nil {
 		t.Fatal(err)
 	}
 	db.Queue(ctx, notify.Deletion, "ja", func() string { return fmt.Sprint(time.Now().UnixNano()) })
@@ -247,5 +247,17 @@ func TestRequeueFailed(t *testing.T) {
 	again, _ := db.Claim(ctx, 10)
 	if len(again) != 2 || again[0].Attempts != 1 || again[0].MessageID != claimed[0].MessageID {
 		t.Errorf("requeued: %+v", again)
+	}
+}
+
+func TestDryRunWritesNothing(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	rep, err := db.Import(ctx, notify.ImportReport{File: "book.csv", Format: "google", DryRun: true}, records(yamada, suzuki))
+	if err != nil || rep.Added != 2 {
+		t.Fatalf("dry run: %+v, %v; want 2 would be added", rep, err)
+	}
+	if st, _ := db.Status(ctx); st.Contacts != 0 {
+		t.Errorf("a dry run stored %d contacts", st.Contacts)
 	}
 }

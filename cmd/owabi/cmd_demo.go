@@ -54,7 +54,7 @@ func runDemo(ctx context.Context, g *globals, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	imp, err := importReader(ctx, a.db, "google_contacts.csv", book)
+	imp, err := importReader(ctx, a.db, notify.ImportReport{File: "google_contacts.csv"}, book)
 	book.Close()
 	if err != nil {
 		return err

@@ -15,8 +15,9 @@ import (
 )
 
 func runImport(ctx context.Context, g *globals, e env, args []string) error {
-	fs := flags("import", g, e, "[--json] FILE")
+	fs := flags("import", g, e, "[--json] [--dry-run] FILE")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	dryRun := fs.Bool("dry-run", false, "report what the import would do, and write nothing")
 	if err := parse(fs, args, 1); err != nil {
 		return err
 	}
@@ -25,7 +26,7 @@ func runImport(ctx context.Context, g *globals, e env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	rep, err := importFile(ctx, a.db, fs.Arg(0))
+	rep, err := importFile(ctx, a.db, fs.Arg(0), *dryRun)
 	if err != nil {
 		return err
 	}
@@ -39,21 +40,24 @@ func runImport(ctx context.Context, g *globals, e env, args []string) error {
 }
 
 // importFile imports one Google Contacts CSV export in one transaction.
-func importFile(ctx context.Context, db *store.DB, path string) (notify.ImportReport, error) {
+func importFile(ctx context.Context, db *store.DB, path string, dryRun bool) (notify.ImportReport, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return notify.ImportReport{}, err
 	}
 	defer f.Close()
-	return importReader(ctx, db, filepath.Base(path), f)
+	return importReader(ctx, db, notify.ImportReport{File: filepath.Base(path), DryRun: dryRun}, f)
 }
 
-func importReader(ctx context.Context, db *store.DB, name string, r io.Reader) (notify.ImportReport, error) {
-	book, err := addrbook.NewGoogleCSV(r)
+// importReader imports a Google Contacts CSV in whatever encoding it came.
+func importReader(ctx context.Context, db *store.DB, rep notify.ImportReport, r io.Reader) (notify.ImportReport, error) {
+	text, encoding := addrbook.Decode(r)
+	rep.Format, rep.Encoding = "google-csv", encoding
+	book, err := addrbook.NewGoogleCSV(text)
 	if err != nil {
-		return notify.ImportReport{}, fmt.Errorf("%s: %w", name, err)
+		return rep, fmt.Errorf("%s: %w", rep.File, err)
 	}
-	return db.Import(ctx, name, "google-csv", func() (notify.Record, *notify.Rejection, error) {
+	return db.Import(ctx, rep, func() (notify.Record, *notify.Rejection, error) {
 		rec, err := book.Next()
 		var row *addrbook.RowError
 		if errors.As(err, &row) {
@@ -64,7 +68,11 @@ func importReader(ctx context.Context, db *store.DB, name string, r io.Reader) (
 }
 
 func printImport(w io.Writer, r notify.ImportReport) {
-	fmt.Fprintf(w, "Imported %s (Google Contacts CSV, UTF-8)\n", r.File)
+	verb := "Imported"
+	if r.DryRun {
+		verb = "Dry run, nothing written: would import"
+	}
+	fmt.Fprintf(w, "%s %s (Google Contacts CSV, %s)\n", verb, r.File, r.Encoding)
 	for _, row := range []struct {
 		label string
 		n     int

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"testing/iotest"
 
+	"golang.org/x/text/encoding/unicode"
+
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/mailer/smtptest"
 )
@@ -318,7 +320,7 @@ func TestImportFailureLeavesDatabase(t *testing.T) {
 	defer a.Close()
 	// The disk fails after 200 good entries: none of them may stay.
 	failing := io.MultiReader(bytes.NewReader(book[:len(book)*2/3]), iotest.ErrReader(errors.New("input/output error")))
-	if _, err := importReader(context.Background(), a.db, "book.csv", failing); err == nil || !strings.Contains(err.Error(), "input/output error") {
+	if _, err := importReader(context.Background(), a.db, notify.ImportReport{File: "book.csv"}, failing); err == nil || !strings.Contains(err.Error(), "input/output error") {
 		t.Fatalf("import from a failing disk: %v; want the read error", err)
 	}
 	st, err := a.db.Status(context.Background())
@@ -401,5 +403,65 @@ func TestLocalTimesAreInTheConfiguredZone(t *testing.T) {
 	out := mustOwabi(t, map[string]string{"TZ": "UTC"}, "--config", cfg, "preview", "--kind", "deletion", "--contact", "megumi.fujita@seiryu-saketen.example.jp")
 	if !strings.Contains(out, "2026年11月20日（金）14時05分") {
 		t.Errorf("a time without an offset moved:\n%s", out)
+	}
+}
+
+func TestImportCP932(t *testing.T) {
+	srv := smtptest.New(t)
+	cfg := setup(t, srv)
+	out := mustOwabi(t, nil, "--config", cfg, "import", "--json", "../../testdata/books/google_cp932.csv")
+	var rep notify.ImportReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Encoding != "Shift_JIS (CP932)" || rep.Records != 4 || rep.Added != 4 || len(rep.Rejected) != 0 {
+		t.Fatalf("import of a CP932 file: %+v", rep)
+	}
+	mustOwabi(t, nil, "--config", cfg, "classify")
+	for email, want := range map[string]string{
+		"k-takahashi@nk-design.example":       "㈱ＮＫデザイン 髙橋 健 様",
+		"misaki.sakiyama@freemail.example.jp": "有限会社ひばり茶舗 﨑山 美咲 様",
+	} {
+		out := mustOwabi(t, nil, "--config", cfg, "preview", "--kind", "deletion", "--contact", email)
+		if !strings.Contains(out, want) {
+			t.Errorf("preview for %s lacks %q:\n%s", email, want, out)
+		}
+	}
+	st := statusJSON(t, nil, "--config", cfg)
+	if st.Categories[notify.Customer] != 2 || st.Categories[notify.Employee] != 1 || st.Categories[notify.Supplier] != 1 {
+		t.Errorf("categories: %v", st.Categories)
+	}
+}
+
+func TestImportUTF16AndDryRun(t *testing.T) {
+	srv := smtptest.New(t)
+	cfg := setup(t, srv)
+	book, err := os.ReadFile(sampleBook)
+	if err != nil {
+		t.Fatal(err)
+	}
+	utf16, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().Bytes(book)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "book-utf16.csv")
+	os.WriteFile(path, utf16, 0o600)
+	out := mustOwabi(t, nil, "--config", cfg, "import", "--dry-run", path)
+	if !strings.Contains(out, "Dry run, nothing written") || !strings.Contains(out, "UTF-16LE") || !strings.Contains(out, "contacts added          243") {
+		t.Errorf("dry run report:\n%s", out)
+	}
+	if st := statusJSON(t, nil, "--config", cfg); st.Contacts != 0 {
+		t.Fatalf("a dry run stored %d contacts", st.Contacts)
+	}
+	mustOwabi(t, nil, "--config", cfg, "import", path)
+	if st := statusJSON(t, nil, "--config", cfg); st.Contacts != 243 || st.Addresses != 258 {
+		t.Errorf("after importing the UTF-16 book: %d contacts, %d addresses", st.Contacts, st.Addresses)
+	}
+	// The same book in UTF-8 adds nothing: the text came through intact.
+	out = mustOwabi(t, nil, "--config", cfg, "import", "--json", sampleBook)
+	var rep notify.ImportReport
+	json.Unmarshal([]byte(out), &rep)
+	if rep.Unchanged != 243 || rep.Encoding != "UTF-8" {
+		t.Errorf("UTF-8 import after the UTF-16 one: %+v; want all 243 unchanged", rep)
 	}
 }

@@ -23,8 +23,11 @@ func FuzzGoogleCSV(f *testing.F) {
 	if data, err := readFileBytes(sampleBook); err == nil && len(data) > 2000 {
 		f.Add(data[:2000]) // a cut in the middle of an entry
 	}
+	f.Add([]byte("\xff\xfeF\x00i\x00r\x00s\x00t\x00 \x00N\x00a\x00m\x00e\x00,\x00"))         // UTF-16LE, cut short
+	f.Add(append([]byte(fuzzHeader), "\x8d\x82\x8b\xb4,\x87\x40\x81,,,,,a@example.jp\n"...)) // CP932 髙橋 and ①, then a cut-off byte
 	f.Fuzz(func(t *testing.T, data []byte) {
-		g, err := addrbook.NewGoogleCSV(bytes.NewReader(data))
+		text, _ := addrbook.Decode(bytes.NewReader(data))
+		g, err := addrbook.NewGoogleCSV(text)
 		if err != nil {
 			return
 		}
@@ -41,7 +44,7 @@ func FuzzGoogleCSV(f *testing.F) {
 				}
 				continue
 			case err != nil:
-				t.Fatalf("fatal error from a bytes.Reader: %v", err)
+				t.Fatalf("fatal error reading from memory: %v", err)
 			}
 			if rec.Line < 2 || rec.Number < 1 || len(rec.Emails) == 0 {
 				t.Fatalf("record %+v: line, number or addresses out of range", rec)

@@ -1,8 +1,6 @@
 package addrbook
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -32,12 +30,10 @@ type GoogleCSV struct {
 // NewGoogleCSV reads and checks the header of a Google Contacts CSV export.
 // If r does not start with such a header it returns a *notify.Error with
 // code notify.EINVALID that says why.
+//
+// r must be UTF-8 (Decode turns other encodings into it).
 func NewGoogleCSV(r io.Reader) (*GoogleCSV, error) {
-	br := bufio.NewReader(r)
-	if b, _ := br.Peek(2); bytes.Equal(b, []byte{0xff, 0xfe}) || bytes.Equal(b, []byte{0xfe, 0xff}) {
-		return nil, notify.Errorf(notify.EINVALID, "the file is UTF-16 (the old \"Google CSV\" or Outlook format), which owabi cannot read yet: export again as \"Google CSV\" in UTF-8")
-	}
-	cr := csv.NewReader(SkipBOM(br))
+	cr := csv.NewReader(SkipBOM(r))
 	cr.FieldsPerRecord = -1 // rows may be short or long; columns are found by name
 	cr.ReuseRecord = true   // every cell is copied into the Record anyway
 	header, err := cr.Read()
@@ -52,7 +48,7 @@ func NewGoogleCSV(r io.Reader) (*GoogleCSV, error) {
 	}
 	for _, h := range header {
 		if !utf8.ValidString(h) {
-			return nil, notify.Errorf(notify.EINVALID, "the file is not UTF-8 (Shift_JIS/CP932?), which owabi cannot read yet: export again as \"Google CSV\" in UTF-8")
+			return nil, notify.Errorf(notify.EINVALID, "not a Google Contacts CSV export: the header is not UTF-8 text")
 		}
 	}
 	cols, reason := findGoogleColumns(header)
@@ -107,8 +103,8 @@ func (g *GoogleCSV) Next() (notify.Record, error) {
 // record turns one CSV row into a Record, or says why it cannot.
 func (c googleColumns) record(row []string) (notify.Record, string) {
 	for i, f := range row {
-		if !utf8.ValidString(f) {
-			return notify.Record{}, fmt.Sprintf("the %s field is not valid UTF-8 (is the file in another encoding?)", c.name(i))
+		if !utf8.ValidString(f) || strings.ContainsRune(f, utf8.RuneError) {
+			return notify.Record{}, fmt.Sprintf("the %s field has bytes that cannot be decoded (is the file in another encoding?)", c.name(i))
 		}
 		limit := maxField
 		if i == c.notes {

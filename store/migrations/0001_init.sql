@@ -5,6 +5,7 @@ CREATE TABLE imports (
 	id          INTEGER PRIMARY KEY,
 	file        TEXT    NOT NULL,
 	format      TEXT    NOT NULL,
+	encoding    TEXT    NOT NULL DEFAULT '',
 	at          TEXT    NOT NULL,
 	records     INTEGER NOT NULL,
 	added       INTEGER NOT NULL,

@@ -1,0 +1,51 @@
+package addrbook_test
+
+import (
+	"io"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/encoding/unicode"
+
+	"github.com/owabi/owabi/notify/addrbook"
+)
+
+func TestDecode(t *testing.T) {
+	const text = "姓,名\r\n髙橋,健\r\n㈱サンプル,①\r\n"
+	cp932, err := japanese.ShiftJIS.NewEncoder().String(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	le, _ := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().String(text)
+	be, _ := unicode.UTF16(unicode.BigEndian, unicode.UseBOM).NewEncoder().String(text)
+	// A long file whose first non-ASCII character is cut by the sniff window.
+	long := strings.Repeat("a", 64<<10-1) + "髙"
+	for _, tt := range []struct{ name, in, want, enc string }{
+		{"UTF-8", text, text, addrbook.UTF8},
+		{"UTF-8 with BOM", "\ufeff" + text, text, addrbook.UTF8BOM},
+		{"UTF-16LE", le, text, addrbook.UTF16LE},
+		{"UTF-16BE", be, text, addrbook.UTF16BE},
+		{"CP932", cp932, text, addrbook.CP932},
+		{"UTF-8 rune across the sniff window", long, long, addrbook.UTF8},
+		{"empty", "", "", addrbook.UTF8},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r, enc := addrbook.Decode(strings.NewReader(tt.in))
+			got, err := io.ReadAll(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if enc != tt.enc || string(got) != tt.want {
+				t.Errorf("Decode = %q (%s); want %q (%s)", shorten(string(got)), enc, shorten(tt.want), tt.enc)
+			}
+		})
+	}
+}
+
+func shorten(s string) string {
+	if len(s) > 40 {
+		return s[:20] + "…" + s[len(s)-20:]
+	}
+	return s
+}
