@@ -2,46 +2,68 @@ package store
 
 import (
 	"context"
+	"database/sql"
 
 	"github.com/owabi/owabi/notify"
 )
 
+// classifyChunkSize is how many contacts Classify holds in memory at once.
+const classifyChunkSize = 1000
+
 // Classify runs decide over every contact in one transaction and records each
-// decision (category, the rule that decided and why, owner).
-func (d *DB) Classify(ctx context.Context, decide func(notify.Record) notify.Decision) (notify.ClassifyReport, error) {
+// decision (category, the rule that decided and why, owner). It works
+// through the contacts a chunk at a time, so a million of them fit in little
+// memory.
+func (d *DB) Classify(ctx context.Context, decide Decide) (notify.ClassifyReport, error) {
 	rep := notify.ClassifyReport{Categories: map[notify.Category]int{}, Rules: map[notify.Rule]int{}}
 	tx, err := d.begin(ctx)
 	if err != nil {
 		return rep, err
 	}
 	defer tx.Rollback()
-	contacts, err := allContacts(ctx, tx)
-	if err != nil {
-		return rep, err
+	var last sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT max(id) FROM contacts`).Scan(&last); err != nil {
+		return rep, describe(err)
 	}
-	update, err := tx.PrepareContext(ctx, `UPDATE contacts SET category = ?, rule = ?, rule_detail = ?, owner_email = ?, updated_at = ? WHERE id = ?`)
-	if err != nil {
-		return rep, err
-	}
-	defer update.Close()
-	for _, c := range contacts {
-		dec := decide(c.Record)
-		rep.Categories[dec.Category]++
-		rep.Rules[dec.Rule]++
-		if dec == (notify.Decision{Category: c.Category, Rule: c.Rule, Detail: c.RuleDetail, OwnerEmail: c.OwnerEmail}) {
-			continue
-		}
-		rep.Changed++
-		if _, err := update.ExecContext(ctx, dec.Category, dec.Rule, dec.Detail, dec.OwnerEmail, tx.nowText(), c.ID); err != nil {
+	for lo := int64(1); lo <= last.Int64; lo += classifyChunkSize {
+		if err := classifyChunk(ctx, tx, lo, lo+classifyChunkSize-1, decide, &rep); err != nil {
 			return rep, describe(err)
 		}
 	}
 	return rep, describe(tx.Commit())
 }
 
-// allContacts loads every contact with its addresses, in id order.
-func allContacts(ctx context.Context, tx *Tx) ([]notify.Contact, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+contactColumns+` FROM contacts c ORDER BY c.id`)
+// classifyChunk decides the contacts with ids from lo to hi and records the
+// decisions that changed; rep, when not nil, counts them all.
+func classifyChunk(ctx context.Context, tx *Tx, lo, hi int64, decide Decide, rep *notify.ClassifyReport) error {
+	contacts, err := contactsBetween(ctx, tx, lo, hi)
+	if err != nil {
+		return err
+	}
+	for _, c := range contacts {
+		dec := decide(c.Record)
+		if rep != nil {
+			rep.Categories[dec.Category]++
+			rep.Rules[dec.Rule]++
+		}
+		if dec == (notify.Decision{Category: c.Category, Rule: c.Rule, Detail: c.RuleDetail, OwnerEmail: c.OwnerEmail}) {
+			continue
+		}
+		if rep != nil {
+			rep.Changed++
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE contacts SET category = ?, rule = ?, rule_detail = ?, owner_email = ?, updated_at = ? WHERE id = ?`,
+			dec.Category, dec.Rule, dec.Detail, dec.OwnerEmail, tx.nowText(), c.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// contactsBetween loads the contacts with ids from lo to hi, with their
+// addresses, in id order.
+func contactsBetween(ctx context.Context, tx *Tx, lo, hi int64) ([]notify.Contact, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+contactColumns+` FROM contacts c WHERE c.id BETWEEN ? AND ? ORDER BY c.id`, lo, hi)
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +82,7 @@ func allContacts(ctx context.Context, tx *Tx) ([]notify.Contact, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = tx.QueryContext(ctx, `SELECT contact_id, email FROM addresses ORDER BY id`)
+	rows, err = tx.QueryContext(ctx, `SELECT contact_id, email FROM addresses WHERE contact_id BETWEEN ? AND ? ORDER BY id`, lo, hi)
 	if err != nil {
 		return nil, err
 	}

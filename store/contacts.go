@@ -16,19 +16,23 @@ import (
 // aborts the import.
 type NextRecord func() (notify.Record, *notify.Rejection, error)
 
+// Decide classifies one contact from its record (with all its addresses).
+type Decide func(notify.Record) notify.Decision
+
 // Import stores the entries of one address-book file in one transaction: a
 // failure part-way leaves the database as it was. Contacts are matched by
 // address, so importing the same file again changes nothing. rep names the
 // file, its format and encoding; Import fills in the counts. A dry run
-// reports what would happen and writes nothing.
-func (d *DB) Import(ctx context.Context, rep notify.ImportReport, next NextRecord) (notify.ImportReport, error) {
+// reports what would happen and writes nothing. When decide is not nil,
+// every contact added or changed is classified as it is stored.
+func (d *DB) Import(ctx context.Context, rep notify.ImportReport, next NextRecord, decide Decide) (notify.ImportReport, error) {
 	rep.Rejected = []notify.Rejection{}
 	tx, err := d.begin(ctx)
 	if err != nil {
 		return rep, err
 	}
 	defer tx.Rollback()
-	im := &importer{tx: tx, seen: map[int64]bool{}}
+	im := &importer{tx: tx, seen: map[int64]bool{}, decide: decide, changed: map[int64]bool{}}
 	if err := im.prepare(ctx); err != nil {
 		return rep, err
 	}
@@ -50,6 +54,15 @@ func (d *DB) Import(ctx context.Context, rep notify.ImportReport, next NextRecor
 			return rep, fmt.Errorf("entry %d (line %d): %w", rec.Number, rec.Line, describe(err))
 		}
 	}
+	if decide != nil {
+		// Contacts that gained addresses or changed are decided again, on
+		// everything they now hold.
+		for id := range im.changed {
+			if err := classifyChunk(ctx, tx, id, id, decide, nil); err != nil {
+				return rep, describe(err)
+			}
+		}
+	}
 	if rep.DryRun {
 		return rep, nil // the deferred rollback undoes it all
 	}
@@ -63,6 +76,8 @@ func (d *DB) Import(ctx context.Context, rep notify.ImportReport, next NextRecor
 type importer struct {
 	tx                                        *Tx
 	seen                                      map[int64]bool // contacts already met in this run
+	decide                                    Decide
+	changed                                   map[int64]bool // existing contacts to classify again
 	findAddr, addAddr, addContact, setContact *sql.Stmt
 }
 
@@ -74,7 +89,8 @@ func (im *importer) prepare(ctx context.Context) error {
 		{&im.findAddr, `SELECT contact_id FROM addresses WHERE email = ?`},
 		{&im.addAddr, `INSERT INTO addresses (contact_id, email, created_at) VALUES (?, ?, ?)`},
 		{&im.addContact, `INSERT INTO contacts (family, given, family_kana, given_kana, company, department, title,
-			phones, labels, notes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+			phones, labels, notes, category, rule, rule_detail, owner_email, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&im.setContact, `UPDATE contacts SET family = ?, given = ?, family_kana = ?, given_kana = ?, company = ?,
 			department = ?, title = ?, phones = ?, labels = ?, notes = ?, updated_at = ? WHERE id = ?`},
 	} {
@@ -144,6 +160,7 @@ func (im *importer) put(ctx context.Context, rec notify.Record, rep *notify.Impo
 		rep.Merged++
 	case changed || len(missing) > 0:
 		rep.Updated++
+		im.changed[owner] = true
 	default:
 		rep.Unchanged++
 	}
@@ -225,8 +242,12 @@ func splitLines(s string) []string {
 
 func (im *importer) insertContact(ctx context.Context, r notify.Record) (int64, error) {
 	now := im.tx.nowText()
+	d := notify.Decision{Category: notify.Unclassified, Rule: notify.RuleNone}
+	if im.decide != nil {
+		d = im.decide(r)
+	}
 	res, err := im.addContact.ExecContext(ctx, r.Family, r.Given, r.FamilyKana, r.GivenKana, r.Company, r.Department,
-		r.Title, joinLines(r.Phones), joinLines(r.Labels), r.Notes, now, now)
+		r.Title, joinLines(r.Phones), joinLines(r.Labels), r.Notes, d.Category, d.Rule, d.Detail, d.OwnerEmail, now, now)
 	if err != nil {
 		return 0, err
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -58,7 +59,7 @@ func TestImportIsIdempotent(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	rej := notify.Rejection{Number: 4, Line: 5, Reason: "no e-mail address"}
-	first, err := db.Import(ctx, notify.ImportReport{File: "book.csv", Format: "google"}, records(yamada, suzuki, yamadaAgain, rej))
+	first, err := db.Import(ctx, notify.ImportReport{File: "book.csv", Format: "google"}, records(yamada, suzuki, yamadaAgain, rej), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +68,7 @@ func TestImportIsIdempotent(t *testing.T) {
 	if fmt.Sprint(first) != fmt.Sprint(want) {
 		t.Errorf("first import:\n got %+v\nwant %+v", first, want)
 	}
-	again, err := db.Import(ctx, notify.ImportReport{File: "book.csv", Format: "google"}, records(yamada, suzuki, yamadaAgain, rej))
+	again, err := db.Import(ctx, notify.ImportReport{File: "book.csv", Format: "google"}, records(yamada, suzuki, yamadaAgain, rej), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +89,7 @@ func TestImportIsIdempotent(t *testing.T) {
 func TestImportFailureChangesNothing(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	_, err := db.Import(ctx, notify.ImportReport{File: "bad.csv", Format: "google"}, records(yamada, suzuki, errors.New("read error")))
+	_, err := db.Import(ctx, notify.ImportReport{File: "bad.csv", Format: "google"}, records(yamada, suzuki, errors.New("read error")), nil)
 	if err == nil {
 		t.Fatal("import with a read error succeeded")
 	}
@@ -106,7 +107,7 @@ func TestOutboxLifecycle(t *testing.T) {
 	db := MustOpenDB(t)
 	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 	db.Now = func() time.Time { return now }
-	if _, err := db.Import(ctx, notify.ImportReport{File: "book.csv", Format: "google"}, records(yamada, suzuki, yamadaAgain)); err != nil {
+	if _, err := db.Import(ctx, notify.ImportReport{File: "book.csv", Format: "google"}, records(yamada, suzuki, yamadaAgain), nil); err != nil {
 		t.Fatal(err)
 	}
 	ids := 0
@@ -181,7 +182,7 @@ func TestReopenKeepsData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Import(ctx, notify.ImportReport{File: "book.csv", Format: "google"}, records(yamada)); err != nil {
+	if _, err := db.Import(ctx, notify.ImportReport{File: "book.csv", Format: "google"}, records(yamada), nil); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -218,7 +219,7 @@ func TestAddressesCompareWithoutCase(t *testing.T) {
 	db := MustOpenDB(t)
 	upper := notify.Record{Number: 1, Family: "山田", Emails: []string{"Taro@Yamada.example"}}
 	lower := notify.Record{Number: 2, Family: "山田", Given: "太郎", Emails: []string{"taro@yamada.example"}}
-	rep, err := db.Import(ctx, notify.ImportReport{File: "book.csv", Format: "google"}, records(upper, lower))
+	rep, err := db.Import(ctx, notify.ImportReport{File: "book.csv", Format: "google"}, records(upper, lower), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +234,7 @@ func TestAddressesCompareWithoutCase(t *testing.T) {
 func TestRequeueFailed(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	if _, err := db.Import(ctx, notify.ImportReport{File: "book.csv", Format: "google"}, records(yamada, suzuki)); err != nil {
+	if _, err := db.Import(ctx, notify.ImportReport{File: "book.csv", Format: "google"}, records(yamada, suzuki), nil); err != nil {
 		t.Fatal(err)
 	}
 	db.Queue(ctx, notify.Deletion, "ja", func() string { return fmt.Sprint(time.Now().UnixNano()) })
@@ -253,11 +254,65 @@ func TestRequeueFailed(t *testing.T) {
 func TestDryRunWritesNothing(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	rep, err := db.Import(ctx, notify.ImportReport{File: "book.csv", Format: "google", DryRun: true}, records(yamada, suzuki))
+	rep, err := db.Import(ctx, notify.ImportReport{File: "book.csv", Format: "google", DryRun: true}, records(yamada, suzuki), nil)
 	if err != nil || rep.Added != 2 {
 		t.Fatalf("dry run: %+v, %v; want 2 would be added", rep, err)
 	}
 	if st, _ := db.Status(ctx); st.Contacts != 0 {
 		t.Errorf("a dry run stored %d contacts", st.Contacts)
+	}
+}
+
+func TestImportClassifiesAddedAndChangedContacts(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	// A stand-in for the rules: anyone with an address at our domain is staff.
+	decide := func(r notify.Record) notify.Decision {
+		for _, e := range r.Emails {
+			if strings.HasSuffix(e, "@sakura-print.example.jp") {
+				return notify.Decision{Category: notify.Employee, Rule: notify.RuleOwnDomain}
+			}
+		}
+		return notify.Decision{Category: notify.Customer, Rule: notify.RuleLabel}
+	}
+	if _, err := db.Import(ctx, notify.ImportReport{File: "a.csv"}, records(yamada), decide); err != nil {
+		t.Fatal(err)
+	}
+	if c, _, _ := db.ContactByEmail(ctx, "taro@yamada.example"); c.Category != notify.Customer {
+		t.Fatalf("added contact: %s, want customer", c.Category)
+	}
+	moved := yamada
+	moved.Emails = []string{"taro@yamada.example", "t-yamada@sakura-print.example.jp"}
+	if _, err := db.Import(ctx, notify.ImportReport{File: "b.csv"}, records(moved), decide); err != nil {
+		t.Fatal(err)
+	}
+	if c, _, _ := db.ContactByEmail(ctx, "taro@yamada.example"); c.Category != notify.Employee || len(c.Emails) != 2 {
+		t.Errorf("contact with a new own-domain address: %s with %v, want employee", c.Category, c.Emails)
+	}
+}
+
+func TestClassifyWorksThroughChunks(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	const n = 2500 // more than two chunks
+	i := 0
+	next := func() (notify.Record, *notify.Rejection, error) {
+		if i == n {
+			return notify.Record{}, nil, io.EOF
+		}
+		i++
+		return notify.Record{Number: i, Emails: []string{fmt.Sprintf("u%d@x.example", i)}}, nil, nil
+	}
+	if _, err := db.Import(ctx, notify.ImportReport{File: "gen"}, next, nil); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := db.Classify(ctx, func(notify.Record) notify.Decision {
+		return notify.Decision{Category: notify.Supplier, Rule: notify.RuleLabel}
+	})
+	if err != nil || rep.Categories[notify.Supplier] != n || rep.Changed != n {
+		t.Fatalf("Classify: %+v, %v; want all %d decided and changed", rep, err, n)
+	}
+	if st, _ := db.Status(ctx); st.Categories[notify.Supplier] != n {
+		t.Errorf("stored: %v", st.Categories)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/store"
 )
 
 func runClassify(ctx context.Context, g *globals, e env, args []string) error {
@@ -30,26 +31,36 @@ func runClassify(ctx context.Context, g *globals, e env, args []string) error {
 	return nil
 }
 
-// classify decides every contact's category and owner; contacts no master
-// list assigns go to the configured default owner.
+// classify decides every contact's category and owner again, after the
+// rules or master lists changed.
 func (a *app) classify(ctx context.Context) (notify.ClassifyReport, error) {
-	c, err := a.classifier()
+	decide, err := a.decider()
 	if err != nil {
 		return notify.ClassifyReport{}, err
 	}
-	defaultOwner := a.cfg.Classify.DefaultOwner
-	rep, err := a.db.Classify(ctx, func(r notify.Record) notify.Decision {
-		d := c.Classify(r)
-		if d.OwnerEmail == "" {
-			d.OwnerEmail = defaultOwner
-		}
-		return d
-	})
+	rep, err := a.db.Classify(ctx, decide)
 	if err == nil {
 		a.log.Info("classified", "customers", rep.Categories[notify.Customer], "suppliers", rep.Categories[notify.Supplier],
 			"employees", rep.Categories[notify.Employee], "unclassified", rep.Categories[notify.Unclassified], "changed", rep.Changed)
 	}
 	return rep, err
+}
+
+// decider is the configured classification: the rules, then the default
+// owner for contacts no master list assigns.
+func (a *app) decider() (store.Decide, error) {
+	c, err := a.classifier()
+	if err != nil {
+		return nil, err
+	}
+	defaultOwner := a.cfg.Classify.DefaultOwner
+	return func(r notify.Record) notify.Decision {
+		d := c.Classify(r)
+		if d.OwnerEmail == "" {
+			d.OwnerEmail = defaultOwner
+		}
+		return d
+	}, nil
 }
 
 func printClassify(w io.Writer, r notify.ClassifyReport) {

@@ -54,12 +54,12 @@ func runDemo(ctx context.Context, g *globals, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	imp, err := importReader(ctx, a.db, notify.ImportReport{File: "google_contacts.csv"}, book)
-	book.Close()
+	decide, err := a.decider()
 	if err != nil {
 		return err
 	}
-	cls, err := a.classify(ctx)
+	imp, err := importReader(ctx, a.db, notify.ImportReport{File: "google_contacts.csv"}, book, decide)
+	book.Close()
 	if err != nil {
 		return err
 	}
@@ -79,7 +79,7 @@ func runDemo(ctx context.Context, g *globals, e env, args []string) error {
 	fmt.Fprintf(w, "  Imported    %d entries: %d contacts added, %d addresses added, %d rejected\n",
 		imp.Records, imp.Added, imp.AddressesAdded, len(imp.Rejected))
 	fmt.Fprintf(w, "  Classified  %d customers, %d suppliers, %d employees, %d unclassified\n",
-		cls.Categories[notify.Customer], cls.Categories[notify.Supplier], cls.Categories[notify.Employee], cls.Categories[notify.Unclassified])
+		st.Categories[notify.Customer], st.Categories[notify.Supplier], st.Categories[notify.Employee], st.Categories[notify.Unclassified])
 	n := st.ByKind[notify.Deletion]
 	fmt.Fprintf(w, "  Deletion requests  %d queued now; %d sent, %d failed, %d waiting in all\n",
 		queued, n[notify.Sent], n[notify.Failed], n[notify.Queued]+n[notify.Sending])

@@ -26,7 +26,11 @@ func runImport(ctx context.Context, g *globals, e env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	rep, err := importFile(ctx, a.db, fs.Arg(0), *dryRun)
+	decide, err := a.decider()
+	if err != nil {
+		return err
+	}
+	rep, err := importFile(ctx, a.db, fs.Arg(0), *dryRun, decide)
 	if err != nil {
 		return err
 	}
@@ -36,21 +40,31 @@ func runImport(ctx context.Context, g *globals, e env, args []string) error {
 		return writeJSON(e.stdout, rep)
 	}
 	printImport(e.stdout, rep)
+	if rep.DryRun {
+		return nil
+	}
+	st, err := a.db.Status(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Contacts classified as they were stored: %d customers, %d suppliers, %d employees, %d unclassified in all.\n",
+		st.Categories[notify.Customer], st.Categories[notify.Supplier], st.Categories[notify.Employee], st.Categories[notify.Unclassified])
 	return nil
 }
 
-// importFile imports one Google Contacts CSV export in one transaction.
-func importFile(ctx context.Context, db *store.DB, path string, dryRun bool) (notify.ImportReport, error) {
+// importFile imports one Google Contacts CSV export in one transaction,
+// classifying contacts as they are stored.
+func importFile(ctx context.Context, db *store.DB, path string, dryRun bool, decide store.Decide) (notify.ImportReport, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return notify.ImportReport{}, err
 	}
 	defer f.Close()
-	return importReader(ctx, db, notify.ImportReport{File: filepath.Base(path), DryRun: dryRun}, f)
+	return importReader(ctx, db, notify.ImportReport{File: filepath.Base(path), DryRun: dryRun}, f, decide)
 }
 
 // importReader imports a Google Contacts CSV in whatever encoding it came.
-func importReader(ctx context.Context, db *store.DB, rep notify.ImportReport, r io.Reader) (notify.ImportReport, error) {
+func importReader(ctx context.Context, db *store.DB, rep notify.ImportReport, r io.Reader, decide store.Decide) (notify.ImportReport, error) {
 	text, encoding := addrbook.Decode(r)
 	rep.Format, rep.Encoding = "google-csv", encoding
 	book, err := addrbook.NewGoogleCSV(text)
@@ -64,7 +78,7 @@ func importReader(ctx context.Context, db *store.DB, rep notify.ImportReport, r 
 			return rec, &notify.Rejection{Number: row.Number, Line: row.Line, Reason: row.Reason}, nil
 		}
 		return rec, nil, err
-	})
+	}, decide)
 }
 
 func printImport(w io.Writer, r notify.ImportReport) {

@@ -37,8 +37,8 @@ func runSend(ctx context.Context, g *globals, e env, args []string) error {
 		return err
 	}
 	if n := st.Categories[notify.Unclassified]; n > 0 && !*allowUnclassified {
-		return &usageError{msg: fmt.Sprintf("%d contacts are unclassified, so they would get the customer wording: "+
-			"run \"owabi classify\" first (it also classifies contacts imported since), or add --allow-unclassified", n)}
+		return &usageError{msg: fmt.Sprintf("unclassified contacts: %d; they would get the customer wording. "+
+			"Decide them (a master list, a label or classify.overrides, then \"owabi classify\"), or add --allow-unclassified", n)}
 	}
 	if *retryFailed {
 		n, err := a.db.RequeueFailed(ctx, k)

@@ -155,7 +155,7 @@ func outboxFixture(t testing.TB, n int) *store.DB {
 		return notify.Record{Number: i, Family: "山田", Given: fmt.Sprintf("%d郎", i), Company: "株式会社やまだ",
 			Emails: []string{fmt.Sprintf("user%d@yamada.example", i)}}, nil, nil
 	}
-	if _, err := db.Import(context.Background(), notify.ImportReport{File: "gen", Format: "test"}, next); err != nil {
+	if _, err := db.Import(context.Background(), notify.ImportReport{File: "gen", Format: "test"}, next, nil); err != nil {
 		t.Fatal(err)
 	}
 	id := 0
