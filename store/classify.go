@@ -53,7 +53,7 @@ func classifyChunk(ctx context.Context, tx *Tx, lo, hi int64, decide Decide, rep
 			rep.Changed++
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE contacts SET category = ?, rule = ?, rule_detail = ?, owner_email = ?, updated_at = ? WHERE id = ?`,
-			dec.Category, dec.Rule, dec.Detail, dec.OwnerEmail, tx.nowText(), c.ID); err != nil {
+			dec.Category, dec.Rule, dec.Detail, dec.OwnerEmail, tx.nowText, c.ID); err != nil {
 			return err
 		}
 	}

@@ -169,7 +169,7 @@ func (im *importer) put(ctx context.Context, rec notify.Record, rep *notify.Impo
 
 func (im *importer) addAddresses(ctx context.Context, contact int64, emails []string, rep *notify.ImportReport) error {
 	for _, email := range emails {
-		if _, err := im.addAddr.ExecContext(ctx, contact, email, im.tx.nowText()); err != nil {
+		if _, err := im.addAddr.ExecContext(ctx, contact, email, im.tx.nowText); err != nil {
 			return err
 		}
 		rep.AddressesAdded++
@@ -241,7 +241,7 @@ func splitLines(s string) []string {
 }
 
 func (im *importer) insertContact(ctx context.Context, r notify.Record) (int64, error) {
-	now := im.tx.nowText()
+	now := im.tx.nowText
 	d := notify.Decision{Category: notify.Unclassified, Rule: notify.RuleNone}
 	if im.decide != nil {
 		d = im.decide(r)
@@ -256,7 +256,7 @@ func (im *importer) insertContact(ctx context.Context, r notify.Record) (int64, 
 
 func (im *importer) updateContact(ctx context.Context, id int64, r notify.Record) error {
 	_, err := im.setContact.ExecContext(ctx, r.Family, r.Given, r.FamilyKana, r.GivenKana, r.Company, r.Department,
-		r.Title, joinLines(r.Phones), joinLines(r.Labels), r.Notes, im.tx.nowText(), id)
+		r.Title, joinLines(r.Phones), joinLines(r.Labels), r.Notes, im.tx.nowText, id)
 	return err
 }
 
@@ -286,7 +286,7 @@ func loadRecord(ctx context.Context, tx *Tx, id int64) (notify.Record, error) {
 
 func saveImport(ctx context.Context, tx *Tx, rep notify.ImportReport) error {
 	res, err := tx.ExecContext(ctx, `INSERT INTO imports (file, format, encoding, at, records, added, updated, unchanged, merged, rejected)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, rep.File, rep.Format, rep.Encoding, tx.nowText(),
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, rep.File, rep.Format, rep.Encoding, tx.nowText,
 		rep.Records, rep.Added, rep.Updated, rep.Unchanged, rep.Merged, len(rep.Rejected))
 	if err != nil {
 		return err

@@ -113,7 +113,7 @@ func (d *DB) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 // writes agrees on "now".
 type Tx struct {
 	*sql.Tx
-	now time.Time
+	nowText string // formatted once: imports write it on every row
 }
 
 // begin starts a write transaction (BEGIN IMMEDIATE, from the DSN).
@@ -122,11 +122,8 @@ func (d *DB) begin(ctx context.Context) (*Tx, error) {
 	if err != nil {
 		return nil, describe(err)
 	}
-	return &Tx{Tx: tx, now: d.Now().UTC()}, nil
+	return &Tx{Tx: tx, nowText: formatTime(d.Now())}, nil
 }
-
-// nowText is the transaction's time as stored.
-func (tx *Tx) nowText() string { return tx.now.Format(timeLayout) }
 
 func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
 
@@ -231,7 +228,7 @@ func (d *DB) applyMigration(ctx context.Context, name string) error {
 	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version(name), tx.nowText()); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version(name), tx.nowText); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -43,7 +43,7 @@ func (d *DB) Queue(ctx context.Context, kind notify.NoticeKind, lang string, mes
 	}
 	defer insert.Close()
 	for _, p := range todo {
-		if _, err := insert.ExecContext(ctx, p.contact, p.address, kind, lang, messageID(), tx.nowText(), tx.nowText()); err != nil {
+		if _, err := insert.ExecContext(ctx, p.contact, p.address, kind, lang, messageID(), tx.nowText, tx.nowText); err != nil {
 			return 0, describe(err)
 		}
 	}
@@ -61,7 +61,7 @@ func (d *DB) Claim(ctx context.Context, limit int) ([]notify.Delivery, error) {
 	defer tx.Rollback()
 	rows, err := tx.QueryContext(ctx, `UPDATE notices SET state = 'sending', attempts = attempts + 1
 		WHERE id IN (SELECT id FROM notices WHERE state = 'queued' AND next_try <= ? ORDER BY next_try, id LIMIT ?)
-		RETURNING id`, tx.nowText(), limit)
+		RETURNING id`, tx.nowText, limit)
 	if err != nil {
 		return nil, describe(err)
 	}

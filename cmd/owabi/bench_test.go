@@ -90,7 +90,7 @@ func BenchmarkImportClassify100k(b *testing.B) {
 			}
 			runtime.GC()
 			b.StartTimer()
-			rep, err := importReader(ctx, a.db, notify.ImportReport{File: "book.csv"}, bytes.NewReader(book), decide)
+			rep, err := importReader(ctx, a.db, notify.ImportReport{File: "book.csv"}, bytes.NewReader(book), decide, nil)
 			if err != nil || rep.Added != benchContacts {
 				b.Fatalf("import: %+v, %v", rep.Added, err)
 			}

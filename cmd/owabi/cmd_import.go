@@ -30,7 +30,7 @@ func runImport(ctx context.Context, g *globals, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	rep, err := importFile(ctx, a.db, fs.Arg(0), *dryRun, decide)
+	rep, err := importFile(ctx, a.db, fs.Arg(0), *dryRun, decide, e.stderr)
 	if err != nil {
 		return err
 	}
@@ -53,18 +53,25 @@ func runImport(ctx context.Context, g *globals, e env, args []string) error {
 }
 
 // importFile imports one Google Contacts CSV export in one transaction,
-// classifying contacts as they are stored.
-func importFile(ctx context.Context, db *store.DB, path string, dryRun bool, decide store.Decide) (notify.ImportReport, error) {
+// classifying contacts as they are stored, with a progress bar when term
+// is a terminal.
+func importFile(ctx context.Context, db *store.DB, path string, dryRun bool, decide store.Decide, term io.Writer) (notify.ImportReport, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return notify.ImportReport{}, err
 	}
 	defer f.Close()
-	return importReader(ctx, db, notify.ImportReport{File: filepath.Base(path), DryRun: dryRun}, f, decide)
+	var size int64
+	if fi, err := f.Stat(); err == nil {
+		size = fi.Size()
+	}
+	p := newProgress(term, size)
+	defer p.done()
+	return importReader(ctx, db, notify.ImportReport{File: filepath.Base(path), DryRun: dryRun}, p.reader(f), decide, p)
 }
 
 // importReader imports a Google Contacts CSV in whatever encoding it came.
-func importReader(ctx context.Context, db *store.DB, rep notify.ImportReport, r io.Reader, decide store.Decide) (notify.ImportReport, error) {
+func importReader(ctx context.Context, db *store.DB, rep notify.ImportReport, r io.Reader, decide store.Decide, p *progress) (notify.ImportReport, error) {
 	text, encoding := addrbook.Decode(r)
 	rep.Format, rep.Encoding = "google-csv", encoding
 	book, err := addrbook.NewGoogleCSV(text)
@@ -73,6 +80,7 @@ func importReader(ctx context.Context, db *store.DB, rep notify.ImportReport, r 
 	}
 	return db.Import(ctx, rep, func() (notify.Record, *notify.Rejection, error) {
 		rec, err := book.Next()
+		p.entry()
 		var row *addrbook.RowError
 		if errors.As(err, &row) {
 			return rec, &notify.Rejection{Number: row.Number, Line: row.Line, Reason: row.Reason}, nil
