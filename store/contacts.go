@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/owabi/owabi/notify"
@@ -215,20 +216,11 @@ func mergeRecord(old, rec notify.Record, fillOnly bool) *notify.Record {
 func union(a, b []string) ([]string, bool) {
 	out := append([]string(nil), a...)
 	for _, s := range b {
-		if s != "" && !contains(out, s) {
+		if s != "" && !slices.Contains(out, s) {
 			out = append(out, s)
 		}
 	}
 	return out, len(out) > len(a)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func joinLines(list []string) string { return strings.Join(list, "\n") }
