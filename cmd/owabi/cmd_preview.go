@@ -27,8 +27,10 @@ func runPreview(ctx context.Context, g *globals, e env, args []string) error {
 	if err != nil {
 		return &usageError{msg: fmt.Sprintf("--contact: %v", err)}
 	}
-	if *lang != "" && *lang != "ja" && *lang != "en" {
-		return &usageError{msg: fmt.Sprintf("--lang %q: use ja or en", *lang)}
+	if *lang != "" {
+		if err := checkLang(*lang); err != nil {
+			return err
+		}
 	}
 	a, err := openExisting(ctx, g, e)
 	if err != nil {

@@ -3,8 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/mailer"
 )
 
 func runSend(ctx context.Context, g *globals, e env, args []string) error {
@@ -29,8 +32,8 @@ func runSend(ctx context.Context, g *globals, e env, args []string) error {
 	if *lang == "" {
 		*lang = a.cfg.Organisation.Language
 	}
-	if *lang != "ja" && *lang != "en" {
-		return &usageError{msg: fmt.Sprintf("--lang %q: use ja or en", *lang)}
+	if err := checkLang(*lang); err != nil {
+		return err
 	}
 	st, err := a.db.Status(ctx)
 	if err != nil {
@@ -65,6 +68,14 @@ func runSend(ctx context.Context, g *globals, e env, args []string) error {
 		return err
 	}
 	return a.printOutbox(ctx)
+}
+
+// checkLang checks a --lang flag.
+func checkLang(lang string) error {
+	if !slices.Contains(mailer.Languages, lang) {
+		return &usageError{msg: fmt.Sprintf("--lang %q: use %s", lang, strings.Join(mailer.Languages, " or "))}
+	}
+	return nil
 }
 
 // noticeKind checks a --kind flag.

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/addrbook"
+	"github.com/owabi/owabi/notify/mailer"
 )
 
 // Config is owabi.toml. config.example.toml documents every key.
@@ -341,7 +343,7 @@ func (c *Config) Validate() error {
 	if strings.EqualFold(o.FromAddress, inc.SpamFrom) {
 		return &configError{key: "organisation.from_address", reason: "is the compromised address the spam came from; send from the official address"}
 	}
-	if o.Language != "ja" && o.Language != "en" {
+	if !slices.Contains(mailer.Languages, o.Language) {
 		return &configError{key: "organisation.language", reason: fmt.Sprintf("%q is not ja or en", o.Language)}
 	}
 	if _, err := time.LoadLocation(o.TimeZone); err != nil {
