@@ -73,11 +73,12 @@ func importFile(ctx context.Context, db *store.DB, path string, dryRun bool, dec
 // importReader imports a Google Contacts CSV in whatever encoding it came.
 func importReader(ctx context.Context, db *store.DB, rep notify.ImportReport, r io.Reader, decide store.Decide, p *progress) (notify.ImportReport, error) {
 	text, encoding := addrbook.Decode(r)
-	rep.Format, rep.Encoding = "google-csv", encoding
+	rep.Encoding = encoding
 	book, err := addrbook.NewGoogleCSV(text)
 	if err != nil {
 		return rep, fmt.Errorf("%s: %w", rep.File, err)
 	}
+	rep.Format = book.Format()
 	return db.Import(ctx, rep, func() (notify.Record, *notify.Rejection, error) {
 		rec, err := book.Next()
 		p.entry()
@@ -94,7 +95,8 @@ func printImport(w io.Writer, r notify.ImportReport) {
 	if r.DryRun {
 		verb = "Dry run, nothing written: would import"
 	}
-	fmt.Fprintf(w, "%s %s (Google Contacts CSV, %s)\n", verb, r.File, r.Encoding)
+	format := map[string]string{"google-csv": "Google Contacts CSV", "google-csv-old": `Google Contacts CSV, older "Google CSV" layout`}[r.Format]
+	fmt.Fprintf(w, "%s %s (%s, %s)\n", verb, r.File, format, r.Encoding)
 	for _, row := range []struct {
 		label string
 		n     int

@@ -467,3 +467,24 @@ func TestImportUTF16AndDryRun(t *testing.T) {
 		t.Errorf("UTF-8 import after the UTF-16 one: %+v; want all 243 unchanged", rep)
 	}
 }
+
+func TestImportOldGoogleCSV(t *testing.T) {
+	srv := smtptest.New(t)
+	cfg := setup(t, srv)
+	out := mustOwabi(t, nil, "--config", cfg, "import", "--json", "../../testdata/books/google_old_utf16.csv")
+	var rep notify.ImportReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Format != "google-csv-old" || rep.Encoding != "UTF-16LE" || rep.Added != 3 || len(rep.Rejected) != 0 {
+		t.Fatalf("import of an old-layout UTF-16 file: %+v", rep)
+	}
+	st := statusJSON(t, nil, "--config", cfg)
+	if st.Categories[notify.Supplier] != 1 || st.Categories[notify.Customer] != 1 || st.Categories[notify.Employee] != 1 {
+		t.Errorf("categories: %v; want one of each (domain, label, own domain)", st.Categories)
+	}
+	out = mustOwabi(t, nil, "--config", cfg, "preview", "--kind", "deletion", "--contact", "ichiro.yoshida@freemail.example.jp")
+	if !strings.Contains(out, "𠮷田 一郎 様") {
+		t.Errorf("the name outside the BMP did not come through:\n%s", out)
+	}
+}

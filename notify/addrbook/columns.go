@@ -10,7 +10,9 @@ import (
 // E-mail and Phone columns for every extra address anyone in the book has.
 type googleColumns struct {
 	header []string // trimmed header names, for messages
+	old    bool     // the older "Google CSV" layout ("Given Name", "Group Membership")
 
+	wholeName             int // only the old layout has it
 	given, family         int // -1 when the column is absent
 	givenKana, familyKana int
 	company, department   int
@@ -18,8 +20,9 @@ type googleColumns struct {
 	emails, phones        []int // every "E-mail N - Value" / "Phone N - Value"
 }
 
-// findGoogleColumns reads a header row. reason is non-empty when the row is
-// not the header of a current Google Contacts export.
+// findGoogleColumns reads a header row, of the current layout or of the
+// older "Google CSV" one (which Google wrote as UTF-16). reason is non-empty
+// when the row is neither.
 func findGoogleColumns(header []string) (c googleColumns, reason string) {
 	c = googleColumns{header: make([]string, len(header))}
 	named := map[string]*int{
@@ -32,11 +35,21 @@ func findGoogleColumns(header []string) (c googleColumns, reason string) {
 		"organization title":      &c.title,
 		"notes":                   &c.notes,
 		"labels":                  &c.labels,
+		// The older layout's names for the same fields.
+		"name":                        &c.wholeName,
+		"given name":                  &c.given,
+		"family name":                 &c.family,
+		"given name yomi":             &c.givenKana,
+		"family name yomi":            &c.familyKana,
+		"organization 1 - name":       &c.company,
+		"organization 1 - department": &c.department,
+		"organization 1 - title":      &c.title,
+		"group membership":            &c.labels,
 	}
 	for _, p := range named {
 		*p = -1
 	}
-	hasEmail1, oldFormat := false, false
+	hasEmail1 := false
 	for i, h := range header {
 		h = trimText(h)
 		c.header[i] = h
@@ -51,15 +64,15 @@ func findGoogleColumns(header []string) (c googleColumns, reason string) {
 		case isNumbered(key, "phone "):
 			c.phones = append(c.phones, i)
 		case key == "given name" || key == "group membership":
-			oldFormat = true
+			c.old = true
 		}
 	}
 	switch {
-	case oldFormat && c.given < 0:
-		return c, "this is the old Google Contacts CSV format (\"Given Name\"), which is not supported yet; export again in the current format"
 	case !hasEmail1:
 		return c, `no "E-mail 1 - Value" column`
-	case c.given < 0 || c.family < 0:
+	case c.old && c.given < 0 && c.family < 0 && c.wholeName < 0:
+		return c, `no "Name", "Given Name" or "Family Name" column`
+	case !c.old && (c.given < 0 || c.family < 0):
 		return c, `no "First Name" and "Last Name" columns`
 	}
 	return c, ""

@@ -58,6 +58,15 @@ func NewGoogleCSV(r io.Reader) (*GoogleCSV, error) {
 	return &GoogleCSV{csv: cr, cols: cols, line: 1}, nil
 }
 
+// Format names the layout of the file: the current Google Contacts CSV or
+// the older "Google CSV".
+func (g *GoogleCSV) Format() string {
+	if g.cols.old {
+		return "google-csv-old"
+	}
+	return "google-csv"
+}
+
 // Next returns the next entry. At the end it returns io.EOF. An entry that
 // cannot be used gives a *RowError; the caller records it and calls Next
 // again. Any other error is fatal (the input could not be read) and is
@@ -124,6 +133,10 @@ func (c googleColumns) record(row []string) (notify.Record, string) {
 		Title:      trimText(cell(row, c.title)),
 		Notes:      cell(row, c.notes),
 		Labels:     splitJoined(cell(row, c.labels)),
+	}
+	if rec.Family == "" && rec.Given == "" {
+		// The old layout may hold only the whole name.
+		rec.Family = trimText(cell(row, c.wholeName))
 	}
 	// These may be written into a notice's headers, so nothing may hide in them.
 	for _, f := range []struct{ what, text string }{

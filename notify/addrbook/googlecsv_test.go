@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"reflect"
@@ -231,8 +232,8 @@ func TestNewGoogleCSVHeader(t *testing.T) {
 		{"blank lines", "\n\n", "not a Google Contacts CSV export: the file is empty"},
 		{"Outlook", "First Name,Last Name,E-mail Address\n", `not a Google Contacts CSV export: no "E-mail 1 - Value" column`},
 		{"no names", "Name,E-mail 1 - Value\n", `not a Google Contacts CSV export: no "First Name" and "Last Name" columns`},
-		{"old Google format", "Name,Given Name,Family Name,Group Membership,E-mail 1 - Type,E-mail 1 - Value\n",
-			`not a Google Contacts CSV export: this is the old Google Contacts CSV format ("Given Name"), which is not supported yet; export again in the current format`},
+		{"old Google format without names", "Group Membership,E-mail 1 - Type,E-mail 1 - Value\n",
+			`not a Google Contacts CSV export: no "Name", "Given Name" or "Family Name" column`},
 		{"E-mail N not a number", "First Name,Last Name,E-mail X - Value\n", `not a Google Contacts CSV export: no "E-mail 1 - Value" column`},
 		{"not UTF-8", "\x96\xbc\x91\x4f,E-mail 1 - Value\n", `not a Google Contacts CSV export: the header is not UTF-8 text`},
 		{"malformed", "First Name,\"Last Name\"x\n", `not a Google Contacts CSV export: line 1: malformed CSV: a quoted field has a stray " or is never closed`},
@@ -319,5 +320,35 @@ func TestGoogleCSVReadError(t *testing.T) {
 	}
 	if got, want := err.Error(), "reading the entry after line 3: disk on fire"; got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestOldGoogleCSV(t *testing.T) {
+	const book = "Name,Given Name,Additional Name,Family Name,Yomi Name,Given Name Yomi,Additional Name Yomi,Family Name Yomi," +
+		"Group Membership,E-mail 1 - Type,E-mail 1 - Value,E-mail 2 - Type,E-mail 2 - Value,Phone 1 - Type,Phone 1 - Value," +
+		"Organization 1 - Type,Organization 1 - Name,Organization 1 - Yomi Name,Organization 1 - Title,Organization 1 - Department\n" +
+		"山田 花子,花子,,山田,,はなこ,,やまだ,* myContacts ::: 仕入先,* Work,h-yamada@asagiri-paper.example.net ::: hanako@asagiri-paper.example.net,Home,hanako@webmail.example.com,Work,03-0000-0001,,Asagiri Paper Co.，Ltd.,,課長,資材部\n" +
+		"鈴木商店,,,,,,,,* myContacts,* Work,info@suzuki.example,,,,,,,,,\n"
+	g, err := addrbook.NewGoogleCSV(strings.NewReader(book))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Format() != "google-csv-old" {
+		t.Errorf("Format = %q", g.Format())
+	}
+	first, err := g.Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := notify.Record{Number: 1, Line: 2, Family: "山田", Given: "花子", FamilyKana: "やまだ", GivenKana: "はなこ",
+		Company: "Asagiri Paper Co.，Ltd.", Department: "資材部", Title: "課長",
+		Emails: []string{"h-yamada@asagiri-paper.example.net", "hanako@asagiri-paper.example.net", "hanako@webmail.example.com"},
+		Phones: []string{"03-0000-0001"}, Labels: []string{"* myContacts", "仕入先"}}
+	if fmt.Sprint(first) != fmt.Sprint(want) {
+		t.Errorf("old-format entry:\n got %+v\nwant %+v", first, want)
+	}
+	second, err := g.Next()
+	if err != nil || second.Name() != "鈴木商店" {
+		t.Errorf("an entry with only the whole name: %+v, %v", second, err)
 	}
 }
