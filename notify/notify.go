@@ -50,6 +50,7 @@ type Record struct {
 	Phones     []string
 	Labels     []string
 	Notes      string
+	Warnings   []string // what a person should check, e.g. a look-alike domain; not stored with the contact
 }
 
 // Name is the person's name in Japanese order (family name first).
