@@ -5,6 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/net/idna"
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/owabi/owabi/notify"
@@ -21,7 +22,12 @@ const (
 // NormalizeEmail returns s in the form owabi stores and sends to: full-width
 // characters folded (ｔａｒｏ＠… becomes taro@…), surrounding white space
 // removed and the domain lower-cased. The part before the @ keeps its case,
-// because only the receiving server may decide what it means.
+// because only the receiving server may decide what it means, and must be
+// ASCII: owabi does not speak SMTPUTF8.
+//
+// An internationalised domain (taro@例え.jp) is returned in its ASCII form
+// (taro@xn--r8jz45g.jp), which is what SMTP and DNS use; the length limits
+// apply to that form. LookAlike says whether such a domain may imitate another.
 //
 // The error, a *notify.Error with code notify.EINVALID, says in words why the
 // address cannot be used, e.g. `invalid e-mail address "a@b": the domain has
@@ -65,7 +71,7 @@ func NormalizeEmail(s string) (string, error) {
 	for _, r := range local {
 		if !isAtext(r) && r != '.' {
 			if r >= utf8.RuneSelf {
-				return bad("the part before the @ has non-ASCII characters")
+				return bad("the part before the @ has non-ASCII characters (SMTPUTF8 addresses are not supported)")
 			}
 			return bad("the part before the @ contains " + quote(string(r)))
 		}
@@ -81,8 +87,9 @@ func NormalizeEmail(s string) (string, error) {
 	return out, nil
 }
 
-// NormalizeDomain returns the e-mail domain s lower-cased and checked by the
-// same rules as the domain of NormalizeEmail; a leading @ is allowed, as
+// NormalizeDomain returns the e-mail domain s lower-cased, in ASCII (xn--)
+// form and checked by the same rules as the domain of NormalizeEmail; a
+// leading @ is allowed, as
 // people write "@example.jp" in lists. Master lists and configuration use it.
 func NormalizeDomain(s string) (string, error) {
 	orig := strings.Trim(s, asciiSpace+"\u3000")
@@ -110,20 +117,28 @@ func NormalizeDomain(s string) (string, error) {
 	return d, nil
 }
 
-// normalizeDomain lower-cases d and returns why it is unusable, if it is.
+// normalizeDomain lower-cases d, converts it to ASCII if it is an
+// internationalised domain, and returns why it is unusable, if it is.
 func normalizeDomain(d string) (string, string) {
 	if d == "" {
 		return "", "nothing after the @"
 	}
-	for i := 0; i < len(d); i++ {
-		if d[i] >= utf8.RuneSelf {
-			// golang.org/x/net/idna is not a dependency; punycode (xn--) works.
-			return "", "the domain has non-ASCII characters (write it in xn-- form)"
+	// The ASCII form is what the limits apply to; say so when it is not what
+	// the person wrote.
+	form := ""
+	if isIDN(d) {
+		a, reason := idnaToASCII(d)
+		if reason != "" {
+			return "", reason
 		}
+		if a != strings.ToLower(d) {
+			form = " in its xn-- form"
+		}
+		d = a
 	}
 	d = strings.ToLower(d)
 	if len(d) > maxDomain {
-		return "", "the domain is longer than 253 characters"
+		return "", "the domain is longer than 253 characters" + form
 	}
 	if !strings.Contains(d, ".") {
 		return "", "the domain has no dot"
@@ -134,7 +149,7 @@ func normalizeDomain(d string) (string, string) {
 		case l == "":
 			return "", "the domain has an empty part (two dots, or a dot at the start or end)"
 		case len(l) > maxLabel:
-			return "", "a part of the domain is longer than 63 characters"
+			return "", "a part of the domain is longer than 63 characters" + form
 		case l[0] == '-' || l[len(l)-1] == '-':
 			return "", "a part of the domain starts or ends with a hyphen"
 		}
@@ -148,6 +163,137 @@ func normalizeDomain(d string) (string, string) {
 		return "", "the domain ends in a number (IP addresses are not accepted)"
 	}
 	return d, ""
+}
+
+// idnaProfile converts internationalised domain names. It is idna.Lookup:
+// the UTS #46 mapping meant for names people type (upper case folded, the
+// ideographic full stop 。 read as a dot; non-transitional, so faß.de stays
+// faß.de as in IDNA2008 and is not sent to fass.de), the IDNA2008 label rules
+// and the bidi rule of RFC 5893, but without the hyphen check, so that a
+// label such as "ab--cd" is accepted in any domain as it is in an ASCII one.
+// Leading and trailing hyphens are checked by idnaToASCII instead.
+//
+// idna.Registration is not used: it refuses anything not already in
+// canonical form (Bücher.de, 例え。jp), and an address book holds what
+// people typed.
+var idnaProfile = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.CheckHyphens(false))
+
+// idnaNoBidi is idnaProfile without the bidi rule, to tell why a name fails.
+var idnaNoBidi = idna.New(idna.MapForLookup(), idna.CheckHyphens(false))
+
+// isIDN reports whether d is (or claims to be) an internationalised domain:
+// it has non-ASCII characters or an xn-- label.
+func isIDN(d string) bool {
+	for i := 0; i < len(d); i++ {
+		if d[i] >= utf8.RuneSelf {
+			return true
+		}
+	}
+	for _, l := range strings.Split(d, ".") {
+		if isACE(l) {
+			return true
+		}
+	}
+	return false
+}
+
+// isACE reports whether the label l starts with xn--, in any case.
+func isACE(l string) bool {
+	return len(l) >= 4 && strings.EqualFold(l[:4], "xn--")
+}
+
+// idnaToASCII returns the ASCII form of the internationalised domain d, or
+// why it is not a valid one. Empty parts and lengths are left to the ASCII
+// checks of normalizeDomain.
+func idnaToASCII(d string) (string, string) {
+	// Name the ASCII characters the way normalizeDomain does for an ASCII
+	// domain; idna would only say "disallowed rune".
+	for i := 0; i < len(d); i++ {
+		if c := d[i]; c < utf8.RuneSelf && c != '.' && !isLDH(lowerASCII(c)) {
+			return "", "the domain contains " + quote(string(c))
+		}
+	}
+	for _, l := range strings.Split(d, ".") {
+		if isACE(l) && len(l) == 4 {
+			return "", "the domain part " + quote(l) + " is not valid punycode" // idna reads it as empty
+		}
+	}
+	u, err := idnaProfile.ToUnicode(d)
+	if err != nil {
+		return "", idnaReason(d)
+	}
+	for _, l := range strings.Split(u, ".") {
+		if strings.HasPrefix(l, "-") || strings.HasSuffix(l, "-") {
+			return "", "a part of the domain starts or ends with a hyphen"
+		}
+		for _, r := range l {
+			switch {
+			case isIDNARune(r):
+			case unicode.IsLetter(r):
+				return "", "the domain contains " + quote(string(r)) + ", which domain names may not have"
+			default:
+				return "", "the domain contains " + quote(string(r)) + ", and domain names may only have letters, digits and hyphens"
+			}
+		}
+	}
+	a, err := idnaProfile.ToASCII(u)
+	if err != nil {
+		return "", "the domain is not a valid international domain name"
+	}
+	return a, ""
+}
+
+// isIDNARune approximates IDNA2008 (RFC 5892), which allows letters, combining
+// marks and digits, with a few exceptions. golang.org/x/net/idna follows
+// UTS #46, which also lets symbols such as ☃ and emoji through; registries
+// such as .jp and .com do not register those.
+func isIDNARune(r rune) bool {
+	switch {
+	case r < utf8.RuneSelf:
+		return true
+	case strings.ContainsRune("\u00b7\u0375\u05f3\u05f4\u06fd\u06fe\u0f0b\u3007\u30fb", r):
+		return true // RFC 5892 2.6: allowed, some in context (e.g. ・ between katakana)
+	case strings.ContainsRune("\u0640\u07fa\u302e\u302f\u3031\u3032\u3033\u3034\u3035\u303b", r):
+		return false // RFC 5892 2.6: letters that are not allowed
+	case '\u1100' <= r && r <= '\u11ff' || '\ua960' <= r && r <= '\ua97f' || '\ud7b0' <= r && r <= '\ud7ff':
+		return false // RFC 5892 2.9: conjoining Hangul jamo; syllables such as 한 are fine
+	}
+	return unicode.In(r, unicode.L, unicode.M, unicode.Nd)
+}
+
+// idnaReason says in words why idnaProfile refused d.
+func idnaReason(d string) string {
+	const bidi = "the domain mixes right-to-left letters (such as Arabic or Hebrew) with other characters in a way domain names may not"
+	for _, l := range strings.FieldsFunc(d, func(r rune) bool { return r == '.' || r == '。' }) {
+		if _, err := idnaProfile.ToUnicode(l); err == nil {
+			continue
+		}
+		if isACE(l) {
+			if _, err := idna.Punycode.ToUnicode(strings.ToLower(l)); err != nil {
+				return "the domain part " + quote(l) + " is not valid punycode"
+			}
+			return "the domain part " + quote(l) + " does not decode to a valid international domain name"
+		}
+		if _, err := idnaNoBidi.ToUnicode(l); err == nil {
+			return bidi
+		}
+		for _, r := range l {
+			if r < utf8.RuneSelf || unicode.Is(unicode.M, r) {
+				continue
+			}
+			if _, err := idnaProfile.ToUnicode(string(r)); err != nil {
+				return "the domain contains " + quote(string(r)) + ", which domain names may not have"
+			}
+		}
+		if r, _ := utf8.DecodeRuneInString(l); unicode.Is(unicode.M, r) {
+			return "a part of the domain starts with a combining mark"
+		}
+		return "the domain part " + quote(l) + " is not a valid international domain name"
+	}
+	if _, err := idnaNoBidi.ToUnicode(d); err == nil {
+		return bidi
+	}
+	return "the domain is not a valid international domain name"
 }
 
 // badEmailRune names the first character that can never be part of an
@@ -180,6 +326,14 @@ func isAtext(r rune) bool {
 		return true
 	}
 	return r < utf8.RuneSelf && strings.ContainsRune("!#$%&'*+-/=?^_`{|}~", r)
+}
+
+// lowerASCII lower-cases the ASCII letter c and returns other bytes as they are.
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // isLDH reports whether c is a letter, digit or hyphen of a lower-cased domain.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/owabi/owabi/notify/addrbook"
 )
@@ -72,13 +73,26 @@ func FuzzNormalizeEmail(f *testing.F) {
 	for _, s := range []string{
 		"taro@example.jp", "ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ", "\u3000Taro@EXAMPLE.jp ", "a@b", "o'brien@example.com",
 		"taro..@docomo.ne.jp", "a@例え.jp", "x\r\n@y.jp", "﹫@example.jp", "ﬁ@example.jp", "①@example.jp",
+		"ｉｎｆｏ＠例え．テスト", "info@例え。ﾃｽﾄ", "x@XN--R8JZ45G.jp", "x@xn--pple-43d.com", "x@аррӏе.com", "x@faß.DE",
+		"x@xn--zz.jp", "x@☃.net", "x@1العربية.com", "x@\u0301a.jp", "x@ab--cd.例え.jp",
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		_ = addrbook.LookAlike(s) // must not panic, even on what is not an address
 		n, err := addrbook.NormalizeEmail(s)
 		if err != nil {
 			return
+		}
+		for i := 0; i < len(n); i++ {
+			if n[i] >= utf8.RuneSelf {
+				t.Fatalf("NormalizeEmail(%q) = %q is not ASCII", s, n)
+			}
+		}
+		_ = addrbook.LookAlike(n)
+		d, err := addrbook.NormalizeDomain(n[strings.IndexByte(n, '@')+1:])
+		if err != nil || d != n[strings.IndexByte(n, '@')+1:] {
+			t.Fatalf("the domain of %q re-normalises to %q, %v", n, d, err)
 		}
 		if m, err := addrbook.NormalizeEmail(n); err != nil || m != n {
 			t.Fatalf("NormalizeEmail(%q) = %q, but again gives %q, %v", s, n, m, err)

@@ -1,0 +1,136 @@
+package addrbook
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// LookAlike returns "" or, in words, why the domain of the normalised address
+// email could pass for another domain when shown to a person, e.g.
+//
+//	the domain "xn--pple-43d.com" shows as "аpple.com", which mixes Latin and Cyrillic letters: it may imitate another domain
+//
+// A leaked address book may hold such addresses on purpose; they are worth a
+// look before a notice is sent to them.
+//
+// The rule is the "highly restrictive" level of UTS #39 (Unicode Security
+// Mechanisms, section 5.2), applied to each part of the domain with its xn--
+// form decoded: the letters of a part must all be of one script, or of Latin
+// with Han and the Japanese kana, with Han and Bopomofo (Chinese) or with Han
+// and Hangul (Korean). Characters common to all scripts, such as digits and
+// the hyphen, do not count. This is what browsers use to decide whether to
+// show a domain in Unicode or as xn--. Mixing Latin with Cyrillic or Greek
+// (раypal, аpple) is the usual trick, and no real name needs it.
+//
+// A part written wholly in Cyrillic or Greek letters that all look like Latin
+// ones (аррӏе.com, all Cyrillic) is flagged too, unless the last part of the
+// domain is in the same script (.рф): a small table stands in for UTS #39's
+// confusables data, so look-alikes it does not list are not caught.
+func LookAlike(email string) string {
+	domain := email[strings.LastIndexByte(email, '@')+1:]
+	if !isIDN(domain) {
+		return ""
+	}
+	u, err := idnaProfile.ToUnicode(domain)
+	if err != nil {
+		return "" // not a normalised address
+	}
+	labels := strings.Split(u, ".")
+	tld := labelScripts(labels[len(labels)-1])
+	for _, l := range labels {
+		scripts := labelScripts(l)
+		if !allowedScripts(scripts) {
+			return "the domain " + quote(domain) + " shows as " + quote(u) + ", which mixes " + joinAnd(scripts) + " letters: it may imitate another domain"
+		}
+		if len(scripts) == 1 && !slices.Equal(scripts, tld) && allLatinLookAlike(l) {
+			return "the domain " + quote(domain) + " shows as " + quote(u) + ", whose " + scripts[0] + " letters all look like Latin ones: it may imitate another domain"
+		}
+	}
+	return ""
+}
+
+// labelScripts returns the scripts of the letters of l, Latin first and then
+// in the order they appear, ignoring Common and Inherited characters.
+func labelScripts(l string) []string {
+	var out []string
+	for _, r := range l {
+		if s := scriptOf(r); s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	if i := slices.Index(out, "Latin"); i > 0 {
+		out = slices.Insert(slices.Delete(out, i, i+1), 0, "Latin")
+	}
+	return out
+}
+
+// scriptOf returns the name of the script of r, or "" for the characters
+// shared by all scripts (Common, Inherited) and unassigned ones.
+func scriptOf(r rune) string {
+	if r < 0x80 {
+		if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' {
+			return "Latin"
+		}
+		return ""
+	}
+	if unicode.In(r, unicode.Common, unicode.Inherited) {
+		return ""
+	}
+	for name, table := range unicode.Scripts {
+		if unicode.Is(table, r) {
+			return name // scripts do not overlap, so map order does not matter
+		}
+	}
+	return ""
+}
+
+// allowedMixes are the combinations of scripts UTS #39 "highly restrictive"
+// allows in one identifier besides a single script.
+var allowedMixes = [][]string{
+	{"Latin", "Han", "Hiragana", "Katakana"}, // Japanese
+	{"Latin", "Han", "Bopomofo"},             // Chinese
+	{"Latin", "Han", "Hangul"},               // Korean
+}
+
+// allowedScripts reports whether the scripts of a label may be mixed.
+func allowedScripts(scripts []string) bool {
+	if len(scripts) <= 1 {
+		return true
+	}
+	for _, mix := range allowedMixes {
+		if !slices.ContainsFunc(scripts, func(s string) bool { return !slices.Contains(mix, s) }) {
+			return true
+		}
+	}
+	return false
+}
+
+// latinLookAlikes are lower-case Cyrillic and Greek letters that look like a
+// Latin letter in common fonts (from UTS #39 confusables.txt); domains are
+// shown in lower case, so capitals do not matter.
+const latinLookAlikes = "асԁеһіјӏорԛѕԝху" + // Cyrillic a c d e h i j l o p q s w x y
+	"αικνορυχ" // Greek a i k v o p u x
+
+// allLatinLookAlike reports whether every letter of l is in latinLookAlikes.
+func allLatinLookAlike(l string) bool {
+	letters := 0
+	for _, r := range l {
+		if scriptOf(r) == "" {
+			continue
+		}
+		if !strings.ContainsRune(latinLookAlikes, r) {
+			return false
+		}
+		letters++
+	}
+	return letters > 0
+}
+
+// joinAnd joins names as "A", "A and B" or "A, B and C".
+func joinAnd(names []string) string {
+	if len(names) <= 1 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
