@@ -1,0 +1,412 @@
+package addrbook_test
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"golang.org/x/text/encoding/japanese"
+
+	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/addrbook"
+)
+
+// readVCard reads every entry of a vCard file as the import does, through
+// Decode; it fails the test on a fatal error or if Next does not stop.
+func readVCard(t testing.TB, data []byte) ([]notify.Record, []*addrbook.RowError) {
+	t.Helper()
+	text, _ := addrbook.Decode(bytes.NewReader(data))
+	v, err := addrbook.NewVCard(text)
+	if err != nil {
+		t.Fatalf("NewVCard: %v", err)
+	}
+	if got := v.Format(); got != addrbook.FormatVCard {
+		t.Errorf("Format = %q", got)
+	}
+	return readEntries(t, v, len(data))
+}
+
+// readEntries calls Next until io.EOF; size bounds the calls.
+func readEntries(t testing.TB, v *addrbook.VCard, size int) ([]notify.Record, []*addrbook.RowError) {
+	t.Helper()
+	var recs []notify.Record
+	var bad []*addrbook.RowError
+	for range size + 2 {
+		rec, err := v.Next()
+		var re *addrbook.RowError
+		switch {
+		case err == io.EOF:
+			return recs, bad
+		case errors.As(err, &re):
+			bad = append(bad, re)
+		case err != nil:
+			t.Fatalf("Next: fatal error: %v", err)
+		default:
+			recs = append(recs, rec)
+		}
+	}
+	t.Fatalf("Next did not return io.EOF after %d calls", size+2)
+	return nil, nil
+}
+
+// checkBook compares what a file reads as with what it should.
+func checkBook(t *testing.T, recs []notify.Record, bad []*addrbook.RowError, want []notify.Record, wantBad []addrbook.RowError) {
+	t.Helper()
+	if len(recs) != len(want) {
+		t.Errorf("read %d records, want %d", len(recs), len(want))
+	}
+	for i := range min(len(recs), len(want)) {
+		if !reflect.DeepEqual(recs[i], want[i]) {
+			t.Errorf("record %d:\n got %+v\nwant %+v", i+1, recs[i], want[i])
+		}
+	}
+	var got []addrbook.RowError
+	for _, e := range bad {
+		got = append(got, *e)
+	}
+	if !reflect.DeepEqual(got, wantBad) {
+		t.Errorf("rejected:\n got %+v\nwant %+v", got, wantBad)
+	}
+}
+
+func TestVCardIPhone(t *testing.T) {
+	data := readFile(t, "../../testdata/books/vcard30_iphone.vcf")
+	want := []notify.Record{{
+		Number: 1, Line: 1,
+		Family: "山田", Given: "太郎", FamilyKana: "やまだ", GivenKana: "たろう",
+		Company: "さくら印刷株式会社", Department: "営業部", Title: "課長",
+		// The third address differs from the first only in case.
+		Emails: []string{"taro.yamada@sakura-print.example.jp", "t-yamada@sakura-print.example.jp"},
+		Phones: []string{"090-0000-0001", "03-0000-0001"},
+		Labels: []string{"顧客", "展示会2023"},
+		Notes:  "2023年の展示会で名刺交換。\n見積・請求は経理の佐藤さん（内線 204）宛て。年賀状：毎年送付、宛名は「さくら印刷株式会社 営業部 山田太郎様」。",
+	}, {
+		Number: 2, Line: 80,
+		Family:  "有限会社ひばり茶舗", // no N: the whole name
+		Company: "有限会社ひばり茶舗",
+		Emails:  []string{"info@hibari-chaho.example.jp"},
+		Phones:  []string{"0120-000-000"},
+	}, {
+		Number: 4, Line: 99,
+		Family: "𠮷田", Given: "花子", FamilyKana: "よしだ", GivenKana: "はなこ",
+		Company: "Asagiri Paper Co., Ltd.", Department: "資材部",
+		Emails: []string{"hanako.yoshida@webmail.example.com", "h-yoshida@asagiri-paper.example.net"},
+		Labels: []string{"仕入先"},
+	}}
+	wantBad := []addrbook.RowError{{Number: 3, Line: 90, Reason: "no e-mail address"}}
+	recs, bad := readVCard(t, data)
+	checkBook(t, recs, bad, want, wantBad)
+
+	t.Run("LF line ends", func(t *testing.T) {
+		recs, bad := readVCard(t, bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n")))
+		checkBook(t, recs, bad, want, wantBad)
+	})
+	t.Run("BOM", func(t *testing.T) {
+		recs, bad := readVCard(t, append([]byte("\ufeff"), data...))
+		checkBook(t, recs, bad, want, wantBad)
+	})
+}
+
+func TestVCard40(t *testing.T) {
+	recs, bad := readVCard(t, readFile(t, "../../testdata/books/vcard40.vcf"))
+	checkBook(t, recs, bad, []notify.Record{{
+		Number: 1, Line: 1,
+		Family: "佐藤", Given: "花子",
+		Company: "朝霧製紙株式会社", Department: "資材部", Title: "主任",
+		Emails: []string{"hanako.sato@asagiri-paper.example.net", "hanako@webmail.example.com"},
+		Phones: []string{"03-0000-0201", "+81-90-0000-0202"},
+		Labels: []string{"仕入先", "紙"},
+		Notes:  "請求書は月末締め。\n宛名は「朝霧製紙㈱ 資材部」で。",
+	}, {
+		Number: 3, Line: 24,
+		Family: "伊藤", Given: "健", FamilyKana: "いとう", GivenKana: "けん",
+		Company: "Kikyo Foods, Inc.", Department: "Sales; Tokyo", Title: "Manager, Export",
+		Emails: []string{"ken.ito@kikyo-foods.example.com"},
+	}}, []addrbook.RowError{
+		{Number: 2, Line: 16, Reason: `invalid e-mail address "suzuki@kikyo-foods": the domain has no dot`},
+	})
+}
+
+func TestVCard21ShiftJISQuotedPrintable(t *testing.T) {
+	recs, bad := readVCard(t, readFile(t, "../../testdata/books/vcard21_sjis_qp.vcf"))
+	checkBook(t, recs, bad, []notify.Record{{
+		Number: 1, Line: 1,
+		Family: "髙橋", Given: "健一", FamilyKana: "ﾀｶﾊｼ", GivenKana: "ｹﾝｲﾁ",
+		Company: "㈱ＮＫデザイン", Department: "営業部",
+		Emails: []string{"ken1.t..@docomo.ne.jp", "ken-takahashi@ezweb.ne.jp"},
+		Phones: []string{"09000000301", "0450000302"},
+		Notes:  "①見積は毎月１０日まで\n②請求は月末締め",
+	}, {
+		Number: 2, Line: 25,
+		Family: "﨑山", Given: "美咲", FamilyKana: "ｻｷﾔﾏ", GivenKana: "ﾐｻｷ",
+		Company: "表参道ソフト㈲", // 表 and ソ end in the byte of a backslash
+		Emails:  []string{"misaki_s-0303@ezweb.ne.jp"},
+		Phones:  []string{"08000000303"},
+	}, {
+		Number: 5, Line: 47,
+		Family: "小林", Given: "翔", FamilyKana: "ｺﾊﾞﾔｼ", GivenKana: "ｼｮｳ",
+		Emails: []string{"sho.k-0306@i.softbank.jp"},
+		Phones: []string{"09000000306"},
+	}}, []addrbook.RowError{
+		{Number: 3, Line: 36, Reason: "no e-mail address"},
+		{Number: 4, Line: 42, Reason: "the name has bytes that cannot be decoded as SHIFT_JIS"}, // a docomo emoji
+	})
+}
+
+func TestVCardRawCP932(t *testing.T) {
+	data := readFile(t, "../../testdata/books/vcard21_outlook_cp932.vcf")
+	if _, enc := addrbook.Decode(bytes.NewReader(data)); enc != addrbook.CP932 {
+		t.Fatalf("Decode found %s, want %s", enc, addrbook.CP932)
+	}
+	recs, bad := readVCard(t, data)
+	checkBook(t, recs, bad, []notify.Record{{
+		Number: 1, Line: 1,
+		Family: "髙橋", Given: "健", Company: "㈱ＮＫデザイン", Department: "営業部", Title: "部長",
+		Emails: []string{"k-takahashi@nk-design.example"},
+		Phones: []string{"03-0000-0001", "090-0000-0401"},
+	}, {
+		Number: 2, Line: 17,
+		Family: "﨑山", Given: "美咲",
+		Emails: []string{"misaki.sakiyama@freemail.example.jp"},
+		Notes:  "①見積\n②請求",
+	}}, nil)
+}
+
+// sjisQP is text in CP932, quoted-printable, as a feature phone writes it.
+func sjisQP(t *testing.T, s string) string {
+	t.Helper()
+	b, err := japanese.ShiftJIS.NewEncoder().String(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	for i := 0; i < len(b); i++ {
+		fmt.Fprintf(&out, "=%02X", b[i])
+	}
+	return out.String()
+}
+
+func TestVCardFields(t *testing.T) {
+	qp := func(s string) string { return sjisQP(t, s) }
+	tests := []struct {
+		name, card string
+		want       notify.Record
+	}{
+		{"2.1 bare parameters", "VERSION:2.1\nN:Smith;Bob\nTEL;CELL;VOICE:090-0000-0001\nEMAIL;INTERNET:bob@example.com\nEMAIL;PREF;INTERNET:Bob@Example.com\n",
+			notify.Record{Family: "Smith", Given: "Bob", Emails: []string{"bob@example.com"}, Phones: []string{"090-0000-0001"}}},
+		{"Android UTF-8 quoted-printable", "VERSION:2.1\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=E5=B1=B1=E7=94=B0;=E5=A4=AA=E9=83=8E;;;\n" +
+			"X-PHONETIC-LAST-NAME;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=E3=82=84=E3=81=BE=E3=81=A0\nEMAIL;HOME:taro@example.jp\n",
+			notify.Record{Family: "山田", Given: "太郎", FamilyKana: "やまだ", Emails: []string{"taro@example.jp"}}},
+		{"bare QUOTED-PRINTABLE, soft breaks, lower-case hex", "VERSION:2.1\nFN;QUOTED-PRINTABLE;CHARSET=SHIFT_JIS:" + qp("髙橋")[:6] + "=\n" + qp("髙橋")[6:] + "=\n\nEMAIL;INTERNET:k@example.jp\nNOTE;ENCODING=QUOTED-PRINTABLE:a=3db=0D=0Ac=\n=3b=2c\n",
+			notify.Record{Family: "髙橋", Emails: []string{"k@example.jp"}, Notes: "a=b\nc;,"}},
+		{"ISO-2022-JP", "VERSION:2.1\nN;CHARSET=ISO-2022-JP;ENCODING=QUOTED-PRINTABLE:=1B$B;3ED=1B(B;=1B$BB@O:=1B(B\nEMAIL:taro@example.jp\n",
+			notify.Record{Family: "山田", Given: "太郎", Emails: []string{"taro@example.jp"}}},
+		{"base64", "VERSION:2.1\nN;CHARSET=UTF-8;ENCODING=BASE64:5bGx55Sw\n Ozs7Ow==\nEMAIL:taro@example.jp\n",
+			notify.Record{Family: "山田", Emails: []string{"taro@example.jp"}}},
+		{"escaped separators in a 2.1 structured value", "VERSION:2.1\nORG;CHARSET=SHIFT_JIS;ENCODING=QUOTED-PRINTABLE:A=5C;B;" + qp("表") + "\nEMAIL:a@example.jp\n",
+			notify.Record{Company: "A;B", Department: "表", Emails: []string{"a@example.jp"}}},
+		{"3.0 escapes and case", "version:3.0\nn:O'Brien;Pat\\, Jr.\nfn:Pat\nOrg:A\\\\B\\;C;D\nemail;type=internet:pat@example.ie\nnote:x\\Ny\\;z\\,w\ncategories:a\\,b,,c\n",
+			notify.Record{Family: "O'Brien", Given: "Pat, Jr.", Company: `A\B;C`, Department: "D", Emails: []string{"pat@example.ie"}, Labels: []string{"a", "b", "c"}, Notes: "x\ny;z,w"}},
+		{"SORT-STRING", "VERSION:3.0\nN:山田;太郎;;;\nSORT-STRING:やまだ たろう\nEMAIL:taro@example.jp\n",
+			notify.Record{Family: "山田", Given: "太郎", FamilyKana: "やまだ たろう", Emails: []string{"taro@example.jp"}}},
+		{"several N, NOTE and CATEGORIES", "VERSION:4.0\nN;ALTID=1;LANGUAGE=ja:山田;太郎\nN;ALTID=1;LANGUAGE=en:Yamada;Taro\nNOTE:a\nNOTE:b\nCATEGORIES:x\nCATEGORIES:y\nEMAIL:taro@example.jp\n",
+			notify.Record{Family: "山田", Given: "太郎", Emails: []string{"taro@example.jp"}, Labels: []string{"x", "y"}, Notes: "a\nb"}},
+		{"full-width spaces and empty values", "VERSION:3.0\nN:\u3000山田\u3000;;;;\nEMAIL:\nEMAIL: taro@example.jp \nTEL:\nTEL;VALUE=uri:tel:\n",
+			notify.Record{Family: "山田", Emails: []string{"taro@example.jp"}}},
+		{"grouped properties and other properties dropped", "VERSION:3.0\nitem1.EMAIL;type=INTERNET:a@example.jp\nitem1.X-ABLabel:x\nADR:;;a;b;c;d;e\nURL:http://example.jp/\nLOGO;VALUE=uri:http://example.jp/logo.png\nKEY;ENCODING=b:AAAA\n AAAA\nSOUND;ENCODING=b:AAAA\nnot a property\n",
+			notify.Record{Emails: []string{"a@example.jp"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			recs, bad := readVCard(t, []byte("BEGIN:VCARD\n"+tt.card+"END:VCARD\n"))
+			if len(bad) > 0 || len(recs) != 1 {
+				t.Fatalf("got %d records and %v, want one record", len(recs), bad)
+			}
+			tt.want.Number, tt.want.Line = 1, 1
+			if !reflect.DeepEqual(recs[0], tt.want) {
+				t.Errorf("\n got %+v\nwant %+v", recs[0], tt.want)
+			}
+		})
+	}
+}
+
+func TestVCardBadCards(t *testing.T) {
+	const good = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:佐藤;花子\r\nEMAIL:hanako@example.jp\r\nEND:VCARD\r\n"
+	long := strings.Repeat("あ", 2000)
+	tests := []struct {
+		name, card, want string
+	}{
+		{"no address", "N:山田;太郎\nTEL:03-0000-0000\n", "no e-mail address"},
+		{"only an empty address", "N:山田;太郎\nEMAIL:\n", "no e-mail address"},
+		{"invalid address", "EMAIL:taro@example.jp\nEMAIL:taro@example\n", `invalid e-mail address "taro@example": the domain has no dot`},
+		{"address with an angle bracket", "EMAIL:<x@example.jp>\n", `invalid e-mail address "<x@example.jp>": it contains an angle bracket`},
+		{"line break escaped in FN", "N:Smith;Bob\nFN:Bob\\nBcc: victim@example.com\nEMAIL:bob@example.com\n", "the name contains a line break"},
+		{"line break escaped as \\N in N", "N:Bob\\NBcc: x@example.com;\nEMAIL:bob@example.com\n", "the name contains a line break"},
+		{"CR in quoted-printable name", "N;ENCODING=QUOTED-PRINTABLE:Bob=0DBcc: x@example.com;\nEMAIL:bob@example.com\n", "the name contains a line break"},
+		{"bare CR in FN", "FN:Bob\rBcc: x@example.com\nEMAIL:bob@example.com\n", "the name contains a line break"},
+		{"line break in the company", "ORG:A\\nB\nEMAIL:a@example.jp\n", "the company name contains a line break"},
+		{"line break in the department", "ORG:A;B\\nC\nEMAIL:a@example.jp\n", "the department contains a line break"},
+		{"bidi override in the title", "TITLE:課長\u202e\nEMAIL:a@example.jp\n", "the title contains a control character"},
+		{"control character in the phonetic name", "X-PHONETIC-FIRST-NAME:た\x00ろう\nEMAIL:a@example.jp\n", "the phonetic name contains a control character"},
+		{"undecodable Shift_JIS", "N;CHARSET=SHIFT_JIS;ENCODING=QUOTED-PRINTABLE:=82=A0=FF;\nEMAIL:a@example.jp\n", "the name has bytes that cannot be decoded as SHIFT_JIS"},
+		{"undecodable UTF-8", "ORG;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=E5=B1\nEMAIL:a@example.jp\n", "the company name has bytes that cannot be decoded as UTF-8"},
+		{"unknown character set", "N;CHARSET=KOI8-R;ENCODING=QUOTED-PRINTABLE:=E9=D7=C1=CE\nEMAIL:a@example.jp\n", `the name is in the character set "KOI8-R", which owabi cannot read`},
+		{"bad quoted-printable", "NOTE;ENCODING=QUOTED-PRINTABLE:=ZZ\nEMAIL:a@example.jp\n", "the note is not valid quoted-printable"},
+		{"bad base64", "TITLE;ENCODING=B:!!!\nEMAIL:a@example.jp\n", "the title is not valid base64"},
+		{"unknown encoding", "N;ENCODING=X-ZIP:abc\nEMAIL:a@example.jp\n", `the name has the unknown encoding "X-ZIP"`},
+		{"raw Shift_JIS in a UTF-8 file", "N:\x8e\x52\x93\x63;\nEMAIL:a@example.jp\n", "the name has bytes that cannot be decoded (is the file in another encoding?)"},
+		{"long name", "N:" + long + ";太郎\nEMAIL:a@example.jp\n", "the name is longer than 4096 bytes"},
+		{"long notes", "NOTE:" + strings.Repeat(long, 12) + "\nEMAIL:a@example.jp\n", "the note is longer than 65536 bytes"},
+		{"long notes in pieces", strings.Repeat("NOTE:"+long+"\n", 12) + "EMAIL:a@example.jp\n", "the note is longer than 65536 bytes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// The bad card starts on line 7. Not through Decode, so raw
+			// Shift_JIS stays what it is in a mostly UTF-8 file.
+			data := good + "\r\nBEGIN:VCARD\r\n" + tt.card + "END:VCARD\r\n" + good
+			v, err := addrbook.NewVCard(strings.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs, bad := readEntries(t, v, len(data))
+			checkBook(t, recs, bad, []notify.Record{
+				{Number: 1, Line: 1, Family: "佐藤", Given: "花子", Emails: []string{"hanako@example.jp"}},
+				{Number: 3, Line: 9 + strings.Count(tt.card, "\n"), Family: "佐藤", Given: "花子", Emails: []string{"hanako@example.jp"}},
+			}, []addrbook.RowError{{Number: 2, Line: 7, Reason: tt.want}})
+		})
+	}
+}
+
+func TestVCardBroken(t *testing.T) {
+	const good = "BEGIN:VCARD\nN:佐藤;花子\nEMAIL:hanako@example.jp\nEND:VCARD\n"
+	hanako := func(n, line int) notify.Record {
+		return notify.Record{Number: n, Line: line, Family: "佐藤", Given: "花子", Emails: []string{"hanako@example.jp"}}
+	}
+	tests := []struct {
+		name    string
+		data    string
+		want    []notify.Record
+		wantBad []addrbook.RowError
+	}{
+		{"no END at the end of the file", good + "BEGIN:VCARD\nEMAIL:a@example.jp\n",
+			[]notify.Record{hanako(1, 1)}, []addrbook.RowError{{Number: 2, Line: 5, Reason: "no END:VCARD before the end of the file"}}},
+		{"no END before the next card", "BEGIN:VCARD\nEMAIL:a@example.jp\n" + good,
+			[]notify.Record{hanako(2, 3)}, []addrbook.RowError{{Number: 1, Line: 1, Reason: "no END:VCARD before the next BEGIN:VCARD"}}},
+		{"text between cards", good + "\nsome notes\nmore notes\n\n" + good + "END:VCARD\n" + good,
+			[]notify.Record{hanako(1, 1), hanako(3, 9), hanako(5, 14)}, []addrbook.RowError{
+				{Number: 2, Line: 6, Reason: `text outside BEGIN:VCARD … END:VCARD: "some notes"`},
+				{Number: 4, Line: 13, Reason: `text outside BEGIN:VCARD … END:VCARD: "END:VCARD"`},
+			}},
+		{"text at the end, no line end", good + "x", []notify.Record{hanako(1, 1)},
+			[]addrbook.RowError{{Number: 2, Line: 5, Reason: `text outside BEGIN:VCARD … END:VCARD: "x"`}}},
+		{"last END without a line end", good + "  begin:vcard\nEMAIL:b@example.jp\nend:vcard", []notify.Record{hanako(1, 1), {Number: 2, Line: 5, Emails: []string{"b@example.jp"}}}, nil},
+		{"soft line break before END", "BEGIN:VCARD\nNOTE;ENCODING=QUOTED-PRINTABLE:a=\nEND:VCARD\n" + good,
+			[]notify.Record{hanako(2, 4)}, []addrbook.RowError{{Number: 1, Line: 1, Reason: "no e-mail address"}}},
+		{"fold with nothing to fold onto", "BEGIN:VCARD\n EMAIL:x@example.jp\nEMAIL:a@example.jp\nEND:VCARD\n",
+			[]notify.Record{{Number: 1, Line: 1, Emails: []string{"a@example.jp"}}}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			recs, bad := readVCard(t, []byte(tt.data))
+			checkBook(t, recs, bad, tt.want, tt.wantBad)
+		})
+	}
+}
+
+func TestVCardLarge(t *testing.T) {
+	const good = "BEGIN:VCARD\nN:佐藤;花子\nEMAIL:hanako@example.jp\nEND:VCARD\n"
+	const mib = 1 << 20
+	folded := func(prop string, size int) string {
+		var b strings.Builder
+		b.WriteString(prop)
+		for b.Len() < size {
+			b.WriteString("\n " + strings.Repeat("A", 74))
+		}
+		return b.String() + "\n"
+	}
+	tests := []struct {
+		name, card string
+		ok         bool
+	}{
+		{"folded photo of 3 MiB", folded("PHOTO;ENCODING=b;TYPE=JPEG:", 3*mib), true},
+		{"photo of 2 MiB on one line", "PHOTO:data:image/jpeg;base64," + strings.Repeat("A", 2*mib) + "\n", true},
+		{"2.1 photo without folding", "PHOTO;ENCODING=BASE64;TYPE=JPEG:\n" + strings.Repeat(strings.Repeat("A", 76)+"\n", 30000) + "\n", true},
+		{"unknown property of 2 MiB", folded("X-CUSTOM:", 2*mib), true},
+		{"folded notes over 1 MiB", folded("NOTE:", mib+100), false},
+		{"many addresses", strings.Repeat("EMAIL:someone-with-a-long-address@example.jp\n", mib/40), false},
+		{"one line over 1 MiB", "NOTE:" + strings.Repeat("あ", mib/3+1) + "\n", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			card := "BEGIN:VCARD\nN:山田;太郎\nEMAIL:taro@example.jp\n" + tt.card + "END:VCARD\n"
+			recs, bad := readVCard(t, []byte(good+card+good))
+			last := 6 + strings.Count(card, "\n")
+			if tt.ok {
+				checkBook(t, recs, bad, []notify.Record{
+					{Number: 1, Line: 1, Family: "佐藤", Given: "花子", Emails: []string{"hanako@example.jp"}},
+					{Number: 2, Line: 5, Family: "山田", Given: "太郎", Emails: []string{"taro@example.jp"}},
+					{Number: 3, Line: last - 1, Family: "佐藤", Given: "花子", Emails: []string{"hanako@example.jp"}},
+				}, nil)
+				return
+			}
+			checkBook(t, recs, bad, []notify.Record{
+				{Number: 1, Line: 1, Family: "佐藤", Given: "花子", Emails: []string{"hanako@example.jp"}},
+				{Number: 3, Line: last - 1, Family: "佐藤", Given: "花子", Emails: []string{"hanako@example.jp"}},
+			}, []addrbook.RowError{{Number: 2, Line: 5, Reason: "the entry is larger than 1 MiB"}})
+		})
+	}
+}
+
+func TestNewVCardNotVCard(t *testing.T) {
+	tests := []struct {
+		name, data, want string
+	}{
+		{"empty", "", "not a vCard file: the file is empty"},
+		{"blank lines", "\r\n\n \n", "not a vCard file: the file is empty"},
+		{"CSV", "First Name,Last Name,E-mail 1 - Value\n", "not a vCard file: it does not start with BEGIN:VCARD"},
+		{"vCalendar", "BEGIN:VCALENDAR\nEND:VCALENDAR\n", "not a vCard file: it does not start with BEGIN:VCARD"},
+		{"text before the first card", "hello\nBEGIN:VCARD\n", "not a vCard file: it does not start with BEGIN:VCARD"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := addrbook.NewVCard(strings.NewReader(tt.data))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if got := err.Error(); got != tt.want {
+				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+			if got, want := notify.ErrorCode(err), notify.EINVALID; got != want {
+				t.Errorf("code = %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+func TestVCardReadError(t *testing.T) {
+	const data = "BEGIN:VCARD\nEMAIL:a@example.jp\nEND:VCARD\nBEGIN:VCARD\nEMAIL:b@example.jp\n"
+	boom := errors.New("disk on fire")
+	r := io.MultiReader(strings.NewReader(data), iotest.ErrReader(boom))
+	v, err := addrbook.NewVCard(iotest.OneByteReader(r))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.Next(); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // the error sticks
+		_, err = v.Next()
+		var re *addrbook.RowError
+		if !errors.Is(err, boom) || errors.As(err, &re) {
+			t.Fatalf("got %v, want a fatal error wrapping %v", err, boom)
+		}
+	}
+	if got, want := err.Error(), "reading the entry after line 5: disk on fire"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
