@@ -3,6 +3,7 @@ package addrbook
 import (
 	"bufio"
 	"bytes"
+	"io"
 	"strings"
 
 	"github.com/owabi/owabi/notify"
@@ -41,6 +42,19 @@ var FormatNames = map[string]string{
 	FormatOutlookJa: "Outlook CSV, Japanese headers",
 	FormatVCard:     "vCard",
 	FormatCSV:       "CSV with mapped columns",
+}
+
+// Open returns a reader for the address book in text (UTF-8: Decode turns
+// other encodings into it). format is one of the Format constants, or ""
+// to tell from the content: a vCard file starts with BEGIN:VCARD, and a CSV
+// file's header shows its layout. m names the columns of a CSV layout owabi
+// does not know; it may be nil otherwise.
+func Open(text io.Reader, format string, m Mapping) (Book, error) {
+	br := bufio.NewReader(text)
+	if format == FormatVCard || format == "" && looksLikeVCard(br) {
+		return NewVCard(br)
+	}
+	return NewCSV(br, format, m)
 }
 
 // looksLikeVCard reports whether text starts, after blank lines, with

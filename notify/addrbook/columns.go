@@ -1,99 +1,74 @@
 package addrbook
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/owabi/owabi/notify"
 )
 
-// googleColumns says where each field owabi needs sits in a Google Contacts
-// CSV row. Columns are found by header name because Google adds a pair of
-// E-mail and Phone columns for every extra address anyone in the book has.
-type googleColumns struct {
-	header []string // trimmed header names, for messages
-	old    bool     // the older "Google CSV" layout ("Given Name", "Group Membership")
+// field is one thing owabi reads from a CSV row.
+type field int
 
-	wholeName             int // only the old layout has it
-	given, family         int // -1 when the column is absent
-	givenKana, familyKana int
-	company, department   int
-	title, notes, labels  int
-	emails, phones        []int // every "E-mail N - Value" / "Phone N - Value"
+const (
+	fWholeName field = iota // the whole name in one cell, when there are no separate parts
+	fFamily
+	fGiven
+	fFamilyKana
+	fGivenKana
+	fCompany
+	fDepartment
+	fTitle
+	fNotes
+	fLabels
+	numFields
+)
+
+// columns says which column of a CSV row holds each field. Every layout
+// (Google, Outlook, a mapping) comes down to one of these; reading a row is
+// the same for all of them.
+type columns struct {
+	format   string
+	header   []string // trimmed header names, for messages
+	at       [numFields]int
+	emails   []int  // every column that may hold addresses, in order
+	phones   []int  // every column that holds a phone number
+	labelSep string // what separates labels in the labels cell
 }
 
-// findGoogleColumns reads a header row, of the current layout or of the
-// older "Google CSV" one (which Google wrote as UTF-16). reason is non-empty
-// when the row is neither.
-func findGoogleColumns(header []string) (c googleColumns, reason string) {
-	c = googleColumns{header: make([]string, len(header))}
-	named := map[string]*int{
-		"first name":              &c.given,
-		"last name":               &c.family,
-		"phonetic first name":     &c.givenKana,
-		"phonetic last name":      &c.familyKana,
-		"organization name":       &c.company,
-		"organization department": &c.department,
-		"organization title":      &c.title,
-		"notes":                   &c.notes,
-		"labels":                  &c.labels,
-		// The older layout's names for the same fields.
-		"name":                        &c.wholeName,
-		"given name":                  &c.given,
-		"family name":                 &c.family,
-		"given name yomi":             &c.givenKana,
-		"family name yomi":            &c.familyKana,
-		"organization 1 - name":       &c.company,
-		"organization 1 - department": &c.department,
-		"organization 1 - title":      &c.title,
-		"group membership":            &c.labels,
+func newColumns(format string, header []string) columns {
+	c := columns{format: format, header: make([]string, len(header)), labelSep: ":::"}
+	for i := range c.at {
+		c.at[i] = -1
 	}
-	for _, p := range named {
-		*p = -1
-	}
-	hasEmail1 := false
 	for i, h := range header {
-		h = trimText(h)
-		c.header[i] = h
-		key := strings.ToLower(h)
-		if p, ok := named[key]; ok && *p < 0 { // the first of duplicates wins
-			*p = i
-		}
-		switch {
-		case isNumbered(key, "e-mail "):
-			c.emails = append(c.emails, i)
-			hasEmail1 = hasEmail1 || key == "e-mail 1 - value"
-		case isNumbered(key, "phone "):
-			c.phones = append(c.phones, i)
-		case key == "given name" || key == "group membership":
-			c.old = true
-		}
+		c.header[i] = trimText(h)
 	}
-	switch {
-	case !hasEmail1:
-		return c, `no "E-mail 1 - Value" column`
-	case c.old && c.given < 0 && c.family < 0 && c.wholeName < 0:
-		return c, `no "Name", "Given Name" or "Family Name" column`
-	case !c.old && (c.given < 0 || c.family < 0):
-		return c, `no "First Name" and "Last Name" columns`
-	}
-	return c, ""
+	return c
 }
 
-// isNumbered reports whether key is prefix + "N - value" for some number N.
-func isNumbered(key, prefix string) bool {
-	rest, ok := strings.CutPrefix(key, prefix)
-	if !ok {
-		return false
+// set points f at column i unless an earlier column already holds it: the
+// first of duplicate headers wins.
+func (c *columns) set(f field, i int) {
+	if c.at[f] < 0 {
+		c.at[f] = i
 	}
-	n, ok := strings.CutSuffix(rest, " - value")
-	if !ok {
-		return false
-	}
-	_, err := strconv.ParseUint(n, 10, 32)
-	return err == nil
+}
+
+// headerKey folds a header name for matching: full-width to half-width
+// (NFKC), lower case, and no spaces, so "電子メール アドレス", "電子メールアドレス"
+// and " E-mail Address " all match what a layout expects.
+func headerKey(h string) string {
+	h = strings.ToLower(norm.NFKC.String(trimText(h)))
+	return strings.Join(strings.Fields(h), "")
 }
 
 // name is the header name of column i, for messages.
-func (c googleColumns) name(i int) string {
+func (c columns) name(i int) string {
 	if i < len(c.header) && c.header[i] != "" {
 		return strconv.Quote(c.header[i])
 	}
@@ -101,10 +76,128 @@ func (c googleColumns) name(i int) string {
 }
 
 // cell returns column i of row, or "" when the column is absent or the row
-// is short: Google and spreadsheet tools drop empty trailing cells.
+// is short: spreadsheet tools drop empty trailing cells.
 func cell(row []string, i int) string {
 	if i < 0 || i >= len(row) {
 		return ""
 	}
 	return row[i]
+}
+
+// record turns one CSV row into a Record, or says why it cannot.
+func (c columns) record(row []string) (notify.Record, string) {
+	for i, f := range row {
+		if !utf8.ValidString(f) || strings.ContainsRune(f, utf8.RuneError) {
+			return notify.Record{}, fmt.Sprintf("the %s field has bytes that cannot be decoded (is the file in another encoding?)", c.name(i))
+		}
+		limit := maxField
+		if i == c.at[fNotes] {
+			limit = maxNotes
+		}
+		if len(f) > limit {
+			return notify.Record{}, fmt.Sprintf("the %s field is longer than %d bytes", c.name(i), limit)
+		}
+	}
+	get := func(f field) string { return trimText(cell(row, c.at[f])) }
+	rec := notify.Record{
+		Family:     get(fFamily),
+		Given:      get(fGiven),
+		FamilyKana: get(fFamilyKana),
+		GivenKana:  get(fGivenKana),
+		Company:    get(fCompany),
+		Department: get(fDepartment),
+		Title:      get(fTitle),
+		Notes:      cell(row, c.at[fNotes]),
+		Labels:     splitList(cell(row, c.at[fLabels]), c.labelSep),
+	}
+	if rec.Family == "" && rec.Given == "" {
+		rec.Family = get(fWholeName) // some layouts hold only the whole name
+	}
+	if reason := checkHeaderText(rec); reason != "" {
+		return notify.Record{}, reason
+	}
+	var x500 bool
+	for _, i := range c.emails {
+		for _, a := range splitList(cell(row, i), ":::") {
+			if isX500(a) {
+				x500 = true
+				continue
+			}
+			var err error
+			if rec.Emails, err = appendEmail(rec.Emails, a); err != nil {
+				return notify.Record{}, err.Error()
+			}
+		}
+	}
+	switch {
+	case len(rec.Emails) == 0 && x500:
+		return notify.Record{}, "only an internal Exchange (X.500) name, no e-mail address"
+	case len(rec.Emails) == 0:
+		return notify.Record{}, "no e-mail address"
+	}
+	for _, i := range c.phones {
+		rec.Phones = append(rec.Phones, splitList(cell(row, i), ":::")...)
+	}
+	rec.Warnings = lookAlikes(rec.Emails)
+	return rec, ""
+}
+
+// checkHeaderText says what is wrong with the fields of rec that may be
+// written into a notice's headers, where nothing may hide; "" if nothing.
+func checkHeaderText(rec notify.Record) string {
+	for _, f := range []struct{ what, text string }{
+		{"name", rec.Family + rec.Given},
+		{"phonetic name", rec.FamilyKana + rec.GivenKana},
+		{"company name", rec.Company},
+		{"department", rec.Department},
+		{"title", rec.Title},
+	} {
+		if bad := badTextRune(f.text); bad != "" {
+			return "the " + f.what + " " + bad
+		}
+	}
+	return ""
+}
+
+// lookAlikes lists a warning for each address whose domain may imitate
+// another one.
+func lookAlikes(emails []string) []string {
+	var out []string
+	for _, e := range emails {
+		if w := LookAlike(e); w != "" {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// isX500 reports an Exchange-internal X.500 name ("/o=ExchangeLabs/ou=…"),
+// which Outlook writes where a colleague's address should be.
+func isX500(s string) bool {
+	s = trimText(s)
+	return len(s) > 3 && strings.EqualFold(s[:3], "/o=")
+}
+
+// appendEmail normalises the address a and appends it to list, unless it
+// is blank or list holds it already.
+func appendEmail(list []string, a string) ([]string, error) {
+	if trimText(a) == "" {
+		return list, nil
+	}
+	e, err := NormalizeEmail(a)
+	if err != nil || containsFold(list, e) {
+		return list, err
+	}
+	return append(list, e), nil
+}
+
+// containsFold reports whether list holds e in any case: Taro@x and taro@x
+// reach the same mailbox in practice, and one person must not get two notices.
+func containsFold(list []string, e string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, e) {
+			return true
+		}
+	}
+	return false
 }

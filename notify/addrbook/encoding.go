@@ -25,9 +25,13 @@ const (
 const sniffSize = 64 << 10
 
 // Decode returns r as UTF-8, and the encoding it found: a byte order mark
-// decides (UTF-8, UTF-16LE/BE); otherwise text that is valid UTF-8 is
+// decides (UTF-8, UTF-16LE/BE); otherwise text that reads as UTF-8 is
 // UTF-8, and anything else is read as Windows Shift_JIS (CP932, which
 // Japanese Excel and Outlook write, with ㈱, ①, 髙 and the like).
+//
+// A UTF-8 file with a few broken bytes stays UTF-8, so that the entries
+// holding them are rejected one by one instead of the whole file turning
+// into nonsense as Shift_JIS.
 func Decode(r io.Reader) (io.Reader, string) {
 	br := bufio.NewReaderSize(r, sniffSize)
 	head, _ := br.Peek(sniffSize)
@@ -39,19 +43,30 @@ func Decode(r io.Reader) (io.Reader, string) {
 		return transform.NewReader(br, unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()), UTF16LE
 	case bytes.HasPrefix(head, []byte{0xfe, 0xff}):
 		return transform.NewReader(br, unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder()), UTF16BE
-	case validUTF8Prefix(head):
+	case readsAsUTF8(head):
 		return br, UTF8
 	}
 	return transform.NewReader(br, japanese.ShiftJIS.NewDecoder()), CP932
 }
 
-// validUTF8Prefix is utf8.Valid, forgiving a rune cut off at the end of b.
-func validUTF8Prefix(b []byte) bool {
-	for i := 0; i < utf8.UTFMax && len(b) > 0; i++ {
-		if utf8.Valid(b) {
-			return true
+// readsAsUTF8 reports whether b is UTF-8 text, forgiving a rune cut off at
+// its end and a few invalid bytes among many valid multi-byte characters.
+// Shift_JIS text almost never forms valid UTF-8 sequences, so a file with
+// plenty of them and few errors is UTF-8 that was damaged, not Shift_JIS.
+func readsAsUTF8(b []byte) bool {
+	multi, invalid := 0, 0
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1 && !utf8.FullRune(b[i:]):
+			i = len(b) // a rune cut off by the sniff window
+			continue
+		case r == utf8.RuneError && size <= 1:
+			invalid++
+		case size > 1:
+			multi++
 		}
-		b = b[:len(b)-1]
+		i += size
 	}
-	return utf8.Valid(b)
+	return invalid == 0 || multi >= 20*invalid
 }

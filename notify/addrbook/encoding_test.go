@@ -21,6 +21,9 @@ func TestDecode(t *testing.T) {
 	be, _ := unicode.UTF16(unicode.BigEndian, unicode.UseBOM).NewEncoder().String(text)
 	// A long file whose first non-ASCII character is cut by the sniff window.
 	long := strings.Repeat("a", 64<<10-1) + "髙"
+	// UTF-8 with one broken byte: the entry holding it is rejected later,
+	// the rest must not turn into Shift_JIS nonsense.
+	damaged := strings.Repeat("山田,太郎,taro@example.jp\n", 10) + "佐藤,\xff,x@example.jp\n"
 	for _, tt := range []struct{ name, in, want, enc string }{
 		{"UTF-8", text, text, addrbook.UTF8},
 		{"UTF-8 with BOM", "\ufeff" + text, text, addrbook.UTF8BOM},
@@ -29,6 +32,8 @@ func TestDecode(t *testing.T) {
 		{"CP932", cp932, text, addrbook.CP932},
 		{"UTF-8 rune across the sniff window", long, long, addrbook.UTF8},
 		{"empty", "", "", addrbook.UTF8},
+		{"UTF-8 with a broken byte", damaged, damaged, addrbook.UTF8},
+		{"CP932 that happens to hold a valid UTF-8 pair", cp932 + "\xc3\xa9", text + "ﾃｩ", addrbook.CP932},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			r, enc := addrbook.Decode(strings.NewReader(tt.in))

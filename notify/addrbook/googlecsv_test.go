@@ -30,10 +30,18 @@ func readAll(t testing.TB, data []byte) ([]notify.Record, []*addrbook.RowError) 
 	if err != nil {
 		t.Fatalf("NewGoogleCSV: %v", err)
 	}
+	return readEntries(t, g, len(data))
+}
+
+// readEntries calls Next until io.EOF, sorting what it returns into records
+// and rejections; it fails the test on a fatal error, or if Next has not
+// stopped after size+2 calls.
+func readEntries(t testing.TB, book addrbook.Book, size int) ([]notify.Record, []*addrbook.RowError) {
+	t.Helper()
 	var recs []notify.Record
 	var bad []*addrbook.RowError
-	for range len(data) + 2 {
-		rec, err := g.Next()
+	for range size + 2 {
+		rec, err := book.Next()
 		var re *addrbook.RowError
 		switch {
 		case err == io.EOF:
@@ -46,7 +54,7 @@ func readAll(t testing.TB, data []byte) ([]notify.Record, []*addrbook.RowError) 
 			recs = append(recs, rec)
 		}
 	}
-	t.Fatalf("Next did not return io.EOF after %d calls", len(data)+2)
+	t.Fatalf("Next did not return io.EOF after %d calls", size+2)
 	return nil, nil
 }
 

@@ -16,11 +16,12 @@ func trimText(s string) string {
 	return strings.Trim(s, asciiSpace+"\u3000")
 }
 
-// splitJoined splits a cell in which Google joined several values with
-// " ::: ", trimming each value and dropping empty ones.
-func splitJoined(s string) []string {
+// splitList splits a cell that holds several values joined with sep
+// (Google writes " ::: ", Outlook ";"), trimming each value and dropping
+// empty ones.
+func splitList(s, sep string) []string {
 	var out []string
-	for _, p := range strings.Split(s, ":::") {
+	for _, p := range strings.Split(s, sep) {
 		if p = trimText(p); p != "" {
 			out = append(out, p)
 		}

@@ -620,29 +620,17 @@ func vcardRecord(text []byte) (notify.Record, string) {
 	// These may be written into a notice's headers, so nothing may hide in
 	// them; FN is checked even when N is used, as an escaped \n there is
 	// no accident.
-	for _, f := range []struct{ what, text string }{
-		{"name", rec.Family + rec.Given + fn},
-		{"phonetic name", rec.FamilyKana + rec.GivenKana},
-		{"company name", rec.Company},
-		{"department", rec.Department},
-		{"title", rec.Title},
-	} {
-		if bad := badTextRune(f.text); bad != "" {
-			return notify.Record{}, "the " + f.what + " " + bad
-		}
+	if reason := checkHeaderText(rec); reason != "" {
+		return notify.Record{}, reason
+	}
+	if bad := badTextRune(fn); bad != "" {
+		return notify.Record{}, "the name " + bad
 	}
 
 	for _, f := range card["EMAIL"] {
-		a := trimText(unescaper.Replace(f.Value))
-		if a == "" {
-			continue
-		}
-		e, err := NormalizeEmail(a)
-		if err != nil {
+		var err error
+		if rec.Emails, err = appendEmail(rec.Emails, unescaper.Replace(f.Value)); err != nil {
 			return notify.Record{}, err.Error()
-		}
-		if !containsFold(rec.Emails, e) {
-			rec.Emails = append(rec.Emails, e)
 		}
 	}
 	if len(rec.Emails) == 0 {
@@ -658,11 +646,7 @@ func vcardRecord(text []byte) (notify.Record, string) {
 		}
 	}
 	for _, f := range card["CATEGORIES"] {
-		for _, c := range strings.Split(unescaper.Replace(f.Value), ",") {
-			if c = trimText(c); c != "" {
-				rec.Labels = append(rec.Labels, c)
-			}
-		}
+		rec.Labels = append(rec.Labels, splitList(unescaper.Replace(f.Value), ",")...)
 	}
 	var notes []string
 	for _, f := range card["NOTE"] {
@@ -674,5 +658,6 @@ func vcardRecord(text []byte) (notify.Record, string) {
 	if len(rec.Notes) > maxNotes {
 		return notify.Record{}, fmt.Sprintf("the note is longer than %d bytes", maxNotes)
 	}
+	rec.Warnings = lookAlikes(rec.Emails)
 	return rec, ""
 }

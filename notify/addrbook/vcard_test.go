@@ -31,29 +31,6 @@ func readVCard(t testing.TB, data []byte) ([]notify.Record, []*addrbook.RowError
 	return readEntries(t, v, len(data))
 }
 
-// readEntries calls Next until io.EOF; size bounds the calls.
-func readEntries(t testing.TB, v *addrbook.VCard, size int) ([]notify.Record, []*addrbook.RowError) {
-	t.Helper()
-	var recs []notify.Record
-	var bad []*addrbook.RowError
-	for range size + 2 {
-		rec, err := v.Next()
-		var re *addrbook.RowError
-		switch {
-		case err == io.EOF:
-			return recs, bad
-		case errors.As(err, &re):
-			bad = append(bad, re)
-		case err != nil:
-			t.Fatalf("Next: fatal error: %v", err)
-		default:
-			recs = append(recs, rec)
-		}
-	}
-	t.Fatalf("Next did not return io.EOF after %d calls", size+2)
-	return nil, nil
-}
-
 // checkBook compares what a file reads as with what it should.
 func checkBook(t *testing.T, recs []notify.Record, bad []*addrbook.RowError, want []notify.Record, wantBad []addrbook.RowError) {
 	t.Helper()

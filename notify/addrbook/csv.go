@@ -1,0 +1,177 @@
+package addrbook
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"unicode/utf8"
+
+	"github.com/owabi/owabi/notify"
+)
+
+// Cell size limits: no real name or address comes close, and a cell larger
+// than this usually means a quote was never closed and swallowed other rows.
+const (
+	maxField = 4096
+	maxNotes = 64 << 10
+)
+
+// CSV reads an address book exported as CSV, one entry at a time: Google
+// Contacts, Outlook (English or Japanese headers), or any other layout
+// whose columns a Mapping names.
+type CSV struct {
+	csv   *csv.Reader
+	limit *entryLimit
+	cols  columns
+	n     int   // entries read so far, for Record.Number
+	line  int   // line where the last entry started, for fatal errors
+	err   error // fatal error (or io.EOF), returned again by every later call
+}
+
+// NewGoogleCSV reads and checks the header of a Google Contacts CSV export.
+// If r does not start with such a header it returns a *notify.Error with
+// code notify.EINVALID that says why.
+//
+// r must be UTF-8 (Decode turns other encodings into it).
+func NewGoogleCSV(r io.Reader) (*CSV, error) {
+	return NewCSV(r, FormatGoogle, nil)
+}
+
+// NewCSV reads the header of a CSV address book of the given format
+// (FormatGoogle, FormatOutlook, FormatOutlookJa or FormatCSV), or, when
+// format is "", of whichever layout the header shows; m names the columns
+// for FormatCSV, and for a header no layout knows. An unusable header gives
+// a *notify.Error with code notify.EINVALID that says why.
+//
+// r must be UTF-8 (Decode turns other encodings into it).
+func NewCSV(r io.Reader, format string, m Mapping) (*CSV, error) {
+	what := map[string]string{FormatGoogle: "a Google Contacts CSV export", FormatGoogleOld: "a Google Contacts CSV export",
+		FormatOutlook: "an Outlook CSV export", FormatOutlookJa: "an Outlook CSV export", FormatCSV: "a CSV address book",
+		"": "a CSV address book"}[format]
+	if what == "" {
+		return nil, notify.Errorf(notify.EINVALID, "unknown CSV format %q", format)
+	}
+	invalid := func(reason string, args ...any) error {
+		return notify.Errorf(notify.EINVALID, "not %s: %s", what, fmt.Sprintf(reason, args...))
+	}
+	limit := &entryLimit{r: SkipBOM(r)}
+	cr := csv.NewReader(limit)
+	cr.FieldsPerRecord = -1 // rows may be short or long; columns are found by name
+	cr.ReuseRecord = true   // every cell is copied into the Record anyway
+	header, err := cr.Read()
+	var pe *csv.ParseError
+	switch {
+	case err == io.EOF:
+		return nil, invalid("the file is empty")
+	case errors.As(err, &pe):
+		return nil, invalid("line %d: %s", pe.StartLine, csvReason(pe))
+	case err != nil:
+		return nil, fmt.Errorf("reading the header: %w", err)
+	}
+	for _, h := range header {
+		if !utf8.ValidString(h) {
+			return nil, invalid("the header is not UTF-8 text")
+		}
+	}
+	header = slices.Clone(header) // ReuseRecord would overwrite it
+	cols, reason := findColumns(header, format, m)
+	if reason != "" {
+		return nil, invalid("%s", reason)
+	}
+	return &CSV{csv: cr, limit: limit, cols: cols, line: 1}, nil
+}
+
+// findColumns finds the columns of a header of the given format, or of the
+// first layout that fits when format is "".
+func findColumns(header []string, format string, m Mapping) (columns, string) {
+	switch {
+	case m != nil && (format == FormatCSV || format == ""):
+		return m.columns(header)
+	case format == FormatCSV:
+		return columns{}, "the columns are not named; give a mapping such as --map email=メール,name=氏名"
+	case format == FormatGoogle || format == FormatGoogleOld:
+		return googleColumns(header)
+	case format == FormatOutlook || format == FormatOutlookJa:
+		return outlookColumns(header)
+	}
+	for _, l := range layouts {
+		if c, reason := l.match(header); reason == "" {
+			return c, ""
+		}
+	}
+	return columns{}, `the header has no "E-mail 1 - Value" (Google Contacts), "E-mail Address" or "電子メール アドレス" (Outlook) column; ` +
+		"name the columns with --map, e.g. --map email=メール,name=氏名 (the columns are " + listHeader(trimAll(header)) + ")"
+}
+
+func trimAll(list []string) []string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = trimText(s)
+	}
+	return out
+}
+
+// Format names the layout of the file, e.g. "google-csv" or "outlook-csv-ja".
+func (g *CSV) Format() string { return g.cols.format }
+
+// Next returns the next entry. At the end it returns io.EOF. An entry that
+// cannot be used gives a *RowError; the caller records it and calls Next
+// again. Any other error is fatal (the input could not be read) and is
+// returned again by every later call.
+//
+// Record.Number counts rejected entries too, so numbers match the entries
+// in the file; Record.Line is the physical line where the entry starts (the
+// header is line 1), which differs once a quoted cell spans several lines.
+func (g *CSV) Next() (notify.Record, error) {
+	if g.err != nil {
+		return notify.Record{}, g.err
+	}
+	before := g.csv.InputOffset()
+	g.limit.reset()
+	row, err := g.csv.Read()
+	if err != nil {
+		var pe *csv.ParseError
+		switch {
+		case err == io.EOF:
+			g.err = io.EOF
+		case errors.As(err, &pe) && g.csv.InputOffset() > before:
+			// encoding/csv has dropped the rest of the bad line and will
+			// start again on the next one.
+			g.n++
+			g.line = pe.StartLine
+			return notify.Record{}, &RowError{Number: g.n, Line: pe.StartLine, Reason: csvReason(pe)}
+		case pe != nil:
+			g.err = fmt.Errorf("line %d: cannot read on after malformed CSV: %w", pe.StartLine, err)
+		default:
+			g.err = fmt.Errorf("reading the entry after line %d: %w", g.line, err)
+		}
+		return notify.Record{}, g.err
+	}
+	g.n++
+	g.line, _ = g.csv.FieldPos(0)
+	rec, reason := g.cols.record(row)
+	if reason != "" {
+		return notify.Record{}, &RowError{Number: g.n, Line: g.line, Reason: reason}
+	}
+	rec.Number, rec.Line = g.n, g.line
+	return rec, nil
+}
+
+// csvReason says in words what encoding/csv found wrong. It names the line
+// when the problem is not on the line where the entry starts; its column is
+// a byte offset, which would mislead anyone counting spreadsheet columns.
+func csvReason(pe *csv.ParseError) string {
+	where := ""
+	if pe.Line != pe.StartLine {
+		where = fmt.Sprintf(" (on line %d)", pe.Line)
+	}
+	switch {
+	case errors.Is(pe.Err, csv.ErrBareQuote):
+		return "malformed CSV: a \" in a field that is not quoted" + where
+	case errors.Is(pe.Err, csv.ErrQuote):
+		return "malformed CSV: a quoted field has a stray \" or is never closed" + where
+	}
+	return fmt.Sprintf("malformed CSV: %v%s", pe.Err, where)
+}

@@ -1,0 +1,74 @@
+package addrbook_test
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/owabi/owabi/notify/addrbook"
+)
+
+// Hostile input is refused entry by entry; the entries around it still read.
+
+func TestMultiMegabyteFieldIsRejectedAlone(t *testing.T) {
+	huge := strings.Repeat("x", 5<<20)
+	data := "First Name,Last Name,Notes,E-mail 1 - Value\n" +
+		"太郎,山田,,taro@example.jp\n" +
+		"花子,佐藤,\"" + huge + "\",hanako@example.jp\n" +
+		"一郎,鈴木,,ichiro@example.jp\n"
+	_, _, recs, bad := openBook(t, []byte(data), "", nil)
+	if len(recs) != 2 || len(bad) != 1 || bad[0].Reason != `the "Notes" field is longer than 65536 bytes` || bad[0].Line != 3 {
+		t.Errorf("got %d records, rejected %+v", len(recs), bad)
+	}
+}
+
+func TestLongLinesBeyondScannerLimits(t *testing.T) {
+	// 20 fields of 4,000 bytes: one 80 KB line, past bufio.Scanner's 64 KiB.
+	var header, row []string
+	for i := range 20 {
+		header = append(header, "Custom "+string(rune('A'+i)))
+		row = append(row, strings.Repeat("あ", 1333))
+	}
+	data := "First Name,Last Name,E-mail 1 - Value," + strings.Join(header, ",") + "\n" +
+		"太郎,山田,taro@example.jp," + strings.Join(row, ",") + "\n"
+	_, _, recs, bad := openBook(t, []byte(data), "", nil)
+	if len(recs) != 1 || len(bad) != 0 || recs[0].Emails[0] != "taro@example.jp" {
+		t.Errorf("got %+v, rejected %+v", recs, bad)
+	}
+}
+
+func TestUnclosedQuoteOverTheWholeFileStopsWithAReason(t *testing.T) {
+	var b bytes.Buffer
+	b.WriteString("First Name,Last Name,E-mail 1 - Value\n太郎,山田,taro@example.jp\n花子,\"佐藤,hanako@example.jp\n")
+	for b.Len() < 17<<20 {
+		b.WriteString("一郎,鈴木,ichiro@example.jp\n")
+	}
+	book, err := addrbook.Open(&b, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := book.Next(); err != nil {
+		t.Fatalf("first entry: %v", err)
+	}
+	_, err = book.Next()
+	if err == nil || err == io.EOF || !strings.Contains(err.Error(), "an entry is larger than 16 MiB (is a quote never closed?)") {
+		t.Errorf("got %v, want the entry bound named", err)
+	}
+	if _, again := book.Next(); again != err {
+		t.Errorf("a fatal error must repeat; got %v", again)
+	}
+}
+
+func TestFormulaLookingNamesAreKeptAsText(t *testing.T) {
+	data := "First Name,Last Name,Organization Name,E-mail 1 - Value\n" +
+		"\"=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\",+cmd,@SUM(A1),x@example.jp\n"
+	_, _, recs, bad := openBook(t, []byte(data), "", nil)
+	if len(bad) != 0 || len(recs) != 1 {
+		t.Fatalf("got %+v, rejected %+v", recs, bad)
+	}
+	r := recs[0]
+	if r.Given != `=HYPERLINK("http://evil.example","click")` || r.Family != "+cmd" || r.Company != "@SUM(A1)" {
+		t.Errorf("names changed: %+v", r)
+	}
+}

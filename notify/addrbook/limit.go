@@ -1,0 +1,34 @@
+package addrbook
+
+import (
+	"fmt"
+	"io"
+)
+
+// maxCSVEntry bounds the bytes one CSV entry may take. encoding/csv holds a
+// whole record in memory, so without a bound a quote that is never closed,
+// or a file that is not an address book, could take all of it. Fields over
+// maxField are rejected one by one; only an entry this large stops the
+// import.
+const maxCSVEntry = 16 << 20
+
+// errEntryTooLarge is the fatal error for an entry over maxCSVEntry.
+var errEntryTooLarge = fmt.Errorf("an entry is larger than %d MiB (is a quote never closed?)", maxCSVEntry>>20)
+
+// entryLimit passes reads through until more than maxCSVEntry bytes have
+// passed since the last reset.
+type entryLimit struct {
+	r io.Reader
+	n int
+}
+
+func (l *entryLimit) reset() { l.n = 0 }
+
+func (l *entryLimit) Read(p []byte) (int, error) {
+	if l.n > maxCSVEntry {
+		return 0, errEntryTooLarge
+	}
+	n, err := l.r.Read(p)
+	l.n += n
+	return n, err
+}
