@@ -1,7 +1,10 @@
 package notify
 
-// Rejection is an address-book entry that was not imported, and why.
-type Rejection struct {
+import "time"
+
+// EntryNote is what an import report says about one address-book entry: why
+// it was rejected, or what a person should check.
+type EntryNote struct {
 	Number int    `json:"record"`
 	Line   int    `json:"line"`
 	Reason string `json:"reason"`
@@ -9,6 +12,7 @@ type Rejection struct {
 
 // ImportReport says what one import did with every entry of a file.
 type ImportReport struct {
+	ID             int64       `json:"id,omitempty"` // the stored import, 0 for a dry run
 	File           string      `json:"file"`
 	Format         string      `json:"format"`
 	Encoding       string      `json:"encoding"`
@@ -19,7 +23,24 @@ type ImportReport struct {
 	Unchanged      int         `json:"unchanged"`
 	Merged         int         `json:"merged"` // entries folded into a contact seen earlier in the same run
 	AddressesAdded int         `json:"addresses_added"`
-	Rejected       []Rejection `json:"rejected"`
+	Rejected       []EntryNote `json:"rejected"`
+	Flagged        []EntryNote `json:"flagged"` // imported, but a person should look (e.g. a look-alike domain)
+}
+
+// ImportSummary is one stored import, for a list of them.
+type ImportSummary struct {
+	ID        int64     `json:"id"`
+	At        time.Time `json:"at"`
+	File      string    `json:"file"`
+	Format    string    `json:"format"`
+	Encoding  string    `json:"encoding"`
+	Records   int       `json:"records"`
+	Added     int       `json:"added"`
+	Updated   int       `json:"updated"`
+	Unchanged int       `json:"unchanged"`
+	Merged    int       `json:"merged"`
+	Rejected  int       `json:"rejected"`
+	Flagged   int       `json:"flagged"`
 }
 
 // ClassifyReport counts what a classification run decided.

@@ -62,7 +62,7 @@ func classifyChunk(ctx context.Context, tx *Tx, lo, hi int64, decide Decide, rep
 
 // contactsBetween loads the contacts with ids from lo to hi, with their
 // addresses, in id order.
-func contactsBetween(ctx context.Context, tx *Tx, lo, hi int64) ([]notify.Contact, error) {
+func contactsBetween(ctx context.Context, tx querier, lo, hi int64) ([]notify.Contact, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT `+contactColumns+` FROM contacts c WHERE c.id BETWEEN ? AND ? ORDER BY c.id`, lo, hi)
 	if err != nil {
 		return nil, err
@@ -97,4 +97,25 @@ func contactsBetween(ctx context.Context, tx *Tx, lo, hi int64) ([]notify.Contac
 		c.Emails = append(c.Emails, email)
 	}
 	return contacts, rows.Err()
+}
+
+// EachContact calls fn for every contact, with its addresses, in id order,
+// reading a chunk at a time.
+func (d *DB) EachContact(ctx context.Context, fn func(notify.Contact) error) error {
+	var last sql.NullInt64
+	if err := d.db.QueryRowContext(ctx, `SELECT max(id) FROM contacts`).Scan(&last); err != nil {
+		return describe(err)
+	}
+	for lo := int64(1); lo <= last.Int64; lo += classifyChunkSize {
+		contacts, err := contactsBetween(ctx, d.db, lo, lo+classifyChunkSize-1)
+		if err != nil {
+			return describe(err)
+		}
+		for _, c := range contacts {
+			if err := fn(c); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -29,7 +29,7 @@ func MustOpenDB(tb testing.TB) *store.DB {
 // records turns a fixed list into a NextRecord.
 func records(list ...any) store.NextRecord {
 	i := 0
-	return func() (notify.Record, *notify.Rejection, error) {
+	return func() (notify.Record, *notify.EntryNote, error) {
 		if i == len(list) {
 			return notify.Record{}, nil, io.EOF
 		}
@@ -38,7 +38,7 @@ func records(list ...any) store.NextRecord {
 		switch v := item.(type) {
 		case notify.Record:
 			return v, nil, nil
-		case notify.Rejection:
+		case notify.EntryNote:
 			return notify.Record{}, &v, nil
 		case error:
 			return notify.Record{}, nil, v
@@ -58,13 +58,13 @@ var (
 func TestImportIsIdempotent(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	rej := notify.Rejection{Number: 4, Line: 5, Reason: "no e-mail address"}
+	rej := notify.EntryNote{Number: 4, Line: 5, Reason: "no e-mail address"}
 	first, err := db.Import(ctx, notify.ImportReport{File: "book.csv", Format: "google"}, records(yamada, suzuki, yamadaAgain, rej), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := notify.ImportReport{File: "book.csv", Format: "google", Records: 4, Added: 2, Merged: 1, AddressesAdded: 3,
-		Rejected: []notify.Rejection{rej}}
+	want := notify.ImportReport{ID: 1, File: "book.csv", Format: "google", Records: 4, Added: 2, Merged: 1, AddressesAdded: 3,
+		Rejected: []notify.EntryNote{rej}}
 	if fmt.Sprint(first) != fmt.Sprint(want) {
 		t.Errorf("first import:\n got %+v\nwant %+v", first, want)
 	}
@@ -72,8 +72,8 @@ func TestImportIsIdempotent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want = notify.ImportReport{File: "book.csv", Format: "google", Records: 4, Unchanged: 2, Merged: 1,
-		Rejected: []notify.Rejection{rej}}
+	want = notify.ImportReport{ID: 2, File: "book.csv", Format: "google", Records: 4, Unchanged: 2, Merged: 1,
+		Rejected: []notify.EntryNote{rej}}
 	if fmt.Sprint(again) != fmt.Sprint(want) {
 		t.Errorf("second import:\n got %+v\nwant %+v", again, want)
 	}
@@ -296,7 +296,7 @@ func TestClassifyWorksThroughChunks(t *testing.T) {
 	db := MustOpenDB(t)
 	const n = 2500 // more than two chunks
 	i := 0
-	next := func() (notify.Record, *notify.Rejection, error) {
+	next := func() (notify.Record, *notify.EntryNote, error) {
 		if i == n {
 			return notify.Record{}, nil, io.EOF
 		}

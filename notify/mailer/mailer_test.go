@@ -147,7 +147,7 @@ func outboxFixture(t testing.TB, n int) *store.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	i := 0
-	next := func() (notify.Record, *notify.Rejection, error) {
+	next := func() (notify.Record, *notify.EntryNote, error) {
 		if i == n {
 			return notify.Record{}, nil, io.EOF
 		}

@@ -1,0 +1,500 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/owabi/owabi/notify"
+)
+
+// NextRecord yields the entries of an address book: a record, or a rejection
+// for an entry that cannot be imported, or io.EOF at the end. Any other error
+// aborts the import.
+type NextRecord func() (notify.Record, *notify.EntryNote, error)
+
+// Decide classifies one contact from its record (with all its addresses).
+type Decide func(notify.Record) notify.Decision
+
+// importChunk is how many entries Import reads before it writes. Addresses
+// are looked up, and contacts, addresses and outcomes inserted, a chunk at a
+// time in a few statements, which is what makes a million-entry book fast;
+// memory stays bounded by the chunk.
+const importChunk = 1000
+
+// Import stores the entries of one address-book file in one transaction: a
+// failure part-way leaves the database as it was. Contacts are matched by
+// address, so importing the same file again changes nothing. rep names the
+// file, its format and encoding; Import fills in the counts and stores the
+// report with every entry's outcome. A dry run reports what would happen and
+// writes nothing. When decide is not nil, every contact added or changed is
+// classified as it is stored, on everything it then holds.
+func (d *DB) Import(ctx context.Context, rep notify.ImportReport, next NextRecord, decide Decide) (notify.ImportReport, error) {
+	rep.Rejected, rep.Flagged = []notify.EntryNote{}, []notify.EntryNote{}
+	tx, err := d.begin(ctx)
+	if err != nil {
+		return rep, err
+	}
+	defer tx.Rollback()
+	im, err := newImporter(ctx, tx, &rep, decide)
+	if err != nil {
+		return rep, describe(err)
+	}
+	// The book is read and parsed on another goroutine while the previous
+	// chunk is written: parsing and SQLite each keep a core busy.
+	ctx, cancel := context.WithCancel(ctx)
+	chunks := make(chan []entry, 1)
+	var readErr error
+	go func() {
+		defer close(chunks)
+		readErr = readChunks(ctx, next, chunks)
+	}()
+	// However Import returns, the reader has stopped calling next by then.
+	defer func() {
+		cancel()
+		for range chunks {
+		}
+	}()
+	for chunk := range chunks {
+		rep.Records += len(chunk)
+		if err := im.flush(ctx, chunk); err != nil {
+			return rep, describe(err)
+		}
+	}
+	if readErr != nil {
+		return rep, readErr
+	}
+	if rep.DryRun {
+		rep.ID = 0
+		return rep, nil // the deferred rollback undoes it all
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE imports SET records = ?, added = ?, updated = ?, unchanged = ?, merged = ?,
+		rejected = ?, addresses_added = ?, flagged = ? WHERE id = ?`, rep.Records, rep.Added, rep.Updated, rep.Unchanged,
+		rep.Merged, len(rep.Rejected), rep.AddressesAdded, len(rep.Flagged), rep.ID); err != nil {
+		return rep, describe(err)
+	}
+	return rep, describe(tx.Commit())
+}
+
+// readChunks reads entries from next, numbers them and sends them in chunks,
+// until io.EOF, an error, or ctx ends.
+func readChunks(ctx context.Context, next NextRecord, out chan<- []entry) error {
+	chunk := make([]entry, 0, importChunk)
+	send := func() error {
+		select {
+		case out <- chunk:
+			chunk = make([]entry, 0, importChunk)
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	for number := 1; ; number++ {
+		rec, rej, err := next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		chunk = append(chunk, entry{number: number, rec: rec, rej: rej})
+		if len(chunk) == importChunk {
+			if err := send(); err != nil {
+				return err
+			}
+		}
+	}
+	if len(chunk) == 0 {
+		return nil
+	}
+	return send()
+}
+
+// entry is one item read from the book, numbered in file order.
+type entry struct {
+	number int
+	rec    notify.Record
+	rej    *notify.EntryNote
+}
+
+// importer folds the chunks of one import into the database.
+type importer struct {
+	tx     *Tx
+	rep    *notify.ImportReport
+	decide Decide
+
+	// Ids are given out here rather than by SQLite, so that a chunk's
+	// contacts and the addresses pointing at them go in by the hundred. The
+	// write transaction (BEGIN IMMEDIATE) keeps anyone else from inserting.
+	nextContact, nextAddress int64
+	// Contacts with ids from firstNew on were added by this import; older
+	// ones met already in this run are marked in touched. A second entry for
+	// either only fills gaps, so the order of rows never makes a re-import
+	// flip values back and forth.
+	firstNew int64
+	touched  []uint64 // bit set of existing contact ids
+
+	lookup, load, loadEmails, update *sql.Stmt
+	contacts, addresses, rows        *bulkInsert
+}
+
+func newImporter(ctx context.Context, tx *Tx, rep *notify.ImportReport, decide Decide) (*importer, error) {
+	im := &importer{tx: tx, rep: rep, decide: decide}
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM contacts`).Scan(&im.nextContact); err != nil {
+		return nil, err
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM addresses`).Scan(&im.nextAddress); err != nil {
+		return nil, err
+	}
+	im.firstNew = im.nextContact
+	im.touched = make([]uint64, im.firstNew/64+1)
+	res, err := tx.ExecContext(ctx, `INSERT INTO imports (file, format, encoding, at, records, added, updated, unchanged, merged, rejected)
+		VALUES (?, ?, ?, ?, 0, 0, 0, 0, 0, 0)`, rep.File, rep.Format, rep.Encoding, tx.nowText)
+	if err != nil {
+		return nil, err
+	}
+	if rep.ID, err = res.LastInsertId(); err != nil {
+		return nil, err
+	}
+	for _, p := range []struct {
+		stmt  **sql.Stmt
+		query string
+	}{
+		// Addresses compare without case (the column is NOCASE), so the
+		// index answers the whole chunk in one statement.
+		{&im.lookup, `SELECT a.email, a.contact_id FROM json_each(?) j JOIN addresses a ON a.email = j.value`},
+		{&im.load, `SELECT ` + contactColumns + ` FROM json_each(?) j JOIN contacts c ON c.id = j.value`},
+		{&im.loadEmails, `SELECT a.contact_id, a.email FROM json_each(?) j JOIN addresses a ON a.contact_id = j.value ORDER BY a.id`},
+		{&im.update, `UPDATE contacts SET family = ?, given = ?, family_kana = ?, given_kana = ?, company = ?,
+			department = ?, title = ?, phones = ?, labels = ?, notes = ?, category = ?, rule = ?, rule_detail = ?,
+			owner_email = ?, updated_at = ? WHERE id = ?`},
+	} {
+		if *p.stmt, err = tx.PrepareContext(ctx, p.query); err != nil {
+			return nil, err
+		}
+	}
+	im.contacts = newBulkInsert(tx, `contacts (id, family, given, family_kana, given_kana, company, department, title,
+		phones, labels, notes, category, rule, rule_detail, owner_email, created_at, updated_at)`, 17)
+	im.addresses = newBulkInsert(tx, `addresses (id, contact_id, email, created_at)`, 4)
+	im.rows = newBulkInsert(tx, `import_rows (import_id, number, line, outcome, contact_id, note)`, 6)
+	return im, nil
+}
+
+// pending is a contact the current chunk touches, as it will be stored.
+type pending struct {
+	rec   notify.Record // with every address it holds
+	dec   notify.Decision
+	added bool // new in this chunk: inserted at the end of it
+	dirty bool // stored already and changed: updated at the end of it
+}
+
+// flush folds one chunk of entries into the database.
+func (im *importer) flush(ctx context.Context, chunk []entry) error {
+	if len(chunk) == 0 {
+		return nil
+	}
+	owners, contacts, err := im.existing(ctx, chunk)
+	if err != nil {
+		return err
+	}
+	var newContacts []int64
+	var newAddresses, rows []any
+	for _, e := range chunk {
+		if e.rej != nil {
+			im.rep.Rejected = append(im.rep.Rejected, *e.rej)
+			rows = append(rows, im.rep.ID, e.number, e.rej.Line, "rejected", nil, e.rej.Reason)
+			continue
+		}
+		rec := e.rec
+		var id int64
+		for _, email := range rec.Emails {
+			if id = owners[strings.ToLower(email)]; id != 0 {
+				break
+			}
+		}
+		var outcome string
+		var missing []string // addresses no contact holds yet, each once
+		for _, email := range rec.Emails {
+			if owners[strings.ToLower(email)] == 0 && !slices.ContainsFunc(missing, func(m string) bool { return strings.EqualFold(m, email) }) {
+				missing = append(missing, email)
+			}
+		}
+		if id == 0 {
+			id = im.nextContact
+			im.nextContact++
+			rec.Emails = missing
+			contacts[id] = &pending{rec: rec, added: true}
+			newContacts = append(newContacts, id)
+			outcome = "added"
+			im.rep.Added++
+		} else {
+			p := contacts[id]
+			seen := p.added || id >= im.firstNew || im.wasTouched(id)
+			im.touch(id)
+			merged := mergeRecord(p.rec, rec, seen)
+			if merged != nil {
+				p.rec = *merged
+			}
+			p.rec.Emails = append(p.rec.Emails, missing...)
+			p.dirty = p.dirty || (!p.added && (merged != nil || len(missing) > 0))
+			switch {
+			case seen:
+				outcome = "merged"
+				im.rep.Merged++
+			case merged != nil || len(missing) > 0:
+				outcome = "updated"
+				im.rep.Updated++
+			default:
+				outcome = "unchanged"
+				im.rep.Unchanged++
+			}
+		}
+		for _, email := range missing {
+			owners[strings.ToLower(email)] = id
+			newAddresses = append(newAddresses, im.nextAddress, id, email, im.tx.nowText)
+			im.nextAddress++
+			im.rep.AddressesAdded++
+		}
+		note := strings.Join(rec.Warnings, "; ")
+		if note != "" {
+			im.rep.Flagged = append(im.rep.Flagged, notify.EntryNote{Number: e.number, Line: rec.Line, Reason: note})
+		}
+		rows = append(rows, im.rep.ID, e.number, rec.Line, outcome, id, note)
+	}
+	return im.write(ctx, newContacts, contacts, newAddresses, rows)
+}
+
+// existing looks up, in a few statements, which stored contacts hold the
+// chunk's addresses, and loads those contacts with all their addresses.
+// owners maps each address found, lower-cased, to its contact.
+func (im *importer) existing(ctx context.Context, chunk []entry) (owners map[string]int64, contacts map[int64]*pending, err error) {
+	var emails []string
+	for _, e := range chunk {
+		emails = append(emails, e.rec.Emails...)
+	}
+	owners = make(map[string]int64, len(emails))
+	contacts = map[int64]*pending{}
+	err = queryJSON(ctx, im.lookup, emails, func(rows *sql.Rows) error {
+		var email string
+		var id int64
+		if err := rows.Scan(&email, &id); err != nil {
+			return err
+		}
+		owners[strings.ToLower(email)] = id
+		contacts[id] = nil
+		return nil
+	})
+	if err != nil || len(contacts) == 0 {
+		return owners, contacts, err
+	}
+	ids := make([]int64, 0, len(contacts))
+	for id := range contacts {
+		ids = append(ids, id)
+	}
+	err = queryJSON(ctx, im.load, ids, func(rows *sql.Rows) error {
+		c, err := scanContact(rows)
+		if err != nil {
+			return err
+		}
+		contacts[c.ID] = &pending{rec: c.Record,
+			dec: notify.Decision{Category: c.Category, Rule: c.Rule, Detail: c.RuleDetail, OwnerEmail: c.OwnerEmail}}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	err = queryJSON(ctx, im.loadEmails, ids, func(rows *sql.Rows) error {
+		var id int64
+		var email string
+		if err := rows.Scan(&id, &email); err != nil {
+			return err
+		}
+		p := contacts[id]
+		p.rec.Emails = append(p.rec.Emails, email)
+		return nil
+	})
+	return owners, contacts, err
+}
+
+// write stores what a chunk changed: its new contacts (classified), the
+// stored ones it changed (classified again), then the new addresses and
+// every entry's outcome, in that order for the foreign keys.
+func (im *importer) write(ctx context.Context, newContacts []int64, contacts map[int64]*pending, newAddresses, rows []any) error {
+	now := im.tx.nowText
+	args := make([]any, 0, len(newContacts)*im.contacts.width)
+	for _, id := range newContacts {
+		r := contacts[id].rec
+		d := im.decision(r)
+		args = append(args, id, r.Family, r.Given, r.FamilyKana, r.GivenKana, r.Company, r.Department, r.Title,
+			joinLines(r.Phones), joinLines(r.Labels), r.Notes, d.Category, d.Rule, d.Detail, d.OwnerEmail, now, now)
+	}
+	if err := im.contacts.exec(ctx, args); err != nil {
+		return err
+	}
+	for id, p := range contacts {
+		if p == nil || !p.dirty {
+			continue
+		}
+		r, d := p.rec, p.dec
+		if im.decide != nil {
+			d = im.decide(r)
+		}
+		if _, err := im.update.ExecContext(ctx, r.Family, r.Given, r.FamilyKana, r.GivenKana, r.Company, r.Department,
+			r.Title, joinLines(r.Phones), joinLines(r.Labels), r.Notes, d.Category, d.Rule, d.Detail, d.OwnerEmail, now, id); err != nil {
+			return err
+		}
+	}
+	if err := im.addresses.exec(ctx, newAddresses); err != nil {
+		return err
+	}
+	return im.rows.exec(ctx, rows)
+}
+
+// decision classifies a new contact, or leaves it for a person when there is
+// no classifier.
+func (im *importer) decision(r notify.Record) notify.Decision {
+	if im.decide == nil {
+		return notify.Decision{Category: notify.Unclassified, Rule: notify.RuleNone}
+	}
+	return im.decide(r)
+}
+
+func (im *importer) wasTouched(id int64) bool {
+	return id < im.firstNew && im.touched[id/64]&(1<<(id%64)) != 0
+}
+
+func (im *importer) touch(id int64) {
+	if id < im.firstNew {
+		im.touched[id/64] |= 1 << (id % 64)
+	}
+}
+
+// queryJSON runs stmt with values as one JSON array (read by json_each) and
+// calls scan for each row: one statement for a whole chunk, whatever its size.
+func queryJSON[T any](ctx context.Context, stmt *sql.Stmt, values []T, scan func(*sql.Rows) error) error {
+	if len(values) == 0 {
+		return nil
+	}
+	list, err := json.Marshal(values)
+	if err != nil {
+		return err
+	}
+	rows, err := stmt.QueryContext(ctx, string(list))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// bulkInsert inserts rows many to a statement. Statements of 256, 128, …, 1
+// rows are prepared once each, so any number of rows takes few statements
+// and no new preparing.
+type bulkInsert struct {
+	tx    *Tx
+	into  string // "table (columns)"
+	width int    // values per row
+	stmts map[int]*sql.Stmt
+}
+
+const bulkRows = 256 // rows per statement at most; 256 × 17 values is well under SQLite's limit
+
+func newBulkInsert(tx *Tx, into string, width int) *bulkInsert {
+	return &bulkInsert{tx: tx, into: into, width: width, stmts: map[int]*sql.Stmt{}}
+}
+
+// exec inserts args, width values per row.
+func (b *bulkInsert) exec(ctx context.Context, args []any) error {
+	for rows := len(args) / b.width; rows > 0; {
+		n := bulkRows
+		for n > rows {
+			n /= 2
+		}
+		stmt, err := b.stmt(ctx, n)
+		if err != nil {
+			return err
+		}
+		if _, err := stmt.ExecContext(ctx, args[:n*b.width]...); err != nil {
+			return fmt.Errorf("inserting into %s: %w", strings.Fields(b.into)[0], err)
+		}
+		args, rows = args[n*b.width:], rows-n
+	}
+	return nil
+}
+
+func (b *bulkInsert) stmt(ctx context.Context, rows int) (*sql.Stmt, error) {
+	if s, ok := b.stmts[rows]; ok {
+		return s, nil
+	}
+	row := "(?" + strings.Repeat(", ?", b.width-1) + ")"
+	s, err := b.tx.PrepareContext(ctx, "INSERT INTO "+b.into+" VALUES "+row+strings.Repeat(", "+row, rows-1))
+	if err != nil {
+		return nil, err
+	}
+	b.stmts[rows] = s
+	return s, nil
+}
+
+// mergeRecord folds rec into old and returns the result, or nil when nothing
+// changes. Non-empty fields of rec replace old ones (only empty ones when
+// fillOnly); phones and labels are unions.
+func mergeRecord(old, rec notify.Record, fillOnly bool) *notify.Record {
+	out := old
+	changed := false
+	for _, f := range []struct {
+		dst *string
+		src string
+	}{
+		{&out.Family, rec.Family}, {&out.Given, rec.Given},
+		{&out.FamilyKana, rec.FamilyKana}, {&out.GivenKana, rec.GivenKana},
+		{&out.Company, rec.Company}, {&out.Department, rec.Department},
+		{&out.Title, rec.Title}, {&out.Notes, rec.Notes},
+	} {
+		if f.src == "" || f.src == *f.dst || (fillOnly && *f.dst != "") {
+			continue
+		}
+		*f.dst = f.src
+		changed = true
+	}
+	var grew bool
+	if out.Phones, grew = union(old.Phones, rec.Phones); grew {
+		changed = true
+	}
+	if out.Labels, grew = union(old.Labels, rec.Labels); grew {
+		changed = true
+	}
+	if !changed {
+		return nil
+	}
+	return &out
+}
+
+// union appends to a the items of b it lacks, and says whether it grew.
+func union(a, b []string) ([]string, bool) {
+	out := append([]string(nil), a...)
+	for _, s := range b {
+		if s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out, len(out) > len(a)
+}
+
+func joinLines(list []string) string { return strings.Join(list, "\n") }
+
+func splitLines(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
+}
