@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"syscall"
 	"testing"
 
 	"github.com/owabi/owabi/notify"
@@ -17,9 +18,17 @@ import (
 
 const benchContacts = 100_000
 
-// generateBook writes a Google Contacts CSV of n people spread over the
+// generateBook returns a Google Contacts CSV of n people spread over the
 // sample's customers and suppliers, the organisation itself and free-mail.
 func generateBook(tb testing.TB, n int) []byte {
+	tb.Helper()
+	var buf bytes.Buffer
+	writeBook(tb, &buf, n)
+	return buf.Bytes()
+}
+
+// writeBook writes the book generateBook returns.
+func writeBook(tb testing.TB, out io.Writer, n int) {
 	tb.Helper()
 	var companies [][]string // name, domain
 	for _, name := range []string{"customers.csv", "suppliers.csv"} {
@@ -35,8 +44,7 @@ func generateBook(tb testing.TB, n int) []byte {
 			companies = append(companies, []string{r[1], r[3]})
 		}
 	}
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
+	w := csv.NewWriter(out)
 	w.Write([]string{"First Name", "Last Name", "Phonetic First Name", "Phonetic Last Name", "Organization Name",
 		"Labels", "E-mail 1 - Label", "E-mail 1 - Value", "E-mail 2 - Label", "E-mail 2 - Value", "Phone 1 - Label", "Phone 1 - Value"})
 	for i := range n {
@@ -53,7 +61,9 @@ func generateBook(tb testing.TB, n int) []byte {
 			"Mobile", fmt.Sprintf("090-0000-%04d", i%10000)})
 	}
 	w.Flush()
-	return buf.Bytes()
+	if err := w.Error(); err != nil {
+		tb.Fatal(err)
+	}
 }
 
 // BenchmarkImportClassify100k imports 100,000 generated contacts (200,000
@@ -67,15 +77,7 @@ func BenchmarkImportClassify100k(b *testing.B) {
 	ctx := context.Background()
 	book := generateBook(b, benchContacts)
 	dir := b.TempDir()
-	for _, name := range []string{"customers.csv", "suppliers.csv"} {
-		if err := copyDemoFile(name, filepath.Join(dir, name)); err != nil {
-			b.Fatal(err)
-		}
-	}
-	cfg := filepath.Join(dir, "owabi.toml")
-	if err := writeDemoConfig(cfg, 2525); err != nil {
-		b.Fatal(err)
-	}
+	cfg := benchConfig(b, dir)
 	e := env{getenv: func(string) string { return "" }, stdout: io.Discard, stderr: io.Discard}
 	b.Run("owabi", func(b *testing.B) {
 		for range b.N {
@@ -90,7 +92,7 @@ func BenchmarkImportClassify100k(b *testing.B) {
 			}
 			runtime.GC()
 			b.StartTimer()
-			rep, err := importReader(ctx, a.db, notify.ImportReport{File: "book.csv"}, bytes.NewReader(book), decide, nil)
+			rep, err := importReader(ctx, a.db, "book.csv", bytes.NewReader(book), importOptions{Decide: decide}, nil)
 			if err != nil || rep.Added != benchContacts {
 				b.Fatalf("import: %+v, %v", rep.Added, err)
 			}
@@ -120,4 +122,72 @@ func BenchmarkImportClassify100k(b *testing.B) {
 		}
 		b.ReportMetric(float64(benchContacts*b.N)/b.Elapsed().Seconds(), "contacts/s")
 	})
+}
+
+// BenchmarkImport1M runs the whole "owabi import" process on a generated
+// book of a million contacts (two million addresses) beside the sqlite3
+// shell's .import of the same file into one plain table, and reports each
+// one's peak memory (maximum resident set size).
+//
+//	go test -run '^$' -bench Import1M -benchtime 1x -count 3 ./cmd/owabi
+func BenchmarkImport1M(b *testing.B) {
+	const n = 1_000_000
+	dir := b.TempDir()
+	book := filepath.Join(dir, "book.csv")
+	f, err := os.Create(book)
+	if err != nil {
+		b.Fatal(err)
+	}
+	writeBook(b, f, n)
+	if err := f.Close(); err != nil {
+		b.Fatal(err)
+	}
+	cfg := benchConfig(b, dir)
+	owabi := owabiBinary(b)
+	shell, shellErr := exec.LookPath("sqlite3")
+	run := func(b *testing.B, command func(db string) *exec.Cmd) {
+		var peak int64
+		for range b.N {
+			b.StopTimer()
+			cmd := command(filepath.Join(b.TempDir(), "bench.db"))
+			b.StartTimer()
+			out, err := cmd.CombinedOutput()
+			b.StopTimer()
+			if err != nil {
+				b.Fatalf("%s: %v\n%s", cmd.Args[0], err, out)
+			}
+			peak = max(peak, cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss) // KiB on Linux
+		}
+		b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "rows/s")
+		b.ReportMetric(float64(peak)/1024, "peak-MiB")
+	}
+	b.Run("owabi", func(b *testing.B) {
+		run(b, func(db string) *exec.Cmd {
+			return exec.Command(owabi, "--config", cfg, "--db", db, "import", book)
+		})
+	})
+	b.Run("sqlite3-shell", func(b *testing.B) {
+		if shellErr != nil {
+			b.Skip("the sqlite3 shell is not installed (apt-get install sqlite3)")
+		}
+		run(b, func(db string) *exec.Cmd {
+			return exec.Command(shell, db, "PRAGMA journal_mode=WAL;", ".import --csv "+book+" contacts")
+		})
+	})
+}
+
+// benchConfig writes the demo's config and master lists into dir and
+// returns the config's path.
+func benchConfig(b *testing.B, dir string) string {
+	b.Helper()
+	for _, name := range []string{"customers.csv", "suppliers.csv"} {
+		if err := copyDemoFile(name, filepath.Join(dir, name)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cfg := filepath.Join(dir, "owabi.toml")
+	if err := writeDemoConfig(cfg, 2525); err != nil {
+		b.Fatal(err)
+	}
+	return cfg
 }

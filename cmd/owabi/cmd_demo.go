@@ -58,7 +58,7 @@ func runDemo(ctx context.Context, g *globals, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	imp, err := importReader(ctx, a.db, notify.ImportReport{File: "google_contacts.csv"}, book, decide, nil)
+	imp, err := importReader(ctx, a.db, "google_contacts.csv", book, importOptions{Decide: decide}, nil)
 	book.Close()
 	if err != nil {
 		return err

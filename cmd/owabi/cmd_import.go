@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/addrbook"
@@ -15,32 +17,56 @@ import (
 )
 
 func runImport(ctx context.Context, g *globals, e env, args []string) error {
-	fs := flags("import", g, e, "[--json] [--dry-run] FILE")
-	asJSON := fs.Bool("json", false, "print the report as JSON")
+	fs := flags("import", g, e, "[--json] [--dry-run] [--format F] [--map email=COLUMN,...] FILE...")
+	asJSON := fs.Bool("json", false, "print the report as JSON (an array when there are several files)")
 	dryRun := fs.Bool("dry-run", false, "report what the import would do, and write nothing")
-	if err := parse(fs, args, 1); err != nil {
+	format := fs.String("format", "", "the file's format, when it should not be told from its content: "+strings.Join(formatNames(), ", "))
+	mapping := fs.String("map", "", "the columns of a CSV in another layout, as field=header pairs, e.g. email=メール,name=氏名,company=会社名")
+	if err := parse(fs, args, oneOrMore); err != nil {
 		return err
+	}
+	opt := importOptions{DryRun: *dryRun, Format: *format}
+	if opt.Format != "" && addrbook.FormatNames[opt.Format] == "" {
+		return &usageError{msg: fmt.Sprintf("--format %q: the formats are %s", opt.Format, strings.Join(formatNames(), ", "))}
+	}
+	if *mapping != "" {
+		m, err := addrbook.ParseMapping(*mapping)
+		if err != nil {
+			return &usageError{msg: "--map " + err.Error()}
+		}
+		opt.Map = m
 	}
 	a, err := open(ctx, g, e)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	decide, err := a.decider()
-	if err != nil {
+	if opt.Decide, err = a.decider(); err != nil {
 		return err
 	}
-	rep, err := importFile(ctx, a.db, fs.Arg(0), *dryRun, decide, e.stderr)
-	if err != nil {
-		return err
+	var reports []notify.ImportReport
+	for _, path := range fs.Args() {
+		rep, err := importFile(ctx, a.db, path, opt, e.stderr)
+		if err != nil {
+			if len(reports) > 0 {
+				err = fmt.Errorf("%w (the files before it were imported; this one and the ones after were not)", err)
+			}
+			return err
+		}
+		a.log.Info("imported", "import", rep.ID, "records", rep.Records, "added", rep.Added, "updated", rep.Updated,
+			"unchanged", rep.Unchanged, "merged", rep.Merged, "rejected", len(rep.Rejected), "flagged", len(rep.Flagged))
+		reports = append(reports, rep)
+		if !*asJSON {
+			printImport(e.stdout, rep)
+		}
 	}
-	a.log.Info("imported", "records", rep.Records, "added", rep.Added, "updated", rep.Updated,
-		"unchanged", rep.Unchanged, "merged", rep.Merged, "rejected", len(rep.Rejected))
 	if *asJSON {
-		return writeJSON(e.stdout, rep)
+		if len(reports) == 1 {
+			return writeJSON(e.stdout, reports[0])
+		}
+		return writeJSON(e.stdout, reports)
 	}
-	printImport(e.stdout, rep)
-	if rep.DryRun {
+	if *dryRun {
 		return nil
 	}
 	st, err := a.db.Status(ctx)
@@ -52,10 +78,26 @@ func runImport(ctx context.Context, g *globals, e env, args []string) error {
 	return nil
 }
 
-// importFile imports one Google Contacts CSV export in one transaction,
-// classifying contacts as they are stored, with a progress bar when term
-// is a terminal.
-func importFile(ctx context.Context, db *store.DB, path string, dryRun bool, decide store.Decide, term io.Writer) (notify.ImportReport, error) {
+func formatNames() []string {
+	var names []string
+	for f := range addrbook.FormatNames {
+		names = append(names, f)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// importOptions says how to read and store a book.
+type importOptions struct {
+	Format string           // "" to tell from the content
+	Map    addrbook.Mapping // the columns of a CSV in a layout owabi does not know
+	DryRun bool
+	Decide store.Decide // classifies contacts as they are stored; nil leaves them unclassified
+}
+
+// importFile imports one address-book file in one transaction, with a
+// progress bar when term is a terminal.
+func importFile(ctx context.Context, db *store.DB, path string, opt importOptions, term io.Writer) (notify.ImportReport, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return notify.ImportReport{}, err
@@ -67,48 +109,55 @@ func importFile(ctx context.Context, db *store.DB, path string, dryRun bool, dec
 	}
 	p := newProgress(term, size)
 	defer p.done()
-	return importReader(ctx, db, notify.ImportReport{File: filepath.Base(path), DryRun: dryRun}, p.reader(f), decide, p)
+	return importReader(ctx, db, filepath.Base(path), p.reader(f), opt, p)
 }
 
-// importReader imports a Google Contacts CSV in whatever encoding it came.
-func importReader(ctx context.Context, db *store.DB, rep notify.ImportReport, r io.Reader, decide store.Decide, p *progress) (notify.ImportReport, error) {
+// importReader imports an address book in whatever format and encoding it came.
+func importReader(ctx context.Context, db *store.DB, name string, r io.Reader, opt importOptions, p *progress) (notify.ImportReport, error) {
+	rep := notify.ImportReport{File: name, DryRun: opt.DryRun}
 	text, encoding := addrbook.Decode(r)
 	rep.Encoding = encoding
-	book, err := addrbook.NewGoogleCSV(text)
+	book, err := addrbook.Open(text, opt.Format, opt.Map)
 	if err != nil {
-		return rep, fmt.Errorf("%s: %w", rep.File, err)
+		return rep, fmt.Errorf("%s: %w", name, err)
 	}
 	rep.Format = book.Format()
-	return db.Import(ctx, rep, func() (notify.Record, *notify.Rejection, error) {
+	rep, err = db.Import(ctx, rep, func() (notify.Record, *notify.EntryNote, error) {
 		rec, err := book.Next()
 		p.entry()
 		var row *addrbook.RowError
 		if errors.As(err, &row) {
-			return rec, &notify.Rejection{Number: row.Number, Line: row.Line, Reason: row.Reason}, nil
+			return rec, &notify.EntryNote{Number: row.Number, Line: row.Line, Reason: row.Reason}, nil
 		}
 		return rec, nil, err
-	}, decide)
+	}, opt.Decide)
+	if err != nil {
+		return rep, fmt.Errorf("%s: nothing was imported: %w", name, err)
+	}
+	return rep, nil
 }
 
 func printImport(w io.Writer, r notify.ImportReport) {
-	verb := "Imported"
+	verb := fmt.Sprintf("Imported (import %d)", r.ID)
 	if r.DryRun {
 		verb = "Dry run, nothing written: would import"
 	}
-	format := map[string]string{"google-csv": "Google Contacts CSV", "google-csv-old": `Google Contacts CSV, older "Google CSV" layout`}[r.Format]
-	fmt.Fprintf(w, "%s %s (%s, %s)\n", verb, r.File, format, r.Encoding)
+	fmt.Fprintf(w, "%s %s (%s, %s)\n", verb, r.File, addrbook.FormatNames[r.Format], r.Encoding)
 	for _, row := range []struct {
 		label string
 		n     int
 	}{
 		{"entries read", r.Records}, {"contacts added", r.Added}, {"contacts updated", r.Updated},
 		{"contacts unchanged", r.Unchanged}, {"entries merged", r.Merged}, {"addresses added", r.AddressesAdded},
-		{"entries rejected", len(r.Rejected)},
+		{"entries rejected", len(r.Rejected)}, {"entries to check", len(r.Flagged)},
 	} {
 		fmt.Fprintf(w, "  %-20s %6d\n", row.label, row.n)
 	}
 	for _, rej := range r.Rejected {
 		fmt.Fprintf(w, "  rejected: line %d (entry %d): %s\n", rej.Line, rej.Number, rej.Reason)
+	}
+	for _, f := range r.Flagged {
+		fmt.Fprintf(w, "  check:    line %d (entry %d): %s\n", f.Line, f.Number, f.Reason)
 	}
 }
 

@@ -22,12 +22,14 @@ Usage: owabi [--config FILE] [--db FILE] COMMAND [flags]
 
 Commands:
   demo      run the whole flow on the bundled sample book (no setup needed)
-  import    import an address-book export (Google Contacts CSV)
+  import    import address-book exports: Google or Outlook CSV, vCard, any CSV with --map
+  imports   list past imports, or show one's report again
   classify  decide who is a customer, supplier or employee, and why
   preview   show the notice a contact would receive
   send      queue a notice for every address (the daemon sends it)
   serve     run the daemon: send the queued notices until stopped
   status    show where the response stands
+  export    write every contact to a spreadsheet file (CSV) for the people who call them
 
 Global flags (also accepted after the command):
   --config FILE  the config file (default ./owabi.toml, or $OWABI_CONFIG)
@@ -65,6 +67,8 @@ type command func(ctx context.Context, g *globals, e env, args []string) error
 var commands = map[string]command{
 	"demo":     runDemo,
 	"import":   runImport,
+	"export":   runExport,
+	"imports":  runImports,
 	"classify": runClassify,
 	"preview":  runPreview,
 	"send":     runSend,
@@ -137,7 +141,8 @@ func flags(name string, g *globals, e env, synopsis string) *commandFlags {
 }
 
 // parse parses a command's flags and checks it got exactly nargs other
-// arguments; a mistake is a usage error. --help prints the usage.
+// arguments (or oneOrMore, or zeroOrOne); a mistake is a usage
+// error. --help prints the usage.
 func parse(fs *commandFlags, args []string, nargs int) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -148,6 +153,14 @@ func parse(fs *commandFlags, args []string, nargs int) error {
 		}
 		return &usageError{msg: fmt.Sprintf("%v (see owabi %s --help)", err, fs.Name())}
 	}
+	switch {
+	case nargs == oneOrMore && fs.NArg() == 0:
+		return &usageError{msg: fmt.Sprintf("expected at least one argument (see owabi %s --help)", fs.Name())}
+	case nargs == zeroOrOne && fs.NArg() > 1:
+		return &usageError{msg: fmt.Sprintf("expected at most one argument, got %d (see owabi %s --help)", fs.NArg(), fs.Name())}
+	case nargs < 0:
+		return nil
+	}
 	if fs.NArg() != nargs {
 		if nargs == 0 {
 			return &usageError{msg: fmt.Sprintf("unexpected argument %q (see owabi %s --help)", fs.Arg(0), fs.Name())}
@@ -156,6 +169,12 @@ func parse(fs *commandFlags, args []string, nargs int) error {
 	}
 	return nil
 }
+
+// parse's nargs for a command that takes a list, or an optional argument.
+const (
+	oneOrMore = -1
+	zeroOrOne = -2
+)
 
 // oneLine keeps an error on one line of the terminal.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

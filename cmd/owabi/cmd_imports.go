@@ -1,0 +1,54 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/owabi/owabi/notify/addrbook"
+)
+
+func runImports(ctx context.Context, g *globals, e env, args []string) error {
+	fs := flags("imports", g, e, "[--json] [ID]")
+	asJSON := fs.Bool("json", false, "print as JSON")
+	if err := parse(fs, args, zeroOrOne); err != nil {
+		return err
+	}
+	a, err := openExisting(ctx, g, e)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if fs.NArg() == 1 {
+		id, err := strconv.ParseInt(fs.Arg(0), 10, 64)
+		if err != nil {
+			return &usageError{msg: fmt.Sprintf("%q is not an import number (see owabi imports)", fs.Arg(0))}
+		}
+		rep, err := a.db.ImportReport(ctx, id)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return writeJSON(e.stdout, rep)
+		}
+		printImport(e.stdout, rep)
+		return nil
+	}
+	list, err := a.db.Imports(ctx)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(e.stdout, list)
+	}
+	if len(list) == 0 {
+		fmt.Fprintln(e.stdout, "Nothing has been imported yet.")
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "%4s  %-16s  %7s %7s %7s %8s %8s  %s\n", "No.", "When", "entries", "added", "updated", "rejected", "to check", "file (format)")
+	for _, s := range list {
+		fmt.Fprintf(e.stdout, "%4d  %-16s  %7d %7d %7d %8d %8d  %s (%s)\n", s.ID, s.At.In(a.cfg.zone()).Format("2006-01-02 15:04"),
+			s.Records, s.Added, s.Updated, s.Rejected, s.Flagged, s.File, addrbook.FormatNames[s.Format])
+	}
+	return nil
+}

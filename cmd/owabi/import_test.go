@@ -1,0 +1,200 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/addrbook"
+	"github.com/owabi/owabi/notify/mailer/smtptest"
+)
+
+const books = "../../testdata/books/"
+
+// exportRows runs "owabi export -" and returns the rows, by the contact's
+// first address.
+func exportRows(t *testing.T, cfg string) map[string][]string {
+	t.Helper()
+	out := mustOwabi(t, nil, "--config", cfg, "export", "--lang", "en", "-")
+	if !strings.HasPrefix(out, "\ufeff") {
+		t.Fatalf("the export has no BOM: %.40q", out)
+	}
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out, "\ufeff"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	byEmail := map[string][]string{}
+	for _, r := range rows[1:] {
+		byEmail[strings.Split(r[6], "\n")[0]] = r
+	}
+	return byEmail
+}
+
+func TestImportEveryFormat(t *testing.T) {
+	tests := []struct {
+		file, format, encoding string
+		added, rejected        int // -1: checked by the format's own test
+		email                  string
+		name, company          string // as the export shows them, after a round trip through the database
+	}{
+		{"outlook_en.csv", addrbook.FormatOutlook, addrbook.UTF8BOM, 3, 1,
+			"hanako.sato@sakura-print.example.jp", "佐藤 花子", "さくら印刷株式会社"},
+		{"outlook_ja_cp932.csv", addrbook.FormatOutlookJa, addrbook.CP932, 3, 1,
+			"ichiro@takahashi-ss.example", "髙橋 一郎", "㈱髙橋製作所"},
+		{"vcard30_iphone.vcf", addrbook.FormatVCard, addrbook.UTF8, -1, -1,
+			"taro.yamada@sakura-print.example.jp", "山田 太郎", "さくら印刷株式会社"},
+		{"vcard40.vcf", addrbook.FormatVCard, addrbook.UTF8, -1, -1,
+			"ken.ito@kikyo-foods.example.com", "伊藤 健", "Kikyo Foods, Inc."},
+		{"vcard21_sjis_qp.vcf", addrbook.FormatVCard, addrbook.UTF8, -1, -1,
+			"misaki_s-0303@ezweb.ne.jp", "﨑山 美咲", "表参道ソフト㈲"},
+		{"vcard21_outlook_cp932.vcf", addrbook.FormatVCard, addrbook.CP932, -1, -1,
+			"k-takahashi@nk-design.example", "髙橋 健", "㈱ＮＫデザイン"},
+		{"google_cp932.csv", addrbook.FormatGoogle, addrbook.CP932, 0, 0, "", "", ""},
+		{"google_old_utf16.csv", addrbook.FormatGoogleOld, addrbook.UTF16LE, 0, 0, "", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			cfg := setup(t, smtptest.New(t))
+			rep := importJSON(t, cfg, books+tt.file)
+			if rep.Format != tt.format || rep.Encoding != tt.encoding {
+				t.Errorf("read as %s, %s; want %s, %s", rep.Format, rep.Encoding, tt.format, tt.encoding)
+			}
+			if tt.email == "" {
+				return // the counts are checked by the format's own test
+			}
+			if tt.added >= 0 && (rep.Added != tt.added || len(rep.Rejected) != tt.rejected) {
+				t.Errorf("added %d, rejected %v; want %d and %d", rep.Added, rep.Rejected, tt.added, tt.rejected)
+			}
+			row := exportRows(t, cfg)[tt.email]
+			if row == nil || row[1] != tt.name || row[3] != tt.company {
+				t.Errorf("exported %q; want name %q, company %q", row, tt.name, tt.company)
+			}
+		})
+	}
+}
+
+func TestImportFormatAndMapFlags(t *testing.T) {
+	cfg := setup(t, smtptest.New(t))
+	book := filepath.Join(t.TempDir(), "名簿.csv")
+	os.WriteFile(book, []byte("氏名,会社名,メール\n山田 太郎,㈱やまだ,taro@yamada.example\n"), 0o600)
+	code, _, errOut := owabi(t, nil, "--config", cfg, "import", book)
+	if code != 1 || !strings.Contains(errOut, "--map email=メール,name=氏名") {
+		t.Errorf("an unknown layout: exit %d, %s", code, errOut)
+	}
+	out := mustOwabi(t, nil, "--config", cfg, "import", "--json", "--map", "email=メール,name=氏名,company=会社名", book)
+	var rep notify.ImportReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Added != 1 || rep.Format != addrbook.FormatCSV {
+		t.Errorf("mapped import: %+v, %v", rep, err)
+	}
+	if code, _, errOut := owabi(t, nil, "--config", cfg, "import", "--format", "excel", book); code != 2 || !strings.Contains(errOut, "the formats are csv, google-csv") {
+		t.Errorf("unknown --format: exit %d, %s", code, errOut)
+	}
+	if code, _, errOut := owabi(t, nil, "--config", cfg, "import", "--format", "outlook-csv", book); code != 1 || !strings.Contains(errOut, "not an Outlook CSV export") {
+		t.Errorf("--format that does not fit: exit %d, %s", code, errOut)
+	}
+}
+
+func TestImportSeveralFilesIsIdempotent(t *testing.T) {
+	cfg := setup(t, smtptest.New(t))
+	files := []string{sampleBook, books + "outlook_en.csv", books + "outlook_ja_cp932.csv"}
+	run := func() []notify.ImportReport {
+		out := mustOwabi(t, nil, append([]string{"--config", cfg, "import", "--json"}, files...)...)
+		var reps []notify.ImportReport
+		if err := json.Unmarshal([]byte(out), &reps); err != nil || len(reps) != 3 {
+			t.Fatalf("import --json of 3 files: %v\n%s", err, out)
+		}
+		return reps
+	}
+	run()
+	before := statusJSON(t, nil, "--config", cfg)
+	for _, rep := range run() {
+		if rep.Added != 0 || rep.Updated != 0 || rep.AddressesAdded != 0 {
+			t.Errorf("second run of %s: %+v; want nothing added or updated", rep.File, rep)
+		}
+	}
+	after := statusJSON(t, nil, "--config", cfg)
+	if before.Contacts != after.Contacts || before.Addresses != after.Addresses {
+		t.Errorf("second run changed the book: %d/%d contacts, %d/%d addresses",
+			before.Contacts, after.Contacts, before.Addresses, after.Addresses)
+	}
+	out := mustOwabi(t, nil, "--config", cfg, "imports")
+	if strings.Count(out, "\n") != 7 || !strings.Contains(out, "outlook_ja_cp932.csv (Outlook CSV, Japanese headers)") {
+		t.Errorf("owabi imports: want a header and 6 imports:\n%s", out)
+	}
+	out = mustOwabi(t, nil, "--config", cfg, "imports", "2")
+	if !strings.Contains(out, "line 5 (entry 3): only an internal Exchange (X.500) name") {
+		t.Errorf("the stored report of import 2 lacks the X.500 rejection:\n%s", out)
+	}
+}
+
+func TestTenThousandCopiesOfOneRow(t *testing.T) {
+	cfg := setup(t, smtptest.New(t))
+	book := filepath.Join(t.TempDir(), "copies.csv")
+	row := "太郎,山田,taro@yamada.example\n"
+	os.WriteFile(book, []byte("First Name,Last Name,E-mail 1 - Value\n"+strings.Repeat(row, 10_000)), 0o600)
+	rep := importJSON(t, cfg, book)
+	if rep.Records != 10_000 || rep.Added != 1 || rep.Merged != 9_999 || rep.AddressesAdded != 1 {
+		t.Errorf("report: %+v", rep)
+	}
+	if st := statusJSON(t, nil, "--config", cfg); st.Contacts != 1 || st.Addresses != 1 {
+		t.Errorf("stored %d contacts, %d addresses; want 1 and 1", st.Contacts, st.Addresses)
+	}
+}
+
+func TestFormulaNamesAreNeutralisedInTheExport(t *testing.T) {
+	cfg := setup(t, smtptest.New(t))
+	book := filepath.Join(t.TempDir(), "book.csv")
+	os.WriteFile(book, []byte("First Name,Last Name,Organization Name,E-mail 1 - Value\n"+
+		"\"=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",+cmd,@SUM(A1),evil@example.jp\n"), 0o600)
+	mustOwabi(t, nil, "--config", cfg, "import", book)
+	c := exportRows(t, cfg)["evil@example.jp"]
+	if c == nil || c[1] != `'+cmd =HYPERLINK("http://evil.example","x")` || c[3] != "'@SUM(A1)" {
+		t.Errorf("exported row %q: formulas must start with an apostrophe", c)
+	}
+	// The database keeps the text as it was written.
+	if !strings.Contains(mustOwabi(t, nil, "--config", cfg, "preview", "--kind", "deletion", "--contact", "evil@example.jp"), "@SUM(A1)") {
+		t.Error("the stored company name changed")
+	}
+	out := filepath.Join(t.TempDir(), "contacts.csv")
+	mustOwabi(t, nil, "--config", cfg, "export", out)
+	if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("export file: %v, %v; want owner-only", fi, err)
+	}
+	if code, _, errOut := owabi(t, nil, "--config", cfg, "export", out); code != 1 || !strings.Contains(errOut, "exists") {
+		t.Errorf("export over an existing file: exit %d, %s", code, errOut)
+	}
+}
+
+func TestNamesCannotAddRecipientsOrHeaders(t *testing.T) {
+	srv := smtptest.New(t)
+	cfg := setup(t, srv)
+	book := filepath.Join(t.TempDir(), "book.csv")
+	os.WriteFile(book, []byte("First Name,Last Name,Organization Name,E-mail 1 - Value\n"+
+		"\"Bob <evil@attacker.example>, Bcc: evil2@attacker.example\",\"=?utf-8?q?x?= \"\"q\"\"\",\"A; Cc: evil3@attacker.example\",bob@example.jp\n"), 0o600)
+	if rep := importJSON(t, cfg, book); rep.Added != 1 {
+		t.Fatalf("import: %+v", rep)
+	}
+	mustOwabi(t, nil, "--config", cfg, "send", "--kind", "deletion", "--wait", "--allow-unclassified")
+	msgs := srv.Messages()
+	if len(msgs) != 1 || len(msgs[0].To) != 1 || msgs[0].To[0] != "bob@example.jp" {
+		t.Fatalf("recipients: %+v", msgs)
+	}
+	d, err := msgs[0].Decode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range []string{"Bcc", "Cc"} {
+		if v := d.Header.Get(h); v != "" {
+			t.Errorf("the message has a %s header: %q", h, v)
+		}
+	}
+	// The name stays a quoted display name: one address, Bob's.
+	to, err := d.Header.AddressList("To")
+	if err != nil || len(to) != 1 || to[0].Address != "bob@example.jp" {
+		t.Errorf("To = %q: %v, %v", d.Header.Get("To"), to, err)
+	}
+}
