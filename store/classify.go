@@ -52,8 +52,8 @@ func classifyChunk(ctx context.Context, tx *Tx, lo, hi int64, decide Decide, rep
 		if rep != nil {
 			rep.Changed++
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE contacts SET category = ?, rule = ?, rule_detail = ?, owner_email = ?, updated_at = ? WHERE id = ?`,
-			dec.Category, dec.Rule, dec.Detail, dec.OwnerEmail, tx.nowText, c.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE contacts SET category = ?, rule = ?, rule_detail = ?, owner_email = ? WHERE id = ?`,
+			dec.Category, dec.Rule, dec.Detail, dec.OwnerEmail, c.ID); err != nil {
 			return err
 		}
 	}

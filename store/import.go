@@ -172,15 +172,15 @@ func newImporter(ctx context.Context, tx *Tx, rep *notify.ImportReport, decide D
 		{&im.loadEmails, `SELECT a.contact_id, a.email FROM json_each(?) j JOIN addresses a ON a.contact_id = j.value ORDER BY a.id`},
 		{&im.update, `UPDATE contacts SET family = ?, given = ?, family_kana = ?, given_kana = ?, company = ?,
 			department = ?, title = ?, phones = ?, labels = ?, notes = ?, category = ?, rule = ?, rule_detail = ?,
-			owner_email = ?, updated_at = ? WHERE id = ?`},
+			owner_email = ? WHERE id = ?`},
 	} {
 		if *p.stmt, err = tx.PrepareContext(ctx, p.query); err != nil {
 			return nil, err
 		}
 	}
 	im.contacts = newBulkInsert(tx, `contacts (id, family, given, family_kana, given_kana, company, department, title,
-		phones, labels, notes, category, rule, rule_detail, owner_email, created_at, updated_at)`, 17)
-	im.addresses = newBulkInsert(tx, `addresses (id, contact_id, email, created_at)`, 4)
+		phones, labels, notes, category, rule, rule_detail, owner_email)`, 15)
+	im.addresses = newBulkInsert(tx, `addresses (id, contact_id, email)`, 3)
 	im.rows = newBulkInsert(tx, `import_rows (import_id, number, line, outcome, contact_id, note)`, 6)
 	return im, nil
 }
@@ -256,7 +256,7 @@ func (im *importer) flush(ctx context.Context, chunk []entry) error {
 		}
 		for _, email := range missing {
 			owners[strings.ToLower(email)] = id
-			newAddresses = append(newAddresses, im.nextAddress, id, email, im.tx.nowText)
+			newAddresses = append(newAddresses, im.nextAddress, id, email)
 			im.nextAddress++
 			im.rep.AddressesAdded++
 		}
@@ -325,13 +325,12 @@ func (im *importer) existing(ctx context.Context, chunk []entry) (owners map[str
 // stored ones it changed (classified again), then the new addresses and
 // every entry's outcome, in that order for the foreign keys.
 func (im *importer) write(ctx context.Context, newContacts []int64, contacts map[int64]*pending, newAddresses, rows []any) error {
-	now := im.tx.nowText
 	args := make([]any, 0, len(newContacts)*im.contacts.width)
 	for _, id := range newContacts {
 		r := contacts[id].rec
 		d := im.decision(r)
 		args = append(args, id, r.Family, r.Given, r.FamilyKana, r.GivenKana, r.Company, r.Department, r.Title,
-			joinLines(r.Phones), joinLines(r.Labels), r.Notes, d.Category, d.Rule, d.Detail, d.OwnerEmail, now, now)
+			joinLines(r.Phones), joinLines(r.Labels), r.Notes, d.Category, d.Rule, d.Detail, d.OwnerEmail)
 	}
 	if err := im.contacts.exec(ctx, args); err != nil {
 		return err
@@ -345,7 +344,7 @@ func (im *importer) write(ctx context.Context, newContacts []int64, contacts map
 			d = im.decide(r)
 		}
 		if _, err := im.update.ExecContext(ctx, r.Family, r.Given, r.FamilyKana, r.GivenKana, r.Company, r.Department,
-			r.Title, joinLines(r.Phones), joinLines(r.Labels), r.Notes, d.Category, d.Rule, d.Detail, d.OwnerEmail, now, id); err != nil {
+			r.Title, joinLines(r.Phones), joinLines(r.Labels), r.Notes, d.Category, d.Rule, d.Detail, d.OwnerEmail, id); err != nil {
 			return err
 		}
 	}
@@ -407,7 +406,7 @@ type bulkInsert struct {
 	stmts map[int]*sql.Stmt
 }
 
-const bulkRows = 256 // rows per statement at most; 256 × 17 values is well under SQLite's limit
+const bulkRows = 256 // rows per statement at most; 256 × 15 values is well under SQLite's limit
 
 func newBulkInsert(tx *Tx, into string, width int) *bulkInsert {
 	return &bulkInsert{tx: tx, into: into, width: width, stmts: map[int]*sql.Stmt{}}

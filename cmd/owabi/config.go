@@ -28,11 +28,17 @@ type Config struct {
 	Incident     IncidentConfig     `toml:"incident"`
 	SMTP         SMTPConfig         `toml:"smtp"`
 	Classify     ClassifyConfig     `toml:"classify"`
+	Import       ImportConfig       `toml:"import"`
 	Templates    TemplatesConfig    `toml:"templates"`
 	Web          WebConfig          `toml:"web"`
 	Log          LogConfig          `toml:"log"`
 
 	dir string // the config file's folder: relative paths start here
+}
+
+// ImportConfig is how owabi import reads books; its flags override it.
+type ImportConfig struct {
+	Map string `toml:"map"` // columns of a CSV in another layout, as for --map
 }
 
 type StoreConfig struct {
@@ -324,6 +330,11 @@ func (c *Config) Validate() error {
 	}
 	if len(o.Domains) == 0 {
 		return &configError{key: "organisation.domains", reason: "missing: list the organisation's own e-mail domains"}
+	}
+	if c.Import.Map != "" {
+		if _, err := addrbook.ParseMapping(c.Import.Map); err != nil {
+			return &configError{key: "import.map", reason: err.Error()}
+		}
 	}
 	for _, d := range o.Domains {
 		if _, err := addrbook.NormalizeDomain(d); err != nil {

@@ -90,6 +90,16 @@ func TestImportFormatAndMapFlags(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Added != 1 || rep.Format != addrbook.FormatCSV {
 		t.Errorf("mapped import: %+v, %v", rep, err)
 	}
+	// The same mapping from the config (here through its environment
+	// variable), and a wrong one named by its key.
+	env := map[string]string{"OWABI_IMPORT_MAP": "email=メール,name=氏名"}
+	if out := mustOwabi(t, env, "--config", cfg, "import", "--json", book); !strings.Contains(out, `"unchanged": 1`) {
+		t.Errorf("import with import.map: %s", out)
+	}
+	env["OWABI_IMPORT_MAP"] = "mail=メール"
+	if code, _, errOut := owabi(t, env, "--config", cfg, "import", book); code != 2 || !strings.Contains(errOut, "import.map") {
+		t.Errorf("a wrong import.map: exit %d, %s", code, errOut)
+	}
 	if code, _, errOut := owabi(t, nil, "--config", cfg, "import", "--format", "excel", book); code != 2 || !strings.Contains(errOut, "the formats are csv, google-csv") {
 		t.Errorf("unknown --format: exit %d, %s", code, errOut)
 	}

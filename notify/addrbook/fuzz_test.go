@@ -28,44 +28,98 @@ func FuzzGoogleCSV(f *testing.F) {
 	f.Add(append([]byte(fuzzHeader), "\x8d\x82\x8b\xb4,\x87\x40\x81,,,,,a@example.jp\n"...)) // CP932 髙橋 and ①, then a cut-off byte
 	f.Fuzz(func(t *testing.T, data []byte) {
 		text, _ := addrbook.Decode(bytes.NewReader(data))
-		g, err := addrbook.NewGoogleCSV(text)
+		if g, err := addrbook.NewGoogleCSV(text); err == nil {
+			checkEntries(t, g, len(data))
+		}
+	})
+}
+
+// FuzzOpen reads anything as owabi import does, telling the format from the
+// content: vCard, Google, Outlook, or a CSV with mapped columns.
+func FuzzOpen(f *testing.F) {
+	for _, name := range []string{"outlook_en.csv", "outlook_ja_cp932.csv", "google_cp932.csv", "vcard21_outlook_cp932.vcf"} {
+		if data, err := readFileBytes("../../testdata/books/" + name); err == nil {
+			f.Add(data, "")
+		}
+	}
+	f.Add([]byte("氏名,メール,会社名\n山田 太郎,taro@example.jp,㈱やまだ\n"), "email=メール,name=氏名,company=会社名")
+	f.Add([]byte("\ufeff姓,名,電子メール アドレス,電子メール 2 アドレス\r\n山田,太郎,/o=ExchangeLabs/cn=x,taro@example.jp\r\n"), "")
+	f.Fuzz(func(t *testing.T, data []byte, mapping string) {
+		m, err := addrbook.ParseMapping(mapping)
+		if err != nil {
+			m = nil
+		}
+		text, _ := addrbook.Decode(bytes.NewReader(data))
+		if book, err := addrbook.Open(text, "", m); err == nil {
+			checkEntries(t, book, len(data))
+		}
+	})
+}
+
+// checkEntries reads book to the end and fails on anything the import must
+// never get: a fatal error from memory, a reader that does not stop, an
+// entry out of numbering, an address that is not in its final form, or a
+// name, company or title with a control character or line break (it could
+// reach a mail header).
+func checkEntries(t *testing.T, book addrbook.Book, size int) {
+	t.Helper()
+	// Every call consumes at least one byte of input or ends the file.
+	for range size + 2 {
+		rec, err := book.Next()
+		var re *addrbook.RowError
+		switch {
+		case err == io.EOF:
+			if _, err := book.Next(); err != io.EOF {
+				t.Fatalf("Next after io.EOF: %v", err)
+			}
+			return
+		case errors.As(err, &re):
+			if re.Line < 1 || re.Number < 1 || re.Reason == "" {
+				t.Fatalf("RowError %+v: line, number or reason out of range", re)
+			}
+			continue
+		case err != nil:
+			t.Fatalf("fatal error reading from memory: %v", err)
+		}
+		if rec.Line < 1 || rec.Number < 1 || len(rec.Emails) == 0 {
+			t.Fatalf("record %+v: line, number or addresses out of range", rec)
+		}
+		for _, e := range rec.Emails {
+			n, err := addrbook.NormalizeEmail(e)
+			if err != nil || n != e {
+				t.Fatalf("address %q re-normalises to %q, %v", e, n, err)
+			}
+		}
+		for _, s := range []string{rec.Family, rec.Given, rec.FamilyKana, rec.GivenKana, rec.Company, rec.Department, rec.Title} {
+			if strings.IndexFunc(s, func(r rune) bool {
+				return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == '\ufffd'
+			}) >= 0 {
+				t.Fatalf("record %+v: control character or line break in %q", rec, s)
+			}
+		}
+	}
+	t.Fatalf("Next did not return io.EOF after %d calls", size+2)
+}
+
+func FuzzParseMapping(f *testing.F) {
+	for _, s := range []string{"email=メール,name=氏名,company=会社名", "email=a,email=b,phone=c", "name=x", "=", "email=,", "EMAIL = メール ,"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m, err := addrbook.ParseMapping(s)
 		if err != nil {
 			return
 		}
-		// Every call consumes at least one byte of input or ends the file.
-		for range len(data) + 2 {
-			rec, err := g.Next()
-			var re *addrbook.RowError
-			switch {
-			case err == io.EOF:
-				return
-			case errors.As(err, &re):
-				if re.Line < 2 || re.Number < 1 {
-					t.Fatalf("RowError %+v: line or number out of range", re)
-				}
-				continue
-			case err != nil:
-				t.Fatalf("fatal error reading from memory: %v", err)
-			}
-			if rec.Line < 2 || rec.Number < 1 || len(rec.Emails) == 0 {
-				t.Fatalf("record %+v: line, number or addresses out of range", rec)
-			}
-			for _, e := range rec.Emails {
-				n, err := addrbook.NormalizeEmail(e)
-				if err != nil || n != e {
-					t.Fatalf("address %q re-normalises to %q, %v", e, n, err)
-				}
-				if strings.ContainsAny(e, "\r\n") {
-					t.Fatalf("address %q has a line break", e)
-				}
-			}
-			for _, s := range []string{rec.Family, rec.Given, rec.FamilyKana, rec.GivenKana, rec.Company, rec.Department, rec.Title} {
-				if strings.IndexFunc(s, unicode.IsControl) >= 0 {
-					t.Fatalf("record %+v: control character in %q", rec, s)
+		if len(m["email"]) == 0 {
+			t.Fatalf("ParseMapping(%q) = %v without an email column", s, m)
+		}
+		for k, names := range m {
+			for _, n := range names {
+				if n == "" || k == "" {
+					t.Fatalf("ParseMapping(%q) = %v: an empty name", s, m)
 				}
 			}
 		}
-		t.Fatalf("Next did not return io.EOF after %d calls", len(data)+2)
 	})
 }
 
