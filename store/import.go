@@ -133,9 +133,8 @@ type importer struct {
 	// write transaction (BEGIN IMMEDIATE) keeps anyone else from inserting.
 	nextContact, nextAddress int64
 	// Contacts with ids from firstNew on were added by this import; older
-	// ones met already in this run are marked in touched. A second entry for
-	// either only fills gaps, so the order of rows never makes a re-import
-	// flip values back and forth.
+	// ones met already in this run are marked in touched. A later entry for
+	// either is reported as merged, not as an update of what was stored.
 	firstNew int64
 	touched  []uint64 // bit set of existing contact ids
 
@@ -236,7 +235,7 @@ func (im *importer) flush(ctx context.Context, chunk []entry) error {
 			p := contacts[id]
 			seen := p.added || id >= im.firstNew || im.wasTouched(id)
 			im.touch(id)
-			merged := mergeRecord(p.rec, rec, seen)
+			merged := mergeRecord(p.rec, rec)
 			if merged != nil {
 				p.rec = *merged
 			}
@@ -445,25 +444,23 @@ func (b *bulkInsert) stmt(ctx context.Context, rows int) (*sql.Stmt, error) {
 }
 
 // mergeRecord folds rec into old and returns the result, or nil when nothing
-// changes. Non-empty fields of rec replace old ones (only empty ones when
-// fillOnly); phones and labels are unions.
-func mergeRecord(old, rec notify.Record, fillOnly bool) *notify.Record {
+// changes. An import only adds: it never overwrites what is stored, so
+// importing several books in any order, again and again, settles on the
+// same contacts. Fields go in units that belong together: a name with its
+// reading, a company with its department and title; a unit is taken whole
+// when the contact has none, and its empty parts are filled only from an
+// entry that agrees on the rest. Phones and labels are unions.
+func mergeRecord(old, rec notify.Record) *notify.Record {
 	out := old
-	changed := false
-	for _, f := range []struct {
-		dst *string
-		src string
-	}{
-		{&out.Family, rec.Family}, {&out.Given, rec.Given},
-		{&out.FamilyKana, rec.FamilyKana}, {&out.GivenKana, rec.GivenKana},
-		{&out.Company, rec.Company}, {&out.Department, rec.Department},
-		{&out.Title, rec.Title}, {&out.Notes, rec.Notes},
-	} {
-		if f.src == "" || f.src == *f.dst || (fillOnly && *f.dst != "") {
-			continue
-		}
-		*f.dst = f.src
+	changed := fillUnit(
+		[]*string{&out.Family, &out.Given}, []string{rec.Family, rec.Given},
+		[]*string{&out.FamilyKana, &out.GivenKana}, []string{rec.FamilyKana, rec.GivenKana})
+	if fillUnit([]*string{&out.Company}, []string{rec.Company},
+		[]*string{&out.Department, &out.Title}, []string{rec.Department, rec.Title}) {
 		changed = true
+	}
+	if out.Notes == "" && rec.Notes != "" {
+		out.Notes, changed = rec.Notes, true
 	}
 	var grew bool
 	if out.Phones, grew = union(old.Phones, rec.Phones); grew {
@@ -476,6 +473,36 @@ func mergeRecord(old, rec notify.Record, fillOnly bool) *notify.Record {
 		return nil
 	}
 	return &out
+}
+
+// fillUnit fills one unit of fields: keys (a name, a company) and the
+// details that go with them. When every key is empty, keys and details are
+// all taken from src; when src's keys agree (or it has none), empty
+// details are filled. It reports whether anything changed.
+func fillUnit(keys []*string, srcKeys []string, details []*string, srcDetails []string) bool {
+	empty, same := true, true
+	for i, k := range keys {
+		empty = empty && *k == ""
+		same = same && (srcKeys[i] == "" || *k == srcKeys[i])
+	}
+	changed := false
+	if empty {
+		for i, k := range keys {
+			if srcKeys[i] != "" {
+				*k, changed = srcKeys[i], true
+			}
+		}
+		same = true
+	}
+	if !same {
+		return changed
+	}
+	for i, d := range details {
+		if *d == "" && srcDetails[i] != "" {
+			*d, changed = srcDetails[i], true
+		}
+	}
+	return changed
 }
 
 // union appends to a the items of b it lacks, and says whether it grew.

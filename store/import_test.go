@@ -120,3 +120,31 @@ func TestFlaggedEntriesAreImportedAndReported(t *testing.T) {
 		t.Errorf("Imports: %+v, %v", list, err)
 	}
 }
+
+func TestImportsOnlyAddSoBooksSettle(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	a := notify.Record{Number: 1, Line: 2, Family: "佐藤", Given: "花子", Company: "朝霧製紙",
+		Emails: []string{"hanako@example.jp"}}
+	b := notify.Record{Number: 1, Line: 2, Family: "山田", Given: "太郎", FamilyKana: "やまだ", GivenKana: "たろう",
+		Company: "朝霧製紙", Department: "資材部", Emails: []string{"hanako@example.jp"}, Phones: []string{"03-0000-0000"}}
+	for round := range 2 {
+		for _, r := range []notify.Record{a, b} {
+			rep, err := db.Import(ctx, notify.ImportReport{File: "x"}, records(r), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if round == 1 && rep.Unchanged != 1 {
+				t.Errorf("round 2: %+v; want the contact unchanged", rep)
+			}
+		}
+	}
+	c, _, err := db.ContactByEmail(ctx, "hanako@example.jp")
+	// The first name stays, without the other entry's reading; the company
+	// agrees, so its department fills the gap; phones add up.
+	want := notify.Record{Family: "佐藤", Given: "花子", Company: "朝霧製紙", Department: "資材部",
+		Emails: []string{"hanako@example.jp"}, Phones: []string{"03-0000-0000"}}
+	if err != nil || !reflect.DeepEqual(c.Record, want) {
+		t.Errorf("contact:\n got %+v, %v\nwant %+v", c.Record, err, want)
+	}
+}

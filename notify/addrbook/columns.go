@@ -2,8 +2,10 @@ package addrbook
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -38,6 +40,19 @@ type columns struct {
 	emails   []int  // every column that may hold addresses, in order
 	phones   []int  // every column that holds a phone number
 	labelSep string // what separates labels in the labels cell
+	used     []int  // every column read, set by finishColumns
+}
+
+// finishColumns notes which columns c reads, once its layout has set them.
+func (c *columns) finishColumns() {
+	c.used = append(append(c.used[:0], c.emails...), c.phones...)
+	for _, i := range c.at {
+		if i >= 0 {
+			c.used = append(c.used, i)
+		}
+	}
+	slices.Sort(c.used)
+	c.used = slices.Compact(c.used)
 }
 
 func newColumns(format string, header []string) columns {
@@ -86,7 +101,10 @@ func cell(row []string, i int) string {
 
 // record turns one CSV row into a Record, or says why it cannot.
 func (c columns) record(row []string) (notify.Record, string) {
-	for i, f := range row {
+	// Only the columns read are checked: a broken byte in a column owabi
+	// never stores (an old street address) must not cost anyone a notice.
+	for _, i := range c.used {
+		f := cell(row, i)
 		if !utf8.ValidString(f) || strings.ContainsRune(f, utf8.RuneError) {
 			return notify.Record{}, fmt.Sprintf("the %s field has bytes that cannot be decoded (is the file in another encoding?)", c.name(i))
 		}
@@ -138,8 +156,7 @@ func (c columns) record(row []string) (notify.Record, string) {
 	for _, i := range c.phones {
 		rec.Phones = append(rec.Phones, splitList(cell(row, i), ":::")...)
 	}
-	rec.Warnings = lookAlikes(rec.Emails)
-	return rec, ""
+	return finish(rec), ""
 }
 
 // checkHeaderText says what is wrong with the fields of rec that may be
@@ -159,16 +176,55 @@ func checkHeaderText(rec notify.Record) string {
 	return ""
 }
 
-// lookAlikes lists a warning for each address whose domain may imitate
-// another one.
-func lookAlikes(emails []string) []string {
-	var out []string
-	for _, e := range emails {
+// finish does what every reader does last: it warns about addresses whose
+// domain may imitate another one, and leaves out phone "numbers" that are
+// not, with a warning. A member of staff's first phone is printed in the
+// notices to their customers, so a link or a line of text there would
+// travel to all of them.
+func finish(rec notify.Record) notify.Record {
+	for _, e := range rec.Emails {
 		if w := LookAlike(e); w != "" {
-			out = append(out, w)
+			rec.Warnings = append(rec.Warnings, w)
 		}
 	}
-	return out
+	phones := rec.Phones[:0]
+	for _, p := range rec.Phones {
+		if reason := badPhone(p); reason != "" {
+			rec.Warnings = append(rec.Warnings, fmt.Sprintf("the phone %s was left out: %s", quote(p), reason))
+			continue
+		}
+		if !slices.Contains(phones, p) {
+			phones = append(phones, p)
+		}
+	}
+	rec.Phones = phones
+	if len(rec.Phones) == 0 {
+		rec.Phones = nil
+	}
+	return rec
+}
+
+// badPhone says why p is not a phone number a notice may print, or "".
+// Extensions and notes such as "03-1234-5678 (代表)" or "内線 12" are fine.
+func badPhone(p string) string {
+	digits := 0
+	for _, r := range p {
+		if unicode.IsDigit(r) {
+			digits++
+		}
+	}
+	lower := strings.ToLower(p)
+	switch {
+	case badTextRune(p) != "":
+		return "it " + badTextRune(p)
+	case len(p) > 64:
+		return "it is longer than 64 bytes"
+	case strings.Contains(lower, "://") || strings.Contains(lower, "www.") || strings.Contains(p, "@"):
+		return "it holds a link or an address"
+	case digits < 3:
+		return "it has fewer than three digits"
+	}
+	return ""
 }
 
 // isX500 reports an Exchange-internal X.500 name ("/o=ExchangeLabs/ou=…"),

@@ -80,14 +80,17 @@ func NewCSV(r io.Reader, format string, m Mapping) (*CSV, error) {
 	if reason != "" {
 		return nil, invalid("%s", reason)
 	}
+	cols.finishColumns()
 	return &CSV{csv: cr, limit: limit, cols: cols, line: 1}, nil
 }
 
-// findColumns finds the columns of a header of the given format, or of the
-// first layout that fits when format is "".
+// findColumns finds the columns of a header of the given format, or, when
+// format is "", of the first layout that fits, and only when none does, of
+// the mapping: a mapping kept in the config must not stop Google and
+// Outlook exports from being read as what they are.
 func findColumns(header []string, format string, m Mapping) (columns, string) {
 	switch {
-	case m != nil && (format == FormatCSV || format == ""):
+	case format == FormatCSV && m != nil:
 		return m.columns(header)
 	case format == FormatCSV:
 		return columns{}, "the columns are not named; give a mapping such as --map email=メール,name=氏名"
@@ -100,6 +103,9 @@ func findColumns(header []string, format string, m Mapping) (columns, string) {
 		if c, reason := l.match(header); reason == "" {
 			return c, ""
 		}
+	}
+	if m != nil {
+		return m.columns(header)
 	}
 	return columns{}, `the header has no "E-mail 1 - Value" (Google Contacts), "E-mail Address" or "電子メール アドレス" (Outlook) column; ` +
 		"name the columns with --map, e.g. --map email=メール,name=氏名 (the columns are " + listHeader(trimAll(header)) + ")"
@@ -136,6 +142,9 @@ func (g *CSV) Next() (notify.Record, error) {
 		switch {
 		case err == io.EOF:
 			g.err = io.EOF
+		case errors.As(err, &pe) && g.swallowedTheRest(pe):
+			g.err = fmt.Errorf("line %d: a quote opened in this entry is never closed, so lines %d to %d cannot be read as entries (close the quote and import again)",
+				pe.StartLine, pe.StartLine, pe.Line)
 		case errors.As(err, &pe) && g.csv.InputOffset() > before:
 			// encoding/csv has dropped the rest of the bad line and will
 			// start again on the next one.
@@ -157,6 +166,14 @@ func (g *CSV) Next() (notify.Record, error) {
 	}
 	rec.Number, rec.Line = g.n, g.line
 	return rec, nil
+}
+
+// swallowedTheRest reports whether pe is a quote left open that ran to the
+// end of the file over other lines: rejecting that one entry would quietly
+// drop every entry after it.
+func (g *CSV) swallowedTheRest(pe *csv.ParseError) bool {
+	atEnd := g.limit.eof && g.csv.InputOffset() == g.limit.total
+	return errors.Is(pe.Err, csv.ErrQuote) && atEnd && pe.Line > pe.StartLine+1
 }
 
 // csvReason says in words what encoding/csv found wrong. It names the line

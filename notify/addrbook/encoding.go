@@ -1,7 +1,6 @@
 package addrbook
 
 import (
-	"bufio"
 	"bytes"
 	"io"
 	"unicode/utf8"
@@ -20,9 +19,15 @@ const (
 	CP932   = "Shift_JIS (CP932)"
 )
 
-// sniffSize is how much of a file Decode looks at: enough text that a
-// Shift_JIS file is all but certain to show a byte sequence UTF-8 forbids.
-const sniffSize = 64 << 10
+// sniffSize is how much text Decode judges: enough that a Shift_JIS file
+// is all but certain to show a byte sequence UTF-8 forbids. It starts at
+// the first byte that is not ASCII, looked for in the first asciiRun bytes:
+// a big export may begin with thousands of romanised entries, and ASCII
+// reads the same in every encoding here.
+const (
+	sniffSize = 64 << 10
+	asciiRun  = 16 << 20
+)
 
 // Decode returns r as UTF-8, and the encoding it found: a byte order mark
 // decides (UTF-8, UTF-16LE/BE); otherwise text that reads as UTF-8 is
@@ -33,20 +38,63 @@ const sniffSize = 64 << 10
 // holding them are rejected one by one instead of the whole file turning
 // into nonsense as Shift_JIS.
 func Decode(r io.Reader) (io.Reader, string) {
-	br := bufio.NewReaderSize(r, sniffSize)
-	head, _ := br.Peek(sniffSize)
+	head, err := readHead(r)
+	var rest io.Reader = r
+	if err != nil {
+		rest = errReader{err} // the error comes after the text read before it
+	}
+	body := func(skip int) io.Reader { return io.MultiReader(bytes.NewReader(head[skip:]), rest) }
 	switch {
 	case bytes.HasPrefix(head, []byte("\xef\xbb\xbf")):
-		br.Discard(3)
-		return br, UTF8BOM
+		return body(3), UTF8BOM
 	case bytes.HasPrefix(head, []byte{0xff, 0xfe}):
-		return transform.NewReader(br, unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()), UTF16LE
+		return transform.NewReader(body(0), unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()), UTF16LE
 	case bytes.HasPrefix(head, []byte{0xfe, 0xff}):
-		return transform.NewReader(br, unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder()), UTF16BE
-	case readsAsUTF8(head):
-		return br, UTF8
+		return transform.NewReader(body(0), unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder()), UTF16BE
 	}
-	return transform.NewReader(br, japanese.ShiftJIS.NewDecoder()), CP932
+	judged := head
+	if i := firstNonASCII(head); i > 0 {
+		judged = head[i:]
+	}
+	if readsAsUTF8(judged[:min(len(judged), sniffSize)]) {
+		return body(0), UTF8
+	}
+	return transform.NewReader(body(0), japanese.ShiftJIS.NewDecoder()), CP932
+}
+
+// readHead reads what Decode judges: sniffSize bytes and, while they are
+// all ASCII, more, until it holds sniffSize bytes from the first byte that
+// is not (or asciiRun bytes, or the whole input). A read error other than
+// io.EOF is returned with what was read before it.
+func readHead(r io.Reader) ([]byte, error) {
+	var b bytes.Buffer
+	first := -1
+	for {
+		before := b.Len()
+		_, err := io.CopyN(&b, r, sniffSize)
+		if err == io.EOF {
+			return b.Bytes(), nil
+		}
+		if err != nil {
+			return b.Bytes(), err
+		}
+		if i := firstNonASCII(b.Bytes()[before:]); first < 0 && i >= 0 {
+			first = before + i
+		}
+		if first >= 0 && b.Len()-first >= sniffSize || b.Len() >= asciiRun {
+			return b.Bytes(), nil
+		}
+	}
+}
+
+// errReader returns err on every read.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// firstNonASCII is the index of the first byte of b that is not ASCII, or -1.
+func firstNonASCII(b []byte) int {
+	return bytes.IndexFunc(b, func(r rune) bool { return r >= utf8.RuneSelf })
 }
 
 // readsAsUTF8 reports whether b is UTF-8 text, forgiving a rune cut off at

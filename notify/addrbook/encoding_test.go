@@ -23,6 +23,7 @@ func TestDecode(t *testing.T) {
 	long := strings.Repeat("a", 64<<10-1) + "髙"
 	// UTF-8 with one broken byte: the entry holding it is rejected later,
 	// the rest must not turn into Shift_JIS nonsense.
+	ascii := strings.Repeat("Yamada,Taro,taro@example.jp\r\n", 4000)
 	damaged := strings.Repeat("山田,太郎,taro@example.jp\n", 10) + "佐藤,\xff,x@example.jp\n"
 	for _, tt := range []struct{ name, in, want, enc string }{
 		{"UTF-8", text, text, addrbook.UTF8},
@@ -33,6 +34,9 @@ func TestDecode(t *testing.T) {
 		{"UTF-8 rune across the sniff window", long, long, addrbook.UTF8},
 		{"empty", "", "", addrbook.UTF8},
 		{"UTF-8 with a broken byte", damaged, damaged, addrbook.UTF8},
+		// A big export may start with many romanised entries; the judging
+		// starts at the first byte that is not ASCII.
+		{"CP932 after 100 KB of ASCII", ascii + cp932, ascii + text, addrbook.CP932},
 		{"CP932 that happens to hold a valid UTF-8 pair", cp932 + "\xc3\xa9", text + "ﾃｩ", addrbook.CP932},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

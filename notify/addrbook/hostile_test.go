@@ -72,3 +72,28 @@ func TestFormulaLookingNamesAreKeptAsText(t *testing.T) {
 		t.Errorf("names changed: %+v", r)
 	}
 }
+
+func TestQuoteNeverClosedDoesNotDropTheRestQuietly(t *testing.T) {
+	data := "First Name,Last Name,E-mail 1 - Value\n太郎,\"山田,taro@example.jp\n" +
+		strings.Repeat("花子,佐藤,hanako@example.jp\n", 49)
+	book, err := addrbook.Open(strings.NewReader(data), "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = book.Next()
+	want := "line 2: a quote opened in this entry is never closed, so lines 2 to 51 cannot be read as entries (close the quote and import again)"
+	if err == nil || err.Error() != want {
+		t.Errorf("got  %v\nwant %s", err, want)
+	}
+}
+
+func TestColumnsNotReadAreNotChecked(t *testing.T) {
+	// A broken byte and a huge cell in Outlook columns owabi never stores.
+	data := "First Name,Last Name,Business Street,Web Page,E-mail Address\n" +
+		"花子,佐藤,東京都千代田区丸の内一丁目一番一号さくらビル,,hanako@example.jp\n" +
+		"太郎,山田,\xff,\"" + strings.Repeat("x", 100_000) + "\",taro@example.jp\n"
+	_, _, recs, bad := openBook(t, []byte(data), "", nil)
+	if len(recs) != 2 || len(bad) != 0 {
+		t.Errorf("got %+v, rejected %+v; want the entry imported", recs, bad)
+	}
+}

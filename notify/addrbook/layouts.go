@@ -2,6 +2,8 @@ package addrbook
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -120,6 +122,9 @@ func outlookColumns(header []string) (columns, string) {
 			c.phones = append(c.phones, i)
 		}
 	}
+	// The first phone is the one notices print for a member of staff, so
+	// work numbers go first and home and assistants' numbers last.
+	slices.SortStableFunc(c.phones, func(a, b int) int { return phoneRank(headerKey(header[a])) - phoneRank(headerKey(header[b])) })
 	if japanese {
 		c.format = FormatOutlookJa
 	}
@@ -139,6 +144,24 @@ func isPhonetic(key string) bool {
 		}
 	}
 	return false
+}
+
+// phoneRank orders Outlook's phone columns, work numbers first.
+func phoneRank(key string) int {
+	for rank, words := range [][]string{
+		{"businessphone", "会社電話"}, {"companymain", "会社代表"}, {"mobile", "携帯"}, {"primary", "通常の電話"},
+		{"home", "自宅"}, {"assistant", "秘書"},
+	} {
+		for _, w := range words {
+			if strings.Contains(key, w) {
+				if rank >= 4 {
+					rank += 10 // after the columns no word names
+				}
+				return rank
+			}
+		}
+	}
+	return 10
 }
 
 // isOutlookPhone reports the columns that hold voice numbers a caller can
@@ -191,7 +214,7 @@ func ParseMapping(s string) (Mapping, error) {
 	return m, nil
 }
 
-// mappedColumns finds the columns a Mapping names in header.
+// columns finds the columns m names in header.
 func (m Mapping) columns(header []string) (columns, string) {
 	c := newColumns(FormatCSV, header)
 	c.labelSep = ";"
@@ -204,8 +227,8 @@ func (m Mapping) columns(header []string) (columns, string) {
 		}
 		return -1
 	}
-	for k, names := range m {
-		for _, name := range names {
+	for _, k := range slices.Sorted(maps.Keys(m)) { // the same message every time
+		for _, name := range m[k] {
 			i := find(name)
 			if i < 0 {
 				return c, fmt.Sprintf("no column %q, which the mapping names for %s; the columns are %s", name, k, listHeader(c.header))

@@ -16,10 +16,13 @@ const maxCSVEntry = 16 << 20
 var errEntryTooLarge = fmt.Errorf("an entry is larger than %d MiB (is a quote never closed?)", maxCSVEntry>>20)
 
 // entryLimit passes reads through until more than maxCSVEntry bytes have
-// passed since the last reset.
+// passed since the last reset. It also notes how much it passed in all and
+// whether the input has ended.
 type entryLimit struct {
-	r io.Reader
-	n int
+	r     io.Reader
+	n     int   // since the last reset
+	total int64 // since the start
+	eof   bool
 }
 
 func (l *entryLimit) reset() { l.n = 0 }
@@ -30,5 +33,7 @@ func (l *entryLimit) Read(p []byte) (int, error) {
 	}
 	n, err := l.r.Read(p)
 	l.n += n
+	l.total += int64(n)
+	l.eof = l.eof || err == io.EOF
 	return n, err
 }

@@ -166,3 +166,19 @@ func TestParseMappingErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestPhonesWorkFirstAndNoLinks(t *testing.T) {
+	const data = "First Name,Last Name,Assistant's Phone,Home Phone,Business Phone,Mobile Phone,E-mail Address\n" +
+		"太郎,山田,03-9999-0000,045-000-0000,03-1234-5678 (代表),https://evil.example/x,taro@example.jp\n"
+	_, _, recs, bad := openBook(t, []byte(data), "", nil)
+	if len(recs) != 1 || len(bad) != 0 {
+		t.Fatalf("got %+v, rejected %+v", recs, bad)
+	}
+	r := recs[0]
+	if want := []string{"03-1234-5678 (代表)", "045-000-0000", "03-9999-0000"}; !reflect.DeepEqual(r.Phones, want) {
+		t.Errorf("phones %q, want %q", r.Phones, want)
+	}
+	if want := []string{`the phone "https://evil.example/x" was left out: it holds a link or an address`}; !reflect.DeepEqual(r.Warnings, want) {
+		t.Errorf("warnings %q, want %q", r.Warnings, want)
+	}
+}

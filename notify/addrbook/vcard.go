@@ -148,11 +148,11 @@ func (v *VCard) readLine() error {
 	v.line, v.long = v.line[:0], false
 	for {
 		chunk, err := v.r.ReadSlice('\n')
-		if len(v.line)+len(chunk) > maxEntry {
-			v.long = true
-		} else {
-			v.line = append(v.line, chunk...)
+		if room := maxEntry - len(v.line); len(chunk) > room {
+			// Keep the start, so that the property's name is known.
+			chunk, v.long = chunk[:max(room, 0)], true
 		}
+		v.line = append(v.line, chunk...)
 		if err == bufio.ErrBufferFull {
 			continue
 		}
@@ -658,6 +658,5 @@ func vcardRecord(text []byte) (notify.Record, string) {
 	if len(rec.Notes) > maxNotes {
 		return notify.Record{}, fmt.Sprintf("the note is longer than %d bytes", maxNotes)
 	}
-	rec.Warnings = lookAlikes(rec.Emails)
-	return rec, ""
+	return finish(rec), ""
 }
