@@ -13,6 +13,7 @@ type EntryNote struct {
 // ImportReport says what one import did with every entry of a file.
 type ImportReport struct {
 	ID             int64       `json:"id,omitempty"` // the stored import, 0 for a dry run
+	At             time.Time   `json:"at"`
 	File           string      `json:"file"`
 	Format         string      `json:"format"`
 	Encoding       string      `json:"encoding"`

@@ -160,6 +160,7 @@ func newImporter(ctx context.Context, tx *Tx, rep *notify.ImportReport, decide D
 	if rep.ID, err = res.LastInsertId(); err != nil {
 		return nil, err
 	}
+	rep.At = parseTime(tx.nowText)
 	for _, p := range []struct {
 		stmt  **sql.Stmt
 		query string
@@ -205,7 +206,7 @@ func (im *importer) flush(ctx context.Context, chunk []entry) error {
 	var newAddresses, rows []any
 	for _, e := range chunk {
 		if e.rej != nil {
-			im.rep.Rejected = append(im.rep.Rejected, *e.rej)
+			im.rep.Rejected = append(im.rep.Rejected, notify.EntryNote{Number: e.number, Line: e.rej.Line, Reason: e.rej.Reason})
 			rows = append(rows, im.rep.ID, e.number, e.rej.Line, "rejected", nil, e.rej.Reason)
 			continue
 		}

@@ -46,7 +46,7 @@ func TestImportAcrossChunks(t *testing.T) {
 	}
 	// Entries 2100, 2800 and 3500 repeat 600, 1300 and 2000 (2000 itself was
 	// rejected, so 3500 is a new contact); 1000, 2000 and 3000 are rejected.
-	want := notify.ImportReport{ID: 1, File: "gen.csv", Records: n, Added: n - 3 - 2, Merged: 2,
+	want := notify.ImportReport{ID: 1, At: rep.At, File: "gen.csv", Records: n, Added: n - 3 - 2, Merged: 2,
 		AddressesAdded: n - 2, Rejected: rep.Rejected, Flagged: []notify.EntryNote{}}
 	if !reflect.DeepEqual(rep, want) || len(rep.Rejected) != 3 {
 		t.Fatalf("report:\n got %+v\nwant %+v", rep, want)

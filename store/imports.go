@@ -12,9 +12,11 @@ import (
 // the rejected and flagged entries with their reasons.
 func (d *DB) ImportReport(ctx context.Context, id int64) (notify.ImportReport, error) {
 	rep := notify.ImportReport{ID: id, Rejected: []notify.EntryNote{}, Flagged: []notify.EntryNote{}}
-	err := d.db.QueryRowContext(ctx, `SELECT file, format, encoding, records, added, updated, unchanged, merged, addresses_added
-		FROM imports WHERE id = ?`, id).Scan(&rep.File, &rep.Format, &rep.Encoding, &rep.Records, &rep.Added,
+	var at string
+	err := d.db.QueryRowContext(ctx, `SELECT file, format, encoding, at, records, added, updated, unchanged, merged, addresses_added
+		FROM imports WHERE id = ?`, id).Scan(&rep.File, &rep.Format, &rep.Encoding, &at, &rep.Records, &rep.Added,
 		&rep.Updated, &rep.Unchanged, &rep.Merged, &rep.AddressesAdded)
+	rep.At = parseTime(at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return rep, notify.Errorf(notify.ENOTFOUND, "there is no import number %d", id)
 	}

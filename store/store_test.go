@@ -58,12 +58,14 @@ var (
 func TestImportIsIdempotent(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
+	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return now }
 	rej := notify.EntryNote{Number: 4, Line: 5, Reason: "no e-mail address"}
 	first, err := db.Import(ctx, notify.ImportReport{File: "book.csv", Format: "google"}, records(yamada, suzuki, yamadaAgain, rej), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := notify.ImportReport{ID: 1, File: "book.csv", Format: "google", Records: 4, Added: 2, Merged: 1, AddressesAdded: 3,
+	want := notify.ImportReport{ID: 1, At: now, File: "book.csv", Format: "google", Records: 4, Added: 2, Merged: 1, AddressesAdded: 3,
 		Rejected: []notify.EntryNote{rej}}
 	if fmt.Sprint(first) != fmt.Sprint(want) {
 		t.Errorf("first import:\n got %+v\nwant %+v", first, want)
@@ -72,7 +74,7 @@ func TestImportIsIdempotent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want = notify.ImportReport{ID: 2, File: "book.csv", Format: "google", Records: 4, Unchanged: 2, Merged: 1,
+	want = notify.ImportReport{ID: 2, At: now, File: "book.csv", Format: "google", Records: 4, Unchanged: 2, Merged: 1,
 		Rejected: []notify.EntryNote{rej}}
 	if fmt.Sprint(again) != fmt.Sprint(want) {
 		t.Errorf("second import:\n got %+v\nwant %+v", again, want)

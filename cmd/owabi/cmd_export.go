@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -42,7 +43,9 @@ func runExport(ctx context.Context, g *globals, e env, args []string) error {
 	var f *os.File
 	if path != "-" {
 		// The list is personal data: owner-only, and never over another file.
-		if f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600); err != nil {
+		if f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600); errors.Is(err, os.ErrExist) {
+			return fmt.Errorf("%s already exists; owabi never writes over a file, so give a new name", path)
+		} else if err != nil {
 			return err
 		}
 		out = f

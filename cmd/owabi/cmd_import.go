@@ -52,12 +52,22 @@ func runImport(ctx context.Context, g *globals, e env, args []string) error {
 	if opt.Decide, err = a.decider(); err != nil {
 		return err
 	}
+	// Every file is checked first, so that a mistyped third name does not
+	// turn up after two files are in.
+	for _, path := range fs.Args() {
+		if err := readable(path); err != nil {
+			return err
+		}
+	}
 	var reports []notify.ImportReport
 	for _, path := range fs.Args() {
 		rep, err := importFile(ctx, a.db, path, opt, e.stderr)
 		if err != nil {
 			if len(reports) > 0 {
 				err = fmt.Errorf("%w (the files before it were imported; this one and the ones after were not)", err)
+				if *asJSON {
+					writeJSON(e.stdout, reports) // what was imported, for the script to know
+				}
 			}
 			return err
 		}
@@ -65,7 +75,7 @@ func runImport(ctx context.Context, g *globals, e env, args []string) error {
 			"unchanged", rep.Unchanged, "merged", rep.Merged, "rejected", len(rep.Rejected), "flagged", len(rep.Flagged))
 		reports = append(reports, rep)
 		if !*asJSON {
-			printImport(e.stdout, rep)
+			printImport(e.stdout, rep, "")
 		}
 	}
 	if *asJSON {
@@ -81,8 +91,29 @@ func runImport(ctx context.Context, g *globals, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "Contacts classified as they were stored: %d customers, %d suppliers, %d employees, %d unclassified in all.\n",
+	fmt.Fprintf(e.stdout, "In the database now, from all imports: %d customers, %d suppliers, %d employees, %d unclassified.\n",
 		st.Categories[notify.Customer], st.Categories[notify.Supplier], st.Categories[notify.Employee], st.Categories[notify.Unclassified])
+	requested := 0
+	for _, n := range st.ByKind[notify.Deletion] {
+		requested += n
+	}
+	if waiting := st.Addresses - requested; waiting > 0 {
+		fmt.Fprintf(e.stdout, "Next: %d addresses have no deletion request yet; \"owabi send --kind deletion\" queues them.\n", waiting)
+	}
+	return nil
+}
+
+// readable checks that path is a file owabi can open, before anything is
+// imported.
+func readable(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		return fmt.Errorf("%s is a folder, not an address-book file", path)
+	}
 	return nil
 }
 
@@ -132,7 +163,9 @@ func importReader(ctx context.Context, db *store.DB, name string, r io.Reader, o
 	rep.Format = book.Format()
 	rep, err = db.Import(ctx, rep, func() (notify.Record, *notify.EntryNote, error) {
 		rec, err := book.Next()
-		p.entry()
+		if err != io.EOF {
+			p.entry()
+		}
 		var row *addrbook.RowError
 		if errors.As(err, &row) {
 			return rec, &notify.EntryNote{Number: row.Number, Line: row.Line, Reason: row.Reason}, nil
@@ -145,12 +178,18 @@ func importReader(ctx context.Context, db *store.DB, name string, r io.Reader, o
 	return rep, nil
 }
 
-func printImport(w io.Writer, r notify.ImportReport) {
-	verb := fmt.Sprintf("Imported (import %d)", r.ID)
-	if r.DryRun {
-		verb = "Dry run, nothing written: would import"
+// printImport prints a report; when is "" for an import just made, or the
+// time of a stored one.
+func printImport(w io.Writer, r notify.ImportReport, when string) {
+	switch {
+	case r.DryRun:
+		fmt.Fprintf(w, "Dry run, nothing written: would import %s", r.File)
+	case when != "":
+		fmt.Fprintf(w, "Import %d of %s: %s", r.ID, when, r.File)
+	default:
+		fmt.Fprintf(w, "Imported %s (import %d)", r.File, r.ID)
 	}
-	fmt.Fprintf(w, "%s %s (%s, %s)\n", verb, r.File, addrbook.FormatNames[r.Format], r.Encoding)
+	fmt.Fprintf(w, " (%s, %s)\n", addrbook.FormatNames[r.Format], r.Encoding)
 	for _, row := range []struct {
 		label string
 		n     int

@@ -31,7 +31,7 @@ func runImports(ctx context.Context, g *globals, e env, args []string) error {
 		if *asJSON {
 			return writeJSON(e.stdout, rep)
 		}
-		printImport(e.stdout, rep)
+		printImport(e.stdout, rep, rep.At.In(a.cfg.zone()).Format("2006-01-02 15:04"))
 		return nil
 	}
 	list, err := a.db.Imports(ctx)

@@ -96,6 +96,11 @@ func TestImportFormatAndMapFlags(t *testing.T) {
 	if out := mustOwabi(t, env, "--config", cfg, "import", "--json", book); !strings.Contains(out, `"unchanged": 1`) {
 		t.Errorf("import with import.map: %s", out)
 	}
+	// A mapping kept in the config must not stop an Outlook export from
+	// being read as one.
+	if out := mustOwabi(t, env, "--config", cfg, "import", "--json", books+"outlook_en.csv"); !strings.Contains(out, `"format": "outlook-csv"`) {
+		t.Errorf("Outlook with import.map set: %s", out)
+	}
 	env["OWABI_IMPORT_MAP"] = "mail=メール"
 	if code, _, errOut := owabi(t, env, "--config", cfg, "import", book); code != 2 || !strings.Contains(errOut, "import.map") {
 		t.Errorf("a wrong import.map: exit %d, %s", code, errOut)
@@ -136,7 +141,7 @@ func TestImportSeveralFilesIsIdempotent(t *testing.T) {
 		t.Errorf("owabi imports: want a header and 6 imports:\n%s", out)
 	}
 	out = mustOwabi(t, nil, "--config", cfg, "imports", "2")
-	if !strings.Contains(out, "line 5 (entry 3): only an internal Exchange (X.500) name") {
+	if !strings.HasPrefix(out, "Import 2 of 20") || !strings.Contains(out, "line 5 (entry 3): only an internal Exchange (X.500) name") {
 		t.Errorf("the stored report of import 2 lacks the X.500 rejection:\n%s", out)
 	}
 }

@@ -1,11 +1,15 @@
 // Package sheet writes CSV files for people to open in a spreadsheet
 // program: UTF-8 with a byte order mark (without it, Japanese Excel reads
-// the file as Shift_JIS), CRLF line ends, and every cell kept as text.
+// the file as Shift_JIS), CRLF line ends, and no cell that runs as a
+// formula.
 //
 // A leaked address book is hostile input: a name such as
 // =HYPERLINK("http://…") or +cmd|… would run as a formula when the file is
-// opened. Cells that start like a formula get an apostrophe in front, which
-// spreadsheet programs read as "this is text" and do not show.
+// opened. Cells that start like a formula get an apostrophe in front (the
+// common defence); the text stays readable, and a phone number written
+// +81… shows the apostrophe in some programs. Excel may still read a cell
+// of digits as a number and drop a leading zero: that loses no data here,
+// as the database keeps the text.
 package sheet
 
 import (
