@@ -45,14 +45,14 @@ func (d *DB) Import(ctx context.Context, rep notify.ImportReport, next NextRecor
 	if err != nil {
 		return rep, describe(err)
 	}
-	// The book is read and parsed on another goroutine while the previous
-	// chunk is written: parsing and SQLite each keep a core busy.
+	// The book is read, parsed and classified on another goroutine while
+	// the previous chunk is written: Go and SQLite each keep a core busy.
 	ctx, cancel := context.WithCancel(ctx)
-	chunks := make(chan []entry, 1)
+	chunks := make(chan chunk, 1)
 	var readErr error
 	go func() {
 		defer close(chunks)
-		readErr = readChunks(ctx, next, chunks)
+		readErr = readChunks(ctx, next, decide, chunks)
 	}()
 	// However Import returns, the reader has stopped calling next by then.
 	defer func() {
@@ -60,9 +60,9 @@ func (d *DB) Import(ctx context.Context, rep notify.ImportReport, next NextRecor
 		for range chunks {
 		}
 	}()
-	for chunk := range chunks {
-		rep.Records += len(chunk)
-		if err := im.flush(ctx, chunk); err != nil {
+	for c := range chunks {
+		rep.Records += len(c.entries)
+		if err := im.flush(ctx, c); err != nil {
 			return rep, describe(err)
 		}
 	}
@@ -81,14 +81,21 @@ func (d *DB) Import(ctx context.Context, rep notify.ImportReport, next NextRecor
 	return rep, describe(tx.Commit())
 }
 
-// readChunks reads entries from next, numbers them and sends them in chunks,
-// until io.EOF, an error, or ctx ends.
-func readChunks(ctx context.Context, next NextRecord, out chan<- []entry) error {
-	chunk := make([]entry, 0, importChunk)
+// readChunks reads entries from next, numbers and classifies them, and
+// sends them in chunks, until io.EOF, an error, or ctx ends. Everything
+// that needs no database is done here, off the goroutine that writes.
+func readChunks(ctx context.Context, next NextRecord, decide Decide, out chan<- chunk) error {
+	var c chunk
+	var emails []string
 	send := func() error {
+		list, err := json.Marshal(emails)
+		if err != nil {
+			return err
+		}
+		c.lookup = string(list)
 		select {
-		case out <- chunk:
-			chunk = make([]entry, 0, importChunk)
+		case out <- c:
+			c, emails = chunk{}, emails[:0]
 			return nil
 		case <-ctx.Done():
 			return ctx.Err()
@@ -102,17 +109,33 @@ func readChunks(ctx context.Context, next NextRecord, out chan<- []entry) error 
 		if err != nil {
 			return err
 		}
-		chunk = append(chunk, entry{number: number, rec: rec, rej: rej})
-		if len(chunk) == importChunk {
+		e := entry{number: number, rec: rec, rej: rej}
+		if rej == nil {
+			e.keys = make([]string, len(rec.Emails))
+			for i, email := range rec.Emails {
+				e.keys[i] = strings.ToLower(email)
+			}
+			emails = append(emails, e.keys...)
+			e.dec = decision(decide, rec)
+		}
+		c.entries = append(c.entries, e)
+		if len(c.entries) == importChunk {
 			if err := send(); err != nil {
 				return err
 			}
 		}
 	}
-	if len(chunk) == 0 {
+	if len(c.entries) == 0 {
 		return nil
 	}
 	return send()
+}
+
+// chunk is up to importChunk entries, with their addresses ready for the
+// lookup.
+type chunk struct {
+	entries []entry
+	lookup  string // the entries' addresses, lower-cased, as a JSON array
 }
 
 // entry is one item read from the book, numbered in file order.
@@ -120,6 +143,8 @@ type entry struct {
 	number int
 	rec    notify.Record
 	rej    *notify.EntryNote
+	keys   []string        // rec.Emails lower-cased, to match stored ones
+	dec    notify.Decision // rec classified as read
 }
 
 // importer folds the chunks of one import into the database.
@@ -187,24 +212,25 @@ func newImporter(ctx context.Context, tx *Tx, rep *notify.ImportReport, decide D
 
 // pending is a contact the current chunk touches, as it will be stored.
 type pending struct {
-	rec   notify.Record // with every address it holds
-	dec   notify.Decision
-	added bool // new in this chunk: inserted at the end of it
-	dirty bool // stored already and changed: updated at the end of it
+	rec      notify.Record // with every address it holds
+	dec      notify.Decision
+	added    bool // new in this chunk: inserted at the end of it
+	dirty    bool // stored already and changed: updated at the end of it
+	redecide bool // changed since dec was decided
 }
 
 // flush folds one chunk of entries into the database.
-func (im *importer) flush(ctx context.Context, chunk []entry) error {
-	if len(chunk) == 0 {
+func (im *importer) flush(ctx context.Context, c chunk) error {
+	if len(c.entries) == 0 {
 		return nil
 	}
-	owners, contacts, err := im.existing(ctx, chunk)
+	owners, contacts, err := im.existing(ctx, c.lookup)
 	if err != nil {
 		return err
 	}
 	var newContacts []int64
 	var newAddresses, rows []any
-	for _, e := range chunk {
+	for _, e := range c.entries {
 		if e.rej != nil {
 			im.rep.Rejected = append(im.rep.Rejected, notify.EntryNote{Number: e.number, Line: e.rej.Line, Reason: e.rej.Reason})
 			rows = append(rows, im.rep.ID, e.number, e.rej.Line, "rejected", nil, e.rej.Reason)
@@ -212,15 +238,15 @@ func (im *importer) flush(ctx context.Context, chunk []entry) error {
 		}
 		rec := e.rec
 		var id int64
-		for _, email := range rec.Emails {
-			if id = owners[strings.ToLower(email)]; id != 0 {
+		for _, key := range e.keys {
+			if id = owners[key]; id != 0 {
 				break
 			}
 		}
 		var outcome string
 		var missing []string // addresses no contact holds yet, each once
-		for _, email := range rec.Emails {
-			if owners[strings.ToLower(email)] == 0 && !slices.ContainsFunc(missing, func(m string) bool { return strings.EqualFold(m, email) }) {
+		for i, email := range rec.Emails {
+			if owners[e.keys[i]] == 0 && !slices.ContainsFunc(missing, func(m string) bool { return strings.EqualFold(m, email) }) {
 				missing = append(missing, email)
 			}
 		}
@@ -228,7 +254,7 @@ func (im *importer) flush(ctx context.Context, chunk []entry) error {
 			id = im.nextContact
 			im.nextContact++
 			rec.Emails = missing
-			contacts[id] = &pending{rec: rec, added: true}
+			contacts[id] = &pending{rec: rec, dec: e.dec, added: true}
 			newContacts = append(newContacts, id)
 			outcome = "added"
 			im.rep.Added++
@@ -241,7 +267,9 @@ func (im *importer) flush(ctx context.Context, chunk []entry) error {
 				p.rec = *merged
 			}
 			p.rec.Emails = append(p.rec.Emails, missing...)
-			p.dirty = p.dirty || (!p.added && (merged != nil || len(missing) > 0))
+			changed := merged != nil || len(missing) > 0
+			p.dirty = p.dirty || (!p.added && changed)
+			p.redecide = p.redecide || changed
 			switch {
 			case seen:
 				outcome = "merged"
@@ -272,12 +300,8 @@ func (im *importer) flush(ctx context.Context, chunk []entry) error {
 // existing looks up, in a few statements, which stored contacts hold the
 // chunk's addresses, and loads those contacts with all their addresses.
 // owners maps each address found, lower-cased, to its contact.
-func (im *importer) existing(ctx context.Context, chunk []entry) (owners map[string]int64, contacts map[int64]*pending, err error) {
-	var emails []string
-	for _, e := range chunk {
-		emails = append(emails, e.rec.Emails...)
-	}
-	owners = make(map[string]int64, len(emails))
+func (im *importer) existing(ctx context.Context, emails string) (owners map[string]int64, contacts map[int64]*pending, err error) {
+	owners = make(map[string]int64, 2*importChunk)
 	contacts = map[int64]*pending{}
 	err = queryJSON(ctx, im.lookup, emails, func(rows *sql.Rows) error {
 		var email string
@@ -296,7 +320,11 @@ func (im *importer) existing(ctx context.Context, chunk []entry) (owners map[str
 	for id := range contacts {
 		ids = append(ids, id)
 	}
-	err = queryJSON(ctx, im.load, ids, func(rows *sql.Rows) error {
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	err = queryJSON(ctx, im.load, string(list), func(rows *sql.Rows) error {
 		c, err := scanContact(rows)
 		if err != nil {
 			return err
@@ -308,7 +336,7 @@ func (im *importer) existing(ctx context.Context, chunk []entry) (owners map[str
 	if err != nil {
 		return nil, nil, err
 	}
-	err = queryJSON(ctx, im.loadEmails, ids, func(rows *sql.Rows) error {
+	err = queryJSON(ctx, im.loadEmails, string(list), func(rows *sql.Rows) error {
 		var id int64
 		var email string
 		if err := rows.Scan(&id, &email); err != nil {
@@ -327,8 +355,11 @@ func (im *importer) existing(ctx context.Context, chunk []entry) (owners map[str
 func (im *importer) write(ctx context.Context, newContacts []int64, contacts map[int64]*pending, newAddresses, rows []any) error {
 	args := make([]any, 0, len(newContacts)*im.contacts.width)
 	for _, id := range newContacts {
-		r := contacts[id].rec
-		d := im.decision(r)
+		p := contacts[id]
+		r, d := p.rec, p.dec
+		if p.redecide {
+			d = decision(im.decide, r)
+		}
 		args = append(args, id, r.Family, r.Given, r.FamilyKana, r.GivenKana, r.Company, r.Department, r.Title,
 			joinLines(r.Phones), joinLines(r.Labels), r.Notes, d.Category, d.Rule, d.Detail, d.OwnerEmail)
 	}
@@ -354,13 +385,13 @@ func (im *importer) write(ctx context.Context, newContacts []int64, contacts map
 	return im.rows.exec(ctx, rows)
 }
 
-// decision classifies a new contact, or leaves it for a person when there is
-// no classifier.
-func (im *importer) decision(r notify.Record) notify.Decision {
-	if im.decide == nil {
+// decision classifies a contact with decide, or leaves it for a person when
+// there is no classifier.
+func decision(decide Decide, r notify.Record) notify.Decision {
+	if decide == nil {
 		return notify.Decision{Category: notify.Unclassified, Rule: notify.RuleNone}
 	}
-	return im.decide(r)
+	return decide(r)
 }
 
 func (im *importer) wasTouched(id int64) bool {
@@ -373,17 +404,10 @@ func (im *importer) touch(id int64) {
 	}
 }
 
-// queryJSON runs stmt with values as one JSON array (read by json_each) and
-// calls scan for each row: one statement for a whole chunk, whatever its size.
-func queryJSON[T any](ctx context.Context, stmt *sql.Stmt, values []T, scan func(*sql.Rows) error) error {
-	if len(values) == 0 {
-		return nil
-	}
-	list, err := json.Marshal(values)
-	if err != nil {
-		return err
-	}
-	rows, err := stmt.QueryContext(ctx, string(list))
+// queryJSON runs stmt with list, a JSON array read by json_each, and calls
+// scan for each row: one statement for a whole chunk, whatever its size.
+func queryJSON(ctx context.Context, stmt *sql.Stmt, list string, scan func(*sql.Rows) error) error {
+	rows, err := stmt.QueryContext(ctx, list)
 	if err != nil {
 		return err
 	}
