@@ -148,6 +148,8 @@ func describe(err error) error {
 		msg = "the database is read-only; check the file's permissions"
 	case sqlite3.ErrFull:
 		msg = "the disk is full"
+	case sqlite3.ErrIoErr:
+		msg = "the database file could not be read or written (is the disk full, failing or removed?)"
 	case sqlite3.ErrNotADB, sqlite3.ErrCorrupt:
 		msg = "the file is not an owabi database or is damaged"
 	case sqlite3.ErrCantOpen, sqlite3.ErrPerm:
