@@ -11,6 +11,8 @@ const (
 	EINTERNAL = "internal"
 	EINVALID  = "invalid"
 	ENOTFOUND = "not_found"
+	// EUNAUTHORIZED is a wrong login or a session that has ended.
+	EUNAUTHORIZED = "unauthorized"
 	// EUNAVAILABLE is a passing condition, such as the database being locked
 	// by another program: the same call may succeed later.
 	EUNAVAILABLE = "unavailable"

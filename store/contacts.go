@@ -45,18 +45,23 @@ func (d *DB) ContactByEmail(ctx context.Context, email string) (notify.Contact, 
 }
 
 func (d *DB) emails(ctx context.Context, contact int64) ([]string, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT email FROM addresses WHERE contact_id = ? ORDER BY id`, contact)
+	return d.strings(ctx, `SELECT email FROM addresses WHERE contact_id = ? ORDER BY id`, contact)
+}
+
+// strings runs a query of one text column and returns its values.
+func (d *DB) strings(ctx context.Context, query string, args ...any) ([]string, error) {
+	rows, err := d.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
-		var e string
-		if err := rows.Scan(&e); err != nil {
+		var s string
+		if err := rows.Scan(&s); err != nil {
 			return nil, err
 		}
-		out = append(out, e)
+		out = append(out, s)
 	}
 	return out, rows.Err()
 }
@@ -82,4 +87,33 @@ func (o *ownerRow) staff(email string) notify.Staff {
 		s.Phone = phones[0]
 	}
 	return s
+}
+
+// ContactsOwnedBy lists, by name, up to limit contacts whose owner is the
+// member of staff with this address, with their addresses.
+func (d *DB) ContactsOwnedBy(ctx context.Context, owner string, limit int) ([]notify.Contact, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT `+contactColumns+` FROM contacts c
+		WHERE c.owner_email = ? COLLATE NOCASE AND c.owner_email != '' ORDER BY c.family_kana, c.family, c.id LIMIT ?`, owner, limit)
+	if err != nil {
+		return nil, describe(err)
+	}
+	var out []notify.Contact
+	for rows.Next() {
+		c, err := scanContact(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, describe(err)
+	}
+	for i := range out {
+		if out[i].Emails, err = d.emails(ctx, out[i].ID); err != nil {
+			return nil, describe(err)
+		}
+	}
+	return out, nil
 }

@@ -212,7 +212,7 @@ func benchConfig(b *testing.B, dir string) string {
 		}
 	}
 	cfg := filepath.Join(dir, "owabi.toml")
-	if err := writeDemoConfig(cfg, 2525); err != nil {
+	if err := writeDemoConfig(cfg, 2525, "127.0.0.1:0"); err != nil {
 		b.Fatal(err)
 	}
 	return cfg

@@ -3,14 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"embed"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/template"
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/mailer/smtptest"
+	"github.com/owabi/owabi/notify/web"
 )
 
 // demodata is the project's own copy of the fictional sample book of さくら
@@ -41,7 +45,7 @@ func runDemo(ctx context.Context, g *globals, e env, args []string) error {
 	}
 	defer capture.Close()
 	g.config = filepath.Join(*dir, "owabi.toml")
-	if err := writeDemoConfig(g.config, capture.Port); err != nil {
+	if err := writeDemoConfig(g.config, capture.Port, demoWebAddr()); err != nil {
 		return err
 	}
 	a, err := open(ctx, g, e)
@@ -74,6 +78,10 @@ func runDemo(ctx context.Context, g *globals, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	logins, err := demoAccounts(ctx, a)
+	if err != nil {
+		return err
+	}
 	w := e.stdout
 	fmt.Fprintf(w, "\nowabi demo: the leaked address book of %s (fictional)\n\n", a.cfg.Organisation.Name)
 	fmt.Fprintf(w, "  Imported    %d entries: %d contacts added, %d addresses added, %d rejected\n",
@@ -85,16 +93,88 @@ func runDemo(ctx context.Context, g *globals, e env, args []string) error {
 		queued, n[notify.Sent], n[notify.Failed], n[notify.Queued]+n[notify.Sending])
 	fmt.Fprintf(w, "  Captured mails     %d received by the capture server, saved as .eml files in %s\n", capture.Count(), mailDir)
 	fmt.Fprintf(w, "  Database           %s\n", a.db.Path())
+	if *noServe {
+		fmt.Fprintf(w, "\nStaff web app: %s once served (owabi --config %s serve); new passwords each time the demo runs\n", a.webURL(a.cfg.Web.Addr), g.config)
+	} else {
+		fmt.Fprintf(w, "\nStaff web app: open %s  (new passwords each time the demo runs)\n", a.webURL(a.cfg.Web.Addr))
+	}
+	for _, l := range logins {
+		fmt.Fprintf(w, "  sign in as %-12s password %s   (%s)\n", l.name, l.password, l.what)
+	}
 	fmt.Fprintf(w, "\nTry next:\n")
 	fmt.Fprintf(w, "  owabi --config %s status\n", g.config)
 	fmt.Fprintf(w, "  owabi --config %s preview --kind apology --contact megumi.fujita@seiryu-saketen.example.jp\n", g.config)
 	if *noServe {
-		fmt.Fprintf(w, "  (the capture server has stopped; run \"owabi demo --data %s\" to serve again)\n", *dir)
+		fmt.Fprintf(w, "  (nothing is serving now; run \"owabi demo --data %s\" to serve the web app and the capture server)\n", *dir)
 		return nil
 	}
 	fmt.Fprintf(w, "  owabi --config %s send --kind apology   (this demo keeps sending while it runs)\n", g.config)
-	fmt.Fprintf(w, "\nServing: the capture SMTP server listens on %s. Press Ctrl-C to stop.\n", capture.Addr())
+	fmt.Fprintf(w, "\nServing the web app at %s; the capture SMTP server listens on %s. Press Ctrl-C to stop.\n", a.webURL(a.cfg.Web.Addr), capture.Addr())
 	return a.serve(ctx)
+}
+
+// demoWebAddr is 127.0.0.1:8080, or another free port on loopback when
+// something else has 8080.
+func demoWebAddr() string {
+	for _, addr := range []string{"127.0.0.1:8080", "127.0.0.1:0"} {
+		if ln, err := net.Listen("tcp", addr); err == nil {
+			addr = ln.Addr().String()
+			ln.Close()
+			return addr
+		}
+	}
+	return "127.0.0.1:8080"
+}
+
+// login is a demo account to try the web app with.
+type login struct{ name, password, what string }
+
+// demoAccounts gives the demo a manager and a salesperson for each owner in
+// the master lists, each with a new password, and returns the manager's
+// and the first salesperson's sign-in.
+func demoAccounts(ctx context.Context, a *app) ([]login, error) {
+	owners, err := a.db.Owners(ctx)
+	if err != nil {
+		return nil, err
+	}
+	accounts := []notify.User{{Name: "manager", Role: notify.Manager}}
+	for _, o := range owners {
+		accounts = append(accounts, notify.User{Name: strings.SplitN(o, "@", 2)[0], Email: o, Role: notify.Sales})
+	}
+	var logins []login
+	for i, u := range accounts {
+		password := onetimePassword()
+		hash, err := web.HashPassword(password)
+		if err != nil {
+			return nil, err
+		}
+		_, err = a.db.AddUser(ctx, u, hash)
+		if notify.ErrorCode(err) == notify.ECONFLICT { // the demo ran here before
+			err = a.db.SetPassword(ctx, u.Name, hash)
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch i {
+		case 0:
+			logins = append(logins, login{u.Name, password, "the manager: dashboard"})
+		case 1:
+			logins = append(logins, login{u.Name, password, fmt.Sprintf("a salesperson, on a phone: their %s contacts", u.Email)})
+		}
+	}
+	return logins, nil
+}
+
+// onetimePassword is 12 letters and digits that cannot be mistaken for
+// one another.
+func onetimePassword() string {
+	const alphabet = "abcdefghijkmnpqrstuvwxyzACDEFGHJKLMNPQRSTUVWXYZ23456789"
+	b := make([]byte, 12)
+	rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
 }
 
 func copyDemoFile(name, to string) error {
@@ -107,9 +187,9 @@ func copyDemoFile(name, to string) error {
 
 // writeDemoConfig writes the demo's config, pointed at the capture server,
 // so that every other command can carry on from it with --config.
-func writeDemoConfig(path string, port int) error {
+func writeDemoConfig(path string, port int, webAddr string) error {
 	var b bytes.Buffer
-	if err := demoConfig.Execute(&b, map[string]any{"Port": port}); err != nil {
+	if err := demoConfig.Execute(&b, map[string]any{"Port": port, "WebAddr": webAddr}); err != nil {
 		return err
 	}
 	return os.WriteFile(path, b.Bytes(), 0o600)
@@ -168,7 +248,7 @@ suppliers = "suppliers.csv"
 free_mail_domains = ["freemail.example.jp", "webmail.example.com"]
 
 [web]
-addr = "127.0.0.1:8080"
+addr = "{{.WebAddr}}"
 
 [log]
 level = "warn"

@@ -2,6 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/owabi/owabi/notify/web"
+	"github.com/owabi/owabi/templates"
 )
 
 func runServe(ctx context.Context, g *globals, e env, args []string) error {
@@ -18,9 +26,61 @@ func runServe(ctx context.Context, g *globals, e env, args []string) error {
 }
 
 // serve runs the daemon until ctx is cancelled: it sends whatever is queued,
-// by anyone, and stops cleanly after the message in hand.
+// by anyone, and serves the staff web app; it stops cleanly after the
+// message in hand.
 func (a *app) serve(ctx context.Context) error {
-	err := a.deliver(ctx, true)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ln, err := net.Listen("tcp", a.cfg.Web.Addr)
+	if err != nil {
+		return &configError{key: "web.addr", reason: fmt.Sprintf("cannot listen on %s: %v", a.cfg.Web.Addr, err)}
+	}
+	srv, err := a.webServer()
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	webErr := make(chan error, 1)
+	go func() {
+		var err error
+		if a.cfg.Web.TLSCert != "" {
+			err = srv.ServeTLS(ln, a.cfg.path(a.cfg.Web.TLSCert), a.cfg.path(a.cfg.Web.TLSKey))
+		} else {
+			err = srv.Serve(ln)
+		}
+		if !errors.Is(err, http.ErrServerClosed) {
+			cancel() // the app cannot serve: stop the sender too, and say why
+		}
+		webErr <- err
+	}()
+	a.log.Info("the web app is serving", "url", a.webURL(ln.Addr().String()))
+	err = a.deliver(ctx, true)
+	shutdown, done := context.WithTimeout(context.Background(), 5*time.Second)
+	defer done()
+	srv.Shutdown(shutdown)
+	if werr := <-webErr; !errors.Is(werr, http.ErrServerClosed) {
+		err = errors.Join(err, fmt.Errorf("the web app stopped: %w", werr))
+	}
 	a.log.Info("owabi stopped")
 	return err
+}
+
+// webServer is the staff web app on its HTTP server.
+func (a *app) webServer() (*http.Server, error) {
+	h, err := web.New(web.Config{Store: a.db, Templates: templates.FS, Log: a.log,
+		SecureCookies: a.cfg.Web.SecureCookies || a.cfg.Web.TLSCert != ""})
+	if err != nil {
+		return nil, err
+	}
+	return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
+		WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: nil}, nil
+}
+
+// webURL is where staff open the app listening on addr.
+func (a *app) webURL(addr string) string {
+	scheme := "http"
+	if a.cfg.Web.TLSCert != "" {
+		scheme = "https"
+	}
+	return scheme + "://" + addr + "/"
 }

@@ -4,6 +4,7 @@ import (
 	"encoding"
 	"errors"
 	"fmt"
+	"net"
 	"net/mail"
 	"os"
 	"path/filepath"
@@ -103,7 +104,10 @@ type TemplatesConfig struct {
 }
 
 type WebConfig struct {
-	Addr string `toml:"addr"`
+	Addr          string `toml:"addr"`
+	SecureCookies bool   `toml:"secure_cookies"` // staff reach the app over HTTPS through a proxy
+	TLSCert       string `toml:"tls_cert"`       // owabi terminates TLS itself when both are set
+	TLSKey        string `toml:"tls_key"`
 }
 
 type LogConfig struct {
@@ -330,6 +334,12 @@ func (c *Config) Validate() error {
 	}
 	if len(o.Domains) == 0 {
 		return &configError{key: "organisation.domains", reason: "missing: list the organisation's own e-mail domains"}
+	}
+	if (c.Web.TLSCert == "") != (c.Web.TLSKey == "") {
+		return &configError{key: "web.tls_cert", reason: "set both web.tls_cert and web.tls_key, or neither"}
+	}
+	if _, _, err := net.SplitHostPort(c.Web.Addr); err != nil {
+		return &configError{key: "web.addr", reason: fmt.Sprintf("%q is not host:port like 127.0.0.1:8080", c.Web.Addr)}
 	}
 	if c.Import.Map != "" {
 		if _, err := addrbook.ParseMapping(c.Import.Map); err != nil {

@@ -27,5 +27,5 @@ func main() {
 		fmt.Fprintln(os.Stderr, "owabi: stopped at once; notices in flight are requeued at the next start")
 		os.Exit(exitFailure)
 	}()
-	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr))
 }

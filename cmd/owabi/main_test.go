@@ -23,8 +23,14 @@ import (
 // owabi runs the command in-process and returns its exit code and output.
 func owabi(t *testing.T, env map[string]string, args ...string) (int, string, string) {
 	t.Helper()
+	return owabiWithInput(t, env, "", args...)
+}
+
+// owabiWithInput is owabi with stdin as the command's standard input.
+func owabiWithInput(t *testing.T, env map[string]string, stdin string, args ...string) (int, string, string) {
+	t.Helper()
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), args, func(k string) string { return env[k] }, &stdout, &stderr)
+	code := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(stdin), &stdout, &stderr)
 	return code, stdout.String(), stderr.String()
 }
 
@@ -112,7 +118,8 @@ func statusJSON(t *testing.T, env map[string]string, args ...string) notify.Stat
 func TestDemo(t *testing.T) {
 	dir := t.TempDir()
 	out := mustOwabi(t, nil, "demo", "--data", dir, "--no-serve")
-	for _, want := range []string{"168 customers, 35 suppliers, 40 employees, 0 unclassified", "258 sent"} {
+	for _, want := range []string{"168 customers, 35 suppliers, 40 employees, 0 unclassified", "258 sent",
+		"sign in as manager      password ", "(a salesperson, on a phone: their "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the demo's summary lacks %q:\n%s", want, out)
 		}
@@ -165,7 +172,7 @@ func setup(t *testing.T, srv *smtptest.Server) string {
 		}
 	}
 	path := filepath.Join(dir, "owabi.toml")
-	if err := writeDemoConfig(path, srv.Port); err != nil {
+	if err := writeDemoConfig(path, srv.Port, "127.0.0.1:0"); err != nil {
 		t.Fatal(err)
 	}
 	return path

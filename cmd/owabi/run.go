@@ -27,9 +27,10 @@ Commands:
   classify  decide who is a customer, supplier or employee, and why
   preview   show the notice a contact would receive
   send      queue a notice for every address (the daemon sends it)
-  serve     run the daemon: send the queued notices until stopped
+  serve     run the daemon: send the queued notices and serve the staff web app
   status    show where the response stands
   export    write every contact to a spreadsheet file (CSV) for the people who call them
+  user      add, list or disable the staff accounts of the web app
 
 Global flags (also accepted after the command):
   --config FILE  the config file (default ./owabi.toml, or $OWABI_CONFIG)
@@ -57,6 +58,7 @@ func (e *usageError) Error() string { return e.msg }
 // env is how commands read the environment; tests pass their own.
 type env struct {
 	getenv func(string) string
+	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
 }
@@ -74,11 +76,12 @@ var commands = map[string]command{
 	"send":     runSend,
 	"serve":    runServe,
 	"status":   runStatus,
+	"user":     runUser,
 }
 
 // run is main without the process: it returns the exit code.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	e := env{getenv: getenv, stdout: stdout, stderr: stderr}
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
 	g := &globals{config: "owabi.toml"}
 	if v := getenv("OWABI_CONFIG"); v != "" {
 		g.config = v

@@ -1,0 +1,173 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/addrbook"
+	"github.com/owabi/owabi/notify/web"
+)
+
+const userUsage = `owabi user manages the staff accounts of the web app.
+
+Usage:
+  owabi user add --role manager|sales [--email ADDRESS] [--password-stdin] NAME
+  owabi user list
+  owabi user disable NAME
+
+A salesperson's --email is their own address in the book: the contacts
+whose owner it is are theirs. Without --password-stdin the password is
+asked for at a prompt (it is not shown as it is typed).
+`
+
+func runUser(ctx context.Context, g *globals, e env, args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprint(e.stdout, userUsage)
+		if len(args) == 0 {
+			return &usageError{msg: "say what to do: add, list or disable"}
+		}
+		return nil
+	}
+	switch args[0] {
+	case "add":
+		return runUserAdd(ctx, g, e, args[1:])
+	case "list":
+		return runUserList(ctx, g, e, args[1:])
+	case "disable":
+		return runUserDisable(ctx, g, e, args[1:])
+	}
+	return &usageError{msg: fmt.Sprintf("unknown user command %q: use add, list or disable", args[0])}
+}
+
+func runUserAdd(ctx context.Context, g *globals, e env, args []string) error {
+	fs := flags("user add", g, e, "--role manager|sales [--email ADDRESS] [--password-stdin] NAME")
+	role := fs.String("role", "", "manager (sees everything, steers) or sales (calls their own contacts)")
+	email := fs.String("email", "", "the person's own e-mail address in the book (sales staff: their contacts are the ones they own)")
+	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
+	if err := parse(fs, args, 1); err != nil {
+		return err
+	}
+	u := notify.User{Name: strings.TrimSpace(fs.Arg(0)), Role: notify.Role(*role)}
+	if u.Role != notify.Manager && u.Role != notify.Sales {
+		return &usageError{msg: "--role must be manager or sales"}
+	}
+	if u.Name == "" || strings.ContainsFunc(u.Name, func(r rune) bool { return r < ' ' || r == ' ' }) {
+		return &usageError{msg: "the name must be one word without spaces, e.g. suzuki"}
+	}
+	if *email != "" {
+		n, err := addrbook.NormalizeEmail(*email)
+		if err != nil {
+			return &usageError{msg: "--email: " + err.Error()}
+		}
+		u.Email = n
+	}
+	password, err := readPassword(e, *fromStdin)
+	if err != nil {
+		return err
+	}
+	if len([]rune(password)) < web.MinPassword {
+		return fmt.Errorf("the password is too short: use at least %d characters", web.MinPassword)
+	}
+	hash, err := web.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	a, err := open(ctx, g, e)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if u, err = a.db.AddUser(ctx, u, hash); err != nil {
+		return err
+	}
+	a.log.Info("user added", "user", u.ID, "role", u.Role)
+	fmt.Fprintf(e.stdout, "Added %s (%s). They sign in at %s\n", u.Name, u.Role, a.webURL(a.cfg.Web.Addr))
+	return nil
+}
+
+// readPassword reads the password from standard input's first line, or asks
+// for it twice at a terminal without showing it.
+func readPassword(e env, fromStdin bool) (string, error) {
+	if fromStdin {
+		line, err := bufio.NewReader(e.stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return "", fmt.Errorf("--password-stdin: nothing on standard input")
+		}
+		return strings.TrimRight(line, "\r\n"), nil
+	}
+	f, ok := e.stdin.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return "", &usageError{msg: "no terminal to ask for the password on; pipe it in with --password-stdin"}
+	}
+	ask := func(prompt string) (string, error) {
+		fmt.Fprint(e.stderr, prompt)
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(e.stderr)
+		return string(b), err
+	}
+	p1, err := ask("Password: ")
+	if err != nil {
+		return "", err
+	}
+	p2, err := ask("Again: ")
+	if err != nil {
+		return "", err
+	}
+	if p1 != p2 {
+		return "", fmt.Errorf("the two passwords differ; nothing was changed")
+	}
+	return p1, nil
+}
+
+func runUserList(ctx context.Context, g *globals, e env, args []string) error {
+	fs := flags("user list", g, e, "")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	a, err := openExisting(ctx, g, e)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	users, err := a.db.Users(ctx)
+	if err != nil {
+		return err
+	}
+	if len(users) == 0 {
+		fmt.Fprintln(e.stdout, `No accounts yet: add one with "owabi user add --role manager NAME".`)
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "%-20s %-8s %-9s %s\n", "name", "role", "state", "e-mail")
+	for _, u := range users {
+		state := "active"
+		if u.Disabled {
+			state = "disabled"
+		}
+		fmt.Fprintf(e.stdout, "%-20s %-8s %-9s %s\n", u.Name, u.Role, state, u.Email)
+	}
+	return nil
+}
+
+func runUserDisable(ctx context.Context, g *globals, e env, args []string) error {
+	fs := flags("user disable", g, e, "NAME")
+	if err := parse(fs, args, 1); err != nil {
+		return err
+	}
+	a, err := openExisting(ctx, g, e)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.db.DisableUser(ctx, fs.Arg(0)); err != nil {
+		return err
+	}
+	a.log.Info("user disabled")
+	fmt.Fprintf(e.stdout, "Disabled %s: they are signed out and cannot sign in again.\n", fs.Arg(0))
+	return nil
+}

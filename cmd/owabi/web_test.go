@@ -1,0 +1,82 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/owabi/owabi/notify/mailer/smtptest"
+)
+
+func TestUserCommands(t *testing.T) {
+	cfg := setup(t, smtptest.New(t))
+	if code, _, errOut := owabiWithInput(t, nil, "short\n", "--config", cfg, "user", "add", "--role", "manager", "--password-stdin", "kanri"); code != 1 || !strings.Contains(errOut, "at least 10 characters") {
+		t.Errorf("a short password: exit %d, %s", code, errOut)
+	}
+	if code, _, errOut := owabi(t, nil, "--config", cfg, "user", "add", "--role", "boss", "kanri"); code != 2 || !strings.Contains(errOut, "--role must be manager or sales") {
+		t.Errorf("a wrong role: exit %d, %s", code, errOut)
+	}
+	if code, _, errOut := owabi(t, nil, "--config", cfg, "user", "add", "--role", "sales", "suzuki"); code != 2 || !strings.Contains(errOut, "--password-stdin") {
+		t.Errorf("no terminal and no --password-stdin: exit %d, %s", code, errOut)
+	}
+	code, out, errOut := owabiWithInput(t, nil, "correct horse battery\n", "--config", cfg, "user", "add", "--role", "sales",
+		"--email", "Suzuki@Sakura-Print.example.jp", "--password-stdin", "suzuki")
+	if code != 0 || !strings.Contains(out, "Added suzuki (sales)") {
+		t.Fatalf("user add: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, _, errOut := owabiWithInput(t, nil, "correct horse battery\n", "--config", cfg, "user", "add", "--role", "sales", "--password-stdin", "SUZUKI"); code != 1 || !strings.Contains(errOut, "already a user called SUZUKI") {
+		t.Errorf("a taken name in other case: exit %d, %s", code, errOut)
+	}
+	mustOwabi(t, nil, "--config", cfg, "user", "disable", "suzuki")
+	out = mustOwabi(t, nil, "--config", cfg, "user", "list")
+	if !strings.Contains(out, "suzuki") || !strings.Contains(out, "disabled") || !strings.Contains(out, "Suzuki@sakura-print.example.jp") {
+		t.Errorf("user list:\n%s", out)
+	}
+}
+
+var servingURL = regexp.MustCompile(`the web app is serving" url=(\S+)`)
+
+// The daemon serves the web app beside the sender: a manager signs in and
+// the dashboard shows the book's categories; SIGTERM stops both.
+func TestServeServesTheWebApp(t *testing.T) {
+	srv := smtptest.New(t)
+	cfg := setup(t, srv)
+	mustOwabi(t, nil, "--config", cfg, "import", sampleBook)
+	owabiWithInput(t, nil, "correct horse battery\n", "--config", cfg, "user", "add", "--role", "manager", "--password-stdin", "kanri")
+	d := startServe(t, cfg)
+	waitFor(t, d.stderr.appears("the web app is serving"), "the web app")
+	m := servingURL.FindStringSubmatch(d.stderr.String())
+	if m == nil {
+		t.Fatalf("no URL in the log:\n%s", d.stderr.String())
+	}
+	base := strings.TrimSuffix(m[1], "/")
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	body := func(resp *http.Response, err error) string {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	login := body(c.Get(base + "/login"))
+	token := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(login)
+	if token == nil {
+		t.Fatalf("sign-in page:\n%s", login)
+	}
+	page := body(c.PostForm(base+"/login", url.Values{"csrf": {token[1]}, "name": {"kanri"}, "password": {"correct horse battery"}}))
+	if !strings.Contains(page, `<tr data-category="customer"><th>顧客</th><td>168</td>`) {
+		t.Errorf("the dashboard after sign-in lacks the 168 customers:\n%s", page)
+	}
+	d.cmd.Process.Signal(syscall.SIGTERM)
+	if err := d.cmd.Wait(); err != nil {
+		t.Errorf("serve after SIGTERM: %v\n%s", err, d.stderr.String())
+	}
+}

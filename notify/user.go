@@ -1,0 +1,34 @@
+package notify
+
+import "time"
+
+// Role is what a member of staff may do in the web app.
+type Role string
+
+const (
+	// Manager is the personal-information protection officer: sees every
+	// contact and the progress, reassigns, reclassifies, imports, exports.
+	Manager Role = "manager"
+	// Sales is a member of the sales staff: calls their own contacts and
+	// logs what they heard.
+	Sales Role = "sales"
+)
+
+// Roles lists every role.
+var Roles = []Role{Manager, Sales}
+
+// User is a staff account of the web app.
+type User struct {
+	ID       int64
+	Name     string // what they log in with
+	Email    string // their address in the book: the contacts whose owner this is are theirs
+	Role     Role
+	Disabled bool
+}
+
+// Session is a signed-in user's visit, found by the token in their cookie.
+type Session struct {
+	User    User
+	CSRF    string // the token every form of this session must send back
+	Expires time.Time
+}

@@ -1,0 +1,183 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/owabi/owabi/notify"
+)
+
+const (
+	sessionCookie = "owabi_session"
+	loginCookie   = "owabi_login" // the sign-in form's CSRF token, before there is a session
+	// SessionTTL is how long a session lasts from sign-in: a working day.
+	SessionTTL = 12 * time.Hour
+)
+
+// bcryptCost is bcrypt's work factor; tests lower it to keep the race
+// detector's runs short.
+var bcryptCost = bcrypt.DefaultCost
+
+// HashPassword returns the bcrypt hash stored for a password.
+func HashPassword(password string) ([]byte, error) {
+	return bcrypt.GenerateFromPassword([]byte(password), bcryptCost)
+}
+
+// MinPassword is the shortest password an account may have.
+const MinPassword = 10
+
+// dummyHash is compared against when the name is unknown, so that a wrong
+// name takes as long as a wrong password and names cannot be guessed by
+// timing.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("owabi: no such user"), bcryptCost)
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	s.showLogin(w, r, http.StatusOK, "")
+}
+
+// showLogin renders the sign-in form with a fresh CSRF token, set in a
+// cookie too: the form must send back what the cookie holds.
+func (s *Server) showLogin(w http.ResponseWriter, r *http.Request, status int, errKey string) {
+	token := newToken()
+	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: token, Path: "/login", HttpOnly: true,
+		SameSite: http.SameSiteStrictMode, Secure: s.secure(r), MaxAge: 3600})
+	p := page{Data: token}
+	if errKey != "" {
+		p.Error = messages[language(r)][errKey]
+	}
+	s.render(w, r, status, "login", p)
+}
+
+func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
+	c, err := r.Cookie(loginCookie)
+	if err != nil || !sameToken(c.Value, r.PostFormValue("csrf")) {
+		s.showLogin(w, r, http.StatusForbidden, "form_expired")
+		return
+	}
+	name := strings.TrimSpace(r.PostFormValue("name"))
+	key := strings.ToLower(name) + "|" + clientIP(r)
+	if !s.login.allow(key, s.Now()) {
+		s.showLogin(w, r, http.StatusTooManyRequests, "too_many_attempts")
+		return
+	}
+	u, hash, err := s.Store.UserForLogin(r.Context(), name)
+	if err != nil && notify.ErrorCode(err) != notify.EUNAUTHORIZED {
+		s.fail(w, r, err)
+		return
+	}
+	if hash == nil {
+		hash = dummyHash
+	}
+	if bcrypt.CompareHashAndPassword(hash, []byte(r.PostFormValue("password"))) != nil || err != nil {
+		s.login.fail(key, s.Now())
+		s.Log.Info("sign-in refused", "ip", clientIP(r))
+		s.showLogin(w, r, http.StatusUnauthorized, "wrong_login")
+		return
+	}
+	s.login.reset(key)
+	token := newToken()
+	sess := notify.Session{User: u, CSRF: newToken(), Expires: s.Now().Add(SessionTTL)}
+	if err := s.Store.CreateSession(r.Context(), hashToken(token), sess); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.Log.Info("signed in", "user", u.ID, "role", u.Role)
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: s.secure(r), Expires: sess.Expires})
+	http.SetCookie(w, &http.Cookie{Name: loginCookie, Path: "/login", MaxAge: -1})
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request, _ *notify.Session) {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if err := s.Store.DeleteSession(r.Context(), hashToken(c.Value)); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Path: "/", MaxAge: -1, HttpOnly: true})
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+// signedIn runs h for a request with a live session. Without one, a page
+// redirects to the sign-in form and anything else is refused. Every
+// request that changes something must carry the session's CSRF token.
+func (s *Server) signedIn(h func(http.ResponseWriter, *http.Request, *notify.Session)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		sess, err := s.session(r.Context(), r)
+		if err != nil {
+			if notify.ErrorCode(err) != notify.EUNAUTHORIZED {
+				s.fail(w, r, err)
+				return
+			}
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/login", http.StatusSeeOther)
+				return
+			}
+			http.Error(w, messages[language(r)]["sign_in_first"], http.StatusUnauthorized)
+			return
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead && !sameToken(sess.CSRF, r.PostFormValue("csrf")) {
+			http.Error(w, messages[language(r)]["form_expired"], http.StatusForbidden)
+			return
+		}
+		h(w, r, &sess)
+	}
+}
+
+// only lets users with role through; others get 403.
+func (s *Server) only(role notify.Role, h func(http.ResponseWriter, *http.Request, *notify.Session)) func(http.ResponseWriter, *http.Request, *notify.Session) {
+	return func(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
+		if sess.User.Role != role {
+			http.Error(w, messages[language(r)]["forbidden"], http.StatusForbidden)
+			return
+		}
+		h(w, r, sess)
+	}
+}
+
+func (s *Server) session(ctx context.Context, r *http.Request) (notify.Session, error) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" {
+		return notify.Session{}, notify.Errorf(notify.EUNAUTHORIZED, "please sign in")
+	}
+	return s.Store.Session(ctx, hashToken(c.Value))
+}
+
+func (s *Server) secure(r *http.Request) bool { return s.SecureCookies || r.TLS != nil }
+
+// newToken returns 32 random bytes as text.
+func newToken() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// hashToken is what the database keeps of a session token.
+func hashToken(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
+func sameToken(a, b string) bool {
+	return a != "" && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}
+
+// clientIP is the address the request came from (a proxy in front of
+// owabi makes this the proxy's; the limit then applies to a name alone).
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

@@ -1,0 +1,60 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/owabi/owabi/notify"
+)
+
+// home sends each user to their first page: the dashboard for a manager,
+// their contacts for sales staff.
+func (s *Server) home(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
+	if sess.User.Role == notify.Manager {
+		http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/contacts/mine", http.StatusSeeOther)
+}
+
+// categoryRow is one line of the dashboard's table.
+type categoryRow struct {
+	Category                                 notify.Category
+	Contacts, Addresses, Sent, Failed, Queue int
+}
+
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
+	st, err := s.Store.Status(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var rows []categoryRow
+	total := categoryRow{}
+	for _, c := range notify.Categories {
+		n := st.ByCategory[c]
+		row := categoryRow{Category: c, Contacts: st.Categories[c], Addresses: st.AddressesByCategory[c],
+			Sent: n[notify.Sent], Failed: n[notify.Failed], Queue: n[notify.Queued] + n[notify.Sending]}
+		rows = append(rows, row)
+		total.Contacts += row.Contacts
+		total.Addresses += row.Addresses
+		total.Sent += row.Sent
+		total.Failed += row.Failed
+		total.Queue += row.Queue
+	}
+	s.render(w, r, http.StatusOK, "dashboard", page{Session: sess, Data: map[string]any{"Rows": rows, "Total": total}})
+}
+
+// myContactsLimit is how many contacts the first version of the list shows.
+const myContactsLimit = 500
+
+func (s *Server) myContacts(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
+	var list []notify.Contact
+	if sess.User.Email != "" {
+		var err error
+		if list, err = s.Store.ContactsOwnedBy(r.Context(), sess.User.Email, myContactsLimit); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, http.StatusOK, "contacts", page{Session: sess, Data: list})
+}

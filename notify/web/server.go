@@ -1,0 +1,154 @@
+// Package web is the staff web app: sign-in, the manager's dashboard and
+// each salesperson's contacts. Pages are rendered on the server from
+// embedded templates; nothing is loaded from another host, so it works in
+// a closed office network.
+package web
+
+import (
+	"bytes"
+	"context"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/owabi/owabi/notify"
+)
+
+// Store is what the web app needs from storage.
+type Store interface {
+	UserForLogin(ctx context.Context, name string) (notify.User, []byte, error)
+	CreateSession(ctx context.Context, tokenHash []byte, s notify.Session) error
+	Session(ctx context.Context, tokenHash []byte) (notify.Session, error)
+	DeleteSession(ctx context.Context, tokenHash []byte) error
+	Status(ctx context.Context) (notify.Status, error)
+	ContactsOwnedBy(ctx context.Context, owner string, limit int) ([]notify.Contact, error)
+}
+
+// Config is how the app is set up.
+type Config struct {
+	Store     Store
+	Templates fs.FS // holds web/*.tmpl
+	Log       *slog.Logger
+	// SecureCookies marks cookies Secure: set it when users reach the app
+	// over HTTPS (owabi's own TLS or a proxy in front).
+	SecureCookies bool
+	Now           func() time.Time
+}
+
+// Server is the web app.
+type Server struct {
+	Config
+	pages  map[string]*template.Template
+	login  *limiter
+	routes []route
+	mux    *http.ServeMux
+}
+
+// route is one registered page, kept so that a test can walk them all.
+type route struct {
+	method, path string
+	public       bool
+}
+
+// New builds the app and parses its templates.
+func New(cfg Config) (*Server, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s := &Server{Config: cfg, login: newLimiter(5, 15*time.Minute), mux: http.NewServeMux()}
+	var err error
+	if s.pages, err = parsePages(cfg.Templates); err != nil {
+		return nil, err
+	}
+	s.handle("GET", "/login", true, s.loginPage)
+	s.handle("POST", "/login", true, s.loginSubmit)
+	s.handle("GET", "/style.css", true, s.style)
+	s.handle("POST", "/logout", false, s.signedIn(s.logout))
+	s.handle("GET", "/{$}", false, s.signedIn(s.home))
+	s.handle("GET", "/dashboard", false, s.signedIn(s.only(notify.Manager, s.dashboard)))
+	s.handle("GET", "/contacts/mine", false, s.signedIn(s.myContacts))
+	return s, nil
+}
+
+func (s *Server) handle(method, path string, public bool, h http.HandlerFunc) {
+	s.routes = append(s.routes, route{method, path, public})
+	s.mux.HandleFunc(method+" "+path, h)
+}
+
+// ServeHTTP serves every request with headers that keep the pages to
+// themselves: nothing from other hosts, no framing, no caching of
+// personal data.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Cache-Control", "no-store")
+	s.mux.ServeHTTP(w, r)
+}
+
+// page is what every template gets.
+type page struct {
+	T       map[string]string // the user's language
+	Lang    string
+	Session *notify.Session // nil on the sign-in page
+	Error   string
+	Data    any
+}
+
+// render writes a page, rendered in full first so that a template error
+// never leaves half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+	p.Lang = language(r)
+	p.T = messages[p.Lang]
+	var buf bytes.Buffer
+	if err := s.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+		s.Log.Error("rendering a page", "page", name, "err", err)
+		http.Error(w, p.T["internal_error"], http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// fail shows an error the user can act on, or "internal error" (and logs
+// the detail) for anything else.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	s.Log.Error("web request failed", "path", r.URL.Path, "err", err)
+	t := messages[language(r)]
+	http.Error(w, t["internal_error"], http.StatusInternalServerError)
+}
+
+func (s *Server) style(w http.ResponseWriter, r *http.Request) {
+	b, err := fs.ReadFile(s.Templates, "web/style.css")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	w.Header().Set("Cache-Control", "max-age=3600")
+	w.Write(b)
+}
+
+// parsePages parses each page template with the shared layout.
+func parsePages(fsys fs.FS) (map[string]*template.Template, error) {
+	names, err := fs.Glob(fsys, "web/*.tmpl")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, name := range names {
+		if name == "web/layout.tmpl" {
+			continue
+		}
+		t, err := template.New("").Funcs(funcs).ParseFS(fsys, "web/layout.tmpl", name)
+		if err != nil {
+			return nil, err
+		}
+		pages[name[len("web/"):len(name)-len(".tmpl")]] = t
+	}
+	return pages, nil
+}

@@ -1,0 +1,333 @@
+package web
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/store"
+	"github.com/owabi/owabi/templates"
+)
+
+// app is the web app on a real database, served on loopback.
+type app struct {
+	*httptest.Server
+	db  *store.DB
+	web *Server
+}
+
+const password = "correct horse battery"
+
+func init() {
+	// Cheap hashes: the tests sign in many times under the race detector.
+	bcryptCost = bcrypt.MinCost
+	dummyHash, _ = bcrypt.GenerateFromPassword([]byte("owabi: no such user"), bcryptCost)
+}
+
+func newApp(t *testing.T) *app {
+	t.Helper()
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "owabi.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	w, err := New(Config{Store: db, Templates: templates.FS, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(w)
+	t.Cleanup(srv.Close)
+	a := &app{Server: srv, db: db, web: w}
+	hash, err := HashPassword(password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []notify.User{
+		{Name: "kanri", Role: notify.Manager},
+		{Name: "suzuki", Email: "suzuki@sakura-print.example.jp", Role: notify.Sales},
+	} {
+		if _, err := db.AddUser(context.Background(), u, hash); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return a
+}
+
+// client is a browser: it keeps cookies and does not follow redirects, so
+// that tests see them.
+func (a *app) client(t *testing.T) *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// get fetches a page and returns its status, Location and body.
+func get(t *testing.T, c *http.Client, u string) (int, string, string) {
+	t.Helper()
+	resp, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("Location"), string(b)
+}
+
+func post(t *testing.T, c *http.Client, u string, form url.Values) (int, string, string) {
+	t.Helper()
+	resp, err := c.PostForm(u, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("Location"), string(b)
+}
+
+// signIn fills in the sign-in form as a person would and returns the
+// status of the submission and the CSRF token of the page it leads to.
+func (a *app) signIn(t *testing.T, c *http.Client, name, pw string) int {
+	t.Helper()
+	_, _, body := get(t, c, a.URL+"/login")
+	m := csrfField.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("the sign-in form has no CSRF field:\n%s", body)
+	}
+	code, _, _ := post(t, c, a.URL+"/login", url.Values{"csrf": {m[1]}, "name": {name}, "password": {pw}})
+	return code
+}
+
+func TestEveryRouteNeedsSignIn(t *testing.T) {
+	a := newApp(t)
+	c := a.client(t)
+	walked := 0
+	for _, r := range a.web.routes {
+		if r.public {
+			continue
+		}
+		walked++
+		path := strings.TrimSuffix(r.path, "{$}")
+		req, _ := http.NewRequest(r.method, a.URL+path, nil)
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		switch {
+		case r.method == http.MethodGet && (resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login"):
+			t.Errorf("GET %s without a session: %d to %q; want 303 to /login", path, resp.StatusCode, resp.Header.Get("Location"))
+		case r.method != http.MethodGet && resp.StatusCode != http.StatusUnauthorized:
+			t.Errorf("%s %s without a session: %d; want 401", r.method, path, resp.StatusCode)
+		}
+	}
+	if walked < 4 {
+		t.Errorf("walked %d routes; the list of routes is not being kept", walked)
+	}
+}
+
+func TestManagerSignsInAndSeesTheDashboard(t *testing.T) {
+	a := newApp(t)
+	ctx := context.Background()
+	i := 0
+	recs := []notify.Record{
+		{Family: "山田", Emails: []string{"taro@kikyo.example"}},
+		{Family: "佐藤", Emails: []string{"hanako@asagiri.example", "h@free.example"}},
+		{Family: "鈴木", Emails: []string{"suzuki@sakura-print.example.jp"}},
+	}
+	decide := func(r notify.Record) notify.Decision {
+		if strings.HasSuffix(r.Emails[0], "sakura-print.example.jp") {
+			return notify.Decision{Category: notify.Employee, Rule: notify.RuleOwnDomain}
+		}
+		return notify.Decision{Category: notify.Customer, Rule: notify.RuleLabel}
+	}
+	next := func() (notify.Record, *notify.EntryNote, error) {
+		if i == len(recs) {
+			return notify.Record{}, nil, io.EOF
+		}
+		i++
+		return recs[i-1], nil, nil
+	}
+	if _, err := a.db.Import(ctx, notify.ImportReport{File: "book.csv"}, next, decide); err != nil {
+		t.Fatal(err)
+	}
+	c := a.client(t)
+	if code := a.signIn(t, c, "kanri", password); code != http.StatusSeeOther {
+		t.Fatalf("sign-in: %d", code)
+	}
+	u, _ := url.Parse(a.URL)
+	var session *http.Cookie
+	for _, ck := range c.Jar.Cookies(u) {
+		if ck.Name == sessionCookie {
+			session = ck
+		}
+	}
+	if session == nil {
+		t.Fatal("no session cookie")
+	}
+	if _, loc, _ := get(t, c, a.URL+"/"); loc != "/dashboard" {
+		t.Errorf("a manager lands on %q, want /dashboard", loc)
+	}
+	code, _, body := get(t, c, a.URL+"/dashboard")
+	if code != http.StatusOK {
+		t.Fatalf("dashboard: %d\n%s", code, body)
+	}
+	for _, want := range []string{
+		`<tr data-category="customer"><th>顧客</th><td>2</td><td>3</td>`,
+		`<tr data-category="employee"><th>社員</th><td>1</td><td>1</td>`,
+		"ログイン中: kanri",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the dashboard lacks %q:\n%s", want, body)
+		}
+	}
+	if strings.Contains(body, "http://") || strings.Contains(body, "https://") {
+		t.Errorf("the page refers to another host:\n%s", body)
+	}
+}
+
+func TestSessionCookieIsHttpOnlyAndLax(t *testing.T) {
+	a := newApp(t)
+	c := a.client(t)
+	_, _, body := get(t, c, a.URL+"/login")
+	m := csrfField.FindStringSubmatch(body)
+	resp, err := c.PostForm(a.URL+"/login", url.Values{"csrf": {m[1]}, "name": {"kanri"}, "password": {password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	var set string
+	for _, v := range resp.Header.Values("Set-Cookie") {
+		if strings.HasPrefix(v, sessionCookie+"=") {
+			set = v
+		}
+	}
+	for _, want := range []string{"HttpOnly", "SameSite=Lax", "Path=/"} {
+		if !strings.Contains(set, want) {
+			t.Errorf("session cookie %q lacks %s", set, want)
+		}
+	}
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") {
+		t.Errorf("Content-Security-Policy = %q", csp)
+	}
+}
+
+func TestWrongPasswordsAreLimited(t *testing.T) {
+	a := newApp(t)
+	c := a.client(t)
+	for i := range 5 {
+		if code := a.signIn(t, c, "kanri", "wrong password"); code != http.StatusUnauthorized {
+			t.Fatalf("wrong password %d: %d, want 401", i+1, code)
+		}
+	}
+	if code := a.signIn(t, c, "kanri", password); code != http.StatusTooManyRequests {
+		t.Errorf("after 5 failures, the right password: %d; want 429 until the window passes", code)
+	}
+	if code := a.signIn(t, c, "nobody", password); code != http.StatusUnauthorized {
+		t.Errorf("an unknown name: %d, want 401", code)
+	}
+}
+
+func TestFormsNeedTheirCSRFToken(t *testing.T) {
+	a := newApp(t)
+	c := a.client(t)
+	// The sign-in form without the token its cookie holds.
+	if code, _, _ := post(t, c, a.URL+"/login", url.Values{"name": {"kanri"}, "password": {password}}); code != http.StatusForbidden {
+		t.Errorf("sign-in without a token: %d, want 403", code)
+	}
+	a.signIn(t, c, "kanri", password)
+	if code, _, _ := post(t, c, a.URL+"/logout", url.Values{"csrf": {"forged"}}); code != http.StatusForbidden {
+		t.Errorf("sign-out with a forged token: %d, want 403", code)
+	}
+	_, _, body := get(t, c, a.URL+"/dashboard")
+	m := csrfField.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("the page has no sign-out form with a token")
+	}
+	if code, loc, _ := post(t, c, a.URL+"/logout", url.Values{"csrf": {m[1]}}); code != http.StatusSeeOther || loc != "/login" {
+		t.Errorf("sign-out: %d to %q", code, loc)
+	}
+	if _, loc, _ := get(t, c, a.URL+"/dashboard"); loc != "/login" {
+		t.Errorf("after sign-out the dashboard redirects to %q, want /login", loc)
+	}
+}
+
+func TestSalesSeeTheirOwnContactsOnly(t *testing.T) {
+	a := newApp(t)
+	ctx := context.Background()
+	recs := []notify.Record{
+		{Family: "山田", Given: "太郎", Company: "ききょう食品", Phones: []string{"03-0000-1111"}, Emails: []string{"taro@kikyo.example"}},
+		{Family: "佐藤", Emails: []string{"hanako@asagiri.example"}},
+	}
+	i := 0
+	next := func() (notify.Record, *notify.EntryNote, error) {
+		if i == len(recs) {
+			return notify.Record{}, nil, io.EOF
+		}
+		i++
+		return recs[i-1], nil, nil
+	}
+	decide := func(r notify.Record) notify.Decision {
+		d := notify.Decision{Category: notify.Customer, Rule: notify.RuleLabel}
+		if r.Family == "山田" {
+			d.OwnerEmail = "Suzuki@sakura-print.example.jp" // case differs from the account's
+		}
+		return d
+	}
+	if _, err := a.db.Import(ctx, notify.ImportReport{File: "book.csv"}, next, decide); err != nil {
+		t.Fatal(err)
+	}
+	c := a.client(t)
+	a.signIn(t, c, "suzuki", password)
+	if _, loc, _ := get(t, c, a.URL+"/"); loc != "/contacts/mine" {
+		t.Errorf("sales staff land on %q, want /contacts/mine", loc)
+	}
+	if code, _, _ := get(t, c, a.URL+"/dashboard"); code != http.StatusForbidden {
+		t.Errorf("sales staff on the dashboard: %d, want 403", code)
+	}
+	_, _, body := get(t, c, a.URL+"/contacts/mine")
+	if !strings.Contains(body, "山田 太郎") || !strings.Contains(body, `href="tel:0300001111"`) || strings.Contains(body, "佐藤") {
+		t.Errorf("my contacts: want 山田 with a tel: link and not 佐藤:\n%s", body)
+	}
+}
+
+func TestDisabledUserIsSignedOut(t *testing.T) {
+	a := newApp(t)
+	c := a.client(t)
+	a.signIn(t, c, "suzuki", password)
+	if err := a.db.DisableUser(context.Background(), "suzuki"); err != nil {
+		t.Fatal(err)
+	}
+	if _, loc, _ := get(t, c, a.URL+"/contacts/mine"); loc != "/login" {
+		t.Errorf("a disabled user's page redirects to %q, want /login", loc)
+	}
+	if code := a.signIn(t, c, "suzuki", password); code != http.StatusUnauthorized {
+		t.Errorf("a disabled user signs in: %d, want 401", code)
+	}
+}
+
+func TestEnglishForBrowsersThatPreferIt(t *testing.T) {
+	a := newApp(t)
+	req, _ := http.NewRequest("GET", a.URL+"/login", nil)
+	req.Header.Set("Accept-Language", "en-GB,en;q=0.9,ja;q=0.5")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if !strings.Contains(string(b), "<h1>Sign in</h1>") || !strings.Contains(string(b), `lang="en"`) {
+		t.Errorf("English sign-in page:\n%s", b)
+	}
+}

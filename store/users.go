@@ -1,0 +1,150 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	sqlite3 "github.com/mattn/go-sqlite3"
+
+	"github.com/owabi/owabi/notify"
+)
+
+// AddUser stores a new staff account with its password hash. A name that is
+// taken, in any case, is an ECONFLICT.
+func (d *DB) AddUser(ctx context.Context, u notify.User, passwordHash []byte) (notify.User, error) {
+	tx, err := d.begin(ctx)
+	if err != nil {
+		return u, err
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `INSERT INTO users (name, email, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)`,
+		u.Name, u.Email, u.Role, string(passwordHash), tx.nowText)
+	var se sqlite3.Error
+	if errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique {
+		return u, notify.Errorf(notify.ECONFLICT, "there is already a user called %s", u.Name)
+	}
+	if err != nil {
+		return u, describe(err)
+	}
+	if u.ID, err = res.LastInsertId(); err != nil {
+		return u, err
+	}
+	return u, describe(tx.Commit())
+}
+
+// Users lists every staff account by name.
+func (d *DB) Users(ctx context.Context) ([]notify.User, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT id, name, email, role, disabled FROM users ORDER BY name`)
+	if err != nil {
+		return nil, describe(err)
+	}
+	defer rows.Close()
+	var out []notify.User
+	for rows.Next() {
+		var u notify.User
+		if err := rows.Scan(&u.ID, &u.Name, &u.Email, &u.Role, &u.Disabled); err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, describe(rows.Err())
+}
+
+// DisableUser stops an account from signing in and ends its sessions.
+func (d *DB) DisableUser(ctx context.Context, name string) error {
+	return d.changeUser(ctx, name, `disabled = 1`)
+}
+
+// SetPassword gives an account a new password hash and ends its sessions.
+func (d *DB) SetPassword(ctx context.Context, name string, passwordHash []byte) error {
+	return d.changeUser(ctx, name, `password_hash = ?`, string(passwordHash))
+}
+
+// changeUser sets columns of the account called name (set is the SQL
+// after SET, with its args) and ends the account's sessions: whoever was
+// signed in must sign in again under the new terms.
+func (d *DB) changeUser(ctx context.Context, name, set string, args ...any) error {
+	tx, err := d.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var id int64
+	err = tx.QueryRowContext(ctx, `UPDATE users SET `+set+` WHERE name = ? RETURNING id`, append(args, name)...).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return notify.Errorf(notify.ENOTFOUND, "there is no user called %s", name)
+	}
+	if err != nil {
+		return describe(err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
+		return describe(err)
+	}
+	return describe(tx.Commit())
+}
+
+// UserForLogin finds an enabled account by name, with its password hash.
+// An unknown or disabled name is an EUNAUTHORIZED, like a wrong password.
+func (d *DB) UserForLogin(ctx context.Context, name string) (notify.User, []byte, error) {
+	var u notify.User
+	var hash string
+	err := d.db.QueryRowContext(ctx, `SELECT id, name, email, role, disabled, password_hash FROM users WHERE name = ?`,
+		strings.TrimSpace(name)).Scan(&u.ID, &u.Name, &u.Email, &u.Role, &u.Disabled, &hash)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && u.Disabled {
+		return u, nil, notify.Errorf(notify.EUNAUTHORIZED, "wrong name or password")
+	}
+	return u, []byte(hash), describe(err)
+}
+
+// CreateSession stores a session, found later by the hash of its token.
+func (d *DB) CreateSession(ctx context.Context, tokenHash []byte, s notify.Session) error {
+	tx, err := d.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	// Ended sessions go as new ones come, so the table never grows.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < ?`, tx.nowText); err != nil {
+		return describe(err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, csrf, expires_at) VALUES (?, ?, ?, ?)`,
+		tokenHash, s.User.ID, s.CSRF, formatTime(s.Expires)); err != nil {
+		return describe(err)
+	}
+	return describe(tx.Commit())
+}
+
+// Session finds the live session with this token hash, and its user. One
+// that has expired, or whose user is disabled, is an EUNAUTHORIZED.
+func (d *DB) Session(ctx context.Context, tokenHash []byte) (notify.Session, error) {
+	var s notify.Session
+	var expires string
+	err := d.db.QueryRowContext(ctx, `SELECT u.id, u.name, u.email, u.role, s.csrf, s.expires_at FROM sessions s
+		JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND u.disabled = 0`, tokenHash).Scan(
+		&s.User.ID, &s.User.Name, &s.User.Email, &s.User.Role, &s.CSRF, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, notify.Errorf(notify.EUNAUTHORIZED, "please sign in")
+	}
+	if err != nil {
+		return s, describe(err)
+	}
+	s.Expires = parseTime(expires)
+	if !d.Now().Before(s.Expires) {
+		return s, notify.Errorf(notify.EUNAUTHORIZED, "your session has ended; please sign in again")
+	}
+	return s, nil
+}
+
+// DeleteSession ends a session (logging out).
+func (d *DB) DeleteSession(ctx context.Context, tokenHash []byte) error {
+	_, err := d.wdb.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash)
+	return describe(err)
+}
+
+// Owners lists the distinct owners contacts are assigned to.
+func (d *DB) Owners(ctx context.Context) ([]string, error) {
+	out, err := d.strings(ctx, `SELECT DISTINCT lower(owner_email) FROM contacts WHERE owner_email != '' ORDER BY 1`)
+	return out, describe(err)
+}
