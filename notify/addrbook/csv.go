@@ -143,7 +143,7 @@ func (g *CSV) Next() (notify.Record, error) {
 		case err == io.EOF:
 			g.err = io.EOF
 		case errors.As(err, &pe) && g.swallowedTheRest(pe):
-			g.err = fmt.Errorf("line %d: a quote opened in this entry is never closed, so lines %d to %d cannot be read as entries (close the quote and import again)",
+			g.err = notify.Errorf(notify.EINVALID, "line %d: a quote opened in this entry is never closed, so lines %d to %d cannot be read as entries (close the quote and import again)",
 				pe.StartLine, pe.StartLine, pe.Line)
 		case errors.As(err, &pe) && g.csv.InputOffset() > before:
 			// encoding/csv has dropped the rest of the bad line and will

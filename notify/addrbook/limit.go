@@ -1,8 +1,9 @@
 package addrbook
 
 import (
-	"fmt"
 	"io"
+
+	"github.com/owabi/owabi/notify"
 )
 
 // maxCSVEntry bounds the bytes one CSV entry may take. encoding/csv holds a
@@ -13,7 +14,7 @@ import (
 const maxCSVEntry = 16 << 20
 
 // errEntryTooLarge is the fatal error for an entry over maxCSVEntry.
-var errEntryTooLarge = fmt.Errorf("an entry is larger than %d MiB (is a quote never closed?)", maxCSVEntry>>20)
+var errEntryTooLarge = notify.Errorf(notify.EINVALID, "an entry is larger than %d MiB (is a quote never closed?)", maxCSVEntry>>20)
 
 // entryLimit passes reads through until more than maxCSVEntry bytes have
 // passed since the last reset. It also notes how much it passed in all and
