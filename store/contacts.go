@@ -89,22 +89,29 @@ func (o *ownerRow) staff(email string) notify.Staff {
 	return s
 }
 
-// ContactsOwnedBy lists, by name, up to limit contacts whose owner is the
-// member of staff with this address, with their addresses.
-func (d *DB) ContactsOwnedBy(ctx context.Context, owner string, limit int) ([]notify.Contact, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT `+contactColumns+` FROM contacts c
-		WHERE c.owner_email = ? COLLATE NOCASE AND c.owner_email != '' ORDER BY c.family_kana, c.family, c.id LIMIT ?`, owner, limit)
+// ContactsOwnedBy lists up to limit contacts whose owner is the member of
+// staff with this address, most urgent first (at risk, a notice failed,
+// not reached yet, the rest), then by reading and name, with their
+// addresses.
+func (d *DB) ContactsOwnedBy(ctx context.Context, owner string, limit int) ([]notify.ListedContact, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT `+contactColumns+`,
+		CASE WHEN EXISTS (SELECT 1 FROM calls k WHERE k.contact_id = c.id AND (k.clicked = 'yes' OR k.infected = 'yes')) THEN 0
+		     WHEN EXISTS (SELECT 1 FROM notices n WHERE n.contact_id = c.id AND n.state = 'failed') THEN 1
+		     WHEN NOT EXISTS (SELECT 1 FROM calls k WHERE k.contact_id = c.id AND k.outcome = 'reached') THEN 2
+		     ELSE 3 END AS urgency
+		FROM contacts c WHERE c.owner_email = ? COLLATE NOCASE AND c.owner_email != ''
+		ORDER BY urgency, c.family_kana, c.family, c.id LIMIT ?`, owner, limit)
 	if err != nil {
 		return nil, describe(err)
 	}
-	var out []notify.Contact
+	var out []notify.ListedContact
 	for rows.Next() {
-		c, err := scanContact(rows)
-		if err != nil {
+		var l notify.ListedContact
+		if l.Contact, err = scanContact(rows, &l.Urgency); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		out = append(out, c)
+		out = append(out, l)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {

@@ -201,7 +201,12 @@ func (d *DB) NextDue(ctx context.Context) (time.Time, bool, error) {
 
 // Notices lists the notices of one address, oldest first.
 func (d *DB) Notices(ctx context.Context, email string) ([]notify.Notice, error) {
-	ds, err := deliveries(ctx, d.db, `a.email = ?`, email)
+	return d.notices(ctx, `a.email = ?`, email)
+}
+
+// notices lists the notices matching where, oldest first.
+func (d *DB) notices(ctx context.Context, where string, args ...any) ([]notify.Notice, error) {
+	ds, err := deliveries(ctx, d.db, where, args...)
 	out := make([]notify.Notice, len(ds))
 	for i, d := range ds {
 		out[i] = d.Notice

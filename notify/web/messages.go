@@ -1,9 +1,11 @@
 package web
 
 import (
+	"fmt"
 	"html/template"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/owabi/owabi/notify"
 )
@@ -12,66 +14,172 @@ import (
 // default; a browser that prefers English gets English.
 var messages = map[string]map[string]string{
 	"ja": {
-		"app":               "owabi 対応状況",
-		"sign_in":           "ログイン",
-		"name":              "ユーザー名",
-		"password":          "パスワード",
-		"sign_out":          "ログアウト",
-		"wrong_login":       "ユーザー名またはパスワードが違います。",
-		"too_many_attempts": "ログインの失敗が続いたため、しばらくログインできません。15分ほどおいてからお試しください。",
-		"form_expired":      "フォームの有効期限が切れました。もう一度お試しください。",
-		"sign_in_first":     "ログインしてください。",
-		"forbidden":         "このページを見る権限がありません。",
-		"internal_error":    "内部エラーが発生しました。管理者にお知らせください。",
-		"dashboard":         "ダッシュボード",
-		"category":          "区分",
-		"contacts":          "連絡先",
-		"addresses":         "アドレス",
-		"sent":              "送信済み",
-		"failed":            "送信失敗",
-		"queued":            "送信待ち",
-		"total":             "合計",
-		"my_contacts":       "担当の連絡先",
-		"no_contacts":       "担当の連絡先はまだありません。",
-		"company":           "会社名",
-		"phone":             "電話",
-		"email":             "メール",
-		"customer":          "顧客",
-		"supplier":          "仕入先",
-		"employee":          "社員",
-		"unclassified":      "未分類",
-		"signed_in_as":      "ログイン中:",
+		"app":                     "owabi 対応状況",
+		"sign_in":                 "ログイン",
+		"name":                    "ユーザー名",
+		"password":                "パスワード",
+		"sign_out":                "ログアウト",
+		"wrong_login":             "ユーザー名またはパスワードが違います。",
+		"too_many_attempts":       "ログインの失敗が続いたため、しばらくログインできません。15分ほどおいてからお試しください。",
+		"form_expired":            "フォームの有効期限が切れました。もう一度お試しください。",
+		"sign_in_first":           "ログインしてください。",
+		"forbidden":               "このページを見る権限がありません。",
+		"internal_error":          "内部エラーが発生しました。管理者にお知らせください。",
+		"dashboard":               "ダッシュボード",
+		"category":                "区分",
+		"contacts":                "連絡先",
+		"addresses":               "アドレス",
+		"sent":                    "送信済み",
+		"failed":                  "送信失敗",
+		"queued":                  "送信待ち",
+		"total":                   "合計",
+		"my_contacts":             "担当の連絡先",
+		"no_contacts":             "担当の連絡先はまだありません。",
+		"company":                 "会社名",
+		"phone":                   "電話",
+		"email":                   "メール",
+		"customer":                "顧客",
+		"supplier":                "仕入先",
+		"employee":                "社員",
+		"unclassified":            "未分類",
+		"signed_in_as":            "ログイン中:",
+		"contact":                 "連絡先の詳細",
+		"why":                     "判定の理由",
+		"owner":                   "担当",
+		"notices":                 "お知らせメール",
+		"history":                 "通話の記録",
+		"no_calls":                "まだ記録はありません。",
+		"log_call":                "通話を記録する",
+		"outcome":                 "結果",
+		"outcome_reached":         "話せた",
+		"outcome_no_answer":       "出なかった",
+		"outcome_voicemail":       "留守電に残した",
+		"outcome_wrong_number":    "番号違い",
+		"outcome_call_back":       "かけ直しを頼まれた",
+		"call_back_at":            "かけ直す日時",
+		"hearing":                 "ヒアリング（話せた場合）",
+		"q_arrived":               "不審なメールは届いたか",
+		"q_opened":                "メールを開いたか",
+		"q_clicked":               "リンク・添付を開いたか",
+		"q_infected":              "感染の疑いがあるか",
+		"q_deleted":               "メールを削除したか",
+		"answer_yes":              "はい",
+		"answer_no":               "いいえ",
+		"answer_":                 "不明",
+		"follow_up":               "今後の対応",
+		"follow_up_":              "なし",
+		"follow_up_apology_visit": "お詫び訪問",
+		"follow_up_virus_check":   "ウイルスチェック",
+		"follow_up_virus_removal": "ウイルス駆除",
+		"follow_up_on":            "予定日",
+		"note":                    "メモ",
+		"save":                    "保存する",
+		"saved":                   "記録しました。",
+		"choose_outcome":          "通話の結果を選んでください。",
+		"bad_call_back":           "かけ直す日時を入れてください。",
+		"bad_date":                "予定日の形式が正しくありません。",
+		"note_too_long":           "メモが長すぎます（4000文字まで）。",
+		"bad_form":                "入力内容を確認してください。",
+		"state_queued":            "送信待ち",
+		"state_sending":           "送信中",
+		"state_sent":              "送信済み",
+		"state_failed":            "送信失敗",
+		"kind_deletion":           "削除のお願い",
+		"kind_apology":            "お詫び",
+		"urgency_0":               "要対応：リンクを開いた・感染の疑い",
+		"urgency_1":               "メール不達",
+		"urgency_2":               "未連絡",
+		"urgency_3":               "連絡済み",
+		"reached":                 "電話で話せた",
+		"hearing_done":            "ヒアリング済み",
+		"arrived":                 "メール受信",
+		"clicked":                 "リンク等を開いた",
+		"infected":                "感染の疑い",
+		"by":                      "記録者",
 	},
 	"en": {
-		"app":               "owabi response",
-		"sign_in":           "Sign in",
-		"name":              "User name",
-		"password":          "Password",
-		"sign_out":          "Sign out",
-		"wrong_login":       "Wrong user name or password.",
-		"too_many_attempts": "Too many failed sign-ins. Please wait about 15 minutes and try again.",
-		"form_expired":      "The form has expired. Please try again.",
-		"sign_in_first":     "Please sign in.",
-		"forbidden":         "You may not see this page.",
-		"internal_error":    "Internal error. Please tell the administrator.",
-		"dashboard":         "Dashboard",
-		"category":          "Category",
-		"contacts":          "Contacts",
-		"addresses":         "Addresses",
-		"sent":              "Sent",
-		"failed":            "Failed",
-		"queued":            "Queued",
-		"total":             "Total",
-		"my_contacts":       "My contacts",
-		"no_contacts":       "No contacts are assigned to you yet.",
-		"company":           "Company",
-		"phone":             "Phone",
-		"email":             "E-mail",
-		"customer":          "Customer",
-		"supplier":          "Supplier",
-		"employee":          "Employee",
-		"unclassified":      "Unclassified",
-		"signed_in_as":      "Signed in as",
+		"app":                     "owabi response",
+		"sign_in":                 "Sign in",
+		"name":                    "User name",
+		"password":                "Password",
+		"sign_out":                "Sign out",
+		"wrong_login":             "Wrong user name or password.",
+		"too_many_attempts":       "Too many failed sign-ins. Please wait about 15 minutes and try again.",
+		"form_expired":            "The form has expired. Please try again.",
+		"sign_in_first":           "Please sign in.",
+		"forbidden":               "You may not see this page.",
+		"internal_error":          "Internal error. Please tell the administrator.",
+		"dashboard":               "Dashboard",
+		"category":                "Category",
+		"contacts":                "Contacts",
+		"addresses":               "Addresses",
+		"sent":                    "Sent",
+		"failed":                  "Failed",
+		"queued":                  "Queued",
+		"total":                   "Total",
+		"my_contacts":             "My contacts",
+		"no_contacts":             "No contacts are assigned to you yet.",
+		"company":                 "Company",
+		"phone":                   "Phone",
+		"email":                   "E-mail",
+		"customer":                "Customer",
+		"supplier":                "Supplier",
+		"employee":                "Employee",
+		"unclassified":            "Unclassified",
+		"signed_in_as":            "Signed in as",
+		"contact":                 "Contact",
+		"why":                     "Why this category",
+		"owner":                   "Owner",
+		"notices":                 "Notices",
+		"history":                 "Calls",
+		"no_calls":                "Nothing logged yet.",
+		"log_call":                "Log a call",
+		"outcome":                 "Outcome",
+		"outcome_reached":         "Reached",
+		"outcome_no_answer":       "No answer",
+		"outcome_voicemail":       "Left a voicemail",
+		"outcome_wrong_number":    "Wrong number",
+		"outcome_call_back":       "Asked to call back",
+		"call_back_at":            "Call back at",
+		"hearing":                 "Hearing (when reached)",
+		"q_arrived":               "Did the spam arrive?",
+		"q_opened":                "Was it opened?",
+		"q_clicked":               "Was the link or attachment opened?",
+		"q_infected":              "Is infection suspected?",
+		"q_deleted":               "Has it been deleted?",
+		"answer_yes":              "Yes",
+		"answer_no":               "No",
+		"answer_":                 "Unknown",
+		"follow_up":               "What follows",
+		"follow_up_":              "Nothing",
+		"follow_up_apology_visit": "Apology visit",
+		"follow_up_virus_check":   "Virus check",
+		"follow_up_virus_removal": "Virus removal",
+		"follow_up_on":            "Planned for",
+		"note":                    "Note",
+		"save":                    "Save",
+		"saved":                   "Logged.",
+		"choose_outcome":          "Please choose how the call went.",
+		"bad_call_back":           "Please give when to call back.",
+		"bad_date":                "The planned date is not a date.",
+		"note_too_long":           "The note is too long (4,000 characters at most).",
+		"bad_form":                "Please check what you entered.",
+		"state_queued":            "Queued",
+		"state_sending":           "Sending",
+		"state_sent":              "Sent",
+		"state_failed":            "Failed",
+		"kind_deletion":           "Deletion request",
+		"kind_apology":            "Apology",
+		"urgency_0":               "Act now: opened the link or infection suspected",
+		"urgency_1":               "Notice not delivered",
+		"urgency_2":               "Not reached yet",
+		"urgency_3":               "Reached",
+		"reached":                 "Reached",
+		"hearing_done":            "Heard",
+		"arrived":                 "Spam arrived",
+		"clicked":                 "Opened the link",
+		"infected":                "Infection suspected",
+		"by":                      "By",
 	},
 }
 
@@ -89,16 +197,37 @@ func language(r *http.Request) string {
 	return "ja"
 }
 
-var funcs = template.FuncMap{
-	// tel is a phone number as a tel: link.
-	"tel": func(phone string) template.URL {
-		var b strings.Builder
-		for _, r := range phone {
-			if r == '+' || '0' <= r && r <= '9' {
-				b.WriteRune(r)
+// funcs are the helpers the pages use.
+func (s *Server) funcs() template.FuncMap {
+	return template.FuncMap{
+		// tel is a phone number as a tel: link.
+		"tel": func(phone string) template.URL {
+			var b strings.Builder
+			for _, r := range phone {
+				if r == '+' || '0' <= r && r <= '9' {
+					b.WriteRune(r)
+				}
 			}
-		}
-		return template.URL("tel:" + b.String())
-	},
-	"name": func(r notify.Record) string { return r.Name() },
+			return template.URL("tel:" + b.String())
+		},
+		"name":    func(r notify.Record) string { return r.Name() },
+		"checked": checked,
+		// local is a time in the organisation's zone, "" when not set.
+		"local": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(s.Zone).Format("2006-01-02 15:04")
+		},
+		"date": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.Format("2006-01-02")
+		},
+		// msg looks up the text of a code (an outcome, an answer) in the page's language.
+		"msg": func(t map[string]string, prefix string, code any) string {
+			return t[prefix+fmt.Sprint(code)]
+		},
+	}
 }

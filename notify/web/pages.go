@@ -20,10 +20,16 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, sess *notify.Sessi
 type categoryRow struct {
 	Category                                 notify.Category
 	Contacts, Addresses, Sent, Failed, Queue int
+	notify.Progress
 }
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
 	st, err := s.Store.Status(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	progress, err := s.Store.Progress(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -33,13 +39,18 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 	for _, c := range notify.Categories {
 		n := st.ByCategory[c]
 		row := categoryRow{Category: c, Contacts: st.Categories[c], Addresses: st.AddressesByCategory[c],
-			Sent: n[notify.Sent], Failed: n[notify.Failed], Queue: n[notify.Queued] + n[notify.Sending]}
+			Sent: n[notify.Sent], Failed: n[notify.Failed], Queue: n[notify.Queued] + n[notify.Sending], Progress: progress[c]}
 		rows = append(rows, row)
 		total.Contacts += row.Contacts
 		total.Addresses += row.Addresses
 		total.Sent += row.Sent
 		total.Failed += row.Failed
 		total.Queue += row.Queue
+		total.Reached += row.Reached
+		total.HearingDone += row.HearingDone
+		total.Arrived += row.Arrived
+		total.Clicked += row.Clicked
+		total.Infected += row.Infected
 	}
 	s.render(w, r, http.StatusOK, "dashboard", page{Session: sess, Data: map[string]any{"Rows": rows, "Total": total}})
 }
@@ -48,7 +59,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 const myContactsLimit = 500
 
 func (s *Server) myContacts(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
-	var list []notify.Contact
+	var list []notify.ListedContact
 	if sess.User.Email != "" {
 		var err error
 		if list, err = s.Store.ContactsOwnedBy(r.Context(), sess.User.Email, myContactsLimit); err != nil {
@@ -56,5 +67,9 @@ func (s *Server) myContacts(w http.ResponseWriter, r *http.Request, sess *notify
 			return
 		}
 	}
-	s.render(w, r, http.StatusOK, "contacts", page{Session: sess, Data: list})
+	p := page{Session: sess, Data: list}
+	if r.URL.Query().Get("logged") != "" {
+		p.Notice = messages[language(r)]["saved"]
+	}
+	s.render(w, r, http.StatusOK, "contacts", p)
 }

@@ -23,7 +23,12 @@ type Store interface {
 	Session(ctx context.Context, tokenHash []byte) (notify.Session, error)
 	DeleteSession(ctx context.Context, tokenHash []byte) error
 	Status(ctx context.Context) (notify.Status, error)
-	ContactsOwnedBy(ctx context.Context, owner string, limit int) ([]notify.Contact, error)
+	Progress(ctx context.Context) (map[notify.Category]notify.Progress, error)
+	ContactsOwnedBy(ctx context.Context, owner string, limit int) ([]notify.ListedContact, error)
+	Contact(ctx context.Context, id int64) (notify.Contact, error)
+	ContactNotices(ctx context.Context, contactID int64) ([]notify.Notice, error)
+	Calls(ctx context.Context, contactID int64) ([]notify.Call, error)
+	AddCall(ctx context.Context, userID int64, c notify.Call) (int64, error)
 }
 
 // Config is how the app is set up.
@@ -34,6 +39,7 @@ type Config struct {
 	// SecureCookies marks cookies Secure: set it when users reach the app
 	// over HTTPS (owabi's own TLS or a proxy in front).
 	SecureCookies bool
+	Zone          *time.Location // times are shown, and typed, in the organisation's zone
 	Now           func() time.Time
 }
 
@@ -57,9 +63,12 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Zone == nil {
+		cfg.Zone = time.UTC
+	}
 	s := &Server{Config: cfg, login: newLimiter(5, 15*time.Minute), mux: http.NewServeMux()}
 	var err error
-	if s.pages, err = parsePages(cfg.Templates); err != nil {
+	if s.pages, err = parsePages(cfg.Templates, s.funcs()); err != nil {
 		return nil, err
 	}
 	s.handle("GET", "/login", true, s.loginPage)
@@ -69,6 +78,8 @@ func New(cfg Config) (*Server, error) {
 	s.handle("GET", "/{$}", false, s.signedIn(s.home))
 	s.handle("GET", "/dashboard", false, s.signedIn(s.only(notify.Manager, s.dashboard)))
 	s.handle("GET", "/contacts/mine", false, s.signedIn(s.myContacts))
+	s.handle("GET", "/contacts/{id}", false, s.signedIn(s.contactPage))
+	s.handle("POST", "/contacts/{id}/calls", false, s.signedIn(s.logCall))
 	return s, nil
 }
 
@@ -95,6 +106,7 @@ type page struct {
 	Lang    string
 	Session *notify.Session // nil on the sign-in page
 	Error   string
+	Notice  string // a confirmation, such as "logged"
 	Data    any
 }
 
@@ -134,7 +146,7 @@ func (s *Server) style(w http.ResponseWriter, r *http.Request) {
 }
 
 // parsePages parses each page template with the shared layout.
-func parsePages(fsys fs.FS) (map[string]*template.Template, error) {
+func parsePages(fsys fs.FS, funcs template.FuncMap) (map[string]*template.Template, error) {
 	names, err := fs.Glob(fsys, "web/*.tmpl")
 	if err != nil {
 		return nil, err

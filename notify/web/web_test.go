@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -139,29 +140,16 @@ func TestEveryRouteNeedsSignIn(t *testing.T) {
 
 func TestManagerSignsInAndSeesTheDashboard(t *testing.T) {
 	a := newApp(t)
-	ctx := context.Background()
-	i := 0
-	recs := []notify.Record{
-		{Family: "山田", Emails: []string{"taro@kikyo.example"}},
-		{Family: "佐藤", Emails: []string{"hanako@asagiri.example", "h@free.example"}},
-		{Family: "鈴木", Emails: []string{"suzuki@sakura-print.example.jp"}},
-	}
 	decide := func(r notify.Record) notify.Decision {
 		if strings.HasSuffix(r.Emails[0], "sakura-print.example.jp") {
 			return notify.Decision{Category: notify.Employee, Rule: notify.RuleOwnDomain}
 		}
 		return notify.Decision{Category: notify.Customer, Rule: notify.RuleLabel}
 	}
-	next := func() (notify.Record, *notify.EntryNote, error) {
-		if i == len(recs) {
-			return notify.Record{}, nil, io.EOF
-		}
-		i++
-		return recs[i-1], nil, nil
-	}
-	if _, err := a.db.Import(ctx, notify.ImportReport{File: "book.csv"}, next, decide); err != nil {
-		t.Fatal(err)
-	}
+	a.importBook(t, decide,
+		notify.Record{Family: "山田", Emails: []string{"taro@kikyo.example"}},
+		notify.Record{Family: "佐藤", Emails: []string{"hanako@asagiri.example", "h@free.example"}},
+		notify.Record{Family: "鈴木", Emails: []string{"suzuki@sakura-print.example.jp"}})
 	c := a.client(t)
 	if code := a.signIn(t, c, "kanri", password); code != http.StatusSeeOther {
 		t.Fatalf("sign-in: %d", code)
@@ -265,19 +253,6 @@ func TestFormsNeedTheirCSRFToken(t *testing.T) {
 
 func TestSalesSeeTheirOwnContactsOnly(t *testing.T) {
 	a := newApp(t)
-	ctx := context.Background()
-	recs := []notify.Record{
-		{Family: "山田", Given: "太郎", Company: "ききょう食品", Phones: []string{"03-0000-1111"}, Emails: []string{"taro@kikyo.example"}},
-		{Family: "佐藤", Emails: []string{"hanako@asagiri.example"}},
-	}
-	i := 0
-	next := func() (notify.Record, *notify.EntryNote, error) {
-		if i == len(recs) {
-			return notify.Record{}, nil, io.EOF
-		}
-		i++
-		return recs[i-1], nil, nil
-	}
 	decide := func(r notify.Record) notify.Decision {
 		d := notify.Decision{Category: notify.Customer, Rule: notify.RuleLabel}
 		if r.Family == "山田" {
@@ -285,9 +260,9 @@ func TestSalesSeeTheirOwnContactsOnly(t *testing.T) {
 		}
 		return d
 	}
-	if _, err := a.db.Import(ctx, notify.ImportReport{File: "book.csv"}, next, decide); err != nil {
-		t.Fatal(err)
-	}
+	a.importBook(t, decide,
+		notify.Record{Family: "山田", Given: "太郎", Company: "ききょう食品", Phones: []string{"03-0000-1111"}, Emails: []string{"taro@kikyo.example"}},
+		notify.Record{Family: "佐藤", Emails: []string{"hanako@asagiri.example"}})
 	c := a.client(t)
 	a.signIn(t, c, "suzuki", password)
 	if _, loc, _ := get(t, c, a.URL+"/"); loc != "/contacts/mine" {
@@ -329,5 +304,112 @@ func TestEnglishForBrowsersThatPreferIt(t *testing.T) {
 	b, _ := io.ReadAll(resp.Body)
 	if !strings.Contains(string(b), "<h1>Sign in</h1>") || !strings.Contains(string(b), `lang="en"`) {
 		t.Errorf("English sign-in page:\n%s", b)
+	}
+}
+
+// importBook stores records as an import would, deciding each with decide.
+func (a *app) importBook(t *testing.T, decide func(notify.Record) notify.Decision, recs ...notify.Record) {
+	t.Helper()
+	i := 0
+	next := func() (notify.Record, *notify.EntryNote, error) {
+		if i == len(recs) {
+			return notify.Record{}, nil, io.EOF
+		}
+		i++
+		return recs[i-1], nil, nil
+	}
+	if _, err := a.db.Import(context.Background(), notify.ImportReport{File: "book.csv"}, next, decide); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// ownedBySuzuki gives 山田 and 佐藤 to suzuki and 伊藤 to someone else.
+func ownedBySuzuki(r notify.Record) notify.Decision {
+	d := notify.Decision{Category: notify.Customer, Rule: notify.RuleLabel, Detail: "label 顧客"}
+	if r.Family != "伊藤" {
+		d.OwnerEmail = "suzuki@sakura-print.example.jp"
+	}
+	return d
+}
+
+func TestSalesLogACallAndTheManagerSeesIt(t *testing.T) {
+	a := newApp(t)
+	a.importBook(t, ownedBySuzuki,
+		notify.Record{Family: "佐藤", Given: "花子", FamilyKana: "さとう", Emails: []string{"hanako@asagiri.example"}},
+		notify.Record{Family: "山田", Given: "太郎", FamilyKana: "やまだ", Phones: []string{"03-0000-1111"}, Emails: []string{"taro@kikyo.example"}},
+		notify.Record{Family: "伊藤", Emails: []string{"ito@elsewhere.example"}})
+	sales := a.client(t)
+	a.signIn(t, sales, "suzuki", password)
+	c, _, _ := a.db.ContactByEmail(context.Background(), "taro@kikyo.example")
+	page := fmt.Sprintf("%s/contacts/%d", a.URL, c.ID)
+	code, _, body := get(t, sales, page)
+	if code != http.StatusOK || !strings.Contains(body, `id="call-form"`) {
+		t.Fatalf("contact page: %d\n%s", code, body)
+	}
+	token := csrfField.FindStringSubmatch(body)[1]
+	code, loc, _ := post(t, sales, page+"/calls", url.Values{"csrf": {token}, "outcome": {"reached"},
+		"arrived": {"yes"}, "opened": {"yes"}, "clicked": {"yes"}, "infected": {""}, "deleted": {"no"},
+		"follow_up": {"virus_check"}, "follow_up_on": {"2026-11-28"}, "note": {"PCを確認してもらう"}})
+	if code != http.StatusSeeOther || !strings.HasPrefix(loc, "/contacts/mine") {
+		t.Fatalf("logging a call: %d to %q", code, loc)
+	}
+	_, _, list := get(t, sales, a.URL+loc)
+	if !strings.Contains(list, "記録しました") {
+		t.Errorf("no confirmation after saving:\n%s", list)
+	}
+	// The contact who clicked the link now comes first.
+	if i, j := strings.Index(list, "山田 太郎"), strings.Index(list, "佐藤 花子"); i < 0 || j < 0 || i > j {
+		t.Errorf("山田 (clicked the link) should come before 佐藤:\n%s", list)
+	}
+	_, _, body = get(t, sales, page)
+	for _, want := range []string{"話せた", "リンク・添付を開いた", "ウイルスチェック 2026-11-28", "PCを確認してもらう", "記録者 suzuki"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the history lacks %q:\n%s", want, body)
+		}
+	}
+	manager := a.client(t)
+	a.signIn(t, manager, "kanri", password)
+	_, _, dash := get(t, manager, a.URL+"/dashboard")
+	// customer: 3 contacts, 3 addresses, no notices, 1 reached, 1 heard, 1 arrived, 1 clicked, 0 infected
+	if want := `<tr data-category="customer"><th>顧客</th><td>3</td><td>3</td><td>0</td><td>0</td><td>0</td><td>1</td><td>1</td><td>1</td><td>1</td><td>0</td></tr>`; !strings.Contains(dash, want) {
+		t.Errorf("the dashboard lacks %s:\n%s", want, dash)
+	}
+}
+
+func TestCallFormKeepsWhatWasTypedOnAnError(t *testing.T) {
+	a := newApp(t)
+	a.importBook(t, ownedBySuzuki, notify.Record{Family: "山田", Emails: []string{"taro@kikyo.example"}})
+	sales := a.client(t)
+	a.signIn(t, sales, "suzuki", password)
+	c, _, _ := a.db.ContactByEmail(context.Background(), "taro@kikyo.example")
+	page := fmt.Sprintf("%s/contacts/%d", a.URL, c.ID)
+	_, _, body := get(t, sales, page)
+	token := csrfField.FindStringSubmatch(body)[1]
+	code, _, body := post(t, sales, page+"/calls", url.Values{"csrf": {token}, "outcome": {"call_back"}, "note": {"夕方なら可"}})
+	if code != http.StatusBadRequest || !strings.Contains(body, "かけ直す日時を入れてください") || !strings.Contains(body, "夕方なら可</textarea>") {
+		t.Errorf("a call back without a time: %d\n%s", code, body)
+	}
+	if calls, _ := a.db.Calls(context.Background(), c.ID); len(calls) != 0 {
+		t.Errorf("a refused form stored %d calls", len(calls))
+	}
+}
+
+func TestSalesCannotOpenOthersContacts(t *testing.T) {
+	a := newApp(t)
+	a.importBook(t, ownedBySuzuki, notify.Record{Family: "伊藤", Emails: []string{"ito@elsewhere.example"}})
+	sales := a.client(t)
+	a.signIn(t, sales, "suzuki", password)
+	c, _, _ := a.db.ContactByEmail(context.Background(), "ito@elsewhere.example")
+	page := fmt.Sprintf("%s/contacts/%d", a.URL, c.ID)
+	if code, _, _ := get(t, sales, page); code != http.StatusForbidden {
+		t.Errorf("another's contact: %d, want 403", code)
+	}
+	_, _, body := get(t, sales, a.URL+"/contacts/mine")
+	token := csrfField.FindStringSubmatch(body)[1]
+	if code, _, _ := post(t, sales, page+"/calls", url.Values{"csrf": {token}, "outcome": {"reached"}}); code != http.StatusForbidden {
+		t.Errorf("a call on another's contact: %d, want 403", code)
+	}
+	if code, _, _ := get(t, sales, a.URL+"/contacts/999999"); code != http.StatusNotFound {
+		t.Errorf("a contact that does not exist: %d, want 404", code)
 	}
 }

@@ -1,0 +1,91 @@
+package notify
+
+import "time"
+
+// CallOutcome is how a phone call to a contact went.
+type CallOutcome string
+
+const (
+	Reached     CallOutcome = "reached"
+	NoAnswer    CallOutcome = "no_answer"
+	Voicemail   CallOutcome = "voicemail" // a message was left
+	WrongNumber CallOutcome = "wrong_number"
+	CallBack    CallOutcome = "call_back" // asked to be called back at Call.CallBackAt
+)
+
+// CallOutcomes lists every outcome in the order the form offers them.
+var CallOutcomes = []CallOutcome{Reached, NoAnswer, Voicemail, WrongNumber, CallBack}
+
+// Answer is one answer of the hearing: yes, no, or not known.
+type Answer string
+
+const (
+	Unknown Answer = ""
+	Yes     Answer = "yes"
+	No      Answer = "no"
+)
+
+// Hearing is what a person who was reached said about the spam.
+type Hearing struct {
+	Arrived  Answer // the spam reached them
+	Opened   Answer // they opened it
+	Clicked  Answer // they opened the link or the attachment
+	Infected Answer // infection of a PC is suspected
+	Deleted  Answer // they have deleted it
+}
+
+// Done reports whether the hearing has at least its first answer.
+func (h Hearing) Done() bool { return h.Arrived != Unknown }
+
+// FollowUp is what the organisation does next for the person.
+type FollowUp string
+
+const (
+	NoFollowUp   FollowUp = ""
+	ApologyVisit FollowUp = "apology_visit"
+	VirusCheck   FollowUp = "virus_check"
+	VirusRemoval FollowUp = "virus_removal"
+)
+
+// FollowUps lists every follow-up the form offers.
+var FollowUps = []FollowUp{NoFollowUp, ApologyVisit, VirusCheck, VirusRemoval}
+
+// Call is one phone call to a contact and what was heard.
+type Call struct {
+	ID         int64
+	ContactID  int64
+	By         string // the member of staff who called
+	At         time.Time
+	Outcome    CallOutcome
+	CallBackAt time.Time // when the person asked to be called back
+	Hearing    Hearing
+	FollowUp   FollowUp
+	FollowUpOn time.Time // the date planned for the follow-up
+	Note       string
+}
+
+// Progress counts, for one category, how far the response has got: each
+// number is of contacts.
+type Progress struct {
+	Reached     int // reached by phone at least once
+	HearingDone int // told us at least whether the spam arrived
+	Arrived     int // the spam reached them
+	Clicked     int // they opened its link or attachment
+	Infected    int // infection is suspected
+}
+
+// Urgency orders a salesperson's list: who to call first.
+type Urgency int
+
+const (
+	AtRisk       Urgency = iota // opened the link, or infection is suspected
+	NoticeFailed                // a notice could not be delivered
+	NotReached                  // not reached by phone yet
+	Done                        // reached, and nothing is at risk
+)
+
+// ListedContact is a contact in a list, with how urgent it is.
+type ListedContact struct {
+	Contact
+	Urgency Urgency
+}

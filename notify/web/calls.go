@@ -1,0 +1,153 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/owabi/owabi/notify"
+)
+
+// maxNote bounds a call's free note.
+const maxNote = 4000
+
+// contactView is what a contact's page shows.
+type contactView struct {
+	Contact notify.Contact
+	Notices []notify.Notice
+	Calls   []notify.Call
+	Form    notify.Call // the call form's values: empty, or what was sent with an error
+
+	// The form's choices, in order.
+	Outcomes  []notify.CallOutcome
+	Questions []string
+	Answers   []notify.Answer
+	FollowUps []notify.FollowUp
+	Given     map[string]notify.Answer // Form's hearing answers by question
+}
+
+// questions are the hearing's questions, by their form field names.
+var questions = []string{"arrived", "opened", "clicked", "infected", "deleted"}
+
+// contactFor loads the contact in the URL, if the user may work on it:
+// managers may see every contact, sales staff their own.
+func (s *Server) contactFor(w http.ResponseWriter, r *http.Request, sess *notify.Session) (notify.Contact, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		http.NotFound(w, r)
+		return notify.Contact{}, false
+	}
+	c, err := s.Store.Contact(r.Context(), id)
+	if notify.ErrorCode(err) == notify.ENOTFOUND {
+		http.NotFound(w, r)
+		return c, false
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return c, false
+	}
+	mine := sess.User.Email != "" && strings.EqualFold(c.OwnerEmail, sess.User.Email)
+	if sess.User.Role != notify.Manager && !mine {
+		http.Error(w, messages[language(r)]["forbidden"], http.StatusForbidden)
+		return c, false
+	}
+	return c, true
+}
+
+func (s *Server) contactPage(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
+	c, ok := s.contactFor(w, r, sess)
+	if !ok {
+		return
+	}
+	s.showContact(w, r, sess, c, notify.Call{}, http.StatusOK, "")
+}
+
+func (s *Server) showContact(w http.ResponseWriter, r *http.Request, sess *notify.Session, c notify.Contact, form notify.Call, status int, errText string) {
+	notices, err := s.Store.ContactNotices(r.Context(), c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	calls, err := s.Store.Calls(r.Context(), c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	h := form.Hearing
+	v := contactView{Contact: c, Notices: notices, Calls: calls, Form: form,
+		Outcomes: notify.CallOutcomes, Questions: questions, Answers: []notify.Answer{notify.Yes, notify.No, notify.Unknown},
+		FollowUps: notify.FollowUps,
+		Given:     map[string]notify.Answer{"arrived": h.Arrived, "opened": h.Opened, "clicked": h.Clicked, "infected": h.Infected, "deleted": h.Deleted}}
+	s.render(w, r, status, "contact", page{Session: sess, Error: errText, Data: v})
+}
+
+func (s *Server) logCall(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
+	c, ok := s.contactFor(w, r, sess)
+	if !ok {
+		return
+	}
+	call, errKey := s.readCall(r)
+	call.ContactID = c.ID
+	if errKey != "" {
+		s.showContact(w, r, sess, c, call, http.StatusBadRequest, messages[language(r)][errKey])
+		return
+	}
+	if _, err := s.Store.AddCall(r.Context(), sess.User.ID, call); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.Log.Info("call logged", "contact", c.ID, "user", sess.User.ID, "outcome", call.Outcome)
+	http.Redirect(w, r, "/contacts/mine?logged="+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
+}
+
+// readCall reads the call form. errKey names what is wrong, for the
+// message; the call holds what was sent either way, so nothing typed is
+// lost when the form comes back.
+func (s *Server) readCall(r *http.Request) (c notify.Call, errKey string) {
+	c.Outcome = notify.CallOutcome(r.PostFormValue("outcome"))
+	c.Note = strings.TrimSpace(r.PostFormValue("note"))
+	c.FollowUp = notify.FollowUp(r.PostFormValue("follow_up"))
+	if c.Outcome == notify.Reached {
+		h := &c.Hearing
+		for _, f := range []struct {
+			dst  *notify.Answer
+			name string
+		}{{&h.Arrived, questions[0]}, {&h.Opened, questions[1]}, {&h.Clicked, questions[2]}, {&h.Infected, questions[3]}, {&h.Deleted, questions[4]}} {
+			*f.dst = notify.Answer(r.PostFormValue(f.name))
+			if *f.dst != notify.Unknown && *f.dst != notify.Yes && *f.dst != notify.No {
+				return c, "bad_form"
+			}
+		}
+	}
+	var err error
+	if v := r.PostFormValue("call_back_at"); v != "" {
+		if c.CallBackAt, err = time.ParseInLocation("2006-01-02T15:04", v, s.Zone); err != nil {
+			return c, "bad_call_back"
+		}
+	}
+	if v := r.PostFormValue("follow_up_on"); v != "" {
+		if c.FollowUpOn, err = time.Parse("2006-01-02", v); err != nil {
+			return c, "bad_date"
+		}
+	}
+	switch {
+	case !slices.Contains(notify.CallOutcomes, c.Outcome):
+		return c, "choose_outcome"
+	case c.Outcome == notify.CallBack && c.CallBackAt.IsZero():
+		return c, "bad_call_back"
+	case !slices.Contains(notify.FollowUps, c.FollowUp):
+		return c, "bad_form"
+	case len([]rune(c.Note)) > maxNote:
+		return c, "note_too_long"
+	case strings.ContainsFunc(c.Note, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' }):
+		return c, "bad_form"
+	}
+	return c, ""
+}
+
+// checked marks a radio button or option chosen.
+func checked(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) }

@@ -1,0 +1,129 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/owabi/owabi/notify"
+)
+
+// dateLayout stores a calendar date (a planned visit), which has no time
+// zone of its own.
+const dateLayout = "2006-01-02"
+
+// optionalDate is the calendar date of t as stored, or "" when t is not set.
+func optionalDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(dateLayout)
+}
+
+// AddCall records a phone call by the user with id userID.
+func (d *DB) AddCall(ctx context.Context, userID int64, c notify.Call) (int64, error) {
+	tx, err := d.begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	at := c.At
+	if at.IsZero() {
+		at = parseTime(tx.nowText)
+	}
+	h := c.Hearing
+	res, err := tx.ExecContext(ctx, `INSERT INTO calls (contact_id, user_id, at, outcome, call_back_at,
+		arrived, opened, clicked, infected, deleted, follow_up, follow_up_on, note)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ContactID, userID, formatTime(at), c.Outcome, optionalTime(c.CallBackAt),
+		h.Arrived, h.Opened, h.Clicked, h.Infected, h.Deleted, c.FollowUp, optionalDate(c.FollowUpOn), c.Note)
+	if err != nil {
+		return 0, describe(err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	return id, describe(tx.Commit())
+}
+
+// optionalTime is t as stored, or "" when it is not set.
+func optionalTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return formatTime(t)
+}
+
+// Calls lists the calls to a contact, newest first.
+func (d *DB) Calls(ctx context.Context, contactID int64) ([]notify.Call, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT k.id, k.contact_id, u.name, k.at, k.outcome, k.call_back_at,
+		k.arrived, k.opened, k.clicked, k.infected, k.deleted, k.follow_up, k.follow_up_on, k.note
+		FROM calls k JOIN users u ON u.id = k.user_id WHERE k.contact_id = ? ORDER BY k.at DESC, k.id DESC`, contactID)
+	if err != nil {
+		return nil, describe(err)
+	}
+	defer rows.Close()
+	var out []notify.Call
+	for rows.Next() {
+		var c notify.Call
+		var at, callBack, followOn string
+		h := &c.Hearing
+		if err := rows.Scan(&c.ID, &c.ContactID, &c.By, &at, &c.Outcome, &callBack,
+			&h.Arrived, &h.Opened, &h.Clicked, &h.Infected, &h.Deleted, &c.FollowUp, &followOn, &c.Note); err != nil {
+			return nil, err
+		}
+		c.At, c.CallBackAt = parseTime(at), parseTime(callBack)
+		c.FollowUpOn, _ = time.Parse(dateLayout, followOn)
+		out = append(out, c)
+	}
+	return out, describe(rows.Err())
+}
+
+// Contact finds a contact by id, with its addresses.
+func (d *DB) Contact(ctx context.Context, id int64) (notify.Contact, error) {
+	c, err := scanContact(d.db.QueryRowContext(ctx, `SELECT `+contactColumns+` FROM contacts c WHERE c.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, notify.Errorf(notify.ENOTFOUND, "there is no contact number %d", id)
+	}
+	if err != nil {
+		return c, describe(err)
+	}
+	c.Emails, err = d.emails(ctx, id)
+	return c, describe(err)
+}
+
+// ContactNotices lists the notices to a contact's addresses, oldest first.
+func (d *DB) ContactNotices(ctx context.Context, contactID int64) ([]notify.Notice, error) {
+	return d.notices(ctx, `n.contact_id = ?`, contactID)
+}
+
+// Progress counts, per category, the contacts reached by phone, heard, and
+// hit by the spam.
+func (d *DB) Progress(ctx context.Context) (map[notify.Category]notify.Progress, error) {
+	out := map[notify.Category]notify.Progress{}
+	for _, c := range notify.Categories {
+		out[c] = notify.Progress{}
+	}
+	rows, err := d.db.QueryContext(ctx, `SELECT c.category,
+		count(DISTINCT CASE WHEN k.outcome = 'reached' THEN k.contact_id END),
+		count(DISTINCT CASE WHEN k.outcome = 'reached' AND k.arrived != '' THEN k.contact_id END),
+		count(DISTINCT CASE WHEN k.arrived = 'yes' THEN k.contact_id END),
+		count(DISTINCT CASE WHEN k.clicked = 'yes' THEN k.contact_id END),
+		count(DISTINCT CASE WHEN k.infected = 'yes' THEN k.contact_id END)
+		FROM calls k JOIN contacts c ON c.id = k.contact_id GROUP BY c.category`)
+	if err != nil {
+		return nil, describe(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c string
+		var p notify.Progress
+		if err := rows.Scan(&c, &p.Reached, &p.HearingDone, &p.Arrived, &p.Clicked, &p.Infected); err != nil {
+			return nil, err
+		}
+		out[notify.Category(c)] = p
+	}
+	return out, describe(rows.Err())
+}
