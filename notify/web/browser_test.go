@@ -1,0 +1,139 @@
+package web
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/owabi/owabi/notify"
+)
+
+// These tests drive a real browser (Debian's Chromium, headless) through
+// the app as people use it. Screenshots go to testout/ beside this file.
+
+// browser starts a headless Chromium, or skips the test, loudly, when
+// there is none to start.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := ""
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			path = p
+			break
+		}
+	}
+	if path == "" {
+		t.Skip("SKIPPING BROWSER TESTS: no Chromium on this machine (apt-get install chromium; .ci/run does)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox,
+		chromedp.Flag("disable-gpu", true), chromedp.Flag("lang", "ja-JP"), chromedp.Flag("accept-lang", "ja-JP,ja"))
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(alloc)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
+	if err := chromedp.Do(ctx); err != nil {
+		t.Skipf("SKIPPING BROWSER TESTS: Chromium at %s cannot start here: %v", path, err)
+	}
+	return ctx
+}
+
+// screenshot saves the page as testout/name.png.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // quality 100 is a PNG
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll("testout", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join("testout", name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// signInWith fills in the sign-in form.
+func signInWith(a *app, name string) []chromedp.Action[chromedp.Void] {
+	return []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(a.URL + "/login"),
+		chromedp.WaitVisible(`input[name=name]`),
+		chromedp.SendKeys(`input[name=name]`, name),
+		chromedp.SendKeys(`input[name=password]`, password),
+		chromedp.Click(`button[type=submit]`),
+	}
+}
+
+// text reads the text of the first element sel matches.
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(sel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// do runs steps, failing the test on an error.
+func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBrowserSalesLogACallOnAPhoneAndTheManagerSeesIt(t *testing.T) {
+	ctx := browser(t)
+	a := newApp(t)
+	a.importBook(t, ownedBySuzuki,
+		notify.Record{Family: "山田", Given: "太郎", FamilyKana: "やまだ", Company: "株式会社ききょう食品",
+			Phones: []string{"03-0000-1111"}, Emails: []string{"taro@kikyo.example"}},
+		notify.Record{Family: "佐藤", Given: "花子", FamilyKana: "さとう", Emails: []string{"hanako@asagiri.example"}})
+
+	// A salesperson on a 360-pixel-wide phone.
+	do(t, ctx, chromedp.EmulateViewport(360, 740, chromedp.EmulateScale(2)))
+	do(t, ctx, signInWith(a, "suzuki")...)
+	do(t, ctx, chromedp.WaitVisible(`ul.contacts`))
+	if list := text(t, ctx, `ul.contacts`); !strings.Contains(list, "佐藤 花子") || !strings.Contains(list, "山田 太郎") {
+		t.Fatalf("my contacts: %q", list)
+	}
+	do(t, ctx, chromedp.Click(`li[data-contact] a.name`), // the first contact: さとう comes before やまだ
+		chromedp.WaitVisible(`#call-form`))
+	screenshot(t, ctx, "call-form-phone")
+	do(t, ctx,
+		chromedp.Click(`input[name=outcome][value=reached]`),
+		chromedp.Click(`input[name=arrived][value=yes]`),
+		chromedp.Click(`input[name=opened][value=yes]`),
+		chromedp.Click(`input[name=clicked][value=yes]`),
+		chromedp.Click(`input[name=infected][value=yes]`),
+		chromedp.Click(`input[name=deleted][value=no]`),
+		chromedp.SetValue(`select[name=follow_up]`, "virus_removal"),
+		chromedp.SendKeys(`textarea[name=note]`, "明日訪問して駆除する"),
+		chromedp.Click(`#call-form button[type=submit]`),
+		chromedp.WaitVisible(`.done`),
+	)
+	if got := text(t, ctx, `.done`); !strings.Contains(got, "記録しました") {
+		t.Errorf("after saving: %q", got)
+	}
+	if first := text(t, ctx, `li[data-contact]`); !strings.Contains(first, "佐藤 花子") || !strings.Contains(first, "要対応") {
+		t.Errorf("the contact at risk should be first and marked: %q", first)
+	}
+
+	// The manager, on a desktop, in a browser of their own.
+	mctx, cancel := chromedp.NewContext(ctx)
+	defer cancel()
+	do(t, mctx, chromedp.EmulateViewport(1280, 800))
+	do(t, mctx, signInWith(a, "kanri")...)
+	do(t, mctx, chromedp.WaitVisible(`#by-category`))
+	// customer: 2 contacts, 2 addresses, no notices, then 1 reached, heard,
+	// spam arrived, link opened and infection suspected.
+	if got := strings.Join(strings.Fields(text(t, mctx, `tr[data-category=customer]`)), " "); got != "顧客 2 2 0 0 0 1 1 1 1 1" {
+		t.Errorf("the dashboard's customer row: %q", got)
+	}
+	screenshot(t, mctx, "dashboard")
+}
