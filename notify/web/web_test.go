@@ -43,23 +43,30 @@ func newApp(t *testing.T) *app {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	return startApp(t, db)
+}
+
+// startApp serves the app on db, with a manager (kanri) and a salesperson
+// (suzuki) who may sign in with password.
+func startApp(tb testing.TB, db *store.DB) *app {
+	tb.Helper()
 	w, err := New(Config{Store: db, Templates: templates.FS, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	srv := httptest.NewServer(w)
-	t.Cleanup(srv.Close)
+	tb.Cleanup(srv.Close)
 	a := &app{Server: srv, db: db, web: w}
 	hash, err := HashPassword(password)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	for _, u := range []notify.User{
 		{Name: "kanri", Role: notify.Manager},
 		{Name: "suzuki", Email: "suzuki@sakura-print.example.jp", Role: notify.Sales},
 	} {
-		if _, err := db.AddUser(context.Background(), u, hash); err != nil {
-			t.Fatal(err)
+		if _, err := db.AddUser(context.Background(), u, hash); err != nil && notify.ErrorCode(err) != notify.ECONFLICT {
+			tb.Fatal(err)
 		}
 	}
 	return a
@@ -67,7 +74,7 @@ func newApp(t *testing.T) *app {
 
 // client is a browser: it keeps cookies and does not follow redirects, so
 // that tests see them.
-func (a *app) client(t *testing.T) *http.Client {
+func (a *app) client(t testing.TB) *http.Client {
 	jar, _ := cookiejar.New(nil)
 	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
@@ -75,7 +82,7 @@ func (a *app) client(t *testing.T) *http.Client {
 var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
 // get fetches a page and returns its status, Location and body.
-func get(t *testing.T, c *http.Client, u string) (int, string, string) {
+func get(t testing.TB, c *http.Client, u string) (int, string, string) {
 	t.Helper()
 	resp, err := c.Get(u)
 	if err != nil {
@@ -86,7 +93,7 @@ func get(t *testing.T, c *http.Client, u string) (int, string, string) {
 	return resp.StatusCode, resp.Header.Get("Location"), string(b)
 }
 
-func post(t *testing.T, c *http.Client, u string, form url.Values) (int, string, string) {
+func post(t testing.TB, c *http.Client, u string, form url.Values) (int, string, string) {
 	t.Helper()
 	resp, err := c.PostForm(u, form)
 	if err != nil {
@@ -99,7 +106,7 @@ func post(t *testing.T, c *http.Client, u string, form url.Values) (int, string,
 
 // signIn fills in the sign-in form as a person would and returns the
 // status of the submission and the CSRF token of the page it leads to.
-func (a *app) signIn(t *testing.T, c *http.Client, name, pw string) int {
+func (a *app) signIn(t testing.TB, c *http.Client, name, pw string) int {
 	t.Helper()
 	_, _, body := get(t, c, a.URL+"/login")
 	m := csrfField.FindStringSubmatch(body)

@@ -1,0 +1,124 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/store"
+)
+
+// benchContacts is the size of the generated database: a million contacts
+// with one address each, and a deletion request and an apology each.
+const benchContacts = 1_000_000
+
+var benchDB struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+// bigDB builds the generated database once per test binary.
+func bigDB(b *testing.B) string {
+	benchDB.once.Do(func() {
+		dir, err := os.MkdirTemp("", "owabi-web-bench")
+		if err != nil {
+			benchDB.err = err
+			return
+		}
+		benchDB.path = filepath.Join(dir, "big.db")
+		ctx := context.Background()
+		db, err := store.Open(ctx, benchDB.path)
+		if err != nil {
+			benchDB.err = err
+			return
+		}
+		defer db.Close()
+		categories := []notify.Category{notify.Customer, notify.Customer, notify.Supplier, notify.Employee}
+		i := 0
+		next := func() (notify.Record, *notify.EntryNote, error) {
+			if i == benchContacts {
+				return notify.Record{}, nil, io.EOF
+			}
+			i++
+			return notify.Record{Number: i, Family: fmt.Sprint("山田", i), FamilyKana: "やまだ",
+				Phones: []string{"03-0000-0000"}, Emails: []string{fmt.Sprintf("u%d@example.jp", i)}}, nil, nil
+		}
+		decide := func(r notify.Record) notify.Decision {
+			return notify.Decision{Category: categories[len(r.Family)%4], Rule: notify.RuleLabel,
+				OwnerEmail: fmt.Sprintf("sales%d@sakura-print.example.jp", len(r.Family)%50)}
+		}
+		if _, benchDB.err = db.Import(ctx, notify.ImportReport{File: "big.csv"}, next, decide); benchDB.err != nil {
+			return
+		}
+		n := 0
+		id := func() string { n++; return fmt.Sprintf("<%d@bench>", n) }
+		for _, k := range notify.NoticeKinds {
+			if _, benchDB.err = db.Queue(ctx, k, "ja", id); benchDB.err != nil {
+				return
+			}
+		}
+	})
+	if benchDB.err != nil {
+		b.Fatal(benchDB.err)
+	}
+	return benchDB.path
+}
+
+// BenchmarkDashboard renders the manager's dashboard over a million
+// contacts and two million notices.
+//
+//	go test -run '^$' -bench . -benchtime 20x ./notify/web
+func BenchmarkDashboard(b *testing.B) {
+	a := benchApp(b)
+	c := a.client(b)
+	a.signIn(b, c, "kanri", password)
+	b.ResetTimer()
+	for range b.N {
+		if code, _, body := get(b, c, a.URL+"/dashboard"); code != http.StatusOK || !strings.Contains(body, "by-category") {
+			b.Fatalf("dashboard: %d", code)
+		}
+	}
+}
+
+// BenchmarkLogCall logs a call with its hearing, as the form sends it.
+func BenchmarkLogCall(b *testing.B) {
+	a := benchApp(b)
+	c := a.client(b)
+	a.signIn(b, c, "kanri", password)
+	_, _, body := get(b, c, a.URL+"/contacts/500000")
+	token := csrfField.FindStringSubmatch(body)[1]
+	form := url.Values{"csrf": {token}, "outcome": {"reached"}, "arrived": {"yes"}, "opened": {"no"},
+		"clicked": {"no"}, "infected": {"no"}, "deleted": {"yes"}, "note": {"削除済みとのこと"}}
+	b.ResetTimer()
+	for i := range b.N {
+		if code, _, _ := post(b, c, fmt.Sprintf("%s/contacts/%d/calls", a.URL, 1+i*997%benchContacts), form); code != http.StatusSeeOther {
+			b.Fatalf("log a call: %d", code)
+		}
+	}
+}
+
+func benchApp(b *testing.B) *app {
+	db, err := store.Open(context.Background(), bigDB(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	return startApp(b, db)
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchDB.path != "" {
+		os.RemoveAll(filepath.Dir(benchDB.path))
+	}
+	os.Exit(code)
+}
