@@ -89,3 +89,13 @@ type ListedContact struct {
 	Contact
 	Urgency Urgency
 }
+
+// ContactProgress is where the response stands with one contact.
+type ContactProgress struct {
+	LastCallAt  time.Time   // zero when nobody has called yet
+	LastOutcome CallOutcome // of the last call
+	Reached     bool        // reached by phone at least once
+	Arrived     bool        // said the spam arrived
+	Clicked     bool        // said they opened its link or attachment
+	Infected    bool        // infection is suspected
+}

@@ -99,23 +99,52 @@ func contactsBetween(ctx context.Context, tx querier, lo, hi int64) ([]notify.Co
 	return contacts, rows.Err()
 }
 
-// EachContact calls fn for every contact, with its addresses, in id order,
-// reading a chunk at a time.
-func (d *DB) EachContact(ctx context.Context, fn func(notify.Contact) error) error {
+// EachContact calls fn for every contact, with its addresses and where the
+// response stands with it, in id order, reading a chunk at a time.
+func (d *DB) EachContact(ctx context.Context, fn func(notify.Contact, notify.ContactProgress) error) error {
 	var last sql.NullInt64
 	if err := d.db.QueryRowContext(ctx, `SELECT max(id) FROM contacts`).Scan(&last); err != nil {
 		return describe(err)
 	}
 	for lo := int64(1); lo <= last.Int64; lo += classifyChunkSize {
-		contacts, err := contactsBetween(ctx, d.db, lo, lo+classifyChunkSize-1)
+		hi := lo + classifyChunkSize - 1
+		contacts, err := contactsBetween(ctx, d.db, lo, hi)
+		if err != nil {
+			return describe(err)
+		}
+		progress, err := d.progressBetween(ctx, lo, hi)
 		if err != nil {
 			return describe(err)
 		}
 		for _, c := range contacts {
-			if err := fn(c); err != nil {
+			if err := fn(c, progress[c.ID]); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// progressBetween sums up the calls to the contacts with ids from lo to hi.
+func (d *DB) progressBetween(ctx context.Context, lo, hi int64) (map[int64]notify.ContactProgress, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT contact_id, max(at),
+		max(outcome = 'reached'), max(arrived = 'yes'), max(clicked = 'yes'), max(infected = 'yes'),
+		(SELECT outcome FROM calls l WHERE l.contact_id = k.contact_id ORDER BY l.at DESC, l.id DESC LIMIT 1)
+		FROM calls k WHERE contact_id BETWEEN ? AND ? GROUP BY contact_id`, lo, hi)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]notify.ContactProgress{}
+	for rows.Next() {
+		var id int64
+		var at string
+		var p notify.ContactProgress
+		if err := rows.Scan(&id, &at, &p.Reached, &p.Arrived, &p.Clicked, &p.Infected, &p.LastOutcome); err != nil {
+			return nil, err
+		}
+		p.LastCallAt = parseTime(at)
+		out[id] = p
+	}
+	return out, rows.Err()
 }

@@ -6,23 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
+	"slices"
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/sheet"
 )
-
-// exportHeaders are the export's column names, by language.
-var exportHeaders = map[string][]string{
-	"ja": {"番号", "氏名", "フリガナ", "会社名", "部署", "役職", "メールアドレス", "電話", "区分", "判定の理由", "担当"},
-	"en": {"No.", "Name", "Phonetic name", "Company", "Department", "Title", "E-mail addresses", "Phones", "Category", "Why", "Owner"},
-}
-
-// categoryNames are the categories as the export's readers call them.
-var categoryNames = map[string]map[notify.Category]string{
-	"ja": {notify.Customer: "顧客", notify.Supplier: "仕入先", notify.Employee: "社員", notify.Unclassified: "未分類"},
-	"en": {notify.Customer: "customer", notify.Supplier: "supplier", notify.Employee: "employee", notify.Unclassified: "unclassified"},
-}
 
 func runExport(ctx context.Context, g *globals, e env, args []string) error {
 	fs := flags("export", g, e, "[--lang ja|en] FILE (- for standard output)")
@@ -30,7 +18,7 @@ func runExport(ctx context.Context, g *globals, e env, args []string) error {
 	if err := parse(fs, args, 1); err != nil {
 		return err
 	}
-	if exportHeaders[*lang] == nil {
+	if !slices.Contains(sheet.Languages, *lang) {
 		return &usageError{msg: fmt.Sprintf("--lang %q: use ja or en", *lang)}
 	}
 	a, err := openExisting(ctx, g, e)
@@ -71,19 +59,7 @@ func runExport(ctx context.Context, g *globals, e env, args []string) error {
 
 // writeContacts writes every contact as one spreadsheet row.
 func writeContacts(ctx context.Context, a *app, out io.Writer, lang string) (int, error) {
-	w := sheet.NewWriter(out)
-	if err := w.Write(exportHeaders[lang]); err != nil {
-		return 0, err
-	}
-	n := 0
-	err := a.db.EachContact(ctx, func(c notify.Contact) error {
-		n++
-		return w.Write([]string{fmt.Sprint(c.ID), c.Name(), strings.TrimSpace(c.FamilyKana + " " + c.GivenKana),
-			c.Company, c.Department, c.Title, strings.Join(c.Emails, "\n"), strings.Join(c.Phones, "\n"),
-			categoryNames[lang][c.Category], c.RuleDetail, c.OwnerEmail})
+	return sheet.ContactList(out, lang, a.cfg.zone(), func(fn func(notify.Contact, notify.ContactProgress) error) error {
+		return a.db.EachContact(ctx, fn)
 	})
-	if err != nil {
-		return n, err
-	}
-	return n, w.Flush()
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/sheet"
 )
 
 // home sends each user to their first page: the dashboard for a manager,
@@ -72,4 +73,22 @@ func (s *Server) myContacts(w http.ResponseWriter, r *http.Request, sess *notify
 		p.Notice = messages[language(r)]["saved"]
 	}
 	s.render(w, r, http.StatusOK, "contacts", p)
+}
+
+// exportContacts sends the whole contact list with progress as a
+// spreadsheet file, in the user's language.
+func (s *Server) exportContacts(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
+	name := "owabi-contacts-" + s.Now().In(s.Zone).Format("20060102-1504") + ".csv"
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	n, err := sheet.ContactList(w, language(r), s.Zone, func(fn func(notify.Contact, notify.ContactProgress) error) error {
+		return s.Store.EachContact(r.Context(), fn)
+	})
+	if err != nil {
+		// The file has begun: all that can be done is to stop it short,
+		// which the browser reports as a failed download.
+		s.Log.Error("exporting the contact list", "user", sess.User.ID, "err", err)
+		panic(http.ErrAbortHandler)
+	}
+	s.Log.Info("contact list exported", "user", sess.User.ID, "contacts", n)
 }

@@ -29,6 +29,7 @@ type Store interface {
 	ContactNotices(ctx context.Context, contactID int64) ([]notify.Notice, error)
 	Calls(ctx context.Context, contactID int64) ([]notify.Call, error)
 	AddCall(ctx context.Context, userID int64, c notify.Call) (int64, error)
+	EachContact(ctx context.Context, fn func(notify.Contact, notify.ContactProgress) error) error
 }
 
 // Config is how the app is set up.
@@ -78,6 +79,7 @@ func New(cfg Config) (*Server, error) {
 	s.handle("GET", "/{$}", false, s.signedIn(s.home))
 	s.handle("GET", "/dashboard", false, s.signedIn(s.only(notify.Manager, s.dashboard)))
 	s.handle("GET", "/contacts/mine", false, s.signedIn(s.myContacts))
+	s.handle("GET", "/contacts.csv", false, s.signedIn(s.only(notify.Manager, s.exportContacts)))
 	s.handle("GET", "/contacts/{id}", false, s.signedIn(s.contactPage))
 	s.handle("POST", "/contacts/{id}/calls", false, s.signedIn(s.logCall))
 	return s, nil

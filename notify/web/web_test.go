@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
 	"io"
 	"log/slog"
@@ -380,6 +381,20 @@ func TestSalesLogACallAndTheManagerSeesIt(t *testing.T) {
 	// customer: 3 contacts, 3 addresses, no notices, 1 reached, 1 heard, 1 arrived, 1 clicked, 0 infected
 	if want := `<tr data-category="customer"><th>顧客</th><td>3</td><td>3</td><td>0</td><td>0</td><td>0</td><td>1</td><td>1</td><td>1</td><td>1</td><td>0</td></tr>`; !strings.Contains(dash, want) {
 		t.Errorf("the dashboard lacks %s:\n%s", want, dash)
+	}
+	// The manager's spreadsheet has the call in it; sales staff may not download it.
+	code, _, sheet := get(t, manager, a.URL+"/contacts.csv")
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(sheet, "\ufeff"))).ReadAll()
+	if code != http.StatusOK || err != nil || len(rows) != 4 {
+		t.Fatalf("contacts.csv: %d, %v\n%s", code, err, sheet)
+	}
+	for _, r := range rows {
+		if r[1] == "山田 太郎" && (r[12] != "話せた" || r[13] != "はい" || r[15] != "はい" || r[16] != "") {
+			t.Errorf("山田's row: %q", r)
+		}
+	}
+	if code, _, _ := get(t, sales, a.URL+"/contacts.csv"); code != http.StatusForbidden {
+		t.Errorf("sales staff download the list: %d, want 403", code)
 	}
 }
 
