@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"time"
 
+	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/addrbook"
 	"github.com/owabi/owabi/notify/web"
 	"github.com/owabi/owabi/templates"
 )
@@ -67,8 +70,22 @@ func (a *app) serve(ctx context.Context) error {
 
 // webServer is the staff web app on its HTTP server.
 func (a *app) webServer() (*http.Server, error) {
-	h, err := web.New(web.Config{Store: a.db, Templates: templates.FS, Log: a.log,
-		SecureCookies: a.cfg.Web.SecureCookies || a.cfg.Web.TLSCert != ""})
+	opt := importOptions{}
+	var err error
+	if opt.Decide, err = a.decider(); err != nil {
+		return nil, err
+	}
+	if a.cfg.Import.Map != "" {
+		if opt.Map, err = addrbook.ParseMapping(a.cfg.Import.Map); err != nil {
+			return nil, err
+		}
+	}
+	h, err := web.New(web.Config{Store: a.db, Templates: templates.FS, Log: a.log, Zone: a.cfg.zone(),
+		SecureCookies: a.cfg.Web.SecureCookies || a.cfg.Web.TLSCert != "",
+		FormatNames:   addrbook.FormatNames,
+		Import: func(ctx context.Context, name string, r io.Reader) (notify.ImportReport, error) {
+			return importReader(ctx, a.db, name, r, opt, nil)
+		}})
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,8 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"io"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"strings"
@@ -112,6 +114,25 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, _ *notify.Sessio
 // redirects to the sign-in form and anything else is refused. Every
 // request that changes something must carry the session's CSRF token.
 func (s *Server) signedIn(h func(http.ResponseWriter, *http.Request, *notify.Session)) http.HandlerFunc {
+	return s.signedInRaw(func(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+			if !sameToken(sess.CSRF, r.PostFormValue("csrf")) {
+				http.Error(w, messages[language(r)]["form_expired"], http.StatusForbidden)
+				return
+			}
+		}
+		h(w, r, sess)
+	})
+}
+
+// maxForm bounds the body of an ordinary form; a call's note is the
+// longest thing in one.
+const maxForm = 1 << 20
+
+// signedInRaw runs h for a request with a live session, checking nothing
+// else: h checks the CSRF token itself.
+func (s *Server) signedInRaw(h func(http.ResponseWriter, *http.Request, *notify.Session)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		sess, err := s.session(r.Context(), r)
 		if err != nil {
@@ -126,11 +147,39 @@ func (s *Server) signedIn(h func(http.ResponseWriter, *http.Request, *notify.Ses
 			http.Error(w, messages[language(r)]["sign_in_first"], http.StatusUnauthorized)
 			return
 		}
-		if r.Method != http.MethodGet && r.Method != http.MethodHead && !sameToken(sess.CSRF, r.PostFormValue("csrf")) {
-			http.Error(w, messages[language(r)]["form_expired"], http.StatusForbidden)
+		h(w, r, &sess)
+	}
+}
+
+// withUpload reads a form that sends a file, for a handler behind
+// signedInRaw: the body is read as a stream, not held in memory or spilled
+// to disk (it is personal data). The form's first field must be its CSRF
+// token; h gets the file.
+func withUpload(limit int64, h func(http.ResponseWriter, *http.Request, *notify.Session, *multipart.Part)) func(http.ResponseWriter, *http.Request, *notify.Session) {
+	return func(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
+		t := messages[language(r)]
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		mr, err := r.MultipartReader()
+		if err != nil {
+			http.Error(w, t["bad_form"], http.StatusBadRequest)
 			return
 		}
-		h(w, r, &sess)
+		first, err := mr.NextPart()
+		if err != nil || first.FormName() != "csrf" {
+			http.Error(w, t["form_expired"], http.StatusForbidden)
+			return
+		}
+		token, _ := io.ReadAll(io.LimitReader(first, 256))
+		if !sameToken(sess.CSRF, string(token)) {
+			http.Error(w, t["form_expired"], http.StatusForbidden)
+			return
+		}
+		file, err := mr.NextPart()
+		if err != nil || file.FormName() != "file" || file.FileName() == "" {
+			http.Error(w, t["choose_file"], http.StatusBadRequest)
+			return
+		}
+		h(w, r, sess, file)
 	}
 }
 

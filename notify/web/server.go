@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"html/template"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -30,6 +31,7 @@ type Store interface {
 	Calls(ctx context.Context, contactID int64) ([]notify.Call, error)
 	AddCall(ctx context.Context, userID int64, c notify.Call) (int64, error)
 	EachContact(ctx context.Context, fn func(notify.Contact, notify.ContactProgress) error) error
+	Imports(ctx context.Context) ([]notify.ImportSummary, error)
 }
 
 // Config is how the app is set up.
@@ -42,6 +44,12 @@ type Config struct {
 	SecureCookies bool
 	Zone          *time.Location // times are shown, and typed, in the organisation's zone
 	Now           func() time.Time
+	// Import reads and stores an address book as owabi import does
+	// (telling its format and encoding, classifying as it stores); nil
+	// turns uploads off.
+	Import func(ctx context.Context, name string, r io.Reader) (notify.ImportReport, error)
+	// FormatNames names the address-book formats for people.
+	FormatNames map[string]string
 }
 
 // Server is the web app.
@@ -80,6 +88,9 @@ func New(cfg Config) (*Server, error) {
 	s.handle("GET", "/dashboard", false, s.signedIn(s.only(notify.Manager, s.dashboard)))
 	s.handle("GET", "/contacts/mine", false, s.signedIn(s.myContacts))
 	s.handle("GET", "/contacts.csv", false, s.signedIn(s.only(notify.Manager, s.exportContacts)))
+	s.handle("GET", "/import", false, s.signedIn(s.only(notify.Manager, s.importsPage)))
+	// The upload checks its CSRF token itself, reading the form as a stream.
+	s.handle("POST", "/import", false, s.signedInRaw(s.only(notify.Manager, withUpload(maxUpload, s.upload))))
 	s.handle("GET", "/contacts/{id}", false, s.signedIn(s.contactPage))
 	s.handle("POST", "/contacts/{id}/calls", false, s.signedIn(s.logCall))
 	return s, nil

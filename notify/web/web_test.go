@@ -1,15 +1,19 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -18,6 +22,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/addrbook"
 	"github.com/owabi/owabi/store"
 	"github.com/owabi/owabi/templates"
 )
@@ -433,5 +438,80 @@ func TestSalesCannotOpenOthersContacts(t *testing.T) {
 	}
 	if code, _, _ := get(t, sales, a.URL+"/contacts/999999"); code != http.StatusNotFound {
 		t.Errorf("a contact that does not exist: %d, want 404", code)
+	}
+}
+
+// withImport gives the app an import that reads books as owabi import does
+// (without classifying).
+func (a *app) withImport() {
+	a.web.Import = func(ctx context.Context, name string, r io.Reader) (notify.ImportReport, error) {
+		text, enc := addrbook.Decode(r)
+		book, err := addrbook.Open(text, "", nil)
+		if err != nil {
+			return notify.ImportReport{}, err
+		}
+		return a.db.Import(ctx, notify.ImportReport{File: name, Format: book.Format(), Encoding: enc},
+			func() (notify.Record, *notify.EntryNote, error) {
+				rec, err := book.Next()
+				var row *addrbook.RowError
+				if errors.As(err, &row) {
+					return rec, &notify.EntryNote{Number: row.Number, Line: row.Line, Reason: row.Reason}, nil
+				}
+				return rec, nil, err
+			}, nil)
+	}
+	a.web.FormatNames = addrbook.FormatNames
+}
+
+// upload sends a file through the import form, with the given CSRF token.
+func upload(t *testing.T, c *http.Client, u, token, name string, data []byte) (int, string) {
+	t.Helper()
+	var body bytes.Buffer
+	m := multipart.NewWriter(&body)
+	m.WriteField("csrf", token)
+	f, _ := m.CreateFormFile("file", name)
+	f.Write(data)
+	m.Close()
+	resp, err := c.Post(u, m.FormDataContentType(), &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestManagerUploadsABook(t *testing.T) {
+	a := newApp(t)
+	a.withImport()
+	book, err := os.ReadFile("../../testdata/books/outlook_ja_cp932.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	manager := a.client(t)
+	a.signIn(t, manager, "kanri", password)
+	_, _, page := get(t, manager, a.URL+"/import")
+	token := csrfField.FindStringSubmatch(page)[1]
+	if code, _ := upload(t, manager, a.URL+"/import", "forged", "book.csv", book); code != http.StatusForbidden {
+		t.Errorf("an upload with a forged token: %d, want 403", code)
+	}
+	code, body := upload(t, manager, a.URL+"/import", token, "outlook_ja_cp932.csv", book)
+	for _, want := range []string{`id="report"`, "取り込みました: outlook_ja_cp932.csv", "Outlook CSV, Japanese headers · Shift_JIS (CP932)",
+		"<tr><th>追加</th><td>3</td></tr>", "行 5: no e-mail address"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the import page lacks %q (status %d):\n%s", want, code, body)
+		}
+	}
+	if c, _, err := a.db.ContactByEmail(context.Background(), "ichiro@takahashi-ss.example"); err != nil || c.Company != "㈱髙橋製作所" {
+		t.Errorf("stored: %+v, %v", c, err)
+	}
+	code, body = upload(t, manager, a.URL+"/import", token, "notes.txt", []byte("not an address book"))
+	if code != http.StatusBadRequest || !strings.Contains(body, "取り込めませんでした") {
+		t.Errorf("a file that is no address book: %d\n%s", code, body)
+	}
+	sales := a.client(t)
+	a.signIn(t, sales, "suzuki", password)
+	if code, _ := upload(t, sales, a.URL+"/import", token, "book.csv", book); code != http.StatusForbidden {
+		t.Errorf("sales staff upload: %d, want 403", code)
 	}
 }

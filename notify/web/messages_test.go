@@ -1,0 +1,65 @@
+package web
+
+import (
+	"fmt"
+	"io/fs"
+	"regexp"
+	"testing"
+
+	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/templates"
+)
+
+// Every text a page asks for exists in every language: a missing one
+// would show as a blank.
+func TestEveryTextExistsInEveryLanguage(t *testing.T) {
+	used := map[string]bool{}
+	field := regexp.MustCompile(`(?:\.T|\$t|\$\.T)\.(\w+)`)
+	files, _ := fs.Glob(templates.FS, "web/*.tmpl")
+	for _, f := range files {
+		b, _ := fs.ReadFile(templates.FS, f)
+		for _, m := range field.FindAllStringSubmatch(string(b), -1) {
+			used[m[1]] = true
+		}
+	}
+	// The codes pages look up with msg and index.
+	for _, c := range notify.Categories {
+		used[string(c)] = true
+	}
+	for _, o := range notify.CallOutcomes {
+		used["outcome_"+string(o)] = true
+	}
+	for _, a := range []notify.Answer{notify.Yes, notify.No, notify.Unknown} {
+		used["answer_"+string(a)] = true
+	}
+	for _, f := range notify.FollowUps {
+		used["follow_up_"+string(f)] = true
+	}
+	for _, s := range notify.NoticeStates {
+		used["state_"+string(s)] = true
+	}
+	for _, k := range notify.NoticeKinds {
+		used["kind_"+string(k)] = true
+	}
+	for u := notify.AtRisk; u <= notify.Done; u++ {
+		used[fmt.Sprint("urgency_", int(u))] = true
+	}
+	for _, q := range questions {
+		used["q_"+q] = true
+	}
+	if len(used) < 40 {
+		t.Fatalf("found only %d texts in the templates; the pattern is broken", len(used))
+	}
+	for lang, texts := range messages {
+		for key := range used {
+			if texts[key] == "" {
+				t.Errorf("%s: no text for %q", lang, key)
+			}
+		}
+		for key := range messages["ja"] {
+			if _, ok := texts[key]; !ok {
+				t.Errorf("%s lacks %q, which ja has", lang, key)
+			}
+		}
+	}
+}
