@@ -34,8 +34,10 @@ type Hearing struct {
 	Deleted  Answer // they have deleted it
 }
 
-// Done reports whether the hearing has at least its first answer.
-func (h Hearing) Done() bool { return h.Arrived != Unknown }
+// Done reports whether the hearing has any answer.
+func (h Hearing) Done() bool {
+	return h != Hearing{}
+}
 
 // FollowUp is what the organisation does next for the person.
 type FollowUp string
@@ -68,7 +70,7 @@ type Call struct {
 // number is of contacts.
 type Progress struct {
 	Reached     int // reached by phone at least once
-	HearingDone int // told us at least whether the spam arrived
+	HearingDone int // answered at least one question of the hearing
 	Arrived     int // the spam reached them
 	Clicked     int // they opened its link or attachment
 	Infected    int // infection is suspected
@@ -78,8 +80,8 @@ type Progress struct {
 type Urgency int
 
 const (
-	AtRisk       Urgency = iota // opened the link, or infection is suspected
-	NoticeFailed                // a notice could not be delivered
+	AtRisk       Urgency = iota // the latest hearing: opened the link, or infection is suspected
+	NoticeFailed                // no notice reached them, and nobody has spoken to them
 	NotReached                  // not reached by phone yet
 	Done                        // reached, and nothing is at risk
 )

@@ -108,7 +108,8 @@ func (d *DB) Progress(ctx context.Context) (map[notify.Category]notify.Progress,
 	}
 	rows, err := d.db.QueryContext(ctx, `SELECT c.category,
 		count(DISTINCT CASE WHEN k.outcome = 'reached' THEN k.contact_id END),
-		count(DISTINCT CASE WHEN k.outcome = 'reached' AND k.arrived != '' THEN k.contact_id END),
+		count(DISTINCT CASE WHEN k.outcome = 'reached' AND (k.arrived != '' OR k.opened != '' OR k.clicked != ''
+			OR k.infected != '' OR k.deleted != '') THEN k.contact_id END),
 		count(DISTINCT CASE WHEN k.arrived = 'yes' THEN k.contact_id END),
 		count(DISTINCT CASE WHEN k.clicked = 'yes' THEN k.contact_id END),
 		count(DISTINCT CASE WHEN k.infected = 'yes' THEN k.contact_id END)

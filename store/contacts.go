@@ -90,15 +90,19 @@ func (o *ownerRow) staff(email string) notify.Staff {
 }
 
 // ContactsOwnedBy lists up to limit contacts whose owner is the member of
-// staff with this address, most urgent first (at risk, a notice failed,
-// not reached yet, the rest), then by reading and name, with their
-// addresses.
+// staff with this address, most urgent first, then by reading and name,
+// with their addresses. At risk: the latest hearing says they opened the
+// link or infection is suspected. Then those no notice reached and nobody
+// has spoken to, then the others not spoken to yet, then the rest.
 func (d *DB) ContactsOwnedBy(ctx context.Context, owner string, limit int) ([]notify.ListedContact, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT `+contactColumns+`,
-		CASE WHEN EXISTS (SELECT 1 FROM calls k WHERE k.contact_id = c.id AND (k.clicked = 'yes' OR k.infected = 'yes')) THEN 0
-		     WHEN EXISTS (SELECT 1 FROM notices n WHERE n.contact_id = c.id AND n.state = 'failed') THEN 1
-		     WHEN NOT EXISTS (SELECT 1 FROM calls k WHERE k.contact_id = c.id AND k.outcome = 'reached') THEN 2
-		     ELSE 3 END AS urgency
+		CASE WHEN (SELECT k.clicked = 'yes' OR k.infected = 'yes' FROM calls k WHERE k.contact_id = c.id
+		           AND (k.arrived != '' OR k.opened != '' OR k.clicked != '' OR k.infected != '' OR k.deleted != '')
+		           ORDER BY k.at DESC, k.id DESC LIMIT 1) THEN 0
+		     WHEN EXISTS (SELECT 1 FROM calls k WHERE k.contact_id = c.id AND k.outcome = 'reached') THEN 3
+		     WHEN EXISTS (SELECT 1 FROM notices n WHERE n.contact_id = c.id AND n.state = 'failed')
+		          AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.contact_id = c.id AND n.state = 'sent') THEN 1
+		     ELSE 2 END AS urgency
 		FROM contacts c WHERE c.owner_email = ? COLLATE NOCASE AND c.owner_email != ''
 		ORDER BY urgency, c.family_kana, c.family, c.id LIMIT ?`, owner, limit)
 	if err != nil {

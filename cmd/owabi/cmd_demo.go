@@ -138,8 +138,17 @@ func demoAccounts(ctx context.Context, a *app) ([]login, error) {
 		return nil, err
 	}
 	accounts := []notify.User{{Name: "manager", Role: notify.Manager}}
+	taken := map[string]bool{"manager": true}
 	for _, o := range owners {
-		accounts = append(accounts, notify.User{Name: strings.SplitN(o, "@", 2)[0], Email: o, Role: notify.Sales})
+		// The name is the address's local part, made unique: sato@a and
+		// sato@b must not share an account.
+		base := strings.SplitN(o, "@", 2)[0]
+		name := base
+		for i := 2; taken[name]; i++ {
+			name = fmt.Sprintf("%s%d", base, i)
+		}
+		taken[name] = true
+		accounts = append(accounts, notify.User{Name: name, Email: o, Role: notify.Sales})
 	}
 	var logins []login
 	for i, u := range accounts {

@@ -57,6 +57,9 @@ func (a *app) serve(ctx context.Context) error {
 		webErr <- err
 	}()
 	a.log.Info("the web app is serving", "url", a.webURL(ln.Addr().String()))
+	if ip, ok := ln.Addr().(*net.TCPAddr); ok && !ip.IP.IsLoopback() && a.cfg.Web.TLSCert == "" && !a.cfg.Web.SecureCookies {
+		a.log.Warn("the web app is open to the network without HTTPS: passwords and the contact list cross it unencrypted; set web.tls_cert and web.tls_key, or serve it behind an HTTPS proxy and set web.secure_cookies")
+	}
 	err = a.deliver(ctx, true)
 	shutdown, done := context.WithTimeout(context.Background(), 5*time.Second)
 	defer done()

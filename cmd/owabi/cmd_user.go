@@ -18,6 +18,7 @@ const userUsage = `owabi user manages the staff accounts of the web app.
 
 Usage:
   owabi user add --role manager|sales [--email ADDRESS] [--password-stdin] NAME
+  owabi user password [--password-stdin] NAME
   owabi user list
   owabi user disable NAME
 
@@ -41,8 +42,10 @@ func runUser(ctx context.Context, g *globals, e env, args []string) error {
 		return runUserList(ctx, g, e, args[1:])
 	case "disable":
 		return runUserDisable(ctx, g, e, args[1:])
+	case "password":
+		return runUserPassword(ctx, g, e, args[1:])
 	}
-	return &usageError{msg: fmt.Sprintf("unknown user command %q: use add, list or disable", args[0])}
+	return &usageError{msg: fmt.Sprintf("unknown user command %q: use add, password, list or disable", args[0])}
 }
 
 func runUserAdd(ctx context.Context, g *globals, e env, args []string) error {
@@ -67,14 +70,7 @@ func runUserAdd(ctx context.Context, g *globals, e env, args []string) error {
 		}
 		u.Email = n
 	}
-	password, err := readPassword(e, *fromStdin)
-	if err != nil {
-		return err
-	}
-	if len([]rune(password)) < web.MinPassword {
-		return fmt.Errorf("the password is too short: use at least %d characters", web.MinPassword)
-	}
-	hash, err := web.HashPassword(password)
+	hash, err := newPasswordHash(e, *fromStdin)
 	if err != nil {
 		return err
 	}
@@ -88,6 +84,45 @@ func runUserAdd(ctx context.Context, g *globals, e env, args []string) error {
 	}
 	a.log.Info("user added", "user", u.ID, "role", u.Role)
 	fmt.Fprintf(e.stdout, "Added %s (%s). They sign in at %s\n", u.Name, u.Role, a.webURL(a.cfg.Web.Addr))
+	return nil
+}
+
+// newPasswordHash reads a new password and returns its hash, or says in
+// words why the password will not do.
+func newPasswordHash(e env, fromStdin bool) ([]byte, error) {
+	password, err := readPassword(e, fromStdin)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case len([]rune(password)) < web.MinPassword:
+		return nil, fmt.Errorf("the password is too short: use at least %d characters", web.MinPassword)
+	case len(password) > 72: // bcrypt reads no further
+		return nil, fmt.Errorf("the password is too long: use at most 72 bytes (24 Japanese characters, or 72 letters and digits)")
+	}
+	return web.HashPassword(password)
+}
+
+func runUserPassword(ctx context.Context, g *globals, e env, args []string) error {
+	fs := flags("user password", g, e, "[--password-stdin] NAME")
+	fromStdin := fs.Bool("password-stdin", false, "read the new password from the first line of standard input")
+	if err := parse(fs, args, 1); err != nil {
+		return err
+	}
+	hash, err := newPasswordHash(e, *fromStdin)
+	if err != nil {
+		return err
+	}
+	a, err := openExisting(ctx, g, e)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.db.SetPassword(ctx, fs.Arg(0), hash); err != nil {
+		return err
+	}
+	a.log.Info("password changed")
+	fmt.Fprintf(e.stdout, "Set a new password for %s; they are signed out everywhere.\n", fs.Arg(0))
 	return nil
 }
 

@@ -32,6 +32,12 @@ func TestUserCommands(t *testing.T) {
 	if code, _, errOut := owabiWithInput(t, nil, "correct horse battery\n", "--config", cfg, "user", "add", "--role", "sales", "--password-stdin", "SUZUKI"); code != 1 || !strings.Contains(errOut, "already a user called SUZUKI") {
 		t.Errorf("a taken name in other case: exit %d, %s", code, errOut)
 	}
+	if code, out, errOut := owabiWithInput(t, nil, "another horse battery\n", "--config", cfg, "user", "password", "--password-stdin", "suzuki"); code != 0 || !strings.Contains(out, "new password for suzuki") {
+		t.Errorf("user password: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, _, errOut := owabiWithInput(t, nil, strings.Repeat("長", 25)+"\n", "--config", cfg, "user", "password", "--password-stdin", "suzuki"); code != 1 || !strings.Contains(errOut, "too long") {
+		t.Errorf("a 75-byte password: exit %d, %s", code, errOut)
+	}
 	mustOwabi(t, nil, "--config", cfg, "user", "disable", "suzuki")
 	out = mustOwabi(t, nil, "--config", cfg, "user", "list")
 	if !strings.Contains(out, "suzuki") || !strings.Contains(out, "disabled") || !strings.Contains(out, "Suzuki@sakura-print.example.jp") {

@@ -37,22 +37,26 @@ func HashPassword(password string) ([]byte, error) {
 // MinPassword is the shortest password an account may have.
 const MinPassword = 10
 
+// loginForm is what the sign-in form shows: its token, and the name typed
+// before, so that a wrong password does not mean typing it again.
+type loginForm struct{ Token, Name string }
+
 // dummyHash is compared against when the name is unknown, so that a wrong
 // name takes as long as a wrong password and names cannot be guessed by
 // timing.
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("owabi: no such user"), bcryptCost)
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
-	s.showLogin(w, r, http.StatusOK, "")
+	s.showLogin(w, r, http.StatusOK, "", "")
 }
 
 // showLogin renders the sign-in form with a fresh CSRF token, set in a
 // cookie too: the form must send back what the cookie holds.
-func (s *Server) showLogin(w http.ResponseWriter, r *http.Request, status int, errKey string) {
+func (s *Server) showLogin(w http.ResponseWriter, r *http.Request, status int, errKey, name string) {
 	token := newToken()
 	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: token, Path: "/login", HttpOnly: true,
 		SameSite: http.SameSiteStrictMode, Secure: s.secure(r), MaxAge: 3600})
-	p := page{Data: token}
+	p := page{Data: loginForm{Token: token, Name: name}}
 	if errKey != "" {
 		p.Error = messages[language(r)][errKey]
 	}
@@ -60,15 +64,18 @@ func (s *Server) showLogin(w http.ResponseWriter, r *http.Request, status int, e
 }
 
 func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
+	name := strings.TrimSpace(r.PostFormValue("name"))
 	c, err := r.Cookie(loginCookie)
 	if err != nil || !sameToken(c.Value, r.PostFormValue("csrf")) {
-		s.showLogin(w, r, http.StatusForbidden, "form_expired")
+		s.showLogin(w, r, http.StatusForbidden, "form_expired", name)
 		return
 	}
-	name := strings.TrimSpace(r.PostFormValue("name"))
-	key := strings.ToLower(name) + "|" + clientIP(r)
-	if !s.login.allow(key, s.Now()) {
-		s.showLogin(w, r, http.StatusTooManyRequests, "too_many_attempts")
+	// Attempts are limited per name from one address, and per name from
+	// anywhere: guessing from many addresses is slowed too.
+	now, lower := s.Now(), strings.ToLower(name)
+	if !s.login.take(lower+"|"+clientIP(r), now) || !s.loginByName.take(lower, now) {
+		s.Log.Warn("sign-in locked after repeated failures", "ip", clientIP(r))
+		s.showLogin(w, r, http.StatusTooManyRequests, "too_many_attempts", name)
 		return
 	}
 	u, hash, err := s.Store.UserForLogin(r.Context(), name)
@@ -79,13 +86,18 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	if hash == nil {
 		hash = dummyHash
 	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(r.PostFormValue("password"))) != nil || err != nil {
-		s.login.fail(key, s.Now())
+	if !s.checkPassword(hash, r.PostFormValue("password")) || err != nil {
 		s.Log.Info("sign-in refused", "ip", clientIP(r))
-		s.showLogin(w, r, http.StatusUnauthorized, "wrong_login")
+		s.showLogin(w, r, http.StatusUnauthorized, "wrong_login", name)
 		return
 	}
-	s.login.reset(key)
+	s.login.reset(lower + "|" + clientIP(r))
+	s.loginByName.reset(lower)
+	// Whoever was signed in on this browser before is signed out: on a
+	// shared office PC their session must not live on.
+	if old, err := r.Cookie(sessionCookie); err == nil {
+		s.Store.DeleteSession(r.Context(), hashToken(old.Value))
+	}
 	token := newToken()
 	sess := notify.Session{User: u, CSRF: newToken(), Expires: s.Now().Add(SessionTTL)}
 	if err := s.Store.CreateSession(r.Context(), hashToken(token), sess); err != nil {
@@ -97,6 +109,14 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		SameSite: http.SameSiteLaxMode, Secure: s.secure(r), Expires: sess.Expires})
 	http.SetCookie(w, &http.Cookie{Name: loginCookie, Path: "/login", MaxAge: -1})
 	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// checkPassword compares a password with its hash, a few at a time: bcrypt
+// is slow on purpose, and a flood of sign-ins must not take every CPU.
+func (s *Server) checkPassword(hash []byte, password string) bool {
+	s.bcrypts <- struct{}{}
+	defer func() { <-s.bcrypts }()
+	return bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, _ *notify.Session) {
@@ -116,7 +136,6 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, _ *notify.Sessio
 func (s *Server) signedIn(h func(http.ResponseWriter, *http.Request, *notify.Session)) http.HandlerFunc {
 	return s.signedInRaw(func(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 			if !sameToken(sess.CSRF, r.PostFormValue("csrf")) {
 				http.Error(w, messages[language(r)]["form_expired"], http.StatusForbidden)
 				return

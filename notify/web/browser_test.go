@@ -117,9 +117,10 @@ func TestBrowserSalesLogACallOnAPhoneAndTheManagerSeesIt(t *testing.T) {
 		chromedp.Click(`#call-form button[type=submit]`),
 		chromedp.WaitVisible(`.done`),
 	)
-	if got := text(t, ctx, `.done`); !strings.Contains(got, "記録しました") {
+	if got := text(t, ctx, `.done`); !strings.Contains(got, "佐藤 花子 さんとの通話を記録しました") {
 		t.Errorf("after saving: %q", got)
 	}
+	do(t, ctx, chromedp.Navigate(a.URL+"/contacts/mine"), chromedp.WaitVisible(`ul.contacts`))
 	if first := text(t, ctx, `li[data-contact]`); !strings.Contains(first, "佐藤 花子") || !strings.Contains(first, "要対応") {
 		t.Errorf("the contact at risk should be first and marked: %q", first)
 	}

@@ -50,7 +50,7 @@ func (s *Server) contactFor(w http.ResponseWriter, r *http.Request, sess *notify
 		s.fail(w, r, err)
 		return c, false
 	}
-	mine := sess.User.Email != "" && strings.EqualFold(c.OwnerEmail, sess.User.Email)
+	mine := sess.User.Email != "" && asciiLower(c.OwnerEmail) == asciiLower(sess.User.Email)
 	if sess.User.Role != notify.Manager && !mine {
 		http.Error(w, messages[language(r)]["forbidden"], http.StatusForbidden)
 		return c, false
@@ -82,7 +82,11 @@ func (s *Server) showContact(w http.ResponseWriter, r *http.Request, sess *notif
 		Outcomes: notify.CallOutcomes, Questions: questions, Answers: []notify.Answer{notify.Yes, notify.No, notify.Unknown},
 		FollowUps: notify.FollowUps,
 		Given:     map[string]notify.Answer{"arrived": h.Arrived, "opened": h.Opened, "clicked": h.Clicked, "infected": h.Infected, "deleted": h.Deleted}}
-	s.render(w, r, status, "contact", page{Session: sess, Error: errText, Data: v})
+	p := page{Session: sess, Error: errText, Data: v}
+	if r.Method == http.MethodGet && r.URL.Query().Get("logged") != "" && len(calls) > 0 {
+		p.Notice = fmt.Sprintf(messages[language(r)]["saved_for"], c.Name())
+	}
+	s.render(w, r, status, "contact", p)
 }
 
 func (s *Server) logCall(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
@@ -101,7 +105,7 @@ func (s *Server) logCall(w http.ResponseWriter, r *http.Request, sess *notify.Se
 		return
 	}
 	s.Log.Info("call logged", "contact", c.ID, "user", sess.User.ID, "outcome", call.Outcome)
-	http.Redirect(w, r, "/contacts/mine?logged="+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
+	http.Redirect(w, r, "/contacts/"+strconv.FormatInt(c.ID, 10)+"?logged=1", http.StatusSeeOther)
 }
 
 // readCall reads the call form. errKey names what is wrong, for the
@@ -109,7 +113,8 @@ func (s *Server) logCall(w http.ResponseWriter, r *http.Request, sess *notify.Se
 // lost when the form comes back.
 func (s *Server) readCall(r *http.Request) (c notify.Call, errKey string) {
 	c.Outcome = notify.CallOutcome(r.PostFormValue("outcome"))
-	c.Note = strings.TrimSpace(r.PostFormValue("note"))
+	// Browsers send line breaks as CRLF, which maxlength counts as one.
+	c.Note = strings.TrimSpace(strings.ReplaceAll(r.PostFormValue("note"), "\r\n", "\n"))
 	c.FollowUp = notify.FollowUp(r.PostFormValue("follow_up"))
 	if c.Outcome == notify.Reached {
 		h := &c.Hearing
@@ -134,6 +139,13 @@ func (s *Server) readCall(r *http.Request) (c notify.Call, errKey string) {
 			return c, "bad_date"
 		}
 	}
+	// A call-back time belongs to a call-back, a date to a follow-up.
+	if c.Outcome != notify.CallBack {
+		c.CallBackAt = time.Time{}
+	}
+	if c.FollowUp == notify.NoFollowUp {
+		c.FollowUpOn = time.Time{}
+	}
 	switch {
 	case !slices.Contains(notify.CallOutcomes, c.Outcome):
 		return c, "choose_outcome"
@@ -147,6 +159,17 @@ func (s *Server) readCall(r *http.Request) (c notify.Call, errKey string) {
 		return c, "bad_form"
 	}
 	return c, ""
+}
+
+// asciiLower folds A–Z only, as SQLite's NOCASE does: the list of one's
+// contacts and the check on each contact must agree on who owns what.
+func asciiLower(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, s)
 }
 
 // checked marks a radio button or option chosen.

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/owabi/owabi/notify"
 )
 
@@ -57,7 +59,7 @@ var messages = map[string]map[string]string{
 		"outcome_wrong_number":    "番号違い",
 		"outcome_call_back":       "かけ直しを頼まれた",
 		"call_back_at":            "かけ直す日時",
-		"hearing":                 "ヒアリング（話せた場合）",
+		"hearing":                 "ヒアリング（話せた場合のみ）",
 		"q_arrived":               "不審なメールは届いたか",
 		"q_opened":                "メールを開いたか",
 		"q_clicked":               "リンク・添付を開いたか",
@@ -74,7 +76,7 @@ var messages = map[string]map[string]string{
 		"follow_up_on":            "予定日",
 		"note":                    "メモ",
 		"save":                    "保存する",
-		"saved":                   "記録しました。",
+		"saved_for":               "%s さんとの通話を記録しました。",
 		"choose_outcome":          "通話の結果を選んでください。",
 		"bad_call_back":           "かけ直す日時を入れてください。",
 		"bad_date":                "予定日の形式が正しくありません。",
@@ -87,12 +89,12 @@ var messages = map[string]map[string]string{
 		"kind_deletion":           "削除のお願い",
 		"kind_apology":            "お詫び",
 		"urgency_0":               "要対応：リンクを開いた・感染の疑い",
-		"urgency_1":               "メール不達",
-		"urgency_2":               "未連絡",
-		"urgency_3":               "連絡済み",
+		"urgency_1":               "お知らせメールが届いていません",
+		"urgency_2":               "まだ話せていません",
+		"urgency_3":               "話せました",
 		"reached":                 "電話で話せた",
 		"hearing_done":            "ヒアリング済み",
-		"arrived":                 "メール受信",
+		"arrived":                 "不審メール受信",
 		"clicked":                 "リンク等を開いた",
 		"infected":                "感染の疑い",
 		"by":                      "記録者",
@@ -114,6 +116,7 @@ var messages = map[string]map[string]string{
 		"rejected":                "取り込めなかった行",
 		"to_check":                "確認が必要な行",
 		"line":                    "行",
+		"forgot_password":         "パスワードを忘れたときは、管理者（個人情報保護管理者）に再設定を頼んでください。",
 		"file_too_large":          "ファイルが大きすぎます（%d MBまで）。",
 	},
 	"en": {
@@ -160,7 +163,7 @@ var messages = map[string]map[string]string{
 		"outcome_wrong_number":    "Wrong number",
 		"outcome_call_back":       "Asked to call back",
 		"call_back_at":            "Call back at",
-		"hearing":                 "Hearing (when reached)",
+		"hearing":                 "Hearing (only when reached)",
 		"q_arrived":               "Did the spam arrive?",
 		"q_opened":                "Was it opened?",
 		"q_clicked":               "Was the link or attachment opened?",
@@ -177,7 +180,7 @@ var messages = map[string]map[string]string{
 		"follow_up_on":            "Planned for",
 		"note":                    "Note",
 		"save":                    "Save",
-		"saved":                   "Logged.",
+		"saved_for":               "The call with %s is logged.",
 		"choose_outcome":          "Please choose how the call went.",
 		"bad_call_back":           "Please give when to call back.",
 		"bad_date":                "The planned date is not a date.",
@@ -191,7 +194,7 @@ var messages = map[string]map[string]string{
 		"kind_apology":            "Apology",
 		"urgency_0":               "Act now: opened the link or infection suspected",
 		"urgency_1":               "Notice not delivered",
-		"urgency_2":               "Not reached yet",
+		"urgency_2":               "Not spoken to yet",
 		"urgency_3":               "Reached",
 		"reached":                 "Reached",
 		"hearing_done":            "Heard",
@@ -217,6 +220,7 @@ var messages = map[string]map[string]string{
 		"rejected":                "Entries not imported",
 		"to_check":                "Entries to check",
 		"line":                    "Line",
+		"forgot_password":         "Forgot your password? Ask the manager (the personal-information protection officer) to set a new one.",
 		"file_too_large":          "the file is larger than %d MB.",
 	},
 }
@@ -235,19 +239,42 @@ func language(r *http.Request) string {
 	return "ja"
 }
 
+// telURL is a phone number as a tel: link, or "" when it does not hold a
+// number to dial. Full-width digits count; an extension or a note after
+// the number ("内線 12", "(代表)", "ext. 3") is left out, and so is the
+// "(0)" written after a country code.
+func telURL(phone string) template.URL {
+	p := strings.ReplaceAll(norm.NFKC.String(phone), "(0)", "")
+	var b strings.Builder
+	digits := 0
+	for _, r := range p {
+		switch {
+		case '0' <= r && r <= '9':
+			b.WriteRune(r)
+			digits++
+		case r == '+' && b.Len() == 0:
+			b.WriteRune(r)
+		case strings.ContainsRune(" -.()", r):
+			// separators within the number
+		case digits > 0:
+			return telOf(b.String(), digits) // an extension or a note follows
+		}
+	}
+	return telOf(b.String(), digits)
+}
+
+// telOf is the link for number, when it has enough digits to dial.
+func telOf(number string, digits int) template.URL {
+	if digits < 6 {
+		return ""
+	}
+	return template.URL("tel:" + number)
+}
+
 // funcs are the helpers the pages use.
 func (s *Server) funcs() template.FuncMap {
 	return template.FuncMap{
-		// tel is a phone number as a tel: link.
-		"tel": func(phone string) template.URL {
-			var b strings.Builder
-			for _, r := range phone {
-				if r == '+' || '0' <= r && r <= '9' {
-					b.WriteRune(r)
-				}
-			}
-			return template.URL("tel:" + b.String())
-		},
+		"tel":     telURL,
 		"name":    func(r notify.Record) string { return r.Name() },
 		"checked": checked,
 		// local is a time in the organisation's zone, "" when not set.

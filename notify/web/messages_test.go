@@ -63,3 +63,20 @@ func TestEveryTextExistsInEveryLanguage(t *testing.T) {
 		}
 	}
 }
+
+func TestTelLinksDialTheNumberOnly(t *testing.T) {
+	for in, want := range map[string]string{
+		"03-1234-5678":         "tel:0312345678",
+		"03-1234-5678 内線 12":   "tel:0312345678",
+		"03-1234-5678（代表）":     "tel:0312345678",
+		"０３－１２３４－５６７８":         "tel:0312345678",
+		"+81 (0)3-1234-5678":   "tel:+81312345678",
+		"090-1111-2222 / 03-1": "tel:09011112222",
+		"ext. 12":              "",
+		"123":                  "",
+	} {
+		if got := string(telURL(in)); got != want {
+			t.Errorf("telURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

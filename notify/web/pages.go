@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/sheet"
@@ -68,11 +69,7 @@ func (s *Server) myContacts(w http.ResponseWriter, r *http.Request, sess *notify
 			return
 		}
 	}
-	p := page{Session: sess, Data: list}
-	if r.URL.Query().Get("logged") != "" {
-		p.Notice = messages[language(r)]["saved"]
-	}
-	s.render(w, r, http.StatusOK, "contacts", p)
+	s.render(w, r, http.StatusOK, "contacts", page{Session: sess, Data: list})
 }
 
 // exportContacts sends the whole contact list with progress as a
@@ -81,6 +78,11 @@ func (s *Server) exportContacts(w http.ResponseWriter, r *http.Request, sess *no
 	name := "owabi-contacts-" + s.Now().In(s.Zone).Format("20060102-1504") + ".csv"
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	if r.Method == http.MethodHead {
+		return
+	}
+	// A million contacts take longer to write than the server's usual limit.
+	http.NewResponseController(w).SetWriteDeadline(s.Now().Add(30 * time.Minute))
 	n, err := sheet.ContactList(w, language(r), s.Zone, func(fn func(notify.Contact, notify.ContactProgress) error) error {
 		return s.Store.EachContact(r.Context(), fn)
 	})

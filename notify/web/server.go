@@ -12,6 +12,8 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"runtime"
+	"strings"
 	"time"
 
 	"github.com/owabi/owabi/notify"
@@ -55,10 +57,12 @@ type Config struct {
 // Server is the web app.
 type Server struct {
 	Config
-	pages  map[string]*template.Template
-	login  *limiter
-	routes []route
-	mux    *http.ServeMux
+	pages       map[string]*template.Template
+	login       *limiter // per name and address
+	loginByName *limiter // per name, from anywhere
+	bcrypts     chan struct{}
+	routes      []route
+	mux         *http.ServeMux
 }
 
 // route is one registered page, kept so that a test can walk them all.
@@ -75,7 +79,8 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Zone == nil {
 		cfg.Zone = time.UTC
 	}
-	s := &Server{Config: cfg, login: newLimiter(5, 15*time.Minute), mux: http.NewServeMux()}
+	s := &Server{Config: cfg, login: newLimiter(5, 15*time.Minute), loginByName: newLimiter(20, 15*time.Minute),
+		bcrypts: make(chan struct{}, runtime.NumCPU()), mux: http.NewServeMux()}
 	var err error
 	if s.pages, err = parsePages(cfg.Templates, s.funcs()); err != nil {
 		return nil, err
@@ -106,10 +111,23 @@ func (s *Server) handle(method, path string, public bool, h http.HandlerFunc) {
 // personal data.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
-	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Cache-Control", "no-store")
+	h.Set("X-Frame-Options", "DENY")
+	if s.SecureCookies || r.TLS != nil {
+		h.Set("Strict-Transport-Security", "max-age=31536000")
+	}
+	// Every form but the upload is a short urlencoded one: anything else,
+	// or anything bigger, is refused before a handler reads it.
+	if r.Method == http.MethodPost && r.URL.Path != "/import" {
+		if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
+			http.Error(w, messages[language(r)]["bad_form"], http.StatusUnsupportedMediaType)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+	}
 	s.mux.ServeHTTP(w, r)
 }
 

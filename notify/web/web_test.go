@@ -133,7 +133,10 @@ func TestEveryRouteNeedsSignIn(t *testing.T) {
 		}
 		walked++
 		path := strings.TrimSuffix(r.path, "{$}")
-		req, _ := http.NewRequest(r.method, a.URL+path, nil)
+		req, _ := http.NewRequest(r.method, a.URL+path, strings.NewReader("csrf=x"))
+		if r.method == http.MethodPost && path != "/import" {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
 		resp, err := c.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -219,7 +222,7 @@ func TestSessionCookieIsHttpOnlyAndLax(t *testing.T) {
 			t.Errorf("session cookie %q lacks %s", set, want)
 		}
 	}
-	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") {
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") {
 		t.Errorf("Content-Security-Policy = %q", csp)
 	}
 }
@@ -363,13 +366,13 @@ func TestSalesLogACallAndTheManagerSeesIt(t *testing.T) {
 	code, loc, _ := post(t, sales, page+"/calls", url.Values{"csrf": {token}, "outcome": {"reached"},
 		"arrived": {"yes"}, "opened": {"yes"}, "clicked": {"yes"}, "infected": {""}, "deleted": {"no"},
 		"follow_up": {"virus_check"}, "follow_up_on": {"2026-11-28"}, "note": {"PCを確認してもらう"}})
-	if code != http.StatusSeeOther || !strings.HasPrefix(loc, "/contacts/mine") {
+	if code != http.StatusSeeOther || loc != fmt.Sprintf("/contacts/%d?logged=1", c.ID) {
 		t.Fatalf("logging a call: %d to %q", code, loc)
 	}
-	_, _, list := get(t, sales, a.URL+loc)
-	if !strings.Contains(list, "記録しました") {
-		t.Errorf("no confirmation after saving:\n%s", list)
+	if _, _, back := get(t, sales, a.URL+loc); !strings.Contains(back, "山田 太郎 さんとの通話を記録しました") {
+		t.Errorf("no confirmation after saving:\n%s", back)
 	}
+	_, _, list := get(t, sales, a.URL+"/contacts/mine")
 	// The contact who clicked the link now comes first.
 	if i, j := strings.Index(list, "山田 太郎"), strings.Index(list, "佐藤 花子"); i < 0 || j < 0 || i > j {
 		t.Errorf("山田 (clicked the link) should come before 佐藤:\n%s", list)
