@@ -137,7 +137,7 @@ func (s *Server) signedIn(h func(http.ResponseWriter, *http.Request, *notify.Ses
 	return s.signedInRaw(func(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			if !sameToken(sess.CSRF, r.PostFormValue("csrf")) {
-				http.Error(w, messages[language(r)]["form_expired"], http.StatusForbidden)
+				s.refuse(w, r, http.StatusForbidden, "form_expired")
 				return
 			}
 		}
@@ -163,7 +163,7 @@ func (s *Server) signedInRaw(h func(http.ResponseWriter, *http.Request, *notify.
 				http.Redirect(w, r, "/login", http.StatusSeeOther)
 				return
 			}
-			http.Error(w, messages[language(r)]["sign_in_first"], http.StatusUnauthorized)
+			s.refuse(w, r, http.StatusUnauthorized, "sign_in_first")
 			return
 		}
 		h(w, r, &sess)
@@ -174,28 +174,27 @@ func (s *Server) signedInRaw(h func(http.ResponseWriter, *http.Request, *notify.
 // signedInRaw: the body is read as a stream, not held in memory or spilled
 // to disk (it is personal data). The form's first field must be its CSRF
 // token; h gets the file.
-func withUpload(limit int64, h func(http.ResponseWriter, *http.Request, *notify.Session, *multipart.Part)) func(http.ResponseWriter, *http.Request, *notify.Session) {
+func (s *Server) withUpload(limit int64, h func(http.ResponseWriter, *http.Request, *notify.Session, *multipart.Part)) func(http.ResponseWriter, *http.Request, *notify.Session) {
 	return func(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
-		t := messages[language(r)]
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		mr, err := r.MultipartReader()
 		if err != nil {
-			http.Error(w, t["bad_form"], http.StatusBadRequest)
+			s.refuse(w, r, http.StatusBadRequest, "bad_form")
 			return
 		}
 		first, err := mr.NextPart()
 		if err != nil || first.FormName() != "csrf" {
-			http.Error(w, t["form_expired"], http.StatusForbidden)
+			s.refuse(w, r, http.StatusForbidden, "form_expired")
 			return
 		}
 		token, _ := io.ReadAll(io.LimitReader(first, 256))
 		if !sameToken(sess.CSRF, string(token)) {
-			http.Error(w, t["form_expired"], http.StatusForbidden)
+			s.refuse(w, r, http.StatusForbidden, "form_expired")
 			return
 		}
 		file, err := mr.NextPart()
 		if err != nil || file.FormName() != "file" || file.FileName() == "" {
-			http.Error(w, t["choose_file"], http.StatusBadRequest)
+			s.refuse(w, r, http.StatusBadRequest, "choose_file")
 			return
 		}
 		h(w, r, sess, file)
@@ -206,7 +205,7 @@ func withUpload(limit int64, h func(http.ResponseWriter, *http.Request, *notify.
 func (s *Server) only(role notify.Role, h func(http.ResponseWriter, *http.Request, *notify.Session)) func(http.ResponseWriter, *http.Request, *notify.Session) {
 	return func(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
 		if sess.User.Role != role {
-			http.Error(w, messages[language(r)]["forbidden"], http.StatusForbidden)
+			s.refuse(w, r, http.StatusForbidden, "forbidden")
 			return
 		}
 		h(w, r, sess)

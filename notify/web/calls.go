@@ -38,12 +38,12 @@ var questions = []string{"arrived", "opened", "clicked", "infected", "deleted"}
 func (s *Server) contactFor(w http.ResponseWriter, r *http.Request, sess *notify.Session) (notify.Contact, bool) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		http.NotFound(w, r)
+		s.refuse(w, r, http.StatusNotFound, "not_found")
 		return notify.Contact{}, false
 	}
 	c, err := s.Store.Contact(r.Context(), id)
 	if notify.ErrorCode(err) == notify.ENOTFOUND {
-		http.NotFound(w, r)
+		s.refuse(w, r, http.StatusNotFound, "not_found")
 		return c, false
 	}
 	if err != nil {
@@ -52,7 +52,7 @@ func (s *Server) contactFor(w http.ResponseWriter, r *http.Request, sess *notify
 	}
 	mine := sess.User.Email != "" && asciiLower(c.OwnerEmail) == asciiLower(sess.User.Email)
 	if sess.User.Role != notify.Manager && !mine {
-		http.Error(w, messages[language(r)]["forbidden"], http.StatusForbidden)
+		s.refuse(w, r, http.StatusForbidden, "forbidden")
 		return c, false
 	}
 	return c, true

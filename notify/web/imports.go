@@ -38,7 +38,7 @@ func (s *Server) showImports(w http.ResponseWriter, r *http.Request, sess *notif
 // upload imports the address book sent with the form, as owabi import does.
 func (s *Server) upload(w http.ResponseWriter, r *http.Request, sess *notify.Session, file *multipart.Part) {
 	if s.Import == nil {
-		http.Error(w, messages[language(r)]["forbidden"], http.StatusForbidden)
+		s.refuse(w, r, http.StatusForbidden, "forbidden")
 		return
 	}
 	rep, err := s.Import(r.Context(), filepath.Base(file.FileName()), file)

@@ -95,7 +95,7 @@ func New(cfg Config) (*Server, error) {
 	s.handle("GET", "/contacts.csv", false, s.signedIn(s.only(notify.Manager, s.exportContacts)))
 	s.handle("GET", "/import", false, s.signedIn(s.only(notify.Manager, s.importsPage)))
 	// The upload checks its CSRF token itself, reading the form as a stream.
-	s.handle("POST", "/import", false, s.signedInRaw(s.only(notify.Manager, withUpload(maxUpload, s.upload))))
+	s.handle("POST", "/import", false, s.signedInRaw(s.only(notify.Manager, s.withUpload(maxUpload, s.upload))))
 	s.handle("GET", "/contacts/{id}", false, s.signedIn(s.contactPage))
 	s.handle("POST", "/contacts/{id}/calls", false, s.signedIn(s.logCall))
 	return s, nil
@@ -123,10 +123,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// or anything bigger, is refused before a handler reads it.
 	if r.Method == http.MethodPost && r.URL.Path != "/import" {
 		if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
-			http.Error(w, messages[language(r)]["bad_form"], http.StatusUnsupportedMediaType)
+			s.refuse(w, r, http.StatusUnsupportedMediaType, "bad_form")
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+	}
+	if _, pattern := s.mux.Handler(r); pattern == "" {
+		s.refuse(w, r, http.StatusNotFound, "not_found")
+		return
 	}
 	s.mux.ServeHTTP(w, r)
 }
@@ -155,6 +159,18 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// refuse shows an error page that says, in the user's language, what is
+// wrong (the text of key) and offers the way on: home, or the sign-in form
+// for someone not signed in.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, key string) {
+	sess, err := s.session(r.Context(), r)
+	p := page{Error: messages[language(r)][key]}
+	if err == nil {
+		p.Session = &sess
+	}
+	s.render(w, r, status, "error", p)
 }
 
 // fail shows an error the user can act on, or "internal error" (and logs

@@ -518,3 +518,17 @@ func TestManagerUploadsABook(t *testing.T) {
 		t.Errorf("sales staff upload: %d, want 403", code)
 	}
 }
+
+func TestErrorsArePagesWithAWayOn(t *testing.T) {
+	a := newApp(t)
+	c := a.client(t)
+	code, _, body := get(t, c, a.URL+"/no/such/page")
+	if code != http.StatusNotFound || !strings.Contains(body, "そのページは見つかりません") || !strings.Contains(body, `href="/login"`) {
+		t.Errorf("an unknown page, signed out: %d\n%s", code, body)
+	}
+	a.signIn(t, c, "suzuki", password)
+	code, _, body = get(t, c, a.URL+"/dashboard")
+	if code != http.StatusForbidden || !strings.Contains(body, "このページを見る権限がありません") || !strings.Contains(body, `href="/"`) {
+		t.Errorf("a page not for sales staff: %d\n%s", code, body)
+	}
+}
