@@ -163,8 +163,8 @@ type importer struct {
 	firstNew int64
 	touched  []uint64 // bit set of existing contact ids
 
-	lookup, load, loadEmails, update *sql.Stmt
-	contacts, addresses, rows        *bulkInsert
+	lookup, load, loadEmails, update, tally *sql.Stmt
+	contacts, addresses, rows               *bulkInsert
 }
 
 func newImporter(ctx context.Context, tx *Tx, rep *notify.ImportReport, decide Decide) (*importer, error) {
@@ -195,6 +195,8 @@ func newImporter(ctx context.Context, tx *Tx, rep *notify.ImportReport, decide D
 		{&im.lookup, `SELECT a.email, a.contact_id FROM json_each(?) j JOIN addresses a ON a.email = j.value`},
 		{&im.load, `SELECT ` + contactColumns + ` FROM json_each(?) j JOIN contacts c ON c.id = j.value`},
 		{&im.loadEmails, `SELECT a.contact_id, a.email FROM json_each(?) j JOIN addresses a ON a.contact_id = j.value ORDER BY a.id`},
+		{&im.tally, `UPDATE tally SET n = n + CASE what WHEN 'contacts' THEN ?1 ELSE ?2 END
+			WHERE category = ?3 AND what IN ('contacts', 'addresses')`},
 		{&im.update, `UPDATE contacts SET family = ?, given = ?, family_kana = ?, given_kana = ?, company = ?,
 			department = ?, title = ?, phones = ?, labels = ?, notes = ?, category = ?, rule = ?, rule_detail = ?,
 			owner_email = ? WHERE id = ?`},
@@ -212,11 +214,12 @@ func newImporter(ctx context.Context, tx *Tx, rep *notify.ImportReport, decide D
 
 // pending is a contact the current chunk touches, as it will be stored.
 type pending struct {
-	rec      notify.Record // with every address it holds
-	dec      notify.Decision
-	added    bool // new in this chunk: inserted at the end of it
-	dirty    bool // stored already and changed: updated at the end of it
-	redecide bool // changed since dec was decided
+	rec       notify.Record // with every address it holds
+	dec       notify.Decision
+	added     bool // new in this chunk: inserted at the end of it
+	dirty     bool // stored already and changed: updated at the end of it
+	redecide  bool // changed since dec was decided
+	newEmails int  // addresses it gains in this chunk, when stored already
 }
 
 // flush folds one chunk of entries into the database.
@@ -267,6 +270,9 @@ func (im *importer) flush(ctx context.Context, c chunk) error {
 				p.rec = *merged
 			}
 			p.rec.Emails = append(p.rec.Emails, missing...)
+			if !p.added {
+				p.newEmails += len(missing)
+			}
 			changed := merged != nil || len(missing) > 0
 			p.dirty = p.dirty || (!p.added && changed)
 			p.redecide = p.redecide || changed
@@ -353,6 +359,16 @@ func (im *importer) existing(ctx context.Context, emails string) (owners map[str
 // stored ones it changed (classified again), then the new addresses and
 // every entry's outcome, in that order for the foreign keys.
 func (im *importer) write(ctx context.Context, newContacts []int64, contacts map[int64]*pending, newAddresses, rows []any) error {
+	// What the chunk adds to the running counts, by category; triggers
+	// move what a stored contact already had when its category changes.
+	added := map[notify.Category]*[2]int{} // contacts, addresses
+	count := func(c notify.Category, contacts, addresses int) {
+		if added[c] == nil {
+			added[c] = &[2]int{}
+		}
+		added[c][0] += contacts
+		added[c][1] += addresses
+	}
 	args := make([]any, 0, len(newContacts)*im.contacts.width)
 	for _, id := range newContacts {
 		p := contacts[id]
@@ -360,6 +376,7 @@ func (im *importer) write(ctx context.Context, newContacts []int64, contacts map
 		if p.redecide {
 			d = decision(im.decide, r)
 		}
+		count(d.Category, 1, len(r.Emails))
 		args = append(args, id, r.Family, r.Given, r.FamilyKana, r.GivenKana, r.Company, r.Department, r.Title,
 			joinLines(r.Phones), joinLines(r.Labels), r.Notes, d.Category, d.Rule, d.Detail, d.OwnerEmail)
 	}
@@ -376,6 +393,12 @@ func (im *importer) write(ctx context.Context, newContacts []int64, contacts map
 		}
 		if _, err := im.update.ExecContext(ctx, r.Family, r.Given, r.FamilyKana, r.GivenKana, r.Company, r.Department,
 			r.Title, joinLines(r.Phones), joinLines(r.Labels), r.Notes, d.Category, d.Rule, d.Detail, d.OwnerEmail, id); err != nil {
+			return err
+		}
+		count(d.Category, 0, p.newEmails)
+	}
+	for c, n := range added {
+		if _, err := im.tally.ExecContext(ctx, n[0], n[1], c); err != nil {
 			return err
 		}
 	}

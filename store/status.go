@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 
 	"github.com/owabi/owabi/notify"
 )
@@ -24,44 +25,35 @@ func (d *DB) Status(ctx context.Context) (notify.Status, error) {
 		s.ByKind[k] = zeroStates()
 	}
 	s.Notices = zeroStates()
-	if err := d.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM contacts), (SELECT count(*) FROM addresses)`).
-		Scan(&s.Contacts, &s.Addresses); err != nil {
-		return s, describe(err)
-	}
-	rows, err := d.db.QueryContext(ctx, `SELECT c.category, count(DISTINCT c.id), count(a.id) FROM contacts c
-		LEFT JOIN addresses a ON a.contact_id = c.id GROUP BY c.category`)
-	if err != nil {
-		return s, describe(err)
-	}
-	for rows.Next() {
-		var c string
-		var contacts, addresses int
-		if err := rows.Scan(&c, &contacts, &addresses); err != nil {
-			rows.Close()
-			return s, err
-		}
-		s.Categories[notify.Category(c)] = contacts
-		s.AddressesByCategory[notify.Category(c)] = addresses
-	}
-	rows.Close()
-	rows, err = d.db.QueryContext(ctx, `SELECT c.category, n.kind, n.state, count(*) FROM notices n
-		JOIN contacts c ON c.id = n.contact_id GROUP BY 1, 2, 3`)
+	// The running counts (migration 0005): a handful of rows, however
+	// large the book.
+	rows, err := d.db.QueryContext(ctx, `SELECT category, what, n FROM tally`)
 	if err != nil {
 		return s, describe(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var c, k, st string
+		var c, what string
 		var n int
-		if err := rows.Scan(&c, &k, &st, &n); err != nil {
+		if err := rows.Scan(&c, &what, &n); err != nil {
 			return s, err
 		}
-		state := notify.NoticeState(st)
-		s.Notices[state] += n
-		s.ByCategory[notify.Category(c)][state] += n
-		s.ByKind[notify.NoticeKind(k)][state] += n
+		cat := notify.Category(c)
+		switch kind, state, isNotice := strings.Cut(what, "/"); {
+		case what == "contacts":
+			s.Categories[cat] = n
+			s.Contacts += n
+		case what == "addresses":
+			s.AddressesByCategory[cat] = n
+			s.Addresses += n
+		case isNotice:
+			st := notify.NoticeState(state)
+			s.Notices[st] += n
+			s.ByCategory[cat][st] += n
+			s.ByKind[notify.NoticeKind(kind)][st] += n
+		}
 	}
-	return s, rows.Err()
+	return s, describe(rows.Err())
 }
 
 func zeroStates() map[notify.NoticeState]int {

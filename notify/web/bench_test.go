@@ -16,9 +16,12 @@ import (
 	"github.com/owabi/owabi/store"
 )
 
-// benchContacts is the size of the generated database: a million contacts
-// with one address each, and a deletion request and an apology each.
-const benchContacts = 1_000_000
+// The generated database: a million contacts with one address each, a
+// deletion request and an apology each, and the first calls.
+const (
+	benchContacts = 1_000_000
+	benchCalls    = 20_000
+)
 
 var benchDB struct {
 	once sync.Once
@@ -63,6 +66,24 @@ func bigDB(b *testing.B) string {
 		id := func() string { n++; return fmt.Sprintf("<%d@bench>", n) }
 		for _, k := range notify.NoticeKinds {
 			if _, benchDB.err = db.Queue(ctx, k, "ja", id); benchDB.err != nil {
+				return
+			}
+		}
+		// The first calls of the response: 20,000 people, a fifth of them
+		// reporting the link opened.
+		hash, _ := HashPassword(password)
+		u, err := db.AddUser(ctx, notify.User{Name: "caller", Role: notify.Sales}, hash)
+		if err != nil {
+			benchDB.err = err
+			return
+		}
+		for i := range benchCalls {
+			h := notify.Hearing{Arrived: notify.Yes, Clicked: notify.No}
+			if i%5 == 0 {
+				h.Clicked = notify.Yes
+			}
+			if _, benchDB.err = db.AddCall(ctx, u.ID, notify.Call{ContactID: int64(1 + i*37%benchContacts),
+				Outcome: notify.Reached, Hearing: h}); benchDB.err != nil {
 				return
 			}
 		}

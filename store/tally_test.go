@@ -1,0 +1,140 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/owabi/owabi/notify"
+)
+
+// recount counts from the tables themselves, as Status did before it kept
+// running counts.
+func recount(t *testing.T, d *DB) notify.Status {
+	t.Helper()
+	ctx := context.Background()
+	s := notify.Status{Categories: map[notify.Category]int{}, AddressesByCategory: map[notify.Category]int{},
+		Notices: zeroStates(), ByCategory: map[notify.Category]map[notify.NoticeState]int{}, ByKind: map[notify.NoticeKind]map[notify.NoticeState]int{}}
+	for _, c := range notify.Categories {
+		s.Categories[c], s.AddressesByCategory[c], s.ByCategory[c] = 0, 0, zeroStates()
+	}
+	for _, k := range notify.NoticeKinds {
+		s.ByKind[k] = zeroStates()
+	}
+	d.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM contacts), (SELECT count(*) FROM addresses)`).Scan(&s.Contacts, &s.Addresses)
+	rows, _ := d.db.QueryContext(ctx, `SELECT c.category, count(DISTINCT c.id), count(a.id) FROM contacts c
+		LEFT JOIN addresses a ON a.contact_id = c.id GROUP BY c.category`)
+	for rows.Next() {
+		var c string
+		var n, a int
+		rows.Scan(&c, &n, &a)
+		s.Categories[notify.Category(c)], s.AddressesByCategory[notify.Category(c)] = n, a
+	}
+	rows.Close()
+	rows, _ = d.db.QueryContext(ctx, `SELECT c.category, x.kind, x.state, count(*) FROM notices x
+		JOIN contacts c ON c.id = x.contact_id GROUP BY 1, 2, 3`)
+	for rows.Next() {
+		var c, k, st string
+		var n int
+		rows.Scan(&c, &k, &st, &n)
+		s.Notices[notify.NoticeState(st)] += n
+		s.ByCategory[notify.Category(c)][notify.NoticeState(st)] += n
+		s.ByKind[notify.NoticeKind(k)][notify.NoticeState(st)] += n
+	}
+	rows.Close()
+	return s
+}
+
+func TestRunningCountsMatchTheTables(t *testing.T) {
+	ctx := context.Background()
+	d, err := Open(ctx, filepath.Join(t.TempDir(), "owabi.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	check := func(when string) {
+		t.Helper()
+		got, err := d.Status(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := recount(t, d); !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: running counts\n %+v\nthe tables say\n %+v", when, got, want)
+		}
+	}
+	// Who is what depends on a word in the company, so that a later book
+	// can move people between categories.
+	decide := func(r notify.Record) notify.Decision {
+		switch {
+		case strings.Contains(r.Company, "仕入"):
+			return notify.Decision{Category: notify.Supplier, Rule: notify.RuleLabel}
+		case strings.Contains(r.Company, "顧客"):
+			return notify.Decision{Category: notify.Customer, Rule: notify.RuleLabel}
+		}
+		return notify.Decision{Category: notify.Unclassified, Rule: notify.RuleNone}
+	}
+	book := func(n int, company func(i int) string, extra bool) NextRecord {
+		i := 0
+		return func() (notify.Record, *notify.EntryNote, error) {
+			if i == n {
+				return notify.Record{}, nil, io.EOF
+			}
+			i++
+			r := notify.Record{Number: i, Family: fmt.Sprint("姓", i), Company: company(i), Emails: []string{fmt.Sprintf("u%d@x.example", i)}}
+			if extra && i%3 == 0 {
+				r.Emails = append(r.Emails, fmt.Sprintf("v%d@y.example", i))
+			}
+			return r, nil, nil
+		}
+	}
+	if _, err := d.Import(ctx, notify.ImportReport{File: "a"}, book(2500, func(i int) string {
+		return map[int]string{0: "顧客", 1: "仕入", 2: ""}[i%3]
+	}, false), decide); err != nil {
+		t.Fatal(err)
+	}
+	check("after the first import")
+	n := 0
+	id := func() string { n++; return fmt.Sprint(n, "@m") }
+	d.Queue(ctx, notify.Deletion, "ja", id)
+	check("after queueing")
+	claimed, _ := d.Claim(ctx, 50)
+	for i, c := range claimed {
+		switch i % 4 {
+		case 0:
+			d.MarkSent(ctx, c.ID)
+		case 1:
+			d.Fail(ctx, c.ID, "550")
+		case 2:
+			d.Retry(ctx, c.ID, time.Now(), "421")
+		}
+	}
+	d.Release(ctx, []int64{claimed[3].ID})
+	check("after sending some")
+	// A second book: companies (and so categories) change for some, some
+	// gain an address; then the rules run again with nothing to say.
+	if _, err := d.Import(ctx, notify.ImportReport{File: "b"}, book(3000, func(i int) string {
+		return map[int]string{0: "仕入", 1: "顧客", 2: ""}[i%3]
+	}, true), decide); err != nil {
+		t.Fatal(err)
+	}
+	check("after a second book moved people")
+	if _, err := d.Classify(ctx, func(notify.Record) notify.Decision {
+		return notify.Decision{Category: notify.Employee, Rule: notify.RuleOwnDomain}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	check("after everyone was reclassified")
+	d.RequeueInFlight(ctx)
+	d.RequeueFailed(ctx, notify.Deletion)
+	d.Queue(ctx, notify.Apology, "ja", id)
+	check("after requeueing and queueing apologies")
+	if _, err := d.Import(ctx, notify.ImportReport{File: "dry", DryRun: true}, book(10, func(int) string { return "顧客" }, false), decide); err != nil {
+		t.Fatal(err)
+	}
+	check("after a dry run")
+}
