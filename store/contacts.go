@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/owabi/owabi/notify"
 )
@@ -89,22 +91,73 @@ func (o *ownerRow) staff(email string) notify.Staff {
 	return s
 }
 
+// urgencyColumn computes a contact's notify.Urgency. At risk: the latest
+// hearing says they opened the link or infection is suspected. Then those
+// no notice reached and nobody has spoken to, then the others not spoken
+// to yet, then the rest.
+const urgencyColumn = `CASE
+	WHEN (SELECT k.clicked = 'yes' OR k.infected = 'yes' FROM calls k WHERE k.contact_id = c.id
+	      AND (k.arrived != '' OR k.opened != '' OR k.clicked != '' OR k.infected != '' OR k.deleted != '')
+	      ORDER BY k.at DESC, k.id DESC LIMIT 1) THEN 0
+	WHEN EXISTS (SELECT 1 FROM calls k WHERE k.contact_id = c.id AND k.outcome = 'reached') THEN 3
+	WHEN EXISTS (SELECT 1 FROM notices n WHERE n.contact_id = c.id AND n.state = 'failed')
+	     AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.contact_id = c.id AND n.state = 'sent') THEN 1
+	ELSE 2 END`
+
 // ContactsOwnedBy lists up to limit contacts whose owner is the member of
 // staff with this address, most urgent first, then by reading and name,
-// with their addresses. At risk: the latest hearing says they opened the
-// link or infection is suspected. Then those no notice reached and nobody
-// has spoken to, then the others not spoken to yet, then the rest.
+// with their addresses.
 func (d *DB) ContactsOwnedBy(ctx context.Context, owner string, limit int) ([]notify.ListedContact, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT `+contactColumns+`,
-		CASE WHEN (SELECT k.clicked = 'yes' OR k.infected = 'yes' FROM calls k WHERE k.contact_id = c.id
-		           AND (k.arrived != '' OR k.opened != '' OR k.clicked != '' OR k.infected != '' OR k.deleted != '')
-		           ORDER BY k.at DESC, k.id DESC LIMIT 1) THEN 0
-		     WHEN EXISTS (SELECT 1 FROM calls k WHERE k.contact_id = c.id AND k.outcome = 'reached') THEN 3
-		     WHEN EXISTS (SELECT 1 FROM notices n WHERE n.contact_id = c.id AND n.state = 'failed')
-		          AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.contact_id = c.id AND n.state = 'sent') THEN 1
-		     ELSE 2 END AS urgency
-		FROM contacts c WHERE c.owner_email = ? COLLATE NOCASE AND c.owner_email != ''
+	return d.listContacts(ctx, `c.owner_email = ? COLLATE NOCASE AND c.owner_email != ''
 		ORDER BY urgency, c.family_kana, c.family, c.id LIMIT ?`, owner, limit)
+}
+
+// ContactList is a page of the full contact list: the contacts that match
+// Query (in a name, reading, company, phone or address), Category and
+// Owner when they are set, in the order they were imported.
+type ContactList struct {
+	Query    string
+	Category notify.Category
+	Owner    string
+	Offset   int
+	Limit    int
+}
+
+// Contacts lists one page of contacts, and says whether more follow.
+func (d *DB) Contacts(ctx context.Context, f ContactList) ([]notify.ListedContact, bool, error) {
+	var where []string
+	var args []any
+	if q := strings.TrimSpace(f.Query); q != "" {
+		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q) + "%"
+		where = append(where, `(c.family || c.given LIKE ?1 ESCAPE '\' OR c.family || ' ' || c.given LIKE ?1 ESCAPE '\'
+			OR c.family_kana || c.given_kana LIKE ?1 ESCAPE '\' OR c.company LIKE ?1 ESCAPE '\' OR c.phones LIKE ?1 ESCAPE '\'
+			OR EXISTS (SELECT 1 FROM addresses a WHERE a.contact_id = c.id AND a.email LIKE ?1 ESCAPE '\'))`)
+		args = append(args, like)
+	}
+	if f.Category != "" {
+		where = append(where, fmt.Sprintf("c.category = ?%d", len(args)+1))
+		args = append(args, f.Category)
+	}
+	if f.Owner != "" {
+		where = append(where, fmt.Sprintf("c.owner_email = ?%d COLLATE NOCASE", len(args)+1))
+		args = append(args, f.Owner)
+	}
+	if len(where) == 0 {
+		where = append(where, "1")
+	}
+	query := fmt.Sprintf("%s ORDER BY c.id LIMIT ?%d OFFSET ?%d", strings.Join(where, " AND "), len(args)+1, len(args)+2)
+	list, err := d.listContacts(ctx, query, append(args, f.Limit+1, f.Offset)...)
+	if len(list) > f.Limit {
+		return list[:f.Limit], true, err
+	}
+	return list, false, err
+}
+
+// listContacts runs a contact query (where: what follows WHERE, with its
+// order and limit) and loads each contact's addresses.
+func (d *DB) listContacts(ctx context.Context, where string, args ...any) ([]notify.ListedContact, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT `+contactColumns+`, `+urgencyColumn+` AS urgency
+		FROM contacts c WHERE `+where, args...)
 	if err != nil {
 		return nil, describe(err)
 	}

@@ -145,6 +145,13 @@ func (d *DB) DeleteSession(ctx context.Context, tokenHash []byte) error {
 
 // Owners lists the distinct owners contacts are assigned to.
 func (d *DB) Owners(ctx context.Context) ([]string, error) {
-	out, err := d.strings(ctx, `SELECT DISTINCT lower(owner_email) FROM contacts WHERE owner_email != '' ORDER BY 1`)
+	// A skip scan of the owner index: one seek per owner, however many
+	// contacts there are.
+	out, err := d.strings(ctx, `WITH RECURSIVE o(e) AS (
+			SELECT min(owner_email COLLATE NOCASE) FROM contacts WHERE owner_email COLLATE NOCASE > ''
+			UNION ALL
+			SELECT (SELECT min(owner_email COLLATE NOCASE) FROM contacts WHERE owner_email COLLATE NOCASE > o.e)
+			FROM o WHERE o.e IS NOT NULL)
+		SELECT lower(e) FROM o WHERE e IS NOT NULL`)
 	return out, describe(err)
 }

@@ -98,14 +98,25 @@ func bigDB(b *testing.B) string {
 // contacts and two million notices.
 //
 //	go test -run '^$' -bench . -benchtime 20x ./notify/web
-func BenchmarkDashboard(b *testing.B) {
+func BenchmarkDashboard(b *testing.B) { benchPage(b, "/dashboard", "by-category") }
+
+// BenchmarkContactList renders the first page of the full contact list.
+func BenchmarkContactList(b *testing.B) { benchPage(b, "/contacts", "contact-list") }
+
+// BenchmarkContactSearch searches the whole list for a name.
+func BenchmarkContactSearch(b *testing.B) {
+	benchPage(b, "/contacts?q="+url.QueryEscape("山田999999"), "contact-list")
+}
+
+// benchPage signs a manager in and fetches path, which must show want.
+func benchPage(b *testing.B, path, want string) {
 	a := benchApp(b)
 	c := a.client(b)
 	a.signIn(b, c, "kanri", password)
 	b.ResetTimer()
 	for range b.N {
-		if code, _, body := get(b, c, a.URL+"/dashboard"); code != http.StatusOK || !strings.Contains(body, "by-category") {
-			b.Fatalf("dashboard: %d", code)
+		if code, _, body := get(b, c, a.URL+path); code != http.StatusOK || !strings.Contains(body, want) {
+			b.Fatalf("%s: %d", path, code)
 		}
 	}
 }

@@ -2,10 +2,14 @@ package web
 
 import (
 	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/sheet"
+	"github.com/owabi/owabi/store"
 )
 
 // home sends each user to their first page: the dashboard for a manager,
@@ -93,4 +97,53 @@ func (s *Server) exportContacts(w http.ResponseWriter, r *http.Request, sess *no
 		panic(http.ErrAbortHandler)
 	}
 	s.Log.Info("contact list exported", "user", sess.User.ID, "contacts", n)
+}
+
+// listPage is how many contacts the full list shows at a time.
+const listPage = 50
+
+// contactsView is the full list's page: the filters as given, the page of
+// contacts, and the links to the pages around it.
+type contactsView struct {
+	Filter     store.ContactList
+	Contacts   []notify.ListedContact
+	Owners     []string
+	Categories []notify.Category
+	Page       int
+	Prev, Next string // query strings, "" when there is no such page
+}
+
+// allContacts is the manager's list of every contact, searchable and
+// filtered by category and owner, a page at a time.
+func (s *Server) allContacts(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
+	q := r.URL.Query()
+	n, _ := strconv.Atoi(q.Get("page"))
+	n = max(n, 1)
+	f := store.ContactList{Query: q.Get("q"), Category: notify.Category(q.Get("category")), Owner: q.Get("owner"),
+		Offset: (n - 1) * listPage, Limit: listPage}
+	if !slices.Contains(notify.Categories, f.Category) {
+		f.Category = ""
+	}
+	list, more, err := s.Store.Contacts(r.Context(), f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	owners, err := s.Store.Owners(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := contactsView{Filter: f, Contacts: list, Owners: owners, Categories: notify.Categories, Page: n}
+	link := func(p int) string {
+		u := url.Values{"q": {f.Query}, "category": {string(f.Category)}, "owner": {f.Owner}, "page": {strconv.Itoa(p)}}
+		return "?" + u.Encode()
+	}
+	if n > 1 {
+		v.Prev = link(n - 1)
+	}
+	if more {
+		v.Next = link(n + 1)
+	}
+	s.render(w, r, http.StatusOK, "list", page{Session: sess, Data: v})
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/store"
 )
 
 // Store is what the web app needs from storage.
@@ -34,6 +35,8 @@ type Store interface {
 	AddCall(ctx context.Context, userID int64, c notify.Call) (int64, error)
 	EachContact(ctx context.Context, fn func(notify.Contact, notify.ContactProgress) error) error
 	Imports(ctx context.Context) ([]notify.ImportSummary, error)
+	Contacts(ctx context.Context, f store.ContactList) ([]notify.ListedContact, bool, error)
+	Owners(ctx context.Context) ([]string, error)
 }
 
 // Config is how the app is set up.
@@ -92,6 +95,7 @@ func New(cfg Config) (*Server, error) {
 	s.handle("GET", "/{$}", false, s.signedIn(s.home))
 	s.handle("GET", "/dashboard", false, s.signedIn(s.only(notify.Manager, s.dashboard)))
 	s.handle("GET", "/contacts/mine", false, s.signedIn(s.myContacts))
+	s.handle("GET", "/contacts", false, s.signedIn(s.only(notify.Manager, s.allContacts)))
 	s.handle("GET", "/contacts.csv", false, s.signedIn(s.only(notify.Manager, s.exportContacts)))
 	s.handle("GET", "/import", false, s.signedIn(s.only(notify.Manager, s.importsPage)))
 	// The upload checks its CSRF token itself, reading the form as a stream.

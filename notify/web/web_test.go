@@ -532,3 +532,46 @@ func TestErrorsArePagesWithAWayOn(t *testing.T) {
 		t.Errorf("a page not for sales staff: %d\n%s", code, body)
 	}
 }
+
+func TestManagerSearchesAndPagesTheContactList(t *testing.T) {
+	a := newApp(t)
+	var recs []notify.Record
+	for i := 1; i <= 120; i++ {
+		recs = append(recs, notify.Record{Family: fmt.Sprint("姓", i), Given: "太郎", Company: fmt.Sprintf("会社%d", i),
+			Emails: []string{fmt.Sprintf("u%d@example.jp", i)}})
+	}
+	recs = append(recs, notify.Record{Family: "髙橋", Given: "一郎", FamilyKana: "たかはし", Company: "㈱髙橋製作所",
+		Phones: []string{"03-1234-5678"}, Emails: []string{"ichiro@takahashi-ss.example"}})
+	a.importBook(t, ownedBySuzuki, recs...)
+	manager := a.client(t)
+	a.signIn(t, manager, "kanri", password)
+	rows := func(body string) int { return strings.Count(body, "<tr class=\"urgency-") }
+
+	_, _, body := get(t, manager, a.URL+"/contacts")
+	if rows(body) != 50 || !strings.Contains(body, `rel="next"`) || strings.Contains(body, `rel="prev"`) {
+		t.Errorf("page 1: %d rows, want 50 and a next link", rows(body))
+	}
+	_, _, body = get(t, manager, a.URL+"/contacts?page=3")
+	if rows(body) != 21 || strings.Contains(body, `rel="next"`) || !strings.Contains(body, `rel="prev"`) {
+		t.Errorf("page 3: %d rows, want 21 and no next link", rows(body))
+	}
+	for _, q := range []string{"たかはし", "髙橋 一郎", "ichiro@takahashi", "1234-5678", "髙橋製作所"} {
+		_, _, body = get(t, manager, a.URL+"/contacts?q="+url.QueryEscape(q))
+		if rows(body) != 1 || !strings.Contains(body, "髙橋 一郎") {
+			t.Errorf("search %q: %d rows\n%s", q, rows(body), body)
+		}
+	}
+	_, _, body = get(t, manager, a.URL+"/contacts?q="+url.QueryEscape("%"))
+	if rows(body) != 0 {
+		t.Errorf("a search for %%: %d rows; it must match the character, not everything", rows(body))
+	}
+	_, _, body = get(t, manager, a.URL+"/contacts?category=supplier")
+	if rows(body) != 0 || !strings.Contains(body, "該当する連絡先はありません") {
+		t.Errorf("no suppliers: %d rows", rows(body))
+	}
+	sales := a.client(t)
+	a.signIn(t, sales, "suzuki", password)
+	if code, _, _ := get(t, sales, a.URL+"/contacts"); code != http.StatusForbidden {
+		t.Errorf("sales staff on the full list: %d, want 403", code)
+	}
+}
