@@ -42,6 +42,7 @@ func classifyChunk(ctx context.Context, tx *Tx, lo, hi int64, decide Decide, rep
 	}
 	for _, c := range contacts {
 		dec := decide(c.Record)
+		dec = keepManual(dec, c)
 		if rep != nil {
 			rep.Categories[dec.Category]++
 			rep.Rules[dec.Rule]++
@@ -147,4 +148,16 @@ func (d *DB) progressBetween(ctx context.Context, lo, hi int64) (map[int64]notif
 		out[id] = p
 	}
 	return out, rows.Err()
+}
+
+// keepManual is dec with what a person decided for c kept: its category
+// (with the rule and reason they gave) and its owner.
+func keepManual(dec notify.Decision, c notify.Contact) notify.Decision {
+	if c.Manual {
+		dec.Category, dec.Rule, dec.Detail = c.Category, c.Rule, c.RuleDetail
+	}
+	if c.OwnerManual {
+		dec.OwnerEmail = c.OwnerEmail
+	}
+	return dec
 }

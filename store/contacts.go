@@ -12,7 +12,7 @@ import (
 
 // contactColumns are the columns scanContact reads, in order.
 const contactColumns = `c.id, c.family, c.given, c.family_kana, c.given_kana, c.company, c.department, c.title,
-	c.phones, c.labels, c.notes, c.category, c.rule, c.rule_detail, c.owner_email`
+	c.phones, c.labels, c.notes, c.category, c.rule, c.rule_detail, c.owner_email, c.manual, c.owner_manual`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -20,7 +20,7 @@ func scanContact(row scanner, extra ...any) (notify.Contact, error) {
 	var c notify.Contact
 	var phones, labels, category, rule string
 	dest := append([]any{&c.ID, &c.Family, &c.Given, &c.FamilyKana, &c.GivenKana, &c.Company, &c.Department, &c.Title,
-		&phones, &labels, &c.Notes, &category, &rule, &c.RuleDetail, &c.OwnerEmail}, extra...)
+		&phones, &labels, &c.Notes, &category, &rule, &c.RuleDetail, &c.OwnerEmail, &c.Manual, &c.OwnerManual}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return c, err
 	}

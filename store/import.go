@@ -216,10 +216,11 @@ func newImporter(ctx context.Context, tx *Tx, rep *notify.ImportReport, decide D
 type pending struct {
 	rec       notify.Record // with every address it holds
 	dec       notify.Decision
-	added     bool // new in this chunk: inserted at the end of it
-	dirty     bool // stored already and changed: updated at the end of it
-	redecide  bool // changed since dec was decided
-	newEmails int  // addresses it gains in this chunk, when stored already
+	added     bool           // new in this chunk: inserted at the end of it
+	dirty     bool           // stored already and changed: updated at the end of it
+	redecide  bool           // changed since dec was decided
+	stored    notify.Contact // as stored, for what a person decided
+	newEmails int            // addresses it gains in this chunk, when stored already
 }
 
 // flush folds one chunk of entries into the database.
@@ -335,7 +336,7 @@ func (im *importer) existing(ctx context.Context, emails string) (owners map[str
 		if err != nil {
 			return err
 		}
-		contacts[c.ID] = &pending{rec: c.Record,
+		contacts[c.ID] = &pending{rec: c.Record, stored: c,
 			dec: notify.Decision{Category: c.Category, Rule: c.Rule, Detail: c.RuleDetail, OwnerEmail: c.OwnerEmail}}
 		return nil
 	})
@@ -389,7 +390,7 @@ func (im *importer) write(ctx context.Context, newContacts []int64, contacts map
 		}
 		r, d := p.rec, p.dec
 		if im.decide != nil {
-			d = im.decide(r)
+			d = keepManual(im.decide(r), p.stored)
 		}
 		if _, err := im.update.ExecContext(ctx, r.Family, r.Given, r.FamilyKana, r.GivenKana, r.Company, r.Department,
 			r.Title, joinLines(r.Phones), joinLines(r.Labels), r.Notes, d.Category, d.Rule, d.Detail, d.OwnerEmail, id); err != nil {

@@ -138,3 +138,67 @@ func TestRunningCountsMatchTheTables(t *testing.T) {
 	}
 	check("after a dry run")
 }
+
+func TestAPersonsDecisionOutlastsTheRules(t *testing.T) {
+	ctx := context.Background()
+	d, err := Open(ctx, filepath.Join(t.TempDir(), "owabi.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	rules := func(notify.Record) notify.Decision {
+		return notify.Decision{Category: notify.Customer, Rule: notify.RuleLabel, Detail: "label 顧客", OwnerEmail: "rules@x.example"}
+	}
+	rec := notify.Record{Number: 1, Family: "山田", Emails: []string{"taro@yamada.example"}}
+	if _, err := d.Import(ctx, notify.ImportReport{File: "a"}, recordsOf(rec), rules); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := d.AddUser(ctx, notify.User{Name: "kanri", Role: notify.Manager}, []byte("h"))
+	c, _, _ := d.ContactByEmail(ctx, "taro@yamada.example")
+	if err := d.Reclassify(ctx, c.ID, u.ID, notify.Supplier, "実は仕入先（営業部に確認）"); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Reassign(ctx, c.ID, u.ID, "sato@sakura-print.example.jp"); err != nil {
+		t.Fatal(err)
+	}
+	// The rules run again, and a later book changes the entry.
+	d.Classify(ctx, rules)
+	rec.Company = "山田商店"
+	rec.Emails = append(rec.Emails, "yamada@shop.example")
+	if _, err := d.Import(ctx, notify.ImportReport{File: "b"}, recordsOf(rec), rules); err != nil {
+		t.Fatal(err)
+	}
+	c, _, _ = d.ContactByEmail(ctx, "taro@yamada.example")
+	if c.Category != notify.Supplier || c.Rule != notify.RuleManual || c.RuleDetail != "実は仕入先（営業部に確認）" ||
+		c.OwnerEmail != "sato@sakura-print.example.jp" || c.Company != "山田商店" {
+		t.Errorf("after the rules ran again: %+v", c)
+	}
+	events, err := d.Events(ctx, c.ID)
+	if err != nil || len(events) != 2 || events[1].What != "category" || events[1].From != "customer" || events[1].To != "supplier" ||
+		events[1].By != "kanri" || events[0].What != "owner" || events[0].From != "rules@x.example" {
+		t.Errorf("history: %+v, %v", events, err)
+	}
+	if got, want := mustStatus(t, d), recount(t, d); !reflect.DeepEqual(got, want) {
+		t.Errorf("running counts %+v, tables %+v", got, want)
+	}
+}
+
+func recordsOf(recs ...notify.Record) NextRecord {
+	i := 0
+	return func() (notify.Record, *notify.EntryNote, error) {
+		if i == len(recs) {
+			return notify.Record{}, nil, io.EOF
+		}
+		i++
+		return recs[i-1], nil, nil
+	}
+}
+
+func mustStatus(t *testing.T, d *DB) notify.Status {
+	t.Helper()
+	s, err := d.Status(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}

@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/addrbook"
 )
 
 // maxNote bounds a call's free note.
@@ -20,7 +21,10 @@ type contactView struct {
 	Contact notify.Contact
 	Notices []notify.Notice
 	Calls   []notify.Call
-	Form    notify.Call // the call form's values: empty, or what was sent with an error
+	Events  []notify.Event    // changes managers made
+	Owners  []string          // for a manager's reassigning
+	All     []notify.Category // for a manager's reclassifying
+	Form    notify.Call       // the call form's values: empty, or what was sent with an error
 
 	// The form's choices, in order.
 	Outcomes  []notify.CallOutcome
@@ -77,14 +81,28 @@ func (s *Server) showContact(w http.ResponseWriter, r *http.Request, sess *notif
 		s.fail(w, r, err)
 		return
 	}
+	var events []notify.Event
+	var owners []string
+	if sess.User.Role == notify.Manager {
+		if events, err = s.Store.Events(r.Context(), c.ID); err == nil {
+			owners, err = s.Store.Owners(r.Context())
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	h := form.Hearing
-	v := contactView{Contact: c, Notices: notices, Calls: calls, Form: form,
+	v := contactView{Contact: c, Notices: notices, Calls: calls, Form: form, Events: events, Owners: owners, All: notify.Categories,
 		Outcomes: notify.CallOutcomes, Questions: questions, Answers: []notify.Answer{notify.Yes, notify.No, notify.Unknown},
 		FollowUps: notify.FollowUps,
 		Given:     map[string]notify.Answer{"arrived": h.Arrived, "opened": h.Opened, "clicked": h.Clicked, "infected": h.Infected, "deleted": h.Deleted}}
 	p := page{Session: sess, Error: errText, Data: v}
 	if r.Method == http.MethodGet && r.URL.Query().Get("logged") != "" && len(calls) > 0 {
 		p.Notice = fmt.Sprintf(messages[language(r)]["saved_for"], c.Name())
+	}
+	if r.Method == http.MethodGet && r.URL.Query().Get("changed") != "" {
+		p.Notice = messages[language(r)]["changed"]
 	}
 	s.render(w, r, status, "contact", p)
 }
@@ -174,3 +192,50 @@ func asciiLower(s string) string {
 
 // checked marks a radio button or option chosen.
 func checked(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) }
+
+// maxReason bounds the reason given for a change of category.
+const maxReason = 500
+
+// changeCategory sets a contact's category as a manager decided it, with
+// the reason they give.
+func (s *Server) changeCategory(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
+	c, ok := s.contactFor(w, r, sess)
+	if !ok {
+		return
+	}
+	category := notify.Category(r.PostFormValue("category"))
+	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	switch {
+	case !slices.Contains(notify.Categories, category):
+		s.showContact(w, r, sess, c, notify.Call{}, http.StatusBadRequest, messages[language(r)]["bad_form"])
+		return
+	case reason == "" || len([]rune(reason)) > maxReason || strings.ContainsFunc(reason, unicode.IsControl):
+		s.showContact(w, r, sess, c, notify.Call{}, http.StatusBadRequest, messages[language(r)]["give_reason"])
+		return
+	}
+	if err := s.Store.Reclassify(r.Context(), c.ID, sess.User.ID, category, reason); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.Log.Info("contact reclassified", "contact", c.ID, "user", sess.User.ID, "category", category)
+	http.Redirect(w, r, "/contacts/"+strconv.FormatInt(c.ID, 10)+"?changed=1", http.StatusSeeOther)
+}
+
+// changeOwner hands a contact to another member of staff.
+func (s *Server) changeOwner(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
+	c, ok := s.contactFor(w, r, sess)
+	if !ok {
+		return
+	}
+	owner, err := addrbook.NormalizeEmail(r.PostFormValue("owner"))
+	if err != nil {
+		s.showContact(w, r, sess, c, notify.Call{}, http.StatusBadRequest, messages[language(r)]["bad_owner"])
+		return
+	}
+	if err := s.Store.Reassign(r.Context(), c.ID, sess.User.ID, owner); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.Log.Info("contact reassigned", "contact", c.ID, "user", sess.User.ID)
+	http.Redirect(w, r, "/contacts/"+strconv.FormatInt(c.ID, 10)+"?changed=1", http.StatusSeeOther)
+}

@@ -37,6 +37,9 @@ type Store interface {
 	Imports(ctx context.Context) ([]notify.ImportSummary, error)
 	Contacts(ctx context.Context, f store.ContactList) ([]notify.ListedContact, bool, error)
 	Owners(ctx context.Context) ([]string, error)
+	Reclassify(ctx context.Context, contactID, userID int64, category notify.Category, reason string) error
+	Reassign(ctx context.Context, contactID, userID int64, owner string) error
+	Events(ctx context.Context, contactID int64) ([]notify.Event, error)
 }
 
 // Config is how the app is set up.
@@ -102,6 +105,8 @@ func New(cfg Config) (*Server, error) {
 	s.handle("POST", "/import", false, s.signedInRaw(s.only(notify.Manager, s.withUpload(maxUpload, s.upload))))
 	s.handle("GET", "/contacts/{id}", false, s.signedIn(s.contactPage))
 	s.handle("POST", "/contacts/{id}/calls", false, s.signedIn(s.logCall))
+	s.handle("POST", "/contacts/{id}/category", false, s.signedIn(s.only(notify.Manager, s.changeCategory)))
+	s.handle("POST", "/contacts/{id}/owner", false, s.signedIn(s.only(notify.Manager, s.changeOwner)))
 	return s, nil
 }
 

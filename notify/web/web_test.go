@@ -575,3 +575,47 @@ func TestManagerSearchesAndPagesTheContactList(t *testing.T) {
 		t.Errorf("sales staff on the full list: %d, want 403", code)
 	}
 }
+
+func TestManagerReclassifiesAndReassigns(t *testing.T) {
+	a := newApp(t)
+	a.importBook(t, func(notify.Record) notify.Decision {
+		return notify.Decision{Category: notify.Unclassified, Rule: notify.RuleNone, OwnerEmail: "someone@sakura-print.example.jp"}
+	}, notify.Record{Family: "伊藤", Given: "健", Emails: []string{"ken@ito.example"}})
+	c, _, _ := a.db.ContactByEmail(context.Background(), "ken@ito.example")
+	page := fmt.Sprintf("%s/contacts/%d", a.URL, c.ID)
+	manager := a.client(t)
+	a.signIn(t, manager, "kanri", password)
+	_, _, body := get(t, manager, page)
+	token := csrfField.FindStringSubmatch(body)[1]
+	if code, _, body := post(t, manager, page+"/category", url.Values{"csrf": {token}, "category": {"customer"}}); code != http.StatusBadRequest ||
+		!strings.Contains(body, "区分を変える理由を書いてください") {
+		t.Errorf("a new category without a reason: %d", code)
+	}
+	if code, loc, _ := post(t, manager, page+"/category", url.Values{"csrf": {token}, "category": {"customer"}, "reason": {"取引先台帳で確認"}}); code != http.StatusSeeOther {
+		t.Errorf("reclassify: %d to %q", code, loc)
+	}
+	if code, _, _ := post(t, manager, page+"/owner", url.Values{"csrf": {token}, "owner": {"Suzuki@Sakura-Print.example.jp"}}); code != http.StatusSeeOther {
+		t.Errorf("reassign: %d", code)
+	}
+	_, _, body = get(t, manager, page+"?changed=1")
+	for _, want := range []string{"変更しました", "区分: 未分類 → 顧客 · 記録者 kanri · 取引先台帳で確認", "担当: someone@sakura-print.example.jp → Suzuki@sakura-print.example.jp"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the contact page lacks %q:\n%s", want, body)
+		}
+	}
+	// The contact is now suzuki's, who may open it but not change it.
+	sales := a.client(t)
+	a.signIn(t, sales, "suzuki", password)
+	_, _, list := get(t, sales, a.URL+"/contacts/mine")
+	if !strings.Contains(list, "伊藤 健") {
+		t.Errorf("suzuki's list lacks the reassigned contact:\n%s", list)
+	}
+	_, _, body = get(t, sales, page)
+	if strings.Contains(body, "category-form") {
+		t.Error("sales staff are offered the manager's forms")
+	}
+	token = csrfField.FindStringSubmatch(body)[1]
+	if code, _, _ := post(t, sales, page+"/category", url.Values{"csrf": {token}, "category": {"supplier"}, "reason": {"x"}}); code != http.StatusForbidden {
+		t.Errorf("sales staff reclassify: %d, want 403", code)
+	}
+}

@@ -1,0 +1,72 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/owabi/owabi/notify"
+)
+
+// Reclassify sets a contact's category as a person decided it, with their
+// reason; the rules leave it alone from then on. The change is kept in the
+// contact's history.
+func (d *DB) Reclassify(ctx context.Context, contactID, userID int64, category notify.Category, reason string) error {
+	return d.decide(ctx, contactID, userID, "category", `category`, string(category), reason,
+		`UPDATE contacts SET category = ?, rule = 'manual', rule_detail = ?, manual = 1 WHERE id = ?`, category, reason, contactID)
+}
+
+// Reassign hands a contact to the member of staff with the address owner;
+// the rules leave the owner alone from then on. The change is kept in the
+// contact's history.
+func (d *DB) Reassign(ctx context.Context, contactID, userID int64, owner string) error {
+	return d.decide(ctx, contactID, userID, "owner", `owner_email`, owner, "",
+		`UPDATE contacts SET owner_email = ?, owner_manual = 1 WHERE id = ?`, owner, contactID)
+}
+
+// decide runs update on a contact and records the change of column from
+// its old value to value in the contact's history, in one transaction.
+func (d *DB) decide(ctx context.Context, contactID, userID int64, what, column, value, reason, update string, args ...any) error {
+	tx, err := d.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var old string
+	err = tx.QueryRowContext(ctx, `SELECT `+column+` FROM contacts WHERE id = ?`, contactID).Scan(&old)
+	if errors.Is(err, sql.ErrNoRows) {
+		return notify.Errorf(notify.ENOTFOUND, "there is no contact number %d", contactID)
+	}
+	if err != nil {
+		return describe(err)
+	}
+	if _, err := tx.ExecContext(ctx, update, args...); err != nil {
+		return describe(err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO contact_events (contact_id, user_id, at, what, old, new, reason)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, contactID, userID, tx.nowText, what, old, value, reason); err != nil {
+		return describe(err)
+	}
+	return describe(tx.Commit())
+}
+
+// Events lists the changes people made to a contact, newest first.
+func (d *DB) Events(ctx context.Context, contactID int64) ([]notify.Event, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT e.at, u.name, e.what, e.old, e.new, e.reason FROM contact_events e
+		JOIN users u ON u.id = e.user_id WHERE e.contact_id = ? ORDER BY e.at DESC, e.id DESC`, contactID)
+	if err != nil {
+		return nil, describe(err)
+	}
+	defer rows.Close()
+	var out []notify.Event
+	for rows.Next() {
+		var e notify.Event
+		var at string
+		if err := rows.Scan(&at, &e.By, &e.What, &e.From, &e.To, &e.Reason); err != nil {
+			return nil, err
+		}
+		e.At = parseTime(at)
+		out = append(out, e)
+	}
+	return out, describe(rows.Err())
+}
