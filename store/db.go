@@ -173,6 +173,17 @@ func (d *DB) migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("store: %w", describe(err))
 	}
+	// A database a newer owabi has upgraded may count or keep things this
+	// one does not know to: refuse it rather than let the two drift apart.
+	known := map[string]bool{}
+	for _, name := range names {
+		known[version(name)] = true
+	}
+	for v := range applied {
+		if !known[v] {
+			return notify.Errorf(notify.EINVALID, "store: the database was upgraded by a newer owabi (migration %s); use that version", v)
+		}
+	}
 	for _, name := range names {
 		if applied[version(name)] {
 			continue

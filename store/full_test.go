@@ -48,3 +48,19 @@ func TestImportOnAFullDiskChangesNothingAndSaysSo(t *testing.T) {
 		t.Errorf("imports recorded: %+v", list)
 	}
 }
+
+func TestANewerDatabaseIsRefused(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "owabi.db")
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.wdb.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ('9999_future', '')`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if _, err := Open(ctx, path); err == nil || !strings.Contains(err.Error(), "upgraded by a newer owabi (migration 9999_future)") {
+		t.Errorf("opening a newer database: %v", err)
+	}
+}

@@ -23,6 +23,9 @@ const (
 	loginCookie   = "owabi_login" // the sign-in form's CSRF token, before there is a session
 	// SessionTTL is how long a session lasts from sign-in: a working day.
 	SessionTTL = 12 * time.Hour
+	// slowSignIn is the wait before each attempt on a name that has had
+	// many from anywhere.
+	slowSignIn = 3 * time.Second
 )
 
 // bcryptCost is bcrypt's work factor; tests lower it to keep the race
@@ -70,13 +73,24 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		s.showLogin(w, r, http.StatusForbidden, "form_expired", name)
 		return
 	}
-	// Attempts are limited per name from one address, and per name from
-	// anywhere: guessing from many addresses is slowed too.
+	// Attempts are limited per name from one address. Per name from
+	// anywhere they are only slowed: a hard limit there would let anyone
+	// lock a colleague out by guessing wrong on purpose.
 	now, lower := s.Now(), strings.ToLower(name)
-	if !s.login.take(lower+"|"+clientIP(r), now) || !s.loginByName.take(lower, now) {
+	ok, locked := s.login.take(lower+"|"+clientIP(r), now)
+	if locked {
 		s.Log.Warn("sign-in locked after repeated failures", "ip", clientIP(r))
+	}
+	if !ok {
 		s.showLogin(w, r, http.StatusTooManyRequests, "too_many_attempts", name)
 		return
+	}
+	if ok, _ := s.loginByName.take(lower, now); !ok {
+		select {
+		case <-time.After(slowSignIn):
+		case <-r.Context().Done():
+			return
+		}
 	}
 	u, hash, err := s.Store.UserForLogin(r.Context(), name)
 	if err != nil && notify.ErrorCode(err) != notify.EUNAUTHORIZED {
@@ -86,7 +100,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	if hash == nil {
 		hash = dummyHash
 	}
-	if !s.checkPassword(hash, r.PostFormValue("password")) || err != nil {
+	if !s.checkPassword(r.Context(), hash, r.PostFormValue("password")) || err != nil {
 		s.Log.Info("sign-in refused", "ip", clientIP(r))
 		s.showLogin(w, r, http.StatusUnauthorized, "wrong_login", name)
 		return
@@ -113,8 +127,12 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 
 // checkPassword compares a password with its hash, a few at a time: bcrypt
 // is slow on purpose, and a flood of sign-ins must not take every CPU.
-func (s *Server) checkPassword(hash []byte, password string) bool {
-	s.bcrypts <- struct{}{}
+func (s *Server) checkPassword(ctx context.Context, hash []byte, password string) bool {
+	select {
+	case s.bcrypts <- struct{}{}:
+	case <-ctx.Done(): // the browser has gone
+		return false
+	}
 	defer func() { <-s.bcrypts }()
 	return bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -302,8 +303,9 @@ func telURL(phone string) template.URL {
 			digits++
 		case r == '+' && b.Len() == 0:
 			b.WriteRune(r)
-		case strings.ContainsRune(" -.()", r):
-			// separators within the number
+		case strings.ContainsRune(" .()ー－−～〜", r) || unicode.Is(unicode.Pd, r) || unicode.IsSpace(r):
+			// separators within the number: spaces, brackets, and every
+			// kind of dash Japanese text uses
 		case digits > 0:
 			return telOf(b.String(), digits) // an extension or a note follows
 		}

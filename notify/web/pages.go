@@ -118,7 +118,7 @@ type contactsView struct {
 func (s *Server) allContacts(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
 	q := r.URL.Query()
 	n, _ := strconv.Atoi(q.Get("page"))
-	n = max(n, 1)
+	n = min(max(n, 1), 100_000) // the list is read in order: a huge page number is a mistake
 	f := store.ContactList{Query: q.Get("q"), Category: notify.Category(q.Get("category")), Owner: q.Get("owner"),
 		Offset: (n - 1) * listPage, Limit: listPage}
 	if !slices.Contains(notify.Categories, f.Category) {
