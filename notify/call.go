@@ -101,3 +101,9 @@ type ContactProgress struct {
 	Clicked     bool        // said they opened its link or attachment
 	Infected    bool        // infection is suspected
 }
+
+// DayCount is a number for one calendar day.
+type DayCount struct {
+	Day time.Time // midnight, UTC, of the day in the organisation's zone
+	N   int
+}

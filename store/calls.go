@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/owabi/owabi/notify"
@@ -125,6 +126,37 @@ func (d *DB) Progress(ctx context.Context) (map[notify.Category]notify.Progress,
 			return nil, err
 		}
 		out[notify.Category(c)] = p
+	}
+	return out, describe(rows.Err())
+}
+
+// ReachedPerDay counts, for each of the days days up to today (in the time
+// zone that is offset east of UTC), the contacts first reached by phone
+// that day. Days with none are there with 0.
+func (d *DB) ReachedPerDay(ctx context.Context, days int, offset time.Duration) ([]notify.DayCount, error) {
+	today := d.Now().UTC().Add(offset).Truncate(24 * time.Hour)
+	first := today.AddDate(0, 0, 1-days)
+	shift := fmt.Sprintf("%+d minutes", int(offset.Minutes()))
+	rows, err := d.db.QueryContext(ctx, `SELECT day, count(*) FROM (
+			SELECT contact_id, date(min(at), ?1) AS day FROM calls WHERE outcome = 'reached' GROUP BY contact_id)
+		WHERE day >= ?2 GROUP BY day`, shift, first.Format(dateLayout))
+	if err != nil {
+		return nil, describe(err)
+	}
+	defer rows.Close()
+	counts := map[string]int{}
+	for rows.Next() {
+		var day string
+		var n int
+		if err := rows.Scan(&day, &n); err != nil {
+			return nil, err
+		}
+		counts[day] = n
+	}
+	out := make([]notify.DayCount, days)
+	for i := range out {
+		day := first.AddDate(0, 0, i)
+		out[i] = notify.DayCount{Day: day, N: counts[day.Format(dateLayout)]}
 	}
 	return out, describe(rows.Err())
 }

@@ -58,7 +58,20 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 		total.Clicked += row.Clicked
 		total.Infected += row.Infected
 	}
-	s.render(w, r, http.StatusOK, "dashboard", page{Session: sess, Data: map[string]any{"Rows": rows, "Total": total}})
+	_, offset := s.Now().In(s.Zone).Zone()
+	days, err := s.Store.ReachedPerDay(r.Context(), 14, time.Duration(offset)*time.Second)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var charts []chart
+	for _, row := range rows {
+		if row.Contacts > 0 {
+			charts = append(charts, funnelChart(row))
+		}
+	}
+	s.render(w, r, http.StatusOK, "dashboard", page{Session: sess, Data: map[string]any{
+		"Rows": rows, "Total": total, "Charts": charts, "Days": daysChart(days)}})
 }
 
 // myContactsLimit is how many contacts the first version of the list shows.

@@ -40,6 +40,7 @@ type Store interface {
 	Reclassify(ctx context.Context, contactID, userID int64, category notify.Category, reason string) error
 	Reassign(ctx context.Context, contactID, userID int64, owner string) error
 	Events(ctx context.Context, contactID int64) ([]notify.Event, error)
+	ReachedPerDay(ctx context.Context, days int, offset time.Duration) ([]notify.DayCount, error)
 }
 
 // Config is how the app is set up.

@@ -18,6 +18,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -389,6 +390,13 @@ func TestSalesLogACallAndTheManagerSeesIt(t *testing.T) {
 	// customer: 3 contacts, 3 addresses, no notices, 1 reached, 1 heard, 1 arrived, 1 clicked, 0 infected
 	if want := `<tr data-category="customer"><th>顧客</th><td>3</td><td>3</td><td>0</td><td>0</td><td>0</td><td>1</td><td>1</td><td>1</td><td>1</td><td>0</td></tr>`; !strings.Contains(dash, want) {
 		t.Errorf("the dashboard lacks %s:\n%s", want, dash)
+	}
+	if !strings.Contains(dash, `<figure class="chart" data-category="customer">`) || !strings.Contains(dash, `class="days"`) {
+		t.Errorf("the dashboard lacks its charts:\n%s", dash)
+	}
+	days, err := a.db.ReachedPerDay(context.Background(), 14, 9*time.Hour)
+	if err != nil || len(days) != 14 || days[13].N != 1 {
+		t.Errorf("reached per day: %+v, %v; want 1 today", days, err)
 	}
 	// The manager's spreadsheet has the call in it; sales staff may not download it.
 	code, _, sheet := get(t, manager, a.URL+"/contacts.csv")
