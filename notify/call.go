@@ -81,15 +81,33 @@ type Urgency int
 
 const (
 	AtRisk       Urgency = iota // the latest hearing: opened the link, or infection is suspected
+	CallBackDue                 // they asked to be called back, and the time has come
 	NoticeFailed                // no notice reached them, and nobody has spoken to them
 	NotReached                  // not reached by phone yet
 	Done                        // reached, and nothing is at risk
 )
 
-// ListedContact is a contact in a list, with how urgent it is.
+// String names the urgency, for pages and style sheets.
+func (u Urgency) String() string {
+	switch u {
+	case AtRisk:
+		return "at_risk"
+	case CallBackDue:
+		return "call_back"
+	case NoticeFailed:
+		return "notice_failed"
+	case NotReached:
+		return "not_reached"
+	}
+	return "done"
+}
+
+// ListedContact is a contact in a list, with how urgent it is and the last
+// call to it (zero when nobody has called).
 type ListedContact struct {
 	Contact
 	Urgency Urgency
+	Last    Call
 }
 
 // ContactProgress is where the response stands with one contact.

@@ -99,10 +99,17 @@ const urgencyColumn = `CASE
 	WHEN (SELECT k.clicked = 'yes' OR k.infected = 'yes' FROM calls k WHERE k.contact_id = c.id
 	      AND (k.arrived != '' OR k.opened != '' OR k.clicked != '' OR k.infected != '' OR k.deleted != '')
 	      ORDER BY k.at DESC, k.id DESC LIMIT 1) THEN 0
-	WHEN EXISTS (SELECT 1 FROM calls k WHERE k.contact_id = c.id AND k.outcome = 'reached') THEN 3
+	WHEN (SELECT k.outcome = 'call_back' AND k.call_back_at <= strftime('%Y-%m-%dT%H:%M:%f', 'now') FROM calls k
+	      WHERE k.contact_id = c.id ORDER BY k.at DESC, k.id DESC LIMIT 1) THEN 1
+	WHEN EXISTS (SELECT 1 FROM calls k WHERE k.contact_id = c.id AND k.outcome = 'reached') THEN 4
 	WHEN EXISTS (SELECT 1 FROM notices n WHERE n.contact_id = c.id AND n.state = 'failed')
-	     AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.contact_id = c.id AND n.state = 'sent') THEN 1
-	ELSE 2 END`
+	     AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.contact_id = c.id AND n.state = 'sent') THEN 2
+	ELSE 3 END`
+
+// lastCallColumns are the outcome, time and call-back time of a contact's
+// last call, NULL when nobody has called.
+const lastCallColumns = `(SELECT k.outcome || '|' || k.at || '|' || k.call_back_at FROM calls k
+	WHERE k.contact_id = c.id ORDER BY k.at DESC, k.id DESC LIMIT 1)`
 
 // ContactsOwnedBy lists up to limit contacts whose owner is the member of
 // staff with this address, most urgent first, then by reading and name,
@@ -156,7 +163,7 @@ func (d *DB) Contacts(ctx context.Context, f ContactList) ([]notify.ListedContac
 // listContacts runs a contact query (where: what follows WHERE, with its
 // order and limit) and loads each contact's addresses.
 func (d *DB) listContacts(ctx context.Context, where string, args ...any) ([]notify.ListedContact, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT `+contactColumns+`, `+urgencyColumn+` AS urgency
+	rows, err := d.db.QueryContext(ctx, `SELECT `+contactColumns+`, `+urgencyColumn+` AS urgency, `+lastCallColumns+`
 		FROM contacts c WHERE `+where, args...)
 	if err != nil {
 		return nil, describe(err)
@@ -164,9 +171,13 @@ func (d *DB) listContacts(ctx context.Context, where string, args ...any) ([]not
 	var out []notify.ListedContact
 	for rows.Next() {
 		var l notify.ListedContact
-		if l.Contact, err = scanContact(rows, &l.Urgency); err != nil {
+		var last sql.NullString
+		if l.Contact, err = scanContact(rows, &l.Urgency, &last); err != nil {
 			rows.Close()
 			return nil, err
+		}
+		if parts := strings.SplitN(last.String, "|", 3); len(parts) == 3 {
+			l.Last = notify.Call{Outcome: notify.CallOutcome(parts[0]), At: parseTime(parts[1]), CallBackAt: parseTime(parts[2])}
 		}
 		out = append(out, l)
 	}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"io/fs"
 	"regexp"
 	"testing"
@@ -42,7 +41,7 @@ func TestEveryTextExistsInEveryLanguage(t *testing.T) {
 		used["kind_"+string(k)] = true
 	}
 	for u := notify.AtRisk; u <= notify.Done; u++ {
-		used[fmt.Sprint("urgency_", int(u))] = true
+		used["urgency_"+u.String()] = true
 	}
 	for _, q := range questions {
 		used["q_"+q] = true
