@@ -125,3 +125,15 @@ type DayCount struct {
 	Day time.Time // midnight, UTC, of the day in the organisation's zone
 	N   int
 }
+
+// StaffProgress is where one member of staff stands with their contacts.
+type StaffProgress struct {
+	Owner        string // their address, as contacts name it
+	Name         string // their account, when they have one
+	Assigned     int
+	Reached      int // contacts reached by phone at least once
+	CallBacksDue int // contacts waiting for the call back they asked for
+}
+
+// Outstanding is how many of their contacts nobody has spoken to yet.
+func (p StaffProgress) Outstanding() int { return p.Assigned - p.Reached }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/owabi/owabi/notify"
@@ -159,4 +160,64 @@ func (d *DB) ReachedPerDay(ctx context.Context, days int, offset time.Duration) 
 		out[i] = notify.DayCount{Day: day, N: counts[day.Format(dateLayout)]}
 	}
 	return out, describe(rows.Err())
+}
+
+// StaffProgress lists, for every owner with contacts, how many they have,
+// how many were reached and how many call-backs are due. Each count is one
+// pass over the calls, not over the contacts.
+func (d *DB) StaffProgress(ctx context.Context) ([]notify.StaffProgress, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT o.owner, o.contacts, coalesce(u.name, '') FROM owner_tally o
+		LEFT JOIN users u ON u.email = o.owner COLLATE NOCASE WHERE o.contacts > 0 ORDER BY o.owner`)
+	if err != nil {
+		return nil, describe(err)
+	}
+	var out []notify.StaffProgress
+	index := map[string]int{}
+	for rows.Next() {
+		var p notify.StaffProgress
+		if err := rows.Scan(&p.Owner, &p.Assigned, &p.Name); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		index[strings.ToLower(p.Owner)] = len(out)
+		out = append(out, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, describe(err)
+	}
+	for _, q := range []struct {
+		query string
+		dst   func(*notify.StaffProgress) *int
+	}{
+		{`SELECT lower(c.owner_email), count(DISTINCT k.contact_id) FROM calls k JOIN contacts c ON c.id = k.contact_id
+			WHERE k.outcome = 'reached' GROUP BY 1`, func(p *notify.StaffProgress) *int { return &p.Reached }},
+		// The last call to each contact (SQLite takes the other columns
+		// from the row with the max).
+		{`SELECT lower(c.owner_email), count(*) FROM (SELECT contact_id, outcome, call_back_at, max(at) FROM calls GROUP BY contact_id) l
+			JOIN contacts c ON c.id = l.contact_id
+			WHERE l.outcome = 'call_back' AND l.call_back_at <= strftime('%Y-%m-%dT%H:%M:%f', 'now') GROUP BY 1`,
+			func(p *notify.StaffProgress) *int { return &p.CallBacksDue }},
+	} {
+		rows, err := d.db.QueryContext(ctx, q.query)
+		if err != nil {
+			return nil, describe(err)
+		}
+		for rows.Next() {
+			var owner string
+			var n int
+			if err := rows.Scan(&owner, &n); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if i, ok := index[owner]; ok {
+				*q.dst(&out[i]) = n
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, describe(err)
+		}
+	}
+	return out, nil
 }

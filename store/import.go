@@ -163,8 +163,8 @@ type importer struct {
 	firstNew int64
 	touched  []uint64 // bit set of existing contact ids
 
-	lookup, load, loadEmails, update, tally *sql.Stmt
-	contacts, addresses, rows               *bulkInsert
+	lookup, load, loadEmails, update, tally, ownerTally *sql.Stmt
+	contacts, addresses, rows                           *bulkInsert
 }
 
 func newImporter(ctx context.Context, tx *Tx, rep *notify.ImportReport, decide Decide) (*importer, error) {
@@ -197,6 +197,8 @@ func newImporter(ctx context.Context, tx *Tx, rep *notify.ImportReport, decide D
 		{&im.loadEmails, `SELECT a.contact_id, a.email FROM json_each(?) j JOIN addresses a ON a.contact_id = j.value ORDER BY a.id`},
 		{&im.tally, `UPDATE tally SET n = n + CASE what WHEN 'contacts' THEN ?1 ELSE ?2 END
 			WHERE category = ?3 AND what IN ('contacts', 'addresses')`},
+		{&im.ownerTally, `INSERT INTO owner_tally (owner, contacts) VALUES (?, ?)
+			ON CONFLICT (owner) DO UPDATE SET contacts = contacts + excluded.contacts`},
 		{&im.update, `UPDATE contacts SET family = ?, given = ?, family_kana = ?, given_kana = ?, company = ?,
 			department = ?, title = ?, phones = ?, labels = ?, notes = ?, category = ?, rule = ?, rule_detail = ?,
 			owner_email = ? WHERE id = ?`},
@@ -363,6 +365,7 @@ func (im *importer) write(ctx context.Context, newContacts []int64, contacts map
 	// What the chunk adds to the running counts, by category; triggers
 	// move what a stored contact already had when its category changes.
 	added := map[notify.Category]*[2]int{} // contacts, addresses
+	owned := map[string]int{}              // new contacts per owner
 	count := func(c notify.Category, contacts, addresses int) {
 		if added[c] == nil {
 			added[c] = &[2]int{}
@@ -378,6 +381,9 @@ func (im *importer) write(ctx context.Context, newContacts []int64, contacts map
 			d = decision(im.decide, r)
 		}
 		count(d.Category, 1, len(r.Emails))
+		if d.OwnerEmail != "" {
+			owned[strings.ToLower(d.OwnerEmail)]++
+		}
 		args = append(args, id, r.Family, r.Given, r.FamilyKana, r.GivenKana, r.Company, r.Department, r.Title,
 			joinLines(r.Phones), joinLines(r.Labels), r.Notes, d.Category, d.Rule, d.Detail, d.OwnerEmail)
 	}
@@ -400,6 +406,11 @@ func (im *importer) write(ctx context.Context, newContacts []int64, contacts map
 	}
 	for c, n := range added {
 		if _, err := im.tally.ExecContext(ctx, n[0], n[1], c); err != nil {
+			return err
+		}
+	}
+	for owner, n := range owned {
+		if _, err := im.ownerTally.ExecContext(ctx, owner, n); err != nil {
 			return err
 		}
 	}

@@ -202,3 +202,43 @@ func mustStatus(t *testing.T, d *DB) notify.Status {
 	}
 	return s
 }
+
+func TestOwnerCountsFollowEveryChange(t *testing.T) {
+	ctx := context.Background()
+	d, err := Open(ctx, filepath.Join(t.TempDir(), "owabi.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	ownerOf := func(first string) func(notify.Record) notify.Decision {
+		return func(r notify.Record) notify.Decision {
+			o := first
+			if strings.HasSuffix(r.Family, "2") {
+				o = "B@x.example"
+			}
+			return notify.Decision{Category: notify.Customer, Rule: notify.RuleLabel, OwnerEmail: o}
+		}
+	}
+	recs := []notify.Record{{Number: 1, Family: "姓1", Emails: []string{"1@c.example"}},
+		{Number: 2, Family: "姓2", Emails: []string{"2@c.example"}}, {Number: 3, Family: "姓3", Emails: []string{"3@c.example"}}}
+	if _, err := d.Import(ctx, notify.ImportReport{File: "a"}, recordsOf(recs...), ownerOf("a@x.example")); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := d.AddUser(ctx, notify.User{Name: "kanri", Role: notify.Manager}, []byte("h"))
+	c, _, _ := d.ContactByEmail(ctx, "3@c.example")
+	d.Reassign(ctx, c.ID, u.ID, "b@X.example")
+	d.Classify(ctx, ownerOf("c@x.example")) // 姓1 moves to c; 姓3 stays with b (a person chose)
+	d.AddCall(ctx, u.ID, notify.Call{ContactID: c.ID, Outcome: notify.Reached})
+	got, err := d.StaffProgress(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string][2]int{}
+	for _, p := range got {
+		counts[strings.ToLower(p.Owner)] = [2]int{p.Assigned, p.Reached}
+	}
+	want := map[string][2]int{"b@x.example": {2, 1}, "c@x.example": {1, 0}}
+	if !reflect.DeepEqual(counts, want) {
+		t.Errorf("staff counts %v, want %v", counts, want)
+	}
+}

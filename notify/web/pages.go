@@ -64,6 +64,11 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 		s.fail(w, r, err)
 		return
 	}
+	staff, err := s.Store.StaffProgress(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	var charts []chart
 	for _, row := range rows {
 		if row.Contacts > 0 {
@@ -71,7 +76,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 		}
 	}
 	s.render(w, r, http.StatusOK, "dashboard", page{Session: sess, Data: map[string]any{
-		"Rows": rows, "Total": total, "Charts": charts, "Days": daysChart(days)}})
+		"Rows": rows, "Total": total, "Charts": charts, "Days": daysChart(days), "Staff": staff}})
 }
 
 // myContactsLimit is how many contacts the first version of the list shows.

@@ -41,6 +41,7 @@ type Store interface {
 	Reassign(ctx context.Context, contactID, userID int64, owner string) error
 	Events(ctx context.Context, contactID int64) ([]notify.Event, error)
 	ReachedPerDay(ctx context.Context, days int, offset time.Duration) ([]notify.DayCount, error)
+	StaffProgress(ctx context.Context) ([]notify.StaffProgress, error)
 }
 
 // Config is how the app is set up.

@@ -391,6 +391,10 @@ func TestSalesLogACallAndTheManagerSeesIt(t *testing.T) {
 	if want := `<tr data-category="customer"><th>顧客</th><td>3</td><td>3</td><td>0</td><td>0</td><td>0</td><td>1</td><td>1</td><td>1</td><td>1</td><td>0</td></tr>`; !strings.Contains(dash, want) {
 		t.Errorf("the dashboard lacks %s:\n%s", want, dash)
 	}
+	staffRow := regexp.MustCompile(`<tr><th>suzuki <span class="hint">suzuki@sakura-print.example.jp</span></th>\s*<td>2</td><td>1</td><td>1</td><td>0</td></tr>`)
+	if !staffRow.MatchString(dash) {
+		t.Errorf("the dashboard lacks suzuki's row (2 assigned, 1 reached, 1 outstanding):\n%s", dash)
+	}
 	if !strings.Contains(dash, `<figure class="chart" data-category="customer">`) || !strings.Contains(dash, `class="days"`) {
 		t.Errorf("the dashboard lacks its charts:\n%s", dash)
 	}
