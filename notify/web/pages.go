@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -76,7 +77,8 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 		}
 	}
 	s.render(w, r, http.StatusOK, "dashboard", page{Session: sess, Data: map[string]any{
-		"Rows": rows, "Total": total, "Charts": charts, "Days": daysChart(days), "Staff": staff}})
+		"Rows": rows, "Total": total, "Charts": charts, "Days": daysChart(days), "Staff": staff,
+		"Next": nextSteps(total, rows, language(r))}})
 }
 
 // myContactsLimit is how many contacts the first version of the list shows.
@@ -115,6 +117,31 @@ func (s *Server) exportContacts(w http.ResponseWriter, r *http.Request, sess *no
 		panic(http.ErrAbortHandler)
 	}
 	s.Log.Info("contact list exported", "user", sess.User.ID, "contacts", n)
+}
+
+// nextSteps says, in a few lines, what needs doing now, most pressing
+// first: what a manager under stress should see before any number.
+func nextSteps(total categoryRow, rows []categoryRow, lang string) []string {
+	t := messages[lang]
+	var out []string
+	add := func(n int, key string) {
+		if n > 0 {
+			out = append(out, fmt.Sprintf(t[key], n))
+		}
+	}
+	add(total.Infected, "next_infected")
+	add(total.Clicked, "next_clicked")
+	for _, r := range rows {
+		if r.Category == notify.Unclassified {
+			add(r.Contacts, "next_unclassified")
+		}
+	}
+	add(total.Failed, "next_failed")
+	add(total.Contacts-total.Reached, "next_call")
+	if len(out) == 0 && total.Contacts > 0 {
+		out = append(out, t["next_none"])
+	}
+	return out
 }
 
 // listPage is how many contacts the full list shows at a time.

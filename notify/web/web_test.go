@@ -391,6 +391,11 @@ func TestSalesLogACallAndTheManagerSeesIt(t *testing.T) {
 	if want := `<tr data-category="customer"><th>顧客</th><td>3</td><td>3</td><td>0</td><td>0</td><td>0</td><td>1</td><td>1</td><td>1</td><td>1</td><td>0</td></tr>`; !strings.Contains(dash, want) {
 		t.Errorf("the dashboard lacks %s:\n%s", want, dash)
 	}
+	for _, want := range []string{"リンクや添付を開いた方が 1 人います", "まだ電話で話せていない方が 2 人います"} {
+		if !strings.Contains(dash, want) {
+			t.Errorf("the dashboard's next steps lack %q", want)
+		}
+	}
 	staffRow := regexp.MustCompile(`<tr><th>suzuki <span class="hint">suzuki@sakura-print.example.jp</span></th>\s*<td>2</td><td>1</td><td>1</td><td>0</td></tr>`)
 	if !staffRow.MatchString(dash) {
 		t.Errorf("the dashboard lacks suzuki's row (2 assigned, 1 reached, 1 outstanding):\n%s", dash)
