@@ -12,28 +12,46 @@ import (
 // reason; the rules leave it alone from then on. The change is kept in the
 // contact's history.
 func (d *DB) Reclassify(ctx context.Context, contactID, userID int64, category notify.Category, reason string) error {
-	return d.decide(ctx, contactID, userID, "category", `category`, string(category), reason,
-		`UPDATE contacts SET category = ?, rule = 'manual', rule_detail = ?, manual = 1 WHERE id = ?`, category, reason, contactID)
+	return d.inTx(ctx, func(tx *Tx) error {
+		return change(ctx, tx, contactID, userID, "category", `category`, string(category), reason,
+			`UPDATE contacts SET category = ?, rule = 'manual', rule_detail = ?, manual = 1 WHERE id = ?`, category, reason, contactID)
+	})
 }
 
-// Reassign hands a contact to the member of staff with the address owner;
-// the rules leave the owner alone from then on. The change is kept in the
-// contact's history.
-func (d *DB) Reassign(ctx context.Context, contactID, userID int64, owner string) error {
-	return d.decide(ctx, contactID, userID, "owner", `owner_email`, owner, "",
-		`UPDATE contacts SET owner_email = ?, owner_manual = 1 WHERE id = ?`, owner, contactID)
+// Reassign hands contacts to the member of staff with the address owner,
+// all or none; the rules leave their owner alone from then on. Each change
+// is kept in the contact's history.
+func (d *DB) Reassign(ctx context.Context, userID int64, owner string, contactIDs ...int64) error {
+	return d.inTx(ctx, func(tx *Tx) error {
+		for _, id := range contactIDs {
+			if err := change(ctx, tx, id, userID, "owner", `owner_email`, owner, "",
+				`UPDATE contacts SET owner_email = ?, owner_manual = 1 WHERE id = ?`, owner, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
-// decide runs update on a contact and records the change of column from
-// its old value to value in the contact's history, in one transaction.
-func (d *DB) decide(ctx context.Context, contactID, userID int64, what, column, value, reason, update string, args ...any) error {
+// inTx runs fn in a write transaction and commits what it did, or nothing
+// if it fails.
+func (d *DB) inTx(ctx context.Context, fn func(*Tx) error) error {
 	tx, err := d.begin(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return describe(tx.Commit())
+}
+
+// change runs update on a contact and records the change of column from
+// its old value to value in the contact's history.
+func change(ctx context.Context, tx *Tx, contactID, userID int64, what, column, value, reason, update string, args ...any) error {
 	var old string
-	err = tx.QueryRowContext(ctx, `SELECT `+column+` FROM contacts WHERE id = ?`, contactID).Scan(&old)
+	err := tx.QueryRowContext(ctx, `SELECT `+column+` FROM contacts WHERE id = ?`, contactID).Scan(&old)
 	if errors.Is(err, sql.ErrNoRows) {
 		return notify.Errorf(notify.ENOTFOUND, "there is no contact number %d", contactID)
 	}
@@ -43,11 +61,9 @@ func (d *DB) decide(ctx context.Context, contactID, userID int64, what, column, 
 	if _, err := tx.ExecContext(ctx, update, args...); err != nil {
 		return describe(err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO contact_events (contact_id, user_id, at, what, old, new, reason)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, contactID, userID, tx.nowText, what, old, value, reason); err != nil {
-		return describe(err)
-	}
-	return describe(tx.Commit())
+	_, err = tx.ExecContext(ctx, `INSERT INTO contact_events (contact_id, user_id, at, what, old, new, reason)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, contactID, userID, tx.nowText, what, old, value, reason)
+	return describe(err)
 }
 
 // Events lists the changes people made to a contact, newest first.

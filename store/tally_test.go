@@ -158,7 +158,7 @@ func TestAPersonsDecisionOutlastsTheRules(t *testing.T) {
 	if err := d.Reclassify(ctx, c.ID, u.ID, notify.Supplier, "実は仕入先（営業部に確認）"); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.Reassign(ctx, c.ID, u.ID, "sato@sakura-print.example.jp"); err != nil {
+	if err := d.Reassign(ctx, u.ID, "sato@sakura-print.example.jp", c.ID); err != nil {
 		t.Fatal(err)
 	}
 	// The rules run again, and a later book changes the entry.
@@ -226,7 +226,7 @@ func TestOwnerCountsFollowEveryChange(t *testing.T) {
 	}
 	u, _ := d.AddUser(ctx, notify.User{Name: "kanri", Role: notify.Manager}, []byte("h"))
 	c, _, _ := d.ContactByEmail(ctx, "3@c.example")
-	d.Reassign(ctx, c.ID, u.ID, "b@X.example")
+	d.Reassign(ctx, u.ID, "b@X.example", c.ID)
 	d.Classify(ctx, ownerOf("c@x.example")) // 姓1 moves to c; 姓3 stays with b (a person chose)
 	d.AddCall(ctx, u.ID, notify.Call{ContactID: c.ID, Outcome: notify.Reached})
 	got, err := d.StaffProgress(ctx)

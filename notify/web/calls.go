@@ -232,7 +232,7 @@ func (s *Server) changeOwner(w http.ResponseWriter, r *http.Request, sess *notif
 		s.showContact(w, r, sess, c, notify.Call{}, http.StatusBadRequest, messages[language(r)]["bad_owner"])
 		return
 	}
-	if err := s.Store.Reassign(r.Context(), c.ID, sess.User.ID, owner); err != nil {
+	if err := s.Store.Reassign(r.Context(), sess.User.ID, owner, c.ID); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/addrbook"
 	"github.com/owabi/owabi/notify/sheet"
 	"github.com/owabi/owabi/store"
 )
@@ -190,5 +191,42 @@ func (s *Server) allContacts(w http.ResponseWriter, r *http.Request, sess *notif
 	if more {
 		v.Next = link(n + 1)
 	}
-	s.render(w, r, http.StatusOK, "list", page{Session: sess, Data: v})
+	p := page{Session: sess, Data: v}
+	if n, err := strconv.Atoi(q.Get("reassigned")); err == nil && n > 0 {
+		p.Notice = fmt.Sprintf(messages[language(r)]["reassigned"], n)
+	}
+	s.render(w, r, http.StatusOK, "list", p)
+}
+
+// changeOwners hands the contacts ticked on the list to another member of
+// staff, all or none.
+func (s *Server) changeOwners(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
+	var ids []int64
+	for _, v := range r.PostForm["id"] {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			s.refuse(w, r, http.StatusBadRequest, "bad_form")
+			return
+		}
+		ids = append(ids, id)
+	}
+	owner, err := addrbook.NormalizeEmail(r.PostFormValue("owner"))
+	switch {
+	case len(ids) == 0:
+		s.refuse(w, r, http.StatusBadRequest, "choose_contacts")
+		return
+	case err != nil:
+		s.refuse(w, r, http.StatusBadRequest, "bad_owner")
+		return
+	}
+	if err := s.Store.Reassign(r.Context(), sess.User.ID, owner, ids...); err != nil {
+		if notify.ErrorCode(err) == notify.ENOTFOUND {
+			s.refuse(w, r, http.StatusNotFound, "not_found")
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.Log.Info("contacts reassigned", "user", sess.User.ID, "contacts", len(ids))
+	http.Redirect(w, r, "/contacts?reassigned="+strconv.Itoa(len(ids)), http.StatusSeeOther)
 }

@@ -38,7 +38,7 @@ type Store interface {
 	Contacts(ctx context.Context, f store.ContactList) ([]notify.ListedContact, bool, error)
 	Owners(ctx context.Context) ([]string, error)
 	Reclassify(ctx context.Context, contactID, userID int64, category notify.Category, reason string) error
-	Reassign(ctx context.Context, contactID, userID int64, owner string) error
+	Reassign(ctx context.Context, userID int64, owner string, contactIDs ...int64) error
 	Events(ctx context.Context, contactID int64) ([]notify.Event, error)
 	ReachedPerDay(ctx context.Context, days int, offset time.Duration) ([]notify.DayCount, error)
 	StaffProgress(ctx context.Context) ([]notify.StaffProgress, error)
@@ -101,6 +101,7 @@ func New(cfg Config) (*Server, error) {
 	s.handle("GET", "/dashboard", false, s.signedIn(s.only(notify.Manager, s.dashboard)))
 	s.handle("GET", "/contacts/mine", false, s.signedIn(s.myContacts))
 	s.handle("GET", "/contacts", false, s.signedIn(s.only(notify.Manager, s.allContacts)))
+	s.handle("POST", "/contacts/owner", false, s.signedIn(s.only(notify.Manager, s.changeOwners)))
 	s.handle("GET", "/contacts.csv", false, s.signedIn(s.only(notify.Manager, s.exportContacts)))
 	s.handle("GET", "/import", false, s.signedIn(s.only(notify.Manager, s.importsPage)))
 	// The upload checks its CSRF token itself, reading the form as a stream.

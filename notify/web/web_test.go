@@ -636,3 +636,44 @@ func TestManagerReclassifiesAndReassigns(t *testing.T) {
 		t.Errorf("sales staff reclassify: %d, want 403", code)
 	}
 }
+
+func TestManagerHandsManyContactsOverAtOnce(t *testing.T) {
+	a := newApp(t)
+	a.importBook(t, func(notify.Record) notify.Decision {
+		return notify.Decision{Category: notify.Customer, Rule: notify.RuleLabel, OwnerEmail: "leaver@sakura-print.example.jp"}
+	}, notify.Record{Family: "甲", Emails: []string{"a@x.example"}}, notify.Record{Family: "乙", Emails: []string{"b@x.example"}},
+		notify.Record{Family: "丙", Emails: []string{"c@x.example"}})
+	manager := a.client(t)
+	a.signIn(t, manager, "kanri", password)
+	_, _, body := get(t, manager, a.URL+"/contacts")
+	token := csrfField.FindStringSubmatch(body)[1]
+	ids := regexp.MustCompile(`name="id" value="(\d+)"`).FindAllStringSubmatch(body, -1)
+	if len(ids) != 3 {
+		t.Fatalf("%d checkboxes, want 3", len(ids))
+	}
+	if code, _, _ := post(t, manager, a.URL+"/contacts/owner", url.Values{"csrf": {token}, "owner": {"suzuki@sakura-print.example.jp"}}); code != http.StatusBadRequest {
+		t.Errorf("nothing selected: %d, want 400", code)
+	}
+	code, loc, _ := post(t, manager, a.URL+"/contacts/owner", url.Values{"csrf": {token}, "id": {ids[0][1], ids[2][1]},
+		"owner": {"suzuki@sakura-print.example.jp"}})
+	if code != http.StatusSeeOther {
+		t.Fatalf("reassign two: %d", code)
+	}
+	if _, _, back := get(t, manager, a.URL+loc); !strings.Contains(back, "2 件の連絡先の担当を変えました") {
+		t.Errorf("no confirmation:\n%s", back)
+	}
+	sales := a.client(t)
+	a.signIn(t, sales, "suzuki", password)
+	_, _, list := get(t, sales, a.URL+"/contacts/mine")
+	if !strings.Contains(list, "甲") || !strings.Contains(list, "丙") || strings.Contains(list, "乙") {
+		t.Errorf("suzuki's list after the handover:\n%s", list)
+	}
+	// All or none: an id that does not exist changes nothing.
+	if code, _, _ := post(t, manager, a.URL+"/contacts/owner", url.Values{"csrf": {token}, "id": {ids[1][1], "999999"},
+		"owner": {"suzuki@sakura-print.example.jp"}}); code != http.StatusNotFound {
+		t.Errorf("with an unknown id: %d, want 404", code)
+	}
+	if c, _, _ := a.db.ContactByEmail(context.Background(), "b@x.example"); c.OwnerEmail != "leaver@sakura-print.example.jp" {
+		t.Errorf("乙 changed owner although the handover failed: %s", c.OwnerEmail)
+	}
+}
