@@ -1,6 +1,7 @@
 // Package notify holds owabi's domain: the people in a leaked address book,
-// how they were classified, and the notices sent to them. It depends on the
-// standard library only; storage, mail and the command line adapt it.
+// how they were classified, the notices sent to them, the staff who call
+// them and what they heard. It depends on the standard library only;
+// storage, mail, the web app and the command line adapt it.
 package notify
 
 import (

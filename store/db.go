@@ -1,5 +1,8 @@
-// Package store keeps owabi's state in SQLite: contacts, addresses, imports
-// and the outbox. All SQL lives here; every change runs in one transaction.
+// Package store keeps owabi's state in SQLite: contacts and their addresses,
+// imports and each entry's outcome, the outbox, staff accounts and
+// sessions, calls, the changes people made, and the running counts the
+// status and the dashboard read. All SQL lives here; every change runs in
+// one transaction.
 package store
 
 import (

@@ -1,7 +1,9 @@
-// Package web is the staff web app: sign-in, the manager's dashboard and
-// each salesperson's contacts. Pages are rendered on the server from
-// embedded templates; nothing is loaded from another host, so it works in
-// a closed office network.
+// Package web is the staff web app: sign-in and sessions; for sales staff,
+// their contacts in order of urgency and a call log made for a phone; for
+// the manager, the dashboard, the full contact list, reassigning and
+// reclassifying, uploads and the spreadsheet export. Pages are rendered on
+// the server from embedded templates; nothing is loaded from another host,
+// so it works in a closed office network.
 package web
 
 import (
