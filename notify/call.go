@@ -85,6 +85,7 @@ const (
 	NoticeFailed                // no notice reached them, and nobody has spoken to them
 	NotReached                  // not reached by phone yet
 	Done                        // reached, and nothing is at risk
+	Withheld                    // a manager decided nobody contacts them
 )
 
 // String names the urgency, for pages and style sheets.
@@ -98,6 +99,8 @@ func (u Urgency) String() string {
 		return "notice_failed"
 	case NotReached:
 		return "not_reached"
+	case Withheld:
+		return "withheld"
 	}
 	return "done"
 }

@@ -63,12 +63,13 @@ func (r Record) Name() string {
 type Contact struct {
 	ID int64
 	Record
-	Category    Category
-	Rule        Rule
-	RuleDetail  string // what matched, e.g. "domain kikyo-foods.example (C0012)"
-	OwnerEmail  string // the member of staff who follows this person up
-	Manual      bool   // a person decided the category: the rules leave it alone
-	OwnerManual bool   // a person chose the owner: the rules leave it alone
+	Category     Category
+	Rule         Rule
+	RuleDetail   string // what matched, e.g. "domain kikyo-foods.example (C0012)"
+	OwnerEmail   string // the member of staff who follows this person up
+	Manual       bool   // a person decided the category: the rules leave it alone
+	OwnerManual  bool   // a person chose the owner: the rules leave it alone
+	DoNotContact bool   // a manager decided nobody contacts them: no notices, last in lists
 }
 
 // Address is one e-mail address of a contact; every address gets the notices.

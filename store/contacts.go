@@ -12,7 +12,7 @@ import (
 
 // contactColumns are the columns scanContact reads, in order.
 const contactColumns = `c.id, c.family, c.given, c.family_kana, c.given_kana, c.company, c.department, c.title,
-	c.phones, c.labels, c.notes, c.category, c.rule, c.rule_detail, c.owner_email, c.manual, c.owner_manual`
+	c.phones, c.labels, c.notes, c.category, c.rule, c.rule_detail, c.owner_email, c.manual, c.owner_manual, c.do_not_contact`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -20,7 +20,7 @@ func scanContact(row scanner, extra ...any) (notify.Contact, error) {
 	var c notify.Contact
 	var phones, labels, category, rule string
 	dest := append([]any{&c.ID, &c.Family, &c.Given, &c.FamilyKana, &c.GivenKana, &c.Company, &c.Department, &c.Title,
-		&phones, &labels, &c.Notes, &category, &rule, &c.RuleDetail, &c.OwnerEmail, &c.Manual, &c.OwnerManual}, extra...)
+		&phones, &labels, &c.Notes, &category, &rule, &c.RuleDetail, &c.OwnerEmail, &c.Manual, &c.OwnerManual, &c.DoNotContact}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return c, err
 	}
@@ -96,6 +96,7 @@ func (o *ownerRow) staff(email string) notify.Staff {
 // no notice reached and nobody has spoken to, then the others not spoken
 // to yet, then the rest.
 const urgencyColumn = `CASE
+	WHEN c.do_not_contact THEN 5
 	WHEN (SELECT k.clicked = 'yes' OR k.infected = 'yes' FROM calls k WHERE k.contact_id = c.id
 	      AND (k.arrived != '' OR k.opened != '' OR k.clicked != '' OR k.infected != '' OR k.deleted != '')
 	      ORDER BY k.at DESC, k.id DESC LIMIT 1) THEN 0

@@ -33,6 +33,31 @@ func (d *DB) Reassign(ctx context.Context, userID int64, owner string, contactID
 	})
 }
 
+// SetDoNotContact marks a contact not to be contacted, or lifts the mark,
+// with the reason a manager gives. Marking withdraws the contact's notices
+// still waiting in the queue (a notice in flight goes on), and returns how
+// many; lifting it lets the next owabi send queue them again.
+func (d *DB) SetDoNotContact(ctx context.Context, userID, contactID int64, on bool, reason string) (withdrawn int, err error) {
+	value := map[bool]string{true: "yes", false: "no"}[on]
+	err = d.inTx(ctx, func(tx *Tx) error {
+		if err := change(ctx, tx, contactID, userID, "contact", `CASE do_not_contact WHEN 1 THEN 'yes' ELSE 'no' END`, value, reason,
+			`UPDATE contacts SET do_not_contact = ? WHERE id = ?`, on, contactID); err != nil {
+			return err
+		}
+		if !on {
+			return nil
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM notices WHERE contact_id = ? AND state = 'queued'`, contactID)
+		if err != nil {
+			return describe(err)
+		}
+		n, err := res.RowsAffected()
+		withdrawn = int(n)
+		return err
+	})
+	return withdrawn, err
+}
+
 // inTx runs fn in a write transaction and commits what it did, or nothing
 // if it fails.
 func (d *DB) inTx(ctx context.Context, fn func(*Tx) error) error {

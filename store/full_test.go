@@ -15,11 +15,7 @@ import (
 // the disk, and gives the same SQLITE_FULL.
 func TestImportOnAFullDiskChangesNothingAndSaysSo(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "owabi.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openTemp(t)
 	var pages int
 	if err := db.wdb.QueryRowContext(ctx, `PRAGMA page_count`).Scan(&pages); err != nil {
 		t.Fatal(err)
@@ -36,7 +32,7 @@ func TestImportOnAFullDiskChangesNothingAndSaysSo(t *testing.T) {
 		i++
 		return notify.Record{Number: i, Family: strings.Repeat("山", 50), Emails: []string{fmt.Sprintf("u%d@example.jp", i)}}, nil, nil
 	}
-	_, err = db.Import(ctx, notify.ImportReport{File: "big.csv"}, next, nil)
+	_, err := db.Import(ctx, notify.ImportReport{File: "big.csv"}, next, nil)
 	if err == nil || !strings.Contains(err.Error(), "the disk is full") {
 		t.Fatalf("import on a full disk: %v; want an error that says the disk is full", err)
 	}

@@ -9,16 +9,18 @@ import (
 	"github.com/owabi/owabi/notify"
 )
 
-// Queue adds one notice of kind to every address that has none yet, each
-// with its Message-ID fixed now, and returns how many it added.
+// Queue adds one notice of kind to every address that has none yet (of
+// contacts not marked not to be contacted), each with its Message-ID fixed
+// now, and returns how many it added.
 func (d *DB) Queue(ctx context.Context, kind notify.NoticeKind, lang string, messageID func() string) (int, error) {
 	tx, err := d.begin(ctx)
 	if err != nil {
 		return 0, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT a.id, a.contact_id FROM addresses a
-		WHERE NOT EXISTS (SELECT 1 FROM notices n WHERE n.address_id = a.id AND n.kind = ?) ORDER BY a.id`, kind)
+	rows, err := tx.QueryContext(ctx, `SELECT a.id, a.contact_id FROM addresses a JOIN contacts c ON c.id = a.contact_id
+		WHERE NOT c.do_not_contact AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.address_id = a.id AND n.kind = ?)
+		ORDER BY a.id`, kind)
 	if err != nil {
 		return 0, describe(err)
 	}

@@ -52,11 +52,7 @@ func recount(t *testing.T, d *DB) notify.Status {
 
 func TestRunningCountsMatchTheTables(t *testing.T) {
 	ctx := context.Background()
-	d, err := Open(ctx, filepath.Join(t.TempDir(), "owabi.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d := openTemp(t)
 	check := func(when string) {
 		t.Helper()
 		got, err := d.Status(ctx)
@@ -141,11 +137,7 @@ func TestRunningCountsMatchTheTables(t *testing.T) {
 
 func TestAPersonsDecisionOutlastsTheRules(t *testing.T) {
 	ctx := context.Background()
-	d, err := Open(ctx, filepath.Join(t.TempDir(), "owabi.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d := openTemp(t)
 	rules := func(notify.Record) notify.Decision {
 		return notify.Decision{Category: notify.Customer, Rule: notify.RuleLabel, Detail: "label 顧客", OwnerEmail: "rules@x.example"}
 	}
@@ -205,11 +197,7 @@ func mustStatus(t *testing.T, d *DB) notify.Status {
 
 func TestOwnerCountsFollowEveryChange(t *testing.T) {
 	ctx := context.Background()
-	d, err := Open(ctx, filepath.Join(t.TempDir(), "owabi.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d := openTemp(t)
 	ownerOf := func(first string) func(notify.Record) notify.Decision {
 		return func(r notify.Record) notify.Decision {
 			o := first
@@ -241,4 +229,58 @@ func TestOwnerCountsFollowEveryChange(t *testing.T) {
 	if !reflect.DeepEqual(counts, want) {
 		t.Errorf("staff counts %v, want %v", counts, want)
 	}
+}
+
+func TestNotToBeContacted(t *testing.T) {
+	ctx := context.Background()
+	d := openTemp(t)
+	decide := func(notify.Record) notify.Decision {
+		return notify.Decision{Category: notify.Customer, Rule: notify.RuleLabel, OwnerEmail: "suzuki@x.example"}
+	}
+	if _, err := d.Import(ctx, notify.ImportReport{File: "a"}, recordsOf(
+		notify.Record{Number: 1, Family: "甲", Emails: []string{"a@c.example", "a2@c.example"}},
+		notify.Record{Number: 2, Family: "乙", Emails: []string{"b@c.example"}}), decide); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := d.AddUser(ctx, notify.User{Name: "kanri", Role: notify.Manager}, []byte("h"))
+	n := 0
+	id := func() string { n++; return fmt.Sprint(n, "@m") }
+	d.Queue(ctx, notify.Deletion, "ja", id)
+	a, _, _ := d.ContactByEmail(ctx, "a@c.example")
+	withdrawn, err := d.SetDoNotContact(ctx, u.ID, a.ID, true, "本人から連絡不要との申し出")
+	if err != nil || withdrawn != 2 {
+		t.Fatalf("SetDoNotContact: %d withdrawn, %v; want 2", withdrawn, err)
+	}
+	if q, _ := d.Queue(ctx, notify.Apology, "ja", id); q != 1 {
+		t.Errorf("apologies queued: %d, want 1 (乙 only)", q)
+	}
+	list, _ := d.ContactsOwnedBy(ctx, "suzuki@x.example", 10)
+	if len(list) != 2 || list[1].Family != "甲" || list[1].Urgency != notify.Withheld {
+		t.Errorf("list: %+v; want 甲 last, withheld", list)
+	}
+	if got, want := mustStatus(t, d), recount(t, d); !reflect.DeepEqual(got, want) {
+		t.Errorf("running counts %+v, tables %+v", got, want)
+	}
+	// Lifting the mark lets the next send queue them again.
+	if _, err := d.SetDoNotContact(ctx, u.ID, a.ID, false, "再度連絡してよいと確認"); err != nil {
+		t.Fatal(err)
+	}
+	if q, _ := d.Queue(ctx, notify.Deletion, "ja", id); q != 2 {
+		t.Errorf("deletion requests queued again: %d, want 2", q)
+	}
+	events, _ := d.Events(ctx, a.ID)
+	if len(events) != 2 || events[0].To != "no" || events[1].To != "yes" || events[1].Reason != "本人から連絡不要との申し出" {
+		t.Errorf("history: %+v", events)
+	}
+}
+
+// openTemp opens a new database in a temporary folder, closed after the test.
+func openTemp(t *testing.T) *DB {
+	t.Helper()
+	d, err := Open(context.Background(), filepath.Join(t.TempDir(), "owabi.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
 }

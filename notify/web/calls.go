@@ -239,3 +239,24 @@ func (s *Server) changeOwner(w http.ResponseWriter, r *http.Request, sess *notif
 	s.Log.Info("contact reassigned", "contact", c.ID, "user", sess.User.ID)
 	http.Redirect(w, r, "/contacts/"+strconv.FormatInt(c.ID, 10)+"?changed=1", http.StatusSeeOther)
 }
+
+// changeDoNotContact marks a contact not to be contacted, or lifts the
+// mark, with the reason the manager gives.
+func (s *Server) changeDoNotContact(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
+	c, ok := s.contactFor(w, r, sess)
+	if !ok {
+		return
+	}
+	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	if reason == "" || len([]rune(reason)) > maxReason || strings.ContainsFunc(reason, unicode.IsControl) {
+		s.showContact(w, r, sess, c, notify.Call{}, http.StatusBadRequest, messages[language(r)]["give_reason_dnc"])
+		return
+	}
+	on := r.PostFormValue("do_not_contact") == "yes"
+	if _, err := s.Store.SetDoNotContact(r.Context(), sess.User.ID, c.ID, on, reason); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.Log.Info("contact marked", "contact", c.ID, "user", sess.User.ID, "do_not_contact", on)
+	http.Redirect(w, r, "/contacts/"+strconv.FormatInt(c.ID, 10)+"?changed=1", http.StatusSeeOther)
+}

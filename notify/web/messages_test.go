@@ -40,7 +40,7 @@ func TestEveryTextExistsInEveryLanguage(t *testing.T) {
 	for _, k := range notify.NoticeKinds {
 		used["kind_"+string(k)] = true
 	}
-	for u := notify.AtRisk; u <= notify.Done; u++ {
+	for u := notify.AtRisk; u <= notify.Withheld; u++ {
 		used["urgency_"+u.String()] = true
 	}
 	for _, q := range questions {

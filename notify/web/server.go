@@ -41,6 +41,7 @@ type Store interface {
 	Owners(ctx context.Context) ([]string, error)
 	Reclassify(ctx context.Context, contactID, userID int64, category notify.Category, reason string) error
 	Reassign(ctx context.Context, userID int64, owner string, contactIDs ...int64) error
+	SetDoNotContact(ctx context.Context, userID, contactID int64, on bool, reason string) (int, error)
 	Events(ctx context.Context, contactID int64) ([]notify.Event, error)
 	ReachedPerDay(ctx context.Context, days int, offset time.Duration) ([]notify.DayCount, error)
 	StaffProgress(ctx context.Context) ([]notify.StaffProgress, error)
@@ -112,6 +113,7 @@ func New(cfg Config) (*Server, error) {
 	s.handle("POST", "/contacts/{id}/calls", false, s.signedIn(s.logCall))
 	s.handle("POST", "/contacts/{id}/category", false, s.signedIn(s.only(notify.Manager, s.changeCategory)))
 	s.handle("POST", "/contacts/{id}/owner", false, s.signedIn(s.only(notify.Manager, s.changeOwner)))
+	s.handle("POST", "/contacts/{id}/contact", false, s.signedIn(s.only(notify.Manager, s.changeDoNotContact)))
 	return s, nil
 }
 

@@ -677,3 +677,33 @@ func TestManagerHandsManyContactsOverAtOnce(t *testing.T) {
 		t.Errorf("乙 changed owner although the handover failed: %s", c.OwnerEmail)
 	}
 }
+
+func TestManagerMarksAContactNotToBeContacted(t *testing.T) {
+	a := newApp(t)
+	a.importBook(t, ownedBySuzuki, notify.Record{Family: "山田", Given: "太郎", FamilyKana: "あ", Emails: []string{"taro@kikyo.example"}},
+		notify.Record{Family: "佐藤", Given: "花子", FamilyKana: "い", Emails: []string{"hanako@asagiri.example"}})
+	c, _, _ := a.db.ContactByEmail(context.Background(), "taro@kikyo.example")
+	page := fmt.Sprintf("%s/contacts/%d", a.URL, c.ID)
+	manager := a.client(t)
+	a.signIn(t, manager, "kanri", password)
+	_, _, body := get(t, manager, page)
+	token := csrfField.FindStringSubmatch(body)[1]
+	if code, _, _ := post(t, manager, page+"/contact", url.Values{"csrf": {token}, "do_not_contact": {"yes"}}); code != http.StatusBadRequest {
+		t.Errorf("without a reason: %d, want 400", code)
+	}
+	if code, _, _ := post(t, manager, page+"/contact", url.Values{"csrf": {token}, "do_not_contact": {"yes"}, "reason": {"本人の申し出"}}); code != http.StatusSeeOther {
+		t.Fatalf("mark: %d", code)
+	}
+	_, _, body = get(t, manager, page)
+	for _, want := range []string{"この方には連絡しないことになっています", "連絡: 連絡しないことにした · 記録者 kanri · 本人の申し出", "連絡を再開する"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	sales := a.client(t)
+	a.signIn(t, sales, "suzuki", password)
+	_, _, list := get(t, sales, a.URL+"/contacts/mine")
+	if i, j := strings.Index(list, "佐藤 花子"), strings.Index(list, "山田 太郎"); i < 0 || j < i || !strings.Contains(list, "連絡しない") {
+		t.Errorf("山田 should come last, marked:\n%s", list)
+	}
+}
