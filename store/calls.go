@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/owabi/owabi/notify"
@@ -166,8 +165,11 @@ func (d *DB) ReachedPerDay(ctx context.Context, days int, offset time.Duration) 
 // how many were reached and how many call-backs are due. Each count is one
 // pass over the calls, not over the contacts.
 func (d *DB) StaffProgress(ctx context.Context) ([]notify.StaffProgress, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT o.owner, o.contacts, coalesce(u.name, '') FROM owner_tally o
-		LEFT JOIN users u ON u.email = o.owner COLLATE NOCASE WHERE o.contacts > 0 ORDER BY o.owner`)
+	// One name per address: an address may have a disabled account and
+	// its replacement.
+	rows, err := d.db.QueryContext(ctx, `SELECT o.owner, o.contacts, coalesce((SELECT u.name FROM users u
+		WHERE u.email = o.owner COLLATE NOCASE ORDER BY u.disabled, u.id LIMIT 1), '')
+		FROM owner_tally o WHERE o.contacts > 0 ORDER BY o.owner`)
 	if err != nil {
 		return nil, describe(err)
 	}
@@ -179,7 +181,7 @@ func (d *DB) StaffProgress(ctx context.Context) ([]notify.StaffProgress, error) 
 			rows.Close()
 			return nil, err
 		}
-		index[strings.ToLower(p.Owner)] = len(out)
+		index[p.Owner] = len(out) // lower-cased by SQLite, as the queries below are
 		out = append(out, p)
 	}
 	rows.Close()

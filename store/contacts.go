@@ -96,10 +96,10 @@ func (o *ownerRow) staff(email string) notify.Staff {
 // no notice reached and nobody has spoken to, then the others not spoken
 // to yet, then the rest.
 const urgencyColumn = `CASE
-	WHEN c.do_not_contact THEN 5
 	WHEN (SELECT k.clicked = 'yes' OR k.infected = 'yes' FROM calls k WHERE k.contact_id = c.id
 	      AND (k.arrived != '' OR k.opened != '' OR k.clicked != '' OR k.infected != '' OR k.deleted != '')
 	      ORDER BY k.at DESC, k.id DESC LIMIT 1) THEN 0
+	WHEN c.do_not_contact THEN 5
 	WHEN (SELECT k.outcome = 'call_back' AND k.call_back_at <= strftime('%Y-%m-%dT%H:%M:%f', 'now') FROM calls k
 	      WHERE k.contact_id = c.id ORDER BY k.at DESC, k.id DESC LIMIT 1) THEN 1
 	WHEN EXISTS (SELECT 1 FROM calls k WHERE k.contact_id = c.id AND k.outcome = 'reached') THEN 4

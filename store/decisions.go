@@ -35,8 +35,9 @@ func (d *DB) Reassign(ctx context.Context, userID int64, owner string, contactID
 
 // SetDoNotContact marks a contact not to be contacted, or lifts the mark,
 // with the reason a manager gives. Marking withdraws the contact's notices
-// still waiting in the queue (a notice in flight goes on), and returns how
-// many; lifting it lets the next owabi send queue them again.
+// waiting in the queue and returns how many; a notice in flight goes on,
+// and is withdrawn too if it comes back to the queue (migration 0008's
+// trigger). Lifting the mark lets the next owabi send queue them again.
 func (d *DB) SetDoNotContact(ctx context.Context, userID, contactID int64, on bool, reason string) (withdrawn int, err error) {
 	value := map[bool]string{true: "yes", false: "no"}[on]
 	err = d.inTx(ctx, func(tx *Tx) error {
@@ -83,6 +84,9 @@ func change(ctx context.Context, tx *Tx, contactID, userID int64, what, column, 
 	if err != nil {
 		return describe(err)
 	}
+	if old == value && what != "category" {
+		return nil // nothing changes (a second click): nothing to record
+	}
 	if _, err := tx.ExecContext(ctx, update, args...); err != nil {
 		return describe(err)
 	}
@@ -110,4 +114,12 @@ func (d *DB) Events(ctx context.Context, contactID int64) ([]notify.Event, error
 		out = append(out, e)
 	}
 	return out, describe(rows.Err())
+}
+
+// Withheld counts the contacts not to be contacted (through the partial
+// index of migration 0008: it reads only them).
+func (d *DB) Withheld(ctx context.Context) (int, error) {
+	var n int
+	err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM contacts WHERE do_not_contact`).Scan(&n)
+	return n, describe(err)
 }

@@ -197,7 +197,7 @@ func newImporter(ctx context.Context, tx *Tx, rep *notify.ImportReport, decide D
 		{&im.loadEmails, `SELECT a.contact_id, a.email FROM json_each(?) j JOIN addresses a ON a.contact_id = j.value ORDER BY a.id`},
 		{&im.tally, `UPDATE tally SET n = n + CASE what WHEN 'contacts' THEN ?1 ELSE ?2 END
 			WHERE category = ?3 AND what IN ('contacts', 'addresses')`},
-		{&im.ownerTally, `INSERT INTO owner_tally (owner, contacts) VALUES (?, ?)
+		{&im.ownerTally, `INSERT INTO owner_tally (owner, contacts) VALUES (lower(?), ?)
 			ON CONFLICT (owner) DO UPDATE SET contacts = contacts + excluded.contacts`},
 		{&im.update, `UPDATE contacts SET family = ?, given = ?, family_kana = ?, given_kana = ?, company = ?,
 			department = ?, title = ?, phones = ?, labels = ?, notes = ?, category = ?, rule = ?, rule_detail = ?,
@@ -382,7 +382,7 @@ func (im *importer) write(ctx context.Context, newContacts []int64, contacts map
 		}
 		count(d.Category, 1, len(r.Emails))
 		if d.OwnerEmail != "" {
-			owned[strings.ToLower(d.OwnerEmail)]++
+			owned[d.OwnerEmail]++ // the table folds case as SQLite does
 		}
 		args = append(args, id, r.Family, r.Given, r.FamilyKana, r.GivenKana, r.Company, r.Department, r.Title,
 			joinLines(r.Phones), joinLines(r.Labels), r.Notes, d.Category, d.Rule, d.Detail, d.OwnerEmail)

@@ -284,3 +284,65 @@ func openTemp(t *testing.T) *DB {
 	t.Cleanup(func() { d.Close() })
 	return d
 }
+
+func TestWithheldNoticesNeverComeBack(t *testing.T) {
+	ctx := context.Background()
+	d := openTemp(t)
+	decide := func(notify.Record) notify.Decision {
+		return notify.Decision{Category: notify.Customer, Rule: notify.RuleLabel}
+	}
+	d.Import(ctx, notify.ImportReport{File: "a"}, recordsOf(notify.Record{Number: 1, Family: "甲", Emails: []string{"a@c.example"}},
+		notify.Record{Number: 2, Family: "乙", Emails: []string{"b@c.example"}}), decide)
+	u, _ := d.AddUser(ctx, notify.User{Name: "kanri", Role: notify.Manager}, []byte("h"))
+	n := 0
+	d.Queue(ctx, notify.Deletion, "ja", func() string { n++; return fmt.Sprint(n, "@m") })
+	claimed, _ := d.Claim(ctx, 10) // both in flight
+	a, _, _ := d.ContactByEmail(ctx, "a@c.example")
+	b, _, _ := d.ContactByEmail(ctx, "b@c.example")
+	d.SetDoNotContact(ctx, u.ID, a.ID, true, "申し出")
+	d.SetDoNotContact(ctx, u.ID, b.ID, true, "申し出")
+	// One comes back for a retry, the other fails and is requeued later.
+	for _, c := range claimed {
+		if c.ContactID == a.ID {
+			d.Retry(ctx, c.ID, time.Now(), "421")
+		} else {
+			d.Fail(ctx, c.ID, "550")
+		}
+	}
+	d.RequeueFailed(ctx, notify.Deletion)
+	d.RequeueInFlight(ctx)
+	if again, _ := d.Claim(ctx, 10); len(again) != 0 {
+		t.Errorf("claimed %d notices of people not to be contacted", len(again))
+	}
+	if got, want := mustStatus(t, d), recount(t, d); !reflect.DeepEqual(got, want) {
+		t.Errorf("running counts %+v, tables %+v", got, want)
+	}
+	if got := mustStatus(t, d); got.Notices[notify.Failed] != 0 || got.Notices[notify.Queued] != 0 {
+		t.Errorf("notices: %v; want the failed one withdrawn when requeued", got.Notices)
+	}
+}
+
+func TestStaffTableOneRowPerAddress(t *testing.T) {
+	ctx := context.Background()
+	d := openTemp(t)
+	decide := func(r notify.Record) notify.Decision {
+		return notify.Decision{Category: notify.Customer, Rule: notify.RuleLabel, OwnerEmail: "Ärger@x.example"}
+	}
+	d.Import(ctx, notify.ImportReport{File: "a"}, recordsOf(notify.Record{Number: 1, Family: "甲", Emails: []string{"a@c.example"}},
+		notify.Record{Number: 2, Family: "乙", Emails: []string{"b@c.example"}}), decide)
+	old, _ := d.AddUser(ctx, notify.User{Name: "aerger-old", Email: "Ärger@x.example", Role: notify.Sales}, []byte("h"))
+	d.DisableUser(ctx, "aerger-old")
+	d.AddUser(ctx, notify.User{Name: "aerger", Email: "Ärger@x.example", Role: notify.Sales}, []byte("h"))
+	a, _, _ := d.ContactByEmail(ctx, "a@c.example")
+	d.AddCall(ctx, old.ID, notify.Call{ContactID: a.ID, Outcome: notify.Reached})
+	b, _, _ := d.ContactByEmail(ctx, "b@c.example")
+	d.Reassign(ctx, old.ID, "other@x.example", b.ID) // a non-ASCII capital in the address: the counts must still agree
+	got, err := d.StaffProgress(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []notify.StaffProgress{{Owner: "other@x.example", Assigned: 1}, {Owner: "Ärger@x.example", Name: "aerger", Assigned: 1, Reached: 1}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("staff table:\n got %+v\nwant %+v", got, want)
+	}
+}

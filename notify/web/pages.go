@@ -71,6 +71,11 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 		s.fail(w, r, err)
 		return
 	}
+	withheld, err := s.Store.Withheld(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	var charts []chart
 	for _, row := range rows {
 		if row.Contacts > 0 {
@@ -79,7 +84,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 	}
 	s.render(w, r, http.StatusOK, "dashboard", page{Session: sess, Data: map[string]any{
 		"Rows": rows, "Total": total, "Charts": charts, "Days": daysChart(days), "Staff": staff,
-		"Next": nextSteps(total, rows, language(r))}})
+		"Next": nextSteps(total, rows, withheld, language(r))}})
 }
 
 // myContactsLimit is how many contacts the first version of the list shows.
@@ -122,7 +127,7 @@ func (s *Server) exportContacts(w http.ResponseWriter, r *http.Request, sess *no
 
 // nextSteps says, in a few lines, what needs doing now, most pressing
 // first: what a manager under stress should see before any number.
-func nextSteps(total categoryRow, rows []categoryRow, lang string) []string {
+func nextSteps(total categoryRow, rows []categoryRow, withheld int, lang string) []string {
 	t := messages[lang]
 	var out []string
 	add := func(n int, key string) {
@@ -138,7 +143,7 @@ func nextSteps(total categoryRow, rows []categoryRow, lang string) []string {
 		}
 	}
 	add(total.Failed, "next_failed")
-	add(total.Contacts-total.Reached, "next_call")
+	add(total.Contacts-total.Reached-withheld, "next_call") // nobody calls those not to be contacted
 	if len(out) == 0 && total.Contacts > 0 {
 		out = append(out, t["next_none"])
 	}

@@ -45,6 +45,7 @@ type Store interface {
 	Events(ctx context.Context, contactID int64) ([]notify.Event, error)
 	ReachedPerDay(ctx context.Context, days int, offset time.Duration) ([]notify.DayCount, error)
 	StaffProgress(ctx context.Context) ([]notify.StaffProgress, error)
+	Withheld(ctx context.Context) (int, error)
 }
 
 // Config is how the app is set up.

@@ -19,3 +19,15 @@ INSERT INTO contact_events_new SELECT * FROM contact_events;
 DROP TABLE contact_events;
 ALTER TABLE contact_events_new RENAME TO contact_events;
 CREATE INDEX contact_events_contact ON contact_events(contact_id, at);
+
+-- A notice of someone not to be contacted never waits in the queue: one
+-- that comes back to it (a retry, a release, a restart, a requeue of
+-- failures) is withdrawn at once. The running counts follow through the
+-- notice triggers.
+CREATE TRIGGER notice_withheld AFTER UPDATE OF state ON notices
+	WHEN NEW.state = 'queued' AND (SELECT do_not_contact FROM contacts WHERE id = NEW.contact_id) BEGIN
+	DELETE FROM notices WHERE id = NEW.id;
+END;
+
+-- Counting who is not to be contacted reads only them.
+CREATE INDEX contacts_do_not_contact ON contacts(category) WHERE do_not_contact;
