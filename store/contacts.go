@@ -131,6 +131,9 @@ type ContactList struct {
 	Limit    int
 }
 
+// Unassigned is ContactList.Owner for the contacts nobody owns.
+const Unassigned = "-"
+
 // Contacts lists one page of contacts, and says whether more follow.
 func (d *DB) Contacts(ctx context.Context, f ContactList) ([]notify.ListedContact, bool, error) {
 	var where []string
@@ -146,7 +149,11 @@ func (d *DB) Contacts(ctx context.Context, f ContactList) ([]notify.ListedContac
 		where = append(where, fmt.Sprintf("c.category = ?%d", len(args)+1))
 		args = append(args, f.Category)
 	}
-	if f.Owner != "" {
+	switch f.Owner {
+	case "":
+	case Unassigned:
+		where = append(where, "c.owner_email = ''")
+	default:
 		where = append(where, fmt.Sprintf("c.owner_email = ?%d COLLATE NOCASE", len(args)+1))
 		args = append(args, f.Owner)
 	}

@@ -85,7 +85,6 @@ func (a *app) webServer() (*http.Server, error) {
 	}
 	h, err := web.New(web.Config{Store: a.db, Templates: templates.FS, Log: a.log, Zone: a.cfg.zone(),
 		SecureCookies: a.cfg.Web.SecureCookies || a.cfg.Web.TLSCert != "",
-		FormatNames:   addrbook.FormatNames,
 		Import: func(ctx context.Context, name string, r io.Reader) (notify.ImportReport, error) {
 			return importReader(ctx, a.db, name, r, opt, nil)
 		}})

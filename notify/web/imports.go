@@ -18,7 +18,6 @@ const maxUpload = 512 << 20
 type importsView struct {
 	Report  *notify.ImportReport // the import just made, if any
 	Imports []notify.ImportSummary
-	Formats map[string]string
 }
 
 func (s *Server) importsPage(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
@@ -32,7 +31,7 @@ func (s *Server) showImports(w http.ResponseWriter, r *http.Request, sess *notif
 		return
 	}
 	s.render(w, r, status, "imports", page{Session: sess, Error: errText,
-		Data: importsView{Report: rep, Imports: list, Formats: s.FormatNames}})
+		Data: importsView{Report: rep, Imports: list}})
 }
 
 // upload imports the address book sent with the form, as owabi import does.

@@ -76,6 +76,15 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 		s.fail(w, r, err)
 		return
 	}
+	unassigned := total.Contacts
+	for _, p := range staff {
+		unassigned -= p.Assigned
+	}
+	requested := 0
+	for _, n := range st.ByKind[notify.Deletion] {
+		requested += n
+	}
+	unsent := max(total.Addresses-requested, 0) // addresses with no deletion request queued or sent
 	var charts []chart
 	for _, row := range rows {
 		if row.Contacts > 0 {
@@ -84,7 +93,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 	}
 	s.render(w, r, http.StatusOK, "dashboard", page{Session: sess, Data: map[string]any{
 		"Rows": rows, "Total": total, "Charts": charts, "Days": daysChart(days), "Staff": staff,
-		"Next": nextSteps(total, rows, withheld, language(r))}})
+		"Next": nextSteps(total, rows, withheld, unassigned, unsent, language(r))}})
 }
 
 // myContactsLimit is how many contacts the first version of the list shows.
@@ -127,7 +136,7 @@ func (s *Server) exportContacts(w http.ResponseWriter, r *http.Request, sess *no
 
 // nextSteps says, in a few lines, what needs doing now, most pressing
 // first: what a manager under stress should see before any number.
-func nextSteps(total categoryRow, rows []categoryRow, withheld int, lang string) []string {
+func nextSteps(total categoryRow, rows []categoryRow, withheld, unassigned, unsent int, lang string) []string {
 	t := messages[lang]
 	var out []string
 	add := func(n int, key string) {
@@ -142,6 +151,8 @@ func nextSteps(total categoryRow, rows []categoryRow, withheld int, lang string)
 			add(r.Contacts, "next_unclassified")
 		}
 	}
+	add(unassigned, "next_unassigned")
+	add(unsent, "next_unsent")
 	add(total.Failed, "next_failed")
 	add(total.Contacts-total.Reached-withheld, "next_call") // nobody calls those not to be contacted
 	if len(out) == 0 && total.Contacts > 0 {

@@ -62,8 +62,6 @@ type Config struct {
 	// (telling its format and encoding, classifying as it stores); nil
 	// turns uploads off.
 	Import func(ctx context.Context, name string, r io.Reader) (notify.ImportReport, error)
-	// FormatNames names the address-book formats for people.
-	FormatNames map[string]string
 }
 
 // Server is the web app.

@@ -192,6 +192,8 @@ func TestManagerSignsInAndSeesTheDashboard(t *testing.T) {
 		`<tr data-category="customer"><th>顧客</th><td>2</td><td>3</td>`,
 		`<tr data-category="employee"><th>社員</th><td>1</td><td>1</td>`,
 		"ログイン中: kanri",
+		"担当者が決まっていない連絡先が 3 件あります",
+		"削除のお願いをまだ送っていないアドレスが 4 件あります",
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the dashboard lacks %q:\n%s", want, body)
@@ -199,6 +201,9 @@ func TestManagerSignsInAndSeesTheDashboard(t *testing.T) {
 	}
 	if strings.Contains(body, "http://") || strings.Contains(body, "https://") {
 		t.Errorf("the page refers to another host:\n%s", body)
+	}
+	if _, _, list := get(t, c, a.URL+"/contacts?owner=-"); strings.Count(list, `<tr class="urgency-`) != 3 {
+		t.Errorf("the contacts with no owner: want all 3:\n%s", list)
 	}
 }
 
@@ -480,7 +485,6 @@ func (a *app) withImport() {
 				return rec, nil, err
 			}, nil)
 	}
-	a.web.FormatNames = addrbook.FormatNames
 }
 
 // upload sends a file through the import form, with the given CSRF token.
@@ -516,7 +520,7 @@ func TestManagerUploadsABook(t *testing.T) {
 		t.Errorf("an upload with a forged token: %d, want 403", code)
 	}
 	code, body := upload(t, manager, a.URL+"/import", token, "outlook_ja_cp932.csv", book)
-	for _, want := range []string{`id="report"`, "取り込みました: outlook_ja_cp932.csv", "Outlook CSV, Japanese headers · Shift_JIS (CP932)",
+	for _, want := range []string{`id="report"`, "取り込みました: outlook_ja_cp932.csv", "Outlook CSV（日本語見出し） · Shift_JIS (CP932)",
 		"<tr><th>追加</th><td>3</td></tr>", "行 5: no e-mail address"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the import page lacks %q (status %d):\n%s", want, code, body)
