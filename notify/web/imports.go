@@ -6,6 +6,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"path/filepath"
+	"strconv"
 
 	"github.com/owabi/owabi/notify"
 )
@@ -58,5 +59,24 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, sess *notify.Ses
 	}
 	s.Log.Info("imported from the web app", "user", sess.User.ID, "import", rep.ID, "records", rep.Records,
 		"added", rep.Added, "rejected", len(rep.Rejected))
+	s.showImports(w, r, sess, http.StatusOK, &rep, "")
+}
+
+// pastImport shows the stored report of an earlier import.
+func (s *Server) pastImport(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.refuse(w, r, http.StatusNotFound, "not_found")
+		return
+	}
+	rep, err := s.Store.ImportReport(r.Context(), id)
+	if notify.ErrorCode(err) == notify.ENOTFOUND {
+		s.refuse(w, r, http.StatusNotFound, "not_found")
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.showImports(w, r, sess, http.StatusOK, &rep, "")
 }

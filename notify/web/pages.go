@@ -108,7 +108,18 @@ func (s *Server) myContacts(w http.ResponseWriter, r *http.Request, sess *notify
 			return
 		}
 	}
-	s.render(w, r, http.StatusOK, "contacts", page{Session: sess, Data: list})
+	p := page{Session: sess, Data: list}
+	if len(list) > 0 {
+		spoken := 0
+		for _, c := range list {
+			// At risk is known only from a hearing, so from a call that reached them.
+			if c.Urgency == notify.Done || c.Urgency == notify.AtRisk {
+				spoken++
+			}
+		}
+		p.Notice = fmt.Sprintf(messages[language(r)]["my_progress"], len(list), spoken)
+	}
+	s.render(w, r, http.StatusOK, "contacts", p)
 }
 
 // exportContacts sends the whole contact list with progress as a

@@ -37,6 +37,7 @@ type Store interface {
 	AddCall(ctx context.Context, userID int64, c notify.Call) (int64, error)
 	EachContact(ctx context.Context, fn func(notify.Contact, notify.ContactProgress) error) error
 	Imports(ctx context.Context) ([]notify.ImportSummary, error)
+	ImportReport(ctx context.Context, id int64) (notify.ImportReport, error)
 	Contacts(ctx context.Context, f store.ContactList) ([]notify.ListedContact, bool, error)
 	Owners(ctx context.Context) ([]string, error)
 	Reclassify(ctx context.Context, contactID, userID int64, category notify.Category, reason string) error
@@ -106,6 +107,7 @@ func New(cfg Config) (*Server, error) {
 	s.handle("POST", "/contacts/owner", false, s.signedIn(s.only(notify.Manager, s.changeOwners)))
 	s.handle("GET", "/contacts.csv", false, s.signedIn(s.only(notify.Manager, s.exportContacts)))
 	s.handle("GET", "/import", false, s.signedIn(s.only(notify.Manager, s.importsPage)))
+	s.handle("GET", "/imports/{id}", false, s.signedIn(s.only(notify.Manager, s.pastImport)))
 	// The upload checks its CSRF token itself, reading the form as a stream.
 	s.handle("POST", "/import", false, s.signedInRaw(s.only(notify.Manager, s.withUpload(maxUpload, s.upload))))
 	s.handle("GET", "/contacts/{id}", false, s.signedIn(s.contactPage))

@@ -379,6 +379,9 @@ func TestSalesLogACallAndTheManagerSeesIt(t *testing.T) {
 		t.Errorf("no confirmation after saving:\n%s", back)
 	}
 	_, _, list := get(t, sales, a.URL+"/contacts/mine")
+	if !strings.Contains(list, "担当 2 件のうち、1 件の方と話せました") {
+		t.Errorf("the list does not say how far suzuki has got:\n%s", list)
+	}
 	// The contact who clicked the link now comes first.
 	if i, j := strings.Index(list, "山田 太郎"), strings.Index(list, "佐藤 花子"); i < 0 || j < 0 || i > j {
 		t.Errorf("山田 (clicked the link) should come before 佐藤:\n%s", list)
@@ -528,6 +531,12 @@ func TestManagerUploadsABook(t *testing.T) {
 	}
 	if c, _, err := a.db.ContactByEmail(context.Background(), "ichiro@takahashi-ss.example"); err != nil || c.Company != "㈱髙橋製作所" {
 		t.Errorf("stored: %+v, %v", c, err)
+	}
+	if !strings.Contains(body, `<a href="/imports/1">`) {
+		t.Errorf("the past imports do not link to their reports:\n%s", body)
+	}
+	if code, _, past := get(t, manager, a.URL+"/imports/1"); code != http.StatusOK || !strings.Contains(past, "行 5: no e-mail address") {
+		t.Errorf("import 1's stored report: %d\n%s", code, past)
 	}
 	code, body = upload(t, manager, a.URL+"/import", token, "notes.txt", []byte("not an address book"))
 	if code != http.StatusBadRequest || !strings.Contains(body, "取り込めませんでした") {
