@@ -61,3 +61,14 @@ type Status struct {
 	ByCategory          map[Category]map[NoticeState]int   `json:"notices_by_category"`
 	ByKind              map[NoticeKind]map[NoticeState]int `json:"notices_by_kind"`
 }
+
+// WithoutNotice is how many addresses have no notice of kind yet, in any
+// state: those the next owabi send --kind would queue for (less any whose
+// contact is not to be contacted).
+func (s Status) WithoutNotice(kind NoticeKind) int {
+	n := s.Addresses
+	for _, count := range s.ByKind[kind] {
+		n -= count
+	}
+	return max(n, 0)
+}

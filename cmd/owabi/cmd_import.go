@@ -93,11 +93,7 @@ func runImport(ctx context.Context, g *globals, e env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "In the database now, from all imports: %d customers, %d suppliers, %d employees, %d unclassified.\n",
 		st.Categories[notify.Customer], st.Categories[notify.Supplier], st.Categories[notify.Employee], st.Categories[notify.Unclassified])
-	requested := 0
-	for _, n := range st.ByKind[notify.Deletion] {
-		requested += n
-	}
-	if waiting := st.Addresses - requested; waiting > 0 {
+	if waiting := st.WithoutNotice(notify.Deletion); waiting > 0 {
 		fmt.Fprintf(e.stdout, "Next: %d addresses have no deletion request yet; \"owabi send --kind deletion\" queues them.\n", waiting)
 	}
 	return nil

@@ -80,11 +80,6 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 	for _, p := range staff {
 		unassigned -= p.Assigned
 	}
-	requested := 0
-	for _, n := range st.ByKind[notify.Deletion] {
-		requested += n
-	}
-	unsent := max(total.Addresses-requested, 0) // addresses with no deletion request queued or sent
 	var charts []chart
 	for _, row := range rows {
 		if row.Contacts > 0 {
@@ -93,7 +88,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 	}
 	s.render(w, r, http.StatusOK, "dashboard", page{Session: sess, Data: map[string]any{
 		"Rows": rows, "Total": total, "Charts": charts, "Days": daysChart(days), "Staff": staff,
-		"Next": nextSteps(total, rows, withheld, unassigned, unsent, language(r))}})
+		"Next": nextSteps(total, rows, withheld, unassigned, st.WithoutNotice(notify.Deletion), language(r))}})
 }
 
 // myContactsLimit is how many contacts the first version of the list shows.
