@@ -26,32 +26,23 @@ func runImport(ctx context.Context, g *globals, e env, args []string) error {
 	if err := parse(fs, args, oneOrMore); err != nil {
 		return err
 	}
-	opt := importOptions{DryRun: *dryRun, Format: *format}
-	if opt.Format != "" && addrbook.FormatNames[opt.Format] == "" {
-		return &usageError{msg: fmt.Sprintf("--format %q: the formats are %s", opt.Format, strings.Join(formatNames(), ", "))}
+	if *format != "" && addrbook.FormatNames[*format] == "" {
+		return &usageError{msg: fmt.Sprintf("--format %q: the formats are %s", *format, strings.Join(formatNames(), ", "))}
 	}
 	a, err := open(ctx, g, e)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	if *mapping == "" {
-		*mapping = a.cfg.Import.Map // checked when the config was read
+	opt, err := a.importOptions(*mapping)
+	if err != nil {
+		return err
 	}
-	if *mapping != "" {
-		m, err := addrbook.ParseMapping(*mapping)
-		if err != nil {
-			return &usageError{msg: "--map " + err.Error()}
-		}
-		opt.Map = m
-	}
+	opt.DryRun, opt.Format = *dryRun, *format
 	// An import allocates a little for every cell and keeps next to
 	// nothing, so collecting garbage a quarter as often saves a fifth of a
 	// big import's time; the heap stays within tens of megabytes.
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
-	if opt.Decide, err = a.decider(); err != nil {
-		return err
-	}
 	// Every file is checked first, so that a mistyped third name does not
 	// turn up after two files are in.
 	for _, path := range fs.Args() {
@@ -128,6 +119,24 @@ type importOptions struct {
 	Map    addrbook.Mapping // the columns of a CSV in a layout owabi does not know
 	DryRun bool
 	Decide store.Decide // classifies contacts as they are stored; nil leaves them unclassified
+}
+
+// importOptions are how this config reads and classifies books: the
+// classifier, and the columns of a CSV in another layout from mapping
+// (--map) or, when that is empty, import.map.
+func (a *app) importOptions(mapping string) (importOptions, error) {
+	var opt importOptions
+	var err error
+	if mapping == "" {
+		mapping = a.cfg.Import.Map // checked when the config was read
+	}
+	if mapping != "" {
+		if opt.Map, err = addrbook.ParseMapping(mapping); err != nil {
+			return opt, &usageError{msg: "--map " + err.Error()}
+		}
+	}
+	opt.Decide, err = a.decider()
+	return opt, err
 }
 
 // importFile imports one address-book file in one transaction, with a

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/owabi/owabi/notify"
-	"github.com/owabi/owabi/notify/addrbook"
 	"github.com/owabi/owabi/notify/web"
 	"github.com/owabi/owabi/templates"
 )
@@ -73,15 +72,9 @@ func (a *app) serve(ctx context.Context) error {
 
 // webServer is the staff web app on its HTTP server.
 func (a *app) webServer() (*http.Server, error) {
-	opt := importOptions{}
-	var err error
-	if opt.Decide, err = a.decider(); err != nil {
+	opt, err := a.importOptions("")
+	if err != nil {
 		return nil, err
-	}
-	if a.cfg.Import.Map != "" {
-		if opt.Map, err = addrbook.ParseMapping(a.cfg.Import.Map); err != nil {
-			return nil, err
-		}
 	}
 	h, err := web.New(web.Config{Store: a.db, Templates: templates.FS, Log: a.log, Zone: a.cfg.zone(),
 		SecureCookies: a.cfg.Web.SecureCookies || a.cfg.Web.TLSCert != "",
