@@ -143,15 +143,9 @@ func (d *DB) DeleteSession(ctx context.Context, tokenHash []byte) error {
 	return describe(err)
 }
 
-// Owners lists the distinct owners contacts are assigned to.
+// Owners lists the distinct owners contacts are assigned to, lower-cased,
+// from the running count of contacts per owner (migration 0007).
 func (d *DB) Owners(ctx context.Context) ([]string, error) {
-	// A skip scan of the owner index: one seek per owner, however many
-	// contacts there are.
-	out, err := d.strings(ctx, `WITH RECURSIVE o(e) AS (
-			SELECT min(owner_email COLLATE NOCASE) FROM contacts WHERE owner_email COLLATE NOCASE > ''
-			UNION ALL
-			SELECT (SELECT min(owner_email COLLATE NOCASE) FROM contacts WHERE owner_email COLLATE NOCASE > o.e)
-			FROM o WHERE o.e IS NOT NULL)
-		SELECT lower(e) FROM o WHERE e IS NOT NULL`)
+	out, err := d.strings(ctx, `SELECT owner FROM owner_tally WHERE contacts > 0 ORDER BY owner`)
 	return out, describe(err)
 }
