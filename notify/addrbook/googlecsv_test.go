@@ -248,16 +248,22 @@ func TestNewGoogleCSVHeader(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := addrbook.NewGoogleCSV(strings.NewReader(tt.data))
-			if err == nil {
-				t.Fatal("no error")
-			}
-			if got := err.Error(); got != tt.want {
-				t.Errorf("got  %s\nwant %s", got, tt.want)
-			}
-			if got, want := notify.ErrorCode(err), notify.EINVALID; got != want {
-				t.Errorf("code = %q, want %q", got, want)
-			}
+			wantInvalid(t, err, tt.want)
 		})
+	}
+}
+
+// wantInvalid checks that err is an EINVALID error that says want.
+func wantInvalid(t *testing.T, err error, want string) {
+	t.Helper()
+	if err == nil {
+		t.Fatal("no error")
+	}
+	if got := err.Error(); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if got, code := notify.ErrorCode(err), notify.EINVALID; got != code {
+		t.Errorf("code = %q, want %q", got, code)
 	}
 }
 
@@ -305,28 +311,42 @@ func TestGoogleCSVUnclosedQuoteAtEnd(t *testing.T) {
 	}
 }
 
-func TestGoogleCSVReadError(t *testing.T) {
-	const data = "First Name,Last Name,E-mail 1 - Value\n太郎,山田,taro@example.jp\n花子,佐藤,hanako@example.jp\n"
-	boom := errors.New("disk on fire")
-	r := io.MultiReader(strings.NewReader(data), iotest.ErrReader(boom))
-	g, err := addrbook.NewGoogleCSV(iotest.OneByteReader(r))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for range 2 {
-		if _, err := g.Next(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for range 2 { // the error sticks
-		_, err = g.Next()
-		var re *addrbook.RowError
-		if !errors.Is(err, boom) || errors.As(err, &re) {
-			t.Fatalf("got %v, want a fatal error wrapping %v", err, boom)
-		}
-	}
-	if got, want := err.Error(), "reading the entry after line 3: disk on fire"; got != want {
-		t.Errorf("got %q, want %q", got, want)
+// A read error is fatal for every reader, names the line it came after,
+// and sticks.
+func TestReadErrorsStick(t *testing.T) {
+	for _, tt := range []struct {
+		format, data string
+		good         int
+		want         string
+	}{
+		{"Google CSV", "First Name,Last Name,E-mail 1 - Value\n太郎,山田,taro@example.jp\n花子,佐藤,hanako@example.jp\n", 2,
+			"reading the entry after line 3: disk on fire"},
+		{"vCard", "BEGIN:VCARD\nEMAIL:a@example.jp\nEND:VCARD\nBEGIN:VCARD\nEMAIL:b@example.jp\n", 1,
+			"reading the entry after line 5: disk on fire"},
+	} {
+		t.Run(tt.format, func(t *testing.T) {
+			boom := errors.New("disk on fire")
+			r := io.MultiReader(strings.NewReader(tt.data), iotest.ErrReader(boom))
+			book, err := addrbook.Open(iotest.OneByteReader(r), "", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for range tt.good {
+				if _, err := book.Next(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for range 2 { // the error sticks
+				_, err = book.Next()
+				var re *addrbook.RowError
+				if !errors.Is(err, boom) || errors.As(err, &re) {
+					t.Fatalf("got %v, want a fatal error wrapping %v", err, boom)
+				}
+			}
+			if got := err.Error(); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
 

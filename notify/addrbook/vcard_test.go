@@ -2,13 +2,10 @@ package addrbook_test
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"reflect"
 	"strings"
 	"testing"
-	"testing/iotest"
 
 	"golang.org/x/text/encoding/japanese"
 
@@ -352,38 +349,7 @@ func TestNewVCardNotVCard(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := addrbook.NewVCard(strings.NewReader(tt.data))
-			if err == nil {
-				t.Fatal("no error")
-			}
-			if got := err.Error(); got != tt.want {
-				t.Errorf("got  %s\nwant %s", got, tt.want)
-			}
-			if got, want := notify.ErrorCode(err), notify.EINVALID; got != want {
-				t.Errorf("code = %q, want %q", got, want)
-			}
+			wantInvalid(t, err, tt.want)
 		})
-	}
-}
-
-func TestVCardReadError(t *testing.T) {
-	const data = "BEGIN:VCARD\nEMAIL:a@example.jp\nEND:VCARD\nBEGIN:VCARD\nEMAIL:b@example.jp\n"
-	boom := errors.New("disk on fire")
-	r := io.MultiReader(strings.NewReader(data), iotest.ErrReader(boom))
-	v, err := addrbook.NewVCard(iotest.OneByteReader(r))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := v.Next(); err != nil {
-		t.Fatal(err)
-	}
-	for range 2 { // the error sticks
-		_, err = v.Next()
-		var re *addrbook.RowError
-		if !errors.Is(err, boom) || errors.As(err, &re) {
-			t.Fatalf("got %v, want a fatal error wrapping %v", err, boom)
-		}
-	}
-	if got, want := err.Error(), "reading the entry after line 5: disk on fire"; got != want {
-		t.Errorf("got %q, want %q", got, want)
 	}
 }

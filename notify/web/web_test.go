@@ -329,6 +329,17 @@ func TestEnglishForBrowsersThatPreferIt(t *testing.T) {
 	}
 }
 
+// pageOf is the address of the page of the contact who has email, and the
+// contact's id.
+func (a *app) pageOf(t *testing.T, email string) (string, int64) {
+	t.Helper()
+	c, _, err := a.db.ContactByEmail(context.Background(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("%s/contacts/%d", a.URL, c.ID), c.ID
+}
+
 // importBook stores records as an import would, deciding each with decide.
 func (a *app) importBook(t *testing.T, decide func(notify.Record) notify.Decision, recs ...notify.Record) {
 	t.Helper()
@@ -362,8 +373,7 @@ func TestSalesLogACallAndTheManagerSeesIt(t *testing.T) {
 		notify.Record{Family: "伊藤", Emails: []string{"ito@elsewhere.example"}})
 	sales := a.client(t)
 	a.signIn(t, sales, "suzuki", password)
-	c, _, _ := a.db.ContactByEmail(context.Background(), "taro@kikyo.example")
-	page := fmt.Sprintf("%s/contacts/%d", a.URL, c.ID)
+	page, id := a.pageOf(t, "taro@kikyo.example")
 	code, _, body := get(t, sales, page)
 	if code != http.StatusOK || !strings.Contains(body, `id="call-form"`) {
 		t.Fatalf("contact page: %d\n%s", code, body)
@@ -372,7 +382,7 @@ func TestSalesLogACallAndTheManagerSeesIt(t *testing.T) {
 	code, loc, _ := post(t, sales, page+"/calls", url.Values{"csrf": {token}, "outcome": {"reached"},
 		"arrived": {"yes"}, "opened": {"yes"}, "clicked": {"yes"}, "infected": {""}, "deleted": {"no"},
 		"follow_up": {"virus_check"}, "follow_up_on": {"2026-11-28"}, "note": {"PCを確認してもらう"}})
-	if code != http.StatusSeeOther || loc != fmt.Sprintf("/contacts/%d?logged=1", c.ID) {
+	if code != http.StatusSeeOther || loc != fmt.Sprintf("/contacts/%d?logged=1", id) {
 		t.Fatalf("logging a call: %d to %q", code, loc)
 	}
 	if _, _, back := get(t, sales, a.URL+loc); !strings.Contains(back, "山田 太郎 さんとの通話を記録しました") {
@@ -436,15 +446,14 @@ func TestCallFormKeepsWhatWasTypedOnAnError(t *testing.T) {
 	a.importBook(t, ownedBySuzuki, notify.Record{Family: "山田", Emails: []string{"taro@kikyo.example"}})
 	sales := a.client(t)
 	a.signIn(t, sales, "suzuki", password)
-	c, _, _ := a.db.ContactByEmail(context.Background(), "taro@kikyo.example")
-	page := fmt.Sprintf("%s/contacts/%d", a.URL, c.ID)
+	page, id := a.pageOf(t, "taro@kikyo.example")
 	_, _, body := get(t, sales, page)
 	token := csrfField.FindStringSubmatch(body)[1]
 	code, _, body := post(t, sales, page+"/calls", url.Values{"csrf": {token}, "outcome": {"call_back"}, "note": {"夕方なら可"}})
 	if code != http.StatusBadRequest || !strings.Contains(body, "かけ直す日時を入れてください") || !strings.Contains(body, "夕方なら可</textarea>") {
 		t.Errorf("a call back without a time: %d\n%s", code, body)
 	}
-	if calls, _ := a.db.Calls(context.Background(), c.ID); len(calls) != 0 {
+	if calls, _ := a.db.Calls(context.Background(), id); len(calls) != 0 {
 		t.Errorf("a refused form stored %d calls", len(calls))
 	}
 }
@@ -454,8 +463,7 @@ func TestSalesCannotOpenOthersContacts(t *testing.T) {
 	a.importBook(t, ownedBySuzuki, notify.Record{Family: "伊藤", Emails: []string{"ito@elsewhere.example"}})
 	sales := a.client(t)
 	a.signIn(t, sales, "suzuki", password)
-	c, _, _ := a.db.ContactByEmail(context.Background(), "ito@elsewhere.example")
-	page := fmt.Sprintf("%s/contacts/%d", a.URL, c.ID)
+	page, _ := a.pageOf(t, "ito@elsewhere.example")
 	if code, _, _ := get(t, sales, page); code != http.StatusForbidden {
 		t.Errorf("another's contact: %d, want 403", code)
 	}
@@ -611,8 +619,7 @@ func TestManagerReclassifiesAndReassigns(t *testing.T) {
 	a.importBook(t, func(notify.Record) notify.Decision {
 		return notify.Decision{Category: notify.Unclassified, Rule: notify.RuleNone, OwnerEmail: "someone@sakura-print.example.jp"}
 	}, notify.Record{Family: "伊藤", Given: "健", Emails: []string{"ken@ito.example"}})
-	c, _, _ := a.db.ContactByEmail(context.Background(), "ken@ito.example")
-	page := fmt.Sprintf("%s/contacts/%d", a.URL, c.ID)
+	page, _ := a.pageOf(t, "ken@ito.example")
 	manager := a.client(t)
 	a.signIn(t, manager, "kanri", password)
 	_, _, body := get(t, manager, page)
@@ -695,8 +702,7 @@ func TestManagerMarksAContactNotToBeContacted(t *testing.T) {
 	a := newApp(t)
 	a.importBook(t, ownedBySuzuki, notify.Record{Family: "山田", Given: "太郎", FamilyKana: "あ", Emails: []string{"taro@kikyo.example"}},
 		notify.Record{Family: "佐藤", Given: "花子", FamilyKana: "い", Emails: []string{"hanako@asagiri.example"}})
-	c, _, _ := a.db.ContactByEmail(context.Background(), "taro@kikyo.example")
-	page := fmt.Sprintf("%s/contacts/%d", a.URL, c.ID)
+	page, _ := a.pageOf(t, "taro@kikyo.example")
 	manager := a.client(t)
 	a.signIn(t, manager, "kanri", password)
 	_, _, body := get(t, manager, page)
