@@ -88,6 +88,19 @@ const (
 	Withheld                    // a manager decided nobody contacts them
 )
 
+// Urgencies lists every urgency, most urgent first.
+var Urgencies = []Urgency{AtRisk, CallBackDue, NoticeFailed, NotReached, Done, Withheld}
+
+// ParseUrgency reads an urgency's name, as String writes it.
+func ParseUrgency(s string) (Urgency, bool) {
+	for _, u := range Urgencies {
+		if u.String() == s {
+			return u, true
+		}
+	}
+	return 0, false
+}
+
 // String names the urgency, for pages and style sheets.
 func (u Urgency) String() string {
 	switch u {

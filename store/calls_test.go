@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,12 +16,8 @@ func TestUrgencyFollowsTheLatestHearing(t *testing.T) {
 	db, u := salesBook(t)
 	taro, _, _ := db.ContactByEmail(ctx, "taro@yamada.example")
 	urgency := func() map[string]notify.Urgency {
-		list, err := db.ContactsOwnedBy(ctx, owner, 10)
-		if err != nil {
-			t.Fatal(err)
-		}
 		out := map[string]notify.Urgency{}
-		for _, c := range list {
+		for _, c := range ownedBy(t, db, owner) {
 			out[c.Family] = c.Urgency
 		}
 		return out
@@ -65,9 +62,9 @@ func TestCallBacksComeUpWhenDue(t *testing.T) {
 	now := time.Now()
 	db.AddCall(ctx, u.ID, notify.Call{ContactID: taro.ID, At: now.Add(-2 * time.Hour), Outcome: notify.CallBack, CallBackAt: now.Add(-time.Minute)})
 	db.AddCall(ctx, u.ID, notify.Call{ContactID: hanako.ID, At: now.Add(-2 * time.Hour), Outcome: notify.CallBack, CallBackAt: now.Add(time.Hour)})
-	list, err := db.ContactsOwnedBy(ctx, owner, 10)
-	if err != nil || len(list) != 2 {
-		t.Fatalf("list: %+v, %v", list, err)
+	list := ownedBy(t, db, owner)
+	if len(list) != 2 {
+		t.Fatalf("list: %+v", list)
 	}
 	if list[0].Family != "山田" || list[0].Urgency != notify.CallBackDue || list[1].Urgency != notify.NotReached {
 		t.Errorf("order: %s %s, %s %s; want 山田 due first", list[0].Family, list[0].Urgency, list[1].Family, list[1].Urgency)
@@ -75,6 +72,16 @@ func TestCallBacksComeUpWhenDue(t *testing.T) {
 	if l := list[1].Last; l.Outcome != notify.CallBack || l.CallBackAt.Sub(now.Add(time.Hour)).Abs() > time.Millisecond {
 		t.Errorf("鈴木's last call: %+v", l)
 	}
+}
+
+// ownedBy lists the contacts of one owner, most urgent first.
+func ownedBy(t *testing.T, db *store.DB, owner string) []notify.ListedContact {
+	t.Helper()
+	list, _, err := db.Contacts(context.Background(), store.ContactList{Owner: owner, Order: store.ByUrgency, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return list
 }
 
 // owner is the salesperson who owns every contact of salesBook.
@@ -97,4 +104,75 @@ func salesBook(t *testing.T) (*store.DB, notify.User) {
 		t.Fatal(err)
 	}
 	return db, u
+}
+
+func TestContactListFiltersByStateAndOrders(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	person := func(family, kana, company string) notify.Record {
+		return notify.Record{Family: family, FamilyKana: kana, Company: company, Emails: []string{kana + "@example.jp"}}
+	}
+	book := []any{person("渡辺", "わたなべ", "乙商事"), person("青木", "あおき", ""), person("加藤", "かとう", "甲運輸"),
+		person("佐藤", "さとう", "乙商事"), person("伊藤", "いとう", "丙製作所"), person("上野", "うえの", "甲運輸")}
+	decide := func(notify.Record) notify.Decision {
+		return notify.Decision{Category: notify.Customer, Rule: notify.RuleLabel, OwnerEmail: owner}
+	}
+	if _, err := db.Import(ctx, notify.ImportReport{File: "x"}, records(book...), decide); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := db.AddUser(ctx, notify.User{Name: "suzuki", Email: owner, Role: notify.Sales}, []byte("h"))
+	id := func(kana string) int64 {
+		c, _, err := db.ContactByEmail(ctx, kana+"@example.jp")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.ID
+	}
+	now := time.Now()
+	db.AddCall(ctx, u.ID, notify.Call{ContactID: id("わたなべ"), At: now, Outcome: notify.Reached, Hearing: notify.Hearing{Clicked: notify.Yes}})
+	db.AddCall(ctx, u.ID, notify.Call{ContactID: id("あおき"), At: now, Outcome: notify.Reached, Hearing: notify.Hearing{Arrived: notify.No}})
+	db.AddCall(ctx, u.ID, notify.Call{ContactID: id("かとう"), At: now.Add(-time.Hour), Outcome: notify.CallBack, CallBackAt: now.Add(-time.Minute)})
+	db.SetDoNotContact(ctx, u.ID, id("さとう"), true, "本人の申し出")
+	n := 0
+	db.Queue(ctx, notify.Deletion, "ja", func() string { n++; return fmt.Sprint(n, "@x") })
+	claimed, _ := db.Claim(ctx, 10)
+	for _, d := range claimed {
+		if d.Email == "いとう@example.jp" {
+			db.Fail(ctx, d.ID, "550 no such user")
+		} else {
+			db.MarkSent(ctx, d.ID)
+		}
+	}
+	names := func(f store.ContactList) string {
+		t.Helper()
+		f.Limit = 10
+		list, _, err := db.Contacts(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, c := range list {
+			out = append(out, c.Family)
+		}
+		return strings.Join(out, " ")
+	}
+	for state, want := range map[notify.Urgency]string{notify.AtRisk: "渡辺", notify.CallBackDue: "加藤",
+		notify.NoticeFailed: "伊藤", notify.NotReached: "上野", notify.Done: "青木", notify.Withheld: "佐藤"} {
+		if got := names(store.ContactList{State: &state}); got != want {
+			t.Errorf("state %s: %q, want %q", state, got, want)
+		}
+	}
+	for order, want := range map[store.Order]string{store.ByNumber: "渡辺 青木 加藤 佐藤 伊藤 上野",
+		store.ByName: "青木 伊藤 上野 加藤 佐藤 渡辺", store.ByCompany: "伊藤 佐藤 渡辺 上野 加藤 青木",
+		store.ByUrgency: "渡辺 加藤 伊藤 上野 青木 佐藤"} {
+		if got := names(store.ContactList{Order: order}); got != want {
+			t.Errorf("order %q: %q, want %q", order, got, want)
+		}
+	}
+	if got := names(store.ContactList{Query: "乙", Order: store.ByName}); got != "佐藤 渡辺" {
+		t.Errorf("乙 by name: %q", got)
+	}
+	if _, _, err := db.Contacts(ctx, store.ContactList{Order: "x", Limit: 1}); notify.ErrorCode(err) != notify.EINVALID {
+		t.Errorf("an unknown order: %v", err)
+	}
 }

@@ -112,21 +112,15 @@ const urgencyColumn = `CASE
 const lastCallColumns = `(SELECT k.outcome || '|' || k.at || '|' || k.call_back_at FROM calls k
 	WHERE k.contact_id = c.id ORDER BY k.at DESC, k.id DESC LIMIT 1)`
 
-// ContactsOwnedBy lists up to limit contacts whose owner is the member of
-// staff with this address, most urgent first, then by reading and name,
-// with their addresses.
-func (d *DB) ContactsOwnedBy(ctx context.Context, owner string, limit int) ([]notify.ListedContact, error) {
-	return d.listContacts(ctx, `c.owner_email = ? COLLATE NOCASE AND c.owner_email != ''
-		ORDER BY urgency, c.family_kana, c.family, c.id LIMIT ?`, owner, limit)
-}
-
-// ContactList is a page of the full contact list: the contacts that match
-// Query (in a name, reading, company, phone or address), Category and
-// Owner when they are set, in the order they were imported.
+// ContactList is a page of contacts: those that match Query (in a name,
+// reading, company, phone or address), Category, Owner and State when they
+// are set, in Order.
 type ContactList struct {
 	Query    string
 	Category notify.Category
-	Owner    string
+	Owner    string          // an owner's address, or Unassigned
+	State    *notify.Urgency // nil for every state
+	Order    Order           // ByNumber when empty
 	Offset   int
 	Limit    int
 }
@@ -134,34 +128,86 @@ type ContactList struct {
 // Unassigned is ContactList.Owner for the contacts nobody owns.
 const Unassigned = "-"
 
-// Contacts lists one page of contacts, and says whether more follow.
+// Order is the order of a contact list.
+type Order string
+
+const (
+	ByNumber  Order = "number"  // as imported; the zero Order too
+	ByName    Order = "name"    // by reading, then name
+	ByCompany Order = "company" // by company, then reading
+	// ByUrgency puts who to call first at the top. It computes every
+	// listed contact's state, so it is for one person's contacts rather
+	// than a whole million.
+	ByUrgency Order = "urgency"
+)
+
+// orderBy is each order's ORDER BY; every one ends in the id, so that
+// pages neither overlap nor skip.
+var orderBy = map[Order]string{
+	ByNumber:  "c.id",
+	ByName:    "c.family_kana, c.given_kana, c.family, c.given, c.id",
+	ByCompany: "c.company = '', c.company, c.family_kana, c.given_kana, c.id",
+	ByUrgency: "urgency, c.family_kana, c.given_kana, c.family, c.id",
+}
+
+// stateDrivers narrow a state filter to the few contacts that can be in
+// that state, found by an index, before each one's state is worked out.
+var stateDrivers = map[notify.Urgency]string{
+	notify.AtRisk:       "c.id IN (SELECT contact_id FROM calls WHERE clicked = 'yes' OR infected = 'yes')",
+	notify.CallBackDue:  "c.id IN (SELECT contact_id FROM calls WHERE outcome = 'call_back')",
+	notify.NoticeFailed: "c.id IN (SELECT contact_id FROM notices WHERE state = 'failed')",
+	notify.Done:         "c.id IN (SELECT contact_id FROM calls WHERE outcome = 'reached')",
+	notify.Withheld:     "c.do_not_contact",
+}
+
+// Contacts lists one page of contacts, and says whether more follow. The
+// page's ids are found first and only then are its rows read in full, so
+// that a deep page does not compute the state of every contact before it.
 func (d *DB) Contacts(ctx context.Context, f ContactList) ([]notify.ListedContact, bool, error) {
 	var where []string
 	var args []any
-	if q := strings.TrimSpace(f.Query); q != "" {
-		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q) + "%"
-		where = append(where, `(c.family || c.given LIKE ?1 ESCAPE '\' OR c.family || ' ' || c.given LIKE ?1 ESCAPE '\'
-			OR c.family_kana || c.given_kana LIKE ?1 ESCAPE '\' OR c.company LIKE ?1 ESCAPE '\' OR c.phones LIKE ?1 ESCAPE '\'
-			OR EXISTS (SELECT 1 FROM addresses a WHERE a.contact_id = c.id AND a.email LIKE ?1 ESCAPE '\'))`)
-		args = append(args, like)
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("?%d", len(args))
+	}
+	from := "contacts c"
+	if q := searchQuery(f.Query); q != "" {
+		from += " JOIN contact_search s ON s.contact_id = c.id AND instr(s.text, " + arg(q) + ") > 0"
 	}
 	if f.Category != "" {
-		where = append(where, fmt.Sprintf("c.category = ?%d", len(args)+1))
-		args = append(args, f.Category)
+		where = append(where, "c.category = "+arg(f.Category))
 	}
 	switch f.Owner {
 	case "":
 	case Unassigned:
 		where = append(where, "c.owner_email = ''")
 	default:
-		where = append(where, fmt.Sprintf("c.owner_email = ?%d COLLATE NOCASE", len(args)+1))
-		args = append(args, f.Owner)
+		where = append(where, "c.owner_email = "+arg(f.Owner)+" COLLATE NOCASE AND c.owner_email != ''")
+	}
+	if f.State != nil {
+		if driver, ok := stateDrivers[*f.State]; ok {
+			where = append(where, driver)
+		}
+		where = append(where, "("+urgencyColumn+") = "+arg(int(*f.State)))
 	}
 	if len(where) == 0 {
 		where = append(where, "1")
 	}
-	query := fmt.Sprintf("%s ORDER BY c.id LIMIT ?%d OFFSET ?%d", strings.Join(where, " AND "), len(args)+1, len(args)+2)
-	list, err := d.listContacts(ctx, query, append(args, f.Limit+1, f.Offset)...)
+	if f.Order == "" {
+		f.Order = ByNumber
+	}
+	order, ok := orderBy[f.Order]
+	if !ok {
+		return nil, false, notify.Errorf(notify.EINVALID, "no such order: %q", f.Order)
+	}
+	// Only the urgency order needs each contact's state to choose the page.
+	columns := "c.id"
+	if f.Order == ByUrgency {
+		columns += ", " + urgencyColumn + " AS urgency"
+	}
+	page := fmt.Sprintf("SELECT %s FROM %s WHERE %s ORDER BY %s LIMIT %s OFFSET %s",
+		columns, from, strings.Join(where, " AND "), order, arg(f.Limit+1), arg(f.Offset))
+	list, err := d.listContacts(ctx, fmt.Sprintf("c.id IN (SELECT id FROM (%s)) ORDER BY %s", page, order), args...)
 	if len(list) > f.Limit {
 		return list[:f.Limit], true, err
 	}

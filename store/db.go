@@ -198,6 +198,12 @@ func (d *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
+// afterMigration holds, by migration, the Go that completes it in the
+// same transaction: filling in what SQL alone cannot compute.
+var afterMigration = map[string]func(context.Context, *Tx) error{
+	"0009_search": fillSearch,
+}
+
 func version(name string) string { return strings.TrimSuffix(filepath.Base(name), ".sql") }
 
 // appliedMigrations reads which migrations the database has had.
@@ -243,6 +249,11 @@ func (d *DB) applyMigration(ctx context.Context, name string) error {
 	}
 	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 		return err
+	}
+	if fill := afterMigration[version(name)]; fill != nil {
+		if err := fill(ctx, tx); err != nil {
+			return err
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version(name), tx.nowText); err != nil {
 		return err

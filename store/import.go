@@ -163,8 +163,8 @@ type importer struct {
 	firstNew int64
 	touched  []uint64 // bit set of existing contact ids
 
-	lookup, load, loadEmails, update, tally, ownerTally *sql.Stmt
-	contacts, addresses, rows                           *bulkInsert
+	lookup, load, loadEmails, update, updateSearch, tally, ownerTally *sql.Stmt
+	contacts, search, addresses, rows                                 *bulkInsert
 }
 
 func newImporter(ctx context.Context, tx *Tx, rep *notify.ImportReport, decide Decide) (*importer, error) {
@@ -202,6 +202,7 @@ func newImporter(ctx context.Context, tx *Tx, rep *notify.ImportReport, decide D
 		{&im.update, `UPDATE contacts SET family = ?, given = ?, family_kana = ?, given_kana = ?, company = ?,
 			department = ?, title = ?, phones = ?, labels = ?, notes = ?, category = ?, rule = ?, rule_detail = ?,
 			owner_email = ? WHERE id = ?`},
+		{&im.updateSearch, `UPDATE contact_search SET text = ? WHERE contact_id = ?`},
 	} {
 		if *p.stmt, err = tx.PrepareContext(ctx, p.query); err != nil {
 			return nil, err
@@ -209,6 +210,7 @@ func newImporter(ctx context.Context, tx *Tx, rep *notify.ImportReport, decide D
 	}
 	im.contacts = newBulkInsert(tx, `contacts (id, family, given, family_kana, given_kana, company, department, title,
 		phones, labels, notes, category, rule, rule_detail, owner_email)`, 15)
+	im.search = newBulkInsert(tx, `contact_search (contact_id, text)`, 2)
 	im.addresses = newBulkInsert(tx, `addresses (id, contact_id, email)`, 3)
 	im.rows = newBulkInsert(tx, `import_rows (import_id, number, line, outcome, contact_id, note)`, 6)
 	return im, nil
@@ -374,6 +376,7 @@ func (im *importer) write(ctx context.Context, newContacts []int64, contacts map
 		added[c][1] += addresses
 	}
 	args := make([]any, 0, len(newContacts)*im.contacts.width)
+	search := make([]any, 0, len(newContacts)*im.search.width)
 	for _, id := range newContacts {
 		p := contacts[id]
 		r, d := p.rec, p.dec
@@ -386,8 +389,12 @@ func (im *importer) write(ctx context.Context, newContacts []int64, contacts map
 		}
 		args = append(args, id, r.Family, r.Given, r.FamilyKana, r.GivenKana, r.Company, r.Department, r.Title,
 			joinLines(r.Phones), joinLines(r.Labels), r.Notes, d.Category, d.Rule, d.Detail, d.OwnerEmail)
+		search = append(search, id, searchText(r))
 	}
 	if err := im.contacts.exec(ctx, args); err != nil {
+		return err
+	}
+	if err := im.search.exec(ctx, search); err != nil {
 		return err
 	}
 	for id, p := range contacts {
@@ -400,6 +407,9 @@ func (im *importer) write(ctx context.Context, newContacts []int64, contacts map
 		}
 		if _, err := im.update.ExecContext(ctx, r.Family, r.Given, r.FamilyKana, r.GivenKana, r.Company, r.Department,
 			r.Title, joinLines(r.Phones), joinLines(r.Labels), r.Notes, d.Category, d.Rule, d.Detail, d.OwnerEmail, id); err != nil {
+			return err
+		}
+		if _, err := im.updateSearch.ExecContext(ctx, searchText(r), id); err != nil {
 			return err
 		}
 		count(d.Category, 0, p.newEmails)

@@ -254,7 +254,7 @@ func TestNotToBeContacted(t *testing.T) {
 	if q, _ := d.Queue(ctx, notify.Apology, "ja", id); q != 1 {
 		t.Errorf("apologies queued: %d, want 1 (乙 only)", q)
 	}
-	list, _ := d.ContactsOwnedBy(ctx, "suzuki@x.example", 10)
+	list, _, _ := d.Contacts(ctx, ContactList{Owner: "suzuki@x.example", Order: ByUrgency, Limit: 10})
 	if len(list) != 2 || list[1].Family != "甲" || list[1].Urgency != notify.Withheld {
 		t.Errorf("list: %+v; want 甲 last, withheld", list)
 	}

@@ -124,6 +124,7 @@ func TestBrowserSalesLogACallOnAPhoneAndTheManagerSeesIt(t *testing.T) {
 	if first := text(t, ctx, `li[data-contact]`); !strings.Contains(first, "佐藤 花子") || !strings.Contains(first, "要対応") {
 		t.Errorf("the contact at risk should be first and marked: %q", first)
 	}
+	screenshot(t, ctx, "my-contacts-phone")
 
 	// The manager, on a desktop, in a browser of their own.
 	mctx, cancel := chromedp.NewContext(ctx)

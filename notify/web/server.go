@@ -30,7 +30,6 @@ type Store interface {
 	DeleteSession(ctx context.Context, tokenHash []byte) error
 	Status(ctx context.Context) (notify.Status, error)
 	Progress(ctx context.Context) (map[notify.Category]notify.Progress, error)
-	ContactsOwnedBy(ctx context.Context, owner string, limit int) ([]notify.ListedContact, error)
 	Contact(ctx context.Context, id int64) (notify.Contact, error)
 	ContactNotices(ctx context.Context, contactID int64) ([]notify.Notice, error)
 	Calls(ctx context.Context, contactID int64) ([]notify.Call, error)

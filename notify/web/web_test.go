@@ -726,3 +726,40 @@ func TestManagerMarksAContactNotToBeContacted(t *testing.T) {
 		t.Errorf("山田 should come last, marked:\n%s", list)
 	}
 }
+
+func TestSalesSearchAndFilterOnlyTheirOwnContacts(t *testing.T) {
+	a := newApp(t)
+	a.importBook(t, ownedBySuzuki,
+		notify.Record{Family: "佐藤", Given: "花子", FamilyKana: "サトウ", Company: "㈱朝霧", Emails: []string{"hanako@asagiri.example"}},
+		notify.Record{Family: "山田", Given: "太郎", FamilyKana: "ヤマダ", Phones: []string{"03-0000-1111"}, Emails: []string{"taro@kikyo.example"}},
+		notify.Record{Family: "伊藤", Given: "健", Company: "㈱朝霧", Emails: []string{"ken@asagiri.example"}}) // nobody's
+	sales := a.client(t)
+	a.signIn(t, sales, "suzuki", password)
+	listed := func(query string) string {
+		t.Helper()
+		code, _, body := get(t, sales, a.URL+"/contacts/mine?"+query)
+		if code != http.StatusOK {
+			t.Fatalf("%s: %d", query, code)
+		}
+		var names []string
+		for _, m := range regexp.MustCompile(`class="name"[^>]*><strong>([^<]+)</strong>`).FindAllStringSubmatch(body, -1) {
+			names = append(names, m[1])
+		}
+		return strings.Join(names, ",")
+	}
+	for query, want := range map[string]string{
+		"":                           "佐藤 花子,山田 太郎",
+		"q=" + url.QueryEscape("さとう"): "佐藤 花子",
+		"q=" + url.QueryEscape("（株）朝霧"): "佐藤 花子", // 伊藤 is not theirs
+		"q=0300001111":               "山田 太郎",
+		"state=not_reached":          "佐藤 花子,山田 太郎",
+		"state=done":                 "",
+		"category=supplier":          "",
+		"order=name&q=":              "佐藤 花子,山田 太郎",
+		"owner=-":                    "佐藤 花子,山田 太郎", // the owner is always themselves
+	} {
+		if got := listed(query); got != want {
+			t.Errorf("%q: %q, want %q", query, got, want)
+		}
+	}
+}

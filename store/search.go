@@ -1,0 +1,108 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/owabi/owabi/notify"
+)
+
+// fold makes text and queries comparable the way a Japanese office types
+// them: NFKC turns full-width letters and digits into ASCII, half-width
+// kana into full-width and ㈱ into (株); katakana become hiragana, case and
+// spaces (full-width ones too) go, and variant forms read as the common
+// ones.
+func fold(s string) string {
+	s = norm.NFKC.String(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r):
+			continue
+		case r >= 'ァ' && r <= 'ヶ':
+			r -= 'ァ' - 'ぁ'
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return variants.Replace(b.String())
+}
+
+// variants are written forms that people type the common form of: company
+// types in short, and the old or variant kanji of family names (髙橋 is
+// looked for as 高橋).
+var variants = strings.NewReplacer(
+	"(株)", "株式会社", "(有)", "有限会社", "(合)", "合同会社", "(資)", "合資会社", "(名)", "合名会社",
+	"髙", "高", "﨑", "崎", "嵜", "崎", "邊", "辺", "邉", "辺", "齋", "斎", "齊", "斉", "濵", "浜", "濱", "浜",
+	"德", "徳", "𠮷", "吉", "國", "国", "澤", "沢", "櫻", "桜", "廣", "広", "眞", "真", "實", "実", "惠", "恵")
+
+// searchQuery folds what someone typed into the search box. A query of
+// only digits and the marks phone numbers are written with is a phone
+// number and is matched on its digits.
+func searchQuery(q string) string {
+	q = fold(q)
+	if strings.ContainsAny(q, "0123456789") && strings.Trim(q, "0123456789-()+.ー") == "" {
+		return digits(q)
+	}
+	return q
+}
+
+func digits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+// searchText is what a query is looked for in: each field folded, on a
+// line of its own so that no match spans two.
+func searchText(r notify.Record) string {
+	fields := []string{fold(r.Family + r.Given), fold(r.FamilyKana + r.GivenKana), fold(r.Company), fold(r.Department)}
+	for _, p := range r.Phones {
+		fields = append(fields, digits(fold(p)))
+	}
+	for _, e := range r.Emails {
+		fields = append(fields, fold(e))
+	}
+	return strings.Join(fields, "\n")
+}
+
+// fillSearch writes the search text of every contact: run once, when
+// migration 0009 adds the table to an older database. It goes a page of
+// contacts at a time so that a big database needs little memory.
+func fillSearch(ctx context.Context, tx *Tx) error {
+	insert := newBulkInsert(tx, "contact_search (contact_id, text)", 2)
+	for after := int64(0); ; {
+		rows, err := tx.QueryContext(ctx, `SELECT `+contactColumns+`,
+			(SELECT group_concat(email, char(10)) FROM addresses a WHERE a.contact_id = c.id)
+			FROM contacts c WHERE c.id > ? ORDER BY c.id LIMIT 10000`, after)
+		if err != nil {
+			return err
+		}
+		var args []any
+		for rows.Next() {
+			var emails sql.NullString
+			c, err := scanContact(rows, &emails)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			c.Emails = splitLines(emails.String)
+			args = append(args, c.ID, searchText(c.Record))
+			after = c.ID
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil || len(args) == 0 {
+			return err
+		}
+		if err := insert.exec(ctx, args); err != nil {
+			return err
+		}
+	}
+}

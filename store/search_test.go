@@ -1,0 +1,53 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/owabi/owabi/notify"
+)
+
+func TestSearchFoldsHowJapaneseIsTyped(t *testing.T) {
+	rec := notify.Record{Family: "髙橋", Given: "一郎", FamilyKana: "ﾀｶﾊｼ", GivenKana: "イチロウ", Company: "㈱髙橋製作所",
+		Department: "営業部", Phones: []string{"０３（１２３４）５６７８"}, Emails: []string{"Ichiro@Takahashi.example"}}
+	text := searchText(rec)
+	for _, q := range []string{"髙橋　一郎", "たかはし", "タカハシイチロウ", "ｲﾁﾛｳ", "(株)髙橋", "株式会社髙橋製作所", "（株）髙橋",
+		"03-1234-5678", "1234 5678", "０３１２３４", "ICHIRO@TAKAHASHI", "営業", "高橋"} {
+		if q := searchQuery(q); q == "" || !strings.Contains(text, q) {
+			t.Errorf("%q (folded %q) is not found in %q", q, searchQuery(q), text)
+		}
+	}
+	for _, q := range []string{"一郎髙橋", "5678営業", "9999"} {
+		if strings.Contains(text, searchQuery(q)) {
+			t.Errorf("%q (folded %q) is found in %q", q, searchQuery(q), text)
+		}
+	}
+}
+
+func TestAnOlderDatabaseGetsItsSearchText(t *testing.T) {
+	ctx := context.Background()
+	path := t.TempDir() + "/owabi.db"
+	d, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := notify.Record{Family: "髙橋", Given: "一郎", Emails: []string{"ichiro@takahashi.example"}}
+	if _, err := d.Import(ctx, notify.ImportReport{File: "x"}, recordsOf(rec), nil); err != nil {
+		t.Fatal(err)
+	}
+	// Back to before migration 0009.
+	if _, err := d.wdb.ExecContext(ctx, `DROP INDEX notices_failed; DROP TABLE contact_search;
+		DELETE FROM schema_migrations WHERE version = '0009_search'`); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	if d, err = Open(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	list, _, err := d.Contacts(ctx, ContactList{Query: "ICHIRO@", Limit: 10})
+	if err != nil || len(list) != 1 || list[0].Family != "髙橋" {
+		t.Errorf("search after the upgrade: %+v, %v", list, err)
+	}
+}
