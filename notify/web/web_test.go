@@ -748,15 +748,15 @@ func TestSalesSearchAndFilterOnlyTheirOwnContacts(t *testing.T) {
 		return strings.Join(names, ",")
 	}
 	for query, want := range map[string]string{
-		"":                           "佐藤 花子,山田 太郎",
+		"":                            "佐藤 花子,山田 太郎",
 		"q=" + url.QueryEscape("さとう"): "佐藤 花子",
 		"q=" + url.QueryEscape("（株）朝霧"): "佐藤 花子", // 伊藤 is not theirs
-		"q=0300001111":               "山田 太郎",
-		"state=not_reached":          "佐藤 花子,山田 太郎",
-		"state=done":                 "",
-		"category=supplier":          "",
-		"order=name&q=":              "佐藤 花子,山田 太郎",
-		"owner=-":                    "佐藤 花子,山田 太郎", // the owner is always themselves
+		"q=0300001111":      "山田 太郎",
+		"state=not_reached": "佐藤 花子,山田 太郎",
+		"state=done":        "",
+		"category=supplier": "",
+		"order=name&q=":     "佐藤 花子,山田 太郎",
+		"owner=-":           "佐藤 花子,山田 太郎", // the owner is always themselves
 	} {
 		if got := listed(query); got != want {
 			t.Errorf("%q: %q, want %q", query, got, want)
