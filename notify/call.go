@@ -52,6 +52,23 @@ const (
 // FollowUps lists every follow-up the form offers.
 var FollowUps = []FollowUp{NoFollowUp, ApologyVisit, VirusCheck, VirusRemoval}
 
+// FollowUpResult is how a follow-up turned out.
+type FollowUpResult string
+
+const (
+	NoResult    FollowUpResult = ""             // not done yet, or not said
+	NoInfection FollowUpResult = "no_infection" // checked: clean
+	Infected    FollowUpResult = "infected"     // an infection was found and is still there
+	Removed     FollowUpResult = "removed"      // an infection was found and removed
+	FollowedUp  FollowUpResult = "done"         // done (an apology visit)
+)
+
+// FollowUpResults lists every result the form offers.
+var FollowUpResults = []FollowUpResult{NoResult, FollowedUp, NoInfection, Removed, Infected}
+
+// Remediated says whether the result leaves the person's computer clean.
+func (r FollowUpResult) Remediated() bool { return r == NoInfection || r == Removed }
+
 // Call is one phone call to a contact and what was heard.
 type Call struct {
 	ID         int64
@@ -63,7 +80,13 @@ type Call struct {
 	Hearing    Hearing
 	FollowUp   FollowUp
 	FollowUpOn time.Time // the date planned for the follow-up
-	Note       string
+	// FollowUpDone is the date it was done, with its result.
+	FollowUpDone   time.Time
+	FollowUpResult FollowUpResult
+	Note           string
+	// FormKey is unique to the form the call was typed in: a form sent
+	// twice stores one call.
+	FormKey string
 }
 
 // Progress counts, for one category, how far the response has got: each
@@ -74,6 +97,7 @@ type Progress struct {
 	Arrived     int // the spam reached them
 	Clicked     int // they opened its link or attachment
 	Infected    int // infection is suspected
+	Remediated  int // a virus check found them clean, or the infection was removed
 }
 
 // Urgency orders a salesperson's list: who to call first.

@@ -22,7 +22,9 @@ func optionalDate(t time.Time) string {
 	return t.Format(dateLayout)
 }
 
-// AddCall records a phone call by the user with id userID.
+// AddCall records a phone call by the user with id userID. A call whose
+// FormKey this user has sent before is not stored again: AddCall returns
+// the id of the one stored the first time.
 func (d *DB) AddCall(ctx context.Context, userID int64, c notify.Call) (int64, error) {
 	tx, err := d.begin(ctx)
 	if err != nil {
@@ -34,17 +36,19 @@ func (d *DB) AddCall(ctx context.Context, userID int64, c notify.Call) (int64, e
 		at = parseTime(tx.nowText)
 	}
 	h := c.Hearing
-	res, err := tx.ExecContext(ctx, `INSERT INTO calls (contact_id, user_id, at, outcome, call_back_at,
-		arrived, opened, clicked, infected, deleted, follow_up, follow_up_on, note)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	var id int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO calls (contact_id, user_id, at, outcome, call_back_at,
+		arrived, opened, clicked, infected, deleted, follow_up, follow_up_on, follow_up_done, follow_up_result, note, form_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (user_id, form_key) WHERE form_key != '' DO NOTHING RETURNING id`,
 		c.ContactID, userID, formatTime(at), c.Outcome, optionalTime(c.CallBackAt),
-		h.Arrived, h.Opened, h.Clicked, h.Infected, h.Deleted, c.FollowUp, optionalDate(c.FollowUpOn), c.Note)
+		h.Arrived, h.Opened, h.Clicked, h.Infected, h.Deleted, c.FollowUp, optionalDate(c.FollowUpOn),
+		optionalDate(c.FollowUpDone), c.FollowUpResult, c.Note, c.FormKey).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) { // sent before
+		err = tx.QueryRowContext(ctx, `SELECT id FROM calls WHERE user_id = ? AND form_key = ?`, userID, c.FormKey).Scan(&id)
+	}
 	if err != nil {
 		return 0, describe(err)
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return 0, err
 	}
 	return id, describe(tx.Commit())
 }
@@ -60,7 +64,7 @@ func optionalTime(t time.Time) string {
 // Calls lists the calls to a contact, newest first.
 func (d *DB) Calls(ctx context.Context, contactID int64) ([]notify.Call, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT k.id, k.contact_id, u.name, k.at, k.outcome, k.call_back_at,
-		k.arrived, k.opened, k.clicked, k.infected, k.deleted, k.follow_up, k.follow_up_on, k.note
+		k.arrived, k.opened, k.clicked, k.infected, k.deleted, k.follow_up, k.follow_up_on, k.follow_up_done, k.follow_up_result, k.note
 		FROM calls k JOIN users u ON u.id = k.user_id WHERE k.contact_id = ? ORDER BY k.at DESC, k.id DESC`, contactID)
 	if err != nil {
 		return nil, describe(err)
@@ -69,14 +73,15 @@ func (d *DB) Calls(ctx context.Context, contactID int64) ([]notify.Call, error) 
 	var out []notify.Call
 	for rows.Next() {
 		var c notify.Call
-		var at, callBack, followOn string
+		var at, callBack, followOn, followDone string
 		h := &c.Hearing
 		if err := rows.Scan(&c.ID, &c.ContactID, &c.By, &at, &c.Outcome, &callBack,
-			&h.Arrived, &h.Opened, &h.Clicked, &h.Infected, &h.Deleted, &c.FollowUp, &followOn, &c.Note); err != nil {
+			&h.Arrived, &h.Opened, &h.Clicked, &h.Infected, &h.Deleted, &c.FollowUp, &followOn, &followDone, &c.FollowUpResult, &c.Note); err != nil {
 			return nil, err
 		}
 		c.At, c.CallBackAt = parseTime(at), parseTime(callBack)
 		c.FollowUpOn, _ = time.Parse(dateLayout, followOn)
+		c.FollowUpDone, _ = time.Parse(dateLayout, followDone)
 		out = append(out, c)
 	}
 	return out, describe(rows.Err())
@@ -113,7 +118,8 @@ func (d *DB) Progress(ctx context.Context) (map[notify.Category]notify.Progress,
 			OR k.infected != '' OR k.deleted != '') THEN k.contact_id END),
 		count(DISTINCT CASE WHEN k.arrived = 'yes' THEN k.contact_id END),
 		count(DISTINCT CASE WHEN k.clicked = 'yes' THEN k.contact_id END),
-		count(DISTINCT CASE WHEN k.infected = 'yes' THEN k.contact_id END)
+		count(DISTINCT CASE WHEN k.infected = 'yes' THEN k.contact_id END),
+		count(DISTINCT CASE WHEN k.follow_up_done != '' AND k.follow_up_result IN ('no_infection', 'removed') THEN k.contact_id END)
 		FROM calls k JOIN contacts c ON c.id = k.contact_id GROUP BY c.category`)
 	if err != nil {
 		return nil, describe(err)
@@ -122,7 +128,7 @@ func (d *DB) Progress(ctx context.Context) (map[notify.Category]notify.Progress,
 	for rows.Next() {
 		var c string
 		var p notify.Progress
-		if err := rows.Scan(&c, &p.Reached, &p.HearingDone, &p.Arrived, &p.Clicked, &p.Infected); err != nil {
+		if err := rows.Scan(&c, &p.Reached, &p.HearingDone, &p.Arrived, &p.Clicked, &p.Infected, &p.Remediated); err != nil {
 			return nil, err
 		}
 		out[notify.Category(c)] = p

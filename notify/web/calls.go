@@ -31,6 +31,7 @@ type contactView struct {
 	Questions []string
 	Answers   []notify.Answer
 	FollowUps []notify.FollowUp
+	Results   []notify.FollowUpResult
 	Given     map[string]notify.Answer // Form's hearing answers by question
 }
 
@@ -67,7 +68,8 @@ func (s *Server) contactPage(w http.ResponseWriter, r *http.Request, sess *notif
 	if !ok {
 		return
 	}
-	s.showContact(w, r, sess, c, notify.Call{}, http.StatusOK, "")
+	// A fresh key per form: saving it twice stores one call.
+	s.showContact(w, r, sess, c, notify.Call{FormKey: newToken()}, http.StatusOK, "")
 }
 
 func (s *Server) showContact(w http.ResponseWriter, r *http.Request, sess *notify.Session, c notify.Contact, form notify.Call, status int, errText string) {
@@ -95,8 +97,8 @@ func (s *Server) showContact(w http.ResponseWriter, r *http.Request, sess *notif
 	h := form.Hearing
 	v := contactView{Contact: c, Notices: notices, Calls: calls, Form: form, Events: events, Owners: owners, All: notify.Categories,
 		Outcomes: notify.CallOutcomes, Questions: questions, Answers: []notify.Answer{notify.Yes, notify.No, notify.Unknown},
-		FollowUps: notify.FollowUps,
-		Given:     map[string]notify.Answer{"arrived": h.Arrived, "opened": h.Opened, "clicked": h.Clicked, "infected": h.Infected, "deleted": h.Deleted}}
+		FollowUps: notify.FollowUps, Results: notify.FollowUpResults,
+		Given: map[string]notify.Answer{"arrived": h.Arrived, "opened": h.Opened, "clicked": h.Clicked, "infected": h.Infected, "deleted": h.Deleted}}
 	p := page{Session: sess, Error: errText, Data: v}
 	if r.Method == http.MethodGet && r.URL.Query().Get("logged") != "" && len(calls) > 0 {
 		p.Notice = fmt.Sprintf(messages[language(r)]["saved_for"], c.Name())
@@ -134,6 +136,8 @@ func (s *Server) readCall(r *http.Request) (c notify.Call, errKey string) {
 	// Browsers send line breaks as CRLF, which maxlength counts as one.
 	c.Note = strings.TrimSpace(strings.ReplaceAll(r.PostFormValue("note"), "\r\n", "\n"))
 	c.FollowUp = notify.FollowUp(r.PostFormValue("follow_up"))
+	c.FollowUpResult = notify.FollowUpResult(r.PostFormValue("follow_up_result"))
+	c.FormKey = r.PostFormValue("once")
 	if c.Outcome == notify.Reached {
 		h := &c.Hearing
 		for _, f := range []struct {
@@ -152,9 +156,14 @@ func (s *Server) readCall(r *http.Request) (c notify.Call, errKey string) {
 			return c, "bad_call_back"
 		}
 	}
-	if v := r.PostFormValue("follow_up_on"); v != "" {
-		if c.FollowUpOn, err = time.Parse("2006-01-02", v); err != nil {
-			return c, "bad_date"
+	for _, d := range []struct {
+		field string
+		dst   *time.Time
+	}{{"follow_up_on", &c.FollowUpOn}, {"follow_up_done", &c.FollowUpDone}} {
+		if v := r.PostFormValue(d.field); v != "" {
+			if *d.dst, err = time.Parse("2006-01-02", v); err != nil {
+				return c, "bad_date"
+			}
 		}
 	}
 	// A call-back time belongs to a call-back, a date to a follow-up.
@@ -162,15 +171,18 @@ func (s *Server) readCall(r *http.Request) (c notify.Call, errKey string) {
 		c.CallBackAt = time.Time{}
 	}
 	if c.FollowUp == notify.NoFollowUp {
-		c.FollowUpOn = time.Time{}
+		c.FollowUpOn, c.FollowUpDone, c.FollowUpResult = time.Time{}, time.Time{}, notify.NoResult
 	}
 	switch {
 	case !slices.Contains(notify.CallOutcomes, c.Outcome):
 		return c, "choose_outcome"
 	case c.Outcome == notify.CallBack && c.CallBackAt.IsZero():
 		return c, "bad_call_back"
-	case !slices.Contains(notify.FollowUps, c.FollowUp):
+	case !slices.Contains(notify.FollowUps, c.FollowUp), !slices.Contains(notify.FollowUpResults, c.FollowUpResult),
+		len(c.FormKey) > 64:
 		return c, "bad_form"
+	case c.FollowUpResult != notify.NoResult && c.FollowUpDone.IsZero():
+		return c, "result_without_date"
 	case len([]rune(c.Note)) > maxNote:
 		return c, "note_too_long"
 	case strings.ContainsFunc(c.Note, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' }):

@@ -35,7 +35,7 @@ func funnelChart(row categoryRow) chart {
 		n   int
 	}{
 		{"contacts", row.Contacts}, {"reached", row.Reached}, {"hearing_done", row.HearingDone},
-		{"arrived", row.Arrived}, {"clicked", row.Clicked}, {"infected", row.Infected},
+		{"arrived", row.Arrived}, {"clicked", row.Clicked}, {"infected", row.Infected}, {"remediated", row.Remediated},
 	}
 	c := chart{Category: row.Category, Height: float64(len(stages) * barStep)}
 	for i, st := range stages {

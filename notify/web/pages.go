@@ -59,6 +59,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 		total.Arrived += row.Arrived
 		total.Clicked += row.Clicked
 		total.Infected += row.Infected
+		total.Remediated += row.Remediated
 	}
 	_, offset := s.Now().In(s.Zone).Zone()
 	days, err := s.Store.ReachedPerDay(r.Context(), 14, time.Duration(offset)*time.Second)

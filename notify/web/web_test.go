@@ -86,7 +86,10 @@ func (a *app) client(t testing.TB) *http.Client {
 	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
-var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+var (
+	csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+	onceField = regexp.MustCompile(`name="once" value="([^"]+)"`)
+)
 
 // get fetches a page and returns its status, Location and body.
 func get(t testing.TB, c *http.Client, u string) (int, string, string) {
@@ -379,11 +382,19 @@ func TestSalesLogACallAndTheManagerSeesIt(t *testing.T) {
 		t.Fatalf("contact page: %d\n%s", code, body)
 	}
 	token := csrfField.FindStringSubmatch(body)[1]
-	code, loc, _ := post(t, sales, page+"/calls", url.Values{"csrf": {token}, "outcome": {"reached"},
+	form := url.Values{"csrf": {token}, "once": {onceField.FindStringSubmatch(body)[1]}, "outcome": {"reached"},
 		"arrived": {"yes"}, "opened": {"yes"}, "clicked": {"yes"}, "infected": {""}, "deleted": {"no"},
-		"follow_up": {"virus_check"}, "follow_up_on": {"2026-11-28"}, "note": {"PCを確認してもらう"}})
+		"follow_up": {"virus_check"}, "follow_up_on": {"2026-11-28"}, "note": {"PCを確認してもらう"}}
+	code, loc, _ := post(t, sales, page+"/calls", form)
 	if code != http.StatusSeeOther || loc != fmt.Sprintf("/contacts/%d?logged=1", id) {
 		t.Fatalf("logging a call: %d to %q", code, loc)
+	}
+	// Save pressed again, or the form resent by the browser: still one call.
+	if code, again, _ := post(t, sales, page+"/calls", form); code != http.StatusSeeOther || again != loc {
+		t.Errorf("the same form again: %d to %q", code, again)
+	}
+	if calls, _ := a.db.Calls(context.Background(), id); len(calls) != 1 {
+		t.Errorf("%d calls stored from one form sent twice, want 1", len(calls))
 	}
 	if _, _, back := get(t, sales, a.URL+loc); !strings.Contains(back, "山田 太郎 さんとの通話を記録しました") {
 		t.Errorf("no confirmation after saving:\n%s", back)
@@ -397,16 +408,29 @@ func TestSalesLogACallAndTheManagerSeesIt(t *testing.T) {
 		t.Errorf("山田 (clicked the link) should come before 佐藤:\n%s", list)
 	}
 	_, _, body = get(t, sales, page)
-	for _, want := range []string{"話せた", "リンク・添付を開いた", "ウイルスチェック 2026-11-28", "PCを確認してもらう", "記録者 suzuki"} {
+	for _, want := range []string{"話せた", "リンク・添付を開いた", "ウイルスチェック · 予定日 2026-11-28", "PCを確認してもらう", "記録者 suzuki"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the history lacks %q:\n%s", want, body)
 		}
 	}
+	// The check is done and found nothing; a result needs the day it was done.
+	form = url.Values{"csrf": {token}, "once": {onceField.FindStringSubmatch(body)[1]}, "outcome": {"reached"},
+		"follow_up": {"virus_check"}, "follow_up_result": {"no_infection"}}
+	if code, _, back := post(t, sales, page+"/calls", form); code != http.StatusBadRequest || !strings.Contains(back, "実施日も入れてください") {
+		t.Errorf("a result without a date: %d", code)
+	}
+	form.Set("follow_up_done", "2026-11-28")
+	if code, _, _ := post(t, sales, page+"/calls", form); code != http.StatusSeeOther {
+		t.Errorf("the check's result: %d", code)
+	}
+	if _, _, body = get(t, sales, page); !strings.Contains(body, "ウイルスチェック · 実施日 2026-11-28 · 感染なし") {
+		t.Errorf("the history lacks the check's result:\n%s", body)
+	}
 	manager := a.client(t)
 	a.signIn(t, manager, "kanri", password)
 	_, _, dash := get(t, manager, a.URL+"/dashboard")
-	// customer: 3 contacts, 3 addresses, no notices, 1 reached, 1 heard, 1 arrived, 1 clicked, 0 infected
-	if want := `<tr data-category="customer"><th>顧客</th><td>3</td><td>3</td><td>0</td><td>0</td><td>0</td><td>1</td><td>1</td><td>1</td><td>1</td><td>0</td></tr>`; !strings.Contains(dash, want) {
+	// customer: 3 contacts, 3 addresses, no notices, 1 reached, 1 heard, 1 arrived, 1 clicked, 0 infected, 1 remediated
+	if want := `<tr data-category="customer"><th>顧客</th><td>3</td><td>3</td><td>0</td><td>0</td><td>0</td><td>1</td><td>1</td><td>1</td><td>1</td><td>0</td><td>1</td></tr>`; !strings.Contains(dash, want) {
 		t.Errorf("the dashboard lacks %s:\n%s", want, dash)
 	}
 	for _, want := range []string{"リンクや添付を開いた方が 1 人います", "まだ電話で話せていない方が 2 人います"} {
