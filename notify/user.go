@@ -24,11 +24,13 @@ type User struct {
 	Email    string // their address in the book: the contacts whose owner this is are theirs
 	Role     Role
 	Disabled bool
+	Lang     string // "ja" or "en" as they chose, "" to follow their browser
 }
 
 // Session is a signed-in user's visit, found by the token in their cookie.
 type Session struct {
 	User    User
 	CSRF    string // the token every form of this session must send back
-	Expires time.Time
+	Expires time.Time // its fixed end
+	Seen    time.Time // when it was last used, for ending it when idle
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"time"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
 
@@ -109,8 +110,8 @@ func (d *DB) CreateSession(ctx context.Context, tokenHash []byte, s notify.Sessi
 	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < ?`, tx.nowText); err != nil {
 		return describe(err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, csrf, expires_at) VALUES (?, ?, ?, ?)`,
-		tokenHash, s.User.ID, s.CSRF, formatTime(s.Expires)); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, csrf, expires_at, seen_at) VALUES (?, ?, ?, ?, ?)`,
+		tokenHash, s.User.ID, s.CSRF, formatTime(s.Expires), formatTime(s.Seen)); err != nil {
 		return describe(err)
 	}
 	return describe(tx.Commit())
@@ -120,21 +121,34 @@ func (d *DB) CreateSession(ctx context.Context, tokenHash []byte, s notify.Sessi
 // that has expired, or whose user is disabled, is an EUNAUTHORIZED.
 func (d *DB) Session(ctx context.Context, tokenHash []byte) (notify.Session, error) {
 	var s notify.Session
-	var expires string
-	err := d.db.QueryRowContext(ctx, `SELECT u.id, u.name, u.email, u.role, s.csrf, s.expires_at FROM sessions s
-		JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND u.disabled = 0`, tokenHash).Scan(
-		&s.User.ID, &s.User.Name, &s.User.Email, &s.User.Role, &s.CSRF, &expires)
+	var expires, seen string
+	err := d.db.QueryRowContext(ctx, `SELECT u.id, u.name, u.email, u.role, u.lang, s.csrf, s.expires_at, s.seen_at
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND u.disabled = 0`, tokenHash).Scan(
+		&s.User.ID, &s.User.Name, &s.User.Email, &s.User.Role, &s.User.Lang, &s.CSRF, &expires, &seen)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, notify.Errorf(notify.EUNAUTHORIZED, "please sign in")
 	}
 	if err != nil {
 		return s, describe(err)
 	}
-	s.Expires = parseTime(expires)
+	s.Expires, s.Seen = parseTime(expires), parseTime(seen)
 	if !d.Now().Before(s.Expires) {
 		return s, notify.Errorf(notify.EUNAUTHORIZED, "your session has ended; please sign in again")
 	}
 	return s, nil
+}
+
+// TouchSession records that a session was used at a time.
+func (d *DB) TouchSession(ctx context.Context, tokenHash []byte, at time.Time) error {
+	_, err := d.wdb.ExecContext(ctx, `UPDATE sessions SET seen_at = ? WHERE token_hash = ?`, formatTime(at), tokenHash)
+	return describe(err)
+}
+
+// SetLanguage records the language a user chose for the app: "ja", "en",
+// or "" to follow their browser.
+func (d *DB) SetLanguage(ctx context.Context, userID int64, lang string) error {
+	_, err := d.wdb.ExecContext(ctx, `UPDATE users SET lang = ? WHERE id = ?`, lang, userID)
+	return describe(err)
 }
 
 // DeleteSession ends a session (logging out).

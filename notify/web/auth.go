@@ -20,9 +20,20 @@ import (
 
 const (
 	sessionCookie = "owabi_session"
-	loginCookie   = "owabi_login" // the sign-in form's CSRF token, before there is a session
+	// Over HTTPS the session cookie's name carries the __Host- prefix, which
+	// browsers accept only from a secure origin for the whole host: no
+	// plain-HTTP page or other subdomain can plant or shadow it.
+	secureSessionCookie = "__Host-" + sessionCookie
+	loginCookie         = "owabi_login" // the sign-in form's CSRF token, before there is a session
 	// SessionTTL is how long a session lasts from sign-in: a working day.
 	SessionTTL = 12 * time.Hour
+	// IdleTimeout ends a session not used for this long: a phone left on a
+	// desk or an office PC left signed in. Long enough for a salesperson's
+	// visit between two calls.
+	IdleTimeout = 2 * time.Hour
+	// touchEvery is how stale a session's last use may be before it is
+	// written again, so that every page is not also a write.
+	touchEvery = time.Minute
 	// slowSignIn is the wait before each attempt on a name that has had
 	// many from anywhere.
 	slowSignIn = 3 * time.Second
@@ -109,17 +120,18 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	s.loginByName.reset(lower)
 	// Whoever was signed in on this browser before is signed out: on a
 	// shared office PC their session must not live on.
-	if old, err := r.Cookie(sessionCookie); err == nil {
+	if old, err := r.Cookie(s.sessionCookie(r)); err == nil {
 		s.Store.DeleteSession(r.Context(), hashToken(old.Value))
 	}
 	token := newToken()
-	sess := notify.Session{User: u, CSRF: newToken(), Expires: s.Now().Add(SessionTTL)}
+	now = s.Now()
+	sess := notify.Session{User: u, CSRF: newToken(), Expires: now.Add(SessionTTL), Seen: now}
 	if err := s.Store.CreateSession(r.Context(), hashToken(token), sess); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	s.Log.Info("signed in", "user", u.ID, "role", u.Role)
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
+	http.SetCookie(w, &http.Cookie{Name: s.sessionCookie(r), Value: token, Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: s.secure(r), Expires: sess.Expires})
 	http.SetCookie(w, &http.Cookie{Name: loginCookie, Path: "/login", MaxAge: -1})
 	http.Redirect(w, r, "/", http.StatusSeeOther)
@@ -137,14 +149,34 @@ func (s *Server) checkPassword(ctx context.Context, hash []byte, password string
 	return bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil
 }
 
+// setLanguage keeps the language the user chose for the app, then shows
+// the page they were on again in it.
+func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
+	lang := r.PostFormValue("lang")
+	if _, ok := messages[lang]; !ok && lang != "" {
+		s.refuse(w, r, http.StatusBadRequest, "bad_form")
+		return
+	}
+	if err := s.Store.SetLanguage(r.Context(), sess.User.ID, lang); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// Only a path on this site: never a redirect to another host.
+	back := r.PostFormValue("back")
+	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.HasPrefix(back, "/\\") {
+		back = "/"
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, _ *notify.Session) {
-	if c, err := r.Cookie(sessionCookie); err == nil {
+	if c, err := r.Cookie(s.sessionCookie(r)); err == nil {
 		if err := s.Store.DeleteSession(r.Context(), hashToken(c.Value)); err != nil {
 			s.fail(w, r, err)
 			return
 		}
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Path: "/", MaxAge: -1, HttpOnly: true})
+	http.SetCookie(w, &http.Cookie{Name: s.sessionCookie(r), Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secure(r)})
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
@@ -172,6 +204,9 @@ const maxForm = 1 << 20
 func (s *Server) signedInRaw(h func(http.ResponseWriter, *http.Request, *notify.Session)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		sess, err := s.session(r.Context(), r)
+		if err == nil {
+			err = s.keepAlive(r, sess)
+		}
 		if err != nil {
 			if notify.ErrorCode(err) != notify.EUNAUTHORIZED {
 				s.fail(w, r, err)
@@ -184,8 +219,28 @@ func (s *Server) signedInRaw(h func(http.ResponseWriter, *http.Request, *notify.
 			s.refuse(w, r, http.StatusUnauthorized, "sign_in_first")
 			return
 		}
+		if sess.User.Lang != "" {
+			r = r.WithContext(context.WithValue(r.Context(), langKey{}, sess.User.Lang))
+		}
 		h(w, r, &sess)
 	}
+}
+
+// keepAlive ends a session left idle too long, and otherwise notes that it
+// is in use.
+func (s *Server) keepAlive(r *http.Request, sess notify.Session) error {
+	idle := s.Now().Sub(sess.Seen)
+	if idle < touchEvery {
+		return nil
+	}
+	c, _ := r.Cookie(s.sessionCookie(r)) // there, or there would be no session
+	if idle > IdleTimeout {
+		if err := s.Store.DeleteSession(r.Context(), hashToken(c.Value)); err != nil {
+			return err
+		}
+		return notify.Errorf(notify.EUNAUTHORIZED, "the session was idle too long")
+	}
+	return s.Store.TouchSession(r.Context(), hashToken(c.Value), s.Now())
 }
 
 // withUpload reads a form that sends a file, for a handler behind
@@ -231,7 +286,7 @@ func (s *Server) only(role notify.Role, h func(http.ResponseWriter, *http.Reques
 }
 
 func (s *Server) session(ctx context.Context, r *http.Request) (notify.Session, error) {
-	c, err := r.Cookie(sessionCookie)
+	c, err := r.Cookie(s.sessionCookie(r))
 	if err != nil || c.Value == "" {
 		return notify.Session{}, notify.Errorf(notify.EUNAUTHORIZED, "please sign in")
 	}
@@ -239,6 +294,14 @@ func (s *Server) session(ctx context.Context, r *http.Request) (notify.Session, 
 }
 
 func (s *Server) secure(r *http.Request) bool { return s.SecureCookies || r.TLS != nil }
+
+// sessionCookie is the name of the session cookie for this request.
+func (s *Server) sessionCookie(r *http.Request) string {
+	if s.secure(r) {
+		return secureSessionCookie
+	}
+	return sessionCookie
+}
 
 // newToken returns 32 random bytes as text.
 func newToken() string {

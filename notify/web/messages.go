@@ -400,6 +400,9 @@ var messages = map[string]map[string]string{
 
 // language is "en" when the browser ranks English above Japanese, else "ja".
 func language(r *http.Request) string {
+	if lang, ok := r.Context().Value(langKey{}).(string); ok {
+		return lang
+	}
 	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
 		tag, _, _ := strings.Cut(strings.TrimSpace(strings.ToLower(part)), ";")
 		switch {
@@ -411,6 +414,9 @@ func language(r *http.Request) string {
 	}
 	return "ja"
 }
+
+// langKey holds, in a request's context, the language its user chose.
+type langKey struct{}
 
 // telURL is a phone number as a tel: link, or "" when it does not hold a
 // number to dial. Full-width digits count; an extension or a note after

@@ -28,6 +28,8 @@ type Store interface {
 	CreateSession(ctx context.Context, tokenHash []byte, s notify.Session) error
 	Session(ctx context.Context, tokenHash []byte) (notify.Session, error)
 	DeleteSession(ctx context.Context, tokenHash []byte) error
+	TouchSession(ctx context.Context, tokenHash []byte, at time.Time) error
+	SetLanguage(ctx context.Context, userID int64, lang string) error
 	Status(ctx context.Context) (notify.Status, error)
 	Progress(ctx context.Context) (map[notify.Category]notify.Progress, error)
 	Contact(ctx context.Context, id int64) (notify.Contact, error)
@@ -99,6 +101,7 @@ func New(cfg Config) (*Server, error) {
 	s.handle("POST", "/login", true, s.loginSubmit)
 	s.handle("GET", "/style.css", true, s.style)
 	s.handle("POST", "/logout", false, s.signedIn(s.logout))
+	s.handle("POST", "/language", false, s.signedIn(s.setLanguage))
 	s.handle("GET", "/{$}", false, s.signedIn(s.home))
 	s.handle("GET", "/dashboard", false, s.signedIn(s.only(notify.Manager, s.dashboard)))
 	s.handle("GET", "/contacts/mine", false, s.signedIn(s.myContacts))
@@ -159,6 +162,7 @@ type page struct {
 	Error   string
 	Notice  string // a confirmation, such as "logged"
 	Data    any
+	Here    string // the page's address, to come back to after switching language
 }
 
 // render writes a page, rendered in full first so that a template error
@@ -166,6 +170,10 @@ type page struct {
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	p.Lang = language(r)
 	p.T = messages[p.Lang]
+	p.Here = "/"
+	if r.Method == http.MethodGet {
+		p.Here = r.URL.RequestURI()
+	}
 	var buf bytes.Buffer
 	if err := s.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
 		s.Log.Error("rendering a page", "page", name, "err", err)

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -33,6 +34,8 @@ type app struct {
 	*httptest.Server
 	db  *store.DB
 	web *Server
+	// ahead moves the app's clock (not the database's) forward.
+	ahead atomic.Int64
 }
 
 const password = "correct horse battery"
@@ -57,13 +60,14 @@ func newApp(t *testing.T) *app {
 // (suzuki) who may sign in with password.
 func startApp(tb testing.TB, db *store.DB) *app {
 	tb.Helper()
-	w, err := New(Config{Store: db, Templates: templates.FS, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	a := &app{db: db}
+	w, err := New(Config{Store: db, Templates: templates.FS, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Now: func() time.Time { return time.Now().Add(time.Duration(a.ahead.Load())) }})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	srv := httptest.NewServer(w)
-	tb.Cleanup(srv.Close)
-	a := &app{Server: srv, db: db, web: w}
+	a.Server, a.web = httptest.NewServer(w), w
+	tb.Cleanup(a.Server.Close)
 	hash, err := HashPassword(password)
 	if err != nil {
 		tb.Fatal(err)
@@ -785,5 +789,94 @@ func TestSalesSearchAndFilterOnlyTheirOwnContacts(t *testing.T) {
 		if got := listed(query); got != want {
 			t.Errorf("%q: %q, want %q", query, got, want)
 		}
+	}
+}
+
+func TestEachUserChoosesTheirLanguage(t *testing.T) {
+	a := newApp(t)
+	phone, desk := a.client(t), a.client(t)
+	a.signIn(t, phone, "suzuki", password)
+	a.signIn(t, desk, "suzuki", password)
+	_, _, body := get(t, phone, a.URL+"/contacts/mine")
+	token := csrfField.FindStringSubmatch(body)[1]
+	code, loc, _ := post(t, phone, a.URL+"/language", url.Values{"csrf": {token}, "lang": {"en"}, "back": {"/contacts/mine?q=x"}})
+	if code != http.StatusSeeOther || loc != "/contacts/mine?q=x" {
+		t.Errorf("choosing English: %d to %q", code, loc)
+	}
+	// Their other browser asks for Japanese, but the choice is theirs.
+	for _, c := range []*http.Client{phone, desk} {
+		if _, _, body := get(t, c, a.URL+"/contacts/mine"); !strings.Contains(body, "My contacts") || !strings.Contains(body, `lang="en"`) {
+			t.Errorf("after choosing English:\n%s", body)
+		}
+	}
+	if _, loc, _ := post(t, phone, a.URL+"/language", url.Values{"csrf": {token}, "lang": {"ja"}, "back": {"//evil.example/"}}); loc != "/" {
+		t.Errorf("back to another host: redirected to %q, want /", loc)
+	}
+	if _, _, body := get(t, desk, a.URL+"/contacts/mine"); !strings.Contains(body, "担当の連絡先") {
+		t.Errorf("after choosing Japanese again:\n%s", body)
+	}
+	if code, _, _ := post(t, phone, a.URL+"/language", url.Values{"csrf": {token}, "lang": {"fr"}}); code != http.StatusBadRequest {
+		t.Errorf("a language the app does not have: %d", code)
+	}
+}
+
+func TestAnIdleSessionEnds(t *testing.T) {
+	a := newApp(t)
+	c := a.client(t)
+	a.signIn(t, c, "suzuki", password)
+	// Used every 90 minutes, it lives on.
+	for range 3 {
+		a.ahead.Add(int64(90 * time.Minute))
+		if code, _, _ := get(t, c, a.URL+"/contacts/mine"); code != http.StatusOK {
+			t.Fatalf("after 90 minutes' pause: %d, want 200", code)
+		}
+	}
+	a.ahead.Add(int64(IdleTimeout + time.Minute))
+	if code, loc, _ := get(t, c, a.URL+"/contacts/mine"); code != http.StatusSeeOther || loc != "/login" {
+		t.Errorf("after %v idle: %d to %q, want the sign-in form", IdleTimeout, code, loc)
+	}
+	a.ahead.Store(0) // the session is gone, not just out of date
+	if code, loc, _ := get(t, c, a.URL+"/contacts/mine"); code != http.StatusSeeOther || loc != "/login" {
+		t.Errorf("back to the present: %d to %q, want the sign-in form", code, loc)
+	}
+}
+
+func TestOverTLSTheSessionCookieIsHostOnlyAndSecure(t *testing.T) {
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "owabi.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	w, err := New(Config{Store: db, Templates: templates.FS, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewTLSServer(w)
+	defer srv.Close()
+	a := &app{Server: srv, db: db, web: w}
+	hash, _ := HashPassword(password)
+	db.AddUser(context.Background(), notify.User{Name: "kanri", Role: notify.Manager}, hash)
+	c := srv.Client()
+	c.Jar, _ = cookiejar.New(nil)
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	_, _, body := get(t, c, a.URL+"/login")
+	resp, err := c.PostForm(a.URL+"/login", url.Values{"csrf": {csrfField.FindStringSubmatch(body)[1]}, "name": {"kanri"}, "password": {password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	var set string
+	for _, v := range resp.Header.Values("Set-Cookie") {
+		if strings.HasPrefix(v, "__Host-owabi_session=") {
+			set = v
+		}
+	}
+	for _, want := range []string{"Secure", "HttpOnly", "Path=/"} {
+		if !strings.Contains(set, want) || strings.Contains(set, "Domain=") {
+			t.Errorf("session cookie %q: want %s and no Domain", set, want)
+		}
+	}
+	if code, _, _ := get(t, c, a.URL+"/dashboard"); code != http.StatusOK {
+		t.Errorf("the dashboard over TLS: %d", code)
 	}
 }
