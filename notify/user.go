@@ -30,7 +30,7 @@ type User struct {
 // Session is a signed-in user's visit, found by the token in their cookie.
 type Session struct {
 	User    User
-	CSRF    string // the token every form of this session must send back
+	CSRF    string    // the token every form of this session must send back
 	Expires time.Time // its fixed end
 	Seen    time.Time // when it was last used, for ending it when idle
 }
