@@ -560,7 +560,7 @@ func TestManagerUploadsABook(t *testing.T) {
 	}
 	code, body := upload(t, manager, a.URL+"/import", token, "outlook_ja_cp932.csv", book)
 	for _, want := range []string{`id="report"`, "取り込みました: outlook_ja_cp932.csv", "Outlook CSV（日本語見出し） · Shift_JIS (CP932)",
-		"<tr><th>追加</th><td>3</td></tr>", "行 5: no e-mail address"} {
+		"<tr><th>追加</th><td>3</td></tr>", "行 5: メールアドレスがありません"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the import page lacks %q (status %d):\n%s", want, code, body)
 		}
@@ -571,7 +571,7 @@ func TestManagerUploadsABook(t *testing.T) {
 	if !strings.Contains(body, `<a href="/imports/1">`) {
 		t.Errorf("the past imports do not link to their reports:\n%s", body)
 	}
-	if code, _, past := get(t, manager, a.URL+"/imports/1"); code != http.StatusOK || !strings.Contains(past, "行 5: no e-mail address") {
+	if code, _, past := get(t, manager, a.URL+"/imports/1"); code != http.StatusOK || !strings.Contains(past, "行 5: メールアドレスがありません") {
 		t.Errorf("import 1's stored report: %d\n%s", code, past)
 	}
 	code, body = upload(t, manager, a.URL+"/import", token, "notes.txt", []byte("not an address book"))
@@ -651,6 +651,9 @@ func TestManagerReclassifiesAndReassigns(t *testing.T) {
 	manager := a.client(t)
 	a.signIn(t, manager, "kanri", password)
 	_, _, body := get(t, manager, page)
+	if !strings.Contains(body, "(判定の理由: 決め手なし)") {
+		t.Errorf("the contact page does not say nothing decided its category:\n%s", body)
+	}
 	token := csrfField.FindStringSubmatch(body)[1]
 	if code, _, body := post(t, manager, page+"/category", url.Values{"csrf": {token}, "category": {"customer"}}); code != http.StatusBadRequest ||
 		!strings.Contains(body, "区分を変える理由を書いてください") {
@@ -663,7 +666,7 @@ func TestManagerReclassifiesAndReassigns(t *testing.T) {
 		t.Errorf("reassign: %d", code)
 	}
 	_, _, body = get(t, manager, page+"?changed=1")
-	for _, want := range []string{"変更しました", "区分: 未分類 → 顧客 · 記録者 kanri · 取引先台帳で確認", "担当: someone@sakura-print.example.jp → Suzuki@sakura-print.example.jp"} {
+	for _, want := range []string{"変更しました", "(判定の理由: 管理者が決定 · 取引先台帳で確認)", "区分: 未分類 → 顧客 · 記録者 kanri · 取引先台帳で確認", "担当: someone@sakura-print.example.jp → Suzuki@sakura-print.example.jp"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the contact page lacks %q:\n%s", want, body)
 		}
