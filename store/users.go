@@ -157,9 +157,27 @@ func (d *DB) DeleteSession(ctx context.Context, tokenHash []byte) error {
 	return describe(err)
 }
 
-// Owners lists the distinct owners contacts are assigned to, lower-cased,
-// from the running count of contacts per owner (migration 0007).
-func (d *DB) Owners(ctx context.Context) ([]string, error) {
-	out, err := d.strings(ctx, `SELECT owner FROM owner_tally WHERE contacts > 0 ORDER BY owner`)
-	return out, describe(err)
+// Owners lists who contacts can be assigned to, by address (lower-cased):
+// everyone who owns contacts (from the running count, migration 0007) and
+// every active account with an address, which may own none yet. Name is
+// the account's name, "" when the owner has no account.
+func (d *DB) Owners(ctx context.Context) ([]notify.Staff, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT email, max(name) FROM (
+			SELECT owner AS email, '' AS name FROM owner_tally WHERE contacts > 0
+			UNION ALL
+			SELECT lower(email), name FROM users WHERE email != '' AND NOT disabled)
+		GROUP BY email ORDER BY email`)
+	if err != nil {
+		return nil, describe(err)
+	}
+	defer rows.Close()
+	var out []notify.Staff
+	for rows.Next() {
+		var s notify.Staff
+		if err := rows.Scan(&s.Email, &s.Name); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, describe(rows.Err())
 }

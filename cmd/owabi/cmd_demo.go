@@ -142,13 +142,16 @@ func demoAccounts(ctx context.Context, a *app) ([]login, error) {
 	for _, o := range owners {
 		// The name is the address's local part, made unique: sato@a and
 		// sato@b must not share an account.
-		base := strings.SplitN(o, "@", 2)[0]
+		if o.Name != "" {
+			continue // has an account already
+		}
+		base := strings.SplitN(o.Email, "@", 2)[0]
 		name := base
 		for i := 2; taken[name]; i++ {
 			name = fmt.Sprintf("%s%d", base, i)
 		}
 		taken[name] = true
-		accounts = append(accounts, notify.User{Name: name, Email: o, Role: notify.Sales})
+		accounts = append(accounts, notify.User{Name: name, Email: o.Email, Role: notify.Sales})
 	}
 	var logins []login
 	for i, u := range accounts {

@@ -22,7 +22,7 @@ type contactView struct {
 	Notices []notify.Notice
 	Calls   []notify.Call
 	Events  []notify.Event    // changes managers made
-	Owners  []string          // for a manager's reassigning
+	Owners  []notify.Staff    // for a manager's reassigning
 	All     []notify.Category // for a manager's reclassifying
 	Form    notify.Call       // the call form's values: empty, or what was sent with an error
 
@@ -84,7 +84,7 @@ func (s *Server) showContact(w http.ResponseWriter, r *http.Request, sess *notif
 		return
 	}
 	var events []notify.Event
-	var owners []string
+	var owners []notify.Staff
 	if sess.User.Role == notify.Manager {
 		if events, err = s.Store.Events(r.Context(), c.ID); err == nil {
 			owners, err = s.Store.Owners(r.Context())

@@ -186,7 +186,7 @@ const listPage = 50
 type contactsView struct {
 	Filter     store.ContactList
 	Contacts   []notify.ListedContact
-	Owners     []string
+	Owners     []notify.Staff
 	Categories []notify.Category
 	States     []notify.Urgency
 	Orders     []store.Order

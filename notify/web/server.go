@@ -40,7 +40,7 @@ type Store interface {
 	Imports(ctx context.Context) ([]notify.ImportSummary, error)
 	ImportReport(ctx context.Context, id int64) (notify.ImportReport, error)
 	Contacts(ctx context.Context, f store.ContactList) ([]notify.ListedContact, bool, error)
-	Owners(ctx context.Context) ([]string, error)
+	Owners(ctx context.Context) ([]notify.Staff, error)
 	Reclassify(ctx context.Context, contactID, userID int64, category notify.Category, reason string) error
 	Reassign(ctx context.Context, userID int64, owner string, contactIDs ...int64) error
 	SetDoNotContact(ctx context.Context, userID, contactID int64, on bool, reason string) (int, error)

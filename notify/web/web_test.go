@@ -651,6 +651,10 @@ func TestManagerReclassifiesAndReassigns(t *testing.T) {
 	manager := a.client(t)
 	a.signIn(t, manager, "kanri", password)
 	_, _, body := get(t, manager, page)
+	// suzuki owns nothing yet, and is offered by name.
+	if !strings.Contains(body, `<option value="suzuki@sakura-print.example.jp">suzuki</option>`) {
+		t.Errorf("the owners offered lack suzuki:\n%s", body)
+	}
 	if !strings.Contains(body, "(判定の理由: 決め手なし)") {
 		t.Errorf("the contact page does not say nothing decided its category:\n%s", body)
 	}
