@@ -105,31 +105,37 @@ func (d *DB) ContactNotices(ctx context.Context, contactID int64) ([]notify.Noti
 	return d.notices(ctx, `n.contact_id = ?`, contactID)
 }
 
-// Progress counts, per category, the contacts reached by phone, heard, and
-// hit by the spam.
+// Progress counts, per category, the contacts reached by phone, heard, hit
+// by the spam and remediated: running counts the calls keep (migration
+// 0012), so a handful of rows however many calls there are.
 func (d *DB) Progress(ctx context.Context) (map[notify.Category]notify.Progress, error) {
 	out := map[notify.Category]notify.Progress{}
-	for _, c := range notify.Categories {
-		out[c] = notify.Progress{}
-	}
-	rows, err := d.db.QueryContext(ctx, `SELECT c.category,
-		count(DISTINCT CASE WHEN k.outcome = 'reached' THEN k.contact_id END),
-		count(DISTINCT CASE WHEN k.outcome = 'reached' AND (k.arrived != '' OR k.opened != '' OR k.clicked != ''
-			OR k.infected != '' OR k.deleted != '') THEN k.contact_id END),
-		count(DISTINCT CASE WHEN k.arrived = 'yes' THEN k.contact_id END),
-		count(DISTINCT CASE WHEN k.clicked = 'yes' THEN k.contact_id END),
-		count(DISTINCT CASE WHEN k.infected = 'yes' THEN k.contact_id END),
-		count(DISTINCT CASE WHEN k.follow_up_done != '' AND k.follow_up_result IN ('no_infection', 'removed') THEN k.contact_id END)
-		FROM calls k JOIN contacts c ON c.id = k.contact_id GROUP BY c.category`)
+	rows, err := d.db.QueryContext(ctx, `SELECT category, what, n FROM tally
+		WHERE what IN ('reached', 'heard', 'arrived', 'clicked', 'infected', 'remediated')`)
 	if err != nil {
 		return nil, describe(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var c string
-		var p notify.Progress
-		if err := rows.Scan(&c, &p.Reached, &p.HearingDone, &p.Arrived, &p.Clicked, &p.Infected, &p.Remediated); err != nil {
+		var c, what string
+		var n int
+		if err := rows.Scan(&c, &what, &n); err != nil {
 			return nil, err
+		}
+		p := out[notify.Category(c)]
+		switch what {
+		case "reached":
+			p.Reached = n
+		case "heard":
+			p.HearingDone = n
+		case "arrived":
+			p.Arrived = n
+		case "clicked":
+			p.Clicked = n
+		case "infected":
+			p.Infected = n
+		case "remediated":
+			p.Remediated = n
 		}
 		out[notify.Category(c)] = p
 	}
@@ -143,9 +149,9 @@ func (d *DB) ReachedPerDay(ctx context.Context, days int, offset time.Duration) 
 	today := d.Now().UTC().Add(offset).Truncate(24 * time.Hour)
 	first := today.AddDate(0, 0, 1-days)
 	shift := fmt.Sprintf("%+d minutes", int(offset.Minutes()))
-	rows, err := d.db.QueryContext(ctx, `SELECT day, count(*) FROM (
-			SELECT contact_id, date(min(at), ?1) AS day FROM calls WHERE outcome = 'reached' GROUP BY contact_id)
-		WHERE day >= ?2 GROUP BY day`, shift, first.Format(dateLayout))
+	// The quarter hours from the one the first day starts in (migration 0012).
+	rows, err := d.db.QueryContext(ctx, `SELECT date(slot, ?1) AS day, sum(n) FROM reached_tally
+		WHERE slot >= ?2 GROUP BY day`, shift, first.Add(-offset).UTC().Format("2006-01-02T15:04"))
 	if err != nil {
 		return nil, describe(err)
 	}
@@ -168,12 +174,12 @@ func (d *DB) ReachedPerDay(ctx context.Context, days int, offset time.Duration) 
 }
 
 // StaffProgress lists, for every owner with contacts, how many they have,
-// how many were reached and how many call-backs are due. Each count is one
-// pass over the calls, not over the contacts.
+// how many were reached (both running counts) and how many call-backs are
+// due (through the index of call-backs asked for).
 func (d *DB) StaffProgress(ctx context.Context) ([]notify.StaffProgress, error) {
 	// One name per address: an address may have a disabled account and
 	// its replacement.
-	rows, err := d.db.QueryContext(ctx, `SELECT o.owner, o.contacts, coalesce((SELECT u.name FROM users u
+	rows, err := d.db.QueryContext(ctx, `SELECT o.owner, o.contacts, o.reached, coalesce((SELECT u.name FROM users u
 		WHERE u.email = o.owner COLLATE NOCASE ORDER BY u.disabled, u.id LIMIT 1), '')
 		FROM owner_tally o WHERE o.contacts > 0 ORDER BY o.owner`)
 	if err != nil {
@@ -183,7 +189,7 @@ func (d *DB) StaffProgress(ctx context.Context) ([]notify.StaffProgress, error) 
 	index := map[string]int{}
 	for rows.Next() {
 		var p notify.StaffProgress
-		if err := rows.Scan(&p.Owner, &p.Assigned, &p.Name); err != nil {
+		if err := rows.Scan(&p.Owner, &p.Assigned, &p.Reached, &p.Name); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -194,38 +200,25 @@ func (d *DB) StaffProgress(ctx context.Context) ([]notify.StaffProgress, error) 
 	if err := rows.Err(); err != nil {
 		return nil, describe(err)
 	}
-	for _, q := range []struct {
-		query string
-		dst   func(*notify.StaffProgress) *int
-	}{
-		{`SELECT lower(c.owner_email), count(DISTINCT k.contact_id) FROM calls k JOIN contacts c ON c.id = k.contact_id
-			WHERE k.outcome = 'reached' GROUP BY 1`, func(p *notify.StaffProgress) *int { return &p.Reached }},
-		// The last call to each contact (SQLite takes the other columns
-		// from the row with the max).
-		{`SELECT lower(c.owner_email), count(*) FROM (SELECT contact_id, outcome, call_back_at, max(at) FROM calls GROUP BY contact_id) l
-			JOIN contacts c ON c.id = l.contact_id
-			WHERE l.outcome = 'call_back' AND l.call_back_at <= strftime('%Y-%m-%dT%H:%M:%f', 'now') GROUP BY 1`,
-			func(p *notify.StaffProgress) *int { return &p.CallBacksDue }},
-	} {
-		rows, err := d.db.QueryContext(ctx, q.query)
-		if err != nil {
-			return nil, describe(err)
+	rows, err = d.db.QueryContext(ctx, `SELECT lower(c.owner_email), count(*) FROM contact_calls k
+		JOIN contacts c ON c.id = k.contact_id
+		WHERE k.call_back_at != '' AND k.call_back_at <= strftime('%Y-%m-%dT%H:%M:%f', 'now') GROUP BY 1`)
+	if err != nil {
+		return nil, describe(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var owner string
+		var n int
+		if err := rows.Scan(&owner, &n); err != nil {
+			return nil, err
 		}
-		for rows.Next() {
-			var owner string
-			var n int
-			if err := rows.Scan(&owner, &n); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			if i, ok := index[owner]; ok {
-				*q.dst(&out[i]) = n
-			}
+		if i, ok := index[owner]; ok {
+			out[i].CallBacksDue = n
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, describe(err)
-		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, describe(err)
 	}
 	return out, nil
 }

@@ -91,21 +91,22 @@ func (o *ownerRow) staff(email string) notify.Staff {
 	return s
 }
 
-// urgencyColumn computes a contact's notify.Urgency. At risk: the latest
-// hearing says they opened the link or infection is suspected. Then those
-// no notice reached and nobody has spoken to, then the others not spoken
-// to yet, then the rest.
-const urgencyColumn = `CASE
-	WHEN (SELECT k.clicked = 'yes' OR k.infected = 'yes' FROM calls k WHERE k.contact_id = c.id
-	      AND (k.arrived != '' OR k.opened != '' OR k.clicked != '' OR k.infected != '' OR k.deleted != '')
-	      ORDER BY k.at DESC, k.id DESC LIMIT 1) THEN 0
-	WHEN c.do_not_contact THEN 5
-	WHEN (SELECT k.outcome = 'call_back' AND k.call_back_at <= strftime('%Y-%m-%dT%H:%M:%f', 'now') FROM calls k
-	      WHERE k.contact_id = c.id ORDER BY k.at DESC, k.id DESC LIMIT 1) THEN 1
-	WHEN EXISTS (SELECT 1 FROM calls k WHERE k.contact_id = c.id AND k.outcome = 'reached') THEN 4
+// urgencyColumn computes a contact's notify.Urgency from what its calls
+// found (contact_calls, migration 0012) and its notices. At risk: the
+// latest hearing says they opened the link or infection is suspected. Then
+// those not to be contacted go last, a call-back that has come due goes
+// next, and those spoken to go after those not yet; of these, those no
+// notice reached come first.
+const urgencyColumn = `coalesce((SELECT CASE
+		WHEN k.at_risk THEN 0
+		WHEN c.do_not_contact THEN 5
+		WHEN k.call_back_at != '' AND k.call_back_at <= strftime('%Y-%m-%dT%H:%M:%f', 'now') THEN 1
+		WHEN k.reached_at != '' THEN 4 END
+	FROM contact_calls k WHERE k.contact_id = c.id),
+	CASE WHEN c.do_not_contact THEN 5
 	WHEN EXISTS (SELECT 1 FROM notices n WHERE n.contact_id = c.id AND n.state = 'failed')
 	     AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.contact_id = c.id AND n.state = 'sent') THEN 2
-	ELSE 3 END`
+	ELSE 3 END)`
 
 // lastCallColumns are the outcome, time and call-back time of a contact's
 // last call, NULL when nobody has called.
@@ -153,10 +154,10 @@ var orderBy = map[Order]string{
 // stateDrivers narrow a state filter to the few contacts that can be in
 // that state, found by an index, before each one's state is worked out.
 var stateDrivers = map[notify.Urgency]string{
-	notify.AtRisk:       "c.id IN (SELECT contact_id FROM calls WHERE clicked = 'yes' OR infected = 'yes')",
-	notify.CallBackDue:  "c.id IN (SELECT contact_id FROM calls WHERE outcome = 'call_back')",
+	notify.AtRisk:       "c.id IN (SELECT contact_id FROM contact_calls WHERE at_risk)",
+	notify.CallBackDue:  "c.id IN (SELECT contact_id FROM contact_calls WHERE call_back_at != '')",
 	notify.NoticeFailed: "c.id IN (SELECT contact_id FROM notices WHERE state = 'failed')",
-	notify.Done:         "c.id IN (SELECT contact_id FROM calls WHERE outcome = 'reached')",
+	notify.Done:         "c.id IN (SELECT contact_id FROM contact_calls WHERE reached_at != '')",
 	notify.Withheld:     "c.do_not_contact",
 }
 

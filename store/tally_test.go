@@ -346,3 +346,187 @@ func TestStaffTableOneRowPerAddress(t *testing.T) {
 		t.Errorf("staff table:\n got %+v\nwant %+v", got, want)
 	}
 }
+
+// callsSaidSo is what the calls themselves say, counted the long way as
+// the dashboard and the lists did before migration 0012: per category the
+// funnel, per owner those reached and the call-backs due, per day those
+// first reached, and each contact's urgency.
+func callsSaidSo(t *testing.T, d *DB) (map[notify.Category]notify.Progress, map[string][2]int, map[string]int, map[int64]notify.Urgency) {
+	t.Helper()
+	ctx := context.Background()
+	progress := map[notify.Category]notify.Progress{}
+	rows, err := d.db.QueryContext(ctx, `SELECT c.category,
+		count(DISTINCT CASE WHEN k.outcome = 'reached' THEN k.contact_id END),
+		count(DISTINCT CASE WHEN k.outcome = 'reached' AND (k.arrived || k.opened || k.clicked || k.infected || k.deleted) != '' THEN k.contact_id END),
+		count(DISTINCT CASE WHEN k.arrived = 'yes' THEN k.contact_id END),
+		count(DISTINCT CASE WHEN k.clicked = 'yes' THEN k.contact_id END),
+		count(DISTINCT CASE WHEN k.infected = 'yes' THEN k.contact_id END),
+		count(DISTINCT CASE WHEN k.follow_up_done != '' AND k.follow_up_result IN ('no_infection', 'removed') THEN k.contact_id END)
+		FROM contacts c LEFT JOIN calls k ON k.contact_id = c.id GROUP BY c.category`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var c string
+		var p notify.Progress
+		rows.Scan(&c, &p.Reached, &p.HearingDone, &p.Arrived, &p.Clicked, &p.Infected, &p.Remediated)
+		progress[notify.Category(c)] = p
+	}
+	rows.Close()
+	staff := map[string][2]int{}
+	rows, _ = d.db.QueryContext(ctx, `SELECT lower(c.owner_email),
+		count(DISTINCT CASE WHEN k.outcome = 'reached' THEN k.contact_id END),
+		count(DISTINCT CASE WHEN k.outcome = 'call_back' AND k.call_back_at <= strftime('%Y-%m-%dT%H:%M:%f', 'now')
+			AND NOT EXISTS (SELECT 1 FROM calls l WHERE l.contact_id = k.contact_id AND (l.at, l.id) > (k.at, k.id)) THEN k.contact_id END)
+		FROM contacts c JOIN calls k ON k.contact_id = c.id WHERE c.owner_email != '' GROUP BY 1`)
+	for rows.Next() {
+		var owner string
+		var n [2]int
+		rows.Scan(&owner, &n[0], &n[1])
+		staff[owner] = n
+	}
+	rows.Close()
+	days := map[string]int{}
+	rows, _ = d.db.QueryContext(ctx, `SELECT day, count(*) FROM (SELECT date(min(at), '+540 minutes') AS day
+		FROM calls WHERE outcome = 'reached' GROUP BY contact_id) GROUP BY day`)
+	for rows.Next() {
+		var day string
+		var n int
+		rows.Scan(&day, &n)
+		days[day] = n
+	}
+	rows.Close()
+	urgency := map[int64]notify.Urgency{}
+	rows, _ = d.db.QueryContext(ctx, `SELECT c.id, CASE
+		WHEN (SELECT k.clicked = 'yes' OR k.infected = 'yes' FROM calls k WHERE k.contact_id = c.id
+		      AND (k.arrived || k.opened || k.clicked || k.infected || k.deleted) != ''
+		      ORDER BY k.at DESC, k.id DESC LIMIT 1) THEN 0
+		WHEN c.do_not_contact THEN 5
+		WHEN (SELECT k.outcome = 'call_back' AND k.call_back_at <= strftime('%Y-%m-%dT%H:%M:%f', 'now') FROM calls k
+		      WHERE k.contact_id = c.id ORDER BY k.at DESC, k.id DESC LIMIT 1) THEN 1
+		WHEN EXISTS (SELECT 1 FROM calls k WHERE k.contact_id = c.id AND k.outcome = 'reached') THEN 4
+		WHEN EXISTS (SELECT 1 FROM notices n WHERE n.contact_id = c.id AND n.state = 'failed')
+		     AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.contact_id = c.id AND n.state = 'sent') THEN 2
+		ELSE 3 END FROM contacts c`)
+	for rows.Next() {
+		var id int64
+		var u notify.Urgency
+		rows.Scan(&id, &u)
+		urgency[id] = u
+	}
+	rows.Close()
+	return progress, staff, days, urgency
+}
+
+func TestCallCountsMatchTheCalls(t *testing.T) {
+	ctx := context.Background()
+	d := openTemp(t)
+	owners := []string{"a@sakura.example", "b@sakura.example", ""}
+	categories := []notify.Category{notify.Customer, notify.Supplier, notify.Employee}
+	var recs []notify.Record
+	for i := range 60 {
+		recs = append(recs, notify.Record{Number: i + 1, Family: fmt.Sprint("姓", i), Emails: []string{fmt.Sprintf("u%d@x.example", i)}})
+	}
+	if _, err := d.Import(ctx, notify.ImportReport{File: "a"}, recordsOf(recs...), func(r notify.Record) notify.Decision {
+		return notify.Decision{Category: categories[r.Number%3], Rule: notify.RuleLabel, OwnerEmail: owners[r.Number%3]}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := d.AddUser(ctx, notify.User{Name: "kanri", Role: notify.Manager}, []byte("h"))
+	check := func(when string) {
+		t.Helper()
+		wantProgress, wantStaff, wantDays, wantUrgency := callsSaidSo(t, d)
+		progress, err := d.Progress(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for c, want := range wantProgress {
+			if progress[c] != want {
+				t.Errorf("%s: %s progress %+v, the calls say %+v", when, c, progress[c], want)
+			}
+		}
+		staff, _ := d.StaffProgress(ctx)
+		for _, p := range staff {
+			if got := [2]int{p.Reached, p.CallBacksDue}; got != wantStaff[p.Owner] {
+				t.Errorf("%s: %s reached and due %v, the calls say %v", when, p.Owner, got, wantStaff[p.Owner])
+			}
+		}
+		days, _ := d.ReachedPerDay(ctx, 30, 9*time.Hour)
+		for _, day := range days {
+			if want := wantDays[day.Day.Format(dateLayout)]; day.N != want {
+				t.Errorf("%s: %s reached %d, the calls say %d", when, day.Day.Format(dateLayout), day.N, want)
+			}
+		}
+		list, _, _ := d.Contacts(ctx, ContactList{Limit: 100})
+		for _, c := range list {
+			if c.Urgency != wantUrgency[c.ID] {
+				t.Errorf("%s: contact %d is %s, the calls say %s", when, c.ID, c.Urgency, wantUrgency[c.ID])
+			}
+		}
+	}
+	// Calls in a scrambled order of times, some in the past, some with
+	// hearings, follow-ups, call-backs past and future.
+	now := time.Now()
+	answers := []notify.Answer{notify.Unknown, notify.Yes, notify.No}
+	outcomes := []notify.CallOutcome{notify.Reached, notify.NoAnswer, notify.CallBack, notify.Reached, notify.Voicemail}
+	for i := range 300 {
+		call := notify.Call{ContactID: int64(1 + i*7%60), At: now.Add(-time.Duration(i*37%100) * time.Hour), Outcome: outcomes[i%5]}
+		if call.Outcome == notify.Reached {
+			call.Hearing = notify.Hearing{Arrived: answers[i%3], Clicked: answers[i/3%3], Infected: answers[i/7%3]}
+		}
+		if call.Outcome == notify.CallBack {
+			call.CallBackAt = now.Add(time.Duration(i%3-1) * time.Hour)
+		}
+		if i%11 == 0 {
+			call.FollowUp, call.FollowUpDone, call.FollowUpResult = notify.VirusCheck, now, []notify.FollowUpResult{notify.NoInfection, notify.Infected, notify.Removed}[i%3]
+		}
+		if _, err := d.AddCall(ctx, u.ID, call); err != nil {
+			t.Fatal(err)
+		}
+		if i%50 == 49 {
+			check(fmt.Sprintf("after %d calls", i+1))
+		}
+	}
+	for i := int64(1); i <= 60; i += 4 {
+		if err := d.Reclassify(ctx, i, u.ID, notify.Customer, "確認済み"); err != nil { // uneven, unlike the import
+			t.Fatal(err)
+		}
+		d.Reassign(ctx, u.ID, owners[(i+1)%2], i, i+1)
+	}
+	d.SetDoNotContact(ctx, u.ID, 5, true, "申し出")
+	check("after reclassifying and reassigning")
+}
+
+func TestCallsLoggedBeforeTheCountsAreCounted(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "owabi.db")
+	d, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := notify.Record{Family: "山田", Emails: []string{"taro@yamada.example"}}
+	d.Import(ctx, notify.ImportReport{File: "a"}, recordsOf(rec), func(notify.Record) notify.Decision {
+		return notify.Decision{Category: notify.Customer, Rule: notify.RuleLabel, OwnerEmail: "a@sakura.example"}
+	})
+	u, _ := d.AddUser(ctx, notify.User{Name: "a", Role: notify.Sales}, []byte("h"))
+	d.AddCall(ctx, u.ID, notify.Call{ContactID: 1, Outcome: notify.NoAnswer})
+	d.AddCall(ctx, u.ID, notify.Call{ContactID: 1, Outcome: notify.Reached, Hearing: notify.Hearing{Arrived: notify.Yes, Clicked: notify.Yes}})
+	// Back to before migration 0012.
+	if _, err := d.wdb.ExecContext(ctx, `DROP TRIGGER call_logged; DROP TRIGGER call_tally_recategorised;
+		DROP TRIGGER call_tally_reassigned; DROP TABLE contact_calls; DROP TABLE reached_tally; ALTER TABLE owner_tally DROP COLUMN reached;
+		DELETE FROM tally WHERE what IN ('reached', 'heard', 'arrived', 'clicked', 'infected', 'remediated');
+		DELETE FROM schema_migrations WHERE version = '0012_call_tally'`); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	if d, err = Open(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	progress, _ := d.Progress(ctx)
+	staff, _ := d.StaffProgress(ctx)
+	list, _, _ := d.Contacts(ctx, ContactList{Limit: 1})
+	if p := progress[notify.Customer]; p.Reached != 1 || p.Clicked != 1 || len(staff) != 1 || staff[0].Reached != 1 || list[0].Urgency != notify.AtRisk {
+		t.Errorf("after the upgrade: %+v, %+v, %s", p, staff, list[0].Urgency)
+	}
+}
