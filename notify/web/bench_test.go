@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -147,6 +148,30 @@ func benchPageAs(b *testing.B, user, path, want string) {
 		if code, _, body := get(b, c, a.URL+path); code != http.StatusOK || !strings.Contains(body, want) {
 			b.Fatalf("%s: %d", path, code)
 		}
+	}
+}
+
+// BenchmarkShellCeiling runs, in the sqlite3 shell on the same database,
+// the bare queries behind the slowest pages: what SQLite alone costs,
+// process start included, beside what the page costs.
+func BenchmarkShellCeiling(b *testing.B) {
+	shell, err := exec.LookPath("sqlite3")
+	if err != nil {
+		b.Skip("the sqlite3 shell is not installed (apt-get install sqlite3)")
+	}
+	path := bigDB(b)
+	for _, q := range []struct{ name, sql string }{
+		{"search", `SELECT contact_id FROM contact_search WHERE instr(text, '山田999999') > 0 ORDER BY contact_id LIMIT 51;`},
+		{"by-name", `SELECT id FROM contacts ORDER BY family_kana, given_kana, family, given, id LIMIT 51;`},
+		{"nothing", `SELECT 1;`},
+	} {
+		b.Run(q.name, func(b *testing.B) {
+			for range b.N {
+				if out, err := exec.Command(shell, "-readonly", path, q.sql).CombinedOutput(); err != nil {
+					b.Fatalf("sqlite3: %v\n%s", err, out)
+				}
+			}
+		})
 	}
 }
 
