@@ -103,17 +103,21 @@ type Progress struct {
 // Urgency orders a salesperson's list: who to call first.
 type Urgency int
 
+// The values are stored nowhere, but store's SQL computes them: it must
+// change with them.
 const (
 	AtRisk       Urgency = iota // the latest hearing: opened the link, or infection is suspected
 	CallBackDue                 // they asked to be called back, and the time has come
 	NoticeFailed                // no notice reached them, and nobody has spoken to them
-	NotReached                  // not reached by phone yet
+	NoReply                     // every notice the policy allows went unanswered: to be called
+	NotReached                  // not acknowledged, not reached by phone yet
+	Acknowledged                // acknowledged a notice, not reached by phone yet
 	Done                        // reached, and nothing is at risk
 	Withheld                    // a manager decided nobody contacts them
 )
 
 // Urgencies lists every urgency, most urgent first.
-var Urgencies = []Urgency{AtRisk, CallBackDue, NoticeFailed, NotReached, Done, Withheld}
+var Urgencies = []Urgency{AtRisk, CallBackDue, NoticeFailed, NoReply, NotReached, Acknowledged, Done, Withheld}
 
 // ParseUrgency reads an urgency's name, as String writes it.
 func ParseUrgency(s string) (Urgency, bool) {
@@ -134,8 +138,12 @@ func (u Urgency) String() string {
 		return "call_back"
 	case NoticeFailed:
 		return "notice_failed"
+	case NoReply:
+		return "no_reply"
 	case NotReached:
 		return "not_reached"
+	case Acknowledged:
+		return "acknowledged"
 	case Withheld:
 		return "withheld"
 	}

@@ -118,6 +118,10 @@ type Notice struct {
 	QueuedAt  time.Time
 	SentAt    time.Time
 	Email     string // the address, joined in for sending
+	// Round is 0 for the first notice of its kind to the address, 1 for
+	// the first resend, and so on; a resend follows notice ResendOf.
+	Round    int
+	ResendOf int64
 }
 
 // Staff is the member of staff a person should call; notices name them.
@@ -140,4 +144,7 @@ type Delivery struct {
 	Notice
 	Contact Contact
 	Owner   Staff // empty when the owner is not in the book
+	// Thread is the Message-IDs of the earlier rounds, oldest first, for a
+	// resend's In-Reply-To and References: it threads with them.
+	Thread []string
 }

@@ -52,7 +52,12 @@ func (d *DB) emails(ctx context.Context, contact int64) ([]string, error) {
 
 // strings runs a query of one text column and returns its values.
 func (d *DB) strings(ctx context.Context, query string, args ...any) ([]string, error) {
-	rows, err := d.db.QueryContext(ctx, query, args...)
+	return queryStrings(ctx, d.db, query, args...)
+}
+
+// queryStrings runs a query of one text column on q and returns its values.
+func queryStrings(ctx context.Context, q querier, query string, args ...any) ([]string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -96,17 +101,21 @@ func (o *ownerRow) staff(email string) notify.Staff {
 // latest hearing says they opened the link or infection is suspected. Then
 // those not to be contacted go last, a call-back that has come due goes
 // next, and those spoken to go after those not yet; of these, those no
-// notice reached come first.
+// notice reached come first, then those every notice failed to get an
+// answer from, then those who have not acknowledged one, then those who
+// have. The numbers are notify.Urgency's.
 const urgencyColumn = `coalesce((SELECT CASE
 		WHEN k.at_risk THEN 0
-		WHEN c.do_not_contact THEN 5
+		WHEN c.do_not_contact THEN 7
 		WHEN k.call_back_at != '' AND k.call_back_at <= strftime('%Y-%m-%dT%H:%M:%f', 'now') THEN 1
-		WHEN k.reached_at != '' THEN 4 END
+		WHEN k.reached_at != '' THEN 6 END
 	FROM contact_calls k WHERE k.contact_id = c.id),
-	CASE WHEN c.do_not_contact THEN 5
+	CASE WHEN c.do_not_contact THEN 7
 	WHEN EXISTS (SELECT 1 FROM notices n WHERE n.contact_id = c.id AND n.state = 'failed')
 	     AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.contact_id = c.id AND n.state = 'sent') THEN 2
-	ELSE 3 END)`
+	WHEN EXISTS (SELECT 1 FROM call_tasks t WHERE t.contact_id = c.id) THEN 3
+	WHEN EXISTS (SELECT 1 FROM acks a WHERE a.contact_id = c.id AND NOT a.auto) THEN 5
+	ELSE 4 END)`
 
 // lastCallColumns are the outcome, time and call-back time of a contact's
 // last call, NULL when nobody has called.
@@ -157,6 +166,8 @@ var stateDrivers = map[notify.Urgency]string{
 	notify.AtRisk:       "c.id IN (SELECT contact_id FROM contact_calls WHERE at_risk)",
 	notify.CallBackDue:  "c.id IN (SELECT contact_id FROM contact_calls WHERE call_back_at != '')",
 	notify.NoticeFailed: "c.id IN (SELECT contact_id FROM notices WHERE state = 'failed')",
+	notify.NoReply:      "c.id IN (SELECT contact_id FROM call_tasks)",
+	notify.Acknowledged: "c.id IN (SELECT contact_id FROM acks WHERE NOT auto)",
 	notify.Done:         "c.id IN (SELECT contact_id FROM contact_calls WHERE reached_at != '')",
 	notify.Withheld:     "c.do_not_contact",
 }

@@ -94,13 +94,13 @@ type querier interface {
 
 func deliveries(ctx context.Context, q querier, where string, args ...any) ([]notify.Delivery, error) {
 	rows, err := q.QueryContext(ctx, `SELECT n.id, n.contact_id, n.address_id, n.kind, n.lang, n.state, n.message_id,
-		n.attempts, n.next_try, n.last_error, n.queued_at, coalesce(n.sent_at, ''), a.email, `+contactColumns+`, `+ownerColumns+`
+		n.attempts, n.next_try, n.last_error, n.queued_at, coalesce(n.sent_at, ''), a.email, n.round, coalesce(n.resend_of, 0),
+		`+contactColumns+`, `+ownerColumns+`
 		FROM notices n JOIN addresses a ON a.id = n.address_id JOIN contacts c ON c.id = n.contact_id `+ownerJoin+`
 		WHERE `+where+` ORDER BY n.id`, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []notify.Delivery
 	for rows.Next() {
 		var d notify.Delivery
@@ -108,8 +108,9 @@ func deliveries(ctx context.Context, q querier, where string, args ...any) ([]no
 		var kind, state, next, queued, sent string
 		var owner ownerRow
 		c, err := scanContact(multiScan{rows, []any{&n.ID, &n.ContactID, &n.AddressID, &kind, &n.Lang, &state, &n.MessageID,
-			&n.Attempts, &next, &n.LastError, &queued, &sent, &n.Email}}, owner.dest()...)
+			&n.Attempts, &next, &n.LastError, &queued, &sent, &n.Email, &n.Round, &n.ResendOf}}, owner.dest()...)
 		if err != nil {
+			rows.Close()
 			return nil, err
 		}
 		n.Kind, n.State = notify.NoticeKind(kind), notify.NoticeState(state)
@@ -117,7 +118,23 @@ func deliveries(ctx context.Context, q querier, where string, args ...any) ([]no
 		d.Contact, d.Owner = c, owner.staff(c.OwnerEmail)
 		out = append(out, d)
 	}
-	return out, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// A resend threads with the rounds before it.
+	for i := range out {
+		if out[i].Round == 0 {
+			continue
+		}
+		ids, err := queryStrings(ctx, q, `SELECT message_id FROM notices WHERE address_id = ? AND kind = ? AND round < ? ORDER BY round`,
+			out[i].AddressID, out[i].Kind, out[i].Round)
+		if err != nil {
+			return nil, err
+		}
+		out[i].Thread = ids
+	}
+	return out, nil
 }
 
 // multiScan puts columns before those scanContact reads.

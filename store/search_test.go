@@ -28,21 +28,15 @@ func TestSearchFoldsHowJapaneseIsTyped(t *testing.T) {
 func TestAnOlderDatabaseGetsItsSearchText(t *testing.T) {
 	ctx := context.Background()
 	path := t.TempDir() + "/owabi.db"
-	d, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec := notify.Record{Family: "髙橋", Given: "一郎", Emails: []string{"ichiro@takahashi.example"}}
-	if _, err := d.Import(ctx, notify.ImportReport{File: "x"}, recordsOf(rec), nil); err != nil {
-		t.Fatal(err)
-	}
-	// Back to before migration 0009.
-	if _, err := d.wdb.ExecContext(ctx, `DROP INDEX notices_failed; DROP TABLE contact_search;
-		DELETE FROM schema_migrations WHERE version = '0009_search'`); err != nil {
+	d := openOlder(t, path, "0008_do_not_contact")
+	// As Import stored contacts before migration 0009.
+	if _, err := d.wdb.ExecContext(ctx, `INSERT INTO contacts (id, family, given, category, rule) VALUES (1, '髙橋', '一郎', 'unclassified', 'none');
+		INSERT INTO addresses (contact_id, email) VALUES (1, 'ichiro@takahashi.example')`); err != nil {
 		t.Fatal(err)
 	}
 	d.Close()
-	if d, err = Open(ctx, path); err != nil {
+	d, err := Open(ctx, path)
+	if err != nil {
 		t.Fatal(err)
 	}
 	defer d.Close()

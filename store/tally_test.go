@@ -401,13 +401,15 @@ func callsSaidSo(t *testing.T, d *DB) (map[notify.Category]notify.Progress, map[
 		WHEN (SELECT k.clicked = 'yes' OR k.infected = 'yes' FROM calls k WHERE k.contact_id = c.id
 		      AND (k.arrived || k.opened || k.clicked || k.infected || k.deleted) != ''
 		      ORDER BY k.at DESC, k.id DESC LIMIT 1) THEN 0
-		WHEN c.do_not_contact THEN 5
+		WHEN c.do_not_contact THEN 7
 		WHEN (SELECT k.outcome = 'call_back' AND k.call_back_at <= strftime('%Y-%m-%dT%H:%M:%f', 'now') FROM calls k
 		      WHERE k.contact_id = c.id ORDER BY k.at DESC, k.id DESC LIMIT 1) THEN 1
-		WHEN EXISTS (SELECT 1 FROM calls k WHERE k.contact_id = c.id AND k.outcome = 'reached') THEN 4
+		WHEN EXISTS (SELECT 1 FROM calls k WHERE k.contact_id = c.id AND k.outcome = 'reached') THEN 6
 		WHEN EXISTS (SELECT 1 FROM notices n WHERE n.contact_id = c.id AND n.state = 'failed')
 		     AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.contact_id = c.id AND n.state = 'sent') THEN 2
-		ELSE 3 END FROM contacts c`)
+		WHEN EXISTS (SELECT 1 FROM call_tasks t WHERE t.contact_id = c.id) THEN 3
+		WHEN EXISTS (SELECT 1 FROM acks a WHERE a.contact_id = c.id AND NOT a.auto) THEN 5
+		ELSE 4 END FROM contacts c`)
 	for rows.Next() {
 		var id int64
 		var u notify.Urgency
@@ -500,26 +502,22 @@ func TestCallCountsMatchTheCalls(t *testing.T) {
 func TestCallsLoggedBeforeTheCountsAreCounted(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "owabi.db")
-	d, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := openOlder(t, path, "0011_user_language_idle")
 	rec := notify.Record{Family: "山田", Emails: []string{"taro@yamada.example"}}
 	d.Import(ctx, notify.ImportReport{File: "a"}, recordsOf(rec), func(notify.Record) notify.Decision {
 		return notify.Decision{Category: notify.Customer, Rule: notify.RuleLabel, OwnerEmail: "a@sakura.example"}
 	})
 	u, _ := d.AddUser(ctx, notify.User{Name: "a", Role: notify.Sales}, []byte("h"))
-	d.AddCall(ctx, u.ID, notify.Call{ContactID: 1, Outcome: notify.NoAnswer})
-	d.AddCall(ctx, u.ID, notify.Call{ContactID: 1, Outcome: notify.Reached, Hearing: notify.Hearing{Arrived: notify.Yes, Clicked: notify.Yes}})
-	// Back to before migration 0012.
-	if _, err := d.wdb.ExecContext(ctx, `DROP TRIGGER call_logged; DROP TRIGGER call_tally_recategorised;
-		DROP TRIGGER call_tally_reassigned; DROP TABLE contact_calls; DROP TABLE reached_tally; ALTER TABLE owner_tally DROP COLUMN reached;
-		DELETE FROM tally WHERE what IN ('reached', 'heard', 'arrived', 'clicked', 'infected', 'remediated');
-		DELETE FROM schema_migrations WHERE version = '0012_call_tally'`); err != nil {
-		t.Fatal(err)
+	// As AddCall stored calls before migration 0010 added columns.
+	for _, q := range []string{`INSERT INTO calls (contact_id, user_id, at, outcome) VALUES (1, ?, '2026-11-26T01:00:00.000000Z', 'no_answer')`,
+		`INSERT INTO calls (contact_id, user_id, at, outcome, arrived, clicked) VALUES (1, ?, '2026-11-26T02:00:00.000000Z', 'reached', 'yes', 'yes')`} {
+		if _, err := d.wdb.ExecContext(ctx, q, u.ID); err != nil {
+			t.Fatal(err)
+		}
 	}
 	d.Close()
-	if d, err = Open(ctx, path); err != nil {
+	d, err := Open(ctx, path)
+	if err != nil {
 		t.Fatal(err)
 	}
 	defer d.Close()
@@ -529,4 +527,16 @@ func TestCallsLoggedBeforeTheCountsAreCounted(t *testing.T) {
 	if p := progress[notify.Customer]; p.Reached != 1 || p.Clicked != 1 || len(staff) != 1 || staff[0].Reached != 1 || list[0].Urgency != notify.AtRisk {
 		t.Errorf("after the upgrade: %+v, %+v, %s", p, staff, list[0].Urgency)
 	}
+}
+
+// openOlder opens a new database at path migrated only up to version.
+func openOlder(t *testing.T, path, version string) *DB {
+	t.Helper()
+	migrateUpTo = version
+	defer func() { migrateUpTo = "" }()
+	d, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }

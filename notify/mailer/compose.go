@@ -206,6 +206,16 @@ func (c *Composer) Compose(d notify.Delivery, at time.Time) (*mail.Msg, error) {
 	m.AddToMailAddress(&netmail.Address{Name: oneLine(d.Contact.Name()), Address: d.Email})
 	m.Subject(r.Subject)
 	m.SetMessageIDWithValue(d.MessageID)
+	if n := len(d.Thread); n > 0 {
+		// A resend answers the notice before it, so mail programs show the
+		// rounds as one conversation.
+		refs := make([]string, n)
+		for i, id := range d.Thread {
+			refs[i] = "<" + id + ">"
+		}
+		m.SetGenHeader(mail.HeaderInReplyTo, refs[n-1])
+		m.SetGenHeader(mail.HeaderReferences, strings.Join(refs, " "))
+	}
 	m.SetDateWithValue(at.In(c.Zone))
 	m.SetGenHeader(mail.HeaderXMailer, "owabi")
 	m.SetBodyString(mail.TypeTextPlain, r.Text)
