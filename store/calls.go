@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -22,9 +24,10 @@ func optionalDate(t time.Time) string {
 	return t.Format(dateLayout)
 }
 
-// AddCall records a phone call by the user with id userID. A call whose
-// FormKey this user has sent before is not stored again: AddCall returns
-// the id of the one stored the first time.
+// AddCall records a phone call by the user with id userID. The same form
+// sent again (the same FormKey, saying the same) is not stored again:
+// AddCall returns the id of the call stored the first time. A form changed
+// and sent again (after Back) is a call of its own.
 func (d *DB) AddCall(ctx context.Context, userID int64, c notify.Call) (int64, error) {
 	tx, err := d.begin(ctx)
 	if err != nil {
@@ -43,14 +46,28 @@ func (d *DB) AddCall(ctx context.Context, userID int64, c notify.Call) (int64, e
 		ON CONFLICT (user_id, form_key) WHERE form_key != '' DO NOTHING RETURNING id`,
 		c.ContactID, userID, formatTime(at), c.Outcome, optionalTime(c.CallBackAt),
 		h.Arrived, h.Opened, h.Clicked, h.Infected, h.Deleted, c.FollowUp, optionalDate(c.FollowUpOn),
-		optionalDate(c.FollowUpDone), c.FollowUpResult, c.Note, c.FormKey).Scan(&id)
+		optionalDate(c.FollowUpDone), c.FollowUpResult, c.Note, onceKey(c)).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) { // sent before
-		err = tx.QueryRowContext(ctx, `SELECT id FROM calls WHERE user_id = ? AND form_key = ?`, userID, c.FormKey).Scan(&id)
+		err = tx.QueryRowContext(ctx, `SELECT id FROM calls WHERE user_id = ? AND form_key = ?`, userID, onceKey(c)).Scan(&id)
 	}
 	if err != nil {
 		return 0, describe(err)
 	}
 	return id, describe(tx.Commit())
+}
+
+// onceKey is what calls.form_key holds: the form's key and a digest of
+// what the form said, so that only the same form saying the same thing is
+// one call.
+func onceKey(c notify.Call) string {
+	if c.FormKey == "" {
+		return ""
+	}
+	h := c.Hearing
+	sum := sha256.Sum256(fmt.Appendf(nil, "%d\x00%s\x00%s\x00%s %s %s %s %s\x00%s\x00%s\x00%s\x00%s\x00%s", c.ContactID, c.Outcome,
+		optionalTime(c.CallBackAt), h.Arrived, h.Opened, h.Clicked, h.Infected, h.Deleted, c.FollowUp,
+		optionalDate(c.FollowUpOn), optionalDate(c.FollowUpDone), c.FollowUpResult, c.Note))
+	return c.FormKey + "/" + hex.EncodeToString(sum[:12])
 }
 
 // optionalTime is t as stored, or "" when it is not set.

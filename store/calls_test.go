@@ -176,3 +176,31 @@ func TestContactListFiltersByStateAndOrders(t *testing.T) {
 		t.Errorf("an unknown order: %v", err)
 	}
 }
+
+func TestReadingsAndCompaniesSortAsPeopleReadThem(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	var book []any
+	for i, p := range [][3]string{{"上野", "ウエノ", "有限会社いろは"}, {"青木", "あおき", "株式会社うみ"}, {"井上", "ｲﾉｳｴ", "(株)あさひ"}, {"江藤", "", "あさひ"}} {
+		book = append(book, notify.Record{Family: p[0], FamilyKana: p[1], Company: p[2], Emails: []string{fmt.Sprintf("p%d@x.example", i)}})
+	}
+	if _, err := db.Import(ctx, notify.ImportReport{File: "x"}, records(book...), nil); err != nil {
+		t.Fatal(err)
+	}
+	for order, want := range map[store.Order]string{
+		store.ByName:    "青木 井上 上野 江藤", // あおき いのうえ うえの, then 江藤, who has no reading
+		store.ByCompany: "井上 江藤 上野 青木", // あさひ ×2 (by reading), いろは, うみ
+	} {
+		list, _, err := db.Contacts(ctx, store.ContactList{Order: order, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, c := range list {
+			got = append(got, c.Family)
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("%s: %q, want %q", order, strings.Join(got, " "), want)
+		}
+	}
+}

@@ -152,12 +152,15 @@ const (
 )
 
 // orderBy is each order's ORDER BY; every one ends in the id, so that
-// pages neither overlap nor skip.
+// pages neither overlap nor skip. They name the search row's id rather
+// than the contact's (the same number), so that SQLite reads
+// contact_search in order, through its index for the reading, and stops
+// at the page's end.
 var orderBy = map[Order]string{
-	ByNumber:  "c.id",
-	ByName:    "c.family_kana, c.given_kana, c.family, c.given, c.id",
-	ByCompany: "c.company = '', c.company, c.family_kana, c.given_kana, c.id",
-	ByUrgency: "urgency, c.family_kana, c.given_kana, c.family, c.id",
+	ByNumber:  "s.contact_id",
+	ByName:    "s.name_key, s.contact_id",
+	ByCompany: "s.company_key = '', s.company_key, s.name_key, s.contact_id",
+	ByUrgency: "urgency, s.name_key, s.contact_id",
 }
 
 // stateDrivers narrow a state filter to the few contacts that can be in
@@ -172,6 +175,10 @@ var stateDrivers = map[notify.Urgency]string{
 	notify.Withheld:     "c.do_not_contact",
 }
 
+// listFrom is what a list reads: each contact with its search row, whose
+// text is searched and whose keys sort.
+const listFrom = "contacts c JOIN contact_search s ON s.contact_id = c.id"
+
 // Contacts lists one page of contacts, and says whether more follow. The
 // page's ids are found first and only then are its rows read in full, so
 // that a deep page does not compute the state of every contact before it.
@@ -182,9 +189,8 @@ func (d *DB) Contacts(ctx context.Context, f ContactList) ([]notify.ListedContac
 		args = append(args, v)
 		return fmt.Sprintf("?%d", len(args))
 	}
-	from := "contacts c"
 	if q := searchQuery(f.Query); q != "" {
-		from += " JOIN contact_search s ON s.contact_id = c.id AND instr(s.text, " + arg(q) + ") > 0"
+		where = append(where, "instr(s.text, "+arg(q)+") > 0")
 	}
 	if f.Category != "" {
 		where = append(where, "c.category = "+arg(f.Category))
@@ -218,7 +224,7 @@ func (d *DB) Contacts(ctx context.Context, f ContactList) ([]notify.ListedContac
 		columns += ", " + urgencyColumn + " AS urgency"
 	}
 	page := fmt.Sprintf("SELECT %s FROM %s WHERE %s ORDER BY %s LIMIT %s OFFSET %s",
-		columns, from, strings.Join(where, " AND "), order, arg(f.Limit+1), arg(f.Offset))
+		columns, listFrom, strings.Join(where, " AND "), order, arg(f.Limit+1), arg(f.Offset))
 	list, err := d.listContacts(ctx, fmt.Sprintf("c.id IN (SELECT id FROM (%s)) ORDER BY %s", page, order), args...)
 	if len(list) > f.Limit {
 		return list[:f.Limit], true, err
@@ -230,7 +236,7 @@ func (d *DB) Contacts(ctx context.Context, f ContactList) ([]notify.ListedContac
 // order and limit) and loads each contact's addresses.
 func (d *DB) listContacts(ctx context.Context, where string, args ...any) ([]notify.ListedContact, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT `+contactColumns+`, `+urgencyColumn+` AS urgency, `+lastCallColumns+`
-		FROM contacts c WHERE `+where, args...)
+		FROM `+listFrom+` WHERE `+where, args...)
 	if err != nil {
 		return nil, describe(err)
 	}

@@ -117,6 +117,7 @@ func readChunks(ctx context.Context, next NextRecord, decide Decide, out chan<- 
 			}
 			emails = append(emails, e.keys...)
 			e.dec = decision(decide, rec)
+			e.search = searchRow(rec)
 		}
 		c.entries = append(c.entries, e)
 		if len(c.entries) == importChunk {
@@ -145,6 +146,7 @@ type entry struct {
 	rej    *notify.EntryNote
 	keys   []string        // rec.Emails lower-cased, to match stored ones
 	dec    notify.Decision // rec classified as read
+	search []any           // rec's search row as read (searchRow)
 }
 
 // importer folds the chunks of one import into the database.
@@ -202,7 +204,7 @@ func newImporter(ctx context.Context, tx *Tx, rep *notify.ImportReport, decide D
 		{&im.update, `UPDATE contacts SET family = ?, given = ?, family_kana = ?, given_kana = ?, company = ?,
 			department = ?, title = ?, phones = ?, labels = ?, notes = ?, category = ?, rule = ?, rule_detail = ?,
 			owner_email = ? WHERE id = ?`},
-		{&im.updateSearch, `UPDATE contact_search SET text = ? WHERE contact_id = ?`},
+		{&im.updateSearch, `UPDATE contact_search SET text = ?, name_key = ?, company_key = ? WHERE contact_id = ?`},
 	} {
 		if *p.stmt, err = tx.PrepareContext(ctx, p.query); err != nil {
 			return nil, err
@@ -210,7 +212,7 @@ func newImporter(ctx context.Context, tx *Tx, rep *notify.ImportReport, decide D
 	}
 	im.contacts = newBulkInsert(tx, `contacts (id, family, given, family_kana, given_kana, company, department, title,
 		phones, labels, notes, category, rule, rule_detail, owner_email)`, 15)
-	im.search = newBulkInsert(tx, `contact_search (contact_id, text)`, 2)
+	im.search = newBulkInsert(tx, searchColumns, 4)
 	im.addresses = newBulkInsert(tx, `addresses (id, contact_id, email)`, 3)
 	im.rows = newBulkInsert(tx, `import_rows (import_id, number, line, outcome, contact_id, note)`, 6)
 	return im, nil
@@ -225,6 +227,7 @@ type pending struct {
 	redecide  bool           // changed since dec was decided
 	stored    notify.Contact // as stored, for what a person decided
 	newEmails int            // addresses it gains in this chunk, when stored already
+	search    []any          // its search row, worked out as read; nil once it changes
 }
 
 // flush folds one chunk of entries into the database.
@@ -262,7 +265,7 @@ func (im *importer) flush(ctx context.Context, c chunk) error {
 			id = im.nextContact
 			im.nextContact++
 			rec.Emails = missing
-			contacts[id] = &pending{rec: rec, dec: e.dec, added: true}
+			contacts[id] = &pending{rec: rec, dec: e.dec, added: true, search: e.search}
 			newContacts = append(newContacts, id)
 			outcome = "added"
 			im.rep.Added++
@@ -281,6 +284,9 @@ func (im *importer) flush(ctx context.Context, c chunk) error {
 			changed := merged != nil || len(missing) > 0
 			p.dirty = p.dirty || (!p.added && changed)
 			p.redecide = p.redecide || changed
+			if changed {
+				p.search = nil
+			}
 			switch {
 			case seen:
 				outcome = "merged"
@@ -389,7 +395,10 @@ func (im *importer) write(ctx context.Context, newContacts []int64, contacts map
 		}
 		args = append(args, id, r.Family, r.Given, r.FamilyKana, r.GivenKana, r.Company, r.Department, r.Title,
 			joinLines(r.Phones), joinLines(r.Labels), r.Notes, d.Category, d.Rule, d.Detail, d.OwnerEmail)
-		search = append(search, id, searchText(r))
+		if p.search == nil {
+			p.search = searchRow(r)
+		}
+		search = append(append(search, id), p.search...)
 	}
 	if err := im.contacts.exec(ctx, args); err != nil {
 		return err
@@ -409,7 +418,7 @@ func (im *importer) write(ctx context.Context, newContacts []int64, contacts map
 			r.Title, joinLines(r.Phones), joinLines(r.Labels), r.Notes, d.Category, d.Rule, d.Detail, d.OwnerEmail, id); err != nil {
 			return err
 		}
-		if _, err := im.updateSearch.ExecContext(ctx, searchText(r), id); err != nil {
+		if _, err := im.updateSearch.ExecContext(ctx, append(searchRow(r), id)...); err != nil {
 			return err
 		}
 		count(d.Category, 0, p.newEmails)

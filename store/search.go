@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 	"unicode"
 
@@ -45,11 +44,16 @@ var variants = strings.NewReplacer(
 // number and is matched on its digits.
 func searchQuery(q string) string {
 	q = fold(q)
-	if strings.ContainsAny(q, "0123456789") && strings.Trim(q, "0123456789-()+.ー") == "" {
+	if strings.ContainsAny(q, "0123456789") && strings.Trim(q, "0123456789"+phoneMarks) == "" {
 		return digits(q)
 	}
 	return q
 }
+
+// phoneMarks are what phone numbers are written with besides digits, after
+// fold: hyphens and dashes of every kind (Japanese text uses the minus sign
+// and the long vowel mark too), brackets, plus and dots.
+const phoneMarks = "-‐‑‒–—―−ー()+."
 
 func digits(s string) string {
 	return strings.Map(func(r rune) rune {
@@ -59,6 +63,20 @@ func digits(s string) string {
 		return -1
 	}, s)
 }
+
+// searchRow is a contact's row of contact_search, after its id: the text
+// searched and the sort keys.
+func searchRow(r notify.Record) []any {
+	name := fold(r.FamilyKana + r.GivenKana)
+	if name == "" {
+		name = fold(r.Family + r.Given)
+	}
+	company := companyTypeWords.Replace(fold(r.Company))
+	return []any{searchText(r), name, company}
+}
+
+// companyTypeWords go from a company's sort key: 株式会社山田 sorts with 山田.
+var companyTypeWords = strings.NewReplacer("株式会社", "", "有限会社", "", "合同会社", "", "合資会社", "", "合名会社", "")
 
 // searchText is what a query is looked for in: each field folded, on a
 // line of its own so that no match spans two.
@@ -73,28 +91,33 @@ func searchText(r notify.Record) string {
 	return strings.Join(fields, "\n")
 }
 
+// searchColumns are contact_search's columns, in searchRow's order.
+const searchColumns = "contact_search (contact_id, text, name_key, company_key)"
+
 // fillSearch writes the search text of every contact: run once, when
 // migration 0009 adds the table to an older database. It goes a page of
 // contacts at a time so that a big database needs little memory.
 func fillSearch(ctx context.Context, tx *Tx) error {
-	insert := newBulkInsert(tx, "contact_search (contact_id, text)", 2)
+	insert := newBulkInsert(tx, searchColumns, 4)
 	for after := int64(0); ; {
-		rows, err := tx.QueryContext(ctx, `SELECT `+contactColumns+`,
-			(SELECT group_concat(email, char(10)) FROM addresses a WHERE a.contact_id = c.id)
+		// The columns as they were at migration 0009, not contactColumns,
+		// which later migrations may grow.
+		rows, err := tx.QueryContext(ctx, `SELECT c.id, c.family, c.given, c.family_kana, c.given_kana, c.company, c.department, c.phones,
+			coalesce((SELECT group_concat(email, char(10)) FROM addresses a WHERE a.contact_id = c.id), '')
 			FROM contacts c WHERE c.id > ? ORDER BY c.id LIMIT 10000`, after)
 		if err != nil {
 			return err
 		}
 		var args []any
 		for rows.Next() {
-			var emails sql.NullString
-			c, err := scanContact(rows, &emails)
-			if err != nil {
+			var c notify.Contact
+			var phones, emails string
+			if err := rows.Scan(&c.ID, &c.Family, &c.Given, &c.FamilyKana, &c.GivenKana, &c.Company, &c.Department, &phones, &emails); err != nil {
 				rows.Close()
 				return err
 			}
-			c.Emails = splitLines(emails.String)
-			args = append(args, c.ID, searchText(c.Record))
+			c.Phones, c.Emails = splitLines(phones), splitLines(emails)
+			args = append(append(args, c.ID), searchRow(c.Record)...)
 			after = c.ID
 		}
 		rows.Close()

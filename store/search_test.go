@@ -13,7 +13,7 @@ func TestSearchFoldsHowJapaneseIsTyped(t *testing.T) {
 		Department: "営業部", Phones: []string{"０３（１２３４）５６７８"}, Emails: []string{"Ichiro@Takahashi.example"}}
 	text := searchText(rec)
 	for _, q := range []string{"髙橋　一郎", "たかはし", "タカハシイチロウ", "ｲﾁﾛｳ", "(株)髙橋", "株式会社髙橋製作所", "（株）髙橋",
-		"03-1234-5678", "1234 5678", "０３１２３４", "ICHIRO@TAKAHASHI", "営業", "高橋"} {
+		"03-1234-5678", "03−1234−5678", "03‐1234‐5678", "03–1234–5678", "1234 5678", "０３１２３４", "ICHIRO@TAKAHASHI", "営業", "高橋"} {
 		if q := searchQuery(q); q == "" || !strings.Contains(text, q) {
 			t.Errorf("%q (folded %q) is not found in %q", q, searchQuery(q), text)
 		}

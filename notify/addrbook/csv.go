@@ -107,8 +107,8 @@ func findColumns(header []string, format string, m Mapping) (columns, string) {
 	if m != nil {
 		return m.columns(header)
 	}
-	return columns{}, `the header has no "E-mail 1 - Value" (Google Contacts), "E-mail Address" or "電子メール アドレス" (Outlook) column; ` +
-		"name the columns with --map, e.g. --map email=メール,name=氏名 (the columns are " + listHeader(trimAll(header)) + ")"
+	return columns{}, `the header has no "E-mail 1 - Value" (Google Contacts), "E-mail Address" or "電子メール アドレス" (Outlook) column. ` +
+		"Name the columns with --map, e.g. --map email=メール,name=氏名 (the columns are " + listHeader(trimAll(header)) + ")"
 }
 
 func trimAll(list []string) []string {

@@ -124,7 +124,7 @@ func TestFormatDetectionAndErrors(t *testing.T) {
 		{"outlook ja, full-width header", "姓,名,電子メール　アドレス\n", "", "", addrbook.FormatOutlookJa},
 		{"vcard", "\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nEND:VCARD\r\n", "", "", addrbook.FormatVCard},
 		{"unknown", "氏名,メール\n", "", "",
-			`not a CSV address book: the header has no "E-mail 1 - Value" (Google Contacts), "E-mail Address" or "電子メール アドレス" (Outlook) column; name the columns with --map, e.g. --map email=メール,name=氏名 (the columns are "氏名", "メール")`},
+			`not a CSV address book: the header has no "E-mail 1 - Value" (Google Contacts), "E-mail Address" or "電子メール アドレス" (Outlook) column. Name the columns with --map, e.g. --map email=メール,name=氏名 (the columns are "氏名", "メール")`},
 		{"mapped", "氏名,メール\n", "", "email=メール,name=氏名", addrbook.FormatCSV},
 		{"mapped column missing", "氏名,メール\n", "csv", "email=Eメール",
 			`not a CSV address book: no column "Eメール", which the mapping names for email; the columns are "氏名", "メール"`},

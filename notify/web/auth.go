@@ -10,6 +10,7 @@ import (
 	"mime/multipart"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -149,6 +150,21 @@ func (s *Server) checkPassword(ctx context.Context, hash []byte, password string
 	return bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil
 }
 
+// localPath is back when it is a path on this site, else "/": a redirect
+// must never lead to another host. Browsers drop tabs and line breaks from
+// a URL and read a backslash as a slash, so /\t/x.example and /\x.example
+// are //x.example to them.
+func localPath(back string) string {
+	if strings.ContainsFunc(back, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) {
+		return "/"
+	}
+	u, err := url.Parse(back)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") {
+		return "/"
+	}
+	return back
+}
+
 // setLanguage keeps the language the user chose for the app, then shows
 // the page they were on again in it.
 func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
@@ -161,12 +177,7 @@ func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request, sess *notif
 		s.fail(w, r, err)
 		return
 	}
-	// Only a path on this site: never a redirect to another host.
-	back := r.PostFormValue("back")
-	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.HasPrefix(back, "/\\") {
-		back = "/"
-	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	http.Redirect(w, r, localPath(r.PostFormValue("back")), http.StatusSeeOther)
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, _ *notify.Session) {

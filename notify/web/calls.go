@@ -57,7 +57,9 @@ func (s *Server) contactFor(w http.ResponseWriter, r *http.Request, sess *notify
 	}
 	mine := sess.User.Email != "" && asciiLower(c.OwnerEmail) == asciiLower(sess.User.Email)
 	if sess.User.Role != notify.Manager && !mine {
-		s.refuse(w, r, http.StatusForbidden, "forbidden")
+		// Not found, as for a number no contact has: which numbers exist
+		// is no business of someone who may not see them.
+		s.refuse(w, r, http.StatusNotFound, "not_found")
 		return c, false
 	}
 	return c, true
@@ -68,11 +70,13 @@ func (s *Server) contactPage(w http.ResponseWriter, r *http.Request, sess *notif
 	if !ok {
 		return
 	}
-	// A fresh key per form: saving it twice stores one call.
-	s.showContact(w, r, sess, c, notify.Call{FormKey: newToken()}, http.StatusOK, "")
+	s.showContact(w, r, sess, c, notify.Call{}, http.StatusOK, "")
 }
 
 func (s *Server) showContact(w http.ResponseWriter, r *http.Request, sess *notify.Session, c notify.Contact, form notify.Call, status int, errText string) {
+	if form.FormKey == "" { // a fresh call form: a key of its own, so that saving it twice stores one call
+		form.FormKey = newToken()
+	}
 	notices, err := s.Store.ContactNotices(r.Context(), c.ID)
 	if err != nil {
 		s.fail(w, r, err)
@@ -183,6 +187,10 @@ func (s *Server) readCall(r *http.Request) (c notify.Call, errKey string) {
 		return c, "bad_form"
 	case c.FollowUpResult != notify.NoResult && c.FollowUpDone.IsZero():
 		return c, "result_without_date"
+	case c.FollowUpDone.Format(time.DateOnly) > s.Now().In(s.Zone).Format(time.DateOnly):
+		return c, "bad_done_date"
+	case c.Outcome == notify.CallBack && !c.CallBackAt.After(s.Now()):
+		return c, "call_back_past"
 	case len([]rune(c.Note)) > maxNote:
 		return c, "note_too_long"
 	case strings.ContainsFunc(c.Note, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' }):
@@ -239,9 +247,13 @@ func (s *Server) changeOwner(w http.ResponseWriter, r *http.Request, sess *notif
 	if !ok {
 		return
 	}
-	owner, err := addrbook.NormalizeEmail(r.PostFormValue("owner"))
+	owner, errKey, err := s.staffAddress(r)
 	if err != nil {
-		s.showContact(w, r, sess, c, notify.Call{}, http.StatusBadRequest, messages[language(r)]["bad_owner"])
+		s.fail(w, r, err)
+		return
+	}
+	if errKey != "" {
+		s.showContact(w, r, sess, c, notify.Call{}, http.StatusBadRequest, messages[language(r)][errKey])
 		return
 	}
 	if err := s.Store.Reassign(r.Context(), sess.User.ID, owner, c.ID); err != nil {
@@ -250,6 +262,26 @@ func (s *Server) changeOwner(w http.ResponseWriter, r *http.Request, sess *notif
 	}
 	s.Log.Info("contact reassigned", "contact", c.ID, "user", sess.User.ID)
 	http.Redirect(w, r, "/contacts/"+strconv.FormatInt(c.ID, 10)+"?changed=1", http.StatusSeeOther)
+}
+
+// staffAddress reads the form's new owner: the address of someone who owns
+// contacts already or has an account. errKey says what is wrong with it;
+// a typo must not hand people to nobody.
+func (s *Server) staffAddress(r *http.Request) (owner, errKey string, err error) {
+	owner, err = addrbook.NormalizeEmail(r.PostFormValue("owner"))
+	if err != nil {
+		return "", "bad_owner", nil
+	}
+	staff, err := s.Store.Owners(r.Context())
+	if err != nil {
+		return "", "", err
+	}
+	for _, st := range staff {
+		if asciiLower(st.Email) == asciiLower(owner) {
+			return owner, "", nil
+		}
+	}
+	return "", "unknown_owner", nil
 }
 
 // changeDoNotContact marks a contact not to be contacted, or lifts the

@@ -97,7 +97,7 @@ var messages = map[string]map[string]string{
 		"saved_for":                "%s さんとの通話を記録しました。",
 		"choose_outcome":           "通話の結果を選んでください。",
 		"bad_call_back":            "かけ直す日時を入れてください。",
-		"bad_date":                 "予定日の形式が正しくありません。",
+		"bad_date":                 "日付の形式が正しくありません。",
 		"note_too_long":            "メモが長すぎます（4000文字まで）。",
 		"bad_form":                 "入力内容を確認してください。",
 		"state_queued":             "送信待ち",
@@ -147,7 +147,11 @@ var messages = map[string]map[string]string{
 		"person_name":              "氏名",
 		"unassigned":               "担当なし",
 		"next_unassigned":          "担当者が決まっていない連絡先が %d 件あります。「すべての連絡先」で担当なしを選び、担当を決めてください。",
-		"next_unsent":              "削除のお願いをまだ送っていないアドレスが %d 件あります。owabi send --kind deletion で送ります。",
+		"next_unsent":              "削除のお願いをまだ送っていないアドレスが %d 件あります。送信の担当者（システム管理者）に送信を頼んでください（owabi send --kind deletion）。",
+		"bad_done_date":            "実施日が先の日付になっています。実施した日を入れてください。",
+		"call_back_past":           "かけ直す日時が過ぎています。これからの日時を入れてください。",
+		"unknown_owner":            "そのメールアドレスの担当者がいません。担当者の一覧から選ぶか、先にその人のアカウントを作ってください。",
+		"nobody":                   "（なし）",
 		"format_google-csv":        "Google 連絡先 CSV",
 		"format_google-csv-old":    "Google 連絡先 CSV（旧形式）",
 		"format_outlook-csv":       "Outlook CSV",
@@ -296,7 +300,7 @@ var messages = map[string]map[string]string{
 		"saved_for":                "The call with %s is logged.",
 		"choose_outcome":           "Please choose how the call went.",
 		"bad_call_back":            "Please give when to call back.",
-		"bad_date":                 "The planned date is not a date.",
+		"bad_date":                 "That is not a date.",
 		"note_too_long":            "The note is too long (4,000 characters at most).",
 		"bad_form":                 "Please check what you entered.",
 		"state_queued":             "Queued",
@@ -346,7 +350,11 @@ var messages = map[string]map[string]string{
 		"person_name":              "Name",
 		"unassigned":               "No owner",
 		"next_unassigned":          "%d contacts have no owner: choose No owner in All contacts and hand them to someone.",
-		"next_unsent":              "%d addresses have no deletion request yet: owabi send --kind deletion sends them.",
+		"next_unsent":              "%d addresses have no deletion request yet: ask whoever runs owabi to send them (owabi send --kind deletion).",
+		"bad_done_date":            "The date it was done is in the future. Give the day it was done.",
+		"call_back_past":           "That call-back time has passed. Give a time still to come.",
+		"unknown_owner":            "Nobody on the staff has that address. Choose from the staff list, or make their account first.",
+		"nobody":                   "(nobody)",
 		"format_google-csv":        "Google Contacts CSV",
 		"format_google-csv-old":    "Google Contacts CSV (older layout)",
 		"format_outlook-csv":       "Outlook CSV",
@@ -434,6 +442,15 @@ func language(r *http.Request) string {
 	return "ja"
 }
 
+// inLanguage is what owabi wrote in English about an entry, a file or a
+// decision, in lang.
+func inLanguage(lang, s string) string {
+	if lang == "ja" {
+		return wording.Japanese(s)
+	}
+	return s
+}
+
 // langKey holds, in a request's context, the language its user chose.
 type langKey struct{}
 
@@ -478,12 +495,7 @@ func (s *Server) funcs() template.FuncMap {
 		"checked": checked,
 		// reason is what owabi wrote about an entry or a decision, in the
 		// page's language.
-		"reason": func(lang, s string) string {
-			if lang == "ja" {
-				return wording.Japanese(s)
-			}
-			return s
-		},
+		"reason": inLanguage,
 		// local is a time in the organisation's zone, "" when not set.
 		"local": func(t time.Time) string {
 			if t.IsZero() {

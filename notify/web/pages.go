@@ -5,11 +5,9 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/owabi/owabi/notify"
-	"github.com/owabi/owabi/notify/addrbook"
 	"github.com/owabi/owabi/notify/sheet"
 	"github.com/owabi/owabi/store"
 )
@@ -121,7 +119,7 @@ func (s *Server) myContacts(w http.ResponseWriter, r *http.Request, sess *notify
 	}
 	p := page{Session: sess, Data: v}
 	for _, sp := range staff {
-		if strings.EqualFold(sp.Owner, sess.User.Email) {
+		if sp.Owner == asciiLower(sess.User.Email) { // lower-cased as SQLite does
 			p.Notice = fmt.Sprintf(messages[language(r)]["my_progress"], sp.Assigned, sp.Reached)
 		}
 	}
@@ -278,13 +276,16 @@ func (s *Server) changeOwners(w http.ResponseWriter, r *http.Request, sess *noti
 		}
 		ids = append(ids, id)
 	}
-	owner, err := addrbook.NormalizeEmail(r.PostFormValue("owner"))
+	owner, errKey, err := s.staffAddress(r)
 	switch {
+	case err != nil:
+		s.fail(w, r, err)
+		return
 	case len(ids) == 0:
 		s.refuse(w, r, http.StatusBadRequest, "choose_contacts")
 		return
-	case err != nil:
-		s.refuse(w, r, http.StatusBadRequest, "bad_owner")
+	case errKey != "":
+		s.refuse(w, r, http.StatusBadRequest, errKey)
 		return
 	}
 	if err := s.Store.Reassign(r.Context(), sess.User.ID, owner, ids...); err != nil {

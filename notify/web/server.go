@@ -172,7 +172,15 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	p.T = messages[p.Lang]
 	p.Here = "/"
 	if r.Method == http.MethodGet {
-		p.Here = r.URL.RequestURI()
+		// Without the notices of what was just done: they are not news
+		// in the other language.
+		u := *r.URL
+		q := u.Query()
+		for _, notice := range []string{"logged", "changed", "reassigned"} {
+			q.Del(notice)
+		}
+		u.RawQuery = q.Encode()
+		p.Here = u.RequestURI()
 	}
 	var buf bytes.Buffer
 	if err := s.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
@@ -190,6 +198,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 // for someone not signed in.
 func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, key string) {
 	sess, err := s.session(r.Context(), r)
+	if err == nil {
+		err = s.keepAlive(r, sess)
+	}
 	p := page{Error: messages[language(r)][key]}
 	if err == nil {
 		p.Session = &sess

@@ -393,12 +393,22 @@ func TestSalesLogACallAndTheManagerSeesIt(t *testing.T) {
 	if code != http.StatusSeeOther || loc != fmt.Sprintf("/contacts/%d?logged=1", id) {
 		t.Fatalf("logging a call: %d to %q", code, loc)
 	}
+	callBack := url.Values{"csrf": {token}, "outcome": {"call_back"}, "call_back_at": {"2020-01-01T10:00"}}
+	if code, _, back := post(t, sales, page+"/calls", callBack); code != http.StatusBadRequest || !strings.Contains(back, "かけ直す日時が過ぎています") {
+		t.Errorf("a call-back time gone by: %d", code)
+	}
 	// Save pressed again, or the form resent by the browser: still one call.
 	if code, again, _ := post(t, sales, page+"/calls", form); code != http.StatusSeeOther || again != loc {
 		t.Errorf("the same form again: %d to %q", code, again)
 	}
 	if calls, _ := a.db.Calls(context.Background(), id); len(calls) != 1 {
 		t.Errorf("%d calls stored from one form sent twice, want 1", len(calls))
+	}
+	// Back, the note changed, and Save: that is a call of its own.
+	form.Set("note", "PCを確認してもらう（明日10時）")
+	post(t, sales, page+"/calls", form)
+	if calls, _ := a.db.Calls(context.Background(), id); len(calls) != 2 || calls[0].Note != "PCを確認してもらう（明日10時）" {
+		t.Errorf("after the form was changed and sent again: %+v, want a second call", calls)
 	}
 	if _, _, back := get(t, sales, a.URL+loc); !strings.Contains(back, "山田 太郎 さんとの通話を記録しました") {
 		t.Errorf("no confirmation after saving:\n%s", back)
@@ -412,7 +422,7 @@ func TestSalesLogACallAndTheManagerSeesIt(t *testing.T) {
 		t.Errorf("山田 (clicked the link) should come before 佐藤:\n%s", list)
 	}
 	_, _, body = get(t, sales, page)
-	for _, want := range []string{"話せた", "リンク・添付を開いた", "ウイルスチェック · 予定日 2026-11-28", "PCを確認してもらう", "記録者 suzuki"} {
+	for _, want := range []string{"話せた", "リンク・添付を開いた", "ウイルスチェック · 予定日 2026-11-28", "PCを確認してもらう（明日10時）", "記録者 suzuki"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the history lacks %q:\n%s", want, body)
 		}
@@ -423,11 +433,16 @@ func TestSalesLogACallAndTheManagerSeesIt(t *testing.T) {
 	if code, _, back := post(t, sales, page+"/calls", form); code != http.StatusBadRequest || !strings.Contains(back, "実施日も入れてください") {
 		t.Errorf("a result without a date: %d", code)
 	}
-	form.Set("follow_up_done", "2026-11-28")
+	form.Set("follow_up_done", "2026-12-28") // a day still to come is refused
+	if code, _, back := post(t, sales, page+"/calls", form); code != http.StatusBadRequest || !strings.Contains(back, "実施日が先の日付") {
+		t.Errorf("a check done in the future: %d", code)
+	}
+	today := time.Now().UTC().Format(time.DateOnly) // never after today in Tokyo
+	form.Set("follow_up_done", today)
 	if code, _, _ := post(t, sales, page+"/calls", form); code != http.StatusSeeOther {
 		t.Errorf("the check's result: %d", code)
 	}
-	if _, _, body = get(t, sales, page); !strings.Contains(body, "ウイルスチェック · 実施日 2026-11-28 · 感染なし") {
+	if _, _, body = get(t, sales, page); !strings.Contains(body, "ウイルスチェック · 実施日 "+today+" · 感染なし") {
 		t.Errorf("the history lacks the check's result:\n%s", body)
 	}
 	manager := a.client(t)
@@ -492,13 +507,14 @@ func TestSalesCannotOpenOthersContacts(t *testing.T) {
 	sales := a.client(t)
 	a.signIn(t, sales, "suzuki", password)
 	page, _ := a.pageOf(t, "ito@elsewhere.example")
-	if code, _, _ := get(t, sales, page); code != http.StatusForbidden {
-		t.Errorf("another's contact: %d, want 403", code)
+	// Not found, like a number no contact has: which exist is not theirs to learn.
+	if code, _, _ := get(t, sales, page); code != http.StatusNotFound {
+		t.Errorf("another's contact: %d, want 404", code)
 	}
 	_, _, body := get(t, sales, a.URL+"/contacts/mine")
 	token := csrfField.FindStringSubmatch(body)[1]
-	if code, _, _ := post(t, sales, page+"/calls", url.Values{"csrf": {token}, "outcome": {"reached"}}); code != http.StatusForbidden {
-		t.Errorf("a call on another's contact: %d, want 403", code)
+	if code, _, _ := post(t, sales, page+"/calls", url.Values{"csrf": {token}, "outcome": {"reached"}}); code != http.StatusNotFound {
+		t.Errorf("a call on another's contact: %d, want 404", code)
 	}
 	if code, _, _ := get(t, sales, a.URL+"/contacts/999999"); code != http.StatusNotFound {
 		t.Errorf("a contact that does not exist: %d, want 404", code)
@@ -575,7 +591,8 @@ func TestManagerUploadsABook(t *testing.T) {
 		t.Errorf("import 1's stored report: %d\n%s", code, past)
 	}
 	code, body = upload(t, manager, a.URL+"/import", token, "notes.txt", []byte("not an address book"))
-	if code != http.StatusBadRequest || !strings.Contains(body, "取り込めませんでした") {
+	if code != http.StatusBadRequest || !strings.Contains(body, "取り込めませんでした") || !strings.Contains(body, "CSV のアドレス帳として読めません") ||
+		strings.Contains(body, "--map") {
 		t.Errorf("a file that is no address book: %d\n%s", code, body)
 	}
 	sales := a.client(t)
@@ -665,6 +682,10 @@ func TestManagerReclassifiesAndReassigns(t *testing.T) {
 	}
 	if code, loc, _ := post(t, manager, page+"/category", url.Values{"csrf": {token}, "category": {"customer"}, "reason": {"取引先台帳で確認"}}); code != http.StatusSeeOther {
 		t.Errorf("reclassify: %d to %q", code, loc)
+	}
+	if code, _, body := post(t, manager, page+"/owner", url.Values{"csrf": {token}, "owner": {"suzuki@sakura-print.example.jq"}}); code != http.StatusBadRequest ||
+		!strings.Contains(body, "そのメールアドレスの担当者がいません") {
+		t.Errorf("a mistyped owner: %d", code)
 	}
 	if code, _, _ := post(t, manager, page+"/owner", url.Values{"csrf": {token}, "owner": {"Suzuki@Sakura-Print.example.jp"}}); code != http.StatusSeeOther {
 		t.Errorf("reassign: %d", code)
@@ -885,5 +906,22 @@ func TestOverTLSTheSessionCookieIsHostOnlyAndSecure(t *testing.T) {
 	}
 	if code, _, _ := get(t, c, a.URL+"/dashboard"); code != http.StatusOK {
 		t.Errorf("the dashboard over TLS: %d", code)
+	}
+}
+
+func TestLanguageSwitchRedirectsOnlyWithinTheSite(t *testing.T) {
+	for back, want := range map[string]string{
+		"/contacts/mine?q=x":    "/contacts/mine?q=x",
+		"//evil.example/":       "/",
+		"/\t/evil.example/":     "/",
+		"/\\evil.example":       "/",
+		"https://evil.example/": "/",
+		"contacts":              "/",
+		"":                      "/",
+		"/\r\nSet-Cookie: x":    "/",
+	} {
+		if got := localPath(back); got != want {
+			t.Errorf("localPath(%q) = %q, want %q", back, got, want)
+		}
 	}
 }

@@ -17,8 +17,24 @@ import (
 	"strings"
 )
 
-// Japanese returns msg in Japanese.
+// Japanese returns msg in Japanese. Several sentences joined by "; " (an
+// entry's warnings) are put into Japanese one by one.
 func Japanese(msg string) string {
+	if len(msg) > maxMessage {
+		return msg // no pattern matching over text someone made huge
+	}
+	parts := strings.Split(msg, "; ")
+	for i, p := range parts {
+		parts[i] = sentenceJapanese(p)
+	}
+	return strings.Join(parts, " / ")
+}
+
+// maxMessage bounds the text Japanese works on: holes nest, and each level
+// tries every pattern.
+const maxMessage = 2000
+
+func sentenceJapanese(msg string) string {
 	if w, ok := words[msg]; ok {
 		return w
 	}
@@ -27,21 +43,25 @@ func Japanese(msg string) string {
 		if m == nil {
 			continue
 		}
-		out := s.ja
+		filled := map[string]string{}
 		for i, name := range s.re.SubexpNames()[1:] {
 			hole := m[i+1]
 			switch name[0] {
 			case 'r': // a sentence or a word of its own
-				hole = Japanese(hole)
+				hole = sentenceJapanese(hole)
 			case 'l': // a list of words: "Latin, Greek and Cyrillic"
 				hole = list(hole)
 			}
-			out = strings.Replace(out, "{"+name+"}", hole, 1)
+			filled[name] = hole
 		}
-		return out
+		// All holes at once: a value from the file may itself hold "{r}".
+		return placeholders.ReplaceAllStringFunc(s.ja, func(h string) string { return filled[h[1:len(h)-1]] })
 	}
 	return msg
 }
+
+// placeholders are the holes in a sentence's Japanese.
+var placeholders = regexp.MustCompile(`\{[a-z0-9]+\}`)
 
 // list puts each word of an English list into Japanese and joins them the
 // Japanese way.
@@ -49,7 +69,7 @@ func list(s string) string {
 	s = strings.ReplaceAll(s, " and ", ", ")
 	parts := strings.Split(s, ", ")
 	for i, p := range parts {
-		parts[i] = Japanese(p)
+		parts[i] = sentenceJapanese(p)
 	}
 	return strings.Join(parts, "・")
 }
@@ -149,8 +169,8 @@ var sentences = []sentence{
 	shape("the header is not UTF-8 text", "見出しの行が UTF-8 の文字ではありません"),
 	shape("the columns are not named; give a mapping such as --map email=メール,name=氏名",
 		"どの列が何か分かりません。設定ファイルの [import] map で列を指定してください（例: email=メール,name=氏名）"),
-	shape(`the header has no "E-mail 1 - Value" (Google Contacts), "E-mail Address" or "電子メール アドレス" (Outlook) column; `+
-		"name the columns with --map, e.g. --map email=メール,name=氏名 (the columns are {q})",
+	shape(`the header has no "E-mail 1 - Value" (Google Contacts), "E-mail Address" or "電子メール アドレス" (Outlook) column. `+
+		"Name the columns with --map, e.g. --map email=メール,name=氏名 (the columns are {q})",
 		"見出しに「E-mail 1 - Value」（Google 連絡先）、「E-mail Address」「電子メール アドレス」（Outlook）の列がありません。"+
 			"設定ファイルの [import] map で列を指定してください（例: email=メール,name=氏名。このファイルの列: {q}）"),
 	shape("line {n}: a quote opened in this entry is never closed, so lines {a} to {b} cannot be read as entries (close the quote and import again)",
@@ -183,7 +203,8 @@ var words = map[string]string{
 	"wrong number of fields":       "欄の数がほかの行と違います",
 	"a Google Contacts CSV export": "Google 連絡先の CSV", "an Outlook CSV export": "Outlook の CSV",
 	"a CSV address book": "CSV のアドレス帳", "a vCard file": "vCard ファイル",
-	"Latin": "ラテン文字", "Greek": "ギリシャ文字", "Cyrillic": "キリル文字", "Armenian": "アルメニア文字",
+	"UTF-8 with BOM": "UTF-8（BOM 付き）",
+	"Latin":          "ラテン文字", "Greek": "ギリシャ文字", "Cyrillic": "キリル文字", "Armenian": "アルメニア文字",
 	"Han": "漢字", "Hiragana": "ひらがな", "Katakana": "カタカナ", "Hangul": "ハングル", "Bopomofo": "注音符号",
 	"Arabic": "アラビア文字", "Hebrew": "ヘブライ文字", "Thai": "タイ文字", "Cherokee": "チェロキー文字",
 }

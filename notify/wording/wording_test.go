@@ -107,10 +107,23 @@ func TestTheWordingOfSomeMessages(t *testing.T) {
 		`malformed CSV: a " in a field that is not quoted (on line 4)`:                                                              `CSV の形の誤り: " で囲まれていない欄に " があります（4 行目）`,
 		"domain a.yamada.example under yamada.example (C0001 株式会社山田)":                                                               "ドメイン a.yamada.example（yamada.example の配下）（C0001 株式会社山田）",
 		"something owabi has not learnt to say in Japanese":                                                                         "something owabi has not learnt to say in Japanese",
+		`the phone "03" was left out: it has fewer than three digits; the name contains a line break`:                               `電話 "03" は取り込みませんでした: 数字が 3 つ未満です / 氏名に改行があります`,
+		`invalid e-mail address "{r}@x": it has no @`:                                                                               `メールアドレス "{r}@x" は使えません: @ がありません`,
 		`the domain "xn--pple-43d.com" shows as "аpple.com", which mixes Latin and Cyrillic letters: it may imitate another domain`: `ドメイン "xn--pple-43d.com" は "аpple.com" と表示され、ラテン文字・キリル文字が混ざっています。別のドメインを装っているおそれがあります`,
 	} {
 		if got := wording.Japanese(en); got != ja {
 			t.Errorf("%q\n got %q\nwant %q", en, got, ja)
 		}
+	}
+}
+
+func TestHugeMessagesStayQuick(t *testing.T) {
+	msg := strings.Repeat("a: ", 5000) + "no e-mail address"
+	if got := wording.Japanese(msg); got != msg {
+		t.Errorf("a huge message was translated")
+	}
+	many := strings.Repeat(`the phone "x" was left out: it has fewer than three digits; `, 30) + "no e-mail address"
+	if got := wording.Japanese(many); strings.Count(got, "数字が 3 つ未満です") != 30 {
+		t.Errorf("30 warnings: %q", got)
 	}
 }
