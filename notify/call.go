@@ -166,6 +166,10 @@ type ContactProgress struct {
 	Arrived     bool        // said the spam arrived
 	Clicked     bool        // said they opened its link or attachment
 	Infected    bool        // infection is suspected
+	Remediated  bool        // a virus check found them clean, or the infection was removed
+	// Acknowledged: they acknowledged a notice (a reply, their link, or a
+	// call that reached them).
+	Acknowledged bool
 }
 
 // DayCount is a number for one calendar day.

@@ -126,28 +126,46 @@ func (d *DB) EachContact(ctx context.Context, fn func(notify.Contact, notify.Con
 	return nil
 }
 
-// progressBetween sums up the calls to the contacts with ids from lo to hi.
+// progressBetween reads what the calls and acknowledgements of the contacts
+// with ids from lo to hi found (migrations 0012 and 0013).
 func (d *DB) progressBetween(ctx context.Context, lo, hi int64) (map[int64]notify.ContactProgress, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT contact_id, max(at),
-		max(outcome = 'reached'), max(arrived = 'yes'), max(clicked = 'yes'), max(infected = 'yes'),
-		(SELECT outcome FROM calls l WHERE l.contact_id = k.contact_id ORDER BY l.at DESC, l.id DESC LIMIT 1)
-		FROM calls k WHERE contact_id BETWEEN ? AND ? GROUP BY contact_id`, lo, hi)
+	rows, err := d.db.QueryContext(ctx, `SELECT k.contact_id, k.last_at, (SELECT outcome FROM calls WHERE id = k.last_id),
+		k.reached_at != '', k.arrived, k.clicked, k.infected, k.remediated
+		FROM contact_calls k WHERE k.contact_id BETWEEN ? AND ?`, lo, hi)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	out := map[int64]notify.ContactProgress{}
 	for rows.Next() {
 		var id int64
 		var at string
 		var p notify.ContactProgress
-		if err := rows.Scan(&id, &at, &p.Reached, &p.Arrived, &p.Clicked, &p.Infected, &p.LastOutcome); err != nil {
+		if err := rows.Scan(&id, &at, &p.LastOutcome, &p.Reached, &p.Arrived, &p.Clicked, &p.Infected, &p.Remediated); err != nil {
+			rows.Close()
 			return nil, err
 		}
 		p.LastCallAt = parseTime(at)
 		out[id] = p
 	}
-	return out, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	acked, err := d.db.QueryContext(ctx, `SELECT DISTINCT contact_id FROM acks WHERE NOT auto AND contact_id BETWEEN ? AND ?`, lo, hi)
+	if err != nil {
+		return nil, err
+	}
+	defer acked.Close()
+	for acked.Next() {
+		var id int64
+		if err := acked.Scan(&id); err != nil {
+			return nil, err
+		}
+		p := out[id]
+		p.Acknowledged = true
+		out[id] = p
+	}
+	return out, acked.Err()
 }
 
 // keepManual is dec with what a person decided for c kept: its category

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 // Languages the contact list can be written in.
@@ -15,9 +16,10 @@ var Languages = []string{"ja", "en"}
 // contactHeaders are the contact list's column names, by language.
 var contactHeaders = map[string][]string{
 	"ja": {"番号", "氏名", "フリガナ", "会社名", "部署", "役職", "メールアドレス", "電話", "区分", "判定の理由", "担当",
-		"最終通話", "最終通話の結果", "電話で話せた", "メール受信", "リンク等を開いた", "感染の疑い"},
+		"最終通話", "最終通話の結果", "お知らせを確認", "電話で話せた", "メール受信", "リンク等を開いた", "感染の疑い", "対処済み", "連絡しない"},
 	"en": {"No.", "Name", "Phonetic name", "Company", "Department", "Title", "E-mail addresses", "Phones", "Category", "Why", "Owner",
-		"Last call", "Last call's outcome", "Reached", "Spam arrived", "Opened the link", "Infection suspected"},
+		"Last call", "Last call's outcome", "Acknowledged", "Reached", "Spam arrived", "Opened the link", "Infection suspected",
+		"Remediated", "Not to be contacted"},
 }
 
 // words are the list's words for categories, outcomes and yes/no.
@@ -28,6 +30,15 @@ var words = map[string]map[string]string{
 	"en": {"customer": "customer", "supplier": "supplier", "employee": "employee", "unclassified": "unclassified",
 		"reached": "reached", "no_answer": "no answer", "voicemail": "voicemail", "wrong_number": "wrong number", "call_back": "call back",
 		"true": "yes", "false": ""},
+}
+
+// why is the reason for a contact's category in lang: the rules' own words
+// put into Japanese, a person's reason as they wrote it.
+func why(lang string, c notify.Contact) string {
+	if lang == "ja" && !c.Manual {
+		return wording.Japanese(c.RuleDetail)
+	}
+	return c.RuleDetail
 }
 
 // ContactList writes the contact list, one row per contact that each
@@ -48,8 +59,9 @@ func ContactList(out io.Writer, lang string, zone *time.Location, each func(func
 		}
 		return w.Write([]string{fmt.Sprint(c.ID), c.Name(), strings.TrimSpace(c.FamilyKana + " " + c.GivenKana),
 			c.Company, c.Department, c.Title, strings.Join(c.Emails, "\n"), strings.Join(c.Phones, "\n"),
-			t[string(c.Category)], c.RuleDetail, c.OwnerEmail,
-			last, t[string(p.LastOutcome)], t[fmt.Sprint(p.Reached)], t[fmt.Sprint(p.Arrived)], t[fmt.Sprint(p.Clicked)], t[fmt.Sprint(p.Infected)]})
+			t[string(c.Category)], why(lang, c), c.OwnerEmail,
+			last, t[string(p.LastOutcome)], t[fmt.Sprint(p.Acknowledged)], t[fmt.Sprint(p.Reached)], t[fmt.Sprint(p.Arrived)],
+			t[fmt.Sprint(p.Clicked)], t[fmt.Sprint(p.Infected)], t[fmt.Sprint(p.Remediated)], t[fmt.Sprint(c.DoNotContact)]})
 	})
 	if err != nil {
 		return n, err
