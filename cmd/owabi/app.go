@@ -161,3 +161,6 @@ func (a *app) messageID() string {
 
 // now is the current time in the configured zone, for people to read.
 func (a *app) now() time.Time { return time.Now().In(a.cfg.zone()) }
+
+// local writes a time for people to read: in the configured zone, to the minute.
+func (a *app) local(t time.Time) string { return t.In(a.cfg.zone()).Format("2006-01-02 15:04 MST") }

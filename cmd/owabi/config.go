@@ -20,6 +20,7 @@ import (
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/addrbook"
 	"github.com/owabi/owabi/notify/mailer"
+	"github.com/owabi/owabi/notify/schedule"
 )
 
 // Config is owabi.toml. config.example.toml documents every key.
@@ -32,6 +33,7 @@ type Config struct {
 	Import       ImportConfig       `toml:"import"`
 	Templates    TemplatesConfig    `toml:"templates"`
 	Web          WebConfig          `toml:"web"`
+	Resend       ResendConfig       `toml:"resend"`
 	Log          LogConfig          `toml:"log"`
 
 	dir string // the config file's folder: relative paths start here
@@ -110,6 +112,17 @@ type WebConfig struct {
 	TLSKey        string `toml:"tls_key"`
 }
 
+// ResendConfig is the scheduled resend of notices nobody acknowledged.
+type ResendConfig struct {
+	Enabled  bool     `toml:"enabled"`
+	Schedule string   `toml:"schedule"` // cron, in organisation.time_zone unless it starts with CRON_TZ=
+	Kinds    []string `toml:"kinds"`
+	After    duration `toml:"after"`     // unacknowledged this long after a send
+	MaxSends int      `toml:"max_sends"` // sends of a kind to an address in all, then a call
+	Hours    string   `toml:"hours"`     // business hours mail goes out in, "09:00-18:00"
+	Days     []string `toml:"days"`      // business days, "mon" ... "sun"
+}
+
 type LogConfig struct {
 	Level string `toml:"level"`
 }
@@ -137,6 +150,8 @@ func defaults() Config {
 			Timeout: duration{30 * time.Second}, Connections: 2, MaxAttempts: 8,
 			RetryBase: duration{time.Minute}, RetryMax: duration{time.Hour}, Poll: duration{5 * time.Second}},
 		Web: WebConfig{Addr: "127.0.0.1:8080"},
+		Resend: ResendConfig{Enabled: true, Schedule: "0 9 * * 1-5", Kinds: []string{"deletion"}, After: duration{48 * time.Hour},
+			MaxSends: 3, Hours: "09:00-18:00", Days: []string{"mon", "tue", "wed", "thu", "fri"}},
 		Log: LogConfig{Level: "info"},
 	}
 }
@@ -296,6 +311,12 @@ func setFromText(f reflect.Value, v string) error {
 	switch {
 	case f.Kind() == reflect.String:
 		f.SetString(v)
+	case f.Kind() == reflect.Bool:
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("%q is not true or false", v)
+		}
+		f.SetBool(b)
 	case f.Kind() == reflect.Int:
 		n, err := strconv.Atoi(v)
 		if err != nil {
@@ -401,12 +422,72 @@ func (c *Config) Validate() error {
 			return &configError{key: "classify.overrides." + addr, reason: fmt.Sprintf("%q is not customer, supplier or employee", cat)}
 		}
 	}
+	if err := c.Resend.validate(c.zone()); err != nil {
+		return err
+	}
 	switch strings.ToLower(c.Log.Level) {
 	case "debug", "info", "warn", "error":
 	default:
 		return &configError{key: "log.level", reason: fmt.Sprintf("%q is not debug, info, warn or error", c.Log.Level)}
 	}
 	return nil
+}
+
+func (r ResendConfig) validate(zone *time.Location) error {
+	if _, err := schedule.Parse(r.Schedule, zone); err != nil {
+		return &configError{key: "resend.schedule", reason: err.Error()}
+	}
+	for _, k := range r.Kinds {
+		if !slices.Contains(notify.NoticeKinds, notify.NoticeKind(k)) {
+			return &configError{key: "resend.kinds", reason: fmt.Sprintf("%q is not deletion or apology", k)}
+		}
+	}
+	switch {
+	case r.After.Duration < time.Hour:
+		return &configError{key: "resend.after", reason: "must be an hour or more, like 48h"}
+	case r.MaxSends < 1:
+		return &configError{key: "resend.max_sends", reason: "must be at least 1 (1: no resend, straight to a call)"}
+	}
+	if _, err := r.businessHours(zone); err != nil {
+		return err
+	}
+	return nil
+}
+
+// weekdays are the names resend.days takes.
+var weekdays = map[string]time.Weekday{"sun": time.Sunday, "mon": time.Monday, "tue": time.Tuesday, "wed": time.Wednesday,
+	"thu": time.Thursday, "fri": time.Friday, "sat": time.Saturday}
+
+// businessHours reads resend.hours and resend.days.
+func (r ResendConfig) businessHours(zone *time.Location) (schedule.Hours, error) {
+	h := schedule.Hours{Zone: zone}
+	from, to, ok := strings.Cut(r.Hours, "-")
+	start, err1 := time.Parse("15:04", strings.TrimSpace(from))
+	end, err2 := time.Parse("15:04", strings.TrimSpace(to))
+	if !ok || err1 != nil || err2 != nil || !end.After(start) {
+		return h, &configError{key: "resend.hours", reason: fmt.Sprintf("%q is not business hours like 09:00-18:00", r.Hours)}
+	}
+	h.Start, h.End = start.Sub(start.Truncate(24*time.Hour)), end.Sub(end.Truncate(24*time.Hour))
+	for _, d := range r.Days {
+		wd, ok := weekdays[strings.ToLower(d)]
+		if !ok {
+			return h, &configError{key: "resend.days", reason: fmt.Sprintf("%q is not a day like mon, tue, ... sun", d)}
+		}
+		h.Days = append(h.Days, wd)
+	}
+	if len(h.Days) == 0 {
+		return h, &configError{key: "resend.days", reason: "name at least one day mail may go out on"}
+	}
+	return h, nil
+}
+
+// resendPolicy is resend's policy in the domain's terms.
+func (r ResendConfig) resendPolicy() notify.ResendPolicy {
+	p := notify.ResendPolicy{After: r.After.Duration, MaxSends: r.MaxSends}
+	for _, k := range r.Kinds {
+		p.Kinds = append(p.Kinds, notify.NoticeKind(k))
+	}
+	return p
 }
 
 func knownCategory(c string) bool {

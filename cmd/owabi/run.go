@@ -27,6 +27,7 @@ Commands:
   classify  decide who is a customer, supplier or employee, and why
   preview   show the notice a contact would receive
   send      queue a notice for every address (the daemon sends it)
+  resend    send again what nobody acknowledged, hand the silent to staff (--dry-run lists it)
   serve     run the daemon: send the queued notices and serve the staff web app
   status    show where the response stands
   export    write every contact to a spreadsheet file (CSV) for the people who call them
@@ -74,6 +75,7 @@ var commands = map[string]command{
 	"classify": runClassify,
 	"preview":  runPreview,
 	"send":     runSend,
+	"resend":   runResend,
 	"serve":    runServe,
 	"status":   runStatus,
 	"user":     runUser,

@@ -489,3 +489,46 @@ func TestWorkerKeepsTryingToRecordWhileDatabaseIsLocked(t *testing.T) {
 		t.Errorf("after the lock: %s, server holds %d; want sent once", n[0].State, srv.Count())
 	}
 }
+
+func TestAResendThreadsWithTheNoticeBefore(t *testing.T) {
+	ctx := context.Background()
+	db := outboxFixture(t, 3)
+	var mu sync.Mutex
+	now := time.Now()
+	db.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	srv := smtptest.New(t)
+	if err := newWorker(t, db, srv, 1).Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	first := map[string]string{} // address → Message-ID
+	for _, m := range srv.Messages() {
+		d, _ := m.Decode()
+		first[m.To[0]] = d.Header.Get("Message-Id")
+	}
+	mu.Lock()
+	now = now.Add(49 * time.Hour)
+	mu.Unlock()
+	n := 0
+	policy := notify.ResendPolicy{Kinds: []notify.NoticeKind{notify.Deletion}, After: 48 * time.Hour, MaxSends: 3}
+	if queued, _, err := db.Resend(ctx, policy, db.Now(), db.Now(), func() string { n++; return fmt.Sprintf("resend.%d@sakura-print.example.jp", n) }); err != nil || queued != 3 {
+		t.Fatalf("resend: %d queued, %v", queued, err)
+	}
+	if err := newWorker(t, db, srv, 1).Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	resends := srv.Messages()[3:]
+	if len(resends) != 3 {
+		t.Fatalf("%d resends arrived, want 3", len(resends))
+	}
+	for _, m := range resends {
+		d, err := m.Decode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		was := first[m.To[0]]
+		if was == "" || d.Header.Get("In-Reply-To") != was || d.Header.Get("References") != was || d.Header.Get("Message-Id") == was {
+			t.Errorf("resend to %s: Message-Id %s, In-Reply-To %q, References %q; the first was %s", m.To[0],
+				d.Header.Get("Message-Id"), d.Header.Get("In-Reply-To"), d.Header.Get("References"), was)
+		}
+	}
+}

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"database/sql"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/owabi/owabi/notify/mailer/smtptest"
+)
+
+// sentAgo moves every sent notice's time back by d, as if it went out then.
+func sentAgo(t *testing.T, cfg string, d time.Duration) {
+	t.Helper()
+	db, err := sql.Open("sqlite3", filepath.Join(filepath.Dir(cfg), "owabi.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	at := time.Now().Add(-d).UTC().Format("2006-01-02T15:04:05.000000Z")
+	if _, err := db.Exec(`UPDATE notices SET sent_at = ? WHERE state = 'sent'`, at); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestResendListsThenQueuesWhatNobodyAcknowledged(t *testing.T) {
+	srv := smtptest.New(t)
+	cfg := setup(t, srv)
+	mustOwabi(t, nil, "--config", cfg, "import", sampleBook)
+	mustOwabi(t, nil, "--config", cfg, "classify")
+	mustOwabi(t, nil, "--config", cfg, "send", "--kind", "deletion", "--wait")
+	if out := mustOwabi(t, nil, "--config", cfg, "resend", "--dry-run"); !strings.Contains(out, "resend 0 notices") {
+		t.Errorf("just after sending, nothing is due:\n%s", out)
+	}
+	sentAgo(t, cfg, 72*time.Hour)
+	out := mustOwabi(t, nil, "--config", cfg, "resend", "--dry-run")
+	if !strings.Contains(out, "resend 258 notices") || !strings.Contains(out, "deletion, send 2 of 3: the last went out") ||
+		!strings.Contains(out, "hand 0 contacts") || !strings.Contains(out, "owabi serve runs it next at") {
+		t.Errorf("72 hours after sending:\n%s", out)
+	}
+	if st := statusJSON(t, nil, "--config", cfg); st.Notices["queued"] != 0 {
+		t.Errorf("a dry run queued %d notices", st.Notices["queued"])
+	}
+	out = mustOwabi(t, nil, "--config", cfg, "resend")
+	if !strings.Contains(out, "Queued 258 resends") {
+		t.Errorf("resend:\n%s", out)
+	}
+	if out := mustOwabi(t, nil, "--config", cfg, "resend"); !strings.Contains(out, "Queued 0 resends") {
+		t.Errorf("a second run right after:\n%s", out)
+	}
+	if st := statusJSON(t, nil, "--config", cfg); st.Notices["queued"] != 258 || st.Notices["sent"] != 258 {
+		t.Errorf("after resending: %+v", st.Notices)
+	}
+}
