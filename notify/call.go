@@ -92,12 +92,13 @@ type Call struct {
 // Progress counts, for one category, how far the response has got: each
 // number is of contacts.
 type Progress struct {
-	Reached     int // reached by phone at least once
-	HearingDone int // answered at least one question of the hearing
-	Arrived     int // the spam reached them
-	Clicked     int // they opened its link or attachment
-	Infected    int // infection is suspected
-	Remediated  int // a virus check found them clean, or the infection was removed
+	Acknowledged int // acknowledged a notice: by a reply, their link, or a call that reached them
+	Reached      int // reached by phone at least once
+	HearingDone  int // answered at least one question of the hearing
+	Arrived      int // the spam reached them
+	Clicked      int // they opened its link or attachment
+	Infected     int // infection is suspected
+	Remediated   int // a virus check found them clean, or the infection was removed
 }
 
 // Urgency orders a salesperson's list: who to call first.

@@ -122,13 +122,14 @@ func (d *DB) ContactNotices(ctx context.Context, contactID int64) ([]notify.Noti
 	return d.notices(ctx, `n.contact_id = ?`, contactID)
 }
 
-// Progress counts, per category, the contacts reached by phone, heard, hit
-// by the spam and remediated: running counts the calls keep (migration
-// 0012), so a handful of rows however many calls there are.
+// Progress counts, per category, the contacts who acknowledged a notice,
+// were reached by phone, heard, hit by the spam and remediated: running
+// counts the calls and acknowledgements keep (migrations 0012 and 0013),
+// so a handful of rows however many calls there are.
 func (d *DB) Progress(ctx context.Context) (map[notify.Category]notify.Progress, error) {
 	out := map[notify.Category]notify.Progress{}
 	rows, err := d.db.QueryContext(ctx, `SELECT category, what, n FROM tally
-		WHERE what IN ('reached', 'heard', 'arrived', 'clicked', 'infected', 'remediated')`)
+		WHERE what IN ('acknowledged', 'reached', 'heard', 'arrived', 'clicked', 'infected', 'remediated')`)
 	if err != nil {
 		return nil, describe(err)
 	}
@@ -141,6 +142,8 @@ func (d *DB) Progress(ctx context.Context) (map[notify.Category]notify.Progress,
 		}
 		p := out[notify.Category(c)]
 		switch what {
+		case "acknowledged":
+			p.Acknowledged = n
 		case "reached":
 			p.Reached = n
 		case "heard":
@@ -163,11 +166,23 @@ func (d *DB) Progress(ctx context.Context) (map[notify.Category]notify.Progress,
 // zone that is offset east of UTC), the contacts first reached by phone
 // that day. Days with none are there with 0.
 func (d *DB) ReachedPerDay(ctx context.Context, days int, offset time.Duration) ([]notify.DayCount, error) {
+	return d.perDay(ctx, "reached_tally", days, offset)
+}
+
+// AcknowledgedPerDay counts, like ReachedPerDay, the contacts who first
+// acknowledged a notice each day.
+func (d *DB) AcknowledgedPerDay(ctx context.Context, days int, offset time.Duration) ([]notify.DayCount, error) {
+	return d.perDay(ctx, "acked_tally", days, offset)
+}
+
+// perDay adds up a table of counts per quarter hour (migrations 0012 and
+// 0013) into days.
+func (d *DB) perDay(ctx context.Context, table string, days int, offset time.Duration) ([]notify.DayCount, error) {
 	today := d.Now().UTC().Add(offset).Truncate(24 * time.Hour)
 	first := today.AddDate(0, 0, 1-days)
 	shift := fmt.Sprintf("%+d minutes", int(offset.Minutes()))
-	// The quarter hours from the one the first day starts in (migration 0012).
-	rows, err := d.db.QueryContext(ctx, `SELECT date(slot, ?1) AS day, sum(n) FROM reached_tally
+	// The quarter hours from the one the first day starts in.
+	rows, err := d.db.QueryContext(ctx, `SELECT date(slot, ?1) AS day, sum(n) FROM `+table+`
 		WHERE slot >= ?2 GROUP BY day`, shift, first.Add(-offset).UTC().Format("2006-01-02T15:04"))
 	if err != nil {
 		return nil, describe(err)

@@ -351,7 +351,7 @@ func TestStaffTableOneRowPerAddress(t *testing.T) {
 // the dashboard and the lists did before migration 0012: per category the
 // funnel, per owner those reached and the call-backs due, per day those
 // first reached, and each contact's urgency.
-func callsSaidSo(t *testing.T, d *DB) (map[notify.Category]notify.Progress, map[string][2]int, map[string]int, map[int64]notify.Urgency) {
+func callsSaidSo(t *testing.T, d *DB) (map[notify.Category]notify.Progress, map[string][2]int, map[string][2]int, map[int64]notify.Urgency) {
 	t.Helper()
 	ctx := context.Background()
 	progress := map[notify.Category]notify.Progress{}
@@ -361,7 +361,8 @@ func callsSaidSo(t *testing.T, d *DB) (map[notify.Category]notify.Progress, map[
 		count(DISTINCT CASE WHEN k.arrived = 'yes' THEN k.contact_id END),
 		count(DISTINCT CASE WHEN k.clicked = 'yes' THEN k.contact_id END),
 		count(DISTINCT CASE WHEN k.infected = 'yes' THEN k.contact_id END),
-		count(DISTINCT CASE WHEN k.follow_up_done != '' AND k.follow_up_result IN ('no_infection', 'removed') THEN k.contact_id END)
+		count(DISTINCT CASE WHEN k.follow_up_done != '' AND k.follow_up_result IN ('no_infection', 'removed') THEN k.contact_id END),
+		(SELECT count(DISTINCT a.contact_id) FROM acks a JOIN contacts o ON o.id = a.contact_id WHERE NOT a.auto AND o.category = c.category)
 		FROM contacts c LEFT JOIN calls k ON k.contact_id = c.id GROUP BY c.category`)
 	if err != nil {
 		t.Fatal(err)
@@ -369,7 +370,7 @@ func callsSaidSo(t *testing.T, d *DB) (map[notify.Category]notify.Progress, map[
 	for rows.Next() {
 		var c string
 		var p notify.Progress
-		rows.Scan(&c, &p.Reached, &p.HearingDone, &p.Arrived, &p.Clicked, &p.Infected, &p.Remediated)
+		rows.Scan(&c, &p.Reached, &p.HearingDone, &p.Arrived, &p.Clicked, &p.Infected, &p.Remediated, &p.Acknowledged)
 		progress[notify.Category(c)] = p
 	}
 	rows.Close()
@@ -386,16 +387,22 @@ func callsSaidSo(t *testing.T, d *DB) (map[notify.Category]notify.Progress, map[
 		staff[owner] = n
 	}
 	rows.Close()
-	days := map[string]int{}
-	rows, _ = d.db.QueryContext(ctx, `SELECT day, count(*) FROM (SELECT date(min(at), '+540 minutes') AS day
-		FROM calls WHERE outcome = 'reached' GROUP BY contact_id) GROUP BY day`)
-	for rows.Next() {
-		var day string
-		var n int
-		rows.Scan(&day, &n)
-		days[day] = n
+	days := map[string][2]int{} // reached, acknowledged
+	for i, q := range []string{`SELECT day, count(*) FROM (SELECT date(min(at), '+540 minutes') AS day
+		FROM calls WHERE outcome = 'reached' GROUP BY contact_id) GROUP BY day`,
+		`SELECT day, count(*) FROM (SELECT date(min(at), '+540 minutes') AS day
+		FROM acks WHERE NOT auto GROUP BY contact_id) GROUP BY day`} {
+		rows, _ = d.db.QueryContext(ctx, q)
+		for rows.Next() {
+			var day string
+			var n int
+			rows.Scan(&day, &n)
+			c := days[day]
+			c[i] = n
+			days[day] = c
+		}
+		rows.Close()
 	}
-	rows.Close()
 	urgency := map[int64]notify.Urgency{}
 	rows, _ = d.db.QueryContext(ctx, `SELECT c.id, CASE
 		WHEN (SELECT k.clicked = 'yes' OR k.infected = 'yes' FROM calls k WHERE k.contact_id = c.id
@@ -453,10 +460,12 @@ func TestCallCountsMatchTheCalls(t *testing.T) {
 				t.Errorf("%s: %s reached and due %v, the calls say %v", when, p.Owner, got, wantStaff[p.Owner])
 			}
 		}
-		days, _ := d.ReachedPerDay(ctx, 30, 9*time.Hour)
-		for _, day := range days {
-			if want := wantDays[day.Day.Format(dateLayout)]; day.N != want {
-				t.Errorf("%s: %s reached %d, the calls say %d", when, day.Day.Format(dateLayout), day.N, want)
+		reached, _ := d.ReachedPerDay(ctx, 30, 9*time.Hour)
+		acked, _ := d.AcknowledgedPerDay(ctx, 30, 9*time.Hour)
+		for i, day := range reached {
+			got := [2]int{day.N, acked[i].N}
+			if want := wantDays[day.Day.Format(dateLayout)]; got != want {
+				t.Errorf("%s: %s reached and acknowledged %v, the tables say %v", when, day.Day.Format(dateLayout), got, want)
 			}
 		}
 		list, _, _ := d.Contacts(ctx, ContactList{Limit: 100})
@@ -484,6 +493,12 @@ func TestCallCountsMatchTheCalls(t *testing.T) {
 		}
 		if _, err := d.AddCall(ctx, u.ID, call); err != nil {
 			t.Fatal(err)
+		}
+		if i%13 == 0 { // a reply, or an out-of-office one, at a time of its own
+			ack := notify.Ack{ContactID: int64(1 + i*11%60), Channel: notify.AckReply, At: now.Add(-time.Duration(i*53%90) * time.Hour), Auto: i%26 == 0}
+			if err := d.AddAck(ctx, ack); err != nil {
+				t.Fatal(err)
+			}
 		}
 		if i%50 == 49 {
 			check(fmt.Sprintf("after %d calls", i+1))

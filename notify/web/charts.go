@@ -34,7 +34,7 @@ func funnelChart(row categoryRow) chart {
 		key string
 		n   int
 	}{
-		{"contacts", row.Contacts}, {"reached", row.Reached}, {"hearing_done", row.HearingDone},
+		{"contacts", row.Contacts}, {"acknowledged", row.Acknowledged}, {"reached", row.Reached}, {"hearing_done", row.HearingDone},
 		{"arrived", row.Arrived}, {"clicked", row.Clicked}, {"infected", row.Infected}, {"remediated", row.Remediated},
 	}
 	c := chart{Category: row.Category, Height: float64(len(stages) * barStep)}

@@ -52,6 +52,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 		total.Sent += row.Sent
 		total.Failed += row.Failed
 		total.Queue += row.Queue
+		total.Acknowledged += row.Acknowledged
 		total.Reached += row.Reached
 		total.HearingDone += row.HearingDone
 		total.Arrived += row.Arrived
@@ -61,6 +62,11 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 	}
 	_, offset := s.Now().In(s.Zone).Zone()
 	days, err := s.Store.ReachedPerDay(r.Context(), 14, time.Duration(offset)*time.Second)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	acked, err := s.Store.AcknowledgedPerDay(r.Context(), 14, time.Duration(offset)*time.Second)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -86,7 +92,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 		}
 	}
 	s.render(w, r, http.StatusOK, "dashboard", page{Session: sess, Data: map[string]any{
-		"Rows": rows, "Total": total, "Charts": charts, "Days": daysChart(days), "Staff": staff,
+		"Rows": rows, "Total": total, "Charts": charts, "Days": daysChart(days), "Acked": daysChart(acked), "Staff": staff,
 		"Next": nextSteps(total, rows, withheld, unassigned, st.WithoutNotice(notify.Deletion), language(r))}})
 }
 

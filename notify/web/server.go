@@ -46,6 +46,7 @@ type Store interface {
 	SetDoNotContact(ctx context.Context, userID, contactID int64, on bool, reason string) (int, error)
 	Events(ctx context.Context, contactID int64) ([]notify.Event, error)
 	ReachedPerDay(ctx context.Context, days int, offset time.Duration) ([]notify.DayCount, error)
+	AcknowledgedPerDay(ctx context.Context, days int, offset time.Duration) ([]notify.DayCount, error)
 	StaffProgress(ctx context.Context) ([]notify.StaffProgress, error)
 	Withheld(ctx context.Context) (int, error)
 }
