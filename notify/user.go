@@ -25,6 +25,9 @@ type User struct {
 	Role     Role
 	Disabled bool
 	Lang     string // "ja" or "en" as they chose, "" to follow their browser
+	// AllContacts lets a salesperson see and call every contact, as a
+	// manager granted; otherwise they see their own.
+	AllContacts bool
 }
 
 // Session is a signed-in user's visit, found by the token in their cookie.

@@ -129,6 +129,27 @@ func setLastRun(ctx context.Context, tx *Tx, job string, at time.Time) error {
 	return err
 }
 
+// Acks lists a contact's acknowledgements, auto-replies too, newest first.
+func (d *DB) Acks(ctx context.Context, contactID int64) ([]notify.Ack, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT contact_id, coalesce(notice_id, 0), channel, at, auto, excerpt FROM acks
+		WHERE contact_id = ? ORDER BY at DESC, id DESC`, contactID)
+	if err != nil {
+		return nil, describe(err)
+	}
+	defer rows.Close()
+	var out []notify.Ack
+	for rows.Next() {
+		var a notify.Ack
+		var at string
+		if err := rows.Scan(&a.ContactID, &a.NoticeID, &a.Channel, &at, &a.Auto, &a.Excerpt); err != nil {
+			return nil, err
+		}
+		a.At = parseTime(at)
+		out = append(out, a)
+	}
+	return out, describe(rows.Err())
+}
+
 // AddAck records an acknowledgement. Staff acknowledgements come from calls
 // that reached the person (migration 0013's trigger), not from here.
 func (d *DB) AddAck(ctx context.Context, a notify.Ack) error {

@@ -37,7 +37,7 @@ func (d *DB) AddUser(ctx context.Context, u notify.User, passwordHash []byte) (n
 
 // Users lists every staff account by name.
 func (d *DB) Users(ctx context.Context) ([]notify.User, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT id, name, email, role, disabled FROM users ORDER BY name`)
+	rows, err := d.db.QueryContext(ctx, `SELECT id, name, email, role, disabled, all_contacts FROM users ORDER BY name`)
 	if err != nil {
 		return nil, describe(err)
 	}
@@ -45,12 +45,18 @@ func (d *DB) Users(ctx context.Context) ([]notify.User, error) {
 	var out []notify.User
 	for rows.Next() {
 		var u notify.User
-		if err := rows.Scan(&u.ID, &u.Name, &u.Email, &u.Role, &u.Disabled); err != nil {
+		if err := rows.Scan(&u.ID, &u.Name, &u.Email, &u.Role, &u.Disabled, &u.AllContacts); err != nil {
 			return nil, err
 		}
 		out = append(out, u)
 	}
 	return out, describe(rows.Err())
+}
+
+// SetAllContacts lets a user see and call every contact (all), or only
+// their own; they sign in again to take it up.
+func (d *DB) SetAllContacts(ctx context.Context, name string, all bool) error {
+	return d.changeUser(ctx, name, `all_contacts = ?`, all)
 }
 
 // DisableUser stops an account from signing in and ends its sessions.
@@ -122,9 +128,9 @@ func (d *DB) CreateSession(ctx context.Context, tokenHash []byte, s notify.Sessi
 func (d *DB) Session(ctx context.Context, tokenHash []byte) (notify.Session, error) {
 	var s notify.Session
 	var expires, seen string
-	err := d.db.QueryRowContext(ctx, `SELECT u.id, u.name, u.email, u.role, u.lang, s.csrf, s.expires_at, s.seen_at
+	err := d.db.QueryRowContext(ctx, `SELECT u.id, u.name, u.email, u.role, u.lang, u.all_contacts, s.csrf, s.expires_at, s.seen_at
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND u.disabled = 0`, tokenHash).Scan(
-		&s.User.ID, &s.User.Name, &s.User.Email, &s.User.Role, &s.User.Lang, &s.CSRF, &expires, &seen)
+		&s.User.ID, &s.User.Name, &s.User.Email, &s.User.Role, &s.User.Lang, &s.User.AllContacts, &s.CSRF, &expires, &seen)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, notify.Errorf(notify.EUNAUTHORIZED, "please sign in")
 	}

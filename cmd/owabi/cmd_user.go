@@ -20,10 +20,12 @@ Usage:
   owabi user add --role manager|sales [--email ADDRESS] [--password-stdin] NAME
   owabi user password [--password-stdin] NAME
   owabi user list
+  owabi user access NAME own|all
   owabi user disable NAME
 
 A salesperson's --email is their own address in the book: the contacts
-whose owner it is are theirs. Without --password-stdin the password is
+whose owner it is are theirs. "access NAME all" lets a salesperson see and
+call every contact (covering for a colleague); "own" takes it back. Without --password-stdin the password is
 asked for at a prompt (it is not shown as it is typed).
 `
 
@@ -31,7 +33,7 @@ func runUser(ctx context.Context, g *globals, e env, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
 		fmt.Fprint(e.stdout, userUsage)
 		if len(args) == 0 {
-			return &usageError{msg: "say what to do: add, list or disable"}
+			return &usageError{msg: "say what to do: add, password, list, access or disable"}
 		}
 		return nil
 	}
@@ -44,8 +46,10 @@ func runUser(ctx context.Context, g *globals, e env, args []string) error {
 		return runUserDisable(ctx, g, e, args[1:])
 	case "password":
 		return runUserPassword(ctx, g, e, args[1:])
+	case "access":
+		return runUserAccess(ctx, g, e, args[1:])
 	}
-	return &usageError{msg: fmt.Sprintf("unknown user command %q: use add, password, list or disable", args[0])}
+	return &usageError{msg: fmt.Sprintf("unknown user command %q: use add, password, list, access or disable", args[0])}
 }
 
 func runUserAdd(ctx context.Context, g *globals, e env, args []string) error {
@@ -178,14 +182,44 @@ func runUserList(ctx context.Context, g *globals, e env, args []string) error {
 		fmt.Fprintln(e.stdout, `No accounts yet: add one with "owabi user add --role manager NAME".`)
 		return nil
 	}
-	fmt.Fprintf(e.stdout, "%-20s %-8s %-9s %s\n", "name", "role", "state", "e-mail")
+	fmt.Fprintf(e.stdout, "%-20s %-8s %-9s %-6s %s\n", "name", "role", "state", "sees", "e-mail")
 	for _, u := range users {
 		state := "active"
 		if u.Disabled {
 			state = "disabled"
 		}
-		fmt.Fprintf(e.stdout, "%-20s %-8s %-9s %s\n", u.Name, u.Role, state, u.Email)
+		sees := "own"
+		if u.AllContacts || u.Role == notify.Manager {
+			sees = "all"
+		}
+		fmt.Fprintf(e.stdout, "%-20s %-8s %-9s %-6s %s\n", u.Name, u.Role, state, sees, u.Email)
 	}
+	return nil
+}
+
+func runUserAccess(ctx context.Context, g *globals, e env, args []string) error {
+	fs := flags("user access", g, e, "NAME own|all")
+	if err := parse(fs, args, 2); err != nil {
+		return err
+	}
+	all := fs.Arg(1) == "all"
+	if !all && fs.Arg(1) != "own" {
+		return &usageError{msg: fmt.Sprintf("%q: say own (their contacts) or all (every contact)", fs.Arg(1))}
+	}
+	a, err := openExisting(ctx, g, e)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.db.SetAllContacts(ctx, fs.Arg(0), all); err != nil {
+		return err
+	}
+	a.log.Info("user access changed", "all contacts", all)
+	what := "their own contacts"
+	if all {
+		what = "every contact"
+	}
+	fmt.Fprintf(e.stdout, "%s now sees and calls %s; they sign in again to take it up.\n", fs.Arg(0), what)
 	return nil
 }
 

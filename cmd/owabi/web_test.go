@@ -38,6 +38,15 @@ func TestUserCommands(t *testing.T) {
 	if code, _, errOut := owabiWithInput(t, nil, strings.Repeat("長", 25)+"\n", "--config", cfg, "user", "password", "--password-stdin", "suzuki"); code != 1 || !strings.Contains(errOut, "too long") {
 		t.Errorf("a 75-byte password: exit %d, %s", code, errOut)
 	}
+	if out := mustOwabi(t, nil, "--config", cfg, "user", "access", "suzuki", "all"); !strings.Contains(out, "suzuki now sees and calls every contact") {
+		t.Errorf("user access:\n%s", out)
+	}
+	if out := mustOwabi(t, nil, "--config", cfg, "user", "list"); !regexp.MustCompile(`suzuki\s+sales\s+active\s+all`).MatchString(out) {
+		t.Errorf("user list after access all:\n%s", out)
+	}
+	if code, _, errOut := owabi(t, nil, "--config", cfg, "user", "access", "suzuki", "everything"); code != 2 || !strings.Contains(errOut, "say own") {
+		t.Errorf("a wrong access: exit %d, %s", code, errOut)
+	}
 	mustOwabi(t, nil, "--config", cfg, "user", "disable", "suzuki")
 	out = mustOwabi(t, nil, "--config", cfg, "user", "list")
 	if !strings.Contains(out, "suzuki") || !strings.Contains(out, "disabled") || !strings.Contains(out, "Suzuki@sakura-print.example.jp") {

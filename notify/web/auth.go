@@ -285,6 +285,17 @@ func (s *Server) withUpload(limit int64, h func(http.ResponseWriter, *http.Reque
 	}
 }
 
+// onlyAll lets through the users who see every contact; others get 403.
+func (s *Server) onlyAll(h func(http.ResponseWriter, *http.Request, *notify.Session)) func(http.ResponseWriter, *http.Request, *notify.Session) {
+	return func(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
+		if !seesAll(sess.User) {
+			s.refuse(w, r, http.StatusForbidden, "forbidden")
+			return
+		}
+		h(w, r, sess)
+	}
+}
+
 // only lets users with role through; others get 403.
 func (s *Server) only(role notify.Role, h func(http.ResponseWriter, *http.Request, *notify.Session)) func(http.ResponseWriter, *http.Request, *notify.Session) {
 	return func(w http.ResponseWriter, r *http.Request, sess *notify.Session) {

@@ -20,6 +20,7 @@ const maxNote = 4000
 type contactView struct {
 	Contact notify.Contact
 	Notices []notify.Notice
+	Acks    []notify.Ack
 	Calls   []notify.Call
 	Events  []notify.Event    // changes managers made
 	Owners  []notify.Staff    // for a manager's reassigning
@@ -55,8 +56,7 @@ func (s *Server) contactFor(w http.ResponseWriter, r *http.Request, sess *notify
 		s.fail(w, r, err)
 		return c, false
 	}
-	mine := sess.User.Email != "" && asciiLower(c.OwnerEmail) == asciiLower(sess.User.Email)
-	if sess.User.Role != notify.Manager && !mine {
+	if !s.mayWorkOn(sess, c) {
 		// Not found, as for a number no contact has: which numbers exist
 		// is no business of someone who may not see them.
 		s.refuse(w, r, http.StatusNotFound, "not_found")
@@ -64,6 +64,16 @@ func (s *Server) contactFor(w http.ResponseWriter, r *http.Request, sess *notify
 	}
 	return c, true
 }
+
+// mayWorkOn says whether the user may see and call a contact: managers
+// and those a manager let see all every one, sales staff their own.
+func (s *Server) mayWorkOn(sess *notify.Session, c notify.Contact) bool {
+	mine := sess.User.Email != "" && asciiLower(c.OwnerEmail) == asciiLower(sess.User.Email)
+	return seesAll(sess.User) || mine
+}
+
+// seesAll says whether a user sees every contact.
+func seesAll(u notify.User) bool { return u.Role == notify.Manager || u.AllContacts }
 
 func (s *Server) contactPage(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
 	c, ok := s.contactFor(w, r, sess)
@@ -87,6 +97,11 @@ func (s *Server) showContact(w http.ResponseWriter, r *http.Request, sess *notif
 		s.fail(w, r, err)
 		return
 	}
+	acks, err := s.Store.Acks(r.Context(), c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	var events []notify.Event
 	var owners []notify.Staff
 	if sess.User.Role == notify.Manager {
@@ -99,7 +114,7 @@ func (s *Server) showContact(w http.ResponseWriter, r *http.Request, sess *notif
 		}
 	}
 	h := form.Hearing
-	v := contactView{Contact: c, Notices: notices, Calls: calls, Form: form, Events: events, Owners: owners, All: notify.Categories,
+	v := contactView{Contact: c, Notices: notices, Acks: acks, Calls: calls, Form: form, Events: events, Owners: owners, All: notify.Categories,
 		Outcomes: notify.CallOutcomes, Questions: questions, Answers: []notify.Answer{notify.Yes, notify.No, notify.Unknown},
 		FollowUps: notify.FollowUps, Results: notify.FollowUpResults,
 		Given: map[string]notify.Answer{"arrived": h.Arrived, "opened": h.Opened, "clicked": h.Clicked, "infected": h.Infected, "deleted": h.Deleted}}
@@ -129,6 +144,12 @@ func (s *Server) logCall(w http.ResponseWriter, r *http.Request, sess *notify.Se
 		return
 	}
 	s.Log.Info("call logged", "contact", c.ID, "user", sess.User.ID, "outcome", call.Outcome)
+	// Back to one's list, for the next call; a manager with no list of
+	// their own goes back to the contact.
+	if sess.User.Email != "" {
+		http.Redirect(w, r, "/contacts/mine?logged="+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
+		return
+	}
 	http.Redirect(w, r, "/contacts/"+strconv.FormatInt(c.ID, 10)+"?logged=1", http.StatusSeeOther)
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/owabi/owabi/notify"
@@ -124,9 +125,16 @@ func (s *Server) myContacts(w http.ResponseWriter, r *http.Request, sess *notify
 		return
 	}
 	p := page{Session: sess, Data: v}
+	t := messages[language(r)]
 	for _, sp := range staff {
 		if sp.Owner == asciiLower(sess.User.Email) { // lower-cased as SQLite does
-			p.Notice = fmt.Sprintf(messages[language(r)]["my_progress"], sp.Assigned, sp.Reached)
+			p.Notice = fmt.Sprintf(t["my_progress"], sp.Assigned, sp.Reached)
+		}
+	}
+	// Back from logging a call: say whose, if it is theirs to know.
+	if id, err := strconv.ParseInt(r.URL.Query().Get("logged"), 10, 64); err == nil {
+		if c, err := s.Store.Contact(r.Context(), id); err == nil && s.mayWorkOn(sess, c) {
+			p.Notice = strings.TrimSpace(fmt.Sprintf(t["saved_for"], c.Name()) + " " + p.Notice)
 		}
 	}
 	s.render(w, r, http.StatusOK, "contacts", p)

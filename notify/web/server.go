@@ -34,6 +34,7 @@ type Store interface {
 	Progress(ctx context.Context) (map[notify.Category]notify.Progress, error)
 	Contact(ctx context.Context, id int64) (notify.Contact, error)
 	ContactNotices(ctx context.Context, contactID int64) ([]notify.Notice, error)
+	Acks(ctx context.Context, contactID int64) ([]notify.Ack, error)
 	Calls(ctx context.Context, contactID int64) ([]notify.Call, error)
 	AddCall(ctx context.Context, userID int64, c notify.Call) (int64, error)
 	EachContact(ctx context.Context, fn func(notify.Contact, notify.ContactProgress) error) error
@@ -106,7 +107,7 @@ func New(cfg Config) (*Server, error) {
 	s.handle("GET", "/{$}", false, s.signedIn(s.home))
 	s.handle("GET", "/dashboard", false, s.signedIn(s.only(notify.Manager, s.dashboard)))
 	s.handle("GET", "/contacts/mine", false, s.signedIn(s.myContacts))
-	s.handle("GET", "/contacts", false, s.signedIn(s.only(notify.Manager, s.allContacts)))
+	s.handle("GET", "/contacts", false, s.signedIn(s.onlyAll(s.allContacts)))
 	s.handle("POST", "/contacts/owner", false, s.signedIn(s.only(notify.Manager, s.changeOwners)))
 	s.handle("GET", "/contacts.csv", false, s.signedIn(s.only(notify.Manager, s.exportContacts)))
 	s.handle("GET", "/import", false, s.signedIn(s.only(notify.Manager, s.importsPage)))

@@ -390,7 +390,7 @@ func TestSalesLogACallAndTheManagerSeesIt(t *testing.T) {
 		"arrived": {"yes"}, "opened": {"yes"}, "clicked": {"yes"}, "infected": {""}, "deleted": {"no"},
 		"follow_up": {"virus_check"}, "follow_up_on": {"2026-11-28"}, "note": {"PCを確認してもらう"}}
 	code, loc, _ := post(t, sales, page+"/calls", form)
-	if code != http.StatusSeeOther || loc != fmt.Sprintf("/contacts/%d?logged=1", id) {
+	if code != http.StatusSeeOther || loc != fmt.Sprintf("/contacts/mine?logged=%d", id) { // back to the list, for the next call
 		t.Fatalf("logging a call: %d to %q", code, loc)
 	}
 	callBack := url.Values{"csrf": {token}, "outcome": {"call_back"}, "call_back_at": {"2020-01-01T10:00"}}
@@ -421,7 +421,13 @@ func TestSalesLogACallAndTheManagerSeesIt(t *testing.T) {
 	if i, j := strings.Index(list, "山田 太郎"), strings.Index(list, "佐藤 花子"); i < 0 || j < 0 || i > j {
 		t.Errorf("山田 (clicked the link) should come before 佐藤:\n%s", list)
 	}
+	a.db.AddAck(context.Background(), notify.Ack{ContactID: id, Channel: notify.AckReply, At: time.Now(), Excerpt: "削除いたしました。"})
 	_, _, body = get(t, sales, page)
+	for _, want := range []string{"電話で確認（通話の記録から）", "メールの返信で確認", "削除いたしました。"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the acknowledgements lack %q", want)
+		}
+	}
 	for _, want := range []string{"話せた", "リンク・添付を開いた", "ウイルスチェック · 予定日 2026-11-28", "PCを確認してもらう（明日10時）", "記録者 suzuki"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the history lacks %q:\n%s", want, body)
@@ -925,5 +931,27 @@ func TestLanguageSwitchRedirectsOnlyWithinTheSite(t *testing.T) {
 		if got := localPath(back); got != want {
 			t.Errorf("localPath(%q) = %q, want %q", back, got, want)
 		}
+	}
+}
+
+func TestAManagerCanLetASalespersonSeeEveryContact(t *testing.T) {
+	a := newApp(t)
+	a.importBook(t, ownedBySuzuki, notify.Record{Family: "伊藤", Emails: []string{"ito@elsewhere.example"}}) // nobody's
+	if err := a.db.SetAllContacts(context.Background(), "suzuki", true); err != nil {
+		t.Fatal(err)
+	}
+	sales := a.client(t)
+	a.signIn(t, sales, "suzuki", password)
+	page, _ := a.pageOf(t, "ito@elsewhere.example")
+	if code, _, _ := get(t, sales, page); code != http.StatusOK {
+		t.Errorf("another's contact, with access to all: %d, want 200", code)
+	}
+	code, _, list := get(t, sales, a.URL+"/contacts")
+	if code != http.StatusOK || !strings.Contains(list, "伊藤") || strings.Contains(list, "reassign-form") {
+		t.Errorf("the full list for a salesperson who sees all: %d, with no reassigning\n%s", code, list)
+	}
+	token := csrfField.FindStringSubmatch(list)[1]
+	if code, _, _ := post(t, sales, a.URL+"/contacts/owner", url.Values{"csrf": {token}, "id": {"1"}, "owner": {"suzuki@sakura-print.example.jp"}}); code != http.StatusForbidden {
+		t.Errorf("reassigning, as sales staff who see all: %d, want 403", code)
 	}
 }
