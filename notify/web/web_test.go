@@ -955,3 +955,22 @@ func TestAManagerCanLetASalespersonSeeEveryContact(t *testing.T) {
 		t.Errorf("reassigning, as sales staff who see all: %d, want 403", code)
 	}
 }
+
+// FuzzLocalPath checks that whatever comes back in "back", the redirect
+// stays on this site.
+func FuzzLocalPath(f *testing.F) {
+	for _, s := range []string{"/contacts/mine?q=x", "//evil.example", "/\t/evil", "/\\evil", "https://x", "/a/../b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, back string) {
+		got := localPath(back)
+		if got != "/" && got != back {
+			t.Fatalf("%q became %q", back, got)
+		}
+		u, err := url.Parse(got)
+		if err != nil || u.Host != "" || u.Scheme != "" || !strings.HasPrefix(got, "/") || strings.HasPrefix(got, "//") ||
+			strings.ContainsAny(got, "\\\t\r\n") {
+			t.Fatalf("%q leads off the site: %q", back, got)
+		}
+	})
+}

@@ -127,3 +127,18 @@ func TestHugeMessagesStayQuick(t *testing.T) {
 		t.Errorf("30 warnings: %q", got)
 	}
 }
+
+// FuzzJapanese checks that any text, however made, comes back quickly,
+// without a panic, and not much longer than it went in.
+func FuzzJapanese(f *testing.F) {
+	for _, s := range []string{"no e-mail address", `invalid e-mail address "a@@x": it has no @`, "{r}: {r2}; {l}",
+		`the phone "x" was left out: it has fewer than three digits; the name contains a line break`,
+		"book.csv: nothing was imported: not a vCard file: it does not start with BEGIN:VCARD"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got := wording.Japanese(s); len(got) > 4*len(s)+200 {
+			t.Errorf("%q became %d bytes", s, len(got))
+		}
+	})
+}
