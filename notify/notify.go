@@ -5,6 +5,8 @@
 package notify
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -147,4 +149,30 @@ type Delivery struct {
 	// Thread is the Message-IDs of the earlier rounds, oldest first, for a
 	// resend's In-Reply-To and References: it threads with them.
 	Thread []string
+}
+
+// Ref is the notice's short reference code (お問い合わせ番号), which a
+// person can quote on the phone or in a reply: the kind's initial and the
+// notice number, D-000123. A notice not queued yet (a preview) has none.
+func (n Notice) Ref() string {
+	initial := strings.ToUpper(string(n.Kind))[:1]
+	if n.ID == 0 {
+		return initial + "-??????"
+	}
+	return fmt.Sprintf("%s-%06d", initial, n.ID)
+}
+
+// ParseRef reads a reference code as Ref writes it, or as people type it
+// (d123, D-000123): the notice number, and whether it is one.
+func ParseRef(s string) (int64, bool) {
+	s = strings.TrimSpace(s)
+	if len(s) < 2 || !strings.ContainsRune("DdAa", rune(s[0])) {
+		return 0, false
+	}
+	digits := strings.TrimPrefix(s[1:], "-")
+	if digits == "" || len(digits) > 12 || strings.Trim(digits, "0123456789") != "" {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(digits, 10, 64)
+	return id, err == nil && id > 0
 }

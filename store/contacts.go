@@ -123,8 +123,8 @@ const lastCallColumns = `(SELECT k.outcome || '|' || k.at || '|' || k.call_back_
 	WHERE k.contact_id = c.id ORDER BY k.at DESC, k.id DESC LIMIT 1)`
 
 // ContactList is a page of contacts: those that match Query (in a name,
-// reading, company, phone or address), Category, Owner and State when they
-// are set, in Order.
+// reading, company, phone or address, or a notice's reference code),
+// Category, Owner and State when they are set, in Order.
 type ContactList struct {
 	Query    string
 	Category notify.Category
@@ -190,7 +190,11 @@ func (d *DB) Contacts(ctx context.Context, f ContactList) ([]notify.ListedContac
 		return fmt.Sprintf("?%d", len(args))
 	}
 	if q := searchQuery(f.Query); q != "" {
-		where = append(where, "instr(s.text, "+arg(q)+") > 0")
+		match := "instr(s.text, " + arg(q) + ") > 0"
+		if id, ok := notify.ParseRef(q); ok { // a notice's reference code, quoted on the phone
+			match = "(" + match + " OR c.id = (SELECT contact_id FROM notices WHERE id = " + arg(id) + "))"
+		}
+		where = append(where, match)
 	}
 	if f.Category != "" {
 		where = append(where, "c.category = "+arg(f.Category))

@@ -6,7 +6,6 @@ import (
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/addrbook"
-	"github.com/owabi/owabi/notify/mailer"
 )
 
 func runPreview(ctx context.Context, g *globals, e env, args []string) error {
@@ -78,7 +77,7 @@ func runPreview(ctx context.Context, g *globals, e env, args []string) error {
 	}
 	state := "not queued yet (the reference number is given when it is queued)"
 	if d.ID != 0 {
-		state = fmt.Sprintf("%s, notice %s, queued in %s", d.State, mailer.Ref(d.Notice), queuedLang)
+		state = fmt.Sprintf("%s, notice %s, queued in %s", d.State, d.Ref(), queuedLang)
 	}
 	why := string(c.Rule)
 	if c.RuleDetail != "" {

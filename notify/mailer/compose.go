@@ -107,7 +107,7 @@ func (c *Composer) Render(d notify.Delivery) (Rendered, error) {
 	data := Data{
 		Lang: d.Lang, Kind: d.Kind, Category: d.Contact.Category, Employee: d.Contact.Category == notify.Employee,
 		Salutation: salutation(d.Lang, d.Contact), Contact: d.Contact, Email: d.Email,
-		Owner: d.Owner, Org: c.Org, Incident: c.Incident, Ref: Ref(d.Notice),
+		Owner: d.Owner, Org: c.Org, Incident: c.Incident, Ref: d.Ref(),
 	}
 	var subject, text bytes.Buffer
 	if err := t.ExecuteTemplate(&subject, "subject", data); err != nil {
@@ -119,16 +119,6 @@ func (c *Composer) Render(d notify.Delivery) (Rendered, error) {
 	r := Rendered{Subject: oneLine(subject.String()), Text: strings.TrimLeft(text.String(), "\n")}
 	r.HTML = textToHTML(d.Lang, r.Subject, r.Text)
 	return r, nil
-}
-
-// Ref is the short reference code of a notice that a person can quote on the
-// phone or in a reply: the kind's initial and the notice number. A notice not
-// queued yet (a preview) has no number.
-func Ref(n notify.Notice) string {
-	if n.ID == 0 {
-		return fmt.Sprintf("%c-??????", strings.ToUpper(string(n.Kind))[0])
-	}
-	return fmt.Sprintf("%c-%06d", strings.ToUpper(string(n.Kind))[0], n.ID)
 }
 
 // salutation addresses a person as a Japanese business letter does.
