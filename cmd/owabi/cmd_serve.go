@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/owabi/owabi/notify"
@@ -28,8 +29,8 @@ func runServe(ctx context.Context, g *globals, e env, args []string) error {
 }
 
 // serve runs the daemon until ctx is cancelled: it sends whatever is queued,
-// by anyone, runs the resend job on its schedule, and serves the staff web
-// app; it stops cleanly after the message in hand.
+// by anyone, runs the resend job on its schedule, reads the reply mailbox,
+// and serves the staff web app; it stops cleanly after the message in hand.
 func (a *app) serve(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -59,19 +60,20 @@ func (a *app) serve(ctx context.Context) error {
 	if ip, ok := ln.Addr().(*net.TCPAddr); ok && !ip.IP.IsLoopback() && a.cfg.Web.TLSCert == "" && !a.cfg.Web.SecureCookies {
 		a.log.Warn("the web app is open to the network without HTTPS: passwords and the contact list cross it unencrypted; set web.tls_cert and web.tls_key, or serve it behind an HTTPS proxy and set web.secure_cookies")
 	}
-	jobDone := make(chan struct{})
-	go func() {
-		defer close(jobDone)
-		if !a.cfg.Resend.Enabled {
-			return
-		}
-		if err := a.resendJob().Serve(ctx); err != nil {
-			a.log.Error("the resend job cannot run", "err", err)
-		}
-	}()
+	var jobs sync.WaitGroup
+	if a.cfg.Resend.Enabled {
+		jobs.Go(func() {
+			if err := a.resendJob().Serve(ctx); err != nil {
+				a.log.Error("the resend job cannot run", "err", err)
+			}
+		})
+	}
+	if a.cfg.IMAP.Host != "" {
+		jobs.Go(func() { a.readReplies(ctx) })
+	}
 	err = a.deliver(ctx, true)
-	cancel() // the sender has stopped: the resend job stops too
-	<-jobDone
+	cancel() // the sender has stopped: the jobs stop too
+	jobs.Wait()
 	shutdown, done := context.WithTimeout(context.Background(), 5*time.Second)
 	defer done()
 	srv.Shutdown(shutdown)

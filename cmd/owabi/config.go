@@ -34,6 +34,7 @@ type Config struct {
 	Templates    TemplatesConfig    `toml:"templates"`
 	Web          WebConfig          `toml:"web"`
 	Resend       ResendConfig       `toml:"resend"`
+	IMAP         IMAPConfig         `toml:"imap"`
 	Log          LogConfig          `toml:"log"`
 
 	dir string // the config file's folder: relative paths start here
@@ -112,6 +113,20 @@ type WebConfig struct {
 	TLSKey        string `toml:"tls_key"`
 }
 
+// IMAPConfig is the reply mailbox owabi reads for acknowledgements and
+// bounces; it is read when Host is set.
+type IMAPConfig struct {
+	Host         string   `toml:"host"`
+	Port         int      `toml:"port"`
+	TLS          string   `toml:"tls"`
+	Username     string   `toml:"username"`
+	PasswordEnv  string   `toml:"password_env"`
+	PasswordFile string   `toml:"password_file"`
+	Mailbox      string   `toml:"mailbox"`
+	Poll         duration `toml:"poll"`
+	Timeout      duration `toml:"timeout"`
+}
+
 // ResendConfig is the scheduled resend of notices nobody acknowledged.
 type ResendConfig struct {
 	Enabled  bool     `toml:"enabled"`
@@ -150,6 +165,8 @@ func defaults() Config {
 			Timeout: duration{30 * time.Second}, Connections: 2, MaxAttempts: 8,
 			RetryBase: duration{time.Minute}, RetryMax: duration{time.Hour}, Poll: duration{5 * time.Second}},
 		Web: WebConfig{Addr: "127.0.0.1:8080"},
+		IMAP: IMAPConfig{TLS: "implicit", PasswordEnv: "OWABI_IMAP_PASSWORD", Mailbox: "INBOX",
+			Poll: duration{5 * time.Minute}, Timeout: duration{30 * time.Second}},
 		Resend: ResendConfig{Enabled: true, Schedule: "0 9 * * 1-5", Kinds: []string{"deletion"}, After: duration{48 * time.Hour},
 			MaxSends: 3, Hours: "09:00-18:00", Days: []string{"mon", "tue", "wed", "thu", "fri"}},
 		Log: LogConfig{Level: "info"},
@@ -425,6 +442,22 @@ func (c *Config) Validate() error {
 	if err := c.Resend.validate(c.zone()); err != nil {
 		return err
 	}
+	if m := c.IMAP; m.Host != "" {
+		switch {
+		case m.TLS != "implicit" && m.TLS != "starttls" && m.TLS != "none":
+			return &configError{key: "imap.tls", reason: fmt.Sprintf("%q is not one of implicit, starttls, none", m.TLS)}
+		case m.Port < 0 || m.Port > 65535:
+			return &configError{key: "imap.port", reason: fmt.Sprintf("%d is not a port (1-65535)", m.Port)}
+		case m.Username == "":
+			return &configError{key: "imap.username", reason: "missing: the mailbox's login"}
+		case m.Mailbox == "":
+			return &configError{key: "imap.mailbox", reason: "missing: the folder replies arrive in, usually INBOX"}
+		case m.Poll.Duration < 10*time.Second:
+			return &configError{key: "imap.poll", reason: "must be 10s or more"}
+		case m.Timeout.Duration <= 0:
+			return &configError{key: "imap.timeout", reason: "must be more than 0"}
+		}
+	}
 	switch strings.ToLower(c.Log.Level) {
 	case "debug", "info", "warn", "error":
 	default:
@@ -510,17 +543,24 @@ func (c *Config) path(p string) string {
 // from the config itself.
 func (c *Config) password(env func(string) string) (string, error) {
 	s := c.SMTP
-	if s.PasswordFile != "" {
-		b, err := os.ReadFile(c.path(s.PasswordFile))
+	return c.secret(env, "smtp", s.Username, s.PasswordEnv, s.PasswordFile)
+}
+
+// secret reads a section's password: from its file when one is named,
+// else from its environment variable, which must be set when there is a
+// login.
+func (c *Config) secret(env func(string) string, section, username, envName, file string) (string, error) {
+	if file != "" {
+		b, err := os.ReadFile(c.path(file))
 		if err != nil {
-			return "", &configError{key: "smtp.password_file", reason: err.Error()}
+			return "", &configError{key: section + ".password_file", reason: err.Error()}
 		}
 		first, _, _ := strings.Cut(string(b), "\n")
 		return strings.TrimRight(first, "\r"), nil
 	}
-	pw := env(s.PasswordEnv)
-	if pw == "" && s.Username != "" {
-		return "", &configError{key: "smtp.password_env", reason: fmt.Sprintf("smtp.username is set but the environment variable %s is empty", s.PasswordEnv)}
+	pw := env(envName)
+	if pw == "" && username != "" {
+		return "", &configError{key: section + ".password_env", reason: fmt.Sprintf("%s.username is set but the environment variable %s is empty", section, envName)}
 	}
 	return pw, nil
 }

@@ -2,11 +2,14 @@ package main
 
 import (
 	"database/sql"
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/owabi/owabi/notify/inbox/imaptest"
 	"github.com/owabi/owabi/notify/mailer/smtptest"
 )
 
@@ -51,5 +54,37 @@ func TestResendListsThenQueuesWhatNobodyAcknowledged(t *testing.T) {
 	}
 	if st := statusJSON(t, nil, "--config", cfg); st.Notices["queued"] != 258 || st.Notices["sent"] != 258 {
 		t.Errorf("after resending: %+v", st.Notices)
+	}
+}
+
+func TestInboxReadsRepliesAndBounces(t *testing.T) {
+	srv := smtptest.New(t)
+	cfg := setup(t, srv)
+	mailbox := imaptest.New(t)
+	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(f, "\n[imap]\nhost = %q\nport = %d\ntls = \"none\"\nusername = %q\n", mailbox.Host, mailbox.Port, mailbox.Username)
+	f.Close()
+	env := map[string]string{"OWABI_IMAP_PASSWORD": mailbox.Password}
+	if code, _, errOut := owabi(t, nil, "--config", cfg, "inbox"); code != 2 || !strings.Contains(errOut, "OWABI_IMAP_PASSWORD is empty") {
+		t.Errorf("no password: exit %d, %s", code, errOut)
+	}
+	mustOwabi(t, nil, "--config", cfg, "import", sampleBook)
+	mustOwabi(t, nil, "--config", cfg, "classify")
+	mustOwabi(t, nil, "--config", cfg, "send", "--kind", "deletion", "--wait")
+	first, err := srv.Messages()[0].Decode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mailbox.Deliver(t, []byte("From: x@y.example\r\nSubject: Re: お知らせ\r\nMessage-ID: <reply1@y.example>\r\nIn-Reply-To: "+
+		first.Header.Get("Message-Id")+"\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n削除しました。\r\n"))
+	out := mustOwabi(t, env, "--config", cfg, "inbox")
+	if !strings.Contains(out, "Read 1 new mails in INBOX: 1 replies acknowledged a notice") {
+		t.Errorf("inbox:\n%s", out)
+	}
+	if out := mustOwabi(t, env, "--config", cfg, "inbox"); !strings.Contains(out, "Read 0 new mails") {
+		t.Errorf("inbox again:\n%s", out)
 	}
 }

@@ -28,6 +28,7 @@ Commands:
   preview   show the notice a contact would receive
   send      queue a notice for every address (the daemon sends it)
   resend    send again what nobody acknowledged, hand the silent to staff (--dry-run lists it)
+  inbox     read the reply mailbox now: replies acknowledge, bounces fail (owabi serve polls it)
   serve     run the daemon: send the queued notices and serve the staff web app
   status    show where the response stands
   export    write every contact to a spreadsheet file (CSV) for the people who call them
@@ -76,6 +77,7 @@ var commands = map[string]command{
 	"preview":  runPreview,
 	"send":     runSend,
 	"resend":   runResend,
+	"inbox":    runInbox,
 	"serve":    runServe,
 	"status":   runStatus,
 	"user":     runUser,

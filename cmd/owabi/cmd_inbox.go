@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/inbox"
+)
+
+func runInbox(ctx context.Context, g *globals, e env, args []string) error {
+	fs := flags("inbox", g, e, "")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	a, err := open(ctx, g, e)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	p, err := a.poller()
+	if err != nil {
+		return err
+	}
+	counts, err := p.Poll(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Read %d new mails in %s: %d replies acknowledged a notice, %d automatic replies (not counted), "+
+		"%d bounces failed a notice, %d answered no notice.\n", counts[notify.AckedByReply]+counts[notify.AutoReply]+counts[notify.Bounced]+counts[notify.NotOurs],
+		a.cfg.IMAP.Mailbox, counts[notify.AckedByReply], counts[notify.AutoReply], counts[notify.Bounced], counts[notify.NotOurs])
+	return nil
+}
+
+// poller reads the reply mailbox as configured.
+func (a *app) poller() (*inbox.Poller, error) {
+	m := a.cfg.IMAP
+	if m.Host == "" {
+		return nil, &configError{key: "imap.host", reason: "missing: set [imap] to the mailbox replies to the notices arrive in"}
+	}
+	pw, err := a.cfg.secret(a.env.getenv, "imap", m.Username, m.PasswordEnv, m.PasswordFile)
+	if err != nil {
+		return nil, err
+	}
+	return &inbox.Poller{IMAP: inbox.IMAP{Host: m.Host, Port: m.Port, TLS: m.TLS, Username: m.Username, Password: pw,
+		Mailbox: m.Mailbox, Timeout: m.Timeout.Duration}, Store: a.db, Log: a.log}, nil
+}
+
+// readReplies polls the reply mailbox every imap.poll until ctx ends. A
+// poll that fails is logged and tried again at the next.
+func (a *app) readReplies(ctx context.Context) {
+	p, err := a.poller()
+	if err != nil {
+		a.log.Error("the reply mailbox cannot be read", "err", err)
+		return
+	}
+	tick := time.NewTicker(a.cfg.IMAP.Poll.Duration)
+	defer tick.Stop()
+	for {
+		pollCtx, cancel := context.WithTimeout(ctx, 10*a.cfg.IMAP.Timeout.Duration)
+		counts, err := p.Poll(pollCtx)
+		cancel()
+		switch {
+		case err != nil && ctx.Err() == nil:
+			a.log.Error("reading the reply mailbox failed; trying again later", "err", err)
+		case len(counts) > 0:
+			a.log.Info("read the reply mailbox", "acknowledged", counts[notify.AckedByReply], "auto replies", counts[notify.AutoReply],
+				"bounced", counts[notify.Bounced], "not ours", counts[notify.NotOurs])
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}

@@ -1,0 +1,45 @@
+package notify
+
+// Inbound is a mail that came to the organisation's reply mailbox, as far
+// as owabi cares: what it answers, whether a person or a machine wrote it,
+// and, for a bounce, which delivery failed.
+type Inbound struct {
+	UID       uint32 // its number in the mailbox (IMAP UID)
+	MessageID string
+	// InReplyTo and References are the Message-IDs it answers, nearest
+	// first: a reply to a notice names the notice's.
+	InReplyTo  string
+	References []string
+	// Ref is the notice number of a reference code (D-000123) quoted in
+	// the subject, 0 when there is none: some mail programs drop the
+	// threading headers.
+	Ref int64
+	// Auto: an out-of-office or other automatic reply, which is kept but
+	// does not count as an acknowledgement.
+	Auto    bool
+	Excerpt string  // the first lines a person wrote, quoted text left out
+	Bounce  *Bounce // a delivery status notification (RFC 3464)
+}
+
+// Bounce is what a delivery status notification reports for one recipient.
+type Bounce struct {
+	Recipient         string // Final-Recipient's address
+	Action            string // failed, delayed, delivered, relayed, expanded
+	Status            string // 5.1.1 and the like
+	OriginalMessageID string // the notice's Message-ID, from the returned headers
+}
+
+// Permanent says whether the bounce means the address will never take mail.
+func (b Bounce) Permanent() bool {
+	return b.Action == "failed" && len(b.Status) > 0 && b.Status[0] == '5'
+}
+
+// InboundOutcome is what reading one mail of the reply mailbox did.
+type InboundOutcome string
+
+const (
+	AckedByReply InboundOutcome = "acknowledged" // a reply to a notice: its person has seen it
+	AutoReply    InboundOutcome = "auto_reply"   // an automatic reply to a notice: kept, not counted
+	Bounced      InboundOutcome = "bounced"      // a notice could not be delivered, for good
+	NotOurs      InboundOutcome = "not_ours"     // answers no notice, or a bounce that changes nothing
+)

@@ -1,0 +1,135 @@
+package inbox_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/inbox"
+	"github.com/owabi/owabi/notify/inbox/imaptest"
+	"github.com/owabi/owabi/store"
+)
+
+// sentNotices is a database of n contacts (p1@x.example ...), each sent a
+// deletion request whose Message-ID is owabi.N@sakura-print.example.jp.
+func sentNotices(tb testing.TB, n int) *store.DB {
+	tb.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(tb.TempDir(), "owabi.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	i := 0
+	next := func() (notify.Record, *notify.EntryNote, error) {
+		if i == n {
+			return notify.Record{}, nil, io.EOF
+		}
+		i++
+		return notify.Record{Family: fmt.Sprint("姓", i), Emails: []string{fmt.Sprintf("p%d@x.example", i)}}, nil, nil
+	}
+	if _, err := db.Import(ctx, notify.ImportReport{File: "x"}, next, nil); err != nil {
+		tb.Fatal(err)
+	}
+	m := 0
+	db.Queue(ctx, notify.Deletion, "ja", func() string { m++; return fmt.Sprintf("owabi.%d@sakura-print.example.jp", m) })
+	for {
+		claimed, err := db.Claim(ctx, 1000)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if len(claimed) == 0 {
+			break
+		}
+		for _, d := range claimed {
+			db.MarkSent(ctx, d.ID)
+		}
+	}
+	return db
+}
+
+func poller(srv *imaptest.Server, db *store.DB) *inbox.Poller {
+	return &inbox.Poller{
+		IMAP:  inbox.IMAP{Host: srv.Host, Port: srv.Port, TLS: "none", Username: srv.Username, Password: srv.Password, Mailbox: "INBOX", Timeout: 5 * time.Second},
+		Store: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}
+}
+
+func mailTo(messageID, inReplyTo, subject, body string, extra ...string) []byte {
+	h := "From: someone@x.example\r\nTo: soudan@sakura-print.example.jp\r\nMessage-ID: <" + messageID + ">\r\nSubject: " + subject + "\r\n"
+	if inReplyTo != "" {
+		h += "In-Reply-To: <" + inReplyTo + ">\r\n"
+	}
+	return []byte(h + strings.Join(extra, "") + "Content-Type: text/plain; charset=UTF-8\r\n\r\n" + body)
+}
+
+func TestPollingTheReplyMailbox(t *testing.T) {
+	ctx := context.Background()
+	db := sentNotices(t, 3)
+	srv := imaptest.New(t)
+	srv.Deliver(t, mailTo("r1@x", "owabi.1@sakura-print.example.jp", "Re: お知らせ", "削除しました。\r\n> 引用"))
+	srv.Deliver(t, mailTo("r2@x", "", "Re: 不審なメールの削除のお願い（D-000002）", "確認しました"))
+	srv.Deliver(t, mailTo("r3@x", "owabi.3@sakura-print.example.jp", "自動応答: 不在", "不在です", "Auto-Submitted: auto-replied\r\n"))
+	srv.Deliver(t, []byte(strings.NewReplacer("nobody@yamada.example", "p3@x.example", "owabi.ghi@sakura-print.example.jp", "owabi.3@sakura-print.example.jp").Replace(bounce)))
+	srv.Deliver(t, mailTo("spam@x", "", "セール", "お得です"))
+	counts, err := poller(srv, db).Poll(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[notify.InboundOutcome]int{notify.AckedByReply: 2, notify.AutoReply: 1, notify.Bounced: 1, notify.NotOurs: 1}
+	if fmt.Sprint(counts) != fmt.Sprint(want) {
+		t.Errorf("first poll: %v, want %v", counts, want)
+	}
+	acks := func(email string) []notify.Ack {
+		c, _, err := db.ContactByEmail(ctx, email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, _ := db.Acks(ctx, c.ID)
+		return list
+	}
+	if a := acks("p1@x.example"); len(a) != 1 || a[0].Channel != notify.AckReply || a[0].Auto || a[0].Excerpt != "削除しました。" {
+		t.Errorf("p1's acknowledgements: %+v", a)
+	}
+	if a := acks("p2@x.example"); len(a) != 1 || a[0].NoticeID != 2 {
+		t.Errorf("p2's (by the reference code): %+v", a)
+	}
+	if a := acks("p3@x.example"); len(a) != 1 || !a[0].Auto {
+		t.Errorf("p3's (an out-of-office reply): %+v", a)
+	}
+	if n, _ := db.Notices(ctx, "p3@x.example"); len(n) != 1 || n[0].State != notify.Failed || !strings.Contains(n[0].LastError, "5.1.1") {
+		t.Errorf("p3's bounced notice: %+v", n)
+	}
+	// Nothing new, nothing read; the same mail delivered twice counts once.
+	if counts, err := poller(srv, db).Poll(ctx); err != nil || len(counts) != 0 {
+		t.Errorf("second poll: %v, %v", counts, err)
+	}
+	srv.Deliver(t, mailTo("r1@x", "owabi.1@sakura-print.example.jp", "Re: お知らせ", "削除しました。"))
+	if counts, _ := poller(srv, db).Poll(ctx); counts[notify.AckedByReply] != 1 || len(acks("p1@x.example")) != 1 {
+		t.Errorf("the same reply again: %v, %d acknowledgements", counts, len(acks("p1@x.example")))
+	}
+}
+
+func TestAWrongPasswordSaysSo(t *testing.T) {
+	srv := imaptest.New(t)
+	p := poller(srv, sentNotices(t, 1))
+	p.Password = "wrong"
+	if _, err := p.Poll(context.Background()); err == nil || !strings.Contains(err.Error(), "sign in as desk") {
+		t.Errorf("a wrong password: %v", err)
+	}
+}
+
+// bounce is a delivery status notification as Postfix writes it.
+const bounce = "From: MAILER-DAEMON@mx.sakura-print.example.jp\r\nMessage-ID: <dsn1@mx>\r\n" +
+	"Subject: Undelivered Mail Returned to Sender\r\nAuto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\n" +
+	"Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n" +
+	"--B\r\nContent-Type: text/plain\r\n\r\nThis is the mail system.\r\n" +
+	"--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx\r\n\r\n" +
+	"Final-Recipient: rfc822; nobody@yamada.example\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n" +
+	"--B\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <owabi.ghi@sakura-print.example.jp>\r\n\r\n--B--\r\n"

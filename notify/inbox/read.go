@@ -1,0 +1,194 @@
+// Package inbox reads the organisation's reply mailbox over IMAP
+// (github.com/emersion/go-imap/v2): replies acknowledge the notices they
+// answer, out-of-office replies are kept without counting, and delivery
+// status notifications mark the deliveries that failed. Read turns one
+// mail into a notify.Inbound; Poller fetches the new ones.
+package inbox
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/textproto"
+	"regexp"
+	"strings"
+
+	_ "github.com/emersion/go-message/charset" // ISO-2022-JP, Shift_JIS and the rest: Japanese replies come in them
+	"github.com/emersion/go-message/mail"
+
+	"github.com/owabi/owabi/notify"
+)
+
+// maxMail bounds the mail Read looks at; the rest of a bigger one (an
+// attachment) is not needed to know what it is.
+const maxMail = 4 << 20
+
+// Read makes sense of one raw mail. A mail it cannot parse at all is an
+// error; one it can is always read as far as it goes.
+func Read(raw []byte) (notify.Inbound, error) {
+	var in notify.Inbound
+	r, err := mail.CreateReader(io.LimitReader(bytes.NewReader(raw), maxMail))
+	if err != nil {
+		return in, fmt.Errorf("not a mail: %w", err)
+	}
+	defer r.Close()
+	h := r.Header
+	in.MessageID, _ = h.MessageID()
+	if ids, _ := h.MsgIDList("In-Reply-To"); len(ids) > 0 {
+		in.InReplyTo = ids[0]
+	}
+	refs, _ := h.MsgIDList("References")
+	for i := len(refs) - 1; i >= 0; i-- { // nearest first
+		in.References = append(in.References, refs[i])
+	}
+	subject, _ := h.Subject()
+	in.Ref = refInSubject(subject)
+	in.Auto = automatic(h, subject)
+	report := strings.EqualFold(contentType(h.Header.Get("Content-Type")), "multipart/report")
+	for {
+		p, err := r.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			if in.Excerpt != "" || in.Bounce != nil {
+				break // what was read is enough
+			}
+			return in, fmt.Errorf("reading the mail's body: %w", err)
+		}
+		ct := contentType(p.Header.Get("Content-Type"))
+		switch {
+		case report && ct == "message/delivery-status":
+			in.Bounce = deliveryStatus(p.Body)
+		case report && (ct == "message/rfc822" || ct == "text/rfc822-headers" || ct == "message/rfc822-headers"):
+			if in.Bounce != nil {
+				in.Bounce.OriginalMessageID = returnedMessageID(p.Body)
+			}
+		case ct == "text/plain" && in.Excerpt == "" && !report:
+			if _, attached := p.Header.(*mail.AttachmentHeader); !attached {
+				in.Excerpt = excerpt(p.Body)
+			}
+		}
+	}
+	if in.Bounce != nil {
+		in.Auto, in.Excerpt = true, ""
+	}
+	return in, nil
+}
+
+func contentType(v string) string {
+	t, _, _ := strings.Cut(v, ";")
+	return strings.ToLower(strings.TrimSpace(t))
+}
+
+// refPattern is a reference code as notices print it, in the subject of a
+// reply ("Re: 【お詫び】… (D-000123)"), in any width.
+var refPattern = regexp.MustCompile(`(?i)\b([DA])-(\d{1,12})\b`)
+
+func refInSubject(subject string) int64 {
+	m := refPattern.FindStringSubmatch(strings.Map(narrow, subject))
+	if m == nil {
+		return 0
+	}
+	id, _ := notify.ParseRef(m[1] + "-" + m[2])
+	return id
+}
+
+// narrow turns full-width letters, digits and hyphens into ASCII.
+func narrow(r rune) rune {
+	switch {
+	case r >= 'Ａ' && r <= 'Ｚ', r >= 'ａ' && r <= 'ｚ', r >= '０' && r <= '９':
+		return r - 'Ａ' + 'A'
+	case r == '－' || r == '‐' || r == '−':
+		return '-'
+	}
+	return r
+}
+
+// automatic says whether a machine wrote the mail: RFC 3834's
+// Auto-Submitted, the headers common mail systems add to out-of-office
+// replies, and the subjects they give them.
+func automatic(h mail.Header, subject string) bool {
+	if v := strings.ToLower(strings.TrimSpace(h.Get("Auto-Submitted"))); v != "" && v != "no" {
+		return true
+	}
+	if h.Get("X-Autoreply") != "" || h.Get("X-Autorespond") != "" {
+		return true
+	}
+	switch strings.ToLower(strings.TrimSpace(h.Get("Precedence"))) {
+	case "auto_reply", "bulk", "junk":
+		return true
+	}
+	s := strings.ToLower(subject)
+	for _, p := range []string{"自動応答", "自動返信", "不在", "out of office", "automatic reply", "auto-reply", "autoreply"} {
+		if strings.Contains(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// maxExcerpt is how much of a reply staff see on the contact's page.
+const maxExcerpt = 400
+
+// excerpt is the first lines a person wrote: up to the quoted notice
+// ("> ..." or the line before it that says who wrote it), without blank
+// lines, at most maxExcerpt characters.
+func excerpt(body io.Reader) string {
+	var lines []string
+	n := 0
+	sc := bufio.NewScanner(io.LimitReader(body, 64<<10))
+	sc.Buffer(make([]byte, 4096), 64<<10)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if strings.HasPrefix(line, ">") || strings.HasPrefix(line, "-----") || strings.HasSuffix(line, "wrote:") ||
+			strings.HasSuffix(line, "書きました：") || strings.HasSuffix(line, "書きました:") {
+			break
+		}
+		if line == "" {
+			continue
+		}
+		lines = append(lines, line)
+		if n += len([]rune(line)); n >= maxExcerpt {
+			break
+		}
+	}
+	out := []rune(strings.Join(lines, "\n"))
+	if len(out) > maxExcerpt {
+		out = append(out[:maxExcerpt], '…')
+	}
+	return string(out)
+}
+
+// deliveryStatus reads a message/delivery-status part: its per-message
+// fields, then the first recipient's.
+func deliveryStatus(body io.Reader) *notify.Bounce {
+	tp := textproto.NewReader(bufio.NewReader(io.LimitReader(body, 64<<10)))
+	b := &notify.Bounce{}
+	for range 2 {
+		fields, err := tp.ReadMIMEHeader()
+		if v := fields.Get("Final-Recipient"); v != "" {
+			_, addr, _ := strings.Cut(v, ";")
+			b.Recipient = strings.Trim(strings.TrimSpace(addr), "<>")
+		}
+		if v := fields.Get("Action"); v != "" {
+			b.Action = strings.ToLower(strings.TrimSpace(v))
+		}
+		if v := fields.Get("Status"); v != "" {
+			b.Status, _, _ = strings.Cut(strings.TrimSpace(v), " ")
+		}
+		if err != nil {
+			break
+		}
+	}
+	return b
+}
+
+// returnedMessageID reads the Message-ID of the returned mail (or its
+// headers) in a bounce.
+func returnedMessageID(body io.Reader) string {
+	fields, _ := textproto.NewReader(bufio.NewReader(io.LimitReader(body, 256<<10))).ReadMIMEHeader()
+	return strings.Trim(strings.TrimSpace(fields.Get("Message-Id")), "<>")
+}

@@ -1,0 +1,126 @@
+package inbox
+
+import (
+	"mime"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/japanese"
+)
+
+// iso2022jp encodes s as Japanese mail programs still often send it.
+func iso2022jp(t testing.TB, s string) string {
+	b, err := japanese.ISO2022JP.NewEncoder().String(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// replyMail is a reply from a Japanese mail program: ISO-2022-JP, the
+// subject encoded, threaded to the notice, the notice quoted below.
+func replyMail(t testing.TB, messageID, inReplyTo, subject, body string) string {
+	return "From: =?ISO-2022-JP?B?" + mimeB(iso2022jp(t, "山田 太郎")) + "?= <taro@yamada.example>\r\n" +
+		"To: soudan@sakura-print.example.jp\r\n" +
+		"Subject: " + mime.BEncoding.Encode("ISO-2022-JP", iso2022jp(t, subject)) + "\r\n" +
+		"Message-ID: <" + messageID + ">\r\n" +
+		inReplyToHeader(inReplyTo) +
+		"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=ISO-2022-JP\r\nContent-Transfer-Encoding: 7bit\r\n\r\n" +
+		iso2022jp(t, body)
+}
+
+func inReplyToHeader(id string) string {
+	if id == "" {
+		return ""
+	}
+	return "In-Reply-To: <" + id + ">\r\nReferences: <first.notice@x> <" + id + ">\r\n"
+}
+
+func mimeB(s string) string {
+	return strings.TrimSuffix(strings.TrimPrefix(mime.BEncoding.Encode("UTF-8", s), "=?UTF-8?b?"), "?=")
+}
+
+func TestAReplyInISO2022JP(t *testing.T) {
+	raw := replyMail(t, "r1@yamada.example", "owabi.abc@sakura-print.example.jp", "Re: 【お詫び】不審なメールの削除のお願い（D-000012）",
+		"さくら印刷 ご担当者様\r\n\r\n件のメールは開かずに削除しました。\r\nご丁寧にありがとうございます。\r\n\r\n2026年11月21日 10:00 さくら印刷 wrote:\r\n> 不審なメールの削除のお願い\r\n")
+	in, err := Read([]byte(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.MessageID != "r1@yamada.example" || in.InReplyTo != "owabi.abc@sakura-print.example.jp" ||
+		len(in.References) != 2 || in.References[0] != "owabi.abc@sakura-print.example.jp" || in.Ref != 12 || in.Auto {
+		t.Errorf("read: %+v", in)
+	}
+	if want := "さくら印刷 ご担当者様\n件のメールは開かずに削除しました。\nご丁寧にありがとうございます。"; in.Excerpt != want {
+		t.Errorf("excerpt %q, want %q", in.Excerpt, want)
+	}
+}
+
+func TestAnOutOfOfficeReplyIsAutomatic(t *testing.T) {
+	raw := "From: hanako@suzuki.example\r\nSubject: =?UTF-8?B?" + mimeB("不在のお知らせ") + "?=\r\nAuto-Submitted: auto-replied\r\n" +
+		"In-Reply-To: <owabi.def@sakura-print.example.jp>\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n11月30日まで不在です。\r\n"
+	in, err := Read([]byte(raw))
+	if err != nil || !in.Auto || in.InReplyTo != "owabi.def@sakura-print.example.jp" || in.Excerpt != "11月30日まで不在です。" {
+		t.Errorf("read: %+v, %v", in, err)
+	}
+	// Without the header, the subject gives it away.
+	raw = strings.Replace(raw, "Auto-Submitted: auto-replied\r\n", "", 1)
+	if in, _ := Read([]byte(raw)); !in.Auto {
+		t.Errorf("an out-of-office subject: %+v", in)
+	}
+}
+
+// bounceMail is a delivery status notification as Postfix writes it.
+const bounceMail = "From: MAILER-DAEMON@mx.sakura-print.example.jp (Mail Delivery System)\r\n" +
+	"Subject: Undelivered Mail Returned to Sender\r\nAuto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\n" +
+	"Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n" +
+	"--B\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nThis is the mail system. I'm sorry to have to inform you...\r\n" +
+	"--B\r\nContent-Type: message/delivery-status\r\n\r\n" +
+	"Reporting-MTA: dns; mx.sakura-print.example.jp\r\nArrival-Date: Fri, 21 Nov 2026 10:00:00 +0900\r\n\r\n" +
+	"Final-Recipient: rfc822; nobody@yamada.example\r\nOriginal-Recipient: rfc822;nobody@yamada.example\r\n" +
+	"Action: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 <nobody@yamada.example>: User unknown\r\n\r\n" +
+	"--B\r\nContent-Type: text/rfc822-headers\r\n\r\n" +
+	"From: soudan@sakura-print.example.jp\r\nTo: nobody@yamada.example\r\nMessage-ID: <owabi.ghi@sakura-print.example.jp>\r\nSubject: x\r\n\r\n" +
+	"--B--\r\n"
+
+func TestABounceSaysWhichDeliveryFailed(t *testing.T) {
+	in, err := Read([]byte(bounceMail))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := in.Bounce
+	if b == nil || b.Recipient != "nobody@yamada.example" || b.Action != "failed" || b.Status != "5.1.1" ||
+		b.OriginalMessageID != "owabi.ghi@sakura-print.example.jp" || !b.Permanent() || !in.Auto {
+		t.Errorf("read: %+v, bounce %+v", in, b)
+	}
+	delayed := strings.Replace(strings.Replace(bounceMail, "Action: failed", "Action: delayed", 1), "Status: 5.1.1", "Status: 4.4.1", 1)
+	if in, _ := Read([]byte(delayed)); in.Bounce == nil || in.Bounce.Permanent() {
+		t.Errorf("a delay: %+v", in.Bounce)
+	}
+}
+
+func TestNotAMail(t *testing.T) {
+	if _, err := Read([]byte("\x00\x01 no headers here")); err == nil {
+		t.Log("read as a mail without headers") // go-message is lenient; nothing to match either way
+	}
+	if in, _ := Read(nil); in.InReplyTo != "" || in.Bounce != nil {
+		t.Errorf("nothing read as %+v", in)
+	}
+}
+
+// FuzzRead checks that no mail, however made, panics Read or makes it
+// keep more than it should.
+func FuzzRead(f *testing.F) {
+	f.Add([]byte(bounceMail))
+	f.Add([]byte(replyMail(f, "r1@x", "n1@x", "Re: D-000012", "削除しました\r\n> 引用\r\n")))
+	f.Add([]byte("Subject: =?ISO-2022-JP?B?GyRCJFskMhsoQg==?=\r\nContent-Type: multipart/report; boundary=x\r\n\r\n--x\r\nContent-Type: message/delivery-status\r\n\r\nAction: failed\r\n--x--"))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		in, err := Read(raw)
+		if err != nil {
+			return
+		}
+		if len([]rune(in.Excerpt)) > maxExcerpt+1 || in.Ref < 0 {
+			t.Errorf("read %+v", in)
+		}
+	})
+}
