@@ -44,7 +44,7 @@ func Read(raw []byte) (notify.Inbound, error) {
 		in.References = append(in.References, refs[i])
 	}
 	subject, _ := h.Subject()
-	in.Ref = refInSubject(subject)
+	in.Ref = refIn(subject)
 	in.Auto = automatic(h, subject)
 	report := strings.EqualFold(contentType(h.Header.Get("Content-Type")), "multipart/report")
 	for {
@@ -68,7 +68,11 @@ func Read(raw []byte) (notify.Inbound, error) {
 			}
 		case ct == "text/plain" && in.Excerpt == "" && !report:
 			if _, attached := p.Header.(*mail.AttachmentHeader); !attached {
-				in.Excerpt = excerpt(p.Body)
+				text, _ := io.ReadAll(io.LimitReader(p.Body, 64<<10))
+				in.Excerpt = excerpt(bytes.NewReader(text))
+				if in.Ref == 0 { // the notice quoted below the reply carries its code
+					in.Ref = refIn(string(text))
+				}
 			}
 		}
 	}
@@ -83,12 +87,14 @@ func contentType(v string) string {
 	return strings.ToLower(strings.TrimSpace(t))
 }
 
-// refPattern is a reference code as notices print it, in the subject of a
-// reply ("Re: 【お詫び】… (D-000123)"), in any width.
-var refPattern = regexp.MustCompile(`(?i)\b([DA])-(\d{1,12})\b`)
+// refPattern is a reference code as notices print it (お問い合わせ番号：
+// D-000123), quoted in a reply's subject or below its text, in any width.
+// Six digits at least, as Ref writes them: "A-100" in someone's text is a
+// product, not a notice.
+var refPattern = regexp.MustCompile(`(?i)\b([DA])-(\d{6,12})\b`)
 
-func refInSubject(subject string) int64 {
-	m := refPattern.FindStringSubmatch(strings.Map(narrow, subject))
+func refIn(text string) int64 {
+	m := refPattern.FindStringSubmatch(strings.Map(narrow, text))
 	if m == nil {
 		return 0
 	}

@@ -56,6 +56,16 @@ func TestAReplyInISO2022JP(t *testing.T) {
 	}
 }
 
+func TestTheCodeQuotedBelowAReplyFindsItsNotice(t *testing.T) {
+	if in, _ := Read([]byte(replyMail(t, "r3@x", "", "Re: A-100 の件", "A-100 を注文します\r\n"))); in.Ref != 0 {
+		t.Errorf("a product code read as a notice: %d", in.Ref)
+	}
+	raw := replyMail(t, "r2@x", "", "Re: お知らせ", "削除しました。\r\n\r\n> お問い合わせ番号：Ｄ－０００１２３\r\n")
+	if in, err := Read([]byte(raw)); err != nil || in.Ref != 123 || in.Excerpt != "削除しました。" {
+		t.Errorf("read: %+v, %v", in, err)
+	}
+}
+
 func TestAnOutOfOfficeReplyIsAutomatic(t *testing.T) {
 	raw := "From: hanako@suzuki.example\r\nSubject: =?UTF-8?B?" + mimeB("不在のお知らせ") + "?=\r\nAuto-Submitted: auto-replied\r\n" +
 		"In-Reply-To: <owabi.def@sakura-print.example.jp>\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n11月30日まで不在です。\r\n"
