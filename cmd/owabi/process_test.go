@@ -3,7 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -96,11 +99,12 @@ func (w *watchedBuffer) appears(text string) <-chan struct{} {
 	return ch
 }
 
-func startServe(t *testing.T, cfg string) *daemon {
+func startServe(t *testing.T, cfg string, env ...string) *daemon {
 	t.Helper()
 	d := &daemon{cmd: exec.Command(owabiBinary(t), "--config", cfg, "serve")}
-	// One connection, so that exactly one message is in flight at a kill.
-	d.cmd.Env = append(os.Environ(), "OWABI_SMTP_CONNECTIONS=1", "OWABI_LOG_LEVEL=info")
+	// One connection unless the test says otherwise, so that exactly one
+	// message is in flight at a kill.
+	d.cmd.Env = append(append(os.Environ(), "OWABI_SMTP_CONNECTIONS=1", "OWABI_LOG_LEVEL=info"), env...)
 	d.cmd.Stderr = &d.stderr
 	if err := d.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -199,4 +203,136 @@ func TestSIGTERMFinishesTheMessageInHand(t *testing.T) {
 	if log := d.stderr.String(); strings.Contains(log, "@") || strings.Contains(log, "様") {
 		t.Errorf("the log carries personal data:\n%s", log)
 	}
+}
+
+// receivedOnceOrTwiceAlike checks what the server received against what
+// the database says was sent: every address got its notice; nothing is
+// recorded as sent that the server does not have; and an address that got
+// two copies got the same notice (the same Message-ID) twice: caught
+// between the server's acceptance and the commit. It returns how many
+// copies were extra.
+func receivedOnceOrTwiceAlike(t *testing.T, cfg string, msgs []smtptest.Message, addresses int) (extra int) {
+	t.Helper()
+	ids := map[string][]string{} // address → the Message-IDs it received
+	have := map[string]bool{}
+	for _, m := range msgs {
+		d, err := m.Decode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := strings.Trim(d.Header.Get("Message-Id"), "<>")
+		ids[strings.ToLower(m.To[0])] = append(ids[strings.ToLower(m.To[0])], id)
+		have[id] = true
+	}
+	if len(ids) != addresses {
+		t.Errorf("%d addresses received a notice, want %d", len(ids), addresses)
+	}
+	for addr, list := range ids {
+		for _, id := range list[1:] {
+			if id != list[0] {
+				t.Errorf("%s received two different notices: %v", addr, list)
+			}
+		}
+		extra += len(list) - 1
+	}
+	db, err := sql.Open("sqlite3", filepath.Join(filepath.Dir(cfg), "owabi.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT message_id FROM notices WHERE state = 'sent'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	sent := 0
+	for rows.Next() {
+		var id string
+		rows.Scan(&id)
+		sent++
+		if !have[id] {
+			t.Errorf("notice %s is recorded as sent but the server never received it", id)
+		}
+	}
+	if sent != addresses {
+		t.Errorf("%d notices recorded as sent, want %d", sent, addresses)
+	}
+	return extra
+}
+
+// A daemon killed (SIGKILL) again and again while it sends 2,000 notices
+// over two connections, at moments picked by a seeded random number of
+// messages in, then restarted: in the end every address has its notice
+// once, or twice alike when a kill fell between the server's acceptance
+// and the commit, at most once per connection per kill.
+func TestKilledAgainAndAgainWhileSending2000(t *testing.T) {
+	const n, connections = 2000, 2
+	srv := smtptest.New(t)
+	cfg := setup(t, srv)
+	var book strings.Builder
+	book.WriteString("First Name,Last Name,E-mail 1 - Value\n")
+	for i := range n {
+		fmt.Fprintf(&book, "%d,人,p%d@x%d.example\n", i, i, i%40)
+	}
+	bookPath := filepath.Join(t.TempDir(), "book.csv")
+	if err := os.WriteFile(bookPath, []byte(book.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	mustOwabi(t, nil, "--config", cfg, "import", bookPath)
+	mustOwabi(t, nil, "--config", cfg, "send", "--kind", "deletion", "--allow-unclassified")
+	rng := rand.New(rand.NewPCG(5, 26))
+	kills := 0
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	for target := 0; ; {
+		target += 200 + rng.IntN(250)
+		if target >= n-100 {
+			break
+		}
+		d := startServe(t, cfg, fmt.Sprintf("OWABI_SMTP_CONNECTIONS=%d", connections))
+		if !srv.Wait(ctx, target) {
+			t.Fatalf("the daemon reached %d of %d messages\n%s", srv.Count(), target, d.stderr.String())
+		}
+		d.cmd.Process.Kill()
+		d.cmd.Wait()
+		kills++
+	}
+	// The last restart sends the rest, and stops when nothing is left.
+	mustOwabi(t, nil, "--config", cfg, "send", "--kind", "deletion", "--allow-unclassified", "--wait")
+	extra := receivedOnceOrTwiceAlike(t, cfg, srv.Messages(), n)
+	if extra > kills*connections {
+		t.Errorf("%d extra copies after %d kills of %d connections: more than one per connection per kill", extra, kills, connections)
+	}
+	t.Logf("%d kills, %d messages, %d extra copies (each the same notice twice)", kills, srv.Count(), extra)
+}
+
+// The mail server goes down mid-run and comes back: the daemon says it
+// cannot send, keeps the notices queued, and delivers every one once the
+// server is back.
+func TestTheMailServerGoesDownAndComesBack(t *testing.T) {
+	srv := smtptest.New(t)
+	cfg := setup(t, srv)
+	queueSample(t, cfg)
+	d := startServe(t, cfg, "OWABI_SMTP_RETRY_BASE=50ms", "OWABI_SMTP_RETRY_MAX=200ms", "OWABI_SMTP_POLL=50ms")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if !srv.Wait(ctx, 100) {
+		t.Fatalf("the daemon sent %d of 100\n%s", srv.Count(), d.stderr.String())
+	}
+	cannot := d.stderr.appears("cannot send now; notices stay queued")
+	srv.Down()
+	waitFor(t, cannot, "the daemon to say it cannot send")
+	if st := statusJSON(t, nil, "--config", cfg); st.Notices[notify.Failed] != 0 || st.Notices[notify.Sent] >= 258 {
+		t.Errorf("while the server is down: %v; want none failed, some still to go", st.Notices)
+	}
+	if err := srv.Up(); err != nil {
+		t.Fatal(err)
+	}
+	if !srv.Wait(ctx, 258) {
+		t.Fatalf("after the server came back: %d of 258\n%s", srv.Count(), d.stderr.String())
+	}
+	d.cmd.Process.Signal(syscall.SIGTERM)
+	d.cmd.Wait()
+	mustOwabi(t, nil, "--config", cfg, "send", "--kind", "deletion", "--wait") // whatever the signal left
+	receivedOnceOrTwiceAlike(t, cfg, srv.Messages(), 258)
 }

@@ -99,16 +99,23 @@ func findColumns(header []string, format string, m Mapping) (columns, string) {
 	case format == FormatOutlook || format == FormatOutlookJa:
 		return outlookColumns(header)
 	}
+	near := "" // why a layout whose address column is there does not fit
 	for _, l := range layouts {
-		if c, reason := l.match(header); reason == "" {
+		c, reason := l.match(header)
+		if reason == "" {
 			return c, ""
+		}
+		if len(c.emails) > 0 && near == "" {
+			near = fmt.Sprintf("the header looks like %s but has %s", FormatNames[l.format], reason)
 		}
 	}
 	if m != nil {
 		return m.columns(header)
 	}
-	return columns{}, `the header has no "E-mail 1 - Value" (Google Contacts), "E-mail Address" or "電子メール アドレス" (Outlook) column. ` +
-		"Name the columns with --map, e.g. --map email=メール,name=氏名 (the columns are " + listHeader(trimAll(header)) + ")"
+	if near == "" {
+		near = `the header has no "E-mail 1 - Value" (Google Contacts), "E-mail Address" or "電子メール アドレス" (Outlook) column`
+	}
+	return columns{}, near + ". Name the columns with --map, e.g. --map email=メール,name=氏名 (the columns are " + listHeader(trimAll(header)) + ")"
 }
 
 func trimAll(list []string) []string {

@@ -379,3 +379,9 @@ func TestOldGoogleCSV(t *testing.T) {
 		t.Errorf("an entry with only the whole name: %+v, %v", second, err)
 	}
 }
+
+func TestANearMissSaysWhichColumnsAreMissing(t *testing.T) {
+	_, err := addrbook.Open(strings.NewReader("Name,E-mail 1 - Value\n人,a@x.example\n"), "", nil)
+	wantInvalid(t, err, `not a CSV address book: the header looks like Google Contacts CSV but has no "First Name" and "Last Name" columns. `+
+		`Name the columns with --map, e.g. --map email=メール,name=氏名 (the columns are "Name", "E-mail 1 - Value")`)
+}

@@ -99,6 +99,7 @@ func TestEveryCategoryReasonReadsInJapanese(t *testing.T) {
 func TestTheWordingOfSomeMessages(t *testing.T) {
 	for en, ja := range map[string]string{
 		"no e-mail address": "メールアドレスがありません",
+		`the header looks like Google Contacts CSV but has no "First Name" and "Last Name" columns. Name the columns with --map, e.g. --map email=メール,name=氏名 (the columns are "Name", "E-mail 1 - Value")`: `見出しは Google Contacts CSV の形ですが、"First Name" と "Last Name" の列がありません。設定ファイルの [import] map で列を指定してください（例: email=メール,name=氏名。このファイルの列: "Name", "E-mail 1 - Value"）`,
 		`the "Given Name" field is longer than 65536 bytes`:                                                                         `"Given Name"の欄が 65536 バイトを超えています`,
 		"the column 7 field has bytes that cannot be decoded (is the file in another encoding?)":                                    "7 列目の欄に読めないバイトがあります（ファイルの文字コードが違うのでは？）",
 		`invalid e-mail address "a@@x.jp": it has more than one @`:                                                                  `メールアドレス "a@@x.jp" は使えません: @ が 2 つ以上あります`,

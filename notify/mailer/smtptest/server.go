@@ -65,24 +65,40 @@ func Start(dir string) (*Server, error) {
 		}
 		files = len(old)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
+	s := &Server{dir: dir, files: files, changed: make(chan struct{})}
+	if err := s.listen("127.0.0.1:0"); err != nil {
 		return nil, err
 	}
-	s := &Server{dir: dir, files: files, l: l, done: make(chan struct{}), changed: make(chan struct{})}
+	host, port, _ := net.SplitHostPort(s.l.Addr().String())
+	s.Host = host
+	s.Port, _ = strconv.Atoi(port)
+	return s, nil
+}
+
+// listen serves on addr.
+func (s *Server) listen(addr string) error {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	s.l, s.done = l, make(chan struct{})
 	s.srv = smtp.NewServer(s)
 	s.srv.Domain = "localhost"
 	s.srv.AllowInsecureAuth = true
 	s.srv.MaxMessageBytes = 10 << 20
-	host, port, _ := net.SplitHostPort(l.Addr().String())
-	s.Host = host
-	s.Port, _ = strconv.Atoi(port)
-	go func() {
-		defer close(s.done)
-		s.srv.Serve(l)
-	}()
-	return s, nil
+	go func(srv *smtp.Server, done chan struct{}) {
+		defer close(done)
+		srv.Serve(l)
+	}(s.srv, s.done)
+	return nil
 }
+
+// Down stops the server as a mail server going down does: connections
+// drop and new ones are refused until Up. What it accepted is kept.
+func (s *Server) Down() { s.Close() }
+
+// Up starts the server again on its port after Down.
+func (s *Server) Up() error { return s.listen(s.Addr()) }
 
 // TB is the part of testing.TB that New uses.
 type TB interface {
