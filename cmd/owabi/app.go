@@ -87,6 +87,10 @@ func (a *app) composer() (*mailer.Composer, error) {
 
 // worker is the outbox sender as configured.
 func (a *app) worker() (*mailer.Worker, error) {
+	if _, domain, _ := strings.Cut(a.cfg.Organisation.FromAddress, "@"); classify.FreeMail(domain, a.cfg.Classify.FreeMailDomains...) {
+		// After a phishing incident people are right to distrust such mail.
+		a.log.Warn("organisation.from_address is on a free-mail domain: notices from it look like the spam; send from the organisation's own domain", "domain", domain)
+	}
 	comp, err := a.composer()
 	if err != nil {
 		return nil, err

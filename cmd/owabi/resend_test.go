@@ -88,3 +88,18 @@ func TestInboxReadsRepliesAndBounces(t *testing.T) {
 		t.Errorf("inbox again:\n%s", out)
 	}
 }
+
+func TestSendingFromFreeMailIsWarnedAbout(t *testing.T) {
+	srv := smtptest.New(t)
+	cfg := setup(t, srv)
+	mustOwabi(t, nil, "--config", cfg, "import", sampleBook)
+	mustOwabi(t, nil, "--config", cfg, "classify")
+	env := map[string]string{"OWABI_ORGANISATION_FROM_ADDRESS": "sakura.print@gmail.com"}
+	code, _, errOut := owabi(t, env, "--config", cfg, "send", "--kind", "deletion", "--wait")
+	if code != 0 || !strings.Contains(errOut, "free-mail domain") {
+		t.Errorf("sending from gmail.com: exit %d, no warning:\n%s", code, errOut)
+	}
+	if _, _, errOut := owabi(t, nil, "--config", cfg, "send", "--kind", "apology", "--wait"); strings.Contains(errOut, "free-mail") {
+		t.Errorf("a warning for the organisation's own domain:\n%s", errOut)
+	}
+}

@@ -70,3 +70,10 @@ func domainOf(email string) string {
 	}
 	return strings.ToLower(email[i+1:])
 }
+
+// FreeMail reports whether domain (or a domain it is under) is a free-mail
+// or consumer domain: the defaults and those given.
+func FreeMail(domain string, more ...string) bool {
+	_, free := newDomainSet(append(append([]string(nil), DefaultFreeMailDomains...), more...)).match(strings.ToLower(domain))
+	return free
+}
