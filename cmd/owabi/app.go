@@ -82,6 +82,9 @@ func (a *app) composer() (*mailer.Composer, error) {
 	if err != nil {
 		return nil, &configError{key: "templates.dir", reason: err.Error()}
 	}
+	if c.DKIM, err = a.cfg.dkim(); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 

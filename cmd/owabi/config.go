@@ -1,7 +1,10 @@
 package main
 
 import (
+	"crypto"
+	"crypto/x509"
 	"encoding"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"net"
@@ -35,6 +38,7 @@ type Config struct {
 	Web          WebConfig          `toml:"web"`
 	Resend       ResendConfig       `toml:"resend"`
 	IMAP         IMAPConfig         `toml:"imap"`
+	DKIM         DKIMConfig         `toml:"dkim"`
 	Log          LogConfig          `toml:"log"`
 
 	dir string // the config file's folder: relative paths start here
@@ -111,6 +115,45 @@ type WebConfig struct {
 	SecureCookies bool   `toml:"secure_cookies"` // staff reach the app over HTTPS through a proxy
 	TLSCert       string `toml:"tls_cert"`       // owabi terminates TLS itself when both are set
 	TLSKey        string `toml:"tls_key"`
+}
+
+// DKIMConfig signs notices, for a relay that does not.
+type DKIMConfig struct {
+	Selector string `toml:"selector"`
+	KeyFile  string `toml:"key_file"` // PEM: an RSA (PKCS #1 or #8) or Ed25519 private key, owner-only
+	Domain   string `toml:"domain"`   // default: organisation.from_address's domain
+}
+
+// dkim reads the signing key, or returns nil when notices go unsigned.
+func (c *Config) dkim() (*mailer.DKIM, error) {
+	d := c.DKIM
+	if d.Selector == "" && d.KeyFile == "" {
+		return nil, nil
+	}
+	if d.Selector == "" || d.KeyFile == "" {
+		return nil, &configError{key: "dkim.selector", reason: "set both dkim.selector and dkim.key_file, or neither"}
+	}
+	b, err := os.ReadFile(c.path(d.KeyFile))
+	if err != nil {
+		return nil, &configError{key: "dkim.key_file", reason: err.Error()}
+	}
+	block, _ := pem.Decode(b)
+	if block == nil {
+		return nil, &configError{key: "dkim.key_file", reason: "no PEM private key in the file"}
+	}
+	var key any
+	if key, err = x509.ParsePKCS8PrivateKey(block.Bytes); err != nil {
+		key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
+	}
+	signer, ok := key.(crypto.Signer)
+	if err != nil || !ok {
+		return nil, &configError{key: "dkim.key_file", reason: "not an RSA or Ed25519 private key (PKCS #1 or #8)"}
+	}
+	domain := d.Domain
+	if domain == "" {
+		_, domain, _ = strings.Cut(c.Organisation.FromAddress, "@")
+	}
+	return &mailer.DKIM{Domain: domain, Selector: d.Selector, Key: signer}, nil
 }
 
 // IMAPConfig is the reply mailbox owabi reads for acknowledgements and
@@ -440,6 +483,9 @@ func (c *Config) Validate() error {
 		}
 	}
 	if err := c.Resend.validate(c.zone()); err != nil {
+		return err
+	}
+	if _, err := c.dkim(); err != nil {
 		return err
 	}
 	if m := c.IMAP; m.Host != "" {

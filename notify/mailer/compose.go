@@ -28,7 +28,9 @@ type Composer struct {
 	Org      notify.Organisation
 	Incident notify.Incident
 	Zone     *time.Location
-	tmpl     map[string]*template.Template // by file name, e.g. "ja/deletion_employee.tmpl"
+	// DKIM, when set, signs every notice.
+	DKIM *DKIM
+	tmpl map[string]*template.Template // by file name, e.g. "ja/deletion_employee.tmpl"
 }
 
 // NewComposer loads the templates; files in the earlier file systems win.
@@ -210,5 +212,10 @@ func (c *Composer) Compose(d notify.Delivery, at time.Time) (*mail.Msg, error) {
 	m.SetGenHeader(mail.HeaderXMailer, "owabi")
 	m.SetBodyString(mail.TypeTextPlain, r.Text)
 	m.AddAlternativeString(mail.TypeTextHTML, r.HTML)
+	if c.DKIM != nil {
+		if err := c.DKIM.sign(m, d.MessageID); err != nil {
+			return nil, err
+		}
+	}
 	return m, nil
 }

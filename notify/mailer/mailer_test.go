@@ -1,7 +1,12 @@
 package mailer_test
 
 import (
+	"bytes"
 	"context"
+	crand "crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emersion/go-msgauth/dkim"
 	"github.com/emersion/go-smtp"
 	"github.com/wneessen/go-mail"
 
@@ -530,5 +536,47 @@ func TestAResendThreadsWithTheNoticeBefore(t *testing.T) {
 			t.Errorf("resend to %s: Message-Id %s, In-Reply-To %q, References %q; the first was %s", m.To[0],
 				d.Header.Get("Message-Id"), d.Header.Get("In-Reply-To"), d.Header.Get("References"), was)
 		}
+	}
+}
+
+func TestNoticesCarryAValidDKIMSignature(t *testing.T) {
+	key, err := rsa.GenerateKey(crand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := outboxFixture(t, 3)
+	srv := smtptest.New(t)
+	w := newWorker(t, db, srv, 1)
+	comp := newComposer(t)
+	comp.DKIM = &mailer.DKIM{Domain: "sakura-print.example.jp", Selector: "owabi2026", Key: key}
+	w.Composer = comp
+	if err := w.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	pub, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	record := "v=DKIM1; k=rsa; p=" + base64.StdEncoding.EncodeToString(pub)
+	lookup := func(domain string) ([]string, error) {
+		if domain != "owabi2026._domainkey.sakura-print.example.jp" {
+			return nil, fmt.Errorf("no TXT record at %s", domain)
+		}
+		return []string{record}, nil
+	}
+	msgs := srv.Messages()
+	if len(msgs) != 3 {
+		t.Fatalf("%d messages", len(msgs))
+	}
+	for _, m := range msgs {
+		vs, err := dkim.VerifyWithOptions(bytes.NewReader(m.Data), &dkim.VerifyOptions{LookupTXT: lookup})
+		if err != nil || len(vs) != 1 || vs[0].Err != nil || vs[0].Domain != "sakura-print.example.jp" {
+			t.Errorf("the notice to %s: %+v, %v", m.To[0], vs, err)
+		}
+	}
+	// A notice changed on the way fails the check.
+	tampered := bytes.Replace(msgs[0].Data, []byte("Subject:"), []byte("Subject: FW:"), 1)
+	if vs, _ := dkim.VerifyWithOptions(bytes.NewReader(tampered), &dkim.VerifyOptions{LookupTXT: lookup}); len(vs) != 1 || vs[0].Err == nil {
+		t.Errorf("a changed notice still verifies: %+v", vs)
 	}
 }

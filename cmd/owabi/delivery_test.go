@@ -1,13 +1,20 @@
 package main
 
 import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/x509"
 	"database/sql"
+	"encoding/base64"
+	"encoding/pem"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/emersion/go-msgauth/dkim"
 
 	"github.com/owabi/owabi/notify/inbox/imaptest"
 	"github.com/owabi/owabi/notify/mailer/smtptest"
@@ -101,5 +108,43 @@ func TestSendingFromFreeMailIsWarnedAbout(t *testing.T) {
 	}
 	if _, _, errOut := owabi(t, nil, "--config", cfg, "send", "--kind", "apology", "--wait"); strings.Contains(errOut, "free-mail") {
 		t.Errorf("a warning for the organisation's own domain:\n%s", errOut)
+	}
+}
+
+func TestNoticesAreSignedWithTheConfiguredDKIMKey(t *testing.T) {
+	srv := smtptest.New(t)
+	cfg := setup(t, srv)
+	pub, priv, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, _ := x509.MarshalPKCS8PrivateKey(priv)
+	keyFile := filepath.Join(filepath.Dir(cfg), "dkim.pem")
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600)
+	os.WriteFile(filepath.Join(filepath.Dir(cfg), "bad.pem"), []byte("not a key"), 0o600)
+	f, _ := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
+	fmt.Fprintf(f, "\n[dkim]\nselector = \"owabi\"\nkey_file = \"dkim.pem\"\n")
+	f.Close()
+	if code, _, errOut := owabi(t, map[string]string{"OWABI_DKIM_KEY_FILE": "bad.pem"}, "--config", cfg, "status"); code != 2 || !strings.Contains(errOut, "dkim.key_file") {
+		t.Errorf("a key file with no key: exit %d, %s", code, errOut)
+	}
+	mustOwabi(t, nil, "--config", cfg, "import", sampleBook)
+	mustOwabi(t, nil, "--config", cfg, "classify")
+	mustOwabi(t, nil, "--config", cfg, "send", "--kind", "deletion", "--wait")
+	record := "v=DKIM1; k=ed25519; p=" + base64.StdEncoding.EncodeToString(pub)
+	lookup := func(domain string) ([]string, error) {
+		if domain != "owabi._domainkey.sakura-print.example.jp" {
+			return nil, fmt.Errorf("no TXT record at %s", domain)
+		}
+		return []string{record}, nil
+	}
+	msgs := srv.Messages()
+	if len(msgs) != 258 {
+		t.Fatalf("%d sent", len(msgs))
+	}
+	for _, m := range msgs[:20] {
+		if vs, err := dkim.VerifyWithOptions(bytes.NewReader(m.Data), &dkim.VerifyOptions{LookupTXT: lookup}); err != nil || len(vs) != 1 || vs[0].Err != nil {
+			t.Errorf("the notice to %s: %+v, %v", m.To[0], vs, err)
+		}
 	}
 }
