@@ -149,6 +149,9 @@ type Delivery struct {
 	// Thread is the Message-IDs of the earlier rounds, oldest first, for a
 	// resend's In-Reply-To and References: it threads with them.
 	Thread []string
+	// AckLink is the person's confirmation page for this notice, when
+	// confirmation links are on.
+	AckLink string
 }
 
 // Ref is the notice's short reference code (お問い合わせ番号), which a

@@ -42,3 +42,16 @@ type Ack struct {
 	Auto      bool
 	Excerpt   string // a reply's first lines, for staff to read
 }
+
+// LinkReport is what a person says on their confirmation page.
+type LinkReport string
+
+const (
+	DeletedSpam  LinkReport = "deleted"  // they deleted the spam unopened
+	OpenedSpam   LinkReport = "opened"   // they opened its link or attachment
+	FearInfected LinkReport = "infected" // they fear their computer is infected
+	AskedForCall LinkReport = "call"     // they want a call
+)
+
+// LinkReports lists the reports the page offers.
+var LinkReports = []LinkReport{DeletedSpam, OpenedSpam, FearInfected, AskedForCall}

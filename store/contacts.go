@@ -98,13 +98,16 @@ func (o *ownerRow) staff(email string) notify.Staff {
 
 // urgencyColumn computes a contact's notify.Urgency from what its calls
 // found (contact_calls, migration 0012) and its notices. At risk: the
-// latest hearing says they opened the link or infection is suspected. Then
+// latest hearing says they opened the link or infection is suspected, or
+// they said so on their confirmation page since the last hearing. Then
 // those not to be contacted go last, a call-back that has come due goes
 // next, and those spoken to go after those not yet; of these, those no
 // notice reached come first, then those every notice failed to get an
 // answer from, then those who have not acknowledged one, then those who
 // have. The numbers are notify.Urgency's.
-const urgencyColumn = `coalesce((SELECT CASE
+const urgencyColumn = `CASE WHEN EXISTS (SELECT 1 FROM acks r WHERE r.contact_id = c.id AND r.report IN ('opened', 'infected')
+		AND r.at > coalesce((SELECT hearing_at FROM contact_calls WHERE contact_id = c.id), '')) THEN 0 ELSE
+	coalesce((SELECT CASE
 		WHEN k.at_risk THEN 0
 		WHEN c.do_not_contact THEN 7
 		WHEN k.call_back_at != '' AND k.call_back_at <= strftime('%Y-%m-%dT%H:%M:%f', 'now') THEN 1
@@ -115,7 +118,7 @@ const urgencyColumn = `coalesce((SELECT CASE
 	     AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.contact_id = c.id AND n.state = 'sent') THEN 2
 	WHEN EXISTS (SELECT 1 FROM call_tasks t WHERE t.contact_id = c.id) THEN 3
 	WHEN EXISTS (SELECT 1 FROM acks a WHERE a.contact_id = c.id AND NOT a.auto) THEN 5
-	ELSE 4 END)`
+	ELSE 4 END) END`
 
 // lastCallColumns are the outcome, time and call-back time of a contact's
 // last call, NULL when nobody has called.
@@ -166,7 +169,8 @@ var orderBy = map[Order]string{
 // stateDrivers narrow a state filter to the few contacts that can be in
 // that state, found by an index, before each one's state is worked out.
 var stateDrivers = map[notify.Urgency]string{
-	notify.AtRisk:       "c.id IN (SELECT contact_id FROM contact_calls WHERE at_risk)",
+	notify.AtRisk: "(c.id IN (SELECT contact_id FROM contact_calls WHERE at_risk) OR " +
+		"c.id IN (SELECT contact_id FROM acks WHERE report IN ('opened', 'infected')))",
 	notify.CallBackDue:  "c.id IN (SELECT contact_id FROM contact_calls WHERE call_back_at != '')",
 	notify.NoticeFailed: "c.id IN (SELECT contact_id FROM notices WHERE state = 'failed')",
 	notify.NoReply:      "c.id IN (SELECT contact_id FROM call_tasks)",

@@ -17,6 +17,7 @@ import (
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/classify"
 	"github.com/owabi/owabi/notify/mailer"
+	"github.com/owabi/owabi/notify/web"
 	"github.com/owabi/owabi/store"
 	"github.com/owabi/owabi/templates"
 )
@@ -105,7 +106,19 @@ func (a *app) worker() (*mailer.Worker, error) {
 	s := a.cfg.SMTP
 	settings := mailer.SMTP{Host: s.Host, Port: s.Port, TLS: s.TLS, Username: s.Username, Password: pw,
 		Timeout: s.Timeout.Duration, HELO: s.HELO}
+	var ackLink func(context.Context, notify.Delivery) (string, error)
+	if a.cfg.Web.AckLinks {
+		base := strings.TrimSuffix(a.cfg.Web.PublicURL, "/")
+		ackLink = func(ctx context.Context, d notify.Delivery) (string, error) {
+			token, hash := web.NewAckToken()
+			if err := a.db.NewAckToken(ctx, d.ID, hash, a.db.Now().Add(a.cfg.Web.AckLinkTTL.Duration)); err != nil {
+				return "", err
+			}
+			return base + "/ack/" + token, nil
+		}
+	}
 	return &mailer.Worker{
+		AckLink:     ackLink,
 		Outbox:      a.db,
 		Composer:    comp,
 		NewClient:   func() (*mail.Client, error) { return mailer.NewClient(settings) },

@@ -90,7 +90,7 @@ func (a *app) webServer() (*http.Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	h, err := web.New(web.Config{Store: a.db, Templates: templates.FS, Log: a.log, Zone: a.cfg.zone(),
+	h, err := web.New(web.Config{Store: a.db, Templates: templates.FS, Log: a.log, Zone: a.cfg.zone(), Org: a.cfg.organisation(),
 		SecureCookies: a.cfg.Web.SecureCookies || a.cfg.Web.TLSCert != "",
 		Import: func(ctx context.Context, name string, r io.Reader) (notify.ImportReport, error) {
 			return importReader(ctx, a.db, name, r, opt, nil)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/mail"
+	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -115,6 +116,12 @@ type WebConfig struct {
 	SecureCookies bool   `toml:"secure_cookies"` // staff reach the app over HTTPS through a proxy
 	TLSCert       string `toml:"tls_cert"`       // owabi terminates TLS itself when both are set
 	TLSKey        string `toml:"tls_key"`
+	// AckLinks puts a personal confirmation link in every notice; off by
+	// default, as after a phishing incident a notice should not ask anyone
+	// to click. PublicURL is where people reach the app for it.
+	AckLinks   bool     `toml:"ack_links"`
+	PublicURL  string   `toml:"public_url"`
+	AckLinkTTL duration `toml:"ack_link_ttl"`
 }
 
 // DKIMConfig signs notices, for a relay that does not.
@@ -207,7 +214,7 @@ func defaults() Config {
 		SMTP: SMTPConfig{TLS: "starttls", PasswordEnv: "OWABI_SMTP_PASSWORD",
 			Timeout: duration{30 * time.Second}, Connections: 2, MaxAttempts: 8,
 			RetryBase: duration{time.Minute}, RetryMax: duration{time.Hour}, Poll: duration{5 * time.Second}},
-		Web: WebConfig{Addr: "127.0.0.1:8080"},
+		Web: WebConfig{Addr: "127.0.0.1:8080", AckLinkTTL: duration{30 * 24 * time.Hour}},
 		IMAP: IMAPConfig{TLS: "implicit", PasswordEnv: "OWABI_IMAP_PASSWORD", Mailbox: "INBOX",
 			Poll: duration{5 * time.Minute}, Timeout: duration{30 * time.Second}},
 		Resend: ResendConfig{Enabled: true, Schedule: "0 9 * * 1-5", Kinds: []string{"deletion"}, After: duration{48 * time.Hour},
@@ -415,6 +422,15 @@ func (c *Config) Validate() error {
 	}
 	if len(o.Domains) == 0 {
 		return &configError{key: "organisation.domains", reason: "missing: list the organisation's own e-mail domains"}
+	}
+	if c.Web.AckLinks {
+		u, err := url.Parse(c.Web.PublicURL)
+		if err != nil || u.Host == "" || u.Scheme != "https" && u.Scheme != "http" || u.RawQuery != "" {
+			return &configError{key: "web.public_url", reason: fmt.Sprintf("%q is not where people reach owabi, like https://owabi.example.jp (needed for web.ack_links)", c.Web.PublicURL)}
+		}
+		if c.Web.AckLinkTTL.Duration < time.Hour {
+			return &configError{key: "web.ack_link_ttl", reason: "must be an hour or more, like 720h"}
+		}
 	}
 	if (c.Web.TLSCert == "") != (c.Web.TLSKey == "") {
 		return &configError{key: "web.tls_cert", reason: "set both web.tls_cert and web.tls_key, or neither"}

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
+	"crypto/sha256"
 	"crypto/x509"
 	"database/sql"
 	"encoding/base64"
@@ -10,14 +12,17 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/emersion/go-msgauth/dkim"
 
+	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/inbox/imaptest"
 	"github.com/owabi/owabi/notify/mailer/smtptest"
+	"github.com/owabi/owabi/store"
 )
 
 // sentAgo moves every sent notice's time back by d, as if it went out then.
@@ -147,4 +152,44 @@ func TestNoticesAreSignedWithTheConfiguredDKIMKey(t *testing.T) {
 			t.Errorf("the notice to %s: %+v, %v", m.To[0], vs, err)
 		}
 	}
+}
+
+func TestNoticesCarryAPersonalLinkOnlyWhenAskedTo(t *testing.T) {
+	srv := smtptest.New(t)
+	cfg := setup(t, srv)
+	mustOwabi(t, nil, "--config", cfg, "import", sampleBook)
+	mustOwabi(t, nil, "--config", cfg, "classify")
+	mustOwabi(t, nil, "--config", cfg, "send", "--kind", "deletion", "--wait")
+	off, _ := srv.Messages()[0].Decode()
+	if strings.Contains(off.Text, "/ack/") || !strings.Contains(off.Text, "リンクも添付ファイルもございません") {
+		t.Errorf("links are off by default, and the notice says it has none:\n%s", off.Text)
+	}
+	env := map[string]string{"OWABI_WEB_ACK_LINKS": "true", "OWABI_WEB_PUBLIC_URL": "https://owabi.sakura-print.example.jp"}
+	mustOwabi(t, env, "--config", cfg, "send", "--kind", "apology", "--wait")
+	msgs := srv.Messages()
+	on, _ := msgs[len(msgs)-1].Decode()
+	link := regexp.MustCompile(`https://owabi\.sakura-print\.example\.jp/ack/([A-Za-z0-9_-]{43})`).FindStringSubmatch(on.Text)
+	if link == nil || !strings.Contains(on.Text, "確認ページ（owabi.sakura-print.example.jp）だけです") {
+		t.Fatalf("with links on, the notice has no link, or does not say it is the only one:\n%s", on.Text)
+	}
+	db, err := store.Open(context.Background(), filepath.Join(filepath.Dir(cfg), "owabi.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	n, err := db.AckToken(context.Background(), sha256Of(link[1]))
+	if err != nil || n.Kind != notify.Apology {
+		t.Errorf("the link's token finds %+v, %v; want the apology", n, err)
+	}
+	if _, err := db.AckToken(context.Background(), []byte(link[1])); err == nil {
+		t.Error("the token itself is stored, not only its hash")
+	}
+	if code, _, errOut := owabi(t, map[string]string{"OWABI_WEB_ACK_LINKS": "true"}, "--config", cfg, "status"); code != 2 || !strings.Contains(errOut, "web.public_url") {
+		t.Errorf("links without a public URL: exit %d, %s", code, errOut)
+	}
+}
+
+func sha256Of(s string) []byte {
+	h := sha256.Sum256([]byte(s))
+	return h[:]
 }

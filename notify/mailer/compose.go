@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"html"
 	"io/fs"
+	"net/url"
 	"strings"
 	"text/template"
 	"time"
@@ -91,6 +92,8 @@ type Data struct {
 	Org        notify.Organisation
 	Incident   notify.Incident
 	Ref        string // the reference code a person can quote
+	AckLink    string // the personal confirmation page; "" when links are off
+	AckHost    string // its host, named in the text that says which link is genuine
 }
 
 // Rendered is a written notice.
@@ -109,7 +112,10 @@ func (c *Composer) Render(d notify.Delivery) (Rendered, error) {
 	data := Data{
 		Lang: d.Lang, Kind: d.Kind, Category: d.Contact.Category, Employee: d.Contact.Category == notify.Employee,
 		Salutation: salutation(d.Lang, d.Contact), Contact: d.Contact, Email: d.Email,
-		Owner: d.Owner, Org: c.Org, Incident: c.Incident, Ref: d.Ref(),
+		Owner: d.Owner, Org: c.Org, Incident: c.Incident, Ref: d.Ref(), AckLink: d.AckLink,
+	}
+	if u, err := url.Parse(d.AckLink); err == nil {
+		data.AckHost = u.Host
 	}
 	var subject, text bytes.Buffer
 	if err := t.ExecuteTemplate(&subject, "subject", data); err != nil {

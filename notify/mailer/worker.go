@@ -30,6 +30,9 @@ type Worker struct {
 	Poll        time.Duration // how often Run looks for notices queued by others
 	Now         func() time.Time
 	Log         *slog.Logger
+	// AckLink, when set, gives each notice its personal confirmation link
+	// as it goes out (a new one on each attempt).
+	AckLink func(ctx context.Context, d notify.Delivery) (string, error)
 
 	pace   pacer
 	counts struct{ sent, retried, failed atomic.Int64 }
@@ -137,7 +140,7 @@ func (w *Worker) connection(ctx context.Context) error {
 					return errors.Join(err, w.release(record, claimed[i:]))
 				}
 			}
-			err := w.send(client, d)
+			err := w.send(ctx, client, d)
 			if err != nil && !Permanent(err) {
 				// The connection may be broken: start afresh for the next one.
 				client.Close()
@@ -171,7 +174,14 @@ func (w *Worker) dial(ctx context.Context) (*mail.Client, error) {
 	return c, nil
 }
 
-func (w *Worker) send(c *mail.Client, d notify.Delivery) error {
+func (w *Worker) send(ctx context.Context, c *mail.Client, d notify.Delivery) error {
+	if w.AckLink != nil {
+		link, err := w.AckLink(ctx, d)
+		if err != nil {
+			return err
+		}
+		d.AckLink = link
+	}
 	msg, err := w.Composer.Compose(d, w.Now())
 	if err != nil {
 		return err

@@ -37,6 +37,8 @@ type Store interface {
 	Acks(ctx context.Context, contactID int64) ([]notify.Ack, error)
 	Calls(ctx context.Context, contactID int64) ([]notify.Call, error)
 	AddCall(ctx context.Context, userID int64, c notify.Call) (int64, error)
+	AckToken(ctx context.Context, tokenHash []byte) (notify.Notice, error)
+	AckByLink(ctx context.Context, n notify.Notice, report notify.LinkReport) error
 	EachContact(ctx context.Context, fn func(notify.Contact, notify.ContactProgress) error) error
 	Imports(ctx context.Context) ([]notify.ImportSummary, error)
 	ImportReport(ctx context.Context, id int64) (notify.ImportReport, error)
@@ -66,6 +68,8 @@ type Config struct {
 	// (telling its format and encoding, classifying as it stores); nil
 	// turns uploads off.
 	Import func(ctx context.Context, name string, r io.Reader) (notify.ImportReport, error)
+	// Org names the contact desk on the public confirmation page.
+	Org notify.Organisation
 }
 
 // Server is the web app.
@@ -102,6 +106,8 @@ func New(cfg Config) (*Server, error) {
 	s.handle("GET", "/login", true, s.loginPage)
 	s.handle("POST", "/login", true, s.loginSubmit)
 	s.handle("GET", "/style.css", true, s.style)
+	s.handle("GET", "/ack/{token}", true, s.ackPage)
+	s.handle("POST", "/ack/{token}", true, s.ackSubmit)
 	s.handle("POST", "/logout", false, s.signedIn(s.logout))
 	s.handle("POST", "/language", false, s.signedIn(s.setLanguage))
 	s.handle("GET", "/{$}", false, s.signedIn(s.home))
@@ -165,6 +171,7 @@ type page struct {
 	Notice  string // a confirmation, such as "logged"
 	Data    any
 	Here    string // the page's address, to come back to after switching language
+	Brand   string // the name in the header instead of the app's: the organisation's, on public pages
 }
 
 // render writes a page, rendered in full first so that a template error

@@ -974,3 +974,45 @@ func FuzzLocalPath(f *testing.F) {
 		}
 	})
 }
+
+func TestAPersonalLinkTakesAReportAndNothingElse(t *testing.T) {
+	a := newApp(t)
+	a.web.Org = notify.Organisation{Name: "さくら印刷株式会社", Desk: notify.Staff{Name: "お客様相談窓口", Phone: "0120-000-111"}}
+	a.importBook(t, ownedBySuzuki, notify.Record{Family: "山田", Given: "太郎", Emails: []string{"taro@kikyo.example"}})
+	ctx := context.Background()
+	n := 0
+	a.db.Queue(ctx, notify.Deletion, "ja", func() string { n++; return fmt.Sprint("m", n, "@x") })
+	notices, _ := a.db.Notices(ctx, "taro@kikyo.example")
+	token, hash := NewAckToken()
+	if err := a.db.NewAckToken(ctx, notices[0].ID, hash, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	person := a.client(t)
+	code, _, body := get(t, person, a.URL+"/ack/"+token)
+	if code != http.StatusOK || !strings.Contains(body, `id="ack-form"`) || !strings.Contains(body, "さくら印刷株式会社") ||
+		strings.Contains(body, "山田") || strings.Contains(body, "taro@") {
+		t.Fatalf("the confirmation page: %d (it must not show who the notice was for)\n%s", code, body)
+	}
+	if code, _, body := post(t, person, a.URL+"/ack/"+token, url.Values{"csrf": {"forged"}, "report": {"opened"}}); code != http.StatusForbidden || !strings.Contains(body, `id="ack-form"`) {
+		t.Errorf("a forged form: %d", code)
+	}
+	_, _, body = get(t, person, a.URL+"/ack/"+token)
+	code, _, body = post(t, person, a.URL+"/ack/"+token, url.Values{"csrf": {csrfField.FindStringSubmatch(body)[1]}, "report": {"opened"}})
+	if code != http.StatusOK || !strings.Contains(body, "ネットワーク") || !strings.Contains(body, "0120-000-111") {
+		t.Errorf("after reporting the link opened: %d\n%s", code, body)
+	}
+	list, _, _ := a.db.Contacts(ctx, store.ContactList{Limit: 10})
+	if len(list) != 1 || list[0].Urgency != notify.AtRisk {
+		t.Errorf("after 'opened' on the link: %+v; want at risk", list)
+	}
+	for _, bad := range []string{"nosuchtoken", token + "x"} {
+		if code, _, body := get(t, person, a.URL+"/ack/"+bad); code != http.StatusNotFound || !strings.Contains(body, "有効期限") || !strings.Contains(body, "0120-000-111") {
+			t.Errorf("an unknown link: %d\n%s", code, body)
+		}
+	}
+	expired, hash2 := NewAckToken()
+	a.db.NewAckToken(ctx, notices[0].ID, hash2, time.Now().Add(-time.Minute))
+	if code, _, _ := get(t, person, a.URL+"/ack/"+expired); code != http.StatusNotFound {
+		t.Errorf("an expired link: %d", code)
+	}
+}
