@@ -169,8 +169,8 @@ var orderBy = map[Order]string{
 // stateDrivers narrow a state filter to the few contacts that can be in
 // that state, found by an index, before each one's state is worked out.
 var stateDrivers = map[notify.Urgency]string{
-	notify.AtRisk: "(c.id IN (SELECT contact_id FROM contact_calls WHERE at_risk) OR " +
-		"c.id IN (SELECT contact_id FROM acks WHERE report IN ('opened', 'infected')))",
+	notify.AtRisk: "c.id IN (SELECT contact_id FROM contact_calls WHERE at_risk " +
+		"UNION SELECT contact_id FROM acks WHERE report IN ('opened', 'infected'))",
 	notify.CallBackDue:  "c.id IN (SELECT contact_id FROM contact_calls WHERE call_back_at != '')",
 	notify.NoticeFailed: "c.id IN (SELECT contact_id FROM notices WHERE state = 'failed')",
 	notify.NoReply:      "c.id IN (SELECT contact_id FROM call_tasks)",
