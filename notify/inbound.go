@@ -6,6 +6,8 @@ package notify
 type Inbound struct {
 	UID       uint32 // its number in the mailbox (IMAP UID)
 	MessageID string
+	Digest    string // of its bytes, to know it again when it has no Message-ID
+	From      string // the sender's address, lower-cased
 	// InReplyTo and References are the Message-IDs it answers, nearest
 	// first: a reply to a notice names the notice's.
 	InReplyTo  string
@@ -30,8 +32,9 @@ type Bounce struct {
 }
 
 // Permanent says whether the bounce means the address will never take mail.
+// A full mailbox (5.2.2) is a 5 that often passes.
 func (b Bounce) Permanent() bool {
-	return b.Action == "failed" && len(b.Status) > 0 && b.Status[0] == '5'
+	return b.Action == "failed" && len(b.Status) > 0 && b.Status[0] == '5' && b.Status != "5.2.2"
 }
 
 // InboundOutcome is what reading one mail of the reply mailbox did.

@@ -48,23 +48,42 @@ func (d *DB) RecordInbound(ctx context.Context, mailbox string, uidValidity uint
 	return out, describe(tx.Commit())
 }
 
+// mailKey identifies a mail across readings: its Message-ID, or for a mail
+// without one, a digest of its bytes.
+func mailKey(m notify.Inbound) string {
+	if m.MessageID != "" {
+		return m.MessageID
+	}
+	if m.Digest != "" {
+		return "sha256:" + m.Digest
+	}
+	return ""
+}
+
 func recordInbound(ctx context.Context, tx *Tx, m notify.Inbound, at string) (notify.InboundOutcome, error) {
 	if b := m.Bounce; b != nil {
 		if !b.Permanent() {
 			return notify.NotOurs, nil // a delay: the relay is still trying
 		}
-		// The returned notice, or else the latest one sent to the address.
-		res, err := tx.ExecContext(ctx, `UPDATE notices SET state = 'failed', last_error = ?1
-			WHERE state = 'sent' AND id = coalesce(
-				(SELECT id FROM notices WHERE message_id = ?2 AND ?2 != ''),
-				(SELECT n.id FROM notices n JOIN addresses a ON a.id = n.address_id WHERE a.email = ?3
-					ORDER BY n.sent_at DESC, n.id DESC LIMIT 1))`,
-			fmt.Sprintf("bounced: %s (%s)", b.Status, b.Action), b.OriginalMessageID, b.Recipient)
+		// The returned notice; only a bounce that does not say which mail
+		// it returns falls back on the latest notice sent to its address
+		// (one that names another mail, a colleague's, is not ours).
+		var address int64
+		err := tx.QueryRowContext(ctx, `UPDATE notices SET state = 'failed', last_error = ?1
+			WHERE state = 'sent' AND id = CASE WHEN ?2 != '' THEN (SELECT id FROM notices WHERE message_id = ?2)
+				ELSE (SELECT n.id FROM notices n JOIN addresses a ON a.id = n.address_id WHERE a.email = ?3
+					ORDER BY n.sent_at DESC, n.id DESC LIMIT 1) END
+			RETURNING address_id`,
+			fmt.Sprintf("bounced: %s (%s)", b.Status, b.Action), b.OriginalMessageID, b.Recipient).Scan(&address)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notify.NotOurs, nil
+		}
 		if err != nil {
 			return "", err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return notify.NotOurs, nil
+		// Resends waiting for business hours go nowhere either.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM notices WHERE address_id = ? AND state = 'queued' AND round > 0`, address); err != nil {
+			return "", err
 		}
 		return notify.Bounced, nil
 	}
@@ -81,21 +100,28 @@ func recordInbound(ctx context.Context, tx *Tx, m notify.Inbound, at string) (no
 			return "", err
 		}
 	}
+	auto := m.Auto
 	if notice == 0 && m.Ref != 0 {
-		err := tx.QueryRowContext(ctx, `SELECT id, contact_id FROM notices WHERE id = ?`, m.Ref).Scan(&notice, &contact)
+		// A code alone is easy to type: it counts only from one of the
+		// contact's own addresses, and is kept without counting otherwise.
+		var fromContact bool
+		err := tx.QueryRowContext(ctx, `SELECT n.id, n.contact_id,
+			EXISTS (SELECT 1 FROM addresses a WHERE a.contact_id = n.contact_id AND a.email = ? AND ? != '')
+			FROM notices n WHERE n.id = ?`, m.From, m.From, m.Ref).Scan(&notice, &contact, &fromContact)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return "", err
 		}
+		auto = auto || !fromContact
 	}
 	if notice == 0 {
 		return notify.NotOurs, nil
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO acks (contact_id, notice_id, channel, at, auto, excerpt, mail_id)
 		VALUES (?, ?, 'reply', ?, ?, ?, ?) ON CONFLICT (mail_id) WHERE mail_id != '' DO NOTHING`,
-		contact, notice, at, m.Auto, m.Excerpt, m.MessageID); err != nil {
+		contact, notice, at, auto, m.Excerpt, mailKey(m)); err != nil {
 		return "", err
 	}
-	if m.Auto {
+	if auto {
 		return notify.AutoReply, nil
 	}
 	return notify.AckedByReply, nil

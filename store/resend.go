@@ -88,6 +88,7 @@ func (d *DB) Resend(ctx context.Context, p notify.ResendPolicy, now, sendAt time
 	}
 	defer hand.Close()
 	next := formatTime(sendAt)
+	queuedTo := map[int64]bool{} // addresses given a notice in this run: one at a time, the next run sends the next
 	for _, r := range due {
 		if r.HandOver {
 			res, err := hand.ExecContext(ctx, r.ContactID, tx.nowText)
@@ -99,9 +100,13 @@ func (d *DB) Resend(ctx context.Context, p notify.ResendPolicy, now, sendAt time
 			}
 			continue
 		}
+		if queuedTo[r.AddressID] {
+			continue
+		}
 		if _, err := insert.ExecContext(ctx, r.ContactID, r.AddressID, r.Kind, r.Lang, messageID(), next, tx.nowText, r.Round+1, r.ID); err != nil {
 			return 0, 0, describe(err)
 		}
+		queuedTo[r.AddressID] = true
 		queued++
 	}
 	if err := setLastRun(ctx, tx, resendJob, now); err != nil {

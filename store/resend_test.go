@@ -139,3 +139,107 @@ func TestResendsGoOnlyToThoseWhoHaveNotAnswered(t *testing.T) {
 		t.Errorf("last run %v, %v; want %v", last, err, clock)
 	}
 }
+
+// resendBook is a database of the named contacts, each sent a deletion
+// request (Message-IDs m1@x, m2@x, ...), on a clock the test moves.
+func resendBook(t *testing.T, names ...string) (*store.DB, *time.Time, func() string, func(string) int64) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	clock := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return clock }
+	var book []any
+	for _, name := range names {
+		book = append(book, notify.Record{Family: name, Emails: []string{name + "@x.example"}})
+	}
+	if _, err := db.Import(ctx, notify.ImportReport{File: "x"}, records(book...), nil); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	id := func() string { n++; return fmt.Sprintf("m%d@x", n) }
+	contact := func(name string) int64 {
+		c, _, err := db.ContactByEmail(ctx, name+"@x.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.ID
+	}
+	db.Queue(ctx, notify.Deletion, "ja", id)
+	sendAll(t, db, "", "")
+	return db, &clock, id, contact
+}
+
+// Found in review: with both kinds resent, one run queued two notices to
+// one address at once.
+func TestOneRunQueuesOneNoticeAnAddress(t *testing.T) {
+	ctx := context.Background()
+	db, clock, id, _ := resendBook(t, "a")
+	db.Queue(ctx, notify.Apology, "ja", id)
+	sendAll(t, db, "", "")
+	p := notify.ResendPolicy{Kinds: []notify.NoticeKind{notify.Deletion, notify.Apology}, After: time.Hour, MaxSends: 3}
+	at := clock.Add(2 * time.Hour)
+	if q, _, err := db.Resend(ctx, p, at, at, id); err != nil || q != 1 {
+		t.Errorf("queued %d, %v; want one notice, the next after it goes", q, err)
+	}
+}
+
+// Found in review: a resend waiting for business hours went out after the
+// person acknowledged, or the address bounced.
+func TestAWaitingResendIsWithdrawnByAnAcknowledgementOrABounce(t *testing.T) {
+	ctx := context.Background()
+	db, clock, id, contact := resendBook(t, "a", "b")
+	p := notify.ResendPolicy{Kinds: []notify.NoticeKind{notify.Deletion}, After: time.Hour, MaxSends: 3}
+	at := clock.Add(2 * time.Hour)
+	monday := at.Add(48 * time.Hour)
+	if q, _, err := db.Resend(ctx, p, at, monday, id); err != nil || q != 2 {
+		t.Fatalf("queued %d, %v", q, err)
+	}
+	db.AddAck(ctx, notify.Ack{ContactID: contact("a"), Channel: notify.AckReply, At: at})
+	if out, err := db.RecordInbound(ctx, "INBOX", 1, []notify.Inbound{{UID: 1, MessageID: "dsn@mx",
+		Bounce: &notify.Bounce{Recipient: "b@x.example", Action: "failed", Status: "5.1.1", OriginalMessageID: "m2@x"}}}); err != nil || out[0] != notify.Bounced {
+		t.Fatalf("the bounce: %v, %v", out, err)
+	}
+	*clock = monday
+	if claimed, _ := db.Claim(ctx, 10); len(claimed) != 0 {
+		t.Errorf("%d resends still go out on Monday; want none", len(claimed))
+	}
+	if st, _ := db.Status(ctx); st.Notices[notify.Queued] != 0 {
+		t.Errorf("the running counts still hold %d queued", st.Notices[notify.Queued])
+	}
+}
+
+// Found in review: a bounce of another mail (a colleague's) to the same
+// address failed our notice.
+func TestABounceOfAnotherMailIsNotOurs(t *testing.T) {
+	ctx := context.Background()
+	db, _, _, _ := resendBook(t, "a")
+	bounce := func(original, status string) notify.InboundOutcome {
+		out, err := db.RecordInbound(ctx, "INBOX", 1, []notify.Inbound{{UID: 1, MessageID: "dsn-" + original + status,
+			Bounce: &notify.Bounce{Recipient: "A@X.example", Action: "failed", Status: status, OriginalMessageID: original}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out[0]
+	}
+	if got := bounce("staff-mail@sakura", "5.1.1"); got != notify.NotOurs {
+		t.Errorf("a bounce of another mail: %s", got)
+	}
+	if got := bounce("", "5.2.2"); got != notify.NotOurs {
+		t.Errorf("a full mailbox: %s; it often passes", got)
+	}
+	if got := bounce("", "5.1.1"); got != notify.Bounced {
+		t.Errorf("a bounce that names no mail, to our address: %s", got)
+	}
+}
+
+// Found in review: a mail without a Message-ID, read again (the mailbox's
+// UIDVALIDITY changed), was recorded twice.
+func TestAMailWithoutAMessageIDIsRecordedOnce(t *testing.T) {
+	ctx := context.Background()
+	db, _, _, contact := resendBook(t, "a")
+	m := []notify.Inbound{{UID: 5, InReplyTo: "m1@x", Excerpt: "削除しました", Digest: "abc123"}}
+	db.RecordInbound(ctx, "INBOX", 1, m)
+	db.RecordInbound(ctx, "INBOX", 2, m)
+	if acks, _ := db.Acks(ctx, contact("a")); len(acks) != 1 {
+		t.Errorf("%d acknowledgements from one mail read twice", len(acks))
+	}
+}

@@ -23,6 +23,8 @@ func runInbox(ctx context.Context, g *globals, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	ctx, cancel := context.WithTimeout(ctx, 10*a.cfg.IMAP.Timeout.Duration) // a stalled server must not hang the command
+	defer cancel()
 	counts, err := p.Poll(ctx)
 	if err != nil {
 		return err

@@ -28,11 +28,13 @@ func runResend(ctx context.Context, g *globals, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "Queued %d resends, to go out from %s; handed %d contacts to their owners to call.\n",
-		queued, a.local(a.businessHours().Next(now)), handed)
 	if queued > 0 {
-		fmt.Fprintln(e.stdout, `The daemon ("owabi serve") sends them.`)
+		fmt.Fprintf(e.stdout, "Queued %d resends, to go out from %s; the daemon (\"owabi serve\") sends them.\n",
+			queued, a.local(a.businessHours().Next(now)))
+	} else {
+		fmt.Fprintln(e.stdout, "Queued 0 resends: nobody is due.")
 	}
+	fmt.Fprintf(e.stdout, "Handed %d contacts to their owners to call.\n", handed)
 	return nil
 }
 

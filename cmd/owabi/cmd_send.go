@@ -91,11 +91,21 @@ func noticeKind(s string) (notify.NoticeKind, error) {
 // deliver sends the queued notices as the one sender of this database:
 // until ctx is cancelled when daemon is set, else until the queue is empty.
 func (a *app) deliver(ctx context.Context, daemon bool) error {
+	return a.deliverLocked(ctx, daemon, nil)
+}
+
+// deliverLocked is deliver that calls locked once it holds the sender lock:
+// the daemon's jobs start then, so that a second owabi serve, refused the
+// lock, runs none of them.
+func (a *app) deliverLocked(ctx context.Context, daemon bool, locked func()) error {
 	unlock, err := a.db.LockSender()
 	if err != nil {
 		return err
 	}
 	defer unlock()
+	if locked != nil {
+		locked()
+	}
 	// Holding the lock, any notice still "sending" was left by a sender that
 	// died: give it another go (with its Message-ID unchanged).
 	n, err := a.db.RequeueInFlight(ctx)

@@ -61,17 +61,21 @@ func (a *app) serve(ctx context.Context) error {
 		a.log.Warn("the web app is open to the network without HTTPS: passwords and the contact list cross it unencrypted; set web.tls_cert and web.tls_key, or serve it behind an HTTPS proxy and set web.secure_cookies")
 	}
 	var jobs sync.WaitGroup
-	if a.cfg.Resend.Enabled {
-		jobs.Go(func() {
-			if err := a.resendJob().Serve(ctx); err != nil {
-				a.log.Error("the resend job cannot run", "err", err)
+	err = a.deliverLocked(ctx, true, func() {
+		if a.cfg.Resend.Enabled {
+			if a.cfg.IMAP.Host == "" {
+				a.log.Warn("notices are resent but replies are not read ([imap] is not set): people who answered by mail are sent them again")
 			}
-		})
-	}
-	if a.cfg.IMAP.Host != "" {
-		jobs.Go(func() { a.readReplies(ctx) })
-	}
-	err = a.deliver(ctx, true)
+			jobs.Go(func() {
+				if err := a.resendJob().Serve(ctx); err != nil {
+					a.log.Error("the resend job cannot run", "err", err)
+				}
+			})
+		}
+		if a.cfg.IMAP.Host != "" {
+			jobs.Go(func() { a.readReplies(ctx) })
+		}
+	})
 	cancel() // the sender has stopped: the jobs stop too
 	jobs.Wait()
 	shutdown, done := context.WithTimeout(context.Background(), 5*time.Second)

@@ -2,6 +2,8 @@ package main
 
 import (
 	"crypto"
+	"crypto/ed25519"
+	"crypto/rsa"
 	"crypto/x509"
 	"encoding"
 	"encoding/pem"
@@ -152,13 +154,22 @@ func (c *Config) dkim() (*mailer.DKIM, error) {
 	if key, err = x509.ParsePKCS8PrivateKey(block.Bytes); err != nil {
 		key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
 	}
-	signer, ok := key.(crypto.Signer)
-	if err != nil || !ok {
+	var signer crypto.Signer
+	switch k := key.(type) {
+	case *rsa.PrivateKey:
+		signer = k
+	case ed25519.PrivateKey:
+		signer = k
+	}
+	if err != nil || signer == nil { // DKIM signs with RSA or Ed25519 only
 		return nil, &configError{key: "dkim.key_file", reason: "not an RSA or Ed25519 private key (PKCS #1 or #8)"}
 	}
 	domain := d.Domain
 	if domain == "" {
 		_, domain, _ = strings.Cut(c.Organisation.FromAddress, "@")
+	}
+	if domain == "" {
+		return nil, &configError{key: "dkim.domain", reason: "missing: the domain to sign for"}
 	}
 	return &mailer.DKIM{Domain: domain, Selector: d.Selector, Key: signer}, nil
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"slices"
 	"strconv"
@@ -47,8 +48,9 @@ type Poller struct {
 	Log   *slog.Logger
 }
 
-// fetchBatch is how many mails one FETCH asks for.
-const fetchBatch = 200
+// fetchBatch is how many mails one FETCH asks for, and one transaction
+// records: few enough that their bodies fit in memory.
+const fetchBatch = 50
 
 // Poll reads every mail that arrived since the last poll, and returns how
 // many had each outcome.
@@ -74,6 +76,9 @@ func (p *Poller) Poll(ctx context.Context) (map[notify.InboundOutcome]int, error
 	if validity != sel.UIDValidity {
 		last = 0 // a new mailbox, or one rebuilt: read it all again (nothing is recorded twice)
 	}
+	if last == math.MaxUint32 {
+		return map[notify.InboundOutcome]int{}, nil // no UID can come after it
+	}
 	found, err := c.UIDSearch(&imap.SearchCriteria{UID: []imap.UIDSet{{imap.UIDRange{Start: imap.UID(last + 1)}}}}, nil).Wait()
 	if err != nil {
 		return nil, fmt.Errorf("imap: search: %w", err)
@@ -98,7 +103,9 @@ func (p *Poller) Poll(ctx context.Context) (map[notify.InboundOutcome]int, error
 		for i, msg := range msgs {
 			m, err := Read(msg.FindBodySection(body))
 			if err != nil {
-				p.Log.Warn("a mail in the reply mailbox could not be read; it is skipped", "uid", msg.UID, "err", err)
+				// The reason quotes the mail: only at debug level, which may carry personal data.
+				p.Log.Warn("a mail in the reply mailbox is not a mail owabi can read; it is skipped", "uid", msg.UID)
+				p.Log.Debug("why the mail was skipped", "uid", msg.UID, "err", err)
 			}
 			m.UID = uint32(msg.UID)
 			mails[i] = m

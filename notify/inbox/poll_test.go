@@ -1,6 +1,7 @@
 package inbox_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -61,6 +62,11 @@ func poller(srv *imaptest.Server, db *store.DB) *inbox.Poller {
 	}
 }
 
+// from changes a mail's sender.
+func from(addr string, mail []byte) []byte {
+	return []byte(strings.Replace(string(mail), "From: someone@x.example", "From: "+addr, 1))
+}
+
 func mailTo(messageID, inReplyTo, subject, body string, extra ...string) []byte {
 	h := "From: someone@x.example\r\nTo: soudan@sakura-print.example.jp\r\nMessage-ID: <" + messageID + ">\r\nSubject: " + subject + "\r\n"
 	if inReplyTo != "" {
@@ -74,7 +80,10 @@ func TestPollingTheReplyMailbox(t *testing.T) {
 	db := sentNotices(t, 3)
 	srv := imaptest.New(t)
 	srv.Deliver(t, mailTo("r1@x", "owabi.1@sakura-print.example.jp", "Re: お知らせ", "削除しました。\r\n> 引用"))
-	srv.Deliver(t, mailTo("r2@x", "", "Re: 不審なメールの削除のお願い（D-000002）", "確認しました"))
+	// By the code alone: from the contact's own address it counts; from
+	// anyone else it is kept without counting (a code is easy to type).
+	srv.Deliver(t, from("P2@x.example", mailTo("r2@x", "", "Re: 不審なメールの削除のお願い（D-000002）", "確認しました")))
+	srv.Deliver(t, mailTo("r2b@x", "", "Re: D-000003", "わたしも確認しました"))
 	srv.Deliver(t, mailTo("r3@x", "owabi.3@sakura-print.example.jp", "自動応答: 不在", "不在です", "Auto-Submitted: auto-replied\r\n"))
 	srv.Deliver(t, []byte(strings.NewReplacer("nobody@yamada.example", "p3@x.example", "owabi.ghi@sakura-print.example.jp", "owabi.3@sakura-print.example.jp").Replace(bounce)))
 	srv.Deliver(t, mailTo("spam@x", "", "セール", "お得です"))
@@ -82,7 +91,7 @@ func TestPollingTheReplyMailbox(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[notify.InboundOutcome]int{notify.AckedByReply: 2, notify.AutoReply: 1, notify.Bounced: 1, notify.NotOurs: 1}
+	want := map[notify.InboundOutcome]int{notify.AckedByReply: 2, notify.AutoReply: 2, notify.Bounced: 1, notify.NotOurs: 1}
 	if fmt.Sprint(counts) != fmt.Sprint(want) {
 		t.Errorf("first poll: %v, want %v", counts, want)
 	}
@@ -100,8 +109,8 @@ func TestPollingTheReplyMailbox(t *testing.T) {
 	if a := acks("p2@x.example"); len(a) != 1 || a[0].NoticeID != 2 {
 		t.Errorf("p2's (by the reference code): %+v", a)
 	}
-	if a := acks("p3@x.example"); len(a) != 1 || !a[0].Auto {
-		t.Errorf("p3's (an out-of-office reply): %+v", a)
+	if a := acks("p3@x.example"); len(a) != 2 || !a[0].Auto || !a[1].Auto {
+		t.Errorf("p3's (an out-of-office reply, and a code from a stranger): %+v", a)
 	}
 	if n, _ := db.Notices(ctx, "p3@x.example"); len(n) != 1 || n[0].State != notify.Failed || !strings.Contains(n[0].LastError, "5.1.1") {
 		t.Errorf("p3's bounced notice: %+v", n)
@@ -133,3 +142,29 @@ const bounce = "From: MAILER-DAEMON@mx.sakura-print.example.jp\r\nMessage-ID: <d
 	"--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx\r\n\r\n" +
 	"Final-Recipient: rfc822; nobody@yamada.example\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n" +
 	"--B\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <owabi.ghi@sakura-print.example.jp>\r\n\r\n--B--\r\n"
+
+// Found in review: a reply in a charset go-message does not know by that
+// name was skipped for good, and the reason, quoting the mail, was logged.
+func TestAnOddCharsetIsReadAndABrokenMailLeavesNoPersonalDataInTheLog(t *testing.T) {
+	ctx := context.Background()
+	db := sentNotices(t, 2)
+	srv := imaptest.New(t)
+	srv.Deliver(t, []byte(strings.Replace(string(mailTo("r1@x", "owabi.1@sakura-print.example.jp", "Re: x", "deleted")), "charset=UTF-8", "charset=x-unknown-jp", 1)))
+	srv.Deliver(t, []byte("From: taro@yamada.example\r\nbroken header taro@yamada.example 090-1111-2222\r\n\r\nx"))
+	srv.Deliver(t, mailTo("r2@x", "owabi.2@sakura-print.example.jp", "Re: x", "ok"))
+	var logs bytes.Buffer
+	p := poller(srv, db)
+	p.Log = slog.New(slog.NewTextHandler(&logs, nil))
+	if _, err := p.Poll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, email := range []string{"p1@x.example", "p2@x.example"} {
+		c, _, _ := db.ContactByEmail(ctx, email)
+		if acks, _ := db.Acks(ctx, c.ID); len(acks) != 1 {
+			t.Errorf("%s: %d acknowledgements, want 1", email, len(acks))
+		}
+	}
+	if strings.Contains(logs.String(), "taro@") || strings.Contains(logs.String(), "090-") {
+		t.Errorf("the log quotes the mail:\n%s", logs.String())
+	}
+}

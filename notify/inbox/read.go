@@ -8,6 +8,8 @@ package inbox
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -15,27 +17,43 @@ import (
 	"regexp"
 	"strings"
 
-	_ "github.com/emersion/go-message/charset" // ISO-2022-JP, Shift_JIS and the rest: Japanese replies come in them
+	"github.com/emersion/go-message"
+	"github.com/emersion/go-message/charset"
 	"github.com/emersion/go-message/mail"
+	"golang.org/x/text/encoding/japanese"
 
 	"github.com/owabi/owabi/notify"
 )
+
+// Japanese replies come in ISO-2022-JP and Shift_JIS, which go-message's
+// charset package decodes, and under Windows' names for Shift_JIS, which
+// it does not know.
+func init() {
+	for _, name := range []string{"cp932", "windows-31j", "x-sjis", "ms932", "ms_kanji"} {
+		charset.RegisterEncoding(name, japanese.ShiftJIS)
+	}
+}
 
 // maxMail bounds the mail Read looks at; the rest of a bigger one (an
 // attachment) is not needed to know what it is.
 const maxMail = 4 << 20
 
 // Read makes sense of one raw mail. A mail it cannot parse at all is an
-// error; one it can is always read as far as it goes.
+// error; one it can is always read as far as it goes, a charset it does
+// not know included (the text then stays undecoded).
 func Read(raw []byte) (notify.Inbound, error) {
-	var in notify.Inbound
+	sum := sha256.Sum256(raw)
+	in := notify.Inbound{Digest: hex.EncodeToString(sum[:16])}
 	r, err := mail.CreateReader(io.LimitReader(bytes.NewReader(raw), maxMail))
-	if err != nil {
+	if r == nil {
 		return in, fmt.Errorf("not a mail: %w", err)
 	}
 	defer r.Close()
 	h := r.Header
 	in.MessageID, _ = h.MessageID()
+	if from, _ := h.AddressList("From"); len(from) > 0 {
+		in.From = strings.ToLower(from[0].Address)
+	}
 	if ids, _ := h.MsgIDList("In-Reply-To"); len(ids) > 0 {
 		in.InReplyTo = ids[0]
 	}
@@ -45,12 +63,15 @@ func Read(raw []byte) (notify.Inbound, error) {
 	}
 	subject, _ := h.Subject()
 	in.Ref = refIn(subject)
-	in.Auto = automatic(h, subject)
+	in.Auto = automatic(h, subject) || fromMailSystem(in.From)
 	report := strings.EqualFold(contentType(h.Header.Get("Content-Type")), "multipart/report")
 	for {
 		p, err := r.NextPart()
 		if errors.Is(err, io.EOF) {
 			break
+		}
+		if err != nil && p != nil && message.IsUnknownCharset(err) {
+			err = nil // read it undecoded: its threading and codes are ASCII
 		}
 		if err != nil {
 			if in.Excerpt != "" || in.Bounce != nil {
@@ -113,6 +134,18 @@ func narrow(r rune) rune {
 	return r
 }
 
+// fromMailSystem says whether the sender is a mail system: a bounce that
+// is not a delivery status notification (qmail's, some hosted services')
+// still comes from one, and must not count as a person's reply.
+func fromMailSystem(addr string) bool {
+	local, _, _ := strings.Cut(addr, "@")
+	switch local {
+	case "mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon":
+		return true
+	}
+	return false
+}
+
 // automatic says whether a machine wrote the mail: RFC 3834's
 // Auto-Submitted, the headers common mail systems add to out-of-office
 // replies, and the subjects they give them.
@@ -128,7 +161,8 @@ func automatic(h mail.Header, subject string) bool {
 		return true
 	}
 	s := strings.ToLower(subject)
-	for _, p := range []string{"自動応答", "自動返信", "不在", "out of office", "automatic reply", "auto-reply", "autoreply"} {
+	for _, p := range []string{"自動応答", "自動返信", "不在のお知らせ", "不在通知", "out of office", "automatic reply", "auto-reply", "autoreply",
+		"undelivered mail", "delivery status notification", "failure notice", "returned mail", "配信不能", "配送エラー"} {
 		if strings.Contains(s, p) {
 			return true
 		}

@@ -134,3 +134,19 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// Found in review: a bounce that is not a delivery status notification
+// (qmail's) quotes the notice and its code, and read as a person's reply.
+func TestAPlainBounceIsNoReply(t *testing.T) {
+	raw := "From: MAILER-DAEMON@mx.yamada.example\r\nSubject: failure notice\r\nMessage-ID: <b1@mx>\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n" +
+		"I'm afraid I wasn't able to deliver your message.\r\n--- Below this line is a copy of the message.\r\n\r\nお問い合わせ番号：D-000012\r\n"
+	if in, err := Read([]byte(raw)); err != nil || !in.Auto {
+		t.Errorf("read as a person's reply: %+v, %v", in, err)
+	}
+	if in, _ := Read([]byte(replyMail(t, "r@x", "", "Re: 不在にしておりました件", "ご連絡ありがとうございます。削除しました。"))); in.Auto {
+		t.Error("a person who was away is not an out-of-office reply")
+	}
+	if in, _ := Read([]byte(strings.Replace(replyMail(t, "r@x", "", "Re: x", "削除しました"), "charset=ISO-2022-JP", "charset=cp932", 1))); in.MessageID != "r@x" {
+		t.Errorf("a reply in cp932: %+v", in)
+	}
+}
