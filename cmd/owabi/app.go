@@ -86,6 +86,9 @@ func (a *app) composer() (*mailer.Composer, error) {
 	if c.DKIM, err = a.cfg.dkim(); err != nil {
 		return nil, err
 	}
+	if c.SMIME, err = a.cfg.smime(); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"crypto/ed25519"
 	"crypto/rsa"
+	"crypto/tls"
 	"crypto/x509"
 	"encoding"
 	"encoding/pem"
@@ -42,6 +43,7 @@ type Config struct {
 	Resend       ResendConfig       `toml:"resend"`
 	IMAP         IMAPConfig         `toml:"imap"`
 	DKIM         DKIMConfig         `toml:"dkim"`
+	SMIME        SMIMEConfig        `toml:"smime"`
 	Log          LogConfig          `toml:"log"`
 
 	dir string // the config file's folder: relative paths start here
@@ -124,6 +126,31 @@ type WebConfig struct {
 	AckLinks   bool     `toml:"ack_links"`
 	PublicURL  string   `toml:"public_url"`
 	AckLinkTTL duration `toml:"ack_link_ttl"`
+}
+
+// SMIMEConfig signs notices with the sender's S/MIME certificate.
+type SMIMEConfig struct {
+	CertFile string `toml:"cert_file"` // PEM: the certificate, then any intermediate
+	KeyFile  string `toml:"key_file"`  // PEM: its RSA or ECDSA private key, owner-only
+}
+
+// smime loads the S/MIME certificate and key, or returns nil when notices
+// are not signed with S/MIME.
+func (c *Config) smime() (*tls.Certificate, error) {
+	s := c.SMIME
+	switch {
+	case s.CertFile == "" && s.KeyFile == "":
+		return nil, nil
+	case s.CertFile == "" || s.KeyFile == "":
+		return nil, &configError{key: "smime.cert_file", reason: "set both smime.cert_file and smime.key_file, or neither"}
+	case c.DKIM.Selector != "" || c.DKIM.KeyFile != "":
+		return nil, &configError{key: "smime.cert_file", reason: "sign with [dkim] or [smime], not both"}
+	}
+	pair, err := tls.LoadX509KeyPair(c.path(s.CertFile), c.path(s.KeyFile))
+	if err != nil {
+		return nil, &configError{key: "smime.cert_file", reason: err.Error()}
+	}
+	return &pair, nil
 }
 
 // DKIMConfig signs notices, for a relay that does not.
@@ -513,6 +540,9 @@ func (c *Config) Validate() error {
 		return err
 	}
 	if _, err := c.dkim(); err != nil {
+		return err
+	}
+	if _, err := c.smime(); err != nil {
 		return err
 	}
 	if m := c.IMAP; m.Host != "" {

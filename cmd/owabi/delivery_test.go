@@ -133,6 +133,10 @@ func TestNoticesAreSignedWithTheConfiguredDKIMKey(t *testing.T) {
 	if code, _, errOut := owabi(t, map[string]string{"OWABI_DKIM_KEY_FILE": "bad.pem"}, "--config", cfg, "status"); code != 2 || !strings.Contains(errOut, "dkim.key_file") {
 		t.Errorf("a key file with no key: exit %d, %s", code, errOut)
 	}
+	both := map[string]string{"OWABI_SMIME_CERT_FILE": "smime.crt", "OWABI_SMIME_KEY_FILE": "smime.key"}
+	if code, _, errOut := owabi(t, both, "--config", cfg, "status"); code != 2 || !strings.Contains(errOut, "not both") {
+		t.Errorf("DKIM and S/MIME at once: exit %d, %s", code, errOut)
+	}
 	mustOwabi(t, nil, "--config", cfg, "import", sampleBook)
 	mustOwabi(t, nil, "--config", cfg, "classify")
 	mustOwabi(t, nil, "--config", cfg, "send", "--kind", "deletion", "--wait")

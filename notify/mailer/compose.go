@@ -5,6 +5,7 @@ package mailer
 
 import (
 	"bytes"
+	"crypto/tls"
 	"fmt"
 	"html"
 	"io/fs"
@@ -29,9 +30,13 @@ type Composer struct {
 	Org      notify.Organisation
 	Incident notify.Incident
 	Zone     *time.Location
-	// DKIM, when set, signs every notice.
+	// DKIM, when set, signs every notice for the domain.
 	DKIM *DKIM
-	tmpl map[string]*template.Template // by file name, e.g. "ja/deletion_employee.tmpl"
+	// SMIME, when set, signs every notice with S/MIME (go-mail's own
+	// signing): the sender's certificate and key. Not with DKIM: S/MIME
+	// signs anew, with the time, each time the message is written.
+	SMIME *tls.Certificate
+	tmpl  map[string]*template.Template // by file name, e.g. "ja/deletion_employee.tmpl"
 }
 
 // NewComposer loads the templates; files in the earlier file systems win.
@@ -218,9 +223,16 @@ func (c *Composer) Compose(d notify.Delivery, at time.Time) (*mail.Msg, error) {
 	m.SetGenHeader(mail.HeaderXMailer, "owabi")
 	m.SetBodyString(mail.TypeTextPlain, r.Text)
 	m.AddAlternativeString(mail.TypeTextHTML, r.HTML)
-	if c.DKIM != nil {
+	switch {
+	case c.DKIM != nil && c.SMIME != nil:
+		return nil, fmt.Errorf("sign with DKIM or S/MIME, not both")
+	case c.DKIM != nil:
 		if err := c.DKIM.sign(m, d.MessageID); err != nil {
 			return nil, err
+		}
+	case c.SMIME != nil:
+		if err := m.SignWithTLSCertificate(c.SMIME); err != nil {
+			return nil, fmt.Errorf("s/mime: %w", err)
 		}
 	}
 	return m, nil

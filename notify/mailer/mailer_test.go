@@ -5,11 +5,15 @@ import (
 	"context"
 	crand "crypto/rand"
 	"crypto/rsa"
+	"crypto/tls"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/base64"
 	"fmt"
 	"io"
 	"log/slog"
+	"math/big"
+	"mime"
 	netmail "net/mail"
 	"path/filepath"
 	"strings"
@@ -19,6 +23,7 @@ import (
 
 	"github.com/emersion/go-msgauth/dkim"
 	"github.com/emersion/go-smtp"
+	"github.com/smallstep/pkcs7"
 	"github.com/wneessen/go-mail"
 
 	"github.com/owabi/owabi/notify"
@@ -579,4 +584,77 @@ func TestNoticesCarryAValidDKIMSignature(t *testing.T) {
 	if vs, _ := dkim.VerifyWithOptions(bytes.NewReader(tampered), &dkim.VerifyOptions{LookupTXT: lookup}); len(vs) != 1 || vs[0].Err == nil {
 		t.Errorf("a changed notice still verifies: %+v", vs)
 	}
+}
+
+func TestNoticesCarryAValidSMIMESignature(t *testing.T) {
+	key, err := rsa.GenerateKey(crand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "info@sakura-print.example.jp"},
+		EmailAddresses: []string{"info@sakura-print.example.jp"}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection}}
+	der, err := x509.CreateCertificate(crand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, _ := x509.ParseCertificate(der)
+	db := outboxFixture(t, 2)
+	srv := smtptest.New(t)
+	w := newWorker(t, db, srv, 1)
+	comp := newComposer(t)
+	comp.SMIME = &tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: cert}
+	w.Composer = comp
+	if err := w.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	msgs := srv.Messages()
+	if len(msgs) != 2 {
+		t.Fatalf("%d messages", len(msgs))
+	}
+	for _, m := range msgs {
+		content, signature := signedParts(t, m.Data)
+		p7, err := pkcs7.Parse(signature)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p7.Content = content
+		if err := p7.Verify(); err != nil {
+			t.Errorf("the notice to %s: %v", m.To[0], err)
+		}
+		p7.Content = bytes.Replace(content, []byte("Q"), []byte("R"), 1) // changed on the way
+		if p7.Verify() == nil {
+			t.Errorf("a changed notice to %s still verifies", m.To[0])
+		}
+	}
+}
+
+// signedParts splits a multipart/signed mail into the signed entity, as
+// its bytes were signed, and the signature.
+func signedParts(t *testing.T, raw []byte) (content, signature []byte) {
+	t.Helper()
+	msg, err := netmail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mt, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if err != nil || mt != "multipart/signed" {
+		t.Fatalf("not signed: %q, %v", msg.Header.Get("Content-Type"), err)
+	}
+	body, _ := io.ReadAll(msg.Body)
+	parts := bytes.Split(body, []byte("--"+params["boundary"]))
+	if len(parts) < 3 {
+		t.Fatalf("%d parts", len(parts))
+	}
+	content = bytes.TrimSuffix(bytes.TrimPrefix(parts[1], []byte("\r\n")), []byte("\r\n"))
+	sig, err := netmail.ReadMessage(bytes.NewReader(bytes.TrimPrefix(parts[2], []byte("\r\n"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b64, _ := io.ReadAll(sig.Body)
+	signature, err = base64.StdEncoding.DecodeString(strings.Join(strings.Fields(string(b64)), ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return content, signature
 }
