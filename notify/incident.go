@@ -41,6 +41,9 @@ type Outbox interface {
 	MarkSent(ctx Context, id int64) error
 	Retry(ctx Context, id int64, next time.Time, reason string) error
 	Fail(ctx Context, id int64, reason string) error
+	// Undeliverable fails a notice the server refused for good, and marks
+	// its address so that nothing more is queued to it.
+	Undeliverable(ctx Context, id int64, reason string) error
 	// Release returns claimed but unattempted notices to the queue.
 	Release(ctx Context, ids []int64) error
 	// NextDue is when the earliest queued notice is due.

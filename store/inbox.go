@@ -68,21 +68,19 @@ func recordInbound(ctx context.Context, tx *Tx, m notify.Inbound, at string) (no
 		// The returned notice; only a bounce that does not say which mail
 		// it returns falls back on the latest notice sent to its address
 		// (one that names another mail, a colleague's, is not ours).
-		var address int64
-		err := tx.QueryRowContext(ctx, `UPDATE notices SET state = 'failed', last_error = ?1
-			WHERE state = 'sent' AND id = CASE WHEN ?2 != '' THEN (SELECT id FROM notices WHERE message_id = ?2)
-				ELSE (SELECT n.id FROM notices n JOIN addresses a ON a.id = n.address_id WHERE a.email = ?3
-					ORDER BY n.sent_at DESC, n.id DESC LIMIT 1) END
-			RETURNING address_id`,
-			fmt.Sprintf("bounced: %s (%s)", b.Status, b.Action), b.OriginalMessageID, b.Recipient).Scan(&address)
+		var id int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM notices WHERE state = 'sent' AND id = CASE WHEN ?1 != ''
+				THEN (SELECT id FROM notices WHERE message_id = ?1)
+				ELSE (SELECT n.id FROM notices n JOIN addresses a ON a.id = n.address_id WHERE a.email = ?2
+					ORDER BY n.sent_at DESC, n.id DESC LIMIT 1) END`, b.OriginalMessageID, b.Recipient).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notify.NotOurs, nil
 		}
 		if err != nil {
 			return "", err
 		}
-		// Resends waiting for business hours go nowhere either.
-		if _, err := tx.ExecContext(ctx, `DELETE FROM notices WHERE address_id = ? AND state = 'queued' AND round > 0`, address); err != nil {
+		// The address takes no more mail; what waits for it is withdrawn.
+		if err := markUndeliverable(ctx, tx, id, fmt.Sprintf("bounced: %s (%s)", b.Status, b.Action)); err != nil {
 			return "", err
 		}
 		return notify.Bounced, nil

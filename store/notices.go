@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 	"time"
 
@@ -19,7 +20,7 @@ func (d *DB) Queue(ctx context.Context, kind notify.NoticeKind, lang string, mes
 	}
 	defer tx.Rollback()
 	rows, err := tx.QueryContext(ctx, `SELECT a.id, a.contact_id FROM addresses a JOIN contacts c ON c.id = a.contact_id
-		WHERE NOT c.do_not_contact AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.address_id = a.id AND n.kind = ?)
+		WHERE NOT c.do_not_contact AND a.undeliverable = '' AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.address_id = a.id AND n.kind = ?)
 		ORDER BY a.id`, kind)
 	if err != nil {
 		return 0, describe(err)
@@ -160,6 +161,40 @@ func (d *DB) Retry(ctx context.Context, id int64, next time.Time, reason string)
 // Fail records that a notice cannot be delivered, with the server's reply.
 func (d *DB) Fail(ctx context.Context, id int64, reason string) error {
 	return d.exec(ctx, `UPDATE notices SET state = 'failed', last_error = ?3 WHERE id = ?2 AND state = 'sending'`, nil, id, reason)
+}
+
+// Undeliverable records that the server refused the notice for good (a 5xx
+// reply): it fails, and its address is marked so that nothing more is
+// queued to it.
+func (d *DB) Undeliverable(ctx context.Context, id int64, reason string) error {
+	tx, err := d.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := markUndeliverable(ctx, tx, id, reason); err != nil {
+		return describe(err)
+	}
+	return describe(tx.Commit())
+}
+
+// markUndeliverable fails a notice that is being sent or was sent, marks
+// its address, and withdraws what waits for that address.
+func markUndeliverable(ctx context.Context, tx *Tx, id int64, reason string) error {
+	var address int64
+	err := tx.QueryRowContext(ctx, `UPDATE notices SET state = 'failed', last_error = ? WHERE id = ? AND state IN ('sending', 'sent')
+		RETURNING address_id`, reason, id).Scan(&address)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE addresses SET undeliverable = ? WHERE id = ?`, reason, address); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `DELETE FROM notices WHERE address_id = ? AND state = 'queued'`, address)
+	return err
 }
 
 // Release returns claimed notices that were not attempted to the queue, as

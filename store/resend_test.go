@@ -243,3 +243,41 @@ func TestAMailWithoutAMessageIDIsRecordedOnce(t *testing.T) {
 		t.Errorf("%d acknowledgements from one mail read twice", len(acks))
 	}
 }
+
+// An address refused for good, at send time or by a bounce, is given no
+// notice of any kind after that, and what waited for it is withdrawn.
+func TestAnUndeliverableAddressGetsNothingMore(t *testing.T) {
+	ctx := context.Background()
+	db, _, id, _ := resendBook(t, "a", "b", "c")
+	// a: refused at send time (a 5xx reply) when its apology goes out.
+	db.Queue(ctx, notify.Apology, "ja", id)
+	claimed, _ := db.Claim(ctx, 10)
+	for _, d := range claimed {
+		if d.Email == "a@x.example" {
+			db.Undeliverable(ctx, d.ID, "550 5.1.1 no such user")
+		} else {
+			db.Release(ctx, []int64{d.ID})
+		}
+	}
+	// b: its deletion request bounces while its apology waits.
+	if out, err := db.RecordInbound(ctx, "INBOX", 1, []notify.Inbound{{UID: 1, MessageID: "dsn@mx",
+		Bounce: &notify.Bounce{Recipient: "b@x.example", Action: "failed", Status: "5.1.1", OriginalMessageID: "m2@x"}}}); err != nil || out[0] != notify.Bounced {
+		t.Fatalf("the bounce: %v, %v", out, err)
+	}
+	for email, want := range map[string]int{"a@x.example": 0, "b@x.example": 0, "c@x.example": 1} {
+		ns, _ := db.Notices(ctx, email)
+		queued := 0
+		for _, n := range ns {
+			if n.State == notify.Queued {
+				queued++
+			}
+		}
+		if queued != want {
+			t.Errorf("%s: %d notices waiting, want %d", email, queued, want)
+		}
+	}
+	// b's apology was withdrawn, and is not queued again.
+	if n, _ := db.Queue(ctx, notify.Apology, "ja", id); n != 0 {
+		t.Errorf("apologies queued again: %d, want none (b takes no mail)", n)
+	}
+}
