@@ -178,9 +178,9 @@ func (d *DB) migrate(ctx context.Context) error {
 	}
 	// A database a newer owabi has upgraded may count or keep things this
 	// one does not know to: refuse it rather than let the two drift apart.
-	known := map[string]bool{}
-	for _, name := range names {
-		known[version(name)] = true
+	known, err := migrationVersions()
+	if err != nil {
+		return err
 	}
 	for v := range applied {
 		if !known[v] {
@@ -209,6 +209,16 @@ var migrateUpTo string
 // same transaction: filling in what SQL alone cannot compute.
 var afterMigration = map[string]func(context.Context, *Tx) error{
 	"0009_search": fillSearch,
+}
+
+// migrationVersions are the migrations this owabi knows.
+func migrationVersions() (map[string]bool, error) {
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	known := map[string]bool{}
+	for _, name := range names {
+		known[version(name)] = true
+	}
+	return known, err
 }
 
 func version(name string) string { return strings.TrimSuffix(filepath.Base(name), ".sql") }

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -196,4 +197,32 @@ func TestNoticesCarryAPersonalLinkOnlyWhenAskedTo(t *testing.T) {
 func sha256Of(s string) []byte {
 	h := sha256.Sum256([]byte(s))
 	return h[:]
+}
+
+func TestBackupWhileServingAndRestore(t *testing.T) {
+	srv := smtptest.New(t)
+	cfg := setup(t, srv)
+	queueSample(t, cfg)
+	d := startServe(t, cfg)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if !srv.Wait(ctx, 258) {
+		t.Fatalf("sent %d", srv.Count())
+	}
+	backup := filepath.Join(t.TempDir(), "owabi-backup.db")
+	if out := mustOwabi(t, nil, "--config", cfg, "backup", backup); !strings.Contains(out, "Wrote a consistent copy") {
+		t.Errorf("backup:\n%s", out)
+	}
+	if code, _, errOut := owabi(t, nil, "--config", cfg, "restore", backup); code == 0 || !strings.Contains(errOut, "stop owabi serve first") {
+		t.Errorf("a restore under the running daemon: exit %d, %s", code, errOut)
+	}
+	d.cmd.Process.Signal(syscall.SIGTERM)
+	d.cmd.Wait()
+	mustOwabi(t, nil, "--config", cfg, "send", "--kind", "apology")
+	if out := mustOwabi(t, nil, "--config", cfg, "restore", backup); !strings.Contains(out, "Restored") {
+		t.Errorf("restore:\n%s", out)
+	}
+	if st := statusJSON(t, nil, "--config", cfg); st.Notices["sent"] != 258 || st.Notices["queued"] != 0 {
+		t.Errorf("after the restore: %v; want the 258 sent of the backup and no apologies", st.Notices)
+	}
 }

@@ -33,6 +33,8 @@ Commands:
   status    show where the response stands
   export    write every contact to a spreadsheet file (CSV) for the people who call them
   user      add, list or disable the staff accounts of the web app
+  backup    write a consistent copy of the database while owabi runs
+  restore   put a backup back in place (owabi serve stopped)
 
 Global flags (also accepted after the command):
   --config FILE  the config file (default ./owabi.toml, or $OWABI_CONFIG)
@@ -78,6 +80,8 @@ var commands = map[string]command{
 	"send":     runSend,
 	"resend":   runResend,
 	"inbox":    runInbox,
+	"backup":   runBackup,
+	"restore":  runRestore,
 	"serve":    runServe,
 	"status":   runStatus,
 	"user":     runUser,

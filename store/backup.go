@@ -1,0 +1,124 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+
+	sqlite3 "github.com/mattn/go-sqlite3"
+
+	"github.com/owabi/owabi/notify"
+)
+
+// Backup writes a consistent copy of the database to path, owner-only,
+// with SQLite's online backup API: the daemon goes on sending and serving
+// while it runs. It never writes over an existing file, and checks the
+// copy before it returns.
+func (d *DB) Backup(ctx context.Context, path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return notify.Errorf(notify.ECONFLICT, "%s exists already; a backup never writes over a file", path)
+	}
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	f.Close()
+	if err := copyDatabase(ctx, d.db, path); err != nil {
+		os.Remove(path)
+		return err
+	}
+	return checkDatabase(ctx, path)
+}
+
+// copyDatabase copies the database src reads into the file at path.
+func copyDatabase(ctx context.Context, src *sql.DB, path string) error {
+	dst, err := sql.Open("sqlite3", "file:"+path)
+	if err != nil {
+		return err
+	}
+	defer dst.Close()
+	dc, err := dst.Conn(ctx)
+	if err != nil {
+		return describe(err)
+	}
+	defer dc.Close()
+	sc, err := src.Conn(ctx)
+	if err != nil {
+		return describe(err)
+	}
+	defer sc.Close()
+	return dc.Raw(func(d any) error {
+		return sc.Raw(func(s any) error {
+			b, err := d.(*sqlite3.SQLiteConn).Backup("main", s.(*sqlite3.SQLiteConn), "main")
+			if err != nil {
+				return describe(err)
+			}
+			// A step at a time, so that writers get in between.
+			for {
+				done, err := b.Step(1024)
+				if err != nil {
+					b.Finish()
+					return describe(err)
+				}
+				if done {
+					return describe(b.Finish())
+				}
+				if ctx.Err() != nil {
+					b.Finish()
+					return ctx.Err()
+				}
+			}
+		})
+	})
+}
+
+// checkDatabase runs SQLite's quick check on the file at path.
+func checkDatabase(ctx context.Context, path string) error {
+	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var result string
+	if err := db.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&result); err != nil {
+		return describe(err)
+	}
+	if result != "ok" {
+		return notify.Errorf(notify.EINVALID, "the copy at %s is damaged: %s", path, result)
+	}
+	return nil
+}
+
+// Restore replaces the database with the backup at path, after checking
+// it: not damaged, and made by this owabi or an older one (it is then
+// brought up to date). The daemon must be stopped: the caller holds the
+// sender lock. The backup file itself is only read.
+func (d *DB) Restore(ctx context.Context, path string) error {
+	if err := checkDatabase(ctx, path); err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	b, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	versions, err := queryStrings(ctx, b, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return notify.Errorf(notify.EINVALID, "restore: %s is not an owabi database", path)
+	}
+	known, err := migrationVersions()
+	if err != nil {
+		return err
+	}
+	for _, v := range versions {
+		if !known[v] {
+			return notify.Errorf(notify.EINVALID, "restore: %s was made by a newer owabi (migration %s); use that version", path, v)
+		}
+	}
+	if err := copyDatabase(ctx, b, d.path); err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	return d.migrate(ctx)
+}

@@ -1,0 +1,51 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/store"
+)
+
+func TestABackupIsAWholeOwnerOnlyCopyAndRestoresIt(t *testing.T) {
+	ctx := context.Background()
+	db, _, _, _ := resendBook(t, "a", "b")
+	dir := t.TempDir()
+	path := filepath.Join(dir, "backup.db")
+	if err := db.Backup(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("the backup: %v, %v; want owner-only", fi.Mode(), err)
+	}
+	if err := db.Backup(ctx, path); notify.ErrorCode(err) != notify.ECONFLICT {
+		t.Errorf("a second backup over the first: %v", err)
+	}
+	copied, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := copied.Status(ctx); st.Contacts != 2 || st.Notices[notify.Sent] != 2 {
+		t.Errorf("the backup holds %+v", st)
+	}
+	copied.Close()
+	// Something happens after the backup; the restore takes it back.
+	n := 0
+	if q, err := db.Queue(ctx, notify.Apology, "ja", func() string { n++; return fmt.Sprint("later", n, "@x") }); err != nil || q != 2 {
+		t.Fatalf("queued %d, %v", q, err)
+	}
+	if err := db.Restore(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := db.Status(ctx); st.Notices[notify.Queued] != 0 || st.Notices[notify.Sent] != 2 {
+		t.Errorf("after the restore: %+v", st.Notices)
+	}
+	os.WriteFile(filepath.Join(dir, "junk.db"), []byte("not a database"), 0o600)
+	if err := db.Restore(ctx, filepath.Join(dir, "junk.db")); err == nil {
+		t.Error("a file that is no database was restored")
+	}
+}
