@@ -267,3 +267,14 @@ func (d *DB) notices(ctx context.Context, where string, args ...any) ([]notify.N
 	}
 	return out, describe(err)
 }
+
+// QueueAge is how long the oldest notice waiting to go has waited; 0 when
+// none waits.
+func (d *DB) QueueAge(ctx context.Context) (time.Duration, error) {
+	var oldest sql.NullString
+	err := d.db.QueryRowContext(ctx, `SELECT min(queued_at) FROM notices WHERE state = 'queued'`).Scan(&oldest)
+	if err != nil || !oldest.Valid {
+		return 0, describe(err)
+	}
+	return max(d.Now().Sub(parseTime(oldest.String)), 0), nil
+}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/wneessen/go-mail"
@@ -28,6 +29,8 @@ type app struct {
 	db  *store.DB
 	log *slog.Logger
 	env env
+	// sender is the outbox sender once it runs, for the web app's metrics.
+	sender atomic.Pointer[mailer.Worker]
 }
 
 // open loads the config and opens the database, creating it if needed.

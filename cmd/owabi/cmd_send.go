@@ -119,6 +119,7 @@ func (a *app) deliverLocked(ctx context.Context, daemon bool, locked func()) err
 	if err != nil {
 		return err
 	}
+	a.sender.Store(w)
 	if daemon {
 		a.log.Info("owabi is serving", "database", a.db.Path(), "smtp_host", a.cfg.SMTP.Host, "smtp_port", a.cfg.SMTP.Port)
 		return w.Run(ctx)

@@ -95,6 +95,12 @@ func (a *app) webServer() (*http.Server, error) {
 		return nil, err
 	}
 	h, err := web.New(web.Config{Store: a.db, Templates: templates.FS, Log: a.log, Zone: a.cfg.zone(), Org: a.cfg.organisation(),
+		Sender: func() (sent, retried, failed int64) {
+			if w := a.sender.Load(); w != nil {
+				return w.Counts()
+			}
+			return 0, 0, 0
+		},
 		SecureCookies: a.cfg.Web.SecureCookies || a.cfg.Web.TLSCert != "",
 		Import: func(ctx context.Context, name string, r io.Reader) (notify.ImportReport, error) {
 			return importReader(ctx, a.db, name, r, opt, nil)

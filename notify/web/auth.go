@@ -94,6 +94,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		s.Log.Warn("sign-in locked after repeated failures", "ip", clientIP(r))
 	}
 	if !ok {
+		s.loginsFailed.Add(1)
 		s.showLogin(w, r, http.StatusTooManyRequests, "too_many_attempts", name)
 		return
 	}
@@ -114,6 +115,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	if !s.checkPassword(r.Context(), hash, r.PostFormValue("password")) || err != nil {
 		s.Log.Info("sign-in refused", "ip", clientIP(r))
+		s.loginsFailed.Add(1)
 		s.showLogin(w, r, http.StatusUnauthorized, "wrong_login", name)
 		return
 	}

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/owabi/owabi/notify"
@@ -52,6 +53,7 @@ type Store interface {
 	AcknowledgedPerDay(ctx context.Context, days int, offset time.Duration) ([]notify.DayCount, error)
 	StaffProgress(ctx context.Context) ([]notify.StaffProgress, error)
 	Withheld(ctx context.Context) (int, error)
+	QueueAge(ctx context.Context) (time.Duration, error)
 }
 
 // Config is how the app is set up.
@@ -70,6 +72,9 @@ type Config struct {
 	Import func(ctx context.Context, name string, r io.Reader) (notify.ImportReport, error)
 	// Org names the contact desk on the public confirmation page.
 	Org notify.Organisation
+	// Sender, when set, tells /metrics what the sender met since it
+	// started: notices sent, retried, failed.
+	Sender func() (sent, retried, failed int64)
 }
 
 // Server is the web app.
@@ -81,6 +86,8 @@ type Server struct {
 	bcrypts     chan struct{}
 	routes      []route
 	mux         *http.ServeMux
+	// loginsFailed counts refused sign-ins, for /metrics.
+	loginsFailed atomic.Int64
 }
 
 // route is one registered page, kept so that a test can walk them all.
@@ -106,6 +113,8 @@ func New(cfg Config) (*Server, error) {
 	s.handle("GET", "/login", true, s.loginPage)
 	s.handle("POST", "/login", true, s.loginSubmit)
 	s.handle("GET", "/style.css", true, s.style)
+	s.handle("GET", "/healthz", true, s.healthz)
+	s.handle("GET", "/metrics", true, s.metrics)
 	s.handle("GET", "/ack/{token}", true, s.ackPage)
 	s.handle("POST", "/ack/{token}", true, s.ackSubmit)
 	s.handle("POST", "/logout", false, s.signedIn(s.logout))

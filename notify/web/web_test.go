@@ -1016,3 +1016,25 @@ func TestAPersonalLinkTakesAReportAndNothingElse(t *testing.T) {
 		t.Errorf("an expired link: %d", code)
 	}
 }
+
+func TestHealthAndMetricsForTheOperator(t *testing.T) {
+	a := newApp(t)
+	a.importBook(t, ownedBySuzuki, notify.Record{Family: "山田", Emails: []string{"taro@kikyo.example"}})
+	n := 0
+	a.db.Queue(context.Background(), notify.Deletion, "ja", func() string { n++; return fmt.Sprint("m", n, "@x") })
+	c := a.client(t)
+	if code, _, body := get(t, c, a.URL+"/healthz"); code != http.StatusOK || strings.TrimSpace(body) != "ok" {
+		t.Errorf("healthz: %d %q", code, body)
+	}
+	a.signIn(t, c, "kanri", "wrong password")
+	code, _, body := get(t, c, a.URL+"/metrics")
+	for _, want := range []string{`owabi_notices{state="queued"} 1`, `owabi_notices{state="sent"} 0`, "# TYPE owabi_queue_age_seconds gauge",
+		"owabi_logins_failed_total 1"} {
+		if code != http.StatusOK || !strings.Contains(body, want) {
+			t.Errorf("metrics lack %q (%d):\n%s", want, code, body)
+		}
+	}
+	if strings.Contains(body, "taro") || strings.Contains(body, "山田") {
+		t.Errorf("metrics carry personal data:\n%s", body)
+	}
+}

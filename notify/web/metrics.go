@@ -1,0 +1,61 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/owabi/owabi/notify"
+)
+
+// healthz answers 200 "ok" while the database answers, 503 when it does
+// not: for a load balancer or a monitor. It says nothing else.
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if _, err := s.Store.Status(r.Context()); err != nil {
+		s.Log.Error("health check: the database does not answer", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, "the database does not answer")
+		return
+	}
+	fmt.Fprintln(w, "ok")
+}
+
+// metrics writes counts in Prometheus' text format, for the people who run
+// owabi: notices by state, how long the oldest has waited, what the sender
+// met since it started, and refused sign-ins. Counts only: no person is in
+// them. The format is a few lines of text; a client library would bring
+// far more than it adds here.
+func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
+	st, err := s.Store.Status(r.Context())
+	if err != nil {
+		http.Error(w, "the database does not answer", http.StatusServiceUnavailable)
+		return
+	}
+	age, err := s.Store.QueueAge(r.Context())
+	if err != nil {
+		http.Error(w, "the database does not answer", http.StatusServiceUnavailable)
+		return
+	}
+	var b strings.Builder
+	metric := func(name, kind, help string) {
+		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, kind)
+	}
+	metric("owabi_notices", "gauge", "Notices in the outbox, by state (sent grows as they go: its rate is the send rate).")
+	for _, state := range notify.NoticeStates {
+		fmt.Fprintf(&b, "owabi_notices{state=%q} %d\n", state, st.Notices[state])
+	}
+	metric("owabi_queue_age_seconds", "gauge", "How long the oldest notice waiting to go has waited; 0 when none waits.")
+	fmt.Fprintf(&b, "owabi_queue_age_seconds %.0f\n", age.Seconds())
+	if s.Sender != nil {
+		sent, retried, failed := s.Sender()
+		metric("owabi_smtp_sent_total", "counter", "Notices the mail server accepted since owabi started.")
+		fmt.Fprintf(&b, "owabi_smtp_sent_total %d\n", sent)
+		metric("owabi_smtp_errors_total", "counter", "Sends the mail server refused or that failed, since owabi started, by outcome.")
+		fmt.Fprintf(&b, "owabi_smtp_errors_total{outcome=\"retry\"} %d\nowabi_smtp_errors_total{outcome=\"failed\"} %d\n", retried, failed)
+	}
+	metric("owabi_logins_failed_total", "counter", "Sign-ins refused since owabi started (wrong name or password, or too many tries).")
+	fmt.Fprintf(&b, "owabi_logins_failed_total %d\n", s.loginsFailed.Load())
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	fmt.Fprint(w, b.String())
+}
