@@ -49,8 +49,19 @@ func (d *DB) AddCall(ctx context.Context, userID int64, c notify.Call) (int64, e
 		optionalDate(c.FollowUpDone), c.FollowUpResult, c.Note, onceKey(c)).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) { // sent before
 		err = tx.QueryRowContext(ctx, `SELECT id FROM calls WHERE user_id = ? AND form_key = ?`, userID, onceKey(c)).Scan(&id)
+		if err == nil {
+			return id, nil // recorded the first time, with its audit entry
+		}
 	}
 	if err != nil {
+		return 0, describe(err)
+	}
+	detail := fmt.Sprintf("call %d: %s; arrived %s, opened %s, clicked %s, infected %s, deleted %s", id, c.Outcome,
+		h.Arrived, h.Opened, h.Clicked, h.Infected, h.Deleted)
+	if c.FollowUp != notify.NoFollowUp {
+		detail += fmt.Sprintf("; %s planned %s done %s %s", c.FollowUp, optionalDate(c.FollowUpOn), optionalDate(c.FollowUpDone), c.FollowUpResult)
+	}
+	if err := audit(ctx, tx, notify.AuditEntry{Kind: "call", ContactID: c.ContactID, Detail: detail}); err != nil {
 		return 0, describe(err)
 	}
 	return id, describe(tx.Commit())

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
 	"github.com/owabi/owabi/notify"
 )
@@ -29,6 +30,12 @@ func (d *DB) Classify(ctx context.Context, decide Decide) (notify.ClassifyReport
 		if err := classifyChunk(ctx, tx, lo, lo+classifyChunkSize-1, decide, &rep); err != nil {
 			return rep, describe(err)
 		}
+	}
+	c := rep.Categories
+	if err := audit(ctx, tx, notify.AuditEntry{Kind: "classify", Detail: fmt.Sprintf(
+		"the rules ran: %d changed; %d customers, %d suppliers, %d employees, %d unclassified",
+		rep.Changed, c[notify.Customer], c[notify.Supplier], c[notify.Employee], c[notify.Unclassified])}); err != nil {
+		return rep, describe(err)
 	}
 	return rep, describe(tx.Commit())
 }

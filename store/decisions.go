@@ -90,9 +90,15 @@ func change(ctx context.Context, tx *Tx, contactID, userID int64, what, column, 
 	if _, err := tx.ExecContext(ctx, update, args...); err != nil {
 		return describe(err)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO contact_events (contact_id, user_id, at, what, old, new, reason)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, contactID, userID, tx.nowText, what, old, value, reason)
-	return describe(err)
+	if _, err = tx.ExecContext(ctx, `INSERT INTO contact_events (contact_id, user_id, at, what, old, new, reason)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, contactID, userID, tx.nowText, what, old, value, reason); err != nil {
+		return describe(err)
+	}
+	detail := old + " → " + value
+	if reason != "" {
+		detail += "; " + reason
+	}
+	return describe(audit(ctx, tx, notify.AuditEntry{Kind: what, ContactID: contactID, Detail: detail}))
 }
 
 // Events lists the changes people made to a contact, newest first.

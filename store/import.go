@@ -78,6 +78,11 @@ func (d *DB) Import(ctx context.Context, rep notify.ImportReport, next NextRecor
 		rep.Merged, len(rep.Rejected), rep.AddressesAdded, len(rep.Flagged), rep.ID); err != nil {
 		return rep, describe(err)
 	}
+	if err := audit(ctx, tx, notify.AuditEntry{Kind: "import", Detail: fmt.Sprintf(
+		"import %d of %s (%s, %s): %d entries, %d added, %d updated, %d merged, %d rejected, %d addresses added",
+		rep.ID, rep.File, rep.Format, rep.Encoding, rep.Records, rep.Added, rep.Updated, rep.Merged, len(rep.Rejected), rep.AddressesAdded)}); err != nil {
+		return rep, describe(err)
+	}
 	return rep, describe(tx.Commit())
 }
 

@@ -48,6 +48,13 @@ func (d *DB) RecordInbound(ctx context.Context, mailbox string, uidValidity uint
 	return out, describe(tx.Commit())
 }
 
+// contactOf is the contact a notice went to (0 if it cannot be read).
+func contactOf(ctx context.Context, tx *Tx, notice int64) int64 {
+	var id int64
+	tx.QueryRowContext(ctx, `SELECT contact_id FROM notices WHERE id = ?`, notice).Scan(&id)
+	return id
+}
+
 // mailKey identifies a mail across readings: its Message-ID, or for a mail
 // without one, a digest of its bytes.
 func mailKey(m notify.Inbound) string {
@@ -83,6 +90,10 @@ func recordInbound(ctx context.Context, tx *Tx, m notify.Inbound, at string) (no
 		if err := markUndeliverable(ctx, tx, id, fmt.Sprintf("bounced: %s (%s)", b.Status, b.Action)); err != nil {
 			return "", err
 		}
+		if err := audit(ctx, tx, notify.AuditEntry{Kind: "bounce", ContactID: contactOf(ctx, tx, id),
+			Detail: fmt.Sprintf("notice %d bounced: %s", id, b.Status)}); err != nil {
+			return "", err
+		}
 		return notify.Bounced, nil
 	}
 	var notice, contact int64
@@ -114,10 +125,17 @@ func recordInbound(ctx context.Context, tx *Tx, m notify.Inbound, at string) (no
 	if notice == 0 {
 		return notify.NotOurs, nil
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO acks (contact_id, notice_id, channel, at, auto, excerpt, mail_id)
+	res, err := tx.ExecContext(ctx, `INSERT INTO acks (contact_id, notice_id, channel, at, auto, excerpt, mail_id)
 		VALUES (?, ?, 'reply', ?, ?, ?, ?) ON CONFLICT (mail_id) WHERE mail_id != '' DO NOTHING`,
-		contact, notice, at, auto, m.Excerpt, mailKey(m)); err != nil {
+		contact, notice, at, auto, m.Excerpt, mailKey(m))
+	if err != nil {
 		return "", err
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		what := map[bool]string{false: "acknowledged by reply", true: "automatic reply (not counted)"}[auto]
+		if err := audit(ctx, tx, notify.AuditEntry{Kind: "ack", ContactID: contact, Detail: fmt.Sprintf("notice %d %s", notice, what)}); err != nil {
+			return "", err
+		}
 	}
 	if auto {
 		return notify.AutoReply, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/owabi/owabi/notify"
@@ -42,6 +43,10 @@ func (d *DB) AckByLink(ctx context.Context, n notify.Notice, report notify.LinkR
 	defer tx.Rollback()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO acks (contact_id, notice_id, channel, at, report) VALUES (?, ?, 'link', ?, ?)`,
 		n.ContactID, n.ID, tx.nowText, report); err != nil {
+		return describe(err)
+	}
+	if err := audit(ctx, tx, notify.AuditEntry{Kind: "ack", ContactID: n.ContactID,
+		Detail: fmt.Sprintf("notice %d acknowledged by link: %s", n.ID, report)}); err != nil {
 		return describe(err)
 	}
 	if report == notify.AskedForCall {

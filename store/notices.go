@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -47,6 +48,11 @@ func (d *DB) Queue(ctx context.Context, kind notify.NoticeKind, lang string, mes
 	defer insert.Close()
 	for _, p := range todo {
 		if _, err := insert.ExecContext(ctx, p.contact, p.address, kind, lang, messageID(), tx.nowText, tx.nowText); err != nil {
+			return 0, describe(err)
+		}
+	}
+	if len(todo) > 0 {
+		if err := audit(ctx, tx, notify.AuditEntry{Kind: "queue", Detail: fmt.Sprintf("%d %s notices queued (%s)", len(todo), kind, lang)}); err != nil {
 			return 0, describe(err)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/owabi/owabi/notify"
@@ -111,6 +112,11 @@ func (d *DB) Resend(ctx context.Context, p notify.ResendPolicy, now, sendAt time
 	}
 	if err := setLastRun(ctx, tx, resendJob, now); err != nil {
 		return 0, 0, describe(err)
+	}
+	if queued+handed > 0 {
+		if err := audit(ctx, tx, notify.AuditEntry{Kind: "resend", Detail: fmt.Sprintf("%d notices resent, %d contacts handed to their owners to call", queued, handed)}); err != nil {
+			return 0, 0, describe(err)
+		}
 	}
 	return queued, handed, describe(tx.Commit())
 }

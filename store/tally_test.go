@@ -518,15 +518,18 @@ func TestCallsLoggedBeforeTheCountsAreCounted(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "owabi.db")
 	d := openOlder(t, path, "0011_user_language_idle")
-	rec := notify.Record{Family: "山田", Emails: []string{"taro@yamada.example"}}
-	d.Import(ctx, notify.ImportReport{File: "a"}, recordsOf(rec), func(notify.Record) notify.Decision {
-		return notify.Decision{Category: notify.Customer, Rule: notify.RuleLabel, OwnerEmail: "a@sakura.example"}
-	})
-	u, _ := d.AddUser(ctx, notify.User{Name: "a", Role: notify.Sales}, []byte("h"))
-	// As AddCall stored calls before migration 0010 added columns.
-	for _, q := range []string{`INSERT INTO calls (contact_id, user_id, at, outcome) VALUES (1, ?, '2026-11-26T01:00:00.000000Z', 'no_answer')`,
-		`INSERT INTO calls (contact_id, user_id, at, outcome, arrived, clicked) VALUES (1, ?, '2026-11-26T02:00:00.000000Z', 'reached', 'yes', 'yes')`} {
-		if _, err := d.wdb.ExecContext(ctx, q, u.ID); err != nil {
+	// As the code of that time stored a contact, a user and their calls
+	// (today's code writes tables that did not exist then).
+	for _, q := range []string{
+		`INSERT INTO contacts (id, family, category, rule, owner_email) VALUES (1, '山田', 'customer', 'label', 'a@sakura.example')`,
+		`INSERT INTO addresses (contact_id, email) VALUES (1, 'taro@yamada.example')`,
+		`INSERT INTO contact_search (contact_id, text, name_key) VALUES (1, '山田', '山田')`,
+		`UPDATE tally SET n = 1 WHERE category = 'customer' AND what IN ('contacts', 'addresses')`,
+		`INSERT INTO owner_tally (owner, contacts) VALUES ('a@sakura.example', 1)`,
+		`INSERT INTO users (id, name, role, password_hash, created_at) VALUES (1, 'a', 'sales', 'h', '')`,
+		`INSERT INTO calls (contact_id, user_id, at, outcome) VALUES (1, 1, '2026-11-26T01:00:00.000000Z', 'no_answer')`,
+		`INSERT INTO calls (contact_id, user_id, at, outcome, arrived, clicked) VALUES (1, 1, '2026-11-26T02:00:00.000000Z', 'reached', 'yes', 'yes')`} {
+		if _, err := d.wdb.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)
 		}
 	}

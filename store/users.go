@@ -120,6 +120,9 @@ func (d *DB) CreateSession(ctx context.Context, tokenHash []byte, s notify.Sessi
 		tokenHash, s.User.ID, s.CSRF, formatTime(s.Expires), formatTime(s.Seen)); err != nil {
 		return describe(err)
 	}
+	if err := audit(ctx, tx, notify.AuditEntry{Actor: s.User.Name, Kind: "login", Detail: "signed in (" + string(s.User.Role) + ")"}); err != nil {
+		return describe(err)
+	}
 	return describe(tx.Commit())
 }
 

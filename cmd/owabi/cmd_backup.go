@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+
+	"github.com/owabi/owabi/notify"
 )
 
 func runBackup(ctx context.Context, g *globals, e env, args []string) error {
@@ -21,6 +23,9 @@ func runBackup(ctx context.Context, g *globals, e env, args []string) error {
 		return err
 	}
 	a.log.Info("backup written")
+	if err := a.db.Audit(ctx, notify.AuditEntry{Kind: "backup", Detail: "backup written to " + path}); err != nil {
+		return err
+	}
 	fmt.Fprintf(e.stdout, "Wrote a consistent copy of the database to %s (owner-only, checked).\n", path)
 	return nil
 }
@@ -45,6 +50,9 @@ func runRestore(ctx context.Context, g *globals, e env, args []string) error {
 		return err
 	}
 	a.log.Info("database restored from a backup")
+	if err := a.db.Audit(ctx, notify.AuditEntry{Kind: "restore", Detail: "database restored from " + fs.Arg(0)}); err != nil {
+		return err
+	}
 	fmt.Fprintf(e.stdout, "Restored %s from %s. Start owabi serve again.\n", a.db.Path(), fs.Arg(0))
 	return nil
 }

@@ -51,6 +51,9 @@ func runExport(ctx context.Context, g *globals, e env, args []string) error {
 		return err
 	}
 	a.log.Info("exported", "contacts", n)
+	if err := a.db.Audit(ctx, notify.AuditEntry{Kind: "export", Detail: fmt.Sprintf("contact list, %d contacts, to %s", n, path)}); err != nil {
+		return err
+	}
 	if path != "-" {
 		fmt.Fprintf(e.stdout, "Wrote %d contacts to %s (owner-only; it holds personal data).\n", n, path)
 	}

@@ -32,7 +32,7 @@ func runServe(ctx context.Context, g *globals, e env, args []string) error {
 // by anyone, runs the resend job on its schedule, reads the reply mailbox,
 // and serves the staff web app; it stops cleanly after the message in hand.
 func (a *app) serve(ctx context.Context) error {
-	ctx, cancel := context.WithCancel(ctx)
+	ctx, cancel := context.WithCancel(notify.WithActor(ctx, "owabi")) // what the daemon does itself, in the audit trail
 	defer cancel()
 	ln, err := net.Listen("tcp", a.cfg.Web.Addr)
 	if err != nil {

@@ -43,9 +43,7 @@ func sentAgo(t *testing.T, cfg string, d time.Duration) {
 func TestResendListsThenQueuesWhatNobodyAcknowledged(t *testing.T) {
 	srv := smtptest.New(t)
 	cfg := setup(t, srv)
-	mustOwabi(t, nil, "--config", cfg, "import", sampleBook)
-	mustOwabi(t, nil, "--config", cfg, "classify")
-	mustOwabi(t, nil, "--config", cfg, "send", "--kind", "deletion", "--wait")
+	sendSample(t, cfg)
 	if out := mustOwabi(t, nil, "--config", cfg, "resend", "--dry-run"); !strings.Contains(out, "resend 0 notices") {
 		t.Errorf("just after sending, nothing is due:\n%s", out)
 	}
@@ -84,9 +82,7 @@ func TestInboxReadsRepliesAndBounces(t *testing.T) {
 	if code, _, errOut := owabi(t, nil, "--config", cfg, "inbox"); code != 2 || !strings.Contains(errOut, "OWABI_IMAP_PASSWORD is empty") {
 		t.Errorf("no password: exit %d, %s", code, errOut)
 	}
-	mustOwabi(t, nil, "--config", cfg, "import", sampleBook)
-	mustOwabi(t, nil, "--config", cfg, "classify")
-	mustOwabi(t, nil, "--config", cfg, "send", "--kind", "deletion", "--wait")
+	sendSample(t, cfg)
 	first, err := srv.Messages()[0].Decode()
 	if err != nil {
 		t.Fatal(err)
@@ -138,9 +134,7 @@ func TestNoticesAreSignedWithTheConfiguredDKIMKey(t *testing.T) {
 	if code, _, errOut := owabi(t, both, "--config", cfg, "status"); code != 2 || !strings.Contains(errOut, "not both") {
 		t.Errorf("DKIM and S/MIME at once: exit %d, %s", code, errOut)
 	}
-	mustOwabi(t, nil, "--config", cfg, "import", sampleBook)
-	mustOwabi(t, nil, "--config", cfg, "classify")
-	mustOwabi(t, nil, "--config", cfg, "send", "--kind", "deletion", "--wait")
+	sendSample(t, cfg)
 	record := "v=DKIM1; k=ed25519; p=" + base64.StdEncoding.EncodeToString(pub)
 	lookup := func(domain string) ([]string, error) {
 		if domain != "owabi._domainkey.sakura-print.example.jp" {
@@ -162,9 +156,7 @@ func TestNoticesAreSignedWithTheConfiguredDKIMKey(t *testing.T) {
 func TestNoticesCarryAPersonalLinkOnlyWhenAskedTo(t *testing.T) {
 	srv := smtptest.New(t)
 	cfg := setup(t, srv)
-	mustOwabi(t, nil, "--config", cfg, "import", sampleBook)
-	mustOwabi(t, nil, "--config", cfg, "classify")
-	mustOwabi(t, nil, "--config", cfg, "send", "--kind", "deletion", "--wait")
+	sendSample(t, cfg)
 	off, _ := srv.Messages()[0].Decode()
 	if strings.Contains(off.Text, "/ack/") || !strings.Contains(off.Text, "リンクも添付ファイルもございません") {
 		t.Errorf("links are off by default, and the notice says it has none:\n%s", off.Text)
@@ -225,4 +217,40 @@ func TestBackupWhileServingAndRestore(t *testing.T) {
 	if st := statusJSON(t, nil, "--config", cfg); st.Notices["sent"] != 258 || st.Notices["queued"] != 0 {
 		t.Errorf("after the restore: %v; want the 258 sent of the backup and no apologies", st.Notices)
 	}
+}
+
+func TestAuditVerifyFindsATamperedEntry(t *testing.T) {
+	srv := smtptest.New(t)
+	cfg := setup(t, srv)
+	sendSample(t, cfg)
+	mustOwabi(t, nil, "--config", cfg, "export", filepath.Join(t.TempDir(), "list.csv"))
+	if out := mustOwabi(t, nil, "--config", cfg, "audit", "verify"); !strings.Contains(out, "none was changed or removed") {
+		t.Errorf("audit verify:\n%s", out)
+	}
+	out := mustOwabi(t, nil, "--config", cfg, "audit", "list")
+	for _, want := range []string{"cli import: import 1 of google_contacts.csv", "cli queue: 258 deletion notices queued", "cli export: contact list, 243 contacts"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("audit list lacks %q:\n%s", want, out)
+		}
+	}
+	db, err := sql.Open("sqlite3", filepath.Join(filepath.Dir(cfg), "owabi.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`DROP TRIGGER audit_no_update; UPDATE audit SET detail = 'nothing happened' WHERE id = 1`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if code, _, errOut := owabi(t, nil, "--config", cfg, "audit", "verify"); code != 1 || !strings.Contains(errOut, "broken at entry #1") {
+		t.Errorf("a tampered trail: exit %d, %s", code, errOut)
+	}
+}
+
+// sendSample imports and classifies the sample book and sends each
+// address its deletion request, in this process.
+func sendSample(t *testing.T, cfg string) {
+	t.Helper()
+	mustOwabi(t, nil, "--config", cfg, "import", sampleBook)
+	mustOwabi(t, nil, "--config", cfg, "classify")
+	mustOwabi(t, nil, "--config", cfg, "send", "--kind", "deletion", "--wait")
 }

@@ -33,6 +33,7 @@ Commands:
   status    show where the response stands
   export    write every contact to a spreadsheet file (CSV) for the people who call them
   user      add, list or disable the staff accounts of the web app
+  audit     check the audit trail's chain (verify), or show its last entries (list)
   backup    write a consistent copy of the database while owabi runs
   restore   put a backup back in place (owabi serve stopped)
 
@@ -81,6 +82,7 @@ var commands = map[string]command{
 	"resend":   runResend,
 	"inbox":    runInbox,
 	"backup":   runBackup,
+	"audit":    runAudit,
 	"restore":  runRestore,
 	"serve":    runServe,
 	"status":   runStatus,

@@ -232,10 +232,11 @@ func (s *Server) signedInRaw(h func(http.ResponseWriter, *http.Request, *notify.
 			s.refuse(w, r, http.StatusUnauthorized, "sign_in_first")
 			return
 		}
+		ctx := notify.WithActor(r.Context(), sess.User.Name) // the audit trail names who did it
 		if sess.User.Lang != "" {
-			r = r.WithContext(context.WithValue(r.Context(), langKey{}, sess.User.Lang))
+			ctx = context.WithValue(ctx, langKey{}, sess.User.Lang)
 		}
-		h(w, r, &sess)
+		h(w, r.WithContext(ctx), &sess)
 	}
 }
 

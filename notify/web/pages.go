@@ -161,6 +161,9 @@ func (s *Server) exportContacts(w http.ResponseWriter, r *http.Request, sess *no
 		panic(http.ErrAbortHandler)
 	}
 	s.Log.Info("contact list exported", "user", sess.User.ID, "contacts", n)
+	if err := s.Store.Audit(r.Context(), notify.AuditEntry{Kind: "export", Detail: fmt.Sprintf("contact list, %d contacts, from the web app", n)}); err != nil {
+		s.Log.Error("recording an export in the audit trail", "err", err)
+	}
 }
 
 // nextSteps says, in a few lines, what needs doing now, most pressing

@@ -54,6 +54,7 @@ type Store interface {
 	StaffProgress(ctx context.Context) ([]notify.StaffProgress, error)
 	Withheld(ctx context.Context) (int, error)
 	QueueAge(ctx context.Context) (time.Duration, error)
+	Audit(ctx context.Context, e notify.AuditEntry) error
 }
 
 // Config is how the app is set up.

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"fmt"
+)
+
+const auditUsage = `owabi audit checks and shows the audit trail.
+
+Usage:
+  owabi audit verify        check that no entry was changed or removed
+  owabi audit list [N]      the last N entries (default 50), newest first
+`
+
+func runAudit(ctx context.Context, g *globals, e env, args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprint(e.stdout, auditUsage)
+		if len(args) == 0 {
+			return &usageError{msg: "say what to do: verify or list"}
+		}
+		return nil
+	}
+	fs := flags("audit "+args[0], g, e, "")
+	switch args[0] {
+	case "verify":
+		if err := parse(fs, args[1:], 0); err != nil {
+			return err
+		}
+	case "list":
+		if err := parse(fs, args[1:], zeroOrOne); err != nil {
+			return err
+		}
+	default:
+		return &usageError{msg: fmt.Sprintf("unknown audit command %q: use verify or list", args[0])}
+	}
+	a, err := openExisting(ctx, g, e)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if args[0] == "list" {
+		n := 50
+		if fs.NArg() == 1 {
+			if _, err := fmt.Sscan(fs.Arg(0), &n); err != nil || n < 1 {
+				return &usageError{msg: fmt.Sprintf("%q is not a number of entries", fs.Arg(0))}
+			}
+		}
+		entries, err := a.db.AuditTrail(ctx, 0, n)
+		if err != nil {
+			return err
+		}
+		for _, en := range entries {
+			contact := ""
+			if en.ContactID != 0 {
+				contact = fmt.Sprintf(" contact %d", en.ContactID)
+			}
+			fmt.Fprintf(e.stdout, "#%d %s %s %s%s: %s\n", en.ID, a.local(en.At), en.Actor, en.Kind, contact, en.Detail)
+		}
+		return nil
+	}
+	check, err := a.db.VerifyAudit(ctx)
+	if err != nil {
+		return err
+	}
+	if check.Broken != 0 {
+		return fmt.Errorf("the audit trail is broken at entry #%d (of the %d checked): it, or the entry before it, "+
+			"was changed, removed or inserted behind owabi's back", check.Broken, check.Entries)
+	}
+	fmt.Fprintf(e.stdout, "The audit trail holds %d entries, each chained to the one before: none was changed or removed.\n", check.Entries)
+	return nil
+}
