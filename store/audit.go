@@ -7,6 +7,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/owabi/owabi/notify"
 )
@@ -80,15 +82,47 @@ func (d *DB) VerifyAudit(ctx context.Context) (notify.AuditCheck, error) {
 	return check, describe(rows.Err())
 }
 
-// AuditTrail lists the audit trail, newest first: every entry, or those
-// about one contact.
-func (d *DB) AuditTrail(ctx context.Context, contactID int64, limit int) ([]notify.AuditEntry, error) {
-	where, args := "1", []any{limit}
-	if contactID != 0 {
-		where, args = "contact_id = ?", []any{contactID, limit}
+// AuditFilter narrows the audit trail: to one contact, one actor, one
+// kind, the entries from From up to To, and those before entry Before (for
+// the next page). Zero values leave a field out.
+type AuditFilter struct {
+	ContactID int64
+	Actor     string
+	Kind      string
+	From, To  time.Time
+	Before    int64
+	Limit     int
+}
+
+// AuditTrail lists the audit trail as f narrows it, newest first.
+func (d *DB) AuditTrail(ctx context.Context, f AuditFilter) ([]notify.AuditEntry, error) {
+	var where []string
+	var args []any
+	add := func(cond string, v any) {
+		where = append(where, cond)
+		args = append(args, v)
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT id, at, actor, kind, coalesce(contact_id, 0), detail FROM audit WHERE `+where+`
-		ORDER BY id DESC LIMIT ?`, args...)
+	if f.ContactID != 0 {
+		add("contact_id = ?", f.ContactID)
+	}
+	if f.Actor != "" {
+		add("actor = ?", f.Actor)
+	}
+	if f.Kind != "" {
+		add("kind = ?", f.Kind)
+	}
+	if !f.From.IsZero() {
+		add("at >= ?", formatTime(f.From))
+	}
+	if !f.To.IsZero() {
+		add("at < ?", formatTime(f.To))
+	}
+	if f.Before != 0 {
+		add("id < ?", f.Before)
+	}
+	where = append(where, "1")
+	rows, err := d.db.QueryContext(ctx, `SELECT id, at, actor, kind, coalesce(contact_id, 0), detail FROM audit
+		WHERE `+strings.Join(where, " AND ")+` ORDER BY id DESC LIMIT ?`, append(args, f.Limit)...)
 	if err != nil {
 		return nil, describe(err)
 	}

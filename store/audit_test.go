@@ -22,7 +22,7 @@ func TestTheAuditTrailCatchesAnEntryChangedBehindOwabisBack(t *testing.T) {
 	if err != nil || check.Entries != 4 || check.Broken != 0 {
 		t.Fatalf("a whole trail: %+v, %v", check, err)
 	}
-	trail, _ := d.AuditTrail(ctx, 1, 10)
+	trail, _ := d.AuditTrail(ctx, AuditFilter{ContactID: 1, Limit: 10})
 	if len(trail) != 2 || trail[0].Kind != "call" || trail[1].Kind != "category" || trail[1].Actor != "kanri" {
 		t.Errorf("contact 1's entries: %+v", trail)
 	}

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+
+	"github.com/owabi/owabi/store"
 )
 
 const auditUsage = `owabi audit checks and shows the audit trail.
@@ -45,7 +47,7 @@ func runAudit(ctx context.Context, g *globals, e env, args []string) error {
 				return &usageError{msg: fmt.Sprintf("%q is not a number of entries", fs.Arg(0))}
 			}
 		}
-		entries, err := a.db.AuditTrail(ctx, 0, n)
+		entries, err := a.db.AuditTrail(ctx, store.AuditFilter{Limit: n})
 		if err != nil {
 			return err
 		}

@@ -55,6 +55,7 @@ type Store interface {
 	Withheld(ctx context.Context) (int, error)
 	QueueAge(ctx context.Context) (time.Duration, error)
 	Audit(ctx context.Context, e notify.AuditEntry) error
+	AuditTrail(ctx context.Context, f store.AuditFilter) ([]notify.AuditEntry, error)
 }
 
 // Config is how the app is set up.
@@ -127,6 +128,7 @@ func New(cfg Config) (*Server, error) {
 	s.handle("POST", "/contacts/owner", false, s.signedIn(s.only(notify.Manager, s.changeOwners)))
 	s.handle("GET", "/contacts.csv", false, s.signedIn(s.only(notify.Manager, s.exportContacts)))
 	s.handle("GET", "/import", false, s.signedIn(s.only(notify.Manager, s.importsPage)))
+	s.handle("GET", "/audit", false, s.signedIn(s.only(notify.Manager, s.auditTrail)))
 	s.handle("GET", "/imports/{id}", false, s.signedIn(s.only(notify.Manager, s.pastImport)))
 	// The upload checks its CSRF token itself, reading the form as a stream.
 	s.handle("POST", "/import", false, s.signedInRaw(s.only(notify.Manager, s.withUpload(maxUpload, s.upload))))

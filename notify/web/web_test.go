@@ -1038,3 +1038,33 @@ func TestHealthAndMetricsForTheOperator(t *testing.T) {
 		t.Errorf("metrics carry personal data:\n%s", body)
 	}
 }
+
+func TestTheManagerReadsTheAuditTrail(t *testing.T) {
+	a := newApp(t)
+	a.importBook(t, ownedBySuzuki, notify.Record{Family: "山田", Given: "太郎", Emails: []string{"taro@kikyo.example"}})
+	page, id := a.pageOf(t, "taro@kikyo.example")
+	sales := a.client(t)
+	a.signIn(t, sales, "suzuki", password)
+	_, _, body := get(t, sales, page)
+	post(t, sales, page+"/calls", url.Values{"csrf": {csrfField.FindStringSubmatch(body)[1]}, "once": {onceField.FindStringSubmatch(body)[1]},
+		"outcome": {"reached"}, "arrived": {"no"}})
+	if code, _, _ := get(t, sales, a.URL+"/audit"); code != http.StatusForbidden {
+		t.Errorf("sales staff on the audit trail: %d, want 403", code)
+	}
+	manager := a.client(t)
+	a.signIn(t, manager, "kanri", password)
+	_, _, body = get(t, manager, a.URL+"/audit")
+	for _, want := range []string{"suzuki</td><td>login", "suzuki</td><td>call", "cli</td><td>import", "kanri</td><td>login"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the trail lacks %q:\n%s", want, body)
+		}
+	}
+	_, _, body = get(t, manager, fmt.Sprintf("%s/audit?contact=%d", a.URL, id))
+	if !strings.Contains(body, "<td>call</td>") || strings.Contains(body, "<td>login</td>") {
+		t.Errorf("the contact's trail: want its call and no sign-ins:\n%s", body)
+	}
+	_, _, body = get(t, manager, a.URL+"/audit?kind=import&day="+time.Now().In(time.UTC).Format(time.DateOnly))
+	if !strings.Contains(body, "import 1 of book.csv") || strings.Contains(body, "<td>call</td>") {
+		t.Errorf("today's imports:\n%s", body)
+	}
+}
