@@ -95,6 +95,8 @@ func (a *app) webServer() (*http.Server, error) {
 		return nil, err
 	}
 	h, err := web.New(web.Config{Store: a.db, Templates: templates.FS, Log: a.log, Zone: a.cfg.zone(), Org: a.cfg.organisation(),
+		Deadlines:  notify.Deadlines(a.cfg.Incident.DiscoveredAt.Time, a.cfg.Incident.Intentional, a.cfg.Incident.GDPR),
+		Discovered: a.cfg.Incident.DiscoveredAt.Time,
 		Sender: func() (sent, retried, failed int64) {
 			if w := a.sender.Load(); w != nil {
 				return w.Counts()

@@ -75,14 +75,19 @@ type OrganisationConfig struct {
 type IncidentConfig struct {
 	OccurredAt   dateTime `toml:"occurred_at"`
 	DiscoveredAt dateTime `toml:"discovered_at"`
-	Summary      string   `toml:"summary"`
-	LeakedItems  string   `toml:"leaked_items"`
-	SpamFrom     string   `toml:"spam_from"`
-	SpamSubject  string   `toml:"spam_subject"`
-	SpamSentAt   dateTime `toml:"spam_sent_at"`
-	SpamURL      string   `toml:"spam_url"`
-	Measures     string   `toml:"measures"`
-	Prevention   string   `toml:"prevention"`
+	// Intentional: the leak was caused with wrongful intent (the final
+	// report to the PPC is then due in 60 days, not 30). GDPR: the GDPR
+	// applies (its 72-hour notification is then due too).
+	Intentional bool     `toml:"intentional"`
+	GDPR        bool     `toml:"gdpr"`
+	Summary     string   `toml:"summary"`
+	LeakedItems string   `toml:"leaked_items"`
+	SpamFrom    string   `toml:"spam_from"`
+	SpamSubject string   `toml:"spam_subject"`
+	SpamSentAt  dateTime `toml:"spam_sent_at"`
+	SpamURL     string   `toml:"spam_url"`
+	Measures    string   `toml:"measures"`
+	Prevention  string   `toml:"prevention"`
 }
 
 type SMTPConfig struct {

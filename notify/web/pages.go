@@ -82,6 +82,11 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 		s.fail(w, r, err)
 		return
 	}
+	deadlines, err := s.deadlines(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	unassigned := total.Contacts
 	for _, p := range staff {
 		unassigned -= p.Assigned
@@ -93,7 +98,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 		}
 	}
 	s.render(w, r, http.StatusOK, "dashboard", page{Session: sess, Data: map[string]any{
-		"Rows": rows, "Total": total, "Charts": charts, "Days": daysChart(days), "Acked": daysChart(acked), "Staff": staff,
+		"Rows": rows, "Total": total, "Charts": charts, "Days": daysChart(days), "Acked": daysChart(acked), "Staff": staff, "Deadlines": deadlines,
 		"Next": nextSteps(total, rows, withheld, unassigned, st.WithoutNotice(notify.Deletion), language(r))}})
 }
 

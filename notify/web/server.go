@@ -56,6 +56,8 @@ type Store interface {
 	QueueAge(ctx context.Context) (time.Duration, error)
 	Audit(ctx context.Context, e notify.AuditEntry) error
 	AuditTrail(ctx context.Context, f store.AuditFilter) ([]notify.AuditEntry, error)
+	FileReport(ctx context.Context, userID int64, kind notify.ReportKind) error
+	Filed(ctx context.Context, deadlines []notify.Deadline) ([]notify.Deadline, error)
 }
 
 // Config is how the app is set up.
@@ -77,6 +79,9 @@ type Config struct {
 	// Sender, when set, tells /metrics what the sender met since it
 	// started: notices sent, retried, failed.
 	Sender func() (sent, retried, failed int64)
+	// Deadlines are the reports owed to regulators, shown on the dashboard.
+	Deadlines  []notify.Deadline
+	Discovered time.Time // when the leak was discovered, from which they run
 }
 
 // Server is the web app.
@@ -129,6 +134,7 @@ func New(cfg Config) (*Server, error) {
 	s.handle("GET", "/contacts.csv", false, s.signedIn(s.only(notify.Manager, s.exportContacts)))
 	s.handle("GET", "/import", false, s.signedIn(s.only(notify.Manager, s.importsPage)))
 	s.handle("GET", "/audit", false, s.signedIn(s.only(notify.Manager, s.auditTrail)))
+	s.handle("POST", "/reports/{kind}/filed", false, s.signedIn(s.only(notify.Manager, s.fileReport)))
 	s.handle("GET", "/imports/{id}", false, s.signedIn(s.only(notify.Manager, s.pastImport)))
 	// The upload checks its CSRF token itself, reading the form as a stream.
 	s.handle("POST", "/import", false, s.signedInRaw(s.only(notify.Manager, s.withUpload(maxUpload, s.upload))))

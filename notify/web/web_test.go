@@ -1068,3 +1068,32 @@ func TestTheManagerReadsTheAuditTrail(t *testing.T) {
 		t.Errorf("today's imports:\n%s", body)
 	}
 }
+
+func TestTheDashboardCountsDownTheReportsOwed(t *testing.T) {
+	a := newApp(t)
+	discovered := time.Now().Add(-4*24*time.Hour - time.Hour)
+	a.web.Deadlines, a.web.Discovered = notify.Deadlines(discovered, false, true), discovered
+	manager := a.client(t)
+	a.signIn(t, manager, "kanri", password)
+	_, _, dash := get(t, manager, a.URL+"/dashboard")
+	for _, want := range []string{`class="deadline-overdue"><strong>GDPR`, `class="deadline-soon"><strong>個人情報保護委員会への速報`,
+		`class="deadline-ok"><strong>個人情報保護委員会への確報`, "超過", "あと 25 日"} {
+		if !strings.Contains(dash, want) {
+			t.Errorf("the dashboard lacks %q:\n%s", want, dash)
+		}
+	}
+	token := csrfField.FindStringSubmatch(dash)[1]
+	if code, _, _ := post(t, manager, a.URL+"/reports/ppc_preliminary/filed", url.Values{"csrf": {token}}); code != http.StatusSeeOther {
+		t.Errorf("marking it filed: %d", code)
+	}
+	if code, _, _ := post(t, manager, a.URL+"/reports/nonsense/filed", url.Values{"csrf": {token}}); code != http.StatusNotFound {
+		t.Errorf("a report nobody owes: %d", code)
+	}
+	_, _, dash = get(t, manager, a.URL+"/dashboard")
+	if !strings.Contains(dash, `class="deadline-filed"><strong>個人情報保護委員会への速報`) || !strings.Contains(dash, "(kanri)") {
+		t.Errorf("after filing:\n%s", dash)
+	}
+	if trail, _ := a.db.AuditTrail(context.Background(), store.AuditFilter{Kind: "report_filed", Limit: 5}); len(trail) != 1 || trail[0].Actor != "kanri" {
+		t.Errorf("the filing in the audit trail: %+v", trail)
+	}
+}
