@@ -34,7 +34,7 @@ func (d *DB) Backup(ctx context.Context, path string) error {
 
 // copyDatabase copies the database src reads into the file at path.
 func copyDatabase(ctx context.Context, src *sql.DB, path string) error {
-	dst, err := sql.Open("sqlite3", "file:"+path)
+	dst, err := sql.Open("sqlite3", fileURI(path))
 	if err != nil {
 		return err
 	}
@@ -76,7 +76,7 @@ func copyDatabase(ctx context.Context, src *sql.DB, path string) error {
 
 // checkDatabase runs SQLite's quick check on the file at path.
 func checkDatabase(ctx context.Context, path string) error {
-	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
+	db, err := sql.Open("sqlite3", fileURI(path)+"?mode=ro")
 	if err != nil {
 		return err
 	}
@@ -99,7 +99,7 @@ func (d *DB) Restore(ctx context.Context, path string) error {
 	if err := checkDatabase(ctx, path); err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
-	b, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
+	b, err := sql.Open("sqlite3", fileURI(path)+"?mode=ro")
 	if err != nil {
 		return err
 	}

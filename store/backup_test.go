@@ -49,3 +49,15 @@ func TestABackupIsAWholeOwnerOnlyCopyAndRestoresIt(t *testing.T) {
 		t.Error("a file that is no database was restored")
 	}
 }
+
+func TestABackupPathWithAQuestionMark(t *testing.T) {
+	ctx := context.Background()
+	db, _, _, _ := resendBook(t, "a")
+	path := filepath.Join(t.TempDir(), "what?#1.db")
+	if err := db.Backup(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Size() == 0 {
+		t.Errorf("the backup at %s: %v", path, err)
+	}
+}

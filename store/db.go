@@ -62,7 +62,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		f.Close()
 	}
 	// Pragmas go in the DSN so that every pooled connection gets them.
-	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() +
+	dsn := fileURI(path) +
 		"?_foreign_keys=on&_busy_timeout=5000&_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate"
 	rdb, err := sql.Open("sqlite3", dsn)
 	if err != nil {
@@ -81,6 +81,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	return d, nil
 }
+
+// fileURI is path as an SQLite URI: escaped, so that a "?" or "#" in a
+// folder's name is not read as the start of the options.
+func fileURI(path string) string { return "file:" + (&url.URL{Path: path}).EscapedPath() }
 
 // Path is the database file.
 func (d *DB) Path() string { return d.path }
