@@ -20,6 +20,7 @@ type AuditEntry struct {
 type AuditCheck struct {
 	Entries int
 	Broken  int64
+	Head    []byte // the last entry's hash: kept outside owabi, it shows the end was not cut
 }
 
 type actorKey struct{}

@@ -79,6 +79,7 @@ func (d *DB) VerifyAudit(ctx context.Context) (notify.AuditCheck, error) {
 		}
 		last, lastID = hash, id
 	}
+	check.Head = last
 	return check, describe(rows.Err())
 }
 

@@ -29,7 +29,11 @@ func (d *DB) Backup(ctx context.Context, path string) error {
 		os.Remove(path)
 		return err
 	}
-	return checkDatabase(ctx, path)
+	if err := checkDatabase(ctx, path); err != nil {
+		os.Remove(path) // a copy that fails its check is no backup
+		return err
+	}
+	return nil
 }
 
 // copyDatabase copies the database src reads into the file at path.
@@ -76,7 +80,7 @@ func copyDatabase(ctx context.Context, src *sql.DB, path string) error {
 
 // checkDatabase runs SQLite's quick check on the file at path.
 func checkDatabase(ctx context.Context, path string) error {
-	db, err := sql.Open("sqlite3", fileURI(path)+"?mode=ro")
+	db, err := sql.Open("sqlite3", fileURI(path)+"?mode=ro&immutable=1") // reads only: leaves no -wal or -shm beside it
 	if err != nil {
 		return err
 	}

@@ -41,9 +41,14 @@ func (d *DB) AckByLink(ctx context.Context, n notify.Notice, report notify.LinkR
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO acks (contact_id, notice_id, channel, at, report) VALUES (?, ?, 'link', ?, ?)`,
-		n.ContactID, n.ID, tx.nowText, report); err != nil {
+	// Each report once per notice: the form sent again adds nothing.
+	res, err := tx.ExecContext(ctx, `INSERT INTO acks (contact_id, notice_id, channel, at, report, mail_id) VALUES (?, ?, 'link', ?, ?, ?)
+		ON CONFLICT (mail_id) WHERE mail_id != '' DO NOTHING`, n.ContactID, n.ID, tx.nowText, report, fmt.Sprintf("link:%d:%s", n.ID, report))
+	if err != nil {
 		return describe(err)
+	}
+	if added, _ := res.RowsAffected(); added == 0 {
+		return describe(tx.Commit())
 	}
 	if err := audit(ctx, tx, notify.AuditEntry{Kind: "ack", ContactID: n.ContactID,
 		Detail: fmt.Sprintf("notice %d acknowledged by link: %s", n.ID, report)}); err != nil {

@@ -181,6 +181,10 @@ func (d *DB) Undeliverable(ctx context.Context, id int64, reason string) error {
 	if err := markUndeliverable(ctx, tx, id, reason); err != nil {
 		return describe(err)
 	}
+	if err := audit(ctx, tx, notify.AuditEntry{Kind: "undeliverable", ContactID: contactOf(ctx, tx, id),
+		Detail: fmt.Sprintf("notice %d: the address was refused for good", id)}); err != nil {
+		return describe(err)
+	}
 	return describe(tx.Commit())
 }
 
@@ -245,7 +249,16 @@ func (d *DB) exec(ctx context.Context, query string, affected *int64, args ...an
 // their Message-IDs unchanged, and returns how many.
 func (d *DB) RequeueFailed(ctx context.Context, kind notify.NoticeKind) (int, error) {
 	var n int64
-	err := d.exec(ctx, `UPDATE notices SET state = 'queued', attempts = 0, next_try = ?1 WHERE state = 'failed' AND kind = ?2`, &n, kind)
+	err := d.inTx(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE notices SET state = 'queued', attempts = 0, next_try = ? WHERE state = 'failed' AND kind = ?`, tx.nowText, kind)
+		if err != nil {
+			return describe(err)
+		}
+		if n, _ = res.RowsAffected(); n == 0 {
+			return nil
+		}
+		return describe(audit(ctx, tx, notify.AuditEntry{Kind: "requeue", Detail: fmt.Sprintf("%d failed %s notices given another round", n, kind)}))
+	})
 	return int(n), err
 }
 

@@ -281,3 +281,29 @@ func TestAnUndeliverableAddressGetsNothingMore(t *testing.T) {
 		t.Errorf("apologies queued again: %d, want none (b takes no mail)", n)
 	}
 }
+
+// Found in review: a notice with a confirmation link could not be
+// withdrawn (the link's row held it), which stopped acknowledgements,
+// bounces, do-not-contact and the sender's restart.
+func TestANoticeWithALinkCanStillBeWithdrawn(t *testing.T) {
+	ctx := context.Background()
+	db, clock, id, contact := resendBook(t, "a")
+	db.Queue(ctx, notify.Apology, "ja", id)
+	claimed, _ := db.Claim(ctx, 10)
+	if len(claimed) != 1 {
+		t.Fatalf("claimed %d", len(claimed))
+	}
+	if err := db.NewAckToken(ctx, claimed[0].ID, []byte("hash-of-a-token"), clock.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Retry(ctx, claimed[0].ID, *clock, "421 try later"); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := db.AddUser(ctx, notify.User{Name: "kanri", Role: notify.Manager}, []byte("h"))
+	if _, err := db.SetDoNotContact(ctx, u.ID, contact("a"), true, "本人の申し出"); err != nil {
+		t.Errorf("withdrawing a notice that had a link: %v", err)
+	}
+	if _, err := db.AckToken(ctx, []byte("hash-of-a-token")); notify.ErrorCode(err) != notify.ENOTFOUND {
+		t.Errorf("the withdrawn notice's link still works: %v", err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -32,6 +33,9 @@ func (d *DB) AddUser(ctx context.Context, u notify.User, passwordHash []byte) (n
 	if u.ID, err = res.LastInsertId(); err != nil {
 		return u, err
 	}
+	if err := audit(ctx, tx, notify.AuditEntry{Kind: "user", Detail: fmt.Sprintf("account %s added (%s)", u.Name, u.Role)}); err != nil {
+		return u, describe(err)
+	}
 	return u, describe(tx.Commit())
 }
 
@@ -56,23 +60,24 @@ func (d *DB) Users(ctx context.Context) ([]notify.User, error) {
 // SetAllContacts lets a user see and call every contact (all), or only
 // their own; they sign in again to take it up.
 func (d *DB) SetAllContacts(ctx context.Context, name string, all bool) error {
-	return d.changeUser(ctx, name, `all_contacts = ?`, all)
+	what := map[bool]string{true: "sees every contact", false: "sees their own contacts"}[all]
+	return d.changeUser(ctx, name, what, `all_contacts = ?`, all)
 }
 
 // DisableUser stops an account from signing in and ends its sessions.
 func (d *DB) DisableUser(ctx context.Context, name string) error {
-	return d.changeUser(ctx, name, `disabled = 1`)
+	return d.changeUser(ctx, name, "disabled", `disabled = 1`)
 }
 
 // SetPassword gives an account a new password hash and ends its sessions.
 func (d *DB) SetPassword(ctx context.Context, name string, passwordHash []byte) error {
-	return d.changeUser(ctx, name, `password_hash = ?`, string(passwordHash))
+	return d.changeUser(ctx, name, "given a new password", `password_hash = ?`, string(passwordHash))
 }
 
 // changeUser sets columns of the account called name (set is the SQL
 // after SET, with its args) and ends the account's sessions: whoever was
 // signed in must sign in again under the new terms.
-func (d *DB) changeUser(ctx context.Context, name, set string, args ...any) error {
+func (d *DB) changeUser(ctx context.Context, name, what, set string, args ...any) error {
 	tx, err := d.begin(ctx)
 	if err != nil {
 		return err
@@ -87,6 +92,9 @@ func (d *DB) changeUser(ctx context.Context, name, set string, args ...any) erro
 		return describe(err)
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
+		return describe(err)
+	}
+	if err := audit(ctx, tx, notify.AuditEntry{Kind: "user", Detail: "account " + name + " " + what}); err != nil {
 		return describe(err)
 	}
 	return describe(tx.Commit())

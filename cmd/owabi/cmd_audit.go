@@ -68,6 +68,8 @@ func runAudit(ctx context.Context, g *globals, e env, args []string) error {
 		return fmt.Errorf("the audit trail is broken at entry #%d (of the %d checked): it, or the entry before it, "+
 			"was changed, removed or inserted behind owabi's back", check.Broken, check.Entries)
 	}
-	fmt.Fprintf(e.stdout, "The audit trail holds %d entries, each chained to the one before: none was changed or removed.\n", check.Entries)
+	fmt.Fprintf(e.stdout, "The audit trail holds %d entries, each chained to the one before: none before the last was changed or removed.\n"+
+		"The last entry's hash is %x: write it down, or keep it with a backup; a later verify that does not reach it with this hash "+
+		"means the end of the trail was cut or rewritten.\n", check.Entries, check.Head)
 	return nil
 }

@@ -46,6 +46,11 @@ func runRestore(ctx context.Context, g *globals, e env, args []string) error {
 		return fmt.Errorf("stop owabi serve first: %w", err)
 	}
 	defer unlock()
+	// What is there now is kept, in case the backup was the wrong one.
+	before := fmt.Sprintf("%s.before-restore-%s", a.db.Path(), a.db.Now().Format("20060102-150405"))
+	if err := a.db.Backup(ctx, before); err != nil {
+		return fmt.Errorf("keeping the database as it is before restoring: %w", err)
+	}
 	if err := a.db.Restore(ctx, fs.Arg(0)); err != nil {
 		return err
 	}
@@ -53,6 +58,8 @@ func runRestore(ctx context.Context, g *globals, e env, args []string) error {
 	if err := a.db.Audit(ctx, notify.AuditEntry{Kind: "restore", Detail: "database restored from " + fs.Arg(0)}); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "Restored %s from %s. Start owabi serve again.\n", a.db.Path(), fs.Arg(0))
+	fmt.Fprintf(e.stdout, "Restored %s from %s; the database as it was is kept at %s.\n"+
+		"Notices sent after the backup was made count as not sent again, and will go out again (with the same Message-ID).\n"+
+		"Start owabi serve again.\n", a.db.Path(), fs.Arg(0), before)
 	return nil
 }

@@ -96,7 +96,7 @@ func (a *app) webServer() (*http.Server, error) {
 	}
 	h, err := web.New(web.Config{Store: a.db, Templates: templates.FS, Log: a.log, Zone: a.cfg.zone(), Org: a.cfg.organisation(),
 		Deadlines:  notify.Deadlines(a.cfg.Incident.DiscoveredAt.Time, a.cfg.Incident.Intentional, a.cfg.Incident.GDPR),
-		Discovered: a.cfg.Incident.DiscoveredAt.Time,
+		Discovered: a.cfg.Incident.DiscoveredAt.Time, MetricsToken: a.cfg.Web.MetricsToken,
 		Sender: func() (sent, retried, failed int64) {
 			if w := a.sender.Load(); w != nil {
 				return w.Counts()

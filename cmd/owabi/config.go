@@ -128,9 +128,12 @@ type WebConfig struct {
 	// AckLinks puts a personal confirmation link in every notice; off by
 	// default, as after a phishing incident a notice should not ask anyone
 	// to click. PublicURL is where people reach the app for it.
-	AckLinks   bool     `toml:"ack_links"`
-	PublicURL  string   `toml:"public_url"`
-	AckLinkTTL duration `toml:"ack_link_ttl"`
+	// MetricsToken is the bearer token /metrics asks for; without one it
+	// answers only this computer. OWABI_WEB_METRICS_TOKEN sets it.
+	MetricsToken string   `toml:"metrics_token"`
+	AckLinks     bool     `toml:"ack_links"`
+	PublicURL    string   `toml:"public_url"`
+	AckLinkTTL   duration `toml:"ack_link_ttl"`
 }
 
 // SMIMEConfig signs notices with the sender's S/MIME certificate.

@@ -214,8 +214,10 @@ func TestBackupWhileServingAndRestore(t *testing.T) {
 	if out := mustOwabi(t, nil, "--config", cfg, "restore", backup); !strings.Contains(out, "Restored") {
 		t.Errorf("restore:\n%s", out)
 	}
-	if st := statusJSON(t, nil, "--config", cfg); st.Notices["sent"] != 258 || st.Notices["queued"] != 0 {
-		t.Errorf("after the restore: %v; want the 258 sent of the backup and no apologies", st.Notices)
+	// The backup may have caught the last notice between the server's
+	// acceptance and its record: still "sending" then, as it was.
+	if st := statusJSON(t, nil, "--config", cfg); st.Notices["sent"]+st.Notices["sending"] != 258 || st.Notices["queued"] != 0 {
+		t.Errorf("after the restore: %v; want the 258 of the backup and no apologies", st.Notices)
 	}
 }
 
@@ -224,7 +226,7 @@ func TestAuditVerifyFindsATamperedEntry(t *testing.T) {
 	cfg := setup(t, srv)
 	sendSample(t, cfg)
 	mustOwabi(t, nil, "--config", cfg, "export", filepath.Join(t.TempDir(), "list.csv"))
-	if out := mustOwabi(t, nil, "--config", cfg, "audit", "verify"); !strings.Contains(out, "none was changed or removed") {
+	if out := mustOwabi(t, nil, "--config", cfg, "audit", "verify"); !strings.Contains(out, "none before the last was changed or removed") {
 		t.Errorf("audit verify:\n%s", out)
 	}
 	out := mustOwabi(t, nil, "--config", cfg, "audit", "list")

@@ -658,3 +658,36 @@ func signedParts(t *testing.T, raw []byte) (content, signature []byte) {
 	}
 	return content, signature
 }
+
+// Found in review: any 5xx closed the address for good. Only a refusal
+// of the address itself does; a rejected message (5xx at DATA) leaves it
+// open.
+func TestOnlyARefusedAddressIsClosed(t *testing.T) {
+	ctx := context.Background()
+	db := outboxFixture(t, 3)
+	srv := smtptest.New(t)
+	srv.OnRcpt = func(to string) error {
+		if to == "user1@yamada.example" {
+			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
+		}
+		return nil
+	}
+	srv.OnData = func(_ int, m smtptest.Message) error {
+		if m.To[0] == "user2@yamada.example" {
+			return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "rejected by content filter"}
+		}
+		return nil
+	}
+	if err := newWorker(t, db, srv, 1).Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := db.Status(ctx)
+	if st.Notices[notify.Failed] != 2 || st.Notices[notify.Sent] != 1 {
+		t.Fatalf("after sending: %v", st.Notices)
+	}
+	n := 0
+	queued, err := db.Queue(ctx, notify.Apology, "ja", func() string { n++; return fmt.Sprint("a", n, "@x") })
+	if err != nil || queued != 2 {
+		t.Errorf("apologies queued: %d, %v; want 2 (user1's address was refused, user2's message only)", queued, err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/textproto"
+	"strings"
 	"time"
 
 	"github.com/wneessen/go-mail"
@@ -66,6 +67,19 @@ func Permanent(err error) bool {
 
 // serverRefuses reports a 5xx reply to MAIL FROM: the server will take no
 // message from us, whoever it is for.
+// RecipientRefused reports a refusal of the address itself: a 5xx reply to
+// RCPT TO that says the mailbox or domain does not exist (5.1.x, or no
+// enhanced code). A 5xx at DATA (content rejected) or for relaying (5.7.x)
+// says nothing about the address, and must not close it for good.
+func RecipientRefused(err error) bool {
+	var se *mail.SendError
+	if !errors.As(err, &se) || se.Reason != mail.ErrSMTPRcptTo || se.ErrorCode()/100 != 5 {
+		return false
+	}
+	enhanced := se.EnhancedStatusCode()
+	return enhanced == "" || strings.HasPrefix(enhanced, "5.1.")
+}
+
 func serverRefuses(err error) bool {
 	var se *mail.SendError
 	return errors.As(err, &se) && se.Reason == mail.ErrSMTPMailFrom && se.ErrorCode()/100 == 5

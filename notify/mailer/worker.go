@@ -232,10 +232,10 @@ func (w *Worker) record(ctx context.Context, d notify.Delivery, sendErr error) e
 	switch {
 	case sendErr == nil || errors.As(sendErr, &after):
 		return count(&w.counts.sent, w.Outbox.MarkSent(ctx, d.ID))
-	case Permanent(sendErr):
-		w.Log.Warn("notice refused for good; its address takes no more notices", "notice", d.ID, "reply_code", code)
+	case RecipientRefused(sendErr):
+		w.Log.Warn("the address was refused for good; it takes no more notices", "notice", d.ID, "reply_code", code)
 		return count(&w.counts.failed, w.Outbox.Undeliverable(ctx, d.ID, sendErr.Error()))
-	case d.Attempts >= w.MaxAttempts || notify.ErrorCode(sendErr) == notify.EINVALID:
+	case Permanent(sendErr) || d.Attempts >= w.MaxAttempts || notify.ErrorCode(sendErr) == notify.EINVALID:
 		w.Log.Warn("notice failed", "notice", d.ID, "attempts", d.Attempts, "reply_code", code)
 		return count(&w.counts.failed, w.Outbox.Fail(ctx, d.ID, sendErr.Error()))
 	default:

@@ -2,11 +2,21 @@ package web
 
 import (
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 
 	"github.com/owabi/owabi/notify"
 )
+
+func (s *Server) mayReadMetrics(r *http.Request) bool {
+	if s.MetricsToken != "" {
+		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		return ok && sameToken(s.MetricsToken, token)
+	}
+	ip := net.ParseIP(clientIP(r))
+	return ip != nil && ip.IsLoopback()
+}
 
 // healthz answers 200 "ok" while the database answers, 503 when it does
 // not: for a load balancer or a monitor. It says nothing else.
@@ -26,7 +36,16 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 // met since it started, and refused sign-ins. Counts only: no person is in
 // them. The format is a few lines of text; a client library would bring
 // far more than it adds here.
+//
+// The counts tell how big the incident is, so /metrics answers only the
+// bearer of MetricsToken when one is set, and otherwise only this
+// computer (a reverse proxy in front is this computer too: set the token,
+// or keep /metrics from the proxy).
 func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
+	if !s.mayReadMetrics(r) {
+		http.Error(w, "forbidden", http.StatusForbidden)
+		return
+	}
 	st, err := s.Store.Status(r.Context())
 	if err != nil {
 		http.Error(w, "the database does not answer", http.StatusServiceUnavailable)

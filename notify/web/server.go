@@ -79,6 +79,8 @@ type Config struct {
 	// Sender, when set, tells /metrics what the sender met since it
 	// started: notices sent, retried, failed.
 	Sender func() (sent, retried, failed int64)
+	// MetricsToken, when set, is the bearer token /metrics asks for.
+	MetricsToken string
 	// Deadlines are the reports owed to regulators, shown on the dashboard.
 	Deadlines  []notify.Deadline
 	Discovered time.Time // when the leak was discovered, from which they run
@@ -238,7 +240,11 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, key 
 // fail shows an error the user can act on, or "internal error" (and logs
 // the detail) for anything else.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	s.Log.Error("web request failed", "path", r.URL.Path, "err", err)
+	path := r.URL.Path
+	if strings.HasPrefix(path, "/ack/") {
+		path = "/ack/…" // the rest is a person's live link
+	}
+	s.Log.Error("web request failed", "path", path, "err", err)
 	t := messages[language(r)]
 	http.Error(w, t["internal_error"], http.StatusInternalServerError)
 }

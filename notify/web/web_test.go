@@ -1005,6 +1005,12 @@ func TestAPersonalLinkTakesAReportAndNothingElse(t *testing.T) {
 	if len(list) != 1 || list[0].Urgency != notify.AtRisk {
 		t.Errorf("after 'opened' on the link: %+v; want at risk", list)
 	}
+	// The same report again, from a fresh form, adds nothing.
+	_, _, body = get(t, person, a.URL+"/ack/"+token)
+	post(t, person, a.URL+"/ack/"+token, url.Values{"csrf": {csrfField.FindStringSubmatch(body)[1]}, "report": {"opened"}})
+	if acks, _ := a.db.Acks(ctx, list[0].ID); len(acks) != 1 {
+		t.Errorf("%d acknowledgements after the same report twice, want 1", len(acks))
+	}
 	for _, bad := range []string{"nosuchtoken", token + "x"} {
 		if code, _, body := get(t, person, a.URL+"/ack/"+bad); code != http.StatusNotFound || !strings.Contains(body, "有効期限") || !strings.Contains(body, "0120-000-111") {
 			t.Errorf("an unknown link: %d\n%s", code, body)
@@ -1027,7 +1033,7 @@ func TestHealthAndMetricsForTheOperator(t *testing.T) {
 		t.Errorf("healthz: %d %q", code, body)
 	}
 	a.signIn(t, c, "kanri", "wrong password")
-	code, _, body := get(t, c, a.URL+"/metrics")
+	code, _, body := get(t, c, a.URL+"/metrics") // from this computer
 	for _, want := range []string{`owabi_notices{state="queued"} 1`, `owabi_notices{state="sent"} 0`, "# TYPE owabi_queue_age_seconds gauge",
 		"owabi_logins_failed_total 1"} {
 		if code != http.StatusOK || !strings.Contains(body, want) {
@@ -1095,5 +1101,24 @@ func TestTheDashboardCountsDownTheReportsOwed(t *testing.T) {
 	}
 	if trail, _ := a.db.AuditTrail(context.Background(), store.AuditFilter{Kind: "report_filed", Limit: 5}); len(trail) != 1 || trail[0].Actor != "kanri" {
 		t.Errorf("the filing in the audit trail: %+v", trail)
+	}
+}
+
+func TestMetricsWithATokenAnswerOnlyItsBearer(t *testing.T) {
+	a := newApp(t)
+	a.web.MetricsToken = "s3cret-for-prometheus"
+	c := a.client(t)
+	if code, _, _ := get(t, c, a.URL+"/metrics"); code != http.StatusForbidden {
+		t.Errorf("no token: %d, want 403", code)
+	}
+	req, _ := http.NewRequest("GET", a.URL+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer s3cret-for-prometheus")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("with the token: %d", resp.StatusCode)
 	}
 }

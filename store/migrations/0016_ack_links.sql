@@ -4,7 +4,7 @@
 
 CREATE TABLE ack_tokens (
 	token_hash BLOB    NOT NULL PRIMARY KEY,
-	notice_id  INTEGER NOT NULL REFERENCES notices(id),
+	notice_id  INTEGER NOT NULL REFERENCES notices(id) ON DELETE CASCADE, -- a notice withdrawn takes its links along
 	expires_at TEXT    NOT NULL
 ) WITHOUT ROWID;
 

@@ -35,6 +35,8 @@ type Server struct {
 	OnData func(n int, m Message) error
 	// OnMail, when set, decides the reply to MAIL FROM.
 	OnMail func(from string) error
+	// OnRcpt, when set, decides the reply to RCPT TO.
+	OnRcpt func(to string) error
 
 	dir  string // where to write .eml files; empty keeps them in memory only
 	srv  *smtp.Server
@@ -231,6 +233,11 @@ func (s *session) Mail(from string, _ *smtp.MailOptions) error {
 }
 
 func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if hook := s.srv.OnRcpt; hook != nil {
+		if err := hook(to); err != nil {
+			return err
+		}
+	}
 	s.msg.To = append(s.msg.To, to)
 	return nil
 }
