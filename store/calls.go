@@ -56,10 +56,23 @@ func (d *DB) AddCall(ctx context.Context, userID int64, c notify.Call) (int64, e
 	if err != nil {
 		return 0, describe(err)
 	}
-	detail := fmt.Sprintf("call %d: %s; arrived %s, opened %s, clicked %s, infected %s, deleted %s", id, c.Outcome,
-		h.Arrived, h.Opened, h.Clicked, h.Infected, h.Deleted)
+	// What was said, and only that: an unanswered question is left out.
+	detail := fmt.Sprintf("call %d: %s", id, c.Outcome)
+	for _, a := range []struct {
+		q string
+		a notify.Answer
+	}{{"arrived", h.Arrived}, {"opened", h.Opened}, {"clicked", h.Clicked}, {"infected", h.Infected}, {"deleted", h.Deleted}} {
+		if a.a != notify.Unknown {
+			detail += fmt.Sprintf("; %s %s", a.q, a.a)
+		}
+	}
 	if c.FollowUp != notify.NoFollowUp {
-		detail += fmt.Sprintf("; %s planned %s done %s %s", c.FollowUp, optionalDate(c.FollowUpOn), optionalDate(c.FollowUpDone), c.FollowUpResult)
+		detail += "; " + string(c.FollowUp)
+		for _, f := range [][2]string{{"planned", optionalDate(c.FollowUpOn)}, {"done", optionalDate(c.FollowUpDone)}, {"result", string(c.FollowUpResult)}} {
+			if f[1] != "" {
+				detail += " " + f[0] + " " + f[1]
+			}
+		}
 	}
 	if err := audit(ctx, tx, notify.AuditEntry{Kind: "call", ContactID: c.ContactID, Detail: detail}); err != nil {
 		return 0, describe(err)

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"text/template"
+	"time"
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/mailer/smtptest"
@@ -46,6 +47,9 @@ func runDemo(ctx context.Context, g *globals, e env, args []string) error {
 	defer capture.Close()
 	g.config = filepath.Join(*dir, "owabi.toml")
 	if err := writeDemoConfig(g.config, capture.Port, demoWebAddr()); err != nil {
+		return err
+	}
+	if err := demoYesterday(g.config, time.Now()); err != nil {
 		return err
 	}
 	a, err := open(ctx, g, e)
@@ -196,6 +200,26 @@ func copyDemoFile(name, to string) error {
 	}
 	return os.WriteFile(to, b, 0o600)
 }
+
+// demoYesterday moves the demo's incident to yesterday, so that the
+// dashboard's report deadlines count down from a day ago rather than from
+// a fixed date long past.
+func demoYesterday(path string, now time.Time) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		return err
+	}
+	day := now.In(tokyo).AddDate(0, 0, -1).Format(time.DateOnly)
+	return os.WriteFile(path, bytes.ReplaceAll(b, []byte(demoIncidentDay+"T"), []byte(day+"T")), 0o600)
+}
+
+// demoIncidentDay is the day of the incident in the demo's config as
+// written; the demo command moves it to yesterday.
+const demoIncidentDay = "2026-11-20"
 
 // writeDemoConfig writes the demo's config, pointed at the capture server,
 // so that every other command can carry on from it with --config.

@@ -86,9 +86,15 @@ func (a *app) printDueResends(ctx context.Context, now time.Time) error {
 		fmt.Fprintf(w, "    %s  %s, send %d of %d: the last went out %s and nobody has acknowledged it\n",
 			r.Email, r.Kind, r.Round+2, p.MaxSends, a.local(r.SentAt))
 	}
+	if len(resends) == 0 {
+		fmt.Fprintln(w, "    (none)")
+	}
 	fmt.Fprintf(w, "  hand %d contacts to their owners to call:\n", len(handovers))
 	for _, r := range handovers {
 		fmt.Fprintf(w, "    %s  %s: all %d sends went unanswered, the last %s\n", r.Email, r.Kind, p.MaxSends, a.local(r.SentAt))
+	}
+	if len(handovers) == 0 {
+		fmt.Fprintln(w, "    (none)")
 	}
 	fmt.Fprintln(w, "Addresses with a notice still waiting to go, one that failed for good, or a person not to be contacted are left alone.")
 	if !a.cfg.Resend.Enabled {

@@ -21,14 +21,19 @@ type auditView struct {
 	Kind    string
 	Day     string // 2026-11-26, in the organisation's zone
 	Entries []notify.AuditEntry
-	Older   string // query string of the next page, "" when none
+	Older   string   // query string of the next page, "" when none
+	Kinds   []string // the kinds the filter offers
 }
+
+// auditKinds are the kinds of entry the trail holds, for its filter.
+var auditKinds = []string{"import", "classify", "queue", "resend", "bounce", "undeliverable", "ack", "call", "category", "owner",
+	"contact", "login", "user", "export", "backup", "restore", "requeue", "report_filed"}
 
 // auditTrail shows the audit trail to a manager, newest first: the whole
 // incident or one contact, narrowed by day, actor and kind.
 func (s *Server) auditTrail(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
 	q := r.URL.Query()
-	v := auditView{Contact: q.Get("contact"), Actor: q.Get("actor"), Kind: q.Get("kind"), Day: q.Get("day")}
+	v := auditView{Contact: q.Get("contact"), Actor: q.Get("actor"), Kind: q.Get("kind"), Day: q.Get("day"), Kinds: auditKinds}
 	f := store.AuditFilter{Actor: v.Actor, Kind: v.Kind, Limit: auditPage + 1}
 	f.ContactID, _ = strconv.ParseInt(v.Contact, 10, 64)
 	f.Before, _ = strconv.ParseInt(q.Get("before"), 10, 64)

@@ -1060,17 +1060,17 @@ func TestTheManagerReadsTheAuditTrail(t *testing.T) {
 	manager := a.client(t)
 	a.signIn(t, manager, "kanri", password)
 	_, _, body = get(t, manager, a.URL+"/audit")
-	for _, want := range []string{"suzuki</td><td>login", "suzuki</td><td>call", "cli</td><td>import", "kanri</td><td>login"} {
+	for _, want := range []string{"suzuki</td><td>ログイン", "suzuki</td><td>電話", "cli</td><td>取り込み", "kanri</td><td>ログイン"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the trail lacks %q:\n%s", want, body)
 		}
 	}
 	_, _, body = get(t, manager, fmt.Sprintf("%s/audit?contact=%d", a.URL, id))
-	if !strings.Contains(body, "<td>call</td>") || strings.Contains(body, "<td>login</td>") {
+	if !strings.Contains(body, "<td>電話</td>") || strings.Contains(body, "<td>ログイン</td>") {
 		t.Errorf("the contact's trail: want its call and no sign-ins:\n%s", body)
 	}
 	_, _, body = get(t, manager, a.URL+"/audit?kind=import&day="+time.Now().In(time.UTC).Format(time.DateOnly))
-	if !strings.Contains(body, "import 1 of book.csv") || strings.Contains(body, "<td>call</td>") {
+	if !strings.Contains(body, "import 1 of book.csv") || strings.Contains(body, "<td>電話</td>") {
 		t.Errorf("today's imports:\n%s", body)
 	}
 }
