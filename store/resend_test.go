@@ -307,3 +307,24 @@ func TestANoticeWithALinkCanStillBeWithdrawn(t *testing.T) {
 		t.Errorf("the withdrawn notice's link still works: %v", err)
 	}
 }
+
+// A notice acknowledged through its link and then withdrawn (it had gone
+// back to the queue after a crash; the contact is then marked not to be
+// contacted) keeps the acknowledgement.
+func TestAWithdrawnNoticeKeepsItsAcknowledgement(t *testing.T) {
+	ctx := context.Background()
+	db, _, id, contact := resendBook(t, "a")
+	db.Queue(ctx, notify.Apology, "ja", id)
+	notices, _ := db.Notices(ctx, "a@x.example")
+	apology := notices[len(notices)-1]
+	if err := db.AckByLink(ctx, apology, notify.DeletedSpam); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := db.AddUser(ctx, notify.User{Name: "kanri", Role: notify.Manager}, []byte("h"))
+	if _, err := db.SetDoNotContact(ctx, u.ID, contact("a"), true, "本人の申し出"); err != nil {
+		t.Fatalf("withdrawing an acknowledged notice: %v", err)
+	}
+	if acks, _ := db.Acks(ctx, contact("a")); len(acks) != 1 || acks[0].NoticeID != 0 {
+		t.Errorf("the acknowledgement after its notice went: %+v", acks)
+	}
+}

@@ -19,7 +19,7 @@ CREATE INDEX notices_sent ON notices(kind, sent_at) WHERE state = 'sent';
 CREATE TABLE acks (
 	id         INTEGER PRIMARY KEY,
 	contact_id INTEGER NOT NULL REFERENCES contacts(id),
-	notice_id  INTEGER REFERENCES notices(id),
+	notice_id  INTEGER REFERENCES notices(id) ON DELETE SET NULL, -- a notice withdrawn later leaves the acknowledgement
 	channel    TEXT    NOT NULL CHECK (channel IN ('reply', 'link', 'staff')),
 	at         TEXT    NOT NULL,
 	auto       INTEGER NOT NULL DEFAULT 0,
