@@ -217,9 +217,6 @@ const maxForm = 1 << 20
 func (s *Server) signedInRaw(h func(http.ResponseWriter, *http.Request, *notify.Session)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		sess, err := s.session(r.Context(), r)
-		if err == nil {
-			err = s.keepAlive(r, sess)
-		}
 		if err != nil {
 			if notify.ErrorCode(err) != notify.EUNAUTHORIZED {
 				s.fail(w, r, err)
@@ -310,12 +307,18 @@ func (s *Server) only(role notify.Role, h func(http.ResponseWriter, *http.Reques
 	}
 }
 
+// session is the request's live session: one that has not ended, nor
+// been left idle too long (see keepAlive).
 func (s *Server) session(ctx context.Context, r *http.Request) (notify.Session, error) {
 	c, err := r.Cookie(s.sessionCookie(r))
 	if err != nil || c.Value == "" {
 		return notify.Session{}, notify.Errorf(notify.EUNAUTHORIZED, "please sign in")
 	}
-	return s.Store.Session(ctx, hashToken(c.Value))
+	sess, err := s.Store.Session(ctx, hashToken(c.Value))
+	if err != nil {
+		return sess, err
+	}
+	return sess, s.keepAlive(r, sess)
 }
 
 func (s *Server) secure(r *http.Request) bool { return s.SecureCookies || r.TLS != nil }

@@ -35,7 +35,7 @@ type ackView struct {
 func (s *Server) ackNotice(w http.ResponseWriter, r *http.Request) (notify.Notice, *http.Request, bool) {
 	n, err := s.Store.AckToken(r.Context(), hashToken(r.PathValue("token")))
 	if notify.ErrorCode(err) == notify.ENOTFOUND {
-		s.render(w, r, http.StatusNotFound, "ack", page{Brand: s.Org.Name, Data: ackView{Desk: s.Org.Desk, Hours: s.Org.DeskHours}})
+		s.renderAck(w, r, http.StatusNotFound, ackView{}, "")
 		return n, r, false
 	}
 	if err != nil {
@@ -57,8 +57,14 @@ func (s *Server) showAck(w http.ResponseWriter, r *http.Request, n notify.Notice
 	token := newToken()
 	http.SetCookie(w, &http.Cookie{Name: ackCookie, Value: token, Path: "/ack/", HttpOnly: true,
 		SameSite: http.SameSiteStrictMode, Secure: s.secure(r), MaxAge: 3600})
-	p := page{Brand: s.Org.Name, Data: ackView{Ref: n.Ref(), Token: token, Reports: notify.LinkReports,
-		Desk: s.Org.Desk, Hours: s.Org.DeskHours}}
+	s.renderAck(w, r, status, ackView{Ref: n.Ref(), Token: token, Reports: notify.LinkReports}, errKey)
+}
+
+// renderAck renders the confirmation page under the organisation's name,
+// with its desk to call.
+func (s *Server) renderAck(w http.ResponseWriter, r *http.Request, status int, v ackView, errKey string) {
+	v.Desk, v.Hours = s.Org.Desk, s.Org.DeskHours
+	p := page{Brand: s.Org.Name, Data: v}
 	if errKey != "" {
 		p.Error = messages[language(r)][errKey]
 	}
@@ -81,5 +87,5 @@ func (s *Server) ackSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Log.Info("acknowledged by link", "notice", n.ID, "report", report)
-	s.render(w, r, http.StatusOK, "ack", page{Brand: s.Org.Name, Data: ackView{Ref: n.Ref(), Done: report, Desk: s.Org.Desk, Hours: s.Org.DeskHours}})
+	s.renderAck(w, r, http.StatusOK, ackView{Ref: n.Ref(), Done: report}, "")
 }

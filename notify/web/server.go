@@ -227,9 +227,6 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 // for someone not signed in.
 func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, key string) {
 	sess, err := s.session(r.Context(), r)
-	if err == nil {
-		err = s.keepAlive(r, sess)
-	}
 	p := page{Error: messages[language(r)][key]}
 	if err == nil {
 		p.Session = &sess
