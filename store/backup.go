@@ -29,7 +29,12 @@ func (d *DB) Backup(ctx context.Context, path string) error {
 		os.Remove(path)
 		return err
 	}
-	if err := checkDatabase(ctx, path); err != nil {
+	copied, err := openCopy(path)
+	if err == nil {
+		err = checkDatabase(ctx, copied, path)
+		copied.Close()
+	}
+	if err != nil {
 		os.Remove(path) // a copy that fails its check is no backup
 		return err
 	}
@@ -78,13 +83,14 @@ func copyDatabase(ctx context.Context, src *sql.DB, path string) error {
 	})
 }
 
-// checkDatabase runs SQLite's quick check on the file at path.
-func checkDatabase(ctx context.Context, path string) error {
-	db, err := sql.Open("sqlite3", fileURI(path)+"?mode=ro&immutable=1") // reads only: leaves no -wal or -shm beside it
-	if err != nil {
-		return err
-	}
-	defer db.Close()
+// openCopy opens a database file to read only, leaving no -wal or -shm
+// beside it.
+func openCopy(path string) (*sql.DB, error) {
+	return sql.Open("sqlite3", fileURI(path)+"?mode=ro&immutable=1")
+}
+
+// checkDatabase runs SQLite's quick check on db, the file at path.
+func checkDatabase(ctx context.Context, db *sql.DB, path string) error {
 	var result string
 	if err := db.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&result); err != nil {
 		return describe(err)
@@ -100,26 +106,20 @@ func checkDatabase(ctx context.Context, path string) error {
 // brought up to date). The daemon must be stopped: the caller holds the
 // sender lock. The backup file itself is only read.
 func (d *DB) Restore(ctx context.Context, path string) error {
-	if err := checkDatabase(ctx, path); err != nil {
-		return fmt.Errorf("restore: %w", err)
-	}
-	b, err := sql.Open("sqlite3", fileURI(path)+"?mode=ro")
+	b, err := openCopy(path)
 	if err != nil {
 		return err
 	}
 	defer b.Close()
-	versions, err := queryStrings(ctx, b, `SELECT version FROM schema_migrations`)
-	if err != nil {
+	if err := checkDatabase(ctx, b, path); err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	applied, err := appliedMigrations(ctx, b)
+	if err != nil || len(applied) == 0 {
 		return notify.Errorf(notify.EINVALID, "restore: %s is not an owabi database", path)
 	}
-	known, err := migrationVersions()
-	if err != nil {
-		return err
-	}
-	for _, v := range versions {
-		if !known[v] {
-			return notify.Errorf(notify.EINVALID, "restore: %s was made by a newer owabi (migration %s); use that version", path, v)
-		}
+	if v := newerMigration(applied); v != "" {
+		return notify.Errorf(notify.EINVALID, "restore: %s was made by a newer owabi (migration %s); use that version", path, v)
 	}
 	if err := copyDatabase(ctx, b, d.path); err != nil {
 		return fmt.Errorf("restore: %w", err)

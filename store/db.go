@@ -176,20 +176,12 @@ func (d *DB) migrate(ctx context.Context) error {
 		return err
 	}
 	sort.Strings(names)
-	applied, err := d.appliedMigrations(ctx)
+	applied, err := appliedMigrations(ctx, d.db)
 	if err != nil {
 		return fmt.Errorf("store: %w", describe(err))
 	}
-	// A database a newer owabi has upgraded may count or keep things this
-	// one does not know to: refuse it rather than let the two drift apart.
-	known, err := migrationVersions()
-	if err != nil {
-		return err
-	}
-	for v := range applied {
-		if !known[v] {
-			return notify.Errorf(notify.EINVALID, "store: the database was upgraded by a newer owabi (migration %s); use that version", v)
-		}
+	if v := newerMigration(applied); v != "" {
+		return notify.Errorf(notify.EINVALID, "store: the database was upgraded by a newer owabi (migration %s); use that version", v)
 	}
 	for _, name := range names {
 		if applied[version(name)] {
@@ -215,26 +207,29 @@ var afterMigration = map[string]func(context.Context, *Tx) error{
 	"0009_search": fillSearch,
 }
 
-// migrationVersions are the migrations this owabi knows.
-func migrationVersions() (map[string]bool, error) {
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	known := map[string]bool{}
-	for _, name := range names {
-		known[version(name)] = true
+// newerMigration is a migration applied that this owabi does not know, ""
+// if none: a database a newer owabi has upgraded may count or keep things
+// this one does not know to, and is refused rather than let the two drift
+// apart.
+func newerMigration(applied map[string]bool) string {
+	for v := range applied {
+		if _, err := migrations.Open("migrations/" + v + ".sql"); err != nil {
+			return v
+		}
 	}
-	return known, err
+	return ""
 }
 
 func version(name string) string { return strings.TrimSuffix(filepath.Base(name), ".sql") }
 
 // appliedMigrations reads which migrations the database has had.
-func (d *DB) appliedMigrations(ctx context.Context) (map[string]bool, error) {
+func appliedMigrations(ctx context.Context, db *sql.DB) (map[string]bool, error) {
 	applied := map[string]bool{}
 	var n int
-	if err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE name = 'schema_migrations'`).Scan(&n); err != nil || n == 0 {
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE name = 'schema_migrations'`).Scan(&n); err != nil || n == 0 {
 		return applied, err
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	rows, err := db.QueryContext(ctx, `SELECT version FROM schema_migrations`)
 	if err != nil {
 		return nil, err
 	}
