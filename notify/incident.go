@@ -2,6 +2,8 @@ package notify
 
 import (
 	"context"
+	"reflect"
+	"strings"
 	"time"
 )
 
@@ -20,18 +22,72 @@ type Organisation struct {
 	DeskHours   string
 }
 
-// Incident is what happened, as the notices tell it.
+// Incident is what happened: the facts the notices quote and the reports
+// are written from. The config seeds it; a manager keeps it up to date in
+// the web app, and every saved version is kept (store.IncidentHistory).
 type Incident struct {
-	OccurredAt   time.Time
-	DiscoveredAt time.Time
-	Summary      string // what happened, in a sentence or two
-	LeakedItems  string // which personal data leaked (names, addresses, …)
-	SpamFrom     string // the address the spam came from
-	SpamSubject  string
-	SpamSentAt   time.Time
-	SpamURL      string // the link not to open; notices only ever show it defanged
-	Measures     string // what the organisation has done
-	Prevention   string // what it will do so that it does not happen again
+	OccurredAt   time.Time `json:"occurred_at"`
+	DiscoveredAt time.Time `json:"discovered_at"`
+	// Intentional: caused with wrongful intent (an unauthorised login
+	// counts), which gives the final report to the PPC 60 days, not 30.
+	Intentional bool      `json:"intentional"`
+	GDPR        bool      `json:"gdpr"`   // the GDPR applies: its 72-hour notification is owed too
+	Source      Source    `json:"source"` // in the organisation's own business, or at a contractor
+	SpamFrom    string    `json:"spam_from"`
+	SpamSubject string    `json:"spam_subject"`
+	SpamSentAt  time.Time `json:"spam_sent_at"`
+	SpamURL     string    `json:"spam_url"` // the link not to open; notices only ever show it defanged
+	IncidentText
+	// En is the English text, for English notices and reports; a field
+	// left empty there is told in Japanese.
+	En IncidentText `json:"en"`
+}
+
+// Source is where a leak happened: 事故発生元.
+type Source string
+
+const (
+	OwnBusiness Source = "own"
+	Contractor  Source = "contractor"
+)
+
+// IncidentText is the incident told in words, in one language. The tags
+// are the keys of the config's [incident] and of the stored record.
+type IncidentText struct {
+	Summary         string `json:"summary" toml:"summary"`       // what happened, in a sentence or two (事故)
+	Background      string `json:"background" toml:"background"` // how it came about (経緯)
+	Cause           string `json:"cause" toml:"cause"`
+	Medium          string `json:"medium" toml:"medium"`                     // where the leaked data was kept (媒体)
+	LeakedItems     string `json:"leaked_items" toml:"leaked_items"`         // which personal data leaked (names, addresses, …)
+	Measures        string `json:"measures" toml:"measures"`                 // what was done at once to stop it (安全管理措置)
+	CausedBy        string `json:"caused_by" toml:"caused_by"`               // who caused it (事故発生者)
+	Intent          string `json:"intent" toml:"intent"`                     // intentional or negligent, in words
+	Response        string `json:"response" toml:"response"`                 // how the affected persons are being dealt with, beyond the counts
+	Publication     string `json:"publication" toml:"publication"`           // whether and where it was made public
+	SecondaryDamage string `json:"secondary_damage" toml:"secondary_damage"` // secondary damage or its risk
+	// Prevention is what will be done so that it does not happen again,
+	// in a sentence or two for the notices; the report lists it by kind.
+	Prevention               string `json:"prevention" toml:"prevention"`
+	PreventionOrganisational string `json:"prevention_organisational" toml:"prevention_organisational"`
+	PreventionHuman          string `json:"prevention_human" toml:"prevention_human"`
+	PreventionPhysical       string `json:"prevention_physical" toml:"prevention_physical"`
+	PreventionTechnical      string `json:"prevention_technical" toml:"prevention_technical"`
+	ReportTo                 string `json:"report_to" toml:"report_to"` // who the incident is reported to
+}
+
+// In is the incident told in lang: Japanese, or English where the English
+// text has the field.
+func (i Incident) In(lang string) Incident {
+	if lang != "en" {
+		return i
+	}
+	ja, en := reflect.ValueOf(&i.IncidentText).Elem(), reflect.ValueOf(i.En)
+	for f := range ja.NumField() {
+		if s := en.Field(f).String(); strings.TrimSpace(s) != "" {
+			ja.Field(f).SetString(s)
+		}
+	}
+	return i
 }
 
 // Outbox is the durable queue of notices that a sender works through.
@@ -48,4 +104,13 @@ type Outbox interface {
 	Release(ctx Context, ids []int64) error
 	// NextDue is when the earliest queued notice is due.
 	NextDue(ctx Context) (time.Time, bool, error)
+}
+
+// IncidentVersion is one saved version of the incident record.
+type IncidentVersion struct {
+	ID       int64
+	SavedAt  time.Time
+	By       string   // the manager who saved it, or "config"
+	Changed  []string // the keys that changed from the version before, like "cause" or "en.summary"
+	Incident Incident
 }

@@ -60,7 +60,12 @@ func openDB(ctx context.Context, g *globals, e env, mustExist bool) (*app, error
 	if err != nil {
 		return nil, err
 	}
-	return &app{cfg: cfg, db: db, log: newLogger(e, cfg.Log.Level), env: e}, nil
+	a := &app{cfg: cfg, db: db, log: newLogger(e, cfg.Log.Level), env: e}
+	if _, err := db.SeedIncident(notify.WithActor(ctx, "config"), cfg.incident()); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
 }
 
 func (a *app) Close() error { return a.db.Close() }
@@ -74,7 +79,7 @@ func newLogger(e env, level string) *slog.Logger {
 }
 
 // composer loads the notice templates, the override folder first.
-func (a *app) composer() (*mailer.Composer, error) {
+func (a *app) composer(ctx context.Context) (*mailer.Composer, error) {
 	sources := []fs.FS{templates.FS}
 	if dir := a.cfg.Templates.Dir; dir != "" {
 		if _, err := os.Stat(a.cfg.path(dir)); err != nil {
@@ -82,7 +87,11 @@ func (a *app) composer() (*mailer.Composer, error) {
 		}
 		sources = append([]fs.FS{os.DirFS(a.cfg.path(dir))}, sources...)
 	}
-	c, err := mailer.NewComposer(a.cfg.organisation(), a.cfg.incident(), a.cfg.zone(), sources...)
+	inc, err := a.db.Incident(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := mailer.NewComposer(a.cfg.organisation(), inc, a.cfg.zone(), sources...)
 	if err != nil {
 		return nil, &configError{key: "templates.dir", reason: err.Error()}
 	}
@@ -96,12 +105,12 @@ func (a *app) composer() (*mailer.Composer, error) {
 }
 
 // worker is the outbox sender as configured.
-func (a *app) worker() (*mailer.Worker, error) {
+func (a *app) worker(ctx context.Context) (*mailer.Worker, error) {
 	if _, domain, _ := strings.Cut(a.cfg.Organisation.FromAddress, "@"); classify.FreeMail(domain, a.cfg.Classify.FreeMailDomains...) {
 		// After a phishing incident people are right to distrust such mail.
 		a.log.Warn("organisation.from_address is on a free-mail domain: notices from it look like the spam; send from the organisation's own domain", "domain", domain)
 	}
-	comp, err := a.composer()
+	comp, err := a.composer(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -253,20 +253,65 @@ time_zone = "Asia/Tokyo"
 [incident]
 occurred_at = 2026-11-20T13:30:00+09:00
 discovered_at = 2026-11-20T16:10:00+09:00
-summary = "営業部社員が業務連絡に使用していたウェブメールのアカウントに第三者が不正にログインし、アドレス帳に登録されていた全員に不審なメールを送信しました。"
-leaked_items = "アドレス帳に登録されていた氏名、会社名、部署名、メールアドレス、電話番号（243名分）"
+intentional = true
+source = "own"
 spam_from = "sakura-eigyo.k@freemail.example.jp"
 spam_subject = "【至急】お見積書送付のご案内"
 spam_sent_at = 2026-11-20T14:05:00+09:00
 spam_url = "https://invoice-download.example.net/mitsumori.zip"
+summary = "営業部社員が業務連絡に使用していたウェブメールのアカウントに第三者が不正にログインし、アドレス帳に登録されていた全員に不審なメールを送信しました。"
+background = """
+2026年11月20日午後、取引先から「御社の社員から不審なメールが届いた」との電話があり、調査したところ、営業部社員のウェブメールのアカウントに第三者が不正にログインし、アドレス帳の全員に不審なメールを送信していたことが判明しました。
+"""
+cause = "営業部社員が、他のサービスと同じパスワードをウェブメールに使用しており、他のサービスから流出したパスワードで第三者にログインされたためです。当該ウェブメールには二要素認証を設定していませんでした。"
+medium = "ウェブメールのアドレス帳（電子データ）"
+leaked_items = "アドレス帳に登録されていた氏名、会社名、部署名、メールアドレス、電話番号"
 measures = """
 当該アカウントのパスワードを変更し、第三者のログインを遮断しました。
 アドレス帳に登録されていた全員に、不審なメールの削除をお願いしています。
 """
+caused_by = "外部の第三者（当社営業部社員のアカウントへの不正ログイン）"
+intent = "第三者による意図的な不正アクセスです。当社社員の不注意（パスワードの使い回し）がその原因となりました。"
+response = "メールで不審なメールの削除をお願いし、お詫び申し上げたうえで、担当者からお電話で状況をお伺いしています。ご希望の方には訪問してご説明し、パソコンの点検をいたします。"
+publication = "当社ウェブサイトにお知らせを掲載します。"
+secondary_damage = "不審なメールのリンクや添付ファイルを開くと、パソコンがウイルスに感染するおそれがあります。現時点で、ウイルス感染などの2次被害は確認されておりません。"
 prevention = """
 業務でのウェブメール利用を禁止し、全社のメールに二要素認証を導入します。
 全社員に標的型メールの訓練を実施します。
 """
+prevention_organisational = "業務で使用するメールサービスを会社が管理するものに限り、その利用を定期的に点検します。"
+prevention_human = "全社員に、パスワードの使い回しの禁止と標的型メールへの対処について研修と訓練を実施します。"
+prevention_physical = ""
+prevention_technical = "全社のメールに二要素認証を導入し、海外などからの不審なログインを検知して通知する設定を行います。"
+report_to = "個人情報保護委員会、プライバシーマーク付与機関"
+
+[incident.en]
+# The same in English, for English notices and reports; a key left out
+# here is told in Japanese.
+summary = "A third party logged in without authorisation to the webmail account a member of our sales staff used for work, and sent a suspicious e-mail to everyone in its address book."
+background = """
+On the afternoon of 20 November 2026 a business partner called to say that a suspicious e-mail had arrived from one of our staff. We found that a third party had logged in to the webmail account of a member of our sales staff and sent suspicious e-mail to everyone in its address book.
+"""
+cause = "The employee used the same password for the webmail as for another service, and a third party logged in with the password leaked from that service. The webmail had no two-factor authentication."
+medium = "The webmail's address book (electronic data)"
+leaked_items = "Names, company names, departments, e-mail addresses and telephone numbers in the address book"
+measures = """
+We changed the account's password and shut the third party out.
+We are asking everyone in the address book to delete the suspicious e-mail.
+"""
+caused_by = "An outside third party (an unauthorised login to a sales employee's account)"
+intent = "Intentional unauthorised access by a third party, made possible by an employee's negligence (a reused password)."
+response = "We asked everyone by e-mail to delete the suspicious message and apologised, and our staff are calling each person to hear what happened. Where wanted, we visit to explain and check the computer."
+publication = "We will publish a notice on our website."
+secondary_damage = "Opening the link or attachment in the suspicious e-mail may infect a computer with malware. No infection or other secondary damage has been found so far."
+prevention = """
+We will stop using webmail for work and introduce two-factor authentication for all company e-mail.
+All staff will be trained to recognise targeted e-mail.
+"""
+prevention_organisational = "Only company-managed mail services may be used for work, and their use is reviewed regularly."
+prevention_human = "All staff are trained not to reuse passwords and how to deal with targeted e-mail."
+prevention_technical = "Two-factor authentication for all company e-mail, and alerts on suspicious logins."
+report_to = "The Personal Information Protection Commission; the Privacy Mark granting body"
 
 [smtp]
 # The demo's capture server on loopback: no TLS, no login.

@@ -55,7 +55,7 @@ func runPreview(ctx context.Context, g *globals, e env, args []string) error {
 	if *lang != "" {
 		d.Lang = *lang
 	}
-	comp, err := a.composer()
+	comp, err := a.composer(ctx)
 	if err != nil {
 		return err
 	}

@@ -115,7 +115,7 @@ func (a *app) deliverLocked(ctx context.Context, daemon bool, locked func()) err
 	if n > 0 {
 		a.log.Warn("requeued notices a stopped sender left in flight", "notices", n)
 	}
-	w, err := a.worker()
+	w, err := a.worker(ctx)
 	if err != nil {
 		return err
 	}

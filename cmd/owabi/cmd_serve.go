@@ -95,8 +95,12 @@ func (a *app) webServer() (*http.Server, error) {
 		return nil, err
 	}
 	h, err := web.New(web.Config{Store: a.db, Templates: templates.FS, Log: a.log, Zone: a.cfg.zone(), Org: a.cfg.organisation(),
-		Deadlines:  notify.Deadlines(a.cfg.Incident.DiscoveredAt.Time, a.cfg.Incident.Intentional, a.cfg.Incident.GDPR),
-		Discovered: a.cfg.Incident.DiscoveredAt.Time, MetricsToken: a.cfg.Web.MetricsToken,
+		MetricsToken: a.cfg.Web.MetricsToken,
+		IncidentSaved: func(inc notify.Incident) {
+			if w := a.sender.Load(); w != nil {
+				w.Composer.SetIncident(inc)
+			}
+		},
 		Sender: func() (sent, retried, failed int64) {
 			if w := a.sender.Load(); w != nil {
 				return w.Counts()

@@ -80,14 +80,14 @@ type IncidentConfig struct {
 	// applies (its 72-hour notification is then due too).
 	Intentional bool     `toml:"intentional"`
 	GDPR        bool     `toml:"gdpr"`
-	Summary     string   `toml:"summary"`
-	LeakedItems string   `toml:"leaked_items"`
+	Source      string   `toml:"source"` // own or contractor
 	SpamFrom    string   `toml:"spam_from"`
 	SpamSubject string   `toml:"spam_subject"`
 	SpamSentAt  dateTime `toml:"spam_sent_at"`
 	SpamURL     string   `toml:"spam_url"`
-	Measures    string   `toml:"measures"`
-	Prevention  string   `toml:"prevention"`
+	// The text, in Japanese; [incident.en] holds the English.
+	notify.IncidentText
+	En notify.IncidentText `toml:"en"`
 }
 
 type SMTPConfig struct {
@@ -257,6 +257,7 @@ func defaults() Config {
 	return Config{
 		Store:        StoreConfig{Path: "owabi.db"},
 		Organisation: OrganisationConfig{Language: "ja", TimeZone: "Asia/Tokyo"},
+		Incident:     IncidentConfig{Source: string(notify.OwnBusiness)},
 		SMTP: SMTPConfig{TLS: "starttls", PasswordEnv: "OWABI_SMTP_PASSWORD",
 			Timeout: duration{30 * time.Second}, Connections: 2, MaxAttempts: 8,
 			RetryBase: duration{time.Minute}, RetryMax: duration{time.Hour}, Poll: duration{5 * time.Second}},
@@ -513,6 +514,9 @@ func (c *Config) Validate() error {
 	if _, err := time.LoadLocation(o.TimeZone); err != nil {
 		return &configError{key: "organisation.time_zone", reason: fmt.Sprintf("%q is not a time zone like Asia/Tokyo", o.TimeZone)}
 	}
+	if inc.Source != string(notify.OwnBusiness) && inc.Source != string(notify.Contractor) {
+		return &configError{key: "incident.source", reason: fmt.Sprintf("%q is not own (in the organisation's own business) or contractor", inc.Source)}
+	}
 	if inc.SpamSentAt.IsZero() {
 		return &configError{key: "incident.spam_sent_at", reason: "missing: when the spam was sent, like 2026-11-20T14:05:00+09:00"}
 	}
@@ -695,8 +699,9 @@ func (c *Config) organisation() notify.Organisation {
 func (c *Config) incident() notify.Incident {
 	i := c.Incident
 	return notify.Incident{
-		OccurredAt: i.OccurredAt.Time, DiscoveredAt: i.DiscoveredAt.Time, Summary: i.Summary, LeakedItems: i.LeakedItems,
+		OccurredAt: i.OccurredAt.Time, DiscoveredAt: i.DiscoveredAt.Time, Intentional: i.Intentional, GDPR: i.GDPR,
+		Source:   notify.Source(i.Source),
 		SpamFrom: i.SpamFrom, SpamSubject: i.SpamSubject, SpamSentAt: i.SpamSentAt.Time, SpamURL: i.SpamURL,
-		Measures: i.Measures, Prevention: i.Prevention,
+		IncidentText: i.IncidentText, En: i.En,
 	}
 }

@@ -234,6 +234,11 @@ func TestPreviewAndEmployeeTone(t *testing.T) {
 	if !strings.Contains(out, "藤井 直樹 さん") || strings.Contains(out, "藤井 直樹 様") {
 		t.Errorf("the employee's notice is not in the internal tone:\n%s", out)
 	}
+	// An English notice tells the incident from [incident.en].
+	out = mustOwabi(t, nil, "--config", cfg, "preview", "--kind", "apology", "--lang", "en", "--contact", "megumi.fujita@seiryu-saketen.example.jp")
+	if !strings.Contains(out, "A third party logged in without authorisation") || strings.Contains(out, "不正にログイン") {
+		t.Errorf("the English apology does not tell the incident in English:\n%s", out)
+	}
 }
 
 func TestErrorsAreOneClearLine(t *testing.T) {

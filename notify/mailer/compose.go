@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"text/template"
 	"time"
 
@@ -27,9 +28,8 @@ var Languages = []string{"ja", "en"}
 // Composer writes notices. It parses every template once, at start, so that a
 // broken template stops owabi before the first notice instead of half-way.
 type Composer struct {
-	Org      notify.Organisation
-	Incident notify.Incident
-	Zone     *time.Location
+	Org  notify.Organisation
+	Zone *time.Location
 	// DKIM, when set, signs every notice for the domain.
 	DKIM *DKIM
 	// SMIME, when set, signs every notice with S/MIME (go-mail's own
@@ -37,11 +37,17 @@ type Composer struct {
 	// signs anew, with the time, each time the message is written.
 	SMIME *tls.Certificate
 	tmpl  map[string]*template.Template // by file name, e.g. "ja/deletion_employee.tmpl"
+	// incident is what notices tell; a manager may change it while notices go out.
+	incident atomic.Pointer[notify.Incident]
 }
+
+// SetIncident makes the notices written from now on tell inc.
+func (c *Composer) SetIncident(inc notify.Incident) { c.incident.Store(&inc) }
 
 // NewComposer loads the templates; files in the earlier file systems win.
 func NewComposer(org notify.Organisation, inc notify.Incident, zone *time.Location, sources ...fs.FS) (*Composer, error) {
-	c := &Composer{Org: org, Incident: inc, Zone: zone, tmpl: map[string]*template.Template{}}
+	c := &Composer{Org: org, Zone: zone, tmpl: map[string]*template.Template{}}
+	c.SetIncident(inc)
 	for i := len(sources) - 1; i >= 0; i-- {
 		files, err := fs.Glob(sources[i], "mail/*/*.tmpl")
 		if err != nil {
@@ -117,7 +123,7 @@ func (c *Composer) Render(d notify.Delivery) (Rendered, error) {
 	data := Data{
 		Lang: d.Lang, Kind: d.Kind, Category: d.Contact.Category, Employee: d.Contact.Category == notify.Employee,
 		Salutation: salutation(d.Lang, d.Contact), Contact: d.Contact, Email: d.Email,
-		Owner: d.Owner, Org: c.Org, Incident: c.Incident, Ref: d.Ref(), AckLink: d.AckLink,
+		Owner: d.Owner, Org: c.Org, Incident: c.incident.Load().In(d.Lang), Ref: d.Ref(), AckLink: d.AckLink,
 	}
 	if u, err := url.Parse(d.AckLink); err == nil {
 		data.AckHost = u.Host

@@ -45,14 +45,16 @@ var (
 	incident = notify.Incident{
 		OccurredAt:   time.Date(2026, 11, 20, 13, 30, 0, 0, tokyo),
 		DiscoveredAt: time.Date(2026, 11, 20, 16, 0, 0, 0, tokyo),
-		Summary:      "営業部社員のウェブメールのアカウントが第三者に不正に利用されました。",
-		LeakedItems:  "氏名、会社名、メールアドレス、電話番号",
 		SpamFrom:     "n-fujii.sakura@freemail.example.jp",
 		SpamSubject:  "【請求書】ご確認ください",
 		SpamSentAt:   time.Date(2026, 11, 20, 14, 5, 0, 0, tokyo),
 		SpamURL:      "https://evil.example.net/invoice.zip",
-		Measures:     "パスワードを変更し、不正なログインを遮断しました。",
-		Prevention:   "二要素認証を全社で導入します。",
+		IncidentText: notify.IncidentText{
+			Summary:     "営業部社員のウェブメールのアカウントが第三者に不正に利用されました。",
+			LeakedItems: "氏名、会社名、メールアドレス、電話番号",
+			Measures:    "パスワードを変更し、不正なログインを遮断しました。",
+			Prevention:  "二要素認証を全社で導入します。",
+		},
 	}
 )
 

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/owabi/owabi/notify"
@@ -18,7 +19,11 @@ type deadlineView struct {
 // deadlines are the reports owed, with when each was filed, for the
 // dashboard.
 func (s *Server) deadlines(r *http.Request) ([]deadlineView, error) {
-	list, err := s.Store.Filed(r.Context(), s.Deadlines)
+	owed, discovered, err := s.owed(r)
+	if err != nil {
+		return nil, err
+	}
+	list, err := s.Store.Filed(r.Context(), owed)
 	if err != nil {
 		return nil, err
 	}
@@ -26,7 +31,7 @@ func (s *Server) deadlines(r *http.Request) ([]deadlineView, error) {
 	now := s.Now()
 	var out []deadlineView
 	for _, d := range list {
-		v := deadlineView{Deadline: d, State: d.State(now, s.Discovered)}
+		v := deadlineView{Deadline: d, State: d.State(now, discovered)}
 		left := d.Due.Sub(now)
 		if left >= 0 {
 			v.Left = fmt.Sprintf(t["time_left"], span(left, t))
@@ -36,6 +41,16 @@ func (s *Server) deadlines(r *http.Request) ([]deadlineView, error) {
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// owed are the reports owed for the incident as recorded now, and when it
+// was discovered; none before there is a record.
+func (s *Server) owed(r *http.Request) ([]notify.Deadline, time.Time, error) {
+	inc, err := s.Store.Incident(r.Context())
+	if notify.ErrorCode(err) == notify.ENOTFOUND {
+		return nil, time.Time{}, nil
+	}
+	return notify.Deadlines(inc.DiscoveredAt, inc.Intentional, inc.GDPR), inc.DiscoveredAt, err
 }
 
 // span says a duration in days and hours.
@@ -50,11 +65,12 @@ func span(d time.Duration, t map[string]string) string {
 // fileReport records that a manager filed a report.
 func (s *Server) fileReport(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
 	kind := notify.ReportKind(r.PathValue("kind"))
-	owed := false
-	for _, d := range s.Deadlines {
-		owed = owed || d.Kind == kind
+	owed, _, err := s.owed(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
-	if !owed {
+	if !slices.ContainsFunc(owed, func(d notify.Deadline) bool { return d.Kind == kind }) {
 		s.refuse(w, r, http.StatusNotFound, "not_found")
 		return
 	}

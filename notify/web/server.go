@@ -58,6 +58,9 @@ type Store interface {
 	AuditTrail(ctx context.Context, f store.AuditFilter) ([]notify.AuditEntry, error)
 	FileReport(ctx context.Context, userID int64, kind notify.ReportKind) error
 	Filed(ctx context.Context, deadlines []notify.Deadline) ([]notify.Deadline, error)
+	Incident(ctx context.Context) (notify.Incident, error)
+	SaveIncident(ctx context.Context, userID int64, inc notify.Incident) error
+	IncidentHistory(ctx context.Context) ([]notify.IncidentVersion, error)
 }
 
 // Config is how the app is set up.
@@ -81,9 +84,9 @@ type Config struct {
 	Sender func() (sent, retried, failed int64)
 	// MetricsToken, when set, is the bearer token /metrics asks for.
 	MetricsToken string
-	// Deadlines are the reports owed to regulators, shown on the dashboard.
-	Deadlines  []notify.Deadline
-	Discovered time.Time // when the leak was discovered, from which they run
+	// IncidentSaved, when set, hears of each new version of the incident
+	// record a manager saves, so that the notices sent from then on tell it.
+	IncidentSaved func(notify.Incident)
 }
 
 // Server is the web app.

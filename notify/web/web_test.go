@@ -1078,7 +1078,9 @@ func TestTheManagerReadsTheAuditTrail(t *testing.T) {
 func TestTheDashboardCountsDownTheReportsOwed(t *testing.T) {
 	a := newApp(t)
 	discovered := time.Now().Add(-4*24*time.Hour - time.Hour)
-	a.web.Deadlines, a.web.Discovered = notify.Deadlines(discovered, false, true), discovered
+	if _, err := a.db.SeedIncident(context.Background(), notify.Incident{DiscoveredAt: discovered, GDPR: true}); err != nil {
+		t.Fatal(err)
+	}
 	manager := a.client(t)
 	a.signIn(t, manager, "kanri", password)
 	_, _, dash := get(t, manager, a.URL+"/dashboard")

@@ -1,0 +1,18 @@
+-- The incident record: what happened, as the notices and the reports tell
+-- it. Every save adds a version and the latest is the record, so that its
+-- history is kept: from the config when its [incident] changed, or from a
+-- manager on the web app's incident page. Versions are never changed.
+CREATE TABLE incident_versions (
+	id       INTEGER PRIMARY KEY,
+	saved_at TEXT    NOT NULL,
+	source   TEXT    NOT NULL, -- config or web
+	user_id  INTEGER REFERENCES users(id),
+	record   TEXT    NOT NULL  -- notify.Incident as JSON
+);
+
+CREATE TRIGGER incident_versions_no_update BEFORE UPDATE ON incident_versions BEGIN
+	SELECT RAISE(ABORT, 'a saved version of the incident record cannot be changed');
+END;
+CREATE TRIGGER incident_versions_no_delete BEFORE DELETE ON incident_versions BEGIN
+	SELECT RAISE(ABORT, 'a saved version of the incident record cannot be changed');
+END;
