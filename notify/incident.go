@@ -81,13 +81,29 @@ func (i Incident) In(lang string) Incident {
 	if lang != "en" {
 		return i
 	}
-	ja, en := reflect.ValueOf(&i.IncidentText).Elem(), reflect.ValueOf(i.En)
-	for f := range ja.NumField() {
-		if s := en.Field(f).String(); strings.TrimSpace(s) != "" {
-			ja.Field(f).SetString(s)
+	en := i.En.Fields()
+	for n, f := range i.IncidentText.Fields() {
+		if strings.TrimSpace(*en[n].Value) != "" {
+			*f.Value = *en[n].Value
 		}
 	}
 	return i
+}
+
+// TextField is one field of an IncidentText, by its key.
+type TextField struct {
+	Key   string // as in the config and the stored record: "cause"
+	Value *string
+}
+
+// Fields lists the text's fields in order, to read or set by key.
+func (t *IncidentText) Fields() []TextField {
+	v := reflect.ValueOf(t).Elem()
+	out := make([]TextField, v.NumField())
+	for n := range out {
+		out[n] = TextField{Key: v.Type().Field(n).Tag.Get("json"), Value: v.Field(n).Addr().Interface().(*string)}
+	}
+	return out
 }
 
 // Outbox is the durable queue of notices that a sender works through.

@@ -261,7 +261,7 @@ spam_sent_at = 2026-11-20T14:05:00+09:00
 spam_url = "https://invoice-download.example.net/mitsumori.zip"
 summary = "営業部社員が業務連絡に使用していたウェブメールのアカウントに第三者が不正にログインし、アドレス帳に登録されていた全員に不審なメールを送信しました。"
 background = """
-2026年11月20日午後、取引先から「御社の社員から不審なメールが届いた」との電話があり、調査したところ、営業部社員のウェブメールのアカウントに第三者が不正にログインし、アドレス帳の全員に不審なメールを送信していたことが判明しました。
+取引先から「御社の社員から不審なメールが届いた」との電話があり、調査したところ、営業部社員のウェブメールのアカウントに第三者が不正にログインし、アドレス帳の全員に不審なメールを送信していたことが判明しました。
 """
 cause = "営業部社員が、他のサービスと同じパスワードをウェブメールに使用しており、他のサービスから流出したパスワードで第三者にログインされたためです。当該ウェブメールには二要素認証を設定していませんでした。"
 medium = "ウェブメールのアドレス帳（電子データ）"
@@ -290,7 +290,7 @@ report_to = "個人情報保護委員会、プライバシーマーク付与機�
 # here is told in Japanese.
 summary = "A third party logged in without authorisation to the webmail account a member of our sales staff used for work, and sent a suspicious e-mail to everyone in its address book."
 background = """
-On the afternoon of 20 November 2026 a business partner called to say that a suspicious e-mail had arrived from one of our staff. We found that a third party had logged in to the webmail account of a member of our sales staff and sent suspicious e-mail to everyone in its address book.
+A business partner called to say that a suspicious e-mail had arrived from one of our staff. We found that a third party had logged in to the webmail account of a member of our sales staff and sent suspicious e-mail to everyone in its address book.
 """
 cause = "The employee used the same password for the webmail as for another service, and a third party logged in with the password leaked from that service. The webmail had no two-factor authentication."
 medium = "The webmail's address book (electronic data)"

@@ -27,26 +27,11 @@ func runExport(ctx context.Context, g *globals, e env, args []string) error {
 	}
 	defer a.Close()
 	path := fs.Arg(0)
-	var out io.Writer = e.stdout
-	var f *os.File
-	if path != "-" {
-		// The list is personal data: owner-only, and never over another file.
-		if f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600); errors.Is(err, os.ErrExist) {
-			return fmt.Errorf("%s already exists; owabi never writes over a file, so give a new name", path)
-		} else if err != nil {
-			return err
-		}
-		out = f
-	}
-	n, err := writeContacts(ctx, a, out, *lang)
-	if f != nil {
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			os.Remove(path)
-		}
-	}
+	var n int
+	err = writeOut(e, path, func(out io.Writer) (err error) {
+		n, err = writeContacts(ctx, a, out, *lang)
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -65,4 +50,27 @@ func writeContacts(ctx context.Context, a *app, out io.Writer, lang string) (int
 	return sheet.ContactList(out, lang, a.cfg.zone(), func(fn func(notify.Contact, notify.ContactProgress) error) error {
 		return a.db.EachContact(ctx, fn)
 	})
+}
+
+// writeOut writes with write to standard output when path is "-" or "",
+// else to a new file at path: owner-only, as what owabi writes may hold
+// personal data, never over another file, and removed when writing fails.
+func writeOut(e env, path string, write func(io.Writer) error) error {
+	if path == "-" || path == "" {
+		return write(e.stdout)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("%s already exists; owabi never writes over a file, so give a new name", path)
+	} else if err != nil {
+		return err
+	}
+	err = write(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+	}
+	return err
 }

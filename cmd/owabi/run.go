@@ -32,6 +32,7 @@ Commands:
   serve     run the daemon: send the queued notices and serve the staff web app
   status    show where the response stands
   export    write every contact to a spreadsheet file (CSV) for the people who call them
+  report    write the incident report, the PPC report or the public notice (HTML or Markdown)
   user      add, list or disable the staff accounts of the web app
   audit     check the audit trail's chain (verify), or show its last entries (list)
   backup    write a consistent copy of the database while owabi runs
@@ -75,6 +76,7 @@ var commands = map[string]command{
 	"demo":     runDemo,
 	"import":   runImport,
 	"export":   runExport,
+	"report":   runReport,
 	"imports":  runImports,
 	"classify": runClassify,
 	"preview":  runPreview,

@@ -61,6 +61,8 @@ type Store interface {
 	Incident(ctx context.Context) (notify.Incident, error)
 	SaveIncident(ctx context.Context, userID int64, inc notify.Incident) error
 	IncidentHistory(ctx context.Context) ([]notify.IncidentVersion, error)
+	Facts(ctx context.Context) (notify.Facts, error)
+	Timeline(ctx context.Context) ([]notify.Step, error)
 }
 
 // Config is how the app is set up.
@@ -140,6 +142,9 @@ func New(cfg Config) (*Server, error) {
 	s.handle("GET", "/import", false, s.signedIn(s.only(notify.Manager, s.importsPage)))
 	s.handle("GET", "/audit", false, s.signedIn(s.only(notify.Manager, s.auditTrail)))
 	s.handle("POST", "/reports/{kind}/filed", false, s.signedIn(s.only(notify.Manager, s.fileReport)))
+	s.handle("GET", "/reports/{kind}", false, s.signedIn(s.only(notify.Manager, s.showReport)))
+	s.handle("GET", "/incident", false, s.signedIn(s.only(notify.Manager, s.incidentPage)))
+	s.handle("POST", "/incident", false, s.signedIn(s.only(notify.Manager, s.saveIncident)))
 	s.handle("GET", "/imports/{id}", false, s.signedIn(s.only(notify.Manager, s.pastImport)))
 	// The upload checks its CSRF token itself, reading the form as a stream.
 	s.handle("POST", "/import", false, s.signedInRaw(s.only(notify.Manager, s.withUpload(maxUpload, s.upload))))

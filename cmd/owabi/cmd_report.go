@@ -1,0 +1,50 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/report"
+	"github.com/owabi/owabi/templates"
+)
+
+func runReport(ctx context.Context, g *globals, e env, args []string) error {
+	fs := flags("report", g, e, "--kind incident|ppc|public [--final] [--lang ja|en] [--format html|md] [FILE]")
+	kind := fs.String("kind", "", "incident (the Privacy Mark layout), ppc (the items of the PPC's form) or public (the notice for the website)")
+	final := fs.Bool("final", false, "ppc: the final report (確報) instead of the preliminary one (速報)")
+	lang := fs.String("lang", "ja", "ja or en")
+	format := fs.String("format", "html", "html (a page to print on A4) or md (Markdown text)")
+	if err := parse(fs, args, zeroOrOne); err != nil {
+		return err
+	}
+	switch {
+	case !slices.Contains(report.Kinds, report.Kind(*kind)):
+		return &usageError{msg: fmt.Sprintf("--kind %q: use incident, ppc or public", *kind)}
+	case *lang != "ja" && *lang != "en":
+		return &usageError{msg: fmt.Sprintf("--lang %q: use ja or en", *lang)}
+	case *format != string(report.HTML) && *format != string(report.Markdown):
+		return &usageError{msg: fmt.Sprintf("--format %q: use html or md", *format)}
+	}
+	a, err := openExisting(ctx, g, e)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	in, err := report.Gather(ctx, a.db, report.Input{Kind: report.Kind(*kind), Lang: *lang, Final: *final,
+		Org: a.cfg.organisation(), Zone: a.cfg.zone()})
+	if err != nil {
+		return err
+	}
+	doc, err := report.Build(in)
+	if err != nil {
+		return err
+	}
+	err = writeOut(e, fs.Arg(0), func(out io.Writer) error { return report.Write(out, doc, report.Format(*format), templates.FS) })
+	if err != nil {
+		return err
+	}
+	return a.db.Audit(ctx, notify.AuditEntry{Kind: "report", Detail: in.Describe(*format)})
+}

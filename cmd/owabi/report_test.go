@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/mailer/smtptest"
+	"github.com/owabi/owabi/store"
+)
+
+// The seed-like scenario, through the real import, notices, hearings and
+// visits: the report states exactly its numbers, and its timeline in order.
+func TestTheIncidentReportStatesWhatHappenedToThe243(t *testing.T) {
+	srv := smtptest.New(t)
+	cfg := setup(t, srv)
+	sendSample(t, cfg)
+
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(filepath.Dir(cfg), "owabi.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	caller, err := db.AddUser(ctx, notify.User{Name: "otsuka", Email: "koji_otsuka@sakura-print.example.jp", Role: notify.Sales}, []byte("h"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Everyone is heard: the spam reached the first 177 and not the other
+	// 66; the first 5 it reached get an apology visit, and a check of their
+	// computer finds it clean. Nobody is infected.
+	var ids []int64
+	db.EachContact(ctx, func(c notify.Contact, _ notify.ContactProgress) error { ids = append(ids, c.ID); return nil })
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	today := time.Now().In(tokyo) // as the call form gives it
+	for n, id := range ids {
+		call := notify.Call{ContactID: id, Outcome: notify.Reached, Hearing: notify.Hearing{Arrived: notify.No, Deleted: notify.No}}
+		if n < 177 {
+			call.Hearing = notify.Hearing{Arrived: notify.Yes, Opened: notify.No, Clicked: notify.No, Infected: notify.No, Deleted: notify.Yes}
+		}
+		if n < 5 {
+			call.FollowUp, call.FollowUpDone, call.FollowUpResult = notify.ApologyVisit, today, notify.NoInfection
+		}
+		if _, err := db.AddCall(ctx, caller.ID, call); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+
+	md := mustOwabi(t, nil, "--config", cfg, "report", "--kind", "incident", "--format", "md")
+	for _, want := range []string{
+		"- **件数**: 243名（顧客 168名、取引先 35名、従業員 40名）、メールアドレス 258件",
+		"不審なメールが届いた方は177名、届かなかった方は66名、未確認の方は0名です。不審なメールのリンクや添付ファイルを開いた方は0名、ウイルス感染が確認された方は0名です。",
+		"- **削除依頼メールの送信**: 243名", "- **電話**: 243名に架電し、243名と通話", "- **お詫びの訪問**: 5名",
+		"- **感染が確認された方**: 0名", "- **点検で問題がなかった方・駆除済みの方**: 5名",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
+	// The timeline: its half-days in order, and in them the steps in the order they happened.
+	timeline := md[strings.Index(md, "## ■事故等に係る経過"):strings.Index(md, "## ■事故発生元")]
+	last := -1
+	for _, step := range []string{"2026年11月20日（金）午後", "事故発生", "不審なメールが送信される", "事故発覚",
+		"漏えいしたアドレス帳を取り込み", "削除依頼メールを送信（258通）", "電話で状況を聞き取り（243件）", "お詫びの訪問（5名）"} {
+		i := strings.Index(timeline, step)
+		if i <= last {
+			t.Errorf("the timeline lacks %q after the step before, or has it out of order:\n%s", step, timeline)
+		}
+		last = i
+	}
+	days := regexp.MustCompile(`\*\*(\d+年\d+月\d+日)`).FindAllStringSubmatch(timeline, -1)
+	for n := 1; n < len(days); n++ {
+		if days[n][1] < days[n-1][1] && len(days[n][1]) == len(days[n-1][1]) {
+			t.Errorf("the timeline's days are out of order: %v", days)
+		}
+	}
+
+	en := mustOwabi(t, nil, "--config", cfg, "report", "--kind", "ppc", "--lang", "en", "--format", "md")
+	if !strings.Contains(en, "243 persons (168 customers, 35 suppliers, 40 employees)") || !strings.Contains(en, "(preliminary)") {
+		t.Errorf("the PPC report in English:\n%s", en)
+	}
+	page := mustOwabi(t, nil, "--config", cfg, "report", "--kind", "public")
+	if !strings.Contains(page, "<!doctype html>") || !strings.Contains(page, "（243名分）") || strings.Contains(page, "http://") || strings.Contains(page, "https://") {
+		t.Errorf("the public notice page:\n%s", page)
+	}
+	if code, _, errOut := owabi(t, nil, "--config", cfg, "report", "--kind", "nonsense"); code != 2 || !strings.Contains(errOut, "use incident, ppc or public") {
+		t.Errorf("a report that does not exist: exit %d, %q", code, errOut)
+	}
+}

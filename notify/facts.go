@@ -1,0 +1,48 @@
+package notify
+
+import "time"
+
+// Facts are the numbers the reports state, each of persons (contacts)
+// unless it says otherwise, counted from what owabi recorded at AsOf.
+type Facts struct {
+	AsOf         time.Time
+	Persons      map[Category]int // whose data leaked, by category
+	Addresses    int              // their e-mail addresses
+	Sent         map[NoticeKind]int
+	NoneReached  int // had notices, and none could be delivered
+	Acknowledged int
+	Called       int // called at least once
+	Reached      int // reached by phone
+	Arrived      int // said the spam reached them
+	NotArrived   int // said it did not, and never that it did
+	Clicked      int // opened its link or attachment
+	Suspected    int // an infection was suspected at a hearing
+	Infections   int // a check found an infection (removed or not)
+	Remediated   int // a check found them clean, or the infection was removed
+	Visited      int // an apology visit was made
+	Checked      int // their computer was checked or cleaned
+	Withheld     int // not to be contacted, by a manager's decision
+}
+
+// Total is everyone whose data leaked.
+func (f Facts) Total() int {
+	n := 0
+	for _, c := range f.Persons {
+		n += c
+	}
+	return n
+}
+
+// Unheard is everyone nobody has heard from whether the spam reached them.
+func (f Facts) Unheard() int { return f.Total() - f.Arrived - f.NotArrived }
+
+// Step is something done in the response, counted in one half-day: the
+// response's timeline (経過) is made of them.
+type Step struct {
+	At   time.Time // when it was first done in its minute
+	What string    // import, classify, sent_deletion, resent_apology, ack, call, follow_up, bounce, filed_ppc_final, ...
+	N    int
+	// DateOnly: only the day is known (a follow-up's done date), At is
+	// its midnight in UTC.
+	DateOnly bool
+}

@@ -1,0 +1,312 @@
+// Package report writes the reports on the incident from what owabi
+// recorded: the incident report in the Privacy Mark layout, the items of
+// the PPC's report form (preliminary or final) and the public notice, in
+// Japanese or English, as a printable HTML page or as Markdown. Every
+// number comes from the database, stated as of a time; the words come from
+// the incident record.
+package report
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/owabi/owabi/notify"
+)
+
+// Kind is which report to write.
+type Kind string
+
+const (
+	IncidentReport Kind = "incident" // 事故報告書, to the Privacy Mark body
+	PPC            Kind = "ppc"      // the APPI report to the PPC
+	PublicNotice   Kind = "public"   // for the website
+)
+
+// Kinds lists every report, in the order they are offered.
+var Kinds = []Kind{IncidentReport, PPC, PublicNotice}
+
+// Input is everything a report is written from.
+type Input struct {
+	Kind     Kind
+	Lang     string // ja or en
+	Final    bool   // PPC: the final report (確報), not the preliminary (速報)
+	Org      notify.Organisation
+	Incident notify.Incident
+	Facts    notify.Facts
+	Steps    []notify.Step
+	Filings  []notify.Deadline // the reports owed, with when each was filed
+	Zone     *time.Location
+}
+
+// Document is a report laid out: sections of labelled text, lists and
+// tables, ready for either format.
+type Document struct {
+	Lang     string
+	Title    string
+	Lines    []string // under the title: who, as of when
+	Sections []Section
+}
+
+// Section is one heading and what is under it.
+type Section struct {
+	Heading string
+	Blocks  []Block
+}
+
+// Block is a paragraph with an optional label, a list, or a table of
+// label–value rows; a timeline is a table.
+type Block struct {
+	Label string
+	Text  string // paragraphs, split on blank lines
+	Items []string
+	Rows  [][2]string
+}
+
+// Paragraphs splits the text into its paragraphs and their lines.
+func (b Block) Paragraphs() [][]string {
+	var out [][]string
+	for _, p := range strings.Split(strings.TrimSpace(b.Text), "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, strings.Split(p, "\n"))
+		}
+	}
+	return out
+}
+
+// Build lays out the report in.Kind.
+func Build(in Input) (Document, error) {
+	if in.Lang != "en" {
+		in.Lang = "ja"
+	}
+	if in.Zone == nil {
+		in.Zone = time.UTC
+	}
+	in.Incident = in.Incident.In(in.Lang)
+	w := writer{Input: in, t: words[in.Lang]}
+	switch in.Kind {
+	case IncidentReport:
+		return w.incidentReport(), nil
+	case PPC:
+		return w.ppcReport(), nil
+	case PublicNotice:
+		return w.publicNotice(), nil
+	}
+	return Document{}, notify.Errorf(notify.EINVALID, "%q is not a report: incident, ppc or public", in.Kind)
+}
+
+// writer lays out one report in one language.
+type writer struct {
+	Input
+	t map[string]string
+}
+
+func (w writer) f(key string, args ...any) string { return fmt.Sprintf(w.t[key], args...) }
+
+func (w writer) when(t time.Time) string { return notify.LetterTime(w.Lang, t.In(w.Zone)) }
+
+func (w writer) header(title string) Document {
+	return Document{Lang: w.Lang, Title: title, Lines: []string{
+		w.orgName(), w.f("as_of", w.when(w.Facts.AsOf)),
+	}}
+}
+
+func (w writer) orgName() string {
+	if w.Lang == "en" && w.Org.NameEn != "" {
+		return w.Org.NameEn
+	}
+	return w.Org.Name
+}
+
+// text is a field of the record, or a note that it is not recorded yet.
+func (w writer) text(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return w.t["not_recorded"]
+	}
+	return strings.TrimSpace(s)
+}
+
+func (w writer) incidentReport() Document {
+	d := w.header(w.t["incident_title"])
+	inc := w.Incident
+	d.Sections = []Section{
+		{w.t["h_occurred"], []Block{{Text: w.when(inc.OccurredAt)}}},
+		{w.t["h_discovered"], []Block{{Text: w.when(inc.DiscoveredAt)}}},
+		{w.t["h_overview"], []Block{
+			{Label: w.t["background"], Text: w.text(inc.Background)},
+			{Label: w.t["accident"], Text: w.text(inc.Summary)},
+			{Label: w.t["damage"], Text: w.damage()},
+		}},
+		{w.t["h_cause"], []Block{{Text: w.text(inc.Cause)}}},
+		{w.t["h_data"], []Block{{Rows: [][2]string{
+			{w.t["medium"], w.text(inc.Medium)},
+			{w.t["items"], w.text(inc.LeakedItems)},
+			{w.t["count"], w.persons()},
+		}}}},
+		{w.t["h_measures"], []Block{{Text: w.text(inc.Measures)}}},
+		{w.t["h_timeline"], []Block{{Rows: w.timeline()}}},
+		{w.t["h_source"], []Block{{Text: w.t["source_"+string(inc.Source)]}}},
+		{w.t["h_caused_by"], []Block{{Text: w.text(inc.CausedBy)}}},
+		{w.t["h_intent"], []Block{{Text: w.intent()}}},
+		{w.t["h_response"], w.response()},
+		{w.t["h_publication"], []Block{{Text: w.text(inc.Publication)}}},
+		{w.t["h_secondary"], w.secondary()},
+		{w.t["h_prevention"], w.prevention()},
+		{w.t["h_report_to"], w.reportTo()},
+	}
+	return d
+}
+
+func (w writer) ppcReport() Document {
+	title := w.t["ppc_preliminary"]
+	if w.Final {
+		title = w.t["ppc_final"]
+	}
+	d := w.header(title)
+	inc := w.Incident
+	d.Sections = []Section{
+		{w.t["p_overview"], []Block{
+			{Rows: [][2]string{{w.t["occurred"], w.when(inc.OccurredAt)}, {w.t["discovered"], w.when(inc.DiscoveredAt)}}},
+			{Text: w.text(inc.Summary)},
+			{Label: w.t["background"], Text: w.text(inc.Background)},
+		}},
+		{w.t["p_items"], []Block{{Rows: [][2]string{{w.t["medium"], w.text(inc.Medium)}, {w.t["items"], w.text(inc.LeakedItems)}}}}},
+		{w.t["p_persons"], []Block{{Text: w.persons()}}},
+		{w.t["p_cause"], []Block{{Text: w.text(inc.Cause)}, {Label: w.t["caused_by"], Text: w.text(inc.CausedBy)}, {Label: w.t["intent"], Text: w.intent()}}},
+		{w.t["p_secondary"], w.secondary()},
+		{w.t["p_response"], w.response()},
+		{w.t["p_publication"], []Block{{Text: w.text(inc.Publication)}}},
+		{w.t["p_prevention"], w.prevention()},
+		{w.t["p_other"], []Block{
+			{Rows: [][2]string{{w.t["source"], w.t["source_"+string(inc.Source)]}, {w.t["desk"], w.desk()}}},
+			{Label: w.t["measures"], Text: w.text(inc.Measures)},
+			{Label: w.t["h_timeline"], Rows: w.timeline()},
+		}},
+	}
+	return d
+}
+
+func (w writer) publicNotice() Document {
+	d := w.header(w.t["public_title"])
+	inc := w.Incident
+	d.Lines = []string{w.orgName(), w.f("published", notify.LetterDate(w.Lang, w.Facts.AsOf.In(w.Zone)))}
+	d.Sections = []Section{
+		{"", []Block{{Text: w.f("public_opening", w.orgName())}}},
+		{w.t["n_what"], []Block{{Text: w.text(inc.Summary)},
+			{Rows: [][2]string{{w.t["occurred"], w.when(inc.OccurredAt)}, {w.t["discovered"], w.when(inc.DiscoveredAt)}}}}},
+		{w.t["n_data"], []Block{{Text: w.f("public_data", w.text(inc.LeakedItems), w.Facts.Total())}}},
+		{w.t["n_cause"], []Block{{Text: w.text(inc.Cause)}}},
+		{w.t["n_ask"], []Block{{Text: w.f("public_ask", w.when(inc.SpamSentAt), inc.SpamFrom, inc.SpamSubject)}}},
+		{w.t["n_secondary"], []Block{{Text: w.text(inc.SecondaryDamage)}}},
+		{w.t["n_response"], []Block{{Text: w.text(inc.Measures)}, {Text: w.text(inc.Response)}}},
+		{w.t["n_prevention"], w.prevention()},
+		{w.t["n_desk"], []Block{{Text: w.desk()}}},
+		{"", []Block{{Text: w.t["public_closing"]}}},
+	}
+	return d
+}
+
+// persons is the count of persons leaked, by category.
+func (w writer) persons() string {
+	f := w.Facts
+	s := w.f("persons", f.Total(), f.Persons[notify.Customer], f.Persons[notify.Supplier], f.Persons[notify.Employee])
+	if n := f.Persons[notify.Unclassified]; n > 0 {
+		s += w.f("persons_unclassified", n)
+	}
+	return s + w.f("addresses", f.Addresses)
+}
+
+// damage says what the hearings found.
+func (w writer) damage() string {
+	f := w.Facts
+	return w.f("damage_text", f.Total(), f.Arrived, f.NotArrived, f.Unheard(), f.Clicked, f.Infections)
+}
+
+func (w writer) intent() string {
+	s := w.text(w.Incident.Intent)
+	if w.Incident.Intentional {
+		s += "\n" + w.t["intentional_note"]
+	}
+	return s
+}
+
+func (w writer) response() []Block {
+	f := w.Facts
+	return []Block{
+		{Rows: [][2]string{
+			{w.t["r_deletion"], w.f("n_persons", f.Sent[notify.Deletion])},
+			{w.t["r_apology"], w.f("n_persons", f.Sent[notify.Apology])},
+			{w.t["r_none_reached"], w.f("n_persons", f.NoneReached)},
+			{w.t["r_acknowledged"], w.f("n_persons", f.Acknowledged)},
+			{w.t["r_phone"], w.f("phone", f.Called, f.Reached)},
+			{w.t["r_visited"], w.f("n_persons", f.Visited)},
+			{w.t["r_checked"], w.f("n_persons", f.Checked)},
+			{w.t["r_withheld"], w.f("n_persons", f.Withheld)},
+		}},
+		{Text: w.text(w.Incident.Response)},
+	}
+}
+
+func (w writer) secondary() []Block {
+	f := w.Facts
+	return []Block{
+		{Rows: [][2]string{
+			{w.t["s_clicked"], w.f("n_persons", f.Clicked)},
+			{w.t["s_suspected"], w.f("n_persons", f.Suspected)},
+			{w.t["s_infections"], w.f("n_persons", f.Infections)},
+			{w.t["s_remediated"], w.f("n_persons", f.Remediated)},
+		}},
+		{Text: w.text(w.Incident.SecondaryDamage)},
+	}
+}
+
+// prevention lists the measures by kind, or the one text when no kind is
+// recorded.
+func (w writer) prevention() []Block {
+	inc := w.Incident
+	var rows [][2]string
+	for _, p := range []struct{ key, text string }{
+		{"organisational", inc.PreventionOrganisational}, {"human", inc.PreventionHuman},
+		{"physical", inc.PreventionPhysical}, {"technical", inc.PreventionTechnical},
+	} {
+		if strings.TrimSpace(p.text) != "" {
+			rows = append(rows, [2]string{w.t["prevention_"+p.key], strings.TrimSpace(p.text)})
+		}
+	}
+	if rows == nil {
+		return []Block{{Text: w.text(inc.Prevention)}}
+	}
+	return []Block{{Rows: rows}}
+}
+
+func (w writer) reportTo() []Block {
+	blocks := []Block{{Text: w.text(w.Incident.ReportTo)}}
+	var rows [][2]string
+	for _, d := range w.Filings {
+		state := w.f("due", w.when(d.Due))
+		if !d.Filed.IsZero() {
+			state = w.f("filed", w.when(d.Filed))
+		}
+		rows = append(rows, [2]string{w.t["deadline_"+string(d.Kind)], state})
+	}
+	if rows != nil {
+		blocks = append(blocks, Block{Rows: rows})
+	}
+	return blocks
+}
+
+func (w writer) desk() string {
+	o := w.Org
+	s := o.Name + "　" + o.Desk.Name
+	if w.Lang == "en" {
+		s = w.orgName() + ", " + o.Desk.Name
+	}
+	s += "\n" + w.f("tel", o.Desk.Phone)
+	if o.DeskHours != "" {
+		s += w.f("hours", o.DeskHours)
+	}
+	if o.Desk.Email != "" {
+		s += "\n" + w.f("mail", o.Desk.Email)
+	}
+	return s
+}

@@ -1,0 +1,104 @@
+package report
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/owabi/owabi/notify"
+)
+
+// half is a half-day of the timeline, in the organisation's zone: its
+// morning, its afternoon, or the whole day for what is known only by the
+// day (a follow-up's done date), listed after the afternoon.
+type half struct {
+	day  time.Time // midnight in the zone
+	part int       // 0 morning, 1 afternoon, 2 the day
+}
+
+// timeline is the response's course (経過), oldest first: one row per
+// half-day, saying what was done in it with the counts.
+func (w writer) timeline() [][2]string {
+	inc := w.Incident
+	steps := []notify.Step{
+		{At: inc.OccurredAt, What: "occurred"}, {At: inc.SpamSentAt, What: "spam_sent"}, {At: inc.DiscoveredAt, What: "discovered"},
+	}
+	steps = slices.DeleteFunc(steps, func(s notify.Step) bool { return s.At.IsZero() })
+	steps = append(steps, w.Steps...)
+	type line struct {
+		what  string
+		n     int
+		first time.Time
+	}
+	slots := map[half][]line{}
+	for _, s := range steps {
+		h := w.half(s)
+		i := slices.IndexFunc(slots[h], func(l line) bool { return l.what == s.What })
+		if i < 0 {
+			slots[h] = append(slots[h], line{what: s.What, first: s.At})
+			i = len(slots[h]) - 1
+		}
+		slots[h][i].n += s.N
+		if s.At.Before(slots[h][i].first) {
+			slots[h][i].first = s.At
+		}
+	}
+	keys := slices.SortedFunc(func(yield func(half) bool) {
+		for k := range slots {
+			if !yield(k) {
+				return
+			}
+		}
+	}, func(a, b half) int {
+		if c := a.day.Compare(b.day); c != 0 {
+			return c
+		}
+		return a.part - b.part
+	})
+	var rows [][2]string
+	for _, k := range keys {
+		lines := slots[k]
+		slices.SortStableFunc(lines, func(a, b line) int { return a.first.Compare(b.first) })
+		var said []string
+		for _, l := range lines {
+			said = append(said, w.step(l.what, l.n))
+		}
+		rows = append(rows, [2]string{w.halfName(k), strings.Join(said, "\n")})
+	}
+	if rows == nil {
+		rows = [][2]string{{"", w.t["not_recorded"]}}
+	}
+	return rows
+}
+
+func (w writer) half(s notify.Step) half {
+	if s.DateOnly {
+		return half{day: time.Date(s.At.Year(), s.At.Month(), s.At.Day(), 0, 0, 0, 0, w.Zone), part: 2}
+	}
+	t := s.At.In(w.Zone)
+	h := half{day: time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, w.Zone)}
+	if t.Hour() >= 12 {
+		h.part = 1
+	}
+	return h
+}
+
+func (w writer) halfName(h half) string {
+	day := notify.LetterDate(w.Lang, h.day)
+	if w.Lang == "en" {
+		day = h.day.Format("Mon 2 Jan")
+	}
+	return day + w.t[[...]string{"morning", "afternoon", "whole_day"}[h.part]]
+}
+
+// step says one line of the timeline: what was done, and how many.
+func (w writer) step(what string, n int) string {
+	format, ok := w.t["step_"+what]
+	if !ok {
+		return w.f("step_other", what, n)
+	}
+	if strings.Contains(format, "%d") {
+		return w.f("step_"+what, n)
+	}
+	return format
+}

@@ -1,0 +1,142 @@
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"html"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/store"
+)
+
+// incidentForm is the incident page's form as a manager sends it.
+func incidentForm(csrf string, inc notify.Incident) url.Values {
+	v := url.Values{"csrf": {csrf}, "source": {string(inc.Source)}, "spam_from": {inc.SpamFrom}, "spam_subject": {inc.SpamSubject},
+		"discovered_at": {inc.DiscoveredAt.Format("2006-01-02T15:04")}, "spam_sent_at": {inc.SpamSentAt.Format("2006-01-02T15:04")}}
+	en := inc.En.Fields()
+	for n, f := range inc.IncidentText.Fields() {
+		v.Set("ja."+f.Key, *f.Value)
+		v.Set("en."+f.Key, *en[n].Value)
+	}
+	return v
+}
+
+func TestTheManagerKeepsTheIncidentRecordAndItsHistory(t *testing.T) {
+	a := newApp(t)
+	ctx := context.Background()
+	day := time.Now().UTC().Add(-48 * time.Hour).Truncate(time.Minute)
+	seed := notify.Incident{DiscoveredAt: day, SpamSentAt: day.Add(-time.Hour), SpamFrom: "x@freemail.example", SpamSubject: "請求書",
+		Source: notify.OwnBusiness, IncidentText: notify.IncidentText{Cause: "パスワードの使い回し"}}
+	if _, err := a.db.SeedIncident(ctx, seed); err != nil {
+		t.Fatal(err)
+	}
+	var told []notify.Incident
+	a.web.IncidentSaved = func(inc notify.Incident) { told = append(told, inc) }
+
+	sales := a.client(t)
+	a.signIn(t, sales, "suzuki", password)
+	if code, _, _ := get(t, sales, a.URL+"/incident"); code != http.StatusForbidden {
+		t.Errorf("a salesperson opened the incident page: %d", code)
+	}
+	if code, _, _ := get(t, sales, a.URL+"/reports/incident"); code != http.StatusForbidden {
+		t.Errorf("a salesperson opened a report: %d", code)
+	}
+
+	manager := a.client(t)
+	a.signIn(t, manager, "kanri", password)
+	_, _, body := get(t, manager, a.URL+"/incident")
+	if !strings.Contains(body, `<textarea name="ja.cause" rows="3" maxlength="4000">パスワードの使い回し</textarea>`) {
+		t.Fatalf("the form does not hold the record:\n%s", body)
+	}
+	csrf := csrfField.FindStringSubmatch(body)[1]
+	edit := seed
+	edit.Cause, edit.En.Summary = "パスワードの使い回しと二要素認証の未設定", "A third party logged in."
+	if code, _, _ := post(t, manager, a.URL+"/incident", incidentForm("", edit)); code != http.StatusForbidden {
+		t.Errorf("a form without its CSRF token: %d", code)
+	}
+	bad := edit
+	bad.DiscoveredAt = time.Now().Add(48 * time.Hour)
+	if code, _, body := post(t, manager, a.URL+"/incident", incidentForm(csrf, bad)); code != http.StatusBadRequest || !strings.Contains(body, "発覚日時が未来") {
+		t.Errorf("a discovery in the future: %d\n%s", code, body)
+	}
+	if code, loc, _ := post(t, manager, a.URL+"/incident", incidentForm(csrf, edit)); code != http.StatusSeeOther || loc != "/incident?saved=1" {
+		t.Fatalf("saving: %d %q", code, loc)
+	}
+	got, _ := a.db.Incident(ctx)
+	if got.Cause != edit.Cause || got.En.Summary != edit.En.Summary || !got.DiscoveredAt.Equal(day) {
+		t.Errorf("the record after saving: %+v", got)
+	}
+	if len(told) != 1 || told[0].Cause != edit.Cause {
+		t.Errorf("the sender was told of %d versions", len(told))
+	}
+	_, _, body = get(t, manager, a.URL+"/incident?saved=1")
+	for _, want := range []string{"事故の記録を保存しました", "<td>kanri</td><td>原因, English: 事故の概要（通知にも引用されます）</td>", "<td>config</td><td>最初の版</td>"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the page lacks %q:\n%s", want, body)
+		}
+	}
+}
+
+func TestReportsArePagesToPrintAndMarkdown(t *testing.T) {
+	a := newApp(t)
+	ctx := context.Background()
+	a.importBook(t, ownedBySuzuki, notify.Record{Family: "山田", Given: "太郎", Emails: []string{"taro@kikyo.example"}})
+	discovered := time.Now().Add(-30 * time.Hour)
+	a.db.SeedIncident(ctx, notify.Incident{DiscoveredAt: discovered, Source: notify.Contractor,
+		IncidentText: notify.IncidentText{Cause: "委託先の設定誤り"}})
+	manager := a.client(t)
+	a.signIn(t, manager, "kanri", password)
+
+	resp, err := manager.Get(a.URL + "/reports/incident")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := readAll(t, resp)
+	for _, want := range []string{"<h2>■原因</h2>", "委託先の設定誤り", "<p>委託先</p>", "1名（顧客 1名、取引先 0名、従業員 0名）", "個人情報保護委員会への速報"} {
+		if !strings.Contains(html.UnescapeString(page), want) {
+			t.Errorf("the incident report lacks %q", want)
+		}
+	}
+	// The page's own style sheet, and nothing else, may apply.
+	style := regexp.MustCompile(`(?s)<style>(.*?)</style>`).FindStringSubmatch(page)
+	sum := sha256.Sum256([]byte(style[1]))
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "style-src 'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"'") ||
+		!strings.Contains(csp, "default-src 'none'") {
+		t.Errorf("the policy %q does not let exactly the page's style apply", csp)
+	}
+
+	resp, err = manager.Get(a.URL + "/reports/ppc?final=1&lang=en&format=md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := readAll(t, resp)
+	if !strings.HasPrefix(md, "# Report of a leak of personal data (final)\n") || !strings.Contains(md, "- **Where it occurred**: At a contractor") ||
+		!strings.Contains(resp.Header.Get("Content-Disposition"), "owabi-ppc-en.md") {
+		t.Errorf("the final PPC report in Markdown:\n%s", md)
+	}
+	if code, _, _ := get(t, manager, a.URL+"/reports/nonsense"); code != http.StatusNotFound {
+		t.Errorf("a report that does not exist: %d", code)
+	}
+	if trail, _ := a.db.AuditTrail(ctx, store.AuditFilter{Kind: "report", Limit: 5}); len(trail) != 2 || trail[0].Actor != "kanri" ||
+		!strings.HasPrefix(trail[0].Detail, "ppc final report written (en, md)") {
+		t.Errorf("the reports in the audit trail: %+v", trail)
+	}
+}
+
+func readAll(t *testing.T, resp *http.Response) string {
+	t.Helper()
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
