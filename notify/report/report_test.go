@@ -1,0 +1,62 @@
+package report
+
+import (
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/owabi/owabi/notify"
+)
+
+func TestEveryWordIsInEveryLanguage(t *testing.T) {
+	ja, en := slices.Sorted(maps.Keys(words["ja"])), slices.Sorted(maps.Keys(words["en"]))
+	if !slices.Equal(ja, en) {
+		t.Errorf("the languages' keys differ:\nja %v\nen %v", ja, en)
+	}
+}
+
+func TestTheTimelineGroupsByHalfDayInTheZone(t *testing.T) {
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	utc := func(s string) time.Time { t, _ := time.Parse(time.RFC3339, s); return t }
+	in := Input{Kind: IncidentReport, Zone: tokyo, Steps: []notify.Step{
+		{At: utc("2026-11-20T14:59:00Z"), What: "call", N: 2}, // 23:59 in Tokyo: the 20th's afternoon
+		{At: utc("2026-11-20T15:00:00Z"), What: "call", N: 3}, // midnight: the 21st's morning
+		{At: utc("2026-11-21T02:00:00Z"), What: "ack", N: 1},
+		{At: utc("2026-11-21T01:00:00Z"), What: "sent_deletion", N: 10}, // earlier in the same morning: listed first
+		{At: utc("2026-11-21T00:00:00Z"), What: "follow_up_apology_visit", N: 4, DateOnly: true},
+		{At: utc("2026-11-21T02:30:00Z"), What: "something_new", N: 7},
+	}}
+	in.Incident.DiscoveredAt = utc("2026-11-20T07:10:00Z")
+	w := writer{Input: in, t: words["ja"]}
+	got := w.timeline()
+	want := [][2]string{
+		{"2026年11月20日（金）午後", "事故発覚\n電話で状況を聞き取り（2件）"},
+		{"2026年11月21日（土）午前", "電話で状況を聞き取り（3件）\n不審なメールの削除依頼メールを送信（10通）\n受領・削除のご確認を受付（1件）\nsomething_new（7件）"},
+		{"2026年11月21日（土）", "お詫びの訪問（4名）"},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("timeline:\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestAnItemNotRecordedSaysSoAndEnglishFallsBackToJapanese(t *testing.T) {
+	in := Input{Kind: PPC, Lang: "en", Final: true, Incident: notify.Incident{
+		IncidentText: notify.IncidentText{Cause: "パスワードの使い回し", Summary: "不正ログイン"},
+		En:           notify.IncidentText{Summary: "An unauthorised login"},
+	}}
+	doc, err := Build(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := markdown(doc)
+	for _, want := range []string{"(final)", "An unauthorised login", "## 4. Cause\n\nパスワードの使い回し", "## 7. Publication\n\n(not recorded)"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("the report lacks %q:\n%s", want, md)
+		}
+	}
+	if _, err := Build(Input{Kind: "nonsense"}); notify.ErrorCode(err) != notify.EINVALID {
+		t.Errorf("a report that does not exist: %v", err)
+	}
+}
