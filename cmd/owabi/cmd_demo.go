@@ -108,6 +108,7 @@ func runDemo(ctx context.Context, g *globals, e env, args []string) error {
 	fmt.Fprintf(w, "\nTry next:\n")
 	fmt.Fprintf(w, "  owabi --config %s status\n", g.config)
 	fmt.Fprintf(w, "  owabi --config %s preview --kind apology --contact megumi.fujita@seiryu-saketen.example.jp\n", g.config)
+	fmt.Fprintf(w, "  owabi --config %s report --kind incident --format md   (the incident report, from what was recorded)\n", g.config)
 	if *noServe {
 		fmt.Fprintf(w, "  (nothing is serving now; run \"owabi demo --data %s\" to serve the web app and the capture server)\n", *dir)
 		return nil
