@@ -26,6 +26,7 @@ Commands:
   imports   list past imports, or show one's report again
   classify  decide who is a customer, supplier or employee, and why
   preview   show the notice a contact would receive
+  templates check every notice template for what the law asks a notice to tell (check)
   send      queue a notice for every address (the daemon sends it)
   resend    send again what nobody acknowledged, hand the silent to staff (--dry-run lists it)
   inbox     read the reply mailbox now: replies acknowledge, bounces fail (owabi serve polls it)
@@ -72,21 +73,22 @@ type env struct {
 type command func(ctx context.Context, g *globals, e env, args []string) error
 
 var commands = map[string]command{
-	"demo":     runDemo,
-	"import":   runImport,
-	"export":   runExport,
-	"imports":  runImports,
-	"classify": runClassify,
-	"preview":  runPreview,
-	"send":     runSend,
-	"resend":   runResend,
-	"inbox":    runInbox,
-	"backup":   runBackup,
-	"audit":    runAudit,
-	"restore":  runRestore,
-	"serve":    runServe,
-	"status":   runStatus,
-	"user":     runUser,
+	"demo":      runDemo,
+	"import":    runImport,
+	"export":    runExport,
+	"imports":   runImports,
+	"classify":  runClassify,
+	"preview":   runPreview,
+	"templates": runTemplates,
+	"send":      runSend,
+	"resend":    runResend,
+	"inbox":     runInbox,
+	"backup":    runBackup,
+	"audit":     runAudit,
+	"restore":   runRestore,
+	"serve":     runServe,
+	"status":    runStatus,
+	"user":      runUser,
 }
 
 // run is main without the process: it returns the exit code.
