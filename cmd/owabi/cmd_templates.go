@@ -21,12 +21,8 @@ Usage:
 `
 
 func runTemplates(ctx context.Context, g *globals, e env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprint(e.stdout, templatesUsage)
-		if len(args) == 0 {
-			return &usageError{msg: "say what to do: check"}
-		}
-		return nil
+	if err := subcommand(e, args, templatesUsage, "check"); err != nil {
+		return err
 	}
 	if args[0] != "check" {
 		return &usageError{msg: fmt.Sprintf("unknown templates command %q: use check", args[0])}

@@ -185,6 +185,20 @@ func parse(fs *commandFlags, args []string, nargs int) error {
 	return nil
 }
 
+// subcommand checks that a command with subcommands (user add, audit
+// verify) got one: with none it prints usage and says what to choose from;
+// --help prints usage alone.
+func subcommand(e env, args []string, usage, choices string) error {
+	if len(args) > 0 && args[0] != "-h" && args[0] != "--help" {
+		return nil
+	}
+	fmt.Fprint(e.stdout, usage)
+	if len(args) == 0 {
+		return &usageError{msg: "say what to do: " + choices}
+	}
+	return flag.ErrHelp
+}
+
 // parse's nargs for a command that takes a list, or an optional argument.
 const (
 	oneOrMore = -1
