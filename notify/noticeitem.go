@@ -91,6 +91,7 @@ type TemplateCheck struct {
 	// record holds: the template must change.
 	Lacks []NoticeItem
 	// Empty are the items the template tells from fields the incident
-	// record leaves empty now: the notice would not tell them yet.
+	// record (or, for the desk, the organisation) leaves empty now: the
+	// notice would not tell them yet.
 	Empty []NoticeItem
 }

@@ -14,6 +14,10 @@ import (
 const every = `{{define "subject"}}s{{end}}{{.Incident.Summary}} {{.Incident.LeakedItems}} {{.Incident.Cause}}
 {{.Incident.SecondaryDamage}} {{.Incident.Measures}} {{.Org.Desk.Phone}}`
 
+// withCause tells the cause only when the record has one.
+const withCause = `{{define "subject"}}s{{end}}{{.Incident.Summary}} {{.Incident.LeakedItems}}
+{{with .Incident.Cause}}原因：{{.}}{{else}}原因は調査中です。{{end}} {{.Incident.SecondaryDamage}} {{.Org.Desk.Phone}}`
+
 // fullIncident has every text the notices quote, in Japanese.
 var fullIncident = func() notify.Incident {
 	inc := incident
@@ -46,10 +50,11 @@ func TestCheckTemplates(t *testing.T) {
 		{name: "GDPR's measures taken", gdpr: true, tmpl: `{{define "subject"}}s{{end}}{{.Incident.Summary}} {{.Incident.LeakedItems}}
 {{.Incident.Cause}} {{.Incident.SecondaryDamage}} {{.Org.Desk.Phone}}`, inc: fullIncident, org: org,
 			wantLacks: []notify.NoticeItem{notify.ItemGDPRMeasures}},
-		{name: "under with, told when the record has it", tmpl: every + `{{with .Incident.Cause}}{{.}}{{end}}`, inc: fullIncident, org: org},
-		{name: "under with, the record has no cause", tmpl: `{{define "subject"}}s{{end}}{{.Incident.Summary}} {{.Incident.LeakedItems}}
-{{with .Incident.Cause}}原因：{{.}}{{else}}原因は調査中です。{{end}} {{.Incident.SecondaryDamage}} {{.Org.Desk.Phone}}`,
-			inc: noCause, org: org, wantEmpty: []notify.NoticeItem{notify.ItemCause}},
+		{name: "under with, the record has the cause", tmpl: withCause, inc: fullIncident, org: org},
+		{name: "under with, the record has no cause", tmpl: withCause, inc: noCause, org: org, wantEmpty: []notify.NoticeItem{notify.ItemCause}},
+		{name: "under with, but not itself", tmpl: `{{define "subject"}}s{{end}}{{.Incident.Summary}} {{.Incident.LeakedItems}}
+{{with .Incident.Cause}}原因は別途ご報告します。{{end}} {{.Incident.SecondaryDamage}} {{.Org.Desk.Phone}}`,
+			inc: fullIncident, org: org, wantLacks: []notify.NoticeItem{notify.ItemCause}},
 		{name: "no desk to name", tmpl: every, inc: fullIncident, org: noDesk, wantEmpty: []notify.NoticeItem{notify.ItemContact}},
 		{name: "only in a comment", tmpl: `{{define "subject"}}s{{end}}{{.Incident.Summary}} {{.Incident.LeakedItems}}
 {{/* .Incident.Cause */}} {{.Incident.SecondaryDamage}} {{.Org.Desk.Phone}}`, inc: fullIncident, org: org,
