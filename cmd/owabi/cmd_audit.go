@@ -15,12 +15,8 @@ Usage:
 `
 
 func runAudit(ctx context.Context, g *globals, e env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprint(e.stdout, auditUsage)
-		if len(args) == 0 {
-			return &usageError{msg: "say what to do: verify or list"}
-		}
-		return nil
+	if err := subcommand(e, args, auditUsage, "verify or list"); err != nil {
+		return err
 	}
 	fs := flags("audit "+args[0], g, e, "")
 	switch args[0] {

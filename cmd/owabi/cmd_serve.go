@@ -107,6 +107,7 @@ func (a *app) webServer() (*http.Server, error) {
 			}
 			return 0, 0, 0
 		},
+		TemplateCheck: a.checkTemplates,
 		SecureCookies: a.cfg.Web.SecureCookies || a.cfg.Web.TLSCert != "",
 		Import: func(ctx context.Context, name string, r io.Reader) (notify.ImportReport, error) {
 			return importReader(ctx, a.db, name, r, opt, nil)

@@ -30,12 +30,8 @@ asked for at a prompt (it is not shown as it is typed).
 `
 
 func runUser(ctx context.Context, g *globals, e env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprint(e.stdout, userUsage)
-		if len(args) == 0 {
-			return &usageError{msg: "say what to do: add, password, list, access or disable"}
-		}
-		return nil
+	if err := subcommand(e, args, userUsage, "add, password, list, access or disable"); err != nil {
+		return err
 	}
 	switch args[0] {
 	case "add":

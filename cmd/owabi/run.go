@@ -26,6 +26,7 @@ Commands:
   imports   list past imports, or show one's report again
   classify  decide who is a customer, supplier or employee, and why
   preview   show the notice a contact would receive
+  templates check every notice template for what the law asks a notice to tell (check)
   send      queue a notice for every address (the daemon sends it)
   resend    send again what nobody acknowledged, hand the silent to staff (--dry-run lists it)
   inbox     read the reply mailbox now: replies acknowledge, bounces fail (owabi serve polls it)
@@ -73,22 +74,23 @@ type env struct {
 type command func(ctx context.Context, g *globals, e env, args []string) error
 
 var commands = map[string]command{
-	"demo":     runDemo,
-	"import":   runImport,
-	"export":   runExport,
-	"report":   runReport,
-	"imports":  runImports,
-	"classify": runClassify,
-	"preview":  runPreview,
-	"send":     runSend,
-	"resend":   runResend,
-	"inbox":    runInbox,
-	"backup":   runBackup,
-	"audit":    runAudit,
-	"restore":  runRestore,
-	"serve":    runServe,
-	"status":   runStatus,
-	"user":     runUser,
+	"demo":      runDemo,
+	"import":    runImport,
+	"export":    runExport,
+	"report":    runReport,
+	"imports":   runImports,
+	"classify":  runClassify,
+	"preview":   runPreview,
+	"templates": runTemplates,
+	"send":      runSend,
+	"resend":    runResend,
+	"inbox":     runInbox,
+	"backup":    runBackup,
+	"audit":     runAudit,
+	"restore":   runRestore,
+	"serve":     runServe,
+	"status":    runStatus,
+	"user":      runUser,
 }
 
 // run is main without the process: it returns the exit code.
@@ -183,6 +185,20 @@ func parse(fs *commandFlags, args []string, nargs int) error {
 		return &usageError{msg: fmt.Sprintf("expected %d argument(s), got %d (see owabi %s --help)", nargs, fs.NArg(), fs.Name())}
 	}
 	return nil
+}
+
+// subcommand checks that a command with subcommands (user add, audit
+// verify) got one: with none it prints usage and says what to choose from;
+// --help prints usage alone.
+func subcommand(e env, args []string, usage, choices string) error {
+	if len(args) > 0 && args[0] != "-h" && args[0] != "--help" {
+		return nil
+	}
+	fmt.Fprint(e.stdout, usage)
+	if len(args) == 0 {
+		return &usageError{msg: "say what to do: " + choices}
+	}
+	return flag.ErrHelp
 }
 
 // parse's nargs for a command that takes a list, or an optional argument.

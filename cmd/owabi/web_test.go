@@ -90,6 +90,11 @@ func TestServeServesTheWebApp(t *testing.T) {
 	if !strings.Contains(page, `<tr data-category="customer"><th>顧客</th><td>168</td>`) {
 		t.Errorf("the dashboard after sign-in lacks the 168 customers:\n%s", page)
 	}
+	// The notice contents page checks the templates the daemon sends from.
+	if page := body(c.Get(base + "/templates")); !strings.Contains(page, "すべてのテンプレートに、法令が求める事項が書かれています。") ||
+		!strings.Contains(page, `<tr data-template="en/apology_employee.tmpl">`) {
+		t.Errorf("the notice contents page:\n%s", page)
+	}
 	d.cmd.Process.Signal(syscall.SIGTERM)
 	if err := d.cmd.Wait(); err != nil {
 		t.Errorf("serve after SIGTERM: %v\n%s", err, d.stderr.String())

@@ -122,6 +122,42 @@ func TestRenderEmployeeAndEnglish(t *testing.T) {
 	}
 }
 
+// Every notice tells the cause and the risk of secondary damage, or, while
+// the record has none yet, that they are being looked into.
+func TestNoticesTellTheCauseAndTheRisk(t *testing.T) {
+	known := incident
+	known.Cause, known.SecondaryDamage = "パスワードの使い回しです。", "ウイルス感染のおそれがあります。"
+	for _, tc := range []struct {
+		inc  notify.Incident
+		lang string
+		want []string
+	}{
+		{known, "ja", []string{"■ 原因\n　パスワードの使い回しです。", "■ 二次被害の有無とおそれ\n　ウイルス感染のおそれがあります。"}},
+		{incident, "ja", []string{"■ 原因\n　", "調査中", "■ 二次被害の有無とおそれ\n　", "確認中"}},
+		{incident, "en", []string{"■ Cause\n  We are still investigating", "■ Secondary damage and its risk\n  We are still looking into this"}},
+	} {
+		c, err := mailer.NewComposer(org, tc.inc, tokyo, templates.FS)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, kind := range notify.NoticeKinds {
+			for _, cat := range []notify.Category{notify.Customer, notify.Employee} {
+				d := delivery(cat, tc.lang)
+				d.Kind = kind
+				r, err := c.Render(d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, want := range tc.want {
+					if !strings.Contains(r.Text, want) {
+						t.Errorf("the %s %s notice to a %s lacks %q:\n%s", tc.lang, kind, cat, want, r.Text)
+					}
+				}
+			}
+		}
+	}
+}
+
 func TestNoHeaderInjection(t *testing.T) {
 	d := delivery(notify.Customer, "ja")
 	d.Contact.Given = "太郎\r\nBcc: victim@evil.example"

@@ -89,6 +89,10 @@ type Config struct {
 	// IncidentSaved, when set, hears of each new version of the incident
 	// record a manager saves, so that the notices sent from then on tell it.
 	IncidentSaved func(notify.Incident)
+	// TemplateCheck, when set, holds the notice templates the notices are
+	// written from against what the law asks them to tell (mailer's
+	// Composer.CheckTemplates); nil leaves the page out.
+	TemplateCheck func(ctx context.Context) ([]notify.TemplateCheck, error)
 }
 
 // Server is the web app.
@@ -141,6 +145,7 @@ func New(cfg Config) (*Server, error) {
 	s.handle("GET", "/contacts.csv", false, s.signedIn(s.only(notify.Manager, s.exportContacts)))
 	s.handle("GET", "/import", false, s.signedIn(s.only(notify.Manager, s.importsPage)))
 	s.handle("GET", "/audit", false, s.signedIn(s.only(notify.Manager, s.auditTrail)))
+	s.handle("GET", "/templates", false, s.signedIn(s.only(notify.Manager, s.noticeItems)))
 	s.handle("POST", "/reports/{kind}/filed", false, s.signedIn(s.only(notify.Manager, s.fileReport)))
 	s.handle("GET", "/reports/{kind}", false, s.signedIn(s.only(notify.Manager, s.showReport)))
 	s.handle("GET", "/incident", false, s.signedIn(s.only(notify.Manager, s.incidentPage)))

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/mailer"
+)
+
+const templatesUsage = `owabi templates looks at the notice templates.
+
+Usage:
+  owabi templates check     check that every notice tells what the law asks a notice to the
+                            individual to tell (APPI; GDPR Art. 34 with incident.gdpr);
+                            exit 1 when one does not
+`
+
+func runTemplates(ctx context.Context, g *globals, e env, args []string) error {
+	if err := subcommand(e, args, templatesUsage, "check"); err != nil {
+		return err
+	}
+	if args[0] != "check" {
+		return &usageError{msg: fmt.Sprintf("unknown templates command %q: use check", args[0])}
+	}
+	if err := parse(flags("templates check", g, e, ""), args[1:], 0); err != nil {
+		return err
+	}
+	a, err := openExisting(ctx, g, e)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	checks, err := a.checkTemplates(ctx)
+	if err != nil {
+		return err
+	}
+	inc, err := a.db.Incident(ctx)
+	if err != nil {
+		return err
+	}
+	if lacking := printTemplateChecks(e.stdout, checks, inc.GDPR); lacking > 0 {
+		verb := "lack"
+		if lacking == 1 {
+			verb = "lacks"
+		}
+		return fmt.Errorf("%d of the %d notice templates %s what the law asks a notice to tell (listed above)", lacking, len(checks), verb)
+	}
+	return nil
+}
+
+// checkTemplates holds the notice templates against the law: those the
+// sender writes from while it runs, else those owabi send would load. One
+// read from templates.dir is named by its file there.
+func (a *app) checkTemplates(ctx context.Context) ([]notify.TemplateCheck, error) {
+	var comp *mailer.Composer
+	if w := a.sender.Load(); w != nil {
+		comp = w.Composer
+	} else {
+		var err error
+		if comp, err = a.composer(ctx); err != nil {
+			return nil, err
+		}
+	}
+	checks, err := comp.CheckTemplates()
+	if err != nil {
+		return nil, err
+	}
+	if dir := a.cfg.Templates.Dir; dir != "" {
+		for i := range checks {
+			f := filepath.Join(a.cfg.path(dir), "mail", filepath.FromSlash(checks[i].Template))
+			if _, err := os.Stat(f); err == nil {
+				checks[i].File = f
+			}
+		}
+	}
+	return checks, nil
+}
+
+// printTemplateChecks writes a line for each template, and returns how
+// many lack an item.
+func printTemplateChecks(w io.Writer, checks []notify.TemplateCheck, gdpr bool) (lacking int) {
+	laws := "APPI (個人情報保護法施行規則 第10条); GDPR Art. 34 does not apply (incident.gdpr is off)"
+	if gdpr {
+		laws = "APPI (個人情報保護法施行規則 第10条) and GDPR Art. 34(2)"
+	}
+	fmt.Fprintf(w, "What each notice tells, against what the law asks a notice to the individual to tell:\n%s.\n\n", laws)
+	empty := false
+	for _, c := range checks {
+		verdict := "ok"
+		if len(c.Lacks) > 0 {
+			verdict = "LACKS " + itemNames(c.Lacks)
+			lacking++
+		}
+		fmt.Fprintf(w, "%-26s %s\n", c.Template, verdict)
+		if c.File != "" {
+			fmt.Fprintf(w, "%-26s read from %s\n", "", c.File)
+		}
+		if len(c.Empty) > 0 {
+			fmt.Fprintf(w, "%-26s the incident record leaves empty, so the notice cannot tell yet: %s\n", "", itemNames(c.Empty))
+			empty = true
+		}
+	}
+	if empty {
+		fmt.Fprintln(w, "\nFill in the incident record's empty fields; each template tells them once they are there.")
+	}
+	return lacking
+}
+
+// itemNames lists items in English, each with the law's Japanese name.
+func itemNames(items []notify.NoticeItem) string {
+	names := make([]string, len(items))
+	for i, it := range items {
+		names[i] = fmt.Sprintf("%s (%s)", it.Name("en"), it.Name("ja"))
+		if it.Law() == "GDPR" {
+			names[i] = "GDPR: " + names[i]
+		}
+	}
+	return strings.Join(names, "; ")
+}
