@@ -1,0 +1,28 @@
+package notify
+
+import "time"
+
+// Purged is what stands, after a purge, where personal data was: a name,
+// a note, an audit entry's detail.
+const Purged = "purged"
+
+// PurgeReport is what a purge erased (or, looked at first, would erase):
+// counts only.
+type PurgeReport struct {
+	Contacts      int // names, readings, companies, phones, labels and notes
+	Addresses     int
+	Calls         int // notes of calls
+	Replies       int // acknowledgements with a reply's first lines or its Message-ID
+	Reasons       int // reasons typed for a change of category or contact mark
+	Imports       int // file names
+	ImportEntries int // notes on imported entries (why rejected, what to check)
+	Notices       int // server replies kept with notices
+	AuditDetails  int
+	Withdrawn     int // notices waiting to be sent, withdrawn
+	Links         int // personal confirmation links, which stop working
+	Head          []byte
+	// At and By say when and by whom the database was purged; set when a
+	// purge ran before (and the report then counts nothing).
+	At time.Time
+	By string
+}
