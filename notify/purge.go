@@ -6,6 +6,16 @@ import "time"
 // a note, an audit entry's detail.
 const Purged = "purged"
 
+// PurgeWord is what the operator types to confirm a purge, on the command
+// line and in the web app alike: one plain word, easy to type on any
+// keyboard and not typed by accident.
+const PurgeWord = "purge"
+
+// ErrPurged refuses what would send, or take in personal data, after a
+// purge.
+var ErrPurged = &Error{Code: ECONFLICT, Message: "the personal data was purged from this database: " +
+	"it keeps the counts, reports and audit trail, and takes in or sends nothing more"}
+
 // PurgeReport is what a purge erased (or, looked at first, would erase):
 // counts only.
 type PurgeReport struct {

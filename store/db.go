@@ -165,8 +165,7 @@ func describe(err error) error {
 		if se.Error() != errPurged {
 			return err
 		}
-		return notify.Errorf(notify.ECONFLICT, "the personal data was purged from this database: it keeps the counts, "+
-			"reports and audit trail, and takes in or sends nothing more")
+		return notify.ErrPurged
 	default:
 		return err
 	}
