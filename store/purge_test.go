@@ -112,31 +112,23 @@ func textIn(t *testing.T, path, value string) []string {
 		t.Fatal(err)
 	}
 	defer raw.Close()
-	tables, err := raw.Query(`SELECT name FROM sqlite_master WHERE type = 'table'`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for tables.Next() {
-		var n string
-		tables.Scan(&n)
-		names = append(names, n)
-	}
-	tables.Close()
-	var found []string
-	for _, table := range names {
-		cols, err := raw.Query(`SELECT name FROM pragma_table_info(?)`, table)
+	names := func(query string, args ...any) []string {
+		rows, err := raw.Query(query, args...)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var columns []string
-		for cols.Next() {
-			var c string
-			cols.Scan(&c)
-			columns = append(columns, c)
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var n string
+			rows.Scan(&n)
+			out = append(out, n)
 		}
-		cols.Close()
-		for _, c := range columns {
+		return out
+	}
+	var found []string
+	for _, table := range names(`SELECT name FROM sqlite_master WHERE type = 'table'`) {
+		for _, c := range names(`SELECT name FROM pragma_table_info(?)`, table) {
 			var n int
 			q := fmt.Sprintf(`SELECT count(*) FROM "%s" WHERE instr(CAST("%s" AS TEXT), ?) > 0`, table, c)
 			if err := raw.QueryRow(q, value).Scan(&n); err != nil {
@@ -250,6 +242,7 @@ func TestNothingIsSentOrTakenInAfterAPurge(t *testing.T) {
 		Emails: []string{"kuranosuke@mitarai.example"}}), nil)
 	_, refused["call"] = db.AddCall(ctx, u.ID, notify.Call{ContactID: 1, Outcome: notify.Reached, Note: "御手洗"})
 	refused["reclassify"] = db.Reclassify(ctx, 1, u.ID, notify.Supplier, "御手洗")
+	_, refused["mark"] = db.SetDoNotContact(ctx, u.ID, 1, true, "御手洗")
 	for what, err := range refused {
 		if notify.ErrorCode(err) != notify.ECONFLICT || !strings.Contains(err.Error(), "purged") {
 			t.Errorf("%s after the purge: %v", what, err)

@@ -29,17 +29,13 @@ func runPurge(ctx context.Context, g *globals, e env, args []string) error {
 	if *yes && ok && term.IsTerminal(int(f.Fd())) {
 		return &usageError{msg: fmt.Sprintf("--yes is for scripts: at a terminal, type %q when asked", notify.PurgeWord)}
 	}
-	a, err := openExisting(ctx, g, e)
+	// Nothing may send while the addresses go. (The web app purges
+	// beside the daemon's sender: see store.DB.Purge.)
+	a, done, err := openAlone(ctx, g, e)
 	if err != nil {
 		return err
 	}
-	defer a.Close()
-	// Nothing may send while the addresses go.
-	unlock, err := a.db.LockSender()
-	if err != nil {
-		return fmt.Errorf("stop owabi serve first (or purge in its web app, as a manager): %w", err)
-	}
-	defer unlock()
+	defer done()
 	rep, err := a.db.Purge(ctx, true)
 	if err != nil {
 		return err

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"database/sql"
-	"encoding/csv"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -37,15 +36,7 @@ func sampleValues(t *testing.T, db string) []string {
 		staff[o] = true
 	}
 	owners.Close()
-	f, err := os.Open(sampleBook)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := readCSV(t, sampleBook)
 	stored := map[string]bool{"First Name": true, "Last Name": true, "Phonetic First Name": true, "Phonetic Last Name": true,
 		"Organization Name": true, "Organization Title": true, "Organization Department": true, "Notes": true,
 		"E-mail 1 - Value": true, "E-mail 2 - Value": true, "Phone 1 - Value": true, "Phone 2 - Value": true}

@@ -35,12 +35,14 @@ CREATE TABLE purges (
 );
 
 -- After a purge nothing is sent and no personal data comes back in: what
--- would queue a notice, import, log a call or a reply, or change what the
--- counts are kept by is refused, failed notices given another round too.
--- A notice in flight during the purge that comes back to the queue (a
--- retry, a release) is withdrawn, as for someone not to be contacted
--- (migration 0008). store.describe turns the
--- refusal's message into a sentence.
+-- would queue a notice or retry a failed one, import (contacts and
+-- addresses come in only so), log a call (with its acknowledgement), or
+-- change a contact as the rules or a manager would (with a reason) is
+-- refused. A notice in flight during the purge that comes back to the
+-- queue (a retry, a release) is withdrawn, as for someone not to be
+-- contacted (migration 0008). Replies are not read (store/inbox.go) and
+-- the personal links are gone. store.describe turns the refusal into
+-- notify.ErrPurged.
 CREATE TRIGGER purged_notice_withdrawn AFTER UPDATE OF state ON notices
 	WHEN NEW.state = 'queued' AND EXISTS (SELECT 1 FROM purges) BEGIN
 	DELETE FROM notices WHERE id = NEW.id;
@@ -55,22 +57,10 @@ END;
 CREATE TRIGGER purged_no_import BEFORE INSERT ON imports WHEN EXISTS (SELECT 1 FROM purges) BEGIN
 	SELECT RAISE(ABORT, 'owabi: purged');
 END;
-CREATE TRIGGER purged_no_contact BEFORE INSERT ON contacts WHEN EXISTS (SELECT 1 FROM purges) BEGIN
-	SELECT RAISE(ABORT, 'owabi: purged');
-END;
-CREATE TRIGGER purged_no_address BEFORE INSERT ON addresses WHEN EXISTS (SELECT 1 FROM purges) BEGIN
-	SELECT RAISE(ABORT, 'owabi: purged');
-END;
 CREATE TRIGGER purged_no_call BEFORE INSERT ON calls WHEN EXISTS (SELECT 1 FROM purges) BEGIN
 	SELECT RAISE(ABORT, 'owabi: purged');
 END;
-CREATE TRIGGER purged_no_ack BEFORE INSERT ON acks WHEN EXISTS (SELECT 1 FROM purges) BEGIN
-	SELECT RAISE(ABORT, 'owabi: purged');
-END;
-CREATE TRIGGER purged_no_event BEFORE INSERT ON contact_events WHEN EXISTS (SELECT 1 FROM purges) BEGIN
-	SELECT RAISE(ABORT, 'owabi: purged');
-END;
-CREATE TRIGGER purged_no_reclassify BEFORE UPDATE OF category, owner_email, rule, rule_detail ON contacts
+CREATE TRIGGER purged_no_change BEFORE UPDATE OF category, owner_email, rule, rule_detail, do_not_contact ON contacts
 	WHEN EXISTS (SELECT 1 FROM purges) BEGIN
 	SELECT RAISE(ABORT, 'owabi: purged');
 END;
