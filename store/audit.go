@@ -3,10 +3,13 @@ package store
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,7 +17,8 @@ import (
 )
 
 // audit appends an entry to the audit trail in tx, so that the action and
-// its record commit together: chained to the entry before by hash.
+// its record commit together: chained to the entry before by hash, its
+// detail sealed (migration 0022) so that a purge can erase it.
 func audit(ctx context.Context, tx *Tx, e notify.AuditEntry) error {
 	var id int64
 	prev := make([]byte, sha256.Size)
@@ -34,17 +38,41 @@ func audit(ctx context.Context, tx *Tx, e notify.AuditEntry) error {
 	if e.ContactID != 0 {
 		contact = e.ContactID
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO audit (id, at, actor, kind, contact_id, detail, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.ID, at, e.Actor, e.Kind, contact, e.Detail, prev, auditHash(prev, e.ID, at, e.Actor, e.Kind, e.ContactID, e.Detail))
+	nonce, seal := sealDetail(e.Detail)
+	_, err = tx.ExecContext(ctx, `INSERT INTO audit (id, at, actor, kind, contact_id, detail, nonce, seal, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ID, at, e.Actor, e.Kind, contact, e.Detail, nonce, seal, prev, auditHash(prev, e.ID, at, e.Actor, e.Kind, e.ContactID, e.Detail, seal))
 	return err
 }
 
+// sealDetail seals an entry's detail: a fresh random nonce, and the
+// digest of the nonce and the detail. Once the nonce is erased, the seal
+// cannot be checked against a guess at the detail.
+func sealDetail(detail string) (nonce, seal []byte) {
+	nonce = make([]byte, 16)
+	rand.Read(nonce)
+	return nonce, sealOf(nonce, detail)
+}
+
+func sealOf(nonce []byte, detail string) []byte {
+	h := sha256.New()
+	h.Write(nonce)
+	h.Write([]byte(detail))
+	return h.Sum(nil)
+}
+
 // auditHash is an entry's hash: over the hash before it and its fields,
-// each with its length, so that no two entries read alike.
-func auditHash(prev []byte, id int64, at, actor, kind string, contact int64, detail string) []byte {
+// each with its length, so that no two entries read alike. A sealed entry
+// is hashed over its seal instead of its detail, written so that it never
+// reads like an unsealed one (written before migration 0022).
+func auditHash(prev []byte, id int64, at, actor, kind string, contact int64, detail string, seal []byte) []byte {
 	h := sha256.New()
 	h.Write(prev)
-	fmt.Fprintf(h, "%d|%d:%s|%d:%s|%d:%s|%d|%d:%s", id, len(at), at, len(actor), actor, len(kind), kind, contact, len(detail), detail)
+	fmt.Fprintf(h, "%d|%d:%s|%d:%s|%d:%s|%d|", id, len(at), at, len(actor), actor, len(kind), kind, contact)
+	if seal == nil {
+		fmt.Fprintf(h, "%d:%s", len(detail), detail)
+	} else {
+		fmt.Fprintf(h, "seal %x", seal)
+	}
 	return h.Sum(nil)
 }
 
@@ -58,29 +86,117 @@ func (d *DB) Audit(ctx context.Context, e notify.AuditEntry) error {
 // link: it reports the first entry changed, removed before, or inserted
 // out of turn behind owabi's back.
 func (d *DB) VerifyAudit(ctx context.Context) (notify.AuditCheck, error) {
-	var check notify.AuditCheck
-	rows, err := d.db.QueryContext(ctx, `SELECT id, at, actor, kind, coalesce(contact_id, 0), detail, prev, hash FROM audit ORDER BY id`)
+	check, err := checkAudit(ctx, d.db)
+	return check, describe(err)
+}
+
+// auditRow is an audit entry as stored, with what chains it.
+type auditRow struct {
+	notify.AuditEntry
+	at                      string
+	nonce, seal, prev, hash []byte
+}
+
+// auditRows reads the entries with ids from lo up to hi, in order.
+func auditRows(ctx context.Context, q querier, lo, hi int64, each func(auditRow) error) error {
+	rows, err := q.QueryContext(ctx, `SELECT id, at, actor, kind, coalesce(contact_id, 0), detail, nonce, seal, prev, hash
+		FROM audit WHERE id >= ? AND id < ? ORDER BY id`, lo, hi)
 	if err != nil {
-		return check, describe(err)
+		return err
 	}
 	defer rows.Close()
-	last, lastID := make([]byte, sha256.Size), int64(0)
 	for rows.Next() {
-		var id, contact int64
-		var at, actor, kind, detail string
-		var prev, hash []byte
-		if err := rows.Scan(&id, &at, &actor, &kind, &contact, &detail, &prev, &hash); err != nil {
-			return check, err
+		var r auditRow
+		if err := rows.Scan(&r.ID, &r.at, &r.Actor, &r.Kind, &r.ContactID, &r.Detail, &r.nonce, &r.seal, &r.prev, &r.hash); err != nil {
+			return err
 		}
-		check.Entries++
-		if id != lastID+1 || !bytes.Equal(prev, last) || !bytes.Equal(hash, auditHash(prev, id, at, actor, kind, contact, detail)) {
-			check.Broken = id
-			return check, nil
+		if err := each(r); err != nil {
+			return err
 		}
-		last, lastID = hash, id
 	}
-	check.Head = last
-	return check, describe(rows.Err())
+	return rows.Err()
+}
+
+// errBroken stops the walk at the first broken entry.
+var errBroken = errors.New("broken")
+
+// checkAudit walks the audit trail as VerifyAudit does.
+//
+// What it proves: every entry's id, time, actor, kind and contact, and
+// the detail of every entry not purged, are as owabi wrote them, and no
+// entry was removed or inserted before the last. A purged entry proves
+// its seal but no longer what its detail said. An entry may be purged
+// only if its kind is one a purge erases (purgedKinds) and a purge entry
+// follows it, so a detail erased by hand is caught: at that entry, or at
+// an earlier break where the walk stops. As before, the chain has no
+// secret: whoever rewrites it from some entry to its end with new hashes
+// is caught only against a head hash kept outside owabi.
+func checkAudit(ctx context.Context, q querier) (notify.AuditCheck, error) {
+	var check notify.AuditCheck
+	last := make([]byte, sha256.Size)
+	sealed := false
+	var unvouched int64 // the first entry purged since the last purge entry
+	err := auditRows(ctx, q, 0, math.MaxInt64, func(r auditRow) error {
+		check.Entries++
+		purged := r.seal != nil && r.nonce == nil
+		if purged && unvouched == 0 {
+			unvouched = r.ID
+		}
+		if r.ID != int64(check.Entries) || !bytes.Equal(r.prev, last) || sealed && r.seal == nil ||
+			purged && (r.Detail != notify.Purged || !slices.Contains(purgedKinds, r.Kind)) ||
+			r.seal != nil && !purged && !bytes.Equal(r.seal, sealOf(r.nonce, r.Detail)) ||
+			!bytes.Equal(r.hash, auditHash(r.prev, r.ID, r.at, r.Actor, r.Kind, r.ContactID, r.Detail, r.seal)) {
+			check.Broken = r.ID
+			return errBroken
+		}
+		if r.Kind == purgeKind {
+			unvouched = 0
+		}
+		last, sealed = r.hash, r.seal != nil
+		return nil
+	})
+	if errors.Is(err, errBroken) {
+		err = nil
+	}
+	if check.Broken == 0 && unvouched != 0 {
+		check.Broken = unvouched
+	}
+	if check.Broken == 0 {
+		check.Head = last
+	}
+	return check, err
+}
+
+// sealAudit completes migration 0022: it seals the entries written
+// before it, which were hashed over their details, and chains them anew.
+// Their hashes change, so its own entry records the last hash as it was:
+// a head written down before still tells whether the trail was cut. A
+// chain already broken is left as it is, for owabi audit verify to report
+// (and purge refuses to run on it).
+func sealAudit(ctx context.Context, tx *Tx) error {
+	check, err := checkAudit(ctx, tx)
+	if err != nil || check.Broken != 0 || check.Entries == 0 {
+		return err
+	}
+	prev := make([]byte, sha256.Size)
+	const chunk = 1000 // read, then write: never while reading the same table
+	for lo := int64(1); lo <= int64(check.Entries); lo += chunk {
+		var list []auditRow
+		if err := auditRows(ctx, tx, lo, lo+chunk, func(r auditRow) error { list = append(list, r); return nil }); err != nil {
+			return err
+		}
+		for _, r := range list {
+			nonce, seal := sealDetail(r.Detail)
+			hash := auditHash(prev, r.ID, r.at, r.Actor, r.Kind, r.ContactID, r.Detail, seal)
+			if _, err := tx.ExecContext(ctx, `UPDATE audit SET nonce = ?, seal = ?, prev = ?, hash = ? WHERE id = ?`, nonce, seal, prev, hash, r.ID); err != nil {
+				return err
+			}
+			prev = hash
+		}
+	}
+	return audit(ctx, tx, notify.AuditEntry{Kind: "seal", Detail: fmt.Sprintf(
+		"the %d entries before were sealed, so that personal data can be purged from them; their hashes changed, and the last was %x",
+		check.Entries, check.Head)})
 }
 
 // AuditFilter narrows the audit trail: to one contact, one actor, one

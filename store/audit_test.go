@@ -2,6 +2,10 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"fmt"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/owabi/owabi/notify"
@@ -9,15 +13,7 @@ import (
 
 func TestTheAuditTrailCatchesAnEntryChangedBehindOwabisBack(t *testing.T) {
 	ctx := notify.WithActor(context.Background(), "kanri")
-	d := openTemp(t)
-	rec := notify.Record{Family: "山田", Emails: []string{"taro@yamada.example"}}
-	if _, err := d.Import(ctx, notify.ImportReport{File: "book.csv"}, recordsOf(rec), nil); err != nil {
-		t.Fatal(err)
-	}
-	u, _ := d.AddUser(ctx, notify.User{Name: "kanri", Role: notify.Manager}, []byte("h"))
-	d.Reclassify(ctx, 1, u.ID, notify.Customer, "取引先台帳で確認")
-	d.AddCall(ctx, u.ID, notify.Call{ContactID: 1, Outcome: notify.Reached, Hearing: notify.Hearing{Arrived: notify.Yes}})
-	d.Audit(ctx, notify.AuditEntry{Kind: "export", Detail: "contact list"})
+	d := purgedTrail(t, false)
 	check, err := d.VerifyAudit(ctx)
 	if err != nil || check.Entries != 5 || check.Broken != 0 { // import, account, category, call, export
 		t.Fatalf("a whole trail: %+v, %v", check, err)
@@ -48,5 +44,119 @@ func TestTheAuditTrailCatchesAnEntryChangedBehindOwabisBack(t *testing.T) {
 	d2.wdb.ExecContext(ctx, `DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id = 2`)
 	if check, _ := d2.VerifyAudit(ctx); check.Broken != 3 {
 		t.Errorf("an entry removed: %+v, want broken at #3", check)
+	}
+}
+
+// purgedTrail is a trail of five entries: 1 import, 2 account, 3 category
+// (with a reason), 4 call, 5 export; and, when purge is set, 6 purge.
+func purgedTrail(t *testing.T, purge bool) *DB {
+	t.Helper()
+	ctx := notify.WithActor(context.Background(), "kanri")
+	d := openTemp(t)
+	rec := notify.Record{Family: "山田", Emails: []string{"taro@yamada.example"}}
+	if _, err := d.Import(ctx, notify.ImportReport{File: "yamada.vcf"}, recordsOf(rec), nil); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := d.AddUser(ctx, notify.User{Name: "kanri", Role: notify.Manager}, []byte("h"))
+	d.Reclassify(ctx, 1, u.ID, notify.Customer, "山田さんの奥様から")
+	d.AddCall(ctx, u.ID, notify.Call{ContactID: 1, Outcome: notify.Reached, Note: "山田", Hearing: notify.Hearing{Arrived: notify.Yes}})
+	d.Audit(ctx, notify.AuditEntry{Kind: "export", Detail: "contact list"})
+	if purge {
+		if _, err := d.Purge(ctx, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return d
+}
+
+func TestAPurgedTrailStillCatchesAnEntryChanged(t *testing.T) {
+	ctx := context.Background()
+	d := purgedTrail(t, true)
+	check, err := d.VerifyAudit(ctx)
+	if err != nil || check.Entries != 6 || check.Broken != 0 {
+		t.Fatalf("the purged trail: %+v, %v", check, err)
+	}
+	trail, _ := d.AuditTrail(ctx, AuditFilter{Limit: 10})
+	for _, e := range trail {
+		purged := e.Detail == notify.Purged
+		if purged != (e.Kind == "import" || e.Kind == "category") || strings.Contains(e.Detail, "山田") {
+			t.Errorf("after the purge, entry %d (%s) reads %q", e.ID, e.Kind, e.Detail)
+		}
+	}
+	if trail[0].Kind != "purge" || trail[0].Actor != "kanri" || !strings.Contains(trail[0].Detail, "1 contacts") {
+		t.Errorf("the purge's own entry: %+v", trail[0])
+	}
+	for _, c := range []struct {
+		what, edit string
+		broken     int64
+	}{
+		{"a detail kept", `UPDATE audit SET detail = 'call 1: no_answer' WHERE id = 4`, 4},
+		{"a purged entry's actor", `UPDATE audit SET actor = 'suzuki' WHERE id = 3`, 3},
+		{"a purged entry's contact", `UPDATE audit SET contact_id = 2 WHERE id = 3`, 3},
+		{"a purged entry's time", `UPDATE audit SET at = '2020-01-01T00:00:00.000000Z' WHERE id = 1`, 1},
+		{"text put back into a purged detail", `UPDATE audit SET detail = 'unclassified → supplier' WHERE id = 3`, 3},
+		{"a detail no purge erases, erased", `UPDATE audit SET detail = 'purged', nonce = NULL WHERE id = 4`, 4},
+		{"an entry removed", `DELETE FROM audit WHERE id = 2`, 3},
+	} {
+		d := purgedTrail(t, true)
+		if _, err := d.wdb.ExecContext(ctx, `DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; `+c.edit); err != nil {
+			t.Fatal(err)
+		}
+		if check, _ := d.VerifyAudit(ctx); check.Broken != c.broken {
+			t.Errorf("%s: %+v, want broken at #%d", c.what, check, c.broken)
+		}
+	}
+	// Without a purge after it, an erased detail is someone's doing.
+	d = purgedTrail(t, false)
+	d.wdb.ExecContext(ctx, `UPDATE audit SET detail = 'purged', nonce = NULL WHERE id = 3`) // owabi lets a purge do this
+	if check, _ := d.VerifyAudit(ctx); check.Broken != 3 {
+		t.Errorf("a detail erased with no purge: %+v, want broken at #3", check)
+	}
+}
+
+// An older trail, hashed over its details, is sealed when the database
+// is upgraded, if it is whole; a broken one is left to be reported.
+func TestAnOlderTrailIsSealedWhenWhole(t *testing.T) {
+	ctx := context.Background()
+	for _, broken := range []bool{false, true} {
+		path := filepath.Join(t.TempDir(), "owabi.db")
+		d := openOlder(t, path, "0020_filings")
+		prev := make([]byte, sha256.Size)
+		for id, detail := range []string{"import 1 of yamada.vcf", "unclassified → customer; 山田さん", "export"} {
+			at, kind := "2026-11-26T00:00:00.000000Z", []string{"import", "category", "export"}[id]
+			hash := auditHash(prev, int64(id+1), at, "cli", kind, 0, detail, nil)
+			if _, err := d.wdb.ExecContext(ctx, `INSERT INTO audit (id, at, actor, kind, detail, prev, hash) VALUES (?, ?, 'cli', ?, ?, ?, ?)`,
+				id+1, at, kind, detail, prev, hash); err != nil {
+				t.Fatal(err)
+			}
+			prev = hash
+		}
+		if broken {
+			d.wdb.ExecContext(ctx, `DROP TRIGGER audit_no_update; UPDATE audit SET detail = 'export' WHERE id = 2`)
+		}
+		d.Close()
+		d, err := Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer d.Close()
+		check, err := d.VerifyAudit(ctx)
+		trail, _ := d.AuditTrail(ctx, AuditFilter{Limit: 1})
+		_, purgeErr := d.Purge(ctx, false)
+		if broken {
+			if err != nil || check.Broken != 2 || trail[0].Kind == "seal" || notify.ErrorCode(purgeErr) != notify.ECONFLICT {
+				t.Errorf("a broken older trail: %+v, %v, %+v; purge: %v", check, err, trail[0], purgeErr)
+			}
+			continue
+		}
+		if err != nil || check.Entries != 4 || check.Broken != 0 || trail[0].Kind != "seal" || !strings.Contains(trail[0].Detail, fmt.Sprintf("%x", prev)) {
+			t.Errorf("a whole older trail: %+v, %v, %+v", check, err, trail[0])
+		}
+		if purgeErr != nil {
+			t.Fatal(purgeErr)
+		}
+		if check, _ := d.VerifyAudit(ctx); check.Broken != 0 || check.Entries != 5 {
+			t.Errorf("the older trail, purged: %+v", check)
+		}
 	}
 }

@@ -161,6 +161,11 @@ func describe(err error) error {
 		msg = "the file is not an owabi database or is damaged"
 	case sqlite3.ErrCantOpen, sqlite3.ErrPerm:
 		msg = "the database cannot be opened; check the path and permissions"
+	case sqlite3.ErrConstraint:
+		if se.Error() != errPurged {
+			return err
+		}
+		return notify.ErrPurged
 	default:
 		return err
 	}
@@ -205,6 +210,7 @@ var migrateUpTo string
 // same transaction: filling in what SQL alone cannot compute.
 var afterMigration = map[string]func(context.Context, *Tx) error{
 	"0009_search": fillSearch,
+	"0022_purge":  sealAudit,
 }
 
 // newerMigration is a migration applied that this owabi does not know, ""

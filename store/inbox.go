@@ -35,7 +35,15 @@ func (d *DB) RecordInbound(ctx context.Context, mailbox string, uidValidity uint
 	}
 	defer tx.Rollback()
 	out := make([]notify.InboundOutcome, len(mails))
+	gone, _, err := purged(ctx, tx)
+	if err != nil {
+		return nil, describe(err)
+	}
 	for i, m := range mails {
+		if !gone.IsZero() {
+			out[i] = notify.NotOurs // after a purge no reply is taken in: it would bring personal data back
+			continue
+		}
 		if out[i], err = recordInbound(ctx, tx, m, tx.nowText); err != nil {
 			return nil, describe(err)
 		}

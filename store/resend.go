@@ -36,6 +36,9 @@ func (d *DB) DueResends(ctx context.Context, p notify.ResendPolicy, now time.Tim
 }
 
 func dueResends(ctx context.Context, q querier, p notify.ResendPolicy, now time.Time) ([]notify.Resend, error) {
+	if at, _, err := purged(ctx, q); err != nil || !at.IsZero() {
+		return nil, err // the addresses are gone: nothing is sent again
+	}
 	var out []notify.Resend
 	for _, kind := range p.Kinds {
 		rows, err := q.QueryContext(ctx, dueResendsQuery, kind, formatTime(now.Add(-p.After)))

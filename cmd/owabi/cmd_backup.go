@@ -35,17 +35,12 @@ func runRestore(ctx context.Context, g *globals, e env, args []string) error {
 	if err := parse(fs, args, 1); err != nil {
 		return err
 	}
-	a, err := openExisting(ctx, g, e)
+	// Nothing may write while the database is replaced.
+	a, done, err := openAlone(ctx, g, e)
 	if err != nil {
 		return err
 	}
-	defer a.Close()
-	// Nothing may write while the database is replaced.
-	unlock, err := a.db.LockSender()
-	if err != nil {
-		return fmt.Errorf("stop owabi serve first: %w", err)
-	}
-	defer unlock()
+	defer done()
 	// What is there now is kept, in case the backup was the wrong one.
 	before := fmt.Sprintf("%s.before-restore-%s", a.db.Path(), a.db.Now().Format("20060102-150405"))
 	if err := a.db.Backup(ctx, before); err != nil {
@@ -62,4 +57,19 @@ func runRestore(ctx context.Context, g *globals, e env, args []string) error {
 		"Notices sent after the backup was made count as not sent again, and will go out again (with the same Message-ID).\n"+
 		"Start owabi serve again.\n", a.db.Path(), fs.Arg(0), before)
 	return nil
+}
+
+// openAlone opens the database for a command that must not run beside
+// owabi serve: it holds the sender lock until done is called.
+func openAlone(ctx context.Context, g *globals, e env) (a *app, done func(), err error) {
+	a, err = openExisting(ctx, g, e)
+	if err != nil {
+		return nil, nil, err
+	}
+	unlock, err := a.db.LockSender()
+	if err != nil {
+		a.Close()
+		return nil, nil, fmt.Errorf("stop owabi serve first: %w", err)
+	}
+	return a, func() { unlock(); a.Close() }, nil
 }

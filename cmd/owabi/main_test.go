@@ -44,10 +44,10 @@ func mustOwabi(t *testing.T, env map[string]string, args ...string) string {
 	return out
 }
 
-// expectedAddresses reads every address of the sample book from the answer key.
-func expectedAddresses(t *testing.T) map[string]bool {
+// readCSV reads a whole CSV file.
+func readCSV(t *testing.T, path string) [][]string {
 	t.Helper()
-	f, err := os.Open("../../testdata/google_contacts_expected.csv")
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,6 +56,13 @@ func expectedAddresses(t *testing.T) map[string]bool {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return rows
+}
+
+// expectedAddresses reads every address of the sample book from the answer key.
+func expectedAddresses(t *testing.T) map[string]bool {
+	t.Helper()
+	rows := readCSV(t, "../../testdata/google_contacts_expected.csv")
 	want := map[string]bool{}
 	for _, row := range rows[1:] {
 		for _, a := range strings.Split(row[3], ":::") {

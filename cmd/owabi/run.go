@@ -38,6 +38,7 @@ Commands:
   audit     check the audit trail's chain (verify), or show its last entries (list)
   backup    write a consistent copy of the database while owabi runs
   restore   put a backup back in place (owabi serve stopped)
+  purge     erase the personal data once the incident is closed, keeping the counts (owabi serve stopped)
 
 Global flags (also accepted after the command):
   --config FILE  the config file (default ./owabi.toml, or $OWABI_CONFIG)
@@ -88,6 +89,7 @@ var commands = map[string]command{
 	"backup":    runBackup,
 	"audit":     runAudit,
 	"restore":   runRestore,
+	"purge":     runPurge,
 	"serve":     runServe,
 	"status":    runStatus,
 	"user":      runUser,

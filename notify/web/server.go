@@ -9,6 +9,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"errors"
 	"html/template"
 	"io"
 	"io/fs"
@@ -57,6 +58,7 @@ type Store interface {
 	Audit(ctx context.Context, e notify.AuditEntry) error
 	AuditTrail(ctx context.Context, f store.AuditFilter) ([]notify.AuditEntry, error)
 	FileReport(ctx context.Context, userID int64, kind notify.ReportKind) error
+	Purge(ctx context.Context, dryRun bool) (notify.PurgeReport, error)
 	Filed(ctx context.Context, deadlines []notify.Deadline) ([]notify.Deadline, error)
 	Incident(ctx context.Context) (notify.Incident, error)
 	SaveIncident(ctx context.Context, userID int64, inc notify.Incident) error
@@ -150,6 +152,8 @@ func New(cfg Config) (*Server, error) {
 	s.handle("GET", "/reports/{kind}", false, s.signedIn(s.only(notify.Manager, s.showReport)))
 	s.handle("GET", "/incident", false, s.signedIn(s.only(notify.Manager, s.incidentPage)))
 	s.handle("POST", "/incident", false, s.signedIn(s.only(notify.Manager, s.saveIncident)))
+	s.handle("GET", "/purge", false, s.signedIn(s.only(notify.Manager, s.purgePage)))
+	s.handle("POST", "/purge", false, s.signedIn(s.only(notify.Manager, s.purge)))
 	s.handle("GET", "/imports/{id}", false, s.signedIn(s.only(notify.Manager, s.pastImport)))
 	// The upload checks its CSRF token itself, reading the form as a stream.
 	s.handle("POST", "/import", false, s.signedInRaw(s.only(notify.Manager, s.withUpload(maxUpload, s.upload))))
@@ -250,6 +254,10 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, key 
 // fail shows an error the user can act on, or "internal error" (and logs
 // the detail) for anything else.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, notify.ErrPurged) {
+		s.refuse(w, r, http.StatusConflict, "purged_refused")
+		return
+	}
 	path := r.URL.Path
 	if strings.HasPrefix(path, "/ack/") {
 		path = "/ack/…" // the rest is a person's live link

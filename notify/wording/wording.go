@@ -205,6 +205,7 @@ var words = map[string]string{
 	"e-mail address": "メールアドレス", "phone number": "電話番号", "categories": "分類", "note": "メモ",
 	"a line break": "改行", "a space": "空白", "a control character": "制御文字", "a double quote": `二重引用符（"）`,
 	"a comma": "カンマ", "an angle bracket": "山かっこ（< >）", "@": "@",
+	"purged":                       "（削除済み）", // what a purge leaves where personal data was (notify.Purged)
 	"wrong number of fields":       "欄の数がほかの行と違います",
 	"a Google Contacts CSV export": "Google 連絡先の CSV", "an Outlook CSV export": "Outlook の CSV",
 	"a CSV address book": "CSV のアドレス帳", "a vCard file": "vCard ファイル",

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/store"
+)
+
+// runPurge erases the personal data once the incident is closed. It shows
+// what it will erase and goes on only when the operator types the word
+// notify.PurgeWord; --yes stands for typing it, for a script, and only
+// when no one is at a terminal to type it.
+func runPurge(ctx context.Context, g *globals, e env, args []string) error {
+	fs := flags("purge", g, e, "[--yes]")
+	yes := fs.Bool("yes", false, `confirm without typing "`+notify.PurgeWord+`" (only with standard input not a terminal, for scripts)`)
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	f, ok := e.stdin.(*os.File)
+	if *yes && ok && term.IsTerminal(int(f.Fd())) {
+		return &usageError{msg: fmt.Sprintf("--yes is for scripts: at a terminal, type %q when asked", notify.PurgeWord)}
+	}
+	// Nothing may send while the addresses go. (The web app purges
+	// beside the daemon's sender: see store.DB.Purge.)
+	a, done, err := openAlone(ctx, g, e)
+	if err != nil {
+		return err
+	}
+	defer done()
+	rep, err := a.db.Purge(ctx, true)
+	if err != nil {
+		return err
+	}
+	if rep.At.IsZero() {
+		fmt.Fprintf(e.stdout, "owabi purge erases for good the personal data this database holds of the leaked address book,\n"+
+			"once the incident is closed and the final reports are filed and accepted:\n\n")
+		printPurge(e.stdout, rep)
+		fmt.Fprintf(e.stdout, "\nIt keeps the contacts' categories and states, the notices, calls and acknowledgements as counts,\n"+
+			"the dashboard and reports, the staff accounts, and the audit trail (its entries that may name someone read %q).\n", notify.Purged)
+		if !*yes {
+			fmt.Fprintf(e.stderr, "\nType %q to erase it: ", notify.PurgeWord)
+			line, _ := bufio.NewReader(e.stdin).ReadString('\n')
+			if strings.TrimSpace(line) != notify.PurgeWord {
+				return fmt.Errorf("not confirmed: nothing was erased")
+			}
+		}
+		// Holding the lock, a notice left "sending" was left by a sender
+		// that died: it waits, and is withdrawn with the rest.
+		if _, err := a.db.RequeueInFlight(ctx); err != nil {
+			return err
+		}
+	}
+	rep, err = a.db.Purge(ctx, false)
+	if err != nil {
+		return err
+	}
+	if !rep.At.IsZero() {
+		fmt.Fprintf(e.stdout, "The personal data was purged on %s by %s: nothing more to erase. The database file was rewritten again.\n",
+			a.local(rep.At), rep.By)
+	} else {
+		a.log.Info("personal data purged", "contacts", rep.Contacts, "addresses", rep.Addresses)
+		fmt.Fprintf(e.stdout, "\nPurged:\n")
+		printPurge(e.stdout, rep)
+		fmt.Fprintf(e.stdout, "The database file was rewritten without them. The audit trail's last hash before the purge was %x.\n", rep.Head)
+	}
+	return printCopies(ctx, a, e.stdout)
+}
+
+// printPurge says what a purge erases, counts only.
+func printPurge(w io.Writer, rep notify.PurgeReport) {
+	for _, l := range []struct {
+		n    int
+		what string
+	}{
+		{rep.Contacts, "contacts: names, readings, companies, departments, titles, phones, labels, notes"},
+		{rep.Addresses, "e-mail addresses"},
+		{rep.Calls, "notes of calls"},
+		{rep.Replies, "replies' first lines and Message-IDs"},
+		{rep.Reasons, "reasons typed for a change"},
+		{rep.Imports, "names of imported files"},
+		{rep.ImportEntries, "notes on imported entries"},
+		{rep.Notices, "mail servers' replies"},
+		{rep.AuditDetails, "audit entries' details"},
+		{rep.Links, "personal confirmation links"},
+		{rep.Withdrawn, "notices waiting to be sent (withdrawn)"},
+	} {
+		fmt.Fprintf(w, "  %8d  %s\n", l.n, l.what)
+	}
+}
+
+// printCopies reminds the operator that the copies owabi made still hold
+// the personal data, and names those the audit trail and the database's
+// folder know of.
+func printCopies(ctx context.Context, a *app, w io.Writer) error {
+	fmt.Fprintln(w, "\nBackups, exports and the copies kept before a restore still hold the personal data: destroy them too.")
+	var known []string
+	for _, kind := range []string{"backup", "export"} {
+		entries, err := a.db.AuditTrail(ctx, store.AuditFilter{Kind: kind, Limit: 10000})
+		if err != nil {
+			return err
+		}
+		for _, en := range entries {
+			known = append(known, fmt.Sprintf("%s: %s", a.local(en.At), en.Detail))
+		}
+	}
+	restored, _ := filepath.Glob(a.db.Path() + ".before-restore-*")
+	known = append(known, restored...)
+	if len(known) > 0 {
+		fmt.Fprintln(w, "These are known to owabi:")
+		for _, k := range known {
+			fmt.Fprintf(w, "  %s\n", k)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,57 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/owabi/owabi/notify"
+)
+
+// purgeView is the purge page: what a purge would erase, or when it was done.
+type purgeView struct {
+	notify.PurgeReport
+	Word string // what the manager types to confirm
+}
+
+// purgePage shows a manager what a purge would erase, with the form that
+// does it, or when and by whom it was done.
+func (s *Server) purgePage(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
+	s.showPurge(w, r, sess, http.StatusOK, "")
+}
+
+func (s *Server) showPurge(w http.ResponseWriter, r *http.Request, sess *notify.Session, status int, errKey string) {
+	rep, err := s.Store.Purge(r.Context(), true)
+	if err != nil && notify.ErrorCode(err) != notify.ECONFLICT {
+		s.fail(w, r, err)
+		return
+	}
+	if err != nil { // the audit trail is broken: the form would only be refused
+		errKey = "purge_broken"
+	}
+	s.render(w, r, status, "purge", page{Session: sess, Error: messages[language(r)][errKey],
+		Data: purgeView{PurgeReport: rep, Word: notify.PurgeWord}})
+}
+
+// purge erases the personal data, once the manager has typed the word.
+// The sender of the daemon this runs in keeps the lock: what it has in
+// flight goes out, and nothing more (see store.DB.Purge).
+func (s *Server) purge(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
+	if r.PostFormValue("confirm") != notify.PurgeWord {
+		s.showPurge(w, r, sess, http.StatusBadRequest, "purge_not_confirmed")
+		return
+	}
+	rep, err := s.Store.Purge(r.Context(), false)
+	switch notify.ErrorCode(err) {
+	case "":
+	case notify.ECONFLICT:
+		s.showPurge(w, r, sess, http.StatusConflict, "purge_broken")
+		return
+	case notify.EUNAVAILABLE: // purged, but the write-ahead log is still read from
+		s.showPurge(w, r, sess, http.StatusOK, "purge_log_kept")
+		return
+	default:
+		s.fail(w, r, err)
+		return
+	}
+	s.Log.Info("personal data purged from the web app", "user", sess.User.ID, "contacts", rep.Contacts, "addresses", rep.Addresses)
+	http.Redirect(w, r, "/purge", http.StatusSeeOther)
+}

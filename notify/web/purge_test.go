@@ -1,0 +1,87 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/owabi/owabi/notify"
+)
+
+func TestOnlyAManagerPurgesAndOnlyWhenSure(t *testing.T) {
+	a := newApp(t)
+	a.importBook(t, ownedBySuzuki,
+		notify.Record{Family: "山田", Given: "太郎", Company: "桔梗食品", Phones: []string{"03-1111-2222"}, Emails: []string{"taro@kikyo.example"}},
+		notify.Record{Family: "伊藤", Emails: []string{"ito@elsewhere.example"}})
+	page, _ := a.pageOf(t, "taro@kikyo.example")
+	sales := a.client(t)
+	a.signIn(t, sales, "suzuki", password)
+	_, _, body := get(t, sales, page)
+	post(t, sales, page+"/calls", url.Values{"csrf": {csrfField.FindStringSubmatch(body)[1]}, "once": {onceField.FindStringSubmatch(body)[1]},
+		"outcome": {"reached"}, "arrived": {"yes"}, "clicked": {"yes"}, "note": {"奥様が出られました"}})
+	if code, _, _ := get(t, sales, a.URL+"/purge"); code != http.StatusForbidden {
+		t.Errorf("sales staff on the purge page: %d, want 403", code)
+	}
+	if code, _, _ := post(t, sales, a.URL+"/purge", url.Values{"csrf": {csrfField.FindStringSubmatch(body)[1]}, "confirm": {"purge"}}); code != http.StatusForbidden {
+		t.Errorf("sales staff purging: %d, want 403", code)
+	}
+
+	manager := a.client(t)
+	a.signIn(t, manager, "kanri", password)
+	_, _, dashboard := get(t, manager, a.URL+"/dashboard")
+	counts := regexp.MustCompile(`(?s)<table class="numbers" id="by-category">.*?</table>`)
+	before := counts.FindString(dashboard)
+	code, _, body := get(t, manager, a.URL+"/purge")
+	if code != http.StatusOK || !strings.Contains(body, `<th>連絡先</th><td>2</td>`) || !strings.Contains(body, `id="purge-form"`) {
+		t.Fatalf("the purge page: %d\n%s", code, body)
+	}
+	token := csrfField.FindStringSubmatch(body)[1]
+	for _, form := range []struct {
+		values url.Values
+		code   int
+	}{
+		{url.Values{"confirm": {"purge"}}, http.StatusForbidden},                     // no CSRF token
+		{url.Values{"csrf": {"forged"}, "confirm": {"purge"}}, http.StatusForbidden}, // a forged one
+		{url.Values{"csrf": {token}}, http.StatusBadRequest},                         // the word not typed
+		{url.Values{"csrf": {token}, "confirm": {"削除"}}, http.StatusBadRequest},
+	} {
+		if code, _, _ := post(t, manager, a.URL+"/purge", form.values); code != form.code {
+			t.Errorf("purging with %v: %d, want %d", form.values, code, form.code)
+		}
+	}
+	if _, _, body := get(t, manager, page); !strings.Contains(body, "山田 太郎") {
+		t.Fatal("a refused purge erased the contact")
+	}
+	if code, loc, _ := post(t, manager, a.URL+"/purge", url.Values{"csrf": {token}, "confirm": {"purge"}}); code != http.StatusSeeOther || loc != "/purge" {
+		t.Fatalf("purging: %d to %q", code, loc)
+	}
+	if _, _, body := get(t, manager, a.URL+"/purge"); !strings.Contains(body, `id="purged"`) || !strings.Contains(body, "(kanri)") ||
+		strings.Contains(body, `id="purge-form"`) {
+		t.Errorf("the purge page afterwards:\n%s", body)
+	}
+	_, _, dashboard = get(t, manager, a.URL+"/dashboard")
+	if after := counts.FindString(dashboard); after != before || before == "" {
+		t.Errorf("the dashboard's counts changed:\n%s\n%s", before, after)
+	}
+	_, _, body = get(t, manager, page)
+	for _, gone := range []string{"山田", "太郎", "taro@kikyo.example", "奥様", "03-1111-2222"} {
+		if strings.Contains(body, gone) {
+			t.Errorf("the contact's page still shows %q", gone)
+		}
+	}
+	if !strings.Contains(body, "<h1>purged</h1>") || !strings.Contains(body, "@invalid") {
+		t.Errorf("the contact's page after the purge:\n%s", body)
+	}
+	_, _, body = get(t, manager, a.URL+"/audit")
+	if !strings.Contains(body, "kanri</td><td>個人データの削除") {
+		t.Errorf("the audit trail lacks the purge:\n%s", body)
+	}
+	// Nothing more is logged.
+	_, _, body = get(t, sales, page)
+	if code, _, body := post(t, sales, page+"/calls", url.Values{"csrf": {csrfField.FindStringSubmatch(body)[1]},
+		"once": {onceField.FindStringSubmatch(body)[1]}, "outcome": {"reached"}}); code != http.StatusConflict || !strings.Contains(body, "削除したため") {
+		t.Errorf("a call after the purge: %d\n%s", code, body)
+	}
+}
