@@ -6,17 +6,17 @@ import "time"
 // unless it says otherwise, counted from what owabi recorded at AsOf.
 type Facts struct {
 	AsOf         time.Time
-	Persons      map[Category]int // whose data leaked, by category
-	Addresses    int              // their e-mail addresses
-	Sent         map[NoticeKind]int
-	NoneReached  int // had notices, and none could be delivered
+	Persons      map[Category]int   // whose data leaked, by category
+	Addresses    int                // their e-mail addresses
+	Sent         map[NoticeKind]int // sent a notice of the kind, even one that bounced later
+	NoneReached  int                // had notices, and none could be delivered (bounced or refused)
 	Acknowledged int
 	Called       int // called at least once
 	Reached      int // reached by phone
-	Arrived      int // said the spam reached them
-	NotArrived   int // said it did not, and never that it did
-	Clicked      int // opened its link or attachment
-	Suspected    int // an infection was suspected at a hearing
+	Arrived      int // told the spam reached them, at a hearing or on their confirmation page
+	NotArrived   int // told it did not, and never that it did
+	Clicked      int // opened its link or attachment (a hearing, or their confirmation page)
+	Suspected    int // an infection was suspected (likewise)
 	Infections   int // a check found an infection (removed or not)
 	Remediated   int // a check found them clean, or the infection was removed
 	Visited      int // an apology visit was made

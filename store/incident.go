@@ -9,62 +9,102 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/owabi/owabi/notify"
 )
 
-// SeedIncident saves the config's incident as a new version of the record
-// when it differs from what the config said last time: a change in the
-// config then reaches the record, while a manager's edits on the web stay
-// until the config itself changes again.
+// SeedIncident brings the config's incident into the record: the first
+// time whole, later only the keys the config changed since it was last
+// seeded, onto the latest version. A manager's edits on the web stay until
+// the config changes that same key.
 func (d *DB) SeedIncident(ctx context.Context, inc notify.Incident) (saved bool, err error) {
-	record, err := json.Marshal(inc)
+	config, err := recordOf(inc)
 	if err != nil {
 		return false, err
 	}
 	err = d.inTx(ctx, func(tx *Tx) error {
-		var last string
-		err := tx.QueryRowContext(ctx, `SELECT record FROM incident_versions WHERE source = 'config' ORDER BY id DESC LIMIT 1`).Scan(&last)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) || last == string(record) {
+		var lastConfig, latest string
+		err := tx.QueryRowContext(ctx, `SELECT config FROM incident_versions WHERE source = 'config' ORDER BY id DESC LIMIT 1`).Scan(&lastConfig)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) || lastConfig == config {
 			return describe(err)
 		}
+		if latest, err = latestRecord(ctx, tx); err != nil {
+			return err
+		}
+		record := config
+		if lastConfig != "" && latest != "" {
+			if record, err = applyKeys(latest, config, changedKeys(lastConfig, config)); err != nil {
+				return err
+			}
+		}
 		saved = true
-		return saveIncident(ctx, tx, "config", nil, record)
+		return saveIncident(ctx, tx, "config", nil, record, config)
 	})
 	return saved, err
 }
 
-// SaveIncident saves a manager's edit of the incident record as a new
-// version; saving it unchanged saves nothing.
-func (d *DB) SaveIncident(ctx context.Context, userID int64, inc notify.Incident) error {
-	record, err := json.Marshal(inc)
+// SaveIncident saves a manager's edit of the incident record, made on
+// version base, as a new version; saving it unchanged saves nothing. An
+// edit made on an older version than the latest is refused, so that two
+// managers cannot undo each other's work unseen.
+func (d *DB) SaveIncident(ctx context.Context, userID, base int64, inc notify.Incident) error {
+	record, err := recordOf(inc)
 	if err != nil {
 		return err
 	}
 	return d.inTx(ctx, func(tx *Tx) error {
+		var id int64
 		var last string
-		err := tx.QueryRowContext(ctx, `SELECT record FROM incident_versions ORDER BY id DESC LIMIT 1`).Scan(&last)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) || last == string(record) {
+		err := tx.QueryRowContext(ctx, `SELECT id, record FROM incident_versions ORDER BY id DESC LIMIT 1`).Scan(&id, &last)
+		switch {
+		case err != nil && !errors.Is(err, sql.ErrNoRows):
 			return describe(err)
+		case id != base:
+			return notify.Errorf(notify.ECONFLICT, "the incident record was saved again (version %d) since this edit began", id)
+		case last == record:
+			return nil
 		}
-		return saveIncident(ctx, tx, "web", userID, record)
+		return saveIncident(ctx, tx, "web", userID, record, nil)
 	})
 }
 
-func saveIncident(ctx context.Context, tx *Tx, source string, userID any, record []byte) error {
-	res, err := tx.ExecContext(ctx, `INSERT INTO incident_versions (saved_at, source, user_id, record) VALUES (?, ?, ?, ?)`,
-		tx.nowText, source, userID, record)
+// recordOf is the incident as stored: its times to the minute (the web
+// form's precision) and in UTC, so that the same record reads the same.
+func recordOf(inc notify.Incident) (string, error) {
+	for _, t := range []*time.Time{&inc.OccurredAt, &inc.DiscoveredAt, &inc.SpamSentAt} {
+		*t = t.UTC().Truncate(time.Minute)
+	}
+	b, err := json.Marshal(inc)
+	return string(b), err
+}
+
+func latestRecord(ctx context.Context, tx *Tx) (string, error) {
+	var record string
+	err := tx.QueryRowContext(ctx, `SELECT record FROM incident_versions ORDER BY id DESC LIMIT 1`).Scan(&record)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return record, describe(err)
+}
+
+func saveIncident(ctx context.Context, tx *Tx, source string, userID any, record string, config any) error {
+	before, err := latestRecord(ctx, tx)
+	if err != nil {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO incident_versions (saved_at, source, user_id, record, config) VALUES (?, ?, ?, ?, ?)`,
+		tx.nowText, source, userID, record, config)
 	if err != nil {
 		return describe(err)
 	}
 	id, _ := res.LastInsertId()
-	var before string
-	err = tx.QueryRowContext(ctx, `SELECT record FROM incident_versions WHERE id < ? ORDER BY id DESC LIMIT 1`, id).Scan(&before)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return describe(err)
-	}
 	detail := fmt.Sprintf("incident record version %d from the %s", id, source)
-	if changed := changedKeys(before, string(record)); before != "" && len(changed) > 0 {
+	if before != "" {
+		changed := changedKeys(before, record)
+		if len(changed) == 0 {
+			changed = []string{"nothing"}
+		}
 		detail += ": " + strings.Join(changed, ", ") + " changed"
 	}
 	return describe(audit(ctx, tx, notify.AuditEntry{Kind: "incident", Detail: detail}))
@@ -129,10 +169,8 @@ func changedKeys(a, b string) []string {
 }
 
 func flatten(record string) map[string]string {
-	var m map[string]any
-	json.Unmarshal([]byte(record), &m)
 	out := map[string]string{}
-	for k, v := range m {
+	for k, v := range fields(record) {
 		if sub, ok := v.(map[string]any); ok {
 			for sk, sv := range sub {
 				out[k+"."+sk] = fmt.Sprint(sv)
@@ -142,4 +180,37 @@ func flatten(record string) map[string]string {
 		out[k] = fmt.Sprint(v)
 	}
 	return out
+}
+
+func fields(record string) map[string]any {
+	m := map[string]any{}
+	json.Unmarshal([]byte(record), &m)
+	return m
+}
+
+// applyKeys is record with the keys (as changedKeys names them) taken
+// from from.
+func applyKeys(record, from string, keys []string) (string, error) {
+	to, src := fields(record), fields(from)
+	for _, k := range keys {
+		if outer, inner, ok := strings.Cut(k, "."); ok {
+			sub, _ := to[outer].(map[string]any)
+			if sub == nil {
+				sub = map[string]any{}
+				to[outer] = sub
+			}
+			sub[inner] = src[outer].(map[string]any)[inner]
+			continue
+		}
+		to[k] = src[k]
+	}
+	b, err := json.Marshal(to)
+	if err != nil {
+		return "", err
+	}
+	var inc notify.Incident // through the type, so that the record reads as any other
+	if err := json.Unmarshal(b, &inc); err != nil {
+		return "", err
+	}
+	return recordOf(inc)
 }

@@ -15,7 +15,8 @@ func TestTheIncidentRecordKeepsEveryVersion(t *testing.T) {
 	if _, err := db.Incident(ctx); notify.ErrorCode(err) != notify.ENOTFOUND {
 		t.Fatalf("before any record: %v, want not found", err)
 	}
-	seed := notify.Incident{DiscoveredAt: time.Date(2026, 11, 20, 16, 10, 0, 0, time.UTC),
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	seed := notify.Incident{DiscoveredAt: time.Date(2026, 11, 20, 16, 10, 30, 0, tokyo), SpamURL: "https://evil.example/a",
 		IncidentText: notify.IncidentText{Summary: "不正ログイン", Cause: "パスワードの使い回し"}}
 	for i, want := range []bool{true, false} {
 		if saved, err := db.SeedIncident(ctx, seed); err != nil || saved != want {
@@ -23,35 +24,49 @@ func TestTheIncidentRecordKeepsEveryVersion(t *testing.T) {
 		}
 	}
 	u, _ := db.AddUser(ctx, notify.User{Name: "kanri", Role: notify.Manager}, []byte("h"))
-	edited := seed
+	edited, _ := db.Incident(ctx)
+	if !edited.DiscoveredAt.Equal(time.Date(2026, 11, 20, 7, 10, 0, 0, time.UTC)) {
+		t.Errorf("kept to the minute: %v", edited.DiscoveredAt)
+	}
+	// The same instant, told in another zone, is no change.
+	edited.DiscoveredAt = edited.DiscoveredAt.In(tokyo)
+	if err := db.SaveIncident(ctx, u.ID, 1, edited); err != nil {
+		t.Fatal(err)
+	}
 	edited.Cause, edited.En.Summary = "パスワードの使い回しと二要素認証の未設定", "Unauthorised login"
-	if err := db.SaveIncident(ctx, u.ID, edited); err != nil {
+	if err := db.SaveIncident(ctx, u.ID, 1, edited); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.SaveIncident(ctx, u.ID, edited); err != nil { // unchanged: no version
-		t.Fatal(err)
+	// Another manager's edit, begun on version 1, would undo it unseen.
+	if err := db.SaveIncident(ctx, u.ID, 1, seed); notify.ErrorCode(err) != notify.ECONFLICT {
+		t.Errorf("an edit of an older version: %v, want a conflict", err)
 	}
-	// The config has not changed: starting again keeps the manager's edit.
-	if saved, _ := db.SeedIncident(ctx, seed); saved {
-		t.Error("an unchanged config overwrote the manager's edit")
+	// The config changes one key: that key, and only it, reaches the record.
+	seed.SpamURL = "https://evil.example/b"
+	if saved, _ := db.SeedIncident(ctx, seed); !saved {
+		t.Error("a changed config was not saved")
 	}
-	if got, _ := db.Incident(ctx); got.Cause != edited.Cause || got.In("en").Summary != "Unauthorised login" || got.In("en").Cause != edited.Cause {
+	got, _ := db.Incident(ctx)
+	if got.Cause != edited.Cause || got.SpamURL != seed.SpamURL || got.In("en").Summary != "Unauthorised login" || got.In("en").Cause != edited.Cause {
 		t.Errorf("the record: %+v", got)
 	}
 	history, err := db.IncidentHistory(ctx)
-	if err != nil || len(history) != 2 {
-		t.Fatalf("history: %d versions, %v; want 2", len(history), err)
+	if err != nil || len(history) != 3 {
+		t.Fatalf("history: %d versions, %v; want 3", len(history), err)
 	}
-	if h := history[0]; h.By != "kanri" || !slices.Equal(h.Changed, []string{"cause", "en.summary"}) {
+	if h := history[0]; h.By != "config" || !slices.Equal(h.Changed, []string{"spam_url"}) {
 		t.Errorf("the latest version: by %q, changed %v", h.By, h.Changed)
 	}
-	if h := history[1]; h.By != "config" || h.Changed != nil {
+	if h := history[1]; h.By != "kanri" || !slices.Equal(h.Changed, []string{"cause", "en.summary"}) {
+		t.Errorf("the manager's version: by %q, changed %v", h.By, h.Changed)
+	}
+	if h := history[2]; h.By != "config" || h.Changed != nil {
 		t.Errorf("the first version: by %q, changed %v", h.By, h.Changed)
 	}
 	if _, err := db.wdb.ExecContext(ctx, `UPDATE incident_versions SET record = '{}'`); err == nil {
 		t.Error("a saved version was changed")
 	}
-	if trail, _ := db.AuditTrail(ctx, AuditFilter{Kind: "incident", Limit: 10}); len(trail) != 2 {
-		t.Errorf("the audit trail has %d incident entries, want 2", len(trail))
+	if trail, _ := db.AuditTrail(ctx, AuditFilter{Kind: "incident", Limit: 10}); len(trail) != 3 {
+		t.Errorf("the audit trail has %d incident entries, want 3", len(trail))
 	}
 }

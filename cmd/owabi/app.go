@@ -61,11 +61,20 @@ func openDB(ctx context.Context, g *globals, e env, mustExist bool) (*app, error
 		return nil, err
 	}
 	a := &app{cfg: cfg, db: db, log: newLogger(e, cfg.Log.Level), env: e}
-	if _, err := db.SeedIncident(notify.WithActor(ctx, "config"), cfg.incident()); err != nil {
-		db.Close()
-		return nil, err
+	if !mustExist { // a command that only looks changes nothing
+		if err := a.seedIncident(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	return a, nil
+}
+
+// seedIncident brings a change in the config's [incident] into the
+// incident record (store.SeedIncident).
+func (a *app) seedIncident(ctx context.Context) error {
+	_, err := a.db.SeedIncident(notify.WithActor(ctx, "config"), a.cfg.incident())
+	return err
 }
 
 func (a *app) Close() error { return a.db.Close() }
@@ -134,13 +143,31 @@ func (a *app) worker(ctx context.Context) (*mailer.Worker, error) {
 	}
 	return &mailer.Worker{
 		AckLink:     ackLink,
-		Outbox:      a.db,
+		Outbox:      telling{a.db, comp},
 		Composer:    comp,
 		NewClient:   func() (*mail.Client, error) { return mailer.NewClient(settings) },
 		Connections: s.Connections, PerMinute: s.PerMinute, MaxAttempts: s.MaxAttempts,
 		RetryBase: s.RetryBase.Duration, RetryMax: s.RetryMax.Duration, Poll: s.Poll.Duration,
 		Now: a.db.Now, Log: a.log,
 	}, nil
+}
+
+// telling is the outbox as the sender claims from it: each batch first
+// reads the incident record again, so that notices tell its latest
+// version, however it changed (a manager on the web, or a config change
+// another command saw).
+type telling struct {
+	*store.DB
+	composer *mailer.Composer
+}
+
+func (t telling) Claim(ctx context.Context, limit int) ([]notify.Delivery, error) {
+	inc, err := t.DB.Incident(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t.composer.SetIncident(inc)
+	return t.DB.Claim(ctx, limit)
 }
 
 // classifier builds the classification rules from the config and the master lists.

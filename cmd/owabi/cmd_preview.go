@@ -36,6 +36,9 @@ func runPreview(ctx context.Context, g *globals, e env, args []string) error {
 		return err
 	}
 	defer a.Close()
+	if err := a.seedIncident(ctx); err != nil { // what it writes tells the config's latest
+		return err
+	}
 	c, owner, err := a.db.ContactByEmail(ctx, email)
 	if err != nil {
 		return err

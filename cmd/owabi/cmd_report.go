@@ -33,6 +33,9 @@ func runReport(ctx context.Context, g *globals, e env, args []string) error {
 		return err
 	}
 	defer a.Close()
+	if err := a.seedIncident(ctx); err != nil { // what it writes tells the config's latest
+		return err
+	}
 	in, err := report.Gather(ctx, a.db, report.Input{Kind: report.Kind(*kind), Lang: *lang, Final: *final,
 		Org: a.cfg.organisation(), Zone: a.cfg.zone()})
 	if err != nil {

@@ -96,11 +96,6 @@ func (a *app) webServer() (*http.Server, error) {
 	}
 	h, err := web.New(web.Config{Store: a.db, Templates: templates.FS, Log: a.log, Zone: a.cfg.zone(), Org: a.cfg.organisation(),
 		MetricsToken: a.cfg.Web.MetricsToken,
-		IncidentSaved: func(inc notify.Incident) {
-			if w := a.sender.Load(); w != nil {
-				w.Composer.SetIncident(inc)
-			}
-		},
 		Sender: func() (sent, retried, failed int64) {
 			if w := a.sender.Load(); w != nil {
 				return w.Counts()

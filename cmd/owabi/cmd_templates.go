@@ -35,6 +35,9 @@ func runTemplates(ctx context.Context, g *globals, e env, args []string) error {
 		return err
 	}
 	defer a.Close()
+	if err := a.seedIncident(ctx); err != nil { // what it writes tells the config's latest
+		return err
+	}
 	checks, err := a.checkTemplates(ctx)
 	if err != nil {
 		return err

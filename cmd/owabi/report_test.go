@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -53,8 +54,8 @@ func TestTheIncidentReportStatesWhatHappenedToThe243(t *testing.T) {
 	md := mustOwabi(t, nil, "--config", cfg, "report", "--kind", "incident", "--format", "md")
 	for _, want := range []string{
 		"- **件数**: 243名（顧客 168名、取引先 35名、従業員 40名）、メールアドレス 258件",
-		"不審なメールが届いた方は177名、届かなかった方は66名、未確認の方は0名です。不審なメールのリンクや添付ファイルを開いた方は0名、ウイルス感染が確認された方は0名です。",
-		"- **削除依頼メールの送信**: 243名", "- **電話**: 243名に架電し、243名と通話", "- **お詫びの訪問**: 5名",
+		"不審なメールの受信が確認された方177名、受信していないことが確認された方66名、未確認0名です。リンク又は添付ファイルを開いた方0名、ウイルス感染が確認された方0名です。",
+		"- **削除依頼メールの送信**: 243名", "- **電話**: 243名に架電し、うち243名と通話", "- **お詫びの訪問**: 5名",
 		"- **感染が確認された方**: 0名", "- **点検で問題がなかった方・駆除済みの方**: 5名",
 	} {
 		if !strings.Contains(md, want) {
@@ -64,8 +65,8 @@ func TestTheIncidentReportStatesWhatHappenedToThe243(t *testing.T) {
 	// The timeline: its half-days in order, and in them the steps in the order they happened.
 	timeline := md[strings.Index(md, "## ■事故等に係る経過"):strings.Index(md, "## ■事故発生元")]
 	last := -1
-	for _, step := range []string{"2026年11月20日（金）午後", "事故発生", "不審なメールが送信される", "事故発覚",
-		"漏えいしたアドレス帳を取り込み", "削除依頼メールを送信（258通）", "電話で状況を聞き取り（243件）", "お詫びの訪問（5名）"} {
+	for _, step := range []string{"2026年11月20日（金）午後", "事故発生", "不審なメールの送信", "事故発覚",
+		"漏えいしたアドレス帳を取り込み", "削除依頼メールを送信（258通）", "架電（243件）", "電話で状況を聞き取り（243件）", "お詫びの訪問（5名）"} {
 		i := strings.Index(timeline, step)
 		if i <= last {
 			t.Errorf("the timeline lacks %q after the step before, or has it out of order:\n%s", step, timeline)
@@ -89,5 +90,39 @@ func TestTheIncidentReportStatesWhatHappenedToThe243(t *testing.T) {
 	}
 	if code, _, errOut := owabi(t, nil, "--config", cfg, "report", "--kind", "nonsense"); code != 2 || !strings.Contains(errOut, "use incident, ppc or public") {
 		t.Errorf("a report that does not exist: exit %d, %q", code, errOut)
+	}
+}
+
+// A manager's edit of the incident record reaches the notices the running
+// sender writes next, without a restart.
+func TestTheSenderTellsTheLatestIncidentRecord(t *testing.T) {
+	srv := smtptest.New(t)
+	cfg := setup(t, srv)
+	mustOwabi(t, nil, "--config", cfg, "import", sampleBook)
+	mustOwabi(t, nil, "--config", cfg, "send", "--kind", "apology")
+	ctx := context.Background()
+	a, err := open(ctx, &globals{config: cfg}, env{getenv: func(string) string { return "" }, stderr: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	w, err := a.worker(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	history, _ := a.db.IncidentHistory(ctx)
+	inc := history[0].Incident
+	inc.Cause = "委託先のサーバーの設定誤りによるものでした。"
+	u, _ := a.db.AddUser(ctx, notify.User{Name: "kanri", Role: notify.Manager}, []byte("h"))
+	if err := a.db.SaveIncident(ctx, u.ID, history[0].ID, inc); err != nil {
+		t.Fatal(err)
+	}
+	claimed, err := w.Outbox.Claim(ctx, 1)
+	if err != nil || len(claimed) != 1 {
+		t.Fatalf("claimed %d, %v", len(claimed), err)
+	}
+	r, err := w.Composer.Render(claimed[0])
+	if err != nil || !strings.Contains(r.Text, "委託先のサーバーの設定誤り") {
+		t.Errorf("the notice does not tell the saved cause (%v):\n%s", err, r.Text)
 	}
 }

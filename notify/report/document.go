@@ -191,7 +191,7 @@ func (w writer) publicNotice() Document {
 	inc := w.Incident
 	d.Lines = []string{w.orgName(), w.f("published", notify.LetterDate(w.Lang, w.Facts.AsOf.In(w.Zone)))}
 	d.Sections = []Section{
-		{"", []Block{{Text: w.f("public_opening", w.orgName())}}},
+		{"", []Block{{Text: w.t["public_opening"]}}},
 		{w.t["n_what"], []Block{{Text: w.text(inc.Summary)},
 			{Rows: [][2]string{{w.t["occurred"], w.when(inc.OccurredAt)}, {w.t["discovered"], w.when(inc.DiscoveredAt)}}}}},
 		{w.t["n_data"], []Block{{Text: w.f("public_data", w.text(inc.LeakedItems), w.Facts.Total())}}},

@@ -86,7 +86,7 @@ func (w writer) half(s notify.Step) half {
 func (w writer) halfName(h half) string {
 	day := notify.LetterDate(w.Lang, h.day)
 	if w.Lang == "en" {
-		day = h.day.Format("Mon 2 Jan")
+		day = h.day.Format("Mon 2 Jan 2006")
 	}
 	return day + w.t[[...]string{"morning", "afternoon", "whole_day"}[h.part]]
 }

@@ -2,8 +2,10 @@ package web
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -16,7 +18,9 @@ import (
 // and the reports written from it.
 type incidentView struct {
 	Incident notify.Incident
+	Version  int64     // the version the form was filled from
 	Texts    []textRow // the text fields, Japanese and English side by side
+	OpenEn   bool      // show the English texts: one of them is wrong
 	History  []notify.IncidentVersion
 	Reports  []reportLink
 }
@@ -34,8 +38,12 @@ type reportLink struct {
 	Href string // without the format
 }
 
-// maxIncidentText bounds each text field: a report item, not a book.
-const maxIncidentText = 4000
+// maxIncidentText bounds each text field: a report item, not a book (and
+// all of them, sent as a form, well within maxForm).
+const maxIncidentText = 2000
+
+// maxSpamLine bounds the spam's sender, subject and link.
+const maxSpamLine = 500
 
 // incidentPage shows the incident record to a manager, to read and edit,
 // with its history and the reports.
@@ -49,16 +57,21 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request, sess *noti
 	if r.URL.Query().Get("saved") != "" {
 		notice = messages[language(r)]["incident_saved"]
 	}
-	s.showIncident(w, r, sess, inc, http.StatusOK, "", notice)
+	s.showIncident(w, r, sess, inc, 0, false, http.StatusOK, "", notice)
 }
 
-func (s *Server) showIncident(w http.ResponseWriter, r *http.Request, sess *notify.Session, inc notify.Incident, status int, errText, notice string) {
+// showIncident shows the page with inc in the form: as recorded, or as
+// typed when it was refused (then base is the version it was typed on).
+func (s *Server) showIncident(w http.ResponseWriter, r *http.Request, sess *notify.Session, inc notify.Incident, base int64, openEn bool, status int, errText, notice string) {
 	history, err := s.Store.IncidentHistory(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	v := incidentView{Incident: inc, History: history}
+	v := incidentView{Incident: inc, History: history, Version: base, OpenEn: openEn}
+	if base == 0 && len(history) > 0 {
+		v.Version = history[0].ID
+	}
 	en := inc.En.Fields()
 	for n, f := range inc.IncidentText.Fields() {
 		v.Texts = append(v.Texts, textRow{Key: f.Key, JA: *f.Value, EN: *en[n].Value})
@@ -75,42 +88,55 @@ func (s *Server) showIncident(w http.ResponseWriter, r *http.Request, sess *noti
 
 // saveIncident saves the manager's edit as a new version of the record.
 func (s *Server) saveIncident(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
-	inc, errKey := s.incidentForm(r)
-	if errKey != "" {
-		s.showIncident(w, r, sess, inc, http.StatusBadRequest, messages[language(r)][errKey], "")
+	t := messages[language(r)]
+	base, _ := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
+	inc, problem, inEnglish := s.incidentForm(r, t)
+	if problem != "" {
+		s.showIncident(w, r, sess, inc, base, inEnglish, http.StatusBadRequest, problem, "")
 		return
 	}
-	if err := s.Store.SaveIncident(r.Context(), sess.User.ID, inc); err != nil {
+	err := s.Store.SaveIncident(r.Context(), sess.User.ID, base, inc)
+	if notify.ErrorCode(err) == notify.ECONFLICT {
+		s.showIncident(w, r, sess, inc, base, false, http.StatusConflict, t["incident_conflict"], "")
+		return
+	} else if err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	if s.IncidentSaved != nil {
-		s.IncidentSaved(inc)
 	}
 	s.Log.Info("incident record saved", "user", sess.User.ID)
 	http.Redirect(w, r, "/incident?saved=1", http.StatusSeeOther)
 }
 
-// incidentForm reads the incident page's form; on a mistake it says which
-// (a message key) and returns what was typed, to show again.
-func (s *Server) incidentForm(r *http.Request) (notify.Incident, string) {
-	inc := notify.Incident{
+// incidentForm reads the incident page's form; on a mistake it says what
+// is wrong, naming the item (and whether one is in English), and returns
+// what was typed, to show again.
+func (s *Server) incidentForm(r *http.Request, t map[string]string) (inc notify.Incident, problem string, inEnglish bool) {
+	inc = notify.Incident{
 		Intentional: r.PostFormValue("intentional") != "", GDPR: r.PostFormValue("gdpr") != "",
-		Source:   notify.Source(r.PostFormValue("source")),
-		SpamFrom: strings.TrimSpace(r.PostFormValue("spam_from")), SpamSubject: strings.TrimSpace(r.PostFormValue("spam_subject")),
-		SpamURL: strings.TrimSpace(r.PostFormValue("spam_url")),
+		Source: notify.Source(r.PostFormValue("source")),
 	}
-	errKey := ""
+	var problems []string
+	for _, f := range []struct {
+		key string
+		dst *string
+	}{{"spam_from", &inc.SpamFrom}, {"spam_subject", &inc.SpamSubject}, {"spam_url", &inc.SpamURL}} {
+		*f.dst = strings.TrimSpace(r.PostFormValue(f.key))
+		if len([]rune(*f.dst)) > maxSpamLine || strings.ContainsFunc(*f.dst, unsafeInText) || strings.ContainsAny(*f.dst, "\n\t") {
+			problems = append(problems, fmt.Sprintf(t["bad_incident_line"], t[f.key], maxSpamLine))
+		}
+	}
 	en := inc.En.Fields()
 	for n, f := range inc.IncidentText.Fields() {
-		for _, t := range []struct {
-			field string
-			dst   *string
-		}{{"ja." + f.Key, f.Value}, {"en." + f.Key, en[n].Value}} {
-			v := strings.ReplaceAll(strings.TrimSpace(r.PostFormValue(t.field)), "\r\n", "\n")
-			*t.dst = v
-			if len([]rune(v)) > maxIncidentText || strings.ContainsFunc(v, func(c rune) bool { return unicode.IsControl(c) && c != '\n' && c != '\t' }) {
-				errKey = "bad_incident_text"
+		for _, x := range []struct {
+			field, label string
+			dst          *string
+		}{{"ja." + f.Key, t["inc_"+f.Key], f.Value}, {"en." + f.Key, "English: " + t["inc_"+f.Key], en[n].Value}} {
+			// Text pasted from a word processor may break lines with \v or \f.
+			v := strings.NewReplacer("\r\n", "\n", "\r", "\n", "\v", "\n", "\f", "\n").Replace(strings.TrimSpace(r.PostFormValue(x.field)))
+			*x.dst = v
+			if len([]rune(v)) > maxIncidentText || strings.ContainsFunc(v, func(c rune) bool { return c != '\n' && c != '\t' && unsafeInText(c) }) {
+				problems = append(problems, fmt.Sprintf(t["bad_incident_text"], x.label, maxIncidentText))
+				inEnglish = inEnglish || strings.HasPrefix(x.field, "en.")
 			}
 		}
 	}
@@ -122,26 +148,33 @@ func (s *Server) incidentForm(r *http.Request) (notify.Incident, string) {
 		if v == "" {
 			continue
 		}
-		t, err := time.ParseInLocation("2006-01-02T15:04", v, s.Zone)
+		at, err := time.ParseInLocation("2006-01-02T15:04", v, s.Zone)
 		if err != nil {
-			errKey = "bad_incident_time"
+			problems = append(problems, fmt.Sprintf(t["bad_incident_time"], t[d.field]))
 			continue
 		}
-		*d.dst = t
+		*d.dst = at
 	}
 	switch {
 	case inc.Source != notify.OwnBusiness && inc.Source != notify.Contractor:
-		errKey = "bad_form"
+		problems = append(problems, t["bad_form"])
 	case inc.DiscoveredAt.IsZero() || inc.SpamSentAt.IsZero():
-		errKey = "incident_times_needed"
+		problems = append(problems, t["incident_times_needed"])
 	case !inc.OccurredAt.IsZero() && inc.DiscoveredAt.Before(inc.OccurredAt):
-		errKey = "discovered_before_occurred"
+		problems = append(problems, t["discovered_before_occurred"])
 	case inc.DiscoveredAt.After(s.Now()):
-		errKey = "discovered_in_future"
-	case inc.SpamFrom == "" || inc.SpamSubject == "" || strings.ContainsAny(inc.SpamFrom+inc.SpamSubject+inc.SpamURL, "\r\n"):
-		errKey = "spam_needed"
+		problems = append(problems, t["discovered_in_future"])
+	case inc.SpamFrom == "" || inc.SpamSubject == "":
+		problems = append(problems, t["spam_needed"])
 	}
-	return inc, errKey
+	return inc, strings.Join(problems, " "), inEnglish
+}
+
+// unsafeInText is a character no item may hold: a control character, a
+// line or paragraph separator, or a bidirectional override that could make
+// a quoted spam subject read other than it is.
+func unsafeInText(c rune) bool {
+	return unicode.IsControl(c) || c == '\u2028' || c == '\u2029' || c >= '\u202a' && c <= '\u202e' || c >= '\u2066' && c <= '\u2069'
 }
 
 // showReport writes a report from the record and the counts as of now, as

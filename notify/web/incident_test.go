@@ -19,7 +19,7 @@ import (
 
 // incidentForm is the incident page's form as a manager sends it.
 func incidentForm(csrf string, inc notify.Incident) url.Values {
-	v := url.Values{"csrf": {csrf}, "source": {string(inc.Source)}, "spam_from": {inc.SpamFrom}, "spam_subject": {inc.SpamSubject},
+	v := url.Values{"csrf": {csrf}, "version": {"1"}, "source": {string(inc.Source)}, "spam_from": {inc.SpamFrom}, "spam_subject": {inc.SpamSubject},
 		"discovered_at": {inc.DiscoveredAt.Format("2006-01-02T15:04")}, "spam_sent_at": {inc.SpamSentAt.Format("2006-01-02T15:04")}}
 	en := inc.En.Fields()
 	for n, f := range inc.IncidentText.Fields() {
@@ -38,8 +38,6 @@ func TestTheManagerKeepsTheIncidentRecordAndItsHistory(t *testing.T) {
 	if _, err := a.db.SeedIncident(ctx, seed); err != nil {
 		t.Fatal(err)
 	}
-	var told []notify.Incident
-	a.web.IncidentSaved = func(inc notify.Incident) { told = append(told, inc) }
 
 	sales := a.client(t)
 	a.signIn(t, sales, "suzuki", password)
@@ -53,7 +51,7 @@ func TestTheManagerKeepsTheIncidentRecordAndItsHistory(t *testing.T) {
 	manager := a.client(t)
 	a.signIn(t, manager, "kanri", password)
 	_, _, body := get(t, manager, a.URL+"/incident")
-	if !strings.Contains(body, `<textarea name="ja.cause" rows="3" maxlength="4000">パスワードの使い回し</textarea>`) {
+	if !strings.Contains(body, `<textarea name="ja.cause" rows="3" maxlength="2000">パスワードの使い回し</textarea>`) {
 		t.Fatalf("the form does not hold the record:\n%s", body)
 	}
 	csrf := csrfField.FindStringSubmatch(body)[1]
@@ -74,8 +72,18 @@ func TestTheManagerKeepsTheIncidentRecordAndItsHistory(t *testing.T) {
 	if got.Cause != edit.Cause || got.En.Summary != edit.En.Summary || !got.DiscoveredAt.Equal(day) {
 		t.Errorf("the record after saving: %+v", got)
 	}
-	if len(told) != 1 || told[0].Cause != edit.Cause {
-		t.Errorf("the sender was told of %d versions", len(told))
+	// A second manager's form, opened before that save, would undo it: refused, what they typed kept.
+	stale := incidentForm(csrf, seed)
+	stale.Set("ja.cause", "古い内容")
+	if code, _, body := post(t, manager, a.URL+"/incident", stale); code != http.StatusConflict || !strings.Contains(body, "古い内容") {
+		t.Errorf("an edit of an older version: %d", code)
+	}
+	// An attacker's subject may carry a bidirectional override: refused.
+	rtl := incidentForm(csrf, edit)
+	rtl.Set("version", "2")
+	rtl.Set("spam_subject", "請求書\u202egpj.exe")
+	if code, _, body := post(t, manager, a.URL+"/incident", rtl); code != http.StatusBadRequest || !strings.Contains(body, "「不審なメールの件名」は1行で") {
+		t.Errorf("a subject with a bidirectional override: %d", code)
 	}
 	_, _, body = get(t, manager, a.URL+"/incident?saved=1")
 	for _, want := range []string{"事故の記録を保存しました", "<td>kanri</td><td>原因, English: 事故の概要（通知にも引用されます）</td>", "<td>config</td><td>最初の版</td>"} {

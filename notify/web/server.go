@@ -61,7 +61,7 @@ type Store interface {
 	Purge(ctx context.Context, dryRun bool) (notify.PurgeReport, error)
 	Filed(ctx context.Context, deadlines []notify.Deadline) ([]notify.Deadline, error)
 	Incident(ctx context.Context) (notify.Incident, error)
-	SaveIncident(ctx context.Context, userID int64, inc notify.Incident) error
+	SaveIncident(ctx context.Context, userID, base int64, inc notify.Incident) error
 	IncidentHistory(ctx context.Context) ([]notify.IncidentVersion, error)
 	Facts(ctx context.Context) (notify.Facts, error)
 	Timeline(ctx context.Context) ([]notify.Step, error)
@@ -88,9 +88,6 @@ type Config struct {
 	Sender func() (sent, retried, failed int64)
 	// MetricsToken, when set, is the bearer token /metrics asks for.
 	MetricsToken string
-	// IncidentSaved, when set, hears of each new version of the incident
-	// record a manager saves, so that the notices sent from then on tell it.
-	IncidentSaved func(notify.Incident)
 	// TemplateCheck, when set, holds the notice templates the notices are
 	// written from against what the law asks them to tell (mailer's
 	// Composer.CheckTemplates); nil leaves the page out.

@@ -7,7 +7,11 @@ CREATE TABLE incident_versions (
 	saved_at TEXT    NOT NULL,
 	source   TEXT    NOT NULL, -- config or web
 	user_id  INTEGER REFERENCES users(id),
-	record   TEXT    NOT NULL  -- notify.Incident as JSON
+	record   TEXT    NOT NULL, -- notify.Incident as JSON: this version
+	-- From the config: what the config itself said, so that the next
+	-- change there is told from what it said before, and only the keys it
+	-- changes replace a manager's edits.
+	config   TEXT
 );
 
 CREATE TRIGGER incident_versions_no_update BEFORE UPDATE ON incident_versions BEGIN
