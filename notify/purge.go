@@ -28,11 +28,12 @@ type PurgeReport struct {
 	ImportEntries int // notes on imported entries (why rejected, what to check)
 	Notices       int // server replies kept with notices
 	AuditDetails  int
-	Withdrawn     int // notices waiting to be sent, withdrawn
-	Links         int // personal confirmation links, which stop working
-	Head          []byte
-	// At and By say when and by whom the database was purged; set when a
-	// purge ran before (and the report then counts nothing).
+	Withdrawn     int    // notices waiting to be sent, withdrawn
+	Links         int    // personal confirmation links, which stop working
+	Head          []byte // the audit trail's last hash before the purge
+	Broken        int64  // the first broken entry of the audit trail, 0 when whole
+	// At and By say when and by whom the database was first purged; set
+	// when a purge ran before (a purge then counts what came in since).
 	At time.Time
 	By string
 }

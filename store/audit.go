@@ -79,6 +79,9 @@ func auditHash(prev []byte, id int64, at, actor, kind string, contact int64, det
 // Audit records an action that changes nothing else in the database (a
 // sign-in, an export, a backup).
 func (d *DB) Audit(ctx context.Context, e notify.AuditEntry) error {
+	if e.Kind == purgeKind || e.Kind == "seal" { // only owabi's own purge and sealing write these
+		return notify.Errorf(notify.EINVALID, "an audit entry of kind %q is written only by owabi itself", e.Kind)
+	}
 	return d.inTx(ctx, func(tx *Tx) error { return describe(audit(ctx, tx, e)) })
 }
 

@@ -103,9 +103,11 @@ func checkDatabase(ctx context.Context, db *sql.DB, path string) error {
 
 // Restore replaces the database with the backup at path, after checking
 // it: not damaged, and made by this owabi or an older one (it is then
-// brought up to date). The daemon must be stopped: the caller holds the
-// sender lock. The backup file itself is only read.
-func (d *DB) Restore(ctx context.Context, path string) error {
+// brought up to date). A backup made before the database was purged
+// would bring the personal data back: only with undoPurge. The daemon
+// must be stopped: the caller holds the sender lock. The backup file
+// itself is only read.
+func (d *DB) Restore(ctx context.Context, path string, undoPurge bool) error {
 	b, err := openCopy(path)
 	if err != nil {
 		return err
@@ -120,6 +122,15 @@ func (d *DB) Restore(ctx context.Context, path string) error {
 	}
 	if v := newerMigration(applied); v != "" {
 		return notify.Errorf(notify.EINVALID, "restore: %s was made by a newer owabi (migration %s); use that version", path, v)
+	}
+	if at, _, err := purged(ctx, d.db); err != nil {
+		return describe(err)
+	} else if !at.IsZero() && !undoPurge {
+		if then, _, err := purged(ctx, b); err != nil || then.IsZero() { // (an older backup has no purges table)
+			return notify.Errorf(notify.ECONFLICT, "restore: this database was purged of its personal data on %s, and the backup at %s "+
+				"was made before and holds it again; restore it only to undo a purge made in error, with owabi restore --undo-purge",
+				at.UTC().Format("2006-01-02 15:04 UTC"), path)
+		}
 	}
 	if err := copyDatabase(ctx, b, d.path); err != nil {
 		return fmt.Errorf("restore: %w", err)

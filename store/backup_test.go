@@ -38,14 +38,14 @@ func TestABackupIsAWholeOwnerOnlyCopyAndRestoresIt(t *testing.T) {
 	if q, err := db.Queue(ctx, notify.Apology, "ja", func() string { n++; return fmt.Sprint("later", n, "@x") }); err != nil || q != 2 {
 		t.Fatalf("queued %d, %v", q, err)
 	}
-	if err := db.Restore(ctx, path); err != nil {
+	if err := db.Restore(ctx, path, false); err != nil {
 		t.Fatal(err)
 	}
 	if st, _ := db.Status(ctx); st.Notices[notify.Queued] != 0 || st.Notices[notify.Sent] != 2 {
 		t.Errorf("after the restore: %+v", st.Notices)
 	}
 	os.WriteFile(filepath.Join(dir, "junk.db"), []byte("not a database"), 0o600)
-	if err := db.Restore(ctx, filepath.Join(dir, "junk.db")); err == nil {
+	if err := db.Restore(ctx, filepath.Join(dir, "junk.db"), false); err == nil {
 		t.Error("a file that is no database was restored")
 	}
 }

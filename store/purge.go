@@ -41,30 +41,48 @@ import (
 //	users, sessions, tally, owner_tally, reached_tally, acked_tally,
 //	contact_calls, call_tasks, jobs, mailboxes, filings: kept; they hold
 //	staff, counts and codes.
-var purgeSteps = []struct {
-	count func(*notify.PurgeReport) *int // nil: not counted
-	query string                         // ?1, where used, is notify.Purged
-}{
-	{func(r *notify.PurgeReport) *int { return &r.Withdrawn }, `DELETE FROM notices WHERE state = 'queued'`},
-	{func(r *notify.PurgeReport) *int { return &r.Links }, `DELETE FROM ack_tokens`},
-	{func(r *notify.PurgeReport) *int { return &r.Contacts }, `UPDATE contacts SET family = ?1, given = '', family_kana = '',
-		given_kana = '', company = '', department = '', title = '', phones = '', labels = '', notes = '',
-		rule_detail = CASE rule_detail WHEN '' THEN '' ELSE ?1 END`},
-	{nil, `UPDATE contact_search SET text = '', name_key = '', company_key = ''`},
-	{func(r *notify.PurgeReport) *int { return &r.Addresses }, `UPDATE addresses SET email = 'purged-' || id || '@invalid',
-		undeliverable = CASE undeliverable WHEN '' THEN '' ELSE ?1 END`},
-	{func(r *notify.PurgeReport) *int { return &r.Notices }, `UPDATE notices SET last_error = ?1 WHERE last_error != ''`},
-	{func(r *notify.PurgeReport) *int { return &r.Calls }, `UPDATE calls SET note = ?1 WHERE note != ''`},
-	{nil, `UPDATE calls SET form_key = '' WHERE form_key != ''`},
-	{func(r *notify.PurgeReport) *int { return &r.Replies }, `UPDATE acks SET excerpt = CASE excerpt WHEN '' THEN '' ELSE ?1 END,
-		mail_id = CASE mail_id WHEN '' THEN '' ELSE 'purged-' || id END WHERE excerpt != '' OR mail_id != ''`},
-	{func(r *notify.PurgeReport) *int { return &r.Reasons }, `UPDATE contact_events SET reason = ?1 WHERE reason != ''`},
-	{func(r *notify.PurgeReport) *int { return &r.Imports }, `UPDATE imports SET file = ?1`},
-	{func(r *notify.PurgeReport) *int { return &r.ImportEntries }, `UPDATE import_rows SET note = ?1 WHERE note != ''`},
-	// An entry not sealed (its chain was broken at migration 0022) cannot
-	// be purged: the audit trigger refuses, and the purge with it.
-	{func(r *notify.PurgeReport) *int { return &r.AuditDetails }, `UPDATE audit SET detail = ?1, nonce = NULL
-		WHERE kind IN ('` + strings.Join(purgedKinds, "', '") + `') AND (nonce IS NOT NULL OR seal IS NULL)`},
+var purgeSteps = []purgeStep{
+	{count: func(r *notify.PurgeReport) *int { return &r.Withdrawn }, table: "notices", where: `state = 'queued'`},
+	{count: func(r *notify.PurgeReport) *int { return &r.Links }, table: "ack_tokens", where: `1`},
+	{count: func(r *notify.PurgeReport) *int { return &r.Contacts }, table: "contacts",
+		set: `family = ?1, given = '', family_kana = '', given_kana = '', company = '', department = '', title = '',
+		phones = '', labels = '', notes = '', rule_detail = CASE rule_detail WHEN '' THEN '' ELSE ?1 END`,
+		where: `family != ?1 OR (given || family_kana || given_kana || company || department || title || phones || labels || notes) != ''
+		OR rule_detail NOT IN ('', ?1)`},
+	{table: "contact_search", set: `text = '', name_key = '', company_key = ''`, where: `(text || name_key || company_key) != ''`},
+	{count: func(r *notify.PurgeReport) *int { return &r.Addresses }, table: "addresses",
+		set:   `email = 'purged-' || id || '@invalid', undeliverable = CASE undeliverable WHEN '' THEN '' ELSE ?1 END`,
+		where: `email != 'purged-' || id || '@invalid' OR undeliverable NOT IN ('', ?1)`},
+	{count: func(r *notify.PurgeReport) *int { return &r.Notices }, table: "notices", set: `last_error = ?1`, where: `last_error NOT IN ('', ?1)`},
+	{count: func(r *notify.PurgeReport) *int { return &r.Calls }, table: "calls", set: `note = ?1`, where: `note NOT IN ('', ?1)`},
+	{table: "calls", set: `form_key = ''`, where: `form_key != ''`},
+	{count: func(r *notify.PurgeReport) *int { return &r.Replies }, table: "acks",
+		set:   `excerpt = CASE excerpt WHEN '' THEN '' ELSE ?1 END, mail_id = CASE mail_id WHEN '' THEN '' ELSE 'purged-' || id END`,
+		where: `excerpt NOT IN ('', ?1) OR mail_id NOT IN ('', 'purged-' || id)`},
+	{count: func(r *notify.PurgeReport) *int { return &r.Reasons }, table: "contact_events", set: `reason = ?1`, where: `reason NOT IN ('', ?1)`},
+	{count: func(r *notify.PurgeReport) *int { return &r.Imports }, table: "imports", set: `file = ?1`, where: `file != ?1`},
+	{count: func(r *notify.PurgeReport) *int { return &r.ImportEntries }, table: "import_rows", set: `note = ?1`, where: `note NOT IN ('', ?1)`},
+	// An entry not sealed (its chain was broken at migration 0022) is
+	// sealed first, and only with --despite-broken-audit (see Purge).
+	{count: func(r *notify.PurgeReport) *int { return &r.AuditDetails }, table: "audit", set: `detail = ?1, nonce = NULL`,
+		where: `kind IN ('` + strings.Join(purgedKinds, "', '") + `') AND nonce IS NOT NULL`},
+}
+
+// purgeStep is one table's part of a purge: the rows where holds personal
+// data; set erases it (no set: the rows are deleted). One where serves the
+// purge and the count shown before it, so the two cannot disagree, and
+// makes a purge safe to run again: it touches only what is left.
+type purgeStep struct {
+	count      func(*notify.PurgeReport) *int // nil: not counted
+	table      string
+	set, where string // ?1, where used, is notify.Purged
+}
+
+func (s purgeStep) args() []any {
+	if strings.Contains(s.set+s.where, "?1") {
+		return []any{notify.Purged}
+	}
+	return nil
 }
 
 // purgedKinds are the kinds of audit entry whose detail may hold personal
@@ -82,45 +100,51 @@ const purgeKind = "purge"
 // and what staff wrote about the people in it (see purgeSteps), withdraws
 // the notices still waiting, and records who purged and when. From then
 // on migration 0022's triggers refuse to send or take in anything more.
-// It refuses while the audit trail is broken: the purge would hide that.
 // Then it rewrites the file without what was erased (see vacuum).
 //
-// With dryRun it counts what it would erase and changes nothing. On a
-// database purged before it erases nothing more, reports when and by
-// whom, and only rewrites the file again.
+// It refuses while the audit trail is broken, as the purge would hide
+// what the broken entries said, unless despiteBroken: erasing the data is
+// a duty too. Then the entries never sealed are sealed first (their hashes
+// stay, still broken) and the purge's entry says where the chain broke.
+//
+// Run again, it erases what came in since (a reply to a notice that was in
+// flight), and rewrites the file again.
 //
 // The command line holds the sender lock while it purges. The daemon's web
 // app cannot (the daemon holds it): a notice it has in flight is sent, and
 // if it comes back to the queue it is withdrawn.
-func (d *DB) Purge(ctx context.Context, dryRun bool) (notify.PurgeReport, error) {
+func (d *DB) Purge(ctx context.Context, despiteBroken bool) (notify.PurgeReport, error) {
 	var rep notify.PurgeReport
 	tx, err := d.begin(ctx)
 	if err != nil {
 		return rep, err
 	}
 	defer tx.Rollback()
-	if rep.At, rep.By, err = purged(ctx, tx); err != nil || !rep.At.IsZero() {
-		tx.Rollback()
-		if err != nil || dryRun {
-			return rep, describe(err)
-		}
-		return rep, d.vacuum(ctx)
+	if rep.At, rep.By, err = purged(ctx, tx); err != nil {
+		return rep, describe(err)
 	}
 	check, err := checkAudit(ctx, tx)
 	if err != nil {
 		return rep, describe(err)
 	}
+	rep.Head, rep.Broken = check.Head, check.Broken
 	if check.Broken != 0 {
-		return rep, notify.Errorf(notify.ECONFLICT, "the audit trail is broken at entry #%d: it was changed behind owabi's back, "+
-			"and a purge would hide what it said; find out what happened first (owabi audit verify)", check.Broken)
-	}
-	rep.Head = check.Head
-	for _, s := range purgeSteps {
-		var args []any
-		if strings.Contains(s.query, "?1") {
-			args = append(args, notify.Purged)
+		if !despiteBroken {
+			return rep, notify.Errorf(notify.ECONFLICT, "the audit trail is broken at entry #%d: it was changed behind owabi's back, "+
+				"and a purge would hide what it said; find out what happened (owabi audit verify), then purge with "+
+				"owabi purge --despite-broken-audit, which records where it broke", check.Broken)
 		}
-		res, err := tx.ExecContext(ctx, s.query, args...)
+		if err := sealUnsealed(ctx, tx); err != nil {
+			return rep, describe(err)
+		}
+	}
+	erased := 0
+	for _, s := range purgeSteps {
+		query := `UPDATE ` + s.table + ` SET ` + s.set + ` WHERE ` + s.where
+		if s.set == "" {
+			query = `DELETE FROM ` + s.table + ` WHERE ` + s.where
+		}
+		res, err := tx.ExecContext(ctx, query, s.args()...)
 		if err != nil {
 			return rep, describe(err)
 		}
@@ -130,24 +154,88 @@ func (d *DB) Purge(ctx context.Context, dryRun bool) (notify.PurgeReport, error)
 				return rep, err
 			}
 			*s.count(&rep) = int(n)
+			erased += int(n)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO purges (at, actor) VALUES (?, ?)`, tx.nowText, notify.ActorOf(ctx)); err != nil {
-		return rep, describe(err)
-	}
-	if err := audit(ctx, tx, notify.AuditEntry{Kind: purgeKind, Detail: fmt.Sprintf("personal data purged: %d contacts, "+
+	detail := fmt.Sprintf("personal data purged: %d contacts, "+
 		"%d addresses, %d call notes, %d replies, %d reasons, %d file names, %d import notes, %d server replies, "+
 		"%d audit details; %d waiting notices withdrawn; the last entry's hash before was %x", rep.Contacts, rep.Addresses,
-		rep.Calls, rep.Replies, rep.Reasons, rep.Imports, rep.ImportEntries, rep.Notices, rep.AuditDetails, rep.Withdrawn, rep.Head)}); err != nil {
-		return rep, describe(err)
+		rep.Calls, rep.Replies, rep.Reasons, rep.Imports, rep.ImportEntries, rep.Notices, rep.AuditDetails, rep.Withdrawn, rep.Head)
+	if check.Broken != 0 {
+		detail += fmt.Sprintf("; the audit trail was already broken at entry #%d", check.Broken)
 	}
-	if dryRun {
-		return rep, nil // the deferred rollback undoes it all
+	if rep.At.IsZero() {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO purges (at, actor) VALUES (?, ?)`, tx.nowText, notify.ActorOf(ctx)); err != nil {
+			return rep, describe(err)
+		}
+	} else {
+		detail = "purged again: " + strings.TrimPrefix(detail, "personal data purged: ")
+	}
+	if rep.At.IsZero() || erased > 0 {
+		if err := audit(ctx, tx, notify.AuditEntry{Kind: purgeKind, Detail: detail}); err != nil {
+			return rep, describe(err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return rep, describe(err)
 	}
 	return rep, d.vacuum(ctx)
+}
+
+// PurgePreview counts what a purge would erase now, reading only: when
+// the database was purged before, what came in since. Broken is set when
+// the audit trail is broken (a purge is then refused, see Purge).
+func (d *DB) PurgePreview(ctx context.Context) (notify.PurgeReport, error) {
+	var rep notify.PurgeReport
+	var err error
+	if rep.At, rep.By, err = purged(ctx, d.db); err != nil {
+		return rep, describe(err)
+	}
+	for _, s := range purgeSteps {
+		if s.count == nil {
+			continue
+		}
+		if err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM `+s.table+` WHERE `+s.where, s.args()...).Scan(s.count(&rep)); err != nil {
+			return rep, describe(err)
+		}
+	}
+	check, err := d.VerifyAudit(ctx)
+	rep.Head, rep.Broken = check.Head, check.Broken
+	return rep, err
+}
+
+// sealUnsealed seals, without touching their hashes, the entries that
+// migration 0022 could not seal because their chain was broken, so that a
+// purge may erase their detail. The chain stays broken where it was.
+func sealUnsealed(ctx context.Context, tx *Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, detail FROM audit WHERE seal IS NULL`)
+	if err != nil {
+		return err
+	}
+	type entry struct {
+		id     int64
+		detail string
+	}
+	var list []entry
+	for rows.Next() {
+		var e entry
+		if err := rows.Scan(&e.id, &e.detail); err != nil {
+			rows.Close()
+			return err
+		}
+		list = append(list, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, e := range list {
+		nonce, seal := sealDetail(e.detail)
+		if _, err := tx.ExecContext(ctx, `UPDATE audit SET nonce = ?, seal = ? WHERE id = ?`, nonce, seal, e.id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // purged is when the database was purged and by whom; zero if never.

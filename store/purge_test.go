@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"fmt"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -151,7 +152,7 @@ func TestPurgeErasesThePersonalDataAndKeepsTheCounts(t *testing.T) {
 		}
 	}
 	before := counts(t, db)
-	preview, err := db.Purge(ctx, true)
+	preview, err := db.PurgePreview(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +201,7 @@ func TestPurgeErasesThePersonalDataAndKeepsTheCounts(t *testing.T) {
 	}
 	// A second purge erases nothing more and says when the first was.
 	again, err := db.Purge(ctx, false)
-	if err != nil || again.At.IsZero() || again.By != "kanri" || again.Contacts != 0 {
+	if err != nil || again.At.IsZero() || again.By != "kanri" || again.Contacts != 0 || again.Notices != 0 {
 		t.Errorf("a second purge: %+v, %v", again, err)
 	}
 	if after := counts(t, db); !reflect.DeepEqual(after, before) {
@@ -258,5 +259,100 @@ func TestNothingIsSentOrTakenInAfterAPurge(t *testing.T) {
 	}
 	if where := textIn(t, db.Path(), "御手洗"); len(where) > 0 {
 		t.Errorf("personal data came back in %v", where)
+	}
+}
+
+// A notice in flight during a purge may still be refused by the server,
+// whose reply quotes the address: what it said is not kept. And a purge
+// run again finds nothing of it.
+func TestWhatANoticeInFlightBringsBackIsNotKept(t *testing.T) {
+	ctx := context.Background()
+	db, _ := purgeBook(t)
+	n := 100
+	if _, err := db.Queue(ctx, notify.Apology, "ja", func() string { n++; return fmt.Sprintf("<m%d@org.example>", n) }); err != nil {
+		t.Fatal(err)
+	}
+	claimed, err := db.Claim(ctx, 1)
+	if err != nil || len(claimed) != 1 {
+		t.Fatalf("claimed %v, %v", claimed, err)
+	}
+	if _, err := db.Purge(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Undeliverable(ctx, claimed[0].ID, "550 5.1.1 <kuranosuke@mitarai.example>: no such user"); err != nil {
+		t.Fatal(err)
+	}
+	if where := textIn(t, db.Path(), "kuranosuke"); len(where) > 0 {
+		t.Errorf("the refusal's text is kept in %v", where)
+	}
+	if err := db.AddAck(ctx, notify.Ack{ContactID: 1, Channel: notify.AckChannel("reply"), At: db.Now(), Excerpt: "御手洗"}); notify.ErrorCode(err) != notify.ECONFLICT {
+		t.Errorf("an acknowledgement after the purge: %v", err)
+	}
+	if again, err := db.Purge(ctx, false); err != nil || again.Notices+again.Addresses != 0 {
+		t.Errorf("purged again: %+v, %v", again, err)
+	}
+}
+
+// A trail broken before the purge stops it, until the operator, knowing,
+// purges despite it: the purge says where the trail broke.
+func TestAPurgeDespiteABrokenTrail(t *testing.T) {
+	ctx := context.Background()
+	db, _ := purgeBook(t)
+	raw, err := sql.Open("sqlite3", db.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`DROP TRIGGER audit_no_update; UPDATE audit SET actor = 'someone' WHERE id = 2`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err = store.Open(ctx, db.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if preview, err := db.PurgePreview(ctx); err != nil || preview.Broken != 2 {
+		t.Errorf("the preview: %+v, %v", preview, err)
+	}
+	if _, err := db.Purge(ctx, false); notify.ErrorCode(err) != notify.ECONFLICT || !strings.Contains(err.Error(), "--despite-broken-audit") {
+		t.Errorf("a purge over a broken trail: %v", err)
+	}
+	rep, err := db.Purge(ctx, true)
+	if err != nil || rep.Contacts != 2 {
+		t.Fatalf("purged despite: %+v, %v", rep, err)
+	}
+	if where := textIn(t, db.Path(), "御手洗"); len(where) > 0 {
+		t.Errorf("still in %v", where)
+	}
+	trail, _ := db.AuditTrail(ctx, store.AuditFilter{Kind: "purge", Limit: 1})
+	if len(trail) != 1 || !strings.Contains(trail[0].Detail, "already broken at entry #2") {
+		t.Errorf("the purge's entry: %+v", trail)
+	}
+}
+
+// A backup made before the purge holds the personal data: restoring it
+// is refused, unless it is to undo a purge made in error.
+func TestRestoringABackupFromBeforeThePurgeIsRefused(t *testing.T) {
+	ctx := context.Background()
+	db, _ := purgeBook(t)
+	backup := filepath.Join(t.TempDir(), "before.db")
+	if err := db.Backup(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Purge(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Restore(ctx, backup, false); notify.ErrorCode(err) != notify.ECONFLICT || !strings.Contains(err.Error(), "--undo-purge") {
+		t.Errorf("restoring the data the purge erased: %v", err)
+	}
+	if where := textIn(t, db.Path(), "御手洗"); len(where) > 0 {
+		t.Errorf("the data came back in %v", where)
+	}
+	if err := db.Restore(ctx, backup, true); err != nil {
+		t.Fatal(err)
+	}
+	if where := textIn(t, db.Path(), "御手洗"); len(where) == 0 {
+		t.Error("undoing the purge did not bring the data back")
 	}
 }

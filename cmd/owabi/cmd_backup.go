@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/owabi/owabi/notify"
@@ -31,7 +32,8 @@ func runBackup(ctx context.Context, g *globals, e env, args []string) error {
 }
 
 func runRestore(ctx context.Context, g *globals, e env, args []string) error {
-	fs := flags("restore", g, e, "FILE")
+	fs := flags("restore", g, e, "[--undo-purge] FILE")
+	undoPurge := fs.Bool("undo-purge", false, "restore a backup made before the database was purged, bringing the personal data back (to undo a purge made in error)")
 	if err := parse(fs, args, 1); err != nil {
 		return err
 	}
@@ -46,7 +48,10 @@ func runRestore(ctx context.Context, g *globals, e env, args []string) error {
 	if err := a.db.Backup(ctx, before); err != nil {
 		return fmt.Errorf("keeping the database as it is before restoring: %w", err)
 	}
-	if err := a.db.Restore(ctx, fs.Arg(0)); err != nil {
+	if err := a.db.Restore(ctx, fs.Arg(0), *undoPurge); err != nil {
+		if code := notify.ErrorCode(err); code == notify.ECONFLICT || code == notify.EINVALID {
+			os.Remove(before) // refused before anything was replaced
+		}
 		return err
 	}
 	a.log.Info("database restored from a backup")

@@ -20,8 +20,9 @@ import (
 // notify.PurgeWord; --yes stands for typing it, for a script, and only
 // when no one is at a terminal to type it.
 func runPurge(ctx context.Context, g *globals, e env, args []string) error {
-	fs := flags("purge", g, e, "[--yes]")
+	fs := flags("purge", g, e, "[--yes] [--despite-broken-audit]")
 	yes := fs.Bool("yes", false, `confirm without typing "`+notify.PurgeWord+`" (only with standard input not a terminal, for scripts)`)
+	despite := fs.Bool("despite-broken-audit", false, "purge even though the audit trail is broken (after finding out why); the purge records where it broke")
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -36,8 +37,12 @@ func runPurge(ctx context.Context, g *globals, e env, args []string) error {
 		return err
 	}
 	defer done()
-	rep, err := a.db.Purge(ctx, true)
+	rep, err := a.db.PurgePreview(ctx)
 	if err != nil {
+		return err
+	}
+	if rep.Broken != 0 && !*despite {
+		_, err := a.db.Purge(ctx, false) // refused, saying why and what to do
 		return err
 	}
 	if rep.At.IsZero() {
@@ -59,13 +64,14 @@ func runPurge(ctx context.Context, g *globals, e env, args []string) error {
 			return err
 		}
 	}
-	rep, err = a.db.Purge(ctx, false)
+	rep, err = a.db.Purge(ctx, *despite)
 	if err != nil {
 		return err
 	}
 	if !rep.At.IsZero() {
-		fmt.Fprintf(e.stdout, "The personal data was purged on %s by %s: nothing more to erase. The database file was rewritten again.\n",
-			a.local(rep.At), rep.By)
+		fmt.Fprintf(e.stdout, "The personal data was purged on %s by %s. Erased now, of what came in since:\n", a.local(rep.At), rep.By)
+		printPurge(e.stdout, rep)
+		fmt.Fprintln(e.stdout, "The database file was rewritten again.")
 	} else {
 		a.log.Info("personal data purged", "contacts", rep.Contacts, "addresses", rep.Addresses)
 		fmt.Fprintf(e.stdout, "\nPurged:\n")

@@ -19,12 +19,12 @@ func (s *Server) purgePage(w http.ResponseWriter, r *http.Request, sess *notify.
 }
 
 func (s *Server) showPurge(w http.ResponseWriter, r *http.Request, sess *notify.Session, status int, errKey string) {
-	rep, err := s.Store.Purge(r.Context(), true)
-	if err != nil && notify.ErrorCode(err) != notify.ECONFLICT {
+	rep, err := s.Store.PurgePreview(r.Context())
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if err != nil { // the audit trail is broken: the form would only be refused
+	if rep.Broken != 0 && errKey == "" { // the form would only be refused
 		errKey = "purge_broken"
 	}
 	s.render(w, r, status, "purge", page{Session: sess, Error: messages[language(r)][errKey],
@@ -49,7 +49,10 @@ func (s *Server) purge(w http.ResponseWriter, r *http.Request, sess *notify.Sess
 		s.showPurge(w, r, sess, http.StatusOK, "purge_log_kept")
 		return
 	default:
-		s.fail(w, r, err)
+		// The data may be erased and only the file's rewriting have
+		// failed: the page says which, and offers to run it again.
+		s.Log.Error("purge", "err", err)
+		s.showPurge(w, r, sess, http.StatusInternalServerError, "purge_failed")
 		return
 	}
 	s.Log.Info("personal data purged from the web app", "user", sess.User.ID, "contacts", rep.Contacts, "addresses", rep.Addresses)

@@ -58,7 +58,8 @@ type Store interface {
 	Audit(ctx context.Context, e notify.AuditEntry) error
 	AuditTrail(ctx context.Context, f store.AuditFilter) ([]notify.AuditEntry, error)
 	FileReport(ctx context.Context, userID int64, kind notify.ReportKind) error
-	Purge(ctx context.Context, dryRun bool) (notify.PurgeReport, error)
+	Purge(ctx context.Context, despiteBroken bool) (notify.PurgeReport, error)
+	PurgePreview(ctx context.Context) (notify.PurgeReport, error)
 	Filed(ctx context.Context, deadlines []notify.Deadline) ([]notify.Deadline, error)
 	Incident(ctx context.Context) (notify.Incident, error)
 	SaveIncident(ctx context.Context, userID, base int64, inc notify.Incident) error

@@ -60,7 +60,25 @@ END;
 CREATE TRIGGER purged_no_call BEFORE INSERT ON calls WHEN EXISTS (SELECT 1 FROM purges) BEGIN
 	SELECT RAISE(ABORT, 'owabi: purged');
 END;
+-- (A purge run again may still erase a rule's detail.)
 CREATE TRIGGER purged_no_change BEFORE UPDATE OF category, owner_email, rule, rule_detail, do_not_contact ON contacts
-	WHEN EXISTS (SELECT 1 FROM purges) BEGIN
+	WHEN EXISTS (SELECT 1 FROM purges) AND (NEW.category IS NOT OLD.category OR NEW.owner_email IS NOT OLD.owner_email
+		OR NEW.rule IS NOT OLD.rule OR NEW.do_not_contact IS NOT OLD.do_not_contact
+		OR NEW.rule_detail NOT IN (OLD.rule_detail, '', 'purged')) BEGIN
 	SELECT RAISE(ABORT, 'owabi: purged');
+END;
+CREATE TRIGGER purged_no_ack BEFORE INSERT ON acks WHEN EXISTS (SELECT 1 FROM purges) BEGIN
+	SELECT RAISE(ABORT, 'owabi: purged');
+END;
+
+-- A notice in flight during a purge may still fail, and the server's
+-- reply may quote the address: what it said is not kept. ('purged' is
+-- notify.Purged; 'owabi: purged' is store.errPurged.)
+CREATE TRIGGER purged_no_error_text AFTER UPDATE OF last_error ON notices
+	WHEN EXISTS (SELECT 1 FROM purges) AND NEW.last_error NOT IN ('', 'purged') BEGIN
+	UPDATE notices SET last_error = 'purged' WHERE id = NEW.id;
+END;
+CREATE TRIGGER purged_no_refusal_text AFTER UPDATE OF undeliverable ON addresses
+	WHEN EXISTS (SELECT 1 FROM purges) AND NEW.undeliverable NOT IN ('', 'purged') BEGIN
+	UPDATE addresses SET undeliverable = 'purged' WHERE id = NEW.id;
 END;
