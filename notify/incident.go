@@ -20,6 +20,11 @@ type Organisation struct {
 	FromName    string
 	Desk        Staff // the contact desk people can call or write to
 	DeskHours   string
+	// Who reports to the regulators, as their forms ask.
+	Address         string
+	Representative  string // 代表者
+	CorporateNumber string // 法人番号
+	PrivacyMark     string // the Privacy Mark registration number (登録番号)
 }
 
 // Incident is what happened: the facts the notices quote and the reports
@@ -73,6 +78,7 @@ type IncidentText struct {
 	PreventionPhysical       string `json:"prevention_physical" toml:"prevention_physical"`
 	PreventionTechnical      string `json:"prevention_technical" toml:"prevention_technical"`
 	ReportTo                 string `json:"report_to" toml:"report_to"` // who the incident is reported to
+	Reporter                 string `json:"reporter" toml:"reporter"`   // who reports: department, name, telephone, e-mail
 }
 
 // In is the incident told in lang: Japanese, or English where the English

@@ -69,11 +69,18 @@ func (d *DB) SaveIncident(ctx context.Context, userID, base int64, inc notify.In
 	})
 }
 
-// recordOf is the incident as stored: its times to the minute (the web
-// form's precision) and in UTC, so that the same record reads the same.
+// recordOf is the incident as stored, so that the same record reads the
+// same however it came: its times to the minute (the web form's
+// precision) and in UTC, its texts without the blank lines around them
+// (a TOML multi-line string ends in one) and with plain line ends.
 func recordOf(inc notify.Incident) (string, error) {
 	for _, t := range []*time.Time{&inc.OccurredAt, &inc.DiscoveredAt, &inc.SpamSentAt} {
 		*t = t.UTC().Truncate(time.Minute)
+	}
+	for _, text := range []*notify.IncidentText{&inc.IncidentText, &inc.En} {
+		for _, f := range text.Fields() {
+			*f.Value = strings.TrimSpace(strings.ReplaceAll(*f.Value, "\r\n", "\n"))
+		}
 	}
 	b, err := json.Marshal(inc)
 	return string(b), err

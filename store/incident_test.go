@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,7 +18,7 @@ func TestTheIncidentRecordKeepsEveryVersion(t *testing.T) {
 	}
 	tokyo, _ := time.LoadLocation("Asia/Tokyo")
 	seed := notify.Incident{DiscoveredAt: time.Date(2026, 11, 20, 16, 10, 30, 0, tokyo), SpamURL: "https://evil.example/a",
-		IncidentText: notify.IncidentText{Summary: "不正ログイン", Cause: "パスワードの使い回し"}}
+		IncidentText: notify.IncidentText{Summary: "不正ログイン", Cause: "パスワードの使い回し", Measures: "パスワードを変更しました。\n"}}
 	for i, want := range []bool{true, false} {
 		if saved, err := db.SeedIncident(ctx, seed); err != nil || saved != want {
 			t.Fatalf("seed %d: saved %v, %v; want %v", i, saved, err, want)
@@ -28,8 +29,10 @@ func TestTheIncidentRecordKeepsEveryVersion(t *testing.T) {
 	if !edited.DiscoveredAt.Equal(time.Date(2026, 11, 20, 7, 10, 0, 0, time.UTC)) {
 		t.Errorf("kept to the minute: %v", edited.DiscoveredAt)
 	}
-	// The same instant, told in another zone, is no change.
+	// The same instant, told in another zone, is no change; nor is the
+	// line end a form drops.
 	edited.DiscoveredAt = edited.DiscoveredAt.In(tokyo)
+	edited.Measures = strings.TrimSpace(edited.Measures)
 	if err := db.SaveIncident(ctx, u.ID, 1, edited); err != nil {
 		t.Fatal(err)
 	}

@@ -250,6 +250,12 @@ desk_email = "soudan@sakura-print.example.jp"
 desk_hours = "平日 9:00〜18:00"
 language = "ja"
 time_zone = "Asia/Tokyo"
+# Who reports to the regulators, as their forms ask (the reports print
+# them; optional).
+address = "東京都千代田区〇〇町1-2-3"
+representative = "代表取締役 桜井 一郎"
+corporate_number = "0000000000000"
+privacy_mark = "第00000000号"
 
 [incident]
 occurred_at = 2026-11-20T13:30:00+09:00
@@ -269,13 +275,13 @@ medium = "ウェブメールのアドレス帳（電子データ）"
 leaked_items = "アドレス帳に登録されていた氏名、会社名、部署名、メールアドレス、電話番号"
 measures = """
 当該アカウントのパスワードを変更し、第三者のログインを遮断しました。
-アドレス帳に登録されていた全員に、不審なメールの削除をお願いしています。
+当該社員のパソコンのウイルス検査を行い、感染のないことを確認しました。
 """
 caused_by = "外部の第三者（当社営業部社員のアカウントへの不正ログイン）"
 intent = "第三者による意図的な不正アクセスです。当社社員の不注意（パスワードの使い回し）がその原因となりました。"
-response = "メールで不審なメールの削除をお願いし、お詫び申し上げたうえで、担当者からお電話で状況をお伺いしています。ご希望の方には訪問してご説明し、パソコンの点検をいたします。"
+response = "アドレス帳に登録されていた全員に、メールで不審なメールの削除を依頼するとともに謝罪し、担当者が電話で状況を聴取しています。希望者には訪問のうえ説明し、パソコンを点検します。"
 publication = "当社ウェブサイトにお知らせを掲載します。"
-secondary_damage = "不審なメールのリンクや添付ファイルを開くと、パソコンがウイルスに感染するおそれがあります。現時点で、ウイルス感染などの2次被害は確認されておりません。"
+secondary_damage = "不審なメールのリンクや添付ファイルを開くと、パソコンがウイルスに感染するおそれがあります。現時点で、ウイルス感染などの二次被害は確認されていません。"
 prevention = """
 業務でのウェブメール利用を禁止し、全社のメールに二要素認証を導入します。
 全社員に標的型メールの訓練を実施します。
@@ -284,7 +290,8 @@ prevention_organisational = "業務で使用するメールサービスを会社
 prevention_human = "全社員に、パスワードの使い回しの禁止と標的型メールへの対処について研修と訓練を実施します。"
 prevention_physical = ""
 prevention_technical = "全社のメールに二要素認証を導入し、海外などからの不審なログインを検知して通知する設定を行います。"
-report_to = "個人情報保護委員会、プライバシーマーク付与機関"
+report_to = "個人情報保護委員会、一般財団法人日本情報経済社会推進協会（JIPDEC）"
+reporter = "総務部 個人情報保護管理者 山本 花子（電話 03-0000-1200、メール privacy@sakura-print.example.jp）"
 
 [incident.en]
 # The same in English, for English notices and reports; a key left out
@@ -298,11 +305,11 @@ medium = "The webmail's address book (electronic data)"
 leaked_items = "Names, company names, departments, e-mail addresses and telephone numbers in the address book"
 measures = """
 We changed the account's password and shut the third party out.
-We are asking everyone in the address book to delete the suspicious e-mail.
+We checked the employee's computer for malware and found none.
 """
 caused_by = "An outside third party (an unauthorised login to a sales employee's account)"
 intent = "Intentional unauthorised access by a third party, made possible by an employee's negligence (a reused password)."
-response = "We asked everyone by e-mail to delete the suspicious message and apologised, and our staff are calling each person to hear what happened. Where wanted, we visit to explain and check the computer."
+response = "We asked everyone in the address book by e-mail to delete the suspicious message and apologised, and our staff are calling each person to hear what happened. Where wanted, we visit to explain and check the computer."
 publication = "We will publish a notice on our website."
 secondary_damage = "Opening the link or attachment in the suspicious e-mail may infect a computer with malware. No infection or other secondary damage has been found so far."
 prevention = """
@@ -312,7 +319,8 @@ All staff will be trained to recognise targeted e-mail.
 prevention_organisational = "Only company-managed mail services may be used for work, and their use is reviewed regularly."
 prevention_human = "All staff are trained not to reuse passwords and how to deal with targeted e-mail."
 prevention_technical = "Two-factor authentication for all company e-mail, and alerts on suspicious logins."
-report_to = "The Personal Information Protection Commission; the Privacy Mark granting body"
+report_to = "The Personal Information Protection Commission; JIPDEC (the Privacy Mark granting body)"
+reporter = "Hanako Yamamoto, Personal Information Protection Manager, General Affairs (telephone 03-0000-1200, privacy@sakura-print.example.jp)"
 
 [smtp]
 # The demo's capture server on loopback: no TLS, no login.

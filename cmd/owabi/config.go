@@ -70,6 +70,11 @@ type OrganisationConfig struct {
 	DeskHours   string   `toml:"desk_hours"`
 	Language    string   `toml:"language"`
 	TimeZone    string   `toml:"time_zone"`
+	// Who reports, as the regulators' forms ask.
+	Address         string `toml:"address"`
+	Representative  string `toml:"representative"`
+	CorporateNumber string `toml:"corporate_number"`
+	PrivacyMark     string `toml:"privacy_mark"` // the Privacy Mark registration number
 }
 
 type IncidentConfig struct {
@@ -693,6 +698,7 @@ func (c *Config) organisation() notify.Organisation {
 		Name: o.Name, NameEn: o.NameEn, Domains: o.Domains, FromAddress: o.FromAddress, FromName: o.FromName,
 		Desk:      notify.Staff{Name: o.DeskName, Phone: o.DeskPhone, Email: o.DeskEmail},
 		DeskHours: o.DeskHours,
+		Address:   o.Address, Representative: o.Representative, CorporateNumber: o.CorporateNumber, PrivacyMark: o.PrivacyMark,
 	}
 }
 

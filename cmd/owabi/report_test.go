@@ -53,9 +53,9 @@ func TestTheIncidentReportStatesWhatHappenedToThe243(t *testing.T) {
 
 	md := mustOwabi(t, nil, "--config", cfg, "report", "--kind", "incident", "--format", "md")
 	for _, want := range []string{
-		"- **件数**: 243名（顧客 168名、取引先 35名、従業員 40名）、メールアドレス 258件",
+		"- **件数**: 243名（顧客 168名、仕入先 35名、従業員 40名）、メールアドレス 258件",
 		"不審なメールの受信が確認された方177名、受信していないことが確認された方66名、未確認0名です。リンク又は添付ファイルを開いた方0名、ウイルス感染が確認された方0名です。",
-		"- **削除依頼メールの送信**: 243名", "- **電話**: 243名に架電し、うち243名と通話", "- **お詫びの訪問**: 5名",
+		"- **削除依頼（お詫びを含む）メールの送信**: 243名", "- **電話**: 243名に架電し、うち243名と通話", "- **お詫びの訪問**: 5名",
 		"- **感染が確認された方**: 0名", "- **点検で問題がなかった方・駆除済みの方**: 5名",
 	} {
 		if !strings.Contains(md, want) {
@@ -66,7 +66,7 @@ func TestTheIncidentReportStatesWhatHappenedToThe243(t *testing.T) {
 	timeline := md[strings.Index(md, "## ■事故等に係る経過"):strings.Index(md, "## ■事故発生元")]
 	last := -1
 	for _, step := range []string{"2026年11月20日（金）午後", "事故発生", "不審なメールの送信", "事故発覚",
-		"漏えいしたアドレス帳を取り込み", "削除依頼メールを送信（258通）", "架電（243件）", "電話で状況を聞き取り（243件）", "お詫びの訪問（5名）"} {
+		"漏えいしたアドレス帳から対象者を特定", "削除依頼とお詫びのメールを送信（258通）", "架電（243件）", "電話で状況を聞き取り（243件）", "お詫びの訪問（5名）"} {
 		i := strings.Index(timeline, step)
 		if i <= last {
 			t.Errorf("the timeline lacks %q after the step before, or has it out of order:\n%s", step, timeline)
@@ -80,6 +80,13 @@ func TestTheIncidentReportStatesWhatHappenedToThe243(t *testing.T) {
 		}
 	}
 
+	ppc := mustOwabi(t, nil, "--config", cfg, "report", "--kind", "ppc", "--final", "--format", "md")
+	for _, want := range []string{"- **報告の種類**: 確報", "第3号：不正の目的をもって行われたおそれがある個人データの漏えい等",
+		"- **報告者・連絡先**: 総務部 個人情報保護管理者", "- **法人番号**: 0000000000000"} {
+		if !strings.Contains(ppc, want) {
+			t.Errorf("the final PPC report lacks %q", want)
+		}
+	}
 	en := mustOwabi(t, nil, "--config", cfg, "report", "--kind", "ppc", "--lang", "en", "--format", "md")
 	if !strings.Contains(en, "243 persons (168 customers, 35 suppliers, 40 employees)") || !strings.Contains(en, "(preliminary)") {
 		t.Errorf("the PPC report in English:\n%s", en)

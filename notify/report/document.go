@@ -126,10 +126,26 @@ func (w writer) text(s string) string {
 	return strings.TrimSpace(s)
 }
 
+// reporter is who reports, as the regulators' forms ask; withMark adds
+// the Privacy Mark registration number.
+func (w writer) reporter(withMark bool) Section {
+	o := w.Org
+	rows := [][2]string{
+		{w.t["org_name"], w.orgName()}, {w.t["corporate_number"], w.text(o.CorporateNumber)},
+		{w.t["address"], w.text(o.Address)}, {w.t["representative"], w.text(o.Representative)},
+		{w.t["reporter"], w.text(w.Incident.Reporter)},
+	}
+	if withMark {
+		rows = append(rows, [2]string{w.t["privacy_mark"], w.text(o.PrivacyMark)})
+	}
+	return Section{w.t["h_reporter"], []Block{{Rows: rows}}}
+}
+
 func (w writer) incidentReport() Document {
 	d := w.header(w.t["incident_title"])
 	inc := w.Incident
 	d.Sections = []Section{
+		w.reporter(true),
 		{w.t["h_occurred"], []Block{{Text: w.when(inc.OccurredAt)}}},
 		{w.t["h_discovered"], []Block{{Text: w.when(inc.DiscoveredAt)}}},
 		{w.t["h_overview"], []Block{
@@ -165,6 +181,8 @@ func (w writer) ppcReport() Document {
 	d := w.header(title)
 	inc := w.Incident
 	d.Sections = []Section{
+		w.reporter(false),
+		{w.t["p_kind"], []Block{{Rows: w.ppcKind()}}},
 		{w.t["p_overview"], []Block{
 			{Rows: [][2]string{{w.t["occurred"], w.when(inc.OccurredAt)}, {w.t["discovered"], w.when(inc.DiscoveredAt)}}},
 			{Text: w.text(inc.Summary)},
@@ -180,7 +198,7 @@ func (w writer) ppcReport() Document {
 		{w.t["p_other"], []Block{
 			{Rows: [][2]string{{w.t["source"], w.t["source_"+string(inc.Source)]}, {w.t["desk"], w.desk()}}},
 			{Label: w.t["measures"], Text: w.text(inc.Measures)},
-			{Label: w.t["h_timeline"], Rows: w.timeline()},
+			{Label: w.t["timeline"], Rows: w.timeline()},
 		}},
 	}
 	return d
@@ -204,6 +222,31 @@ func (w writer) publicNotice() Document {
 		{"", []Block{{Text: w.t["public_closing"]}}},
 	}
 	return d
+}
+
+// ppcKind says which report this is and which of the situations of the
+// APPI Enforcement Rules, Art. 7, the leak falls under, as far as the
+// record tells: (iii) wrongful intent, (iv) more than 1,000 persons. (i)
+// sensitive data and (ii) financial damage are for the reporter to judge.
+func (w writer) ppcKind() [][2]string {
+	stage := w.t["stage_preliminary"]
+	if w.Final {
+		stage = w.t["stage_final"]
+		for _, d := range w.Filings {
+			if d.Kind == notify.PPCPreliminary && !d.Filed.IsZero() {
+				stage += w.f("preliminary_filed", w.when(d.Filed))
+			}
+		}
+	}
+	var kinds []string
+	if w.Incident.Intentional {
+		kinds = append(kinds, w.t["art7_3"])
+	}
+	if w.Facts.Total() > 1000 {
+		kinds = append(kinds, w.t["art7_4"])
+	}
+	kinds = append(kinds, w.t["art7_other"])
+	return [][2]string{{w.t["stage"], stage}, {w.t["leak_kind"], w.t["leak"]}, {w.t["situation"], strings.Join(kinds, "\n")}}
 }
 
 // persons is the count of persons leaked, by category.

@@ -32,8 +32,8 @@ func TestTheTimelineGroupsByHalfDayInTheZone(t *testing.T) {
 	w := writer{Input: in, t: words["ja"]}
 	got := w.timeline()
 	want := [][2]string{
-		{"2026年11月20日（金）午後", "事故発覚\n架電（2件）"},
-		{"2026年11月21日（土）午前", "架電（3件）\n不審なメールの削除依頼メールを送信（10通）\n返信・確認ページで通知の受領を確認（1名）\nsomething_new（7件）"},
+		{"2026年11月20日（金）午後", "事故発覚（16時10分）\n架電（2件）"},
+		{"2026年11月21日（土）午前", "架電（3件）\n対象者へ不審なメールの削除依頼とお詫びのメールを送信（10通）\n返信・確認ページで通知の受領を確認（1名）\nsomething_new（7件）"},
 		{"2026年11月21日（土）", "お詫びの訪問（4名）"},
 	}
 	if !slices.Equal(got, want) {

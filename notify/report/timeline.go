@@ -61,7 +61,11 @@ func (w writer) timeline() [][2]string {
 		slices.SortStableFunc(lines, func(a, b line) int { return a.first.Compare(b.first) })
 		var said []string
 		for _, l := range lines {
-			said = append(said, w.step(l.what, l.n))
+			line := w.step(l.what, l.n)
+			if timed[l.what] || strings.HasPrefix(l.what, "filed_") {
+				line += w.f("at_time", l.first.In(w.Zone).Format(w.t["clock"]))
+			}
+			said = append(said, line)
 		}
 		rows = append(rows, [2]string{w.halfName(k), strings.Join(said, "\n")})
 	}
@@ -70,6 +74,9 @@ func (w writer) timeline() [][2]string {
 	}
 	return rows
 }
+
+// timed are the steps said with their time: the incident's own moments.
+var timed = map[string]bool{"occurred": true, "spam_sent": true, "discovered": true}
 
 func (w writer) half(s notify.Step) half {
 	if s.DateOnly {

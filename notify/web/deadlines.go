@@ -74,6 +74,10 @@ func (s *Server) fileReport(w http.ResponseWriter, r *http.Request, sess *notify
 		s.refuse(w, r, http.StatusNotFound, "not_found")
 		return
 	}
+	if r.PostFormValue("sure") == "" { // one stray click must not record a filing that cannot be undone
+		s.refuse(w, r, http.StatusBadRequest, "filed_not_sure")
+		return
+	}
 	if err := s.Store.FileReport(r.Context(), sess.User.ID, kind); err != nil {
 		s.fail(w, r, err)
 		return

@@ -21,6 +21,7 @@ type incidentView struct {
 	Version  int64     // the version the form was filled from
 	Texts    []textRow // the text fields, Japanese and English side by side
 	OpenEn   bool      // show the English texts: one of them is wrong
+	Zone     string    // the zone times are typed in
 	History  []notify.IncidentVersion
 	Reports  []reportLink
 }
@@ -68,7 +69,7 @@ func (s *Server) showIncident(w http.ResponseWriter, r *http.Request, sess *noti
 		s.fail(w, r, err)
 		return
 	}
-	v := incidentView{Incident: inc, History: history, Version: base, OpenEn: openEn}
+	v := incidentView{Incident: inc, History: history, Version: base, OpenEn: openEn, Zone: s.Zone.String()}
 	if base == 0 && len(history) > 0 {
 		v.Version = history[0].ID
 	}
@@ -160,10 +161,14 @@ func (s *Server) incidentForm(r *http.Request, t map[string]string) (inc notify.
 		problems = append(problems, t["bad_form"])
 	case inc.DiscoveredAt.IsZero() || inc.SpamSentAt.IsZero():
 		problems = append(problems, t["incident_times_needed"])
+	case inc.OccurredAt.After(s.Now()):
+		problems = append(problems, t["occurred_in_future"])
+	case inc.DiscoveredAt.After(s.Now()) || inc.SpamSentAt.After(s.Now()):
+		problems = append(problems, t["discovered_in_future"])
 	case !inc.OccurredAt.IsZero() && inc.DiscoveredAt.Before(inc.OccurredAt):
 		problems = append(problems, t["discovered_before_occurred"])
-	case inc.DiscoveredAt.After(s.Now()):
-		problems = append(problems, t["discovered_in_future"])
+	case !inc.OccurredAt.IsZero() && inc.SpamSentAt.Before(inc.OccurredAt):
+		problems = append(problems, t["spam_before_occurred"])
 	case inc.SpamFrom == "" || inc.SpamSubject == "":
 		problems = append(problems, t["spam_needed"])
 	}

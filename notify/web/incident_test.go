@@ -62,7 +62,7 @@ func TestTheManagerKeepsTheIncidentRecordAndItsHistory(t *testing.T) {
 	}
 	bad := edit
 	bad.DiscoveredAt = time.Now().Add(48 * time.Hour)
-	if code, _, body := post(t, manager, a.URL+"/incident", incidentForm(csrf, bad)); code != http.StatusBadRequest || !strings.Contains(body, "発覚日時が未来") {
+	if code, _, body := post(t, manager, a.URL+"/incident", incidentForm(csrf, bad)); code != http.StatusBadRequest || !strings.Contains(body, "発覚日時または不審なメールの送信日時が未来") {
 		t.Errorf("a discovery in the future: %d\n%s", code, body)
 	}
 	if code, loc, _ := post(t, manager, a.URL+"/incident", incidentForm(csrf, edit)); code != http.StatusSeeOther || loc != "/incident?saved=1" {
@@ -108,7 +108,7 @@ func TestReportsArePagesToPrintAndMarkdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := readAll(t, resp)
-	for _, want := range []string{"<h2>■原因</h2>", "委託先の設定誤り", "<p>委託先</p>", "1名（顧客 1名、取引先 0名、従業員 0名）", "個人情報保護委員会への速報"} {
+	for _, want := range []string{"<h2>■原因</h2>", "委託先の設定誤り", "<p>委託先</p>", "1名（顧客 1名、仕入先 0名、従業員 0名）", "個人情報保護委員会への速報"} {
 		if !strings.Contains(html.UnescapeString(page), want) {
 			t.Errorf("the incident report lacks %q", want)
 		}

@@ -91,6 +91,13 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 	for _, p := range staff {
 		unassigned -= p.Assigned
 	}
+	next := nextSteps(total, rows, withheld, unassigned, st.WithoutNotice(notify.Deletion), language(r))
+	if at, _, err := s.Store.Purged(r.Context()); err != nil {
+		s.fail(w, r, err)
+		return
+	} else if !at.IsZero() { // nobody is to be called any more
+		next = []string{fmt.Sprintf(messages[language(r)]["next_purged"], at.In(s.Zone).Format("2006-01-02 15:04"))}
+	}
 	var charts []chart
 	for _, row := range rows {
 		if row.Contacts > 0 {
@@ -99,7 +106,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 	}
 	s.render(w, r, http.StatusOK, "dashboard", page{Session: sess, Data: map[string]any{
 		"Rows": rows, "Total": total, "Charts": charts, "Days": daysChart(days), "Acked": daysChart(acked), "Staff": staff, "Deadlines": deadlines,
-		"Next": nextSteps(total, rows, withheld, unassigned, st.WithoutNotice(notify.Deletion), language(r))}})
+		"Next": next}})
 }
 
 // The orders each list offers, its first by default. A salesperson's own

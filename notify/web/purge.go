@@ -9,7 +9,8 @@ import (
 // purgeView is the purge page: what a purge would erase, or when it was done.
 type purgeView struct {
 	notify.PurgeReport
-	Word string // what the manager types to confirm
+	Word    string         // what the manager types to confirm
+	Pending []deadlineView // reports owed and not filed yet: the incident may not be closed
 }
 
 // purgePage shows a manager what a purge would erase, with the form that
@@ -27,8 +28,18 @@ func (s *Server) showPurge(w http.ResponseWriter, r *http.Request, sess *notify.
 	if rep.Broken != 0 && errKey == "" { // the form would only be refused
 		errKey = "purge_broken"
 	}
-	s.render(w, r, status, "purge", page{Session: sess, Error: messages[language(r)][errKey],
-		Data: purgeView{PurgeReport: rep, Word: notify.PurgeWord}})
+	deadlines, err := s.deadlines(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := purgeView{PurgeReport: rep, Word: notify.PurgeWord}
+	for _, d := range deadlines {
+		if d.Filed.IsZero() {
+			v.Pending = append(v.Pending, d)
+		}
+	}
+	s.render(w, r, status, "purge", page{Session: sess, Error: messages[language(r)][errKey], Data: v})
 }
 
 // purge erases the personal data, once the manager has typed the word.

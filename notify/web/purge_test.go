@@ -1,11 +1,13 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/owabi/owabi/notify"
 )
@@ -28,13 +30,18 @@ func TestOnlyAManagerPurgesAndOnlyWhenSure(t *testing.T) {
 		t.Errorf("sales staff purging: %d, want 403", code)
 	}
 
+	// The final report is not filed yet: the page says so.
+	if _, err := a.db.SeedIncident(context.Background(), notify.Incident{DiscoveredAt: time.Now().Add(-time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
 	manager := a.client(t)
 	a.signIn(t, manager, "kanri", password)
 	_, _, dashboard := get(t, manager, a.URL+"/dashboard")
 	counts := regexp.MustCompile(`(?s)<table class="numbers" id="by-category">.*?</table>`)
 	before := counts.FindString(dashboard)
 	code, _, body := get(t, manager, a.URL+"/purge")
-	if code != http.StatusOK || !strings.Contains(body, `<th>連絡先</th><td>2</td>`) || !strings.Contains(body, `id="purge-form"`) {
+	if code != http.StatusOK || !strings.Contains(body, `<th>連絡先</th><td>2</td>`) || !strings.Contains(body, `id="purge-form"`) ||
+		!strings.Contains(body, `id="purge-pending"`) || !strings.Contains(body, "<li>個人情報保護委員会への確報</li>") {
 		t.Fatalf("the purge page: %d\n%s", code, body)
 	}
 	token := csrfField.FindStringSubmatch(body)[1]
@@ -65,6 +72,9 @@ func TestOnlyAManagerPurgesAndOnlyWhenSure(t *testing.T) {
 	_, _, dashboard = get(t, manager, a.URL+"/dashboard")
 	if after := counts.FindString(dashboard); after != before || before == "" {
 		t.Errorf("the dashboard's counts changed:\n%s\n%s", before, after)
+	}
+	if !strings.Contains(dashboard, "個人データは") || strings.Contains(dashboard, "電話で話せていない方") {
+		t.Errorf("after the purge the dashboard still asks for calls:\n%s", dashboard)
 	}
 	_, _, body = get(t, manager, page)
 	for _, gone := range []string{"山田", "太郎", "taro@kikyo.example", "奥様", "03-1111-2222"} {

@@ -60,6 +60,7 @@ type Store interface {
 	FileReport(ctx context.Context, userID int64, kind notify.ReportKind) error
 	Purge(ctx context.Context, despiteBroken bool) (notify.PurgeReport, error)
 	PurgePreview(ctx context.Context) (notify.PurgeReport, error)
+	Purged(ctx context.Context) (time.Time, string, error)
 	Filed(ctx context.Context, deadlines []notify.Deadline) ([]notify.Deadline, error)
 	Incident(ctx context.Context) (notify.Incident, error)
 	SaveIncident(ctx context.Context, userID, base int64, inc notify.Incident) error

@@ -1091,7 +1091,13 @@ func TestTheDashboardCountsDownTheReportsOwed(t *testing.T) {
 		}
 	}
 	token := csrfField.FindStringSubmatch(dash)[1]
-	if code, _, _ := post(t, manager, a.URL+"/reports/ppc_preliminary/filed", url.Values{"csrf": {token}}); code != http.StatusSeeOther {
+	if code, _, _ := post(t, manager, a.URL+"/reports/ppc_preliminary/filed", url.Values{"csrf": {token}}); code != http.StatusBadRequest {
+		t.Errorf("marking it filed without ticking that it was: %d", code)
+	}
+	if _, _, dash := get(t, manager, a.URL+"/dashboard"); strings.Contains(dash, `class="deadline-filed"`) {
+		t.Error("a filing was recorded without the tick")
+	}
+	if code, _, _ := post(t, manager, a.URL+"/reports/ppc_preliminary/filed", url.Values{"csrf": {token}, "sure": {"1"}}); code != http.StatusSeeOther {
 		t.Errorf("marking it filed: %d", code)
 	}
 	if code, _, _ := post(t, manager, a.URL+"/reports/nonsense/filed", url.Values{"csrf": {token}}); code != http.StatusNotFound {
