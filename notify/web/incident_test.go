@@ -85,6 +85,9 @@ func TestTheManagerKeepsTheIncidentRecordAndItsHistory(t *testing.T) {
 	if code, _, body := post(t, manager, a.URL+"/incident", rtl); code != http.StatusBadRequest || !strings.Contains(body, "「不審なメールの件名」は1行で") {
 		t.Errorf("a subject with a bidirectional override: %d", code)
 	}
+	if _, _, dash := get(t, manager, a.URL+"/dashboard"); !strings.Contains(dash, `<p class="summary" id="what-happened">`) {
+		t.Errorf("the dashboard does not say what happened:\n%s", dash)
+	}
 	_, _, body = get(t, manager, a.URL+"/incident?saved=1")
 	for _, want := range []string{"事故の記録を保存しました", "<td>kanri</td><td>原因, English: 事故の概要（通知にも引用されます）</td>", "<td>config</td><td>最初の版</td>"} {
 		if !strings.Contains(body, want) {

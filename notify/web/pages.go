@@ -98,6 +98,13 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 	} else if !at.IsZero() { // nobody is to be called any more
 		next = []string{fmt.Sprintf(messages[language(r)]["next_purged"], at.In(s.Zone).Format("2006-01-02 15:04"))}
 	}
+	var told any // what happened, in the user's language, once there is a record
+	if inc, err := s.Store.Incident(r.Context()); err == nil {
+		told = inc.In(language(r))
+	} else if notify.ErrorCode(err) != notify.ENOTFOUND {
+		s.fail(w, r, err)
+		return
+	}
 	var charts []chart
 	for _, row := range rows {
 		if row.Contacts > 0 {
@@ -106,7 +113,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 	}
 	s.render(w, r, http.StatusOK, "dashboard", page{Session: sess, Data: map[string]any{
 		"Rows": rows, "Total": total, "Charts": charts, "Days": daysChart(days), "Acked": daysChart(acked), "Staff": staff, "Deadlines": deadlines,
-		"Next": next}})
+		"Next": next, "Incident": told}})
 }
 
 // The orders each list offers, its first by default. A salesperson's own
