@@ -135,10 +135,12 @@ func (w writer) reporter(withMark bool) Section {
 		{w.t["address"], w.text(o.Address)}, {w.t["representative"], w.text(o.Representative)},
 		{w.t["reporter"], w.text(w.Incident.Reporter)},
 	}
+	heading := w.t["p_reporter"] // beside the PPC form's numbered items
 	if withMark {
 		rows = append(rows, [2]string{w.t["privacy_mark"], w.text(o.PrivacyMark)})
+		heading = w.t["h_reporter"]
 	}
-	return Section{w.t["h_reporter"], []Block{{Rows: rows}}}
+	return Section{heading, []Block{{Rows: rows}}}
 }
 
 func (w writer) incidentReport() Document {

@@ -5,6 +5,7 @@ var words = map[string]map[string]string{
 	"ja": {
 		"as_of":                        "%s現在",
 		"h_reporter":                   "■報告者",
+		"p_reporter":                   "報告者",
 		"org_name":                     "事業者の名称",
 		"corporate_number":             "法人番号",
 		"address":                      "住所",
@@ -143,6 +144,7 @@ var words = map[string]map[string]string{
 	"en": {
 		"as_of":                        "As of %s",
 		"h_reporter":                   "Reporter",
+		"p_reporter":                   "Reporter",
 		"org_name":                     "Name of the business",
 		"corporate_number":             "Corporate number",
 		"address":                      "Address",
