@@ -151,3 +151,14 @@ func readAll(t *testing.T, resp *http.Response) string {
 	}
 	return string(b)
 }
+
+func TestEveryItemOfTheRecordHasALabel(t *testing.T) {
+	var text notify.IncidentText
+	for _, f := range text.Fields() {
+		for lang, m := range messages {
+			if m["inc_"+f.Key] == "" {
+				t.Errorf("%s: the item %q has no label (inc_%s)", lang, f.Key, f.Key)
+			}
+		}
+	}
+}
