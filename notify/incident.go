@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"cmp"
 	"context"
 	"reflect"
 	"strings"
@@ -20,11 +21,24 @@ type Organisation struct {
 	FromName    string
 	Desk        Staff // the contact desk people can call or write to
 	DeskHours   string
+	// The desk's name and hours in English, for English notices and
+	// reports; empty, they are told as they are.
+	DeskNameEn, DeskHoursEn string
 	// Who reports to the regulators, as their forms ask.
 	Address         string
 	Representative  string // 代表者
 	CorporateNumber string // 法人番号
 	PrivacyMark     string // the Privacy Mark registration number (登録番号)
+}
+
+// In is the organisation as told in lang: in English, the desk's English
+// name and hours where there are.
+func (o Organisation) In(lang string) Organisation {
+	if lang == "en" {
+		o.Desk.Name = cmp.Or(o.DeskNameEn, o.Desk.Name)
+		o.DeskHours = cmp.Or(o.DeskHoursEn, o.DeskHours)
+	}
+	return o
 }
 
 // Incident is what happened: the facts the notices quote and the reports

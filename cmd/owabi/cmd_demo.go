@@ -248,6 +248,8 @@ desk_name = "お客様相談窓口"
 desk_phone = "03-0000-1234"
 desk_email = "soudan@sakura-print.example.jp"
 desk_hours = "平日 9:00〜18:00"
+desk_name_en = "Customer Desk"
+desk_hours_en = "weekdays 9:00-18:00 JST"
 language = "ja"
 time_zone = "Asia/Tokyo"
 # Who reports to the regulators, as their forms ask (the reports print

@@ -68,6 +68,8 @@ type OrganisationConfig struct {
 	DeskPhone   string   `toml:"desk_phone"`
 	DeskEmail   string   `toml:"desk_email"`
 	DeskHours   string   `toml:"desk_hours"`
+	DeskNameEn  string   `toml:"desk_name_en"`
+	DeskHoursEn string   `toml:"desk_hours_en"`
 	Language    string   `toml:"language"`
 	TimeZone    string   `toml:"time_zone"`
 	// Who reports, as the regulators' forms ask.
@@ -697,8 +699,8 @@ func (c *Config) organisation() notify.Organisation {
 	return notify.Organisation{
 		Name: o.Name, NameEn: o.NameEn, Domains: o.Domains, FromAddress: o.FromAddress, FromName: o.FromName,
 		Desk:      notify.Staff{Name: o.DeskName, Phone: o.DeskPhone, Email: o.DeskEmail},
-		DeskHours: o.DeskHours,
-		Address:   o.Address, Representative: o.Representative, CorporateNumber: o.CorporateNumber, PrivacyMark: o.PrivacyMark,
+		DeskHours: o.DeskHours, DeskNameEn: o.DeskNameEn, DeskHoursEn: o.DeskHoursEn,
+		Address: o.Address, Representative: o.Representative, CorporateNumber: o.CorporateNumber, PrivacyMark: o.PrivacyMark,
 	}
 }
 

@@ -243,7 +243,8 @@ func TestPreviewAndEmployeeTone(t *testing.T) {
 	}
 	// An English notice tells the incident from [incident.en].
 	out = mustOwabi(t, nil, "--config", cfg, "preview", "--kind", "apology", "--lang", "en", "--contact", "megumi.fujita@seiryu-saketen.example.jp")
-	if !strings.Contains(out, "A third party logged in without authorisation") || strings.Contains(out, "不正にログイン") {
+	if !strings.Contains(out, "A third party logged in without authorisation") || strings.Contains(out, "不正にログイン") ||
+		!strings.Contains(out, "Customer Desk: phone 03-0000-1234 (weekdays 9:00-18:00 JST)") || strings.Count(out, "お客様相談窓口") > 1 { // once: the From name
 		t.Errorf("the English apology does not tell the incident in English:\n%s", out)
 	}
 }

@@ -123,7 +123,7 @@ func (c *Composer) Render(d notify.Delivery) (Rendered, error) {
 	data := Data{
 		Lang: d.Lang, Kind: d.Kind, Category: d.Contact.Category, Employee: d.Contact.Category == notify.Employee,
 		Salutation: salutation(d.Lang, d.Contact), Contact: d.Contact, Email: d.Email,
-		Owner: d.Owner, Org: c.Org, Incident: c.incident.Load().In(d.Lang), Ref: d.Ref(), AckLink: d.AckLink,
+		Owner: d.Owner, Org: c.Org.In(d.Lang), Incident: c.incident.Load().In(d.Lang), Ref: d.Ref(), AckLink: d.AckLink,
 	}
 	if u, err := url.Parse(d.AckLink); err == nil {
 		data.AckHost = u.Host

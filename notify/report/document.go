@@ -82,7 +82,7 @@ func Build(in Input) (Document, error) {
 	if in.Zone == nil {
 		in.Zone = time.UTC
 	}
-	in.Incident = in.Incident.In(in.Lang)
+	in.Incident, in.Org = in.Incident.In(in.Lang), in.Org.In(in.Lang)
 	w := writer{Input: in, t: words[in.Lang]}
 	switch in.Kind {
 	case IncidentReport:
