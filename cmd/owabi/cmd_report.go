@@ -25,7 +25,7 @@ func runReport(ctx context.Context, g *globals, e env, args []string) error {
 		return &usageError{msg: fmt.Sprintf("--kind %q: use incident, ppc or public", *kind)}
 	case *lang != "ja" && *lang != "en":
 		return &usageError{msg: fmt.Sprintf("--lang %q: use ja or en", *lang)}
-	case *format != string(report.HTML) && *format != string(report.Markdown):
+	case !slices.Contains(report.Formats, report.Format(*format)):
 		return &usageError{msg: fmt.Sprintf("--format %q: use html or md", *format)}
 	}
 	a, err := openExisting(ctx, g, e)
@@ -36,16 +36,11 @@ func runReport(ctx context.Context, g *globals, e env, args []string) error {
 	if err := a.seedIncident(ctx); err != nil { // what it writes tells the config's latest
 		return err
 	}
-	in, err := report.Gather(ctx, a.db, report.Input{Kind: report.Kind(*kind), Lang: *lang, Final: *final,
-		Org: a.cfg.organisation(), Zone: a.cfg.zone()})
-	if err != nil {
+	in := report.Input{Kind: report.Kind(*kind), Lang: *lang, Final: *final, Org: a.cfg.organisation(), Zone: a.cfg.zone()}
+	err = writeOut(e, fs.Arg(0), func(out io.Writer) (err error) {
+		in, err = report.Produce(ctx, a.db, in, report.Format(*format), templates.FS, out)
 		return err
-	}
-	doc, err := report.Build(in)
-	if err != nil {
-		return err
-	}
-	err = writeOut(e, fs.Arg(0), func(out io.Writer) error { return report.Write(out, doc, report.Format(*format), templates.FS) })
+	})
 	if err != nil {
 		return err
 	}

@@ -22,9 +22,26 @@ const (
 	Markdown Format = "md"   // text, for pasting into a form or a mail
 )
 
-// Write writes the document in format: the HTML page from
-// report/report.tmpl and report/report.css in pages.
-func Write(w io.Writer, d Document, format Format, pages fs.FS) error {
+// Formats lists every format a report is written in.
+var Formats = []Format{HTML, Markdown}
+
+// Produce writes the report in asks for to w, in format (the HTML page
+// from report/report.tmpl and report/report.css in pages), from what src
+// recorded as of now. It returns in as filled in: its Facts say as of when.
+func Produce(ctx context.Context, src Source, in Input, format Format, pages fs.FS, w io.Writer) (Input, error) {
+	in, err := gather(ctx, src, in)
+	if err != nil {
+		return in, err
+	}
+	doc, err := Build(in)
+	if err != nil {
+		return in, err
+	}
+	return in, write(w, doc, format, pages)
+}
+
+// write writes the document in format.
+func write(w io.Writer, d Document, format Format, pages fs.FS) error {
 	switch format {
 	case Markdown:
 		_, err := io.WriteString(w, markdown(d))
@@ -125,9 +142,9 @@ type Source interface {
 	Filed(ctx context.Context, deadlines []notify.Deadline) ([]notify.Deadline, error)
 }
 
-// Gather fills in from src what the report states: the incident record,
+// gather fills in from src what the report states: the incident record,
 // the counts as of now, the timeline and the reports owed.
-func Gather(ctx context.Context, src Source, in Input) (Input, error) {
+func gather(ctx context.Context, src Source, in Input) (Input, error) {
 	var err error
 	if in.Incident, err = src.Incident(ctx); err != nil {
 		return in, err

@@ -194,22 +194,13 @@ func (s *Server) showReport(w http.ResponseWriter, r *http.Request, sess *notify
 	if format == "" {
 		format = report.HTML
 	}
-	if !slices.Contains(report.Kinds, in.Kind) || format != report.HTML && format != report.Markdown {
+	if !slices.Contains(report.Kinds, in.Kind) || !slices.Contains(report.Formats, format) {
 		s.refuse(w, r, http.StatusNotFound, "not_found")
 		return
 	}
-	in, err := report.Gather(r.Context(), s.Store, in)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	doc, err := report.Build(in)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	var b bytes.Buffer
-	if err := report.Write(&b, doc, format, s.Templates); err != nil {
+	in, err := report.Produce(r.Context(), s.Store, in, format, s.Templates, &b)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
