@@ -33,18 +33,27 @@ type app struct {
 	sender atomic.Pointer[mailer.Worker]
 }
 
-// open loads the config and opens the database, creating it if needed.
+// open loads the config and opens the database, creating it if needed,
+// and brings a change in the config's [incident] into the incident record
+// (store.SeedIncident).
 func open(ctx context.Context, g *globals, e env) (*app, error) {
-	return openDB(ctx, g, e, false)
+	return openDB(ctx, g, e, false, true)
 }
 
 // openExisting is open for commands that only look: a mistyped --db must
-// not quietly show an empty new database.
+// not quietly show an empty new database, and nothing is changed.
 func openExisting(ctx context.Context, g *globals, e env) (*app, error) {
-	return openDB(ctx, g, e, true)
+	return openDB(ctx, g, e, true, false)
 }
 
-func openDB(ctx context.Context, g *globals, e env, mustExist bool) (*app, error) {
+// openTelling is openExisting for commands that write out what the
+// incident record tells (a notice, a report): it takes in the config's
+// latest [incident] first, as open does.
+func openTelling(ctx context.Context, g *globals, e env) (*app, error) {
+	return openDB(ctx, g, e, true, true)
+}
+
+func openDB(ctx context.Context, g *globals, e env, mustExist, seed bool) (*app, error) {
 	cfg, err := LoadConfig(g.config, e.getenv)
 	if err != nil {
 		return nil, err
@@ -60,21 +69,13 @@ func openDB(ctx context.Context, g *globals, e env, mustExist bool) (*app, error
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, db: db, log: newLogger(e, cfg.Log.Level), env: e}
-	if !mustExist { // a command that only looks changes nothing
-		if err := a.seedIncident(ctx); err != nil {
+	if seed {
+		if _, err := db.SeedIncident(notify.WithActor(ctx, "config"), cfg.incident()); err != nil {
 			db.Close()
 			return nil, err
 		}
 	}
-	return a, nil
-}
-
-// seedIncident brings a change in the config's [incident] into the
-// incident record (store.SeedIncident).
-func (a *app) seedIncident(ctx context.Context) error {
-	_, err := a.db.SeedIncident(notify.WithActor(ctx, "config"), a.cfg.incident())
-	return err
+	return &app{cfg: cfg, db: db, log: newLogger(e, cfg.Log.Level), env: e}, nil
 }
 
 func (a *app) Close() error { return a.db.Close() }

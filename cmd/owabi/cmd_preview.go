@@ -31,14 +31,11 @@ func runPreview(ctx context.Context, g *globals, e env, args []string) error {
 			return err
 		}
 	}
-	a, err := openExisting(ctx, g, e)
+	a, err := openTelling(ctx, g, e)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	if err := a.seedIncident(ctx); err != nil { // what it writes tells the config's latest
-		return err
-	}
 	c, owner, err := a.db.ContactByEmail(ctx, email)
 	if err != nil {
 		return err

@@ -28,14 +28,11 @@ func runReport(ctx context.Context, g *globals, e env, args []string) error {
 	case !slices.Contains(report.Formats, report.Format(*format)):
 		return &usageError{msg: fmt.Sprintf("--format %q: use html or md", *format)}
 	}
-	a, err := openExisting(ctx, g, e)
+	a, err := openTelling(ctx, g, e)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	if err := a.seedIncident(ctx); err != nil { // what it writes tells the config's latest
-		return err
-	}
 	in := report.Input{Kind: report.Kind(*kind), Lang: *lang, Final: *final, Org: a.cfg.organisation(), Zone: a.cfg.zone()}
 	err = writeOut(e, fs.Arg(0), func(out io.Writer) (err error) {
 		in, err = report.Produce(ctx, a.db, in, report.Format(*format), templates.FS, out)

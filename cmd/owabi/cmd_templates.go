@@ -30,14 +30,11 @@ func runTemplates(ctx context.Context, g *globals, e env, args []string) error {
 	if err := parse(flags("templates check", g, e, ""), args[1:], 0); err != nil {
 		return err
 	}
-	a, err := openExisting(ctx, g, e)
+	a, err := openTelling(ctx, g, e)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	if err := a.seedIncident(ctx); err != nil { // what it writes tells the config's latest
-		return err
-	}
 	checks, err := a.checkTemplates(ctx)
 	if err != nil {
 		return err
