@@ -24,12 +24,13 @@ func (d *DB) SeedIncident(ctx context.Context, inc notify.Incident) (saved bool,
 		return false, err
 	}
 	err = d.inTx(ctx, func(tx *Tx) error {
-		var lastConfig, latest string
+		var lastConfig string
 		err := tx.QueryRowContext(ctx, `SELECT config FROM incident_versions WHERE source = 'config' ORDER BY id DESC LIMIT 1`).Scan(&lastConfig)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) || lastConfig == config {
 			return describe(err)
 		}
-		if latest, err = latestRecord(ctx, tx); err != nil {
+		_, latest, err := latestVersion(ctx, tx)
+		if err != nil {
 			return err
 		}
 		record := config
@@ -39,7 +40,7 @@ func (d *DB) SeedIncident(ctx context.Context, inc notify.Incident) (saved bool,
 			}
 		}
 		saved = true
-		return saveIncident(ctx, tx, "config", nil, record, config)
+		return saveIncident(ctx, tx, "config", nil, latest, record, config)
 	})
 	return saved, err
 }
@@ -54,18 +55,16 @@ func (d *DB) SaveIncident(ctx context.Context, userID, base int64, inc notify.In
 		return err
 	}
 	return d.inTx(ctx, func(tx *Tx) error {
-		var id int64
-		var last string
-		err := tx.QueryRowContext(ctx, `SELECT id, record FROM incident_versions ORDER BY id DESC LIMIT 1`).Scan(&id, &last)
+		id, last, err := latestVersion(ctx, tx)
 		switch {
-		case err != nil && !errors.Is(err, sql.ErrNoRows):
-			return describe(err)
+		case err != nil:
+			return err
 		case id != base:
 			return notify.Errorf(notify.ECONFLICT, "the incident record was saved again (version %d) since this edit began", id)
 		case last == record:
 			return nil
 		}
-		return saveIncident(ctx, tx, "web", userID, record, nil)
+		return saveIncident(ctx, tx, "web", userID, last, record, nil)
 	})
 }
 
@@ -86,20 +85,21 @@ func recordOf(inc notify.Incident) (string, error) {
 	return string(b), err
 }
 
-func latestRecord(ctx context.Context, tx *Tx) (string, error) {
-	var record string
-	err := tx.QueryRowContext(ctx, `SELECT record FROM incident_versions ORDER BY id DESC LIMIT 1`).Scan(&record)
+// latestVersion is the incident record's latest version and its id; 0
+// and "" before there is one.
+func latestVersion(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}) (id int64, record string, err error) {
+	err = q.QueryRowContext(ctx, `SELECT id, record FROM incident_versions ORDER BY id DESC LIMIT 1`).Scan(&id, &record)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
+		return 0, "", nil
 	}
-	return record, describe(err)
+	return id, record, describe(err)
 }
 
-func saveIncident(ctx context.Context, tx *Tx, source string, userID any, record string, config any) error {
-	before, err := latestRecord(ctx, tx)
-	if err != nil {
-		return err
-	}
+// saveIncident saves record as a new version after before (the latest
+// until now, "" if none), and audits which keys it changed.
+func saveIncident(ctx context.Context, tx *Tx, source string, userID any, before, record string, config any) error {
 	res, err := tx.ExecContext(ctx, `INSERT INTO incident_versions (saved_at, source, user_id, record, config) VALUES (?, ?, ?, ?, ?)`,
 		tx.nowText, source, userID, record, config)
 	if err != nil {
@@ -120,13 +120,12 @@ func saveIncident(ctx context.Context, tx *Tx, source string, userID any, record
 // Incident is the incident record's latest version.
 func (d *DB) Incident(ctx context.Context) (notify.Incident, error) {
 	var inc notify.Incident
-	var record string
-	err := d.db.QueryRowContext(ctx, `SELECT record FROM incident_versions ORDER BY id DESC LIMIT 1`).Scan(&record)
-	if errors.Is(err, sql.ErrNoRows) {
-		return inc, notify.Errorf(notify.ENOTFOUND, "there is no incident record yet: the config's [incident] seeds it when owabi starts")
-	}
+	_, record, err := latestVersion(ctx, d.db)
 	if err != nil {
-		return inc, describe(err)
+		return inc, err
+	}
+	if record == "" {
+		return inc, notify.Errorf(notify.ENOTFOUND, "there is no incident record yet: the config's [incident] seeds it when owabi starts")
 	}
 	return inc, json.Unmarshal([]byte(record), &inc)
 }

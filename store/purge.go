@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -208,30 +209,19 @@ func (d *DB) PurgePreview(ctx context.Context) (notify.PurgeReport, error) {
 // migration 0022 could not seal because their chain was broken, so that a
 // purge may erase their detail. The chain stays broken where it was.
 func sealUnsealed(ctx context.Context, tx *Tx) error {
-	rows, err := tx.QueryContext(ctx, `SELECT id, detail FROM audit WHERE seal IS NULL`)
+	var unsealed []auditRow // read, then write: never while reading the same table
+	err := auditRows(ctx, tx, 1, math.MaxInt64, func(r auditRow) error {
+		if r.seal == nil {
+			unsealed = append(unsealed, r)
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	type entry struct {
-		id     int64
-		detail string
-	}
-	var list []entry
-	for rows.Next() {
-		var e entry
-		if err := rows.Scan(&e.id, &e.detail); err != nil {
-			rows.Close()
-			return err
-		}
-		list = append(list, e)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for _, e := range list {
-		nonce, seal := sealDetail(e.detail)
-		if _, err := tx.ExecContext(ctx, `UPDATE audit SET nonce = ?, seal = ? WHERE id = ?`, nonce, seal, e.id); err != nil {
+	for _, r := range unsealed {
+		nonce, seal := sealDetail(r.Detail)
+		if _, err := tx.ExecContext(ctx, `UPDATE audit SET nonce = ?, seal = ? WHERE id = ?`, nonce, seal, r.ID); err != nil {
 			return err
 		}
 	}
