@@ -177,7 +177,7 @@ func (s *Server) readCall(r *http.Request) (c notify.Call, errKey string) {
 	}
 	var err error
 	if v := r.PostFormValue("call_back_at"); v != "" {
-		if c.CallBackAt, err = time.ParseInLocation("2006-01-02T15:04", v, s.Zone); err != nil {
+		if c.CallBackAt, err = s.localInput(v); err != nil {
 			return c, "bad_call_back"
 		}
 	}

@@ -149,7 +149,7 @@ func (s *Server) incidentForm(r *http.Request, t map[string]string) (inc notify.
 		if v == "" {
 			continue
 		}
-		at, err := time.ParseInLocation("2006-01-02T15:04", v, s.Zone)
+		at, err := s.localInput(v)
 		if err != nil {
 			problems = append(problems, fmt.Sprintf(t["bad_incident_time"], t[d.field]))
 			continue

@@ -843,12 +843,13 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return t.In(s.Zone).Format("2006-01-02 15:04")
 		},
-		// inputTime is a time as a datetime-local field holds it, in the zone.
+		// inputTime is a time as a datetime-local field holds it, in the zone
+		// (the form is read back with localInput).
 		"inputTime": func(t time.Time) string {
 			if t.IsZero() {
 				return ""
 			}
-			return t.In(s.Zone).Format("2006-01-02T15:04")
+			return t.In(s.Zone).Format(inputTimeLayout)
 		},
 		"hasPrefix":  strings.HasPrefix,
 		"trimPrefix": strings.TrimPrefix,
@@ -863,4 +864,12 @@ func (s *Server) funcs() template.FuncMap {
 			return t[prefix+fmt.Sprint(code)]
 		},
 	}
+}
+
+// inputTimeLayout is how a datetime-local field writes a time.
+const inputTimeLayout = "2006-01-02T15:04"
+
+// localInput reads a datetime-local field's value, typed in the zone.
+func (s *Server) localInput(v string) (time.Time, error) {
+	return time.ParseInLocation(inputTimeLayout, v, s.Zone)
 }
