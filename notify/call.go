@@ -171,6 +171,15 @@ type ContactProgress struct {
 	// Acknowledged: they acknowledged a notice (a reply, their link, or a
 	// call that reached them).
 	Acknowledged bool
+	// Undelivered are the addresses whose last notice did not arrive.
+	Undelivered []Undelivered
+}
+
+// Undelivered is an address whose last notice did not arrive, and what
+// the server said.
+type Undelivered struct {
+	Email string
+	Reply ServerReply
 }
 
 // DayCount is a number for one calendar day.

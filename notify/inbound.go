@@ -31,10 +31,16 @@ type Bounce struct {
 	OriginalMessageID string // the notice's Message-ID, from the returned headers
 }
 
-// Permanent says whether the bounce means the address will never take mail.
-// A full mailbox (5.2.2) is a 5 that often passes.
-func (b Bounce) Permanent() bool {
-	return b.Action == "failed" && len(b.Status) > 0 && b.Status[0] == '5' && b.Status != "5.2.2"
+// Reply is the bounce as the reply of the server that gave up, reported
+// later by mail: what it means is decided as for a reply while sending.
+func (b Bounce) Reply() ServerReply {
+	return ServerReply{Stage: StageBounce, Status: b.Status, Text: "bounced: " + b.Status + " (" + b.Action + ")"}
+}
+
+// Failed says whether the bounce reports that the notice will not be
+// delivered: a final failure, not a delay.
+func (b Bounce) Failed() bool {
+	return b.Action == "failed" && b.Reply().Permanent()
 }
 
 // InboundOutcome is what reading one mail of the reply mailbox did.

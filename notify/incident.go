@@ -130,13 +130,16 @@ func (t *IncidentText) Fields() []TextField {
 type Outbox interface {
 	// Claim marks up to limit due notices as sending and returns them.
 	Claim(ctx Context, limit int) ([]Delivery, error)
+	// MarkSent, Retry, Fail and Undeliverable record what one attempt
+	// came to, and count it.
 	MarkSent(ctx Context, id int64) error
-	Retry(ctx Context, id int64, next time.Time, reason string) error
-	Fail(ctx Context, id int64, reason string) error
+	Retry(ctx Context, id int64, next time.Time, reply ServerReply) error
+	Fail(ctx Context, id int64, reply ServerReply) error
 	// Undeliverable fails a notice the server refused for good, and marks
 	// its address so that nothing more is queued to it.
-	Undeliverable(ctx Context, id int64, reason string) error
-	// Release returns claimed but unattempted notices to the queue.
+	Undeliverable(ctx Context, id int64, reply ServerReply) error
+	// Release returns claimed but unattempted notices to the queue, as
+	// they were.
 	Release(ctx Context, ids []int64) error
 	// NextDue is when the earliest queued notice is due.
 	NextDue(ctx Context) (time.Time, bool, error)

@@ -114,12 +114,14 @@ type Notice struct {
 	Lang      string
 	State     NoticeState
 	MessageID string // fixed before the first attempt, reused on every retry
-	Attempts  int
+	Attempts  int    // attempts the server answered (or that failed on the way); a claim cut short is none
 	NextTry   time.Time
-	LastError string
-	QueuedAt  time.Time
-	SentAt    time.Time
-	Email     string // the address, joined in for sending
+	// Reply is what the server answered to the last attempt that failed,
+	// or what a bounce reported; empty once the notice is sent.
+	Reply    ServerReply
+	QueuedAt time.Time
+	SentAt   time.Time
+	Email    string // the address, joined in for sending
 	// Round is 0 for the first notice of its kind to the address, 1 for
 	// the first resend, and so on; a resend follows notice ResendOf.
 	Round    int

@@ -60,6 +60,9 @@ type Status struct {
 	Notices             map[NoticeState]int                `json:"notices"`
 	ByCategory          map[Category]map[NoticeState]int   `json:"notices_by_category"`
 	ByKind              map[NoticeKind]map[NoticeState]int `json:"notices_by_kind"`
+	// FailedWhy counts the failed notices by what the server's reply
+	// means; only owabi status fills it in.
+	FailedWhy map[Problem]int `json:"failed_why,omitempty"`
 }
 
 // WithoutNotice is how many addresses have no notice of kind yet, in any

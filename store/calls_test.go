@@ -46,7 +46,7 @@ func TestUrgencyFollowsTheLatestHearing(t *testing.T) {
 	db.Queue(ctx, notify.Deletion, "ja", func() string { n++; return fmt.Sprint(n, "@x") })
 	claimed, _ := db.Claim(ctx, 10)
 	for _, d := range claimed {
-		db.Fail(ctx, d.ID, "550 no such user")
+		db.Fail(ctx, d.ID, reply("550 no such user"))
 	}
 	if got := urgency(); got["鈴木"] != notify.NoticeFailed || got["山田"] != notify.Done {
 		t.Errorf("after failed notices: %v; want 鈴木 notice failed, 山田 (spoken to) done", got)
@@ -138,7 +138,7 @@ func TestContactListFiltersByStateAndOrders(t *testing.T) {
 	claimed, _ := db.Claim(ctx, 10)
 	for _, d := range claimed {
 		if d.Email == "いとう@example.jp" {
-			db.Fail(ctx, d.ID, "550 no such user")
+			db.Fail(ctx, d.ID, reply("550 no such user"))
 		} else {
 			db.MarkSent(ctx, d.ID)
 		}

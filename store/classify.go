@@ -158,6 +158,9 @@ func (d *DB) progressBetween(ctx context.Context, lo, hi int64) (map[int64]notif
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	if err := d.undeliveredBetween(ctx, lo, hi, out); err != nil {
+		return nil, err
+	}
 	acked, err := d.db.QueryContext(ctx, `SELECT DISTINCT contact_id FROM acks WHERE NOT auto AND contact_id BETWEEN ? AND ?`, lo, hi)
 	if err != nil {
 		return nil, err
@@ -173,6 +176,46 @@ func (d *DB) progressBetween(ctx context.Context, lo, hi int64) (map[int64]notif
 		out[id] = p
 	}
 	return out, acked.Err()
+}
+
+// undeliveredBetween adds to out the addresses of the contacts with ids
+// from lo to hi whose last notice that went out, or failed, failed.
+func (d *DB) undeliveredBetween(ctx context.Context, lo, hi int64, out map[int64]notify.ContactProgress) error {
+	rows, err := d.db.QueryContext(ctx, `SELECT n.contact_id, n.address_id, a.email, n.state, n.reply_stage, n.reply_code, n.reply_status, n.last_error
+		FROM notices n JOIN addresses a ON a.id = n.address_id
+		WHERE n.contact_id BETWEEN ? AND ? AND n.state IN ('sent', 'failed') ORDER BY n.contact_id, n.address_id, n.id`, lo, hi)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	type last struct {
+		contact int64
+		failed  bool
+		notify.Undelivered
+	}
+	var prev last
+	var address, prevAddress int64
+	flush := func() {
+		if prevAddress != 0 && prev.failed {
+			p := out[prev.contact]
+			p.Undelivered = append(p.Undelivered, prev.Undelivered)
+			out[prev.contact] = p
+		}
+	}
+	for rows.Next() {
+		var l last
+		var state string
+		if err := rows.Scan(&l.contact, &address, &l.Email, &state, &l.Reply.Stage, &l.Reply.Code, &l.Reply.Status, &l.Reply.Text); err != nil {
+			return err
+		}
+		l.failed = state == string(notify.Failed)
+		if address != prevAddress {
+			flush()
+		}
+		prev, prevAddress = l, address
+	}
+	flush()
+	return rows.Err()
 }
 
 // keepManual is dec with what a person decided for c kept: its category

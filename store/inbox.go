@@ -77,7 +77,7 @@ func mailKey(m notify.Inbound) string {
 
 func recordInbound(ctx context.Context, tx *Tx, m notify.Inbound, at string) (notify.InboundOutcome, error) {
 	if b := m.Bounce; b != nil {
-		if !b.Permanent() {
+		if !b.Failed() {
 			return notify.NotOurs, nil // a delay: the relay is still trying
 		}
 		// The returned notice; only a bounce that does not say which mail
@@ -94,8 +94,16 @@ func recordInbound(ctx context.Context, tx *Tx, m notify.Inbound, at string) (no
 		if err != nil {
 			return "", err
 		}
-		// The address takes no more mail; what waits for it is withdrawn.
-		if err := markUndeliverable(ctx, tx, id, fmt.Sprintf("bounced: %s (%s)", b.Status, b.Action)); err != nil {
+		// An address that does not exist takes no more mail, and what waits
+		// for it is withdrawn; a refusal for another reason (a full
+		// mailbox, a filter) fails this notice only.
+		reply := b.Reply()
+		if reply.AddressDead() {
+			err = markUndeliverable(ctx, tx, id, reply)
+		} else {
+			_, err = failNotice(ctx, tx, id, reply)
+		}
+		if err != nil {
 			return "", err
 		}
 		if err := audit(ctx, tx, notify.AuditEntry{Kind: "bounce", ContactID: contactOf(ctx, tx, id),

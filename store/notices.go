@@ -61,14 +61,16 @@ func (d *DB) Queue(ctx context.Context, kind notify.NoticeKind, lang string, mes
 
 // Claim marks up to limit due notices as sending and returns them with what
 // is needed to write them. A notice stays claimed until MarkSent, Retry, Fail
-// or Release; RequeueInFlight frees claims left by a process that died.
+// or Release; RequeueInFlight frees claims left by a process that died. A
+// claim is not an attempt: only what the server answered is counted (see
+// MarkSent), so claims that a crash cut short cost a notice nothing.
 func (d *DB) Claim(ctx context.Context, limit int) ([]notify.Delivery, error) {
 	tx, err := d.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `UPDATE notices SET state = 'sending', attempts = attempts + 1
+	rows, err := tx.QueryContext(ctx, `UPDATE notices SET state = 'sending'
 		WHERE id IN (SELECT id FROM notices WHERE state = 'queued' AND next_try <= ? ORDER BY next_try, id LIMIT ?)
 		RETURNING id`, tx.nowText, limit)
 	if err != nil {
@@ -101,7 +103,7 @@ type querier interface {
 
 func deliveries(ctx context.Context, q querier, where string, args ...any) ([]notify.Delivery, error) {
 	rows, err := q.QueryContext(ctx, `SELECT n.id, n.contact_id, n.address_id, n.kind, n.lang, n.state, n.message_id,
-		n.attempts, n.next_try, n.last_error, n.queued_at, coalesce(n.sent_at, ''), a.email, n.round, coalesce(n.resend_of, 0),
+		n.attempts, n.next_try, n.reply_stage, n.reply_code, n.reply_status, n.last_error, n.queued_at, coalesce(n.sent_at, ''), a.email, n.round, coalesce(n.resend_of, 0),
 		`+contactColumns+`, `+ownerColumns+`
 		FROM notices n JOIN addresses a ON a.id = n.address_id JOIN contacts c ON c.id = n.contact_id `+ownerJoin+`
 		WHERE `+where+` ORDER BY n.id`, args...)
@@ -112,15 +114,15 @@ func deliveries(ctx context.Context, q querier, where string, args ...any) ([]no
 	for rows.Next() {
 		var d notify.Delivery
 		var n = &d.Notice
-		var kind, state, next, queued, sent string
+		var kind, state, next, queued, sent, stage string
 		var owner ownerRow
 		c, err := scanContact(multiScan{rows, []any{&n.ID, &n.ContactID, &n.AddressID, &kind, &n.Lang, &state, &n.MessageID,
-			&n.Attempts, &next, &n.LastError, &queued, &sent, &n.Email, &n.Round, &n.ResendOf}}, owner.dest()...)
+			&n.Attempts, &next, &stage, &n.Reply.Code, &n.Reply.Status, &n.Reply.Text, &queued, &sent, &n.Email, &n.Round, &n.ResendOf}}, owner.dest()...)
 		if err != nil {
 			rows.Close()
 			return nil, err
 		}
-		n.Kind, n.State = notify.NoticeKind(kind), notify.NoticeState(state)
+		n.Kind, n.State, n.Reply.Stage = notify.NoticeKind(kind), notify.NoticeState(state), notify.Stage(stage)
 		n.NextTry, n.QueuedAt, n.SentAt = parseTime(next), parseTime(queued), parseTime(sent)
 		d.Contact, d.Owner = c, owner.staff(c.OwnerEmail)
 		out = append(out, d)
@@ -153,65 +155,104 @@ type multiScan struct {
 func (m multiScan) Scan(dest ...any) error { return m.row.Scan(append(m.before, dest...)...) }
 
 // MarkSent records that the server accepted the notice. A sent notice is
-// never claimed again.
+// never claimed again. MarkSent, Retry, Fail and Undeliverable each count
+// the attempt whose answer they record.
 func (d *DB) MarkSent(ctx context.Context, id int64) error {
-	return d.exec(ctx, `UPDATE notices SET state = 'sent', sent_at = ?1, last_error = '' WHERE id = ?2 AND state = 'sending'`, nil, id)
+	return d.exec(ctx, `UPDATE notices SET state = 'sent', sent_at = ?1, attempts = attempts + 1, `+noReply+`
+		WHERE id = ?2 AND state = 'sending'`, nil, id)
 }
 
-// Retry puts a notice back in the queue, due at next, with the reason it failed.
-func (d *DB) Retry(ctx context.Context, id int64, next time.Time, reason string) error {
-	return d.exec(ctx, `UPDATE notices SET state = 'queued', next_try = ?3, last_error = ?4 WHERE id = ?2 AND state = 'sending'`,
-		nil, id, formatTime(next), reason)
+// noReply clears what a server answered to an earlier attempt.
+const noReply = `reply_stage = '', reply_code = 0, reply_status = '', last_error = ''`
+
+// setReply stores a server's reply as ?3 (stage), ?4 (code), ?5 (status)
+// and ?6 (text).
+const setReply = `reply_stage = ?3, reply_code = ?4, reply_status = ?5, last_error = ?6`
+
+func replyArgs(r notify.ServerReply) []any { return []any{r.Stage, r.Code, r.Status, r.Text} }
+
+// Retry puts a notice back in the queue, due at next, with what the server
+// answered.
+func (d *DB) Retry(ctx context.Context, id int64, next time.Time, reply notify.ServerReply) error {
+	return d.exec(ctx, `UPDATE notices SET state = 'queued', attempts = attempts + 1, next_try = ?7, `+setReply+`
+		WHERE id = ?2 AND state = 'sending'`, nil, append(append([]any{id}, replyArgs(reply)...), formatTime(next))...)
 }
 
-// Fail records that a notice cannot be delivered, with the server's reply.
-func (d *DB) Fail(ctx context.Context, id int64, reason string) error {
-	return d.exec(ctx, `UPDATE notices SET state = 'failed', last_error = ?3 WHERE id = ?2 AND state = 'sending'`, nil, id, reason)
+// Fail records that a notice cannot be delivered, with the server's reply,
+// in the audit trail too.
+func (d *DB) Fail(ctx context.Context, id int64, reply notify.ServerReply) error {
+	return d.inTx(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE notices SET state = 'failed', attempts = attempts + 1, `+setReply+`
+			WHERE id = ?2 AND state = 'sending'`, append([]any{tx.nowText, id}, replyArgs(reply)...)...)
+		if err != nil {
+			return describe(err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		return describe(auditFailure(ctx, tx, "failed", id, reply))
+	})
 }
 
-// Undeliverable records that the server refused the notice for good (a 5xx
-// reply): it fails, and its address is marked so that nothing more is
-// queued to it.
-func (d *DB) Undeliverable(ctx context.Context, id int64, reason string) error {
-	tx, err := d.begin(ctx)
-	if err != nil {
+// Undeliverable records that the server refused the address itself for
+// good: the notice fails, and its address is marked so that nothing more
+// is queued to it.
+func (d *DB) Undeliverable(ctx context.Context, id int64, reply notify.ServerReply) error {
+	return d.inTx(ctx, func(tx *Tx) error {
+		if err := markUndeliverable(ctx, tx, id, reply); err != nil {
+			return describe(err)
+		}
+		return describe(auditFailure(ctx, tx, "undeliverable", id, reply))
+	})
+}
+
+// auditFailure records a notice's final failure: what the server said, by
+// its codes and their meaning, never by its words, which may name the
+// address.
+func auditFailure(ctx context.Context, tx *Tx, kind string, id int64, reply notify.ServerReply) error {
+	var attempts int
+	tx.QueryRowContext(ctx, `SELECT attempts FROM notices WHERE id = ?`, id).Scan(&attempts)
+	return audit(ctx, tx, notify.AuditEntry{Kind: kind, ContactID: contactOf(ctx, tx, id),
+		Detail: fmt.Sprintf("notice %d not delivered after %d attempts: %s", id, attempts, reply)})
+}
+
+// markUndeliverable fails a notice that is being sent or was sent (a
+// bounce), marks its address, and withdraws what waits for that address.
+// A notice being sent has its attempt counted.
+func markUndeliverable(ctx context.Context, tx *Tx, id int64, reply notify.ServerReply) error {
+	address, err := failNotice(ctx, tx, id, reply)
+	if err != nil || address == 0 {
 		return err
 	}
-	defer tx.Rollback()
-	if err := markUndeliverable(ctx, tx, id, reason); err != nil {
-		return describe(err)
-	}
-	if err := audit(ctx, tx, notify.AuditEntry{Kind: "undeliverable", ContactID: contactOf(ctx, tx, id),
-		Detail: fmt.Sprintf("notice %d: the address was refused for good", id)}); err != nil {
-		return describe(err)
-	}
-	return describe(tx.Commit())
-}
-
-// markUndeliverable fails a notice that is being sent or was sent, marks
-// its address, and withdraws what waits for that address.
-func markUndeliverable(ctx context.Context, tx *Tx, id int64, reason string) error {
-	var address int64
-	err := tx.QueryRowContext(ctx, `UPDATE notices SET state = 'failed', last_error = ? WHERE id = ? AND state IN ('sending', 'sent')
-		RETURNING address_id`, reason, id).Scan(&address)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE addresses SET undeliverable = ? WHERE id = ?`, reason, address); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE addresses SET undeliverable = ? WHERE id = ?`, undeliverableText(reply), address); err != nil {
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `DELETE FROM notices WHERE address_id = ? AND state = 'queued'`, address)
 	return err
 }
 
+// failNotice fails a notice being sent or sent with reply, and returns its
+// address; 0 when it was neither.
+func failNotice(ctx context.Context, tx *Tx, id int64, reply notify.ServerReply) (address int64, err error) {
+	err = tx.QueryRowContext(ctx, `UPDATE notices SET state = 'failed', attempts = attempts + (state = 'sending'), `+setReply+`
+		WHERE id = ?2 AND state IN ('sending', 'sent') RETURNING address_id`, append([]any{tx.nowText, id}, replyArgs(reply)...)...).Scan(&address)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return address, err
+}
+
+// undeliverableText is why an address takes no more notices, as its row
+// keeps it: the codes and the server's words.
+func undeliverableText(r notify.ServerReply) string {
+	return strings.TrimSpace(r.Codes() + " " + r.Text)
+}
+
 // Release returns claimed notices that were not attempted to the queue, as
-// they were: the attempt counted at claim is given back.
+// they were.
 func (d *DB) Release(ctx context.Context, ids []int64) error {
 	for _, id := range ids {
-		if err := d.exec(ctx, `UPDATE notices SET state = 'queued', attempts = attempts - 1 WHERE id = ?2 AND state = 'sending'`, nil, id); err != nil {
+		if err := d.exec(ctx, `UPDATE notices SET state = 'queued' WHERE id = ?2 AND state = 'sending'`, nil, id); err != nil {
 			return err
 		}
 	}
@@ -246,20 +287,33 @@ func (d *DB) exec(ctx context.Context, query string, affected *int64, args ...an
 }
 
 // RequeueFailed gives failed notices of kind another round of attempts, with
-// their Message-IDs unchanged, and returns how many.
-func (d *DB) RequeueFailed(ctx context.Context, kind notify.NoticeKind) (int, error) {
-	var n int64
-	err := d.inTx(ctx, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE notices SET state = 'queued', attempts = 0, next_try = ? WHERE state = 'failed' AND kind = ?`, tx.nowText, kind)
+// their Message-IDs unchanged, and returns how many; and how many it left,
+// because their address was refused for good and takes no more notices.
+func (d *DB) RequeueFailed(ctx context.Context, kind notify.NoticeKind) (requeued, dead int, err error) {
+	err = d.inTx(ctx, func(tx *Tx) error {
+		at, _, err := purged(ctx, tx)
 		if err != nil {
 			return describe(err)
 		}
-		if n, _ = res.RowsAffected(); n == 0 {
+		if !at.IsZero() {
+			return notify.ErrPurged // nothing is sent after a purge
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM notices n JOIN addresses a ON a.id = n.address_id
+			WHERE n.state = 'failed' AND n.kind = ? AND a.undeliverable != ''`, kind).Scan(&dead); err != nil {
+			return describe(err)
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE notices SET state = 'queued', attempts = 0, next_try = ? WHERE state = 'failed' AND kind = ?
+			AND address_id NOT IN (SELECT id FROM addresses WHERE undeliverable != '')`, tx.nowText, kind)
+		if err != nil {
+			return describe(err)
+		}
+		n, _ := res.RowsAffected()
+		if requeued = int(n); n == 0 {
 			return nil
 		}
 		return describe(audit(ctx, tx, notify.AuditEntry{Kind: "requeue", Detail: fmt.Sprintf("%d failed %s notices given another round", n, kind)}))
 	})
-	return int(n), err
+	return requeued, dead, err
 }
 
 // NextDue is when the earliest queued notice is due, and false when none is queued.

@@ -56,7 +56,7 @@ func purgeBook(t *testing.T) (*store.DB, notify.User) {
 	id := func() string { n++; return fmt.Sprintf("<m%d@org.example>", n) }
 	db.Queue(ctx, notify.Deletion, "ja", id)
 	sendAll(t, db, "", "")
-	if err := db.Undeliverable(ctx, 3, "550 5.1.1 <no-such-mitarai@bad.example>: no such user"); err != nil {
+	if err := db.Undeliverable(ctx, 3, reply("550 5.1.1 <no-such-mitarai@bad.example>: no such user")); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.NewAckToken(ctx, 1, []byte("token-hash"), db.Now().Add(time.Hour)); err != nil {
@@ -238,7 +238,7 @@ func TestNothingIsSentOrTakenInAfterAPurge(t *testing.T) {
 	}
 	refused := map[string]error{}
 	_, refused["queue"] = db.Queue(ctx, notify.Apology, "en", id)
-	_, refused["requeue"] = db.RequeueFailed(ctx, notify.Deletion)
+	_, _, refused["requeue"] = db.RequeueFailed(ctx, notify.Deletion)
 	_, refused["import"] = db.Import(ctx, notify.ImportReport{File: "again.csv"}, records(notify.Record{Family: "御手洗",
 		Emails: []string{"kuranosuke@mitarai.example"}}), nil)
 	_, refused["call"] = db.AddCall(ctx, u.ID, notify.Call{ContactID: 1, Outcome: notify.Reached, Note: "御手洗"})
@@ -279,7 +279,7 @@ func TestWhatANoticeInFlightBringsBackIsNotKept(t *testing.T) {
 	if _, err := db.Purge(ctx, false); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Undeliverable(ctx, claimed[0].ID, "550 5.1.1 <kuranosuke@mitarai.example>: no such user"); err != nil {
+	if err := db.Undeliverable(ctx, claimed[0].ID, reply("550 5.1.1 <kuranosuke@mitarai.example>: no such user")); err != nil {
 		t.Fatal(err)
 	}
 	if where := textIn(t, db.Path(), "kuranosuke"); len(where) > 0 {

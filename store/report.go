@@ -72,7 +72,7 @@ func (d *DB) Facts(ctx context.Context) (notify.Facts, error) {
 
 // Timeline counts the steps of the response by the minute they were done
 // in, each at its first time, oldest first: imports, classification,
-// bounces and purges from the audit trail; from their own tables the
+// bounces, notices refused or failed for good, and purges from the audit trail; from their own tables the
 // notices as they went out (a send is not audited), each person's first
 // acknowledgement by reply or link, the calls by when they were made (and
 // those that heard the person), the reports filed and the follow-ups by
@@ -80,7 +80,7 @@ func (d *DB) Facts(ctx context.Context) (notify.Facts, error) {
 func (d *DB) Timeline(ctx context.Context) ([]notify.Step, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT first, what, n, date_only FROM (
 		SELECT min(at) AS first, kind AS what, count(*) AS n, 0 AS date_only FROM audit
-			WHERE kind IN ('import', 'classify', 'bounce', 'undeliverable', 'purge') GROUP BY substr(at, 1, 16), kind
+			WHERE kind IN ('import', 'classify', 'bounce', 'undeliverable', 'failed', 'purge') GROUP BY substr(at, 1, 16), kind
 		UNION ALL SELECT min(sent_at), CASE WHEN round > 0 THEN 'resent_' ELSE 'sent_' END || kind, count(*), 0
 			FROM notices WHERE sent_at IS NOT NULL GROUP BY substr(sent_at, 1, 16), 2
 		UNION ALL SELECT min(first), 'ack', count(*), 0 FROM

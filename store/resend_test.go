@@ -22,7 +22,7 @@ func sendAll(t *testing.T, db *store.DB, fail, keep string) []notify.Delivery {
 	for _, d := range claimed {
 		switch d.Email {
 		case fail:
-			db.Fail(ctx, d.ID, "550 no such user")
+			db.Fail(ctx, d.ID, reply("550 no such user"))
 		case keep:
 			db.Release(ctx, []int64{d.ID})
 		default:
@@ -208,26 +208,34 @@ func TestAWaitingResendIsWithdrawnByAnAcknowledgementOrABounce(t *testing.T) {
 }
 
 // Found in review: a bounce of another mail (a colleague's) to the same
-// address failed our notice.
+// address failed our notice. And a full mailbox fails the notice it
+// returns (it was not delivered) but leaves the address open: it often
+// passes, and its person is to be phoned meanwhile.
 func TestABounceOfAnotherMailIsNotOurs(t *testing.T) {
 	ctx := context.Background()
-	db, _, _, _ := resendBook(t, "a")
-	bounce := func(original, status string) notify.InboundOutcome {
-		out, err := db.RecordInbound(ctx, "INBOX", 1, []notify.Inbound{{UID: 1, MessageID: "dsn-" + original + status,
-			Bounce: &notify.Bounce{Recipient: "A@X.example", Action: "failed", Status: status, OriginalMessageID: original}}})
+	db, _, id, _ := resendBook(t, "a", "b")
+	bounce := func(to, original, status string) notify.InboundOutcome {
+		out, err := db.RecordInbound(ctx, "INBOX", 1, []notify.Inbound{{UID: 1, MessageID: "dsn-" + to + original + status,
+			Bounce: &notify.Bounce{Recipient: to, Action: "failed", Status: status, OriginalMessageID: original}}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return out[0]
 	}
-	if got := bounce("staff-mail@sakura", "5.1.1"); got != notify.NotOurs {
+	if got := bounce("A@X.example", "staff-mail@sakura", "5.1.1"); got != notify.NotOurs {
 		t.Errorf("a bounce of another mail: %s", got)
 	}
-	if got := bounce("", "5.2.2"); got != notify.NotOurs {
-		t.Errorf("a full mailbox: %s; it often passes", got)
-	}
-	if got := bounce("", "5.1.1"); got != notify.Bounced {
+	if got := bounce("A@X.example", "", "5.1.1"); got != notify.Bounced {
 		t.Errorf("a bounce that names no mail, to our address: %s", got)
+	}
+	if got := bounce("b@x.example", "", "5.2.2"); got != notify.Bounced {
+		t.Errorf("a full mailbox: %s; the notice was not delivered", got)
+	}
+	if n, err := db.Queue(ctx, notify.Apology, "ja", id); err != nil || n != 1 {
+		t.Errorf("apologies queued after the bounces: %d, %v; want 1, to the full mailbox only (the address that does not exist takes none)", n, err)
+	}
+	if ns, _ := db.Notices(ctx, "b@x.example"); len(ns) == 0 || ns[0].State != notify.Failed || ns[0].Reply.Problem() != notify.MailboxFull {
+		t.Errorf("the notice to the full mailbox: %+v", ns)
 	}
 }
 
@@ -254,7 +262,7 @@ func TestAnUndeliverableAddressGetsNothingMore(t *testing.T) {
 	claimed, _ := db.Claim(ctx, 10)
 	for _, d := range claimed {
 		if d.Email == "a@x.example" {
-			db.Undeliverable(ctx, d.ID, "550 5.1.1 no such user")
+			db.Undeliverable(ctx, d.ID, reply("550 5.1.1 no such user"))
 		} else {
 			db.Release(ctx, []int64{d.ID})
 		}
@@ -296,7 +304,7 @@ func TestANoticeWithALinkCanStillBeWithdrawn(t *testing.T) {
 	if err := db.NewAckToken(ctx, claimed[0].ID, []byte("hash-of-a-token"), clock.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Retry(ctx, claimed[0].ID, *clock, "421 try later"); err != nil {
+	if err := db.Retry(ctx, claimed[0].ID, *clock, reply("421 try later")); err != nil {
 		t.Fatal(err)
 	}
 	u, _ := db.AddUser(ctx, notify.User{Name: "kanri", Role: notify.Manager}, []byte("h"))

@@ -34,12 +34,7 @@ func TestAnOlderDatabaseGetsItsSearchText(t *testing.T) {
 		INSERT INTO addresses (contact_id, email) VALUES (1, 'ichiro@takahashi.example')`); err != nil {
 		t.Fatal(err)
 	}
-	d.Close()
-	d, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d = upgraded(t, d)
 	list, _, err := d.Contacts(ctx, ContactList{Query: "ICHIRO@", Limit: 10})
 	if err != nil || len(list) != 1 || list[0].Family != "髙橋" {
 		t.Errorf("search after the upgrade: %+v, %v", list, err)

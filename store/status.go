@@ -63,3 +63,23 @@ func zeroStates() map[notify.NoticeState]int {
 	}
 	return m
 }
+
+// FailedWhy counts the failed notices by what their last reply means.
+func (d *DB) FailedWhy(ctx context.Context) (map[notify.Problem]int, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT reply_stage, reply_code, reply_status, last_error, count(*) FROM notices
+		WHERE state = 'failed' GROUP BY 1, 2, 3, 4`)
+	if err != nil {
+		return nil, describe(err)
+	}
+	defer rows.Close()
+	out := map[notify.Problem]int{}
+	for rows.Next() {
+		var r notify.ServerReply
+		var n int
+		if err := rows.Scan(&r.Stage, &r.Code, &r.Status, &r.Text, &n); err != nil {
+			return nil, err
+		}
+		out[r.Problem()] += n
+	}
+	return out, describe(rows.Err())
+}

@@ -104,9 +104,9 @@ func TestRunningCountsMatchTheTables(t *testing.T) {
 		case 0:
 			d.MarkSent(ctx, c.ID)
 		case 1:
-			d.Fail(ctx, c.ID, "550")
+			d.Fail(ctx, c.ID, legacyReply("550"))
 		case 2:
-			d.Retry(ctx, c.ID, time.Now(), "421")
+			d.Retry(ctx, c.ID, time.Now(), legacyReply("421"))
 		}
 	}
 	d.Release(ctx, []int64{claimed[3].ID})
@@ -304,9 +304,9 @@ func TestWithheldNoticesNeverComeBack(t *testing.T) {
 	// One comes back for a retry, the other fails and is requeued later.
 	for _, c := range claimed {
 		if c.ContactID == a.ID {
-			d.Retry(ctx, c.ID, time.Now(), "421")
+			d.Retry(ctx, c.ID, time.Now(), legacyReply("421"))
 		} else {
-			d.Fail(ctx, c.ID, "550")
+			d.Fail(ctx, c.ID, legacyReply("550"))
 		}
 	}
 	d.RequeueFailed(ctx, notify.Deletion)
@@ -533,18 +533,26 @@ func TestCallsLoggedBeforeTheCountsAreCounted(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	d.Close()
-	d, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d = upgraded(t, d)
 	progress, _ := d.Progress(ctx)
 	staff, _ := d.StaffProgress(ctx)
 	list, _, _ := d.Contacts(ctx, ContactList{Limit: 1})
 	if p := progress[notify.Customer]; p.Reached != 1 || p.Clicked != 1 || len(staff) != 1 || staff[0].Reached != 1 || list[0].Urgency != notify.AtRisk {
 		t.Errorf("after the upgrade: %+v, %+v, %s", p, staff, list[0].Urgency)
 	}
+}
+
+// upgraded closes d, an older database, and opens it again: the rest of
+// the migrations run.
+func upgraded(t *testing.T, d *DB) *DB {
+	t.Helper()
+	d.Close()
+	d, err := Open(context.Background(), d.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
 }
 
 // openOlder opens a new database at path migrated only up to version.

@@ -15,7 +15,7 @@ func runSend(ctx context.Context, g *globals, e env, args []string) error {
 	kind := fs.String("kind", "", "the notice to send: deletion (please delete the spam) or apology")
 	lang := fs.String("lang", "", "the language of the notices (default organisation.language)")
 	wait := fs.Bool("wait", false, "also send them now, in this process, and return when nothing more is due now")
-	retryFailed := fs.Bool("retry-failed", false, "give failed notices of this kind another round of attempts (same Message-ID)")
+	retryFailed := fs.Bool("retry-failed", false, "give failed notices of this kind another round of attempts (same Message-ID), except to addresses refused for good")
 	allowUnclassified := fs.Bool("allow-unclassified", false, "send even though some contacts are unclassified (they get the customer wording)")
 	if err := parse(fs, args, 0); err != nil {
 		return err
@@ -44,11 +44,14 @@ func runSend(ctx context.Context, g *globals, e env, args []string) error {
 			"Decide them (a master list, a label or classify.overrides, then \"owabi classify\"), or add --allow-unclassified", n)}
 	}
 	if *retryFailed {
-		n, err := a.db.RequeueFailed(ctx, k)
+		n, dead, err := a.db.RequeueFailed(ctx, k)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "Requeued %d failed %s notices.\n", n, k)
+		if dead > 0 {
+			fmt.Fprintf(e.stdout, "Left %d whose address does not exist (refused for good): they take no more notices; phone those people.\n", dead)
+		}
 	}
 	n, err := a.db.Queue(ctx, k, *lang, a.messageID)
 	if err != nil {

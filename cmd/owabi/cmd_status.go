@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 func runStatus(ctx context.Context, g *globals, e env, args []string) error {
@@ -21,6 +22,9 @@ func runStatus(ctx context.Context, g *globals, e env, args []string) error {
 	defer a.Close()
 	st, err := a.db.Status(ctx)
 	if err != nil {
+		return err
+	}
+	if st.FailedWhy, err = a.db.FailedWhy(ctx); err != nil {
 		return err
 	}
 	if *asJSON {
@@ -44,5 +48,13 @@ func printStatus(w io.Writer, st notify.Status) {
 	for _, k := range notify.NoticeKinds {
 		n := st.ByKind[k]
 		fmt.Fprintf(w, "%s notices: %d queued, %d sending, %d sent, %d failed\n", k, n[notify.Queued], n[notify.Sending], n[notify.Sent], n[notify.Failed])
+	}
+	if len(st.FailedWhy) > 0 {
+		fmt.Fprintln(w, "\nWhy notices failed (phone these people):")
+		for _, p := range notify.Problems {
+			if n := st.FailedWhy[p]; n > 0 {
+				fmt.Fprintf(w, "%8d  %s\n", n, wording.Problem("en", p))
+			}
+		}
 	}
 }

@@ -11,10 +11,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/iotest"
 
 	"golang.org/x/text/encoding/unicode"
+
+	"github.com/emersion/go-smtp"
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/mailer/smtptest"
@@ -223,6 +226,42 @@ func TestImportClassifySend(t *testing.T) {
 	st := statusJSON(t, nil, "--config", cfg)
 	if st.Notices[notify.Sent] != 258 || st.Notices[notify.Queued]+st.Notices[notify.Sending]+st.Notices[notify.Failed] != 0 {
 		t.Errorf("notices: %v", st.Notices)
+	}
+}
+
+// Why notices failed is told by owabi status, by what it means; and
+// --retry-failed tries again only where the address still exists.
+func TestStatusSaysWhyNoticesFailedAndRetryingSkipsDeadAddresses(t *testing.T) {
+	srv := smtptest.New(t)
+	var emptied atomic.Bool
+	srv.OnRcpt = func(to string) error {
+		if to == "megumi.fujita@seiryu-saketen.example.jp" {
+			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "User unknown"}
+		}
+		if to == "arai@sakura-print.example.jp" && !emptied.Load() {
+			return &smtp.SMTPError{Code: 552, EnhancedCode: smtp.EnhancedCode{5, 2, 2}, Message: "Mailbox full"}
+		}
+		return nil
+	}
+	cfg := setup(t, srv)
+	queueSample(t, cfg)
+	mustOwabi(t, nil, "--config", cfg, "send", "--kind", "deletion", "--wait")
+	out := mustOwabi(t, nil, "--config", cfg, "status")
+	for _, want := range []string{"Why notices failed", "       1  The address does not exist", "       1  The recipient's mailbox is full"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("status lacks %q:\n%s", want, out)
+		}
+	}
+	if st := statusJSON(t, nil, "--config", cfg); st.FailedWhy[notify.NoSuchAddress] != 1 || st.FailedWhy[notify.MailboxFull] != 1 {
+		t.Errorf("status --json: %v", st.FailedWhy)
+	}
+	emptied.Store(true)
+	out = mustOwabi(t, nil, "--config", cfg, "send", "--kind", "deletion", "--retry-failed", "--wait")
+	if !strings.Contains(out, "Requeued 1 failed deletion notices") || !strings.Contains(out, "Left 1 whose address does not exist") {
+		t.Errorf("retry-failed:\n%s", out)
+	}
+	if st := statusJSON(t, nil, "--config", cfg); st.Notices[notify.Sent] != 257 || st.Notices[notify.Failed] != 1 {
+		t.Errorf("after retrying: %v; want 257 sent, the address that does not exist still failed", st.Notices)
 	}
 }
 

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emersion/go-smtp"
+
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/mailer/smtptest"
 )
@@ -269,16 +271,7 @@ func TestKilledAgainAndAgainWhileSending2000(t *testing.T) {
 	const n, connections = 2000, 2
 	srv := smtptest.New(t)
 	cfg := setup(t, srv)
-	var book strings.Builder
-	book.WriteString("First Name,Last Name,E-mail 1 - Value\n")
-	for i := range n {
-		fmt.Fprintf(&book, "%d,人,p%d@x%d.example\n", i, i, i%40)
-	}
-	bookPath := filepath.Join(t.TempDir(), "book.csv")
-	if err := os.WriteFile(bookPath, []byte(book.String()), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	mustOwabi(t, nil, "--config", cfg, "import", bookPath)
+	mustOwabi(t, nil, "--config", cfg, "import", writeNumberedBook(t, n))
 	mustOwabi(t, nil, "--config", cfg, "send", "--kind", "deletion", "--allow-unclassified")
 	rng := rand.New(rand.NewPCG(5, 26))
 	kills := 0
@@ -304,6 +297,90 @@ func TestKilledAgainAndAgainWhileSending2000(t *testing.T) {
 		t.Errorf("%d extra copies after %d kills of %d connections: more than one per connection per kill", extra, kills, connections)
 	}
 	t.Logf("%d kills, %d messages, %d extra copies (each the same notice twice)", kills, srv.Count(), extra)
+}
+
+// greylist makes srv refuse each address's first RCPT TO with a 451, as a
+// greylisting server does, and accept it from then on; rcpts hears of
+// every RCPT TO.
+func greylist(srv *smtptest.Server) (rcpts <-chan struct{}) {
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	ch := make(chan struct{}, 1<<16)
+	srv.OnRcpt = func(to string) error {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if to = strings.ToLower(to); !seen[to] {
+			seen[to] = true
+			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 7, 1}, Message: "Greylisted, please try again later"}
+		}
+		return nil
+	}
+	return ch
+}
+
+// writeNumberedBook writes a Google CSV of n people to a new file and returns its path.
+func writeNumberedBook(t *testing.T, n int) string {
+	t.Helper()
+	var book strings.Builder
+	book.WriteString("First Name,Last Name,E-mail 1 - Value\n")
+	for i := range n {
+		fmt.Fprintf(&book, "%d,人,p%d@x%d.example\n", i, i, i%40)
+	}
+	path := filepath.Join(t.TempDir(), "book.csv")
+	if err := os.WriteFile(path, []byte(book.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// A daemon in a crash loop — killed (SIGKILL) a few messages after each
+// start, as when systemd restarts a daemon that keeps dying — while the
+// mail server greylists every address once. The crashes cost no notice an
+// attempt, so the one 451 each meets is retried, and in the end every
+// person has their notice: none failed.
+func TestACrashLoopWithAGreylistingServerDeliversEveryNotice(t *testing.T) {
+	const n, crashes = 1000, 8
+	srv := smtptest.New(t)
+	rcpts := greylist(srv)
+	cfg := setup(t, srv)
+	mustOwabi(t, nil, "--config", cfg, "import", writeNumberedBook(t, n))
+	mustOwabi(t, nil, "--config", cfg, "send", "--kind", "deletion", "--allow-unclassified")
+	env := []string{"OWABI_SMTP_MAX_ATTEMPTS=3", "OWABI_SMTP_RETRY_BASE=20ms", "OWABI_SMTP_RETRY_MAX=100ms", "OWABI_SMTP_POLL=20ms"}
+	rng := rand.New(rand.NewPCG(12, 1))
+	for range crashes {
+		for len(rcpts) > 0 {
+			<-rcpts
+		}
+		d := startServe(t, cfg, env...)
+		for range 1 + rng.IntN(40) {
+			select {
+			case <-rcpts:
+			case <-time.After(time.Minute):
+				t.Fatalf("the daemon sent nothing\n%s", d.stderr.String())
+			}
+		}
+		d.cmd.Process.Kill()
+		d.cmd.Wait()
+	}
+	d := startServe(t, cfg, env...)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if !srv.Wait(ctx, n) {
+		st := statusJSON(t, nil, "--config", cfg)
+		t.Fatalf("after %d crashes the daemon delivered %d of %d: %v", crashes, srv.Count(), n, st.Notices)
+	}
+	d.cmd.Process.Signal(syscall.SIGTERM)
+	if err := d.cmd.Wait(); err != nil {
+		t.Fatalf("serve after SIGTERM: %v\n%s", err, d.stderr.String())
+	}
+	if st := statusJSON(t, nil, "--config", cfg); st.Notices[notify.Failed] != 0 || st.Notices[notify.Sent] != n {
+		t.Errorf("after %d crashes: %v; want all %d sent, none failed", crashes, st.Notices, n)
+	}
+	receivedOnceOrTwiceAlike(t, cfg, srv.Messages(), n)
 }
 
 // The mail server goes down mid-run and comes back: the daemon says it

@@ -112,7 +112,7 @@ func TestPollingTheReplyMailbox(t *testing.T) {
 	if a := acks("p3@x.example"); len(a) != 2 || !a[0].Auto || !a[1].Auto {
 		t.Errorf("p3's (an out-of-office reply, and a code from a stranger): %+v", a)
 	}
-	if n, _ := db.Notices(ctx, "p3@x.example"); len(n) != 1 || n[0].State != notify.Failed || !strings.Contains(n[0].LastError, "5.1.1") {
+	if n, _ := db.Notices(ctx, "p3@x.example"); len(n) != 1 || n[0].State != notify.Failed || !strings.Contains(n[0].Reply.Status, "5.1.1") {
 		t.Errorf("p3's bounced notice: %+v", n)
 	}
 	// Nothing new, nothing read; the same mail delivered twice counts once.

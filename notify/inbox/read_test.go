@@ -100,11 +100,11 @@ func TestABounceSaysWhichDeliveryFailed(t *testing.T) {
 	}
 	b := in.Bounce
 	if b == nil || b.Recipient != "nobody@yamada.example" || b.Action != "failed" || b.Status != "5.1.1" ||
-		b.OriginalMessageID != "owabi.ghi@sakura-print.example.jp" || !b.Permanent() || !in.Auto {
+		b.OriginalMessageID != "owabi.ghi@sakura-print.example.jp" || !b.Failed() || !in.Auto {
 		t.Errorf("read: %+v, bounce %+v", in, b)
 	}
 	delayed := strings.Replace(strings.Replace(bounceMail, "Action: failed", "Action: delayed", 1), "Status: 5.1.1", "Status: 4.4.1", 1)
-	if in, _ := Read([]byte(delayed)); in.Bounce == nil || in.Bounce.Permanent() {
+	if in, _ := Read([]byte(delayed)); in.Bounce == nil || in.Bounce.Failed() {
 		t.Errorf("a delay: %+v", in.Bounce)
 	}
 }

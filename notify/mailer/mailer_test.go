@@ -16,6 +16,7 @@ import (
 	"mime"
 	netmail "net/mail"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -303,11 +304,11 @@ func TestWorkerRetriesTemporaryAndStopsOnPermanent(t *testing.T) {
 		t.Fatalf("after the first run the server holds %d messages, want 1", got)
 	}
 	first, _ := db.Notices(ctx, "user1@yamada.example")
-	if first[0].State != notify.Queued || !strings.Contains(first[0].LastError, "451") {
+	if first[0].State != notify.Queued || !strings.Contains(first[0].Reply.Codes(), "451") {
 		t.Fatalf("after a 451: %+v", first[0])
 	}
 	failed, _ := db.Notices(ctx, "user2@yamada.example")
-	if failed[0].State != notify.Failed || !strings.Contains(failed[0].LastError, "550") {
+	if failed[0].State != notify.Failed || !strings.Contains(failed[0].Reply.Codes(), "550") {
 		t.Fatalf("after a 550: %+v", failed[0])
 	}
 	later()
@@ -330,6 +331,83 @@ func TestWorkerRetriesTemporaryAndStopsOnPermanent(t *testing.T) {
 	}
 	if failedAgain, _ := db.Notices(ctx, "user2@yamada.example"); failedAgain[0].Attempts != 1 {
 		t.Errorf("a 550 was retried: %+v", failedAgain[0])
+	}
+}
+
+// What the server said is kept as it said it, stage, codes and words, for
+// staff to read; only a refusal of the address itself closes the
+// address, and every final failure is in the audit trail.
+func TestWorkerKeepsWhatTheServerSaid(t *testing.T) {
+	ctx := context.Background()
+	db := outboxFixture(t, 5)
+	srv := smtptest.New(t)
+	srv.OnRcpt = func(to string) error {
+		switch to {
+		case "user1@yamada.example":
+			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "<user1@yamada.example>: Recipient address rejected: User unknown"}
+		case "user4@yamada.example":
+			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 7, 1}, Message: "Greylisted, please try again later"}
+		}
+		return nil
+	}
+	srv.OnData = func(_ int, m smtptest.Message) error {
+		switch m.To[0] {
+		case "user2@yamada.example":
+			return &smtp.SMTPError{Code: 552, EnhancedCode: smtp.EnhancedCode{5, 2, 2}, Message: "Mailbox full"}
+		case "user3@yamada.example":
+			return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "Message rejected as spam"}
+		}
+		return nil
+	}
+	if err := newWorker(t, db, srv, 1).Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		to      string
+		state   notify.NoticeState
+		reply   notify.ServerReply
+		problem notify.Problem
+	}{
+		{"user1@yamada.example", notify.Failed, notify.ServerReply{Stage: notify.StageRcpt, Code: 550, Status: "5.1.1",
+			Text: "<user1@yamada.example>: Recipient address rejected: User unknown"}, notify.NoSuchAddress},
+		{"user2@yamada.example", notify.Failed, notify.ServerReply{Stage: notify.StageData, Code: 552, Status: "5.2.2", Text: "Mailbox full"}, notify.MailboxFull},
+		{"user3@yamada.example", notify.Failed, notify.ServerReply{Stage: notify.StageData, Code: 554, Status: "5.7.1", Text: "Message rejected as spam"}, notify.RefusedAsSpam},
+		{"user4@yamada.example", notify.Queued, notify.ServerReply{Stage: notify.StageRcpt, Code: 451, Status: "4.7.1", Text: "Greylisted, please try again later"}, notify.TryLater},
+		{"user5@yamada.example", notify.Sent, notify.ServerReply{}, notify.ConnectionLost},
+	} {
+		ns, err := db.Notices(ctx, c.to)
+		if err != nil || len(ns) != 1 {
+			t.Fatalf("%s: %v, %v", c.to, ns, err)
+		}
+		if n := ns[0]; n.State != c.state || n.Reply != c.reply || n.Attempts != 1 {
+			t.Errorf("%s: %s after %d attempts, reply %#v; want %s after 1, %#v", c.to, n.State, n.Attempts, n.Reply, c.state, c.reply)
+		}
+		if c.state != notify.Sent && ns[0].Reply.Problem() != c.problem {
+			t.Errorf("%s: %s, want %s", c.to, ns[0].Reply.Problem(), c.problem)
+		}
+	}
+	// Only the address that does not exist takes no more notices.
+	if n, err := db.Queue(ctx, notify.Apology, "ja", func() string { return fmt.Sprint(time.Now().UnixNano()) }); err != nil || n != 4 {
+		t.Errorf("apologies queued: %d, %v; want 4 (all but the unknown user)", n, err)
+	}
+	trail, err := db.AuditTrail(ctx, store.AuditFilter{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var failures []string
+	for _, e := range trail {
+		if e.Kind == "failed" || e.Kind == "undeliverable" {
+			failures = append(failures, e.Kind+": "+e.Detail)
+		}
+	}
+	slices.Sort(failures)
+	want := []string{
+		"failed: notice 2 not delivered after 1 attempts: 552 5.2.2 (mailbox_full)",
+		"failed: notice 3 not delivered after 1 attempts: 554 5.7.1 (refused_as_spam)",
+		"undeliverable: notice 1 not delivered after 1 attempts: 550 5.1.1 (no_such_address)",
+	}
+	if !slices.Equal(failures, want) {
+		t.Errorf("audit trail:\n%s\nwant\n%s", strings.Join(failures, "\n"), strings.Join(want, "\n"))
 	}
 }
 
@@ -402,7 +480,7 @@ func TestWorkerGivesUpAfterMaxAttempts(t *testing.T) {
 		later()
 	}
 	n, _ := db.Notices(ctx, "user1@yamada.example")
-	if n[0].State != notify.Failed || n[0].Attempts != 3 || !strings.Contains(n[0].LastError, "421") {
+	if n[0].State != notify.Failed || n[0].Attempts != 3 || !strings.Contains(n[0].Reply.Codes(), "421") {
 		t.Errorf("after 3 temporary failures: %+v; want failed with the last reply", n[0])
 	}
 }

@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"net/textproto"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/wneessen/go-mail"
+
+	"github.com/owabi/owabi/notify"
 )
 
 // SMTP is how to reach the organisation's mail server.
@@ -58,42 +61,65 @@ func NewClient(s SMTP) (*mail.Client, error) {
 	return c, nil
 }
 
-// Permanent reports whether a send error is final: only a 5xx reply from the
-// server is. Timeouts, dropped connections and failed connection checks carry
-// no reply code and are worth another try, like 4xx replies.
-func Permanent(err error) bool {
-	return replyCode(err)/100 == 5
+// replyOf is what the server answered to an attempt that failed, as the
+// outbox keeps it: the reply code, the enhanced status and the server's own
+// words, and at which stage of the exchange it came.
+func replyOf(err error) notify.ServerReply {
+	if notify.ErrorCode(err) == notify.EINVALID {
+		return notify.ServerReply{Stage: notify.StageWrite, Text: bounded(err.Error())}
+	}
+	var se *mail.SendError
+	if !errors.As(err, &se) {
+		r := notify.ServerReply{Stage: notify.StageConnect, Text: bounded(err.Error())}
+		var tp *textproto.Error
+		if errors.As(err, &tp) {
+			r.Code, r.Text = tp.Code, bounded(tp.Msg)
+		}
+		return r
+	}
+	r := notify.ServerReply{Stage: stages[se.Reason], Code: se.ErrorCode(), Status: se.EnhancedStatusCode(), Text: serverWords(se)}
+	if r.Stage == "" {
+		r.Stage = notify.StageData
+	}
+	return r
+}
+
+// stages are the parts of the exchange go-mail's failures come from.
+var stages = map[mail.SendErrReason]notify.Stage{
+	mail.ErrGetSender: notify.StageWrite, mail.ErrGetRcpts: notify.StageWrite, mail.ErrNoUnencoded: notify.StageWrite,
+	mail.ErrConnCheck: notify.StageConnect, mail.ErrSMTPMailFrom: notify.StageSender, mail.ErrSMTPRcptTo: notify.StageRcpt,
+	mail.ErrSMTPData: notify.StageData, mail.ErrSMTPDataClose: notify.StageData, mail.ErrWriteContent: notify.StageData,
+}
+
+// serverWords is the server's own text in a go-mail failure, without the
+// reply code, the status, or what go-mail adds around them. (Go's textproto
+// quotes the text of a reply it writes into an error.)
+func serverWords(se *mail.SendError) string {
+	s, _, _ := strings.Cut(se.Error(), ", affected recipient(s): ")
+	s, _, _ = strings.Cut(s, ", affected message ID: ")
+	if code := se.ErrorCode(); code != 0 {
+		if i := strings.Index(s, strconv.Itoa(code)+" "); i >= 0 {
+			s = s[i+4:]
+		}
+	}
+	if q, err := strconv.QuotedPrefix(s); err == nil {
+		s, _ = strconv.Unquote(q)
+	}
+	return bounded(strings.TrimPrefix(strings.TrimSpace(s), se.EnhancedStatusCode()))
+}
+
+// bounded keeps a server's text to one line of reasonable length: it is
+// shown to staff, not parsed.
+func bounded(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 500 {
+		s = string(r[:500]) + "…"
+	}
+	return s
 }
 
 // serverRefuses reports a 5xx reply to MAIL FROM: the server will take no
 // message from us, whoever it is for.
-// RecipientRefused reports a refusal of the address itself: a 5xx reply to
-// RCPT TO that says the mailbox or domain does not exist (5.1.x, or no
-// enhanced code). A 5xx at DATA (content rejected) or for relaying (5.7.x)
-// says nothing about the address, and must not close it for good.
-func RecipientRefused(err error) bool {
-	var se *mail.SendError
-	if !errors.As(err, &se) || se.Reason != mail.ErrSMTPRcptTo || se.ErrorCode()/100 != 5 {
-		return false
-	}
-	enhanced := se.EnhancedStatusCode()
-	return enhanced == "" || strings.HasPrefix(enhanced, "5.1.")
-}
-
-func serverRefuses(err error) bool {
-	var se *mail.SendError
-	return errors.As(err, &se) && se.Reason == mail.ErrSMTPMailFrom && se.ErrorCode()/100 == 5
-}
-
-// replyCode is the SMTP reply code in err, or 0 when the server gave none.
-func replyCode(err error) int {
-	var se *mail.SendError
-	if errors.As(err, &se) {
-		return se.ErrorCode()
-	}
-	var tp *textproto.Error
-	if errors.As(err, &tp) {
-		return tp.Code
-	}
-	return 0
+func serverRefuses(r notify.ServerReply) bool {
+	return r.Stage == notify.StageSender && r.Permanent()
 }

@@ -141,19 +141,28 @@ func (w *Worker) connection(ctx context.Context) error {
 				}
 			}
 			err := w.send(ctx, client, d)
-			if err != nil && !Permanent(err) {
-				// The connection may be broken: start afresh for the next one.
-				client.Close()
-				client = nil
+			if errors.Is(err, errNotAsked) {
+				// The database could not give the notice its link: the
+				// server was not asked, so nothing is counted against it.
+				return errors.Join(err, w.release(record, claimed[i:]))
 			}
-			if serverRefuses(err) {
+			var reply notify.ServerReply
+			if err != nil {
+				reply = replyOf(err)
+				if !reply.Permanent() {
+					// The connection may be broken: start afresh for the next one.
+					client.Close()
+					client = nil
+				}
+			}
+			if serverRefuses(reply) {
 				// A 5xx to MAIL FROM is about us (the sender or our login),
 				// not this recipient: failing every notice for it would
 				// lose the whole queue. Give this one back untouched too.
-				return errors.Join(&notify.Error{Code: ErrServer, Message: fmt.Sprintf("the mail server refuses our sender: %v", err)},
+				return errors.Join(&notify.Error{Code: ErrServer, Message: fmt.Sprintf("the mail server refuses our sender: %s %s", reply.Codes(), reply.Text)},
 					w.release(record, claimed[i:]))
 			}
-			if err := w.recordResult(record, d, err); err != nil {
+			if err := w.recordResult(record, d, err, reply); err != nil {
 				// The database failed: what is left stays "sending" and is
 				// requeued at the next start.
 				return err
@@ -178,7 +187,7 @@ func (w *Worker) send(ctx context.Context, c *mail.Client, d notify.Delivery) er
 	if w.AckLink != nil {
 		link, err := w.AckLink(ctx, d)
 		if err != nil {
-			return err
+			return fmt.Errorf("%w: %w", errNotAsked, err)
 		}
 		d.AckLink = link
 	}
@@ -190,11 +199,14 @@ func (w *Worker) send(ctx context.Context, c *mail.Client, d notify.Delivery) er
 	if err != nil && msg.IsDelivered() {
 		// The server accepted the message and only what came after (the
 		// RSET) failed: it is sent, and must not go out again.
-		w.Log.Info("the mail server failed after accepting a notice", "notice", d.ID, "reply_code", replyCode(err))
+		w.Log.Info("the mail server failed after accepting a notice", "notice", d.ID, "reply", replyOf(err).String())
 		return errAfterDelivery{err}
 	}
 	return err
 }
+
+// errNotAsked is an attempt that stopped before the server was asked.
+var errNotAsked = errors.New("the notice was not sent")
 
 // errAfterDelivery is a failure after the server accepted the message.
 type errAfterDelivery struct{ error }
@@ -209,10 +221,10 @@ func passing(err error) bool {
 // recordResult stores the outcome of one attempt. While another program
 // holds the database it keeps trying, for up to recordPatience: giving up on
 // a message the server has accepted would send it again after the next start.
-func (w *Worker) recordResult(ctx context.Context, d notify.Delivery, sendErr error) error {
+func (w *Worker) recordResult(ctx context.Context, d notify.Delivery, sendErr error, reply notify.ServerReply) error {
 	deadline := time.Now().Add(recordPatience)
 	for {
-		err := w.record(ctx, d, sendErr)
+		err := w.record(ctx, d, sendErr, reply)
 		if notify.ErrorCode(err) != notify.EUNAVAILABLE || time.Now().After(deadline) {
 			return err
 		}
@@ -226,22 +238,26 @@ const (
 	recordPause    = 200 * time.Millisecond
 )
 
-func (w *Worker) record(ctx context.Context, d notify.Delivery, sendErr error) error {
-	code := replyCode(sendErr)
+// record stores what one attempt came to. Only here is an attempt
+// counted: a claim that a crash or a stop cut short costs the notice
+// nothing, so a daemon restarted again and again cannot use up its tries.
+func (w *Worker) record(ctx context.Context, d notify.Delivery, sendErr error, reply notify.ServerReply) error {
 	var after errAfterDelivery
-	switch {
-	case sendErr == nil || errors.As(sendErr, &after):
+	if sendErr == nil || errors.As(sendErr, &after) {
 		return count(&w.counts.sent, w.Outbox.MarkSent(ctx, d.ID))
-	case RecipientRefused(sendErr):
-		w.Log.Warn("the address was refused for good; it takes no more notices", "notice", d.ID, "reply_code", code)
-		return count(&w.counts.failed, w.Outbox.Undeliverable(ctx, d.ID, sendErr.Error()))
-	case Permanent(sendErr) || d.Attempts >= w.MaxAttempts || notify.ErrorCode(sendErr) == notify.EINVALID:
-		w.Log.Warn("notice failed", "notice", d.ID, "attempts", d.Attempts, "reply_code", code)
-		return count(&w.counts.failed, w.Outbox.Fail(ctx, d.ID, sendErr.Error()))
+	}
+	attempt := d.Attempts + 1
+	switch {
+	case reply.AddressDead():
+		w.Log.Warn("the address was refused for good; it takes no more notices", "notice", d.ID, "reply", reply.String())
+		return count(&w.counts.failed, w.Outbox.Undeliverable(ctx, d.ID, reply))
+	case reply.Permanent() || reply.Stage == notify.StageWrite || attempt >= w.MaxAttempts:
+		w.Log.Warn("notice failed", "notice", d.ID, "attempts", attempt, "reply", reply.String())
+		return count(&w.counts.failed, w.Outbox.Fail(ctx, d.ID, reply))
 	default:
-		next := w.Now().Add(w.backoff(d.Attempts))
-		w.Log.Info("notice will be retried", "notice", d.ID, "attempts", d.Attempts, "reply_code", code, "next_try", next)
-		return count(&w.counts.retried, w.Outbox.Retry(ctx, d.ID, next, sendErr.Error()))
+		next := w.Now().Add(w.backoff(attempt))
+		w.Log.Info("notice will be retried", "notice", d.ID, "attempts", attempt, "reply", reply.String(), "next_try", next)
+		return count(&w.counts.retried, w.Outbox.Retry(ctx, d.ID, next, reply))
 	}
 }
 

@@ -16,10 +16,11 @@ var Languages = []string{"ja", "en"}
 // contactHeaders are the contact list's column names, by language.
 var contactHeaders = map[string][]string{
 	"ja": {"番号", "氏名", "フリガナ", "会社名", "部署", "役職", "メールアドレス", "電話", "区分", "判定の理由", "担当",
-		"最終通話", "最終通話の結果", "お知らせを確認", "電話で話せた", "メール受信", "リンク等を開いた", "感染の疑い", "対処済み", "連絡しない"},
+		"最終通話", "最終通話の結果", "お知らせを確認", "電話で話せた", "メール受信", "リンク等を開いた", "感染の疑い", "対処済み", "連絡しない",
+		"届かなかったアドレスと理由"},
 	"en": {"No.", "Name", "Phonetic name", "Company", "Department", "Title", "E-mail addresses", "Phones", "Category", "Why", "Owner",
 		"Last call", "Last call's outcome", "Acknowledged", "Reached", "Spam arrived", "Opened the link", "Infection suspected",
-		"Remediated", "Not to be contacted"},
+		"Remediated", "Not to be contacted", "Undelivered addresses, and why"},
 }
 
 // words are the list's words for categories, outcomes and yes/no.
@@ -39,6 +40,16 @@ func why(lang string, c notify.Contact) string {
 		return wording.Japanese(c.RuleDetail)
 	}
 	return c.RuleDetail
+}
+
+// undelivered is each address whose last notice did not arrive, with what
+// that means, one to a line.
+func undelivered(lang string, list []notify.Undelivered) string {
+	lines := make([]string, len(list))
+	for i, u := range list {
+		lines[i] = u.Email + ": " + wording.Delivery(lang, u.Reply)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // ContactList writes the contact list, one row per contact that each
@@ -61,7 +72,8 @@ func ContactList(out io.Writer, lang string, zone *time.Location, each func(func
 			c.Company, c.Department, c.Title, strings.Join(c.Emails, "\n"), strings.Join(c.Phones, "\n"),
 			t[string(c.Category)], why(lang, c), c.OwnerEmail,
 			last, t[string(p.LastOutcome)], t[fmt.Sprint(p.Acknowledged)], t[fmt.Sprint(p.Reached)], t[fmt.Sprint(p.Arrived)],
-			t[fmt.Sprint(p.Clicked)], t[fmt.Sprint(p.Infected)], t[fmt.Sprint(p.Remediated)], t[fmt.Sprint(c.DoNotContact)]})
+			t[fmt.Sprint(p.Clicked)], t[fmt.Sprint(p.Infected)], t[fmt.Sprint(p.Remediated)], t[fmt.Sprint(c.DoNotContact)],
+			undelivered(lang, p.Undelivered)})
 	})
 	if err != nil {
 		return n, err

@@ -6,7 +6,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/sheet"
 )
 
@@ -36,5 +38,24 @@ func TestWriterNeutralisesFormulas(t *testing.T) {
 	}
 	if !reflect.DeepEqual(rows, want) {
 		t.Errorf("got  %q\nwant %q", rows, want)
+	}
+}
+
+func TestTheContactListSaysWhyAnAddressWasNotReached(t *testing.T) {
+	var b bytes.Buffer
+	_, err := sheet.ContactList(&b, "ja", time.UTC, func(fn func(notify.Contact, notify.ContactProgress) error) error {
+		return fn(notify.Contact{ID: 1, Record: notify.Record{Family: "山田", Emails: []string{"taro@x.example"}}},
+			notify.ContactProgress{Undelivered: []notify.Undelivered{{Email: "taro@x.example",
+				Reply: notify.ServerReply{Stage: notify.StageRcpt, Code: 550, Status: "5.1.1"}}}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(b.String(), "\ufeff"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if head, row := rows[0][len(rows[0])-1], rows[1][len(rows[1])-1]; head != "届かなかったアドレスと理由" || row != "taro@x.example: このアドレスは存在しません（550 5.1.1）" {
+		t.Errorf("last column: %q = %q", head, row)
 	}
 }

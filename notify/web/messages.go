@@ -104,6 +104,8 @@ var messages = map[string]map[string]string{
 		"state_sending":                 "送信中",
 		"state_sent":                    "送信済み",
 		"state_failed":                  "送信失敗",
+		"will_retry":                    "再送予定",
+		"server_said":                   "相手のサーバーの応答",
 		"kind_deletion":                 "削除のお願い",
 		"kind_apology":                  "お詫び",
 		"urgency_at_risk":               "要対応：リンクを開いた・感染の疑い",
@@ -221,6 +223,7 @@ var messages = map[string]map[string]string{
 		"audit_kind_resend":             "再送",
 		"audit_kind_bounce":             "不達",
 		"audit_kind_undeliverable":      "宛先不明",
+		"audit_kind_failed":             "送信失敗",
 		"audit_kind_ack":                "確認",
 		"audit_kind_call":               "電話",
 		"audit_kind_category":           "区分の変更",
@@ -477,6 +480,8 @@ var messages = map[string]map[string]string{
 		"state_sending":                 "Sending",
 		"state_sent":                    "Sent",
 		"state_failed":                  "Failed",
+		"will_retry":                    "To be tried again",
+		"server_said":                   "The server said",
 		"kind_deletion":                 "Deletion request",
 		"kind_apology":                  "Apology",
 		"urgency_at_risk":               "Act now: opened the link or infection suspected",
@@ -594,6 +599,7 @@ var messages = map[string]map[string]string{
 		"audit_kind_resend":             "resend",
 		"audit_kind_bounce":             "bounce",
 		"audit_kind_undeliverable":      "undeliverable",
+		"audit_kind_failed":             "not delivered",
 		"audit_kind_ack":                "acknowledgement",
 		"audit_kind_call":               "call",
 		"audit_kind_category":           "category",
@@ -860,6 +866,8 @@ func (s *Server) funcs() template.FuncMap {
 			return t.Format("2006-01-02")
 		},
 		// msg looks up the text of a code (an outcome, an answer) in the page's language.
+		// delivery says what a server's reply to a notice means, with its codes.
+		"delivery": wording.Delivery,
 		"msg": func(t map[string]string, prefix string, code any) string {
 			return t[prefix+fmt.Sprint(code)]
 		},

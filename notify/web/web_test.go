@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -482,8 +483,9 @@ func TestSalesLogACallAndTheManagerSeesIt(t *testing.T) {
 		t.Fatalf("contacts.csv: %d, %v\n%s", code, err, sheet)
 	}
 	for _, r := range rows {
-		// Last outcome, acknowledged (by the call), reached, arrived, clicked, infected, remediated, not to be contacted.
-		if r[1] == "山田 太郎" && strings.Join(r[12:], ",") != "話せた,はい,はい,はい,はい,,はい," {
+		// Last outcome, acknowledged (by the call), reached, arrived, clicked, infected, remediated, not to be contacted,
+		// undelivered addresses.
+		if r[1] == "山田 太郎" && strings.Join(r[12:], ",") != "話せた,はい,はい,はい,はい,,はい,," {
 			t.Errorf("山田's row: %q", r)
 		}
 	}
@@ -506,6 +508,36 @@ func TestCallFormKeepsWhatWasTypedOnAnError(t *testing.T) {
 	}
 	if calls, _ := a.db.Calls(context.Background(), id); len(calls) != 0 {
 		t.Errorf("a refused form stored %d calls", len(calls))
+	}
+}
+
+// Why a notice did not arrive is said on the contact's page in the
+// reader's language, with the codes and the server's own words.
+func TestTheContactPageSaysWhyANoticeFailed(t *testing.T) {
+	ctx := context.Background()
+	a := newApp(t)
+	a.importBook(t, ownedBySuzuki, notify.Record{Family: "山田", Emails: []string{"taro@kikyo.example", "t.yamada@kikyo.example"}})
+	n := 0
+	a.db.Queue(ctx, notify.Deletion, "ja", func() string { n++; return fmt.Sprint("m", n, "@x") })
+	claimed, _ := a.db.Claim(ctx, 10)
+	if len(claimed) != 2 {
+		t.Fatalf("claimed %d", len(claimed))
+	}
+	a.db.Fail(ctx, claimed[0].ID, notify.ServerReply{Stage: notify.StageData, Code: 552, Status: "5.2.2", Text: "Mailbox full"})
+	a.db.Retry(ctx, claimed[1].ID, a.db.Now().Add(time.Hour), notify.ServerReply{Stage: notify.StageRcpt, Code: 451, Status: "4.7.1", Text: "Greylisted"})
+	sales := a.client(t)
+	a.signIn(t, sales, "suzuki", password)
+	page, _ := a.pageOf(t, "taro@kikyo.example")
+	_, _, body := get(t, sales, page)
+	for _, want := range []string{"受信者のメールボックスが一杯です（552 5.2.2）", "相手のサーバーの応答: Mailbox full",
+		"再送予定: 相手のサーバーが一時的に受け取りを断りました（451 4.7.1）"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the contact page lacks %q:\n%s", want, body)
+		}
+	}
+	post(t, sales, a.URL+"/language", url.Values{"csrf": {csrfField.FindStringSubmatch(body)[1]}, "lang": {"en"}, "back": {page}})
+	if _, _, body = get(t, sales, page); !strings.Contains(html.UnescapeString(body), "The recipient's mailbox is full (552 5.2.2)") {
+		t.Errorf("in English the page lacks the reason:\n%s", body)
 	}
 }
 

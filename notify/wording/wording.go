@@ -1,9 +1,11 @@
-// Package wording puts into Japanese the English sentences that the
-// address-book readers and the classifier write about entries: why an
-// entry was rejected or flagged, and why a contact got its category. Those
-// sentences stay English where scripts read them (the command line, its
-// JSON, the stored import report); the web app shows them through
-// Japanese to people who read Japanese.
+// Package wording holds the words owabi tells people what happened in:
+// what a delivery problem means, in Japanese and English (delivery.go);
+// and, in Japanese, the English sentences that the address-book readers
+// and the classifier write about entries: why an entry was rejected or
+// flagged, and why a contact got its category. Those sentences stay
+// English where scripts read them (the command line, its JSON, the stored
+// import report); the web app shows them through Japanese to people who
+// read Japanese.
 //
 // Each sentence shape is a pattern with holes. A hole's text is put into
 // Japanese in turn (sentences nest: "invalid e-mail address X: it has no

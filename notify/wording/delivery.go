@@ -1,0 +1,57 @@
+package wording
+
+import "github.com/owabi/owabi/notify"
+
+// problems say what a delivery problem means, for the people who follow
+// the contact up, by language.
+var problems = map[string]map[notify.Problem]string{
+	"ja": {
+		notify.NoSuchAddress:    "このアドレスは存在しません",
+		notify.NoSuchDomain:     "このアドレスのドメインはメールを受け取りません",
+		notify.MailboxDisabled:  "このアドレスは使われていません（停止中）",
+		notify.MailboxFull:      "受信者のメールボックスが一杯です",
+		notify.TooBig:           "メールが大きすぎるため受け取られませんでした",
+		notify.RefusedAsSpam:    "迷惑メールとして拒否されました",
+		notify.SenderNotTrusted: "送信元の認証（SPF・DKIM・DMARC）が通らず拒否されました。送信の設定を確認してください",
+		notify.RefusedByPolicy:  "受信側の方針により拒否されました",
+		notify.TryLater:         "相手のサーバーが一時的に受け取りを断りました",
+		notify.ConnectionLost:   "相手のサーバーとの接続が切れました（応答なし）",
+		notify.NotWritten:       "お知らせを作成できませんでした（テンプレートを確認してください）",
+		notify.Refused:          "相手のサーバーが受け取りを拒否しました",
+	},
+	"en": {
+		notify.NoSuchAddress:    "The address does not exist",
+		notify.NoSuchDomain:     "The address's domain takes no mail",
+		notify.MailboxDisabled:  "The mailbox is disabled",
+		notify.MailboxFull:      "The recipient's mailbox is full",
+		notify.TooBig:           "The message is too large for the recipient's server",
+		notify.RefusedAsSpam:    "Refused as spam",
+		notify.SenderNotTrusted: "Refused because our mail failed SPF, DKIM or DMARC: check the sending setup",
+		notify.RefusedByPolicy:  "Refused by the recipient's rules",
+		notify.TryLater:         "The recipient's server turned it away for now",
+		notify.ConnectionLost:   "The connection to the recipient's server was lost (no reply)",
+		notify.NotWritten:       "The notice could not be written (check the templates)",
+		notify.Refused:          "The recipient's server refused it",
+	},
+}
+
+// Problem says in lang ("ja" or "en") what a delivery problem means.
+func Problem(lang string, p notify.Problem) string {
+	if t, ok := problems[lang]; ok {
+		return t[p]
+	}
+	return problems["en"][p]
+}
+
+// Delivery says in lang what a server's reply means, with the codes a
+// mail administrator would ask for: 「このアドレスは存在しません（550 5.1.1）」.
+func Delivery(lang string, r notify.ServerReply) string {
+	s := Problem(lang, r.Problem())
+	if c := r.Codes(); c != "" {
+		if lang == "ja" {
+			return s + "（" + c + "）"
+		}
+		return s + " (" + c + ")"
+	}
+	return s
+}

@@ -1,0 +1,86 @@
+package store
+
+import (
+	"context"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/owabi/owabi/notify"
+)
+
+// fillServerReplies completes migration 0023: the replies kept before it,
+// as text only, get their stage, reply code and status, read back from the
+// text go-mail and the bounce reader wrote.
+func fillServerReplies(ctx context.Context, tx *Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, last_error FROM notices WHERE last_error NOT IN ('', 'purged')`)
+	if err != nil {
+		return err
+	}
+	type fill struct {
+		id    int64
+		reply notify.ServerReply
+	}
+	var todo []fill
+	for rows.Next() {
+		var f fill
+		if err := rows.Scan(&f.id, &f.reply.Text); err != nil {
+			rows.Close()
+			return err
+		}
+		f.reply = legacyReply(f.reply.Text)
+		todo = append(todo, f)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, f := range todo {
+		if _, err := tx.ExecContext(ctx, `UPDATE notices SET reply_stage = ?, reply_code = ?, reply_status = ? WHERE id = ?`,
+			f.reply.Stage, f.reply.Code, f.reply.Status, f.id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var (
+	legacyBounce = regexp.MustCompile(`^bounced: ([245]\.\d{1,3}\.\d{1,3})`)
+	legacyCodes  = regexp.MustCompile(`\b([245]\d\d)[ -]"?(?:([245]\.\d{1,3}\.\d{1,3})\b)?`)
+)
+
+// legacyStages are the words go-mail began its failures with, by stage.
+var legacyStages = []struct {
+	prefix string
+	stage  notify.Stage
+}{
+	{"sending SMTP MAIL FROM command", notify.StageSender},
+	{"sending SMTP RCPT TO command", notify.StageRcpt},
+	{"sending SMTP DATA command", notify.StageData},
+	{"closing SMTP DATA writer", notify.StageData},
+	{"sending message content", notify.StageData},
+	{"checking SMTP connection", notify.StageConnect},
+}
+
+// legacyReply reads a reply kept as text before migration 0023.
+func legacyReply(text string) notify.ServerReply {
+	r := notify.ServerReply{Text: text}
+	if m := legacyBounce.FindStringSubmatch(text); m != nil {
+		r.Stage, r.Status = notify.StageBounce, m[1]
+		return r
+	}
+	r.Stage = notify.StageConnect
+	for _, l := range legacyStages {
+		if strings.HasPrefix(text, l.prefix) {
+			r.Stage = l.stage
+		}
+	}
+	if m := legacyCodes.FindStringSubmatch(text); m != nil {
+		r.Code, _ = strconv.Atoi(m[1])
+		r.Status = m[2]
+		if r.Stage == notify.StageConnect {
+			r.Stage = notify.StageData
+		}
+	}
+	return r
+}
