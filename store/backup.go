@@ -6,6 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
 
@@ -15,27 +18,101 @@ import (
 // Backup writes a consistent copy of the database to path, owner-only,
 // with SQLite's online backup API: the daemon goes on sending and serving
 // while it runs. It never writes over an existing file, and checks the
-// copy before it returns.
+// copy before it returns. The copy is written to path.partial and put in
+// place only when whole and checked, so a backup killed part-way leaves
+// no file at path, and the next one clears what it left.
 func (d *DB) Backup(ctx context.Context, path string) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, os.ErrExist) {
-		return notify.Errorf(notify.ECONFLICT, "%s exists already; a backup never writes over a file", path)
+	if _, err := os.Lstat(path); err == nil {
+		return exists(path)
 	}
+	partial, err := startPartial(path + ".partial")
 	if err != nil {
-		return fmt.Errorf("backup: %w", err)
-	}
-	f.Close()
-	if err := copyDatabase(ctx, d.db, path); err != nil {
-		os.Remove(path)
 		return err
 	}
-	copied, err := openCopy(path)
+	defer partial.discard()
+	if err := copyDatabase(ctx, d.db, partial.path); err != nil {
+		return err
+	}
+	copied, err := openCopy(partial.path)
 	if err == nil {
 		err = checkDatabase(ctx, copied, path)
 		copied.Close()
 	}
 	if err != nil {
-		os.Remove(path) // a copy that fails its check is no backup
+		return err // a copy that fails its check is no backup
+	}
+	return partial.placeAt(path)
+}
+
+func exists(path string) error {
+	return notify.Errorf(notify.ECONFLICT, "%s exists already; a backup never writes over a file", path)
+}
+
+// partialFile is a backup being written. It is locked while it is, so that
+// a partial file nobody holds is known to be left by a backup that died.
+type partialFile struct {
+	path string
+	lock *os.File
+}
+
+// startPartial creates the file a backup is written to, owner-only, and
+// clears what a killed backup left there.
+func startPartial(path string) (*partialFile, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, notify.Errorf(notify.ECONFLICT, "another backup is being written to %s", strings.TrimSuffix(path, ".partial"))
+	}
+	// Whatever is there belongs to a backup that was killed.
+	if err := errors.Join(f.Truncate(0), removeIfThere(path+"-journal")); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("backup: clearing a backup left part-way: %w", err)
+	}
+	return &partialFile{path: path, lock: f}, nil
+}
+
+// placeAt puts the finished copy at path, never over a file that appeared
+// there meanwhile, durably.
+func (p *partialFile) placeAt(path string) error {
+	if err := p.lock.Sync(); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	err := os.Link(p.path, path)
+	if errors.Is(err, os.ErrExist) {
+		return exists(path)
+	}
+	if err != nil {
+		// A file system without links (a FAT memory stick): renaming
+		// could replace a file that appeared since the check, so check
+		// again right before.
+		if _, err := os.Lstat(path); err == nil {
+			return exists(path)
+		}
+		if err := os.Rename(p.path, path); err != nil {
+			return fmt.Errorf("backup: %w", err)
+		}
+	}
+	dir, err := os.Open(filepath.Dir(path))
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	defer dir.Close()
+	return dir.Sync()
+}
+
+// discard removes the partial file (the finished backup, if any, is a
+// link of its own) and lets it go.
+func (p *partialFile) discard() {
+	os.Remove(p.path + "-journal")
+	os.Remove(p.path)
+	p.lock.Close()
+}
+
+func removeIfThere(path string) error {
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
 	return nil

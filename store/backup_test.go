@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -59,5 +60,34 @@ func TestABackupPathWithAQuestionMark(t *testing.T) {
 	}
 	if fi, err := os.Stat(path); err != nil || fi.Size() == 0 {
 		t.Errorf("the backup at %s: %v", path, err)
+	}
+}
+
+// A backup killed part-way leaves nothing at its path, and the next one
+// clears what it left and writes the backup.
+func TestABackupAfterOneKilledPartWay(t *testing.T) {
+	ctx := context.Background()
+	db, _, _, _ := resendBook(t, "a")
+	path := filepath.Join(t.TempDir(), "backup.db")
+	for _, left := range []string{path + ".partial", path + ".partial-journal"} {
+		if err := os.WriteFile(left, []byte("half a database"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Backup(ctx, path); err != nil {
+		t.Fatalf("a backup after one killed part-way: %v", err)
+	}
+	copied, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer copied.Close()
+	if st, _ := copied.Status(ctx); st.Contacts != 1 {
+		t.Errorf("the backup holds %+v", st)
+	}
+	for _, left := range []string{path + ".partial", path + ".partial-journal"} {
+		if _, err := os.Stat(left); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s is still there: %v", filepath.Base(left), err)
+		}
 	}
 }

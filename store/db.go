@@ -61,6 +61,17 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	} else {
 		f.Close()
 	}
+	// The database is the file, however it is reached: through a link to
+	// it or to a folder above it, it is the same database, with the same
+	// sender lock (and SQLite's -wal and -shm beside the file itself).
+	real, err := filepath.EvalSymlinks(path)
+	if err == nil {
+		real, err = filepath.Abs(real)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	path = real
 	// Pragmas go in the DSN so that every pooled connection gets them.
 	dsn := fileURI(path) +
 		"?_foreign_keys=on&_busy_timeout=5000&_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate"

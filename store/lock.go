@@ -10,7 +10,9 @@ import (
 
 // LockSender makes this process the only one sending from this database. The
 // kernel drops the lock when the process ends, however it ends, so holding it
-// proves that notices left "sending" belong to nobody alive.
+// proves that notices left "sending" belong to nobody alive. The lock file
+// sits beside the database file itself (Open resolves links), so a second
+// daemon that reaches the database through a link meets the same lock.
 func (d *DB) LockSender() (unlock func(), err error) {
 	f, err := os.OpenFile(d.path+".sender-lock", os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {

@@ -207,6 +207,46 @@ func TestSIGTERMFinishesTheMessageInHand(t *testing.T) {
 	}
 }
 
+// A second daemon, or a restore, that reaches the database through a link
+// (to the file, or to its folder) finds it as locked as by its own path:
+// the first daemon's notices in flight are not requeued and sent again.
+func TestASecondDaemonThroughALinkIsRefused(t *testing.T) {
+	srv := smtptest.New(t)
+	arrived, release := holdMessage(srv, 50)
+	cfg := setup(t, srv)
+	queueSample(t, cfg)
+	db := filepath.Join(filepath.Dir(cfg), "owabi.db")
+	links := t.TempDir()
+	fileLink, dirLink := filepath.Join(links, "owabi.db"), filepath.Join(links, "data")
+	if err := errors.Join(os.Symlink(db, fileLink), os.Symlink(filepath.Dir(cfg), dirLink)); err != nil {
+		t.Fatal(err)
+	}
+	first := startServe(t, cfg)
+	waitFor(t, arrived, "the 50th message") // the first daemon has notices in flight
+	for _, path := range []string{fileLink, filepath.Join(dirLink, "owabi.db")} {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second) // a daemon that was let in serves on
+		second := exec.CommandContext(ctx, owabiBinary(t), "--config", cfg, "--db", path, "serve")
+		second.Env = append(os.Environ(), "OWABI_WEB_ADDR=127.0.0.1:0")
+		out, err := second.CombinedOutput()
+		cancel()
+		if err == nil || !strings.Contains(string(out), "another owabi process is already sending") {
+			t.Errorf("a second daemon through %s: %v\n%s", path, err, out)
+		}
+		if code, _, errOut := owabi(t, nil, "--config", cfg, "--db", path, "restore", db); code == 0 || !strings.Contains(errOut, "stop owabi serve first") {
+			t.Errorf("a restore through %s under the running daemon: exit %d, %s", path, code, errOut)
+		}
+	}
+	release <- nil
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if !srv.Wait(ctx, 258) {
+		t.Fatalf("the first daemon delivered %d of 258\n%s", srv.Count(), first.stderr.String())
+	}
+	first.cmd.Process.Signal(syscall.SIGTERM)
+	first.cmd.Wait()
+	checkEachOnce(t, srv.Messages(), expectedAddresses(t))
+}
+
 // receivedOnceOrTwiceAlike checks what the server received against what
 // the database says was sent: every address got its notice; nothing is
 // recorded as sent that the server does not have; and an address that got
