@@ -25,7 +25,7 @@ func (d *DB) Backup(ctx context.Context, path string) error {
 		return fmt.Errorf("backup: %w", err)
 	}
 	f.Close()
-	if err := copyDatabase(ctx, d.db, path); err != nil {
+	if err := copyDatabase(ctx, d.db, path, -1); err != nil {
 		os.Remove(path)
 		return err
 	}
@@ -41,8 +41,12 @@ func (d *DB) Backup(ctx context.Context, path string) error {
 	return nil
 }
 
-// copyDatabase copies the database src reads into the file at path.
-func copyDatabase(ctx context.Context, src *sql.DB, path string) error {
+// copyDatabase copies the database src reads into the file at path, pages
+// at a time. -1 copies it all in one step, in one read transaction, which
+// in WAL mode keeps no writer out: a copy made a step at a time starts
+// again whenever another connection commits, and under a steady stream
+// of commits (calls being logged, an import's chunks) never finishes.
+func copyDatabase(ctx context.Context, src *sql.DB, path string, pages int) error {
 	dst, err := sql.Open("sqlite3", fileURI(path))
 	if err != nil {
 		return err
@@ -64,9 +68,8 @@ func copyDatabase(ctx context.Context, src *sql.DB, path string) error {
 			if err != nil {
 				return describe(err)
 			}
-			// A step at a time, so that writers get in between.
 			for {
-				done, err := b.Step(1024)
+				done, err := b.Step(pages)
 				if err != nil {
 					b.Finish()
 					return describe(err)
@@ -132,7 +135,7 @@ func (d *DB) Restore(ctx context.Context, path string, undoPurge bool) error {
 				at.UTC().Format("2006-01-02 15:04 UTC"), path)
 		}
 	}
-	if err := copyDatabase(ctx, b, d.path); err != nil {
+	if err := copyDatabase(ctx, b, d.path, 1024); err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
 	return d.migrate(ctx)
