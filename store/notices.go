@@ -235,7 +235,11 @@ func (d *DB) exec(ctx context.Context, query string, affected *int64, args ...an
 	if err != nil {
 		return err
 	}
+	if err := d.room.enter(ctx); err != nil {
+		return err
+	}
 	res, err := stmt.ExecContext(ctx, append([]any{formatTime(d.Now())}, args...)...)
+	d.room.leave()
 	if err != nil {
 		return describe(err)
 	}

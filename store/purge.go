@@ -257,8 +257,8 @@ func (d *DB) Purged(ctx context.Context) (time.Time, string, error) {
 // other connections read (the web app), the log may stay until owabi
 // stops, when SQLite removes it: that is reported, not an error.
 func (d *DB) vacuum(ctx context.Context) error {
-	if _, err := d.wdb.ExecContext(ctx, `VACUUM`); err != nil {
-		return describe(err)
+	if _, err := d.write(ctx, `VACUUM`); err != nil {
+		return err
 	}
 	var busy, frames, done int
 	if err := d.wdb.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &frames, &done); err != nil {
