@@ -121,6 +121,13 @@ func (d *DB) Purge(ctx context.Context, despiteBroken bool) (notify.PurgeReport,
 		return rep, err
 	}
 	defer tx.Rollback()
+	// An import running would bring personal data in after the purge.
+	if u, err := d.unfinished(ctx, tx); err != nil || u != nil {
+		if err == nil {
+			err = errImportRunning(u, "nothing is purged", "or it would store personal data after the purge")
+		}
+		return rep, describe(err)
+	}
 	if rep.At, rep.By, err = purged(ctx, tx); err != nil {
 		return rep, describe(err)
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"os"
@@ -9,6 +10,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/owabi/owabi/notify"
 )
 
 // Writers take turns with a long writer (an import, its undo) across
@@ -37,6 +40,9 @@ const (
 	// turnWait is how long a writer waits for its turn before it goes to
 	// SQLite's busy handler anyway: as long as that handler waits.
 	turnWait = 5 * time.Second
+	// giveWayAtMost is how long a long writer lets others go first between
+	// two of its transactions: a stream of writers cannot stop an import.
+	giveWayAtMost = time.Second
 )
 
 // waitingRoom is this process's seat in a database's waiting room: held
@@ -99,6 +105,123 @@ func (w *waitingRoom) leave() {
 	if w.writers == 0 {
 		flock(w.f, syscall.LOCK_UN)
 	}
+}
+
+// longWriter is a writer that works through many transactions while it
+// holds the import lock: one at a time per database. Between its
+// transactions it lets the writers who wait go first.
+type longWriter struct {
+	d       *DB
+	lock    *os.File // the import lock, held exclusive
+	waiting *os.File // the waiting room, on a descriptor of its own
+	turn    *os.File // held exclusive during each of its transactions
+}
+
+// lockLongWrites makes this the one long writer of the database: an
+// import, an undo, a classification. what names it in the refusal when
+// another one runs.
+func (d *DB) lockLongWrites(ctx context.Context) (*longWriter, error) {
+	lock, err := openLockFile(d.resolved, ".import-lock")
+	if err != nil {
+		return nil, err
+	}
+	// Someone looking whether an import runs holds it for an instant.
+	if err := poll(ctx, 100*time.Millisecond, func() bool { return flock(lock, syscall.LOCK_EX|syscall.LOCK_NB) == nil }); err != nil {
+		lock.Close()
+		if errors.Is(err, errTimedOut) {
+			return nil, notify.Errorf(notify.ECONFLICT, "an import or classification of %s is running; try again when it has finished", d.path)
+		}
+		return nil, err
+	}
+	lw := &longWriter{d: d, lock: lock}
+	if lw.waiting, err = openLockFile(d.resolved, ".writers"); err == nil {
+		lw.turn, err = openLockFile(d.resolved, ".turn")
+	}
+	if err != nil {
+		lw.Close()
+		return nil, err
+	}
+	return lw, nil
+}
+
+// Close ends the long write and lets the next one in.
+func (lw *longWriter) Close() {
+	for _, f := range []*os.File{lw.turn, lw.waiting, lw.lock} {
+		if f != nil {
+			f.Close() // which drops its lock
+		}
+	}
+}
+
+// begin starts one of the long writer's transactions: once the writers
+// waiting have had their turn (or giveWayAtMost has passed), holding the
+// turn until it commits or rolls back. With fkOff the transaction runs
+// without SQLite's foreign-key checks, for deletes whose children the
+// caller has deleted itself (a deleted contact's check would read every
+// entry of every import, which has no index by contact).
+func (lw *longWriter) begin(ctx context.Context, fkOff bool) (*Tx, error) {
+	err := poll(ctx, giveWayAtMost, func() bool {
+		if flock(lw.waiting, syscall.LOCK_EX|syscall.LOCK_NB) != nil {
+			return false
+		}
+		flock(lw.waiting, syscall.LOCK_UN)
+		return true
+	})
+	if err != nil && !errors.Is(err, errTimedOut) {
+		return nil, err
+	}
+	// Writers hold it only for the instant they look at it.
+	if err := flock(lw.turn, syscall.LOCK_EX); err != nil {
+		return nil, fmt.Errorf("store: the writers' turn: %w", err)
+	}
+	release := func() { flock(lw.turn, syscall.LOCK_UN) }
+	if !fkOff {
+		tx, err := lw.d.wdb.BeginTx(ctx, nil)
+		if err != nil {
+			release()
+			return nil, describe(err)
+		}
+		return &Tx{Tx: tx, nowText: formatTime(lw.d.Now()), done: release}, nil
+	}
+	conn, err := lw.d.wdb.Conn(ctx)
+	if err != nil {
+		release()
+		return nil, describe(err)
+	}
+	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		conn.Close()
+		release()
+		return nil, describe(err)
+	}
+	restore := func() {
+		// A connection that cannot check foreign keys again is not
+		// given back to the pool.
+		if _, err := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = ON`); err != nil {
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+		conn.Close()
+		release()
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		restore()
+		return nil, describe(err)
+	}
+	return &Tx{Tx: tx, nowText: formatTime(lw.d.Now()), done: restore}, nil
+}
+
+// running says whether a live process holds the import lock of the
+// database: an import (or its undo, or a classification) is under way.
+func (d *DB) running() (bool, error) {
+	lock, err := openLockFile(d.resolved, ".import-lock")
+	if err != nil {
+		return false, err
+	}
+	defer lock.Close()
+	if flock(lock, syscall.LOCK_SH|syscall.LOCK_NB) != nil {
+		return true, nil
+	}
+	return false, nil
 }
 
 var errTimedOut = errors.New("timed out")
