@@ -42,6 +42,27 @@ type ImportSummary struct {
 	Merged    int       `json:"merged"`
 	Rejected  int       `json:"rejected"`
 	Flagged   int       `json:"flagged"`
+	// State is ImportDone, ImportRunning (its counts so far), or
+	// ImportStopped.
+	State string `json:"state"`
+}
+
+// An import's state.
+const (
+	ImportDone    = "done"
+	ImportRunning = "running"
+	ImportStopped = "stopped" // left part-way by a process that stopped: the next import or writing command undoes it
+)
+
+// UnfinishedImport is an import that has not finished: running, or left
+// part-way by a process that stopped, when the next import or command
+// that writes undoes it.
+type UnfinishedImport struct {
+	ID      int64     `json:"id"`
+	File    string    `json:"file"`
+	At      time.Time `json:"at"`
+	Records int       `json:"records"` // entries stored so far
+	Stopped bool      `json:"stopped"`
 }
 
 // ClassifyReport counts what a classification run decided.
@@ -63,6 +84,9 @@ type Status struct {
 	// FailedWhy counts the failed notices by what the server's reply
 	// means; only owabi status fills it in.
 	FailedWhy map[Problem]int `json:"failed_why,omitempty"`
+	// Import is an import that has not finished, if any: while it runs,
+	// the counts climb as its contacts come in.
+	Import *UnfinishedImport `json:"unfinished_import,omitempty"`
 }
 
 // WithoutNotice is how many addresses have no notice of kind yet, in any

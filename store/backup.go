@@ -30,7 +30,7 @@ func (d *DB) Backup(ctx context.Context, path string) error {
 		return err
 	}
 	defer partial.discard()
-	if err := copyDatabase(ctx, d.db, partial.path); err != nil {
+	if err := copyDatabase(ctx, d.db, partial.path, -1); err != nil {
 		return err
 	}
 	copied, err := openCopy(partial.path)
@@ -118,8 +118,12 @@ func removeIfThere(path string) error {
 	return nil
 }
 
-// copyDatabase copies the database src reads into the file at path.
-func copyDatabase(ctx context.Context, src *sql.DB, path string) error {
+// copyDatabase copies the database src reads into the file at path, pages
+// at a time. -1 copies it all in one step, in one read transaction, which
+// in WAL mode keeps no writer out: a copy made a step at a time starts
+// again whenever another connection commits, and under a steady stream
+// of commits (calls being logged, an import's chunks) never finishes.
+func copyDatabase(ctx context.Context, src *sql.DB, path string, pages int) error {
 	dst, err := sql.Open("sqlite3", fileURI(path))
 	if err != nil {
 		return err
@@ -141,9 +145,8 @@ func copyDatabase(ctx context.Context, src *sql.DB, path string) error {
 			if err != nil {
 				return describe(err)
 			}
-			// A step at a time, so that writers get in between.
 			for {
-				done, err := b.Step(1024)
+				done, err := b.Step(pages)
 				if err != nil {
 					b.Finish()
 					return describe(err)
@@ -209,7 +212,7 @@ func (d *DB) Restore(ctx context.Context, path string, undoPurge bool) error {
 				at.UTC().Format("2006-01-02 15:04 UTC"), path)
 		}
 	}
-	if err := copyDatabase(ctx, b, d.path); err != nil {
+	if err := copyDatabase(ctx, b, d.path, 1024); err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
 	return d.migrate(ctx)

@@ -17,6 +17,13 @@ const classifyChunkSize = 1000
 // memory.
 func (d *DB) Classify(ctx context.Context, decide Decide) (notify.ClassifyReport, error) {
 	rep := notify.ClassifyReport{Categories: map[notify.Category]int{}, Rules: map[notify.Rule]int{}}
+	// Not while an import runs: the rest of its book would be left
+	// classified as it comes in, by the rules it started with.
+	lw, err := d.startLongWrite(ctx)
+	if err != nil {
+		return rep, err
+	}
+	defer lw.Close()
 	tx, err := d.begin(ctx)
 	if err != nil {
 		return rep, err

@@ -38,6 +38,10 @@ type DB struct {
 	// in Go instead of meeting SQLite's busy handler, which sleeps.
 	wdb  *sql.DB
 	path string
+	// resolved is path with its links followed, for the lock files beside
+	// it: every name of the same database meets the same locks.
+	resolved string
+	room     *waitingRoom // where this process's writers wait their turn (turns.go)
 
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt // prepared once on the writer, by query
@@ -85,7 +89,12 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	wdb.SetMaxOpenConns(1)
-	d := &DB{db: rdb, wdb: wdb, path: path, Now: time.Now, stmts: map[string]*sql.Stmt{}}
+	d := &DB{db: rdb, wdb: wdb, path: path, resolved: resolve(path), Now: time.Now, stmts: map[string]*sql.Stmt{}}
+	if d.room, err = openWaitingRoom(d.resolved); err != nil {
+		rdb.Close()
+		wdb.Close()
+		return nil, err
+	}
 	if err := d.migrate(ctx); err != nil {
 		d.Close()
 		return nil, err
@@ -107,7 +116,7 @@ func (d *DB) Close() error {
 		s.Close()
 	}
 	d.mu.Unlock()
-	return errors.Join(d.wdb.Close(), d.db.Close())
+	return errors.Join(d.wdb.Close(), d.db.Close(), d.room.Close())
 }
 
 // stmt returns query prepared on the writer. The outbox runs the same few
@@ -132,15 +141,51 @@ func (d *DB) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 type Tx struct {
 	*sql.Tx
 	nowText string // formatted once: imports write it on every row
+	done    func() // once it has committed or rolled back: gives up its turn (turns.go)
 }
 
-// begin starts a write transaction (BEGIN IMMEDIATE, from the DSN).
+// Commit commits the transaction.
+func (tx *Tx) Commit() error {
+	defer tx.finish()
+	return tx.Tx.Commit()
+}
+
+// Rollback rolls the transaction back; after Commit it does nothing.
+func (tx *Tx) Rollback() error {
+	defer tx.finish()
+	return tx.Tx.Rollback()
+}
+
+func (tx *Tx) finish() {
+	if tx.done != nil {
+		tx.done()
+		tx.done = nil
+	}
+}
+
+// begin starts a write transaction (BEGIN IMMEDIATE, from the DSN), once
+// no long writer is in the middle of one of its own (turns.go).
 func (d *DB) begin(ctx context.Context) (*Tx, error) {
+	if err := d.room.enter(ctx); err != nil {
+		return nil, err
+	}
 	tx, err := d.wdb.BeginTx(ctx, nil)
 	if err != nil {
+		d.room.leave()
 		return nil, describe(err)
 	}
-	return &Tx{Tx: tx, nowText: formatTime(d.Now())}, nil
+	return &Tx{Tx: tx, nowText: formatTime(d.Now()), done: d.room.leave}, nil
+}
+
+// write runs one statement on the writer, which SQLite makes a
+// transaction of its own, as a writer waiting its turn like begin's.
+func (d *DB) write(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if err := d.room.enter(ctx); err != nil {
+		return nil, err
+	}
+	defer d.room.leave()
+	res, err := d.wdb.ExecContext(ctx, query, args...)
+	return res, describe(err)
 }
 
 func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }

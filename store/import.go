@@ -21,30 +21,50 @@ type NextRecord func() (notify.Record, *notify.EntryNote, error)
 // Decide classifies one contact from its record (with all its addresses).
 type Decide func(notify.Record) notify.Decision
 
-// importChunk is how many entries Import reads before it writes. Addresses
-// are looked up, and contacts, addresses and outcomes inserted, a chunk at a
-// time in a few statements, which is what makes a million-entry book fast;
-// memory stays bounded by the chunk.
+// importChunk is how many entries Import reads before it writes, and
+// commits at once. Addresses are looked up, and contacts, addresses and
+// outcomes inserted, a chunk at a time in a few statements, which is what
+// makes a million-entry book fast; memory stays bounded by the chunk, and
+// each chunk's transaction holds the write lock for tens of milliseconds,
+// so that the web app's writers get in between (turns.go).
 const importChunk = 1000
 
-// Import stores the entries of one address-book file in one transaction: a
-// failure part-way leaves the database as it was. Contacts are matched by
-// address, so importing the same file again changes nothing. rep names the
-// file, its format and encoding; Import fills in the counts and stores the
-// report with every entry's outcome. A dry run reports what would happen and
-// writes nothing. When decide is not nil, every contact added or changed is
-// classified as it is stored, on everything it then holds.
+// Import stores the entries of one address-book file, committing a chunk
+// at a time, and keeps its all-or-nothing promise by undoing what it
+// committed when it fails (an error, ctx cancelled, a full disk): the
+// database reads as before (undo.go). Meanwhile readers see its contacts
+// appear; notices cannot be queued, nor the contacts classified, until it
+// is done. One import runs at a time, and one left part-way by a process
+// that stopped is undone first. Contacts are matched by address, so
+// importing the same file again changes nothing. rep names the file, its
+// format and encoding; Import fills in the counts and stores the report
+// with every entry's outcome. A dry run reports what would happen and
+// writes nothing (dryRun). When decide is not nil, every contact added or
+// changed is classified as it is stored, on everything it then holds.
 func (d *DB) Import(ctx context.Context, rep notify.ImportReport, next NextRecord, decide Decide) (notify.ImportReport, error) {
 	rep.Rejected, rep.Flagged = []notify.EntryNote{}, []notify.EntryNote{}
-	tx, err := d.begin(ctx)
+	if rep.DryRun {
+		return d.dryRun(ctx, rep, next, decide)
+	}
+	lw, err := d.startLongWrite(ctx)
 	if err != nil {
 		return rep, err
 	}
-	defer tx.Rollback()
-	im, err := newImporter(ctx, tx, &rep, decide)
+	defer lw.Close()
+	im, err := lw.startImport(ctx, &rep, decide)
 	if err != nil {
-		return rep, describe(err)
+		return rep, err
 	}
+	if err := im.run(ctx, next); err != nil {
+		return rep, lw.undoFailed(ctx, rep.ID, err)
+	}
+	lw.dropUndo(ctx, rep.ID)
+	return rep, nil
+}
+
+// run reads the book and stores it a chunk at a time, then marks the
+// import done.
+func (im *importer) run(ctx context.Context, next NextRecord) error {
 	// The book is read, parsed and classified on another goroutine while
 	// the previous chunk is written: Go and SQLite each keep a core busy.
 	ctx, cancel := context.WithCancel(ctx)
@@ -52,38 +72,74 @@ func (d *DB) Import(ctx context.Context, rep notify.ImportReport, next NextRecor
 	var readErr error
 	go func() {
 		defer close(chunks)
-		readErr = readChunks(ctx, next, decide, chunks)
+		readErr = readChunks(ctx, next, im.decide, chunks)
 	}()
-	// However Import returns, the reader has stopped calling next by then.
+	// However run returns, the reader has stopped calling next by then.
 	defer func() {
 		cancel()
 		for range chunks {
 		}
 	}()
 	for c := range chunks {
-		rep.Records += len(c.entries)
-		if err := im.flush(ctx, c); err != nil {
-			return rep, describe(err)
+		if err := im.chunk(ctx, c); err != nil {
+			return err
 		}
 	}
 	if readErr != nil {
-		return rep, readErr
+		return readErr
 	}
-	if rep.DryRun {
-		rep.ID = 0
-		return rep, nil // the deferred rollback undoes it all
+	return im.finish(ctx)
+}
+
+// chunk stores one chunk of entries in a transaction of its own, with the
+// import's counts so far.
+func (im *importer) chunk(ctx context.Context, c chunk) error {
+	tx, err := im.lw.begin(ctx, false)
+	if err != nil {
+		return err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE imports SET records = ?, added = ?, updated = ?, unchanged = ?, merged = ?,
-		rejected = ?, addresses_added = ?, flagged = ? WHERE id = ?`, rep.Records, rep.Added, rep.Updated, rep.Unchanged,
-		rep.Merged, len(rep.Rejected), rep.AddressesAdded, len(rep.Flagged), rep.ID); err != nil {
-		return rep, describe(err)
+	defer tx.Rollback()
+	if err := im.prepare(ctx, tx); err != nil {
+		return describe(err)
 	}
+	im.rep.Records += len(c.entries)
+	if err := im.flush(ctx, c); err != nil {
+		return describe(err)
+	}
+	if err := im.counts(ctx, "running"); err != nil {
+		return describe(err)
+	}
+	return describe(tx.Commit())
+}
+
+// counts stores the import's counts so far, and its state.
+func (im *importer) counts(ctx context.Context, state string) error {
+	rep := im.rep
+	_, err := im.tx.ExecContext(ctx, `UPDATE imports SET records = ?, added = ?, updated = ?, unchanged = ?, merged = ?,
+		rejected = ?, addresses_added = ?, flagged = ?, state = ? WHERE id = ?`, rep.Records, rep.Added, rep.Updated, rep.Unchanged,
+		rep.Merged, len(rep.Rejected), rep.AddressesAdded, len(rep.Flagged), state, rep.ID)
+	return err
+}
+
+// finish marks the import done, in its last transaction: from then on it
+// stands, and its before-images are not needed.
+func (im *importer) finish(ctx context.Context) error {
+	tx, err := im.lw.begin(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	im.tx = tx
+	if err := im.counts(ctx, "done"); err != nil {
+		return describe(err)
+	}
+	rep := im.rep
 	if err := audit(ctx, tx, notify.AuditEntry{Kind: "import", Detail: fmt.Sprintf(
 		"import %d of %s (%s, %s): %d entries, %d added, %d updated, %d merged, %d rejected, %d addresses added",
 		rep.ID, rep.File, rep.Format, rep.Encoding, rep.Records, rep.Added, rep.Updated, rep.Merged, len(rep.Rejected), rep.AddressesAdded)}); err != nil {
-		return rep, describe(err)
+		return describe(err)
 	}
-	return rep, describe(tx.Commit())
+	return describe(tx.Commit())
 }
 
 // readChunks reads entries from next, numbers and classifies them, and
@@ -156,43 +212,61 @@ type entry struct {
 
 // importer folds the chunks of one import into the database.
 type importer struct {
-	tx     *Tx
+	lw     *longWriter
+	tx     *Tx // the current chunk's
 	rep    *notify.ImportReport
 	decide Decide
 
 	// Ids are given out here rather than by SQLite, so that a chunk's
-	// contacts and the addresses pointing at them go in by the hundred. The
-	// write transaction (BEGIN IMMEDIATE) keeps anyone else from inserting.
+	// contacts and the addresses pointing at them go in by the hundred.
+	// The import lock keeps any other import from inserting, and only
+	// imports insert contacts and addresses.
 	nextContact, nextAddress int64
 	// Contacts with ids from firstNew on were added by this import; older
 	// ones met already in this run are marked in touched. A later entry for
 	// either is reported as merged, not as an update of what was stored.
 	firstNew int64
 	touched  []uint64 // bit set of existing contact ids
+	saved    []uint64 // bit set of existing contact ids whose before-image is kept (import_undo)
 
-	lookup, load, loadEmails, update, updateSearch, tally, ownerTally *sql.Stmt
-	contacts, search, addresses, rows                                 *bulkInsert
+	lookup, load, loadEmails, update, updateSearch, tally, ownerTally, before *sql.Stmt
+	contacts, search, addresses, rows                                         *bulkInsert
 }
 
-func newImporter(ctx context.Context, tx *Tx, rep *notify.ImportReport, decide Decide) (*importer, error) {
-	im := &importer{tx: tx, rep: rep, decide: decide}
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM contacts`).Scan(&im.nextContact); err != nil {
+// startImport records the import as running, with the ids from which its
+// new contacts and addresses will be numbered, in a transaction of its own.
+func (lw *longWriter) startImport(ctx context.Context, rep *notify.ImportReport, decide Decide) (*importer, error) {
+	im := &importer{lw: lw, rep: rep, decide: decide}
+	tx, err := lw.begin(ctx, false)
+	if err != nil {
 		return nil, err
 	}
+	defer tx.Rollback()
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM contacts`).Scan(&im.nextContact); err != nil {
+		return nil, describe(err)
+	}
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM addresses`).Scan(&im.nextAddress); err != nil {
-		return nil, err
+		return nil, describe(err)
 	}
 	im.firstNew = im.nextContact
 	im.touched = make([]uint64, im.firstNew/64+1)
-	res, err := tx.ExecContext(ctx, `INSERT INTO imports (file, format, encoding, at, records, added, updated, unchanged, merged, rejected)
-		VALUES (?, ?, ?, ?, 0, 0, 0, 0, 0, 0)`, rep.File, rep.Format, rep.Encoding, tx.nowText)
+	im.saved = make([]uint64, im.firstNew/64+1)
+	res, err := tx.ExecContext(ctx, `INSERT INTO imports (file, format, encoding, at, records, added, updated, unchanged, merged, rejected,
+		state, first_contact, first_address) VALUES (?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 'running', ?, ?)`,
+		rep.File, rep.Format, rep.Encoding, tx.nowText, im.nextContact, im.nextAddress)
 	if err != nil {
-		return nil, err
+		return nil, describe(err)
 	}
 	if rep.ID, err = res.LastInsertId(); err != nil {
 		return nil, err
 	}
 	rep.At = parseTime(tx.nowText)
+	return im, describe(tx.Commit())
+}
+
+// prepare readies the importer's statements for a chunk's transaction.
+func (im *importer) prepare(ctx context.Context, tx *Tx) error {
+	im.tx = tx
 	for _, p := range []struct {
 		stmt  **sql.Stmt
 		query string
@@ -210,9 +284,17 @@ func newImporter(ctx context.Context, tx *Tx, rep *notify.ImportReport, decide D
 			department = ?, title = ?, phones = ?, labels = ?, notes = ?, category = ?, rule = ?, rule_detail = ?,
 			owner_email = ? WHERE id = ?`},
 		{&im.updateSearch, `UPDATE contact_search SET text = ?, name_key = ?, company_key = ? WHERE contact_id = ?`},
+		// A contact stored before, as it is before the import first changes it.
+		{&im.before, `INSERT INTO import_undo (import_id, contact_id, family, given, family_kana, given_kana, company,
+			department, title, phones, labels, notes, category, rule, rule_detail, owner_email, search_text, name_key, company_key)
+			SELECT ?1, c.id, c.family, c.given, c.family_kana, c.given_kana, c.company, c.department, c.title, c.phones,
+				c.labels, c.notes, c.category, c.rule, c.rule_detail, c.owner_email,
+				coalesce(s.text, ''), coalesce(s.name_key, ''), coalesce(s.company_key, '')
+			FROM contacts c LEFT JOIN contact_search s ON s.contact_id = c.id WHERE c.id = ?2`},
 	} {
+		var err error
 		if *p.stmt, err = tx.PrepareContext(ctx, p.query); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	im.contacts = newBulkInsert(tx, `contacts (id, family, given, family_kana, given_kana, company, department, title,
@@ -220,7 +302,7 @@ func newImporter(ctx context.Context, tx *Tx, rep *notify.ImportReport, decide D
 	im.search = newBulkInsert(tx, searchColumns, 4)
 	im.addresses = newBulkInsert(tx, `addresses (id, contact_id, email)`, 3)
 	im.rows = newBulkInsert(tx, `import_rows (import_id, number, line, outcome, contact_id, note)`, 6)
-	return im, nil
+	return nil
 }
 
 // pending is a contact the current chunk touches, as it will be stored.
@@ -419,6 +501,9 @@ func (im *importer) write(ctx context.Context, newContacts []int64, contacts map
 		if im.decide != nil {
 			d = keepManual(im.decide(r), p.stored)
 		}
+		if err := im.saveBefore(ctx, id); err != nil {
+			return err
+		}
 		if _, err := im.update.ExecContext(ctx, r.Family, r.Given, r.FamilyKana, r.GivenKana, r.Company, r.Department,
 			r.Title, joinLines(r.Phones), joinLines(r.Labels), r.Notes, d.Category, d.Rule, d.Detail, d.OwnerEmail, id); err != nil {
 			return err
@@ -451,6 +536,19 @@ func decision(decide Decide, r notify.Record) notify.Decision {
 		return notify.Decision{Category: notify.Unclassified, Rule: notify.RuleNone}
 	}
 	return decide(r)
+}
+
+// saveBefore keeps the before-image of a contact stored before the
+// import, the first time the import changes it: undo puts it back.
+func (im *importer) saveBefore(ctx context.Context, id int64) error {
+	if id >= im.firstNew || im.saved[id/64]&(1<<(id%64)) != 0 {
+		return nil
+	}
+	if _, err := im.before.ExecContext(ctx, im.rep.ID, id); err != nil {
+		return err
+	}
+	im.saved[id/64] |= 1 << (id % 64)
+	return nil
 }
 
 func (im *importer) wasTouched(id int64) bool {

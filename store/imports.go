@@ -47,7 +47,7 @@ func (d *DB) ImportReport(ctx context.Context, id int64) (notify.ImportReport, e
 // Imports lists the stored imports, newest first, without their entries.
 func (d *DB) Imports(ctx context.Context) ([]notify.ImportSummary, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT id, at, file, format, encoding, records, added, updated, unchanged,
-		merged, rejected, flagged FROM imports ORDER BY id DESC`)
+		merged, rejected, flagged, state FROM imports ORDER BY id DESC`)
 	if err != nil {
 		return nil, describe(err)
 	}
@@ -57,11 +57,23 @@ func (d *DB) Imports(ctx context.Context) ([]notify.ImportSummary, error) {
 		var s notify.ImportSummary
 		var at string
 		if err := rows.Scan(&s.ID, &at, &s.File, &s.Format, &s.Encoding, &s.Records, &s.Added, &s.Updated,
-			&s.Unchanged, &s.Merged, &s.Rejected, &s.Flagged); err != nil {
+			&s.Unchanged, &s.Merged, &s.Rejected, &s.Flagged, &s.State); err != nil {
 			return nil, err
 		}
 		s.At = parseTime(at)
 		out = append(out, s)
 	}
-	return out, describe(rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, describe(err)
+	}
+	for i := range out {
+		if out[i].State == notify.ImportRunning {
+			if running, err := d.running(); err != nil {
+				return nil, err
+			} else if !running {
+				out[i].State = notify.ImportStopped
+			}
+		}
+	}
+	return out, nil
 }

@@ -13,7 +13,7 @@ import (
 // NewAckToken keeps the hash of a notice's confirmation token, which
 // expires at expires. The token itself is never stored.
 func (d *DB) NewAckToken(ctx context.Context, noticeID int64, tokenHash []byte, expires time.Time) error {
-	_, err := d.wdb.ExecContext(ctx, `INSERT INTO ack_tokens (token_hash, notice_id, expires_at) VALUES (?, ?, ?)`,
+	_, err := d.write(ctx, `INSERT INTO ack_tokens (token_hash, notice_id, expires_at) VALUES (?, ?, ?)`,
 		tokenHash, noticeID, formatTime(expires))
 	return describe(err)
 }

@@ -20,6 +20,13 @@ func (d *DB) Queue(ctx context.Context, kind notify.NoticeKind, lang string, mes
 		return 0, err
 	}
 	defer tx.Rollback()
+	// Half a book queued would leave the rest without notices, unseen.
+	if u, err := d.unfinished(ctx, tx); err != nil || u != nil {
+		if err == nil {
+			err = errImportRunning(u, "notices are not queued", "or the rest of its book would go without them")
+		}
+		return 0, describe(err)
+	}
 	rows, err := tx.QueryContext(ctx, `SELECT a.id, a.contact_id FROM addresses a JOIN contacts c ON c.id = a.contact_id
 		WHERE NOT c.do_not_contact AND a.undeliverable = '' AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.address_id = a.id AND n.kind = ?)
 		ORDER BY a.id`, kind)
@@ -276,7 +283,11 @@ func (d *DB) exec(ctx context.Context, query string, affected *int64, args ...an
 	if err != nil {
 		return err
 	}
+	if err := d.room.enter(ctx); err != nil {
+		return err
+	}
 	res, err := stmt.ExecContext(ctx, append([]any{formatTime(d.Now())}, args...)...)
+	d.room.leave()
 	if err != nil {
 		return describe(err)
 	}

@@ -121,6 +121,13 @@ func (d *DB) Purge(ctx context.Context, despiteBroken bool) (notify.PurgeReport,
 		return rep, err
 	}
 	defer tx.Rollback()
+	// An import running would bring personal data in after the purge.
+	if u, err := d.unfinished(ctx, tx); err != nil || u != nil {
+		if err == nil {
+			err = errImportRunning(u, "nothing is purged", "or it would store personal data after the purge")
+		}
+		return rep, describe(err)
+	}
 	if rep.At, rep.By, err = purged(ctx, tx); err != nil {
 		return rep, describe(err)
 	}
@@ -257,8 +264,8 @@ func (d *DB) Purged(ctx context.Context) (time.Time, string, error) {
 // other connections read (the web app), the log may stay until owabi
 // stops, when SQLite removes it: that is reported, not an error.
 func (d *DB) vacuum(ctx context.Context) error {
-	if _, err := d.wdb.ExecContext(ctx, `VACUUM`); err != nil {
-		return describe(err)
+	if _, err := d.write(ctx, `VACUUM`); err != nil {
+		return err
 	}
 	var busy, frames, done int
 	if err := d.wdb.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &frames, &done); err != nil {

@@ -171,7 +171,7 @@ func (d *DB) AddAck(ctx context.Context, a notify.Ack) error {
 	if a.NoticeID != 0 {
 		notice = a.NoticeID
 	}
-	_, err := d.wdb.ExecContext(ctx, `INSERT INTO acks (contact_id, notice_id, channel, at, auto, excerpt) VALUES (?, ?, ?, ?, ?, ?)`,
+	_, err := d.write(ctx, `INSERT INTO acks (contact_id, notice_id, channel, at, auto, excerpt) VALUES (?, ?, ?, ?, ?, ?)`,
 		a.ContactID, notice, a.Channel, formatTime(a.At), a.Auto, a.Excerpt)
 	return describe(err)
 }

@@ -53,7 +53,11 @@ func (d *DB) Status(ctx context.Context) (notify.Status, error) {
 			s.ByKind[notify.NoticeKind(kind)][st] += n
 		}
 	}
-	return s, describe(rows.Err())
+	if err := rows.Err(); err != nil {
+		return s, describe(err)
+	}
+	s.Import, err = d.unfinished(ctx, d.db)
+	return s, describe(err)
 }
 
 func zeroStates() map[notify.NoticeState]int {

@@ -157,20 +157,20 @@ func (d *DB) Session(ctx context.Context, tokenHash []byte) (notify.Session, err
 
 // TouchSession records that a session was used at a time.
 func (d *DB) TouchSession(ctx context.Context, tokenHash []byte, at time.Time) error {
-	_, err := d.wdb.ExecContext(ctx, `UPDATE sessions SET seen_at = ? WHERE token_hash = ?`, formatTime(at), tokenHash)
+	_, err := d.write(ctx, `UPDATE sessions SET seen_at = ? WHERE token_hash = ?`, formatTime(at), tokenHash)
 	return describe(err)
 }
 
 // SetLanguage records the language a user chose for the app: "ja", "en",
 // or "" to follow their browser.
 func (d *DB) SetLanguage(ctx context.Context, userID int64, lang string) error {
-	_, err := d.wdb.ExecContext(ctx, `UPDATE users SET lang = ? WHERE id = ?`, lang, userID)
+	_, err := d.write(ctx, `UPDATE users SET lang = ? WHERE id = ?`, lang, userID)
 	return describe(err)
 }
 
 // DeleteSession ends a session (logging out).
 func (d *DB) DeleteSession(ctx context.Context, tokenHash []byte) error {
-	_, err := d.wdb.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash)
+	_, err := d.write(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash)
 	return describe(err)
 }
 

@@ -35,9 +35,22 @@ type app struct {
 
 // open loads the config and opens the database, creating it if needed,
 // and brings a change in the config's [incident] into the incident record
-// (store.SeedIncident).
+// (store.SeedIncident). An import that a process which stopped left
+// part-way is undone first, so that nothing is written on top of it.
 func open(ctx context.Context, g *globals, e env) (*app, error) {
-	return openDB(ctx, g, e, false, true)
+	a, err := openDB(ctx, g, e, false, true)
+	if err != nil {
+		return nil, err
+	}
+	undone, _, err := a.db.UndoUnfinishedImports(ctx)
+	for _, u := range undone {
+		a.log.Warn("undid an import that a process which stopped left part-way", "import", u.ID, "kept", len(u.Kept))
+	}
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	return a, nil
 }
 
 // openExisting is open for commands that only look: a mistyped --db must

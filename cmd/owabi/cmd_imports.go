@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/addrbook"
 )
 
@@ -47,8 +48,14 @@ func runImports(ctx context.Context, g *globals, e env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "%4s  %-16s  %7s %7s %7s %8s %8s  %s\n", "No.", "When", "entries", "added", "updated", "rejected", "to check", "file (format)")
 	for _, s := range list {
-		fmt.Fprintf(e.stdout, "%4d  %-16s  %7d %7d %7d %8d %8d  %s (%s)\n", s.ID, s.At.In(a.cfg.zone()).Format("2006-01-02 15:04"),
-			s.Records, s.Added, s.Updated, s.Rejected, s.Flagged, s.File, addrbook.FormatNames[s.Format])
+		fmt.Fprintf(e.stdout, "%4d  %-16s  %7d %7d %7d %8d %8d  %s (%s)%s\n", s.ID, s.At.In(a.cfg.zone()).Format("2006-01-02 15:04"),
+			s.Records, s.Added, s.Updated, s.Rejected, s.Flagged, s.File, addrbook.FormatNames[s.Format], importState[s.State])
 	}
 	return nil
+}
+
+// importState says, after an import in the list, that it has not finished.
+var importState = map[string]string{
+	notify.ImportRunning: "  running: the counts so far",
+	notify.ImportStopped: "  left part-way by a process that stopped: the next import, or any command that writes, undoes it",
 }

@@ -35,6 +35,7 @@ func runStatus(ctx context.Context, g *globals, e env, args []string) error {
 }
 
 func printStatus(w io.Writer, st notify.Status) {
+	printUnfinished(w, st.Import)
 	fmt.Fprintf(w, "%d contacts, %d addresses\n\n", st.Contacts, st.Addresses)
 	const row = "%-14s %8v %9v %8v %8v %8v %8v\n"
 	fmt.Fprintf(w, row, "category", "contacts", "addresses", "queued", "sending", "sent", "failed")
@@ -56,5 +57,19 @@ func printStatus(w io.Writer, st notify.Status) {
 				fmt.Fprintf(w, "%8d  %s\n", n, wording.Problem("en", p))
 			}
 		}
+	}
+}
+
+// printUnfinished says that an import has not finished, if one has not.
+func printUnfinished(w io.Writer, u *notify.UnfinishedImport) {
+	switch {
+	case u == nil:
+		return
+	case u.Stopped:
+		fmt.Fprintf(w, "Import %d of %s was left part-way by a process that stopped, after %d entries: its contacts are counted below "+
+			"until the next import, or any command that writes (owabi classify, send, serve), undoes it.\n\n", u.ID, u.File, u.Records)
+	default:
+		fmt.Fprintf(w, "Import %d of %s is running: %d entries in so far, and the counts below climb as it goes. "+
+			"Notices are queued, and contacts classified, once it has finished.\n\n", u.ID, u.File, u.Records)
 	}
 }

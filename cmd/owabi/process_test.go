@@ -103,7 +103,13 @@ func (w *watchedBuffer) appears(text string) <-chan struct{} {
 
 func startServe(t *testing.T, cfg string, env ...string) *daemon {
 	t.Helper()
-	d := &daemon{cmd: exec.Command(owabiBinary(t), "--config", cfg, "serve")}
+	return startServeBinary(t, owabiBinary(t), cfg, env...)
+}
+
+// startServeBinary starts "owabi serve" from the binary bin.
+func startServeBinary(t testing.TB, bin, cfg string, env ...string) *daemon {
+	t.Helper()
+	d := &daemon{cmd: exec.Command(bin, "--config", cfg, "serve")}
 	// One connection unless the test says otherwise, so that exactly one
 	// message is in flight at a kill.
 	d.cmd.Env = append(append(os.Environ(), "OWABI_SMTP_CONNECTIONS=1", "OWABI_LOG_LEVEL=info"), env...)
@@ -129,7 +135,7 @@ func holdMessage(srv *smtptest.Server, n int) (arrived chan struct{}, release ch
 	return arrived, release
 }
 
-func waitFor(t *testing.T, ch <-chan struct{}, what string) {
+func waitFor(t testing.TB, ch <-chan struct{}, what string) {
 	t.Helper()
 	select {
 	case <-ch:

@@ -251,7 +251,13 @@ func (s *Server) keepAlive(r *http.Request, sess notify.Session) error {
 		}
 		return notify.Errorf(notify.EUNAUTHORIZED, "the session was idle too long")
 	}
-	return s.Store.TouchSession(r.Context(), hashToken(c.Value), s.Now())
+	err := s.Store.TouchSession(r.Context(), hashToken(c.Value), s.Now())
+	if notify.ErrorCode(err) == notify.EUNAVAILABLE {
+		// Noting the use can wait for the next request; what this one
+		// saves (a call) cannot.
+		return nil
+	}
+	return err
 }
 
 // withUpload reads a form that sends a file, for a handler behind

@@ -140,6 +140,12 @@ func (s *Server) logCall(w http.ResponseWriter, r *http.Request, sess *notify.Se
 		return
 	}
 	if _, err := s.Store.AddCall(r.Context(), sess.User.ID, call); err != nil {
+		if key, status := passing(err); key != "" {
+			// Saved again, the same form stores the call once (its key).
+			s.Log.Warn("call not logged for now", "contact", c.ID, "user", sess.User.ID, "err", err)
+			s.showContact(w, r, sess, c, call, status, messages[language(r)][key])
+			return
+		}
 		s.fail(w, r, err)
 		return
 	}

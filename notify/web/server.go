@@ -242,6 +242,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 // wrong (the text of key) and offers the way on: home, or the sign-in form
 // for someone not signed in.
 func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, key string) {
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "5")
+	}
 	sess, err := s.session(r.Context(), r)
 	p := page{Error: messages[language(r)][key]}
 	if err == nil {
@@ -261,9 +264,27 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if strings.HasPrefix(path, "/ack/") {
 		path = "/ack/…" // the rest is a person's live link
 	}
+	if key, status := passing(err); key != "" {
+		s.Log.Warn("web request not done for now", "path", path, "err", err)
+		s.refuse(w, r, status, key)
+		return
+	}
 	s.Log.Error("web request failed", "path", path, "err", err)
 	t := messages[language(r)]
 	http.Error(w, t["internal_error"], http.StatusInternalServerError)
+}
+
+// passing says what to tell the user (the key of a text) after an error
+// that passes, and with which status: the same form sent again can be
+// done then, so a form comes back with what was typed and this text
+// (showContact), and any other request gets a page with it. "" for an
+// error that does not pass by itself.
+func passing(err error) (key string, status int) {
+	switch notify.ErrorCode(err) {
+	case notify.EUNAVAILABLE: // the database stayed locked past its busy timeout
+		return "busy", http.StatusServiceUnavailable
+	}
+	return "", 0
 }
 
 func (s *Server) style(w http.ResponseWriter, r *http.Request) {

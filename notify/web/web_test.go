@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -494,13 +495,21 @@ func TestSalesLogACallAndTheManagerSeesIt(t *testing.T) {
 	}
 }
 
-func TestCallFormKeepsWhatWasTypedOnAnError(t *testing.T) {
-	a := newApp(t)
+// callForm opens a new app where suzuki, signed in, has 山田's page (and
+// its call form) open.
+func callForm(t *testing.T) (a *app, sales *http.Client, page string, id int64, body string) {
+	t.Helper()
+	a = newApp(t)
 	a.importBook(t, ownedBySuzuki, notify.Record{Family: "山田", Emails: []string{"taro@kikyo.example"}})
-	sales := a.client(t)
+	sales = a.client(t)
 	a.signIn(t, sales, "suzuki", password)
-	page, id := a.pageOf(t, "taro@kikyo.example")
-	_, _, body := get(t, sales, page)
+	page, id = a.pageOf(t, "taro@kikyo.example")
+	_, _, body = get(t, sales, page)
+	return a, sales, page, id, body
+}
+
+func TestCallFormKeepsWhatWasTypedOnAnError(t *testing.T) {
+	a, sales, page, id, body := callForm(t)
 	token := csrfField.FindStringSubmatch(body)[1]
 	code, _, body := post(t, sales, page+"/calls", url.Values{"csrf": {token}, "outcome": {"call_back"}, "note": {"夕方なら可"}})
 	if code != http.StatusBadRequest || !strings.Contains(body, "かけ直す日時を入れてください") || !strings.Contains(body, "夕方なら可</textarea>") {
@@ -538,6 +547,68 @@ func TestTheContactPageSaysWhyANoticeFailed(t *testing.T) {
 	post(t, sales, a.URL+"/language", url.Values{"csrf": {csrfField.FindStringSubmatch(body)[1]}, "lang": {"en"}, "back": {page}})
 	if _, _, body = get(t, sales, page); !strings.Contains(html.UnescapeString(body), "The recipient's mailbox is full (552 5.2.2)") {
 		t.Errorf("in English the page lacks the reason:\n%s", body)
+	}
+}
+
+// A call that cannot be stored because another program holds the
+// database past the busy timeout: the form comes back as typed, saying to
+// save again, and saved again it is stored once.
+func TestACallRefusedWhileTheDatabaseIsBusyKeepsTheForm(t *testing.T) {
+	a, sales, page, id, body := callForm(t)
+	form := url.Values{"csrf": {csrfField.FindStringSubmatch(body)[1]}, "once": {onceField.FindStringSubmatch(body)[1]},
+		"outcome": {"no_answer"}, "note": {"留守電なし"}}
+	other, err := sql.Open("sqlite3", a.db.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	lock, err := other.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lock.ExecContext(context.Background(), `BEGIN IMMEDIATE`); err != nil {
+		t.Fatal(err)
+	}
+	code, _, body := post(t, sales, page+"/calls", form)
+	if code != http.StatusServiceUnavailable || !strings.Contains(body, "混み合っています。数秒後にもう一度保存してください") ||
+		!strings.Contains(body, "留守電なし</textarea>") || strings.Contains(body, "内部エラー") {
+		t.Errorf("a call while the database is locked: %d\n%s", code, body)
+	}
+	lock.ExecContext(context.Background(), `ROLLBACK`)
+	lock.Close()
+	if code, _, _ := post(t, sales, page+"/calls", form); code != http.StatusSeeOther {
+		t.Errorf("saved again: %d", code)
+	}
+	if calls, _ := a.db.Calls(context.Background(), id); len(calls) != 1 || calls[0].Note != "留守電なし" {
+		t.Errorf("calls stored: %+v", calls)
+	}
+}
+
+// busyLanguage is the store with its writers locked out, as far as
+// choosing a language goes.
+type busyLanguage struct{ *store.DB }
+
+func (busyLanguage) SetLanguage(context.Context, int64, string) error {
+	return notify.Errorf(notify.EUNAVAILABLE, "the database is locked by another program")
+}
+
+// Any request the database is too busy for says so, and to try again;
+// it is not an internal error.
+func TestABusyDatabaseIsNoInternalError(t *testing.T) {
+	a := newApp(t)
+	a.web.Store = busyLanguage{a.db}
+	c := a.client(t)
+	a.signIn(t, c, "suzuki", password)
+	_, _, body := get(t, c, a.URL+"/contacts/mine")
+	resp, err := c.PostForm(a.URL+"/language", url.Values{"csrf": {csrfField.FindStringSubmatch(body)[1]}, "lang": {"en"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" ||
+		!strings.Contains(string(b), "混み合っています") || strings.Contains(string(b), "内部エラー") {
+		t.Errorf("a busy database: %d, Retry-After %q\n%s", resp.StatusCode, resp.Header.Get("Retry-After"), b)
 	}
 }
 
