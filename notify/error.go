@@ -16,6 +16,9 @@ const (
 	// EUNAVAILABLE is a passing condition, such as the database being locked
 	// by another program: the same call may succeed later.
 	EUNAVAILABLE = "unavailable"
+	// ENOSPACE is a disk too full to record anything: the same call
+	// succeeds once space is freed.
+	ENOSPACE = "no_space"
 )
 
 // Error is a failure meant for the user: Message is safe to show.

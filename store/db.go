@@ -18,6 +18,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
@@ -42,6 +44,10 @@ type DB struct {
 	// it: every name of the same database meets the same locks.
 	resolved string
 	room     *waitingRoom // where this process's writers wait their turn (turns.go)
+	// fullSince is when a write last failed for want of disk space (unix
+	// nanoseconds), 0 once one has succeeded since; probedAt is when Full
+	// last tried one (space.go).
+	fullSince, probedAt atomic.Int64
 
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt // prepared once on the writer, by query
@@ -142,12 +148,15 @@ type Tx struct {
 	*sql.Tx
 	nowText string // formatted once: imports write it on every row
 	done    func() // once it has committed or rolled back: gives up its turn (turns.go)
+	db      *DB
 }
 
-// Commit commits the transaction.
+// Commit commits the transaction: it is then on the disk (in the WAL),
+// which is where a full disk tells. (A commit that succeeds may have had
+// nothing to write, so it does not tell that space is back.)
 func (tx *Tx) Commit() error {
 	defer tx.finish()
-	return tx.Tx.Commit()
+	return tx.db.noteSpace(describe(tx.Tx.Commit()), false)
 }
 
 // Rollback rolls the transaction back; after Commit it does nothing.
@@ -174,7 +183,7 @@ func (d *DB) begin(ctx context.Context) (*Tx, error) {
 		d.room.leave()
 		return nil, describe(err)
 	}
-	return &Tx{Tx: tx, nowText: formatTime(d.Now()), done: d.room.leave}, nil
+	return &Tx{Tx: tx, nowText: formatTime(d.Now()), done: d.room.leave, db: d}, nil
 }
 
 // write runs one statement on the writer, which SQLite makes a
@@ -185,7 +194,16 @@ func (d *DB) write(ctx context.Context, query string, args ...any) (sql.Result, 
 	}
 	defer d.room.leave()
 	res, err := d.wdb.ExecContext(ctx, query, args...)
-	return res, describe(err)
+	return res, d.noteSpace(describe(err), wrote(res, err))
+}
+
+// wrote says whether a statement that succeeded changed a row.
+func wrote(res sql.Result, err error) bool {
+	if err != nil {
+		return false
+	}
+	n, _ := res.RowsAffected()
+	return n > 0
 }
 
 func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
@@ -210,8 +228,12 @@ func describe(err error) error {
 	case sqlite3.ErrReadonly:
 		msg = "the database is read-only; check the file's permissions"
 	case sqlite3.ErrFull:
-		msg = "the disk is full"
+		code, msg = notify.ENOSPACE, "the disk is full: nothing can be recorded until space is freed"
 	case sqlite3.ErrIoErr:
+		if se.SystemErrno == syscall.ENOSPC {
+			code, msg = notify.ENOSPACE, "the disk is full: nothing can be recorded until space is freed"
+			break
+		}
 		msg = "the database file could not be read or written (is the disk full, failing or removed?)"
 	case sqlite3.ErrNotADB, sqlite3.ErrCorrupt:
 		msg = "the file is not an owabi database or is damaged"

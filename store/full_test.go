@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/owabi/owabi/notify"
 )
@@ -64,5 +65,48 @@ func TestANewerDatabaseIsRefused(t *testing.T) {
 	db.Close()
 	if _, err := Open(ctx, path); err == nil || !strings.Contains(err.Error(), "upgraded by a newer owabi (migration 9999_future)") {
 		t.Errorf("opening a newer database: %v", err)
+	}
+}
+
+// A write that fails for want of space marks the disk full; once space is
+// back, a probe (at most every probeEvery) or the next write that succeeds
+// says so.
+func TestAFullDiskIsToldUntilSpaceIsBack(t *testing.T) {
+	ctx := context.Background()
+	db := openTemp(t)
+	clock := time.Now()
+	db.Now = func() time.Time { return clock }
+	db.Import(ctx, notify.ImportReport{File: "a"}, recordsOf(notify.Record{Number: 1, Family: "甲", Emails: []string{"a@c.example"}}), nil)
+	db.Queue(ctx, notify.Deletion, "ja", func() string { return "m1@x" })
+	notice := mustClaim(t, db)[0].ID
+	var pages int
+	if err := db.wdb.QueryRowContext(ctx, `PRAGMA page_count`).Scan(&pages); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.wdb.ExecContext(ctx, fmt.Sprintf(`PRAGMA max_page_count = %d`, pages)); err != nil {
+		t.Fatal(err)
+	}
+	if _, full := db.Full(ctx); full {
+		t.Fatal("full before any write failed")
+	}
+	// The links of a notice, as the sender keeps them, until no page is left.
+	for i := 0; ; i++ {
+		err := db.NewAckToken(ctx, notice, []byte(fmt.Sprintf("%064d", i)), clock)
+		if notify.ErrorCode(err) == notify.ENOSPACE {
+			break
+		}
+		if err != nil {
+			t.Fatalf("link %d: %v; want it stored, or ENOSPACE", i, err)
+		}
+	}
+	if _, full := db.Full(ctx); !full {
+		t.Fatal("the disk is not told full after a write failed for want of space")
+	}
+	if _, err := db.wdb.ExecContext(ctx, `PRAGMA max_page_count = 1000000`); err != nil { // space is freed
+		t.Fatal(err)
+	}
+	clock = clock.Add(probeEvery)
+	if _, full := db.Full(ctx); full {
+		t.Error("still told full once space is back and a probe could write")
 	}
 }

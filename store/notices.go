@@ -288,8 +288,8 @@ func (d *DB) exec(ctx context.Context, query string, affected *int64, args ...an
 	}
 	res, err := stmt.ExecContext(ctx, append([]any{formatTime(d.Now())}, args...)...)
 	d.room.leave()
-	if err != nil {
-		return describe(err)
+	if err := d.noteSpace(describe(err), wrote(res, err)); err != nil {
+		return err
 	}
 	if affected != nil {
 		*affected, err = res.RowsAffected()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/mailer"
@@ -112,6 +113,17 @@ func (a *app) deliverLocked(ctx context.Context, daemon bool, locked func()) err
 	// Holding the lock, any notice still "sending" was left by a sender that
 	// died: give it another go (with its Message-ID unchanged).
 	n, err := a.db.RequeueInFlight(ctx)
+	for daemon && notify.ErrorCode(err) == notify.ENOSPACE {
+		// The web app serves meanwhile; nothing can be sent before these
+		// are back in the queue.
+		a.log.Error("the disk is full: owabi waits for space before it sends anything", "error", err)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(5 * time.Second):
+		}
+		n, err = a.db.RequeueInFlight(ctx)
+	}
 	if err != nil {
 		return err
 	}

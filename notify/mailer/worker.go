@@ -36,6 +36,12 @@ type Worker struct {
 
 	pace   pacer
 	counts struct{ sent, retried, failed atomic.Int64 }
+	// stranded are claims that could not be given back (the database
+	// would take no write): given back before the next claims.
+	stranded struct {
+		sync.Mutex
+		ids []int64
+	}
 }
 
 // ErrServer is the error code for a mail server that cannot be used at all.
@@ -80,6 +86,9 @@ func (w *Worker) Run(ctx context.Context) error {
 // Drain sends every notice that is due now and returns when none is left
 // (or ctx is cancelled). Errors of single messages are recorded, not returned.
 func (w *Worker) Drain(ctx context.Context) error {
+	if err := w.giveBackStranded(ctx); err != nil {
+		return err
+	}
 	w.pace.setRate(w.PerMinute)
 	n := max(w.Connections, 1)
 	errs := make(chan error, n)
@@ -212,24 +221,46 @@ var errNotAsked = errors.New("the notice was not sent")
 type errAfterDelivery struct{ error }
 
 // passing reports an error that goes away by itself: the mail server or the
-// database being unavailable for a while.
+// database being unavailable for a while, or the disk full until someone
+// frees space.
 func passing(err error) bool {
-	code := notify.ErrorCode(err)
-	return code == ErrServer || code == notify.EUNAVAILABLE
+	switch notify.ErrorCode(err) {
+	case ErrServer, notify.EUNAVAILABLE, notify.ENOSPACE:
+		return true
+	}
+	return false
 }
 
-// recordResult stores the outcome of one attempt. While another program
-// holds the database it keeps trying, for up to recordPatience: giving up on
-// a message the server has accepted would send it again after the next start.
+// recordResult stores the outcome of one attempt. Giving up on a message
+// the server has accepted would send it again after the next start, so
+// while another program holds the database it keeps trying for up to
+// recordPatience, and while the disk is full, until space is freed: this
+// connection sends nothing more meanwhile, and the others cannot claim.
 func (w *Worker) recordResult(ctx context.Context, d notify.Delivery, sendErr error, reply notify.ServerReply) error {
 	deadline := time.Now().Add(recordPatience)
+	pause, told := recordPause, time.Time{}
 	for {
 		err := w.record(ctx, d, sendErr, reply)
-		if notify.ErrorCode(err) != notify.EUNAVAILABLE || time.Now().After(deadline) {
+		switch notify.ErrorCode(err) {
+		case notify.EUNAVAILABLE:
+			if time.Now().After(deadline) {
+				return err
+			}
+			w.Log.Warn("the database is locked; trying again to record a notice", "notice", d.ID)
+		case notify.ENOSPACE:
+			if time.Since(told) > time.Minute {
+				w.Log.Error("the disk is full: sending has stopped, and the answer to a notice waits to be recorded; free some space and owabi carries on by itself",
+					"notice", d.ID)
+				told = time.Now()
+			}
+			pause = min(pause*2, 5*time.Second)
+		default:
+			if !told.IsZero() {
+				w.Log.Info("space is back: the notice is recorded and sending resumes", "notice", d.ID)
+			}
 			return err
 		}
-		w.Log.Warn("the database is locked; trying again to record a notice", "notice", d.ID)
-		time.Sleep(recordPause) // ctx is already cancelled at shutdown: this wait must not end early
+		time.Sleep(pause) // ctx is already cancelled at shutdown: this wait must not end early
 	}
 }
 
@@ -279,12 +310,35 @@ func (w *Worker) backoff(attempts int) time.Duration {
 	return d/2 + rand.N(d/2+1)
 }
 
+// release gives claims not attempted back to the queue. Claims it cannot
+// give back now are kept, to be given back before the next claims: left
+// "sending", they would wait for the next start.
 func (w *Worker) release(ctx context.Context, rest []notify.Delivery) error {
 	ids := make([]int64, len(rest))
 	for i, d := range rest {
 		ids[i] = d.ID
 	}
-	return w.Outbox.Release(ctx, ids)
+	err := w.Outbox.Release(ctx, ids)
+	if err != nil {
+		w.stranded.Lock()
+		w.stranded.ids = append(w.stranded.ids, ids...)
+		w.stranded.Unlock()
+	}
+	return err
+}
+
+// giveBackStranded gives back the claims release could not.
+func (w *Worker) giveBackStranded(ctx context.Context) error {
+	w.stranded.Lock()
+	defer w.stranded.Unlock()
+	if len(w.stranded.ids) == 0 {
+		return nil
+	}
+	if err := w.Outbox.Release(ctx, w.stranded.ids); err != nil {
+		return err
+	}
+	w.stranded.ids = nil
+	return nil
 }
 
 // pacer spaces messages evenly to keep under a rate.

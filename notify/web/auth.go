@@ -252,9 +252,9 @@ func (s *Server) keepAlive(r *http.Request, sess notify.Session) error {
 		return notify.Errorf(notify.EUNAUTHORIZED, "the session was idle too long")
 	}
 	err := s.Store.TouchSession(r.Context(), hashToken(c.Value), s.Now())
-	if notify.ErrorCode(err) == notify.EUNAVAILABLE {
-		// Noting the use can wait for the next request; what this one
-		// saves (a call) cannot.
+	if key, _ := passing(err); key != "" {
+		// Noting the use can wait for the next request (busy), or for
+		// space (a full disk): what this one saves, or shows, cannot.
 		return nil
 	}
 	return err

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/owabi/owabi/notify"
 )
@@ -26,6 +27,13 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 		s.Log.Error("health check: the database does not answer", "err", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
 		fmt.Fprintln(w, "the database does not answer")
+		return
+	}
+	if since, full := s.Store.Full(r.Context()); full {
+		// It answers, and the web app serves, but nothing can be recorded
+		// and nothing is sent: someone must free space.
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintf(w, "the disk is full since %s: nothing can be recorded and no notice is sent until space is freed\n", since.UTC().Format(time.RFC3339))
 		return
 	}
 	fmt.Fprintln(w, "ok")

@@ -67,6 +67,8 @@ type Store interface {
 	IncidentHistory(ctx context.Context) ([]notify.IncidentVersion, error)
 	Facts(ctx context.Context) (notify.Facts, error)
 	Timeline(ctx context.Context) ([]notify.Step, error)
+	// Full says whether the disk is too full to record anything, and since when.
+	Full(ctx context.Context) (since time.Time, full bool)
 }
 
 // Config is how the app is set up.
@@ -206,6 +208,7 @@ type page struct {
 	Error   string
 	Notice  string // a confirmation, such as "logged"
 	Data    any
+	Banner  string // what stops the app working as it should, on every page: the disk is full
 	Here    string // the page's address, to come back to after switching language
 	Brand   string // the name in the header instead of the app's: the organisation's, on public pages
 }
@@ -215,6 +218,9 @@ type page struct {
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	p.Lang = language(r)
 	p.T = messages[p.Lang]
+	if _, full := s.Store.Full(r.Context()); full {
+		p.Banner = p.T["disk_full_banner"]
+	}
 	p.Here = "/"
 	if r.Method == http.MethodGet {
 		// Without the notices of what was just done: they are not news
@@ -283,6 +289,8 @@ func passing(err error) (key string, status int) {
 	switch notify.ErrorCode(err) {
 	case notify.EUNAVAILABLE: // the database stayed locked past its busy timeout
 		return "busy", http.StatusServiceUnavailable
+	case notify.ENOSPACE: // until someone frees space
+		return "disk_full", http.StatusServiceUnavailable
 	}
 	return "", 0
 }
