@@ -121,6 +121,9 @@ func TestAFullDiskStopsSendingKeepsTheAppAndResumes(t *testing.T) {
 	if code, body := manager.fetch(t, "/healthz", nil); code != http.StatusServiceUnavailable || !strings.Contains(body, "disk") {
 		t.Errorf("/healthz on a full disk: %d %s", code, body)
 	}
+	if _, body := manager.fetch(t, "/metrics", nil); !strings.Contains(body, "owabi_disk_full 1") {
+		t.Errorf("/metrics on a full disk:\n%s", body)
+	}
 	if n := srv.Count(); n != 100 {
 		t.Errorf("the server holds %d messages while the disk is full; want the 100 sent before it filled", n)
 	}

@@ -81,6 +81,12 @@ func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
 		metric("owabi_smtp_errors_total", "counter", "Sends the mail server refused or that failed, since owabi started, by outcome.")
 		fmt.Fprintf(&b, "owabi_smtp_errors_total{outcome=\"retry\"} %d\nowabi_smtp_errors_total{outcome=\"failed\"} %d\n", retried, failed)
 	}
+	metric("owabi_disk_full", "gauge", "1 while the database's disk is too full to record anything (nothing is sent then), else 0.")
+	full := 0
+	if _, ok := s.Store.Full(r.Context()); ok {
+		full = 1
+	}
+	fmt.Fprintf(&b, "owabi_disk_full %d\n", full)
 	metric("owabi_logins_failed_total", "counter", "Sign-ins refused since owabi started (wrong name or password, or too many tries).")
 	fmt.Fprintf(&b, "owabi_logins_failed_total %d\n", s.loginsFailed.Load())
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")

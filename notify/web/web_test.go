@@ -1138,7 +1138,7 @@ func TestHealthAndMetricsForTheOperator(t *testing.T) {
 	a.signIn(t, c, "kanri", "wrong password")
 	code, _, body := get(t, c, a.URL+"/metrics") // from this computer
 	for _, want := range []string{`owabi_notices{state="queued"} 1`, `owabi_notices{state="sent"} 0`, "# TYPE owabi_queue_age_seconds gauge",
-		"owabi_logins_failed_total 1"} {
+		"owabi_logins_failed_total 1", "owabi_disk_full 0"} {
 		if code != http.StatusOK || !strings.Contains(body, want) {
 			t.Errorf("metrics lack %q (%d):\n%s", want, code, body)
 		}
