@@ -1,5 +1,7 @@
 package notify
 
+import "strings"
+
 // Inbound is a mail that came to the organisation's reply mailbox, as far
 // as owabi cares: what it answers, whether a person or a machine wrote it,
 // and, for a bounce, which delivery failed.
@@ -28,13 +30,26 @@ type Bounce struct {
 	Recipient         string // Final-Recipient's address
 	Action            string // failed, delayed, delivered, relayed, expanded
 	Status            string // 5.1.1 and the like
+	Diagnostic        string // what the remote server said (Diagnostic-Code), "550 5.1.1 User unknown"
 	OriginalMessageID string // the notice's Message-ID, from the returned headers
 }
 
 // Reply is the bounce as the reply of the server that gave up, reported
 // later by mail: what it means is decided as for a reply while sending.
+// The remote server's own words, when the bounce gives them, are the
+// reply's; its status is the finer of the two where the bounce's is only
+// x.0.0 (a remote that gave none).
 func (b Bounce) Reply() ServerReply {
-	return ServerReply{Stage: StageBounce, Status: b.Status, Text: "bounced: " + b.Status + " (" + b.Action + ")"}
+	r := ServerReply{Stage: StageBounce, Status: b.Status, Text: "bounced: " + b.Status + " (" + b.Action + ")"}
+	if b.Diagnostic == "" {
+		return r
+	}
+	d := ReadReply(StageBounce, b.Diagnostic)
+	r.Code, r.Text = d.Code, d.Text
+	if d.Status != "" && (r.Status == "" || strings.HasSuffix(r.Status, ".0.0")) {
+		r.Status = d.Status
+	}
+	return r
 }
 
 // Failed says whether the bounce reports that the notice will not be

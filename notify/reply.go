@@ -3,6 +3,7 @@ package notify
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -41,32 +42,65 @@ const (
 	RefusedAsSpam    Problem = "refused_as_spam"    // a spam filter or block list refused it
 	SenderNotTrusted Problem = "sender_not_trusted" // SPF, DKIM or DMARC failed: our sending is set up wrongly
 	RefusedByPolicy  Problem = "refused_by_policy"  // the recipient's rules refused it
-	TryLater         Problem = "try_later"          // a passing refusal (greylisting, a busy server)
-	ConnectionLost   Problem = "connection_lost"    // the connection dropped or timed out
-	NotWritten       Problem = "not_written"        // owabi could not write the notice
-	Refused          Problem = "refused"            // refused for another reason
+	// SendingRefused is the organisation's own mail server refusing to
+	// send for us at all (relaying denied, a login it wants, a sending
+	// limit reached): no notice is at fault, and none is failed for it.
+	SendingRefused Problem = "sending_refused"
+	TryLater       Problem = "try_later"       // a passing refusal (greylisting, a busy server)
+	ConnectionLost Problem = "connection_lost" // the connection dropped or timed out
+	NotWritten     Problem = "not_written"     // owabi could not write the notice
+	Refused        Problem = "refused"         // refused for another reason
 )
 
 // Problems lists every problem, for the texts that name them.
 var Problems = []Problem{NoSuchAddress, NoSuchDomain, MailboxDisabled, MailboxFull, TooBig, RefusedAsSpam,
-	SenderNotTrusted, RefusedByPolicy, TryLater, ConnectionLost, NotWritten, Refused}
+	SenderNotTrusted, RefusedByPolicy, SendingRefused, TryLater, ConnectionLost, NotWritten, Refused}
 
-// spamWords are what refusals by spam filters and block lists say.
-var spamWords = regexp.MustCompile(`(?i)spam|junk|bulk|blocklist|blacklist|block list|black list|blocked|reputation|rbl|dnsbl|spamhaus|listed`)
+// OurSide says whether the problem is with the organisation's own sending
+// (its setup, its mail server, owabi), not with the person's address:
+// fixing it is for whoever runs the sending, not for a phone call.
+func (p Problem) OurSide() bool {
+	switch p {
+	case SenderNotTrusted, SendingRefused, NotWritten:
+		return true
+	}
+	return false
+}
+
+// What servers say when they give no status code, or to tell apart what
+// one status code covers.
+var (
+	spamWords = regexp.MustCompile(`(?i)spam|junk|bulk mail|blocklist|blacklist|block list|black list|blocked|reputation|\brbl\b|dnsbl|spamhaus|listed`)
+	// relayWords are a mail server refusing to send for us, not a refusal
+	// by the recipient.
+	relayWords = regexp.MustCompile(`(?i)relay(ing)?( access)? (denied|not permitted|prohibited|not allowed)|not permitted to relay|unable to relay|rcpthosts|` +
+		`authentication (is )?required|must (be )?authenticat|sending (quota|limit)|daily (user )?sending|sendasdenied|send ?as (permission )?denied`)
+	// unknownWords are a refusal that names the address as unknown: without
+	// a status code, only they close an address for good.
+	unknownWords = regexp.MustCompile(`(?i)user unknown|unknown user|no such user|unknown recipient|recipient unknown|no such recipient|` +
+		`no such (mail ?box|address|account)|(mail ?box|account|address|user) (does not|doesn't|dose not) exist|(mail ?box|account|user) not found|` +
+		`not a valid (mail ?box|recipient|user)|invalid (mail ?box|recipient|address)|unrouteable address|mailbox name not allowed|bad address syntax|` +
+		`存在しません|ユーザー?が(い|見つかり)ません|宛先不明`)
+	sizeWords = regexp.MustCompile(`(?i)size|too (big|large)|exceeds`)
+)
 
 // Problem tells what the reply means. The enhanced status code (RFC 3463)
-// decides where there is one; without one, the reply code and the stage
-// it came at do.
+// decides where there is one; without one, the reply code, the stage it
+// came at and the server's words do. A refusal is read as the address's
+// death only when it says so: a relay that refuses to relay, without a
+// status code, must not close every address in the book.
 func (r ServerReply) Problem() Problem {
 	switch {
 	case r.Stage == StageWrite:
 		return NotWritten
 	case r.Code == 0 && r.Status == "":
 		return ConnectionLost
+	case r.Stage != StageBounce && r.refusesUs():
+		return SendingRefused
 	}
 	class, subject, detail := r.status()
 	if class == "4" || (class == "" && r.Code/100 == 4) {
-		if r.Code == 452 && subject == "" || subject == "2" && detail == "2" {
+		if subject == "2" && detail == "2" {
 			return MailboxFull
 		}
 		return TryLater
@@ -85,23 +119,38 @@ func (r ServerReply) Problem() Problem {
 	case "7.7", "7.23", "7.24", "7.25", "7.26", "7.27":
 		return SenderNotTrusted
 	}
-	if subject == "7" || (subject == "" && r.Stage == StageData) {
-		if spamWords.MatchString(r.Text) {
-			return RefusedAsSpam
-		}
-		if subject == "7" {
-			return RefusedByPolicy
-		}
-	}
-	if subject == "" {
+	switch {
+	case (subject == "7" || subject == "" || subject == "0") && spamWords.MatchString(r.Text):
+		return RefusedAsSpam
+	case subject == "7":
+		return RefusedByPolicy
+	case subject == "" || subject == "0":
+		// No status, or 5.0.0 (a bounce whose remote gave none): the code
+		// and the words.
 		switch {
+		case unknownWords.MatchString(r.Text):
+			return NoSuchAddress
+		case r.Code == 552 && r.Stage == StageData && sizeWords.MatchString(r.Text):
+			return TooBig
 		case r.Code == 552:
 			return MailboxFull // RFC 5321: exceeded storage allocation
-		case r.Stage == StageRcpt && (r.Code == 550 || r.Code == 551 || r.Code == 553):
-			return NoSuchAddress
 		}
 	}
 	return Refused
+}
+
+// refusesUs says whether the reply is the mail server refusing to send
+// anything for us: a 5xx to MAIL FROM, a login it wants, relaying denied,
+// a sending limit.
+func (r ServerReply) refusesUs() bool {
+	if !r.Permanent() {
+		return false
+	}
+	switch r.Status {
+	case "5.7.0", "5.7.8", "5.7.57", "5.7.60", "5.4.5":
+		return true
+	}
+	return r.Stage == StageSender || r.Code == 530 || r.Code == 535 || relayWords.MatchString(r.Text)
 }
 
 // status splits the enhanced status code into its class, subject and detail.
@@ -162,4 +211,39 @@ func (r ServerReply) String() string {
 		return fmt.Sprintf("%s (%s)", c, r.Problem())
 	}
 	return string(r.Problem())
+}
+
+var (
+	replyCode    = regexp.MustCompile(`^([245]\d\d)[ -]`)
+	leadStatus   = regexp.MustCompile(`^([245])\.(\d{1,3})\.(\d{1,3})\b`)
+	qmailStatus  = regexp.MustCompile(`\(#([245]\.\d{1,3}\.\d{1,3})\)`)
+	continuation = regexp.MustCompile(`(?m)^[245]\d\d[ -]`)
+)
+
+// ReadReply reads a server's reply as it was written — "550 5.1.1 <a@b>:
+// User unknown", several lines of it, or the words alone — into its code,
+// status and words. A status counts only at the start of the words with
+// the class of the code (an address like [2.3.4.5] in the words is none),
+// or in qmail's "(#5.1.1)".
+func ReadReply(stage Stage, reply string) ServerReply {
+	r := ServerReply{Stage: stage}
+	if m := replyCode.FindStringSubmatch(reply); m != nil {
+		r.Code, _ = strconv.Atoi(m[1])
+	}
+	lines := strings.Split(strings.TrimSpace(continuation.ReplaceAllString(reply, "")), "\n")
+	for i, l := range lines {
+		l = strings.TrimSpace(l)
+		if m := leadStatus.FindStringSubmatch(l); m != nil && (r.Code == 0 || m[1] == strconv.Itoa(r.Code/100)) {
+			if r.Status == "" {
+				r.Status = m[0]
+			}
+			l = strings.TrimSpace(l[len(m[0]):])
+		}
+		lines[i] = l
+	}
+	r.Text = strings.Join(strings.Fields(strings.Join(lines, " ")), " ")
+	if m := qmailStatus.FindStringSubmatch(r.Text); m != nil && r.Status == "" && (r.Code == 0 || m[1][0] == byte('0'+r.Code/100)) {
+		r.Status = m[1]
+	}
+	return r
 }

@@ -14,8 +14,12 @@ func TestWhatAServerReplyMeans(t *testing.T) {
 		addressDead bool
 	}{
 		{notify.ServerReply{Stage: notify.StageRcpt, Code: 550, Status: "5.1.1", Text: "User unknown"}, notify.NoSuchAddress, true, true},
-		{notify.ServerReply{Stage: notify.StageRcpt, Code: 550, Text: "Requested action not taken: mailbox unavailable"}, notify.NoSuchAddress, true, true},
+		// Without a status, only words that name the address as unknown close it.
+		{notify.ServerReply{Stage: notify.StageRcpt, Code: 550, Text: "<taro@example.jp>: User unknown"}, notify.NoSuchAddress, true, true},
+		{notify.ServerReply{Stage: notify.StageRcpt, Code: 550, Text: "このメールアドレスは存在しません"}, notify.NoSuchAddress, true, true},
 		{notify.ServerReply{Stage: notify.StageRcpt, Code: 553, Text: "mailbox name not allowed"}, notify.NoSuchAddress, true, true},
+		{notify.ServerReply{Stage: notify.StageRcpt, Code: 550, Text: "Requested action not taken: mailbox unavailable"}, notify.Refused, true, false},
+		{notify.ServerReply{Stage: notify.StageRcpt, Code: 554, Text: "Recipient address rejected: Access denied"}, notify.Refused, true, false},
 		{notify.ServerReply{Stage: notify.StageRcpt, Code: 550, Status: "5.1.10", Text: "null MX"}, notify.NoSuchDomain, true, true},
 		{notify.ServerReply{Stage: notify.StageRcpt, Code: 550, Status: "5.1.2", Text: "bad destination system"}, notify.NoSuchDomain, true, true},
 		{notify.ServerReply{Stage: notify.StageData, Code: 554, Status: "5.1.1", Text: "recipient unknown"}, notify.NoSuchAddress, true, true},
@@ -23,12 +27,22 @@ func TestWhatAServerReplyMeans(t *testing.T) {
 		{notify.ServerReply{Stage: notify.StageData, Code: 552, Status: "5.2.2", Text: "Mailbox full"}, notify.MailboxFull, true, false},
 		{notify.ServerReply{Stage: notify.StageRcpt, Code: 552, Text: "Requested mail action aborted: exceeded storage allocation"}, notify.MailboxFull, true, false},
 		{notify.ServerReply{Stage: notify.StageRcpt, Code: 452, Status: "4.2.2", Text: "over quota"}, notify.MailboxFull, false, false},
-		{notify.ServerReply{Stage: notify.StageRcpt, Code: 452, Text: "insufficient system storage"}, notify.MailboxFull, false, false},
+		{notify.ServerReply{Stage: notify.StageRcpt, Code: 452, Text: "insufficient system storage"}, notify.TryLater, false, false},
+		{notify.ServerReply{Stage: notify.StageData, Code: 552, Text: "Message size exceeds fixed maximum message size"}, notify.TooBig, true, false},
 		{notify.ServerReply{Stage: notify.StageData, Code: 552, Status: "5.3.4", Text: "message too big"}, notify.TooBig, true, false},
 		{notify.ServerReply{Stage: notify.StageData, Code: 554, Status: "5.7.1", Text: "Message rejected as spam"}, notify.RefusedAsSpam, true, false},
 		{notify.ServerReply{Stage: notify.StageData, Code: 554, Text: "Your message was blocked by our spam filter"}, notify.RefusedAsSpam, true, false},
 		{notify.ServerReply{Stage: notify.StageRcpt, Code: 550, Status: "5.7.1", Text: "Service unavailable; client host blocked using Spamhaus"}, notify.RefusedAsSpam, true, false},
-		{notify.ServerReply{Stage: notify.StageRcpt, Code: 550, Status: "5.7.1", Text: "Relaying denied"}, notify.RefusedByPolicy, true, false},
+		{notify.ServerReply{Stage: notify.StageRcpt, Code: 550, Status: "5.7.1", Text: "Recipient address rejected: Access denied"}, notify.RefusedByPolicy, true, false},
+		// Our own mail server refusing to send for us: no notice's fault.
+		{notify.ServerReply{Stage: notify.StageRcpt, Code: 550, Status: "5.7.1", Text: "Relaying denied"}, notify.SendingRefused, true, false},
+		{notify.ServerReply{Stage: notify.StageRcpt, Code: 553, Text: "sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)"}, notify.SendingRefused, true, false},
+		{notify.ServerReply{Stage: notify.StageRcpt, Code: 554, Text: "Relay access denied"}, notify.SendingRefused, true, false},
+		{notify.ServerReply{Stage: notify.StageData, Code: 550, Status: "5.4.5", Text: "Daily user sending quota exceeded"}, notify.SendingRefused, true, false},
+		{notify.ServerReply{Stage: notify.StageSender, Code: 530, Status: "5.7.0", Text: "Authentication required"}, notify.SendingRefused, true, false},
+		{notify.ServerReply{Stage: notify.StageData, Code: 550, Status: "5.7.60", Text: "SMTP; Client does not have permissions to send as this sender"}, notify.SendingRefused, true, false},
+		{notify.ServerReply{Stage: notify.StageBounce, Status: "5.0.0", Text: "Unknown user"}, notify.NoSuchAddress, true, true},
+		{notify.ServerReply{Stage: notify.StageBounce, Status: "5.0.0", Text: "bounced: 5.0.0 (failed)"}, notify.Refused, true, false},
 		{notify.ServerReply{Stage: notify.StageData, Code: 550, Status: "5.7.26", Text: "unauthenticated mail is prohibited"}, notify.SenderNotTrusted, true, false},
 		{notify.ServerReply{Stage: notify.StageData, Code: 550, Status: "5.7.23", Text: "SPF validation failed"}, notify.SenderNotTrusted, true, false},
 		{notify.ServerReply{Stage: notify.StageRcpt, Code: 451, Status: "4.7.1", Text: "Greylisted, try again later"}, notify.TryLater, false, false},
@@ -62,5 +76,49 @@ func TestAReplyIsQuotedWithoutTheServersWords(t *testing.T) {
 	}
 	if got := (notify.ServerReply{Stage: notify.StageData, Text: "EOF"}).String(); got != "connection_lost" {
 		t.Errorf("without codes: %q", got)
+	}
+}
+
+func TestAReplyIsReadAsItWasWritten(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want notify.ServerReply
+	}{
+		{"550 5.1.1 <a@b.example>: User unknown", notify.ServerReply{Code: 550, Status: "5.1.1", Text: "<a@b.example>: User unknown"}},
+		{"550-5.7.1 The user or domain that you are sending to\n550-5.7.1 does not accept mail\n550 5.7.1 see https://support.example", notify.ServerReply{
+			Code: 550, Status: "5.7.1", Text: "The user or domain that you are sending to does not accept mail see https://support.example"}},
+		{"5.7.1 first line\n5.7.1 second line", notify.ServerReply{Status: "5.7.1", Text: "first line second line"}},
+		{"550 Client host [2.3.4.5] blocked", notify.ServerReply{Code: 550, Text: "Client host [2.3.4.5] blocked"}},
+		{"550 2.1.5 looks like a status of another class", notify.ServerReply{Code: 550, Text: "2.1.5 looks like a status of another class"}},
+		{"553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)", notify.ServerReply{Code: 553, Status: "5.7.1",
+			Text: "sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)"}},
+		{"User unknown", notify.ServerReply{Text: "User unknown"}},
+	} {
+		c.want.Stage = notify.StageRcpt
+		if got := notify.ReadReply(notify.StageRcpt, c.in); got != c.want {
+			t.Errorf("ReadReply(%q) =\n%#v, want\n%#v", c.in, got, c.want)
+		}
+	}
+}
+
+func TestABounceSaysWhatTheRemoteServerSaid(t *testing.T) {
+	for _, c := range []struct {
+		b    notify.Bounce
+		want notify.ServerReply
+		dead bool
+	}{
+		{notify.Bounce{Action: "failed", Status: "5.0.0", Diagnostic: "550 Unknown user"},
+			notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.0.0", Text: "Unknown user"}, true},
+		{notify.Bounce{Action: "failed", Status: "5.0.0", Diagnostic: "550 5.1.1 <a@b.example>... User unknown"},
+			notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.1.1", Text: "<a@b.example>... User unknown"}, true},
+		{notify.Bounce{Action: "failed", Status: "5.7.1", Diagnostic: "554 5.7.1 Message rejected as spam"},
+			notify.ServerReply{Stage: notify.StageBounce, Code: 554, Status: "5.7.1", Text: "Message rejected as spam"}, false},
+		{notify.Bounce{Action: "failed", Status: "5.1.1"},
+			notify.ServerReply{Stage: notify.StageBounce, Status: "5.1.1", Text: "bounced: 5.1.1 (failed)"}, true},
+	} {
+		got := c.b.Reply()
+		if got != c.want || got.AddressDead() != c.dead || !c.b.Failed() {
+			t.Errorf("%+v: %#v (dead %v), want %#v (dead %v)", c.b, got, got.AddressDead(), c.want, c.dead)
+		}
 	}
 }

@@ -62,7 +62,9 @@ func startPartial(path string) (*partialFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil || !samePath(f, path) {
+		// Held by a backup being written, or just removed by one that
+		// finished (the lock is then on a file no longer there).
 		f.Close()
 		return nil, notify.Errorf(notify.ECONFLICT, "another backup is being written to %s", strings.TrimSuffix(path, ".partial"))
 	}
@@ -109,6 +111,16 @@ func (p *partialFile) discard() {
 	os.Remove(p.path + "-journal")
 	os.Remove(p.path)
 	p.lock.Close()
+}
+
+// samePath says whether the open file f is still the file at path.
+func samePath(f *os.File, path string) bool {
+	open, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	there, err := os.Stat(path)
+	return err == nil && os.SameFile(open, there)
 }
 
 func removeIfThere(path string) error {

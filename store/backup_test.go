@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/owabi/owabi/notify"
@@ -89,5 +90,24 @@ func TestABackupAfterOneKilledPartWay(t *testing.T) {
 		if _, err := os.Stat(left); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("%s is still there: %v", filepath.Base(left), err)
 		}
+	}
+}
+
+// A database with a second name (a hard link) is refused: SQLite and the
+// sender lock know it by its name.
+func TestADatabaseWithTwoNamesIsRefused(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "owabi.db")
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if err := os.Link(path, filepath.Join(dir, "other.db")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Open(ctx, path); notify.ErrorCode(err) != notify.EINVALID || !strings.Contains(err.Error(), "hard links") {
+		t.Errorf("opening a database with two names: %v", err)
 	}
 }

@@ -82,6 +82,15 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	path = real
+	// A hard link is a second name the links above cannot follow: SQLite
+	// keeps its -wal beside the name it opened, so two names would damage
+	// the file, and would each have a sender lock of their own.
+	if fi, err := os.Stat(path); err == nil {
+		if st, ok := fi.Sys().(*syscall.Stat_t); ok && st.Nlink > 1 {
+			return nil, notify.Errorf(notify.EINVALID, "store: the database file %s has %d names (hard links); SQLite and owabi's lock "+
+				"know a database by its name, so two names can damage it: keep one name (make a copy with owabi backup)", path, st.Nlink)
+		}
+	}
 	// Pragmas go in the DSN so that every pooled connection gets them.
 	dsn := fileURI(path) +
 		"?_foreign_keys=on&_busy_timeout=5000&_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate"

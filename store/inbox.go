@@ -99,7 +99,7 @@ func recordInbound(ctx context.Context, tx *Tx, m notify.Inbound, at string) (no
 		// mailbox, a filter) fails this notice only.
 		reply := b.Reply()
 		if reply.AddressDead() {
-			err = markUndeliverable(ctx, tx, id, reply)
+			_, err = markUndeliverable(ctx, tx, id, reply)
 		} else {
 			_, err = failNotice(ctx, tx, id, reply)
 		}

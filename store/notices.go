@@ -206,7 +206,8 @@ func (d *DB) Fail(ctx context.Context, id int64, reply notify.ServerReply) error
 // is queued to it.
 func (d *DB) Undeliverable(ctx context.Context, id int64, reply notify.ServerReply) error {
 	return d.inTx(ctx, func(tx *Tx) error {
-		if err := markUndeliverable(ctx, tx, id, reply); err != nil {
+		changed, err := markUndeliverable(ctx, tx, id, reply)
+		if err != nil || !changed {
 			return describe(err)
 		}
 		return describe(auditFailure(ctx, tx, "undeliverable", id, reply))
@@ -225,17 +226,18 @@ func auditFailure(ctx context.Context, tx *Tx, kind string, id int64, reply noti
 
 // markUndeliverable fails a notice that is being sent or was sent (a
 // bounce), marks its address, and withdraws what waits for that address.
-// A notice being sent has its attempt counted.
-func markUndeliverable(ctx context.Context, tx *Tx, id int64, reply notify.ServerReply) error {
+// A notice being sent has its attempt counted. It reports whether the
+// notice was one of those.
+func markUndeliverable(ctx context.Context, tx *Tx, id int64, reply notify.ServerReply) (changed bool, err error) {
 	address, err := failNotice(ctx, tx, id, reply)
 	if err != nil || address == 0 {
-		return err
+		return false, err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE addresses SET undeliverable = ? WHERE id = ?`, undeliverableText(reply), address); err != nil {
-		return err
+		return false, err
 	}
 	_, err = tx.ExecContext(ctx, `DELETE FROM notices WHERE address_id = ? AND state = 'queued'`, address)
-	return err
+	return err == nil, err
 }
 
 // failNotice fails a notice being sent or sent with reply, and returns its

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -41,7 +42,42 @@ func fillServerReplies(ctx context.Context, tx *Tx) error {
 			return err
 		}
 	}
-	return nil
+	return reopenAddresses(ctx, tx)
+}
+
+// reopenAddresses opens again the addresses closed before migration 0023
+// by a refusal that, read as notify.ServerReply reads it, says nothing
+// about the address (a full mailbox, a spam filter, a policy, any 5xx
+// bounce): their people get the next notices; the notice refused stays
+// failed.
+func reopenAddresses(ctx context.Context, tx *Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, undeliverable FROM addresses WHERE undeliverable NOT IN ('', 'purged')`)
+	if err != nil {
+		return err
+	}
+	var open []int64
+	for rows.Next() {
+		var id int64
+		var why string
+		if err := rows.Scan(&id, &why); err != nil {
+			rows.Close()
+			return err
+		}
+		if !legacyReply(why).AddressDead() {
+			open = append(open, id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(open) == 0 {
+		return err
+	}
+	for _, id := range open {
+		if _, err := tx.ExecContext(ctx, `UPDATE addresses SET undeliverable = '' WHERE id = ?`, id); err != nil {
+			return err
+		}
+	}
+	return audit(ctx, tx, notify.AuditEntry{Kind: "reopen", Detail: fmt.Sprintf(
+		"%d addresses closed by a refusal that says nothing about the address (a full mailbox, a filter, a policy) take notices again", len(open))})
 }
 
 var (

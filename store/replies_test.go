@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/owabi/owabi/notify"
 )
@@ -74,6 +75,12 @@ func TestOlderRepliesAreReadBackFromTheirText(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The older rule closed the address of every 5xx bounce but a full mailbox.
+	for _, id := range []int{1, 2} {
+		if _, err := d.wdb.ExecContext(ctx, `UPDATE addresses SET undeliverable = (SELECT last_error FROM notices WHERE address_id = ?1) WHERE id = ?1`, id); err != nil {
+			t.Fatal(err)
+		}
+	}
 	d = upgraded(t, d)
 	want := []notify.ServerReply{
 		{Stage: notify.StageRcpt, Code: 550, Status: "5.1.1"},
@@ -90,6 +97,14 @@ func TestOlderRepliesAreReadBackFromTheirText(t *testing.T) {
 		if ns[0].Reply != w {
 			t.Errorf("%q read back as %#v, want %#v", texts[i], ns[0].Reply, w)
 		}
+	}
+	// The unknown user stays closed; the address refused by a policy (5.7.1)
+	// takes notices again.
+	if n, err := d.Queue(ctx, notify.Apology, "ja", func() string { return fmt.Sprint(time.Now().UnixNano()) }); err != nil || n != 3 {
+		t.Errorf("apologies queued after the upgrade: %d, %v; want 3, all but the unknown user", n, err)
+	}
+	if ns, _ := d.Notices(ctx, "p1@c.example"); len(ns) != 2 {
+		t.Errorf("the address a policy refused: %+v; want it reopened", ns)
 	}
 }
 

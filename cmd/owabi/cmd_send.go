@@ -113,10 +113,14 @@ func (a *app) deliverLocked(ctx context.Context, daemon bool, locked func()) err
 	// Holding the lock, any notice still "sending" was left by a sender that
 	// died: give it another go (with its Message-ID unchanged).
 	n, err := a.db.RequeueInFlight(ctx)
+	var told time.Time
 	for daemon && notify.ErrorCode(err) == notify.ENOSPACE {
 		// The web app serves meanwhile; nothing can be sent before these
 		// are back in the queue.
-		a.log.Error("the disk is full: owabi waits for space before it sends anything", "error", err)
+		if time.Since(told) > 10*time.Minute {
+			a.log.Error("the disk is full: owabi waits for space before it sends anything", "error", err)
+			told = time.Now()
+		}
 		select {
 		case <-ctx.Done():
 			return nil

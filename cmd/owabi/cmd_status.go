@@ -50,11 +50,16 @@ func printStatus(w io.Writer, st notify.Status) {
 		n := st.ByKind[k]
 		fmt.Fprintf(w, "%s notices: %d queued, %d sending, %d sent, %d failed\n", k, n[notify.Queued], n[notify.Sending], n[notify.Sent], n[notify.Failed])
 	}
-	if len(st.FailedWhy) > 0 {
-		fmt.Fprintln(w, "\nWhy notices failed (phone these people):")
+	for _, group := range []struct {
+		title   string
+		ourSide bool
+	}{{"Why notices failed: phone these people", false}, {"Why notices failed: check the sending (then owabi send --retry-failed)", true}} {
+		title := "\n" + group.title + ":\n"
 		for _, p := range notify.Problems {
-			if n := st.FailedWhy[p]; n > 0 {
+			if n := st.FailedWhy[p]; n > 0 && p.OurSide() == group.ourSide {
+				fmt.Fprint(w, title)
 				fmt.Fprintf(w, "%8d  %s\n", n, wording.Problem("en", p))
+				title = ""
 			}
 		}
 	}

@@ -247,7 +247,7 @@ func TestStatusSaysWhyNoticesFailedAndRetryingSkipsDeadAddresses(t *testing.T) {
 	queueSample(t, cfg)
 	mustOwabi(t, nil, "--config", cfg, "send", "--kind", "deletion", "--wait")
 	out := mustOwabi(t, nil, "--config", cfg, "status")
-	for _, want := range []string{"Why notices failed", "       1  The address does not exist", "       1  The recipient's mailbox is full"} {
+	for _, want := range []string{"Why notices failed: phone these people:\n       1  The address does not exist\n       1  The recipient's mailbox is full\n"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("status lacks %q:\n%s", want, out)
 		}

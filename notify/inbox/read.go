@@ -219,6 +219,10 @@ func deliveryStatus(body io.Reader) *notify.Bounce {
 		if v := fields.Get("Status"); v != "" {
 			b.Status, _, _ = strings.Cut(strings.TrimSpace(v), " ")
 		}
+		if v := fields.Get("Diagnostic-Code"); v != "" {
+			_, diag, _ := strings.Cut(v, ";") // "smtp; 550 5.1.1 ..."
+			b.Diagnostic = strings.Join(strings.Fields(diag), " ")
+		}
 		if err != nil {
 			break
 		}

@@ -203,7 +203,7 @@ func textToHTML(lang, subject, text string) string {
 func (c *Composer) Compose(d notify.Delivery, at time.Time) (*mail.Msg, error) {
 	r, err := c.Render(d)
 	if err != nil {
-		return nil, err
+		return nil, errComposing{err}
 	}
 	m := mail.NewMsg(mail.WithEncoding(mail.EncodingB64), mail.WithCharset(mail.CharsetUTF8), mail.WithNoDefaultUserAgent())
 	if err := m.FromFormat(oneLine(c.Org.FromName), c.Org.FromAddress); err != nil {

@@ -411,6 +411,72 @@ func TestWorkerKeepsWhatTheServerSaid(t *testing.T) {
 	}
 }
 
+// A server that gives no status codes, as qmail and old relays do: a
+// refusal closes the address only when its words say the address is
+// unknown, a multi-line reply keeps its words once, and the status in
+// qmail's "(#5.x.x)" is read.
+func TestRepliesWithoutStatusCodes(t *testing.T) {
+	ctx := context.Background()
+	db := outboxFixture(t, 4)
+	srv := newPlainServer(t, map[string]string{
+		"user1@yamada.example": "550 Requested action not taken: mailbox unavailable",
+		"user2@yamada.example": "550 sorry, no mailbox here by that name (#5.1.1)",
+	}, map[string]string{
+		"user3@yamada.example": "554-5.7.1 Your message looks like spam\n554 5.7.1 see https://postmaster.example",
+	})
+	w := newWorker(t, db, nil, 1)
+	w.NewClient = func() (*mail.Client, error) {
+		return mailer.NewClient(mailer.SMTP{Host: srv.Host, Port: srv.Port, TLS: "none", Timeout: 5 * time.Second})
+	}
+	if err := w.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		to    string
+		state notify.NoticeState
+		reply notify.ServerReply
+		dead  bool
+	}{
+		{"user1@yamada.example", notify.Failed, notify.ServerReply{Stage: notify.StageRcpt, Code: 550, Text: "Requested action not taken: mailbox unavailable"}, false},
+		{"user2@yamada.example", notify.Failed, notify.ServerReply{Stage: notify.StageRcpt, Code: 550, Status: "5.1.1", Text: "sorry, no mailbox here by that name (#5.1.1)"}, true},
+		{"user3@yamada.example", notify.Failed, notify.ServerReply{Stage: notify.StageData, Code: 554, Status: "5.7.1",
+			Text: "Your message looks like spam see https://postmaster.example"}, false},
+		{"user4@yamada.example", notify.Sent, notify.ServerReply{}, false},
+	} {
+		ns, _ := db.Notices(ctx, c.to)
+		if len(ns) != 1 || ns[0].State != c.state || ns[0].Reply != c.reply || ns[0].Reply.AddressDead() != c.dead {
+			t.Errorf("%s: %+v; want %s with %#v (address dead %v)", c.to, ns, c.state, c.reply, c.dead)
+		}
+	}
+	if n, _ := db.Queue(ctx, notify.Apology, "ja", func() string { return fmt.Sprint(time.Now().UnixNano()) }); n != 3 {
+		t.Errorf("apologies queued: %d; want 3, all but the address the server named unknown", n)
+	}
+}
+
+// A relay that refuses to relay for us, without a status code as qmail
+// does, fails no notice and closes no address: the queue waits, whole.
+func TestARelayThatRefusesUsFailsNoNotice(t *testing.T) {
+	ctx := context.Background()
+	db := outboxFixture(t, 3)
+	refuse := "553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)"
+	srv := newPlainServer(t, map[string]string{"user1@yamada.example": refuse, "user2@yamada.example": refuse, "user3@yamada.example": refuse}, nil)
+	w := newWorker(t, db, nil, 1)
+	w.NewClient = func() (*mail.Client, error) {
+		return mailer.NewClient(mailer.SMTP{Host: srv.Host, Port: srv.Port, TLS: "none", Timeout: 5 * time.Second})
+	}
+	if err := w.Drain(ctx); notify.ErrorCode(err) != mailer.ErrServer || !strings.Contains(err.Error(), "refuses to send for us") {
+		t.Fatalf("Drain = %v; want a mail-server error that says it refuses to send for us", err)
+	}
+	for _, e := range []string{"user1@yamada.example", "user2@yamada.example", "user3@yamada.example"} {
+		if ns, _ := db.Notices(ctx, e); ns[0].State != notify.Queued || ns[0].Attempts != 0 {
+			t.Errorf("%s: %s after %d attempts; want queued, untouched", e, ns[0].State, ns[0].Attempts)
+		}
+	}
+	if n, _ := db.Queue(ctx, notify.Apology, "ja", func() string { return fmt.Sprint(time.Now().UnixNano()) }); n != 3 {
+		t.Errorf("apologies queued: %d; want 3: no address was closed", n)
+	}
+}
+
 func TestWorkerLeavesQueueWhenServerIsDown(t *testing.T) {
 	ctx := context.Background()
 	db := outboxFixture(t, 2)

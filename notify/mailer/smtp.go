@@ -65,22 +65,31 @@ func NewClient(s SMTP) (*mail.Client, error) {
 // outbox keeps it: the reply code, the enhanced status and the server's own
 // words, and at which stage of the exchange it came.
 func replyOf(err error) notify.ServerReply {
-	if notify.ErrorCode(err) == notify.EINVALID {
-		return notify.ServerReply{Stage: notify.StageWrite, Text: bounded(err.Error())}
+	var cw errComposing
+	if errors.As(err, &cw) {
+		return notify.ServerReply{Stage: notify.StageWrite, Text: bounded(cw.err.Error())}
 	}
 	var se *mail.SendError
 	if !errors.As(err, &se) {
 		r := notify.ServerReply{Stage: notify.StageConnect, Text: bounded(err.Error())}
 		var tp *textproto.Error
 		if errors.As(err, &tp) {
-			r.Code, r.Text = tp.Code, bounded(tp.Msg)
+			r = notify.ReadReply(notify.StageConnect, fmt.Sprintf("%03d %s", tp.Code, tp.Msg))
 		}
 		return r
 	}
-	r := notify.ServerReply{Stage: stages[se.Reason], Code: se.ErrorCode(), Status: se.EnhancedStatusCode(), Text: serverWords(se)}
-	if r.Stage == "" {
-		r.Stage = notify.StageData
+	stage := stages[se.Reason]
+	if stage == "" {
+		stage = notify.StageData
 	}
+	words := serverWords(se)
+	if se.ErrorCode() == 0 {
+		return notify.ServerReply{Stage: stage, Text: bounded(words)}
+	}
+	// The status is read from the words, not taken from go-mail, which
+	// finds one anywhere in them (in "[2.3.4.5]", say).
+	r := notify.ReadReply(stage, fmt.Sprintf("%03d %s", se.ErrorCode(), words))
+	r.Text = bounded(r.Text)
 	return r
 }
 
@@ -91,9 +100,9 @@ var stages = map[mail.SendErrReason]notify.Stage{
 	mail.ErrSMTPData: notify.StageData, mail.ErrSMTPDataClose: notify.StageData, mail.ErrWriteContent: notify.StageData,
 }
 
-// serverWords is the server's own text in a go-mail failure, without the
-// reply code, the status, or what go-mail adds around them. (Go's textproto
-// quotes the text of a reply it writes into an error.)
+// serverWords is the server's own text in a go-mail failure, status and
+// all, without the reply code or what go-mail adds around it. (Go's
+// textproto quotes the text of a reply it writes into an error.)
 func serverWords(se *mail.SendError) string {
 	s, _, _ := strings.Cut(se.Error(), ", affected recipient(s): ")
 	s, _, _ = strings.Cut(s, ", affected message ID: ")
@@ -105,8 +114,15 @@ func serverWords(se *mail.SendError) string {
 	if q, err := strconv.QuotedPrefix(s); err == nil {
 		s, _ = strconv.Unquote(q)
 	}
-	return bounded(strings.TrimPrefix(strings.TrimSpace(s), se.EnhancedStatusCode()))
+	return strings.TrimSpace(s)
 }
+
+// errComposing is a notice that could not be written from its contact's
+// data: that notice fails, the others go on.
+type errComposing struct{ err error }
+
+func (e errComposing) Error() string { return "the notice cannot be written: " + e.err.Error() }
+func (e errComposing) Unwrap() error { return e.err }
 
 // bounded keeps a server's text to one line of reasonable length: it is
 // shown to staff, not parsed.
@@ -118,8 +134,8 @@ func bounded(s string) string {
 	return s
 }
 
-// serverRefuses reports a 5xx reply to MAIL FROM: the server will take no
-// message from us, whoever it is for.
+// serverRefuses reports a reply that says the mail server will send
+// nothing for us, whoever it is for (see notify.SendingRefused).
 func serverRefuses(r notify.ServerReply) bool {
-	return r.Stage == notify.StageSender && r.Permanent()
+	return r.Problem() == notify.SendingRefused
 }

@@ -150,10 +150,17 @@ func (w *Worker) connection(ctx context.Context) error {
 				}
 			}
 			err := w.send(ctx, client, d)
-			if errors.Is(err, errNotAsked) {
+			var setup errSetup
+			switch {
+			case errors.Is(err, errNotAsked):
 				// The database could not give the notice its link: the
 				// server was not asked, so nothing is counted against it.
 				return errors.Join(err, w.release(record, claimed[i:]))
+			case errors.As(err, &setup):
+				// No notice can be written (the sender's address, the
+				// signing key): failing them one by one would lose the queue.
+				return errors.Join(&notify.Error{Code: ErrServer, Message: fmt.Sprintf("owabi cannot write its notices; check the sender's address and the DKIM or S/MIME settings: %v", setup.err)},
+					w.release(record, claimed[i:]))
 			}
 			var reply notify.ServerReply
 			if err != nil {
@@ -165,16 +172,18 @@ func (w *Worker) connection(ctx context.Context) error {
 				}
 			}
 			if serverRefuses(reply) {
-				// A 5xx to MAIL FROM is about us (the sender or our login),
-				// not this recipient: failing every notice for it would
-				// lose the whole queue. Give this one back untouched too.
-				return errors.Join(&notify.Error{Code: ErrServer, Message: fmt.Sprintf("the mail server refuses our sender: %s %s", reply.Codes(), reply.Text)},
+				// The server will send nothing for us (our sender, our login,
+				// relaying, a sending limit), whoever it is for: failing every
+				// notice for it would lose the whole queue. Give this one
+				// back untouched too.
+				return errors.Join(&notify.Error{Code: ErrServer, Message: fmt.Sprintf("the mail server refuses to send for us: %s %s", reply.Codes(), reply.Text)},
 					w.release(record, claimed[i:]))
 			}
-			if err := w.recordResult(record, d, err, reply); err != nil {
-				// The database failed: what is left stays "sending" and is
-				// requeued at the next start.
-				return err
+			if err := w.recordResult(ctx, d, err, reply); err != nil {
+				// The database failed: this notice stays "sending" (the
+				// server may have taken it) and is requeued at the next
+				// start; the claims not attempted go back now.
+				return errors.Join(err, w.release(record, claimed[i+1:]))
 			}
 		}
 	}
@@ -201,6 +210,10 @@ func (w *Worker) send(ctx context.Context, c *mail.Client, d notify.Delivery) er
 		d.AckLink = link
 	}
 	msg, err := w.Composer.Compose(d, w.Now())
+	var one errComposing
+	if err != nil && !errors.As(err, &one) {
+		return errSetup{err}
+	}
 	if err != nil {
 		return err
 	}
@@ -216,6 +229,12 @@ func (w *Worker) send(ctx context.Context, c *mail.Client, d notify.Delivery) er
 
 // errNotAsked is an attempt that stopped before the server was asked.
 var errNotAsked = errors.New("the notice was not sent")
+
+// errSetup is a notice that cannot be written for want of something every
+// notice needs (the sender's address, the signing key).
+type errSetup struct{ err error }
+
+func (e errSetup) Error() string { return e.err.Error() }
 
 // errAfterDelivery is a failure after the server accepted the message.
 type errAfterDelivery struct{ error }
@@ -236,11 +255,14 @@ func passing(err error) bool {
 // while another program holds the database it keeps trying for up to
 // recordPatience, and while the disk is full, until space is freed: this
 // connection sends nothing more meanwhile, and the others cannot claim.
+// Told to stop (ctx) on a full disk, it tries for shutdownPatience more,
+// then says which notice will go out again.
 func (w *Worker) recordResult(ctx context.Context, d notify.Delivery, sendErr error, reply notify.ServerReply) error {
+	record := context.WithoutCancel(ctx) // an answer is recorded even at shutdown
 	deadline := time.Now().Add(recordPatience)
 	pause, told := recordPause, time.Time{}
 	for {
-		err := w.record(ctx, d, sendErr, reply)
+		err := w.record(record, d, sendErr, reply)
 		switch notify.ErrorCode(err) {
 		case notify.EUNAVAILABLE:
 			if time.Now().After(deadline) {
@@ -248,6 +270,14 @@ func (w *Worker) recordResult(ctx context.Context, d notify.Delivery, sendErr er
 			}
 			w.Log.Warn("the database is locked; trying again to record a notice", "notice", d.ID)
 		case notify.ENOSPACE:
+			if ctx.Err() != nil && deadline.After(time.Now().Add(shutdownPatience)) {
+				deadline = time.Now().Add(shutdownPatience)
+			}
+			if ctx.Err() != nil && time.Now().After(deadline) {
+				w.Log.Error("stopping on a full disk: what the server answered to this notice could not be recorded, so it goes out again (with the same Message-ID) after the next start",
+					"notice", d.ID)
+				return err
+			}
 			if time.Since(told) > time.Minute {
 				w.Log.Error("the disk is full: sending has stopped, and the answer to a notice waits to be recorded; free some space and owabi carries on by itself",
 					"notice", d.ID)
@@ -260,9 +290,13 @@ func (w *Worker) recordResult(ctx context.Context, d notify.Delivery, sendErr er
 			}
 			return err
 		}
-		time.Sleep(pause) // ctx is already cancelled at shutdown: this wait must not end early
+		time.Sleep(pause) // not ended by ctx: the answer in hand is recorded first
 	}
 }
+
+// shutdownPatience is how long a stopping sender still tries to record an
+// answer on a full disk.
+const shutdownPatience = 30 * time.Second
 
 const (
 	recordPatience = 10 * time.Minute

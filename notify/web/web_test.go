@@ -539,7 +539,7 @@ func TestTheContactPageSaysWhyANoticeFailed(t *testing.T) {
 	page, _ := a.pageOf(t, "taro@kikyo.example")
 	_, _, body := get(t, sales, page)
 	for _, want := range []string{"受信者のメールボックスが一杯です（552 5.2.2）", "相手のサーバーの応答: Mailbox full",
-		"再送予定: 相手のサーバーが一時的に受け取りを断りました（451 4.7.1）"} {
+		"再送予定: メールサーバーが一時的に受け取りを断りました（451 4.7.1）"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the contact page lacks %q:\n%s", want, body)
 		}

@@ -27,7 +27,7 @@ func TestADeliveryProblemIsSaidWithItsCodes(t *testing.T) {
 		{"ja", notify.ServerReply{Stage: notify.StageData, Code: 552, Status: "5.2.2"}, "受信者のメールボックスが一杯です（552 5.2.2）"},
 		{"ja", notify.ServerReply{Stage: notify.StageData, Code: 554, Status: "5.7.1", Text: "Message rejected as spam"}, "迷惑メールとして拒否されました（554 5.7.1）"},
 		{"en", notify.ServerReply{Stage: notify.StageRcpt, Code: 550, Status: "5.1.1"}, "The address does not exist (550 5.1.1)"},
-		{"ja", notify.ServerReply{Stage: notify.StageData, Text: "EOF"}, "相手のサーバーとの接続が切れました（応答なし）"},
+		{"ja", notify.ServerReply{Stage: notify.StageData, Text: "EOF"}, "メールサーバーとの接続が切れました（応答なし）"},
 	} {
 		if got := wording.Delivery(c.lang, c.reply); got != c.want {
 			t.Errorf("%s %+v: %q, want %q", c.lang, c.reply, got, c.want)
