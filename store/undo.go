@@ -14,7 +14,7 @@ import (
 // undoChunk is how many rows each of an undo's transactions takes back:
 // like an import's chunks, short enough for the web app's writers to get
 // in between.
-const undoChunk = 1000
+const undoChunk = 500
 
 // An import commits a chunk at a time, and keeps its all-or-nothing
 // promise by undoing, a chunk at a time too, what it committed when it
