@@ -92,10 +92,11 @@ func (w *waitingRoom) enter(ctx context.Context) error {
 		flock(w.turn, syscall.LOCK_UN)
 		return true
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, errTimedOut) {
 		w.leave()
+		return err
 	}
-	return err
+	return nil
 }
 
 func (w *waitingRoom) leave() {
@@ -117,9 +118,8 @@ type longWriter struct {
 	turn    *os.File // held exclusive during each of its transactions
 }
 
-// lockLongWrites makes this the one long writer of the database: an
-// import, an undo, a classification. what names it in the refusal when
-// another one runs.
+// lockLongWrites makes this the one long writer of the database (an
+// import, an undo, a classification), or says that another one runs.
 func (d *DB) lockLongWrites(ctx context.Context) (*longWriter, error) {
 	lock, err := openLockFile(d.resolved, ".import-lock")
 	if err != nil {

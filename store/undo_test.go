@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -313,5 +315,89 @@ func TestAnImportLeftPartWayIsUndoneByTheNextWriter(t *testing.T) {
 	}
 	if st := mustStatus(t, b); st.Contacts != 1501 || st.Import != nil {
 		t.Errorf("after the next import: %d contacts, %+v", st.Contacts, st.Import)
+	}
+}
+
+// A dry run imports into a copy of the database and deletes it: the
+// database reads as before, nothing is left beside it, and writers are not
+// kept out meanwhile. A copy a killed dry run left is removed by the next
+// long writer; a live one's is not.
+func TestADryRunWorksOnACopy(t *testing.T) {
+	ctx := context.Background()
+	d := openTemp(t)
+	u := worked(t, d)
+	dir := filepath.Dir(d.Path())
+	stale, live := filepath.Join(dir, "owabi.db.dry-run-1"), filepath.Join(dir, "owabi.db.dry-run-2")
+	for _, p := range []string{stale, live} {
+		must(t, os.Mkdir(p, 0o700))
+		must(t, os.WriteFile(filepath.Join(p, "copy.db"), []byte("a copy"), 0o600))
+		must(t, os.WriteFile(filepath.Join(p, "copy.in-use"), nil, 0o600))
+	}
+	held, err := openLockFile(filepath.Join(live, "copy"), ".in-use")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	must(t, flock(held, syscall.LOCK_EX))
+	before, entries := dump(t, d), dirNames(t, dir)
+	var called error
+	next := secondBook(1500, -1, func() error {
+		timeout, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		_, called = d.AddCall(timeout, u.ID, notify.Call{ContactID: 11, Outcome: notify.NoAnswer})
+		return nil
+	})
+	rep, err := d.Import(ctx, notify.ImportReport{File: "second.csv", DryRun: true}, next, byWords)
+	if err != nil || !rep.DryRun || rep.ID != 0 || rep.Records != 6000 || rep.Added != 4500 || rep.Updated != 1500 {
+		t.Fatalf("dry run: %+v, %v", rep, err)
+	}
+	if called != nil {
+		t.Errorf("a call during the dry run: %v", called)
+	}
+	after := dump(t, d)
+	if len(after["calls"]) != len(before["calls"])+1 {
+		t.Errorf("calls: %d, want the one logged during the dry run too", len(after["calls"]))
+	}
+	delete(after, "calls")
+	delete(after, "contact_calls")
+	delete(before, "calls")
+	delete(before, "contact_calls")
+	sameTables(t, after, before)
+	if got, want := dirNames(t, dir), slices.DeleteFunc(slices.Clone(entries), func(n string) bool { return n == "owabi.db.dry-run-1" }); !reflect.DeepEqual(got, want) {
+		t.Errorf("beside the database after the dry run: %v; before it: %v", got, entries)
+	}
+}
+
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	list, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range list {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+// Before-images that an import stopped before it dropped them hold
+// personal data: the next long writer drops them, and a purge deletes them.
+func TestBeforeImagesLeftBehindAreDropped(t *testing.T) {
+	ctx := context.Background()
+	for _, drop := range []func(*DB) error{
+		func(d *DB) error { _, _, err := d.UndoUnfinishedImports(ctx); return err },
+		func(d *DB) error { _, err := d.Purge(ctx, false); return err },
+	} {
+		d := openTemp(t)
+		worked(t, d)
+		if _, err := d.wdb.ExecContext(ctx, `INSERT INTO import_undo SELECT 1, id, family, given, family_kana, given_kana, company,
+			department, title, phones, labels, notes, category, rule, rule_detail, owner_email, '', '', '' FROM contacts`); err != nil {
+			t.Fatal(err)
+		}
+		must(t, drop(d))
+		if left := dump(t, d)["import_undo"]; len(left) != 0 {
+			t.Errorf("%d before-images left", len(left))
+		}
 	}
 }
