@@ -210,6 +210,21 @@ func (lw *longWriter) begin(ctx context.Context, fkOff bool) (*Tx, error) {
 	return &Tx{Tx: tx, nowText: formatTime(lw.d.Now()), done: restore}, nil
 }
 
+// inChunk runs fn in one of the long writer's transactions, and commits
+// what it did; fn returns how many rows it took back.
+func (lw *longWriter) inChunk(ctx context.Context, fkOff bool, fn func(*Tx) (int64, error)) (int64, error) {
+	tx, err := lw.begin(ctx, fkOff)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	n, err := fn(tx)
+	if err != nil {
+		return 0, describe(err)
+	}
+	return n, describe(tx.Commit())
+}
+
 // running says whether a live process holds the import lock of the
 // database: an import (or its undo, or a classification) is under way.
 func (d *DB) running() (bool, error) {

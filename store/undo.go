@@ -212,21 +212,6 @@ func (lw *longWriter) undoImport(ctx context.Context, id int64, why string) (Und
 	return u, err
 }
 
-// inChunk runs fn in one of the long writer's transactions, and commits
-// what it did; fn returns how many rows it took back.
-func (lw *longWriter) inChunk(ctx context.Context, fkOff bool, fn func(*Tx) (int64, error)) (int64, error) {
-	tx, err := lw.begin(ctx, fkOff)
-	if err != nil {
-		return 0, err
-	}
-	defer tx.Rollback()
-	n, err := fn(tx)
-	if err != nil {
-		return 0, describe(err)
-	}
-	return n, describe(tx.Commit())
-}
-
 func affected(res sql.Result, err error) (int64, error) {
 	if err != nil {
 		return 0, err

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -399,5 +400,40 @@ func TestBeforeImagesLeftBehindAreDropped(t *testing.T) {
 		if left := dump(t, d)["import_undo"]; len(left) != 0 {
 			t.Errorf("%d before-images left", len(left))
 		}
+	}
+}
+
+// A classification goes a chunk at a time: a call logged while it runs
+// gets in between two chunks.
+func TestACallGetsInWhileTheRulesRun(t *testing.T) {
+	ctx := context.Background()
+	d := openTemp(t)
+	u := worked(t, d)
+	start, stored := make(chan struct{}), make(chan error, 1)
+	var once sync.Once
+	go func() {
+		<-start
+		_, err := d.AddCall(ctx, u.ID, notify.Call{ContactID: 1, Outcome: notify.NoAnswer})
+		stored <- err
+	}()
+	var during error
+	rep, err := d.Classify(ctx, func(r notify.Record) notify.Decision {
+		switch r.Family {
+		case "姓1": // the first chunk: the call asks to write
+			once.Do(func() { close(start) })
+		case "姓1001": // the second: it has been stored
+			select {
+			case during = <-stored:
+			case <-time.After(30 * time.Second):
+				during = errors.New("the call was not stored between two chunks")
+			}
+		}
+		return byWords(r)
+	})
+	if err != nil || rep.Categories[notify.Customer] != 750 {
+		t.Fatalf("classify: %+v, %v", rep, err)
+	}
+	if during != nil {
+		t.Error(during)
 	}
 }
