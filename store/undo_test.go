@@ -99,8 +99,8 @@ func firstBook(n int) NextRecord {
 
 // secondBook is a later book: the first book's n people again, the ones
 // with no company now at a supplier, every fifth with another address,
-// and new people after them; at entry 4001 (when the first two chunks
-// are committed, as the reader parses one chunk ahead of the one written)
+// and new people after them; at entry 4001 (when the entries up to 3000
+// are committed, as the reader parses a chunk ahead of the one written)
 // it calls during, and after fail entries it fails, or ends.
 func secondBook(n, fail int, during func() error) NextRecord {
 	i := 0
@@ -168,7 +168,7 @@ func TestAnImportThatFailsPartWayIsUndone(t *testing.T) {
 	before, status, imports := dump(t, d), mustStatus(t, d), mustImports(t, d)
 	// Entries 1 to 1500 change the contacts stored (names, companies and
 	// so categories and owners, phones, addresses, search rows), the rest
-	// are new: four chunks are committed before the error.
+	// are new: nine chunks are committed before the error.
 	_, err := d.Import(ctx, notify.ImportReport{File: "second.csv"}, secondBook(1500, 4500, nil), byWords)
 	if err == nil || err.Error() != "disk read error" {
 		t.Fatalf("import: %v; want the read error alone", err)
