@@ -20,8 +20,10 @@ import (
 // backup API in one step (one read transaction: writers go on), into a
 // folder of its own beside the database, owner-only, as the database is;
 // it holds personal data, so a copy a stopped dry run left is removed by
-// the next import or command that writes (removeStaleDryRuns).
+// the next dry run, import, command that writes, or purge
+// (removeStaleDryRuns).
 func (d *DB) dryRun(ctx context.Context, rep notify.ImportReport, next NextRecord, decide Decide) (notify.ImportReport, error) {
+	removeStaleDryRuns(d.resolved)
 	dir, err := os.MkdirTemp(filepath.Dir(d.resolved), filepath.Base(d.resolved)+dryRunFolder+"*")
 	if err != nil {
 		return rep, fmt.Errorf("store: a dry run works on a copy of the database: %w", err)

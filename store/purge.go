@@ -38,6 +38,9 @@ import (
 //	                person) reads "purged"; the counts kept.
 //	import_rows     the note (why rejected, what to check, which quotes
 //	                the entry) reads "purged"; outcomes kept.
+//	import_undo     deleted: the before-images an import keeps while it
+//	                runs (a purge waits for it), left only by one that was
+//	                stopped before it dropped them.
 //	audit           the detail of the kinds in purgedKinds reads "purged".
 //	users, sessions, tally, owner_tally, reached_tally, acked_tally,
 //	contact_calls, call_tasks, jobs, mailboxes, filings: kept; they hold
@@ -63,6 +66,7 @@ var purgeSteps = []purgeStep{
 	{count: func(r *notify.PurgeReport) *int { return &r.Reasons }, table: "contact_events", set: `reason = ?1`, where: `reason NOT IN ('', ?1)`},
 	{count: func(r *notify.PurgeReport) *int { return &r.Imports }, table: "imports", set: `file = ?1`, where: `file != ?1`},
 	{count: func(r *notify.PurgeReport) *int { return &r.ImportEntries }, table: "import_rows", set: `note = ?1`, where: `note NOT IN ('', ?1)`},
+	{table: "import_undo", where: `1`},
 	// An entry not sealed (its chain was broken at migration 0022) is
 	// sealed first, and only with --despite-broken-audit (see Purge).
 	{count: func(r *notify.PurgeReport) *int { return &r.AuditDetails }, table: "audit", set: `detail = ?1, nonce = NULL`,
@@ -121,6 +125,8 @@ func (d *DB) Purge(ctx context.Context, despiteBroken bool) (notify.PurgeReport,
 		return rep, err
 	}
 	defer tx.Rollback()
+	// What a dry run killed left: a copy of the database.
+	removeStaleDryRuns(d.resolved)
 	// An import running would bring personal data in after the purge.
 	if u, err := d.unfinished(ctx, tx); err != nil || u != nil {
 		if err == nil {

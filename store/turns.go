@@ -92,10 +92,11 @@ func (w *waitingRoom) enter(ctx context.Context) error {
 		flock(w.turn, syscall.LOCK_UN)
 		return true
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, errTimedOut) {
 		w.leave()
+		return err
 	}
-	return err
+	return nil
 }
 
 func (w *waitingRoom) leave() {
@@ -117,9 +118,8 @@ type longWriter struct {
 	turn    *os.File // held exclusive during each of its transactions
 }
 
-// lockLongWrites makes this the one long writer of the database: an
-// import, an undo, a classification. what names it in the refusal when
-// another one runs.
+// lockLongWrites makes this the one long writer of the database (an
+// import, an undo, a classification), or says that another one runs.
 func (d *DB) lockLongWrites(ctx context.Context) (*longWriter, error) {
 	lock, err := openLockFile(d.resolved, ".import-lock")
 	if err != nil {
@@ -208,6 +208,21 @@ func (lw *longWriter) begin(ctx context.Context, fkOff bool) (*Tx, error) {
 		return nil, describe(err)
 	}
 	return &Tx{Tx: tx, nowText: formatTime(lw.d.Now()), done: restore}, nil
+}
+
+// inChunk runs fn in one of the long writer's transactions, and commits
+// what it did; fn returns how many rows it took back.
+func (lw *longWriter) inChunk(ctx context.Context, fkOff bool, fn func(*Tx) (int64, error)) (int64, error) {
+	tx, err := lw.begin(ctx, fkOff)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	n, err := fn(tx)
+	if err != nil {
+		return 0, describe(err)
+	}
+	return n, describe(tx.Commit())
 }
 
 // running says whether a live process holds the import lock of the

@@ -14,7 +14,7 @@ import (
 // undoChunk is how many rows each of an undo's transactions takes back:
 // like an import's chunks, short enough for the web app's writers to get
 // in between.
-const undoChunk = 1000
+const undoChunk = 500
 
 // An import commits a chunk at a time, and keeps its all-or-nothing
 // promise by undoing, a chunk at a time too, what it committed when it
@@ -210,21 +210,6 @@ func (lw *longWriter) undoImport(ctx context.Context, id int64, why string) (Und
 		return 0, audit(ctx, tx, notify.AuditEntry{Kind: "import", Detail: detail})
 	})
 	return u, err
-}
-
-// inChunk runs fn in one of the long writer's transactions, and commits
-// what it did; fn returns how many rows it took back.
-func (lw *longWriter) inChunk(ctx context.Context, fkOff bool, fn func(*Tx) (int64, error)) (int64, error) {
-	tx, err := lw.begin(ctx, fkOff)
-	if err != nil {
-		return 0, err
-	}
-	defer tx.Rollback()
-	n, err := fn(tx)
-	if err != nil {
-		return 0, describe(err)
-	}
-	return n, describe(tx.Commit())
 }
 
 func affected(res sql.Result, err error) (int64, error) {

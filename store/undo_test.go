@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -96,8 +99,8 @@ func firstBook(n int) NextRecord {
 
 // secondBook is a later book: the first book's n people again, the ones
 // with no company now at a supplier, every fifth with another address,
-// and new people after them; at entry 4001 (when the first two chunks
-// are committed, as the reader parses one chunk ahead of the one written)
+// and new people after them; at entry 4001 (when the entries up to 3000
+// are committed, as the reader parses a chunk ahead of the one written)
 // it calls during, and after fail entries it fails, or ends.
 func secondBook(n, fail int, during func() error) NextRecord {
 	i := 0
@@ -165,7 +168,7 @@ func TestAnImportThatFailsPartWayIsUndone(t *testing.T) {
 	before, status, imports := dump(t, d), mustStatus(t, d), mustImports(t, d)
 	// Entries 1 to 1500 change the contacts stored (names, companies and
 	// so categories and owners, phones, addresses, search rows), the rest
-	// are new: four chunks are committed before the error.
+	// are new: nine chunks are committed before the error.
 	_, err := d.Import(ctx, notify.ImportReport{File: "second.csv"}, secondBook(1500, 4500, nil), byWords)
 	if err == nil || err.Error() != "disk read error" {
 		t.Fatalf("import: %v; want the read error alone", err)
@@ -313,5 +316,124 @@ func TestAnImportLeftPartWayIsUndoneByTheNextWriter(t *testing.T) {
 	}
 	if st := mustStatus(t, b); st.Contacts != 1501 || st.Import != nil {
 		t.Errorf("after the next import: %d contacts, %+v", st.Contacts, st.Import)
+	}
+}
+
+// A dry run imports into a copy of the database and deletes it: the
+// database reads as before, nothing is left beside it, and writers are not
+// kept out meanwhile. A copy a killed dry run left is removed by the next
+// long writer; a live one's is not.
+func TestADryRunWorksOnACopy(t *testing.T) {
+	ctx := context.Background()
+	d := openTemp(t)
+	u := worked(t, d)
+	dir := filepath.Dir(d.Path())
+	stale, live := filepath.Join(dir, "owabi.db.dry-run-1"), filepath.Join(dir, "owabi.db.dry-run-2")
+	for _, p := range []string{stale, live} {
+		must(t, os.Mkdir(p, 0o700))
+		must(t, os.WriteFile(filepath.Join(p, "copy.db"), []byte("a copy"), 0o600))
+		must(t, os.WriteFile(filepath.Join(p, "copy.in-use"), nil, 0o600))
+	}
+	held, err := openLockFile(filepath.Join(live, "copy"), ".in-use")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	must(t, flock(held, syscall.LOCK_EX))
+	before, entries := dump(t, d), dirNames(t, dir)
+	var called error
+	next := secondBook(1500, -1, func() error {
+		timeout, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		_, called = d.AddCall(timeout, u.ID, notify.Call{ContactID: 11, Outcome: notify.NoAnswer})
+		return nil
+	})
+	rep, err := d.Import(ctx, notify.ImportReport{File: "second.csv", DryRun: true}, next, byWords)
+	if err != nil || !rep.DryRun || rep.ID != 0 || rep.Records != 6000 || rep.Added != 4500 || rep.Updated != 1500 {
+		t.Fatalf("dry run: %+v, %v", rep, err)
+	}
+	if called != nil {
+		t.Errorf("a call during the dry run: %v", called)
+	}
+	after := dump(t, d)
+	if len(after["calls"]) != len(before["calls"])+1 {
+		t.Errorf("calls: %d, want the one logged during the dry run too", len(after["calls"]))
+	}
+	delete(after, "calls")
+	delete(after, "contact_calls")
+	delete(before, "calls")
+	delete(before, "contact_calls")
+	sameTables(t, after, before)
+	if got, want := dirNames(t, dir), slices.DeleteFunc(slices.Clone(entries), func(n string) bool { return n == "owabi.db.dry-run-1" }); !reflect.DeepEqual(got, want) {
+		t.Errorf("beside the database after the dry run: %v; before it: %v", got, entries)
+	}
+}
+
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	list, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range list {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+// Before-images that an import stopped before it dropped them hold
+// personal data: the next long writer drops them, and a purge deletes them.
+func TestBeforeImagesLeftBehindAreDropped(t *testing.T) {
+	ctx := context.Background()
+	for _, drop := range []func(*DB) error{
+		func(d *DB) error { _, _, err := d.UndoUnfinishedImports(ctx); return err },
+		func(d *DB) error { _, err := d.Purge(ctx, false); return err },
+	} {
+		d := openTemp(t)
+		worked(t, d)
+		if _, err := d.wdb.ExecContext(ctx, `INSERT INTO import_undo SELECT 1, id, family, given, family_kana, given_kana, company,
+			department, title, phones, labels, notes, category, rule, rule_detail, owner_email, '', '', '' FROM contacts`); err != nil {
+			t.Fatal(err)
+		}
+		must(t, drop(d))
+		if left := dump(t, d)["import_undo"]; len(left) != 0 {
+			t.Errorf("%d before-images left", len(left))
+		}
+	}
+}
+
+// A classification goes a chunk at a time: a call logged while it runs
+// gets in between two chunks.
+func TestACallGetsInWhileTheRulesRun(t *testing.T) {
+	ctx := context.Background()
+	d := openTemp(t)
+	u := worked(t, d)
+	start, stored := make(chan struct{}), make(chan error, 1)
+	var once sync.Once
+	go func() {
+		<-start
+		_, err := d.AddCall(ctx, u.ID, notify.Call{ContactID: 1, Outcome: notify.NoAnswer})
+		stored <- err
+	}()
+	var during error
+	rep, err := d.Classify(ctx, func(r notify.Record) notify.Decision {
+		switch r.Family {
+		case "姓1": // the first chunk: the call asks to write
+			once.Do(func() { close(start) })
+		case "姓1001": // the second: it has been stored
+			select {
+			case during = <-stored:
+			case <-time.After(30 * time.Second):
+				during = errors.New("the call was not stored between two chunks")
+			}
+		}
+		return byWords(r)
+	})
+	if err != nil || rep.Categories[notify.Customer] != 750 {
+		t.Fatalf("classify: %+v, %v", rep, err)
+	}
+	if during != nil {
+		t.Error(during)
 	}
 }

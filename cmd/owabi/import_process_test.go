@@ -64,7 +64,7 @@ func TestAnImportKilledPartWayIsUndoneByTheNextCommand(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	writeBook(t, w, 20_000) // read, and all but the last thousand stored, by the time it returns
+	writeBook(t, w, 20_000) // read, and all but the last chunks stored, by the time it returns
 	cmd.Process.Kill()
 	cmd.Wait()
 

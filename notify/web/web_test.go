@@ -713,6 +713,44 @@ func TestManagerUploadsABook(t *testing.T) {
 	}
 }
 
+// While a book comes in, the import page lists it as running, its counts
+// so far.
+func TestTheImportPageShowsAnImportRunning(t *testing.T) {
+	a := newApp(t)
+	manager := a.client(t)
+	a.signIn(t, manager, "kanri", password)
+	reached, release := make(chan struct{}), make(chan struct{})
+	i := 0
+	next := func() (notify.Record, *notify.EntryNote, error) {
+		if i == 2000 {
+			return notify.Record{}, nil, io.EOF
+		}
+		i++
+		if i == 1501 { // the reader parses a chunk ahead of the one stored: the first is committed
+			close(reached)
+			<-release
+		}
+		return notify.Record{Number: i, Family: "山田", Emails: []string{fmt.Sprintf("u%d@kikyo.example", i)}}, nil, nil
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := a.db.Import(context.Background(), notify.ImportReport{File: "big.csv"}, next, nil)
+		done <- err
+	}()
+	<-reached
+	_, _, body := get(t, manager, a.URL+"/import")
+	close(release)
+	if !strings.Contains(body, "big.csv <span class=\"hint\">取り込み中（ここまでの件数）</span>") {
+		t.Errorf("the import page while an import runs:\n%s", body)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if _, _, body := get(t, manager, a.URL+"/import"); strings.Contains(body, "取り込み中") {
+		t.Errorf("the import page once it is done:\n%s", body)
+	}
+}
+
 func TestErrorsArePagesWithAWayOn(t *testing.T) {
 	a := newApp(t)
 	c := a.client(t)
