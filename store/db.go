@@ -40,10 +40,7 @@ type DB struct {
 	// in Go instead of meeting SQLite's busy handler, which sleeps.
 	wdb  *sql.DB
 	path string
-	// resolved is path with its links followed, for the lock files beside
-	// it: every name of the same database meets the same locks.
-	resolved string
-	room     *waitingRoom // where this process's writers wait their turn (turns.go)
+	room *waitingRoom // where this process's writers wait their turn (turns.go)
 	// fullSince is when a write last failed for want of disk space (unix
 	// nanoseconds), 0 once one has succeeded since; probedAt is when Full
 	// last tried one (space.go).
@@ -104,8 +101,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	wdb.SetMaxOpenConns(1)
-	d := &DB{db: rdb, wdb: wdb, path: path, resolved: resolve(path), Now: time.Now, stmts: map[string]*sql.Stmt{}}
-	if d.room, err = openWaitingRoom(d.resolved); err != nil {
+	d := &DB{db: rdb, wdb: wdb, path: path, Now: time.Now, stmts: map[string]*sql.Stmt{}}
+	if d.room, err = openWaitingRoom(d.path); err != nil {
 		rdb.Close()
 		wdb.Close()
 		return nil, err

@@ -23,8 +23,8 @@ import (
 // the next dry run, import, command that writes, or purge
 // (removeStaleDryRuns).
 func (d *DB) dryRun(ctx context.Context, rep notify.ImportReport, next NextRecord, decide Decide) (notify.ImportReport, error) {
-	removeStaleDryRuns(d.resolved)
-	dir, err := os.MkdirTemp(filepath.Dir(d.resolved), filepath.Base(d.resolved)+dryRunFolder+"*")
+	removeStaleDryRuns(d.path)
+	dir, err := os.MkdirTemp(filepath.Dir(d.path), filepath.Base(d.path)+dryRunFolder+"*")
 	if err != nil {
 		return rep, fmt.Errorf("store: a dry run works on a copy of the database: %w", err)
 	}

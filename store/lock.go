@@ -1,8 +1,6 @@
 package store
 
 import (
-	"fmt"
-	"os"
 	"syscall"
 
 	"github.com/owabi/owabi/notify"
@@ -14,9 +12,9 @@ import (
 // sits beside the database file itself (Open resolves links), so a second
 // daemon that reaches the database through a link meets the same lock.
 func (d *DB) LockSender() (unlock func(), err error) {
-	f, err := os.OpenFile(d.path+".sender-lock", os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := openLockFile(d.path, ".sender-lock")
 	if err != nil {
-		return nil, fmt.Errorf("store: sender lock: %w", err)
+		return nil, err
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()

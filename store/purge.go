@@ -126,7 +126,7 @@ func (d *DB) Purge(ctx context.Context, despiteBroken bool) (notify.PurgeReport,
 	}
 	defer tx.Rollback()
 	// What a dry run killed left: a copy of the database.
-	removeStaleDryRuns(d.resolved)
+	removeStaleDryRuns(d.path)
 	// An import running would bring personal data in after the purge.
 	if u, err := d.unfinished(ctx, tx); err != nil || u != nil {
 		if err == nil {

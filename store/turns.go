@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sync"
 	"syscall"
 	"time"
@@ -121,7 +120,7 @@ type longWriter struct {
 // lockLongWrites makes this the one long writer of the database (an
 // import, an undo, a classification), or says that another one runs.
 func (d *DB) lockLongWrites(ctx context.Context) (*longWriter, error) {
-	lock, err := openLockFile(d.resolved, ".import-lock")
+	lock, err := openLockFile(d.path, ".import-lock")
 	if err != nil {
 		return nil, err
 	}
@@ -134,8 +133,8 @@ func (d *DB) lockLongWrites(ctx context.Context) (*longWriter, error) {
 		return nil, err
 	}
 	lw := &longWriter{d: d, lock: lock}
-	if lw.waiting, err = openLockFile(d.resolved, ".writers"); err == nil {
-		lw.turn, err = openLockFile(d.resolved, ".turn")
+	if lw.waiting, err = openLockFile(d.path, ".writers"); err == nil {
+		lw.turn, err = openLockFile(d.path, ".turn")
 	}
 	if err != nil {
 		lw.Close()
@@ -228,7 +227,7 @@ func (lw *longWriter) inChunk(ctx context.Context, fkOff bool, fn func(*Tx) (int
 // running says whether a live process holds the import lock of the
 // database: an import (or its undo, or a classification) is under way.
 func (d *DB) running() (bool, error) {
-	lock, err := openLockFile(d.resolved, ".import-lock")
+	lock, err := openLockFile(d.path, ".import-lock")
 	if err != nil {
 		return false, err
 	}
@@ -275,24 +274,13 @@ func flock(f *os.File, how int) error {
 }
 
 // openLockFile opens (creating, owner-only) the file beside the database
-// at path named with suffix. path is the database's resolved path, so
-// that every name of the same file meets the same locks.
+// at path named with suffix. path is the database file itself (Open
+// follows links to it), so that every name of the same file meets the
+// same locks.
 func openLockFile(path, suffix string) (*os.File, error) {
 	f, err := os.OpenFile(path+suffix, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("store: lock file: %w", err)
 	}
 	return f, nil
-}
-
-// resolve is the database's path with every symbolic link followed.
-func resolve(path string) string {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return path
-	}
-	if r, err := filepath.EvalSymlinks(abs); err == nil {
-		return r
-	}
-	return abs
 }

@@ -13,7 +13,7 @@ import (
 func TestWritersAnnounceThemselvesAndWaitForTheTurn(t *testing.T) {
 	ctx := context.Background()
 	d := openTemp(t)
-	room, err := openLockFile(d.resolved, ".writers")
+	room, err := openLockFile(d.path, ".writers")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func TestWritersAnnounceThemselvesAndWaitForTheTurn(t *testing.T) {
 		t.Error("the waiting room looks taken after the writer committed")
 	}
 
-	turn, err := openLockFile(d.resolved, ".turn")
+	turn, err := openLockFile(d.path, ".turn")
 	if err != nil {
 		t.Fatal(err)
 	}

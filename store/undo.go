@@ -75,7 +75,7 @@ func (d *DB) startLongWrite(ctx context.Context) (*longWriter, error) {
 // before-images of imports that finished, and removes stopped dry runs'
 // copies.
 func (lw *longWriter) undoUnfinished(ctx context.Context) ([]UndoneImport, error) {
-	removeStaleDryRuns(lw.d.resolved)
+	removeStaleDryRuns(lw.d.path)
 	ids, err := queryIntsOn(ctx, lw.d.db, `SELECT id FROM imports WHERE state = 'running' ORDER BY id DESC`)
 	if err != nil {
 		return nil, describe(err)

@@ -119,6 +119,11 @@ var sentences = []sentence{
 	shape("text outside BEGIN:VCARD … END:VCARD: {q}", "BEGIN:VCARD … END:VCARD の外に文字があります: {q}"),
 	shape("the entry is larger than 1 MiB", "項目が 1 MiB を超えています"),
 	shape("no END:VCARD before the end of the file", "ファイルの終わりまでに END:VCARD がありません"),
+	// An import undone after it failed part-way.
+	shape("the import was undone, but kept 1 contact staff had already worked on (number {n})",
+		"取り込みは元に戻しましたが、担当者がすでに対応した連絡先 1 件（番号 {n}）は残しました"),
+	shape("the import was undone, but kept {n} contacts staff had already worked on (numbers {k})",
+		"取り込みは元に戻しましたが、担当者がすでに対応した連絡先 {n} 件（番号 {k}）は残しました"),
 	// Addresses.
 	shape("invalid e-mail address {q}: {r}", "メールアドレス {q} は使えません: {r}"),
 	shape("invalid e-mail domain {q}: {r}", "メールのドメイン {q} は使えません: {r}"),

@@ -107,6 +107,7 @@ func TestTheWordingOfSomeMessages(t *testing.T) {
 		"the name contains a line break":                                                                                            "氏名に改行があります",
 		`malformed CSV: a " in a field that is not quoted (on line 4)`:                                                              `CSV の形の誤り: " で囲まれていない欄に " があります（4 行目）`,
 		"domain a.yamada.example under yamada.example (C0001 株式会社山田)":                                                               "ドメイン a.yamada.example（yamada.example の配下）（C0001 株式会社山田）",
+		"the import was undone, but kept 2 contacts staff had already worked on (numbers 1600, 1601)":                               "取り込みは元に戻しましたが、担当者がすでに対応した連絡先 2 件（番号 1600, 1601）は残しました",
 		"something owabi has not learnt to say in Japanese":                                                                         "something owabi has not learnt to say in Japanese",
 		`the phone "03" was left out: it has fewer than three digits; the name contains a line break`:                               `電話 "03" は取り込みませんでした: 数字が 3 つ未満です / 氏名に改行があります`,
 		`invalid e-mail address "{r}@x": it has no @`:                                                                               `メールアドレス "{r}@x" は使えません: @ がありません`,
