@@ -259,21 +259,25 @@ func passing(err error) bool {
 // then says which notice will go out again.
 func (w *Worker) recordResult(ctx context.Context, d notify.Delivery, sendErr error, reply notify.ServerReply) error {
 	record := context.WithoutCancel(ctx) // an answer is recorded even at shutdown
-	deadline := time.Now().Add(recordPatience)
+	busySince, stopBy := time.Time{}, time.Time{}
 	pause, told := recordPause, time.Time{}
 	for {
 		err := w.record(record, d, sendErr, reply)
 		switch notify.ErrorCode(err) {
 		case notify.EUNAVAILABLE:
-			if time.Now().After(deadline) {
+			if busySince.IsZero() {
+				busySince = time.Now()
+			}
+			if time.Since(busySince) > recordPatience {
 				return err
 			}
 			w.Log.Warn("the database is locked; trying again to record a notice", "notice", d.ID)
 		case notify.ENOSPACE:
-			if ctx.Err() != nil && deadline.After(time.Now().Add(shutdownPatience)) {
-				deadline = time.Now().Add(shutdownPatience)
+			busySince = time.Time{}
+			if ctx.Err() != nil && stopBy.IsZero() {
+				stopBy = time.Now().Add(shutdownPatience)
 			}
-			if ctx.Err() != nil && time.Now().After(deadline) {
+			if !stopBy.IsZero() && time.Now().After(stopBy) {
 				w.Log.Error("stopping on a full disk: what the server answered to this notice could not be recorded, so it goes out again (with the same Message-ID) after the next start",
 					"notice", d.ID)
 				return err
