@@ -52,23 +52,23 @@ func (d *DB) emails(ctx context.Context, contact int64) ([]string, error) {
 
 // strings runs a query of one text column and returns its values.
 func (d *DB) strings(ctx context.Context, query string, args ...any) ([]string, error) {
-	return queryStrings(ctx, d.db, query, args...)
+	return queryColumn[string](ctx, d.db, query, args...)
 }
 
-// queryStrings runs a query of one text column on q and returns its values.
-func queryStrings(ctx context.Context, q querier, query string, args ...any) ([]string, error) {
+// queryColumn runs a query of one column on q and returns its values.
+func queryColumn[T any](ctx context.Context, q querier, query string, args ...any) ([]T, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []string
+	var out []T
 	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
+		var v T
+		if err := rows.Scan(&v); err != nil {
 			return nil, err
 		}
-		out = append(out, s)
+		out = append(out, v)
 	}
 	return out, rows.Err()
 }

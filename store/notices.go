@@ -143,7 +143,7 @@ func deliveries(ctx context.Context, q querier, where string, args ...any) ([]no
 		if out[i].Round == 0 {
 			continue
 		}
-		ids, err := queryStrings(ctx, q, `SELECT message_id FROM notices WHERE address_id = ? AND kind = ? AND round < ? ORDER BY round`,
+		ids, err := queryColumn[string](ctx, q, `SELECT message_id FROM notices WHERE address_id = ? AND kind = ? AND round < ? ORDER BY round`,
 			out[i].AddressID, out[i].Kind, out[i].Round)
 		if err != nil {
 			return nil, err

@@ -76,7 +76,7 @@ func (d *DB) startLongWrite(ctx context.Context) (*longWriter, error) {
 // copies.
 func (lw *longWriter) undoUnfinished(ctx context.Context) ([]UndoneImport, error) {
 	removeStaleDryRuns(lw.d.path)
-	ids, err := queryIntsOn(ctx, lw.d.db, `SELECT id FROM imports WHERE state = 'running' ORDER BY id DESC`)
+	ids, err := queryColumn[int64](ctx, lw.d.db, `SELECT id FROM imports WHERE state = 'running' ORDER BY id DESC`)
 	if err != nil {
 		return nil, describe(err)
 	}
@@ -90,7 +90,7 @@ func (lw *longWriter) undoUnfinished(ctx context.Context) ([]UndoneImport, error
 	}
 	// The before-images of imports that finished but were stopped before
 	// they dropped them.
-	done, err := queryIntsOn(ctx, lw.d.db, `SELECT DISTINCT u.import_id FROM import_undo u JOIN imports i ON i.id = u.import_id
+	done, err := queryColumn[int64](ctx, lw.d.db, `SELECT DISTINCT u.import_id FROM import_undo u JOIN imports i ON i.id = u.import_id
 		WHERE i.state = 'done'`)
 	if err != nil {
 		return undone, describe(err)
@@ -236,7 +236,7 @@ func undoContacts(ctx context.Context, tx *Tx, first, below int64) (kept []int64
 	if below < 0 {
 		below = 1 << 62
 	}
-	ids, err := queryInts(ctx, tx, `SELECT id FROM contacts WHERE id >= ? AND id < ? ORDER BY id DESC LIMIT ?`, first, below, undoChunk)
+	ids, err := queryColumn[int64](ctx, tx, `SELECT id FROM contacts WHERE id >= ? AND id < ? ORDER BY id DESC LIMIT ?`, first, below, undoChunk)
 	if err != nil || len(ids) == 0 {
 		return nil, 0, 0, err
 	}
@@ -245,7 +245,7 @@ func undoContacts(ctx context.Context, tx *Tx, first, below int64) (kept []int64
 	for _, table := range referencedBy {
 		named = append(named, `SELECT contact_id FROM `+table+` WHERE contact_id IN (SELECT value FROM json_each(?1))`)
 	}
-	if kept, err = queryInts(ctx, tx, strings.Join(named, " UNION "), string(list)); err != nil {
+	if kept, err = queryColumn[int64](ctx, tx, strings.Join(named, " UNION "), string(list)); err != nil {
 		return nil, 0, 0, err
 	}
 	gone := slices.DeleteFunc(slices.Clone(ids), func(id int64) bool { return slices.Contains(kept, id) })
@@ -279,7 +279,7 @@ func undoAddresses(ctx context.Context, tx *Tx, first, firstContact, below int64
 	if below < 0 {
 		below = 1 << 62
 	}
-	ids, err := queryInts(ctx, tx, `SELECT id FROM addresses WHERE id >= ? AND id < ? AND contact_id < ? ORDER BY id DESC LIMIT ?`,
+	ids, err := queryColumn[int64](ctx, tx, `SELECT id FROM addresses WHERE id >= ? AND id < ? AND contact_id < ? ORDER BY id DESC LIMIT ?`,
 		first, below, firstContact, undoChunk)
 	if err != nil || len(ids) == 0 {
 		return 0, 0, err
@@ -305,7 +305,7 @@ func undoAddresses(ctx context.Context, tx *Tx, first, firstContact, below int64
 // (keepManual): the import never changes one, and one decided since stays.
 // The triggers move the running counts with a category or an owner.
 func restoreContacts(ctx context.Context, tx *Tx, id int64) (int64, error) {
-	ids, err := queryInts(ctx, tx, `SELECT contact_id FROM import_undo WHERE import_id = ? ORDER BY contact_id LIMIT ?`, id, undoChunk)
+	ids, err := queryColumn[int64](ctx, tx, `SELECT contact_id FROM import_undo WHERE import_id = ? ORDER BY contact_id LIMIT ?`, id, undoChunk)
 	if err != nil || len(ids) == 0 {
 		return 0, err
 	}
@@ -343,29 +343,6 @@ func (lw *longWriter) dropUndo(ctx context.Context, id int64) {
 			return
 		}
 	}
-}
-
-// queryInts runs a query of one integer column in tx and returns its values.
-func queryInts(ctx context.Context, tx *Tx, query string, args ...any) ([]int64, error) {
-	return queryIntsOn(ctx, tx, query, args...)
-}
-
-// queryIntsOn runs a query of one integer column on q and returns its values.
-func queryIntsOn(ctx context.Context, q querier, query string, args ...any) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var n int64
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
 }
 
 // unfinished is the import that has not finished, if any: running, or
