@@ -62,7 +62,7 @@ func startPartial(path string) (*partialFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil || !samePath(f, path) {
+	if err := flock(f, syscall.LOCK_EX|syscall.LOCK_NB); err != nil || !samePath(f, path) {
 		// Held by a backup being written, or just removed by one that
 		// finished (the lock is then on a file no longer there).
 		f.Close()

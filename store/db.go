@@ -178,6 +178,11 @@ func (tx *Tx) finish() {
 	}
 }
 
+// newTx wraps tx, which calls done once it has committed or rolled back.
+func (d *DB) newTx(tx *sql.Tx, done func()) *Tx {
+	return &Tx{Tx: tx, nowText: formatTime(d.Now()), done: done, db: d}
+}
+
 // begin starts a write transaction (BEGIN IMMEDIATE, from the DSN), once
 // no long writer is in the middle of one of its own (turns.go).
 func (d *DB) begin(ctx context.Context) (*Tx, error) {
@@ -189,7 +194,7 @@ func (d *DB) begin(ctx context.Context) (*Tx, error) {
 		d.room.leave()
 		return nil, describe(err)
 	}
-	return &Tx{Tx: tx, nowText: formatTime(d.Now()), done: d.room.leave, db: d}, nil
+	return d.newTx(tx, d.room.leave), nil
 }
 
 // write runs one statement on the writer, which SQLite makes a

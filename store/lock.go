@@ -16,12 +16,12 @@ func (d *DB) LockSender() (unlock func(), err error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	if err := flock(f, syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()
 		return nil, notify.Errorf(notify.ECONFLICT, "another owabi process is already sending from %s", d.path)
 	}
 	return func() {
-		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		flock(f, syscall.LOCK_UN)
 		f.Close()
 	}, nil
 }

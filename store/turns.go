@@ -180,7 +180,7 @@ func (lw *longWriter) begin(ctx context.Context, fkOff bool) (*Tx, error) {
 			release()
 			return nil, describe(err)
 		}
-		return &Tx{Tx: tx, nowText: formatTime(lw.d.Now()), done: release}, nil
+		return lw.d.newTx(tx, release), nil
 	}
 	conn, err := lw.d.wdb.Conn(ctx)
 	if err != nil {
@@ -206,7 +206,7 @@ func (lw *longWriter) begin(ctx context.Context, fkOff bool) (*Tx, error) {
 		restore()
 		return nil, describe(err)
 	}
-	return &Tx{Tx: tx, nowText: formatTime(lw.d.Now()), done: restore}, nil
+	return lw.d.newTx(tx, restore), nil
 }
 
 // inChunk runs fn in one of the long writer's transactions, and commits
