@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/owabi/owabi/notify"
@@ -82,7 +81,7 @@ func reopenAddresses(ctx context.Context, tx *Tx) error {
 
 var (
 	legacyBounce = regexp.MustCompile(`^bounced: ([245]\.\d{1,3}\.\d{1,3})`)
-	legacyCodes  = regexp.MustCompile(`\b([245]\d\d)[ -]"?(?:([245]\.\d{1,3}\.\d{1,3})\b)?`)
+	legacyCode   = regexp.MustCompile(`\b[245]\d\d[ -]`)
 )
 
 // legacyStages are the words go-mail began its failures with, by stage.
@@ -111,9 +110,11 @@ func legacyReply(text string) notify.ServerReply {
 			r.Stage = l.stage
 		}
 	}
-	if m := legacyCodes.FindStringSubmatch(text); m != nil {
-		r.Code, _ = strconv.Atoi(m[1])
-		r.Status = m[2]
+	if i := legacyCode.FindStringIndex(text); i != nil {
+		// The reply as the server wrote it, read as any reply is (Go's
+		// textproto quoted its words).
+		read := notify.ReadReply(r.Stage, strings.ReplaceAll(text[i[0]:], `"`, ""))
+		r.Code, r.Status = read.Code, read.Status
 		if r.Stage == notify.StageConnect {
 			r.Stage = notify.StageData
 		}
