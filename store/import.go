@@ -226,8 +226,8 @@ type importer struct {
 	// ones met already in this run are marked in touched. A later entry for
 	// either is reported as merged, not as an update of what was stored.
 	firstNew int64
-	touched  []uint64 // bit set of existing contact ids
-	saved    []uint64 // bit set of existing contact ids whose before-image is kept (import_undo)
+	touched  storedSet
+	saved    storedSet // existing contacts whose before-image is kept (import_undo)
 
 	lookup, load, loadEmails, update, updateSearch, tally, ownerTally, before *sql.Stmt
 	contacts, search, addresses, rows                                         *bulkInsert
@@ -258,8 +258,7 @@ func (lw *longWriter) startImport(ctx context.Context, rep *notify.ImportReport,
 		return nil, describe(err)
 	}
 	im.firstNew = im.nextContact
-	im.touched = make([]uint64, im.firstNew/64+1)
-	im.saved = make([]uint64, im.firstNew/64+1)
+	im.touched, im.saved = newStoredSet(im.firstNew), newStoredSet(im.firstNew)
 	res, err := tx.ExecContext(ctx, `INSERT INTO imports (file, format, encoding, at, records, added, updated, unchanged, merged, rejected,
 		state, first_contact, first_address) VALUES (?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 'running', ?, ?)`,
 		rep.File, rep.Format, rep.Encoding, tx.nowText, im.nextContact, im.nextAddress)
@@ -574,23 +573,36 @@ func decision(decide Decide, r notify.Record) notify.Decision {
 // saveBefore keeps the before-image of a contact stored before the
 // import, the first time the import changes it: undo puts it back.
 func (im *importer) saveBefore(ctx context.Context, id int64) error {
-	if id >= im.firstNew || im.saved[id/64]&(1<<(id%64)) != 0 {
+	if id >= im.firstNew || im.saved.has(id) {
 		return nil
 	}
 	if _, err := im.before.ExecContext(ctx, im.rep.ID, id); err != nil {
 		return err
 	}
-	im.saved[id/64] |= 1 << (id % 64)
+	im.saved.add(id)
 	return nil
 }
 
-func (im *importer) wasTouched(id int64) bool {
-	return id < im.firstNew && im.touched[id/64]&(1<<(id%64)) != 0
+func (im *importer) wasTouched(id int64) bool { return im.touched.has(id) }
+
+func (im *importer) touch(id int64) { im.touched.add(id) }
+
+// storedSet is a set of the ids of contacts stored before the import (ids
+// below firstNew), one bit each; the ids of those it adds are never in it.
+type storedSet struct {
+	bits     []uint64
+	firstNew int64
 }
 
-func (im *importer) touch(id int64) {
-	if id < im.firstNew {
-		im.touched[id/64] |= 1 << (id % 64)
+func newStoredSet(firstNew int64) storedSet {
+	return storedSet{bits: make([]uint64, firstNew/64+1), firstNew: firstNew}
+}
+
+func (s storedSet) has(id int64) bool { return id < s.firstNew && s.bits[id/64]&(1<<(id%64)) != 0 }
+
+func (s storedSet) add(id int64) {
+	if id < s.firstNew {
+		s.bits[id/64] |= 1 << (id % 64)
 	}
 }
 
