@@ -403,6 +403,27 @@ func TestBeforeImagesLeftBehindAreDropped(t *testing.T) {
 	}
 }
 
+// waitForWriters waits until n of d's writers wait their turn (or write).
+func waitForWriters(t *testing.T, d *DB, n int) {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	for {
+		d.room.mu.Lock()
+		waiting := d.room.writers
+		d.room.mu.Unlock()
+		if waiting >= n {
+			return
+		}
+		select {
+		case <-deadline:
+			t.Fatalf("%d writers wait, not %d", waiting, n)
+		case <-tick.C:
+		}
+	}
+}
+
 // A classification goes a chunk at a time: a call logged while it runs
 // gets in between two chunks.
 func TestACallGetsInWhileTheRulesRun(t *testing.T) {
@@ -419,8 +440,11 @@ func TestACallGetsInWhileTheRulesRun(t *testing.T) {
 	var during error
 	rep, err := d.Classify(ctx, func(r notify.Record) notify.Decision {
 		switch r.Family {
-		case "姓1": // the first chunk: the call asks to write
-			once.Do(func() { close(start) })
+		case "姓1": // the first chunk: the call asks to write, and waits
+			once.Do(func() {
+				close(start)
+				waitForWriters(t, d, 1)
+			})
 		case "姓1001": // the second: it has been stored
 			select {
 			case during = <-stored:
