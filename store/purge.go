@@ -42,7 +42,7 @@ import (
 //	                runs (a purge waits for it), left only by one that was
 //	                stopped before it dropped them.
 //	audit           the detail of the kinds in purgedKinds reads "purged".
-//	users, sessions, tally, owner_tally, reached_tally, acked_tally,
+//	users, sessions, known_browsers, tally, owner_tally, reached_tally, acked_tally,
 //	contact_calls, call_tasks, jobs, mailboxes, filings: kept; they hold
 //	staff, counts and codes.
 var purgeSteps = []purgeStep{

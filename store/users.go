@@ -76,7 +76,8 @@ func (d *DB) SetPassword(ctx context.Context, name string, passwordHash []byte) 
 
 // changeUser sets columns of the account called name (set is the SQL
 // after SET, with its args) and ends the account's sessions: whoever was
-// signed in must sign in again under the new terms.
+// signed in must sign in again under the new terms. It forgets the
+// account's known browsers too: one may be the reason for the change.
 func (d *DB) changeUser(ctx context.Context, name, what, set string, args ...any) error {
 	tx, err := d.begin(ctx)
 	if err != nil {
@@ -91,8 +92,10 @@ func (d *DB) changeUser(ctx context.Context, name, what, set string, args ...any
 	if err != nil {
 		return describe(err)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
-		return describe(err)
+	for _, q := range []string{`DELETE FROM sessions WHERE user_id = ?`, `DELETE FROM known_browsers WHERE user_id = ?`} {
+		if _, err := tx.ExecContext(ctx, q, id); err != nil {
+			return describe(err)
+		}
 	}
 	if err := audit(ctx, tx, notify.AuditEntry{Kind: "user", Detail: "account " + name + " " + what}); err != nil {
 		return describe(err)
@@ -113,8 +116,11 @@ func (d *DB) UserForLogin(ctx context.Context, name string) (notify.User, []byte
 	return u, []byte(hash), describe(err)
 }
 
-// CreateSession stores a session, found later by the hash of its token.
-func (d *DB) CreateSession(ctx context.Context, tokenHash []byte, s notify.Session) error {
+// CreateSession stores a session, found later by the hash of its token,
+// if the account's password hash is still passwordHash, the one the
+// password was checked against: a password changed, or an account
+// disabled, while the check took its time is an EUNAUTHORIZED.
+func (d *DB) CreateSession(ctx context.Context, tokenHash []byte, s notify.Session, passwordHash []byte) error {
 	tx, err := d.begin(ctx)
 	if err != nil {
 		return err
@@ -124,14 +130,51 @@ func (d *DB) CreateSession(ctx context.Context, tokenHash []byte, s notify.Sessi
 	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < ?`, tx.nowText); err != nil {
 		return describe(err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, csrf, expires_at, seen_at) VALUES (?, ?, ?, ?, ?)`,
-		tokenHash, s.User.ID, s.CSRF, formatTime(s.Expires), formatTime(s.Seen)); err != nil {
+	res, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, csrf, expires_at, seen_at)
+		SELECT ?, id, ?, ?, ? FROM users WHERE id = ? AND password_hash = ? AND disabled = 0`,
+		tokenHash, s.CSRF, formatTime(s.Expires), formatTime(s.Seen), s.User.ID, string(passwordHash))
+	if err != nil {
 		return describe(err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notify.Errorf(notify.EUNAUTHORIZED, "the account changed while signing in")
 	}
 	if err := audit(ctx, tx, notify.AuditEntry{Actor: s.User.Name, Kind: "login", Detail: "signed in (" + string(s.User.Role) + ")"}); err != nil {
 		return describe(err)
 	}
 	return describe(tx.Commit())
+}
+
+// maxKnownBrowsers is how many browsers an account is known on: enough
+// for a person's phone, office PC and a few shared ones.
+const maxKnownBrowsers = 10
+
+// KnowBrowser remembers, by the hash of its cookie's token, a browser that
+// has just signed in to the account userID, forgetting the account's
+// oldest beyond maxKnownBrowsers.
+func (d *DB) KnowBrowser(ctx context.Context, userID int64, tokenHash []byte) error {
+	tx, err := d.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO known_browsers (token_hash, user_id, created_at) VALUES (?, ?, ?)`,
+		tokenHash, userID, tx.nowText); err != nil {
+		return describe(err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM known_browsers WHERE user_id = ? AND token_hash NOT IN
+		(SELECT token_hash FROM known_browsers WHERE user_id = ? ORDER BY created_at DESC LIMIT ?)`, userID, userID, maxKnownBrowsers); err != nil {
+		return describe(err)
+	}
+	return describe(tx.Commit())
+}
+
+// KnownBrowser reports whether the browser whose cookie's token has this
+// hash has signed in to the account userID before.
+func (d *DB) KnownBrowser(ctx context.Context, userID int64, tokenHash []byte) (bool, error) {
+	var n int
+	err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM known_browsers WHERE token_hash = ? AND user_id = ?`, tokenHash, userID).Scan(&n)
+	return n > 0, describe(err)
 }
 
 // Session finds the live session with this token hash, and its user. One

@@ -20,7 +20,7 @@ func TestSessionsEndAndNamesAreUnique(t *testing.T) {
 	if _, err := db.AddUser(ctx, notify.User{Name: "suzuki", Role: notify.Manager}, []byte("hash")); notify.ErrorCode(err) != notify.ECONFLICT {
 		t.Errorf("a taken name in other case: %v; want a conflict", err)
 	}
-	if err := db.CreateSession(ctx, []byte("token"), notify.Session{User: u, CSRF: "c", Expires: now.Add(time.Hour)}); err != nil {
+	if err := db.CreateSession(ctx, []byte("token"), notify.Session{User: u, CSRF: "c", Expires: now.Add(time.Hour)}, []byte("hash")); err != nil {
 		t.Fatal(err)
 	}
 	if s, err := db.Session(ctx, []byte("token")); err != nil || s.User.Name != "Suzuki" || s.CSRF != "c" {

@@ -21,11 +21,12 @@ import (
 
 const (
 	sessionCookie = "owabi_session"
-	// Over HTTPS the session cookie's name carries the __Host- prefix, which
+	loginCookie   = "owabi_login"   // the sign-in form's CSRF token, before there is a session
+	browserCookie = "owabi_browser" // a browser that has signed in before: see knownBrowser
+	// Over HTTPS the cookies' names carry the __Host- prefix, which
 	// browsers accept only from a secure origin for the whole host: no
-	// plain-HTTP page or other subdomain can plant or shadow it.
-	secureSessionCookie = "__Host-" + sessionCookie
-	loginCookie         = "owabi_login" // the sign-in form's CSRF token, before there is a session
+	// plain-HTTP page or other subdomain can plant or shadow them.
+	hostPrefix = "__Host-"
 	// SessionTTL is how long a session lasts from sign-in: a working day.
 	SessionTTL = 12 * time.Hour
 	// IdleTimeout ends a session not used for this long: a phone left on a
@@ -38,6 +39,15 @@ const (
 	// slowSignIn is the wait before each attempt on a name that has had
 	// many from anywhere.
 	slowSignIn = 3 * time.Second
+	// knownFor is how long a browser stays known after signing in.
+	knownFor = 180 * 24 * time.Hour
+	// maxSignInForm bounds the sign-in form and the acknowledgement form,
+	// the two that anyone may send: a name, a password and a token.
+	maxSignInForm = 4 << 10
+	// strangersWaiting bounds the sign-ins from browsers not known to the
+	// account that may wait for a password check; beyond it, they are
+	// told the app is busy. Each holds a request of at most maxSignInForm.
+	strangersWaiting = 256
 )
 
 // bcryptCost is bcrypt's work factor; tests lower it to keep the race
@@ -69,7 +79,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 // cookie too: the form must send back what the cookie holds.
 func (s *Server) showLogin(w http.ResponseWriter, r *http.Request, status int, errKey, name string) {
 	token := newToken()
-	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: token, Path: "/login", HttpOnly: true,
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(r, loginCookie), Value: token, Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteStrictMode, Secure: s.secure(r), MaxAge: 3600})
 	p := page{Data: loginForm{Token: token, Name: name}}
 	if errKey != "" {
@@ -78,77 +88,153 @@ func (s *Server) showLogin(w http.ResponseWriter, r *http.Request, status int, e
 	s.render(w, r, status, "login", p)
 }
 
+// loginSubmit signs a person in. A browser that has signed in to the
+// account before is known (see knownBrowser), and what strangers do cannot
+// lock it out or slow it: its attempts are counted apart, and its password
+// is checked in slots of its own. Everyone else is a stranger, whether the
+// name exists or not, so that no answer tells which names do.
 func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimSpace(r.PostFormValue("name"))
-	c, err := r.Cookie(loginCookie)
+	c, err := r.Cookie(s.cookieName(r, loginCookie))
 	if err != nil || !sameToken(c.Value, r.PostFormValue("csrf")) {
 		s.showLogin(w, r, http.StatusForbidden, "form_expired", name)
 		return
-	}
-	// Attempts are limited per name from one address. Per name from
-	// anywhere they are only slowed: a hard limit there would let anyone
-	// lock a colleague out by guessing wrong on purpose.
-	now, lower := s.Now(), strings.ToLower(name)
-	ok, locked := s.login.take(lower+"|"+clientIP(r), now)
-	if locked {
-		s.Log.Warn("sign-in locked after repeated failures", "ip", clientIP(r))
-	}
-	if !ok {
-		s.loginsFailed.Add(1)
-		s.showLogin(w, r, http.StatusTooManyRequests, "too_many_attempts", name)
-		return
-	}
-	if ok, _ := s.loginByName.take(lower, now); !ok {
-		select {
-		case <-time.After(slowSignIn):
-		case <-r.Context().Done():
-			return
-		}
 	}
 	u, hash, err := s.Store.UserForLogin(r.Context(), name)
 	if err != nil && notify.ErrorCode(err) != notify.EUNAUTHORIZED {
 		s.fail(w, r, err)
 		return
 	}
+	known, browser, kerr := s.knownBrowser(r, u.ID)
+	if kerr != nil {
+		s.fail(w, r, kerr)
+		return
+	}
+	checks := s.knownChecks
+	if known {
+		if ok, _ := s.loginByBrowser.take(keyOf(browser), s.Now()); !ok {
+			s.loginsFailed.Add(1)
+			s.showLogin(w, r, http.StatusTooManyRequests, "too_many_attempts", name)
+			return
+		}
+	} else {
+		select {
+		case s.strangers <- struct{}{}:
+			defer func() { <-s.strangers }()
+		default:
+			s.showLogin(w, r, http.StatusServiceUnavailable, "sign_in_busy", name)
+			return
+		}
+		if !s.limitStranger(w, r, name) {
+			return
+		}
+		checks = s.strangerChecks
+	}
 	if hash == nil {
 		hash = dummyHash
 	}
-	if !s.checkPassword(r.Context(), hash, r.PostFormValue("password")) || err != nil {
-		s.Log.Info("sign-in refused", "ip", clientIP(r))
-		s.loginsFailed.Add(1)
-		s.showLogin(w, r, http.StatusUnauthorized, "wrong_login", name)
+	if !s.checkPassword(r.Context(), checks, hash, r.PostFormValue("password")) || err != nil {
+		s.refuseSignIn(w, r, name)
 		return
 	}
-	s.login.reset(lower + "|" + clientIP(r))
-	s.loginByName.reset(lower)
+	if s.passwordChecked != nil {
+		s.passwordChecked()
+	}
+	s.login.reset(keyOf(strings.ToLower(name), clientIP(r)))
+	s.loginByName.reset(keyOf(strings.ToLower(name)))
+	s.loginByBrowser.reset(keyOf(browser))
 	// Whoever was signed in on this browser before is signed out: on a
 	// shared office PC their session must not live on.
-	if old, err := r.Cookie(s.sessionCookie(r)); err == nil {
+	if old, err := r.Cookie(s.cookieName(r, sessionCookie)); err == nil {
 		s.Store.DeleteSession(r.Context(), hashToken(old.Value))
 	}
-	token := newToken()
-	now = s.Now()
+	token, now := newToken(), s.Now()
 	sess := notify.Session{User: u, CSRF: newToken(), Expires: now.Add(SessionTTL), Seen: now}
-	if err := s.Store.CreateSession(r.Context(), hashToken(token), sess); err != nil {
+	if err := s.Store.CreateSession(r.Context(), hashToken(token), sess, hash); err != nil {
+		if notify.ErrorCode(err) == notify.EUNAUTHORIZED { // the password changed meanwhile
+			s.refuseSignIn(w, r, name)
+			return
+		}
 		s.fail(w, r, err)
 		return
 	}
 	s.Log.Info("signed in", "user", u.ID, "role", u.Role)
-	http.SetCookie(w, &http.Cookie{Name: s.sessionCookie(r), Value: token, Path: "/", HttpOnly: true,
+	if !known {
+		s.rememberBrowser(w, r, u.ID)
+	}
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(r, sessionCookie), Value: token, Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: s.secure(r), Expires: sess.Expires})
-	http.SetCookie(w, &http.Cookie{Name: loginCookie, Path: "/login", MaxAge: -1})
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(r, loginCookie), Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secure(r)})
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
-// checkPassword compares a password with its hash, a few at a time: bcrypt
-// is slow on purpose, and a flood of sign-ins must not take every CPU.
-func (s *Server) checkPassword(ctx context.Context, hash []byte, password string) bool {
+// limitStranger counts a stranger's attempt on name, and answers it if it
+// may not go ahead. Attempts are limited per name from one address. Per
+// name from anywhere they are only slowed: a hard limit there would let
+// anyone lock a colleague out by guessing wrong on purpose.
+func (s *Server) limitStranger(w http.ResponseWriter, r *http.Request, name string) bool {
+	now, lower := s.Now(), strings.ToLower(name)
+	ok, locked := s.login.take(keyOf(lower, clientIP(r)), now)
+	if locked {
+		s.Log.Warn("sign-in locked after repeated failures", "ip", clientIP(r))
+	}
+	if !ok {
+		s.loginsFailed.Add(1)
+		s.showLogin(w, r, http.StatusTooManyRequests, "too_many_attempts", name)
+		return false
+	}
+	if ok, _ := s.loginByName.take(keyOf(lower), now); !ok {
+		select {
+		case <-time.After(slowSignIn):
+		case <-r.Context().Done():
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Server) refuseSignIn(w http.ResponseWriter, r *http.Request, name string) {
+	s.Log.Info("sign-in refused", "ip", clientIP(r))
+	s.loginsFailed.Add(1)
+	s.showLogin(w, r, http.StatusUnauthorized, "wrong_login", name)
+}
+
+// knownBrowser reports whether the request comes from a browser that has
+// signed in to the account userID before (0 for a name that is no
+// account's, which no browser is known to), and the browser's token. It
+// asks the database either way, so that both take the same time.
+func (s *Server) knownBrowser(r *http.Request, userID int64) (bool, string, error) {
+	c, err := r.Cookie(s.cookieName(r, browserCookie))
+	if err != nil || c.Value == "" {
+		return false, "", nil
+	}
+	known, err := s.Store.KnownBrowser(r.Context(), userID, hashToken(c.Value))
+	return known, c.Value, err
+}
+
+// rememberBrowser makes this browser known to the account userID from now
+// on. Not being remembered costs only protection from strangers' floods
+// later, so a failure is logged, not shown.
+func (s *Server) rememberBrowser(w http.ResponseWriter, r *http.Request, userID int64) {
+	token := newToken()
+	if err := s.Store.KnowBrowser(r.Context(), userID, hashToken(token)); err != nil {
+		s.Log.Warn("could not remember the browser", "user", userID, "err", err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(r, browserCookie), Value: token, Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteStrictMode, Secure: s.secure(r), MaxAge: int(knownFor.Seconds())})
+}
+
+// checkPassword compares a password with its hash in one of the slots
+// checks holds: bcrypt is slow on purpose, and a flood of sign-ins must
+// not take every CPU.
+func (s *Server) checkPassword(ctx context.Context, checks chan struct{}, hash []byte, password string) bool {
 	select {
-	case s.bcrypts <- struct{}{}:
+	case checks <- struct{}{}:
 	case <-ctx.Done(): // the browser has gone
 		return false
 	}
-	defer func() { <-s.bcrypts }()
+	defer func() { <-checks }()
 	return bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil
 }
 
@@ -183,13 +269,13 @@ func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request, sess *notif
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, _ *notify.Session) {
-	if c, err := r.Cookie(s.sessionCookie(r)); err == nil {
+	if c, err := r.Cookie(s.cookieName(r, sessionCookie)); err == nil {
 		if err := s.Store.DeleteSession(r.Context(), hashToken(c.Value)); err != nil {
 			s.fail(w, r, err)
 			return
 		}
 	}
-	http.SetCookie(w, &http.Cookie{Name: s.sessionCookie(r), Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secure(r)})
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(r, sessionCookie), Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secure(r)})
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
@@ -244,7 +330,7 @@ func (s *Server) keepAlive(r *http.Request, sess notify.Session) error {
 	if idle < touchEvery {
 		return nil
 	}
-	c, _ := r.Cookie(s.sessionCookie(r)) // there, or there would be no session
+	c, _ := r.Cookie(s.cookieName(r, sessionCookie)) // there, or there would be no session
 	if idle > IdleTimeout {
 		if err := s.Store.DeleteSession(r.Context(), hashToken(c.Value)); err != nil {
 			return err
@@ -316,7 +402,7 @@ func (s *Server) only(role notify.Role, h func(http.ResponseWriter, *http.Reques
 // session is the request's live session: one that has not ended, nor
 // been left idle too long (see keepAlive).
 func (s *Server) session(ctx context.Context, r *http.Request) (notify.Session, error) {
-	c, err := r.Cookie(s.sessionCookie(r))
+	c, err := r.Cookie(s.cookieName(r, sessionCookie))
 	if err != nil || c.Value == "" {
 		return notify.Session{}, notify.Errorf(notify.EUNAUTHORIZED, "please sign in")
 	}
@@ -329,12 +415,12 @@ func (s *Server) session(ctx context.Context, r *http.Request) (notify.Session, 
 
 func (s *Server) secure(r *http.Request) bool { return s.SecureCookies || r.TLS != nil }
 
-// sessionCookie is the name of the session cookie for this request.
-func (s *Server) sessionCookie(r *http.Request) string {
+// cookieName is the name of the cookie called name for this request.
+func (s *Server) cookieName(r *http.Request, name string) string {
 	if s.secure(r) {
-		return secureSessionCookie
+		return hostPrefix + name
 	}
-	return sessionCookie
+	return name
 }
 
 // newToken returns 32 random bytes as text.

@@ -27,7 +27,9 @@ import (
 // Store is what the web app needs from storage.
 type Store interface {
 	UserForLogin(ctx context.Context, name string) (notify.User, []byte, error)
-	CreateSession(ctx context.Context, tokenHash []byte, s notify.Session) error
+	CreateSession(ctx context.Context, tokenHash []byte, s notify.Session, passwordHash []byte) error
+	KnowBrowser(ctx context.Context, userID int64, tokenHash []byte) error
+	KnownBrowser(ctx context.Context, userID int64, tokenHash []byte) (bool, error)
 	Session(ctx context.Context, tokenHash []byte) (notify.Session, error)
 	DeleteSession(ctx context.Context, tokenHash []byte) error
 	TouchSession(ctx context.Context, tokenHash []byte, at time.Time) error
@@ -101,12 +103,19 @@ type Config struct {
 // Server is the web app.
 type Server struct {
 	Config
-	pages       map[string]*template.Template
-	login       *limiter // per name and address
-	loginByName *limiter // per name, from anywhere
-	bcrypts     chan struct{}
-	routes      []route
-	mux         *http.ServeMux
+	pages          map[string]*template.Template
+	login          *limiter      // strangers' attempts per name and address
+	loginByName    *limiter      // strangers' attempts per name, from anywhere
+	loginByBrowser *limiter      // attempts from a known browser
+	strangers      chan struct{} // strangers' sign-ins under way
+	// The password checks under way: strangers' (every CPU), and known
+	// browsers' (half as many more), which strangers cannot take.
+	strangerChecks, knownChecks chan struct{}
+	// passwordChecked, when set, runs after a sign-in's password check,
+	// for a test to act in the gap before the session is made.
+	passwordChecked func()
+	routes          []route
+	mux             *http.ServeMux
 	// loginsFailed counts refused sign-ins, for /metrics.
 	loginsFailed atomic.Int64
 }
@@ -125,8 +134,10 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Zone == nil {
 		cfg.Zone = time.UTC
 	}
-	s := &Server{Config: cfg, login: newLimiter(5, 15*time.Minute), loginByName: newLimiter(20, 15*time.Minute),
-		bcrypts: make(chan struct{}, runtime.NumCPU()), mux: http.NewServeMux()}
+	s := &Server{Config: cfg, mux: http.NewServeMux(),
+		login: newLimiter(5, 15*time.Minute), loginByName: newLimiter(20, 15*time.Minute), loginByBrowser: newLimiter(5, 15*time.Minute),
+		strangers:      make(chan struct{}, strangersWaiting),
+		strangerChecks: make(chan struct{}, runtime.NumCPU()), knownChecks: make(chan struct{}, max(1, runtime.NumCPU()/2))}
 	var err error
 	if s.pages, err = parsePages(cfg.Templates, s.funcs()); err != nil {
 		return nil, err
@@ -185,13 +196,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.Set("Strict-Transport-Security", "max-age=31536000")
 	}
 	// Every form but the upload is a short urlencoded one: anything else,
-	// or anything bigger, is refused before a handler reads it.
+	// or anything bigger, is refused before a handler reads it. The forms
+	// anyone may send are shorter still.
 	if r.Method == http.MethodPost && r.URL.Path != "/import" {
 		if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
 			s.refuse(w, r, http.StatusUnsupportedMediaType, "bad_form")
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+		limit := int64(maxForm)
+		if r.URL.Path == "/login" || strings.HasPrefix(r.URL.Path, "/ack/") {
+			limit = maxSignInForm
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 	}
 	if _, pattern := s.mux.Handler(r); pattern == "" {
 		s.refuse(w, r, http.StatusNotFound, "not_found")

@@ -1018,7 +1018,9 @@ func TestAnIdleSessionEnds(t *testing.T) {
 	}
 }
 
-func TestOverTLSTheSessionCookieIsHostOnlyAndSecure(t *testing.T) {
+// Over TLS every cookie the app sets, the sign-in form's included, is
+// host-only and secure: its name carries the __Host- prefix.
+func TestOverTLSEveryCookieIsHostOnlyAndSecure(t *testing.T) {
 	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "owabi.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -1030,30 +1032,38 @@ func TestOverTLSTheSessionCookieIsHostOnlyAndSecure(t *testing.T) {
 	}
 	srv := httptest.NewTLSServer(w)
 	defer srv.Close()
-	a := &app{Server: srv, db: db, web: w}
 	hash, _ := HashPassword(password)
 	db.AddUser(context.Background(), notify.User{Name: "kanri", Role: notify.Manager}, hash)
 	c := srv.Client()
 	c.Jar, _ = cookiejar.New(nil)
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	_, _, body := get(t, c, a.URL+"/login")
-	resp, err := c.PostForm(a.URL+"/login", url.Values{"csrf": {csrfField.FindStringSubmatch(body)[1]}, "name": {"kanri"}, "password": {password}})
+	form, err := c.Get(srv.URL + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(form.Body)
+	form.Body.Close()
+	resp, err := c.PostForm(srv.URL+"/login", url.Values{"csrf": {csrfField.FindStringSubmatch(string(body))[1]}, "name": {"kanri"}, "password": {password}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	var set string
-	for _, v := range resp.Header.Values("Set-Cookie") {
-		if strings.HasPrefix(v, "__Host-owabi_session=") {
-			set = v
+	names := map[string]bool{}
+	for _, v := range append(form.Header.Values("Set-Cookie"), resp.Header.Values("Set-Cookie")...) {
+		name, _, _ := strings.Cut(v, "=")
+		names[name] = true
+		for _, want := range []string{"Secure", "HttpOnly", "Path=/;"} {
+			if !strings.HasPrefix(name, "__Host-") || !strings.Contains(v+";", want) || strings.Contains(v, "Domain=") {
+				t.Errorf("cookie %q: want a __Host- name, %s and no Domain", v, want)
+			}
 		}
 	}
-	for _, want := range []string{"Secure", "HttpOnly", "Path=/"} {
-		if !strings.Contains(set, want) || strings.Contains(set, "Domain=") {
-			t.Errorf("session cookie %q: want %s and no Domain", set, want)
+	for _, want := range []string{"__Host-owabi_login", "__Host-owabi_session", "__Host-owabi_browser"} {
+		if !names[want] {
+			t.Errorf("no %s cookie was set (set: %v)", want, names)
 		}
 	}
-	if code, _, _ := get(t, c, a.URL+"/dashboard"); code != http.StatusOK {
+	if code, _, _ := get(t, c, srv.URL+"/dashboard"); code != http.StatusOK {
 		t.Errorf("the dashboard over TLS: %d", code)
 	}
 }

@@ -1,0 +1,235 @@
+package main
+
+// Issue 13's sign-in figures, measured the same way on any version of
+// owabi: OWABI_BENCH_BEFORE names an older binary to measure first, in the
+// same run. They are measurements, not tests: they log what happened and
+// pass either way (the tests that fail are in notify/web).
+//
+//	go build -o /tmp/owabi-before ./cmd/owabi   # in a checkout of the commit to compare with
+//	OWABI_MEASURE=1 OWABI_BENCH_BEFORE=/tmp/owabi-before go test -count=1 -run Measure13 -v -timeout 30m ./cmd/owabi
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"os/exec"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// m13Binaries is the binaries to measure: the one before, if given, then
+// this checkout's.
+func m13Binaries(t *testing.T) [][2]string {
+	bins := [][2]string{{"after", owabiBinary(t)}}
+	if before := os.Getenv("OWABI_BENCH_BEFORE"); before != "" {
+		bins = append([][2]string{{"before", before}}, bins...)
+	}
+	return bins
+}
+
+// m13Serve starts bin's "owabi serve" on a fresh database with a
+// salesperson, suzuki, and returns the daemon and the app's address.
+func m13Serve(t *testing.T, bin string) (*daemon, string) {
+	cfg := benchConfigT(t)
+	cmd := exec.Command(bin, "--config", cfg, "user", "add", "--role", "sales", "--password-stdin", "suzuki")
+	cmd.Stdin = strings.NewReader(password + "\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("user add: %v\n%s", err, out)
+	}
+	d := startServeBinary(t, bin, cfg)
+	waitFor(t, d.stderr.appears("the web app is serving"), "the web app")
+	m := servingURL.FindStringSubmatch(d.stderr.String())
+	return d, strings.TrimSuffix(m[1], "/")
+}
+
+func benchConfigT(t *testing.T) string {
+	dir := t.TempDir()
+	for _, name := range []string{"customers.csv", "suppliers.csv"} {
+		if err := copyDemoFile(name, dir+"/"+name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := dir + "/owabi.toml"
+	if err := writeDemoConfig(cfg, 2525, "127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// m13Memory reads a process's resident memory now and at its peak, in MB.
+func m13Memory(t *testing.T, pid int) (rss, peak float64) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		kb, _ := strconv.ParseFloat(f[1], 64)
+		switch f[0] {
+		case "VmRSS:":
+			rss = kb / 1024
+		case "VmHWM:":
+			peak = kb / 1024
+		}
+	}
+	return rss, peak
+}
+
+// m13LoginForm fetches the sign-in form in a new browser and returns it,
+// holding the form's cookie, and the form's token.
+func m13LoginForm(t *testing.T, base string) (*http.Client, string) {
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return m13LoginFormWith(t, base, c)
+}
+
+// m13Replay is an attacker's client: it sends the sign-in form's first
+// cookie and token with every attempt, whatever the answers set.
+func m13Replay(t *testing.T, base string) func(name string) (int, error) {
+	c, token := m13LoginForm(t, base)
+	u, _ := url.Parse(base + "/login")
+	cookies := c.Jar.Cookies(u)
+	return func(name string) (int, error) {
+		form := url.Values{"csrf": {token}, "name": {name}, "password": {"guess"}}.Encode()
+		req, _ := http.NewRequest("POST", base+"/login", strings.NewReader(form))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		for _, c := range cookies {
+			req.AddCookie(c)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		resp.Body.Close()
+		return resp.StatusCode, nil
+	}
+}
+
+// TestMeasure13SignInFlood sends 1,000 sign-ins, each with a different
+// 1 MB name and one reused form token, 8 at a time, and reads the
+// daemon's memory before, at its peak, and after.
+func TestMeasure13SignInFlood(t *testing.T) {
+	measuring(t)
+	for _, bin := range m13Binaries(t) {
+		d, base := m13Serve(t, bin[1])
+		attempt := m13Replay(t, base)
+		rss0, _ := m13Memory(t, d.cmd.Process.Pid)
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		codes := sync.Map{}
+		start := time.Now()
+		for range 8 {
+			wg.Go(func() {
+				for i := next.Add(1); i <= 1000; i = next.Add(1) {
+					// Just under the 1 MB that an ordinary form may be.
+					code, err := attempt(fmt.Sprintf("%07d", i) + strings.Repeat("x", 1<<20-512))
+					if err != nil {
+						codes.Store("error: "+err.Error(), true)
+						continue
+					}
+					n, _ := codes.LoadOrStore(code, new(atomic.Int64))
+					n.(*atomic.Int64).Add(1)
+				}
+			})
+		}
+		wg.Wait()
+		took := time.Since(start)
+		rss1, peak := m13Memory(t, d.cmd.Process.Pid)
+		var answers []string
+		codes.Range(func(k, v any) bool {
+			if n, ok := v.(*atomic.Int64); ok {
+				answers = append(answers, fmt.Sprintf("%v×%d", k, n.Load()))
+			} else {
+				answers = append(answers, fmt.Sprint(k))
+			}
+			return true
+		})
+		t.Logf("%s: RSS %.0f MB before, %.0f MB after (peak %.0f MB); 1,000 sign-ins of 1 MB names in %.1f s; answers %v",
+			bin[0], rss0, rss1, peak, took.Seconds(), answers)
+	}
+}
+
+// TestMeasure13SignInUnderFlood times suzuki's sign-ins while 32 threads
+// try random names: from a browser that signed in before (so holding
+// whatever that earns) and from a new one.
+func TestMeasure13SignInUnderFlood(t *testing.T) {
+	measuring(t)
+	for _, bin := range m13Binaries(t) {
+		_, base := m13Serve(t, bin[1])
+		returning, token := m13LoginForm(t, base)
+		signIn := func(c *http.Client, token string) (time.Duration, int) {
+			t0 := time.Now()
+			resp, err := c.PostForm(base+"/login", url.Values{"csrf": {token}, "name": {"suzuki"}, "password": {password}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			return time.Since(t0), resp.StatusCode
+		}
+		if _, code := signIn(returning, token); code != http.StatusSeeOther {
+			t.Fatalf("%s: suzuki's first sign-in: %d", bin[0], code)
+		}
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		for range 32 {
+			wg.Go(func() {
+				attempt := m13Replay(t, base)
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					attempt(fmt.Sprintf("n%d", rand.Int64()))
+				}
+			})
+		}
+		time.Sleep(2 * time.Second) // let the flood build up: this is a measurement, not a test
+		for _, who := range []string{"returning browser", "new browser"} {
+			var took []time.Duration
+			codes := map[int]int{}
+			for range 15 {
+				c, token := m13LoginFormWith(t, base, returning) // a fresh form, as a person reloads it
+				if who == "new browser" {
+					c, token = m13LoginForm(t, base)
+				}
+				d, code := signIn(c, token)
+				took = append(took, d)
+				codes[code]++
+			}
+			slices.Sort(took)
+			t.Logf("%s, %s: suzuki's sign-in median %v, max %v; answers %v", bin[0], who,
+				took[len(took)/2].Round(time.Millisecond), took[len(took)-1].Round(time.Millisecond), codes)
+		}
+		close(stop)
+		wg.Wait()
+	}
+}
+
+// m13LoginFormWith fetches the sign-in form with the client c.
+func m13LoginFormWith(t *testing.T, base string, c *http.Client) (*http.Client, string) {
+	resp, err := c.Get(base + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page bytes.Buffer
+	page.ReadFrom(resp.Body)
+	resp.Body.Close()
+	m := csrfField.FindStringSubmatch(page.String())
+	if m == nil {
+		t.Fatalf("sign-in page:\n%s", page.String())
+	}
+	return c, m[1]
+}
