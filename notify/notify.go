@@ -34,6 +34,7 @@ const (
 	RuleMasterDomain  Rule = "master_domain"       // an address on a master-list company's domain
 	RuleMasterCompany Rule = "master_company_name" // the company name matches a master list
 	RuleLabel         Rule = "label"               // the address book's own label
+	RuleLookAlike     Rule = "lookalike"           // held back: an address imitates a known domain, a person must decide
 	RuleNone          Rule = "none"                // nothing decided
 )
 

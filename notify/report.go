@@ -1,6 +1,9 @@
 package notify
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // EntryNote is what an import report says about one address-book entry: why
 // it was rejected, or what a person should check.
@@ -8,6 +11,18 @@ type EntryNote struct {
 	Number int    `json:"record"`
 	Line   int    `json:"line"`
 	Reason string `json:"reason"`
+}
+
+// EntryFlags is what a person should check about an entry as imported, ""
+// when nothing: why classifying it as read (d) held it back, which names the
+// domain a look-alike imitates, then what the reader warned of (rec.Warnings),
+// in sentences joined by "; ".
+func EntryFlags(rec Record, d Decision) string {
+	flags := rec.Warnings
+	if d.Rule == RuleLookAlike {
+		flags = append([]string{d.Detail}, flags...)
+	}
+	return strings.Join(flags, "; ")
 }
 
 // ImportReport says what one import did with every entry of a file.

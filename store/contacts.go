@@ -133,9 +133,12 @@ type ContactList struct {
 	Category notify.Category
 	Owner    string          // an owner's address, or Unassigned
 	State    *notify.Urgency // nil for every state
-	Order    Order           // ByNumber when empty
-	Offset   int
-	Limit    int
+	// LookAlike narrows the list to the contacts held back as look-alikes
+	// (rule lookalike) until a person decides.
+	LookAlike bool
+	Order     Order // ByNumber when empty
+	Offset    int
+	Limit     int
 }
 
 // Unassigned is ContactList.Owner for the contacts nobody owns.
@@ -202,6 +205,9 @@ func (d *DB) Contacts(ctx context.Context, f ContactList) ([]notify.ListedContac
 	}
 	if f.Category != "" {
 		where = append(where, "c.category = "+arg(f.Category))
+	}
+	if f.LookAlike { // spelt out, so that the partial index of migration 0027 serves
+		where = append(where, "c.rule = '"+string(notify.RuleLookAlike)+"'")
 	}
 	switch f.Owner {
 	case "":

@@ -122,6 +122,15 @@ func (d *DB) Events(ctx context.Context, contactID int64) ([]notify.Event, error
 	return out, describe(rows.Err())
 }
 
+// LookAlikes counts the contacts held back for a person to decide, as an
+// address of theirs may imitate a known domain (rule lookalike), through
+// the partial index of migration 0027: it reads only them.
+func (d *DB) LookAlikes(ctx context.Context) (int, error) {
+	var n int
+	err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM contacts WHERE rule = '`+string(notify.RuleLookAlike)+`'`).Scan(&n)
+	return n, describe(err)
+}
+
 // Withheld counts the contacts not to be contacted (through the partial
 // index of migration 0008: it reads only them).
 func (d *DB) Withheld(ctx context.Context) (int, error) {

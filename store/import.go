@@ -424,7 +424,7 @@ func (im *importer) flush(ctx context.Context, c chunk) error {
 			im.nextAddress++
 			im.rep.AddressesAdded++
 		}
-		note := strings.Join(rec.Warnings, "; ")
+		note := notify.EntryFlags(rec, e.dec)
 		if note != "" {
 			im.rep.Flagged = append(im.rep.Flagged, notify.EntryNote{Number: e.number, Line: rec.Line, Reason: note})
 		}

@@ -70,7 +70,7 @@ func printClassify(w io.Writer, r notify.ClassifyReport) {
 	}
 	fmt.Fprintln(w, "Decided by:")
 	for _, rule := range []notify.Rule{notify.RuleManual, notify.RuleOwnDomain, notify.RuleMasterDomain,
-		notify.RuleMasterCompany, notify.RuleLabel, notify.RuleNone} {
+		notify.RuleMasterCompany, notify.RuleLabel, notify.RuleLookAlike, notify.RuleNone} {
 		if n := r.Rules[rule]; n > 0 {
 			fmt.Fprintf(w, "  %-20s %6d\n", rule, n)
 		}
@@ -78,5 +78,9 @@ func printClassify(w io.Writer, r notify.ClassifyReport) {
 	fmt.Fprintf(w, "%d contacts changed category or owner.\n", r.Changed)
 	if n := r.Categories[notify.Unclassified]; n > 0 {
 		fmt.Fprintf(w, "%d contacts are unclassified: add them to a master list, give them a label, or set classify.overrides.\n", n)
+	}
+	if n := r.Rules[notify.RuleLookAlike]; n > 0 {
+		fmt.Fprintf(w, "%d of them have an address that may imitate the organisation's or a master's domain: no label or company name decides them; "+
+			"check who they are, then decide on the web app's contact page or in classify.overrides.\n", n)
 	}
 }

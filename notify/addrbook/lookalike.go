@@ -27,6 +27,10 @@ import (
 // ones (аррӏе.com, all Cyrillic) is flagged too, unless the last part of the
 // domain is in the same script (.рф): a small table stands in for UTS #39's
 // confusables data, so look-alikes it does not list are not caught.
+//
+// Which domain it imitates is for the classifier to say, which knows the
+// organisation's and the master lists' domains (classify.Classifier.Imitates,
+// through Skeleton).
 func LookAlike(email string) string {
 	domain := email[strings.LastIndexByte(email, '@')+1:]
 	if !isIDN(domain) {
@@ -107,10 +111,16 @@ func allowedScripts(scripts []string) bool {
 }
 
 // latinLookAlikes are lower-case Cyrillic and Greek letters that look like a
-// Latin letter in common fonts (from UTS #39 confusables.txt); domains are
-// shown in lower case, so capitals do not matter.
-const latinLookAlikes = "асԁеһіјӏорԛѕԝху" + // Cyrillic a c d e h i j l o p q s w x y
-	"αικνορυχ" // Greek a i k v o p u x
+// Latin letter in common fonts (from UTS #39 confusables.txt), each with the
+// letter it passes for; domains are shown in lower case, so capitals do not
+// matter. Skeleton reads a domain through the same table.
+var latinLookAlikes = map[rune]rune{
+	// Cyrillic
+	'а': 'a', 'с': 'c', 'ԁ': 'd', 'е': 'e', 'һ': 'h', 'і': 'i', 'ј': 'j', 'ӏ': 'l',
+	'о': 'o', 'р': 'p', 'ԛ': 'q', 'ѕ': 's', 'ԝ': 'w', 'х': 'x', 'у': 'y',
+	// Greek
+	'α': 'a', 'ι': 'i', 'κ': 'k', 'ν': 'v', 'ο': 'o', 'ρ': 'p', 'υ': 'u', 'χ': 'x',
+}
 
 // allLatinLookAlike reports whether every letter of l is in latinLookAlikes.
 func allLatinLookAlike(l string) bool {
@@ -119,7 +129,7 @@ func allLatinLookAlike(l string) bool {
 		if scriptOf(r) == "" {
 			continue
 		}
-		if !strings.ContainsRune(latinLookAlikes, r) {
+		if _, ok := latinLookAlikes[r]; !ok {
 			return false
 		}
 		letters++

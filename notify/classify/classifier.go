@@ -22,6 +22,8 @@ type Classifier struct {
 	byDomain  map[string]*Master // masters whose domain is not free mail
 	byCompany map[string]*Master // CompanyKey of the master's name
 	labels    map[string]notify.Category
+	genuine   domainSet              // own, free-mail and master domains: none is a look-alike
+	imitable  map[string]knownDomain // own and master domains by their skeleton
 }
 
 // New builds the indexes for r once, so that Classify only does map
@@ -35,6 +37,11 @@ func New(r Rules) *Classifier {
 		byDomain:  map[string]*Master{},
 		byCompany: map[string]*Master{},
 		labels:    map[string]notify.Category{},
+		genuine:   newDomainSet(r.FreeMailDomains),
+		imitable:  map[string]knownDomain{},
+	}
+	for _, d := range r.OwnDomains {
+		c.know(cleanDomain(d), nil)
 	}
 	// Sorted, so that two spellings of one address or label give the same
 	// result on every run.
@@ -55,6 +62,7 @@ func New(r Rules) *Classifier {
 		if k := CompanyKey(m.Company); k != "" && c.byCompany[k] == nil {
 			c.byCompany[k] = &m
 		}
+		c.know(m.Domain, &m)
 	}
 	for _, l := range slices.Sorted(maps.Keys(r.Labels)) {
 		c.labels[cleanLabel(l)] = r.Labels[l]
@@ -69,6 +77,11 @@ func (c *Classifier) Classify(r notify.Record) notify.Decision {
 	for _, e := range r.Emails {
 		if cat, ok := c.overrides[strings.ToLower(e)]; ok {
 			return notify.Decision{Category: cat, Rule: notify.RuleManual, Detail: e}
+		}
+	}
+	for _, e := range r.Emails {
+		if k, ok := c.imitation(domainOf(e)); ok {
+			return notify.Decision{Category: notify.Unclassified, Rule: notify.RuleLookAlike, Detail: k.describe(domainOf(e))}
 		}
 	}
 	for _, e := range r.Emails {

@@ -29,6 +29,7 @@ func testRules() classify.Rules {
 func TestClassify(t *testing.T) {
 	c := classify.New(testRules())
 	const kikyo = "domain kikyo-foods.example (C0061 桔梗フーズ株式会社)"
+	const imitatesOwn = `the domain "sakura-prіnt.example.jp" (xn--sakura-prnt-7vj.example.jp) may imitate sakura-print.example.jp, the organisation's own domain`
 	tests := []struct {
 		name    string
 		emails  []string
@@ -99,6 +100,19 @@ func TestClassify(t *testing.T) {
 			notify.Decision{Category: notify.Unclassified, Rule: notify.RuleNone, Detail: "labels disagree: 顧客, 社員", OwnerEmail: ""}},
 		{"prospect is no customer", []string{"t@webmail.example.com"}, "", []string{"見込み客", "* myContacts"},
 			notify.Decision{Category: notify.Unclassified, Rule: notify.RuleNone, Detail: "", OwnerEmail: ""}},
+
+		// a look-alike of a known domain: whatever its label, company or
+		// other addresses say, nothing but an override decides
+		{"look-alike of the own domain labelled 社員", []string{"taro@xn--sakura-prnt-7vj.example.jp"}, "", []string{"社員", "* myContacts"},
+			notify.Decision{Category: notify.Unclassified, Rule: notify.RuleLookAlike, Detail: imitatesOwn}},
+		{"look-alike of a master domain with the master's company name", []string{"aoi@kikyo-f0ods.example"}, "桔梗フーズ株式会社", []string{"顧客"},
+			notify.Decision{Category: notify.Unclassified, Rule: notify.RuleLookAlike, Detail: `the domain "kikyo-f0ods.example" may imitate kikyo-foods.example, the domain of C0061 桔梗フーズ株式会社`}},
+		{"look-alike beside a genuine own address", []string{"taro@sakura-print.example.jp", "taro@xn--sakura-prnt-7vj.example.jp"}, "", nil,
+			notify.Decision{Category: notify.Unclassified, Rule: notify.RuleLookAlike, Detail: imitatesOwn}},
+		{"override beats look-alike", []string{"taro@xn--sakura-prnt-7vj.example.jp", "special@kikyo-foods.example"}, "", []string{"社員"},
+			notify.Decision{Category: notify.Supplier, Rule: notify.RuleManual, Detail: "special@kikyo-foods.example"}},
+		{"an IDN that imitates nothing known", []string{"info@xn--r8jz45g.jp"}, "", []string{"社員"},
+			notify.Decision{Category: notify.Employee, Rule: notify.RuleLabel, Detail: "社員"}},
 
 		// none
 		{"nothing", nil, "", nil,

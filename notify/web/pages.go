@@ -82,6 +82,11 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 		s.fail(w, r, err)
 		return
 	}
+	lookAlikes, err := s.Store.LookAlikes(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	deadlines, err := s.deadlines(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -91,12 +96,12 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 	for _, p := range staff {
 		unassigned -= p.Assigned
 	}
-	next := nextSteps(total, rows, withheld, unassigned, st.WithoutNotice(notify.Deletion), language(r))
+	next := nextSteps(total, rows, lookAlikes, withheld, unassigned, st.WithoutNotice(notify.Deletion), language(r))
 	if at, _, err := s.Store.Purged(r.Context()); err != nil {
 		s.fail(w, r, err)
 		return
 	} else if !at.IsZero() { // nobody is to be called any more
-		next = []string{fmt.Sprintf(messages[language(r)]["next_purged"], at.In(s.Zone).Format("2006-01-02 15:04"))}
+		next = []nextStep{{Text: fmt.Sprintf(messages[language(r)]["next_purged"], at.In(s.Zone).Format("2006-01-02 15:04"))}}
 	}
 	var told any // what happened, in the user's language, once there is a record
 	if inc, err := s.Store.Incident(r.Context()); err == nil {
@@ -185,29 +190,38 @@ func (s *Server) exportContacts(w http.ResponseWriter, r *http.Request, sess *no
 	}
 }
 
+// nextStep is one line of the dashboard's next steps, and the page where
+// it is done when there is one.
+type nextStep struct {
+	Text, Href string
+}
+
 // nextSteps says, in a few lines, what needs doing now, most pressing
 // first: what a manager under stress should see before any number.
-func nextSteps(total categoryRow, rows []categoryRow, withheld, unassigned, unsent int, lang string) []string {
+// Look-alikes come before the rest of the unclassified: whoever they are,
+// they are to be found out before anything is sent.
+func nextSteps(total categoryRow, rows []categoryRow, lookAlikes, withheld, unassigned, unsent int, lang string) []nextStep {
 	t := messages[lang]
-	var out []string
-	add := func(n int, key string) {
+	var out []nextStep
+	add := func(n int, key, href string) {
 		if n > 0 {
-			out = append(out, fmt.Sprintf(t[key], n))
+			out = append(out, nextStep{Text: fmt.Sprintf(t[key], n), Href: href})
 		}
 	}
-	add(total.Infected, "next_infected")
-	add(total.Clicked, "next_clicked")
+	add(total.Infected, "next_infected", "")
+	add(total.Clicked, "next_clicked", "")
+	add(lookAlikes, "next_lookalike", "/contacts?rule="+string(notify.RuleLookAlike))
 	for _, r := range rows {
 		if r.Category == notify.Unclassified {
-			add(r.Contacts, "next_unclassified")
+			add(r.Contacts, "next_unclassified", "")
 		}
 	}
-	add(unassigned, "next_unassigned")
-	add(unsent, "next_unsent")
-	add(total.Failed, "next_failed")
-	add(total.Contacts-total.Reached-withheld, "next_call") // nobody calls those not to be contacted
+	add(unassigned, "next_unassigned", "")
+	add(unsent, "next_unsent", "")
+	add(total.Failed, "next_failed", "")
+	add(total.Contacts-total.Reached-withheld, "next_call", "") // nobody calls those not to be contacted
 	if len(out) == 0 && total.Contacts > 0 {
-		out = append(out, t["next_none"])
+		out = append(out, nextStep{Text: t["next_none"]})
 	}
 	return out
 }
@@ -250,6 +264,7 @@ func listFilter(r *http.Request, orders ...store.Order) store.ContactList {
 	if u, ok := notify.ParseUrgency(q.Get("state")); ok {
 		f.State = &u
 	}
+	f.LookAlike = q.Get("rule") == string(notify.RuleLookAlike)
 	if !slices.Contains(orders, f.Order) {
 		f.Order = orders[0]
 	}

@@ -56,6 +56,7 @@ type Store interface {
 	AcknowledgedPerDay(ctx context.Context, days int, offset time.Duration) ([]notify.DayCount, error)
 	StaffProgress(ctx context.Context) ([]notify.StaffProgress, error)
 	Withheld(ctx context.Context) (int, error)
+	LookAlikes(ctx context.Context) (int, error)
 	QueueAge(ctx context.Context) (time.Duration, error)
 	Audit(ctx context.Context, e notify.AuditEntry) error
 	AuditTrail(ctx context.Context, f store.AuditFilter) ([]notify.AuditEntry, error)

@@ -634,7 +634,11 @@ func TestSalesCannotOpenOthersContacts(t *testing.T) {
 
 // withImport gives the app an import that reads books as owabi import does
 // (without classifying).
-func (a *app) withImport() {
+func (a *app) withImport() { a.withImportDeciding(nil) }
+
+// withImportDeciding gives the app an import that reads books as owabi
+// import does, and classifies them with decide.
+func (a *app) withImportDeciding(decide func(notify.Record) notify.Decision) {
 	a.web.Import = func(ctx context.Context, name string, r io.Reader) (notify.ImportReport, error) {
 		text, enc := addrbook.Decode(r)
 		book, err := addrbook.Open(text, "", nil)
@@ -649,7 +653,7 @@ func (a *app) withImport() {
 					return rec, &notify.EntryNote{Number: row.Number, Line: row.Line, Reason: row.Reason}, nil
 				}
 				return rec, nil, err
-			}, nil)
+			}, decide)
 	}
 }
 

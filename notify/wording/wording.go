@@ -159,6 +159,12 @@ var sentences = []sentence{
 		"ドメイン {q} は {u} と表示され、{l}が混ざっています。別のドメインを装っているおそれがあります"),
 	shape("the domain {q} shows as {u}, whose {r} letters all look like Latin ones: it may imitate another domain",
 		"ドメイン {q} は {u} と表示され、その{r}はどれもラテン文字に見えます。別のドメインを装っているおそれがあります"),
+	// A look-alike of a domain the classifier knows (notify/classify): with
+	// the xn-- form first, so that the shorter shape does not swallow it.
+	shape("the domain {q} ({x}) may imitate {d}, the organisation's own domain", "ドメイン {q}（{x}）は自社のドメイン {d} に見せかけた可能性があります"),
+	shape("the domain {q} ({x}) may imitate {d}, the domain of {m}", "ドメイン {q}（{x}）は {m} のドメイン {d} に見せかけた可能性があります"),
+	shape("the domain {q} may imitate {d}, the organisation's own domain", "ドメイン {q} は自社のドメイン {d} に見せかけた可能性があります"),
+	shape("the domain {q} may imitate {d}, the domain of {m}", "ドメイン {q} は {m} のドメイン {d} に見せかけた可能性があります"),
 	// Text that may not go into a mail header, and phones left out.
 	shape("the phone {q} was left out: {r}", "電話 {q} は取り込みませんでした: {r}"),
 	shape("it holds a link or an address", "リンクかアドレスが書かれています"),

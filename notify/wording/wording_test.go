@@ -87,6 +87,8 @@ func TestEveryCategoryReasonReadsInJapanese(t *testing.T) {
 		{Emails: []string{"a@mail.yamada.example"}},
 		{Company: "鈴木商事", Emails: []string{"a@x.example"}},
 		{Labels: []string{"顧客", "社員"}, Emails: []string{"a@x.example"}},
+		{Labels: []string{"社員"}, Emails: []string{"a@xn--skura-4ve.example"}}, // sаkura, Cyrillic а
+		{Emails: []string{"a@yarnada.example"}},
 	} {
 		d := c.Classify(r)
 		if d.Detail == "" {
@@ -100,18 +102,20 @@ func TestTheWordingOfSomeMessages(t *testing.T) {
 	for en, ja := range map[string]string{
 		"no e-mail address": "メールアドレスがありません",
 		`the header looks like Google Contacts CSV but has no "First Name" and "Last Name" columns. Name the columns with --map, e.g. --map email=メール,name=氏名 (the columns are "Name", "E-mail 1 - Value")`: `見出しは Google Contacts CSV の形ですが、"First Name" と "Last Name" の列がありません。設定ファイルの [import] map で列を指定してください（例: email=メール,name=氏名。このファイルの列: "Name", "E-mail 1 - Value"）`,
-		`the "Given Name" field is longer than 65536 bytes`:                                                                         `"Given Name"の欄が 65536 バイトを超えています`,
-		"the column 7 field has bytes that cannot be decoded (is the file in another encoding?)":                                    "7 列目の欄に読めないバイトがあります（ファイルの文字コードが違うのでは？）",
-		`invalid e-mail address "a@@x.jp": it has more than one @`:                                                                  `メールアドレス "a@@x.jp" は使えません: @ が 2 つ以上あります`,
-		`the phone "abc" was left out: it has fewer than three digits`:                                                              `電話 "abc" は取り込みませんでした: 数字が 3 つ未満です`,
-		"the name contains a line break":                                                                                            "氏名に改行があります",
-		`malformed CSV: a " in a field that is not quoted (on line 4)`:                                                              `CSV の形の誤り: " で囲まれていない欄に " があります（4 行目）`,
-		"domain a.yamada.example under yamada.example (C0001 株式会社山田)":                                                               "ドメイン a.yamada.example（yamada.example の配下）（C0001 株式会社山田）",
-		"the import was undone, but kept 2 contacts staff had already worked on (numbers 1600, 1601)":                               "取り込みは元に戻しましたが、担当者がすでに対応した連絡先 2 件（番号 1600, 1601）は残しました",
-		"something owabi has not learnt to say in Japanese":                                                                         "something owabi has not learnt to say in Japanese",
-		`the phone "03" was left out: it has fewer than three digits; the name contains a line break`:                               `電話 "03" は取り込みませんでした: 数字が 3 つ未満です / 氏名に改行があります`,
-		`invalid e-mail address "{r}@x": it has no @`:                                                                               `メールアドレス "{r}@x" は使えません: @ がありません`,
-		`the domain "xn--pple-43d.com" shows as "аpple.com", which mixes Latin and Cyrillic letters: it may imitate another domain`: `ドメイン "xn--pple-43d.com" は "аpple.com" と表示され、ラテン文字・キリル文字が混ざっています。別のドメインを装っているおそれがあります`,
+		`the "Given Name" field is longer than 65536 bytes`:                                                                                        `"Given Name"の欄が 65536 バイトを超えています`,
+		"the column 7 field has bytes that cannot be decoded (is the file in another encoding?)":                                                   "7 列目の欄に読めないバイトがあります（ファイルの文字コードが違うのでは？）",
+		`invalid e-mail address "a@@x.jp": it has more than one @`:                                                                                 `メールアドレス "a@@x.jp" は使えません: @ が 2 つ以上あります`,
+		`the phone "abc" was left out: it has fewer than three digits`:                                                                             `電話 "abc" は取り込みませんでした: 数字が 3 つ未満です`,
+		"the name contains a line break":                                                                                                           "氏名に改行があります",
+		`malformed CSV: a " in a field that is not quoted (on line 4)`:                                                                             `CSV の形の誤り: " で囲まれていない欄に " があります（4 行目）`,
+		"domain a.yamada.example under yamada.example (C0001 株式会社山田)":                                                                              "ドメイン a.yamada.example（yamada.example の配下）（C0001 株式会社山田）",
+		"the import was undone, but kept 2 contacts staff had already worked on (numbers 1600, 1601)":                                              "取り込みは元に戻しましたが、担当者がすでに対応した連絡先 2 件（番号 1600, 1601）は残しました",
+		"something owabi has not learnt to say in Japanese":                                                                                        "something owabi has not learnt to say in Japanese",
+		`the phone "03" was left out: it has fewer than three digits; the name contains a line break`:                                              `電話 "03" は取り込みませんでした: 数字が 3 つ未満です / 氏名に改行があります`,
+		`invalid e-mail address "{r}@x": it has no @`:                                                                                              `メールアドレス "{r}@x" は使えません: @ がありません`,
+		`the domain "xn--pple-43d.com" shows as "аpple.com", which mixes Latin and Cyrillic letters: it may imitate another domain`:                `ドメイン "xn--pple-43d.com" は "аpple.com" と表示され、ラテン文字・キリル文字が混ざっています。別のドメインを装っているおそれがあります`,
+		`the domain "sakura-prіnt.example.jp" (xn--sakura-prnt-7vj.example.jp) may imitate sakura-print.example.jp, the organisation's own domain`: `ドメイン "sakura-prіnt.example.jp"（xn--sakura-prnt-7vj.example.jp）は自社のドメイン sakura-print.example.jp に見せかけた可能性があります`,
+		`the domain "kikyo-f0ods.example" may imitate kikyo-foods.example, the domain of C0061 桔梗フーズ株式会社`:                                          `ドメイン "kikyo-f0ods.example" は C0061 桔梗フーズ株式会社 のドメイン kikyo-foods.example に見せかけた可能性があります`,
 	} {
 		if got := wording.Japanese(en); got != ja {
 			t.Errorf("%q\n got %q\nwant %q", en, got, ja)
