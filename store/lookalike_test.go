@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"strings"
 	"testing"
@@ -85,6 +86,10 @@ func TestALookAlikeStaysUnclassifiedUntilAPersonDecides(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("imported again", held)
+	// Notices go to the genuine employee alone, even to the unclassified.
+	if n, err := db.Queue(ctx, notify.Deletion, "ja", func() string { return "<" + rand.Text() + "@owabi>" }); err != nil || n != 1 {
+		t.Errorf("queued %d notices, %v; want 1: the look-alike's address gets none until a person decides", n, err)
+	}
 
 	// A manager decides; the rules leave it alone from then on.
 	u, err := db.AddUser(ctx, notify.User{Name: "kanri", Role: notify.Manager, Email: "kanri@sakura-print.example.jp"}, []byte("h"))
@@ -106,4 +111,7 @@ func TestALookAlikeStaysUnclassifiedUntilAPersonDecides(t *testing.T) {
 		t.Fatalf("import with a new label: %+v, %v; want the look-alike updated", rep, err)
 	}
 	check("decided, then updated by an import", decided)
+	if n, err := db.Queue(ctx, notify.Deletion, "ja", func() string { return "<" + rand.Text() + "@owabi>" }); err != nil || n != 1 {
+		t.Errorf("once decided, queued %d notices, %v; want the look-alike's 1", n, err)
+	}
 }

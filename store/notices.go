@@ -27,9 +27,13 @@ func (d *DB) Queue(ctx context.Context, kind notify.NoticeKind, lang string, mes
 		}
 		return 0, describe(err)
 	}
+	// A contact held back as a look-alike waits for a person's decision:
+	// its address may be the attacker's, and even a send that allows the
+	// unclassified does not write to it.
 	rows, err := tx.QueryContext(ctx, `SELECT a.id, a.contact_id FROM addresses a JOIN contacts c ON c.id = a.contact_id
-		WHERE NOT c.do_not_contact AND a.undeliverable = '' AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.address_id = a.id AND n.kind = ?)
-		ORDER BY a.id`, kind)
+		WHERE NOT c.do_not_contact AND a.undeliverable = '' AND c.rule != ?
+		AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.address_id = a.id AND n.kind = ?)
+		ORDER BY a.id`, notify.RuleLookAlike, kind)
 	if err != nil {
 		return 0, describe(err)
 	}

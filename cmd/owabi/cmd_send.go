@@ -40,9 +40,16 @@ func runSend(ctx context.Context, g *globals, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if n := st.Categories[notify.Unclassified]; n > 0 && !*allowUnclassified {
+	lookAlikes, err := a.db.LookAlikes(ctx)
+	if err != nil {
+		return err
+	}
+	if n := st.Categories[notify.Unclassified] - lookAlikes; n > 0 && !*allowUnclassified {
 		return &usageError{msg: fmt.Sprintf("unclassified contacts: %d; they would get the customer wording. "+
 			"Decide them (a master list, a label or classify.overrides, then \"owabi classify\"), or add --allow-unclassified", n)}
+	}
+	if lookAlikes > 0 {
+		fmt.Fprintf(e.stdout, "Held back %d contacts whose address imitates a known domain: they get no notice until a manager decides each on its contact page.\n", lookAlikes)
 	}
 	if *retryFailed {
 		n, dead, err := a.db.RequeueFailed(ctx, k)
