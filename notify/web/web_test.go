@@ -478,7 +478,7 @@ func TestSalesLogACallAndTheManagerSeesIt(t *testing.T) {
 		t.Errorf("reached per day: %+v, %v; want 1 today", days, err)
 	}
 	// The manager's spreadsheet has the call in it; sales staff may not download it.
-	code, _, sheet := get(t, manager, a.URL+"/contacts.csv")
+	code, _, sheet := post(t, manager, a.URL+"/contacts.csv", url.Values{"csrf": {csrfField.FindStringSubmatch(dash)[1]}})
 	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(sheet, "\ufeff"))).ReadAll()
 	if code != http.StatusOK || err != nil || len(rows) != 4 {
 		t.Fatalf("contacts.csv: %d, %v\n%s", code, err, sheet)
@@ -490,7 +490,7 @@ func TestSalesLogACallAndTheManagerSeesIt(t *testing.T) {
 			t.Errorf("山田's row: %q", r)
 		}
 	}
-	if code, _, _ := get(t, sales, a.URL+"/contacts.csv"); code != http.StatusForbidden {
+	if code, _, _ := post(t, sales, a.URL+"/contacts.csv", url.Values{"csrf": {token}}); code != http.StatusForbidden {
 		t.Errorf("sales staff download the list: %d, want 403", code)
 	}
 }
