@@ -181,6 +181,10 @@ func (s *Server) exportContacts(w http.ResponseWriter, r *http.Request, sess *no
 	if err := s.Store.Audit(r.Context(), notify.AuditEntry{Kind: "export", Detail: fmt.Sprintf("contact list, %d contacts, from the web app", n)}); err != nil {
 		s.Log.Error("recording an export in the audit trail", "err", err)
 	}
+	// A copy handed out: the purge page names it, and who took it.
+	if err := s.Store.RecordFile(r.Context(), notify.WrittenFile{Kind: notify.FileExport}); err != nil {
+		s.Log.Error("recording an export among the files written", "err", err)
+	}
 }
 
 // nextSteps says, in a few lines, what needs doing now, most pressing

@@ -61,6 +61,8 @@ type Store interface {
 	Purge(ctx context.Context, despiteBroken bool) (notify.PurgeReport, error)
 	PurgePreview(ctx context.Context) (notify.PurgeReport, error)
 	Purged(ctx context.Context) (time.Time, string, error)
+	RecordFile(ctx context.Context, f notify.WrittenFile) error
+	WrittenFiles(ctx context.Context) ([]notify.WrittenFile, error)
 	Filed(ctx context.Context, deadlines []notify.Deadline) ([]notify.Deadline, error)
 	Incident(ctx context.Context) (notify.Incident, error)
 	SaveIncident(ctx context.Context, userID, base int64, inc notify.Incident) error
