@@ -1271,3 +1271,22 @@ func TestMetricsWithATokenAnswerOnlyItsBearer(t *testing.T) {
 		t.Errorf("with the token: %d", resp.StatusCode)
 	}
 }
+
+// The web app's download writes each cell through the same rule as owabi
+// export: what a spreadsheet could read as a formula, full-width too, is
+// text.
+func TestTheDownloadNeutralisesFormulas(t *testing.T) {
+	a := newApp(t)
+	a.importBook(t, ownedBySuzuki, notify.Record{Family: "＝HYPERLINK(\"http://evil.example\",\"x\")", Company: "\u3000＋cmd", Emails: []string{"wide@example.jp"}})
+	manager := a.client(t)
+	a.signIn(t, manager, "kanri", password)
+	_, _, dash := get(t, manager, a.URL+"/dashboard")
+	code, _, sheet := post(t, manager, a.URL+"/contacts.csv", url.Values{"csrf": {csrfField.FindStringSubmatch(dash)[1]}})
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(sheet, "\ufeff"))).ReadAll()
+	if code != http.StatusOK || err != nil || len(rows) != 2 {
+		t.Fatalf("contacts.csv: %d, %v\n%s", code, err, sheet)
+	}
+	if name, company := rows[1][1], rows[1][3]; !strings.HasPrefix(name, "'＝HYPERLINK") || !strings.HasPrefix(company, "'") {
+		t.Errorf("the downloaded row: name %q, company %q; want an apostrophe in front of each", name, company)
+	}
+}
