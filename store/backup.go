@@ -198,7 +198,8 @@ func checkDatabase(ctx context.Context, db *sql.DB, path string) error {
 // brought up to date). A backup made before the database was purged
 // would bring the personal data back: only with undoPurge. The daemon
 // must be stopped: the caller holds the sender lock. The backup file
-// itself is only read.
+// itself is only read. The files owabi wrote outside the database stay
+// known (keepWritten).
 func (d *DB) Restore(ctx context.Context, path string, undoPurge bool) error {
 	b, err := openCopy(path)
 	if err != nil {
@@ -224,8 +225,15 @@ func (d *DB) Restore(ctx context.Context, path string, undoPurge bool) error {
 				at.UTC().Format("2006-01-02 15:04 UTC"), path)
 		}
 	}
+	written, err := writtenRows(ctx, d.db)
+	if err != nil {
+		return describe(err)
+	}
 	if err := copyDatabase(ctx, b, d.path, 1024); err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
-	return d.migrate(ctx)
+	if err := d.migrate(ctx); err != nil {
+		return err
+	}
+	return d.keepWritten(ctx, written)
 }

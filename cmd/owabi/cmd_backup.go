@@ -27,6 +27,9 @@ func runBackup(ctx context.Context, g *globals, e env, args []string) error {
 	if err := a.db.Audit(ctx, notify.AuditEntry{Kind: "backup", Detail: "backup written to " + path}); err != nil {
 		return err
 	}
+	if err := a.db.RecordFile(ctx, notify.WrittenFile{Kind: notify.FileBackup, Path: path}); err != nil {
+		return err
+	}
 	fmt.Fprintf(e.stdout, "Wrote a consistent copy of the database to %s (owner-only, checked).\n", path)
 	return nil
 }
@@ -44,7 +47,7 @@ func runRestore(ctx context.Context, g *globals, e env, args []string) error {
 	}
 	defer done()
 	// What is there now is kept, in case the backup was the wrong one.
-	before := fmt.Sprintf("%s.before-restore-%s", a.db.Path(), a.db.Now().Format("20060102-150405"))
+	before := a.db.BeforeRestorePath(a.db.Now())
 	if err := a.db.Backup(ctx, before); err != nil {
 		return fmt.Errorf("keeping the database as it is before restoring: %w", err)
 	}
@@ -56,6 +59,9 @@ func runRestore(ctx context.Context, g *globals, e env, args []string) error {
 	}
 	a.log.Info("database restored from a backup")
 	if err := a.db.Audit(ctx, notify.AuditEntry{Kind: "restore", Detail: "database restored from " + fs.Arg(0)}); err != nil {
+		return err
+	}
+	if err := a.db.RecordFile(ctx, notify.WrittenFile{Kind: notify.FileBeforeRestore, Path: before}); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Restored %s from %s; the database as it was is kept at %s.\n"+

@@ -57,6 +57,12 @@ func runDemo(ctx context.Context, g *globals, e env, args []string) error {
 		return err
 	}
 	defer a.Close()
+	// The captures hold the people's names and addresses: a purge names
+	// the folder, which it does not erase.
+	captures, _ := filepath.Abs(mailDir)
+	if err := a.db.RecordFile(ctx, notify.WrittenFile{Kind: notify.FileCaptures, Path: captures}); err != nil {
+		return err
+	}
 
 	book, err := demodata.Open("demodata/google_contacts.csv")
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 
 	"github.com/owabi/owabi/notify"
@@ -37,6 +38,13 @@ func runExport(ctx context.Context, g *globals, e env, args []string) error {
 	}
 	a.log.Info("exported", "contacts", n)
 	if err := a.db.Audit(ctx, notify.AuditEntry{Kind: "export", Detail: fmt.Sprintf("contact list, %d contacts, to %s", n, path)}); err != nil {
+		return err
+	}
+	written := notify.WrittenFile{Kind: notify.FileExport} // to standard output: where it went is not known
+	if path != "-" && path != "" {
+		written.Path, _ = filepath.Abs(path)
+	}
+	if err := a.db.RecordFile(ctx, written); err != nil {
 		return err
 	}
 	if path != "-" {

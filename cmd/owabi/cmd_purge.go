@@ -6,13 +6,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"golang.org/x/term"
 
 	"github.com/owabi/owabi/notify"
-	"github.com/owabi/owabi/store"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 // runPurge erases the personal data once the incident is closed. It shows
@@ -20,9 +19,11 @@ import (
 // notify.PurgeWord; --yes stands for typing it, for a script, and only
 // when no one is at a terminal to type it.
 func runPurge(ctx context.Context, g *globals, e env, args []string) error {
-	fs := flags("purge", g, e, "[--yes] [--despite-broken-audit]")
+	fs := flags("purge", g, e, "[--yes] [--despite-broken-audit] [--files]")
 	yes := fs.Bool("yes", false, `confirm without typing "`+notify.PurgeWord+`" (only with standard input not a terminal, for scripts)`)
 	despite := fs.Bool("despite-broken-audit", false, "purge even though the audit trail is broken (after finding out why); the purge records where it broke")
+	files := fs.Bool("files", false, "delete too the files owabi wrote outside the database that still hold the personal data "+
+		"(backups, exported contact lists, the copies kept before a restore, the demo's captured mails)")
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -78,7 +79,7 @@ func runPurge(ctx context.Context, g *globals, e env, args []string) error {
 		printPurge(e.stdout, rep)
 		fmt.Fprintf(e.stdout, "The database file was rewritten without them. The audit trail's last hash before the purge was %x.\n", rep.Head)
 	}
-	return printCopies(ctx, a, e.stdout)
+	return leftBehind(ctx, a, e.stdout, *files)
 }
 
 // printPurge says what a purge erases, counts only.
@@ -103,28 +104,36 @@ func printPurge(w io.Writer, rep notify.PurgeReport) {
 	}
 }
 
-// printCopies reminds the operator that the copies owabi made still hold
-// the personal data, and names those the audit trail and the database's
-// folder know of.
-func printCopies(ctx context.Context, a *app, w io.Writer) error {
-	fmt.Fprintln(w, "\nBackups, exports and the copies kept before a restore still hold the personal data: destroy them too.")
-	var known []string
-	for _, kind := range []string{"backup", "export"} {
-		entries, err := a.db.AuditTrail(ctx, store.AuditFilter{Kind: kind, Limit: 10000})
-		if err != nil {
-			return err
-		}
-		for _, en := range entries {
-			known = append(known, fmt.Sprintf("%s: %s", a.local(en.At), en.Detail))
-		}
+// leftBehind tells, in Japanese and in English, that the files owabi
+// wrote outside the database still hold the personal data, and lists
+// those still there (notify.LeftBehind); with remove, it deletes first
+// those whose place it knows.
+func leftBehind(ctx context.Context, a *app, w io.Writer, remove bool) error {
+	written, err := a.db.WrittenFiles(ctx)
+	if err != nil {
+		return err
 	}
-	restored, _ := filepath.Glob(a.db.Path() + ".before-restore-*")
-	known = append(known, restored...)
-	if len(known) > 0 {
-		fmt.Fprintln(w, "These are known to owabi:")
-		for _, k := range known {
-			fmt.Fprintf(w, "  %s\n", k)
+	at, _, err := a.db.Purged(ctx)
+	if err != nil {
+		return err
+	}
+	var left []notify.WrittenFile
+	for _, f := range notify.LeftBehind(written, at) {
+		if !remove || !f.CanRemove() {
+			left = append(left, f)
+			continue
 		}
+		if err := f.Remove(); err != nil {
+			return fmt.Errorf("deleting %s: %w", f.Path, err)
+		}
+		fmt.Fprintf(w, "削除しました / deleted: %s\n", f.Path)
+	}
+	for _, lang := range []string{"ja", "en"} {
+		fmt.Fprintf(w, "\n%s\n", wording.FilesLeft(lang, left))
+		for _, f := range left {
+			fmt.Fprintf(w, "  %s\n", wording.File(lang, f, a.cfg.zone()))
+		}
+		fmt.Fprintln(w, wording.FilesOthers(lang))
 	}
 	return nil
 }

@@ -164,11 +164,17 @@ func TestFormulaNamesAreNeutralisedInTheExport(t *testing.T) {
 	cfg := setup(t, smtptest.New(t))
 	book := filepath.Join(t.TempDir(), "book.csv")
 	os.WriteFile(book, []byte("First Name,Last Name,Organization Name,E-mail 1 - Value\n"+
-		"\"=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",+cmd,@SUM(A1),evil@example.jp\n"), 0o600)
+		"\"=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",+cmd,@SUM(A1),evil@example.jp\n"+
+		// As a Japanese input method types them: full width.
+		"太郎,－2+3,\"＝HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",wide@example.jp\n"), 0o600)
 	mustOwabi(t, nil, "--config", cfg, "import", book)
-	c := exportRows(t, cfg)["evil@example.jp"]
+	rows := exportRows(t, cfg)
+	c := rows["evil@example.jp"]
 	if c == nil || c[1] != `'+cmd =HYPERLINK("http://evil.example","x")` || c[3] != "'@SUM(A1)" {
 		t.Errorf("exported row %q: formulas must start with an apostrophe", c)
+	}
+	if c := rows["wide@example.jp"]; c == nil || c[1] != "'－2+3 太郎" || c[3] != `'＝HYPERLINK("http://evil.example","x")` {
+		t.Errorf("exported row %q: full-width formulas must start with an apostrophe too", c)
 	}
 	// The database keeps the text as it was written.
 	if !strings.Contains(mustOwabi(t, nil, "--config", cfg, "preview", "--kind", "deletion", "--contact", "evil@example.jp"), "@SUM(A1)") {

@@ -120,7 +120,7 @@ func TestPurgeErasesTheSampleBookAndKeepsTheCounts(t *testing.T) {
 	values := sampleValues(t, db)
 	code, out, errOut := owabiWithInput(t, nil, "purge\n", "--config", cfg, "purge")
 	if code != 0 || !strings.Contains(out, "Purged:") || !strings.Contains(out, "258  notices waiting to be sent (withdrawn)") ||
-		!strings.Contains(out, "destroy them too") || !strings.Contains(out, backup) {
+		!strings.Contains(out, "files outside it still hold the personal data") || !strings.Contains(out, "バックアップ "+backup+"（") {
 		t.Fatalf("purge: exit %d\n%s%s", code, out, errOut)
 	}
 	if found := fileHolds(t, db, values); len(found) > 0 {
@@ -191,5 +191,56 @@ func TestPurgeYesIsForScriptsAndWaitsForTheDaemon(t *testing.T) {
 	d.cmd.Wait()
 	if out := mustOwabi(t, nil, "--config", cfg, "purge", "--yes"); !strings.Contains(out, "243  contacts") {
 		t.Errorf("purge --yes:\n%s", out)
+	}
+}
+
+// The demo's captured mails, a backup and an export are files outside the
+// database: a purge names them, in Japanese and English, and deletes them
+// only when asked to.
+func TestAPurgeOfTheDemoNamesTheFilesItLeaves(t *testing.T) {
+	dir := t.TempDir()
+	mustOwabi(t, nil, "demo", "--data", dir, "--no-serve")
+	cfg := filepath.Join(dir, "owabi.toml")
+	mail, backup, export := filepath.Join(dir, "mail"), filepath.Join(dir, "backup.db"), filepath.Join(dir, "contacts.csv")
+	mustOwabi(t, nil, "--config", cfg, "backup", backup)
+	mustOwabi(t, nil, "--config", cfg, "export", export)
+	mustOwabi(t, nil, "--config", cfg, "export", "-")
+	out := mustOwabi(t, nil, "--config", cfg, "purge", "--yes")
+	for _, want := range []string{
+		"データベースの外のファイルには個人データが残っています",
+		"デモが受け取ったメール 258 通（.eml ファイル）" + mail + "（",
+		"バックアップ " + backup + "（",
+		"書き出した連絡先一覧 " + export + "（",
+		"取り出された連絡先一覧（ウェブ画面からのダウンロード、または標準出力への書き出し。保存先は owabi には分かりません）（",
+		"A purge erases the database only: files outside it still hold the personal data.",
+		"258 mails the demo captured (.eml files) in " + mail + " (",
+		"backup " + backup + " (",
+		"exported contact list " + export + " (",
+		"owabi purge --files",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the purge's output lacks %q:\n%s", want, out)
+		}
+	}
+	if mails, _ := filepath.Glob(filepath.Join(mail, "*.eml")); len(mails) != 258 {
+		t.Errorf("the purge alone deleted captured mails: %d left", len(mails))
+	}
+	// Asked to, it deletes them; what it cannot know the place of stays named.
+	out = mustOwabi(t, nil, "--config", cfg, "purge", "--yes", "--files")
+	for _, path := range []string{mail, backup, export} {
+		if _, err := os.Stat(path); !os.IsNotExist(err) {
+			t.Errorf("%s is still there after purge --files: %v", path, err)
+		}
+		if !strings.Contains(out, "deleted: "+path+"\n") {
+			t.Errorf("purge --files does not say it deleted %s:\n%s", path, out)
+		}
+	}
+	if strings.Contains(out, "258 mails") || !strings.Contains(out, "a contact list taken out") {
+		t.Errorf("purge --files:\n%s", out)
+	}
+	// Files written after the purge hold none of it.
+	mustOwabi(t, nil, "--config", cfg, "backup", filepath.Join(dir, "after.db"))
+	if out := mustOwabi(t, nil, "--config", cfg, "purge", "--yes"); strings.Contains(out, "after.db") {
+		t.Errorf("a backup made after the purge is named:\n%s", out)
 	}
 }

@@ -59,3 +59,53 @@ func TestTheContactListSaysWhyAnAddressWasNotReached(t *testing.T) {
 		t.Errorf("last column: %q = %q", head, row)
 	}
 }
+
+func TestTextNeutralisesWhateverStartsAFormula(t *testing.T) {
+	for _, tt := range []struct {
+		cell string
+		safe bool // shown as it is
+	}{
+		{"山田 太郎", true},
+		{"", true},
+		{"090-0000-0000", true},
+		{"a=b", true},
+		{"　山田", true},  // an ideographic space before ordinary text
+		{"−1", true},   // U+2212 MINUS SIGN stays itself under NFKC
+		{"ー", true},    // the long-vowel mark
+		{"＄A$1", true}, // not a character a formula starts with
+		{`=HYPERLINK("http://evil.example","x")`, false},
+		{"+cmd|' /C calc'!A0", false},
+		{"-2+3", false},
+		{"@SUM(A1)", false},
+		{"\t=1", false},
+		{"\tx", false},
+		{"\r=1", false},
+		// Full-width, as a Japanese input method types them.
+		{`＝HYPERLINK("http://evil.example","x")`, false},
+		{"＋cmd", false},
+		{"－2+3", false}, // U+FF0D
+		{"＠SUM(A1)", false},
+		// The small forms, and the super- and subscript signs, that NFKC makes = + -.
+		{"﹦1+1", false},
+		{"﹢1", false},
+		{"﹣1", false},
+		{"﹫SUM(A1)", false},
+		{"⁼1", false},
+		{"₊1", false},
+		// Blank or invisible characters before one: a program that trims them reads a formula.
+		{" =1+1", false},
+		{"\u3000＝1+1", false}, // an ideographic space
+		{"\u00a0+1", false},   // a no-break space
+		{"\u200b=1", false},   // a zero-width space
+		{"\ufeff=1", false},   // a byte order mark
+		{"\n@SUM(A1)", false},
+	} {
+		want := tt.cell
+		if !tt.safe {
+			want = "'" + tt.cell
+		}
+		if got := sheet.Text(tt.cell); got != want {
+			t.Errorf("Text(%q) = %q, want %q", tt.cell, got, want)
+		}
+	}
+}

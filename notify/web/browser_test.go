@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"iter"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,9 +10,12 @@ import (
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/store"
 )
 
 // These tests drive a real browser (Debian's Chromium, headless) through
@@ -139,4 +143,68 @@ func TestBrowserSalesLogACallOnAPhoneAndTheManagerSeesIt(t *testing.T) {
 		t.Errorf("the dashboard's customer row: %q", got)
 	}
 	screenshot(t, mctx, "dashboard")
+}
+
+// The export and the reports are forms, so that no link can write the
+// audit trail in the manager's name: each is still one click.
+func TestBrowserTheManagerDownloadsTheListAndPrintsAReportInOneClick(t *testing.T) {
+	ctx := browser(t)
+	a := newApp(t)
+	a.importBook(t, ownedBySuzuki, notify.Record{Family: "山田", Given: "太郎", Emails: []string{"taro@kikyo.example"}})
+	a.db.SeedIncident(context.Background(), notify.Incident{DiscoveredAt: time.Now().Add(-30 * time.Hour), Source: notify.Contractor,
+		IncidentText: notify.IncidentText{Cause: "委託先の設定誤り"}})
+	dir := t.TempDir()
+	downloads, stop := iter.Pull2(chromedp.Events(ctx, cdpbrowser.DownloadProgress))
+	defer stop()
+	// downloaded waits for the next download to finish and reads it.
+	downloaded := func() string {
+		t.Helper()
+		for {
+			ev, err, ok := downloads()
+			if !ok || err != nil {
+				t.Fatalf("waiting for a download: %v", err)
+			}
+			if ev.State == cdpbrowser.DownloadProgressStateCompleted {
+				b, err := os.ReadFile(filepath.Join(dir, ev.GUID))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return string(b)
+			}
+		}
+	}
+	do(t, ctx, chromedp.EmulateViewport(1280, 800))
+	do(t, ctx, signInWith(a, "kanri")...)
+	do(t, ctx, chromedp.WaitVisible(`#export`), chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+			Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: new(true)})
+		return err
+	}))
+	screenshot(t, ctx, "dashboard-export")
+	do(t, ctx, chromedp.Click(`#export button`))
+	if sheet := downloaded(); !strings.HasPrefix(sheet, "\ufeff番号,氏名") || !strings.Contains(sheet, "山田 太郎") {
+		t.Errorf("the downloaded list:\n%.300s", sheet)
+	}
+
+	// The final report to the PPC opens in a tab of its own, to print.
+	tab := chromedp.WaitNewTarget(ctx, func(info *target.Info) bool { return strings.Contains(info.URL, "/reports/ppc") })
+	do(t, ctx, chromedp.Navigate(a.URL+"/incident"), chromedp.WaitVisible(`#reports`))
+	screenshot(t, ctx, "incident-reports")
+	do(t, ctx, chromedp.Click(`#report-ppc-final-ja button[value=html]`))
+	tctx, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(<-tab))
+	defer cancel()
+	do(t, tctx, chromedp.WaitReady(`h1`))
+	if title, err := chromedp.Run(tctx, chromedp.TextContent(`h1`)); err != nil || !strings.Contains(title, "確報") {
+		t.Errorf("the report's title: %q, %v", title, err)
+	}
+	// Its Markdown is a download, the incident page staying where it is.
+	do(t, ctx, chromedp.Click(`#report-ppc-final-en button[value=md]`))
+	if md := downloaded(); !strings.HasPrefix(md, "# Report of a leak of personal data (final)") {
+		t.Errorf("the downloaded Markdown:\n%.300s", md)
+	}
+	trail, _ := a.db.AuditTrail(context.Background(), store.AuditFilter{Limit: 3})
+	if len(trail) != 3 || trail[0].Kind != "report" || !strings.HasPrefix(trail[0].Detail, "ppc final report written (en, md)") ||
+		!strings.HasPrefix(trail[1].Detail, "ppc final report written (ja, html)") || trail[2].Kind != "export" {
+		t.Errorf("the audit trail: %+v", trail)
+	}
 }

@@ -32,11 +32,13 @@ type textRow struct {
 	JA, EN string
 }
 
-// reportLink is one report the page offers, in one language.
+// reportLink is one report the page offers, in one language: a form, as
+// writing it is recorded in the audit trail.
 type reportLink struct {
-	Key  string // the message naming it
-	Lang string
-	Href string // without the format
+	Key   string // the message naming it
+	Lang  string
+	Kind  report.Kind
+	Final bool
 }
 
 // maxIncidentText bounds each text field: a report item, not a book (and
@@ -79,10 +81,10 @@ func (s *Server) showIncident(w http.ResponseWriter, r *http.Request, sess *noti
 	}
 	for _, lang := range []string{"ja", "en"} {
 		v.Reports = append(v.Reports,
-			reportLink{"report_incident", lang, "/reports/incident?lang=" + lang},
-			reportLink{"report_ppc_preliminary", lang, "/reports/ppc?lang=" + lang},
-			reportLink{"report_ppc_final", lang, "/reports/ppc?final=1&lang=" + lang},
-			reportLink{"report_public", lang, "/reports/public?lang=" + lang})
+			reportLink{"report_incident", lang, report.IncidentReport, false},
+			reportLink{"report_ppc_preliminary", lang, report.PPC, false},
+			reportLink{"report_ppc_final", lang, report.PPC, true},
+			reportLink{"report_public", lang, report.PublicNotice, false})
 	}
 	s.render(w, r, status, "incident", page{Session: sess, Data: v, Error: errText, Notice: notice})
 }
@@ -183,14 +185,16 @@ func unsafeInText(c rune) bool {
 }
 
 // showReport writes a report from the record and the counts as of now, as
-// a page to print or as Markdown to download.
+// a page to print or as Markdown to download, and records that it was
+// written. It answers the incident page's form, never a link: a link on
+// another site, followed by a manager's browser, must not write the audit
+// trail in their name.
 func (s *Server) showReport(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
-	q := r.URL.Query()
-	in := report.Input{Kind: report.Kind(r.PathValue("kind")), Lang: q.Get("lang"), Final: q.Get("final") != "", Org: s.Org, Zone: s.Zone}
+	in := report.Input{Kind: report.Kind(r.PathValue("kind")), Lang: r.PostFormValue("lang"), Final: r.PostFormValue("final") != "", Org: s.Org, Zone: s.Zone}
 	if in.Lang != "en" {
 		in.Lang = "ja"
 	}
-	format := report.Format(q.Get("format"))
+	format := report.Format(r.PostFormValue("format"))
 	if format == "" {
 		format = report.HTML
 	}

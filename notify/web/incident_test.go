@@ -44,7 +44,8 @@ func TestTheManagerKeepsTheIncidentRecordAndItsHistory(t *testing.T) {
 	if code, _, _ := get(t, sales, a.URL+"/incident"); code != http.StatusForbidden {
 		t.Errorf("a salesperson opened the incident page: %d", code)
 	}
-	if code, _, _ := get(t, sales, a.URL+"/reports/incident"); code != http.StatusForbidden {
+	_, _, mine := get(t, sales, a.URL+"/contacts/mine")
+	if code, _, _ := post(t, sales, a.URL+"/reports/incident", url.Values{"csrf": {csrfField.FindStringSubmatch(mine)[1]}}); code != http.StatusForbidden {
 		t.Errorf("a salesperson opened a report: %d", code)
 	}
 
@@ -106,7 +107,9 @@ func TestReportsArePagesToPrintAndMarkdown(t *testing.T) {
 	manager := a.client(t)
 	a.signIn(t, manager, "kanri", password)
 
-	resp, err := manager.Get(a.URL + "/reports/incident")
+	_, _, body := get(t, manager, a.URL+"/incident")
+	token := csrfField.FindStringSubmatch(body)[1]
+	resp, err := manager.PostForm(a.URL+"/reports/incident", url.Values{"csrf": {token}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +127,7 @@ func TestReportsArePagesToPrintAndMarkdown(t *testing.T) {
 		t.Errorf("the policy %q does not let exactly the page's style apply", csp)
 	}
 
-	resp, err = manager.Get(a.URL + "/reports/ppc?final=1&lang=en&format=md")
+	resp, err = manager.PostForm(a.URL+"/reports/ppc", url.Values{"csrf": {token}, "final": {"1"}, "lang": {"en"}, "format": {"md"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +136,7 @@ func TestReportsArePagesToPrintAndMarkdown(t *testing.T) {
 		!strings.Contains(resp.Header.Get("Content-Disposition"), "owabi-ppc-en.md") {
 		t.Errorf("the final PPC report in Markdown:\n%s", md)
 	}
-	if code, _, _ := get(t, manager, a.URL+"/reports/nonsense"); code != http.StatusNotFound {
+	if code, _, _ := post(t, manager, a.URL+"/reports/nonsense", url.Values{"csrf": {token}}); code != http.StatusNotFound {
 		t.Errorf("a report that does not exist: %d", code)
 	}
 	if trail, _ := a.db.AuditTrail(ctx, store.AuditFilter{Kind: "report", Limit: 5}); len(trail) != 2 || trail[0].Actor != "kanri" ||

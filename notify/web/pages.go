@@ -165,14 +165,12 @@ func (s *Server) myContacts(w http.ResponseWriter, r *http.Request, sess *notify
 }
 
 // exportContacts sends the whole contact list with progress as a
-// spreadsheet file, in the user's language.
+// spreadsheet file, in the user's language, and records the export. It
+// answers the dashboard's form, never a link (see showReport).
 func (s *Server) exportContacts(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
 	name := "owabi-contacts-" + s.Now().In(s.Zone).Format("20060102-1504") + ".csv"
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	if r.Method == http.MethodHead {
-		return
-	}
 	// A million contacts take longer to write than the server's usual limit.
 	http.NewResponseController(w).SetWriteDeadline(s.Now().Add(30 * time.Minute))
 	n, err := sheet.ContactList(w, language(r), s.Zone, func(fn func(notify.Contact, notify.ContactProgress) error) error {
@@ -187,6 +185,10 @@ func (s *Server) exportContacts(w http.ResponseWriter, r *http.Request, sess *no
 	s.Log.Info("contact list exported", "user", sess.User.ID, "contacts", n)
 	if err := s.Store.Audit(r.Context(), notify.AuditEntry{Kind: "export", Detail: fmt.Sprintf("contact list, %d contacts, from the web app", n)}); err != nil {
 		s.Log.Error("recording an export in the audit trail", "err", err)
+	}
+	// A copy handed out: the purge page names it, and who took it.
+	if err := s.Store.RecordFile(r.Context(), notify.WrittenFile{Kind: notify.FileExport}); err != nil {
+		s.Log.Error("recording an export among the files written", "err", err)
 	}
 }
 

@@ -4,13 +4,20 @@ import (
 	"net/http"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/wording"
 )
 
-// purgeView is the purge page: what a purge would erase, or when it was done.
+// purgeView is the purge page: what a purge would erase, or when it was
+// done, and the files outside the database that it does not erase.
 type purgeView struct {
 	notify.PurgeReport
 	Word    string         // what the manager types to confirm
 	Pending []deadlineView // reports owed and not filed yet: the incident may not be closed
+	// FilesLeft says that the files owabi wrote outside the database
+	// still hold the personal data, or that none is left; Files lists
+	// them; FilesOthers asks for the copies owabi cannot know of.
+	FilesLeft, FilesOthers string
+	Files                  []string
 }
 
 // purgePage shows a manager what a purge would erase, with the form that
@@ -33,13 +40,23 @@ func (s *Server) showPurge(w http.ResponseWriter, r *http.Request, sess *notify.
 		s.fail(w, r, err)
 		return
 	}
-	v := purgeView{PurgeReport: rep, Word: notify.PurgeWord}
+	written, err := s.Store.WrittenFiles(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	lang := language(r)
+	left := notify.LeftBehind(written, rep.At)
+	v := purgeView{PurgeReport: rep, Word: notify.PurgeWord, FilesLeft: wording.FilesLeft(lang, left), FilesOthers: wording.FilesOthers(lang)}
+	for _, f := range left {
+		v.Files = append(v.Files, wording.File(lang, f, s.Zone))
+	}
 	for _, d := range deadlines {
 		if d.Filed.IsZero() {
 			v.Pending = append(v.Pending, d)
 		}
 	}
-	s.render(w, r, status, "purge", page{Session: sess, Error: messages[language(r)][errKey], Data: v})
+	s.render(w, r, status, "purge", page{Session: sess, Error: messages[lang][errKey], Data: v})
 }
 
 // purge erases the personal data, once the manager has typed the word.

@@ -2,8 +2,11 @@ package web
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -94,5 +97,67 @@ func TestOnlyAManagerPurgesAndOnlyWhenSure(t *testing.T) {
 	if code, _, body := post(t, sales, page+"/calls", url.Values{"csrf": {csrfField.FindStringSubmatch(body)[1]},
 		"once": {onceField.FindStringSubmatch(body)[1]}, "outcome": {"reached"}}); code != http.StatusConflict || !strings.Contains(body, "削除したため") {
 		t.Errorf("a call after the purge: %d\n%s", code, body)
+	}
+}
+
+// A purge erases the database only: the page names the files owabi wrote
+// outside it that still hold the personal data, before the purge and
+// after, until they are deleted.
+func TestThePurgePageNamesTheFilesLeftOutsideTheDatabase(t *testing.T) {
+	a, manager, token := aManagerWithAReport(t)
+	ctx := notify.WithActor(context.Background(), "cli")
+	backup, mail := filepath.Join(t.TempDir(), "backup.db"), filepath.Join(t.TempDir(), "mail")
+	if err := a.db.Backup(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(mail, 0o700)
+	for _, name := range []string{"000001.eml", "000002.eml"} {
+		os.WriteFile(filepath.Join(mail, name), []byte("To: taro@kikyo.example\r\n\r\n"), 0o600)
+	}
+	for _, f := range []notify.WrittenFile{{Kind: notify.FileBackup, Path: backup}, {Kind: notify.FileCaptures, Path: mail},
+		{Kind: notify.FileExport, Path: filepath.Join(t.TempDir(), "deleted-since.csv")}} {
+		if err := a.db.RecordFile(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if code, _, _ := post(t, manager, a.URL+"/contacts.csv", url.Values{"csrf": {token}}); code != http.StatusOK {
+		t.Fatalf("the download: %d", code)
+	}
+	files := regexp.MustCompile(`(?s)<div class="error" id="purge-files">.*?</div>`)
+	wantJA := []string{"データベースの外のファイルには個人データが残っています", "owabi purge --files", "バックアップ " + backup + "（",
+		"デモが受け取ったメール 2 通（.eml ファイル）" + mail + "（", "取り出された連絡先一覧（ウェブ画面からのダウンロード", "、kanri）", "取り込んだアドレス帳のファイル"}
+	_, _, body := get(t, manager, a.URL+"/purge")
+	section := html.UnescapeString(files.FindString(body))
+	for _, want := range wantJA {
+		if !strings.Contains(section, want) {
+			t.Errorf("before the purge, the page lacks %q:\n%s", want, section)
+		}
+	}
+	if strings.Contains(section, "deleted-since.csv") {
+		t.Errorf("the page names a file that is not there:\n%s", section)
+	}
+	if code, _, _ := post(t, manager, a.URL+"/purge", url.Values{"csrf": {token}, "confirm": {"purge"}}); code != http.StatusSeeOther {
+		t.Fatalf("purging: %d", code)
+	}
+	_, _, body = get(t, manager, a.URL+"/purge")
+	section = html.UnescapeString(files.FindString(body))
+	for _, want := range wantJA {
+		if !strings.Contains(section, want) {
+			t.Errorf("after the purge, the page lacks %q:\n%s", want, section)
+		}
+	}
+	// In English; and once the files are deleted, they are not named.
+	os.Remove(backup)
+	os.RemoveAll(mail)
+	req, _ := http.NewRequest(http.MethodGet, a.URL+"/purge", nil)
+	req.Header.Set("Accept-Language", "en")
+	resp, err := manager.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	section = html.UnescapeString(files.FindString(readAll(t, resp)))
+	if !strings.Contains(section, "A purge erases the database only") || !strings.Contains(section, "a contact list taken out (downloaded from the web app") ||
+		strings.Contains(section, backup) || strings.Contains(section, mail) {
+		t.Errorf("the files left, in English, once the backup and the mails are deleted:\n%s", section)
 	}
 }

@@ -64,6 +64,8 @@ type Store interface {
 	Purge(ctx context.Context, despiteBroken bool) (notify.PurgeReport, error)
 	PurgePreview(ctx context.Context) (notify.PurgeReport, error)
 	Purged(ctx context.Context) (time.Time, string, error)
+	RecordFile(ctx context.Context, f notify.WrittenFile) error
+	WrittenFiles(ctx context.Context) ([]notify.WrittenFile, error)
 	Filed(ctx context.Context, deadlines []notify.Deadline) ([]notify.Deadline, error)
 	Incident(ctx context.Context) (notify.Incident, error)
 	SaveIncident(ctx context.Context, userID, base int64, inc notify.Incident) error
@@ -157,12 +159,17 @@ func New(cfg Config) (*Server, error) {
 	s.handle("GET", "/contacts/mine", false, s.signedIn(s.myContacts))
 	s.handle("GET", "/contacts", false, s.signedIn(s.onlyAll(s.allContacts)))
 	s.handle("POST", "/contacts/owner", false, s.signedIn(s.only(notify.Manager, s.changeOwners)))
-	s.handle("GET", "/contacts.csv", false, s.signedIn(s.only(notify.Manager, s.exportContacts)))
+	// The export and the reports are forms: each is recorded in the audit
+	// trail, which a GET (a link on any site) must never write. Their old
+	// addresses lead to the pages with the forms.
+	s.handle("POST", "/contacts.csv", false, s.signedIn(s.only(notify.Manager, s.exportContacts)))
+	s.handle("GET", "/contacts.csv", false, s.signedIn(s.only(notify.Manager, goTo("/dashboard"))))
 	s.handle("GET", "/import", false, s.signedIn(s.only(notify.Manager, s.importsPage)))
 	s.handle("GET", "/audit", false, s.signedIn(s.only(notify.Manager, s.auditTrail)))
 	s.handle("GET", "/templates", false, s.signedIn(s.only(notify.Manager, s.noticeItems)))
 	s.handle("POST", "/reports/{kind}/filed", false, s.signedIn(s.only(notify.Manager, s.fileReport)))
-	s.handle("GET", "/reports/{kind}", false, s.signedIn(s.only(notify.Manager, s.showReport)))
+	s.handle("POST", "/reports/{kind}", false, s.signedIn(s.only(notify.Manager, s.showReport)))
+	s.handle("GET", "/reports/{kind}", false, s.signedIn(s.only(notify.Manager, goTo("/incident"))))
 	s.handle("GET", "/incident", false, s.signedIn(s.only(notify.Manager, s.incidentPage)))
 	s.handle("POST", "/incident", false, s.signedIn(s.only(notify.Manager, s.saveIncident)))
 	s.handle("GET", "/purge", false, s.signedIn(s.only(notify.Manager, s.purgePage)))
@@ -176,6 +183,31 @@ func New(cfg Config) (*Server, error) {
 	s.handle("POST", "/contacts/{id}/owner", false, s.signedIn(s.only(notify.Manager, s.changeOwner)))
 	s.handle("POST", "/contacts/{id}/contact", false, s.signedIn(s.only(notify.Manager, s.changeDoNotContact)))
 	return s, nil
+}
+
+// goTo sends a signed-in user to path.
+func goTo(path string) func(http.ResponseWriter, *http.Request, *notify.Session) {
+	return func(w http.ResponseWriter, r *http.Request, _ *notify.Session) {
+		http.Redirect(w, r, path, http.StatusSeeOther)
+	}
+}
+
+// crossSite says whether a request that may change something comes from a
+// page of another origin, as the browser says in Sec-Fetch-Site: from
+// another site, or from another host of the same site (a colleague's app
+// under the same domain gets the SameSite=Lax cookie sent along). A
+// request without the header (an older browser, or a plain-HTTP address
+// that is not this computer's, where browsers do not send it) is let
+// through to the CSRF token, which stays the defence; net/http's
+// CrossOriginProtection would then compare Origin with Host, which a
+// reverse proxy that rewrites Host makes refuse every form.
+func crossSite(r *http.Request) bool {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return false
+	}
+	site := r.Header.Get("Sec-Fetch-Site")
+	return site == "cross-site" || site == "same-site"
 }
 
 func (s *Server) handle(method, path string, public bool, h http.HandlerFunc) {
@@ -195,6 +227,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Frame-Options", "DENY")
 	if s.SecureCookies || r.TLS != nil {
 		h.Set("Strict-Transport-Security", "max-age=31536000")
+	}
+	// A form sent from another site (or another host of the same site) is
+	// refused before anything reads it, token or not.
+	if crossSite(r) {
+		s.refuse(w, r, http.StatusForbidden, "cross_site")
+		return
 	}
 	// Every form but the upload is a short urlencoded one: anything else,
 	// or anything bigger, is refused before a handler reads it. The forms

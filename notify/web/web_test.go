@@ -478,7 +478,7 @@ func TestSalesLogACallAndTheManagerSeesIt(t *testing.T) {
 		t.Errorf("reached per day: %+v, %v; want 1 today", days, err)
 	}
 	// The manager's spreadsheet has the call in it; sales staff may not download it.
-	code, _, sheet := get(t, manager, a.URL+"/contacts.csv")
+	code, _, sheet := post(t, manager, a.URL+"/contacts.csv", url.Values{"csrf": {csrfField.FindStringSubmatch(dash)[1]}})
 	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(sheet, "\ufeff"))).ReadAll()
 	if code != http.StatusOK || err != nil || len(rows) != 4 {
 		t.Fatalf("contacts.csv: %d, %v\n%s", code, err, sheet)
@@ -490,7 +490,7 @@ func TestSalesLogACallAndTheManagerSeesIt(t *testing.T) {
 			t.Errorf("山田's row: %q", r)
 		}
 	}
-	if code, _, _ := get(t, sales, a.URL+"/contacts.csv"); code != http.StatusForbidden {
+	if code, _, _ := post(t, sales, a.URL+"/contacts.csv", url.Values{"csrf": {token}}); code != http.StatusForbidden {
 		t.Errorf("sales staff download the list: %d, want 403", code)
 	}
 }
@@ -1283,5 +1283,24 @@ func TestMetricsWithATokenAnswerOnlyItsBearer(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("with the token: %d", resp.StatusCode)
+	}
+}
+
+// The web app's download writes each cell through the same rule as owabi
+// export: what a spreadsheet could read as a formula, full-width too, is
+// text.
+func TestTheDownloadNeutralisesFormulas(t *testing.T) {
+	a := newApp(t)
+	a.importBook(t, ownedBySuzuki, notify.Record{Family: "＝HYPERLINK(\"http://evil.example\",\"x\")", Company: "\u3000＋cmd", Emails: []string{"wide@example.jp"}})
+	manager := a.client(t)
+	a.signIn(t, manager, "kanri", password)
+	_, _, dash := get(t, manager, a.URL+"/dashboard")
+	code, _, sheet := post(t, manager, a.URL+"/contacts.csv", url.Values{"csrf": {csrfField.FindStringSubmatch(dash)[1]}})
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(sheet, "\ufeff"))).ReadAll()
+	if code != http.StatusOK || err != nil || len(rows) != 2 {
+		t.Fatalf("contacts.csv: %d, %v\n%s", code, err, sheet)
+	}
+	if name, company := rows[1][1], rows[1][3]; !strings.HasPrefix(name, "'＝HYPERLINK") || !strings.HasPrefix(company, "'") {
+		t.Errorf("the downloaded row: name %q, company %q; want an apostrophe in front of each", name, company)
 	}
 }
