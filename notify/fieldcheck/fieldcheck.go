@@ -18,6 +18,7 @@ package fieldcheck
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -30,18 +31,31 @@ import (
 	"github.com/owabi/owabi/notify"
 )
 
-// Field is a field a notice may print. The values are the English words
-// the import report uses (notify/wording knows them).
+// Field is a field a notice may print.
 type Field string
 
 const (
 	Name       Field = "name" // family and given name, printed together
-	Kana       Field = "phonetic name"
-	Company    Field = "company name"
+	Kana       Field = "kana"
+	Company    Field = "company"
 	Department Field = "department"
 	Title      Field = "title"
-	Phone      Field = "phone number" // a member of staff's, printed in their customers' notices
+	Phone      Field = "phone" // a member of staff's, printed in their customers' notices
 )
+
+// Words names the field in the English of the import report, which
+// notify/wording puts into Japanese.
+func (f Field) Words() string {
+	switch f {
+	case Kana:
+		return "phonetic name"
+	case Company:
+		return "company name"
+	case Phone:
+		return "phone number"
+	}
+	return string(f)
+}
 
 // Fields are the fields of an entry a notice may print, in the order a
 // manager reads them. The notes and labels are not among them: they are
@@ -78,19 +92,21 @@ func Limit(f Field) int {
 // and an address before the length: a manager would want to know the
 // worst.
 func Check(f Field, value, recipient string) Problem {
-	text := fold(value)
-	if !strings.ContainsAny(text, ".:@") { // most names: no link or address can hide here
+	if plain(value) { // most names: no link or address can hide here
 		return tooLong(f, value)
 	}
+	text := fold(value)
 	// The recipient's own address is theirs to see (Outlook writes it as the
 	// name when there is none); any other is someone's the attacker chose.
 	foreign := false
-	text = emailPattern.ReplaceAllStringFunc(text, func(e string) string {
-		if recipient == "" || !strings.EqualFold(e, fold(recipient)) {
-			foreign = true
-		}
-		return " " // so that its domain is not taken for a link
-	})
+	if strings.Contains(text, "@") {
+		text = emailPattern.ReplaceAllStringFunc(text, func(e string) string {
+			if recipient == "" || !strings.EqualFold(e, fold(recipient)) {
+				foreign = true
+			}
+			return " " // so that its domain is not taken for a link
+		})
+	}
 	switch {
 	case hasLink(text):
 		return Link
@@ -107,6 +123,24 @@ func tooLong(f Field, value string) Problem {
 	return ""
 }
 
+// plain reports whether s has no dot, colon or at sign, nor any character
+// that folds into one (ｈｔｔｐｓ：, ㏂, ⒈), nor a bracket that defangs one:
+// below U+2000 only those characters themselves do, and kana and the
+// common kanji never do. An import asks
+// this of every field, so it must be quick.
+func plain(s string) bool {
+	for _, r := range s {
+		switch {
+		case r == '.', r == ':', r == '@', r == '。', r == '[', r == '(', r == '{': // the brackets of [.], (dot), [at]
+			return false
+		case r < 0x2000, 0x3000 <= r && r <= 0x30ff, 0x4e00 <= r && r <= 0x9fff:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // fold puts s in the form a reader sees: NFKC, so that ｈｔｔｐｓ：／／ and ＠
 // are https:// and @; lower case; the invisible format characters that
 // could split a link taken out; and the defanged dots, colons and at signs
@@ -114,16 +148,25 @@ func tooLong(f Field, value string) Problem {
 // type such a link.
 func fold(s string) string {
 	s = strings.ToLower(norm.NFKC.String(s))
-	s = strings.Map(func(r rune) rune {
-		if unicode.Is(unicode.Cf, r) {
-			return -1
-		}
-		return r
-	}, s)
-	s = defanged.Replace(s)
-	// 。 between Latin letters or digits is a dot: domain names accept it.
-	return ideographicDot.ReplaceAllString(s, "$1.$2")
+	if strings.IndexFunc(s, isFormat) >= 0 {
+		s = strings.Map(func(r rune) rune {
+			if isFormat(r) {
+				return -1
+			}
+			return r
+		}, s)
+	}
+	if strings.ContainsAny(s, "[({") {
+		s = defanged.Replace(s)
+	}
+	if strings.Contains(s, "。") {
+		// 。 between Latin letters or digits is a dot: domain names accept it.
+		s = ideographicDot.ReplaceAllString(s, "$1.$2")
+	}
+	return s
 }
+
+func isFormat(r rune) bool { return r >= 0x80 && unicode.Is(unicode.Cf, r) }
 
 var defanged = strings.NewReplacer(
 	"[.]", ".", "(.)", ".", "{.}", ".", "[dot]", ".", "(dot)", ".", "{dot}", ".",
@@ -140,34 +183,72 @@ var emailPattern = regexp.MustCompile(`[\p{L}\p{N}.!#$%&'*+=?^_{|}~-]+@[\p{L}\p{
 // clicked, and how it is then copied).
 var schemePattern = regexp.MustCompile(`[a-z][a-z0-9+.-]*://|(?:^|[^a-z])(?:h[tx*]{2}ps?|ftp|javascript|vbscript|mailto)\s*:`)
 
-// hostPattern is a host name: labels of letters, digits and hyphens joined
-// by dots. Group 1 is the last label: Latin letters, the ASCII form of an
-// international one, or letters of any script; so evil.jp株式会社 ends in
-// jp, as a mail program that makes links would read it. Group 2 is what
-// follows: the start of a path or a port.
-var hostPattern = regexp.MustCompile(`(?:^|[^\p{L}\p{N}.-])(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+(xn--[a-z0-9-]+|[a-z]{2,63}|\p{L}{2,63})([/?#]|:\d)?`)
-
-var ipv4 = regexp.MustCompile(`(?:^|[^\p{L}\p{N}.])\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?:$|[^\p{N}])`)
-
 // hasLink reports whether folded text holds something a mail program
 // would make a link of, or a person could type as one.
 func hasLink(s string) bool {
-	if schemePattern.MatchString(s) || strings.Contains(s, "www.") || ipv4.MatchString(s) {
+	if strings.Contains(s, ":") && schemePattern.MatchString(s) || strings.Contains(s, "www.") {
 		return true
 	}
-	for _, m := range hostPattern.FindAllStringSubmatch(s, -1) {
-		host, tld, after := m[0], m[1], m[2]
-		switch {
-		case after != "":
-			return true // a path or a port: evil.example/reset
-		case companyAbbreviations(host):
-			continue // Co.Ltd. is a company's form, not a host
-		case knownTLD(tld):
+	for i := 0; i < len(s); {
+		j := i + strings.IndexFunc(s[i:], hostRune)
+		if j < i {
+			break
+		}
+		end := len(s)
+		if k := strings.IndexFunc(s[j:], notHostRune); k >= 0 {
+			end = j + k
+		}
+		if isHost(strings.Trim(s[j:end], ".-"), s[end:]) {
 			return true
 		}
+		i = end
 	}
 	return false
 }
+
+func hostRune(r rune) bool    { return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '.' || r == '-' }
+func notHostRune(r rune) bool { return !hostRune(r) }
+
+// isHost reports whether tok, a run of letters, digits, hyphens and dots,
+// is a host a mail program would make a link of, when followed by after:
+// an IPv4 address; labels joined by dots followed by a path or a port
+// (evil.example/reset, intranet.corp:8080); or labels ending in a known
+// top-level domain. The last label counts from its Latin letters only when
+// other letters follow them, so evil.jp株式会社 ends in jp, as a mail
+// program reads it.
+func isHost(tok, after string) bool {
+	if !strings.Contains(tok, ".") {
+		return false
+	}
+	labels := strings.Split(tok, ".")
+	if len(labels) == 4 && !slices.ContainsFunc(labels, notOctet) {
+		return true
+	}
+	tld := labels[len(labels)-1]
+	if latin := strings.IndexFunc(tld, notLatinLetter); !strings.HasPrefix(tld, "xn--") && latin > 0 {
+		if r, _ := utf8.DecodeRuneInString(tld[latin:]); !unicode.IsLetter(r) {
+			return false // abc123: no top-level domain
+		}
+		tld, after = tld[:latin], ""
+	}
+	if utf8.RuneCountInString(tld) < 2 || !strings.HasPrefix(tld, "xn--") && strings.IndexFunc(tld, notLetter) >= 0 {
+		return false
+	}
+	switch {
+	case strings.HasPrefix(after, "/") || strings.HasPrefix(after, "?") || strings.HasPrefix(after, "#"),
+		len(after) > 1 && after[0] == ':' && '0' <= after[1] && after[1] <= '9':
+		return true // a path or a port
+	case companyAbbreviations(labels):
+		return false // Co.Ltd. is a company's form, not a host
+	}
+	return knownTLD(tld)
+}
+
+func notOctet(l string) bool {
+	return l == "" || len(l) > 3 || strings.IndexFunc(l, func(r rune) bool { return r < '0' || r > '9' }) >= 0
+}
+func notLatinLetter(r rune) bool { return r < 'a' || r > 'z' }
+func notLetter(r rune) bool      { return !unicode.IsLetter(r) }
 
 // knownTLD reports whether tld is a top-level domain a mail program would
 // make a link of: one ICANN delegates, or one reserved for examples and
@@ -185,12 +266,12 @@ func knownTLD(tld string) bool {
 	return icann
 }
 
-// companyAbbreviations reports whether host is only the abbreviations a
+// companyAbbreviations reports whether labels are only the abbreviations a
 // company's name ends in (Co.Ltd, Co.Inc), which read as a host whose
 // top-level domain (.ltd, .inc) is real.
-func companyAbbreviations(host string) bool {
-	for _, l := range strings.Split(strings.Trim(host, " ,./:?#()[]"), ".") {
-		switch strings.TrimLeftFunc(l, func(r rune) bool { return !unicode.IsLetter(r) }) {
+func companyAbbreviations(labels []string) bool {
+	for _, l := range labels {
+		switch l {
 		case "co", "corp", "inc", "ltd", "llc", "plc", "gmbh", "ag", "kk":
 		default:
 			return false
@@ -216,7 +297,7 @@ func (f Finding) String() string {
 	case TooLong:
 		why = "it is longer than " + strconv.Itoa(Limit(f.Field)) + " characters"
 	}
-	return "the " + string(f.Field) + " is left out of notices: " + why
+	return "the " + f.Field.Words() + " is left out of notices: " + why
 }
 
 // Value is the text of field f of r as a notice prints it.
