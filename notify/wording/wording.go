@@ -159,6 +159,10 @@ var sentences = []sentence{
 		"ドメイン {q} は {u} と表示され、{l}が混ざっています。別のドメインを装っているおそれがあります"),
 	shape("the domain {q} shows as {u}, whose {r} letters all look like Latin ones: it may imitate another domain",
 		"ドメイン {q} は {u} と表示され、その{r}はどれもラテン文字に見えます。別のドメインを装っているおそれがあります"),
+	// Fields the notices leave out (notify/fieldcheck).
+	shape("the {r} is left out of notices: {r2}", "{r}は通知に載せません: {r2}"),
+	shape("it holds a link", "リンクが書かれています"),
+	shape("it holds an e-mail address other than the person's own", "本人のもの以外のメールアドレスが書かれています"),
 	// Text that may not go into a mail header, and phones left out.
 	shape("the phone {q} was left out: {r}", "電話 {q} は取り込みませんでした: {r}"),
 	shape("it holds a link or an address", "リンクかアドレスが書かれています"),
