@@ -71,6 +71,9 @@ const (
 	TooLong Problem = "too_long" // longer than Limit
 )
 
+// Problems lists every problem.
+var Problems = []Problem{Link, Email, TooLong}
+
 // Limit is the most characters a field may have. A person's name in Japan
 // is rarely over 20 characters, a Western one in katakana or Latin letters
 // rarely over 50; registered company names and department names run to
@@ -282,8 +285,8 @@ func companyAbbreviations(labels []string) bool {
 
 // Finding is one field a notice leaves out, and why.
 type Finding struct {
-	Field   Field
-	Problem Problem
+	Field   Field   `json:"field"`
+	Problem Problem `json:"problem"`
 }
 
 // String says it in English, for the import report (notify/wording puts
