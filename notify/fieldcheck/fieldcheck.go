@@ -77,9 +77,10 @@ var Problems = []Problem{Link, Email, TooLong}
 // Limit is the most characters a field may have. A person's name in Japan
 // is rarely over 20 characters, a Western one in katakana or Latin letters
 // rarely over 50; registered company names and department names run to
-// about 60. Anything longer is not a name but pasted text. The bounds also
-// keep the To: header short: 60 characters are at most 240 octets of
-// UTF-8, about 800 once Q-encoded, inside RFC 5322's 998 even unfolded.
+// about 60. Anything longer is not a name but pasted text. The bound on a
+// name also keeps the To: header short: 60 kanji are 180 octets of UTF-8,
+// about 660 once Q-encoded, so the header stays inside RFC 5322's 998
+// octets even unfolded, a 254-character address included.
 func Limit(f Field) int {
 	switch f {
 	case Company, Department:
@@ -129,8 +130,8 @@ func tooLong(f Field, value string) Problem {
 // plain reports whether s has no dot, colon or at sign, nor any character
 // that folds into one (ｈｔｔｐｓ：, ㏂, ⒈), nor a bracket that defangs one:
 // below U+2000 only those characters themselves do, and kana and the
-// common kanji never do. An import asks
-// this of every field, so it must be quick.
+// common kanji never do. An import asks this of every field, so it must
+// be quick.
 func plain(s string) bool {
 	for _, r := range s {
 		switch {
@@ -163,11 +164,26 @@ func fold(s string) string {
 		s = defanged.Replace(s)
 	}
 	if strings.Contains(s, "。") {
-		// 。 between Latin letters or digits is a dot: domain names accept it.
-		s = ideographicDot.ReplaceAllString(s, "$1.$2")
+		s = ideographicDots(s)
 	}
 	return s
 }
+
+// ideographicDots makes each 。 between Latin letters or digits a dot:
+// domain names accept it (evil。example。com).
+func ideographicDots(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if end := i + len("。"); r == '。' && i > 0 && end < len(s) && latinOrDigit(s[i-1]) && latinOrDigit(s[end]) {
+			b.WriteByte('.')
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func latinOrDigit(c byte) bool { return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' }
 
 func isFormat(r rune) bool { return r >= 0x80 && unicode.Is(unicode.Cf, r) }
 
@@ -175,8 +191,6 @@ var defanged = strings.NewReplacer(
 	"[.]", ".", "(.)", ".", "{.}", ".", "[dot]", ".", "(dot)", ".", "{dot}", ".",
 	"[:]", ":", "[://]", "://", "[at]", "@", "(at)", "@", "{at}", "@",
 )
-
-var ideographicDot = regexp.MustCompile(`([a-z0-9])。([a-z0-9])`)
 
 // emailPattern is e-mail-looking text: something@host.tld.
 var emailPattern = regexp.MustCompile(`[\p{L}\p{N}.!#$%&'*+=?^_{|}~-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+`)

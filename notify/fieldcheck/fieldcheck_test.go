@@ -54,6 +54,7 @@ func TestCheck(t *testing.T) {
 		{fieldcheck.Company, "evil[.]com", fieldcheck.Link}, // defanged, still typed by a reader
 		{fieldcheck.Company, "evil(dot)com", fieldcheck.Link},
 		{fieldcheck.Company, "evil。com", fieldcheck.Link},    // the ideographic full stop, which domain names accept
+		{fieldcheck.Company, "evil。zz。com", fieldcheck.Link}, // each of them: evil.zz alone is no host
 		{fieldcheck.Company, "evil.jp株式会社", fieldcheck.Link}, // a mail program's link ends where the Latin letters do
 		{fieldcheck.Company, "パスワードはevil.jpへ", fieldcheck.Link},
 		{fieldcheck.Company, "例え.jp", fieldcheck.Link},
@@ -154,4 +155,18 @@ func BenchmarkRecord(b *testing.B) {
 			b.Fatal("a typical entry was flagged")
 		}
 	}
+}
+
+// Whatever a field holds, what Printable keeps is safe to print.
+func FuzzPrintableKeepsOnlyWhatIsSafe(f *testing.F) {
+	for _, s := range []string{"山田", "evil.example/reset", "ｈｔｔｐｓ：／／ｅｖｉｌ．ｊｐ", "a@b.example", "evil。zz。com", "x[.]jp", "Co.Ltd.", "192.0.2.1"} {
+		f.Add(s, "太郎")
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		c := notify.Contact{Record: notify.Record{Family: a, Given: b, Company: a + b, Department: b, Title: a, FamilyKana: b, Emails: []string{to}}}
+		p := fieldcheck.Printable(c, to)
+		if got := fieldcheck.Notice(p.Record, to); len(got) != 0 {
+			t.Errorf("Printable(%q, %q) kept %v", a, b, got)
+		}
+	})
 }
