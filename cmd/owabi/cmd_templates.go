@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/fieldcheck"
 	"github.com/owabi/owabi/notify/mailer"
 )
 
@@ -17,7 +18,9 @@ const templatesUsage = `owabi templates looks at the notice templates.
 Usage:
   owabi templates check     check that every notice tells what the law asks a notice to the
                             individual to tell (APPI; GDPR Art. 34 with incident.gdpr);
-                            exit 1 when one does not
+                            exit 1 when one does not. Then list the contacts whose notices
+                            leave out a field of the book that holds a link, another
+                            address or overlong text (by number; the notices still go)
 `
 
 func runTemplates(ctx context.Context, g *globals, e env, args []string) error {
@@ -43,7 +46,13 @@ func runTemplates(ctx context.Context, g *globals, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if lacking := printTemplateChecks(e.stdout, checks, inc.GDPR); lacking > 0 {
+	lacking := printTemplateChecks(e.stdout, checks, inc.GDPR)
+	affected, err := fieldcheck.Survey(ctx, a.db)
+	if err != nil {
+		return err
+	}
+	printAffected(e.stdout, affected)
+	if lacking > 0 {
 		verb := "lack"
 		if lacking == 1 {
 			verb = "lacks"
@@ -121,4 +130,28 @@ func itemNames(items []notify.NoticeItem) string {
 		}
 	}
 	return strings.Join(names, "; ")
+}
+
+// printAffected lists the contacts whose notices leave a field out, by
+// number only: names stay out of the terminal and its logs.
+func printAffected(w io.Writer, a fieldcheck.Affected) {
+	if a.Contacts == 0 && a.OwnerLeftOut == 0 {
+		fmt.Fprintln(w, "\nNo contact's notices leave out a field of the book.")
+		return
+	}
+	fmt.Fprintf(w, "\nContacts whose notices leave out a field of the book (a link, another person's address, or overlong text): %d\n", a.Contacts)
+	for _, c := range a.Listed {
+		why := make([]string, len(c.Findings))
+		for i, f := range c.Findings {
+			why[i] = f.String()
+		}
+		fmt.Fprintf(w, "  contact %d: %s\n", c.ID, strings.Join(why, "; "))
+	}
+	if more := a.Contacts - len(a.Listed); more > 0 {
+		fmt.Fprintf(w, "  and %d more\n", more)
+	}
+	if a.OwnerLeftOut > 0 {
+		fmt.Fprintf(w, "Contacts whose notices leave out their owner's name or phone (the owner's own entry holds something unsafe): %d\n", a.OwnerLeftOut)
+	}
+	fmt.Fprintln(w, "The notices still go, without those fields; check the entries against a copy of the book you trust.")
 }

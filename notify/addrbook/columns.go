@@ -11,6 +11,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/fieldcheck"
 )
 
 // field is one thing owabi reads from a CSV row.
@@ -162,15 +163,9 @@ func (c columns) record(row []string) (notify.Record, string) {
 // checkHeaderText says what is wrong with the fields of rec that may be
 // written into a notice's headers, where nothing may hide; "" if nothing.
 func checkHeaderText(rec notify.Record) string {
-	for _, f := range []struct{ what, text string }{
-		{"name", rec.Family + rec.Given},
-		{"phonetic name", rec.FamilyKana + rec.GivenKana},
-		{"company name", rec.Company},
-		{"department", rec.Department},
-		{"title", rec.Title},
-	} {
-		if bad := badTextRune(f.text); bad != "" {
-			return "the " + f.what + " " + bad
+	for _, f := range fieldcheck.Fields {
+		if bad := badTextRune(fieldcheck.Value(rec, f)); bad != "" {
+			return "the " + f.Words() + " " + bad
 		}
 	}
 	return ""
@@ -180,7 +175,8 @@ func checkHeaderText(rec notify.Record) string {
 // domain may imitate another one, and leaves out phone "numbers" that are
 // not, with a warning. A member of staff's first phone is printed in the
 // notices to their customers, so a link or a line of text there would
-// travel to all of them.
+// travel to all of them. It warns, too, about each field the notices will
+// leave out (fieldcheck): the entry is kept, and a person should look.
 func finish(rec notify.Record) notify.Record {
 	for _, e := range rec.Emails {
 		if w := LookAlike(e); w != "" {
@@ -201,6 +197,9 @@ func finish(rec notify.Record) notify.Record {
 	if len(rec.Phones) == 0 {
 		rec.Phones = nil
 	}
+	for _, f := range fieldcheck.Record(rec) {
+		rec.Warnings = append(rec.Warnings, f.String())
+	}
 	return rec
 }
 
@@ -213,13 +212,12 @@ func badPhone(p string) string {
 			digits++
 		}
 	}
-	lower := strings.ToLower(p)
 	switch {
 	case badTextRune(p) != "":
 		return "it " + badTextRune(p)
 	case len(p) > 64:
 		return "it is longer than 64 bytes"
-	case strings.Contains(lower, "://") || strings.Contains(lower, "www.") || strings.Contains(p, "@"):
+	case fieldcheck.Check(fieldcheck.Phone, p, "") != "": // not too long, so a link or an address
 		return "it holds a link or an address"
 	case digits < 3:
 		return "it has fewer than three digits"

@@ -3,6 +3,7 @@ package addrbook_test
 import (
 	"bytes"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -95,5 +96,38 @@ func TestColumnsNotReadAreNotChecked(t *testing.T) {
 	_, _, recs, bad := openBook(t, []byte(data), "", nil)
 	if len(recs) != 2 || len(bad) != 0 {
 		t.Errorf("got %+v, rejected %+v; want the entry imported", recs, bad)
+	}
+}
+
+// An entry whose fields the notices will leave out (a link, another
+// person's address, pasted text) is kept, every address with it, and
+// flagged for a person to look at: in a CSV file and in a vCard alike.
+func TestFieldsTheNoticesLeaveOutAreFlagged(t *testing.T) {
+	long := strings.Repeat("山", 1300) // 3,900 bytes: under the readers' bound on a name, far over a notice's
+	csv := "First Name,Last Name,Organization Name,Organization Department,E-mail 1 - Value\n" +
+		"太郎," + long + ",【重要】パスワード再設定のお願い https://evil.example/reset,営業部,taro@yamada.example\n" +
+		"花子,佐藤,株式会社さとう,reset@evil.example へ連絡,hanako@sato.example\n" +
+		"一郎,鈴木,ABC Co.Ltd.,営業部,ichiro@suzuki.example\n"
+	vcf := "BEGIN:VCARD\r\nVERSION:3.0\r\nN:" + long + ";太郎;;;\r\nFN:太郎\r\nORG:【重要】パスワード再設定のお願い https://evil.example/reset;営業部\r\nEMAIL:taro@yamada.example\r\nEND:VCARD\r\n" +
+		"BEGIN:VCARD\r\nVERSION:3.0\r\nN:佐藤;花子;;;\r\nORG:株式会社さとう;reset@evil.example へ連絡\r\nEMAIL:hanako@sato.example\r\nEND:VCARD\r\n" +
+		"BEGIN:VCARD\r\nVERSION:3.0\r\nN:鈴木;一郎;;;\r\nORG:ABC Co.Ltd.;営業部\r\nEMAIL:ichiro@suzuki.example\r\nEND:VCARD\r\n"
+	want := [][]string{
+		{"the name is left out of notices: it is longer than 60 characters", "the company name is left out of notices: it holds a link"},
+		{"the department is left out of notices: it holds an e-mail address other than the person's own"},
+		nil,
+	}
+	for name, data := range map[string]string{"csv": csv, "vcard": vcf} {
+		_, _, recs, bad := openBook(t, []byte(data), "", nil)
+		if len(recs) != 3 || len(bad) != 0 {
+			t.Fatalf("%s: read %d entries, rejected %+v; want all 3 kept", name, len(recs), bad)
+		}
+		for i, r := range recs {
+			if !slices.Equal(r.Warnings, want[i]) {
+				t.Errorf("%s entry %d: warnings %q, want %q", name, i+1, r.Warnings, want[i])
+			}
+		}
+		if recs[0].Company == "" || len(recs[0].Family) != len(long) {
+			t.Errorf("%s: the fields themselves must be kept as the book has them", name)
+		}
 	}
 }

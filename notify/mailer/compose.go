@@ -20,6 +20,7 @@ import (
 	"github.com/wneessen/go-mail"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/fieldcheck"
 )
 
 // Languages are the languages notices can be written in.
@@ -95,11 +96,11 @@ type Data struct {
 	Lang       string
 	Kind       notify.NoticeKind
 	Category   notify.Category
-	Employee   bool   // write in the internal tone
-	Salutation string // 会社名 氏名 様, or the English equivalent
-	Contact    notify.Contact
-	Email      string       // the address this notice goes to
-	Owner      notify.Staff // who the person should call; no Name when unknown (templates then name the desk only)
+	Employee   bool           // write in the internal tone
+	Salutation string         // 会社名 氏名 様, or the English equivalent
+	Contact    notify.Contact // as a notice may print it: no field fieldcheck finds unsafe, no notes
+	Email      string         // the address this notice goes to
+	Owner      notify.Staff   // who the person should call; no Name when unknown or unsafe (templates then name the desk only)
 	Org        notify.Organisation
 	Incident   notify.Incident
 	Ref        string // the reference code a person can quote
@@ -116,6 +117,20 @@ type Rendered struct {
 
 // Render writes the notice for one delivery.
 func (c *Composer) Render(d notify.Delivery) (Rendered, error) {
+	return c.render(printable(d))
+}
+
+// printable is d with the contact and owner as a notice may print them:
+// the book is the attacker's, so a field fieldcheck finds unsafe (a link,
+// another address, pasted text) is left out, and the templates fall back
+// to 「ご担当者 様」, "Dear Sir or Madam," or the desk alone.
+func printable(d notify.Delivery) notify.Delivery {
+	d.Contact = fieldcheck.Printable(d.Contact, d.Email)
+	d.Owner = fieldcheck.Staff(d.Owner, d.Email)
+	return d
+}
+
+func (c *Composer) render(d notify.Delivery) (Rendered, error) {
 	t, err := c.template(d.Lang, d.Kind, d.Contact.Category)
 	if err != nil {
 		return Rendered{}, err
@@ -201,7 +216,8 @@ func textToHTML(lang, subject, text string) string {
 // Compose builds the mail for one delivery, with the Message-ID fixed when it
 // was queued.
 func (c *Composer) Compose(d notify.Delivery, at time.Time) (*mail.Msg, error) {
-	r, err := c.Render(d)
+	d = printable(d)
+	r, err := c.render(d)
 	if err != nil {
 		return nil, errComposing{err}
 	}
@@ -212,6 +228,8 @@ func (c *Composer) Compose(d notify.Delivery, at time.Time) (*mail.Msg, error) {
 	// A mail.Address, not a string to parse: names may hold quotes, and old
 	// Japanese mobile addresses (taro..@docomo.ne.jp) are valid mailboxes
 	// that net/mail's parser refuses; String quotes them in the header.
+	// The name is printable's, so within fieldcheck.Limit: the header
+	// stays short, and an unsafe name leaves the address alone.
 	m.AddToMailAddress(&netmail.Address{Name: oneLine(d.Contact.Name()), Address: d.Email})
 	m.Subject(r.Subject)
 	m.SetMessageIDWithValue(d.MessageID)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/addrbook"
+	"github.com/owabi/owabi/notify/fieldcheck"
 )
 
 // maxNote bounds a call's free note.
@@ -22,10 +23,11 @@ type contactView struct {
 	Notices []notify.Notice
 	Acks    []notify.Ack
 	Calls   []notify.Call
-	Events  []notify.Event    // changes managers made
-	Owners  []notify.Staff    // for a manager's reassigning
-	All     []notify.Category // for a manager's reclassifying
-	Form    notify.Call       // the call form's values: empty, or what was sent with an error
+	Events  []notify.Event       // changes managers made
+	Owners  []notify.Staff       // for a manager's reassigning
+	All     []notify.Category    // for a manager's reclassifying
+	Form    notify.Call          // the call form's values: empty, or what was sent with an error
+	LeftOut []fieldcheck.Finding // the fields the notices to the contact leave out
 
 	// The form's choices, in order.
 	Outcomes  []notify.CallOutcome
@@ -116,7 +118,7 @@ func (s *Server) showContact(w http.ResponseWriter, r *http.Request, sess *notif
 	h := form.Hearing
 	v := contactView{Contact: c, Notices: notices, Acks: acks, Calls: calls, Form: form, Events: events, Owners: owners, All: notify.Categories,
 		Outcomes: notify.CallOutcomes, Questions: questions, Answers: []notify.Answer{notify.Yes, notify.No, notify.Unknown},
-		FollowUps: notify.FollowUps, Results: notify.FollowUpResults,
+		FollowUps: notify.FollowUps, Results: notify.FollowUpResults, LeftOut: fieldcheck.Record(c.Record),
 		Given: map[string]notify.Answer{"arrived": h.Arrived, "opened": h.Opened, "clicked": h.Clicked, "infected": h.Infected, "deleted": h.Deleted}}
 	p := page{Session: sess, Error: errText, Data: v}
 	if r.Method == http.MethodGet && r.URL.Query().Get("logged") != "" && len(calls) > 0 {

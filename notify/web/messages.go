@@ -11,6 +11,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/fieldcheck"
 	"github.com/owabi/owabi/notify/wording"
 )
 
@@ -285,6 +286,22 @@ var messages = map[string]map[string]string{
 		"template_empty_hint":           "テンプレートには書かれていますが、事故の記録のこの欄が空のため、今のお知らせには載りません。記録に書き込めば載ります。",
 		"template_ok":                   "不足なし",
 		"template_file":                 "差し替え：",
+		"left_out":                      "お知らせメールに載せない項目があります",
+		"left_out_hint":                 "アドレス帳を不正に使った第三者が書き換えたおそれがあるため、これらの項目はお知らせメールの本文にも宛先にも載せません（宛名は「ご担当者 様」などになります）。信頼できるアドレス帳の控えと見比べてください。",
+		"left_out_link":                 "%[1]s：リンクが書かれています",
+		"left_out_email":                "%[1]s：本人のもの以外のメールアドレスが書かれています",
+		"left_out_too_long":             "%[1]s：%[2]d 文字を超えています",
+		"left_out_contacts":             "お知らせメールで項目を省く連絡先",
+		"left_out_contacts_hint":        "アドレス帳の項目にリンク、本人のもの以外のメールアドレス、長すぎる文字列がある連絡先です。お知らせメールではその項目を省きます。取り込みの結果でも確認が必要な項目として示しています。",
+		"left_out_count":                "%d 件の連絡先で、お知らせメールから項目を省きます。",
+		"left_out_none":                 "お知らせメールから項目を省く連絡先はありません。",
+		"left_out_more":                 "ほか %d 件は表示していません。",
+		"left_out_owner":                "%d 件の連絡先では、担当者の名前か電話番号を省きます（担当者自身の連絡先の項目に問題があります）。",
+		"field_name":                    "氏名",
+		"field_kana":                    "ふりがな",
+		"field_company":                 "会社名",
+		"field_department":              "部署",
+		"field_title":                   "役職",
 		"audit_kind_incident":           "事故の記録",
 		"incident":                      "事故の記録と報告書",
 		"incident_hint":                 "報告書はここに記録した内容と、owabi が記録した件数から作られます。保存するたびに版が残ります。",
@@ -671,6 +688,22 @@ var messages = map[string]map[string]string{
 		"template_empty_hint":           "The template tells these, but the incident record leaves them empty, so today's notices do not. Once the record has them, the notices tell them.",
 		"template_ok":                   "Nothing lacking",
 		"template_file":                 "Override: ",
+		"left_out":                      "Some fields are left out of the notices",
+		"left_out_hint":                 "Whoever misused the address book may have written these fields, so the notices print them neither in the text nor in the address (the greeting becomes “Dear Sir or Madam,” or its Japanese equivalent). Compare them with a copy of the book you trust.",
+		"left_out_link":                 "%[1]s: it holds a link",
+		"left_out_email":                "%[1]s: it holds an e-mail address other than the person's own",
+		"left_out_too_long":             "%[1]s: it is longer than %[2]d characters",
+		"left_out_contacts":             "Contacts whose notices leave fields out",
+		"left_out_contacts_hint":        "Contacts with a link, an e-mail address other than the person's own, or overlong text in a field of the address book. Their notices leave that field out. The import report lists them among the entries to check too.",
+		"left_out_count":                "Contacts whose notices leave a field out: %d.",
+		"left_out_none":                 "No contact's notices leave a field out.",
+		"left_out_more":                 "%d more are not shown.",
+		"left_out_owner":                "Contacts whose notices leave out their owner's name or phone: %d (the owner's own contact holds something unsafe there).",
+		"field_name":                    "Name",
+		"field_kana":                    "Phonetic name",
+		"field_company":                 "Company",
+		"field_department":              "Department",
+		"field_title":                   "Title",
 		"audit_kind_incident":           "incident record",
 		"incident":                      "Incident record and reports",
 		"incident_hint":                 "The reports are written from what is recorded here and from the numbers owabi recorded. Every save keeps a version.",
@@ -891,7 +924,14 @@ func (s *Server) funcs() template.FuncMap {
 		"msg": func(t map[string]string, prefix string, code any) string {
 			return t[prefix+fmt.Sprint(code)]
 		},
+		"leftOut": leftOut,
 	}
+}
+
+// leftOut says in lang which field the notices leave out, and why.
+func leftOut(lang string, f fieldcheck.Finding) string {
+	t := messages[lang]
+	return fmt.Sprintf(t["left_out_"+string(f.Problem)], t["field_"+string(f.Field)], fieldcheck.Limit(f.Field))
 }
 
 // inputTimeLayout is how a datetime-local field writes a time.

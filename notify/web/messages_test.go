@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/fieldcheck"
 	"github.com/owabi/owabi/templates"
 )
 
@@ -45,6 +46,12 @@ func TestEveryTextExistsInEveryLanguage(t *testing.T) {
 	}
 	for _, q := range questions {
 		used["q_"+q] = true
+	}
+	for _, f := range fieldcheck.Fields {
+		used["field_"+string(f)] = true
+	}
+	for _, p := range fieldcheck.Problems {
+		used["left_out_"+string(p)] = true
 	}
 	if len(used) < 40 {
 		t.Fatalf("found only %d texts in the templates; the pattern is broken", len(used))

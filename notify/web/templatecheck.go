@@ -5,10 +5,12 @@ import (
 	"net/http"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/fieldcheck"
 )
 
 // noticeItems shows a manager, template by template, whether the notices
-// tell what the law asks a notice to the individual to tell.
+// tell what the law asks a notice to the individual to tell; and which
+// contacts' notices leave a field of the book out.
 func (s *Server) noticeItems(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
 	if s.TemplateCheck == nil {
 		s.refuse(w, r, http.StatusNotFound, "not_found")
@@ -24,7 +26,15 @@ func (s *Server) noticeItems(w http.ResponseWriter, r *http.Request, sess *notif
 		s.fail(w, r, err)
 		return
 	}
-	p := page{Session: sess, Data: map[string]any{"Checks": checks, "GDPR": inc.GDPR}}
+	// Whose notices leave a field out: one read of every contact, as the
+	// page is opened now and then by a manager.
+	affected, err := fieldcheck.Survey(r.Context(), s.Store)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := page{Session: sess, Data: map[string]any{"Checks": checks, "GDPR": inc.GDPR,
+		"Affected": affected, "NotListed": affected.Contacts - len(affected.Listed)}}
 	lacking := 0
 	for _, c := range checks {
 		if len(c.Lacks) > 0 {

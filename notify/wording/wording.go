@@ -165,6 +165,10 @@ var sentences = []sentence{
 	shape("the domain {q} ({x}) may imitate {d}, the domain of {m}", "ドメイン {q}（{x}）は {m} のドメイン {d} に見せかけた可能性があります"),
 	shape("the domain {q} may imitate {d}, the organisation's own domain", "ドメイン {q} は自社のドメイン {d} に見せかけた可能性があります"),
 	shape("the domain {q} may imitate {d}, the domain of {m}", "ドメイン {q} は {m} のドメイン {d} に見せかけた可能性があります"),
+	// Fields the notices leave out (notify/fieldcheck).
+	shape("the {r} is left out of notices: {r2}", "{r}は通知に載せません: {r2}"),
+	shape("it holds a link", "リンクが書かれています"),
+	shape("it holds an e-mail address other than the person's own", "本人のもの以外のメールアドレスが書かれています"),
 	// Text that may not go into a mail header, and phones left out.
 	shape("the phone {q} was left out: {r}", "電話 {q} は取り込みませんでした: {r}"),
 	shape("it holds a link or an address", "リンクかアドレスが書かれています"),

@@ -116,6 +116,9 @@ func TestTheWordingOfSomeMessages(t *testing.T) {
 		`the domain "xn--pple-43d.com" shows as "аpple.com", which mixes Latin and Cyrillic letters: it may imitate another domain`:                `ドメイン "xn--pple-43d.com" は "аpple.com" と表示され、ラテン文字・キリル文字が混ざっています。別のドメインを装っているおそれがあります`,
 		`the domain "sakura-prіnt.example.jp" (xn--sakura-prnt-7vj.example.jp) may imitate sakura-print.example.jp, the organisation's own domain`: `ドメイン "sakura-prіnt.example.jp"（xn--sakura-prnt-7vj.example.jp）は自社のドメイン sakura-print.example.jp に見せかけた可能性があります`,
 		`the domain "kikyo-f0ods.example" may imitate kikyo-foods.example, the domain of C0061 桔梗フーズ株式会社`:                                          `ドメイン "kikyo-f0ods.example" は C0061 桔梗フーズ株式会社 のドメイン kikyo-foods.example に見せかけた可能性があります`,
+		"the company name is left out of notices: it holds a link":                                                                                 "会社名は通知に載せません: リンクが書かれています",
+		"the name is left out of notices: it holds an e-mail address other than the person's own":                                                  "氏名は通知に載せません: 本人のもの以外のメールアドレスが書かれています",
+		"the department is left out of notices: it is longer than 100 characters; the phonetic name is left out of notices: it holds a link":       "部署は通知に載せません: 100 文字を超えています / ふりがなは通知に載せません: リンクが書かれています",
 	} {
 		if got := wording.Japanese(en); got != ja {
 			t.Errorf("%q\n got %q\nwant %q", en, got, ja)
