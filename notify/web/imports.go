@@ -58,7 +58,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, sess *notify.Ses
 		return
 	}
 	s.Log.Info("imported from the web app", "user", sess.User.ID, "import", rep.ID, "records", rep.Records,
-		"added", rep.Added, "rejected", len(rep.Rejected))
+		"added", rep.Added, "rejected", rep.RejectedCount)
 	s.showImports(w, r, sess, http.StatusOK, &rep, "")
 }
 
