@@ -25,7 +25,13 @@ func EntryFlags(rec Record, d Decision) string {
 	return strings.Join(flags, "; ")
 }
 
-// ImportReport says what one import did with every entry of a file.
+// ImportReport says what one import did with every entry of a file: its
+// counts, and the first KeptNotes notes of each kind, in file order. A
+// book of a million bad entries has a million notes: the import stores
+// every one as it goes, and they are read back a page at a time
+// (store.DB.ImportNotes), never all held. owabi's JSON lists every one,
+// read from the database as it is written out after the rest of the
+// report; the lists come last for that, and are left out when empty.
 type ImportReport struct {
 	ID             int64       `json:"id,omitempty"` // the stored import, 0 for a dry run
 	At             time.Time   `json:"at"`
@@ -39,9 +45,44 @@ type ImportReport struct {
 	Unchanged      int         `json:"unchanged"`
 	Merged         int         `json:"merged"` // entries folded into a contact seen earlier in the same run
 	AddressesAdded int         `json:"addresses_added"`
-	Rejected       []EntryNote `json:"rejected"`
-	Flagged        []EntryNote `json:"flagged"` // imported, but a person should look (e.g. a look-alike domain)
+	RejectedCount  int         `json:"rejected_count"`
+	FlaggedCount   int         `json:"flagged_count"`
+	Rejected       []EntryNote `json:"rejected,omitempty"`
+	Flagged        []EntryNote `json:"flagged,omitempty"` // imported, but a person should look (e.g. a look-alike domain)
 }
+
+// KeptNotes is how many notes of each kind a report holds, and how many a
+// page shows: the answer to an upload is the report's first page, with no
+// reading back, and an import holds at most twice this many notes however
+// many entries it rejects or flags. A hundred lines is as much as a
+// person reads before they fix the file and import it again; the page of
+// them stays near 20 KB.
+const KeptNotes = 100
+
+// Reject counts an entry rejected, and keeps its note if it is among the
+// first KeptNotes.
+func (r *ImportReport) Reject(n EntryNote) { keepNote(&r.Rejected, &r.RejectedCount, n) }
+
+// Flag counts an entry imported with something to check, and keeps its
+// note if it is among the first KeptNotes.
+func (r *ImportReport) Flag(n EntryNote) { keepNote(&r.Flagged, &r.FlaggedCount, n) }
+
+func keepNote(kept *[]EntryNote, count *int, n EntryNote) {
+	*count++
+	if len(*kept) < KeptNotes {
+		*kept = append(*kept, n)
+	}
+}
+
+// NoteKind is which of an import's notes: those of the entries it
+// rejected, or of those it imported with something to check.
+type NoteKind string
+
+// The kinds of notes, as the JSON of a report names their lists.
+const (
+	RejectedNotes NoteKind = "rejected"
+	FlaggedNotes  NoteKind = "flagged"
+)
 
 // ImportSummary is one stored import, for a list of them.
 type ImportSummary struct {

@@ -21,7 +21,9 @@ import (
 // folder of its own beside the database, owner-only, as the database is;
 // it holds personal data, so a copy a stopped dry run left is removed by
 // the next dry run, import, command that writes, or purge
-// (removeStaleDryRuns).
+// (removeStaleDryRuns). Its report holds the counts and the first
+// notify.KeptNotes notes of each kind, as an import's does; the rest go
+// with the copy.
 func (d *DB) dryRun(ctx context.Context, rep notify.ImportReport, next NextRecord, decide Decide) (notify.ImportReport, error) {
 	removeStaleDryRuns(d.path)
 	dir, err := os.MkdirTemp(filepath.Dir(d.path), filepath.Base(d.path)+dryRunFolder+"*")

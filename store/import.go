@@ -40,11 +40,13 @@ const importChunk = 500
 // that stopped is undone first. Contacts are matched by address, so
 // importing the same file again changes nothing. rep names the file, its
 // format and encoding; Import fills in the counts and stores the report
-// with every entry's outcome. A dry run reports what would happen and
+// with every entry's outcome, a chunk at a time. The report it returns
+// holds the first notify.KeptNotes notes of each kind, whatever the count:
+// ImportNotes reads the rest. A dry run reports what would happen and
 // writes nothing (dryRun). When decide is not nil, every contact added or
 // changed is classified as it is stored, on everything it then holds.
 func (d *DB) Import(ctx context.Context, rep notify.ImportReport, next NextRecord, decide Decide) (notify.ImportReport, error) {
-	rep.Rejected, rep.Flagged = []notify.EntryNote{}, []notify.EntryNote{}
+	rep.Rejected, rep.Flagged, rep.RejectedCount, rep.FlaggedCount = nil, nil, 0, 0
 	if rep.DryRun {
 		return d.dryRun(ctx, rep, next, decide)
 	}
@@ -117,7 +119,7 @@ func (im *importer) counts(ctx context.Context, state string) error {
 	rep := im.rep
 	_, err := im.tx.ExecContext(ctx, `UPDATE imports SET records = ?, added = ?, updated = ?, unchanged = ?, merged = ?,
 		rejected = ?, addresses_added = ?, flagged = ?, state = ? WHERE id = ?`, rep.Records, rep.Added, rep.Updated, rep.Unchanged,
-		rep.Merged, len(rep.Rejected), rep.AddressesAdded, len(rep.Flagged), state, rep.ID)
+		rep.Merged, rep.RejectedCount, rep.AddressesAdded, rep.FlaggedCount, state, rep.ID)
 	return err
 }
 
@@ -136,7 +138,7 @@ func (im *importer) finish(ctx context.Context) error {
 	rep := im.rep
 	if err := audit(ctx, tx, notify.AuditEntry{Kind: "import", Detail: fmt.Sprintf(
 		"import %d of %s (%s, %s): %d entries, %d added, %d updated, %d merged, %d rejected, %d addresses added",
-		rep.ID, rep.File, rep.Format, rep.Encoding, rep.Records, rep.Added, rep.Updated, rep.Merged, len(rep.Rejected), rep.AddressesAdded)}); err != nil {
+		rep.ID, rep.File, rep.Format, rep.Encoding, rep.Records, rep.Added, rep.Updated, rep.Merged, rep.RejectedCount, rep.AddressesAdded)}); err != nil {
 		return describe(err)
 	}
 	return describe(tx.Commit())
@@ -362,7 +364,7 @@ func (im *importer) flush(ctx context.Context, c chunk) error {
 	var newAddresses, rows []any
 	for _, e := range c.entries {
 		if e.rej != nil {
-			im.rep.Rejected = append(im.rep.Rejected, notify.EntryNote{Number: e.number, Line: e.rej.Line, Reason: e.rej.Reason})
+			im.rep.Reject(notify.EntryNote{Number: e.number, Line: e.rej.Line, Reason: e.rej.Reason})
 			rows = append(rows, im.rep.ID, e.number, e.rej.Line, "rejected", nil, e.rej.Reason)
 			continue
 		}
@@ -426,7 +428,7 @@ func (im *importer) flush(ctx context.Context, c chunk) error {
 		}
 		note := notify.EntryFlags(rec, e.dec)
 		if note != "" {
-			im.rep.Flagged = append(im.rep.Flagged, notify.EntryNote{Number: e.number, Line: rec.Line, Reason: note})
+			im.rep.Flag(notify.EntryNote{Number: e.number, Line: rec.Line, Reason: note})
 		}
 		rows = append(rows, im.rep.ID, e.number, rec.Line, outcome, id, note)
 	}

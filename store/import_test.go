@@ -47,7 +47,7 @@ func TestImportAcrossChunks(t *testing.T) {
 	// Entries 2100, 2800 and 3500 repeat 600, 1300 and 2000 (2000 itself was
 	// rejected, so 3500 is a new contact); 1000, 2000 and 3000 are rejected.
 	want := notify.ImportReport{ID: 1, At: rep.At, File: "gen.csv", Records: n, Added: n - 3 - 2, Merged: 2,
-		AddressesAdded: n - 2, Rejected: rep.Rejected, Flagged: []notify.EntryNote{}}
+		AddressesAdded: n - 2, RejectedCount: 3, Rejected: rep.Rejected}
 	if !reflect.DeepEqual(rep, want) || len(rep.Rejected) != 3 {
 		t.Fatalf("report:\n got %+v\nwant %+v", rep, want)
 	}
@@ -146,5 +146,82 @@ func TestImportsOnlyAddSoBooksSettle(t *testing.T) {
 		Emails: []string{"hanako@example.jp"}, Phones: []string{"03-0000-0000"}}
 	if err != nil || !reflect.DeepEqual(c.Record, want) {
 		t.Errorf("contact:\n got %+v, %v\nwant %+v", c.Record, err, want)
+	}
+}
+
+// badBook yields n entries that are all rejected, with every 400th one a
+// contact that is imported with something to check instead.
+func badBook(n int) func() (notify.Record, *notify.EntryNote, error) {
+	i := 0
+	return func() (notify.Record, *notify.EntryNote, error) {
+		if i == n {
+			return notify.Record{}, nil, io.EOF
+		}
+		i++
+		if i%400 == 0 {
+			return notify.Record{Number: i, Line: i + 1, Emails: []string{fmt.Sprintf("u%d@xn--pple-43d.example", i)},
+				Warnings: []string{fmt.Sprint("look-alike ", i)}}, nil, nil
+		}
+		return notify.Record{}, &notify.EntryNote{Number: i, Line: i + 1, Reason: fmt.Sprintf(`invalid e-mail address "%07d": it has no @`, i)}, nil
+	}
+}
+
+// A book of 100,000 bad entries: the import counts them all and stores
+// every note, but its report holds only the first page of each kind, and
+// the rest are read back a page at a time. Before, the report held every
+// one, and so did the server that rendered it.
+func TestAHundredThousandRejectedEntriesAreStoredNotHeld(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	const n, flagged = 100_000, 100_000 / 400
+	rep, err := db.Import(ctx, notify.ImportReport{File: "bad.csv"}, badBook(n), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.RejectedCount != n-flagged || rep.FlaggedCount != flagged || rep.Added != flagged {
+		t.Errorf("counted %d rejected and %d to check, %d added; want %d, %d, %d",
+			rep.RejectedCount, rep.FlaggedCount, rep.Added, n-flagged, flagged, flagged)
+	}
+	if len(rep.Rejected) != notify.KeptNotes || len(rep.Flagged) != notify.KeptNotes {
+		t.Errorf("the report holds %d rejected and %d flagged notes, want the first %d of each",
+			len(rep.Rejected), len(rep.Flagged), notify.KeptNotes)
+	}
+	if rep.Rejected[0].Number != 1 || rep.Rejected[99].Number != 100 || rep.Flagged[99].Number != 40_000 {
+		t.Errorf("the notes held are not the first: rejected %+v … %+v, flagged … %+v", rep.Rejected[0], rep.Rejected[99], rep.Flagged[99])
+	}
+
+	// Every note is stored, of its kind, in file order.
+	for _, k := range []struct {
+		kind  notify.NoteKind
+		count int
+	}{{notify.RejectedNotes, n - flagged}, {notify.FlaggedNotes, flagged}} {
+		count, last := 0, 0
+		err := db.EachImportNote(ctx, rep.ID, k.kind, func(note notify.EntryNote) error {
+			if note.Number <= last || (note.Number%400 == 0) != (k.kind == notify.FlaggedNotes) {
+				return fmt.Errorf("note %+v after entry %d", note, last)
+			}
+			count, last = count+1, note.Number
+			return nil
+		})
+		if err != nil || count != k.count {
+			t.Errorf("%s: %d notes stored (%v), want %d", k.kind, count, err, k.count)
+		}
+	}
+	// A page in the middle, and the last.
+	page, err := db.ImportNotes(ctx, rep.ID, notify.RejectedNotes, 100, 100)
+	if err != nil || len(page) != 100 || page[0].Number != 101 || page[99].Number != 200 ||
+		page[0].Reason != `invalid e-mail address "0000101": it has no @` {
+		t.Errorf("the second page of rejected entries: %d notes, from %+v (%v)", len(page), page[0], err)
+	}
+	if page, err := db.ImportNotes(ctx, rep.ID, notify.FlaggedNotes, 200, 100); err != nil || len(page) != 50 || page[49].Number != n {
+		t.Errorf("the last page of entries to check: %+v, %v", page, err)
+	}
+	// The stored report reads back as the import made it.
+	if stored, err := db.ImportReport(ctx, rep.ID); err != nil || !reflect.DeepEqual(stored, rep) {
+		t.Errorf("the stored report differs (%v): %d rejected and %d flagged notes, want %d and %d",
+			err, len(stored.Rejected), len(stored.Flagged), len(rep.Rejected), len(rep.Flagged))
+	}
+	if list, err := db.Imports(ctx); err != nil || list[0].Rejected != n-flagged || list[0].Flagged != flagged {
+		t.Errorf("the list of imports: %+v, %v", list, err)
 	}
 }

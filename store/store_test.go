@@ -79,7 +79,7 @@ func TestImportIsIdempotent(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := notify.ImportReport{ID: 1, At: now, File: "book.csv", Format: "google", Records: 4, Added: 2, Merged: 1, AddressesAdded: 3,
-		Rejected: []notify.EntryNote{rej}}
+		RejectedCount: 1, Rejected: []notify.EntryNote{rej}}
 	if fmt.Sprint(first) != fmt.Sprint(want) {
 		t.Errorf("first import:\n got %+v\nwant %+v", first, want)
 	}
@@ -88,7 +88,7 @@ func TestImportIsIdempotent(t *testing.T) {
 		t.Fatal(err)
 	}
 	want = notify.ImportReport{ID: 2, At: now, File: "book.csv", Format: "google", Records: 4, Unchanged: 2, Merged: 1,
-		Rejected: []notify.EntryNote{rej}}
+		RejectedCount: 1, Rejected: []notify.EntryNote{rej}}
 	if fmt.Sprint(again) != fmt.Sprint(want) {
 		t.Errorf("second import:\n got %+v\nwant %+v", again, want)
 	}

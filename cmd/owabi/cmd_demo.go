@@ -95,7 +95,7 @@ func runDemo(ctx context.Context, g *globals, e env, args []string) error {
 	w := e.stdout
 	fmt.Fprintf(w, "\nowabi demo: the leaked address book of %s (fictional)\n\n", a.cfg.Organisation.Name)
 	fmt.Fprintf(w, "  Imported    %d entries: %d contacts added, %d addresses added, %d rejected\n",
-		imp.Records, imp.Added, imp.AddressesAdded, len(imp.Rejected))
+		imp.Records, imp.Added, imp.AddressesAdded, imp.RejectedCount)
 	fmt.Fprintf(w, "  Classified  %d customers, %d suppliers, %d employees, %d unclassified\n",
 		st.Categories[notify.Customer], st.Categories[notify.Supplier], st.Categories[notify.Employee], st.Categories[notify.Unclassified])
 	n := st.ByKind[notify.Deletion]

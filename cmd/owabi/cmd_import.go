@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/addrbook"
+	"github.com/owabi/owabi/notify/wording"
 	"github.com/owabi/owabi/store"
 )
 
@@ -57,13 +59,13 @@ func runImport(ctx context.Context, g *globals, e env, args []string) error {
 			if len(reports) > 0 {
 				err = fmt.Errorf("%w (the files before it were imported; this one and the ones after were not)", err)
 				if *asJSON {
-					writeJSON(e.stdout, reports) // what was imported, for the script to know
+					writeReportsJSON(ctx, e.stdout, a.db, reports) // what was imported, for the script to know
 				}
 			}
 			return err
 		}
 		a.log.Info("imported", "import", rep.ID, "records", rep.Records, "added", rep.Added, "updated", rep.Updated,
-			"unchanged", rep.Unchanged, "merged", rep.Merged, "rejected", len(rep.Rejected), "flagged", len(rep.Flagged))
+			"unchanged", rep.Unchanged, "merged", rep.Merged, "rejected", rep.RejectedCount, "flagged", rep.FlaggedCount)
 		reports = append(reports, rep)
 		if !*asJSON {
 			printImport(e.stdout, rep, "")
@@ -71,9 +73,9 @@ func runImport(ctx context.Context, g *globals, e env, args []string) error {
 	}
 	if *asJSON {
 		if len(reports) == 1 {
-			return writeJSON(e.stdout, reports[0])
+			return writeReportJSON(ctx, e.stdout, a.db, reports[0])
 		}
-		return writeJSON(e.stdout, reports)
+		return writeReportsJSON(ctx, e.stdout, a.db, reports)
 	}
 	if *dryRun {
 		return nil
@@ -183,9 +185,29 @@ func importReader(ctx context.Context, db *store.DB, name string, r io.Reader, o
 	return rep, nil
 }
 
-// printImport prints a report; when is "" for an import just made, or the
-// time of a stored one.
+// printImport prints a report: its counts, the notes it holds (the first
+// notify.KeptNotes of each kind), and how many more there are.
 func printImport(w io.Writer, r notify.ImportReport, when string) {
+	printCounts(w, r, when)
+	for _, k := range []struct {
+		kind  notify.NoteKind
+		kept  []notify.EntryNote
+		count int
+	}{{notify.RejectedNotes, r.Rejected, r.RejectedCount}, {notify.FlaggedNotes, r.Flagged, r.FlaggedCount}} {
+		for _, n := range k.kept {
+			printNote(w, k.kind, n)
+		}
+		if more := k.count - len(k.kept); more > 0 && r.DryRun {
+			fmt.Fprintf(w, "  %-9s %s more, not shown: a dry run keeps the first %d\n", noteLabel[k.kind], wording.Number(more), len(k.kept))
+		} else if more > 0 {
+			fmt.Fprintf(w, "  %-9s %s more, not shown: \"owabi imports --all %d\" lists every one\n", noteLabel[k.kind], wording.Number(more), r.ID)
+		}
+	}
+}
+
+// printCounts prints what a report counts; when is "" for an import just
+// made, or the time of a stored one.
+func printCounts(w io.Writer, r notify.ImportReport, when string) {
 	switch {
 	case r.DryRun:
 		fmt.Fprintf(w, "Dry run, nothing written: would import %s", r.File)
@@ -201,16 +223,103 @@ func printImport(w io.Writer, r notify.ImportReport, when string) {
 	}{
 		{"entries read", r.Records}, {"contacts added", r.Added}, {"contacts updated", r.Updated},
 		{"contacts unchanged", r.Unchanged}, {"entries merged", r.Merged}, {"addresses added", r.AddressesAdded},
-		{"entries rejected", len(r.Rejected)}, {"entries to check", len(r.Flagged)},
+		{"entries rejected", r.RejectedCount}, {"entries to check", r.FlaggedCount},
 	} {
 		fmt.Fprintf(w, "  %-20s %6d\n", row.label, row.n)
 	}
-	for _, rej := range r.Rejected {
-		fmt.Fprintf(w, "  rejected: line %d (entry %d): %s\n", rej.Line, rej.Number, rej.Reason)
+}
+
+// printNote prints one note of an entry.
+func printNote(w io.Writer, kind notify.NoteKind, n notify.EntryNote) {
+	fmt.Fprintf(w, "  %-9s line %d (entry %d): %s\n", noteLabel[kind], n.Line, n.Number, wording.Short(n.Reason))
+}
+
+// noteLabel starts the lines of a kind of notes.
+var noteLabel = map[notify.NoteKind]string{notify.RejectedNotes: "rejected:", notify.FlaggedNotes: "check:"}
+
+// eachNote calls fn with every note of a kind of rep: those stored, read
+// a page at a time; those a dry run's report holds, which are all there is.
+func eachNote(ctx context.Context, db *store.DB, rep notify.ImportReport, kind notify.NoteKind, fn func(notify.EntryNote) error) error {
+	if rep.DryRun {
+		kept := rep.Rejected
+		if kind == notify.FlaggedNotes {
+			kept = rep.Flagged
+		}
+		for _, n := range kept {
+			if err := fn(n); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
-	for _, f := range r.Flagged {
-		fmt.Fprintf(w, "  check:    line %d (entry %d): %s\n", f.Line, f.Number, f.Reason)
+	return db.EachImportNote(ctx, rep.ID, kind, fn)
+}
+
+// writeReportJSON writes rep as writeJSON would with all its notes in it,
+// each read from db as it is written out: a million notes are never held.
+func writeReportJSON(ctx context.Context, w io.Writer, db *store.DB, rep notify.ImportReport) error {
+	bw := bufio.NewWriter(w)
+	if err := streamReport(ctx, bw, db, rep, ""); err != nil {
+		return err
 	}
+	bw.WriteString("\n")
+	return bw.Flush()
+}
+
+// writeReportsJSON writes reports as a JSON array, as writeReportJSON
+// writes one.
+func writeReportsJSON(ctx context.Context, w io.Writer, db *store.DB, reports []notify.ImportReport) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString("[")
+	for i, rep := range reports {
+		if i > 0 {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n  ")
+		if err := streamReport(ctx, bw, db, rep, "  "); err != nil {
+			return err
+		}
+	}
+	if len(reports) > 0 {
+		bw.WriteString("\n")
+	}
+	bw.WriteString("]\n")
+	return bw.Flush()
+}
+
+// streamReport writes rep as indented JSON, each line after the first
+// starting with prefix: the report without its notes, encoded, and then
+// its lists of notes, one note at a time.
+func streamReport(ctx context.Context, w *bufio.Writer, db *store.DB, rep notify.ImportReport, prefix string) error {
+	head := rep
+	head.Rejected, head.Flagged = nil, nil
+	b, err := json.MarshalIndent(head, prefix, "  ")
+	if err != nil {
+		return err
+	}
+	w.Write(b[:len(b)-len("\n"+prefix+"}")]) // the lists go before the closing brace
+	for _, kind := range []notify.NoteKind{notify.RejectedNotes, notify.FlaggedNotes} {
+		fmt.Fprintf(w, ",\n%s  %q: [", prefix, kind)
+		count := 0
+		err := eachNote(ctx, db, rep, kind, func(n notify.EntryNote) error {
+			if count++; count > 1 {
+				w.WriteString(",")
+			}
+			b, err := json.MarshalIndent(n, prefix+"    ", "  ")
+			w.WriteString("\n" + prefix + "    ")
+			w.Write(b)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if count > 0 {
+			w.WriteString("\n" + prefix + "  ")
+		}
+		w.WriteString("]")
+	}
+	w.WriteString("\n" + prefix + "}")
+	return nil
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"strconv"
@@ -10,8 +11,9 @@ import (
 )
 
 func runImports(ctx context.Context, g *globals, e env, args []string) error {
-	fs := flags("imports", g, e, "[--json] [ID]")
-	asJSON := fs.Bool("json", false, "print as JSON")
+	fs := flags("imports", g, e, "[--json] [--all] [ID]")
+	asJSON := fs.Bool("json", false, "print as JSON (an import's, with every entry rejected or to check)")
+	all := fs.Bool("all", false, "with ID: list every entry rejected or to check, not only the first "+strconv.Itoa(notify.KeptNotes)+" of each")
 	if err := parse(fs, args, zeroOrOne); err != nil {
 		return err
 	}
@@ -30,10 +32,27 @@ func runImports(ctx context.Context, g *globals, e env, args []string) error {
 			return err
 		}
 		if *asJSON {
-			return writeJSON(e.stdout, rep)
+			return writeReportJSON(ctx, e.stdout, a.db, rep)
 		}
-		printImport(e.stdout, rep, rep.At.In(a.cfg.zone()).Format("2006-01-02 15:04"))
-		return nil
+		when := rep.At.In(a.cfg.zone()).Format("2006-01-02 15:04")
+		if !*all {
+			printImport(e.stdout, rep, when)
+			return nil
+		}
+		out := bufio.NewWriter(e.stdout)
+		printCounts(out, rep, when)
+		for _, kind := range []notify.NoteKind{notify.RejectedNotes, notify.FlaggedNotes} {
+			if err := a.db.EachImportNote(ctx, id, kind, func(n notify.EntryNote) error {
+				printNote(out, kind, n)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return out.Flush()
+	}
+	if *all {
+		return &usageError{msg: "--all lists the entries of one import: owabi imports --all ID"}
 	}
 	list, err := a.db.Imports(ctx)
 	if err != nil {

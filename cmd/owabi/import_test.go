@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -217,5 +218,70 @@ func TestNamesCannotAddRecipientsOrHeaders(t *testing.T) {
 	to, err := d.Header.AddressList("To")
 	if err != nil || len(to) != 1 || to[0].Address != "bob@example.jp" {
 		t.Errorf("To = %q: %v, %v", d.Header.Get("To"), to, err)
+	}
+}
+
+// A book with more bad entries than a report holds: the command line
+// prints the first 100 of each kind and says how to see the rest, --all
+// lists every one, and the JSON holds every one, as encoding/json writes
+// the whole report. A dry run, which stores nothing, says it kept the
+// first 100.
+func TestTheCommandLineShowsTheFirstNotesAndListsThemAll(t *testing.T) {
+	cfg := setup(t, smtptest.New(t))
+	var book strings.Builder
+	book.WriteString("First Name,Last Name,E-mail 1 - Value,Phone 1 - Value\n")
+	for i := 1; i <= 360; i++ {
+		if i%3 == 0 {
+			fmt.Fprintf(&book, "x,x,ok%d@example.jp,ab\n", i) // imported, the phone left out
+		} else {
+			fmt.Fprintf(&book, "x,x,%07d,\n", i) // rejected
+		}
+	}
+	path := filepath.Join(t.TempDir(), "bad.csv")
+	os.WriteFile(path, []byte(book.String()), 0o600)
+	const rejected, flagged = 240, 120
+	printed := func(out string) (rejected, flagged int) {
+		return strings.Count(out, "\n  rejected: line "), strings.Count(out, "\n  check:    line ")
+	}
+
+	out := mustOwabi(t, nil, "--config", cfg, "import", path)
+	if r, f := printed(out); r != 100 || f != 100 || !strings.Contains(out, "  entries rejected        240\n") ||
+		!strings.Contains(out, "  entries to check        120\n") || !strings.Contains(out, "line 2 (entry 1): invalid e-mail address \"0000001\"") ||
+		strings.Contains(out, "(entry 151)") ||
+		!strings.Contains(out, "\n  rejected: 140 more, not shown: \"owabi imports --all 1\" lists every one\n") ||
+		!strings.Contains(out, "\n  check:    20 more, not shown: \"owabi imports --all 1\" lists every one\n") {
+		t.Errorf("owabi import printed %d rejected and %d flagged entries:\n%s", r, f, out)
+	}
+	out = mustOwabi(t, nil, "--config", cfg, "imports", "--all", "1")
+	if r, f := printed(out); r != rejected || f != flagged || !strings.Contains(out, "line 360 (entry 359): invalid e-mail address \"0000359\"") ||
+		!strings.Contains(out, "line 361 (entry 360): the phone \"ab\" was left out") || strings.Contains(out, "more, not shown") {
+		t.Errorf("owabi imports --all printed %d rejected and %d flagged entries:\n%s", r, f, out)
+	}
+	if code, _, errOut := owabi(t, nil, "--config", cfg, "imports", "--all"); code != 2 || !strings.Contains(errOut, "owabi imports --all ID") {
+		t.Errorf("--all without an import: exit %d, %s", code, errOut)
+	}
+
+	out = mustOwabi(t, nil, "--config", cfg, "imports", "--json", "1")
+	var rep notify.ImportReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || len(rep.Rejected) != rejected || len(rep.Flagged) != flagged ||
+		rep.RejectedCount != rejected || rep.FlaggedCount != flagged || rep.Rejected[rejected-1].Number != 359 {
+		t.Fatalf("owabi imports --json: %d rejected and %d flagged (%v)\n%.2000s", len(rep.Rejected), len(rep.Flagged), err, out)
+	}
+	var whole strings.Builder
+	writeJSON(&whole, rep)
+	if out != whole.String() {
+		t.Errorf("the JSON written a note at a time is not what encoding/json writes:\n%s\nwant\n%s", out, whole.String())
+	}
+	if again := importJSON(t, cfg, path); len(again.Rejected) != rejected || len(again.Flagged) != flagged {
+		t.Errorf("owabi import --json: %d rejected and %d flagged", len(again.Rejected), len(again.Flagged))
+	}
+
+	out = mustOwabi(t, nil, "--config", cfg, "import", "--dry-run", path)
+	if r, f := printed(out); r != 100 || f != 100 || !strings.Contains(out, "\n  rejected: 140 more, not shown: a dry run keeps the first 100\n") {
+		t.Errorf("owabi import --dry-run printed %d rejected and %d flagged entries:\n%s", r, f, out)
+	}
+	out = mustOwabi(t, nil, "--config", cfg, "import", "--dry-run", "--json", path)
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || len(rep.Rejected) != 100 || rep.RejectedCount != rejected || !rep.DryRun {
+		t.Errorf("owabi import --dry-run --json: %d of %d rejected (%v)", len(rep.Rejected), rep.RejectedCount, err)
 	}
 }

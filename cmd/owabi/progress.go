@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/owabi/owabi/notify/wording"
 )
 
 // progress draws a bar with entries per second while a long import runs,
@@ -81,14 +83,5 @@ func progressLine(read, size int64, entries int, elapsed time.Duration) string {
 		rate = int(float64(entries) / elapsed.Seconds())
 	}
 	return fmt.Sprintf("[%s%s] %3.0f%%  %s entries  %s/s", strings.Repeat("#", filled), strings.Repeat(".", width-filled),
-		frac*100, thousands(entries), thousands(rate))
-}
-
-// thousands writes n with commas: 1234567 → 1,234,567.
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
+		frac*100, wording.Number(entries), wording.Number(rate))
 }

@@ -148,6 +148,7 @@ var messages = map[string]map[string]string{
 		"rejected":                      "取り込めなかった行",
 		"to_check":                      "確認が必要な行",
 		"line":                          "行",
+		"notes_shown":                   "%s–%s 件目（全 %s 件）",
 		"my_progress":                   "担当 %d 件のうち、%d 件の方と話せました。",
 		"back_to_list":                  "担当の連絡先に戻る",
 		"no_phone":                      "電話番号なし",
@@ -550,6 +551,7 @@ var messages = map[string]map[string]string{
 		"rejected":                      "Entries not imported",
 		"to_check":                      "Entries to check",
 		"line":                          "Line",
+		"notes_shown":                   "%s–%s of %s",
 		"my_progress":                   "You have spoken to %[2]d of your %[1]d contacts.",
 		"back_to_list":                  "Back to my contacts",
 		"no_phone":                      "No phone number",
@@ -921,6 +923,8 @@ func (s *Server) funcs() template.FuncMap {
 		// msg looks up the text of a code (an outcome, an answer) in the page's language.
 		// delivery says what a server's reply to a notice means, with its codes.
 		"delivery": wording.Delivery,
+		"number":   wording.Number,
+		"short":    wording.Short,
 		"msg": func(t map[string]string, prefix string, code any) string {
 			return t[prefix+fmt.Sprint(code)]
 		},

@@ -46,6 +46,7 @@ type Store interface {
 	EachContact(ctx context.Context, fn func(notify.Contact, notify.ContactProgress) error) error
 	Imports(ctx context.Context) ([]notify.ImportSummary, error)
 	ImportReport(ctx context.Context, id int64) (notify.ImportReport, error)
+	ImportNotes(ctx context.Context, id int64, kind notify.NoteKind, offset, limit int) ([]notify.EntryNote, error)
 	Contacts(ctx context.Context, f store.ContactList) ([]notify.ListedContact, bool, error)
 	Owners(ctx context.Context) ([]notify.Staff, error)
 	Reclassify(ctx context.Context, contactID, userID int64, category notify.Category, reason string) error

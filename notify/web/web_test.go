@@ -717,6 +717,93 @@ func TestManagerUploadsABook(t *testing.T) {
 	}
 }
 
+// importingManager is an app that imports books, a manager signed in to
+// it, and the token of the import form.
+func importingManager(t *testing.T) (*app, *http.Client, string) {
+	a := newApp(t)
+	a.withImport()
+	manager := a.client(t)
+	a.signIn(t, manager, "kanri", password)
+	_, _, page := get(t, manager, a.URL+"/import")
+	return a, manager, csrfField.FindStringSubmatch(page)[1]
+}
+
+// A book of 100,000 entries that cannot be imported: the answer to the
+// upload is the summary and the first page of them, and the stored report
+// pages through the rest, 100 a page. Before, both pages listed every one
+// (10 MB here, 100 MB for a million).
+func TestAReportOfManyRejectedEntriesIsPaged(t *testing.T) {
+	a, manager, token := importingManager(t)
+	const n, maxPage = 100_000, 200 << 10
+	var book bytes.Buffer
+	book.WriteString("First Name,Last Name,E-mail 1 - Value\n")
+	for i := range n {
+		fmt.Fprintf(&book, "x,x,%07d\n", i+1)
+	}
+	code, body := upload(t, manager, a.URL+"/import", token, "bad.csv", book.Bytes())
+	if code != http.StatusOK || len(body) > maxPage {
+		t.Fatalf("the answer to the upload: %d, %d KB (at most %d KB)", code, len(body)>>10, maxPage>>10)
+	}
+	for _, want := range []string{"<tr><th>取り込めなかった行</th><td>100,000</td></tr>", "1–100 件目（全 100,000 件）",
+		`行 2: メールアドレス &#34;0000001&#34; は使えません`, `行 101: メールアドレス &#34;0000100&#34;`,
+		`<a class="button" href="/imports/1?rejected=2#rejected" rel="next">次へ</a>`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the answer to the upload lacks %q:\n%.3000s", want, body)
+		}
+	}
+	if strings.Contains(body, `行 102:`) || strings.Contains(body, `rel="prev"`) {
+		t.Errorf("the answer to the upload shows more than the first page:\n%.3000s", body)
+	}
+
+	code, _, body = get(t, manager, a.URL+"/imports/1?rejected=2")
+	if code != http.StatusOK || len(body) > maxPage {
+		t.Fatalf("page 2 of the report: %d, %d KB", code, len(body)>>10)
+	}
+	for _, want := range []string{"101–200 件目（全 100,000 件）", `行 102: メールアドレス &#34;0000101&#34;`, `行 201:`,
+		`href="/imports/1?rejected=1#rejected" rel="prev">前へ</a>`, `href="/imports/1?rejected=3#rejected" rel="next">次へ</a>`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page 2 of the report lacks %q:\n%.3000s", want, body)
+		}
+	}
+	if strings.Contains(body, `行 101:`) || strings.Contains(body, `行 202:`) {
+		t.Errorf("page 2 of the report shows entries of other pages:\n%.3000s", body)
+	}
+	// The last page, in English; a page past the end is the last.
+	post(t, manager, a.URL+"/language", url.Values{"csrf": {token}, "lang": {"en"}})
+	for _, u := range []string{"/imports/1?rejected=1000", "/imports/1?rejected=5000"} {
+		_, _, body = get(t, manager, a.URL+u)
+		if !strings.Contains(body, "99,901–100,000 of 100,000") || !strings.Contains(body, "Line 100001: ") ||
+			!strings.Contains(body, `href="/imports/1?rejected=999#rejected" rel="prev">Previous</a>`) || strings.Contains(body, `rel="next"`) {
+			t.Errorf("%s:\n%.3000s", u, body)
+		}
+	}
+}
+
+// Entries whose notes are long: one cell holds a thousand phone numbers
+// that are not, and each is a warning of the entry's note. A page shows
+// the start of each note, so that 100 of them stay small; before, the page
+// was 100 times 60 KB.
+func TestAPageOfLongNotesStaysSmall(t *testing.T) {
+	a, manager, token := importingManager(t)
+	var book bytes.Buffer
+	book.WriteString("First Name,Last Name,E-mail 1 - Value,Phone 1 - Value\n")
+	phones := strings.TrimSuffix(strings.Repeat("ab:::", 800), ":::")
+	for i := range 150 {
+		fmt.Fprintf(&book, "x,x,u%d@example.jp,%s\n", i, phones)
+	}
+	code, body := upload(t, manager, a.URL+"/import", token, "phones.csv", book.Bytes())
+	if code != http.StatusOK || len(body) > 200<<10 {
+		t.Fatalf("the answer to the upload: %d, %d KB", code, len(body)>>10)
+	}
+	if !strings.Contains(body, "1–100 件目（全 150 件）") || !strings.Contains(body, "…</li>") {
+		t.Errorf("the long notes are not shown short:\n%.3000s", body)
+	}
+	if stored, err := a.db.ImportNotes(context.Background(), 1, notify.FlaggedNotes, 0, 1); err != nil ||
+		len(stored) != 1 || strings.Count(stored[0].Reason, `the phone "ab" was left out`) != 800 {
+		t.Errorf("the note is not stored whole: %v", err)
+	}
+}
+
 // While a book comes in, the import page lists it as running, its counts
 // so far.
 func TestTheImportPageShowsAnImportRunning(t *testing.T) {

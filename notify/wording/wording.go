@@ -5,7 +5,7 @@
 // flagged, and why a contact got its category. Those sentences stay
 // English where scripts read them (the command line, its JSON, the stored
 // import report); the web app shows them through Japanese to people who
-// read Japanese.
+// read Japanese. And how counts are written (number.go).
 //
 // Each sentence shape is a pattern with holes. A hole's text is put into
 // Japanese in turn (sentences nest: "invalid e-mail address X: it has no
