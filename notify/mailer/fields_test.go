@@ -8,16 +8,16 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/wneessen/go-mail"
+
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/mailer"
 	"github.com/owabi/owabi/notify/mailer/smtptest"
 )
 
-// sendOne composes the notice for d and sends it to a loopback server, and
-// returns what arrived, raw and decoded.
-func sendOne(t *testing.T, c *mailer.Composer, d notify.Delivery) (smtptest.Message, smtptest.Decoded) {
+// dialLoopback connects to the loopback server srv, until the test ends.
+func dialLoopback(t *testing.T, srv *smtptest.Server) *mail.Client {
 	t.Helper()
-	srv := smtptest.New(t)
 	client, err := mailer.NewClient(mailer.SMTP{Host: srv.Host, Port: srv.Port, TLS: "none", Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -25,7 +25,16 @@ func sendOne(t *testing.T, c *mailer.Composer, d notify.Delivery) (smtptest.Mess
 	if err := client.DialWithContext(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	defer client.Close()
+	t.Cleanup(func() { client.Close() })
+	return client
+}
+
+// sendOne composes the notice for d and sends it to a loopback server, and
+// returns what arrived, raw and decoded.
+func sendOne(t *testing.T, c *mailer.Composer, d notify.Delivery) (smtptest.Message, smtptest.Decoded) {
+	t.Helper()
+	srv := smtptest.New(t)
+	client := dialLoopback(t, srv)
 	m, err := c.Compose(d, time.Now())
 	if err != nil {
 		t.Fatal(err)

@@ -614,14 +614,7 @@ func TestWorkerStopsWhenServerRefusesSender(t *testing.T) {
 func TestComposeUnusualAddressesAndNames(t *testing.T) {
 	srv := smtptest.New(t)
 	c := newComposer(t)
-	client, err := mailer.NewClient(mailer.SMTP{Host: srv.Host, Port: srv.Port, TLS: "none", Timeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := client.DialWithContext(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
+	client := dialLoopback(t, srv)
 	for _, tt := range []struct{ email, given string }{
 		{"taro..@docomo.ne.jp", "太郎"}, // old Japanese mobile address
 		{"trail.@example.jp", "太郎"},
