@@ -133,7 +133,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	if hash == nil {
 		hash = dummyHash
 	}
-	if !s.checkPassword(r.Context(), checks, hash, r.PostFormValue("password")) || err != nil {
+	if !s.checkPassword(r.Context(), checks, clientIP(r), hash, r.PostFormValue("password")) || err != nil {
 		s.refuseSignIn(w, r, name)
 		return
 	}
@@ -225,16 +225,14 @@ func (s *Server) rememberBrowser(w http.ResponseWriter, r *http.Request, userID 
 		SameSite: http.SameSiteStrictMode, Secure: s.secure(r), MaxAge: int(knownFor.Seconds())})
 }
 
-// checkPassword compares a password with its hash in one of the slots
-// checks holds: bcrypt is slow on purpose, and a flood of sign-ins must
-// not take every CPU.
-func (s *Server) checkPassword(ctx context.Context, checks chan struct{}, hash []byte, password string) bool {
-	select {
-	case checks <- struct{}{}:
-	case <-ctx.Done(): // the browser has gone
-		return false
+// checkPassword compares a password with its hash in one of the checks
+// held by checks, taking its turn with the others from addr: bcrypt is slow
+// on purpose, and a flood of sign-ins must not take every CPU.
+func (s *Server) checkPassword(ctx context.Context, checks *slots, addr string, hash []byte, password string) bool {
+	if !checks.take(ctx, addr) {
+		return false // the browser has gone
 	}
-	defer func() { <-checks }()
+	defer checks.give()
 	return bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil
 }
 

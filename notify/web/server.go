@@ -112,9 +112,9 @@ type Server struct {
 	loginByName    *limiter      // strangers' attempts per name, from anywhere
 	loginByBrowser *limiter      // attempts from a known browser
 	strangers      chan struct{} // strangers' sign-ins under way
-	// The password checks under way: strangers' (every CPU), and known
-	// browsers' (half as many more), which strangers cannot take.
-	strangerChecks, knownChecks chan struct{}
+	// The password checks: strangers' (one per CPU), and known browsers'
+	// (half as many more), which strangers cannot take.
+	strangerChecks, knownChecks *slots
 	// passwordChecked, when set, runs after a sign-in's password check,
 	// for a test to act in the gap before the session is made.
 	passwordChecked func()
@@ -141,7 +141,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{Config: cfg, mux: http.NewServeMux(),
 		login: newLimiter(5, 15*time.Minute), loginByName: newLimiter(20, 15*time.Minute), loginByBrowser: newLimiter(5, 15*time.Minute),
 		strangers:      make(chan struct{}, strangersWaiting),
-		strangerChecks: make(chan struct{}, runtime.NumCPU()), knownChecks: make(chan struct{}, max(1, runtime.NumCPU()/2))}
+		strangerChecks: newSlots(runtime.NumCPU()), knownChecks: newSlots(max(1, runtime.NumCPU()/2))}
 	var err error
 	if s.pages, err = parsePages(cfg.Templates, s.funcs()); err != nil {
 		return nil, err
