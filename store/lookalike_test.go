@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/addrbook"
@@ -87,7 +88,7 @@ func TestALookAlikeStaysUnclassifiedUntilAPersonDecides(t *testing.T) {
 	}
 	check("imported again", held)
 	// Notices go to the genuine employee alone, even to the unclassified.
-	if n, err := db.Queue(ctx, notify.Deletion, "ja", func() string { return "<" + rand.Text() + "@owabi>" }); err != nil || n != 1 {
+	if n, err := db.Queue(ctx, notify.Deletion, "ja", newMessageID); err != nil || n != 1 {
 		t.Errorf("queued %d notices, %v; want 1: the look-alike's address gets none until a person decides", n, err)
 	}
 
@@ -111,7 +112,77 @@ func TestALookAlikeStaysUnclassifiedUntilAPersonDecides(t *testing.T) {
 		t.Fatalf("import with a new label: %+v, %v; want the look-alike updated", rep, err)
 	}
 	check("decided, then updated by an import", decided)
-	if n, err := db.Queue(ctx, notify.Deletion, "ja", func() string { return "<" + rand.Text() + "@owabi>" }); err != nil || n != 1 {
+	if n, err := db.Queue(ctx, notify.Deletion, "ja", newMessageID); err != nil || n != 1 {
 		t.Errorf("once decided, queued %d notices, %v; want the look-alike's 1", n, err)
+	}
+}
+
+// lateLookAlike imports lookAlikeBook classified by labels alone, so that
+// the look-alike is first an employee, queues a deletion request for both
+// and passes each claimed notice to record, then queues the kinds in
+// queue; then it learns the organisation's domain and classifies again,
+// which holds the look-alike back.
+func lateLookAlike(t *testing.T, record func(db *store.DB, d notify.Delivery) error, queue ...notify.NoticeKind) *store.DB {
+	t.Helper()
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	labels := classify.New(classify.Rules{Labels: classify.DefaultLabels})
+	if _, err := db.Import(ctx, notify.ImportReport{File: "book.csv"}, bookOf(t, lookAlikeBook), labels.Classify); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.Queue(ctx, notify.Deletion, "ja", newMessageID); err != nil || n != 2 {
+		t.Fatalf("queued %d, %v; want both, the look-alike not yet known as one", n, err)
+	}
+	claimed, err := db.Claim(ctx, 10)
+	if err != nil || len(claimed) != 2 {
+		t.Fatalf("claimed %d, %v", len(claimed), err)
+	}
+	for _, d := range claimed {
+		if err := record(db, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, k := range queue {
+		if _, err := db.Queue(ctx, k, "ja", newMessageID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	own := classify.New(classify.Rules{OwnDomains: []string{"sakura-print.example.jp"}, Labels: classify.DefaultLabels})
+	if rep, err := db.Classify(ctx, own.Classify); err != nil || rep.Rules[notify.RuleLookAlike] != 1 {
+		t.Fatalf("classify: %+v, %v; want the look-alike found", rep, err)
+	}
+	return db
+}
+
+func newMessageID() string { return "<" + rand.Text() + "@owabi>" }
+
+func isLookAlike(d notify.Delivery) bool { return strings.Contains(d.Email, "xn--") }
+
+// A contact found to be a look-alike after its notices were queued gets
+// nothing more: a queued notice waits, and a failed one is not retried.
+func TestALookAlikeFoundLaterIsNotClaimedOrRetried(t *testing.T) {
+	ctx := context.Background()
+	db := lateLookAlike(t, func(db *store.DB, d notify.Delivery) error {
+		if isLookAlike(d) {
+			return db.Fail(ctx, d.ID, notify.ServerReply{Stage: "rcpt", Code: 550, Status: "5.7.1", Text: "refused"})
+		}
+		return db.MarkSent(ctx, d.ID)
+	}, notify.Apology)
+	if n, _, err := db.RequeueFailed(ctx, notify.Deletion); err != nil || n != 0 {
+		t.Errorf("requeued %d failed notices, %v; want none: the one that failed is the look-alike's", n, err)
+	}
+	claimed, err := db.Claim(ctx, 10)
+	if err != nil || len(claimed) != 1 || isLookAlike(claimed[0]) {
+		t.Errorf("claimed %+v, %v; want the genuine employee's apology alone: the look-alike's waits", claimed, err)
+	}
+}
+
+// Nor is a look-alike found later sent its notice again.
+func TestALookAlikeFoundLaterIsNotSentAgain(t *testing.T) {
+	ctx := context.Background()
+	db := lateLookAlike(t, func(db *store.DB, d notify.Delivery) error { return db.MarkSent(ctx, d.ID) })
+	due, err := db.DueResends(ctx, notify.ResendPolicy{Kinds: []notify.NoticeKind{notify.Deletion}, After: time.Hour, MaxSends: 3}, time.Now().Add(48*time.Hour))
+	if err != nil || len(due) != 1 || strings.Contains(due[0].Email, "xn--") {
+		t.Errorf("due again: %+v, %v; want the genuine employee alone", due, err)
 	}
 }

@@ -27,13 +27,10 @@ func (d *DB) Queue(ctx context.Context, kind notify.NoticeKind, lang string, mes
 		}
 		return 0, describe(err)
 	}
-	// A contact held back as a look-alike waits for a person's decision:
-	// its address may be the attacker's, and even a send that allows the
-	// unclassified does not write to it.
 	rows, err := tx.QueryContext(ctx, `SELECT a.id, a.contact_id FROM addresses a JOIN contacts c ON c.id = a.contact_id
-		WHERE NOT c.do_not_contact AND a.undeliverable = '' AND c.rule != ?
+		WHERE NOT c.do_not_contact AND a.undeliverable = '' AND NOT `+heldBack+`
 		AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.address_id = a.id AND n.kind = ?)
-		ORDER BY a.id`, notify.RuleLookAlike, kind)
+		ORDER BY a.id`, kind)
 	if err != nil {
 		return 0, describe(err)
 	}
@@ -70,6 +67,13 @@ func (d *DB) Queue(ctx context.Context, kind notify.NoticeKind, lang string, mes
 	return len(todo), describe(tx.Commit())
 }
 
+// heldBack is true of a contact c held back as a look-alike
+// (notify.RuleLookAlike): its address may be the attacker's, so nothing is
+// queued, claimed, retried or resent to it until a person decides, not
+// even by a send that allows the unclassified. A notice already queued
+// waits.
+const heldBack = `c.rule = '` + string(notify.RuleLookAlike) + `'`
+
 // Claim marks up to limit due notices as sending and returns them with what
 // is needed to write them. A notice stays claimed until MarkSent, Retry, Fail
 // or Release; RequeueInFlight frees claims left by a process that died. A
@@ -82,7 +86,8 @@ func (d *DB) Claim(ctx context.Context, limit int) ([]notify.Delivery, error) {
 	}
 	defer tx.Rollback()
 	rows, err := tx.QueryContext(ctx, `UPDATE notices SET state = 'sending'
-		WHERE id IN (SELECT id FROM notices WHERE state = 'queued' AND next_try <= ? ORDER BY next_try, id LIMIT ?)
+		WHERE id IN (SELECT id FROM notices WHERE state = 'queued' AND next_try <= ?
+			AND contact_id NOT IN (SELECT id FROM contacts c WHERE `+heldBack+`) ORDER BY next_try, id LIMIT ?)
 		RETURNING id`, tx.nowText, limit)
 	if err != nil {
 		return nil, describe(err)
@@ -320,7 +325,8 @@ func (d *DB) RequeueFailed(ctx context.Context, kind notify.NoticeKind) (requeue
 			return describe(err)
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE notices SET state = 'queued', attempts = 0, next_try = ? WHERE state = 'failed' AND kind = ?
-			AND address_id NOT IN (SELECT id FROM addresses WHERE undeliverable != '')`, tx.nowText, kind)
+			AND address_id NOT IN (SELECT id FROM addresses WHERE undeliverable != '')
+			AND contact_id NOT IN (SELECT id FROM contacts c WHERE `+heldBack+`)`, tx.nowText, kind)
 		if err != nil {
 			return describe(err)
 		}

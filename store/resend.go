@@ -16,11 +16,12 @@ import (
 // address is left alone while any notice to it waits or is being sent
 // (the next would overtake it), after any notice to it failed for good,
 // and when a later round of the kind exists; a contact not to be
-// contacted, or already handed to staff, is left alone too.
+// contacted, held back (heldBack), or already handed to staff, is left
+// alone too.
 const dueResendsQuery = `SELECT n.id, n.contact_id, n.address_id, n.kind, n.lang, n.message_id, n.sent_at, n.round, a.email
 	FROM notices n JOIN addresses a ON a.id = n.address_id JOIN contacts c ON c.id = n.contact_id
 	WHERE n.state = 'sent' AND n.kind = ?1 AND n.sent_at <= ?2
-	AND NOT c.do_not_contact
+	AND NOT c.do_not_contact AND NOT ` + heldBack + `
 	AND NOT EXISTS (SELECT 1 FROM acks k WHERE k.contact_id = n.contact_id AND NOT k.auto)
 	AND NOT EXISTS (SELECT 1 FROM call_tasks t WHERE t.contact_id = n.contact_id)
 	AND NOT EXISTS (SELECT 1 FROM notices m WHERE m.address_id = n.address_id
