@@ -45,9 +45,10 @@ const (
 	// the two that anyone may send: a name, a password and a token.
 	maxSignInForm = 4 << 10
 	// strangersWaiting bounds the sign-ins from browsers not known to the
-	// account that may wait for a password check; beyond it, they are
-	// told the app is busy. Each holds a request of at most maxSignInForm.
-	strangersWaiting = 256
+	// account that may wait for a password check, in all and from one
+	// address; beyond it, they are told the app is busy. Each holds a
+	// request of at most maxSignInForm.
+	strangersWaiting, strangersWaitingPerAddress = 256, 32
 )
 
 // bcryptCost is bcrypt's work factor; tests lower it to keep the race
@@ -110,22 +111,20 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, kerr)
 		return
 	}
+	addr, now := clientNet(r), s.Now()
+	var tried attempt
 	checks := s.knownChecks
 	if known {
-		if ok, _ := s.loginByBrowser.take(keyOf(browser), s.Now()); !ok {
-			s.loginsFailed.Add(1)
-			s.showLogin(w, r, http.StatusTooManyRequests, "too_many_attempts", name)
+		if !s.countAttempt(w, r, &tried, s.loginByBrowser, keyOf(browser), name) {
 			return
 		}
 	} else {
-		select {
-		case s.strangers <- struct{}{}:
-			defer func() { <-s.strangers }()
-		default:
+		if !s.strangersWaiting.enter(addr) {
 			s.showLogin(w, r, http.StatusServiceUnavailable, "sign_in_busy", name)
 			return
 		}
-		if !s.limitStranger(w, r, name) {
+		defer s.strangersWaiting.leave(addr)
+		if !s.limitStranger(w, r, &tried, name, addr) {
 			return
 		}
 		checks = s.strangerChecks
@@ -133,14 +132,19 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	if hash == nil {
 		hash = dummyHash
 	}
-	if !s.checkPassword(r.Context(), checks, clientIP(r), hash, r.PostFormValue("password")) || err != nil {
+	checked, right := s.checkPassword(r.Context(), checks, addr, hash, r.PostFormValue("password"))
+	if !checked { // the browser went before its turn: no guess was made
+		tried.giveBack(now)
+		return
+	}
+	if !right || err != nil {
 		s.refuseSignIn(w, r, name)
 		return
 	}
 	if s.passwordChecked != nil {
 		s.passwordChecked()
 	}
-	s.login.reset(keyOf(strings.ToLower(name), clientIP(r)))
+	s.login.reset(keyOf(strings.ToLower(name), addr))
 	s.loginByName.reset(keyOf(strings.ToLower(name)))
 	s.loginByBrowser.reset(keyOf(browser))
 	// Whoever was signed in on this browser before is signed out: on a
@@ -168,29 +172,39 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
-// limitStranger counts a stranger's attempt on name, and answers it if it
-// may not go ahead. Attempts are limited per name from one address. Per
-// name from anywhere they are only slowed: a hard limit there would let
-// anyone lock a colleague out by guessing wrong on purpose.
-func (s *Server) limitStranger(w http.ResponseWriter, r *http.Request, name string) bool {
-	now, lower := s.Now(), strings.ToLower(name)
-	ok, locked := s.login.take(keyOf(lower, clientIP(r)), now)
+// limitStranger counts a stranger's attempt on name from addr in tried,
+// and answers it if it may not go ahead. Attempts are limited per name
+// from one address. Per name from anywhere they are only slowed: a hard
+// limit there would let anyone lock a colleague out by guessing wrong on
+// purpose.
+func (s *Server) limitStranger(w http.ResponseWriter, r *http.Request, tried *attempt, name, addr string) bool {
+	lower := strings.ToLower(name)
+	if !s.countAttempt(w, r, tried, s.login, keyOf(lower, addr), name) {
+		return false
+	}
+	if ok, _ := tried.count(s.loginByName, keyOf(lower), s.Now()); !ok {
+		select {
+		case <-time.After(slowSignIn):
+		case <-r.Context().Done():
+			tried.giveBack(s.Now())
+			return false
+		}
+	}
+	return true
+}
+
+// countAttempt counts an attempt under key in l, and answers it if it is
+// over the limit.
+func (s *Server) countAttempt(w http.ResponseWriter, r *http.Request, tried *attempt, l *limiter, key limitKey, name string) bool {
+	ok, locked := tried.count(l, key, s.Now())
 	if locked {
 		s.Log.Warn("sign-in locked after repeated failures", "ip", clientIP(r))
 	}
 	if !ok {
 		s.loginsFailed.Add(1)
 		s.showLogin(w, r, http.StatusTooManyRequests, "too_many_attempts", name)
-		return false
 	}
-	if ok, _ := s.loginByName.take(keyOf(lower), now); !ok {
-		select {
-		case <-time.After(slowSignIn):
-		case <-r.Context().Done():
-			return false
-		}
-	}
-	return true
+	return ok
 }
 
 func (s *Server) refuseSignIn(w http.ResponseWriter, r *http.Request, name string) {
@@ -227,13 +241,15 @@ func (s *Server) rememberBrowser(w http.ResponseWriter, r *http.Request, userID 
 
 // checkPassword compares a password with its hash in one of the checks
 // held by checks, taking its turn with the others from addr: bcrypt is slow
-// on purpose, and a flood of sign-ins must not take every CPU.
-func (s *Server) checkPassword(ctx context.Context, checks *slots, addr string, hash []byte, password string) bool {
+// on purpose, and a flood of sign-ins must not take every CPU. It reports
+// whether the password was checked (not if the browser went first) and
+// whether it was right.
+func (s *Server) checkPassword(ctx context.Context, checks *slots, addr string, hash []byte, password string) (checked, right bool) {
 	if !checks.take(ctx, addr) {
-		return false // the browser has gone
+		return false, false
 	}
 	defer checks.give()
-	return bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil
+	return true, bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil
 }
 
 // localPath is back when it is a path on this site, else "/": a redirect
@@ -436,6 +452,17 @@ func hashToken(token string) []byte {
 
 func sameToken(a, b string) bool {
 	return a != "" && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}
+
+// clientNet is what sign-ins are counted and take turns by: the address
+// the request came from, or for IPv6 its /64, which one machine may hold
+// whole.
+func clientNet(r *http.Request) string {
+	ip := net.ParseIP(clientIP(r))
+	if ip == nil || ip.To4() != nil {
+		return clientIP(r)
+	}
+	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
 }
 
 // clientIP is the address the request came from (a proxy in front of

@@ -10,16 +10,19 @@ import (
 
 // limiter allows at most max sign-in attempts per key within window. An
 // attempt is counted when it starts, so that many at once cannot slip past
-// the count while their passwords are being checked; a successful sign-in
-// forgets the key.
+// the count while their passwords are being checked, and given back if its
+// password was never checked (see attempt); a successful sign-in forgets
+// the key.
 //
 // What a stranger can make it keep is bounded in bytes, not only in keys:
-// a key is a fixed-size hash of what it counts (a 1 MB name costs what a
-// short one does), and it holds at most limiterBytes of them. When full it
-// forgets first the keys whose window has passed, then those with the
-// fewest attempts, oldest first; never a locked one. A name under attack
-// has more attempts than a flood's made-up names, each tried once, so the
-// flood cannot reset its count.
+// a key is a fixed-size hash of what it counts (a long name costs what a
+// short one does), and it holds at most limiterKeys of them. When full it
+// forgets the keys whose window has passed, then keys tried once, oldest
+// first. A key tried more than once stays for its window, so a flood of
+// made-up names cannot reset the count of a name under attack; when only
+// such keys are left, new keys are refused until windows pass. Filling it
+// so would take 200,000 password checks in a window, some seven times what
+// two cores can do at bcrypt's default cost.
 type limiter struct {
 	mu       sync.Mutex
 	max      int
@@ -88,34 +91,70 @@ func (l *limiter) reset(key limitKey) {
 }
 
 // makeRoom drops the keys whose window has passed and, if that frees too
-// little, an eighth of the keys, those with the fewest attempts and oldest
-// first, never a locked one (it is the one under attack, and forgetting it
-// would free it). Freeing an eighth at a time keeps a flood from making
-// every attempt a walk over the whole map. It reports whether there is
-// room.
+// little, up to an eighth of the keys, those tried once, oldest first.
+// Freeing an eighth at a time keeps a flood from making every attempt a
+// walk over the whole map. It reports whether there is room.
 func (l *limiter) makeRoom(now time.Time) bool {
 	type held struct {
-		key limitKey
-		attempts
+		key   limitKey
+		first int64
 	}
-	var open []held
+	var once []held
 	for k, a := range l.attempts {
 		switch {
 		case now.UnixNano()-a.first >= int64(l.window):
 			delete(l.attempts, k)
-		case int(a.n) <= l.max:
-			open = append(open, held{k, a})
+		case a.n == 1:
+			once = append(once, held{k, a.first})
 		}
 	}
 	target := l.keys - max(l.keys/8, 1)
 	if len(l.attempts) <= target {
 		return true
 	}
-	slices.SortFunc(open, func(a, b held) int {
-		return cmp.Or(cmp.Compare(a.n, b.n), cmp.Compare(a.first, b.first))
-	})
-	for _, h := range open[:min(len(open), len(l.attempts)-target)] {
+	slices.SortFunc(once, func(a, b held) int { return cmp.Compare(a.first, b.first) })
+	for _, h := range once[:min(len(once), len(l.attempts)-target)] {
 		delete(l.attempts, h.key)
 	}
 	return len(l.attempts) < l.keys
+}
+
+// attempt is the keys a sign-in attempt was counted under, so that an
+// attempt whose password was never checked (its browser went before its
+// turn) can be given back: only a check is a guess, and attempts that cost
+// nothing must not fill a limiter.
+type attempt []counted
+
+type counted struct {
+	l   *limiter
+	key limitKey
+}
+
+// count counts the attempt under key in l, as l.take does.
+func (a *attempt) count(l *limiter, key limitKey, now time.Time) (ok, locked bool) {
+	*a = append(*a, counted{l, key})
+	return l.take(key, now)
+}
+
+// giveBack uncounts the attempt everywhere it was counted.
+func (a attempt) giveBack(now time.Time) {
+	for _, c := range a {
+		c.l.giveBack(c.key, now)
+	}
+}
+
+// giveBack uncounts an attempt under key, forgetting the key if it was
+// its only one.
+func (l *limiter) giveBack(key limitKey, now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	a, found := l.attempts[key]
+	if !found || now.UnixNano()-a.first >= int64(l.window) {
+		return
+	}
+	if a.n--; a.n <= 0 {
+		delete(l.attempts, key)
+		return
+	}
+	l.attempts[key] = a
 }

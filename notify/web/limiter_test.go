@@ -81,6 +81,51 @@ func TestLimiterFloodDoesNotResetTheNameUnderAttack(t *testing.T) {
 	}
 }
 
+// A limiter full of keys tried more than once keeps every count, and
+// refuses new keys until a window passes: evicting one would reset it.
+func TestLimiterFullOfRepeatedNamesKeepsEveryCount(t *testing.T) {
+	l := newLimiter(5, 15*time.Minute)
+	l.keys = 1000
+	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	target := keyOf("kanri", "203.0.113.9")
+	for range 5 {
+		l.take(target, now)
+	}
+	for i := range l.keys - 1 {
+		l.take(keyOf(fmt.Sprint("made-up-", i)), now)
+		l.take(keyOf(fmt.Sprint("made-up-", i)), now)
+	}
+	if ok, _ := l.take(keyOf("another"), now); ok {
+		t.Error("a new key was let in: a key tried more than once was forgotten")
+	}
+	if ok, _ := l.take(target, now); ok {
+		t.Error("the name under attack had a sixth attempt")
+	}
+	if ok, _ := l.take(keyOf("another"), now.Add(15*time.Minute)); !ok {
+		t.Error("after the window, a new key is still refused")
+	}
+}
+
+// An attempt whose password was never checked is given back: only checks
+// are guesses, and attempts that cost nothing do not fill a limiter.
+func TestAnAttemptNeverCheckedIsGivenBack(t *testing.T) {
+	l, byName := newLimiter(5, 15*time.Minute), newLimiter(20, 15*time.Minute)
+	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	for range 100 {
+		var tried attempt
+		tried.count(l, keyOf("kanri", "203.0.113.9"), now)
+		tried.count(byName, keyOf("kanri"), now)
+		tried.giveBack(now)
+	}
+	if len(l.attempts)+len(byName.attempts) != 0 {
+		t.Errorf("after 100 attempts given back, the limiters hold %d and %d keys", len(l.attempts), len(byName.attempts))
+	}
+	var tried attempt
+	if ok, _ := tried.count(l, keyOf("kanri", "203.0.113.9"), now); !ok {
+		t.Error("after attempts given back, a real one was refused")
+	}
+}
+
 // What a flood can make a limiter keep is bounded in bytes: a key costs
 // the same for the longest name a sign-in form can carry as for a short
 // one, and the limiter holds at most limiterBytes of them.

@@ -107,11 +107,11 @@ type Config struct {
 // Server is the web app.
 type Server struct {
 	Config
-	pages          map[string]*template.Template
-	login          *limiter      // strangers' attempts per name and address
-	loginByName    *limiter      // strangers' attempts per name, from anywhere
-	loginByBrowser *limiter      // attempts from a known browser
-	strangers      chan struct{} // strangers' sign-ins under way
+	pages            map[string]*template.Template
+	login            *limiter // strangers' attempts per name and address
+	loginByName      *limiter // strangers' attempts per name, from anywhere
+	loginByBrowser   *limiter // attempts from a known browser
+	strangersWaiting *places  // strangers' sign-ins under way
 	// The password checks: strangers' (one per CPU), and known browsers'
 	// (half as many more), which strangers cannot take.
 	strangerChecks, knownChecks *slots
@@ -140,8 +140,8 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{Config: cfg, mux: http.NewServeMux(),
 		login: newLimiter(5, 15*time.Minute), loginByName: newLimiter(20, 15*time.Minute), loginByBrowser: newLimiter(5, 15*time.Minute),
-		strangers:      make(chan struct{}, strangersWaiting),
-		strangerChecks: newSlots(runtime.NumCPU()), knownChecks: newSlots(max(1, runtime.NumCPU()/2))}
+		strangersWaiting: newPlaces(strangersWaiting, strangersWaitingPerAddress),
+		strangerChecks:   newSlots(runtime.NumCPU()), knownChecks: newSlots(max(1, runtime.NumCPU()/2))}
 	var err error
 	if s.pages, err = parsePages(cfg.Templates, s.funcs()); err != nil {
 		return nil, err

@@ -106,3 +106,39 @@ func (s *slots) remove(t *ticket) bool {
 	s.turns = slices.DeleteFunc(s.turns, func(a string) bool { return a == t.addr })
 	return true
 }
+
+// places bounds the sign-ins waiting at once, in all and from one address,
+// so that one machine cannot take every place and leave the rest of the
+// world to be told the app is busy.
+type places struct {
+	mu         sync.Mutex
+	all, each  int
+	held       int
+	heldByAddr map[string]int
+}
+
+func newPlaces(all, each int) *places {
+	return &places{all: all, each: each, heldByAddr: map[string]int{}}
+}
+
+// enter takes a place for a sign-in from addr, if there is one.
+func (p *places) enter(addr string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.held >= p.all || p.heldByAddr[addr] >= p.each {
+		return false
+	}
+	p.held++
+	p.heldByAddr[addr]++
+	return true
+}
+
+// leave gives back a place taken by enter.
+func (p *places) leave(addr string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.held--
+	if p.heldByAddr[addr]--; p.heldByAddr[addr] <= 0 {
+		delete(p.heldByAddr, addr)
+	}
+}

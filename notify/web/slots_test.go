@@ -76,3 +76,25 @@ func TestAGoneSignInGivesItsTurnOn(t *testing.T) {
 		}
 	}
 }
+
+// One address cannot take every place to wait in.
+func TestOneAddressCannotTakeEveryPlace(t *testing.T) {
+	p := newPlaces(4, 2)
+	for i := range 2 {
+		if !p.enter("flood") {
+			t.Fatalf("place %d was refused", i+1)
+		}
+	}
+	if p.enter("flood") {
+		t.Error("a third place went to the same address")
+	}
+	if !p.enter("colleague") || !p.enter("another") || p.enter("a fifth") {
+		t.Error("the places left did not go to other addresses, or more than 4 were given")
+	}
+	for _, a := range []string{"flood", "flood", "colleague", "another"} {
+		p.leave(a)
+	}
+	if p.held != 0 || len(p.heldByAddr) != 0 {
+		t.Errorf("after every place is left: held %d, %v", p.held, p.heldByAddr)
+	}
+}
