@@ -170,10 +170,11 @@ func (d *DB) KnowBrowser(ctx context.Context, userID int64, tokenHash []byte) er
 }
 
 // KnownBrowser reports whether the browser whose cookie's token has this
-// hash has signed in to the account userID before.
-func (d *DB) KnownBrowser(ctx context.Context, userID int64, tokenHash []byte) (bool, error) {
+// hash has signed in to the account userID since the time given.
+func (d *DB) KnownBrowser(ctx context.Context, userID int64, tokenHash []byte, since time.Time) (bool, error) {
 	var n int
-	err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM known_browsers WHERE token_hash = ? AND user_id = ?`, tokenHash, userID).Scan(&n)
+	err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM known_browsers WHERE token_hash = ? AND user_id = ? AND created_at >= ?`,
+		tokenHash, userID, formatTime(since)).Scan(&n)
 	return n > 0, describe(err)
 }
 

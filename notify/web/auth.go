@@ -222,7 +222,7 @@ func (s *Server) knownBrowser(r *http.Request, userID int64) (bool, string, erro
 	if err != nil || c.Value == "" {
 		return false, "", nil
 	}
-	known, err := s.Store.KnownBrowser(r.Context(), userID, hashToken(c.Value))
+	known, err := s.Store.KnownBrowser(r.Context(), userID, hashToken(c.Value), s.Now().Add(-knownFor))
 	return known, c.Value, err
 }
 

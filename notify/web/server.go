@@ -29,7 +29,7 @@ type Store interface {
 	UserForLogin(ctx context.Context, name string) (notify.User, []byte, error)
 	CreateSession(ctx context.Context, tokenHash []byte, s notify.Session, passwordHash []byte) error
 	KnowBrowser(ctx context.Context, userID int64, tokenHash []byte) error
-	KnownBrowser(ctx context.Context, userID int64, tokenHash []byte) (bool, error)
+	KnownBrowser(ctx context.Context, userID int64, tokenHash []byte, since time.Time) (bool, error)
 	Session(ctx context.Context, tokenHash []byte) (notify.Session, error)
 	DeleteSession(ctx context.Context, tokenHash []byte) error
 	TouchSession(ctx context.Context, tokenHash []byte, at time.Time) error

@@ -177,3 +177,21 @@ func TestAPasswordChangedDuringSignInMakesNoSession(t *testing.T) {
 		t.Errorf("signing in with the new password: %d, want 303", code)
 	}
 }
+
+// A browser is known for 180 days from its sign-in, by the server as well
+// as by its cookie: after that, a copy of the cookie is a stranger's.
+func TestAKnownBrowserIsForgottenAfter180Days(t *testing.T) {
+	a := newApp(t)
+	phone := a.client(t)
+	if code := a.signIn(t, phone, "suzuki", password); code != http.StatusSeeOther {
+		t.Fatalf("suzuki's first sign-in: %d", code)
+	}
+	a.ahead.Store(int64(knownFor + 24*time.Hour))
+	attacker := a.replaySignIn(t)
+	for range 6 {
+		attacker("suzuki", "guess")
+	}
+	if code := a.signIn(t, phone, "suzuki", password); code != http.StatusTooManyRequests {
+		t.Errorf("181 days on, with the name locked for strangers, the browser signs in: %d; want 429, as a stranger", code)
+	}
+}
