@@ -212,12 +212,12 @@ func badPhone(p string) string {
 			digits++
 		}
 	}
-	switch {
+	switch problem := fieldcheck.Check(fieldcheck.Phone, p, ""); {
 	case badTextRune(p) != "":
 		return "it " + badTextRune(p)
-	case len(p) > 64:
-		return "it is longer than 64 bytes"
-	case fieldcheck.Check(fieldcheck.Phone, p, "") != "": // not too long, so a link or an address
+	case problem == fieldcheck.TooLong:
+		return fmt.Sprintf("it is longer than %d characters", fieldcheck.Limit(fieldcheck.Phone))
+	case problem != "":
 		return "it holds a link or an address"
 	case digits < 3:
 		return "it has fewer than three digits"

@@ -112,7 +112,7 @@ func Check(f Field, value, recipient string) Problem {
 		})
 	}
 	switch {
-	case hasLink(text):
+	case hasLink(text, f):
 		return Link
 	case foreign:
 		return Email
@@ -152,9 +152,9 @@ func plain(s string) bool {
 // type such a link.
 func fold(s string) string {
 	s = strings.ToLower(norm.NFKC.String(s))
-	if strings.IndexFunc(s, isFormat) >= 0 {
+	if strings.IndexFunc(s, invisible) >= 0 {
 		s = strings.Map(func(r rune) rune {
-			if isFormat(r) {
+			if invisible(r) {
 				return -1
 			}
 			return r
@@ -169,12 +169,13 @@ func fold(s string) string {
 	return s
 }
 
-// ideographicDots makes each 。 between Latin letters or digits a dot:
-// domain names accept it (evil。example。com).
+// ideographicDots makes a dot of each 。 with a Latin letter or digit on
+// either side: domain names accept it (evil。example。com, evil。中国), and
+// Japanese text seldom puts one there.
 func ideographicDots(s string) string {
 	var b strings.Builder
 	for i, r := range s {
-		if end := i + len("。"); r == '。' && i > 0 && end < len(s) && latinOrDigit(s[i-1]) && latinOrDigit(s[end]) {
+		if end := i + len("。"); r == '。' && i > 0 && end < len(s) && (latinOrDigit(s[i-1]) || latinOrDigit(s[end])) {
 			b.WriteByte('.')
 			continue
 		}
@@ -185,7 +186,11 @@ func ideographicDots(s string) string {
 
 func latinOrDigit(c byte) bool { return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' }
 
-func isFormat(r rune) bool { return r >= 0x80 && unicode.Is(unicode.Cf, r) }
+// invisible is true of the characters a link can hide behind: format
+// characters (zero-width spaces, soft hyphens) and marks that combine with
+// the letter before them (evil̸.com), which NFKC leaves where nothing is
+// composed from them.
+func invisible(r rune) bool { return r >= 0x80 && unicode.In(r, unicode.Cf, unicode.Mn) }
 
 var defanged = strings.NewReplacer(
 	"[.]", ".", "(.)", ".", "{.}", ".", "[dot]", ".", "(dot)", ".", "{dot}", ".",
@@ -200,9 +205,10 @@ var emailPattern = regexp.MustCompile(`[\p{L}\p{N}.!#$%&'*+=?^_{|}~-]+@[\p{L}\p{
 // clicked, and how it is then copied).
 var schemePattern = regexp.MustCompile(`[a-z][a-z0-9+.-]*://|(?:^|[^a-z])(?:h[tx*]{2}ps?|ftp|javascript|vbscript|mailto)\s*:`)
 
-// hasLink reports whether folded text holds something a mail program
-// would make a link of, or a person could type as one.
-func hasLink(s string) bool {
+// hasLink reports whether folded text, the value of field f, holds
+// something a mail program would make a link of, or a person could type as
+// one.
+func hasLink(s string, f Field) bool {
 	if strings.Contains(s, ":") && schemePattern.MatchString(s) || strings.Contains(s, "www.") {
 		return true
 	}
@@ -215,7 +221,7 @@ func hasLink(s string) bool {
 		if k := strings.IndexFunc(s[j:], notHostRune); k >= 0 {
 			end = j + k
 		}
-		if isHost(strings.Trim(s[j:end], ".-"), s[end:]) {
+		if isHost(strings.Trim(s[j:end], ".-"), s[end:], f) {
 			return true
 		}
 		i = end
@@ -226,14 +232,16 @@ func hasLink(s string) bool {
 func hostRune(r rune) bool    { return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '.' || r == '-' }
 func notHostRune(r rune) bool { return !hostRune(r) }
 
-// isHost reports whether tok, a run of letters, digits, hyphens and dots,
-// is a host a mail program would make a link of, when followed by after:
-// an IPv4 address; labels joined by dots followed by a path or a port
-// (evil.example/reset, intranet.corp:8080); or labels ending in a known
-// top-level domain. The last label counts from its Latin letters only when
-// other letters follow them, so evil.jp株式会社 ends in jp, as a mail
-// program reads it.
-func isHost(tok, after string) bool {
+// isHost reports whether tok, a run of letters, digits, hyphens and dots
+// in field f, is a host a mail program would make a link of, when followed
+// by after: an IPv4 address; labels joined by dots followed by a path or a
+// port (evil.example/reset, intranet.corp:8080); or labels ending in a
+// known top-level domain, unless they are a name's initials (T.Suzuki, in
+// a name) or a company's form (ABC.Inc, Nakamura.Co, in a company's
+// fields), which a mail program may link but an attacker cannot own. The
+// last label counts from its Latin letters only when other letters follow
+// them, so evil.jp株式会社 ends in jp, as a mail program reads it.
+func isHost(tok, after string, f Field) bool {
 	if !strings.Contains(tok, ".") {
 		return false
 	}
@@ -255,10 +263,20 @@ func isHost(tok, after string) bool {
 	case strings.HasPrefix(after, "/") || strings.HasPrefix(after, "?") || strings.HasPrefix(after, "#"),
 		len(after) > 1 && after[0] == ':' && '0' <= after[1] && after[1] <= '9':
 		return true // a path or a port
-	case companyAbbreviations(labels):
-		return false // Co.Ltd. is a company's form, not a host
+	case companyAbbreviations(labels[1:]) && (f != Name && f != Kana || len(labels) > 2),
+		(f == Name || f == Kana) && initials(labels):
+		return false
 	}
 	return knownTLD(tld)
+}
+
+// initials reports whether labels are a person's initials and name:
+// single letters, then a name of three letters or more (T.Suzuki,
+// J.R.Smith). A one-letter domain is kept back by its registry, so no
+// attacker holds t.suzuki or j.smith.
+func initials(labels []string) bool {
+	last := labels[len(labels)-1]
+	return utf8.RuneCountInString(last) >= 3 && !slices.ContainsFunc(labels[:len(labels)-1], func(l string) bool { return utf8.RuneCountInString(l) != 1 })
 }
 
 func notOctet(l string) bool {
@@ -284,12 +302,12 @@ func knownTLD(tld string) bool {
 }
 
 // companyAbbreviations reports whether labels are only the abbreviations a
-// company's name ends in (Co.Ltd, Co.Inc), which read as a host whose
-// top-level domain (.ltd, .inc) is real.
+// company's name ends in (the Co.Ltd of ABC Co.Ltd, the Inc of ABC.Inc),
+// which read as a host whose top-level domain (.ltd, .inc) is real.
 func companyAbbreviations(labels []string) bool {
 	for _, l := range labels {
 		switch l {
-		case "co", "corp", "inc", "ltd", "llc", "plc", "gmbh", "ag", "kk":
+		case "co", "corp", "inc", "ltd", "llc", "plc", "gmbh", "ag", "kk", "pty":
 		default:
 			return false
 		}

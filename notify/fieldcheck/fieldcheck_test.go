@@ -22,6 +22,9 @@ func TestCheck(t *testing.T) {
 		{fieldcheck.Name, "J.R.R. Tolkien", ""},
 		{fieldcheck.Name, "Mr.Smith", ""},
 		{fieldcheck.Name, "Taro.Yamada", ""},
+		{fieldcheck.Name, "T.Suzuki", ""}, // .suzuki is a real top-level domain; nobody holds t.suzuki
+		{fieldcheck.Name, "H.Honda", ""},
+		{fieldcheck.Name, "J.R.Smith", ""},
 		{fieldcheck.Name, "Sales@Tokyo", ""},         // an @, but no address
 		{fieldcheck.Name, to, ""},                    // the recipient's own address: Outlook's name when it has none
 		{fieldcheck.Name, "TARO@Yamada.Example", ""}, // in another case
@@ -31,6 +34,9 @@ func TestCheck(t *testing.T) {
 		{fieldcheck.Company, "ABC Co.Ltd.", ""}, // .ltd is a real top-level domain; Co.Ltd is not a host
 		{fieldcheck.Company, "Yamada Trading Corp.Inc.", ""},
 		{fieldcheck.Company, "K.K. Yamada", ""},
+		{fieldcheck.Company, "ABC.Inc", ""},
+		{fieldcheck.Company, "Nakamura.Co", ""},
+		{fieldcheck.Company, "Holdings Pty.Ltd", ""},
 		{fieldcheck.Company, "Big Data: 株式会社", ""},
 		{fieldcheck.Company, "1.5倍 株式会社", ""},
 		{fieldcheck.Company, strings.Repeat("社", 100), ""},
@@ -55,6 +61,12 @@ func TestCheck(t *testing.T) {
 		{fieldcheck.Company, "evil(dot)com", fieldcheck.Link},
 		{fieldcheck.Company, "evil。com", fieldcheck.Link},    // the ideographic full stop, which domain names accept
 		{fieldcheck.Company, "evil。zz。com", fieldcheck.Link}, // each of them: evil.zz alone is no host
+		{fieldcheck.Company, "evil。中国", fieldcheck.Link},     // beside a Latin letter on one side only
+		{fieldcheck.Company, "悪。com", fieldcheck.Link},
+		{fieldcheck.Company, "evil\u0338.com", fieldcheck.Link}, // a combining mark splitting the host
+		{fieldcheck.Name, "t.co", fieldcheck.Link},              // no initial and name: a two-letter last part
+		{fieldcheck.Name, "x.com/reset", fieldcheck.Link},       // a path: a link whatever it looks like
+		{fieldcheck.Company, "Nakamura.Co/reset", fieldcheck.Link},
 		{fieldcheck.Company, "evil.jp株式会社", fieldcheck.Link}, // a mail program's link ends where the Latin letters do
 		{fieldcheck.Company, "パスワードはevil.jpへ", fieldcheck.Link},
 		{fieldcheck.Company, "例え.jp", fieldcheck.Link},

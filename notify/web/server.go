@@ -119,6 +119,7 @@ type Server struct {
 	// for a test to act in the gap before the session is made.
 	passwordChecked func()
 	routes          []route
+	public          map[string]bool // by pattern ("POST /login"): the routes anyone may use
 	mux             *http.ServeMux
 	// loginsFailed counts refused sign-ins, for /metrics.
 	loginsFailed atomic.Int64
@@ -138,7 +139,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Zone == nil {
 		cfg.Zone = time.UTC
 	}
-	s := &Server{Config: cfg, mux: http.NewServeMux(),
+	s := &Server{Config: cfg, mux: http.NewServeMux(), public: map[string]bool{},
 		login: newLimiter(5, 15*time.Minute), loginByName: newLimiter(20, 15*time.Minute), loginByBrowser: newLimiter(5, 15*time.Minute),
 		strangersWaiting: newPlaces(strangersWaiting, strangersWaitingPerAddress),
 		strangerChecks:   newSlots(runtime.NumCPU()), knownChecks: newSlots(max(1, runtime.NumCPU()/2))}
@@ -213,6 +214,7 @@ func crossSite(r *http.Request) bool {
 
 func (s *Server) handle(method, path string, public bool, h http.HandlerFunc) {
 	s.routes = append(s.routes, route{method, path, public})
+	s.public[method+" "+path] = public
 	s.mux.HandleFunc(method+" "+path, h)
 }
 
@@ -235,23 +237,24 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, http.StatusForbidden, "cross_site")
 		return
 	}
+	_, pattern := s.mux.Handler(r)
+	if pattern == "" {
+		s.refuse(w, r, http.StatusNotFound, "not_found")
+		return
+	}
 	// Every form but the upload is a short urlencoded one: anything else,
 	// or anything bigger, is refused before a handler reads it. The forms
-	// anyone may send are shorter still.
+	// anyone may send (the public routes') are shorter still.
 	if r.Method == http.MethodPost && r.URL.Path != "/import" {
 		if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
 			s.refuse(w, r, http.StatusUnsupportedMediaType, "bad_form")
 			return
 		}
 		limit := int64(maxForm)
-		if r.URL.Path == "/login" || strings.HasPrefix(r.URL.Path, "/ack/") {
+		if s.public[pattern] {
 			limit = maxSignInForm
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
-	}
-	if _, pattern := s.mux.Handler(r); pattern == "" {
-		s.refuse(w, r, http.StatusNotFound, "not_found")
-		return
 	}
 	s.mux.ServeHTTP(w, r)
 }
