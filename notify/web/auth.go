@@ -47,8 +47,11 @@ const (
 	// strangersWaiting bounds the sign-ins from browsers not known to the
 	// account that may wait for a password check, in all and from one
 	// address; beyond it, they are told the app is busy. Each holds a
-	// request of at most maxSignInForm.
-	strangersWaiting, strangersWaitingPerAddress = 256, 32
+	// request of at most maxSignInForm, some 20 KB with its connection, so
+	// all of them 20 MB. The share of one address is large, because behind
+	// a reverse proxy every sign-in has the proxy's: a colleague there is
+	// better kept waiting than told to come back.
+	strangersWaiting, strangersWaitingPerAddress = 1024, 128
 )
 
 // bcryptCost is bcrypt's work factor; tests lower it to keep the race
