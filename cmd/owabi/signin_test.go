@@ -280,3 +280,49 @@ func loginFormWith(t *testing.T, base string, c *http.Client) (*http.Client, str
 	}
 	return c, m[1]
 }
+
+// TestMeasure13PasswordChangeDuringSignIn changes suzuki's password with
+// "owabi user password" while a sign-in with the old one is under way,
+// at delays that put the change inside the sign-in's password check now
+// and then, and counts the sessions made with the old password that
+// survive the change.
+func TestMeasure13PasswordChangeDuringSignIn(t *testing.T) {
+	measuring(t)
+	for _, bin := range m13Binaries(t) {
+		d, base := serveForSignIn(t, bin[1])
+		cfg := d.cmd.Args[2] // bin --config CFG serve
+		old := password
+		survived, signedIn := 0, 0
+		const rounds = 30
+		for i := range rounds {
+			next := fmt.Sprintf("new password %d!", i)
+			c, token := loginForm(t, base)
+			change := exec.Command(bin[1], "--config", cfg, "user", "password", "--password-stdin", "suzuki")
+			change.Stdin = strings.NewReader(next + "\n")
+			if err := change.Start(); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(time.Duration(rand.IntN(120)) * time.Millisecond) // a measurement: the delay is what it varies
+			resp, err := c.PostForm(base+"/login", url.Values{"csrf": {token}, "name": {"suzuki"}, "password": {old}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if err := change.Wait(); err != nil {
+				t.Fatal(err)
+			}
+			if resp.StatusCode == http.StatusSeeOther {
+				signedIn++
+				if page, err := c.Get(base + "/contacts/mine"); err == nil {
+					page.Body.Close()
+					if page.StatusCode == http.StatusOK {
+						survived++
+					}
+				}
+			}
+			old = next
+		}
+		t.Logf("%s: of %d sign-ins with the password being changed, %d succeeded and %d left a session made with the old password",
+			bin[0], rounds, signedIn, survived)
+	}
+}
