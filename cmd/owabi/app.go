@@ -53,8 +53,10 @@ func open(ctx context.Context, g *globals, e env) (*app, error) {
 	return a, nil
 }
 
-// openExisting is open for commands that only look: a mistyped --db must
-// not quietly show an empty new database, and nothing is changed.
+// openExisting is open for commands that need the incident's database as
+// it is, to look at it or to match mail to its notices: a mistyped --db
+// must not quietly make an empty new one. The config's [incident] is not
+// taken in.
 func openExisting(ctx context.Context, g *globals, e env) (*app, error) {
 	return openDB(ctx, g, e, true, false)
 }

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/owabi/owabi/notify"
@@ -14,7 +16,7 @@ func runInbox(ctx context.Context, g *globals, e env, args []string) error {
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	a, err := open(ctx, g, e)
+	a, err := openExisting(ctx, g, e) // replies answer notices: a new, empty database has none
 	if err != nil {
 		return err
 	}
@@ -45,8 +47,30 @@ func (a *app) poller() (*inbox.Poller, error) {
 	if err != nil {
 		return nil, err
 	}
+	roots, err := a.cfg.certificateAuthority("imap.ca_file", m.CAFile)
+	if err != nil {
+		return nil, err
+	}
 	return &inbox.Poller{IMAP: inbox.IMAP{Host: m.Host, Port: m.Port, TLS: m.TLS, Username: m.Username, Password: pw,
-		Mailbox: m.Mailbox, Timeout: m.Timeout.Duration}, Store: a.db, Log: a.log}, nil
+		Mailbox: m.Mailbox, Timeout: m.Timeout.Duration, RootCAs: roots}, Store: a.db, Log: a.log}, nil
+}
+
+// certificateAuthority reads the PEM certificates in file, the config's
+// key, for a server whose certificate an organisation's own authority
+// signs; nil (the system's authorities) when file is "".
+func (c *Config) certificateAuthority(key, file string) (*x509.CertPool, error) {
+	if file == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(c.path(file))
+	if err != nil {
+		return nil, &configError{key: key, reason: err.Error()}
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(b) {
+		return nil, &configError{key: key, reason: c.path(file) + " holds no PEM certificate"}
+	}
+	return pool, nil
 }
 
 // readReplies polls the reply mailbox every imap.poll until ctx ends. A

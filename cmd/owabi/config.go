@@ -222,6 +222,7 @@ type IMAPConfig struct {
 	Host         string   `toml:"host"`
 	Port         int      `toml:"port"`
 	TLS          string   `toml:"tls"`
+	CAFile       string   `toml:"ca_file"`
 	Username     string   `toml:"username"`
 	PasswordEnv  string   `toml:"password_env"`
 	PasswordFile string   `toml:"password_file"`

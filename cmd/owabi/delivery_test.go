@@ -68,21 +68,28 @@ func TestResendListsThenQueuesWhatNobodyAcknowledged(t *testing.T) {
 	}
 }
 
-func TestInboxReadsRepliesAndBounces(t *testing.T) {
-	srv := smtptest.New(t)
-	cfg := setup(t, srv)
-	mailbox := imaptest.New(t)
+// readFrom adds to the config cfg an [imap] section for mailbox, with the
+// lines given.
+func readFrom(t *testing.T, cfg string, mailbox *imaptest.Server, lines ...string) {
+	t.Helper()
 	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fmt.Fprintf(f, "\n[imap]\nhost = %q\nport = %d\ntls = \"none\"\nusername = %q\n", mailbox.Host, mailbox.Port, mailbox.Username)
-	f.Close()
+	defer f.Close()
+	fmt.Fprintf(f, "\n[imap]\nhost = %q\nport = %d\nusername = %q\n%s\n", mailbox.Host, mailbox.Port, mailbox.Username, strings.Join(lines, "\n"))
+}
+
+func TestInboxReadsRepliesAndBounces(t *testing.T) {
+	srv := smtptest.New(t)
+	cfg := setup(t, srv)
+	mailbox := imaptest.New(t)
+	readFrom(t, cfg, mailbox, `tls = "none"`)
 	env := map[string]string{"OWABI_IMAP_PASSWORD": mailbox.Password}
+	sendSample(t, cfg)
 	if code, _, errOut := owabi(t, nil, "--config", cfg, "inbox"); code != 2 || !strings.Contains(errOut, "OWABI_IMAP_PASSWORD is empty") {
 		t.Errorf("no password: exit %d, %s", code, errOut)
 	}
-	sendSample(t, cfg)
 	first, err := srv.Messages()[0].Decode()
 	if err != nil {
 		t.Fatal(err)
@@ -95,6 +102,27 @@ func TestInboxReadsRepliesAndBounces(t *testing.T) {
 	}
 	if out := mustOwabi(t, env, "--config", cfg, "inbox"); !strings.Contains(out, "Read 0 new mails") {
 		t.Errorf("inbox again:\n%s", out)
+	}
+}
+
+// A mailbox whose server has a certificate from the organisation's own
+// authority is read with imap.ca_file, a path beside the config.
+func TestInboxTrustsTheOrganisationsOwnCertificateAuthority(t *testing.T) {
+	srv := smtptest.New(t)
+	cfg := setup(t, srv)
+	mailbox := imaptest.NewTLS(t)
+	readFrom(t, cfg, mailbox, `tls = "implicit"`, `ca_file = "ca.pem"`)
+	env := map[string]string{"OWABI_IMAP_PASSWORD": mailbox.Password}
+	sendSample(t, cfg)
+	caFile := filepath.Join(filepath.Dir(cfg), "ca.pem")
+	os.WriteFile(caFile, []byte("not a certificate\n"), 0o600)
+	if code, _, errOut := owabi(t, env, "--config", cfg, "inbox"); code != 2 || !strings.Contains(errOut, "imap.ca_file: "+caFile+" holds no PEM certificate") {
+		t.Errorf("a CA file without a certificate: exit %d, %s", code, errOut)
+	}
+	os.WriteFile(caFile, mailbox.CA, 0o600)
+	mailbox.Deliver(t, []byte("From: x@y.example\r\nSubject: Re: D-000001\r\nMessage-ID: <reply1@y.example>\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n削除しました。\r\n"))
+	if out := mustOwabi(t, env, "--config", cfg, "inbox"); !strings.Contains(out, "Read 1 new mails in INBOX") {
+		t.Errorf("inbox over TLS with the organisation's CA:\n%s", out)
 	}
 }
 

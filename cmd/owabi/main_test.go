@@ -338,6 +338,9 @@ func TestErrorsAreOneClearLine(t *testing.T) {
 			2, "flag provided but not defined: -jsn"},
 		{"status of a mistyped database", func(*testing.T) []string { return []string{"--config", cfg, "--db", "/nonexistent/typo.db", "status"} }, nil,
 			1, "there is no database at /nonexistent/typo.db"},
+		{"inbox of a mistyped database", func(t *testing.T) []string {
+			return []string{"--config", cfg, "--db", filepath.Join(t.TempDir(), "typo.db"), "inbox"}
+		}, nil, 1, "there is no database at "},
 		{"unclassified contacts", func(t *testing.T) []string {
 			c := setup(t, srv)
 			book := filepath.Join(t.TempDir(), "book.csv")

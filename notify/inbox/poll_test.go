@@ -3,6 +3,7 @@ package inbox_test
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"fmt"
 	"io"
 	"log/slog"
@@ -166,5 +167,27 @@ func TestAnOddCharsetIsReadAndABrokenMailLeavesNoPersonalDataInTheLog(t *testing
 	}
 	if strings.Contains(logs.String(), "taro@") || strings.Contains(logs.String(), "090-") {
 		t.Errorf("the log quotes the mail:\n%s", logs.String())
+	}
+}
+
+// A mailbox whose server's certificate comes from the organisation's own
+// certificate authority is read when that authority is given, and refused
+// otherwise.
+func TestAMailboxBehindAPrivateCertificateAuthority(t *testing.T) {
+	ctx := context.Background()
+	db := sentNotices(t, 1)
+	srv := imaptest.NewTLS(t)
+	srv.Deliver(t, mailTo("r1@x", "owabi.1@sakura-print.example.jp", "Re: お知らせ", "削除しました。"))
+	p := poller(srv, db)
+	p.TLS = "implicit"
+	if _, err := p.Poll(ctx); err == nil || !strings.Contains(err.Error(), "certificate") {
+		t.Errorf("without the private authority: %v; want the certificate refused", err)
+	}
+	p.RootCAs = x509.NewCertPool()
+	if !p.RootCAs.AppendCertsFromPEM(srv.CA) {
+		t.Fatal("the test server's CA does not parse")
+	}
+	if counts, err := p.Poll(ctx); err != nil || counts[notify.AckedByReply] != 1 {
+		t.Errorf("with the private authority: %v, %v; want the reply read", counts, err)
 	}
 }

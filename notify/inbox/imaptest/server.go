@@ -5,10 +5,19 @@ package imaptest
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"io"
 	"log"
+	"math/big"
 	"net"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
@@ -21,12 +30,29 @@ type Server struct {
 	Port     int
 	Username string
 	Password string
+	CA       []byte // for NewTLS: the PEM certificate of the authority that signed the server's
 	user     *imapmemserver.User
 }
 
 // New starts a server on loopback for the test's lifetime. It speaks
 // plain IMAP: tests connect with TLS "none".
 func New(tb testing.TB) *Server {
+	tb.Helper()
+	return start(tb, nil)
+}
+
+// NewTLS starts a server that speaks IMAP over TLS from the first byte
+// (TLS "implicit"), with a certificate for 127.0.0.1 from a private
+// certificate authority of its own, whose certificate, in PEM, is CA.
+func NewTLS(tb testing.TB) *Server {
+	tb.Helper()
+	ca, cert := privateCA(tb)
+	s := start(tb, &tls.Config{Certificates: []tls.Certificate{cert}})
+	s.CA = ca
+	return s
+}
+
+func start(tb testing.TB, tlsConfig *tls.Config) *Server {
 	tb.Helper()
 	mem := imapmemserver.New()
 	s := &Server{Host: "127.0.0.1", Username: "desk", Password: "correct horse battery"}
@@ -47,6 +73,9 @@ func New(tb testing.TB) *Server {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	if tlsConfig != nil {
+		ln = tls.NewListener(ln, tlsConfig)
+	}
 	s.Port = ln.Addr().(*net.TCPAddr).Port
 	go srv.Serve(ln)
 	tb.Cleanup(func() { srv.Close() })
@@ -59,6 +88,37 @@ func (s *Server) Deliver(tb testing.TB, raw []byte) {
 	if _, err := s.user.Append("INBOX", literal{bytes.NewReader(raw)}, &imap.AppendOptions{}); err != nil {
 		tb.Fatal(err)
 	}
+}
+
+// privateCA makes a certificate authority and a certificate it signs for
+// 127.0.0.1, as an organisation's own CA would for its mail server.
+func privateCA(tb testing.TB) (caPEM []byte, cert tls.Certificate) {
+	tb.Helper()
+	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	caTemplate := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "owabi test CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTemplate, caTemplate, &caKey.PublicKey, caKey)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	leaf := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		KeyUsage: x509.KeyUsageDigitalSignature}
+	der, err := x509.CreateCertificate(rand.Reader, leaf, caTemplate, &key.PublicKey, caKey)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}),
+		tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
 }
 
 type literal struct{ *bytes.Reader }
