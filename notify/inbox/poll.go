@@ -1,6 +1,7 @@
 package inbox
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"crypto/tls"
@@ -11,6 +12,7 @@ import (
 	"net"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -52,9 +54,19 @@ type Poller struct {
 	Log   *slog.Logger
 }
 
-// fetchBatch is how many mails one FETCH asks for, and one transaction
-// records: few enough that their bodies fit in memory.
-const fetchBatch = 50
+// What a poll holds in memory is bounded whatever is in the mailbox:
+// fetchBatch mails are looked at, and recorded, at a time; those up to
+// wholeMail are fetched whole; of a bigger one only what a person or a
+// mail system wrote (see partsOf). So a batch holds at most about
+// fetchBatch × wholeMail, 50 MB.
+const (
+	fetchBatch = 50
+	wholeMail  = 1 << 20
+	// Of a bigger mail, at most maxParts parts of text, delivery status or
+	// returned headers are fetched, each up to partBytes.
+	maxParts  = 16
+	partBytes = 256 << 10
+)
 
 // Poll reads every mail that arrived since the last poll, and returns how
 // many had each outcome.
@@ -94,24 +106,22 @@ func (p *Poller) Poll(ctx context.Context) (map[notify.InboundOutcome]int, error
 		}
 	}
 	counts := map[notify.InboundOutcome]int{}
-	body := &imap.FetchItemBodySection{Peek: true}
 	for len(uids) > 0 {
 		batch := uids[:min(fetchBatch, len(uids))]
 		uids = uids[len(batch):]
-		msgs, err := c.Fetch(imap.UIDSetNum(batch...), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{body}}).Collect()
+		raws, err := fetchBounded(c, batch)
 		if err != nil {
 			return counts, fmt.Errorf("imap: fetch: %w", err)
 		}
-		slices.SortFunc(msgs, func(a, b *imapclient.FetchMessageBuffer) int { return cmp.Compare(a.UID, b.UID) })
-		mails := make([]notify.Inbound, len(msgs))
-		for i, msg := range msgs {
-			m, err := Read(msg.FindBodySection(body))
+		mails := make([]notify.Inbound, len(raws))
+		for i, raw := range raws {
+			m, err := Read(raw.mail)
 			if err != nil {
 				// The reason quotes the mail: only at debug level, which may carry personal data.
-				p.Log.Warn("a mail in the reply mailbox is not a mail owabi can read; it is skipped", "uid", msg.UID)
-				p.Log.Debug("why the mail was skipped", "uid", msg.UID, "err", err)
+				p.Log.Warn("a mail in the reply mailbox is not a mail owabi can read; it is skipped", "uid", raw.uid)
+				p.Log.Debug("why the mail was skipped", "uid", raw.uid, "err", err)
 			}
-			m.UID = uint32(msg.UID)
+			m.UID = uint32(raw.uid)
 			mails[i] = m
 		}
 		// A batch at a time, with how far the mailbox is read.
@@ -127,6 +137,122 @@ func (p *Poller) Poll(ctx context.Context) (map[notify.InboundOutcome]int, error
 		p.Log.Debug("imap: logout", "err", err) // everything is recorded already
 	}
 	return counts, nil
+}
+
+// fetched is one mail as fetched: whole, or its parts that matter.
+type fetched struct {
+	uid  imap.UID
+	mail []byte
+}
+
+// fetchBounded fetches the mails uids, in UID order: each whole if it is
+// at most wholeMail, else only its parts that matter (partsOf).
+func fetchBounded(c *imapclient.Client, uids []imap.UID) ([]fetched, error) {
+	sizes, err := c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{UID: true, RFC822Size: true,
+		BodyStructure: &imap.FetchItemBodyStructure{Extended: true}}).Collect()
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(sizes, func(a, b *imapclient.FetchMessageBuffer) int { return cmp.Compare(a.UID, b.UID) })
+	var small []imap.UID
+	for _, m := range sizes {
+		if m.RFC822Size <= wholeMail || m.BodyStructure == nil {
+			small = append(small, m.UID)
+		}
+	}
+	whole := map[imap.UID][]byte{}
+	if len(small) > 0 {
+		body := &imap.FetchItemBodySection{Peek: true, Partial: &imap.SectionPartial{Size: wholeMail}}
+		msgs, err := c.Fetch(imap.UIDSetNum(small...), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{body}}).Collect()
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range msgs {
+			whole[m.UID] = m.FindBodySection(body)
+		}
+	}
+	out := make([]fetched, 0, len(sizes))
+	for _, m := range sizes {
+		raw, ok := whole[m.UID]
+		if !ok {
+			if raw, err = partsOf(c, m.UID, m.BodyStructure); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, fetched{m.UID, raw})
+	}
+	return out, nil
+}
+
+// partsOf fetches, of a mail too big to fetch whole, its header and the
+// first partBytes of each part a person or a mail system writes in (text,
+// delivery status, returned headers, a forwarded mail), and joins them as
+// one multipart mail for Read. The attachments that make it big stay on
+// the server; a reference code in a text part after them is still found.
+func partsOf(c *imapclient.Client, uid imap.UID, bs imap.BodyStructure) ([]byte, error) {
+	header := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, Peek: true}
+	sections := []*imap.FetchItemBodySection{header}
+	multi, isMulti := bs.(*imap.BodyStructureMultiPart)
+	if !isMulti { // one big part: its beginning
+		sections = append(sections, &imap.FetchItemBodySection{Specifier: imap.PartSpecifierText, Peek: true,
+			Partial: &imap.SectionPartial{Size: partBytes}})
+	} else {
+		multi.Walk(func(path []int, part imap.BodyStructure) bool {
+			single, ok := part.(*imap.BodyStructureSinglePart)
+			if ok && len(sections) < 1+2*maxParts && (single.Type == "text" || strings.EqualFold(single.Type, "message")) {
+				path = slices.Clone(path)
+				sections = append(sections, &imap.FetchItemBodySection{Part: path, Specifier: imap.PartSpecifierMIME, Peek: true},
+					&imap.FetchItemBodySection{Part: path, Peek: true, Partial: &imap.SectionPartial{Size: partBytes}})
+			}
+			return true
+		})
+	}
+	msgs, err := c.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{UID: true, BodySection: sections}).Collect()
+	if err != nil || len(msgs) == 0 {
+		return nil, err
+	}
+	m := msgs[0]
+	if !isMulti {
+		return append(m.FindBodySection(header), m.FindBodySection(sections[1])...), nil
+	}
+	const boundary = "owabi-parts-of-a-big-mail"
+	var b bytes.Buffer
+	writeHeaderWithType(&b, m.FindBodySection(header), multi, boundary)
+	for i := 1; i < len(sections); i += 2 {
+		b.WriteString("--" + boundary + "\r\n")
+		b.Write(m.FindBodySection(sections[i]))
+		b.Write(m.FindBodySection(sections[i+1]))
+		b.WriteString("\r\n")
+	}
+	b.WriteString("--" + boundary + "--\r\n")
+	return b.Bytes(), nil
+}
+
+// writeHeaderWithType writes a mail's header with its Content-Type made
+// that of the parts joined under boundary: the same kind of multipart
+// (a report stays a report), with the same report-type.
+func writeHeaderWithType(b *bytes.Buffer, header []byte, multi *imap.BodyStructureMultiPart, boundary string) {
+	skipping := false
+	for line := range strings.SplitAfterSeq(string(header), "\n") {
+		folded := strings.HasPrefix(line, " ") || strings.HasPrefix(line, "\t")
+		switch {
+		case strings.TrimRight(line, "\r\n") == "": // the blank line that ends the header
+			continue
+		case folded && skipping:
+			continue
+		case !folded:
+			skipping = len(line) > 13 && strings.EqualFold(line[:13], "content-type:")
+			if skipping {
+				continue
+			}
+		}
+		b.WriteString(line)
+	}
+	b.WriteString("Content-Type: multipart/" + strings.ToLower(multi.Subtype) + "; boundary=\"" + boundary + "\"")
+	if multi.Extended != nil && multi.Extended.Params["report-type"] != "" {
+		b.WriteString("; report-type=" + multi.Extended.Params["report-type"])
+	}
+	b.WriteString("\r\n\r\n")
 }
 
 func (p *Poller) dial() (*imapclient.Client, error) {

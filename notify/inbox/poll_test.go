@@ -191,3 +191,31 @@ func TestAMailboxBehindAPrivateCertificateAuthority(t *testing.T) {
 		t.Errorf("with the private authority: %v, %v; want the reply read", counts, err)
 	}
 }
+
+// A mailbox of big mails (a reply with a large attachment, its reference
+// code in a text part after it) is read without fetching the attachments:
+// what a poll holds stays bounded, and the code is still found.
+func TestBigMailsAreReadWithoutTheirAttachments(t *testing.T) {
+	ctx := context.Background()
+	const n, attachment = 5, 8 << 20
+	db := sentNotices(t, n)
+	srv := imaptest.New(t)
+	filler := strings.Repeat(strings.Repeat("A", 76)+"\r\n", attachment/76)
+	for i := 1; i <= n; i++ {
+		srv.Deliver(t, []byte(fmt.Sprintf("From: p%d@x.example\r\nTo: soudan@sakura-print.example.jp\r\nSubject: 写真を送ります\r\n"+
+			"Message-ID: <big%d@x.example>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"+
+			"--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n%s"+
+			"--b\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n削除しました。D-%06d\r\n--b--\r\n", i, i, filler, i)))
+	}
+	counts, err := poller(srv, db).Poll(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d mails of %d MB: the server sent %d KB", n, attachment>>20, srv.Sent.Load()>>10)
+	if counts[notify.AckedByReply] != n {
+		t.Errorf("poll: %v; want all %d acknowledged by the code after the attachment", counts, n)
+	}
+	if sent := srv.Sent.Load(); sent > 1<<20 {
+		t.Errorf("the poll fetched %d KB from the server: the attachments came too", sent>>10)
+	}
+}

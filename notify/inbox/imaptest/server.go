@@ -16,6 +16,7 @@ import (
 	"log"
 	"math/big"
 	"net"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -31,7 +32,10 @@ type Server struct {
 	Username string
 	Password string
 	CA       []byte // for NewTLS: the PEM certificate of the authority that signed the server's
-	user     *imapmemserver.User
+	// Sent counts the bytes the server has sent its clients: what a
+	// client fetched.
+	Sent atomic.Int64
+	user *imapmemserver.User
 }
 
 // New starts a server on loopback for the test's lifetime. It speaks
@@ -73,6 +77,7 @@ func start(tb testing.TB, tlsConfig *tls.Config) *Server {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	ln = counting{ln, &s.Sent}
 	if tlsConfig != nil {
 		ln = tls.NewListener(ln, tlsConfig)
 	}
@@ -119,6 +124,31 @@ func privateCA(tb testing.TB) (caPEM []byte, cert tls.Certificate) {
 	}
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}),
 		tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+}
+
+// counting is a listener whose connections add what they write to sent.
+type counting struct {
+	net.Listener
+	sent *atomic.Int64
+}
+
+func (l counting) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return countingConn{c, l.sent}, nil
+}
+
+type countingConn struct {
+	net.Conn
+	sent *atomic.Int64
+}
+
+func (c countingConn) Write(p []byte) (int, error) {
+	n, err := c.Conn.Write(p)
+	c.sent.Add(int64(n))
+	return n, err
 }
 
 type literal struct{ *bytes.Reader }
