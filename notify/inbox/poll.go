@@ -118,7 +118,7 @@ func (p *Poller) Poll(ctx context.Context) (map[notify.InboundOutcome]int, error
 			m, err := Read(raw.mail)
 			if err != nil {
 				// The reason quotes the mail: only at debug level, which may carry personal data.
-				p.Log.Warn("a mail in the reply mailbox is not a mail owabi can read; it is skipped", "uid", raw.uid)
+				p.Log.Warn("owabi could not read a mail in the reply mailbox: it is recorded as answering no notice, and changes nothing", "uid", raw.uid)
 				p.Log.Debug("why the mail was skipped", "uid", raw.uid, "err", err)
 			}
 			m.UID = uint32(raw.uid)
