@@ -1,6 +1,7 @@
 package addrbook
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -136,19 +137,19 @@ func (c columns) record(row []string) (notify.Record, string) {
 		return notify.Record{}, reason
 	}
 	var x500 bool
+	bad := ""
 	for _, i := range c.emails {
 		for _, a := range splitList(cell(row, i), ":::") {
 			if isX500(a) {
 				x500 = true
 				continue
 			}
-			var err error
-			if rec.Emails, err = appendEmail(rec.Emails, a); err != nil {
-				return notify.Record{}, err.Error()
-			}
+			bad = cmp.Or(bad, addEmail(&rec, a))
 		}
 	}
 	switch {
+	case len(rec.Emails) == 0 && bad != "":
+		return notify.Record{}, bad
 	case len(rec.Emails) == 0 && x500:
 		return notify.Record{}, "only an internal Exchange (X.500) name, no e-mail address"
 	case len(rec.Emails) == 0:
@@ -230,6 +231,20 @@ func badPhone(p string) string {
 func isX500(s string) bool {
 	s = trimText(s)
 	return len(s) > 3 && strings.EqualFold(s[:3], "/o=")
+}
+
+// addEmail adds the address a to rec or, when it is not an address, warns
+// that it was left out: a bad address loses only itself, never the entry's
+// good ones. It returns why a was left out, so that an entry with no good
+// address can be rejected for it; "" if it was added (or blank).
+func addEmail(rec *notify.Record, a string) string {
+	emails, err := appendEmail(rec.Emails, a)
+	if err != nil {
+		rec.Warnings = append(rec.Warnings, err.Error()+"; it was left out")
+		return err.Error()
+	}
+	rec.Emails = emails
+	return ""
 }
 
 // appendEmail normalises the address a and appends it to list, unless it
