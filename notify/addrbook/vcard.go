@@ -321,7 +321,8 @@ func (p *property) flush(out []byte, left *[]string) []byte {
 }
 
 // rewrite appends p to out as flush does, or says why its value cannot be
-// read and leaves out unchanged.
+// read and leaves out unchanged. A value it had to guess the character set
+// of is appended, with a note saying so.
 func (p *property) rewrite(out []byte) ([]byte, string) {
 	line := p.unfold()
 	group, name, params, value, _ := splitLine(line)
@@ -347,6 +348,7 @@ func (p *property) rewrite(out []byte) ([]byte, string) {
 		}
 	}
 	var raw []byte
+	note := ""
 	switch enc {
 	case "", "7BIT", "8BIT":
 		// The value is text already.
@@ -370,6 +372,7 @@ func (p *property) rewrite(out []byte) ([]byte, string) {
 			// 2.1 says US-ASCII then, but Outlook and The Bat! write their
 			// own code page; Windows-1252 reads every byte of Latin-1.
 			charset = "windows-1252"
+			note = "the " + what + " names no character set and is not UTF-8, so it was read as Windows-1252 (Western European): check it"
 		}
 		text, reason := decodeCharset(raw, charset, what)
 		if reason != "" {
@@ -385,7 +388,7 @@ func (p *property) rewrite(out []byte) ([]byte, string) {
 		out = append(append(out, ';'), prm...)
 	}
 	out = append(append(out, ':'), value...)
-	return append(out, '\n'), ""
+	return append(out, '\n'), note
 }
 
 // unfold joins p's physical lines into one content line.

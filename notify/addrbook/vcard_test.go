@@ -386,3 +386,35 @@ func TestVCardBadFieldLosesOnlyItself(t *testing.T) {
 		})
 	}
 }
+
+// Quoted-printable with no CHARSET is UTF-8 when it reads as UTF-8, and
+// otherwise Windows-1252, as The Bat! and Outlook write it, with a warning:
+// the sender's code page may have been another one.
+func TestVCardQuotedPrintableWithoutCharset(t *testing.T) {
+	for _, tt := range []struct{ name, value, family, warning string }{
+		{"UTF-8", "Mu=C3=B1oz", "Muñoz", ""},
+		{"Latin-1", "Mu=F1oz", "Muñoz", "the name names no character set and is not UTF-8, so it was read as Windows-1252 (Western European): check it"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			data := "BEGIN:VCARD\r\nVERSION:2.1\r\nN;ENCODING=QUOTED-PRINTABLE:" + tt.value + ";Ana\r\nEMAIL:ana@example.es\r\nEND:VCARD\r\n"
+			v, err := addrbook.NewVCard(strings.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs, bad := readEntries(t, v, len(data))
+			if len(bad) != 0 || len(recs) != 1 {
+				t.Fatalf("records %v, rejections %v; want one record", recs, bad)
+			}
+			if recs[0].Family != tt.family || recs[0].Given != "Ana" {
+				t.Errorf("name = %q %q, want %q Ana", recs[0].Family, recs[0].Given, tt.family)
+			}
+			var want []string
+			if tt.warning != "" {
+				want = []string{tt.warning}
+			}
+			if !slices.Equal(recs[0].Warnings, want) {
+				t.Errorf("Warnings = %q, want %q", recs[0].Warnings, want)
+			}
+		})
+	}
+}
