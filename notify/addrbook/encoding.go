@@ -30,7 +30,8 @@ const (
 )
 
 // Decode returns r as UTF-8, and the encoding it found: a byte order mark
-// decides (UTF-8, UTF-16LE/BE); otherwise text that reads as UTF-8 is
+// decides (UTF-8, UTF-16LE/BE), or NULs beside ASCII letters (UTF-16
+// without one); otherwise text that reads as UTF-8 is
 // UTF-8, and anything else is read as Windows Shift_JIS (CP932, which
 // Japanese Excel and Outlook write, with ㈱, ①, 髙 and the like).
 //
@@ -52,6 +53,12 @@ func Decode(r io.Reader) (io.Reader, string) {
 	case bytes.HasPrefix(head, []byte{0xfe, 0xff}):
 		return transform.NewReader(body(0), unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder()), UTF16BE
 	}
+	switch utf16Order(head) {
+	case UTF16LE:
+		return transform.NewReader(body(0), unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM).NewDecoder()), UTF16LE
+	case UTF16BE:
+		return transform.NewReader(body(0), unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM).NewDecoder()), UTF16BE
+	}
 	judged := head
 	if i := firstNonASCII(head); i > 0 {
 		judged = head[i:]
@@ -60,6 +67,35 @@ func Decode(r io.Reader) (io.Reader, string) {
 		return body(0), UTF8
 	}
 	return transform.NewReader(body(0), japanese.ShiftJIS.NewDecoder()), CP932
+}
+
+// utf16Order tells UTF-16 written without a byte order mark (Apple's
+// Contacts did so) by its NUL bytes: a vCard or CSV header is mostly ASCII,
+// which UTF-16 writes as a NUL beside each letter, on the left for big-endian
+// and the right for little-endian; UTF-8 and Shift_JIS text has no NULs. At
+// least a quarter of the characters must be ASCII.
+// It returns UTF16BE, UTF16LE or "".
+func utf16Order(head []byte) string {
+	head = head[:min(len(head), 4096)&^1]
+	var even, odd int // NULs at even and odd offsets
+	for i := 0; i < len(head); i += 2 {
+		if head[i] == 0 {
+			even++
+		}
+		if head[i+1] == 0 {
+			odd++
+		}
+	}
+	pairs := len(head) / 2
+	switch {
+	case pairs < 2:
+		return ""
+	case even*4 >= pairs && odd*10 < even:
+		return UTF16BE
+	case odd*4 >= pairs && even*10 < odd:
+		return UTF16LE
+	}
+	return ""
 }
 
 // readHead reads what Decode judges: sniffSize bytes and, while they are
