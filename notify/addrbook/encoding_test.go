@@ -32,6 +32,10 @@ func TestDecode(t *testing.T) {
 	beBare, _ := unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM).NewEncoder().String(card)
 	for _, tt := range []struct{ name, in, want, enc string }{
 		{"UTF-16LE without BOM", leBare, card, addrbook.UTF16LE},
+		// Outlook's N;CHARSET=windows-1252 with that page's bytes: neither
+		// UTF-8 nor Shift_JIS (0xEB 0x6B is no CP932 character).
+		{"Windows-1252", "N;CHARSET=windows-1252:Do\xebk;John\r\nEMAIL:j@example.com\r\n", "N;CHARSET=windows-1252:Doëk;John\r\nEMAIL:j@example.com\r\n", addrbook.CP1252},
+		{"CP932 with one emoji no table holds", cp932 + "\xf8\x9f", text + "\ufffd", addrbook.CP932},
 		{"UTF-16BE without BOM", beBare, card, addrbook.UTF16BE},
 		{"UTF-8", text, text, addrbook.UTF8},
 		{"UTF-8 with BOM", "\ufeff" + text, text, addrbook.UTF8BOM},
