@@ -314,7 +314,7 @@ func (p *property) flush(out []byte, left *[]string) []byte {
 		return out
 	}
 	line, note := p.rewrite(out)
-	if note != "" {
+	if note != "" && !slices.Contains(*left, note) { // N and FN say the same
 		*left = append(*left, note)
 	}
 	return line
@@ -597,7 +597,9 @@ func vcardRecord(text []byte, left []string) (notify.Record, string) {
 		fields := card[name][:0]
 		for _, f := range card[name] {
 			if !decodable(f.Value) {
-				left = append(left, "the "+vcardWhat[name]+" was left out: it has bytes that cannot be decoded (is the file in another encoding?)")
+				if note := "the " + vcardWhat[name] + " was left out: it has bytes that cannot be decoded (is the file in another encoding?)"; !slices.Contains(left, note) {
+					left = append(left, note)
+				}
 				continue
 			}
 			fields = append(fields, f)

@@ -396,7 +396,8 @@ func TestVCardQuotedPrintableWithoutCharset(t *testing.T) {
 		{"Latin-1", "Mu=F1oz", "Muñoz", "the name names no character set and is not UTF-8, so it was read as Windows-1252 (Western European): check it"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			data := "BEGIN:VCARD\r\nVERSION:2.1\r\nN;ENCODING=QUOTED-PRINTABLE:" + tt.value + ";Ana\r\nEMAIL:ana@example.es\r\nEND:VCARD\r\n"
+			// FN says the same as N, and the warning is given once.
+			data := "BEGIN:VCARD\r\nVERSION:2.1\r\nN;ENCODING=QUOTED-PRINTABLE:" + tt.value + ";Ana\r\nFN;ENCODING=QUOTED-PRINTABLE:Ana " + tt.value + "\r\nEMAIL:ana@example.es\r\nEND:VCARD\r\n"
 			v, err := addrbook.NewVCard(strings.NewReader(data))
 			if err != nil {
 				t.Fatal(err)
