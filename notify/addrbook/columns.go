@@ -238,13 +238,27 @@ func isX500(s string) bool {
 // good ones. It returns why a was left out, so that an entry with no good
 // address can be rejected for it; "" if it was added (or blank).
 func addEmail(rec *notify.Record, a string) string {
-	emails, err := appendEmail(rec.Emails, a)
+	emails, err := appendEmail(rec.Emails, addrSpec(a))
 	if err != nil {
 		rec.Warnings = append(rec.Warnings, err.Error()+"; it was left out")
 		return err.Error()
 	}
 	rec.Emails = emails
 	return ""
+}
+
+// addrSpec returns the address inside the angle brackets of a value
+// written as a mail header writes one, `"Omega" <omega@example.com>` or
+// `<omega@example.com>` (Android's 2.1 cards, mail programs' "copy
+// address"), for that is where mail to it goes; any other value as it is.
+// The name before the brackets is dropped unread.
+func addrSpec(a string) string {
+	t := trimText(a)
+	open := strings.LastIndexByte(t, '<')
+	if open < 0 || !strings.HasSuffix(t, ">") || strings.ContainsAny(t[:open], "<>") {
+		return a
+	}
+	return t[open+1 : len(t)-1]
 }
 
 // appendEmail normalises the address a and appends it to list, unless it

@@ -195,7 +195,7 @@ func TestGoogleCSVBadRows(t *testing.T) {
 		{"no address", "太郎,山田,,,,,,\n", "no e-mail address"},
 		{"only separators", "太郎,山田,,,,, ::: ,\n", "no e-mail address"},
 		{"only a bad address", "太郎,山田,,,,,taro@example,\n", `invalid e-mail address "taro@example": the domain has no dot`},
-		{"only a bad joined address", "太郎,山田,,,,,\"<x@y.jp> ::: taro@example\",\n", `invalid e-mail address "<x@y.jp>": it contains an angle bracket`},
+		{"only a bad joined address", "太郎,山田,,,,,\"<x@y.jp ::: taro@example\",\n", `invalid e-mail address "<x@y.jp": it contains an angle bracket`},
 		{"header injection", "\"Bob\r\nBcc: x@y\",Smith,,,,,bob@example.com,\n", "the name contains a line break"},
 		{"LF in family name", "太郎,\"山\n田\",,,,,taro@example.jp,\n", "the name contains a line break"},
 		{"tab in name", "太\t郎,山田,,,,,taro@example.jp,\n", "the name contains a control character"},
@@ -393,7 +393,7 @@ func TestGoogleCSVBadAddressLosesOnlyItself(t *testing.T) {
 	const header = "First Name,Last Name,E-mail 1 - Value,E-mail 2 - Value\n"
 	for _, tt := range []struct{ name, row, warning string }{
 		{"second column", "太郎,山田,taro@example.jp,taro@example\n", `invalid e-mail address "taro@example": the domain has no dot; it was left out`},
-		{"joined", "太郎,山田,\"taro@example.jp ::: <x@y.jp>\",\n", `invalid e-mail address "<x@y.jp>": it contains an angle bracket; it was left out`},
+		{"joined", "太郎,山田,\"taro@example.jp ::: <x@y.jp\",\n", `invalid e-mail address "<x@y.jp": it contains an angle bracket; it was left out`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			recs, bad := readAll(t, []byte(header+tt.row))

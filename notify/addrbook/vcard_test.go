@@ -222,7 +222,8 @@ func TestVCardBadCards(t *testing.T) {
 		{"no address", "N:山田;太郎\nTEL:03-0000-0000\n", "no e-mail address"},
 		{"only an empty address", "N:山田;太郎\nEMAIL:\n", "no e-mail address"},
 		{"only an invalid address", "EMAIL:taro@example\n", `invalid e-mail address "taro@example": the domain has no dot`},
-		{"address with an angle bracket", "EMAIL:<x@example.jp>\n", `invalid e-mail address "<x@example.jp>": it contains an angle bracket`},
+		{"address with an unclosed angle bracket", "EMAIL:<x@example.jp\n", `invalid e-mail address "<x@example.jp": it contains an angle bracket`},
+		{"two bracketed addresses", "EMAIL:<x@example.jp> <y@example.jp>\n", `invalid e-mail address "<x@example.jp> <y@example.jp>": it contains an angle bracket`},
 		{"line break escaped in FN", "N:Smith;Bob\nFN:Bob\\nBcc: victim@example.com\nEMAIL:bob@example.com\n", "the name contains a line break"},
 		{"line break escaped as \\N in N", "N:Bob\\NBcc: x@example.com;\nEMAIL:bob@example.com\n", "the name contains a line break"},
 		{"CR in quoted-printable name", "N;ENCODING=QUOTED-PRINTABLE:Bob=0DBcc: x@example.com;\nEMAIL:bob@example.com\n", "the name contains a line break"},
@@ -415,6 +416,28 @@ func TestVCardQuotedPrintableWithoutCharset(t *testing.T) {
 			}
 			if !slices.Equal(recs[0].Warnings, want) {
 				t.Errorf("Warnings = %q, want %q", recs[0].Warnings, want)
+			}
+		})
+	}
+}
+
+// An address written as a mail header writes one, with or without a name
+// before it, is the address in the brackets: Android's 2.1 cards fold
+// EMAIL:"Omega" onto a next line < omega@example.com>.
+func TestVCardAddressWithName(t *testing.T) {
+	for _, value := range []string{"\"Omega\"\r\n  <omega@example.com>", "Omega <omega@example.com>", "<omega@example.com>", " <Omega@Example.com> "} {
+		t.Run(value, func(t *testing.T) {
+			data := "BEGIN:VCARD\r\nVERSION:2.1\r\nN:;Omega;;;\r\nEMAIL;INTERNET:" + value + "\r\nEND:VCARD\r\n"
+			v, err := addrbook.NewVCard(strings.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs, bad := readEntries(t, v, len(data))
+			if len(bad) != 0 || len(recs) != 1 {
+				t.Fatalf("records %v, rejections %v; want one record", recs, bad)
+			}
+			if got := recs[0].Emails; len(got) != 1 || !strings.EqualFold(got[0], "omega@example.com") {
+				t.Errorf("Emails = %q, want omega@example.com", got)
 			}
 		})
 	}
