@@ -301,9 +301,9 @@ func TestImportCorpusBadFieldsReported(t *testing.T) {
 		added                  int
 		flagged                string // in one of the flagged notes; "" for none
 	}{
-		{"ezvcard__John_Doe_ANDROID.vcf", addrbook.FormatVCard, addrbook.UTF8, 4, `invalid e-mail address "ÑÑÑÑÑÑÑÑÑÑÑÑÑÑ": it has no @; it was left out`},
+		{"ezvcard__John_Doe_ANDROID.vcf", addrbook.FormatVCard, addrbook.UTF8, 4, `invalid e-mail address "ÑÑÑÑÑÑÑÑÑÑÑÑÑÑ": it has no @, so it was left out`},
 		{"roundcube__johndoe.vcf", addrbook.FormatVCard, addrbook.CP1252, 1, ""},
-		{"roundcube__thebat.vcf", addrbook.FormatVCard, addrbook.UTF8, 1, "the name names no character set and is not UTF-8, so it was read as Windows-1252 (Western European): check it"},
+		{"roundcube__thebat.vcf", addrbook.FormatVCard, addrbook.UTF8, 1, "the name was read as Windows-1252 (Western European), as it names no character set and is not UTF-8: check it"},
 		{"roundcube__Csv2vcard-tb_plain.csv", addrbook.FormatTBird, addrbook.UTF8, 1, ""},
 		{"roundcube__Csv2vcard-outlook.csv", addrbook.FormatOutlook, addrbook.UTF8, 1, ""},
 	} {

@@ -105,10 +105,19 @@ func cell(row []string, i int) string {
 func (c columns) record(row []string) (notify.Record, string) {
 	// Only the columns read are checked: a broken byte in a column owabi
 	// never stores (an old street address) must not cost anyone a notice.
+	// One it reads is left out, not the entry with its good addresses.
+	var left []string
+	bad := "" // why an address column was left out
 	for _, i := range c.used {
 		f := cell(row, i)
 		if !utf8.ValidString(f) || strings.ContainsRune(f, utf8.RuneError) {
-			return notify.Record{}, fmt.Sprintf("the %s field has bytes that cannot be decoded (is the file in another encoding?)", c.name(i))
+			why := fmt.Sprintf("the %s field has bytes that cannot be decoded (is the file in another encoding?)", c.name(i))
+			left = append(left, why+leftOut)
+			if slices.Contains(c.emails, i) {
+				bad = cmp.Or(bad, why)
+			}
+			row[i] = ""
+			continue
 		}
 		limit := maxField
 		if i == c.at[fNotes] {
@@ -129,6 +138,7 @@ func (c columns) record(row []string) (notify.Record, string) {
 		Title:      get(fTitle),
 		Notes:      cell(row, c.at[fNotes]),
 		Labels:     splitList(cell(row, c.at[fLabels]), c.labelSep),
+		Warnings:   left,
 	}
 	if rec.Family == "" && rec.Given == "" {
 		rec.Family = get(fWholeName) // some layouts hold only the whole name
@@ -137,7 +147,6 @@ func (c columns) record(row []string) (notify.Record, string) {
 		return notify.Record{}, reason
 	}
 	var x500 bool
-	bad := ""
 	for _, i := range c.emails {
 		for _, a := range splitList(cell(row, i), ":::") {
 			if isX500(a) {
@@ -233,6 +242,10 @@ func isX500(s string) bool {
 	return len(s) > 3 && strings.EqualFold(s[:3], "/o=")
 }
 
+// leftOut ends the warning about a field that could not be read: the entry
+// is kept without it.
+const leftOut = ", so it was left out"
+
 // addEmail adds the address a to rec or, when it is not an address, warns
 // that it was left out: a bad address loses only itself, never the entry's
 // good ones. It returns why a was left out, so that an entry with no good
@@ -240,7 +253,7 @@ func isX500(s string) bool {
 func addEmail(rec *notify.Record, a string) string {
 	emails, err := appendEmail(rec.Emails, addrSpec(a))
 	if err != nil {
-		rec.Warnings = append(rec.Warnings, err.Error()+"; it was left out")
+		rec.Warnings = append(rec.Warnings, err.Error()+leftOut)
 		return err.Error()
 	}
 	rec.Emails = emails

@@ -203,7 +203,7 @@ func TestGoogleCSVBadRows(t *testing.T) {
 		{"company", "太郎,山田,\"A\rB\",,,,taro@example.jp,\n", "the company name contains a line break"},
 		{"department", "太郎,山田,,\"営業\n部\",,,taro@example.jp,\n", "the department contains a line break"},
 		{"title", "太郎,山田,,,部長\x00,,taro@example.jp,\n", "the title contains a control character"},
-		{"invalid UTF-8", "\xff\xfe,山田,,,,,taro@example.jp,\n", `the "First Name" field has bytes that cannot be decoded (is the file in another encoding?)`},
+		{"invalid UTF-8 in the only address", "太郎,山田,,,,,taro@\xff.jp,\n", `the "E-mail 1 - Value" field has bytes that cannot be decoded (is the file in another encoding?)`},
 		{"long field", "太郎," + long + ",,,,,taro@example.jp,\n", `the "Last Name" field is longer than 4096 bytes`},
 		{"long notes", "太郎,山田,,,," + strings.Repeat(long, 12) + ",taro@example.jp,\n", `the "Notes" field is longer than 65536 bytes`},
 		{"bare quote", "太\"郎,山田,,,,,taro@example.jp,\n", `malformed CSV: a " in a field that is not quoted`},
@@ -392,8 +392,10 @@ func TestANearMissSaysWhichColumnsAreMissing(t *testing.T) {
 func TestGoogleCSVBadAddressLosesOnlyItself(t *testing.T) {
 	const header = "First Name,Last Name,E-mail 1 - Value,E-mail 2 - Value\n"
 	for _, tt := range []struct{ name, row, warning string }{
-		{"second column", "太郎,山田,taro@example.jp,taro@example\n", `invalid e-mail address "taro@example": the domain has no dot; it was left out`},
-		{"joined", "太郎,山田,\"taro@example.jp ::: <x@y.jp\",\n", `invalid e-mail address "<x@y.jp": it contains an angle bracket; it was left out`},
+		{"second column", "太郎,山田,taro@example.jp,taro@example\n", `invalid e-mail address "taro@example": the domain has no dot, so it was left out`},
+		{"joined", "太郎,山田,\"taro@example.jp ::: <x@y.jp\",\n", `invalid e-mail address "<x@y.jp": it contains an angle bracket, so it was left out`},
+		{"invalid UTF-8 in the name", "\xff\xfe,山田,taro@example.jp,\n", `the "First Name" field has bytes that cannot be decoded (is the file in another encoding?), so it was left out`},
+		{"invalid UTF-8 in the second address", "太郎,山田,taro@example.jp,x@\xff.jp\n", `the "E-mail 2 - Value" field has bytes that cannot be decoded (is the file in another encoding?), so it was left out`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			recs, bad := readAll(t, []byte(header+tt.row))

@@ -308,12 +308,17 @@ func (p *property) continuedBy(line []byte) bool {
 
 // flush appends p to out, rewritten as 3.0 where go-vcard needs it to be.
 // A value that cannot be decoded is left out, and why is added to left: a
-// bad field loses only itself, never the card's good addresses.
+// bad field loses only itself, never the card's good addresses. So is a
+// note on a value whose character set had to be guessed.
 func (p *property) flush(out []byte, left *[]string) []byte {
 	if !p.keep {
 		return out
 	}
-	line, note := p.rewrite(out)
+	line, reason, guessed := p.rewrite(out)
+	note := guessed
+	if reason != "" {
+		note = reason + leftOut
+	}
 	if note != "" && !slices.Contains(*left, note) { // N and FN say the same
 		*left = append(*left, note)
 	}
@@ -321,9 +326,9 @@ func (p *property) flush(out []byte, left *[]string) []byte {
 }
 
 // rewrite appends p to out as flush does, or says why its value cannot be
-// read and leaves out unchanged. A value it had to guess the character set
-// of is appended, with a note saying so.
-func (p *property) rewrite(out []byte) ([]byte, string) {
+// read and leaves out unchanged. guessed says what was guessed about a value
+// appended, if anything.
+func (p *property) rewrite(out []byte) (_ []byte, reason, guessed string) {
 	line := p.unfold()
 	group, name, params, value, _ := splitLine(line)
 	rewrite := false
@@ -332,7 +337,7 @@ func (p *property) rewrite(out []byte) ([]byte, string) {
 		rewrite = rewrite || k == "ENCODING" || k == "CHARSET" || !strings.Contains(prm, "=")
 	}
 	if !rewrite {
-		return append(out, p.raw...), "" // go-vcard unfolds and unescapes it
+		return append(out, p.raw...), "", "" // go-vcard unfolds and unescapes it
 	}
 	what := vcardWhat[name]
 	var kept []string
@@ -348,35 +353,34 @@ func (p *property) rewrite(out []byte) ([]byte, string) {
 		}
 	}
 	var raw []byte
-	note := ""
 	switch enc {
 	case "", "7BIT", "8BIT":
 		// The value is text already.
 	case "QUOTED-PRINTABLE":
 		b, ok := decodeQP(value)
 		if !ok {
-			return out, "the " + what + " was left out: it is not valid quoted-printable"
+			return out, "the " + what + " is not valid quoted-printable", ""
 		}
 		raw = b
 	case "B", "BASE64":
 		b, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(string(value)), ""))
 		if err != nil {
-			return out, "the " + what + " was left out: it is not valid base64"
+			return out, "the " + what + " is not valid base64", ""
 		}
 		raw = b
 	default:
-		return out, fmt.Sprintf("the %s was left out: it has the unknown encoding %s", what, quote(enc))
+		return out, fmt.Sprintf("the %s has the unknown encoding %s", what, quote(enc)), ""
 	}
 	if raw != nil {
 		if strings.TrimSpace(charset) == "" && !utf8.Valid(raw) {
 			// 2.1 says US-ASCII then, but Outlook and The Bat! write their
 			// own code page; Windows-1252 reads every byte of Latin-1.
 			charset = "windows-1252"
-			note = "the " + what + " names no character set and is not UTF-8, so it was read as Windows-1252 (Western European): check it"
+			guessed = "the " + what + " was read as Windows-1252 (Western European), as it names no character set and is not UTF-8: check it"
 		}
-		text, reason := decodeCharset(raw, charset, what)
-		if reason != "" {
-			return out, reason
+		text, why := decodeCharset(raw, charset, what)
+		if why != "" {
+			return out, why, ""
 		}
 		value = []byte(escapeValue(text, name == "N" || name == "ORG" || name == "SOUND"))
 	}
@@ -388,7 +392,7 @@ func (p *property) rewrite(out []byte) ([]byte, string) {
 		out = append(append(out, ';'), prm...)
 	}
 	out = append(append(out, ':'), value...)
-	return append(out, '\n'), note
+	return append(out, '\n'), "", guessed
 }
 
 // unfold joins p's physical lines into one content line.
@@ -503,17 +507,17 @@ func decodeCharset(b []byte, charset, what string) (string, string) {
 	switch name := strings.ToUpper(strings.TrimSpace(charset)); name {
 	case "", "UTF-8", "UTF8", "US-ASCII":
 		if !utf8.Valid(b) {
-			return "", "the " + what + " was left out: it has bytes that cannot be decoded as UTF-8"
+			return "", "the " + what + " has bytes that cannot be decoded as UTF-8"
 		}
 		return string(b), ""
 	default:
 		enc := charsets[name]
 		if enc == nil {
-			return "", fmt.Sprintf("the %s was left out: it is in the character set %s, which owabi cannot read", what, quote(charset))
+			return "", fmt.Sprintf("the %s is in the character set %s, which owabi cannot read", what, quote(charset))
 		}
 		text, err := enc.NewDecoder().Bytes(b)
 		if err != nil || bytes.ContainsRune(text, utf8.RuneError) {
-			return "", fmt.Sprintf("the %s was left out: it has bytes that cannot be decoded as %s", what, charset)
+			return "", fmt.Sprintf("the %s has bytes that cannot be decoded as %s", what, charset)
 		}
 		return string(text), ""
 	}
@@ -597,7 +601,7 @@ func vcardRecord(text []byte, left []string) (notify.Record, string) {
 		fields := card[name][:0]
 		for _, f := range card[name] {
 			if !decodable(f.Value) {
-				if note := "the " + vcardWhat[name] + " was left out: it has bytes that cannot be decoded (is the file in another encoding?)"; !slices.Contains(left, note) {
+				if note := "the " + vcardWhat[name] + " has bytes that cannot be decoded (is the file in another encoding?)" + leftOut; !slices.Contains(left, note) {
 					left = append(left, note)
 				}
 				continue
@@ -662,6 +666,11 @@ func vcardRecord(text []byte, left []string) (notify.Record, string) {
 	bad := ""
 	for _, f := range card["EMAIL"] {
 		bad = cmp.Or(bad, addEmail(&rec, unescaper.Replace(f.Value)))
+	}
+	for _, note := range left {
+		if why, ok := strings.CutSuffix(note, leftOut); ok && strings.HasPrefix(why, "the "+vcardWhat["EMAIL"]+" ") {
+			bad = cmp.Or(bad, why) // an address that could not be decoded
+		}
 	}
 	if len(rec.Emails) == 0 {
 		return notify.Record{}, cmp.Or(bad, "no e-mail address")

@@ -125,7 +125,7 @@ func TestVCard21ShiftJISQuotedPrintable(t *testing.T) {
 	}, {
 		Number: 4, Line: 42, // the name holds a docomo emoji: it is left out, the address kept
 		Emails:   []string{"mika.0305@docomo.ne.jp"},
-		Warnings: []string{"the name was left out: it has bytes that cannot be decoded as SHIFT_JIS"},
+		Warnings: []string{"the name has bytes that cannot be decoded as SHIFT_JIS, so it was left out"},
 	}, {
 		Number: 5, Line: 47,
 		Family: "小林", Given: "翔", FamilyKana: "ｺﾊﾞﾔｼ", GivenKana: "ｼｮｳ",
@@ -358,14 +358,14 @@ func TestVCardBadFieldLosesOnlyItself(t *testing.T) {
 	tests := []struct {
 		name, card, want string
 	}{
-		{"second address without @", "EMAIL:a@example.jp\nEMAIL;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=C3=91=C3=91\n", `invalid e-mail address "ÑÑ": it has no @; it was left out`},
-		{"undecodable Shift_JIS", "N;CHARSET=SHIFT_JIS;ENCODING=QUOTED-PRINTABLE:=82=A0=FF;\nEMAIL:a@example.jp\n", "the name was left out: it has bytes that cannot be decoded as SHIFT_JIS"},
-		{"undecodable UTF-8", "ORG;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=E5=B1\nEMAIL:a@example.jp\n", "the company name was left out: it has bytes that cannot be decoded as UTF-8"},
-		{"unknown character set", "N;CHARSET=KOI8-R;ENCODING=QUOTED-PRINTABLE:=E9=D7=C1=CE\nEMAIL:a@example.jp\n", `the name was left out: it is in the character set "KOI8-R", which owabi cannot read`},
-		{"bad quoted-printable", "NOTE;ENCODING=QUOTED-PRINTABLE:=ZZ\nEMAIL:a@example.jp\n", "the note was left out: it is not valid quoted-printable"},
-		{"bad base64", "TITLE;ENCODING=B:!!!\nEMAIL:a@example.jp\n", "the title was left out: it is not valid base64"},
-		{"unknown encoding", "N;ENCODING=X-ZIP:abc\nEMAIL:a@example.jp\n", `the name was left out: it has the unknown encoding "X-ZIP"`},
-		{"raw Shift_JIS in a UTF-8 file", "N:\x8e\x52\x93\x63;\nEMAIL:a@example.jp\n", "the name was left out: it has bytes that cannot be decoded (is the file in another encoding?)"},
+		{"second address without @", "EMAIL:a@example.jp\nEMAIL;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=C3=91=C3=91\n", `invalid e-mail address "ÑÑ": it has no @, so it was left out`},
+		{"undecodable Shift_JIS", "N;CHARSET=SHIFT_JIS;ENCODING=QUOTED-PRINTABLE:=82=A0=FF;\nEMAIL:a@example.jp\n", "the name has bytes that cannot be decoded as SHIFT_JIS, so it was left out"},
+		{"undecodable UTF-8", "ORG;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=E5=B1\nEMAIL:a@example.jp\n", "the company name has bytes that cannot be decoded as UTF-8, so it was left out"},
+		{"unknown character set", "N;CHARSET=KOI8-R;ENCODING=QUOTED-PRINTABLE:=E9=D7=C1=CE\nEMAIL:a@example.jp\n", `the name is in the character set "KOI8-R", which owabi cannot read, so it was left out`},
+		{"bad quoted-printable", "NOTE;ENCODING=QUOTED-PRINTABLE:=ZZ\nEMAIL:a@example.jp\n", "the note is not valid quoted-printable, so it was left out"},
+		{"bad base64", "TITLE;ENCODING=B:!!!\nEMAIL:a@example.jp\n", "the title is not valid base64, so it was left out"},
+		{"unknown encoding", "N;ENCODING=X-ZIP:abc\nEMAIL:a@example.jp\n", `the name has the unknown encoding "X-ZIP", so it was left out`},
+		{"raw Shift_JIS in a UTF-8 file", "N:\x8e\x52\x93\x63;\nEMAIL:a@example.jp\n", "the name has bytes that cannot be decoded (is the file in another encoding?), so it was left out"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -394,7 +394,7 @@ func TestVCardBadFieldLosesOnlyItself(t *testing.T) {
 func TestVCardQuotedPrintableWithoutCharset(t *testing.T) {
 	for _, tt := range []struct{ name, value, family, warning string }{
 		{"UTF-8", "Mu=C3=B1oz", "Muñoz", ""},
-		{"Latin-1", "Mu=F1oz", "Muñoz", "the name names no character set and is not UTF-8, so it was read as Windows-1252 (Western European): check it"},
+		{"Latin-1", "Mu=F1oz", "Muñoz", "the name was read as Windows-1252 (Western European), as it names no character set and is not UTF-8: check it"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			// FN says the same as N, and the warning is given once.
