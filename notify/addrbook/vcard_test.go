@@ -222,6 +222,8 @@ func TestVCardBadCards(t *testing.T) {
 		{"no address", "N:山田;太郎\nTEL:03-0000-0000\n", "no e-mail address"},
 		{"only an empty address", "N:山田;太郎\nEMAIL:\n", "no e-mail address"},
 		{"only an invalid address", "EMAIL:taro@example\n", `invalid e-mail address "taro@example": the domain has no dot`},
+		{"only an address that cannot be decoded", "EMAIL;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:a=FF@example.jp\n", "the e-mail address has bytes that cannot be decoded as UTF-8"},
+		{"only an address in raw Shift_JIS", "EMAIL:\x8e\x52@example.jp\n", "the e-mail address has bytes that cannot be decoded (is the file in another encoding?)"},
 		{"address with an unclosed angle bracket", "EMAIL:<x@example.jp\n", `invalid e-mail address "<x@example.jp": it contains an angle bracket`},
 		{"two bracketed addresses", "EMAIL:<x@example.jp> <y@example.jp>\n", `invalid e-mail address "<x@example.jp> <y@example.jp>": it contains an angle bracket`},
 		{"line break escaped in FN", "N:Smith;Bob\nFN:Bob\\nBcc: victim@example.com\nEMAIL:bob@example.com\n", "the name contains a line break"},
