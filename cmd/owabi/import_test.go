@@ -285,3 +285,40 @@ func TestTheCommandLineShowsTheFirstNotesAndListsThemAll(t *testing.T) {
 		t.Errorf("owabi import --dry-run --json: %d of %d rejected (%v)", len(rep.Rejected), rep.RejectedCount, err)
 	}
 }
+
+// Real exports (shared/corpora/books, beside the checkout) whose entries
+// lost all their addresses for one bad field, or that were refused, are
+// imported by the binary: the good addresses are kept, and the field left
+// out is in the report's flagged notes for a person to check.
+func TestImportCorpusBadFieldsReported(t *testing.T) {
+	const corpus = "../../../shared/corpora/books/"
+	if _, err := os.Stat(corpus); err != nil {
+		t.Skipf("SKIPPED: the address-book corpus is not at %s (shared/corpora/books beside the checkout): %v", corpus, err)
+	}
+	cfg := setup(t, smtptest.New(t))
+	for _, tt := range []struct {
+		file, format, encoding string
+		added                  int
+		flagged                string // in one of the flagged notes; "" for none
+	}{
+		{"ezvcard__John_Doe_ANDROID.vcf", addrbook.FormatVCard, addrbook.UTF8, 4, `invalid e-mail address "ÑÑÑÑÑÑÑÑÑÑÑÑÑÑ": it has no @, so it was left out`},
+		{"roundcube__johndoe.vcf", addrbook.FormatVCard, addrbook.CP1252, 1, ""},
+		{"roundcube__thebat.vcf", addrbook.FormatVCard, addrbook.UTF8, 1, "the name was read as Windows-1252 (Western European), as it names no character set and is not UTF-8: check it"},
+		{"roundcube__Csv2vcard-tb_plain.csv", addrbook.FormatTBird, addrbook.UTF8, 1, ""},
+		{"roundcube__Csv2vcard-outlook.csv", addrbook.FormatOutlook, addrbook.UTF8, 1, ""},
+	} {
+		t.Run(tt.file, func(t *testing.T) {
+			rep := importJSON(t, cfg, corpus+tt.file)
+			if rep.Format != tt.format || rep.Encoding != tt.encoding || rep.Added != tt.added {
+				t.Errorf("read as %s, %s, %d added; want %s, %s, %d", rep.Format, rep.Encoding, rep.Added, tt.format, tt.encoding, tt.added)
+			}
+			var notes []string
+			for _, n := range rep.Flagged {
+				notes = append(notes, n.Reason)
+			}
+			if tt.flagged != "" && !strings.Contains(strings.Join(notes, "\n"), tt.flagged) {
+				t.Errorf("flagged %q; want a note %q", notes, tt.flagged)
+			}
+		})
+	}
+}

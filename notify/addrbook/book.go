@@ -30,6 +30,7 @@ const (
 	FormatGoogleOld = "google-csv-old"
 	FormatOutlook   = "outlook-csv"
 	FormatOutlookJa = "outlook-csv-ja"
+	FormatTBird     = "thunderbird-csv"
 	FormatVCard     = "vcard"
 	FormatCSV       = "csv" // any CSV, with columns named by a Mapping
 )
@@ -40,6 +41,7 @@ var FormatNames = map[string]string{
 	FormatGoogleOld: `Google Contacts CSV, older "Google CSV" layout`,
 	FormatOutlook:   "Outlook CSV",
 	FormatOutlookJa: "Outlook CSV, Japanese headers",
+	FormatTBird:     "Thunderbird CSV",
 	FormatVCard:     "vCard",
 	FormatCSV:       "CSV with mapped columns",
 }

@@ -1,6 +1,7 @@
 package addrbook
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -104,10 +105,19 @@ func cell(row []string, i int) string {
 func (c columns) record(row []string) (notify.Record, string) {
 	// Only the columns read are checked: a broken byte in a column owabi
 	// never stores (an old street address) must not cost anyone a notice.
+	// One it reads is left out, not the entry with its good addresses.
+	var left []string
+	bad := "" // why an address column was left out
 	for _, i := range c.used {
 		f := cell(row, i)
 		if !utf8.ValidString(f) || strings.ContainsRune(f, utf8.RuneError) {
-			return notify.Record{}, fmt.Sprintf("the %s field has bytes that cannot be decoded (is the file in another encoding?)", c.name(i))
+			why := fmt.Sprintf("the %s field has bytes that cannot be decoded (is the file in another encoding?)", c.name(i))
+			left = append(left, why+leftOut)
+			if slices.Contains(c.emails, i) {
+				bad = cmp.Or(bad, why)
+			}
+			row[i] = ""
+			continue
 		}
 		limit := maxField
 		if i == c.at[fNotes] {
@@ -128,6 +138,7 @@ func (c columns) record(row []string) (notify.Record, string) {
 		Title:      get(fTitle),
 		Notes:      cell(row, c.at[fNotes]),
 		Labels:     splitList(cell(row, c.at[fLabels]), c.labelSep),
+		Warnings:   left,
 	}
 	if rec.Family == "" && rec.Given == "" {
 		rec.Family = get(fWholeName) // some layouts hold only the whole name
@@ -142,13 +153,12 @@ func (c columns) record(row []string) (notify.Record, string) {
 				x500 = true
 				continue
 			}
-			var err error
-			if rec.Emails, err = appendEmail(rec.Emails, a); err != nil {
-				return notify.Record{}, err.Error()
-			}
+			bad = cmp.Or(bad, addEmail(&rec, a))
 		}
 	}
 	switch {
+	case len(rec.Emails) == 0 && bad != "":
+		return notify.Record{}, bad
 	case len(rec.Emails) == 0 && x500:
 		return notify.Record{}, "only an internal Exchange (X.500) name, no e-mail address"
 	case len(rec.Emails) == 0:
@@ -230,6 +240,38 @@ func badPhone(p string) string {
 func isX500(s string) bool {
 	s = trimText(s)
 	return len(s) > 3 && strings.EqualFold(s[:3], "/o=")
+}
+
+// leftOut ends the warning about a field that could not be read: the entry
+// is kept without it.
+const leftOut = ", so it was left out"
+
+// addEmail adds the address a to rec or, when it is not an address, warns
+// that it was left out: a bad address loses only itself, never the entry's
+// good ones. It returns why a was left out, so that an entry with no good
+// address can be rejected for it; "" if it was added (or blank).
+func addEmail(rec *notify.Record, a string) string {
+	emails, err := appendEmail(rec.Emails, addrSpec(a))
+	if err != nil {
+		rec.Warnings = append(rec.Warnings, err.Error()+leftOut)
+		return err.Error()
+	}
+	rec.Emails = emails
+	return ""
+}
+
+// addrSpec returns the address inside the angle brackets of a value
+// written as a mail header writes one, `"Omega" <omega@example.com>` or
+// `<omega@example.com>` (Android's 2.1 cards, mail programs' "copy
+// address"), for that is where mail to it goes; any other value as it is.
+// The name before the brackets is dropped unread.
+func addrSpec(a string) string {
+	t := trimText(a)
+	open := strings.LastIndexByte(t, '<')
+	if open < 0 || !strings.HasSuffix(t, ">") || strings.ContainsAny(t[:open], "<>") {
+		return a
+	}
+	return t[open+1 : len(t)-1]
 }
 
 // appendEmail normalises the address a and appends it to list, unless it

@@ -40,7 +40,7 @@ func NewGoogleCSV(r io.Reader) (*CSV, error) {
 }
 
 // NewCSV reads the header of a CSV address book of the given format
-// (FormatGoogle, FormatOutlook, FormatOutlookJa or FormatCSV), or, when
+// (FormatGoogle, FormatOutlook, FormatOutlookJa, FormatTBird or FormatCSV), or, when
 // format is "", of whichever layout the header shows; m names the columns
 // for FormatCSV, and for a header no layout knows. An unusable header gives
 // a *notify.Error with code notify.EINVALID that says why.
@@ -48,7 +48,8 @@ func NewGoogleCSV(r io.Reader) (*CSV, error) {
 // r must be UTF-8 (Decode turns other encodings into it).
 func NewCSV(r io.Reader, format string, m Mapping) (*CSV, error) {
 	what := map[string]string{FormatGoogle: "a Google Contacts CSV export", FormatGoogleOld: "a Google Contacts CSV export",
-		FormatOutlook: "an Outlook CSV export", FormatOutlookJa: "an Outlook CSV export", FormatCSV: "a CSV address book",
+		FormatOutlook: "an Outlook CSV export", FormatOutlookJa: "an Outlook CSV export",
+		FormatTBird: "a Thunderbird CSV export", FormatCSV: "a CSV address book",
 		"": "a CSV address book"}[format]
 	if what == "" {
 		return nil, notify.Errorf(notify.EINVALID, "unknown CSV format %q", format)
@@ -98,6 +99,8 @@ func findColumns(header []string, format string, m Mapping) (columns, string) {
 		return googleColumns(header)
 	case format == FormatOutlook || format == FormatOutlookJa:
 		return outlookColumns(header)
+	case format == FormatTBird:
+		return thunderbirdColumns(header)
 	}
 	near := "" // why a layout whose address column is there does not fit
 	for _, l := range layouts {
@@ -113,7 +116,7 @@ func findColumns(header []string, format string, m Mapping) (columns, string) {
 		return m.columns(header)
 	}
 	if near == "" {
-		near = `the header has no "E-mail 1 - Value" (Google Contacts), "E-mail Address" or "電子メール アドレス" (Outlook) column`
+		near = `the header has no "E-mail 1 - Value" (Google Contacts), "E-mail Address" or "電子メール アドレス" (Outlook), or "Primary Email" (Thunderbird) column`
 	}
 	return columns{}, near + ". Name the columns with --map, e.g. --map email=メール,name=氏名 (the columns are " + listHeader(trimAll(header)) + ")"
 }

@@ -25,7 +25,18 @@ func TestDecode(t *testing.T) {
 	// the rest must not turn into Shift_JIS nonsense.
 	ascii := strings.Repeat("Yamada,Taro,taro@example.jp\r\n", 4000)
 	damaged := strings.Repeat("山田,太郎,taro@example.jp\n", 10) + "佐藤,\xff,x@example.jp\n"
+	// UTF-16 without a byte order mark, as Apple's Contacts wrote a vCard:
+	// told by the NULs beside its ASCII letters.
+	const card = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:髙橋;健\r\nEMAIL:ken@example.jp\r\nEND:VCARD\r\n"
+	leBare, _ := unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM).NewEncoder().String(card)
+	beBare, _ := unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM).NewEncoder().String(card)
 	for _, tt := range []struct{ name, in, want, enc string }{
+		{"UTF-16LE without BOM", leBare, card, addrbook.UTF16LE},
+		// Outlook's N;CHARSET=windows-1252 with that page's bytes: neither
+		// UTF-8 nor Shift_JIS (0xEB 0x6B is no CP932 character).
+		{"Windows-1252", "N;CHARSET=windows-1252:Do\xebk;John\r\nEMAIL:j@example.com\r\n", "N;CHARSET=windows-1252:Doëk;John\r\nEMAIL:j@example.com\r\n", addrbook.CP1252},
+		{"CP932 with one emoji no table holds", cp932 + "\xf8\x9f", text + "\ufffd", addrbook.CP932},
+		{"UTF-16BE without BOM", beBare, card, addrbook.UTF16BE},
 		{"UTF-8", text, text, addrbook.UTF8},
 		{"UTF-8 with BOM", "\ufeff" + text, text, addrbook.UTF8BOM},
 		{"UTF-16LE", le, text, addrbook.UTF16LE},

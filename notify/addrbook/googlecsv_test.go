@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -193,8 +194,8 @@ func TestGoogleCSVBadRows(t *testing.T) {
 	}{
 		{"no address", "太郎,山田,,,,,,\n", "no e-mail address"},
 		{"only separators", "太郎,山田,,,,, ::: ,\n", "no e-mail address"},
-		{"bad address", "太郎,山田,,,,,taro@example.jp,taro@example\n", `invalid e-mail address "taro@example": the domain has no dot`},
-		{"bad joined address", "太郎,山田,,,,,\"taro@example.jp ::: <x@y.jp>\",\n", `invalid e-mail address "<x@y.jp>": it contains an angle bracket`},
+		{"only a bad address", "太郎,山田,,,,,taro@example,\n", `invalid e-mail address "taro@example": the domain has no dot`},
+		{"only a bad joined address", "太郎,山田,,,,,\"<x@y.jp ::: taro@example\",\n", `invalid e-mail address "<x@y.jp": it contains an angle bracket`},
 		{"header injection", "\"Bob\r\nBcc: x@y\",Smith,,,,,bob@example.com,\n", "the name contains a line break"},
 		{"LF in family name", "太郎,\"山\n田\",,,,,taro@example.jp,\n", "the name contains a line break"},
 		{"tab in name", "太\t郎,山田,,,,,taro@example.jp,\n", "the name contains a control character"},
@@ -202,7 +203,7 @@ func TestGoogleCSVBadRows(t *testing.T) {
 		{"company", "太郎,山田,\"A\rB\",,,,taro@example.jp,\n", "the company name contains a line break"},
 		{"department", "太郎,山田,,\"営業\n部\",,,taro@example.jp,\n", "the department contains a line break"},
 		{"title", "太郎,山田,,,部長\x00,,taro@example.jp,\n", "the title contains a control character"},
-		{"invalid UTF-8", "\xff\xfe,山田,,,,,taro@example.jp,\n", `the "First Name" field has bytes that cannot be decoded (is the file in another encoding?)`},
+		{"invalid UTF-8 in the only address", "太郎,山田,,,,,taro@\xff.jp,\n", `the "E-mail 1 - Value" field has bytes that cannot be decoded (is the file in another encoding?)`},
 		{"long field", "太郎," + long + ",,,,,taro@example.jp,\n", `the "Last Name" field is longer than 4096 bytes`},
 		{"long notes", "太郎,山田,,,," + strings.Repeat(long, 12) + ",taro@example.jp,\n", `the "Notes" field is longer than 65536 bytes`},
 		{"bare quote", "太\"郎,山田,,,,,taro@example.jp,\n", `malformed CSV: a " in a field that is not quoted`},
@@ -384,4 +385,29 @@ func TestANearMissSaysWhichColumnsAreMissing(t *testing.T) {
 	_, err := addrbook.Open(strings.NewReader("Name,E-mail 1 - Value\n人,a@x.example\n"), "", nil)
 	wantInvalid(t, err, `not a CSV address book: the header looks like Google Contacts CSV but has no "First Name" and "Last Name" columns. `+
 		`Name the columns with --map, e.g. --map email=メール,name=氏名 (the columns are "Name", "E-mail 1 - Value")`)
+}
+
+// A bad second address loses only itself: the entry keeps its good one,
+// with a warning that names what was left out.
+func TestGoogleCSVBadAddressLosesOnlyItself(t *testing.T) {
+	const header = "First Name,Last Name,E-mail 1 - Value,E-mail 2 - Value\n"
+	for _, tt := range []struct{ name, row, warning string }{
+		{"second column", "太郎,山田,taro@example.jp,taro@example\n", `invalid e-mail address "taro@example": the domain has no dot, so it was left out`},
+		{"joined", "太郎,山田,\"taro@example.jp ::: <x@y.jp\",\n", `invalid e-mail address "<x@y.jp": it contains an angle bracket, so it was left out`},
+		{"invalid UTF-8 in the name", "\xff\xfe,山田,taro@example.jp,\n", `the "First Name" field has bytes that cannot be decoded (is the file in another encoding?), so it was left out`},
+		{"invalid UTF-8 in the second address", "太郎,山田,taro@example.jp,x@\xff.jp\n", `the "E-mail 2 - Value" field has bytes that cannot be decoded (is the file in another encoding?), so it was left out`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			recs, bad := readAll(t, []byte(header+tt.row))
+			if len(bad) != 0 || len(recs) != 1 {
+				t.Fatalf("records %v, rejections %v; want one record", recs, bad)
+			}
+			if got := recs[0].Emails; !slices.Equal(got, []string{"taro@example.jp"}) {
+				t.Errorf("Emails = %q, want the good address", got)
+			}
+			if got := recs[0].Warnings; !slices.Contains(got, tt.warning) {
+				t.Errorf("Warnings = %q, want %q", got, tt.warning)
+			}
+		})
+	}
 }

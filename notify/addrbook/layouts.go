@@ -20,6 +20,7 @@ var layouts = []layout{
 	{FormatGoogle, googleColumns},
 	{FormatOutlook, outlookColumns},
 	{FormatOutlookJa, outlookColumns},
+	{FormatTBird, thunderbirdColumns},
 }
 
 // googleColumns reads the header of a Google Contacts export: the current
@@ -128,11 +129,42 @@ func outlookColumns(header []string) (columns, string) {
 	if japanese {
 		c.format = FormatOutlookJa
 	}
-	switch {
-	case len(c.emails) == 0:
+	// Name columns are not required: Outlook leaves out the empty ones when
+	// a user picks the fields to export, and the address is what matters.
+	if len(c.emails) == 0 {
 		return c, `no "E-mail Address" (電子メール アドレス) column`
-	case c.at[fGiven] < 0 && c.at[fFamily] < 0:
-		return c, `no "First Name" or "Last Name" (名, 姓) column`
+	}
+	return c, ""
+}
+
+// thunderbirdColumns reads the header Thunderbird writes when it exports an
+// address book as CSV ("First Name", "Last Name", "Display Name",
+// "Primary Email", "Secondary Email", …), or the part of it a user chose to
+// keep.
+func thunderbirdColumns(header []string) (columns, string) {
+	c := newColumns(FormatTBird, header)
+	named := map[string]field{
+		"firstname": fGiven, "lastname": fFamily, "displayname": fWholeName,
+		"organization": fCompany, "department": fDepartment, "jobtitle": fTitle, "notes": fNotes,
+	}
+	for i, h := range header {
+		key := headerKey(h)
+		if f, ok := named[key]; ok {
+			c.set(f, i)
+		}
+		switch key {
+		case "primaryemail", "secondaryemail":
+			c.emails = append(c.emails, i)
+		case "workphone", "mobilenumber", "homephone":
+			c.phones = append(c.phones, i)
+		}
+	}
+	// The first phone is the one notices print for a member of staff, so
+	// the work number goes first, as for Outlook.
+	rank := map[string]int{"workphone": 0, "mobilenumber": 1, "homephone": 2}
+	slices.SortStableFunc(c.phones, func(a, b int) int { return rank[headerKey(header[a])] - rank[headerKey(header[b])] })
+	if len(c.emails) == 0 {
+		return c, `no "Primary Email" column`
 	}
 	return c, ""
 }

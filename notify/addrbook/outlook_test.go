@@ -122,9 +122,13 @@ func TestFormatDetectionAndErrors(t *testing.T) {
 		{"old google", "Name,Given Name,Family Name,Group Membership,E-mail 1 - Value\n", "", "", addrbook.FormatGoogleOld},
 		{"outlook", "First Name,Last Name,E-mail Address\n", "", "", addrbook.FormatOutlook},
 		{"outlook ja, full-width header", "姓,名,電子メール　アドレス\n", "", "", addrbook.FormatOutlookJa},
+		{"outlook without name columns", "E-mail Address,E-mail 2 Address\n", "", "", addrbook.FormatOutlook},
+		{"thunderbird", "First Name,Last Name,Display Name,Nickname,Primary Email,Secondary Email,Screen Name,Work Phone\n", "", "", addrbook.FormatTBird},
+		{"thunderbird, the address column only", "Primary Email\n", "", "", addrbook.FormatTBird},
+		{"forced thunderbird on outlook", "First Name,Last Name,E-mail Address\n", "thunderbird-csv", "", `not a Thunderbird CSV export: no "Primary Email" column`},
 		{"vcard", "\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nEND:VCARD\r\n", "", "", addrbook.FormatVCard},
 		{"unknown", "氏名,メール\n", "", "",
-			`not a CSV address book: the header has no "E-mail 1 - Value" (Google Contacts), "E-mail Address" or "電子メール アドレス" (Outlook) column. Name the columns with --map, e.g. --map email=メール,name=氏名 (the columns are "氏名", "メール")`},
+			`not a CSV address book: the header has no "E-mail 1 - Value" (Google Contacts), "E-mail Address" or "電子メール アドレス" (Outlook), or "Primary Email" (Thunderbird) column. Name the columns with --map, e.g. --map email=メール,name=氏名 (the columns are "氏名", "メール")`},
 		{"mapped", "氏名,メール\n", "", "email=メール,name=氏名", addrbook.FormatCSV},
 		{"mapped column missing", "氏名,メール\n", "csv", "email=Eメール",
 			`not a CSV address book: no column "Eメール", which the mapping names for email; the columns are "氏名", "メール"`},
@@ -180,5 +184,33 @@ func TestPhonesWorkFirstAndNoLinks(t *testing.T) {
 	}
 	if want := []string{`the phone "https://evil.example/x" was left out: it holds a link or an address`}; !reflect.DeepEqual(r.Warnings, want) {
 		t.Errorf("warnings %q, want %q", r.Warnings, want)
+	}
+}
+
+// Thunderbird's CSV export, and an Outlook one whose user left out the
+// name columns, are read without a --map.
+func TestThunderbirdAndNamelessOutlookCSV(t *testing.T) {
+	for _, tt := range []struct {
+		name, data string
+		want       notify.Record
+	}{
+		{"thunderbird",
+			"First Name,Last Name,Display Name,Nickname,Primary Email,Secondary Email,Screen Name,Work Phone,Home Phone,Fax Number,Pager Number,Mobile Number,Job Title,Department,Organization,Notes\n" +
+				"Taro,Yamada,Taro Yamada,,taro@example.jp,t.yamada@example.com,,03-0000-0001,03-0000-0002,03-0000-0003,,090-0000-0004,Manager,Sales,Example KK,met in Osaka\n",
+			notify.Record{Number: 1, Line: 2, Family: "Yamada", Given: "Taro", Company: "Example KK", Department: "Sales", Title: "Manager",
+				Emails: []string{"taro@example.jp", "t.yamada@example.com"}, Phones: []string{"03-0000-0001", "090-0000-0004", "03-0000-0002"}, Notes: "met in Osaka"}},
+		{"thunderbird, display name only", "Display Name,Primary Email\n山田太郎,taro@example.jp\n",
+			notify.Record{Number: 1, Line: 2, Family: "山田太郎", Emails: []string{"taro@example.jp"}}},
+		{"outlook without name columns", "E-mail Address,E-mail 2 Address,E-mail 3 Address\ntest1@example.jp,test2@example.jp,\n",
+			notify.Record{Number: 1, Line: 2, Emails: []string{"test1@example.jp", "test2@example.jp"}}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			book, err := addrbook.Open(strings.NewReader(tt.data), "", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs, bad := readEntries(t, book, len(tt.data))
+			checkBook(t, recs, bad, []notify.Record{tt.want}, nil)
+		})
 	}
 }

@@ -9,9 +9,11 @@ package addrbook
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -52,12 +54,13 @@ var vcardOrder = []string{"N", "FN", "X-PHONETIC-LAST-NAME", "X-PHONETIC-FIRST-N
 // VCard reads a vCard file one card at a time.
 type VCard struct {
 	r      *bufio.Reader
-	line   []byte // the physical line last read, without its line end
-	long   bool   // line was longer than maxEntry and has been cut
-	lineNo int    // number of line
-	unread bool   // line is to be returned again by readLine
-	n      int    // entries read so far, for Record.Number
-	err    error  // fatal error (or io.EOF), returned again by every later call
+	line   []byte   // the physical line last read, without its line end
+	long   bool     // line was longer than maxEntry and has been cut
+	lineNo int      // number of line
+	unread bool     // line is to be returned again by readLine
+	n      int      // entries read so far, for Record.Number
+	left   []string // the fields of the card being read that were left out, and why
+	err    error    // fatal error (or io.EOF), returned again by every later call
 }
 
 // NewVCard reads a vCard file (2.1, 3.0 or 4.0, any number of cards). If r
@@ -119,7 +122,7 @@ func (v *VCard) Next() (notify.Record, error) {
 	}
 	var rec notify.Record
 	if reason == "" {
-		rec, reason = vcardRecord(text)
+		rec, reason = vcardRecord(text, v.left)
 	}
 	if reason != "" {
 		return notify.Record{}, &RowError{Number: v.n, Line: start, Reason: reason}
@@ -197,6 +200,7 @@ func (v *VCard) skipText() (string, error) {
 // be used. A rejected card is still read to its END:VCARD, holding nothing.
 func (v *VCard) readCard() (text []byte, reason string, err error) {
 	out := []byte("BEGIN:VCARD\n")
+	v.left = nil
 	var p property
 	tooLarge := func() {
 		out, p, reason = nil, property{}, "the entry is larger than 1 MiB"
@@ -213,7 +217,7 @@ func (v *VCard) readCard() (text []byte, reason string, err error) {
 		switch {
 		case isMarker(v.line, "END"):
 			if reason == "" {
-				out, reason = p.flush(out)
+				out = p.flush(out, &v.left)
 			}
 			if reason != "" {
 				return nil, reason, nil
@@ -236,10 +240,7 @@ func (v *VCard) readCard() (text []byte, reason string, err error) {
 			}
 			p.add(v.line)
 		default:
-			if out, reason = p.flush(out); reason != "" {
-				out, p = nil, property{}
-				continue
-			}
+			out = p.flush(out, &v.left)
 			p = newProperty(v.line)
 			if p.keep && v.long {
 				tooLarge()
@@ -306,10 +307,28 @@ func (p *property) continuedBy(line []byte) bool {
 }
 
 // flush appends p to out, rewritten as 3.0 where go-vcard needs it to be.
-func (p *property) flush(out []byte) ([]byte, string) {
+// A value that cannot be decoded is left out, and why is added to left: a
+// bad field loses only itself, never the card's good addresses. So is a
+// note on a value whose character set had to be guessed.
+func (p *property) flush(out []byte, left *[]string) []byte {
 	if !p.keep {
-		return out, ""
+		return out
 	}
+	line, reason, guessed := p.rewrite(out)
+	note := guessed
+	if reason != "" {
+		note = reason + leftOut
+	}
+	if note != "" && !slices.Contains(*left, note) { // N and FN say the same
+		*left = append(*left, note)
+	}
+	return line
+}
+
+// rewrite appends p to out as flush does, or says why its value cannot be
+// read and leaves out unchanged. guessed says what was guessed about a value
+// appended, if anything.
+func (p *property) rewrite(out []byte) (_ []byte, reason, guessed string) {
 	line := p.unfold()
 	group, name, params, value, _ := splitLine(line)
 	rewrite := false
@@ -318,7 +337,7 @@ func (p *property) flush(out []byte) ([]byte, string) {
 		rewrite = rewrite || k == "ENCODING" || k == "CHARSET" || !strings.Contains(prm, "=")
 	}
 	if !rewrite {
-		return append(out, p.raw...), "" // go-vcard unfolds and unescapes it
+		return append(out, p.raw...), "", "" // go-vcard unfolds and unescapes it
 	}
 	what := vcardWhat[name]
 	var kept []string
@@ -340,22 +359,28 @@ func (p *property) flush(out []byte) ([]byte, string) {
 	case "QUOTED-PRINTABLE":
 		b, ok := decodeQP(value)
 		if !ok {
-			return out, "the " + what + " is not valid quoted-printable"
+			return out, "the " + what + " is not valid quoted-printable", ""
 		}
 		raw = b
 	case "B", "BASE64":
 		b, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(string(value)), ""))
 		if err != nil {
-			return out, "the " + what + " is not valid base64"
+			return out, "the " + what + " is not valid base64", ""
 		}
 		raw = b
 	default:
-		return out, fmt.Sprintf("the %s has the unknown encoding %s", what, quote(enc))
+		return out, fmt.Sprintf("the %s has the unknown encoding %s", what, quote(enc)), ""
 	}
 	if raw != nil {
-		text, reason := decodeCharset(raw, charset, what)
-		if reason != "" {
-			return out, reason
+		if strings.TrimSpace(charset) == "" && !utf8.Valid(raw) {
+			// 2.1 says US-ASCII then, but Outlook and The Bat! write their
+			// own code page; Windows-1252 reads every byte of Latin-1.
+			charset = "windows-1252"
+			guessed = "the " + what + " was read as Windows-1252 (Western European), as it names no character set and is not UTF-8: check it"
+		}
+		text, why := decodeCharset(raw, charset, what)
+		if why != "" {
+			return out, why, ""
 		}
 		value = []byte(escapeValue(text, name == "N" || name == "ORG" || name == "SOUND"))
 	}
@@ -367,7 +392,7 @@ func (p *property) flush(out []byte) ([]byte, string) {
 		out = append(append(out, ';'), prm...)
 	}
 	out = append(append(out, ':'), value...)
-	return append(out, '\n'), ""
+	return append(out, '\n'), "", guessed
 }
 
 // unfold joins p's physical lines into one content line.
@@ -561,8 +586,9 @@ func at(list []string, i int) string {
 }
 
 // vcardRecord parses one card's text with go-vcard and turns it into a
-// Record, or says why it cannot.
-func vcardRecord(text []byte) (notify.Record, string) {
+// Record, or says why it cannot. left are the fields already left out, for
+// the record's warnings.
+func vcardRecord(text []byte, left []string) (notify.Record, string) {
 	card, err := vcard.NewDecoder(bytes.NewReader(text)).Decode()
 	if err != nil {
 		return notify.Record{}, "malformed vCard: " + strings.TrimPrefix(err.Error(), "vcard: ")
@@ -572,13 +598,23 @@ func vcardRecord(text []byte) (notify.Record, string) {
 		if name == "NOTE" {
 			limit = maxNotes
 		}
+		fields := card[name][:0]
 		for _, f := range card[name] {
 			if !decodable(f.Value) {
-				return notify.Record{}, "the " + vcardWhat[name] + " has bytes that cannot be decoded (is the file in another encoding?)"
+				if note := "the " + vcardWhat[name] + " has bytes that cannot be decoded (is the file in another encoding?)" + leftOut; !slices.Contains(left, note) {
+					left = append(left, note)
+				}
+				continue
 			}
+			fields = append(fields, f)
 			if len(f.Value) > limit {
 				return notify.Record{}, fmt.Sprintf("the %s is longer than %d bytes", vcardWhat[name], limit)
 			}
+		}
+		if len(fields) == 0 {
+			delete(card, name)
+		} else {
+			card[name] = fields
 		}
 	}
 	value := func(name string) string { return trimText(unescaper.Replace(card.Value(name))) }
@@ -588,7 +624,7 @@ func vcardRecord(text []byte) (notify.Record, string) {
 		}
 	}
 
-	var rec notify.Record
+	rec := notify.Record{Warnings: slices.Clone(left)}
 	if f := card.Get("N"); f != nil {
 		c := components(f.Value)
 		rec.Family, rec.Given = at(c, 0), at(c, 1)
@@ -627,14 +663,17 @@ func vcardRecord(text []byte) (notify.Record, string) {
 		return notify.Record{}, "the name " + bad
 	}
 
+	bad := ""
 	for _, f := range card["EMAIL"] {
-		var err error
-		if rec.Emails, err = appendEmail(rec.Emails, unescaper.Replace(f.Value)); err != nil {
-			return notify.Record{}, err.Error()
+		bad = cmp.Or(bad, addEmail(&rec, unescaper.Replace(f.Value)))
+	}
+	for _, note := range left {
+		if why, ok := strings.CutSuffix(note, leftOut); ok && strings.HasPrefix(why, "the "+vcardWhat["EMAIL"]+" ") {
+			bad = cmp.Or(bad, why) // an address that could not be decoded
 		}
 	}
 	if len(rec.Emails) == 0 {
-		return notify.Record{}, "no e-mail address"
+		return notify.Record{}, cmp.Or(bad, "no e-mail address")
 	}
 	for _, f := range card["TEL"] {
 		t := trimText(unescaper.Replace(f.Value))

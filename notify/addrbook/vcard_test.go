@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -122,13 +123,16 @@ func TestVCard21ShiftJISQuotedPrintable(t *testing.T) {
 		Emails:  []string{"misaki_s-0303@ezweb.ne.jp"},
 		Phones:  []string{"08000000303"},
 	}, {
+		Number: 4, Line: 42, // the name holds a docomo emoji: it is left out, the address kept
+		Emails:   []string{"mika.0305@docomo.ne.jp"},
+		Warnings: []string{"the name has bytes that cannot be decoded as SHIFT_JIS, so it was left out"},
+	}, {
 		Number: 5, Line: 47,
 		Family: "小林", Given: "翔", FamilyKana: "ｺﾊﾞﾔｼ", GivenKana: "ｼｮｳ",
 		Emails: []string{"sho.k-0306@i.softbank.jp"},
 		Phones: []string{"09000000306"},
 	}}, []addrbook.RowError{
 		{Number: 3, Line: 36, Reason: "no e-mail address"},
-		{Number: 4, Line: 42, Reason: "the name has bytes that cannot be decoded as SHIFT_JIS"}, // a docomo emoji
 	})
 }
 
@@ -217,8 +221,11 @@ func TestVCardBadCards(t *testing.T) {
 	}{
 		{"no address", "N:山田;太郎\nTEL:03-0000-0000\n", "no e-mail address"},
 		{"only an empty address", "N:山田;太郎\nEMAIL:\n", "no e-mail address"},
-		{"invalid address", "EMAIL:taro@example.jp\nEMAIL:taro@example\n", `invalid e-mail address "taro@example": the domain has no dot`},
-		{"address with an angle bracket", "EMAIL:<x@example.jp>\n", `invalid e-mail address "<x@example.jp>": it contains an angle bracket`},
+		{"only an invalid address", "EMAIL:taro@example\n", `invalid e-mail address "taro@example": the domain has no dot`},
+		{"only an address that cannot be decoded", "EMAIL;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:a=FF@example.jp\n", "the e-mail address has bytes that cannot be decoded as UTF-8"},
+		{"only an address in raw Shift_JIS", "EMAIL:\x8e\x52@example.jp\n", "the e-mail address has bytes that cannot be decoded (is the file in another encoding?)"},
+		{"address with an unclosed angle bracket", "EMAIL:<x@example.jp\n", `invalid e-mail address "<x@example.jp": it contains an angle bracket`},
+		{"two bracketed addresses", "EMAIL:<x@example.jp> <y@example.jp>\n", `invalid e-mail address "<x@example.jp> <y@example.jp>": it contains an angle bracket`},
 		{"line break escaped in FN", "N:Smith;Bob\nFN:Bob\\nBcc: victim@example.com\nEMAIL:bob@example.com\n", "the name contains a line break"},
 		{"line break escaped as \\N in N", "N:Bob\\NBcc: x@example.com;\nEMAIL:bob@example.com\n", "the name contains a line break"},
 		{"CR in quoted-printable name", "N;ENCODING=QUOTED-PRINTABLE:Bob=0DBcc: x@example.com;\nEMAIL:bob@example.com\n", "the name contains a line break"},
@@ -227,13 +234,6 @@ func TestVCardBadCards(t *testing.T) {
 		{"line break in the department", "ORG:A;B\\nC\nEMAIL:a@example.jp\n", "the department contains a line break"},
 		{"bidi override in the title", "TITLE:課長\u202e\nEMAIL:a@example.jp\n", "the title contains a control character"},
 		{"control character in the phonetic name", "X-PHONETIC-FIRST-NAME:た\x00ろう\nEMAIL:a@example.jp\n", "the phonetic name contains a control character"},
-		{"undecodable Shift_JIS", "N;CHARSET=SHIFT_JIS;ENCODING=QUOTED-PRINTABLE:=82=A0=FF;\nEMAIL:a@example.jp\n", "the name has bytes that cannot be decoded as SHIFT_JIS"},
-		{"undecodable UTF-8", "ORG;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=E5=B1\nEMAIL:a@example.jp\n", "the company name has bytes that cannot be decoded as UTF-8"},
-		{"unknown character set", "N;CHARSET=KOI8-R;ENCODING=QUOTED-PRINTABLE:=E9=D7=C1=CE\nEMAIL:a@example.jp\n", `the name is in the character set "KOI8-R", which owabi cannot read`},
-		{"bad quoted-printable", "NOTE;ENCODING=QUOTED-PRINTABLE:=ZZ\nEMAIL:a@example.jp\n", "the note is not valid quoted-printable"},
-		{"bad base64", "TITLE;ENCODING=B:!!!\nEMAIL:a@example.jp\n", "the title is not valid base64"},
-		{"unknown encoding", "N;ENCODING=X-ZIP:abc\nEMAIL:a@example.jp\n", `the name has the unknown encoding "X-ZIP"`},
-		{"raw Shift_JIS in a UTF-8 file", "N:\x8e\x52\x93\x63;\nEMAIL:a@example.jp\n", "the name has bytes that cannot be decoded (is the file in another encoding?)"},
 		{"long name", "N:" + long + ";太郎\nEMAIL:a@example.jp\n", "the name is longer than 4096 bytes"},
 		{"long notes", "NOTE:" + strings.Repeat(long, 12) + "\nEMAIL:a@example.jp\n", "the note is longer than 65536 bytes"},
 		{"long notes in pieces", strings.Repeat("NOTE:"+long+"\n", 12) + "EMAIL:a@example.jp\n", "the note is longer than 65536 bytes"},
@@ -350,6 +350,97 @@ func TestNewVCardNotVCard(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := addrbook.NewVCard(strings.NewReader(tt.data))
 			wantInvalid(t, err, tt.want)
+		})
+	}
+}
+
+// A field that cannot be decoded loses only itself: the card keeps its
+// addresses, with a warning that says what was left out and why.
+func TestVCardBadFieldLosesOnlyItself(t *testing.T) {
+	tests := []struct {
+		name, card, want string
+	}{
+		{"second address without @", "EMAIL:a@example.jp\nEMAIL;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=C3=91=C3=91\n", `invalid e-mail address "ÑÑ": it has no @, so it was left out`},
+		{"undecodable Shift_JIS", "N;CHARSET=SHIFT_JIS;ENCODING=QUOTED-PRINTABLE:=82=A0=FF;\nEMAIL:a@example.jp\n", "the name has bytes that cannot be decoded as SHIFT_JIS, so it was left out"},
+		{"undecodable UTF-8", "ORG;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=E5=B1\nEMAIL:a@example.jp\n", "the company name has bytes that cannot be decoded as UTF-8, so it was left out"},
+		{"unknown character set", "N;CHARSET=KOI8-R;ENCODING=QUOTED-PRINTABLE:=E9=D7=C1=CE\nEMAIL:a@example.jp\n", `the name is in the character set "KOI8-R", which owabi cannot read, so it was left out`},
+		{"bad quoted-printable", "NOTE;ENCODING=QUOTED-PRINTABLE:=ZZ\nEMAIL:a@example.jp\n", "the note is not valid quoted-printable, so it was left out"},
+		{"bad base64", "TITLE;ENCODING=B:!!!\nEMAIL:a@example.jp\n", "the title is not valid base64, so it was left out"},
+		{"unknown encoding", "N;ENCODING=X-ZIP:abc\nEMAIL:a@example.jp\n", `the name has the unknown encoding "X-ZIP", so it was left out`},
+		{"raw Shift_JIS in a UTF-8 file", "N:\x8e\x52\x93\x63;\nEMAIL:a@example.jp\n", "the name has bytes that cannot be decoded (is the file in another encoding?), so it was left out"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := "BEGIN:VCARD\r\nVERSION:2.1\r\n" + tt.card + "END:VCARD\r\n"
+			v, err := addrbook.NewVCard(strings.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs, bad := readEntries(t, v, len(data))
+			if len(bad) != 0 || len(recs) != 1 {
+				t.Fatalf("records %v, rejections %v; want one record", recs, bad)
+			}
+			if got := recs[0].Emails; !slices.Equal(got, []string{"a@example.jp"}) {
+				t.Errorf("Emails = %q, want the good address", got)
+			}
+			if got := recs[0].Warnings; !slices.Equal(got, []string{tt.want}) {
+				t.Errorf("Warnings = %q\nwant       %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// Quoted-printable with no CHARSET is UTF-8 when it reads as UTF-8, and
+// otherwise Windows-1252, as The Bat! and Outlook write it, with a warning:
+// the sender's code page may have been another one.
+func TestVCardQuotedPrintableWithoutCharset(t *testing.T) {
+	for _, tt := range []struct{ name, value, family, warning string }{
+		{"UTF-8", "Mu=C3=B1oz", "Muñoz", ""},
+		{"Latin-1", "Mu=F1oz", "Muñoz", "the name was read as Windows-1252 (Western European), as it names no character set and is not UTF-8: check it"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			// FN says the same as N, and the warning is given once.
+			data := "BEGIN:VCARD\r\nVERSION:2.1\r\nN;ENCODING=QUOTED-PRINTABLE:" + tt.value + ";Ana\r\nFN;ENCODING=QUOTED-PRINTABLE:Ana " + tt.value + "\r\nEMAIL:ana@example.es\r\nEND:VCARD\r\n"
+			v, err := addrbook.NewVCard(strings.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs, bad := readEntries(t, v, len(data))
+			if len(bad) != 0 || len(recs) != 1 {
+				t.Fatalf("records %v, rejections %v; want one record", recs, bad)
+			}
+			if recs[0].Family != tt.family || recs[0].Given != "Ana" {
+				t.Errorf("name = %q %q, want %q Ana", recs[0].Family, recs[0].Given, tt.family)
+			}
+			var want []string
+			if tt.warning != "" {
+				want = []string{tt.warning}
+			}
+			if !slices.Equal(recs[0].Warnings, want) {
+				t.Errorf("Warnings = %q, want %q", recs[0].Warnings, want)
+			}
+		})
+	}
+}
+
+// An address written as a mail header writes one, with or without a name
+// before it, is the address in the brackets: Android's 2.1 cards fold
+// EMAIL:"Omega" onto a next line < omega@example.com>.
+func TestVCardAddressWithName(t *testing.T) {
+	for _, value := range []string{"\"Omega\"\r\n  <omega@example.com>", "Omega <omega@example.com>", "<omega@example.com>", " <Omega@Example.com> "} {
+		t.Run(value, func(t *testing.T) {
+			data := "BEGIN:VCARD\r\nVERSION:2.1\r\nN:;Omega;;;\r\nEMAIL;INTERNET:" + value + "\r\nEND:VCARD\r\n"
+			v, err := addrbook.NewVCard(strings.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs, bad := readEntries(t, v, len(data))
+			if len(bad) != 0 || len(recs) != 1 {
+				t.Fatalf("records %v, rejections %v; want one record", recs, bad)
+			}
+			if got := recs[0].Emails; len(got) != 1 || !strings.EqualFold(got[0], "omega@example.com") {
+				t.Errorf("Emails = %q, want omega@example.com", got)
+			}
 		})
 	}
 }

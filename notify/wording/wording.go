@@ -100,7 +100,11 @@ var sentences = []sentence{
 	// Entries without an address.
 	shape("only an internal Exchange (X.500) name, no e-mail address", "Exchange の内部名（X.500）しかなく、メールアドレスがありません"),
 	shape("no e-mail address", "メールアドレスがありません"),
-	// Fields that cannot be read.
+	// Fields that cannot be read: left out, the entry kept (or, an address,
+	// the reason an entry has none).
+	shape("{r}, so it was left out", "{r}。そのため取り込みませんでした"),
+	shape("the {r} was read as Windows-1252 (Western European), as it names no character set and is not UTF-8: check it",
+		"{r}は文字セットの指定がなく UTF-8 でもないため、Windows-1252（西欧）として読みました。確かめてください"),
 	shape("the {r} field has bytes that cannot be decoded (is the file in another encoding?)", "{r}の欄に読めないバイトがあります（ファイルの文字コードが違うのでは？）"),
 	shape("the {r} field is longer than {n} bytes", "{r}の欄が {n} バイトを超えています"),
 	shape("the {r} has bytes that cannot be decoded (is the file in another encoding?)", "{r}に読めないバイトがあります（ファイルの文字コードが違うのでは？）"),
@@ -188,8 +192,8 @@ var sentences = []sentence{
 		"どの列が何か分かりません。設定ファイルの [import] map で列を指定してください（例: email=メール,name=氏名）"),
 	shape("{r}. Name the columns with --map, e.g. --map email=メール,name=氏名 (the columns are {q})",
 		"{r}。設定ファイルの [import] map で列を指定してください（例: email=メール,name=氏名。このファイルの列: {q}）"),
-	shape(`the header has no "E-mail 1 - Value" (Google Contacts), "E-mail Address" or "電子メール アドレス" (Outlook) column`,
-		"見出しに「E-mail 1 - Value」（Google 連絡先）、「E-mail Address」「電子メール アドレス」（Outlook）の列がありません"),
+	shape(`the header has no "E-mail 1 - Value" (Google Contacts), "E-mail Address" or "電子メール アドレス" (Outlook), or "Primary Email" (Thunderbird) column`,
+		"見出しに「E-mail 1 - Value」（Google 連絡先）、「E-mail Address」「電子メール アドレス」（Outlook）、「Primary Email」（Thunderbird）の列がありません"),
 	shape("the header looks like {f} but has {r}", "見出しは {f} の形ですが、{r}"),
 	shape("no {q} and {q2} columns", "{q} と {q2} の列がありません"),
 	shape("no {q} or {q2} ({j}) column", "{q} か {q2}（{j}）の列がありません"),

@@ -67,6 +67,7 @@ func TestEveryReasonReadsInJapanese(t *testing.T) {
 			"stray text\n\n" +
 			"BEGIN:VCARD\nVERSION:2.1\nN;CHARSET=KOI9:x\nEMAIL:a@example.jp\nEND:VCARD\n" +
 			"BEGIN:VCARD\nVERSION:2.1\nN;ENCODING=QUOTED-PRINTABLE:=ZZ\nEMAIL:a@example.jp\nEND:VCARD\n" +
+			"BEGIN:VCARD\nVERSION:2.1\nN;ENCODING=QUOTED-PRINTABLE:Mu=F1oz\nEMAIL:a@example.jp\nEMAIL:a@example\nEND:VCARD\n" +
 			"BEGIN:VCARD\nVERSION:3.0\nFN:x\nEND:VCARD\n" +
 			"BEGIN:VCARD\nVERSION:3.0\nFN:x\n",
 	}
@@ -101,11 +102,14 @@ func TestEveryCategoryReasonReadsInJapanese(t *testing.T) {
 func TestTheWordingOfSomeMessages(t *testing.T) {
 	for en, ja := range map[string]string{
 		"no e-mail address": "メールアドレスがありません",
+		`invalid e-mail address "a@x": the domain has no dot, so it was left out`:                                                                                                                           `メールアドレス "a@x" は使えません: ドメインに「.」がありません。そのため取り込みませんでした`,
+		`the company name has bytes that cannot be decoded as UTF-8, so it was left out`:                                                                                                                    "会社名に UTF-8 として読めないバイトがあります。そのため取り込みませんでした",
+		"the name was read as Windows-1252 (Western European), as it names no character set and is not UTF-8: check it":                                                                                     "氏名は文字セットの指定がなく UTF-8 でもないため、Windows-1252（西欧）として読みました。確かめてください",
 		`the header looks like Google Contacts CSV but has no "First Name" and "Last Name" columns. Name the columns with --map, e.g. --map email=メール,name=氏名 (the columns are "Name", "E-mail 1 - Value")`: `見出しは Google Contacts CSV の形ですが、"First Name" と "Last Name" の列がありません。設定ファイルの [import] map で列を指定してください（例: email=メール,name=氏名。このファイルの列: "Name", "E-mail 1 - Value"）`,
-		`the "Given Name" field is longer than 65536 bytes`:                                                                                        `"Given Name"の欄が 65536 バイトを超えています`,
-		"the column 7 field has bytes that cannot be decoded (is the file in another encoding?)":                                                   "7 列目の欄に読めないバイトがあります（ファイルの文字コードが違うのでは？）",
-		`invalid e-mail address "a@@x.jp": it has more than one @`:                                                                                 `メールアドレス "a@@x.jp" は使えません: @ が 2 つ以上あります`,
-		`the phone "abc" was left out: it has fewer than three digits`:                                                                             `電話 "abc" は取り込みませんでした: 数字が 3 つ未満です`,
+		`the "Given Name" field is longer than 65536 bytes`:                                                                                                                                                 `"Given Name"の欄が 65536 バイトを超えています`,
+		"the column 7 field has bytes that cannot be decoded (is the file in another encoding?)":                                                                                                            "7 列目の欄に読めないバイトがあります（ファイルの文字コードが違うのでは？）",
+		`invalid e-mail address "a@@x.jp": it has more than one @`:                                                                                                                                          `メールアドレス "a@@x.jp" は使えません: @ が 2 つ以上あります`,
+		`the phone "abc" was left out: it has fewer than three digits`:                                                                                                                                      `電話 "abc" は取り込みませんでした: 数字が 3 つ未満です`,
 		"the name contains a line break":                                                                                                           "氏名に改行があります",
 		`malformed CSV: a " in a field that is not quoted (on line 4)`:                                                                             `CSV の形の誤り: " で囲まれていない欄に " があります（4 行目）`,
 		"domain a.yamada.example under yamada.example (C0001 株式会社山田)":                                                                              "ドメイン a.yamada.example（yamada.example の配下）（C0001 株式会社山田）",
