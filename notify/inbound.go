@@ -21,13 +21,19 @@ type Inbound struct {
 	// Auto: an out-of-office or other automatic reply, which is kept but
 	// does not count as an acknowledgement.
 	Auto    bool
-	Excerpt string  // the first lines a person wrote, quoted text left out
-	Bounce  *Bounce // a delivery status notification (RFC 3464)
+	Excerpt string // the first lines a person wrote, quoted text left out
+	// Bounces is what a bounce reports, one per recipient: a delivery
+	// status notification (RFC 3464) or a mail system's text.
+	Bounces []Bounce
+	// Unreadable: a mail from a mail system, a bounce by all signs, that
+	// names no recipient owabi could read; staff should look at it.
+	Unreadable bool
 }
 
 // Bounce is what a delivery status notification reports for one recipient.
 type Bounce struct {
 	Recipient         string // Final-Recipient's address
+	Alias             string // Original-Recipient's, where it differs: the address the notice was sent to
 	Action            string // failed, delayed, delivered, relayed, expanded
 	Status            string // 5.1.1 and the like
 	Diagnostic        string // what the remote server said (Diagnostic-Code), "550 5.1.1 User unknown"

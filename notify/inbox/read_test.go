@@ -98,14 +98,17 @@ func TestABounceSaysWhichDeliveryFailed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := in.Bounce
-	if b == nil || b.Recipient != "nobody@yamada.example" || b.Action != "failed" || b.Status != "5.1.1" ||
+	if len(in.Bounces) != 1 {
+		t.Fatalf("read %+v", in)
+	}
+	b := in.Bounces[0]
+	if b.Recipient != "nobody@yamada.example" || b.Action != "failed" || b.Status != "5.1.1" ||
 		b.OriginalMessageID != "owabi.ghi@sakura-print.example.jp" || !b.Failed() || !in.Auto {
 		t.Errorf("read: %+v, bounce %+v", in, b)
 	}
 	delayed := strings.Replace(strings.Replace(bounceMail, "Action: failed", "Action: delayed", 1), "Status: 5.1.1", "Status: 4.4.1", 1)
-	if in, _ := Read([]byte(delayed)); in.Bounce == nil || in.Bounce.Failed() {
-		t.Errorf("a delay: %+v", in.Bounce)
+	if in, _ := Read([]byte(delayed)); len(in.Bounces) != 1 || in.Bounces[0].Failed() {
+		t.Errorf("a delay: %+v", in.Bounces)
 	}
 }
 
@@ -113,7 +116,7 @@ func TestNotAMail(t *testing.T) {
 	if _, err := Read([]byte("\x00\x01 no headers here")); err == nil {
 		t.Log("read as a mail without headers") // go-message is lenient; nothing to match either way
 	}
-	if in, _ := Read(nil); in.InReplyTo != "" || in.Bounce != nil {
+	if in, _ := Read(nil); in.InReplyTo != "" || in.Bounces != nil {
 		t.Errorf("nothing read as %+v", in)
 	}
 }
@@ -148,5 +151,37 @@ func TestAPlainBounceIsNoReply(t *testing.T) {
 	}
 	if in, _ := Read([]byte(strings.Replace(replyMail(t, "r@x", "", "Re: x", "削除しました"), "charset=ISO-2022-JP", "charset=cp932", 1))); in.MessageID != "r@x" {
 		t.Errorf("a reply in cp932: %+v", in)
+	}
+}
+
+// From the corpus of real bounces: qmail writes text, an mbox "From "
+// line comes first, a DSN names several recipients and the address the
+// notice was sent to as Original-Recipient.
+func TestBouncesAsMailSystemsWriteThem(t *testing.T) {
+	qmail := "From MAILER-DAEMON Fri Nov 21 10:00:00 2026\r\nFrom: MAILER-DAEMON@mx.yamada.example\r\nSubject: failure notice\r\nnot a header line\r\n\r\n" +
+		"Hi. This is the qmail-send program at mx.yamada.example.\r\nI'm afraid I wasn't able to deliver your message to the following addresses.\r\nThis is a permanent error; I've given up. Sorry it didn't work out.\r\n\r\n" +
+		"<nobody@yamada.example>:\r\n192.0.2.1 does not like recipient.\r\nRemote host said: 550 5.1.1 <nobody@yamada.example>... User Unknown\r\nGiving up on 192.0.2.1.\r\n\r\n" +
+		"<full@yamada.example>:\r\nRemote host said: 552 5.2.2 Mailbox full\r\n\r\n" +
+		"--- Below this line is a copy of the message.\r\n\r\nReturn-Path: <soudan@sakura-print.example.jp>\r\nTo: nobody@yamada.example\r\nMessage-ID: <owabi.q@sakura-print.example.jp>\r\n\r\nD-000012\r\n"
+	in, err := Read([]byte(qmail))
+	if err != nil || len(in.Bounces) != 2 || in.Unreadable {
+		t.Fatalf("read %+v, %v", in, err)
+	}
+	if b := in.Bounces[0]; b.Recipient != "nobody@yamada.example" || !b.Failed() || !b.Reply().AddressDead() || b.OriginalMessageID != "owabi.q@sakura-print.example.jp" {
+		t.Errorf("first %+v", b)
+	}
+	if b := in.Bounces[1]; b.Recipient != "full@yamada.example" || !b.Failed() || b.Reply().AddressDead() {
+		t.Errorf("second %+v", b)
+	}
+	two := strings.Replace(bounceMail, "Original-Recipient: rfc822;nobody@yamada.example\r\n", "Original-Recipient: rfc822;Taro@yamada.example\r\n", 1)
+	two = strings.Replace(two, "User unknown\r\n\r\n", "User unknown\r\n\r\nFinal-Recipient: rfc822; other@yamada.example\r\nAction: failed\r\nStatus: 5.2.2\r\n\r\n", 1)
+	in, _ = Read([]byte(two))
+	if len(in.Bounces) != 2 || in.Bounces[0].Alias != "taro@yamada.example" || in.Bounces[1].Recipient != "other@yamada.example" ||
+		in.Bounces[1].OriginalMessageID != "owabi.ghi@sakura-print.example.jp" {
+		t.Errorf("read %+v", in.Bounces)
+	}
+	unreadable := "From: MAILER-DAEMON@mx.yamada.example\r\nSubject: Returned mail\r\n\r\nSomething went wrong.\r\n"
+	if in, _ := Read([]byte(unreadable)); !in.Unreadable || !in.Auto || len(in.Bounces) != 0 {
+		t.Errorf("read %+v", in)
 	}
 }

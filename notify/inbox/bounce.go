@@ -1,0 +1,256 @@
+package inbox
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"regexp"
+	"strings"
+
+	"github.com/emersion/go-message"
+
+	"github.com/owabi/owabi/notify"
+)
+
+// A bounce is read as leniently as mail readers read it: a delivery
+// status part wherever it sits in the MIME tree, else the wording of the
+// mail systems that write plain text (qmail, Exim, many providers), and
+// the returned Message-ID wherever the returned headers are, parsed or not.
+
+// readBounce finds what a mail from a mail system reports: every
+// recipient, and the Message-ID of the mail it returns. body is the mail
+// after its header.
+func readBounce(e *message.Entity, body []byte) []notify.Bounce {
+	var w walker
+	w.walk(e, 0)
+	bs := w.dsn
+	if len(bs) == 0 {
+		text := w.text
+		if w.broken || text == "" {
+			text = string(body) // what the MIME parser could not open is read as text
+		}
+		bs = plainBounce(text)
+	}
+	id := w.returnedID
+	if id == "" {
+		id = returnedIDIn(body)
+	}
+	for i := range bs {
+		bs[i].OriginalMessageID = id
+	}
+	return bs
+}
+
+type walker struct {
+	dsn        []notify.Bounce
+	returnedID string
+	text       string // the mail system's own words, the first text parts
+	broken     bool   // the MIME parser gave up somewhere
+}
+
+func (w *walker) walk(e *message.Entity, depth int) {
+	if depth > 8 {
+		return
+	}
+	ct := contentType(e.Header.Get("Content-Type"))
+	if mr := e.MultipartReader(); mr != nil {
+		for {
+			p, err := mr.NextPart()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			if err != nil && (p == nil || !message.IsUnknownCharset(err)) {
+				w.broken = true
+				return
+			}
+			w.walk(p, depth+1)
+		}
+	}
+	body, _ := io.ReadAll(io.LimitReader(e.Body, 256<<10))
+	switch {
+	case ct == "message/delivery-status" || ct == "message/global-delivery-status":
+		w.dsn = append(w.dsn, deliveryStatuses(string(body))...)
+	case ct == "message/rfc822" || ct == "text/rfc822-headers" || ct == "message/rfc822-headers" ||
+		ct == "message/partial" || ct == "message/global" || ct == "message/global-headers":
+		if w.returnedID == "" {
+			w.returnedID = returnedIDIn(body)
+		}
+	case ct == "" || ct == "text/plain" || ct == "text/html":
+		if len(w.text) < 64<<10 {
+			if ct == "text/html" {
+				body = htmlTags.ReplaceAll(body, []byte(" "))
+			}
+			w.text += string(body) + "\n"
+		}
+	}
+}
+
+var htmlTags = regexp.MustCompile(`<[^>]*>`)
+
+// deliveryStatuses reads a message/delivery-status part (RFC 3464): the
+// per-message fields, then one group per recipient. It reads fields as
+// lines, so that a malformed one costs that line only.
+func deliveryStatuses(part string) []notify.Bounce {
+	var out []notify.Bounce
+	for _, group := range regexp.MustCompile(`\r?\n[ \t]*\r?\n`).Split(part, -1) {
+		f := fields(group)
+		recipient := address(f["final-recipient"])
+		alias := address(f["original-recipient"])
+		if recipient == "" {
+			recipient = address(f["x-actual-recipient"])
+		}
+		if recipient == "" {
+			recipient, alias = alias, ""
+		}
+		if recipient == "" {
+			continue
+		}
+		b := notify.Bounce{Recipient: recipient, Action: strings.ToLower(strings.TrimSpace(f["action"]))}
+		if alias != recipient {
+			b.Alias = alias
+		}
+		b.Status, _, _ = strings.Cut(strings.TrimSpace(f["status"]), " ")
+		if _, diag, ok := strings.Cut(f["diagnostic-code"], ";"); ok { // "smtp; 550 5.1.1 ..."
+			b.Diagnostic = strings.Join(strings.Fields(diag), " ")
+		} else {
+			b.Diagnostic = strings.Join(strings.Fields(f["diagnostic-code"]), " ")
+		}
+		if b.Action == "" { // some mail systems leave it out; the status tells
+			switch {
+			case strings.HasPrefix(b.Status, "5"):
+				b.Action = "failed"
+			case strings.HasPrefix(b.Status, "4"):
+				b.Action = "delayed"
+			}
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// fields reads header-like lines leniently: continuation lines joined, a
+// line without a colon skipped.
+func fields(group string) map[string]string {
+	f := map[string]string{}
+	last := ""
+	for _, line := range strings.Split(strings.ReplaceAll(group, "\r", ""), "\n") {
+		if line == "" {
+			continue
+		}
+		if (line[0] == ' ' || line[0] == '\t') && last != "" {
+			f[last] += " " + strings.TrimSpace(line)
+			continue
+		}
+		k, v, ok := strings.Cut(line, ":")
+		if !ok || strings.ContainsAny(k, " \t") {
+			last = ""
+			continue
+		}
+		last = strings.ToLower(k)
+		if _, seen := f[last]; !seen {
+			f[last] = strings.TrimSpace(v)
+		}
+	}
+	return f
+}
+
+var addrPattern = regexp.MustCompile(`[A-Za-z0-9._%+\-=/!#$&'*?^{|}~]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+`)
+
+// address is the address of a DSN's "rfc822; a@b" field.
+func address(v string) string {
+	if _, a, ok := strings.Cut(v, ";"); ok {
+		v = a
+	}
+	return strings.ToLower(strings.Trim(strings.TrimSpace(v), "<>\"'"))
+}
+
+var qpSoftBreak = regexp.MustCompile(`=\r?\n`)
+
+var messageIDLine = regexp.MustCompile(`(?im)^[ \t>]*Message-Id:[ \t]*(?:\r?\n[ \t]+)?<?([^\s<>]+@[^\s<>]+?)>?[ \t]*\r?$`)
+
+// returnedIDIn finds the Message-ID of the returned mail in what a bounce
+// returns, as a line of its own: the returned headers may not parse (an
+// unindented continuation line), may sit in a message/partial, or may be
+// quoted as text.
+func returnedIDIn(b []byte) string {
+	b = bytes.ReplaceAll(b, []byte("&lt;"), []byte("<"))
+	b = bytes.ReplaceAll(b, []byte("&gt;"), []byte(">"))
+	b = qpSoftBreak.ReplaceAll(b, nil) // quoted-printable text read undecoded
+	if m := messageIDLine.FindSubmatch(b); m != nil {
+		return string(m[1])
+	}
+	return ""
+}
+
+// returnedStarts are the lines with which mail systems begin the copy of
+// the returned mail below their own words: what follows names the notice's
+// sender and recipient again, and is no report.
+var returnedStarts = regexp.MustCompile(`(?im)^.*(below this line is a copy|this is a copy of|original message|header of the original|headers of (your|the) (original )?message|message headers follow|returned message|unsent message|included below|message/rfc822|元のメッセージ|元メール|送信したメッセージ|^(received|return-path|x-original-to|delivered-to|dkim-signature):).*$`)
+
+// delayWords say that a mail system still tries.
+var delayWords = regexp.MustCompile(`(?i)(has been delayed|not yet been delivered|will (continue|keep) (trying|to try)|still trying|will retry|delivery delayed|warning: message)`)
+
+// replyStart is where the remote server's words begin in a mail system's
+// text: its reply code or its enhanced status.
+var replyStart = regexp.MustCompile(`(?:^|[\s(#:;\[])([245]\d\d[ -]|[245]\.\d{1,3}\.\d{1,3}\b)`)
+
+// plainBounce reads a bounce written as text: each address the mail
+// system names before the returned mail, and the words that follow it up
+// to the next, from which notify.ReadReply reads the remote's reply.
+func plainBounce(text string) []notify.Bounce {
+	text = strings.ReplaceAll(text, "\r", "")
+	if loc := returnedStarts.FindStringIndex(text); loc != nil {
+		text = text[:loc[0]]
+	}
+	var out []notify.Bounce
+	seen := map[string]int{}
+	type at struct {
+		addr       string
+		start, end int
+	}
+	var spans []at
+	for _, m := range addrPattern.FindAllStringIndex(text, -1) {
+		addr := strings.ToLower(strings.Trim(text[m[0]:m[1]], "."))
+		local, _, _ := strings.Cut(addr, "@")
+		if fromMailSystem(addr) || local == "mailer-daemon" || strings.HasPrefix(local, "postmaster") {
+			continue
+		}
+		if _, ok := seen[addr]; ok {
+			continue
+		}
+		seen[addr] = len(spans)
+		spans = append(spans, at{addr: addr, start: m[1]})
+	}
+	delayed := delayWords.MatchString(text)
+	for i, s := range spans {
+		end := len(text)
+		if i+1 < len(spans) {
+			end = strings.LastIndex(text[:nextStart(text, spans[i+1].addr, s.start)], "\n")
+			if end < s.start {
+				end = nextStart(text, spans[i+1].addr, s.start)
+			}
+		}
+		words := text[s.start:end]
+		if len(words) > 1000 {
+			words = words[:1000]
+		}
+		b := notify.Bounce{Recipient: s.addr, Action: "failed", Status: "5.0.0"}
+		if loc := replyStart.FindStringSubmatchIndex(words); loc != nil {
+			words = words[loc[2]:]
+		}
+		b.Diagnostic = strings.Join(strings.Fields(strings.Trim(words, ":>)( \n\t")), " ")
+		if delayed || notify.ReadReply(notify.StageBounce, b.Diagnostic).Code/100 == 4 {
+			b.Action, b.Status = "delayed", "4.0.0"
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+func nextStart(text, addr string, from int) int {
+	i := strings.Index(strings.ToLower(text[from:]), addr)
+	if i < 0 {
+		return len(text)
+	}
+	return from + i
+}
