@@ -205,8 +205,8 @@ func plainBounce(text string) []notify.Bounce {
 	var out []notify.Bounce
 	seen := map[string]int{}
 	type at struct {
-		addr       string
-		start, end int
+		addr  string
+		start int
 	}
 	var spans []at
 	for _, m := range addrPattern.FindAllStringIndex(text, -1) {
