@@ -19,21 +19,35 @@ import (
 
 // readBounce finds what a mail from a mail system reports: every
 // recipient, and the Message-ID of the mail it returns. body is the mail
-// after its header.
-func readBounce(e *message.Entity, body []byte) []notify.Bounce {
+// after its header; inReplyTo the one the bounce itself answers, which
+// some mail systems set to the returned mail's.
+func readBounce(e *message.Entity, body []byte, inReplyTo string) []notify.Bounce {
 	var w walker
 	w.walk(e, 0)
 	bs := w.dsn
+	if len(bs) == 0 && (w.broken || len(w.dsn) == 0) {
+		bs = dsnInText(string(body)) // a DSN the MIME parser could not reach
+	}
 	if len(bs) == 0 {
 		text := w.text
 		if w.broken || text == "" {
 			text = string(body) // what the MIME parser could not open is read as text
 		}
-		bs = plainBounce(text)
+		bs = plainBounce(text, failedRecipients(e.Header), sentTo(e.Header))
 	}
 	id := w.returnedID
+	if i := strings.Index(strings.ToLower(w.text), "original message headers:"); i >= 0 {
+		// Exchange quotes them in its text: the same mail as the one
+		// attached, the first place it names it
+		if quoted := returnedIDIn([]byte(w.text[i:])); quoted != "" {
+			id = quoted
+		}
+	}
 	if id == "" {
-		id = returnedIDIn(body)
+		id = lastReturnedIDIn(body)
+	}
+	if id == "" {
+		id = inReplyTo
 	}
 	for i := range bs {
 		bs[i].OriginalMessageID = id
@@ -70,6 +84,14 @@ func (w *walker) walk(e *message.Entity, depth int) {
 	switch {
 	case ct == "message/delivery-status" || ct == "message/global-delivery-status":
 		w.dsn = append(w.dsn, deliveryStatuses(string(body))...)
+	case ct == "message/rfc822" && len(w.dsn) == 0 && w.returnedID == "" &&
+		bytes.Contains(bytes.ToLower(body), []byte("message/delivery-status")):
+		// a bounce forwarded as an attachment, with no report of its own
+		// before it: the attached report is the one (a bounce that
+		// returns a bounce has its own)
+		if inner, err := message.Read(bytes.NewReader(lenientHeader(body))); inner != nil && err == nil {
+			w.walk(inner, depth+1)
+		}
 	case ct == "message/rfc822" || ct == "text/rfc822-headers" || ct == "message/rfc822-headers" ||
 		ct == "message/partial" || ct == "message/global" || ct == "message/global-headers":
 		if w.returnedID == "" {
@@ -128,6 +150,26 @@ func deliveryStatuses(part string) []notify.Bounce {
 	return out
 }
 
+var (
+	dsnStart = regexp.MustCompile(`(?im)^(Reporting-MTA|Final-Recipient|Original-Recipient):`)
+	boundary = regexp.MustCompile(`(?m)^--[^\s-]\S*[ \t]*\r?$`)
+)
+
+// dsnInText reads the delivery status fields of a mail whose MIME
+// structure does not parse (a boundary that does not match, a part's
+// header that is malformed).
+func dsnInText(text string) []notify.Bounce {
+	loc := dsnStart.FindStringIndex(text)
+	if loc == nil {
+		return nil
+	}
+	text = text[loc[0]:]
+	if end := boundary.FindStringIndex(text); end != nil {
+		text = text[:end[0]]
+	}
+	return deliveryStatuses(text)
+}
+
 // fields reads header-like lines leniently: continuation lines joined, a
 // line without a colon skipped.
 func fields(group string) map[string]string {
@@ -164,6 +206,32 @@ func address(v string) string {
 	return strings.ToLower(strings.Trim(strings.TrimSpace(v), "<>\"'"))
 }
 
+// copyStarts are the lines after which a mail system puts the returned mail.
+var copyStarts = regexp.MustCompile(`(?im)^[ \t\-=_*>|]*(below this line is a copy|this is a copy of|original message|returned message|content-type:[ \t]*(message/rfc822|text/rfc822-headers|message/partial|message/global))`)
+
+// lastReturnedIDIn is the Message-ID of a bounce read as text: the first
+// after the last place where a mail system begins a copy (a bounce
+// forwarded, or quoted, has the returned mail innermost), else the last.
+func lastReturnedIDIn(b []byte) string {
+	b = unescape(b)
+	if starts := copyStarts.FindAllIndex(b, -1); len(starts) > 0 {
+		if id := returnedIDIn(b[starts[len(starts)-1][0]:]); id != "" {
+			return id
+		}
+	}
+	ms := messageIDLine.FindAllSubmatch(b, -1)
+	if len(ms) == 0 {
+		return ""
+	}
+	return string(ms[len(ms)-1][1])
+}
+
+func unescape(b []byte) []byte {
+	b = bytes.ReplaceAll(b, []byte("&lt;"), []byte("<"))
+	b = bytes.ReplaceAll(b, []byte("&gt;"), []byte(">"))
+	return qpSoftBreak.ReplaceAll(b, nil) // quoted-printable text read undecoded
+}
+
 var qpSoftBreak = regexp.MustCompile(`=\r?\n`)
 
 var messageIDLine = regexp.MustCompile(`(?im)^[ \t>]*Message-Id:[ \t]*(?:\r?\n[ \t]+)?<?([^\s<>]+@[^\s<>]+?)>?[ \t]*\r?$`)
@@ -173,10 +241,7 @@ var messageIDLine = regexp.MustCompile(`(?im)^[ \t>]*Message-Id:[ \t]*(?:\r?\n[ 
 // unindented continuation line), may sit in a message/partial, or may be
 // quoted as text.
 func returnedIDIn(b []byte) string {
-	b = bytes.ReplaceAll(b, []byte("&lt;"), []byte("<"))
-	b = bytes.ReplaceAll(b, []byte("&gt;"), []byte(">"))
-	b = qpSoftBreak.ReplaceAll(b, nil) // quoted-printable text read undecoded
-	if m := messageIDLine.FindSubmatch(b); m != nil {
+	if m := messageIDLine.FindSubmatch(unescape(b)); m != nil {
 		return string(m[1])
 	}
 	return ""
@@ -185,7 +250,7 @@ func returnedIDIn(b []byte) string {
 // returnedStarts are the lines with which mail systems begin the copy of
 // the returned mail below their own words: what follows names the notice's
 // sender and recipient again, and is no report.
-var returnedStarts = regexp.MustCompile(`(?im)^.*(below this line is a copy|this is a copy of|original message|header of the original|headers of (your|the) (original )?message|message headers follow|returned message|unsent message|included below|message/rfc822|元のメッセージ|元メール|送信したメッセージ|^(received|return-path|x-original-to|delivered-to|dkim-signature):).*$`)
+var returnedStarts = regexp.MustCompile(`(?im)^[ \t\-=_*>|]*(below this line is a copy|this is a copy of|original message|the header of the original|headers? of (your|the) (original )?message|message headers follow|returned message|unsent message|included is a copy|content-type: message/|元のメッセージ|元メール|送信したメッセージ|(received|return-path|x-original-to|delivered-to|dkim-signature):).*$`)
 
 // delayWords say that a mail system still tries.
 var delayWords = regexp.MustCompile(`(?i)(has been delayed|not yet been delivered|will (continue|keep) (trying|to try)|still trying|will retry|delivery delayed|warning: message)`)
@@ -197,8 +262,9 @@ var replyStart = regexp.MustCompile(`(?:^|[\s(#:;\[])([245]\d\d[ -]|[245]\.\d{1,
 // plainBounce reads a bounce written as text: each address the mail
 // system names before the returned mail, and the words that follow it up
 // to the next, from which notify.ReadReply reads the remote's reply.
-func plainBounce(text string) []notify.Bounce {
+func plainBounce(text string, failed []string, notRecipients map[string]bool) []notify.Bounce {
 	text = strings.ReplaceAll(text, "\r", "")
+	text = boundary.ReplaceAllString(text, "")
 	if loc := returnedStarts.FindStringIndex(text); loc != nil {
 		text = text[:loc[0]]
 	}
@@ -212,7 +278,7 @@ func plainBounce(text string) []notify.Bounce {
 	for _, m := range addrPattern.FindAllStringIndex(text, -1) {
 		addr := strings.ToLower(strings.Trim(text[m[0]:m[1]], "."))
 		local, _, _ := strings.Cut(addr, "@")
-		if fromMailSystem(addr) || local == "mailer-daemon" || strings.HasPrefix(local, "postmaster") {
+		if fromMailSystem(addr) || local == "mailer-daemon" || strings.HasPrefix(local, "postmaster") || notRecipients[addr] {
 			continue
 		}
 		if _, ok := seen[addr]; ok {
@@ -220,6 +286,21 @@ func plainBounce(text string) []notify.Bounce {
 		}
 		seen[addr] = len(spans)
 		spans = append(spans, at{addr: addr, start: m[1]})
+	}
+	if len(failed) > 0 {
+		// The mail system names them: only those, with what its text says of them.
+		var named []at
+		for _, addr := range failed {
+			if i, ok := seen[addr]; ok {
+				named = append(named, spans[i])
+			} else {
+				named = append(named, at{addr: addr, start: len(text)})
+			}
+		}
+		if len(named) == 1 && named[0].start == len(text) {
+			named[0].start = 0 // the whole text speaks of it
+		}
+		spans = named
 	}
 	delayed := delayWords.MatchString(text)
 	for i, s := range spans {
@@ -243,6 +324,28 @@ func plainBounce(text string) []notify.Bounce {
 			b.Action, b.Status = "delayed", "4.0.0"
 		}
 		out = append(out, b)
+	}
+	return out
+}
+
+// failedRecipients are the addresses of an X-Failed-Recipients header
+// (Exim, Google).
+func failedRecipients(h message.Header) []string {
+	var out []string
+	for _, v := range h.Values("X-Failed-Recipients") {
+		for _, a := range addrPattern.FindAllString(v, -1) {
+			out = append(out, strings.ToLower(a))
+		}
+	}
+	return out
+}
+
+// sentTo are the addresses a bounce is sent to: the notice's sender, whom
+// the mail system greets, never a failed recipient.
+func sentTo(h message.Header) map[string]bool {
+	out := map[string]bool{}
+	for _, a := range addrPattern.FindAllString(h.Get("To"), -1) {
+		out[strings.ToLower(a)] = true
 	}
 	return out
 }

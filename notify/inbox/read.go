@@ -73,7 +73,7 @@ func Read(raw []byte) (notify.Inbound, error) {
 		in.Auto = true
 		e, _ := message.Read(bytes.NewReader(lenient))
 		if e != nil {
-			in.Bounces = readBounce(e, bodyOf(lenient))
+			in.Bounces = readBounce(e, bodyOf(lenient), in.InReplyTo)
 		}
 		in.Unreadable = len(in.Bounces) == 0
 		return in, nil
@@ -143,7 +143,7 @@ func narrow(r rune) rune {
 func fromMailSystem(addr string) bool {
 	local, _, _ := strings.Cut(addr, "@")
 	switch local {
-	case "mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon":
+	case "mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon", "post_master", "mailer_daemon", "mail.delivery.system", "mail-delivery-system":
 		return true
 	}
 	return false
@@ -209,8 +209,9 @@ func excerpt(body io.Reader) string {
 var bounceSubject = regexp.MustCompile(`(?i)(undeliver|undelivered|delivery status notification|failure notice|returned mail|delivery fail|mail delivery|could not be delivered|nondeliverable|non-delivery|returned to sender|delivery notification|配信不能|配送エラー|配信エラー|未配達|不達)`)
 
 // lenientHeader makes a mail's header readable as real mail readers read
-// it: without an mbox "From " line before it, and without the lines in it
-// that are no header field (they are dropped, not the mail).
+// it: without an mbox "From " line before it, a line in it that is no
+// header field read as the continuation of the field before it (or
+// dropped, at the top), not the end of the mail.
 func lenientHeader(raw []byte) []byte {
 	if bytes.HasPrefix(raw, []byte("From ")) {
 		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
@@ -237,6 +238,10 @@ func lenientHeader(raw []byte) []byte {
 			continue
 		}
 		if k, _, ok := bytes.Cut(trimmed, []byte(":")); !ok || len(k) == 0 || bytes.ContainsAny(k, " \t") {
+			if out.Len() > 0 { // an unindented continuation line, as of a boundary
+				out.WriteByte(' ')
+				out.Write(line)
+			}
 			continue
 		}
 		out.Write(line)
