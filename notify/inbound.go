@@ -72,4 +72,9 @@ const (
 	AutoReply    InboundOutcome = "auto_reply"   // an automatic reply to a notice: kept, not counted
 	Bounced      InboundOutcome = "bounced"      // a notice could not be delivered, for good
 	NotOurs      InboundOutcome = "not_ours"     // answers no notice, or a bounce that changes nothing
+	// UnreadableBounce: a mail from a mail system, by all signs a bounce,
+	// that names no recipient owabi could read. It is put on the audit
+	// trail for staff to look at in the mailbox, not dropped, and it is
+	// no automatic reply.
+	UnreadableBounce InboundOutcome = "unreadable_bounce"
 )

@@ -76,7 +76,10 @@ func mailKey(m notify.Inbound) string {
 }
 
 func recordInbound(ctx context.Context, tx *Tx, m notify.Inbound, at string) (notify.InboundOutcome, error) {
-	if len(m.Bounces) > 0 || m.Unreadable {
+	if m.Unreadable {
+		return notify.UnreadableBounce, recordUnreadable(ctx, tx, m)
+	}
+	if len(m.Bounces) > 0 {
 		outcome := notify.NotOurs
 		for _, b := range m.Bounces {
 			bounced, err := recordBounce(ctx, tx, b)
@@ -134,6 +137,19 @@ func recordInbound(ctx context.Context, tx *Tx, m notify.Inbound, at string) (no
 		return notify.AutoReply, nil
 	}
 	return notify.AckedByReply, nil
+}
+
+// recordUnreadable puts a bounce owabi could not read on the audit trail,
+// under the contact of the notice it answers where its threading says.
+func recordUnreadable(ctx context.Context, tx *Tx, m notify.Inbound) error {
+	var contact int64
+	for _, id := range append([]string{m.InReplyTo}, m.References...) {
+		if id != "" && tx.QueryRowContext(ctx, `SELECT contact_id FROM notices WHERE message_id = ?`, id).Scan(&contact) == nil {
+			break
+		}
+	}
+	return audit(ctx, tx, notify.AuditEntry{Kind: "bounce_unreadable", ContactID: contact,
+		Detail: fmt.Sprintf("a mail from a mail system could not be read (%s)", mailKey(m))})
 }
 
 // recordBounce fails the notice a bounce returns for one recipient, and
