@@ -29,6 +29,9 @@ func readBounce(e *message.Entity, body []byte, inReplyTo string) []notify.Bounc
 		bs = dsnInText(string(body)) // a DSN the MIME parser could not reach
 	}
 	if len(bs) == 0 {
+		bs = sesNotification(string(body))
+	}
+	if len(bs) == 0 {
 		text := w.text
 		if w.broken || text == "" {
 			text = string(body) // what the MIME parser could not open is read as text
@@ -168,6 +171,32 @@ func dsnInText(text string) []notify.Bounce {
 		text = text[:end[0]]
 	}
 	return deliveryStatuses(text)
+}
+
+var (
+	sesRecipient = regexp.MustCompile(`\{[^{}]*"emailAddress"\s*:\s*"[^"]+"[^{}]*\}`)
+	sesField     = regexp.MustCompile(`"(emailAddress|action|status|diagnosticCode)"\s*:\s*"([^"]*)"`)
+)
+
+// sesNotification reads Amazon SES's bounce notification, which comes as
+// JSON (through SNS, its quotes escaped): its bouncedRecipients.
+func sesNotification(body string) []notify.Bounce {
+	body = strings.ReplaceAll(qpSoftBreak.ReplaceAllString(body, ""), `\"`, `"`)
+	if !strings.Contains(body, `"notificationType":"Bounce"`) || !strings.Contains(body, `"bouncedRecipients"`) {
+		return nil
+	}
+	_, list, _ := strings.Cut(body, `"bouncedRecipients"`)
+	list, _, _ = strings.Cut(list, "]")
+	var out []notify.Bounce
+	for _, obj := range sesRecipient.FindAllString(list, -1) {
+		f := map[string]string{}
+		for _, m := range sesField.FindAllStringSubmatch(obj, -1) {
+			f[m[1]] = m[2]
+		}
+		out = append(out, deliveryStatuses("Final-Recipient: rfc822; "+f["emailAddress"]+"\nAction: "+f["action"]+
+			"\nStatus: "+f["status"]+"\nDiagnostic-Code: "+f["diagnosticCode"]+"\n")...)
+	}
+	return out
 }
 
 // fields reads header-like lines leniently: continuation lines joined, a

@@ -68,7 +68,8 @@ func Read(raw []byte) (notify.Inbound, error) {
 	in.Ref = refIn(subject)
 	in.Auto = automatic(h, subject) || fromMailSystem(in.From)
 	report := strings.EqualFold(contentType(h.Header.Get("Content-Type")), "multipart/report")
-	if report || fromMailSystem(in.From) || bounceSubject.MatchString(subject) {
+	if report || fromMailSystem(in.From) || bounceSubject.MatchString(subject) || h.Get("X-Failed-Recipients") != "" ||
+		bytes.Contains(lenient, []byte("bouncedRecipients")) { // Amazon SES's, as JSON
 		// A mail system's: read as a bounce, whatever its shape.
 		in.Auto = true
 		e, _ := message.Read(bytes.NewReader(lenient))
@@ -206,7 +207,7 @@ func excerpt(body io.Reader) string {
 }
 
 // bounceSubject is how mail systems title a bounce.
-var bounceSubject = regexp.MustCompile(`(?i)(undeliver|undelivered|delivery status notification|failure notice|returned mail|delivery fail|mail delivery|could not be delivered|nondeliverable|non-delivery|returned to sender|delivery notification|配信不能|配送エラー|配信エラー|未配達|不達)`)
+var bounceSubject = regexp.MustCompile(`(?i)(undeliver|undelivered|delivery status notification|failure notice|returned mail|delivery fail|mail delivery|could not be delivered|nondeliverable|non-delivery|returned to sender|delivery notification|error sending|undeliverable|配信不能|配送エラー|配信エラー|メールエラー|エラー通知|未配達|不達)`)
 
 // lenientHeader makes a mail's header readable as real mail readers read
 // it: without an mbox "From " line before it, a line in it that is no

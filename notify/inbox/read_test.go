@@ -185,3 +185,23 @@ func TestBouncesAsMailSystemsWriteThem(t *testing.T) {
 		t.Errorf("read %+v", in)
 	}
 }
+
+// Amazon SES reports a bounce as JSON; Exim and Google name the failed
+// recipients in X-Failed-Recipients, with wording of their own.
+func TestBouncesWithoutADeliveryStatus(t *testing.T) {
+	ses := "From: no-reply@sns.amazonaws.com\r\nSubject: AWS Notification Message\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n" +
+		`{"Type":"Notification","Message":"{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Permanent\",\"bouncedRecipients\":` +
+		`[{\"emailAddress\":\"nobody@yamada.example\",\"action\":\"failed\",\"status\":\"5.1.1\",\"diagnosticCode\":\"smtp; 550 5.1.1 user unknown\"}]},` +
+		`\"mail\":{\"messageId\":\"x\"}}"}` + "\r\n"
+	in, _ := Read([]byte(ses))
+	if len(in.Bounces) != 1 || in.Bounces[0].Recipient != "nobody@yamada.example" || !in.Bounces[0].Reply().AddressDead() {
+		t.Errorf("SES: %+v", in)
+	}
+	google := "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\r\nTo: soudan@sakura-print.example.jp\r\nSubject: Delivery Status Notification (Failure)\r\n" +
+		"In-Reply-To: <owabi.g@sakura-print.example.jp>\r\nX-Failed-Recipients: group@googlegroups.example\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n" +
+		"soudan@sakura-print.example.jp 様\r\n連絡しようとしたグループ（group）が存在しないか、グループにメッセージを投稿する権限がない可能性があります。\r\n"
+	in, _ = Read([]byte(google))
+	if len(in.Bounces) != 1 || in.Bounces[0].Recipient != "group@googlegroups.example" || in.Bounces[0].OriginalMessageID != "owabi.g@sakura-print.example.jp" {
+		t.Errorf("Google: %+v", in)
+	}
+}
