@@ -314,7 +314,9 @@ func plainBounce(text string, failed []string, notRecipients map[string]bool) []
 			continue
 		}
 		seen[addr] = len(spans)
-		spans = append(spans, at{addr: addr, start: m[1]})
+		// its words start with its line: some say what went wrong before it
+		// ("Unknown user: a@b", "User a@b not listed in ...")
+		spans = append(spans, at{addr: addr, start: strings.LastIndex(text[:m[0]], "\n") + 1})
 	}
 	if len(failed) > 0 {
 		// The mail system names them: only those, with what its text says of them.
