@@ -80,7 +80,7 @@ var (
 	unknownWords = regexp.MustCompile(`(?i)user unknown|unknown user|no such user|unknown recipient|recipient unknown|no such recipient|` +
 		`no such (mail ?box|address|account)|(mail ?box|account|address|user) (does not|doesn't|dose not) exist|(mail ?box|account|user) not found|` +
 		`not a valid (mail ?box|recipient|user)|invalid (mail ?box|recipient|address)|unrouteable address|mailbox name not allowed|bad address syntax|` +
-		`no mailbox here|user not exist|invalid final delivery userid|invalid recipient|doesn't have an? \S+ account|not listed in (the )?\S+ directory|` +
+		`no mailbox here|user not exist|address not found|address (couldn't|could not) be found|invalid final delivery userid|invalid recipient|doesn't have an? \S+ account|not listed in (the )?\S+ directory|` +
 		`存在しません|ユーザー?が(い|見つかり)ません|宛先不明`)
 	// noDomainWords are a refusal that says the recipient's domain does
 	// not exist or takes no mail at all (a null MX, RFC 7505).

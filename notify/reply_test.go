@@ -33,6 +33,7 @@ func TestWhatAServerReplyMeans(t *testing.T) {
 		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.0.0", Text: "Host unknown (Authoritative answer from name server)"}, notify.NoSuchDomain, true, true},
 		{notify.ServerReply{Stage: notify.StageBounce, Code: 521, Status: "5.3.2", Text: "System not accepting network messages"}, notify.NoSuchDomain, true, true},
 		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.1.0", Text: "<bounce@mailer.example> sender rejected"}, notify.Refused, true, false},
+		{notify.ServerReply{Stage: notify.StageBounce, Status: "5.0.0", Text: "Your message wasn't delivered to a@b.example because the address couldn't be found."}, notify.NoSuchAddress, true, true},
 		{notify.ServerReply{Stage: notify.StageBounce, Status: "5.0.0", Text: "Name service error for domain example.com: Host not found, try again"}, notify.Refused, true, false},
 		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.1.8", Text: "Sender address rejected: Domain not found"}, notify.Refused, true, false},
 		{notify.ServerReply{Stage: notify.StageData, Code: 552, Status: "5.2.2", Text: "Mailbox full"}, notify.MailboxFull, true, false},

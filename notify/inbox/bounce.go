@@ -28,6 +28,27 @@ func readBounce(e *message.Entity, body []byte, inReplyTo string) []notify.Bounc
 	if len(bs) == 0 && (w.broken || len(w.dsn) == 0) {
 		bs = dsnInText(string(body)) // a DSN the MIME parser could not reach
 	}
+	if len(bs) > 0 && w.text != "" {
+		// A report without the remote's words (OpenSMTPD's, Google's): its
+		// text says them.
+		var words map[string]string
+		for i, b := range bs {
+			if b.Diagnostic != "" {
+				continue
+			}
+			if words == nil {
+				words = map[string]string{}
+				for _, p := range plainBounce(w.text, nil, sentTo(e.Header)) {
+					words[p.Recipient] = p.Diagnostic
+				}
+			}
+			if d := words[strings.ToLower(b.Recipient)]; d != "" {
+				bs[i].Diagnostic = d
+			} else if d := words[strings.ToLower(b.Alias)]; d != "" {
+				bs[i].Diagnostic = d
+			}
+		}
+	}
 	if len(bs) == 0 {
 		bs = sesNotification(string(body))
 	}

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"golang.org/x/text/encoding/japanese"
+
+	"github.com/owabi/owabi/notify"
 )
 
 // iso2022jp encodes s as Japanese mail programs still often send it.
@@ -203,5 +205,21 @@ func TestBouncesWithoutADeliveryStatus(t *testing.T) {
 	in, _ = Read([]byte(google))
 	if len(in.Bounces) != 1 || in.Bounces[0].Recipient != "group@googlegroups.example" || in.Bounces[0].OriginalMessageID != "owabi.g@sakura-print.example.jp" {
 		t.Errorf("Google: %+v", in)
+	}
+}
+
+// OpenSMTPD's report gives a bare 5.0.0 for each recipient; its text
+// says what the remote server said of each.
+func TestAReportWithoutTheRemotesWordsIsReadWithItsText(t *testing.T) {
+	raw := "From: MAILER-DAEMON@df.example\r\nSubject: Delivery status notification: error\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n" +
+		"--B\r\nContent-Type: text/plain\r\n\r\n    An error has occurred while attempting to deliver a message for\r\n    the following list of recipients:\r\n\r\n" +
+		"nobody@yamada.example: 550 5.1.1 <nobody@yamada.example>: Recipient address rejected: User unknown\r\n" +
+		"full@yamada.example: 552 5.2.2 <full@yamada.example>: Recipient address rejected: Mailbox full\r\n\r\n" +
+		"--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; df.example\r\n\r\n" +
+		"Final-Recipient: rfc822; nobody@yamada.example\r\nAction: failed\r\nStatus: 5.0.0\r\n\r\n" +
+		"Final-Recipient: rfc822; full@yamada.example\r\nAction: failed\r\nStatus: 5.0.0\r\n\r\n--B--\r\n"
+	in, _ := Read([]byte(raw))
+	if len(in.Bounces) != 2 || !in.Bounces[0].Reply().AddressDead() || in.Bounces[1].Reply().AddressDead() || in.Bounces[1].Reply().Problem() != notify.MailboxFull {
+		t.Errorf("read %+v", in.Bounces)
 	}
 }
