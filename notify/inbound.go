@@ -43,8 +43,10 @@ type Bounce struct {
 // Reply is the bounce as the reply of the server that gave up, reported
 // later by mail: what it means is decided as for a reply while sending.
 // The remote server's own words, when the bounce gives them, are the
-// reply's; its status is the finer of the two where the bounce's is only
-// x.0.0 (a remote that gave none).
+// reply's, and so is its status where it gave a precise one: the
+// reporting mail system's status is its guess (a Sendmail reporting 5.1.1
+// for a remote's "5.7.1 IP address blacklisted"); the bounce's status
+// stands where the remote gave none, or only x.0.0.
 func (b Bounce) Reply() ServerReply {
 	r := ServerReply{Stage: StageBounce, Status: b.Status, Text: "bounced: " + b.Status + " (" + b.Action + ")"}
 	if b.Diagnostic == "" {
@@ -52,7 +54,7 @@ func (b Bounce) Reply() ServerReply {
 	}
 	d := ReadReply(StageBounce, b.Diagnostic)
 	r.Code, r.Text = d.Code, d.Text
-	if d.Status != "" && (r.Status == "" || strings.HasSuffix(r.Status, ".0.0")) {
+	if d.Status != "" && (r.Status == "" || strings.HasSuffix(r.Status, ".0.0") || !strings.HasSuffix(d.Status, ".0.0")) {
 		r.Status = d.Status
 	}
 	return r

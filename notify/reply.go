@@ -123,9 +123,10 @@ func (r ServerReply) Problem() Problem {
 		return Refused
 	case rough && unknownWords.MatchString(r.Text):
 		return NoSuchAddress
-	case rough && noDomainWords.MatchString(r.Text) && !strings.Contains(strings.ToLower(r.Text), "try again"): // a name server that failed
-
+	case rough && noDomainWords.MatchString(r.Text) && !strings.Contains(strings.ToLower(r.Text), "try again"): // not a name server that failed
 		return NoSuchDomain
+	case rough && subject != "" && spamWords.MatchString(r.Text):
+		return RefusedAsSpam
 	}
 	switch subject + "." + detail {
 	case "1.1", "1.0", "1.3", "1.6":

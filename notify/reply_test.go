@@ -33,6 +33,7 @@ func TestWhatAServerReplyMeans(t *testing.T) {
 		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.0.0", Text: "Host unknown (Authoritative answer from name server)"}, notify.NoSuchDomain, true, true},
 		{notify.ServerReply{Stage: notify.StageBounce, Code: 521, Status: "5.3.2", Text: "System not accepting network messages"}, notify.NoSuchDomain, true, true},
 		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.1.0", Text: "<bounce@mailer.example> sender rejected"}, notify.Refused, true, false},
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 553, Status: "5.1.3", Text: "http://www.spamhaus.org/query/bl?ip=192.0.2.222"}, notify.RefusedAsSpam, true, false},
 		{notify.ServerReply{Stage: notify.StageBounce, Status: "5.0.0", Text: "Your message wasn't delivered to a@b.example because the address couldn't be found."}, notify.NoSuchAddress, true, true},
 		{notify.ServerReply{Stage: notify.StageBounce, Status: "5.0.0", Text: "Name service error for domain example.com: Host not found, try again"}, notify.Refused, true, false},
 		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.1.8", Text: "Sender address rejected: Domain not found"}, notify.Refused, true, false},
@@ -123,6 +124,10 @@ func TestABounceSaysWhatTheRemoteServerSaid(t *testing.T) {
 			notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.0.0", Text: "Unknown user"}, true},
 		{notify.Bounce{Action: "failed", Status: "5.0.0", Diagnostic: "550 5.1.1 <a@b.example>... User unknown"},
 			notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.1.1", Text: "<a@b.example>... User unknown"}, true},
+		// From the corpus of real bounces: the remote's precise status is
+		// its own, over the reporting mail system's guess.
+		{notify.Bounce{Action: "failed", Status: "5.1.1", Diagnostic: "550 5.7.1 IP address blacklisted by recipient"},
+			notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.7.1", Text: "IP address blacklisted by recipient"}, false},
 		{notify.Bounce{Action: "failed", Status: "5.7.1", Diagnostic: "554 5.7.1 Message rejected as spam"},
 			notify.ServerReply{Stage: notify.StageBounce, Code: 554, Status: "5.7.1", Text: "Message rejected as spam"}, false},
 		{notify.Bounce{Action: "failed", Status: "5.1.1"},
