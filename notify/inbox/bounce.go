@@ -253,7 +253,12 @@ func address(v string) string {
 	if _, a, ok := strings.Cut(v, ";"); ok {
 		v = a
 	}
-	return strings.ToLower(strings.Trim(strings.TrimSpace(v), "<>\"'"))
+	// a quoted local part ("a..b"@c) is the address the book holds unquoted
+	a := strings.ToLower(strings.ReplaceAll(strings.Trim(strings.TrimSpace(v), "<>'"), `"`, ""))
+	if at := strings.LastIndexByte(a, '@'); at <= 0 || at == len(a)-1 {
+		return "" // no address ("@mx.example.org"): the text may name it
+	}
+	return a
 }
 
 // copyStarts are the lines after which a mail system puts the returned mail.
