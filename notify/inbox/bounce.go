@@ -318,6 +318,15 @@ var replyStart = regexp.MustCompile(`(?:^|[\s(#:;\[])([245]\d\d[ -]|[245]\.\d{1,
 // system names before the returned mail, and the words that follow it up
 // to the next, from which notify.ReadReply reads the remote's reply.
 func plainBounce(text string, failed []string, notRecipients map[string]bool) []notify.Bounce {
+	if bs := plainBounceOf(text, failed, notRecipients); len(bs) > 0 || len(notRecipients) == 0 {
+		return bs
+	}
+	// the mail system names no one but the sender: a bounce of a mail to
+	// oneself, or one sent back to the recipient's own address
+	return plainBounceOf(text, failed, nil)
+}
+
+func plainBounceOf(text string, failed []string, notRecipients map[string]bool) []notify.Bounce {
 	text = strings.ReplaceAll(text, "\r", "")
 	text = boundary.ReplaceAllString(text, "")
 	if loc := returnedStarts.FindStringIndex(text); loc != nil {

@@ -69,7 +69,8 @@ func Read(raw []byte) (notify.Inbound, error) {
 	in.Auto = automatic(h, subject) || fromMailSystem(in.From)
 	report := strings.EqualFold(contentType(h.Header.Get("Content-Type")), "multipart/report")
 	if report || fromMailSystem(in.From) || bounceSubject.MatchString(subject) || h.Get("X-Failed-Recipients") != "" ||
-		bytes.Contains(lenient, []byte("bouncedRecipients")) { // Amazon SES's, as JSON
+		bytes.Contains(lenient, []byte("bouncedRecipients")) || // Amazon SES's, as JSON
+		bounceWords.Match(head(bodyOf(lenient), 8<<10)) {
 		// A mail system's: read as a bounce, whatever its shape.
 		in.Auto = true
 		e, _ := message.Read(bytes.NewReader(lenient))
@@ -209,6 +210,12 @@ func excerpt(body io.Reader) string {
 // bounceSubject is how mail systems title a bounce.
 var bounceSubject = regexp.MustCompile(`(?i)(undeliver|undelivered|delivery status notification|failure notice|returned mail|delivery fail|mail delivery|could not be delivered|nondeliverable|non-delivery|returned to sender|delivery notification|error sending|undeliverable|配信不能|配送エラー|配信エラー|メールエラー|エラー通知|未配達|不達)`)
 
+// bounceWords are how mail systems begin a bounce that has neither a
+// mail system's address nor a bounce's subject (au's, qmail's, Exim's).
+var bounceWords = regexp.MustCompile(`(?i)could not be delivered to:|this is the qmail-send program|` +
+	`this message was created automatically by mail delivery software|the following addresses had permanent fatal errors|` +
+	`i'm afraid i wasn't able to deliver|delivery has failed to these recipients|your message (wasn't|was not|could not be) delivered to`)
+
 // lenientHeader makes a mail's header readable as real mail readers read
 // it: without an mbox "From " line before it, a line in it that is no
 // header field read as the continuation of the field before it (or
@@ -248,6 +255,11 @@ func lenientHeader(raw []byte) []byte {
 		out.Write(line)
 	}
 	return out.Bytes()
+}
+
+// head is the first n bytes of b at most.
+func head(b []byte, n int) []byte {
+	return b[:min(len(b), n)]
 }
 
 // bodyOf is a mail after its header.

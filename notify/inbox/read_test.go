@@ -202,6 +202,11 @@ func TestBouncesWithoutADeliveryStatus(t *testing.T) {
 	google := "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\r\nTo: soudan@sakura-print.example.jp\r\nSubject: Delivery Status Notification (Failure)\r\n" +
 		"In-Reply-To: <owabi.g@sakura-print.example.jp>\r\nX-Failed-Recipients: group@googlegroups.example\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n" +
 		"soudan@sakura-print.example.jp 様\r\n連絡しようとしたグループ（group）が存在しないか、グループにメッセージを投稿する権限がない可能性があります。\r\n"
+	au := "From: no-reply@000.dion.example.jp\r\nTo: soudan@sakura-print.example.jp\r\nSubject: Mail\r\nContent-Type: text/plain; charset=ISO-2022-JP\r\n\r\n" +
+		"Your mail sent on: Thu, 29 Apr 2013 00:00:00 +0900\r\n     Could not be delivered to: <nobody@000.dion.example.jp>\r\n     As their mailbox is full.\r\n"
+	if in, _ := Read([]byte(au)); len(in.Bounces) != 1 || in.Bounces[0].Recipient != "nobody@000.dion.example.jp" || !in.Auto {
+		t.Errorf("au: %+v", in)
+	}
 	in, _ = Read([]byte(google))
 	if len(in.Bounces) != 1 || in.Bounces[0].Recipient != "group@googlegroups.example" || in.Bounces[0].OriginalMessageID != "owabi.g@sakura-print.example.jp" {
 		t.Errorf("Google: %+v", in)
