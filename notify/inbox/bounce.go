@@ -133,12 +133,14 @@ func (w *walker) walk(e *message.Entity, depth int) {
 
 var htmlTags = regexp.MustCompile(`<[^>]*>`)
 
+var blankLine = regexp.MustCompile(`\r?\n[ \t]*\r?\n`)
+
 // deliveryStatuses reads a message/delivery-status part (RFC 3464): the
 // per-message fields, then one group per recipient. It reads fields as
 // lines, so that a malformed one costs that line only.
 func deliveryStatuses(part string) []notify.Bounce {
 	var out []notify.Bounce
-	for _, group := range regexp.MustCompile(`\r?\n[ \t]*\r?\n`).Split(part, -1) {
+	for _, group := range blankLine.Split(part, -1) {
 		f := fields(group)
 		recipient := address(f["final-recipient"])
 		alias := address(f["original-recipient"])
