@@ -68,17 +68,20 @@ func Read(raw []byte) (notify.Inbound, error) {
 	in.Ref = refIn(subject)
 	in.Auto = automatic(h, subject) || fromMailSystem(in.From)
 	report := strings.EqualFold(contentType(h.Header.Get("Content-Type")), "multipart/report")
-	if report || fromMailSystem(in.From) || bounceSubject.MatchString(subject) || h.Get("X-Failed-Recipients") != "" ||
-		bytes.Contains(lenient, []byte("bouncedRecipients")) || // Amazon SES's, as JSON
+	// A mail system's, by who sent it or what it is, is read as a bounce
+	// whatever its shape, and shown to staff if it cannot be; one that only
+	// reads like one (its subject, its first words) is a bounce if it
+	// names a recipient, else read as any mail.
+	system := report || fromMailSystem(in.From) || h.Get("X-Failed-Recipients") != ""
+	if system || bounceSubject.MatchString(subject) || bytes.Contains(lenient, []byte("bouncedRecipients")) || // Amazon SES's, as JSON
 		bounceWords.Match(head(bodyOf(lenient), 8<<10)) {
-		// A mail system's: read as a bounce, whatever its shape.
-		in.Auto = true
-		e, _ := message.Read(bytes.NewReader(lenient))
-		if e != nil {
+		if e, _ := message.Read(bytes.NewReader(lenient)); e != nil {
 			in.Bounces = readBounce(e, bodyOf(lenient), in.InReplyTo)
 		}
-		in.Unreadable = len(in.Bounces) == 0
-		return in, nil
+		if len(in.Bounces) > 0 || system {
+			in.Auto, in.Unreadable = true, len(in.Bounces) == 0
+			return in, nil
+		}
 	}
 	for {
 		p, err := r.NextPart()

@@ -186,6 +186,11 @@ func TestBouncesAsMailSystemsWriteThem(t *testing.T) {
 	if in, _ := Read([]byte(unreadable)); !in.Unreadable || !in.Auto || len(in.Bounces) != 0 {
 		t.Errorf("read %+v", in)
 	}
+	// A person's reply whose subject only reads like a bounce's is a reply.
+	person := replyMail(t, "r@x", "owabi.abc@sakura-print.example.jp", "Re: mail delivery の件", "削除しました。")
+	if in, _ := Read([]byte(person)); in.Unreadable || in.Auto || len(in.Bounces) != 0 || in.Excerpt != "削除しました。" {
+		t.Errorf("a person's reply: %+v", in)
+	}
 }
 
 // Amazon SES reports a bounce as JSON; Exim and Google name the failed
