@@ -81,7 +81,7 @@ var (
 		`no such (mail ?box|address|account)|(mail ?box|account|address|user) (does not|doesn't|dose not) exist|(mail ?box|account|user) not found|` +
 		`not a valid (mail ?box|recipient|user)|invalid (mail ?box|recipient|address)|unrouteable address|mailbox name not allowed|bad address syntax|` +
 		`no mailbox here|user not exist|address not found|address (couldn't|could not) be found|invalid final delivery userid|invalid recipient|doesn't have an? \S+ account|not listed in (the )?\S+ directory|` +
-		`存在しません|ユーザー?が(い|見つかり)ません|宛先不明`)
+		`存在しません|ユーザー?が(い|見つかり)ません|宛先不明|ディレクトリ(のリスト)?に(は)?(ありません|見つかりません)`)
 	// noDomainWords are a refusal that says the recipient's domain does
 	// not exist or takes no mail at all (a null MX, RFC 7505).
 	noDomainWords = regexp.MustCompile(`(?i)host unknown|unknown host|no such domain|domain (does not|doesn't) exist|domain not found|` +

@@ -33,6 +33,7 @@ func TestWhatAServerReplyMeans(t *testing.T) {
 		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.0.0", Text: "Host unknown (Authoritative answer from name server)"}, notify.NoSuchDomain, true, true},
 		{notify.ServerReply{Stage: notify.StageBounce, Code: 521, Status: "5.3.2", Text: "System not accepting network messages"}, notify.NoSuchDomain, true, true},
 		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.1.0", Text: "<bounce@mailer.example> sender rejected"}, notify.Refused, true, false},
+		{notify.ServerReply{Stage: notify.StageBounce, Status: "5.0.0", Text: "ユーザーNeko (a@b.example) は Domino ディレクトリには見つかりません。"}, notify.NoSuchAddress, true, true},
 		{notify.ServerReply{Stage: notify.StageBounce, Code: 553, Status: "5.1.3", Text: "http://www.spamhaus.org/query/bl?ip=192.0.2.222"}, notify.RefusedAsSpam, true, false},
 		{notify.ServerReply{Stage: notify.StageBounce, Status: "5.0.0", Text: "Your message wasn't delivered to a@b.example because the address couldn't be found."}, notify.NoSuchAddress, true, true},
 		{notify.ServerReply{Stage: notify.StageBounce, Status: "5.0.0", Text: "Name service error for domain example.com: Host not found, try again"}, notify.Refused, true, false},

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/emersion/go-message"
+	"golang.org/x/text/encoding/japanese"
 
 	"github.com/owabi/owabi/notify"
 )
@@ -56,6 +57,11 @@ func readBounce(e *message.Entity, body []byte, inReplyTo string) []notify.Bounc
 		text := w.text
 		if w.broken || text == "" {
 			text = string(body) // what the MIME parser could not open is read as text
+		}
+		if strings.Contains(text, "\x1b$B") { // ISO-2022-JP that no header declared (Lotus Notes)
+			if decoded, err := japanese.ISO2022JP.NewDecoder().String(text); err == nil {
+				text = decoded
+			}
 		}
 		bs = plainBounce(text, failedRecipients(e.Header), sentTo(e.Header))
 	}
@@ -353,7 +359,18 @@ func plainBounceOf(text string, failed []string, notRecipients map[string]bool) 
 		seen[addr] = len(spans)
 		// its words start with its line: some say what went wrong before it
 		// ("Unknown user: a@b", "User a@b not listed in ...")
-		spans = append(spans, at{addr: addr, start: strings.LastIndex(text[:m[0]], "\n") + 1})
+		start := strings.LastIndex(text[:m[0]], "\n") + 1
+		if alone := strings.Trim(text[start:lineEnd(text, m[1])], " \t<>"); strings.EqualFold(alone, addr) {
+			// an address on a line of its own, its fault on the line above
+			// (Lotus Notes), unless that is a heading
+			if prev := strings.LastIndex(text[:max(start-1, 0)], "\n") + 1; start > 0 {
+				if above := strings.TrimSpace(text[prev : start-1]); above != "" && !strings.HasPrefix(above, "-") &&
+					!strings.HasSuffix(above, ":") && !addrPattern.MatchString(above) {
+					start = prev
+				}
+			}
+		}
+		spans = append(spans, at{addr: addr, start: start})
 	}
 	if len(failed) > 0 {
 		// The mail system names them: only those, with what its text says of them.
@@ -416,6 +433,13 @@ func sentTo(h message.Header) map[string]bool {
 		out[strings.ToLower(a)] = true
 	}
 	return out
+}
+
+func lineEnd(text string, from int) int {
+	if i := strings.IndexByte(text[from:], '\n'); i >= 0 {
+		return from + i
+	}
+	return len(text)
 }
 
 func nextStart(text, addr string, from int) int {
