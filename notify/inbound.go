@@ -21,13 +21,19 @@ type Inbound struct {
 	// Auto: an out-of-office or other automatic reply, which is kept but
 	// does not count as an acknowledgement.
 	Auto    bool
-	Excerpt string  // the first lines a person wrote, quoted text left out
-	Bounce  *Bounce // a delivery status notification (RFC 3464)
+	Excerpt string // the first lines a person wrote, quoted text left out
+	// Bounces is what a bounce reports, one per recipient: a delivery
+	// status notification (RFC 3464) or a mail system's text.
+	Bounces []Bounce
+	// Unreadable: a mail from a mail system, a bounce by all signs, that
+	// names no recipient owabi could read; staff should look at it.
+	Unreadable bool
 }
 
 // Bounce is what a delivery status notification reports for one recipient.
 type Bounce struct {
 	Recipient         string // Final-Recipient's address
+	Alias             string // Original-Recipient's, where it differs: the address the notice was sent to
 	Action            string // failed, delayed, delivered, relayed, expanded
 	Status            string // 5.1.1 and the like
 	Diagnostic        string // what the remote server said (Diagnostic-Code), "550 5.1.1 User unknown"
@@ -37,8 +43,10 @@ type Bounce struct {
 // Reply is the bounce as the reply of the server that gave up, reported
 // later by mail: what it means is decided as for a reply while sending.
 // The remote server's own words, when the bounce gives them, are the
-// reply's; its status is the finer of the two where the bounce's is only
-// x.0.0 (a remote that gave none).
+// reply's, and so is its status where it gave a precise one: the
+// reporting mail system's status is its guess (a Sendmail reporting 5.1.1
+// for a remote's "5.7.1 IP address blacklisted"); the bounce's status
+// stands where the remote gave none, or only x.0.0.
 func (b Bounce) Reply() ServerReply {
 	r := ServerReply{Stage: StageBounce, Status: b.Status, Text: "bounced: " + b.Status + " (" + b.Action + ")"}
 	if b.Diagnostic == "" {
@@ -46,7 +54,7 @@ func (b Bounce) Reply() ServerReply {
 	}
 	d := ReadReply(StageBounce, b.Diagnostic)
 	r.Code, r.Text = d.Code, d.Text
-	if d.Status != "" && (r.Status == "" || strings.HasSuffix(r.Status, ".0.0")) {
+	if d.Status != "" && (r.Status == "" || strings.HasSuffix(r.Status, ".0.0") || !strings.HasSuffix(d.Status, ".0.0")) {
 		r.Status = d.Status
 	}
 	return r
@@ -66,4 +74,9 @@ const (
 	AutoReply    InboundOutcome = "auto_reply"   // an automatic reply to a notice: kept, not counted
 	Bounced      InboundOutcome = "bounced"      // a notice could not be delivered, for good
 	NotOurs      InboundOutcome = "not_ours"     // answers no notice, or a bounce that changes nothing
+	// UnreadableBounce: a mail from a mail system, by all signs a bounce,
+	// that names no recipient owabi could read. It is put on the audit
+	// trail for staff to look at in the mailbox, not dropped, and it is
+	// no automatic reply.
+	UnreadableBounce InboundOutcome = "unreadable_bounce"
 )

@@ -80,8 +80,15 @@ var (
 	unknownWords = regexp.MustCompile(`(?i)user unknown|unknown user|no such user|unknown recipient|recipient unknown|no such recipient|` +
 		`no such (mail ?box|address|account)|(mail ?box|account|address|user) (does not|doesn't|dose not) exist|(mail ?box|account|user) not found|` +
 		`not a valid (mail ?box|recipient|user)|invalid (mail ?box|recipient|address)|unrouteable address|mailbox name not allowed|bad address syntax|` +
-		`存在しません|ユーザー?が(い|見つかり)ません|宛先不明`)
-	sizeWords = regexp.MustCompile(`(?i)size|too (big|large)|exceeds`)
+		`no mailbox here|user not exist|address not found|address (couldn't|could not) be found|invalid final delivery userid|invalid recipient|doesn't have an? \S+ account|not listed in (the )?\S+ directory|` +
+		`存在しません|ユーザー?が(い|見つかり)ません|宛先不明|ディレクトリ(のリスト)?に(は)?(ありません|見つかりません)`)
+	// noDomainWords are a refusal that says the recipient's domain does
+	// not exist or takes no mail at all (a null MX, RFC 7505).
+	noDomainWords = regexp.MustCompile(`(?i)host unknown|unknown host|no such domain|domain (does not|doesn't) exist|domain not found|` +
+		`host not found|no mx record|mx or srv record indicated no smtp service|not accepting network messages|host does not accept mail`)
+	// senderWords are a refusal of the sender, whatever status it gives.
+	senderWords = regexp.MustCompile(`(?i)sender (address )?rejected|not allowed to send from|\bspf\b`)
+	sizeWords   = regexp.MustCompile(`(?i)size|too (big|large)|exceeds`)
 )
 
 // Problem tells what the reply means. The enhanced status code (RFC 3463)
@@ -104,6 +111,22 @@ func (r ServerReply) Problem() Problem {
 			return MailboxFull
 		}
 		return TryLater
+	}
+	// A status that says only roughly what went wrong (an addressing
+	// problem of no known kind, a system or protocol one, a mailbox
+	// disabled) is read with the words: what names the address unknown
+	// or the domain absent makes it dead; what names our sender, not.
+	rough := subject == "" || subject == "0" || subject == "3" || subject == "5" ||
+		(subject == "1" && detail != "7" && detail != "8") || subject+"."+detail == "2.1"
+	switch {
+	case rough && senderWords.MatchString(r.Text):
+		return Refused
+	case rough && unknownWords.MatchString(r.Text):
+		return NoSuchAddress
+	case rough && noDomainWords.MatchString(r.Text) && !strings.Contains(strings.ToLower(r.Text), "try again"): // not a name server that failed
+		return NoSuchDomain
+	case rough && subject != "" && spamWords.MatchString(r.Text):
+		return RefusedAsSpam
 	}
 	switch subject + "." + detail {
 	case "1.1", "1.0", "1.3", "1.6":
@@ -128,8 +151,6 @@ func (r ServerReply) Problem() Problem {
 		// No status, or 5.0.0 (a bounce whose remote gave none): the code
 		// and the words.
 		switch {
-		case unknownWords.MatchString(r.Text):
-			return NoSuchAddress
 		case r.Code == 552 && r.Stage == StageData && sizeWords.MatchString(r.Text):
 			return TooBig
 		case r.Code == 552:

@@ -24,6 +24,20 @@ func TestWhatAServerReplyMeans(t *testing.T) {
 		{notify.ServerReply{Stage: notify.StageRcpt, Code: 550, Status: "5.1.2", Text: "bad destination system"}, notify.NoSuchDomain, true, true},
 		{notify.ServerReply{Stage: notify.StageData, Code: 554, Status: "5.1.1", Text: "recipient unknown"}, notify.NoSuchAddress, true, true},
 		{notify.ServerReply{Stage: notify.StageRcpt, Code: 550, Status: "5.2.1", Text: "mailbox disabled"}, notify.MailboxDisabled, true, false},
+		// From the corpus of real bounces: a rough status (x.1.x of no known
+		// kind, x.2.1, x.3.x, x.5.x) is read with the words, which may name
+		// the address unknown, the domain absent, or our sender refused.
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.2.1", Text: "<a@b.example>... User Unknown"}, notify.NoSuchAddress, true, true},
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.5.0", Text: "Adresse destinataire invalide. Invalid recipient."}, notify.NoSuchAddress, true, true},
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.1.351", Text: "Remote server returned unknown recipient or mailbox unavailable"}, notify.NoSuchAddress, true, true},
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.0.0", Text: "Host unknown (Authoritative answer from name server)"}, notify.NoSuchDomain, true, true},
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 521, Status: "5.3.2", Text: "System not accepting network messages"}, notify.NoSuchDomain, true, true},
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.1.0", Text: "<bounce@mailer.example> sender rejected"}, notify.Refused, true, false},
+		{notify.ServerReply{Stage: notify.StageBounce, Status: "5.0.0", Text: "ユーザーNeko (a@b.example) は Domino ディレクトリには見つかりません。"}, notify.NoSuchAddress, true, true},
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 553, Status: "5.1.3", Text: "http://www.spamhaus.org/query/bl?ip=192.0.2.222"}, notify.RefusedAsSpam, true, false},
+		{notify.ServerReply{Stage: notify.StageBounce, Status: "5.0.0", Text: "Your message wasn't delivered to a@b.example because the address couldn't be found."}, notify.NoSuchAddress, true, true},
+		{notify.ServerReply{Stage: notify.StageBounce, Status: "5.0.0", Text: "Name service error for domain example.com: Host not found, try again"}, notify.Refused, true, false},
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.1.8", Text: "Sender address rejected: Domain not found"}, notify.Refused, true, false},
 		{notify.ServerReply{Stage: notify.StageData, Code: 552, Status: "5.2.2", Text: "Mailbox full"}, notify.MailboxFull, true, false},
 		{notify.ServerReply{Stage: notify.StageRcpt, Code: 552, Text: "Requested mail action aborted: exceeded storage allocation"}, notify.MailboxFull, true, false},
 		{notify.ServerReply{Stage: notify.StageRcpt, Code: 452, Status: "4.2.2", Text: "over quota"}, notify.MailboxFull, false, false},
@@ -111,6 +125,10 @@ func TestABounceSaysWhatTheRemoteServerSaid(t *testing.T) {
 			notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.0.0", Text: "Unknown user"}, true},
 		{notify.Bounce{Action: "failed", Status: "5.0.0", Diagnostic: "550 5.1.1 <a@b.example>... User unknown"},
 			notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.1.1", Text: "<a@b.example>... User unknown"}, true},
+		// From the corpus of real bounces: the remote's precise status is
+		// its own, over the reporting mail system's guess.
+		{notify.Bounce{Action: "failed", Status: "5.1.1", Diagnostic: "550 5.7.1 IP address blacklisted by recipient"},
+			notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.7.1", Text: "IP address blacklisted by recipient"}, false},
 		{notify.Bounce{Action: "failed", Status: "5.7.1", Diagnostic: "554 5.7.1 Message rejected as spam"},
 			notify.ServerReply{Stage: notify.StageBounce, Code: 554, Status: "5.7.1", Text: "Message rejected as spam"}, false},
 		{notify.Bounce{Action: "failed", Status: "5.1.1"},

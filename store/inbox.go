@@ -76,41 +76,21 @@ func mailKey(m notify.Inbound) string {
 }
 
 func recordInbound(ctx context.Context, tx *Tx, m notify.Inbound, at string) (notify.InboundOutcome, error) {
-	if b := m.Bounce; b != nil {
-		if !b.Failed() {
-			return notify.NotOurs, nil // a delay: the relay is still trying
+	if m.Unreadable {
+		return notify.UnreadableBounce, recordUnreadable(ctx, tx, m)
+	}
+	if len(m.Bounces) > 0 {
+		outcome := notify.NotOurs
+		for _, b := range m.Bounces {
+			bounced, err := recordBounce(ctx, tx, b)
+			if err != nil {
+				return "", err
+			}
+			if bounced {
+				outcome = notify.Bounced
+			}
 		}
-		// The returned notice; only a bounce that does not say which mail
-		// it returns falls back on the latest notice sent to its address
-		// (one that names another mail, a colleague's, is not ours).
-		var id int64
-		err := tx.QueryRowContext(ctx, `SELECT id FROM notices WHERE state = 'sent' AND id = CASE WHEN ?1 != ''
-				THEN (SELECT id FROM notices WHERE message_id = ?1)
-				ELSE (SELECT n.id FROM notices n JOIN addresses a ON a.id = n.address_id WHERE a.email = ?2
-					ORDER BY n.sent_at DESC, n.id DESC LIMIT 1) END`, b.OriginalMessageID, b.Recipient).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			return notify.NotOurs, nil
-		}
-		if err != nil {
-			return "", err
-		}
-		// An address that does not exist takes no more mail, and what waits
-		// for it is withdrawn; a refusal for another reason (a full
-		// mailbox, a filter) fails this notice only.
-		reply := b.Reply()
-		if reply.AddressDead() {
-			_, err = markUndeliverable(ctx, tx, id, reply)
-		} else {
-			_, err = failNotice(ctx, tx, id, reply)
-		}
-		if err != nil {
-			return "", err
-		}
-		if err := audit(ctx, tx, notify.AuditEntry{Kind: "bounce", ContactID: contactOf(ctx, tx, id),
-			Detail: fmt.Sprintf("notice %d bounced: %s", id, b.Status)}); err != nil {
-			return "", err
-		}
-		return notify.Bounced, nil
+		return outcome, nil
 	}
 	var notice, contact int64
 	for _, id := range append([]string{m.InReplyTo}, m.References...) {
@@ -157,4 +137,53 @@ func recordInbound(ctx context.Context, tx *Tx, m notify.Inbound, at string) (no
 		return notify.AutoReply, nil
 	}
 	return notify.AckedByReply, nil
+}
+
+// recordUnreadable puts a bounce owabi could not read on the audit trail,
+// under the contact of the notice it answers where its threading says.
+func recordUnreadable(ctx context.Context, tx *Tx, m notify.Inbound) error {
+	var contact int64
+	for _, id := range append([]string{m.InReplyTo}, m.References...) {
+		if id != "" && tx.QueryRowContext(ctx, `SELECT contact_id FROM notices WHERE message_id = ?`, id).Scan(&contact) == nil {
+			break
+		}
+	}
+	return audit(ctx, tx, notify.AuditEntry{Kind: "bounce_unreadable", ContactID: contact,
+		Detail: fmt.Sprintf("a mail from a mail system could not be read (%s)", mailKey(m))})
+}
+
+// recordBounce fails the notice a bounce returns for one recipient, and
+// says whether it did.
+func recordBounce(ctx context.Context, tx *Tx, b notify.Bounce) (bool, error) {
+	if !b.Failed() {
+		return false, nil // a delay: the relay is still trying
+	}
+	// The returned notice; only a bounce that does not say which mail it
+	// returns falls back on the latest notice sent to its address (one
+	// that names another mail, a colleague's, is not ours).
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM notices WHERE state = 'sent' AND id = CASE WHEN ?1 != ''
+			THEN (SELECT id FROM notices WHERE message_id = ?1)
+			ELSE (SELECT n.id FROM notices n JOIN addresses a ON a.id = n.address_id WHERE a.email IN (?2, ?3)
+				ORDER BY n.sent_at DESC, n.id DESC LIMIT 1) END`, b.OriginalMessageID, b.Recipient, b.Alias).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	// An address that does not exist takes no more mail, and what waits
+	// for it is withdrawn; a refusal for another reason (a full mailbox,
+	// a filter) fails this notice only.
+	reply := b.Reply()
+	if reply.AddressDead() {
+		_, err = markUndeliverable(ctx, tx, id, reply)
+	} else {
+		_, err = failNotice(ctx, tx, id, reply)
+	}
+	if err != nil {
+		return false, err
+	}
+	return true, audit(ctx, tx, notify.AuditEntry{Kind: "bounce", ContactID: contactOf(ctx, tx, id),
+		Detail: fmt.Sprintf("notice %d bounced: %s", id, b.Status)})
 }

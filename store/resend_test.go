@@ -195,7 +195,7 @@ func TestAWaitingResendIsWithdrawnByAnAcknowledgementOrABounce(t *testing.T) {
 	}
 	db.AddAck(ctx, notify.Ack{ContactID: contact("a"), Channel: notify.AckReply, At: at})
 	if out, err := db.RecordInbound(ctx, "INBOX", 1, []notify.Inbound{{UID: 1, MessageID: "dsn@mx",
-		Bounce: &notify.Bounce{Recipient: "b@x.example", Action: "failed", Status: "5.1.1", OriginalMessageID: "m2@x"}}}); err != nil || out[0] != notify.Bounced {
+		Bounces: []notify.Bounce{{Recipient: "b@x.example", Action: "failed", Status: "5.1.1", OriginalMessageID: "m2@x"}}}}); err != nil || out[0] != notify.Bounced {
 		t.Fatalf("the bounce: %v, %v", out, err)
 	}
 	*clock = monday
@@ -216,7 +216,7 @@ func TestABounceOfAnotherMailIsNotOurs(t *testing.T) {
 	db, _, id, _ := resendBook(t, "a", "b")
 	bounce := func(to, original, status string) notify.InboundOutcome {
 		out, err := db.RecordInbound(ctx, "INBOX", 1, []notify.Inbound{{UID: 1, MessageID: "dsn-" + to + original + status,
-			Bounce: &notify.Bounce{Recipient: to, Action: "failed", Status: status, OriginalMessageID: original}}})
+			Bounces: []notify.Bounce{{Recipient: to, Action: "failed", Status: status, OriginalMessageID: original}}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -269,7 +269,7 @@ func TestAnUndeliverableAddressGetsNothingMore(t *testing.T) {
 	}
 	// b: its deletion request bounces while its apology waits.
 	if out, err := db.RecordInbound(ctx, "INBOX", 1, []notify.Inbound{{UID: 1, MessageID: "dsn@mx",
-		Bounce: &notify.Bounce{Recipient: "b@x.example", Action: "failed", Status: "5.1.1", OriginalMessageID: "m2@x"}}}); err != nil || out[0] != notify.Bounced {
+		Bounces: []notify.Bounce{{Recipient: "b@x.example", Action: "failed", Status: "5.1.1", OriginalMessageID: "m2@x"}}}}); err != nil || out[0] != notify.Bounced {
 		t.Fatalf("the bounce: %v, %v", out, err)
 	}
 	for email, want := range map[string]int{"a@x.example": 0, "b@x.example": 0, "c@x.example": 1} {

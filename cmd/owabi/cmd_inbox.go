@@ -32,8 +32,9 @@ func runInbox(ctx context.Context, g *globals, e env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Read %d new mails in %s: %d replies acknowledged a notice, %d automatic replies (not counted), "+
-		"%d bounces failed a notice, %d answered no notice.\n", counts[notify.AckedByReply]+counts[notify.AutoReply]+counts[notify.Bounced]+counts[notify.NotOurs],
-		a.cfg.IMAP.Mailbox, counts[notify.AckedByReply], counts[notify.AutoReply], counts[notify.Bounced], counts[notify.NotOurs])
+		"%d bounces failed a notice, %d answered no notice, %d looked like bounces but could not be read (see the audit trail).\n",
+		counts[notify.AckedByReply]+counts[notify.AutoReply]+counts[notify.Bounced]+counts[notify.NotOurs]+counts[notify.UnreadableBounce],
+		a.cfg.IMAP.Mailbox, counts[notify.AckedByReply], counts[notify.AutoReply], counts[notify.Bounced], counts[notify.NotOurs], counts[notify.UnreadableBounce])
 	return nil
 }
 
@@ -92,7 +93,7 @@ func (a *app) readReplies(ctx context.Context) {
 			a.log.Error("reading the reply mailbox failed; trying again later", "err", err)
 		case len(counts) > 0:
 			a.log.Info("read the reply mailbox", "acknowledged", counts[notify.AckedByReply], "auto replies", counts[notify.AutoReply],
-				"bounced", counts[notify.Bounced], "not ours", counts[notify.NotOurs])
+				"bounced", counts[notify.Bounced], "not ours", counts[notify.NotOurs], "unreadable bounces", counts[notify.UnreadableBounce])
 		}
 		select {
 		case <-ctx.Done():

@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/textproto"
 	"regexp"
 	"strings"
 
@@ -44,7 +43,11 @@ const maxMail = 4 << 20
 func Read(raw []byte) (notify.Inbound, error) {
 	sum := sha256.Sum256(raw)
 	in := notify.Inbound{Digest: hex.EncodeToString(sum[:16])}
-	r, err := mail.CreateReader(io.LimitReader(bytes.NewReader(raw), maxMail))
+	if len(raw) > maxMail {
+		raw = raw[:maxMail]
+	}
+	lenient := lenientHeader(raw)
+	r, err := mail.CreateReader(bytes.NewReader(lenient))
 	if r == nil {
 		return in, fmt.Errorf("not a mail: %w", err)
 	}
@@ -65,6 +68,21 @@ func Read(raw []byte) (notify.Inbound, error) {
 	in.Ref = refIn(subject)
 	in.Auto = automatic(h, subject) || fromMailSystem(in.From)
 	report := strings.EqualFold(contentType(h.Header.Get("Content-Type")), "multipart/report")
+	// A mail system's, by who sent it or what it is, is read as a bounce
+	// whatever its shape, and shown to staff if it cannot be; one that only
+	// reads like one (its subject, its first words) is a bounce if it
+	// names a recipient, else read as any mail.
+	system := report || fromMailSystem(in.From) || h.Get("X-Failed-Recipients") != ""
+	if system || bounceSubject.MatchString(subject) || bytes.Contains(lenient, []byte("bouncedRecipients")) || // Amazon SES's, as JSON
+		bounceWords.Match(head(bodyOf(lenient), 8<<10)) {
+		if e, _ := message.Read(bytes.NewReader(lenient)); e != nil {
+			in.Bounces = readBounce(e, bodyOf(lenient), in.InReplyTo)
+		}
+		if len(in.Bounces) > 0 || system {
+			in.Auto, in.Unreadable = true, len(in.Bounces) == 0
+			return in, nil
+		}
+	}
 	for {
 		p, err := r.NextPart()
 		if errors.Is(err, io.EOF) {
@@ -74,20 +92,13 @@ func Read(raw []byte) (notify.Inbound, error) {
 			err = nil // read it undecoded: its threading and codes are ASCII
 		}
 		if err != nil {
-			if in.Excerpt != "" || in.Bounce != nil {
+			if in.Excerpt != "" {
 				break // what was read is enough
 			}
 			return in, fmt.Errorf("reading the mail's body: %w", err)
 		}
 		ct := contentType(p.Header.Get("Content-Type"))
-		switch {
-		case report && ct == "message/delivery-status":
-			in.Bounce = deliveryStatus(p.Body)
-		case report && (ct == "message/rfc822" || ct == "text/rfc822-headers" || ct == "message/rfc822-headers"):
-			if in.Bounce != nil {
-				in.Bounce.OriginalMessageID = returnedMessageID(p.Body)
-			}
-		case ct == "text/plain" && in.Excerpt == "" && !report:
+		if ct == "text/plain" && in.Excerpt == "" {
 			if _, attached := p.Header.(*mail.AttachmentHeader); !attached {
 				text, _ := io.ReadAll(io.LimitReader(p.Body, 64<<10))
 				in.Excerpt = excerpt(bytes.NewReader(text))
@@ -96,9 +107,6 @@ func Read(raw []byte) (notify.Inbound, error) {
 				}
 			}
 		}
-	}
-	if in.Bounce != nil {
-		in.Auto, in.Excerpt = true, ""
 	}
 	return in, nil
 }
@@ -140,7 +148,7 @@ func narrow(r rune) rune {
 func fromMailSystem(addr string) bool {
 	local, _, _ := strings.Cut(addr, "@")
 	switch local {
-	case "mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon":
+	case "mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon", "post_master", "mailer_daemon", "mail.delivery.system", "mail-delivery-system":
 		return true
 	}
 	return false
@@ -202,37 +210,69 @@ func excerpt(body io.Reader) string {
 	return string(out)
 }
 
-// deliveryStatus reads a message/delivery-status part: its per-message
-// fields, then the first recipient's.
-func deliveryStatus(body io.Reader) *notify.Bounce {
-	tp := textproto.NewReader(bufio.NewReader(io.LimitReader(body, 64<<10)))
-	b := &notify.Bounce{}
-	for range 2 {
-		fields, err := tp.ReadMIMEHeader()
-		if v := fields.Get("Final-Recipient"); v != "" {
-			_, addr, _ := strings.Cut(v, ";")
-			b.Recipient = strings.Trim(strings.TrimSpace(addr), "<>")
-		}
-		if v := fields.Get("Action"); v != "" {
-			b.Action = strings.ToLower(strings.TrimSpace(v))
-		}
-		if v := fields.Get("Status"); v != "" {
-			b.Status, _, _ = strings.Cut(strings.TrimSpace(v), " ")
-		}
-		if v := fields.Get("Diagnostic-Code"); v != "" {
-			_, diag, _ := strings.Cut(v, ";") // "smtp; 550 5.1.1 ..."
-			b.Diagnostic = strings.Join(strings.Fields(diag), " ")
-		}
-		if err != nil {
-			break
+// bounceSubject is how mail systems title a bounce.
+var bounceSubject = regexp.MustCompile(`(?i)(undeliver|undelivered|delivery status notification|failure notice|returned mail|delivery fail|mail delivery|could not be delivered|nondeliverable|non-delivery|returned to sender|delivery notification|error sending|undeliverable|配信不能|配送エラー|配信エラー|メールエラー|エラー通知|未配達|不達)`)
+
+// bounceWords are how mail systems begin a bounce that has neither a
+// mail system's address nor a bounce's subject (au's, qmail's, Exim's).
+var bounceWords = regexp.MustCompile(`(?i)could not be delivered to:|this is the qmail-send program|` +
+	`this message was created automatically by mail delivery software|the following addresses had permanent fatal errors|` +
+	`i'm afraid i wasn't able to deliver|delivery has failed to these recipients|your message (wasn't|was not|could not be) delivered to`)
+
+// lenientHeader makes a mail's header readable as real mail readers read
+// it: without an mbox "From " line before it, a line in it that is no
+// header field read as the continuation of the field before it (or
+// dropped, at the top), not the end of the mail.
+func lenientHeader(raw []byte) []byte {
+	if bytes.HasPrefix(raw, []byte("From ")) {
+		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
+			raw = raw[i+1:]
 		}
 	}
-	return b
+	var out bytes.Buffer
+	rest := raw
+	for len(rest) > 0 {
+		line := rest
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			line, rest = rest[:i+1], rest[i+1:]
+		} else {
+			rest = nil
+		}
+		trimmed := bytes.TrimRight(line, "\r\n")
+		if len(trimmed) == 0 {
+			out.Write(line)
+			out.Write(rest)
+			return out.Bytes()
+		}
+		if trimmed[0] == ' ' || trimmed[0] == '\t' {
+			out.Write(line)
+			continue
+		}
+		if k, _, ok := bytes.Cut(trimmed, []byte(":")); !ok || len(k) == 0 || bytes.ContainsAny(k, " \t") {
+			if out.Len() > 0 { // an unindented continuation line, as of a boundary
+				out.WriteByte(' ')
+				out.Write(line)
+			}
+			continue
+		}
+		out.Write(line)
+	}
+	return out.Bytes()
 }
 
-// returnedMessageID reads the Message-ID of the returned mail (or its
-// headers) in a bounce.
-func returnedMessageID(body io.Reader) string {
-	fields, _ := textproto.NewReader(bufio.NewReader(io.LimitReader(body, 256<<10))).ReadMIMEHeader()
-	return strings.Trim(strings.TrimSpace(fields.Get("Message-Id")), "<>")
+// head is the first n bytes of b at most.
+func head(b []byte, n int) []byte {
+	return b[:min(len(b), n)]
+}
+
+// bodyOf is a mail after its header.
+func bodyOf(raw []byte) []byte {
+	crlf, lf := bytes.Index(raw, []byte("\r\n\r\n")), bytes.Index(raw, []byte("\n\n"))
+	switch {
+	case crlf >= 0 && (lf < 0 || crlf < lf):
+		return raw[crlf+4:]
+	case lf >= 0:
+		return raw[lf+2:]
+	}
+	return nil
 }

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"golang.org/x/text/encoding/japanese"
+
+	"github.com/owabi/owabi/notify"
 )
 
 // iso2022jp encodes s as Japanese mail programs still often send it.
@@ -98,14 +100,17 @@ func TestABounceSaysWhichDeliveryFailed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := in.Bounce
-	if b == nil || b.Recipient != "nobody@yamada.example" || b.Action != "failed" || b.Status != "5.1.1" ||
+	if len(in.Bounces) != 1 {
+		t.Fatalf("read %+v", in)
+	}
+	b := in.Bounces[0]
+	if b.Recipient != "nobody@yamada.example" || b.Action != "failed" || b.Status != "5.1.1" ||
 		b.OriginalMessageID != "owabi.ghi@sakura-print.example.jp" || !b.Failed() || !in.Auto {
 		t.Errorf("read: %+v, bounce %+v", in, b)
 	}
 	delayed := strings.Replace(strings.Replace(bounceMail, "Action: failed", "Action: delayed", 1), "Status: 5.1.1", "Status: 4.4.1", 1)
-	if in, _ := Read([]byte(delayed)); in.Bounce == nil || in.Bounce.Failed() {
-		t.Errorf("a delay: %+v", in.Bounce)
+	if in, _ := Read([]byte(delayed)); len(in.Bounces) != 1 || in.Bounces[0].Failed() {
+		t.Errorf("a delay: %+v", in.Bounces)
 	}
 }
 
@@ -113,7 +118,7 @@ func TestNotAMail(t *testing.T) {
 	if _, err := Read([]byte("\x00\x01 no headers here")); err == nil {
 		t.Log("read as a mail without headers") // go-message is lenient; nothing to match either way
 	}
-	if in, _ := Read(nil); in.InReplyTo != "" || in.Bounce != nil {
+	if in, _ := Read(nil); in.InReplyTo != "" || in.Bounces != nil {
 		t.Errorf("nothing read as %+v", in)
 	}
 }
@@ -148,5 +153,83 @@ func TestAPlainBounceIsNoReply(t *testing.T) {
 	}
 	if in, _ := Read([]byte(strings.Replace(replyMail(t, "r@x", "", "Re: x", "削除しました"), "charset=ISO-2022-JP", "charset=cp932", 1))); in.MessageID != "r@x" {
 		t.Errorf("a reply in cp932: %+v", in)
+	}
+}
+
+// From the corpus of real bounces: qmail writes text, an mbox "From "
+// line comes first, a DSN names several recipients and the address the
+// notice was sent to as Original-Recipient.
+func TestBouncesAsMailSystemsWriteThem(t *testing.T) {
+	qmail := "From MAILER-DAEMON Fri Nov 21 10:00:00 2026\r\nFrom: MAILER-DAEMON@mx.yamada.example\r\nSubject: failure notice\r\nnot a header line\r\n\r\n" +
+		"Hi. This is the qmail-send program at mx.yamada.example.\r\nI'm afraid I wasn't able to deliver your message to the following addresses.\r\nThis is a permanent error; I've given up. Sorry it didn't work out.\r\n\r\n" +
+		"<nobody@yamada.example>:\r\n192.0.2.1 does not like recipient.\r\nRemote host said: 550 5.1.1 <nobody@yamada.example>... User Unknown\r\nGiving up on 192.0.2.1.\r\n\r\n" +
+		"<full@yamada.example>:\r\nRemote host said: 552 5.2.2 Mailbox full\r\n\r\n" +
+		"--- Below this line is a copy of the message.\r\n\r\nReturn-Path: <soudan@sakura-print.example.jp>\r\nTo: nobody@yamada.example\r\nMessage-ID: <owabi.q@sakura-print.example.jp>\r\n\r\nD-000012\r\n"
+	in, err := Read([]byte(qmail))
+	if err != nil || len(in.Bounces) != 2 || in.Unreadable {
+		t.Fatalf("read %+v, %v", in, err)
+	}
+	if b := in.Bounces[0]; b.Recipient != "nobody@yamada.example" || !b.Failed() || !b.Reply().AddressDead() || b.OriginalMessageID != "owabi.q@sakura-print.example.jp" {
+		t.Errorf("first %+v", b)
+	}
+	if b := in.Bounces[1]; b.Recipient != "full@yamada.example" || !b.Failed() || b.Reply().AddressDead() {
+		t.Errorf("second %+v", b)
+	}
+	two := strings.Replace(bounceMail, "Original-Recipient: rfc822;nobody@yamada.example\r\n", "Original-Recipient: rfc822;Taro@yamada.example\r\n", 1)
+	two = strings.Replace(two, "User unknown\r\n\r\n", "User unknown\r\n\r\nFinal-Recipient: rfc822; other@yamada.example\r\nAction: failed\r\nStatus: 5.2.2\r\n\r\n", 1)
+	in, _ = Read([]byte(two))
+	if len(in.Bounces) != 2 || in.Bounces[0].Alias != "taro@yamada.example" || in.Bounces[1].Recipient != "other@yamada.example" ||
+		in.Bounces[1].OriginalMessageID != "owabi.ghi@sakura-print.example.jp" {
+		t.Errorf("read %+v", in.Bounces)
+	}
+	unreadable := "From: MAILER-DAEMON@mx.yamada.example\r\nSubject: Returned mail\r\n\r\nSomething went wrong.\r\n"
+	if in, _ := Read([]byte(unreadable)); !in.Unreadable || !in.Auto || len(in.Bounces) != 0 {
+		t.Errorf("read %+v", in)
+	}
+	// A person's reply whose subject only reads like a bounce's is a reply.
+	person := replyMail(t, "r@x", "owabi.abc@sakura-print.example.jp", "Re: mail delivery の件", "削除しました。")
+	if in, _ := Read([]byte(person)); in.Unreadable || in.Auto || len(in.Bounces) != 0 || in.Excerpt != "削除しました。" {
+		t.Errorf("a person's reply: %+v", in)
+	}
+}
+
+// Amazon SES reports a bounce as JSON; Exim and Google name the failed
+// recipients in X-Failed-Recipients, with wording of their own.
+func TestBouncesWithoutADeliveryStatus(t *testing.T) {
+	ses := "From: no-reply@sns.amazonaws.com\r\nSubject: AWS Notification Message\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n" +
+		`{"Type":"Notification","Message":"{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Permanent\",\"bouncedRecipients\":` +
+		`[{\"emailAddress\":\"nobody@yamada.example\",\"action\":\"failed\",\"status\":\"5.1.1\",\"diagnosticCode\":\"smtp; 550 5.1.1 user unknown\"}]},` +
+		`\"mail\":{\"messageId\":\"x\"}}"}` + "\r\n"
+	in, _ := Read([]byte(ses))
+	if len(in.Bounces) != 1 || in.Bounces[0].Recipient != "nobody@yamada.example" || !in.Bounces[0].Reply().AddressDead() {
+		t.Errorf("SES: %+v", in)
+	}
+	google := "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\r\nTo: soudan@sakura-print.example.jp\r\nSubject: Delivery Status Notification (Failure)\r\n" +
+		"In-Reply-To: <owabi.g@sakura-print.example.jp>\r\nX-Failed-Recipients: group@googlegroups.example\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n" +
+		"soudan@sakura-print.example.jp 様\r\n連絡しようとしたグループ（group）が存在しないか、グループにメッセージを投稿する権限がない可能性があります。\r\n"
+	au := "From: no-reply@000.dion.example.jp\r\nTo: soudan@sakura-print.example.jp\r\nSubject: Mail\r\nContent-Type: text/plain; charset=ISO-2022-JP\r\n\r\n" +
+		"Your mail sent on: Thu, 29 Apr 2013 00:00:00 +0900\r\n     Could not be delivered to: <nobody@000.dion.example.jp>\r\n     As their mailbox is full.\r\n"
+	if in, _ := Read([]byte(au)); len(in.Bounces) != 1 || in.Bounces[0].Recipient != "nobody@000.dion.example.jp" || !in.Auto {
+		t.Errorf("au: %+v", in)
+	}
+	in, _ = Read([]byte(google))
+	if len(in.Bounces) != 1 || in.Bounces[0].Recipient != "group@googlegroups.example" || in.Bounces[0].OriginalMessageID != "owabi.g@sakura-print.example.jp" {
+		t.Errorf("Google: %+v", in)
+	}
+}
+
+// OpenSMTPD's report gives a bare 5.0.0 for each recipient; its text
+// says what the remote server said of each.
+func TestAReportWithoutTheRemotesWordsIsReadWithItsText(t *testing.T) {
+	raw := "From: MAILER-DAEMON@df.example\r\nSubject: Delivery status notification: error\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n" +
+		"--B\r\nContent-Type: text/plain\r\n\r\n    An error has occurred while attempting to deliver a message for\r\n    the following list of recipients:\r\n\r\n" +
+		"nobody@yamada.example: 550 5.1.1 <nobody@yamada.example>: Recipient address rejected: User unknown\r\n" +
+		"full@yamada.example: 552 5.2.2 <full@yamada.example>: Recipient address rejected: Mailbox full\r\n\r\n" +
+		"--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; df.example\r\n\r\n" +
+		"Final-Recipient: rfc822; nobody@yamada.example\r\nAction: failed\r\nStatus: 5.0.0\r\n\r\n" +
+		"Final-Recipient: rfc822; full@yamada.example\r\nAction: failed\r\nStatus: 5.0.0\r\n\r\n--B--\r\n"
+	in, _ := Read([]byte(raw))
+	if len(in.Bounces) != 2 || !in.Bounces[0].Reply().AddressDead() || in.Bounces[1].Reply().AddressDead() || in.Bounces[1].Reply().Problem() != notify.MailboxFull {
+		t.Errorf("read %+v", in.Bounces)
 	}
 }

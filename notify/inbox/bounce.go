@@ -1,0 +1,451 @@
+package inbox
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"regexp"
+	"strings"
+
+	"github.com/emersion/go-message"
+	"golang.org/x/text/encoding/japanese"
+
+	"github.com/owabi/owabi/notify"
+)
+
+// A bounce is read as leniently as mail readers read it: a delivery
+// status part wherever it sits in the MIME tree, else the wording of the
+// mail systems that write plain text (qmail, Exim, many providers), and
+// the returned Message-ID wherever the returned headers are, parsed or not.
+
+// readBounce finds what a mail from a mail system reports: every
+// recipient, and the Message-ID of the mail it returns. body is the mail
+// after its header; inReplyTo the one the bounce itself answers, which
+// some mail systems set to the returned mail's.
+func readBounce(e *message.Entity, body []byte, inReplyTo string) []notify.Bounce {
+	var w walker
+	w.walk(e, 0)
+	bs := w.dsn
+	if len(bs) == 0 && (w.broken || len(w.dsn) == 0) {
+		bs = dsnInText(string(body)) // a DSN the MIME parser could not reach
+	}
+	if len(bs) > 0 && w.text != "" {
+		// A report without the remote's words (OpenSMTPD's, Google's): its
+		// text says them.
+		var words map[string]string
+		for i, b := range bs {
+			if b.Diagnostic != "" {
+				continue
+			}
+			if words == nil {
+				words = map[string]string{}
+				for _, p := range plainBounce(w.text, nil, sentTo(e.Header)) {
+					words[p.Recipient] = p.Diagnostic
+				}
+			}
+			if d := words[strings.ToLower(b.Recipient)]; d != "" {
+				bs[i].Diagnostic = d
+			} else if d := words[strings.ToLower(b.Alias)]; d != "" {
+				bs[i].Diagnostic = d
+			}
+		}
+	}
+	if len(bs) == 0 {
+		bs = sesNotification(string(body))
+	}
+	if len(bs) == 0 {
+		text := w.text
+		if w.broken || text == "" {
+			text = string(body) // what the MIME parser could not open is read as text
+		}
+		if strings.Contains(text, "\x1b$B") { // ISO-2022-JP that no header declared (Lotus Notes)
+			if decoded, err := japanese.ISO2022JP.NewDecoder().String(text); err == nil {
+				text = decoded
+			}
+		}
+		bs = plainBounce(text, failedRecipients(e.Header), sentTo(e.Header))
+	}
+	id := w.returnedID
+	if i := strings.Index(strings.ToLower(w.text), "original message headers:"); i >= 0 {
+		// Exchange quotes them in its text: the same mail as the one
+		// attached, the first place it names it
+		if quoted := returnedIDIn([]byte(w.text[i:])); quoted != "" {
+			id = quoted
+		}
+	}
+	if id == "" {
+		id = lastReturnedIDIn(body)
+	}
+	if id == "" {
+		id = inReplyTo
+	}
+	for i := range bs {
+		bs[i].OriginalMessageID = id
+	}
+	return bs
+}
+
+type walker struct {
+	dsn        []notify.Bounce
+	returnedID string
+	text       string // the mail system's own words, the first text parts
+	broken     bool   // the MIME parser gave up somewhere
+}
+
+func (w *walker) walk(e *message.Entity, depth int) {
+	if depth > 8 {
+		return
+	}
+	ct := contentType(e.Header.Get("Content-Type"))
+	if mr := e.MultipartReader(); mr != nil {
+		for {
+			p, err := mr.NextPart()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			if err != nil && (p == nil || !message.IsUnknownCharset(err)) {
+				w.broken = true
+				return
+			}
+			w.walk(p, depth+1)
+		}
+	}
+	body, _ := io.ReadAll(io.LimitReader(e.Body, 256<<10))
+	switch {
+	case ct == "message/delivery-status" || ct == "message/global-delivery-status":
+		w.dsn = append(w.dsn, deliveryStatuses(string(body))...)
+	case ct == "message/rfc822" && len(w.dsn) == 0 && w.returnedID == "" &&
+		bytes.Contains(bytes.ToLower(body), []byte("message/delivery-status")):
+		// a bounce forwarded as an attachment, with no report of its own
+		// before it: the attached report is the one (a bounce that
+		// returns a bounce has its own)
+		if inner, err := message.Read(bytes.NewReader(lenientHeader(body))); inner != nil && err == nil {
+			w.walk(inner, depth+1)
+		}
+	case ct == "message/rfc822" || ct == "text/rfc822-headers" || ct == "message/rfc822-headers" ||
+		ct == "message/partial" || ct == "message/global" || ct == "message/global-headers":
+		if w.returnedID == "" {
+			w.returnedID = returnedIDIn(body)
+		}
+	case ct == "" || ct == "text/plain" || ct == "text/html":
+		if len(w.text) < 64<<10 {
+			if ct == "text/html" {
+				body = htmlTags.ReplaceAll(body, []byte(" "))
+			}
+			w.text += string(body) + "\n"
+		}
+	}
+}
+
+var htmlTags = regexp.MustCompile(`<[^>]*>`)
+
+var blankLine = regexp.MustCompile(`\r?\n[ \t]*\r?\n`)
+
+// deliveryStatuses reads a message/delivery-status part (RFC 3464): the
+// per-message fields, then one group per recipient. It reads fields as
+// lines, so that a malformed one costs that line only.
+func deliveryStatuses(part string) []notify.Bounce {
+	var out []notify.Bounce
+	for _, group := range blankLine.Split(part, -1) {
+		f := fields(group)
+		recipient := address(f["final-recipient"])
+		alias := address(f["original-recipient"])
+		if recipient == "" {
+			recipient = address(f["x-actual-recipient"])
+		}
+		if recipient == "" {
+			recipient, alias = alias, ""
+		}
+		if recipient == "" {
+			continue
+		}
+		b := notify.Bounce{Recipient: recipient, Action: strings.ToLower(strings.TrimSpace(f["action"]))}
+		if alias != recipient {
+			b.Alias = alias
+		}
+		b.Status, _, _ = strings.Cut(strings.TrimSpace(f["status"]), " ")
+		if _, diag, ok := strings.Cut(f["diagnostic-code"], ";"); ok { // "smtp; 550 5.1.1 ..."
+			b.Diagnostic = strings.Join(strings.Fields(diag), " ")
+		} else {
+			b.Diagnostic = strings.Join(strings.Fields(f["diagnostic-code"]), " ")
+		}
+		if b.Action == "" { // some mail systems leave it out; the status tells
+			switch {
+			case strings.HasPrefix(b.Status, "5"):
+				b.Action = "failed"
+			case strings.HasPrefix(b.Status, "4"):
+				b.Action = "delayed"
+			}
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+var (
+	dsnStart = regexp.MustCompile(`(?im)^(Reporting-MTA|Final-Recipient|Original-Recipient):`)
+	boundary = regexp.MustCompile(`(?m)^--[^\s-]\S*[ \t]*\r?$`)
+)
+
+// dsnInText reads the delivery status fields of a mail whose MIME
+// structure does not parse (a boundary that does not match, a part's
+// header that is malformed).
+func dsnInText(text string) []notify.Bounce {
+	loc := dsnStart.FindStringIndex(text)
+	if loc == nil {
+		return nil
+	}
+	text = text[loc[0]:]
+	if end := boundary.FindStringIndex(text); end != nil {
+		text = text[:end[0]]
+	}
+	return deliveryStatuses(text)
+}
+
+var (
+	sesRecipient = regexp.MustCompile(`\{[^{}]*"emailAddress"\s*:\s*"[^"]+"[^{}]*\}`)
+	sesField     = regexp.MustCompile(`"(emailAddress|action|status|diagnosticCode)"\s*:\s*"([^"]*)"`)
+)
+
+// sesNotification reads Amazon SES's bounce notification, which comes as
+// JSON (through SNS, its quotes escaped): its bouncedRecipients.
+func sesNotification(body string) []notify.Bounce {
+	body = strings.ReplaceAll(qpSoftBreak.ReplaceAllString(body, ""), `\"`, `"`)
+	if !strings.Contains(body, `"notificationType":"Bounce"`) || !strings.Contains(body, `"bouncedRecipients"`) {
+		return nil
+	}
+	_, list, _ := strings.Cut(body, `"bouncedRecipients"`)
+	list, _, _ = strings.Cut(list, "]")
+	var out []notify.Bounce
+	for _, obj := range sesRecipient.FindAllString(list, -1) {
+		f := map[string]string{}
+		for _, m := range sesField.FindAllStringSubmatch(obj, -1) {
+			f[m[1]] = m[2]
+		}
+		out = append(out, deliveryStatuses("Final-Recipient: rfc822; "+f["emailAddress"]+"\nAction: "+f["action"]+
+			"\nStatus: "+f["status"]+"\nDiagnostic-Code: "+f["diagnosticCode"]+"\n")...)
+	}
+	return out
+}
+
+// fields reads header-like lines leniently: continuation lines joined, a
+// line without a colon skipped.
+func fields(group string) map[string]string {
+	f := map[string]string{}
+	last := ""
+	for _, line := range strings.Split(strings.ReplaceAll(group, "\r", ""), "\n") {
+		if line == "" {
+			continue
+		}
+		if (line[0] == ' ' || line[0] == '\t') && last != "" {
+			f[last] += " " + strings.TrimSpace(line)
+			continue
+		}
+		k, v, ok := strings.Cut(line, ":")
+		if !ok || strings.ContainsAny(k, " \t") {
+			last = ""
+			continue
+		}
+		last = strings.ToLower(k)
+		if _, seen := f[last]; !seen {
+			f[last] = strings.TrimSpace(v)
+		}
+	}
+	return f
+}
+
+var addrPattern = regexp.MustCompile(`[A-Za-z0-9._%+\-=/!#$&'*?^{|}~]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+`)
+
+// address is the address of a DSN's "rfc822; a@b" field.
+func address(v string) string {
+	if _, a, ok := strings.Cut(v, ";"); ok {
+		v = a
+	}
+	// a quoted local part ("a..b"@c) is the address the book holds unquoted
+	a := strings.ToLower(strings.ReplaceAll(strings.Trim(strings.TrimSpace(v), "<>'"), `"`, ""))
+	if at := strings.LastIndexByte(a, '@'); at <= 0 || at == len(a)-1 {
+		return "" // no address ("@mx.example.org"): the text may name it
+	}
+	return a
+}
+
+// copyStarts are the lines after which a mail system puts the returned mail.
+var copyStarts = regexp.MustCompile(`(?im)^[ \t\-=_*>|]*(below this line is a copy|this is a copy of|original message|returned message|content-type:[ \t]*(message/rfc822|text/rfc822-headers|message/partial|message/global))`)
+
+// lastReturnedIDIn is the Message-ID of a bounce read as text: the first
+// after the last place where a mail system begins a copy (a bounce
+// forwarded, or quoted, has the returned mail innermost), else the last.
+func lastReturnedIDIn(b []byte) string {
+	b = unescape(b)
+	if starts := copyStarts.FindAllIndex(b, -1); len(starts) > 0 {
+		if id := returnedIDIn(b[starts[len(starts)-1][0]:]); id != "" {
+			return id
+		}
+	}
+	ms := messageIDLine.FindAllSubmatch(b, -1)
+	if len(ms) == 0 {
+		return ""
+	}
+	return string(ms[len(ms)-1][1])
+}
+
+func unescape(b []byte) []byte {
+	b = bytes.ReplaceAll(b, []byte("&lt;"), []byte("<"))
+	b = bytes.ReplaceAll(b, []byte("&gt;"), []byte(">"))
+	return qpSoftBreak.ReplaceAll(b, nil) // quoted-printable text read undecoded
+}
+
+var qpSoftBreak = regexp.MustCompile(`=\r?\n`)
+
+var messageIDLine = regexp.MustCompile(`(?im)^[ \t>]*Message-Id:[ \t]*(?:\r?\n[ \t]+)?<?([^\s<>]+@[^\s<>]+?)>?[ \t]*\r?$`)
+
+// returnedIDIn finds the Message-ID of the returned mail in what a bounce
+// returns, as a line of its own: the returned headers may not parse (an
+// unindented continuation line), may sit in a message/partial, or may be
+// quoted as text.
+func returnedIDIn(b []byte) string {
+	if m := messageIDLine.FindSubmatch(unescape(b)); m != nil {
+		return string(m[1])
+	}
+	return ""
+}
+
+// returnedStarts are the lines with which mail systems begin the copy of
+// the returned mail below their own words: what follows names the notice's
+// sender and recipient again, and is no report.
+var returnedStarts = regexp.MustCompile(`(?im)^[ \t\-=_*>|]*(below this line is a copy|this is a copy of|original message|the header of the original|headers? of (your|the) (original )?message|message headers follow|returned message|unsent message|included is a copy|content-type: message/|元のメッセージ|元メール|送信したメッセージ|(received|return-path|x-original-to|delivered-to|dkim-signature):).*$`)
+
+// delayWords say that a mail system still tries.
+var delayWords = regexp.MustCompile(`(?i)(has been delayed|not yet been delivered|will (continue|keep) (trying|to try)|still trying|will retry|delivery delayed|warning: message)`)
+
+// replyStart is where the remote server's words begin in a mail system's
+// text: its reply code or its enhanced status.
+var replyStart = regexp.MustCompile(`(?:^|[\s(#:;\[])([245]\d\d[ -]|[245]\.\d{1,3}\.\d{1,3}\b)`)
+
+// plainBounce reads a bounce written as text: each address the mail
+// system names before the returned mail, and the words that follow it up
+// to the next, from which notify.ReadReply reads the remote's reply.
+func plainBounce(text string, failed []string, notRecipients map[string]bool) []notify.Bounce {
+	if bs := plainBounceOf(text, failed, notRecipients); len(bs) > 0 || len(notRecipients) == 0 {
+		return bs
+	}
+	// the mail system names no one but the sender: a bounce of a mail to
+	// oneself, or one sent back to the recipient's own address
+	return plainBounceOf(text, failed, nil)
+}
+
+func plainBounceOf(text string, failed []string, notRecipients map[string]bool) []notify.Bounce {
+	text = strings.ReplaceAll(text, "\r", "")
+	text = boundary.ReplaceAllString(text, "")
+	if loc := returnedStarts.FindStringIndex(text); loc != nil {
+		text = text[:loc[0]]
+	}
+	var out []notify.Bounce
+	seen := map[string]int{}
+	type at struct {
+		addr  string
+		start int
+	}
+	var spans []at
+	for _, m := range addrPattern.FindAllStringIndex(text, -1) {
+		addr := strings.ToLower(strings.Trim(text[m[0]:m[1]], "."))
+		local, _, _ := strings.Cut(addr, "@")
+		if fromMailSystem(addr) || local == "mailer-daemon" || strings.HasPrefix(local, "postmaster") || notRecipients[addr] {
+			continue
+		}
+		if _, ok := seen[addr]; ok {
+			continue
+		}
+		seen[addr] = len(spans)
+		// its words start with its line: some say what went wrong before it
+		// ("Unknown user: a@b", "User a@b not listed in ...")
+		start := strings.LastIndex(text[:m[0]], "\n") + 1
+		if alone := strings.Trim(text[start:lineEnd(text, m[1])], " \t<>"); strings.EqualFold(alone, addr) {
+			// an address on a line of its own, its fault on the line above
+			// (Lotus Notes), unless that is a heading
+			if prev := strings.LastIndex(text[:max(start-1, 0)], "\n") + 1; start > 0 {
+				if above := strings.TrimSpace(text[prev : start-1]); above != "" && !strings.HasPrefix(above, "-") &&
+					!strings.HasSuffix(above, ":") && !addrPattern.MatchString(above) {
+					start = prev
+				}
+			}
+		}
+		spans = append(spans, at{addr: addr, start: start})
+	}
+	if len(failed) > 0 {
+		// The mail system names them: only those, with what its text says of them.
+		var named []at
+		for _, addr := range failed {
+			if i, ok := seen[addr]; ok {
+				named = append(named, spans[i])
+			} else {
+				named = append(named, at{addr: addr, start: len(text)})
+			}
+		}
+		if len(named) == 1 && named[0].start == len(text) {
+			named[0].start = 0 // the whole text speaks of it
+		}
+		spans = named
+	}
+	delayed := delayWords.MatchString(text)
+	for i, s := range spans {
+		end := len(text)
+		if i+1 < len(spans) {
+			end = strings.LastIndex(text[:nextStart(text, spans[i+1].addr, s.start)], "\n")
+			if end < s.start {
+				end = nextStart(text, spans[i+1].addr, s.start)
+			}
+		}
+		words := text[s.start:end]
+		if len(words) > 1000 {
+			words = words[:1000]
+		}
+		b := notify.Bounce{Recipient: s.addr, Action: "failed", Status: "5.0.0"}
+		if loc := replyStart.FindStringSubmatchIndex(words); loc != nil {
+			words = words[loc[2]:]
+		}
+		b.Diagnostic = strings.Join(strings.Fields(strings.Trim(words, ":>)( \n\t")), " ")
+		if delayed || notify.ReadReply(notify.StageBounce, b.Diagnostic).Code/100 == 4 {
+			b.Action, b.Status = "delayed", "4.0.0"
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// failedRecipients are the addresses of an X-Failed-Recipients header
+// (Exim, Google).
+func failedRecipients(h message.Header) []string {
+	var out []string
+	for _, v := range h.Values("X-Failed-Recipients") {
+		for _, a := range addrPattern.FindAllString(v, -1) {
+			out = append(out, strings.ToLower(a))
+		}
+	}
+	return out
+}
+
+// sentTo are the addresses a bounce is sent to: the notice's sender, whom
+// the mail system greets, never a failed recipient.
+func sentTo(h message.Header) map[string]bool {
+	out := map[string]bool{}
+	for _, a := range addrPattern.FindAllString(h.Get("To"), -1) {
+		out[strings.ToLower(a)] = true
+	}
+	return out
+}
+
+func lineEnd(text string, from int) int {
+	if i := strings.IndexByte(text[from:], '\n'); i >= 0 {
+		return from + i
+	}
+	return len(text)
+}
+
+func nextStart(text, addr string, from int) int {
+	i := strings.Index(strings.ToLower(text[from:]), addr)
+	if i < 0 {
+		return len(text)
+	}
+	return from + i
+}
