@@ -20,6 +20,7 @@ import (
 	"github.com/emersion/go-message/charset"
 	"github.com/emersion/go-message/mail"
 	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/owabi/owabi/notify"
 )
@@ -161,18 +162,41 @@ func automatic(h mail.Header, subject string) bool {
 	if v := strings.ToLower(strings.TrimSpace(h.Get("Auto-Submitted"))); v != "" && v != "no" {
 		return true
 	}
-	if h.Get("X-Autoreply") != "" || h.Get("X-Autorespond") != "" {
-		return true
+	// Exchange marks what it writes by itself: an out-of-office reply, or a
+	// mail an inbox rule sent on.
+	for _, k := range []string{"X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress", "X-MS-Exchange-Inbox-Rules-Loop"} {
+		if h.Get(k) != "" {
+			return true
+		}
 	}
 	switch strings.ToLower(strings.TrimSpace(h.Get("Precedence"))) {
 	case "auto_reply", "bulk", "junk":
 		return true
 	}
-	s := strings.ToLower(subject)
-	for _, p := range []string{"自動応答", "自動返信", "不在のお知らせ", "不在通知", "out of office", "automatic reply", "auto-reply", "autoreply",
+	return automaticSubject(subject)
+}
+
+// automaticSubject reports whether a subject is one an automatic reply
+// gives itself: 自動応答, Out of Office, 【不在】, 不在: … A person's own
+// words about being away (Re: 不在にしておりました件) are not: 不在 counts
+// only bracketed, before a colon, or first.
+func automaticSubject(subject string) bool {
+	s := strings.ToLower(norm.NFKC.String(subject))
+	for _, p := range []string{"自動応答", "自動返信", "不在のお知らせ", "不在通知", "不在中", "休暇中", "休暇のお知らせ",
+		"out of office", "out of the office", "out-of-office", "automatic reply", "auto-reply", "autoreply", "vacation reply",
 		"undelivered mail", "delivery status notification", "failure notice", "returned mail", "配信不能", "配送エラー"} {
 		if strings.Contains(s, p) {
 			return true
+		}
+	}
+	for _, away := range []string{"不在", "休暇"} {
+		if strings.HasPrefix(strings.TrimSpace(s), away) {
+			return true
+		}
+		for _, around := range []string{"【%s】", "[%s]", "(%s)", "〔%s〕", "<%s>", "《%s》", "「%s」", "%s:", "%s :"} {
+			if strings.Contains(s, fmt.Sprintf(around, away)) {
+				return true
+			}
 		}
 	}
 	return false

@@ -233,3 +233,36 @@ func TestAReportWithoutTheRemotesWordsIsReadWithItsText(t *testing.T) {
 		t.Errorf("read %+v", in.Bounces)
 	}
 }
+
+// Automatic replies as mail programs write them never count, whatever
+// their headers lack; a person's own words about being away do.
+func TestAutomaticRepliesByTheirHeadersAndSubjects(t *testing.T) {
+	for _, tt := range []struct {
+		subject, header string
+		auto            bool
+	}{
+		{"【不在】12/28から1/5まで年末年始休業のお知らせ", "", true},
+		{"［不在］山田は出張中です", "", true}, // full-width brackets
+		{"不在：Re: 不審なメールの削除のお願い", "", true},
+		{"不在です（12/28まで）", "", true},
+		{"休暇中のため返信が遅れます", "", true},
+		{"自動応答: 不審なメールの削除のお願い", "", true},
+		{"Automatic reply: Request to delete a suspicious e-mail", "", true},
+		{"Out of Office: Request to delete a suspicious e-mail", "", true},
+		{"I am out of the office until Monday", "", true},
+		{"Re: 不審なメールの削除のお願い", "X-Auto-Response-Suppress: All\r\n", true},     // Exchange's own
+		{"Re: 不審なメールの削除のお願い", "X-MS-Exchange-Inbox-Rules-Loop: a@x\r\n", true}, // an inbox rule
+		{"Re: 不審なメールの削除のお願い", "Precedence: auto_reply\r\n", true},
+		{"Re: 不審なメールの削除のお願い", "X-Autoreply: yes\r\n", true},
+		{"Re: 不審なメールの削除のお願い", "", false},
+		{"Re: 不在にしておりました件", "", false},
+		{"Re: 休暇明けに確認しました", "", false},
+		{"Re: 不審なメールの削除のお願い（D-000012）", "Auto-Submitted: no\r\n", false},
+	} {
+		raw := replyMail(t, "r@x", "", tt.subject, "削除しました。")
+		raw = strings.Replace(raw, "MIME-Version:", tt.header+"MIME-Version:", 1)
+		if in, err := Read([]byte(raw)); err != nil || in.Auto != tt.auto {
+			t.Errorf("%q with %q: automatic %v, %v; want %v", tt.subject, tt.header, in.Auto, err, tt.auto)
+		}
+	}
+}
