@@ -250,7 +250,7 @@ func TestAutomaticRepliesByTheirHeadersAndSubjects(t *testing.T) {
 		{"Automatic reply: Request to delete a suspicious e-mail", "", true},
 		{"Out of Office: Request to delete a suspicious e-mail", "", true},
 		{"I am out of the office until Monday", "", true},
-		{"Re: 不審なメールの削除のお願い", "X-Auto-Response-Suppress: All\r\n", true},     // Exchange's own
+		{"Re: 不審なメールの削除のお願い", "X-Auto-Response-Suppress: All\r\n", true},       // Exchange's own
 		{"Re: 不審なメールの削除のお願い", "X-MS-Exchange-Inbox-Rules-Loop: a@x\r\n", true}, // an inbox rule
 		{"Re: 不審なメールの削除のお願い", "Precedence: auto_reply\r\n", true},
 		{"Re: 不審なメールの削除のお願い", "X-Autoreply: yes\r\n", true},
