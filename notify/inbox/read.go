@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	stdhtml "html"
 	"io"
 	"regexp"
 	"strings"
@@ -58,10 +59,10 @@ func Read(raw []byte) (notify.Inbound, error) {
 	if from, _ := h.AddressList("From"); len(from) > 0 {
 		in.From = strings.ToLower(from[0].Address)
 	}
-	if ids, _ := h.MsgIDList("In-Reply-To"); len(ids) > 0 {
+	if ids := msgIDs(h, "In-Reply-To"); len(ids) > 0 {
 		in.InReplyTo = ids[0]
 	}
-	refs, _ := h.MsgIDList("References")
+	refs := msgIDs(h, "References")
 	for i := len(refs) - 1; i >= 0; i-- { // nearest first
 		in.References = append(in.References, refs[i])
 	}
@@ -84,6 +85,7 @@ func Read(raw []byte) (notify.Inbound, error) {
 			return in, nil
 		}
 	}
+	html := "" // the text of an HTML part, for a reply that has no plain one
 	for {
 		p, err := r.NextPart()
 		if errors.Is(err, io.EOF) {
@@ -99,17 +101,78 @@ func Read(raw []byte) (notify.Inbound, error) {
 			return in, fmt.Errorf("reading the mail's body: %w", err)
 		}
 		ct := contentType(p.Header.Get("Content-Type"))
-		if ct == "text/plain" && in.Excerpt == "" {
-			if _, attached := p.Header.(*mail.AttachmentHeader); !attached {
-				text, _ := io.ReadAll(io.LimitReader(p.Body, 64<<10))
-				in.Excerpt = excerpt(bytes.NewReader(text))
-				if in.Ref == 0 { // the notice quoted below the reply carries its code
-					in.Ref = refIn(string(text))
-				}
+		_, attached := p.Header.(*mail.AttachmentHeader)
+		switch {
+		case ct == "message/rfc822" || ct == "message/global":
+			// The notice itself, forwarded back as an attachment: it is
+			// what the mail answers.
+			if id := forwardedID(p.Body); id != "" {
+				in.References = append(in.References, id)
+			}
+		case (ct == "text/plain" || ct == "text/html" && html == "") && !attached && in.Excerpt == "":
+			text, _ := io.ReadAll(io.LimitReader(p.Body, 64<<10))
+			if ct == "text/html" {
+				html = textOfHTML(string(text)) // used only if no plain text comes
+				continue
+			}
+			in.Excerpt = excerpt(bytes.NewReader(text))
+			if in.Ref == 0 { // the notice quoted below the reply carries its code
+				in.Ref = refIn(string(text))
 			}
 		}
 	}
+	if in.Excerpt == "" && html != "" { // an HTML-only reply
+		in.Excerpt = excerpt(strings.NewReader(html))
+		if in.Ref == 0 {
+			in.Ref = refIn(html)
+		}
+	}
 	return in, nil
+}
+
+// msgIDs reads a header of Message-IDs (In-Reply-To, References) as mail
+// programs write them, <a@b> <c@d>, or without the angle brackets, or
+// with commas.
+func msgIDs(h mail.Header, key string) []string {
+	if ids, err := h.MsgIDList(key); err == nil && len(ids) > 0 {
+		return ids
+	}
+	var ids []string
+	for _, f := range strings.FieldsFunc(h.Get(key), func(r rune) bool { return r == ' ' || r == '\t' || r == ',' || r == '\r' || r == '\n' }) {
+		if f = strings.Trim(f, "<>"); strings.Contains(f, "@") {
+			ids = append(ids, f)
+		}
+	}
+	return ids
+}
+
+// forwardedID is the Message-ID of a mail attached to another.
+func forwardedID(body io.Reader) string {
+	e, _ := message.Read(io.LimitReader(body, 64<<10)) // the header is what counts, not a body it cannot read
+	if e == nil {
+		return ""
+	}
+	h := mail.Header{Header: e.Header}
+	id, _ := h.MessageID()
+	return id
+}
+
+// These take an HTML reply apart into the lines a person wrote: style,
+// scripts and tags out, a line break where a block ends.
+var (
+	htmlDrop  = regexp.MustCompile(`(?is)<(style|script|head)\b.*?</(style|script|head)>`)
+	htmlBreak = regexp.MustCompile(`(?i)<(br|/p|/div|/tr|/li|/h[1-6]|/blockquote)\b[^>]*>`)
+	htmlQuote = regexp.MustCompile(`(?i)<blockquote\b[^>]*>`)
+	htmlTag   = regexp.MustCompile(`<[^>]*>`)
+)
+
+// textOfHTML is the text of an HTML part, a line per block; a quotation
+// (blockquote) starts with "> ", so that excerpt stops there.
+func textOfHTML(s string) string {
+	s = htmlDrop.ReplaceAllString(s, "")
+	s = htmlQuote.ReplaceAllString(s, "\n> ")
+	s = htmlBreak.ReplaceAllString(s, "\n")
+	return stdhtml.UnescapeString(htmlTag.ReplaceAllString(s, ""))
 }
 
 func contentType(v string) string {

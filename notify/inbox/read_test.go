@@ -266,3 +266,27 @@ func TestAutomaticRepliesByTheirHeadersAndSubjects(t *testing.T) {
 		}
 	}
 }
+
+// Replies as some mail programs write them: In-Reply-To without angle
+// brackets, HTML only with the code in it, the notice forwarded back as an
+// attachment.
+func TestRepliesAsSomeMailProgramsWriteThem(t *testing.T) {
+	head := "From: taro@yamada.example\r\nTo: soudan@sakura-print.example.jp\r\nSubject: Re: お知らせ\r\nMessage-ID: <r@x>\r\nMIME-Version: 1.0\r\n"
+	noBrackets := head + "In-Reply-To: owabi.abc@sakura-print.example.jp\r\nReferences: owabi.1@sakura-print.example.jp, owabi.abc@sakura-print.example.jp\r\n" +
+		"Content-Type: text/plain; charset=UTF-8\r\n\r\n削除しました。\r\n"
+	if in, err := Read([]byte(noBrackets)); err != nil || in.InReplyTo != "owabi.abc@sakura-print.example.jp" ||
+		len(in.References) != 2 || in.References[0] != "owabi.abc@sakura-print.example.jp" {
+		t.Errorf("In-Reply-To without angle brackets: %+v, %v", in, err)
+	}
+	htmlOnly := head + "Content-Type: text/html; charset=UTF-8\r\n\r\n<html><head><style>p{color:red}</style></head><body>" +
+		"<p>削除しました。&amp;ご連絡ありがとうございます。</p><blockquote><p>お問い合わせ番号：D-000012</p></blockquote></body></html>\r\n"
+	if in, err := Read([]byte(htmlOnly)); err != nil || in.Ref != 12 || in.Excerpt != "削除しました。&ご連絡ありがとうございます。" {
+		t.Errorf("an HTML-only reply: ref %d, excerpt %q, %v; want 12 and the person's words", in.Ref, in.Excerpt, err)
+	}
+	forwarded := head + "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n届いたメールを添付します。\r\n" +
+		"--b\r\nContent-Type: message/rfc822\r\nContent-Disposition: attachment\r\n\r\n" +
+		"From: soudan@sakura-print.example.jp\r\nMessage-ID: <owabi.def@sakura-print.example.jp>\r\nSubject: 不審なメールの削除のお願い\r\n\r\n本文\r\n--b--\r\n"
+	if in, err := Read([]byte(forwarded)); err != nil || len(in.References) != 1 || in.References[0] != "owabi.def@sakura-print.example.jp" {
+		t.Errorf("the notice forwarded back as an attachment: %+v, %v; want its Message-ID among what the mail answers", in, err)
+	}
+}
