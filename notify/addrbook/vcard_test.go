@@ -16,6 +16,21 @@ import (
 
 // readVCard reads every entry of a vCard file as the import does, through
 // Decode; it fails the test on a fatal error or if Next does not stop.
+// oneCard reads data, as it is (not decoded first), as a vCard book that
+// must give one record and no rejection.
+func oneCard(t testing.TB, data string) notify.Record {
+	t.Helper()
+	v, err := addrbook.NewVCard(strings.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, bad := readEntries(t, v, len(data))
+	if len(bad) != 0 || len(recs) != 1 {
+		t.Fatalf("records %v, rejections %v; want one record", recs, bad)
+	}
+	return recs[0]
+}
+
 func readVCard(t testing.TB, data []byte) ([]notify.Record, []*addrbook.RowError) {
 	t.Helper()
 	text, _ := addrbook.Decode(bytes.NewReader(data))
@@ -372,18 +387,11 @@ func TestVCardBadFieldLosesOnlyItself(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			data := "BEGIN:VCARD\r\nVERSION:2.1\r\n" + tt.card + "END:VCARD\r\n"
-			v, err := addrbook.NewVCard(strings.NewReader(data))
-			if err != nil {
-				t.Fatal(err)
-			}
-			recs, bad := readEntries(t, v, len(data))
-			if len(bad) != 0 || len(recs) != 1 {
-				t.Fatalf("records %v, rejections %v; want one record", recs, bad)
-			}
-			if got := recs[0].Emails; !slices.Equal(got, []string{"a@example.jp"}) {
+			rec := oneCard(t, data)
+			if got := rec.Emails; !slices.Equal(got, []string{"a@example.jp"}) {
 				t.Errorf("Emails = %q, want the good address", got)
 			}
-			if got := recs[0].Warnings; !slices.Equal(got, []string{tt.want}) {
+			if got := rec.Warnings; !slices.Equal(got, []string{tt.want}) {
 				t.Errorf("Warnings = %q\nwant       %q", got, tt.want)
 			}
 		})
@@ -401,23 +409,16 @@ func TestVCardQuotedPrintableWithoutCharset(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			// FN says the same as N, and the warning is given once.
 			data := "BEGIN:VCARD\r\nVERSION:2.1\r\nN;ENCODING=QUOTED-PRINTABLE:" + tt.value + ";Ana\r\nFN;ENCODING=QUOTED-PRINTABLE:Ana " + tt.value + "\r\nEMAIL:ana@example.es\r\nEND:VCARD\r\n"
-			v, err := addrbook.NewVCard(strings.NewReader(data))
-			if err != nil {
-				t.Fatal(err)
-			}
-			recs, bad := readEntries(t, v, len(data))
-			if len(bad) != 0 || len(recs) != 1 {
-				t.Fatalf("records %v, rejections %v; want one record", recs, bad)
-			}
-			if recs[0].Family != tt.family || recs[0].Given != "Ana" {
-				t.Errorf("name = %q %q, want %q Ana", recs[0].Family, recs[0].Given, tt.family)
+			rec := oneCard(t, data)
+			if rec.Family != tt.family || rec.Given != "Ana" {
+				t.Errorf("name = %q %q, want %q Ana", rec.Family, rec.Given, tt.family)
 			}
 			var want []string
 			if tt.warning != "" {
 				want = []string{tt.warning}
 			}
-			if !slices.Equal(recs[0].Warnings, want) {
-				t.Errorf("Warnings = %q, want %q", recs[0].Warnings, want)
+			if !slices.Equal(rec.Warnings, want) {
+				t.Errorf("Warnings = %q, want %q", rec.Warnings, want)
 			}
 		})
 	}
@@ -430,15 +431,8 @@ func TestVCardAddressWithName(t *testing.T) {
 	for _, value := range []string{"\"Omega\"\r\n  <omega@example.com>", "Omega <omega@example.com>", "<omega@example.com>", " <Omega@Example.com> "} {
 		t.Run(value, func(t *testing.T) {
 			data := "BEGIN:VCARD\r\nVERSION:2.1\r\nN:;Omega;;;\r\nEMAIL;INTERNET:" + value + "\r\nEND:VCARD\r\n"
-			v, err := addrbook.NewVCard(strings.NewReader(data))
-			if err != nil {
-				t.Fatal(err)
-			}
-			recs, bad := readEntries(t, v, len(data))
-			if len(bad) != 0 || len(recs) != 1 {
-				t.Fatalf("records %v, rejections %v; want one record", recs, bad)
-			}
-			if got := recs[0].Emails; len(got) != 1 || !strings.EqualFold(got[0], "omega@example.com") {
+			rec := oneCard(t, data)
+			if got := rec.Emails; len(got) != 1 || !strings.EqualFold(got[0], "omega@example.com") {
 				t.Errorf("Emails = %q, want omega@example.com", got)
 			}
 		})
