@@ -67,6 +67,15 @@ func (r *ImportReport) Reject(n EntryNote) { keepNote(&r.Rejected, &r.RejectedCo
 // note if it is among the first KeptNotes.
 func (r *ImportReport) Flag(n EntryNote) { keepNote(&r.Flagged, &r.FlaggedCount, n) }
 
+// Notes is what the report holds of a kind of notes: the first KeptNotes,
+// and how many there are in all.
+func (r ImportReport) Notes(kind NoteKind) (kept []EntryNote, count int) {
+	if kind == FlaggedNotes {
+		return r.Flagged, r.FlaggedCount
+	}
+	return r.Rejected, r.RejectedCount
+}
+
 func keepNote(kept *[]EntryNote, count *int, n EntryNote) {
 	*count++
 	if len(*kept) < KeptNotes {

@@ -189,18 +189,15 @@ func importReader(ctx context.Context, db *store.DB, name string, r io.Reader, o
 // notify.KeptNotes of each kind), and how many more there are.
 func printImport(w io.Writer, r notify.ImportReport, when string) {
 	printCounts(w, r, when)
-	for _, k := range []struct {
-		kind  notify.NoteKind
-		kept  []notify.EntryNote
-		count int
-	}{{notify.RejectedNotes, r.Rejected, r.RejectedCount}, {notify.FlaggedNotes, r.Flagged, r.FlaggedCount}} {
-		for _, n := range k.kept {
-			printNote(w, k.kind, n)
+	for _, kind := range []notify.NoteKind{notify.RejectedNotes, notify.FlaggedNotes} {
+		kept, count := r.Notes(kind)
+		for _, n := range kept {
+			printNote(w, kind, n)
 		}
-		if more := k.count - len(k.kept); more > 0 && r.DryRun {
-			fmt.Fprintf(w, "  %-9s %s more, not shown: a dry run keeps the first %d\n", noteLabel[k.kind], wording.Number(more), len(k.kept))
+		if more := count - len(kept); more > 0 && r.DryRun {
+			fmt.Fprintf(w, "  %-9s %s more, not shown: a dry run keeps the first %d\n", noteLabel[kind], wording.Number(more), len(kept))
 		} else if more > 0 {
-			fmt.Fprintf(w, "  %-9s %s more, not shown: \"owabi imports --all %d\" lists every one\n", noteLabel[k.kind], wording.Number(more), r.ID)
+			fmt.Fprintf(w, "  %-9s %s more, not shown: \"owabi imports --all %d\" lists every one\n", noteLabel[kind], wording.Number(more), r.ID)
 		}
 	}
 }
@@ -241,10 +238,7 @@ var noteLabel = map[notify.NoteKind]string{notify.RejectedNotes: "rejected:", no
 // a page at a time; those a dry run's report holds, which are all there is.
 func eachNote(ctx context.Context, db *store.DB, rep notify.ImportReport, kind notify.NoteKind, fn func(notify.EntryNote) error) error {
 	if rep.DryRun {
-		kept := rep.Rejected
-		if kind == notify.FlaggedNotes {
-			kept = rep.Flagged
-		}
+		kept, _ := rep.Notes(kind)
 		for _, n := range kept {
 			if err := fn(n); err != nil {
 				return err

@@ -54,10 +54,8 @@ func (s *Server) notesPages(r *http.Request, rep *notify.ImportReport) ([]notesP
 	}
 	var pages []notesPage
 	for _, k := range noteKinds {
-		p := notesPage{Kind: k.kind, Title: k.title, Notes: rep.Rejected, Total: rep.RejectedCount}
-		if k.kind == notify.FlaggedNotes {
-			p.Notes, p.Total = rep.Flagged, rep.FlaggedCount
-		}
+		p := notesPage{Kind: k.kind, Title: k.title}
+		p.Notes, p.Total = rep.Notes(k.kind)
 		last := max((p.Total+notify.KeptNotes-1)/notify.KeptNotes, 1)
 		n, _ := strconv.Atoi(asked.Get(string(k.kind)))
 		n = min(max(n, 1), last) // past the end is the last page: the offset stays within the import
