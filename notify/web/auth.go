@@ -461,9 +461,10 @@ func sameToken(a, b string) bool {
 // the request came from, or for IPv6 its /64, which one machine may hold
 // whole.
 func clientNet(r *http.Request) string {
-	ip := net.ParseIP(clientIP(r))
+	addr := clientIP(r)
+	ip := net.ParseIP(addr)
 	if ip == nil || ip.To4() != nil {
-		return clientIP(r)
+		return addr
 	}
 	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
 }

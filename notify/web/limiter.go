@@ -72,7 +72,7 @@ func (l *limiter) take(key limitKey, now time.Time) (ok, locked bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	a, found := l.attempts[key]
-	if !found || now.UnixNano()-a.first >= int64(l.window) {
+	if !found || l.passed(a, now) {
 		if !found && len(l.attempts) >= l.keys && !l.makeRoom(now) {
 			return false, false // every key held is locked: refuse new ones for now
 		}
@@ -81,6 +81,11 @@ func (l *limiter) take(key limitKey, now time.Time) (ok, locked bool) {
 	a.n++
 	l.attempts[key] = a
 	return int(a.n) <= l.max, int(a.n) == l.max+1
+}
+
+// passed reports whether the window of a key's attempts a has passed.
+func (l *limiter) passed(a attempts, now time.Time) bool {
+	return now.UnixNano()-a.first >= int64(l.window)
 }
 
 // reset forgets key after a successful sign-in.
@@ -102,7 +107,7 @@ func (l *limiter) makeRoom(now time.Time) bool {
 	var once []held
 	for k, a := range l.attempts {
 		switch {
-		case now.UnixNano()-a.first >= int64(l.window):
+		case l.passed(a, now):
 			delete(l.attempts, k)
 		case a.n == 1:
 			once = append(once, held{k, a.first})
@@ -149,7 +154,7 @@ func (l *limiter) giveBack(key limitKey, now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	a, found := l.attempts[key]
-	if !found || now.UnixNano()-a.first >= int64(l.window) {
+	if !found || l.passed(a, now) {
 		return
 	}
 	if a.n--; a.n <= 0 {
