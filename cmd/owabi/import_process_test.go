@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"os/exec"
@@ -153,16 +152,20 @@ type webSession struct {
 	csrf string
 }
 
-// signInTo signs in to the web app d serves (it logged its address).
-func signInTo(tb testing.TB, d *daemon, name, password string) *webSession {
+// servedAt is the address of the web app d serves, as it logged it.
+func servedAt(tb testing.TB, d *daemon) string {
 	tb.Helper()
 	m := servingURL.FindStringSubmatch(d.stderr.String())
 	if m == nil {
 		tb.Fatalf("no URL in the log:\n%s", d.stderr.String())
 	}
-	jar, _ := cookiejar.New(nil)
-	s := &webSession{base: strings.TrimSuffix(m[1], "/"),
-		c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	return strings.TrimSuffix(m[1], "/")
+}
+
+// signInTo signs in to the web app d serves (it logged its address).
+func signInTo(tb testing.TB, d *daemon, name, password string) *webSession {
+	tb.Helper()
+	s := &webSession{base: servedAt(tb, d), c: newBrowser("")}
 	page, err := s.get("/login")
 	if err != nil {
 		tb.Fatal(err)

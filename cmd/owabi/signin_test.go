@@ -48,8 +48,7 @@ func serveForSignIn(t *testing.T, bin string) (*daemon, string) {
 	}
 	d := startServeBinary(t, bin, cfg)
 	waitFor(t, d.stderr.appears("the web app is serving"), "the web app")
-	m := servingURL.FindStringSubmatch(d.stderr.String())
-	return d, strings.TrimSuffix(m[1], "/")
+	return d, servedAt(t, d)
 }
 
 func benchConfigT(t *testing.T) string {

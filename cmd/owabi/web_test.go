@@ -65,11 +65,7 @@ func TestServeServesTheWebApp(t *testing.T) {
 	owabiWithInput(t, nil, "correct horse battery\n", "--config", cfg, "user", "add", "--role", "manager", "--password-stdin", "kanri")
 	d := startServe(t, cfg)
 	waitFor(t, d.stderr.appears("the web app is serving"), "the web app")
-	m := servingURL.FindStringSubmatch(d.stderr.String())
-	if m == nil {
-		t.Fatalf("no URL in the log:\n%s", d.stderr.String())
-	}
-	base := strings.TrimSuffix(m[1], "/")
+	base := servedAt(t, d)
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar}
 	body := func(resp *http.Response, err error) string {
