@@ -14,10 +14,10 @@ type Inbound struct {
 	// first: a reply to a notice names the notice's.
 	InReplyTo  string
 	References []string
-	// Ref is the notice number of a reference code (D-000123) quoted in
-	// the subject, 0 when there is none: some mail programs drop the
-	// threading headers.
-	Ref int64
+	// Ref is a reference code (notify.ParseRef's form) quoted in the
+	// subject or the text, "" when there is none: some mail programs drop
+	// the threading headers.
+	Ref string
 	// Auto: an out-of-office or other automatic reply, which is kept but
 	// does not count as an acknowledgement.
 	Auto    bool
@@ -25,6 +25,12 @@ type Inbound struct {
 	// Bounces is what a bounce reports, one per recipient: a delivery
 	// status notification (RFC 3464) or a mail system's text.
 	Bounces []Bounce
+	// ReturnRef is the code of the notice whose per-notice return path
+	// the mail came back to (notify.ReturnPath), "" when none.
+	ReturnRef string
+	// SenderFailed: the organisation's receiving server found that the
+	// From address's domain did not send it (SenderChecks.Failed).
+	SenderFailed bool
 	// Unreadable: a mail from a mail system, a bounce by all signs, that
 	// names no recipient owabi could read; staff should look at it.
 	Unreadable bool

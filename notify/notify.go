@@ -5,8 +5,6 @@
 package notify
 
 import (
-	"fmt"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -115,6 +113,7 @@ type Notice struct {
 	Lang      string
 	State     NoticeState
 	MessageID string // fixed before the first attempt, reused on every retry
+	RefCode   string // its reference code (NewRef), which the person holds
 	Attempts  int    // attempts the server answered (or that failed on the way); a claim cut short is none
 	NextTry   time.Time
 	// Reply is what the server answered to the last attempt that failed,
@@ -157,28 +156,12 @@ type Delivery struct {
 	AckLink string
 }
 
-// Ref is the notice's short reference code (お問い合わせ番号), which a
-// person can quote on the phone or in a reply: the kind's initial and the
-// notice number, D-000123. A notice not queued yet (a preview) has none.
+// Ref is the notice's reference code (お問い合わせ番号), RefCode, which the
+// person quotes on the phone or in a reply. A notice not queued yet (a
+// preview) has none.
 func (n Notice) Ref() string {
-	initial := strings.ToUpper(string(n.Kind))[:1]
-	if n.ID == 0 {
-		return initial + "-??????"
+	if n.RefCode == "" {
+		return strings.ToUpper(string(n.Kind))[:1] + "-????-????"
 	}
-	return fmt.Sprintf("%s-%06d", initial, n.ID)
-}
-
-// ParseRef reads a reference code as Ref writes it, or as people type it
-// (d123, D-000123): the notice number, and whether it is one.
-func ParseRef(s string) (int64, bool) {
-	s = strings.TrimSpace(s)
-	if len(s) < 2 || !strings.ContainsRune("DdAa", rune(s[0])) {
-		return 0, false
-	}
-	digits := strings.TrimPrefix(s[1:], "-")
-	if digits == "" || len(digits) > 12 || strings.Trim(digits, "0123456789") != "" {
-		return 0, false
-	}
-	id, err := strconv.ParseInt(digits, 10, 64)
-	return id, err == nil && id > 0
+	return n.RefCode
 }

@@ -15,8 +15,8 @@ func TestEveryRecipientOfABounceIsRecorded(t *testing.T) {
 	ctx := context.Background()
 	db, _, _, _ := resendBook(t, "a", "b")
 	out, err := db.RecordInbound(ctx, "INBOX", 1, []notify.Inbound{{UID: 1, MessageID: "dsn@mx", Bounces: []notify.Bounce{
-		{Recipient: "a@x.example", Action: "failed", Status: "5.2.2"},
-		{Recipient: "forwarded@elsewhere.example", Alias: "b@x.example", Action: "failed", Status: "5.1.1"},
+		{Recipient: "a@x.example", Action: "failed", Status: "5.2.2", OriginalMessageID: "m1@x"},
+		{Recipient: "forwarded@elsewhere.example", Alias: "b@x.example", Action: "failed", Status: "5.1.1", OriginalMessageID: "m2@x"},
 	}}})
 	if err != nil || out[0] != notify.Bounced {
 		t.Fatalf("the bounce: %v, %v", out, err)

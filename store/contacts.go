@@ -136,9 +136,12 @@ type ContactList struct {
 	// LookAlike narrows the list to the contacts held back as look-alikes
 	// (rule lookalike) until a person decides.
 	LookAlike bool
-	Order     Order // ByNumber when empty
-	Offset    int
-	Limit     int
+	// Unverified narrows it to the contacts with mail kept unverified
+	// that nobody has decided on.
+	Unverified bool
+	Order      Order // ByNumber when empty
+	Offset     int
+	Limit      int
 }
 
 // Unassigned is ContactList.Owner for the contacts nobody owns.
@@ -198,13 +201,16 @@ func (d *DB) Contacts(ctx context.Context, f ContactList) ([]notify.ListedContac
 	}
 	if q := searchQuery(f.Query); q != "" {
 		match := "instr(s.text, " + arg(q) + ") > 0"
-		if id, ok := notify.ParseRef(q); ok { // a notice's reference code, quoted on the phone
-			match = "(" + match + " OR c.id = (SELECT contact_id FROM notices WHERE id = " + arg(id) + "))"
+		if ref, ok := notify.ParseRef(f.Query); ok { // a notice's reference code, quoted on the phone
+			match = "(" + match + " OR c.id = (SELECT contact_id FROM notices WHERE ref = " + arg(ref) + "))"
 		}
 		where = append(where, match)
 	}
 	if f.Category != "" {
 		where = append(where, "c.category = "+arg(f.Category))
+	}
+	if f.Unverified {
+		where = append(where, "c.id IN (SELECT contact_id FROM unverified_mail WHERE decision = '')")
 	}
 	if f.LookAlike { // spelt out, so that the partial index of migration 0027 serves
 		where = append(where, "c.rule = '"+string(notify.RuleLookAlike)+"'")

@@ -298,9 +298,10 @@ var migrateUpTo string
 // afterMigration holds, by migration, the Go that completes it in the
 // same transaction: filling in what SQL alone cannot compute.
 var afterMigration = map[string]func(context.Context, *Tx) error{
-	"0009_search":         fillSearch,
-	"0022_purge":          sealAudit,
-	"0023_server_replies": fillServerReplies,
+	"0009_search":          fillSearch,
+	"0022_purge":           sealAudit,
+	"0023_server_replies":  fillServerReplies,
+	"0031_reference_codes": fillOldRefs,
 }
 
 // newerMigration is a migration applied that this owabi does not know, ""

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/owabi/owabi/notify"
 )
@@ -82,16 +83,24 @@ func recordInbound(ctx context.Context, tx *Tx, m notify.Inbound, at string) (no
 	if len(m.Bounces) > 0 {
 		outcome := notify.NotOurs
 		for _, b := range m.Bounces {
-			bounced, err := recordBounce(ctx, tx, b)
+			o, err := recordBounce(ctx, tx, m, b, at)
 			if err != nil {
 				return "", err
 			}
-			if bounced {
-				outcome = notify.Bounced
+			if o == notify.Bounced || outcome == notify.NotOurs {
+				outcome = o
 			}
 		}
 		return outcome, nil
 	}
+	return recordReply(ctx, tx, m, at)
+}
+
+// recordReply records a mail that is not a bounce as notify.ReplyEvidence
+// judges it: an acknowledgement, an automatic reply, a mail kept
+// unverified, or nothing.
+func recordReply(ctx context.Context, tx *Tx, m notify.Inbound, at string) (notify.InboundOutcome, error) {
+	e := notify.ReplyEvidence{SenderFailed: m.SenderFailed, Automatic: m.Auto}
 	var notice, contact int64
 	for _, id := range append([]string{m.InReplyTo}, m.References...) {
 		if id == "" {
@@ -99,28 +108,37 @@ func recordInbound(ctx context.Context, tx *Tx, m notify.Inbound, at string) (no
 		}
 		err := tx.QueryRowContext(ctx, `SELECT id, contact_id FROM notices WHERE message_id = ?`, id).Scan(&notice, &contact)
 		if err == nil {
+			e.Threaded = true
 			break
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
 			return "", err
 		}
 	}
-	auto := m.Auto
-	if notice == 0 && m.Ref != 0 {
-		// A code alone is easy to type: it counts only from one of the
-		// contact's own addresses, and is kept without counting otherwise.
-		var fromContact bool
-		err := tx.QueryRowContext(ctx, `SELECT n.id, n.contact_id,
-			EXISTS (SELECT 1 FROM addresses a WHERE a.contact_id = n.contact_id AND a.email = ? AND ? != '')
-			FROM notices n WHERE n.id = ?`, m.From, m.From, m.Ref).Scan(&notice, &contact, &fromContact)
+	if !e.Threaded && m.Ref != "" {
+		err := tx.QueryRowContext(ctx, `SELECT id, contact_id FROM notices WHERE ref = ?`, m.Ref).Scan(&notice, &contact)
+		if err == nil {
+			e.Code = m.Ref
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return "", err
+		}
+	}
+	if notice == 0 && m.From != "" {
+		err := tx.QueryRowContext(ctx, `SELECT contact_id FROM addresses WHERE email = ? ORDER BY id LIMIT 1`, m.From).Scan(&contact)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return "", err
 		}
-		auto = auto || !fromContact
+		e.FromContact = contact != 0
 	}
-	if notice == 0 {
-		return notify.NotOurs, nil
+	outcome, doubt := e.Judge()
+	switch outcome {
+	case notify.NotOurs:
+		return outcome, nil
+	case notify.Unverified:
+		return outcome, keepUnverified(ctx, tx, notify.UnverifiedMail{Kind: notify.UnverifiedReply, ContactID: contact, NoticeID: notice,
+			Doubt: doubt, Sender: m.From, Excerpt: m.Excerpt}, mailKey(m), at)
 	}
+	auto := outcome == notify.AutoReply
 	res, err := tx.ExecContext(ctx, `INSERT INTO acks (contact_id, notice_id, channel, at, auto, excerpt, mail_id)
 		VALUES (?, ?, 'reply', ?, ?, ?, ?) ON CONFLICT (mail_id) WHERE mail_id != '' DO NOTHING`,
 		contact, notice, at, auto, m.Excerpt, mailKey(m))
@@ -133,10 +151,23 @@ func recordInbound(ctx context.Context, tx *Tx, m notify.Inbound, at string) (no
 			return "", err
 		}
 	}
-	if auto {
-		return notify.AutoReply, nil
+	return outcome, nil
+}
+
+// keepUnverified keeps a mail for a person to decide on, once however
+// often it is read, and puts that on the audit trail.
+func keepUnverified(ctx context.Context, tx *Tx, u notify.UnverifiedMail, key, at string) error {
+	res, err := tx.ExecContext(ctx, `INSERT INTO unverified_mail (mail_id, kind, contact_id, notice_id, doubt, sender, excerpt, status, at)
+		VALUES (?, ?, ?, nullif(?, 0), ?, ?, ?, ?, ?) ON CONFLICT (mail_id, sender) DO NOTHING`,
+		key, u.Kind, u.ContactID, u.NoticeID, u.Doubt, u.Sender, u.Excerpt, u.Status, at)
+	if err != nil {
+		return err
 	}
-	return notify.AckedByReply, nil
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil
+	}
+	return audit(ctx, tx, notify.AuditEntry{Kind: "unverified", ContactID: u.ContactID,
+		Detail: fmt.Sprintf("a %s kept unverified for staff to decide on (%s)", u.Kind, u.Doubt)})
 }
 
 // recordUnreadable puts a bounce owabi could not read on the audit trail,
@@ -152,38 +183,68 @@ func recordUnreadable(ctx context.Context, tx *Tx, m notify.Inbound) error {
 		Detail: fmt.Sprintf("a mail from a mail system could not be read (%s)", mailKey(m))})
 }
 
-// recordBounce fails the notice a bounce returns for one recipient, and
-// says whether it did.
-func recordBounce(ctx context.Context, tx *Tx, b notify.Bounce) (bool, error) {
-	if !b.Failed() {
-		return false, nil // a delay: the relay is still trying
-	}
-	// The returned notice; only a bounce that does not say which mail it
-	// returns falls back on the latest notice sent to its address (one
-	// that names another mail, a colleague's, is not ours).
+// recordBounce records what a bounce reports for one recipient, as
+// notify.JudgeBounce judges it: it fails the notice it is tied to (by the
+// notice's return path or its returned Message-ID), or, tied to none, is
+// kept unverified under the contact whose address it names.
+func recordBounce(ctx context.Context, tx *Tx, m notify.Inbound, b notify.Bounce, at string) (notify.InboundOutcome, error) {
 	var id int64
-	err := tx.QueryRowContext(ctx, `SELECT id FROM notices WHERE state = 'sent' AND id = CASE WHEN ?1 != ''
-			THEN (SELECT id FROM notices WHERE message_id = ?1)
-			ELSE (SELECT n.id FROM notices n JOIN addresses a ON a.id = n.address_id WHERE a.email IN (?2, ?3)
-				ORDER BY n.sent_at DESC, n.id DESC LIMIT 1) END`, b.OriginalMessageID, b.Recipient, b.Alias).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
+	var state string
+	var err error
+	switch {
+	case m.ReturnRef != "":
+		err = tx.QueryRowContext(ctx, `SELECT id, state FROM notices WHERE ref = ?`, m.ReturnRef).Scan(&id, &state)
+	case b.OriginalMessageID != "":
+		err = tx.QueryRowContext(ctx, `SELECT id, state FROM notices WHERE message_id = ?`, b.OriginalMessageID).Scan(&id, &state)
+	default:
+		err = sql.ErrNoRows
 	}
-	if err != nil {
-		return false, err
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", err
 	}
-	// An address that does not exist takes no more mail, and what waits
-	// for it is withdrawn; a refusal for another reason (a full mailbox,
-	// a filter) fails this notice only.
-	reply := b.Reply()
+	tied := id != 0
+	if !tied && (m.ReturnRef != "" || b.OriginalMessageID != "") {
+		return notify.NotOurs, nil // it returns another mail: a colleague's
+	}
+	if tied && state != string(notify.Sent) {
+		return notify.NotOurs, nil // failed already, or never went
+	}
+	var contact int64
+	if !tied {
+		// the latest notice sent to the address: the one a person who
+		// confirms the bounce would fail
+		err := tx.QueryRowContext(ctx, `SELECT n.id, n.contact_id FROM notices n JOIN addresses a ON a.id = n.address_id
+			WHERE a.email IN (?, ?) AND n.state = 'sent' ORDER BY n.sent_at DESC, n.id DESC LIMIT 1`,
+			strings.ToLower(b.Recipient), strings.ToLower(b.Alias)).Scan(&id, &contact)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return "", err
+		}
+	}
+	outcome, doubt := notify.JudgeBounce(b, tied, contact != 0)
+	switch outcome {
+	case notify.Bounced:
+		return outcome, failByBounce(ctx, tx, id, b.Reply(), "")
+	case notify.Unverified:
+		return outcome, keepUnverified(ctx, tx, notify.UnverifiedMail{Kind: notify.UnverifiedBounce, ContactID: contact, NoticeID: id,
+			Doubt: doubt, Sender: strings.ToLower(b.Recipient), Excerpt: b.Diagnostic, Status: b.Status}, mailKey(m), at)
+	}
+	return outcome, nil
+}
+
+// failByBounce fails notice id for what a bounce reported. An address that
+// does not exist takes no more mail, and what waits for it is withdrawn;
+// a refusal for another reason (a full mailbox, a filter) fails this
+// notice only. how, when not "", says a person confirmed it.
+func failByBounce(ctx context.Context, tx *Tx, id int64, reply notify.ServerReply, how string) error {
+	var err error
 	if reply.AddressDead() {
 		_, err = markUndeliverable(ctx, tx, id, reply)
 	} else {
 		_, err = failNotice(ctx, tx, id, reply)
 	}
 	if err != nil {
-		return false, err
+		return err
 	}
-	return true, audit(ctx, tx, notify.AuditEntry{Kind: "bounce", ContactID: contactOf(ctx, tx, id),
-		Detail: fmt.Sprintf("notice %d bounced: %s", id, b.Status)})
+	return audit(ctx, tx, notify.AuditEntry{Kind: "bounce", ContactID: contactOf(ctx, tx, id),
+		Detail: strings.TrimSpace(fmt.Sprintf("notice %d bounced: %s %s", id, reply.Status, how))})
 }

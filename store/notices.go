@@ -48,14 +48,17 @@ func (d *DB) Queue(ctx context.Context, kind notify.NoticeKind, lang string, mes
 	if err := rows.Err(); err != nil {
 		return 0, err
 	}
-	insert, err := tx.PrepareContext(ctx, `INSERT INTO notices (contact_id, address_id, kind, lang, message_id, next_try, queued_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`)
+	insert, err := tx.PrepareContext(ctx, `INSERT INTO notices (contact_id, address_id, kind, lang, message_id, ref, next_try, queued_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return 0, err
 	}
 	defer insert.Close()
 	for _, p := range todo {
-		if _, err := insert.ExecContext(ctx, p.contact, p.address, kind, lang, messageID(), tx.nowText, tx.nowText); err != nil {
+		if err := withNewRef(kind, func(ref string) error {
+			_, err := insert.ExecContext(ctx, p.contact, p.address, kind, lang, messageID(), ref, tx.nowText, tx.nowText)
+			return err
+		}); err != nil {
 			return 0, describe(err)
 		}
 	}
@@ -118,7 +121,7 @@ type querier interface {
 }
 
 func deliveries(ctx context.Context, q querier, where string, args ...any) ([]notify.Delivery, error) {
-	rows, err := q.QueryContext(ctx, `SELECT n.id, n.contact_id, n.address_id, n.kind, n.lang, n.state, n.message_id,
+	rows, err := q.QueryContext(ctx, `SELECT n.id, n.contact_id, n.address_id, n.kind, n.lang, n.state, n.message_id, n.ref,
 		n.attempts, n.next_try, n.reply_stage, n.reply_code, n.reply_status, n.last_error, n.queued_at, coalesce(n.sent_at, ''), a.email, n.round, coalesce(n.resend_of, 0),
 		`+contactColumns+`, `+ownerColumns+`
 		FROM notices n JOIN addresses a ON a.id = n.address_id JOIN contacts c ON c.id = n.contact_id `+ownerJoin+`
@@ -132,7 +135,7 @@ func deliveries(ctx context.Context, q querier, where string, args ...any) ([]no
 		var n = &d.Notice
 		var kind, state, next, queued, sent, stage string
 		var owner ownerRow
-		c, err := scanContact(multiScan{rows, []any{&n.ID, &n.ContactID, &n.AddressID, &kind, &n.Lang, &state, &n.MessageID,
+		c, err := scanContact(multiScan{rows, []any{&n.ID, &n.ContactID, &n.AddressID, &kind, &n.Lang, &state, &n.MessageID, &n.RefCode,
 			&n.Attempts, &next, &stage, &n.Reply.Code, &n.Reply.Status, &n.Reply.Text, &queued, &sent, &n.Email, &n.Round, &n.ResendOf}}, owner.dest()...)
 		if err != nil {
 			rows.Close()

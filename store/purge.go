@@ -67,6 +67,7 @@ var purgeSteps = []purgeStep{
 	{count: func(r *notify.PurgeReport) *int { return &r.Imports }, table: "imports", set: `file = ?1`, where: `file != ?1`},
 	{count: func(r *notify.PurgeReport) *int { return &r.ImportEntries }, table: "import_rows", set: `note = ?1`, where: `note NOT IN ('', ?1)`},
 	{table: "import_undo", where: `1`},
+	{count: func(r *notify.PurgeReport) *int { return &r.Replies }, table: "unverified_mail", where: `1`},
 	// An entry not sealed (its chain was broken at migration 0022) is
 	// sealed first, and only with --despite-broken-audit (see Purge).
 	{count: func(r *notify.PurgeReport) *int { return &r.AuditDetails }, table: "audit", set: `detail = ?1, nonce = NULL`,
@@ -167,7 +168,7 @@ func (d *DB) Purge(ctx context.Context, despiteBroken bool) (notify.PurgeReport,
 			if err != nil {
 				return rep, err
 			}
-			*s.count(&rep) = int(n)
+			*s.count(&rep) += int(n) // steps may share a count
 			erased += int(n)
 		}
 	}
@@ -209,9 +210,11 @@ func (d *DB) PurgePreview(ctx context.Context) (notify.PurgeReport, error) {
 		if s.count == nil {
 			continue
 		}
-		if err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM `+s.table+` WHERE `+s.where, s.args()...).Scan(s.count(&rep)); err != nil {
+		var n int
+		if err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM `+s.table+` WHERE `+s.where, s.args()...).Scan(&n); err != nil {
 			return rep, describe(err)
 		}
+		*s.count(&rep) += n
 	}
 	check, err := d.VerifyAudit(ctx)
 	rep.Head, rep.Broken = check.Head, check.Broken

@@ -80,8 +80,8 @@ func (d *DB) Resend(ctx context.Context, p notify.ResendPolicy, now, sendAt time
 	if err != nil {
 		return 0, 0, describe(err)
 	}
-	insert, err := tx.PrepareContext(ctx, `INSERT INTO notices (contact_id, address_id, kind, lang, message_id, next_try, queued_at, round, resend_of)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	insert, err := tx.PrepareContext(ctx, `INSERT INTO notices (contact_id, address_id, kind, lang, message_id, ref, next_try, queued_at, round, resend_of)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return 0, 0, describe(err)
 	}
@@ -108,7 +108,10 @@ func (d *DB) Resend(ctx context.Context, p notify.ResendPolicy, now, sendAt time
 		if queuedTo[r.AddressID] {
 			continue
 		}
-		if _, err := insert.ExecContext(ctx, r.ContactID, r.AddressID, r.Kind, r.Lang, messageID(), next, tx.nowText, r.Round+1, r.ID); err != nil {
+		if err := withNewRef(r.Kind, func(ref string) error {
+			_, err := insert.ExecContext(ctx, r.ContactID, r.AddressID, r.Kind, r.Lang, messageID(), ref, next, tx.nowText, r.Round+1, r.ID)
+			return err
+		}); err != nil {
 			return 0, 0, describe(err)
 		}
 		queuedTo[r.AddressID] = true

@@ -214,21 +214,33 @@ func TestAWaitingResendIsWithdrawnByAnAcknowledgementOrABounce(t *testing.T) {
 func TestABounceOfAnotherMailIsNotOurs(t *testing.T) {
 	ctx := context.Background()
 	db, _, id, _ := resendBook(t, "a", "b")
-	bounce := func(to, original, status string) notify.InboundOutcome {
-		out, err := db.RecordInbound(ctx, "INBOX", 1, []notify.Inbound{{UID: 1, MessageID: "dsn-" + to + original + status,
+	bounce := func(to, original, returnRef, status string) notify.InboundOutcome {
+		out, err := db.RecordInbound(ctx, "INBOX", 1, []notify.Inbound{{UID: 1, MessageID: "dsn-" + to + original + returnRef + status, ReturnRef: returnRef,
 			Bounces: []notify.Bounce{{Recipient: to, Action: "failed", Status: status, OriginalMessageID: original}}}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return out[0]
 	}
-	if got := bounce("A@X.example", "staff-mail@sakura", "5.1.1"); got != notify.NotOurs {
+	if got := bounce("A@X.example", "staff-mail@sakura", "", "5.1.1"); got != notify.NotOurs {
 		t.Errorf("a bounce of another mail: %s", got)
 	}
-	if got := bounce("A@X.example", "", "5.1.1"); got != notify.Bounced {
+	// Anyone can send a report naming an address: one that names no
+	// notice is kept for staff, and changes nothing.
+	if got := bounce("A@X.example", "", "", "5.1.1"); got != notify.Unverified {
 		t.Errorf("a bounce that names no mail, to our address: %s", got)
 	}
-	if got := bounce("b@x.example", "", "5.2.2"); got != notify.Bounced {
+	if ns, _ := db.Notices(ctx, "a@x.example"); len(ns) == 0 || ns[0].State != notify.Sent {
+		t.Errorf("an untied bounce changed the notice: %+v", ns)
+	}
+	aRef := ""
+	if ns, _ := db.Notices(ctx, "a@x.example"); len(ns) > 0 {
+		aRef = ns[0].Ref()
+	}
+	if got := bounce("A@X.example", "", aRef, "5.1.1"); got != notify.Bounced {
+		t.Errorf("a bounce to the notice's own return path: %s", got)
+	}
+	if got := bounce("b@x.example", "m2@x", "", "5.2.2"); got != notify.Bounced {
 		t.Errorf("a full mailbox: %s; the notice was not delivered", got)
 	}
 	if n, err := db.Queue(ctx, notify.Apology, "ja", id); err != nil || n != 1 {

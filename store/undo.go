@@ -221,7 +221,7 @@ func affected(res sql.Result, err error) (int64, error) {
 
 // referencedBy are the tables that can name a contact besides its own
 // addresses and search row: a contact any of them names was worked on.
-var referencedBy = []string{"notices", "calls", "contact_events", "acks", "call_tasks", "contact_calls", "audit"}
+var referencedBy = []string{"notices", "calls", "contact_events", "acks", "call_tasks", "contact_calls", "audit", "unverified_mail"}
 
 // undoContacts deletes, in tx, up to undoChunk of the import's new
 // contacts (ids from first on, below below when it is not -1), with their

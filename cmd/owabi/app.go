@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	netmail "net/mail"
 	"os"
 	"strings"
 	"sync/atomic"
@@ -125,6 +126,12 @@ func (a *app) composer(ctx context.Context) (*mailer.Composer, error) {
 	}
 	if c.SMIME, err = a.cfg.smime(); err != nil {
 		return nil, err
+	}
+	if rp := a.cfg.SMTP.ReturnPath; rp != "" {
+		if addr, err := netmail.ParseAddress(rp); err != nil || addr.Address != rp || strings.Contains(rp, "+") {
+			return nil, &configError{key: "smtp.return_path", reason: "not a plain address (bounces@example.jp, no name, no +): " + rp}
+		}
+		c.ReturnPath = rp
 	}
 	return c, nil
 }

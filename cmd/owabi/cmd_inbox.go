@@ -31,10 +31,15 @@ func runInbox(ctx context.Context, g *globals, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	total := 0
+	for _, n := range counts {
+		total += n
+	}
 	fmt.Fprintf(e.stdout, "Read %d new mails in %s: %d replies acknowledged a notice, %d automatic replies (not counted), "+
-		"%d bounces failed a notice, %d answered no notice, %d looked like bounces but could not be read (see the audit trail).\n",
-		counts[notify.AckedByReply]+counts[notify.AutoReply]+counts[notify.Bounced]+counts[notify.NotOurs]+counts[notify.UnreadableBounce],
-		a.cfg.IMAP.Mailbox, counts[notify.AckedByReply], counts[notify.AutoReply], counts[notify.Bounced], counts[notify.NotOurs], counts[notify.UnreadableBounce])
+		"%d bounces failed a notice, %d answered no notice, %d looked like bounces but could not be read (see the audit trail), "+
+		"%d may be forged and wait for staff to confirm or dismiss them (see the dashboard).\n",
+		total, a.cfg.IMAP.Mailbox, counts[notify.AckedByReply], counts[notify.AutoReply], counts[notify.Bounced], counts[notify.NotOurs],
+		counts[notify.UnreadableBounce], counts[notify.Unverified])
 	return nil
 }
 
@@ -53,7 +58,7 @@ func (a *app) poller() (*inbox.Poller, error) {
 		return nil, err
 	}
 	return &inbox.Poller{IMAP: inbox.IMAP{Host: m.Host, Port: m.Port, TLS: m.TLS, Username: m.Username, Password: pw,
-		Mailbox: m.Mailbox, Timeout: m.Timeout.Duration, RootCAs: roots}, Store: a.db, Log: a.log}, nil
+		Mailbox: m.Mailbox, Timeout: m.Timeout.Duration, RootCAs: roots, TrustedServers: m.TrustedAuthservIDs}, Store: a.db, Log: a.log}, nil
 }
 
 // certificateAuthority reads the PEM certificates in file, the config's
@@ -93,7 +98,7 @@ func (a *app) readReplies(ctx context.Context) {
 			a.log.Error("reading the reply mailbox failed; trying again later", "err", err)
 		case len(counts) > 0:
 			a.log.Info("read the reply mailbox", "acknowledged", counts[notify.AckedByReply], "auto replies", counts[notify.AutoReply],
-				"bounced", counts[notify.Bounced], "not ours", counts[notify.NotOurs], "unreadable bounces", counts[notify.UnreadableBounce])
+				"bounced", counts[notify.Bounced], "not ours", counts[notify.NotOurs], "unreadable bounces", counts[notify.UnreadableBounce], "unverified", counts[notify.Unverified])
 		}
 		select {
 		case <-ctx.Done():

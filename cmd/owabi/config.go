@@ -98,20 +98,23 @@ type IncidentConfig struct {
 }
 
 type SMTPConfig struct {
-	Host         string   `toml:"host"`
-	Port         int      `toml:"port"`
-	TLS          string   `toml:"tls"`
-	Username     string   `toml:"username"`
-	PasswordEnv  string   `toml:"password_env"`
-	PasswordFile string   `toml:"password_file"`
-	HELO         string   `toml:"helo"`
-	Timeout      duration `toml:"timeout"`
-	Connections  int      `toml:"connections"`
-	PerMinute    int      `toml:"per_minute"`
-	MaxAttempts  int      `toml:"max_attempts"`
-	RetryBase    duration `toml:"retry_base"`
-	RetryMax     duration `toml:"retry_max"`
-	Poll         duration `toml:"poll"`
+	Host         string `toml:"host"`
+	Port         int    `toml:"port"`
+	TLS          string `toml:"tls"`
+	Username     string `toml:"username"`
+	PasswordEnv  string `toml:"password_env"`
+	PasswordFile string `toml:"password_file"`
+	// ReturnPath, when set, is the base of each notice's own envelope
+	// sender (notify.ReturnPath): bounces+CODE@domain.
+	ReturnPath  string   `toml:"return_path"`
+	HELO        string   `toml:"helo"`
+	Timeout     duration `toml:"timeout"`
+	Connections int      `toml:"connections"`
+	PerMinute   int      `toml:"per_minute"`
+	MaxAttempts int      `toml:"max_attempts"`
+	RetryBase   duration `toml:"retry_base"`
+	RetryMax    duration `toml:"retry_max"`
+	Poll        duration `toml:"poll"`
 }
 
 type ClassifyConfig struct {
@@ -219,16 +222,19 @@ func (c *Config) dkim() (*mailer.DKIM, error) {
 // IMAPConfig is the reply mailbox owabi reads for acknowledgements and
 // bounces; it is read when Host is set.
 type IMAPConfig struct {
-	Host         string   `toml:"host"`
-	Port         int      `toml:"port"`
-	TLS          string   `toml:"tls"`
-	CAFile       string   `toml:"ca_file"`
-	Username     string   `toml:"username"`
-	PasswordEnv  string   `toml:"password_env"`
-	PasswordFile string   `toml:"password_file"`
-	Mailbox      string   `toml:"mailbox"`
-	Poll         duration `toml:"poll"`
-	Timeout      duration `toml:"timeout"`
+	Host         string `toml:"host"`
+	Port         int    `toml:"port"`
+	TLS          string `toml:"tls"`
+	CAFile       string `toml:"ca_file"`
+	Username     string `toml:"username"`
+	PasswordEnv  string `toml:"password_env"`
+	PasswordFile string `toml:"password_file"`
+	Mailbox      string `toml:"mailbox"`
+	// TrustedAuthservIDs are the organisation's receiving servers' ids in
+	// Authentication-Results: what they found of a sender is believed.
+	TrustedAuthservIDs []string `toml:"trusted_authserv_ids"`
+	Poll               duration `toml:"poll"`
+	Timeout            duration `toml:"timeout"`
 }
 
 // ResendConfig is the scheduled resend of notices nobody acknowledged.

@@ -26,14 +26,22 @@ import (
 	"github.com/owabi/owabi/store"
 )
 
-// sentAgo moves every sent notice's time back by d, as if it went out then.
-func sentAgo(t *testing.T, cfg string, d time.Duration) {
+// databaseOf opens the database beside the config cfg, behind owabi's
+// back, for a test to look into or change; it is closed when the test ends.
+func databaseOf(t *testing.T, cfg string) *sql.DB {
 	t.Helper()
 	db, err := sql.Open("sqlite3", filepath.Join(filepath.Dir(cfg), "owabi.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// sentAgo moves every sent notice's time back by d, as if it went out then.
+func sentAgo(t *testing.T, cfg string, d time.Duration) {
+	t.Helper()
+	db := databaseOf(t, cfg)
 	at := time.Now().Add(-d).UTC().Format("2006-01-02T15:04:05.000000Z")
 	if _, err := db.Exec(`UPDATE notices SET sent_at = ? WHERE state = 'sent'`, at); err != nil {
 		t.Fatal(err)
@@ -263,10 +271,7 @@ func TestAuditVerifyFindsATamperedEntry(t *testing.T) {
 			t.Errorf("audit list lacks %q:\n%s", want, out)
 		}
 	}
-	db, err := sql.Open("sqlite3", filepath.Join(filepath.Dir(cfg), "owabi.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := databaseOf(t, cfg)
 	if _, err := db.Exec(`DROP TRIGGER audit_no_update; UPDATE audit SET detail = 'nothing happened' WHERE id = 1`); err != nil {
 		t.Fatal(err)
 	}
@@ -283,4 +288,108 @@ func sendSample(t *testing.T, cfg string) {
 	mustOwabi(t, nil, "--config", cfg, "import", sampleBook)
 	mustOwabi(t, nil, "--config", cfg, "classify")
 	mustOwabi(t, nil, "--config", cfg, "send", "--kind", "deletion", "--wait")
+}
+
+// queryInt runs a query that counts, on the database beside cfg.
+func queryInt(t *testing.T, cfg, query string, args ...any) int {
+	t.Helper()
+	db := databaseOf(t, cfg)
+	defer db.Close()
+	var n int
+	if err := db.QueryRow(query, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// What an attacker holding the leaked book can send changes nothing by
+// itself: a reply from a contact's address quoting a made-up or numbered
+// code, one the organisation's own server found forged, a delivery report
+// naming a contact's address. A bounce to a notice's own return path does
+// fail it, and a threaded reply does count.
+func TestForgedRepliesAndBouncesChangeNothingUntilStaffDecide(t *testing.T) {
+	srv := smtptest.New(t)
+	cfg := setup(t, srv)
+	f, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f = bytes.Replace(f, []byte("[smtp]\n"), []byte("[smtp]\nreturn_path = \"bounces@sakura-print.example.jp\"\n"), 1)
+	if err := os.WriteFile(cfg, f, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	mailbox := imaptest.New(t)
+	readFrom(t, cfg, mailbox, `tls = "none"`, `trusted_authserv_ids = ["mx.sakura-print.example.jp"]`)
+	env := map[string]string{"OWABI_IMAP_PASSWORD": mailbox.Password}
+	sendSample(t, cfg)
+
+	msgs := srv.Messages()
+	first, second, third := msgs[0], msgs[1], msgs[2]
+	code := regexp.MustCompile(`D-[2-9A-Z]{4}-[2-9A-Z]{4}`)
+	var refs, ids []string
+	for _, m := range []smtptest.Message{first, second, third} {
+		d, err := m.Decode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, d.Header.Get("Message-Id"))
+		ref := code.FindString(d.Text)
+		if ref == "" {
+			t.Fatalf("a notice carries no random reference code:\n%s", d.Text)
+		}
+		if want := notify.ReturnPath("bounces@sakura-print.example.jp", ref); m.From != want {
+			t.Errorf("MAIL FROM %q, want the notice's own return path %q", m.From, want)
+		}
+		refs = append(refs, ref)
+	}
+	to := func(m smtptest.Message) string { return m.To[0] }
+	mail := func(headers, body string) []byte {
+		return []byte(headers + "\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n" + body + "\r\n")
+	}
+	dsn := func(rcpt, envelopeTo, msgID string) []byte {
+		return []byte("From: MAILER-DAEMON@mx.example\r\nTo: " + envelopeTo + "\r\nSubject: Undelivered Mail Returned to Sender\r\n" +
+			"Message-ID: <" + msgID + "@mx.example>\r\nMIME-Version: 1.0\r\n" +
+			"Content-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n" +
+			"--b\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n" +
+			"--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example\r\n\r\n" +
+			"Final-Recipient: rfc822; " + rcpt + "\r\nAction: failed\r\nStatus: 5.1.1\r\n" +
+			"Diagnostic-Code: smtp; 550 5.1.1 user unknown\r\n--b--\r\n")
+	}
+	domain := func(addr string) string { return addr[strings.LastIndexByte(addr, '@')+1:] }
+	forged := "Authentication-Results: mx.sakura-print.example.jp; dmarc=fail header.from=" + domain(to(second)) + "\r\n"
+	untrusted := "Authentication-Results: mx.attacker.example; dmarc=fail header.from=" + domain(to(third)) + "\r\n"
+	for _, raw := range [][]byte{
+		// A guessed numbered code, from the first contact's own address.
+		mail("From: "+to(first)+"\r\nSubject: Re: D-000001\r\nMessage-ID: <f1@x>", "削除しました。"),
+		// The second notice's real code, but the organisation's server found the sender forged.
+		mail(forged+"From: "+to(second)+"\r\nSubject: Re: "+refs[1]+"\r\nMessage-ID: <f2@x>", "削除しました。"),
+		// A delivery report naming the first contact's address, tied to no notice.
+		dsn(to(first), "bounces@sakura-print.example.jp", "f3"),
+		// The third contact answers in the thread; a check result from another host is not read.
+		mail(untrusted+"From: "+to(third)+"\r\nSubject: Re: お詫び\r\nMessage-ID: <r3@x>\r\nIn-Reply-To: "+ids[2], "削除いたしました。"),
+		// A bounce to the second notice's own return path.
+		dsn(to(second), notify.ReturnPath("bounces@sakura-print.example.jp", refs[1]), "b2"),
+	} {
+		mailbox.Deliver(t, raw)
+	}
+	out := mustOwabi(t, env, "--config", cfg, "inbox")
+	if !strings.Contains(out, "Read 5 new mails in INBOX: 1 replies acknowledged a notice") ||
+		!strings.Contains(out, "1 bounces failed a notice") || !strings.Contains(out, "3 may be forged") {
+		t.Errorf("inbox:\n%s", out)
+	}
+	acked := func(addr string) int {
+		return queryInt(t, cfg, `SELECT count(*) FROM acks JOIN addresses a USING (contact_id) WHERE a.email = ? AND NOT acks.auto`, addr)
+	}
+	failed := func(addr string) int {
+		return queryInt(t, cfg, `SELECT count(*) FROM notices n JOIN addresses a ON a.id = n.address_id WHERE a.email = ? AND n.state = 'failed'`, addr)
+	}
+	if acked(to(first)) != 0 || acked(to(second)) != 0 || acked(to(third)) != 1 {
+		t.Errorf("acknowledgements: first %d, second %d, third %d; want 0, 0, 1", acked(to(first)), acked(to(second)), acked(to(third)))
+	}
+	if failed(to(first)) != 0 || failed(to(second)) != 1 {
+		t.Errorf("failed notices: first %d (a forged report), second %d (bounced to its return path); want 0, 1", failed(to(first)), failed(to(second)))
+	}
+	if n := queryInt(t, cfg, `SELECT count(*) FROM unverified_mail WHERE decision = ''`); n != 3 {
+		t.Errorf("%d mails wait for staff, want 3", n)
+	}
 }

@@ -35,6 +35,9 @@ type IMAP struct {
 	RootCAs *x509.CertPool
 	// InsecureSkipVerify accepts any certificate; only for test servers.
 	InsecureSkipVerify bool
+	// TrustedServers are the authserv-ids of the organisation's receiving
+	// mail servers, whose Authentication-Results are believed.
+	TrustedServers []string
 }
 
 // Store is what the poller needs from storage.
@@ -115,7 +118,7 @@ func (p *Poller) Poll(ctx context.Context) (map[notify.InboundOutcome]int, error
 		}
 		mails := make([]notify.Inbound, len(raws))
 		for i, raw := range raws {
-			m, err := Read(raw.mail)
+			m, err := Read(raw.mail, p.TrustedServers...)
 			if err != nil {
 				// The reason quotes the mail: only at debug level, which may carry personal data.
 				p.Log.Warn("owabi could not read a mail in the reply mailbox: it is recorded as answering no notice, and changes nothing", "uid", raw.uid)

@@ -41,8 +41,10 @@ const maxMail = 4 << 20
 
 // Read makes sense of one raw mail. A mail it cannot parse at all is an
 // error; one it can is always read as far as it goes, a charset it does
-// not know included (the text then stays undecoded).
-func Read(raw []byte) (notify.Inbound, error) {
+// not know included (the text then stays undecoded). trusted are the
+// authserv-ids of the organisation's receiving servers, whose
+// Authentication-Results say whether the sender was forged.
+func Read(raw []byte, trusted ...string) (notify.Inbound, error) {
 	sum := sha256.Sum256(raw)
 	in := notify.Inbound{Digest: hex.EncodeToString(sum[:16])}
 	if len(raw) > maxMail {
@@ -66,8 +68,10 @@ func Read(raw []byte) (notify.Inbound, error) {
 	for i := len(refs) - 1; i >= 0; i-- { // nearest first
 		in.References = append(in.References, refs[i])
 	}
+	in.SenderFailed = senderChecks(h, in.From, trusted).Failed()
+	in.ReturnRef = returnRef(h)
 	subject, _ := h.Subject()
-	in.Ref = refIn(subject)
+	in.Ref = notify.FindRef(subject)
 	in.Auto = automatic(h, subject) || fromMailSystem(in.From)
 	report := strings.EqualFold(contentType(h.Header.Get("Content-Type")), "multipart/report")
 	// A mail system's, by who sent it or what it is, is read as a bounce
@@ -116,15 +120,15 @@ func Read(raw []byte) (notify.Inbound, error) {
 				continue
 			}
 			in.Excerpt = excerpt(bytes.NewReader(text))
-			if in.Ref == 0 { // the notice quoted below the reply carries its code
-				in.Ref = refIn(string(text))
+			if in.Ref == "" { // the notice quoted below the reply carries its code
+				in.Ref = notify.FindRef(string(text))
 			}
 		}
 	}
 	if in.Excerpt == "" && html != "" { // an HTML-only reply
 		in.Excerpt = excerpt(strings.NewReader(html))
-		if in.Ref == 0 {
-			in.Ref = refIn(html)
+		if in.Ref == "" {
+			in.Ref = notify.FindRef(html)
 		}
 	}
 	return in, nil
@@ -180,30 +184,25 @@ func contentType(v string) string {
 	return strings.ToLower(strings.TrimSpace(t))
 }
 
-// refPattern is a reference code as notices print it (お問い合わせ番号：
-// D-000123), quoted in a reply's subject or below its text, in any width.
-// Six digits at least, as Ref writes them: "A-100" in someone's text is a
-// product, not a notice.
-var refPattern = regexp.MustCompile(`(?i)\b([DA])-(\d{6,12})\b`)
-
-func refIn(text string) int64 {
-	m := refPattern.FindStringSubmatch(strings.Map(narrow, text))
-	if m == nil {
-		return 0
+// returnRef is the code of the notice whose per-notice return path
+// (notify.ReturnPath) a bounce came back to: the envelope recipient, as
+// the receiving server records it, or the bounce's To, which mail systems
+// address to the envelope sender.
+func returnRef(h mail.Header) string {
+	for _, k := range []string{"Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To", "To"} {
+		for _, v := range h.Values(k) {
+			list, err := mail.ParseAddressList(v)
+			if err != nil {
+				list = []*mail.Address{{Address: strings.Trim(strings.TrimSpace(v), "<>")}}
+			}
+			for _, a := range list {
+				if code := notify.RefOfReturnPath(a.Address); code != "" {
+					return code
+				}
+			}
+		}
 	}
-	id, _ := notify.ParseRef(m[1] + "-" + m[2])
-	return id
-}
-
-// narrow turns full-width letters, digits and hyphens into ASCII.
-func narrow(r rune) rune {
-	switch {
-	case r >= 'Ａ' && r <= 'Ｚ', r >= 'ａ' && r <= 'ｚ', r >= '０' && r <= '９':
-		return r - 'Ａ' + 'A'
-	case r == '－' || r == '‐' || r == '−':
-		return '-'
-	}
-	return r
+	return ""
 }
 
 // fromMailSystem says whether the sender is a mail system: a bounce that

@@ -50,7 +50,7 @@ func TestAReplyInISO2022JP(t *testing.T) {
 		t.Fatal(err)
 	}
 	if in.MessageID != "r1@yamada.example" || in.InReplyTo != "owabi.abc@sakura-print.example.jp" ||
-		len(in.References) != 2 || in.References[0] != "owabi.abc@sakura-print.example.jp" || in.Ref != 12 || in.Auto {
+		len(in.References) != 2 || in.References[0] != "owabi.abc@sakura-print.example.jp" || in.Ref != "D-000012" || in.Auto {
 		t.Errorf("read: %+v", in)
 	}
 	if want := "さくら印刷 ご担当者様\n件のメールは開かずに削除しました。\nご丁寧にありがとうございます。"; in.Excerpt != want {
@@ -59,11 +59,11 @@ func TestAReplyInISO2022JP(t *testing.T) {
 }
 
 func TestTheCodeQuotedBelowAReplyFindsItsNotice(t *testing.T) {
-	if in, _ := Read([]byte(replyMail(t, "r3@x", "", "Re: A-100 の件", "A-100 を注文します\r\n"))); in.Ref != 0 {
-		t.Errorf("a product code read as a notice: %d", in.Ref)
+	if in, _ := Read([]byte(replyMail(t, "r3@x", "", "Re: A-100 の件", "A-100 を注文します\r\n"))); in.Ref != "" {
+		t.Errorf("a product code read as a notice: %q", in.Ref)
 	}
-	raw := replyMail(t, "r2@x", "", "Re: お知らせ", "削除しました。\r\n\r\n> お問い合わせ番号：Ｄ－０００１２３\r\n")
-	if in, err := Read([]byte(raw)); err != nil || in.Ref != 123 || in.Excerpt != "削除しました。" {
+	raw := replyMail(t, "r2@x", "", "Re: お知らせ", "削除しました。\r\n\r\n> お問い合わせ番号：Ｄ－Ｋ７ＱＭ－３ＸＨＦ\r\n")
+	if in, err := Read([]byte(raw)); err != nil || in.Ref != "D-K7QM-3XHF" || in.Excerpt != "削除しました。" {
 		t.Errorf("read: %+v, %v", in, err)
 	}
 }
@@ -134,7 +134,7 @@ func FuzzRead(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if len([]rune(in.Excerpt)) > maxExcerpt+1 || in.Ref < 0 {
+		if len([]rune(in.Excerpt)) > maxExcerpt+1 || (in.Ref != "" && !strings.HasPrefix(in.Ref, "D-") && !strings.HasPrefix(in.Ref, "A-")) {
 			t.Errorf("read %+v", in)
 		}
 	})
@@ -280,8 +280,8 @@ func TestRepliesAsSomeMailProgramsWriteThem(t *testing.T) {
 	}
 	htmlOnly := head + "Content-Type: text/html; charset=UTF-8\r\n\r\n<html><head><style>p{color:red}</style></head><body>" +
 		"<p>削除しました。&amp;ご連絡ありがとうございます。</p><blockquote><p>お問い合わせ番号：D-000012</p></blockquote></body></html>\r\n"
-	if in, err := Read([]byte(htmlOnly)); err != nil || in.Ref != 12 || in.Excerpt != "削除しました。&ご連絡ありがとうございます。" {
-		t.Errorf("an HTML-only reply: ref %d, excerpt %q, %v; want 12 and the person's words", in.Ref, in.Excerpt, err)
+	if in, err := Read([]byte(htmlOnly)); err != nil || in.Ref != "D-000012" || in.Excerpt != "削除しました。&ご連絡ありがとうございます。" {
+		t.Errorf("an HTML-only reply: ref %q, excerpt %q, %v; want 12 and the person's words", in.Ref, in.Excerpt, err)
 	}
 	forwarded := head + "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n届いたメールを添付します。\r\n" +
 		"--b\r\nContent-Type: message/rfc822\r\nContent-Disposition: attachment\r\n\r\n" +

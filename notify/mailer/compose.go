@@ -37,7 +37,11 @@ type Composer struct {
 	// signing): the sender's certificate and key. Not with DKIM: S/MIME
 	// signs anew, with the time, each time the message is written.
 	SMIME *tls.Certificate
-	tmpl  map[string]*template.Template // by file name, e.g. "ja/deletion_employee.tmpl"
+	// ReturnPath, when set, gives each notice an envelope sender of its
+	// own (notify.ReturnPath), so that a bounce says which notice it
+	// returns even when it quotes nothing of it.
+	ReturnPath string
+	tmpl       map[string]*template.Template // by file name, e.g. "ja/deletion_employee.tmpl"
 	// incident is what notices tell; a manager may change it while notices go out.
 	incident atomic.Pointer[notify.Incident]
 }
@@ -231,6 +235,11 @@ func (c *Composer) Compose(d notify.Delivery, at time.Time) (*mail.Msg, error) {
 	// The name is printable's, so within fieldcheck.Limit: the header
 	// stays short, and an unsafe name leaves the address alone.
 	m.AddToMailAddress(&netmail.Address{Name: oneLine(d.Contact.Name()), Address: d.Email})
+	if c.ReturnPath != "" && d.RefCode != "" {
+		if err := m.EnvelopeFrom(notify.ReturnPath(c.ReturnPath, d.RefCode)); err != nil {
+			return nil, fmt.Errorf("return path: %w", err)
+		}
+	}
 	m.Subject(r.Subject)
 	m.SetMessageIDWithValue(d.MessageID)
 	if n := len(d.Thread); n > 0 {

@@ -70,7 +70,7 @@ func newComposer(t testing.TB) *mailer.Composer {
 
 func delivery(cat notify.Category, lang string) notify.Delivery {
 	return notify.Delivery{
-		Notice:  notify.Notice{ID: 42, Kind: notify.Deletion, Lang: lang, MessageID: "n42@sakura-print.example.jp", Email: "taro@yamada.example"},
+		Notice:  notify.Notice{ID: 42, RefCode: "D-K7QM-3XHF", Kind: notify.Deletion, Lang: lang, MessageID: "n42@sakura-print.example.jp", Email: "taro@yamada.example"},
 		Contact: notify.Contact{Record: notify.Record{Family: "山田", Given: "太郎", Company: "株式会社やまだ"}, Category: cat},
 		Owner:   notify.Staff{Name: "藤井 直樹", Email: "n-fujii@sakura-print.example.jp", Phone: "080-0000-5678"},
 	}
@@ -88,7 +88,7 @@ func TestRenderDeletionJapanese(t *testing.T) {
 		"【請求書】ご確認ください",
 		"hxxps://evil[.]example[.]net/invoice.zip",
 		"藤井 直樹", "080-0000-5678", "03-0000-1234",
-		"D-000042",
+		"D-K7QM-3XHF",
 	} {
 		if !strings.Contains(r.Text, want) {
 			t.Errorf("text lacks %q:\n%s", want, r.Text)

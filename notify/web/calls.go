@@ -22,6 +22,7 @@ type contactView struct {
 	Contact notify.Contact
 	Notices []notify.Notice
 	Acks    []notify.Ack
+	Mail    []notify.UnverifiedMail // kept unverified, for a person to decide on
 	Calls   []notify.Call
 	Events  []notify.Event       // changes managers made
 	Owners  []notify.Staff       // for a manager's reassigning
@@ -104,6 +105,11 @@ func (s *Server) showContact(w http.ResponseWriter, r *http.Request, sess *notif
 		s.fail(w, r, err)
 		return
 	}
+	mail, err := s.Store.UnverifiedMail(r.Context(), c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	var events []notify.Event
 	var owners []notify.Staff
 	if sess.User.Role == notify.Manager {
@@ -116,7 +122,7 @@ func (s *Server) showContact(w http.ResponseWriter, r *http.Request, sess *notif
 		}
 	}
 	h := form.Hearing
-	v := contactView{Contact: c, Notices: notices, Acks: acks, Calls: calls, Form: form, Events: events, Owners: owners, All: notify.Categories,
+	v := contactView{Contact: c, Notices: notices, Acks: acks, Mail: mail, Calls: calls, Form: form, Events: events, Owners: owners, All: notify.Categories,
 		Outcomes: notify.CallOutcomes, Questions: questions, Answers: []notify.Answer{notify.Yes, notify.No, notify.Unknown},
 		FollowUps: notify.FollowUps, Results: notify.FollowUpResults, LeftOut: fieldcheck.Record(c.Record),
 		Given: map[string]notify.Answer{"arrived": h.Arrived, "opened": h.Opened, "clicked": h.Clicked, "infected": h.Infected, "deleted": h.Deleted}}
@@ -311,6 +317,28 @@ func (s *Server) staffAddress(r *http.Request) (owner, errKey string, err error)
 		}
 	}
 	return "", "unknown_owner", nil
+}
+
+// decideMail confirms or dismisses a mail kept unverified under the
+// contact: whoever may work on the contact knows best whether its person
+// wrote it, and the audit trail says who decided.
+func (s *Server) decideMail(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
+	c, ok := s.contactFor(w, r, sess)
+	if !ok {
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("mail"), 10, 64)
+	if err != nil {
+		s.refuse(w, r, http.StatusNotFound, "not_found")
+		return
+	}
+	verdict := notify.Verdict(r.PostFormValue("verdict"))
+	if err := s.Store.DecideUnverified(r.Context(), c.ID, id, verdict); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.Log.Info("unverified mail decided", "contact", c.ID, "user", sess.User.ID, "verdict", verdict)
+	http.Redirect(w, r, "/contacts/"+strconv.FormatInt(c.ID, 10)+"?changed=1", http.StatusSeeOther)
 }
 
 // changeDoNotContact marks a contact not to be contacted, or lifts the

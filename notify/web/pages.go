@@ -87,6 +87,11 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 		s.fail(w, r, err)
 		return
 	}
+	unverified, err := s.Store.UnverifiedWaiting(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	deadlines, err := s.deadlines(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -96,7 +101,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 	for _, p := range staff {
 		unassigned -= p.Assigned
 	}
-	next := nextSteps(total, rows, lookAlikes, withheld, unassigned, st.WithoutNotice(notify.Deletion), language(r))
+	next := nextSteps(total, rows, lookAlikes, unverified, withheld, unassigned, st.WithoutNotice(notify.Deletion), language(r))
 	if at, _, err := s.Store.Purged(r.Context()); err != nil {
 		s.fail(w, r, err)
 		return
@@ -202,7 +207,7 @@ type nextStep struct {
 // first: what a manager under stress should see before any number.
 // Look-alikes come before the rest of the unclassified: whoever they are,
 // they are to be found out before anything is sent.
-func nextSteps(total categoryRow, rows []categoryRow, lookAlikes, withheld, unassigned, unsent int, lang string) []nextStep {
+func nextSteps(total categoryRow, rows []categoryRow, lookAlikes, unverified, withheld, unassigned, unsent int, lang string) []nextStep {
 	t := messages[lang]
 	var out []nextStep
 	add := func(n int, key, href string) {
@@ -213,6 +218,7 @@ func nextSteps(total categoryRow, rows []categoryRow, lookAlikes, withheld, unas
 	add(total.Infected, "next_infected", "")
 	add(total.Clicked, "next_clicked", "")
 	add(lookAlikes, "next_lookalike", "/contacts?rule="+string(notify.RuleLookAlike))
+	add(unverified, "next_unverified", "/contacts?mail=unverified")
 	for _, r := range rows {
 		if r.Category == notify.Unclassified {
 			add(r.Contacts, "next_unclassified", "")
@@ -267,6 +273,7 @@ func listFilter(r *http.Request, orders ...store.Order) store.ContactList {
 		f.State = &u
 	}
 	f.LookAlike = q.Get("rule") == string(notify.RuleLookAlike)
+	f.Unverified = q.Get("mail") == "unverified"
 	if !slices.Contains(orders, f.Order) {
 		f.Order = orders[0]
 	}

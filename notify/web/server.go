@@ -39,6 +39,9 @@ type Store interface {
 	Contact(ctx context.Context, id int64) (notify.Contact, error)
 	ContactNotices(ctx context.Context, contactID int64) ([]notify.Notice, error)
 	Acks(ctx context.Context, contactID int64) ([]notify.Ack, error)
+	UnverifiedMail(ctx context.Context, contactID int64) ([]notify.UnverifiedMail, error)
+	UnverifiedWaiting(ctx context.Context) (int, error)
+	DecideUnverified(ctx context.Context, contactID, id int64, verdict notify.Verdict) error
 	Calls(ctx context.Context, contactID int64) ([]notify.Call, error)
 	AddCall(ctx context.Context, userID int64, c notify.Call) (int64, error)
 	AckToken(ctx context.Context, tokenHash []byte) (notify.Notice, error)
@@ -184,6 +187,7 @@ func New(cfg Config) (*Server, error) {
 	s.handle("POST", "/contacts/{id}/category", false, s.signedIn(s.only(notify.Manager, s.changeCategory)))
 	s.handle("POST", "/contacts/{id}/owner", false, s.signedIn(s.only(notify.Manager, s.changeOwner)))
 	s.handle("POST", "/contacts/{id}/contact", false, s.signedIn(s.only(notify.Manager, s.changeDoNotContact)))
+	s.handle("POST", "/contacts/{id}/mail/{mail}", false, s.signedIn(s.decideMail))
 	return s, nil
 }
 
