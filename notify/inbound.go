@@ -44,6 +44,9 @@ type Bounce struct {
 	Status            string // 5.1.1 and the like
 	Diagnostic        string // what the remote server said (Diagnostic-Code), "550 5.1.1 User unknown"
 	OriginalMessageID string // the notice's Message-ID, from the returned headers
+	// RefusedAt is the command the remote server refused, where the
+	// bounce says (StageRcpt, StageData); "" where it does not.
+	RefusedAt Stage
 }
 
 // Reply is the bounce as the reply of the server that gave up, reported
@@ -60,6 +63,9 @@ func (b Bounce) Reply() ServerReply {
 	}
 	d := ReadReply(StageBounce, b.Diagnostic)
 	r.Code, r.Text = d.Code, d.Text
+	if b.RefusedAt == StageData && !dataWords.MatchString(r.Text) {
+		r.Text += " (after DATA)" // kept with the words, which are what is stored
+	}
 	if d.Status != "" && (r.Status == "" || strings.HasSuffix(r.Status, ".0.0") || !strings.HasSuffix(d.Status, ".0.0")) {
 		r.Status = d.Status
 	}

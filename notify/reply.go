@@ -81,6 +81,7 @@ var (
 		`no such (mail ?box|address|account)|(mail ?box|account|address|user) (does not|doesn't|dose not) exist|(mail ?box|account|user) not found|` +
 		`not a valid (mail ?box|recipient|user)|invalid (mail ?box|recipient|address)|unrouteable address|mailbox name not allowed|bad address syntax|` +
 		`no mailbox here|user not exist|address not found|address (couldn't|could not) be found|invalid final delivery userid|invalid recipient|doesn't have an? \S+ account|not listed in (the )?\S+ directory|` +
+		`not listed in (the )?public name (&|and) address book|` +
 		`存在しません|ユーザー?が(い|見つかり)ません|宛先不明|ディレクトリ(のリスト)?に(は)?(ありません|見つかりません)`)
 	// noDomainWords are a refusal that says the recipient's domain does
 	// not exist or takes no mail at all (a null MX, RFC 7505).
@@ -89,6 +90,15 @@ var (
 	// senderWords are a refusal of the sender, whatever status it gives.
 	senderWords = regexp.MustCompile(`(?i)sender (address )?rejected|not allowed to send from|\bspf\b`)
 	sizeWords   = regexp.MustCompile(`(?i)size|too (big|large)|exceeds`)
+	// fullWords and limitWords name a fault other than the address's,
+	// whatever status came with them (a qmail's "over quota (#5.1.1)", a
+	// GoDaddy's 5.1.1 for sending to too many recipients): the mailbox exists.
+	fullWords  = regexp.MustCompile(`(?i)over quota|quota exceeded|mailbox (is )?full`)
+	limitWords = regexp.MustCompile(`(?i)too many recipients|receiving mail at a rate|recipient preferences`)
+	// dataWords say that the server answered the message's data, having
+	// taken the recipient at RCPT TO: Postfix's "in reply to end of DATA
+	// command", Exim's "after end of data", Sendmail's ">>> DATA".
+	dataWords = regexp.MustCompile(`(?i)in reply to (end of )?data\b|after (end of )?data\b|>>> data\b|smtp command data\b`)
 )
 
 // Problem tells what the reply means. The enhanced status code (RFC 3463)
@@ -116,17 +126,35 @@ func (r ServerReply) Problem() Problem {
 	// problem of no known kind, a system or protocol one, a mailbox
 	// disabled) is read with the words: what names the address unknown
 	// or the domain absent makes it dead; what names our sender, not.
+	switch {
+	case fullWords.MatchString(r.Text):
+		return MailboxFull
+	case limitWords.MatchString(r.Text):
+		return RefusedByPolicy
+	}
 	rough := subject == "" || subject == "0" || subject == "3" || subject == "5" ||
 		(subject == "1" && detail != "7" && detail != "8") || subject+"."+detail == "2.1"
+	addressStatus := subject == "1" && (detail == "1" || detail == "2" || detail == "10") // it names the mailbox or domain bad
+	unknown := unknownWords.MatchString(r.Text)
+	noDomain := noDomainWords.MatchString(r.Text) && !strings.Contains(strings.ToLower(r.Text), "try again") // not a name server that failed
 	switch {
 	case rough && senderWords.MatchString(r.Text):
 		return Refused
-	case rough && unknownWords.MatchString(r.Text):
+	case rough && unknown && r.afterData() && !addressStatus:
+		// The server took the address at RCPT TO: what refuses the
+		// message after it, in words only, is a filter.
+		return RefusedByPolicy
+	case rough && unknown:
 		return NoSuchAddress
-	case rough && noDomainWords.MatchString(r.Text) && !strings.Contains(strings.ToLower(r.Text), "try again"): // not a name server that failed
+	case rough && noDomain:
 		return NoSuchDomain
 	case rough && subject != "" && spamWords.MatchString(r.Text):
 		return RefusedAsSpam
+	}
+	if subject+"."+detail == "4.1" && strings.Contains(strings.ToLower(r.Text), "recipient address rejected") {
+		// Microsoft's Exchange Online refuses an address its directory
+		// does not hold so: "5.4.1 Recipient address rejected: Access denied"
+		return NoSuchAddress
 	}
 	switch subject + "." + detail {
 	case "1.1", "1.0", "1.3", "1.6":
@@ -158,6 +186,12 @@ func (r ServerReply) Problem() Problem {
 		}
 	}
 	return Refused
+}
+
+// afterData says whether the reply answered the message's data: the
+// stage owabi was at, or, for a bounce, what the mail system says.
+func (r ServerReply) afterData() bool {
+	return r.Stage == StageData || (r.Stage == StageBounce && dataWords.MatchString(r.Text))
 }
 
 // refusesUs says whether the reply is the mail server refusing to send
@@ -236,7 +270,7 @@ func (r ServerReply) String() string {
 
 var (
 	replyCode    = regexp.MustCompile(`^([245]\d\d)[ -]`)
-	leadStatus   = regexp.MustCompile(`^([245])\.(\d{1,3})\.(\d{1,3})\b`)
+	leadStatus   = regexp.MustCompile(`^#?([245])\.(\d{1,3})\.(\d{1,3})\b`) // Google writes "550 #5.1.0"
 	qmailStatus  = regexp.MustCompile(`\(#([245]\.\d{1,3}\.\d{1,3})\)`)
 	continuation = regexp.MustCompile(`(?m)^[245]\d\d[ -]`)
 )
@@ -256,7 +290,7 @@ func ReadReply(stage Stage, reply string) ServerReply {
 		l = strings.TrimSpace(l)
 		if m := leadStatus.FindStringSubmatch(l); m != nil && (r.Code == 0 || m[1] == strconv.Itoa(r.Code/100)) {
 			if r.Status == "" {
-				r.Status = m[0]
+				r.Status = strings.TrimPrefix(m[0], "#")
 			}
 			l = strings.TrimSpace(l[len(m[0]):])
 		}

@@ -38,6 +38,20 @@ func TestWhatAServerReplyMeans(t *testing.T) {
 		{notify.ServerReply{Stage: notify.StageBounce, Status: "5.0.0", Text: "Your message wasn't delivered to a@b.example because the address couldn't be found."}, notify.NoSuchAddress, true, true},
 		{notify.ServerReply{Stage: notify.StageBounce, Status: "5.0.0", Text: "Name service error for domain example.com: Host not found, try again"}, notify.Refused, true, false},
 		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.1.8", Text: "Sender address rejected: Domain not found"}, notify.Refused, true, false},
+		// A server that took the address at RCPT TO and refuses the data in
+		// words only (no status that names the address) is a filter: the
+		// address is not dead. A status that names it still decides.
+		{notify.ServerReply{Stage: notify.StageData, Code: 550, Text: "No such user here"}, notify.RefusedByPolicy, true, false},
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.0.0", Text: "<a@b.example>: unknown user (in reply to end of DATA command)"}, notify.RefusedByPolicy, true, false},
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.2.1", Text: "<a@b.example>... User Unknown (after DATA)"}, notify.RefusedByPolicy, true, false},
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.1.1", Text: "<a@b.example>: User unknown (in reply to end of DATA command)"}, notify.NoSuchAddress, true, true},
+		// Words of another fault over a status that names the address.
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 552, Status: "5.1.1", Text: "sorry, mailbox a@b.example is over quota"}, notify.MailboxFull, true, false},
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.1.1", Text: "<a@b.example> - 192.0.2.1 has sent to too many recipients this hour"}, notify.RefusedByPolicy, true, false},
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.1.1", Text: "Refused due to recipient preferences"}, notify.RefusedByPolicy, true, false},
+		// Exchange Online's directory does not hold the address.
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.4.1", Text: "[a@b.example]: Recipient address rejected: Access denied [XX1PR01.prod.outlook.example]"}, notify.NoSuchAddress, true, true},
+		{notify.ServerReply{Stage: notify.StageBounce, Status: "5.0.0", Text: "User not listed in public Name & Address Book a@b.example"}, notify.NoSuchAddress, true, true},
 		{notify.ServerReply{Stage: notify.StageData, Code: 552, Status: "5.2.2", Text: "Mailbox full"}, notify.MailboxFull, true, false},
 		{notify.ServerReply{Stage: notify.StageRcpt, Code: 552, Text: "Requested mail action aborted: exceeded storage allocation"}, notify.MailboxFull, true, false},
 		{notify.ServerReply{Stage: notify.StageRcpt, Code: 452, Status: "4.2.2", Text: "over quota"}, notify.MailboxFull, false, false},
@@ -103,6 +117,7 @@ func TestAReplyIsReadAsItWasWritten(t *testing.T) {
 			Code: 550, Status: "5.7.1", Text: "The user or domain that you are sending to does not accept mail see https://support.example"}},
 		{"5.7.1 first line\n5.7.1 second line", notify.ServerReply{Status: "5.7.1", Text: "first line second line"}},
 		{"550 Client host [2.3.4.5] blocked", notify.ServerReply{Code: 550, Text: "Client host [2.3.4.5] blocked"}},
+		{"550 #5.1.0 Address rejected.", notify.ServerReply{Code: 550, Status: "5.1.0", Text: "Address rejected."}},
 		{"550 2.1.5 looks like a status of another class", notify.ServerReply{Code: 550, Text: "2.1.5 looks like a status of another class"}},
 		{"553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)", notify.ServerReply{Code: 553, Status: "5.7.1",
 			Text: "sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)"}},
@@ -133,6 +148,9 @@ func TestABounceSaysWhatTheRemoteServerSaid(t *testing.T) {
 			notify.ServerReply{Stage: notify.StageBounce, Code: 554, Status: "5.7.1", Text: "Message rejected as spam"}, false},
 		{notify.Bounce{Action: "failed", Status: "5.1.1"},
 			notify.ServerReply{Stage: notify.StageBounce, Status: "5.1.1", Text: "bounced: 5.1.1 (failed)"}, true},
+		// Where the bounce says the remote answered the data, the words say so too.
+		{notify.Bounce{Action: "failed", Status: "5.0.0", Diagnostic: "550 Unknown user", RefusedAt: notify.StageData},
+			notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.0.0", Text: "Unknown user (after DATA)"}, false},
 	} {
 		got := c.b.Reply()
 		if got != c.want || got.AddressDead() != c.dead || !c.b.Failed() {

@@ -54,16 +54,11 @@ func readBounce(e *message.Entity, body []byte, inReplyTo string) []notify.Bounc
 		bs = sesNotification(string(body))
 	}
 	if len(bs) == 0 {
-		text := w.text
-		if w.broken || text == "" {
-			text = string(body) // what the MIME parser could not open is read as text
-		}
-		if strings.Contains(text, "\x1b$B") { // ISO-2022-JP that no header declared (Lotus Notes)
-			if decoded, err := japanese.ISO2022JP.NewDecoder().String(text); err == nil {
-				text = decoded
-			}
-		}
-		bs = plainBounce(text, failedRecipients(e.Header), sentTo(e.Header))
+		bs = plainBounce(ownWords(w, body), failedRecipients(e.Header), sentTo(e.Header))
+	}
+	own := ownWords(w, body)
+	for i := range bs {
+		bs[i].RefusedAt = refusedAt(own, bs, i)
 	}
 	id := w.returnedID
 	if i := strings.Index(strings.ToLower(w.text), "original message headers:"); i >= 0 {
@@ -83,6 +78,106 @@ func readBounce(e *message.Entity, body []byte, inReplyTo string) []notify.Bounc
 		bs[i].OriginalMessageID = id
 	}
 	return bs
+}
+
+// ownWords is the mail system's text: its text parts, or the whole body
+// where the MIME parser could not open it.
+func ownWords(w walker, body []byte) string {
+	text := w.text
+	if w.broken || text == "" {
+		text = string(body) // what the MIME parser could not open is read as text
+	}
+	return undeclaredJIS(text)
+}
+
+// undeclaredJIS decodes ISO-2022-JP that no header declared (Lotus
+// Notes, Domino), in a text part or in a Diagnostic-Code.
+func undeclaredJIS(text string) string {
+	if strings.Contains(text, "\x1b$B") {
+		if decoded, err := japanese.ISO2022JP.NewDecoder().String(text); err == nil {
+			return decoded
+		}
+	}
+	return text
+}
+
+// commandSaid is where a mail system says which command the remote
+// server answered: Postfix's "(in reply to RCPT TO command)", Exim's
+// "after RCPT TO:<a@b>" and "after end of data", Sendmail's transcript
+// (">>> DATA"), mFILTER's "SMTP command DATA", Yahoo's "[RCPT_TO]".
+var commandSaid = regexp.MustCompile(`(?i)in reply to (end of )?(data|rcpt to)\b|after (end of )?(data|rcpt)\b|>>> (data|rcpt to)\b|smtp command (data|rcpt)\b|\[(rcpt)_to\]`)
+
+// refusedAt is the command the remote refused the i-th recipient at, as
+// the mail system's words say: the one its diagnostic names, else the one
+// said nearest to where the text names it, of those said nearer to it than
+// to any other recipient (Postfix says the command after the reply,
+// Sendmail's transcript before).
+func refusedAt(text string, bs []notify.Bounce, i int) notify.Stage {
+	if s := stageOf(commandSaid.FindStringSubmatch(bs[i].Diagnostic)); s != "" {
+		return s
+	}
+	if loc := returnedStarts.FindStringIndex(text); loc != nil {
+		text = text[:loc[0]]
+	}
+	lower := strings.ToLower(text)
+	named := make([][]int, len(bs))
+	for j, b := range bs {
+		named[j] = mentions(lower, b)
+	}
+	best, nearest := notify.Stage(""), len(text)+1
+	for _, m := range commandSaid.FindAllStringSubmatchIndex(text, -1) {
+		whose, d := -1, len(text)+1
+		for j, at := range named {
+			for _, n := range at {
+				if dist := max(n-m[0], m[0]-n); dist < d {
+					whose, d = j, dist
+				}
+			}
+		}
+		if whose == i && d < nearest {
+			best, nearest = stageOf(submatches(text, m)), d
+		}
+	}
+	return best
+}
+
+// mentions are where a lower-cased text names the bounce's recipient.
+func mentions(lower string, b notify.Bounce) []int {
+	var at []int
+	for _, a := range []string{b.Recipient, b.Alias} {
+		for from := 0; a != ""; {
+			i := strings.Index(lower[from:], strings.ToLower(a))
+			if i < 0 {
+				break
+			}
+			at = append(at, from+i)
+			from += i + len(a)
+		}
+	}
+	return at
+}
+
+// stageOf is the stage a commandSaid match names.
+func stageOf(m []string) notify.Stage {
+	for _, s := range m[min(len(m), 1):] {
+		switch strings.ToLower(s) {
+		case "data":
+			return notify.StageData
+		case "rcpt", "rcpt to":
+			return notify.StageRcpt
+		}
+	}
+	return ""
+}
+
+func submatches(text string, loc []int) []string {
+	out := make([]string, 0, len(loc)/2)
+	for i := 0; i+1 < len(loc); i += 2 {
+		if loc[i] >= 0 {
+			out = append(out, text[loc[i]:loc[i+1]])
+		}
+	}
+	return out
 }
 
 type walker struct {
@@ -165,7 +260,7 @@ func deliveryStatuses(part string) []notify.Bounce {
 		}
 		b.Status, _, _ = strings.Cut(strings.TrimSpace(f["status"]), " ")
 		if _, diag, ok := strings.Cut(f["diagnostic-code"], ";"); ok { // "smtp; 550 5.1.1 ..."
-			b.Diagnostic = strings.Join(strings.Fields(diag), " ")
+			b.Diagnostic = strings.Join(strings.Fields(undeclaredJIS(diag)), " ")
 		} else {
 			b.Diagnostic = strings.Join(strings.Fields(f["diagnostic-code"]), " ")
 		}
@@ -389,12 +484,17 @@ func plainBounceOf(text string, failed []string, notRecipients map[string]bool) 
 	}
 	delayed := delayWords.MatchString(text)
 	for i, s := range spans {
-		end := len(text)
-		if i+1 < len(spans) {
-			end = strings.LastIndex(text[:nextStart(text, spans[i+1].addr, s.start)], "\n")
-			if end < s.start {
-				end = nextStart(text, spans[i+1].addr, s.start)
+		// its words end where another recipient is named again: mail
+		// systems that say it twice (in two languages) name them in turn
+		next := len(text)
+		for j, o := range spans {
+			if j != i {
+				next = min(next, nextStart(text, o.addr, min(s.start+1, len(text))))
 			}
+		}
+		end := strings.LastIndex(text[:next], "\n")
+		if end < s.start {
+			end = next
 		}
 		words := text[s.start:end]
 		if len(words) > 1000 {
