@@ -6,7 +6,6 @@
 package inbox
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -240,18 +239,18 @@ func automatic(h mail.Header, subject string) bool {
 
 // automaticSubject reports whether a subject is one an automatic reply
 // gives itself: 自動応答, Out of Office, 【不在】, 不在: … A person's own
-// words about being away (Re: 不在にしておりました件) are not: 不在 counts
-// only bracketed, before a colon, or first.
+// words about being away (Re: 不在にしておりました件, Re: 不在中に届いた
+// メール) are not: 不在 counts only bracketed, before a colon, or first.
 func automaticSubject(subject string) bool {
 	s := strings.ToLower(norm.NFKC.String(subject))
-	for _, p := range []string{"自動応答", "自動返信", "不在のお知らせ", "不在通知", "不在中", "休暇中", "休暇のお知らせ",
+	for _, p := range []string{"自動応答", "自動返信", "不在のお知らせ", "不在通知", "休暇中", "休暇のお知らせ", "休業のお知らせ",
 		"out of office", "out of the office", "out-of-office", "automatic reply", "auto-reply", "autoreply", "vacation reply",
 		"undelivered mail", "delivery status notification", "failure notice", "returned mail", "配信不能", "配送エラー"} {
 		if strings.Contains(s, p) {
 			return true
 		}
 	}
-	for _, away := range []string{"不在", "休暇"} {
+	for _, away := range []string{"不在", "不在中", "休暇", "休業"} {
 		if strings.HasPrefix(strings.TrimSpace(s), away) {
 			return true
 		}
@@ -262,38 +261,6 @@ func automaticSubject(subject string) bool {
 		}
 	}
 	return false
-}
-
-// maxExcerpt is how much of a reply staff see on the contact's page.
-const maxExcerpt = 400
-
-// excerpt is the first lines a person wrote: up to the quoted notice
-// ("> ..." or the line before it that says who wrote it), without blank
-// lines, at most maxExcerpt characters.
-func excerpt(body io.Reader) string {
-	var lines []string
-	n := 0
-	sc := bufio.NewScanner(io.LimitReader(body, 64<<10))
-	sc.Buffer(make([]byte, 4096), 64<<10)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if strings.HasPrefix(line, ">") || strings.HasPrefix(line, "-----") || strings.HasSuffix(line, "wrote:") ||
-			strings.HasSuffix(line, "書きました：") || strings.HasSuffix(line, "書きました:") {
-			break
-		}
-		if line == "" {
-			continue
-		}
-		lines = append(lines, line)
-		if n += len([]rune(line)); n >= maxExcerpt {
-			break
-		}
-	}
-	out := []rune(strings.Join(lines, "\n"))
-	if len(out) > maxExcerpt {
-		out = append(out[:maxExcerpt], '…')
-	}
-	return string(out)
 }
 
 // bounceSubject is how mail systems title a bounce.

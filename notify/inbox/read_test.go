@@ -256,6 +256,10 @@ func TestAutomaticRepliesByTheirHeadersAndSubjects(t *testing.T) {
 		{"Re: 不審なメールの削除のお願い", "X-Autoreply: yes\r\n", true},
 		{"Re: 不審なメールの削除のお願い", "", false},
 		{"Re: 不在にしておりました件", "", false},
+		{"Re: 不在中に届いていたメールの件", "", false}, // a person, back
+		{"【不在中】山田", "", true},
+		{"【年末年始休業のお知らせ】", "", true},
+		{"年末年始休業のお知らせ", "", true},
 		{"Re: 休暇明けに確認しました", "", false},
 		{"Re: 不審なメールの削除のお願い（D-000012）", "Auto-Submitted: no\r\n", false},
 	} {
