@@ -78,7 +78,7 @@ func TestResendListsThenQueuesWhatNobodyAcknowledged(t *testing.T) {
 
 // readFrom adds to the config cfg an [imap] section for mailbox, with the
 // lines given.
-func readFrom(t *testing.T, cfg string, mailbox *imaptest.Server, lines ...string) {
+func readFrom(t testing.TB, cfg string, mailbox *imaptest.Server, lines ...string) {
 	t.Helper()
 	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {

@@ -40,7 +40,7 @@ func m13Binaries(t *testing.T) [][2]string {
 // serveForSignIn starts bin's "owabi serve" on a fresh database with a
 // salesperson, suzuki, and returns the daemon and the app's address.
 func serveForSignIn(t *testing.T, bin string) (*daemon, string) {
-	cfg := benchConfigT(t)
+	cfg := benchConfig(t, t.TempDir())
 	cmd := exec.Command(bin, "--config", cfg, "user", "add", "--role", "sales", "--password-stdin", "suzuki")
 	cmd.Stdin = strings.NewReader(password + "\n")
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -49,20 +49,6 @@ func serveForSignIn(t *testing.T, bin string) (*daemon, string) {
 	d := startServeBinary(t, bin, cfg)
 	waitFor(t, d.stderr.appears("the web app is serving"), "the web app")
 	return d, servedAt(t, d)
-}
-
-func benchConfigT(t *testing.T) string {
-	dir := t.TempDir()
-	for _, name := range []string{"customers.csv", "suppliers.csv"} {
-		if err := copyDemoFile(name, dir+"/"+name); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cfg := dir + "/owabi.toml"
-	if err := writeDemoConfig(cfg, 2525, "127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	return cfg
 }
 
 // processMemory reads a process's resident memory now and at its peak, in MB.
