@@ -104,8 +104,8 @@ type Progress struct {
 // Urgency orders a salesperson's list: who to call first.
 type Urgency int
 
-// The values are stored nowhere, but store's SQL computes them: it must
-// change with them.
+// The store keeps each case's urgency as its number, to order lists by
+// it: a change of these numbers refreshes every case (store's cases).
 const (
 	AtRisk       Urgency = iota // the latest hearing: opened the link, or infection is suspected
 	CallBackDue                 // they asked to be called back, and the time has come
@@ -156,6 +156,7 @@ func (u Urgency) String() string {
 type ListedContact struct {
 	Contact
 	Urgency Urgency
+	Reason  Reason // why it is as urgent as it is
 	Last    Call
 }
 

@@ -40,7 +40,8 @@ type Ack struct {
 	Channel   AckChannel
 	At        time.Time
 	Auto      bool
-	Excerpt   string // a reply's first lines, for staff to read
+	Excerpt   string     // a reply's first lines, for staff to read
+	Report    LinkReport // what they said on their confirmation page, "" when not by link
 }
 
 // LinkReport is what a person says on their confirmation page.

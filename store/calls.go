@@ -56,6 +56,9 @@ func (d *DB) AddCall(ctx context.Context, userID int64, c notify.Call) (int64, e
 	if err != nil {
 		return 0, describe(err)
 	}
+	if err := refreshCases(ctx, tx, c.ContactID); err != nil {
+		return 0, describe(err)
+	}
 	// What was said, and only that: an unanswered question is left out.
 	detail := fmt.Sprintf("call %d: %s", id, c.Outcome)
 	for _, a := range []struct {
@@ -104,11 +107,19 @@ func optionalTime(t time.Time) string {
 
 // Calls lists the calls to a contact, newest first.
 func (d *DB) Calls(ctx context.Context, contactID int64) ([]notify.Call, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT k.id, k.contact_id, u.name, k.at, k.outcome, k.call_back_at,
+	out, err := calls(ctx, d.db, contactID)
+	return out, describe(err)
+}
+
+// callsQuery lists a contact's calls, newest first.
+const callsQuery = `SELECT k.id, k.contact_id, u.name, k.at, k.outcome, k.call_back_at,
 		k.arrived, k.opened, k.clicked, k.infected, k.deleted, k.follow_up, k.follow_up_on, k.follow_up_done, k.follow_up_result, k.note
-		FROM calls k JOIN users u ON u.id = k.user_id WHERE k.contact_id = ? ORDER BY k.at DESC, k.id DESC`, contactID)
+		FROM calls k JOIN users u ON u.id = k.user_id WHERE k.contact_id = ? ORDER BY k.at DESC, k.id DESC`
+
+func calls(ctx context.Context, q querier, contactID int64) ([]notify.Call, error) {
+	rows, err := q.QueryContext(ctx, callsQuery, contactID)
 	if err != nil {
-		return nil, describe(err)
+		return nil, err
 	}
 	defer rows.Close()
 	var out []notify.Call
@@ -125,7 +136,7 @@ func (d *DB) Calls(ctx context.Context, contactID int64) ([]notify.Call, error) 
 		c.FollowUpDone, _ = time.Parse(dateLayout, followDone)
 		out = append(out, c)
 	}
-	return out, describe(rows.Err())
+	return out, rows.Err()
 }
 
 // Contact finds a contact by id, with its addresses.

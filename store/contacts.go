@@ -96,30 +96,6 @@ func (o *ownerRow) staff(email string) notify.Staff {
 	return s
 }
 
-// urgencyColumn computes a contact's notify.Urgency from what its calls
-// found (contact_calls, migration 0012) and its notices. At risk: the
-// latest hearing says they opened the link or infection is suspected, or
-// they said so on their confirmation page since the last hearing. Then
-// those not to be contacted go last, a call-back that has come due goes
-// next, and those spoken to go after those not yet; of these, those no
-// notice reached come first, then those every notice failed to get an
-// answer from, then those who have not acknowledged one, then those who
-// have. The numbers are notify.Urgency's.
-const urgencyColumn = `CASE WHEN EXISTS (SELECT 1 FROM acks r WHERE r.contact_id = c.id AND r.report IN ('opened', 'infected')
-		AND r.at > coalesce((SELECT hearing_at FROM contact_calls WHERE contact_id = c.id), '')) THEN 0 ELSE
-	coalesce((SELECT CASE
-		WHEN k.at_risk THEN 0
-		WHEN c.do_not_contact THEN 7
-		WHEN k.call_back_at != '' AND k.call_back_at <= strftime('%Y-%m-%dT%H:%M:%f', 'now') THEN 1
-		WHEN k.reached_at != '' THEN 6 END
-	FROM contact_calls k WHERE k.contact_id = c.id),
-	CASE WHEN c.do_not_contact THEN 7
-	WHEN EXISTS (SELECT 1 FROM notices n WHERE n.contact_id = c.id AND n.state = 'failed')
-	     AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.contact_id = c.id AND n.state = 'sent') THEN 2
-	WHEN EXISTS (SELECT 1 FROM call_tasks t WHERE t.contact_id = c.id) THEN 3
-	WHEN EXISTS (SELECT 1 FROM acks a WHERE a.contact_id = c.id AND NOT a.auto) THEN 5
-	ELSE 4 END) END`
-
 // lastCallColumns are the outcome, time and call-back time of a contact's
 // last call, NULL when nobody has called.
 const lastCallColumns = `(SELECT k.outcome || '|' || k.at || '|' || k.call_back_at FROM calls k
@@ -172,19 +148,6 @@ var orderBy = map[Order]string{
 	ByUrgency: "urgency, s.name_key, s.contact_id",
 }
 
-// stateDrivers narrow a state filter to the few contacts that can be in
-// that state, found by an index, before each one's state is worked out.
-var stateDrivers = map[notify.Urgency]string{
-	notify.AtRisk: "c.id IN (SELECT contact_id FROM contact_calls WHERE at_risk " +
-		"UNION SELECT contact_id FROM acks WHERE report IN ('opened', 'infected'))",
-	notify.CallBackDue:  "c.id IN (SELECT contact_id FROM contact_calls WHERE call_back_at != '')",
-	notify.NoticeFailed: "c.id IN (SELECT contact_id FROM notices WHERE state = 'failed')",
-	notify.NoReply:      "c.id IN (SELECT contact_id FROM call_tasks)",
-	notify.Acknowledged: "c.id IN (SELECT contact_id FROM acks WHERE NOT auto)",
-	notify.Done:         "c.id IN (SELECT contact_id FROM contact_calls WHERE reached_at != '')",
-	notify.Withheld:     "c.do_not_contact",
-}
-
 // listFrom is what a list reads: each contact with its search row, whose
 // text is searched and whose keys sort.
 const listFrom = "contacts c JOIN contact_search s ON s.contact_id = c.id"
@@ -222,11 +185,16 @@ func (d *DB) Contacts(ctx context.Context, f ContactList) ([]notify.ListedContac
 	default:
 		where = append(where, "c.owner_email = "+arg(f.Owner)+" COLLATE NOCASE AND c.owner_email != ''")
 	}
+	now := d.Now()
+	start := startCase(now)
+	kase := caseColumns(arg(formatTime(now)), arg(int(start.Urgency)), arg(start.Reason))
 	if f.State != nil {
-		if driver, ok := stateDrivers[*f.State]; ok {
-			where = append(where, driver)
+		// Only those in the start's state can lack a row: the others are
+		// found through the cases' index first.
+		if *f.State != start.Urgency {
+			where = append(where, "c.id IN (SELECT contact_id FROM cases WHERE "+arg(int(*f.State))+" IN (urgency, urgency_due))")
 		}
-		where = append(where, "("+urgencyColumn+") = "+arg(int(*f.State)))
+		where = append(where, "("+kase.urgency+") = "+arg(int(*f.State)))
 	}
 	if len(where) == 0 {
 		where = append(where, "1")
@@ -241,11 +209,11 @@ func (d *DB) Contacts(ctx context.Context, f ContactList) ([]notify.ListedContac
 	// Only the urgency order needs each contact's state to choose the page.
 	columns := "c.id"
 	if f.Order == ByUrgency {
-		columns += ", " + urgencyColumn + " AS urgency"
+		columns += ", " + kase.urgency + " AS urgency"
 	}
 	page := fmt.Sprintf("SELECT %s FROM %s WHERE %s ORDER BY %s LIMIT %s OFFSET %s",
 		columns, listFrom, strings.Join(where, " AND "), order, arg(f.Limit+1), arg(f.Offset))
-	list, err := d.listContacts(ctx, fmt.Sprintf("c.id IN (SELECT id FROM (%s)) ORDER BY %s", page, order), args...)
+	list, err := d.listContacts(ctx, kase, fmt.Sprintf("c.id IN (SELECT id FROM (%s)) ORDER BY %s", page, order), args...)
 	if len(list) > f.Limit {
 		return list[:f.Limit], true, err
 	}
@@ -254,8 +222,8 @@ func (d *DB) Contacts(ctx context.Context, f ContactList) ([]notify.ListedContac
 
 // listContacts runs a contact query (where: what follows WHERE, with its
 // order and limit) and loads each contact's addresses.
-func (d *DB) listContacts(ctx context.Context, where string, args ...any) ([]notify.ListedContact, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT `+contactColumns+`, `+urgencyColumn+` AS urgency, `+lastCallColumns+`
+func (d *DB) listContacts(ctx context.Context, kase caseColumn, where string, args ...any) ([]notify.ListedContact, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT `+contactColumns+`, `+kase.urgency+` AS urgency, `+kase.reason+`, `+lastCallColumns+`
 		FROM `+listFrom+` WHERE `+where, args...)
 	if err != nil {
 		return nil, describe(err)
@@ -264,7 +232,7 @@ func (d *DB) listContacts(ctx context.Context, where string, args ...any) ([]not
 	for rows.Next() {
 		var l notify.ListedContact
 		var last sql.NullString
-		if l.Contact, err = scanContact(rows, &l.Urgency, &last); err != nil {
+		if l.Contact, err = scanContact(rows, &l.Urgency, &l.Reason, &last); err != nil {
 			rows.Close()
 			return nil, err
 		}

@@ -48,6 +48,8 @@ type DB struct {
 
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt // prepared once on the writer, by query
+	// keepsCases: the schema has the cases table (see Open).
+	keepsCases bool
 	// Now returns the current time; tests replace it to control the clock.
 	Now func() time.Time
 }
@@ -107,9 +109,21 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		wdb.Close()
 		return nil, err
 	}
+	// A database migrated only part of the way (tests of upgrades) has no
+	// cases yet: the migration that adds them decides them from the facts.
+	d.keepsCases = migrateUpTo == "" || migrateUpTo >= casesMigration
 	if err := d.migrate(ctx); err != nil {
 		d.Close()
 		return nil, err
+	}
+	for _, q := range caseStatements {
+		if !d.keepsCases {
+			break
+		}
+		if _, err := d.stmt(ctx, q); err != nil {
+			d.Close()
+			return nil, err
+		}
 	}
 	return d, nil
 }
@@ -134,6 +148,13 @@ func (d *DB) Close() error {
 // stmt returns query prepared on the writer. The outbox runs the same few
 // statements for every message, and preparing them once saves a good part
 // of each one's cost.
+// preparedStmt is query's statement if it was prepared, nil if not.
+func (d *DB) preparedStmt(query string) *sql.Stmt {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.stmts[query]
+}
+
 func (d *DB) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -155,14 +176,17 @@ type Tx struct {
 	nowText string // formatted once: imports write it on every row
 	done    func() // once it has committed or rolled back: gives up its turn (turns.go)
 	db      *DB
+	// wrote is set by a transaction that changed a row: its commit then
+	// tells that there is space on the disk again.
+	wrote bool
 }
 
 // Commit commits the transaction: it is then on the disk (in the WAL),
 // which is where a full disk tells. (A commit that succeeds may have had
-// nothing to write, so it does not tell that space is back.)
+// nothing to write, so it tells that space is back only when wrote is set.)
 func (tx *Tx) Commit() error {
 	defer tx.finish()
-	return tx.db.noteSpace(describe(tx.Tx.Commit()), false)
+	return tx.db.noteSpace(describe(tx.Tx.Commit()), tx.wrote)
 }
 
 // Rollback rolls the transaction back; after Commit it does nothing.
@@ -302,6 +326,7 @@ var afterMigration = map[string]func(context.Context, *Tx) error{
 	"0022_purge":           sealAudit,
 	"0023_server_replies":  fillServerReplies,
 	"0031_reference_codes": fillOldRefs,
+	casesMigration:         refreshCasesWithFacts,
 }
 
 // newerMigration is a migration applied that this owabi does not know, ""

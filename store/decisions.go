@@ -45,6 +45,9 @@ func (d *DB) SetDoNotContact(ctx context.Context, userID, contactID int64, on bo
 			`UPDATE contacts SET do_not_contact = ? WHERE id = ?`, on, contactID); err != nil {
 			return err
 		}
+		if err := refreshCases(ctx, tx, contactID); err != nil {
+			return describe(err)
+		}
 		if !on {
 			return nil
 		}

@@ -146,6 +146,9 @@ func recordReply(ctx context.Context, tx *Tx, m notify.Inbound, at string) (noti
 		return "", err
 	}
 	if n, _ := res.RowsAffected(); n > 0 {
+		if err := refreshCases(ctx, tx, contact); err != nil {
+			return "", err
+		}
 		what := map[bool]string{false: "acknowledged by reply", true: "automatic reply (not counted)"}[auto]
 		if err := audit(ctx, tx, notify.AuditEntry{Kind: "ack", ContactID: contact, Detail: fmt.Sprintf("notice %d %s", notice, what)}); err != nil {
 			return "", err

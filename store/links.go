@@ -60,5 +60,8 @@ func (d *DB) AckByLink(ctx context.Context, n notify.Notice, report notify.LinkR
 			return describe(err)
 		}
 	}
+	if err := refreshCases(ctx, tx, n.ContactID); err != nil {
+		return describe(err)
+	}
 	return describe(tx.Commit())
 }

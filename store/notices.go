@@ -176,9 +176,31 @@ func (m multiScan) Scan(dest ...any) error { return m.row.Scan(append(m.before, 
 // MarkSent records that the server accepted the notice. A sent notice is
 // never claimed again. MarkSent, Retry, Fail and Undeliverable each count
 // the attempt whose answer they record.
+//
+// A sent notice moves no case from where every case starts
+// (notify.TestSentNoticesAloneLeaveACaseAsItStarts): for a contact whose
+// case has not moved (most, while the notices go out) it is one prepared
+// statement, as fast as the sender needs; for the others the case is
+// decided again in the same transaction.
 func (d *DB) MarkSent(ctx context.Context, id int64) error {
-	return d.exec(ctx, `UPDATE notices SET state = 'sent', sent_at = ?1, attempts = attempts + 1, `+noReply+`
-		WHERE id = ?2 AND state = 'sending'`, nil, id)
+	const sent = `UPDATE notices SET state = 'sent', sent_at = ?1, attempts = attempts + 1, ` + noReply + `
+		WHERE id = ?2 AND state = 'sending'`
+	var n int64
+	if err := d.exec(ctx, sent+` AND NOT EXISTS (SELECT 1 FROM cases k WHERE k.contact_id = notices.contact_id)`, &n, id); err != nil || n > 0 {
+		return err
+	}
+	return d.inTx(ctx, func(tx *Tx) error {
+		var contact int64
+		err := tx.QueryRowContext(ctx, sent+` RETURNING contact_id`, tx.nowText, id).Scan(&contact)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // not being sent: released, or recorded already
+		}
+		if err != nil {
+			return describe(err)
+		}
+		tx.wrote = true
+		return describe(refreshCases(ctx, tx, contact))
+	})
 }
 
 // noReply clears what a server answered to an earlier attempt.
@@ -201,13 +223,17 @@ func (d *DB) Retry(ctx context.Context, id int64, next time.Time, reply notify.S
 // in the audit trail too.
 func (d *DB) Fail(ctx context.Context, id int64, reply notify.ServerReply) error {
 	return d.inTx(ctx, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE notices SET state = 'failed', attempts = attempts + 1, `+setReply+`
-			WHERE id = ?2 AND state = 'sending'`, append([]any{tx.nowText, id}, replyArgs(reply)...)...)
+		var contact int64
+		err := tx.QueryRowContext(ctx, `UPDATE notices SET state = 'failed', attempts = attempts + 1, `+setReply+`
+			WHERE id = ?2 AND state = 'sending' RETURNING contact_id`, append([]any{tx.nowText, id}, replyArgs(reply)...)...).Scan(&contact)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
 		if err != nil {
 			return describe(err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil
+		if err := refreshCases(ctx, tx, contact); err != nil {
+			return describe(err)
 		}
 		return describe(auditFailure(ctx, tx, "failed", id, reply))
 	})
@@ -255,12 +281,16 @@ func markUndeliverable(ctx context.Context, tx *Tx, id int64, reply notify.Serve
 // failNotice fails a notice being sent or sent with reply, and returns its
 // address; 0 when it was neither.
 func failNotice(ctx context.Context, tx *Tx, id int64, reply notify.ServerReply) (address int64, err error) {
+	var contact int64
 	err = tx.QueryRowContext(ctx, `UPDATE notices SET state = 'failed', attempts = attempts + (state = 'sending'), `+setReply+`
-		WHERE id = ?2 AND state IN ('sending', 'sent') RETURNING address_id`, append([]any{tx.nowText, id}, replyArgs(reply)...)...).Scan(&address)
+		WHERE id = ?2 AND state IN ('sending', 'sent') RETURNING address_id, contact_id`, append([]any{tx.nowText, id}, replyArgs(reply)...)...).Scan(&address, &contact)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
-	return address, err
+	if err != nil {
+		return 0, err
+	}
+	return address, refreshCases(ctx, tx, contact)
 }
 
 // undeliverableText is why an address takes no more notices, as its row
@@ -327,15 +357,18 @@ func (d *DB) RequeueFailed(ctx context.Context, kind notify.NoticeKind) (requeue
 			WHERE n.state = 'failed' AND n.kind = ? AND a.undeliverable != ''`, kind).Scan(&dead); err != nil {
 			return describe(err)
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE notices SET state = 'queued', attempts = 0, next_try = ? WHERE state = 'failed' AND kind = ?
+		contacts, err := queryColumn[int64](ctx, tx, `UPDATE notices SET state = 'queued', attempts = 0, next_try = ? WHERE state = 'failed' AND kind = ?
 			AND address_id NOT IN (SELECT id FROM addresses WHERE undeliverable != '')
-			AND contact_id NOT IN (SELECT id FROM contacts c WHERE `+heldBack+`)`, tx.nowText, kind)
+			AND contact_id NOT IN (SELECT id FROM contacts c WHERE `+heldBack+`) RETURNING contact_id`, tx.nowText, kind)
 		if err != nil {
 			return describe(err)
 		}
-		n, _ := res.RowsAffected()
-		if requeued = int(n); n == 0 {
+		n := len(contacts)
+		if requeued = n; n == 0 {
 			return nil
+		}
+		if err := refreshCases(ctx, tx, contacts...); err != nil {
+			return describe(err)
 		}
 		return describe(audit(ctx, tx, notify.AuditEntry{Kind: "requeue", Detail: fmt.Sprintf("%d failed %s notices given another round", n, kind)}))
 	})

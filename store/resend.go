@@ -102,6 +102,9 @@ func (d *DB) Resend(ctx context.Context, p notify.ResendPolicy, now, sendAt time
 			}
 			if n, _ := res.RowsAffected(); n > 0 {
 				handed++
+				if err := refreshCases(ctx, tx, r.ContactID); err != nil {
+					return 0, 0, describe(err)
+				}
 			}
 			continue
 		}
@@ -175,7 +178,11 @@ func (d *DB) AddAck(ctx context.Context, a notify.Ack) error {
 	if a.NoticeID != 0 {
 		notice = a.NoticeID
 	}
-	_, err := d.write(ctx, `INSERT INTO acks (contact_id, notice_id, channel, at, auto, excerpt) VALUES (?, ?, ?, ?, ?, ?)`,
-		a.ContactID, notice, a.Channel, formatTime(a.At), a.Auto, a.Excerpt)
-	return describe(err)
+	return d.inTx(ctx, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO acks (contact_id, notice_id, channel, at, auto, excerpt, report) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			a.ContactID, notice, a.Channel, formatTime(a.At), a.Auto, a.Excerpt, a.Report); err != nil {
+			return describe(err)
+		}
+		return describe(refreshCases(ctx, tx, a.ContactID))
+	})
 }

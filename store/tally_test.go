@@ -350,7 +350,8 @@ func TestStaffTableOneRowPerAddress(t *testing.T) {
 // callsSaidSo is what the calls themselves say, counted the long way as
 // the dashboard and the lists did before migration 0012: per category the
 // funnel, per owner those reached and the call-backs due, per day those
-// first reached, and each contact's urgency.
+// first reached; and each contact's urgency as notify decides it from the
+// facts now, against the decision stored as they were recorded.
 func callsSaidSo(t *testing.T, d *DB) (map[notify.Category]notify.Progress, map[string][2]int, map[string][2]int, map[int64]notify.Urgency) {
 	t.Helper()
 	ctx := context.Background()
@@ -403,27 +404,19 @@ func callsSaidSo(t *testing.T, d *DB) (map[notify.Category]notify.Progress, map[
 		}
 		rows.Close()
 	}
+	// Each contact's urgency, decided again from its facts.
 	urgency := map[int64]notify.Urgency{}
-	rows, _ = d.db.QueryContext(ctx, `SELECT c.id, CASE
-		WHEN (SELECT k.clicked = 'yes' OR k.infected = 'yes' FROM calls k WHERE k.contact_id = c.id
-		      AND (k.arrived || k.opened || k.clicked || k.infected || k.deleted) != ''
-		      ORDER BY k.at DESC, k.id DESC LIMIT 1) THEN 0
-		WHEN c.do_not_contact THEN 7
-		WHEN (SELECT k.outcome = 'call_back' AND k.call_back_at <= strftime('%Y-%m-%dT%H:%M:%f', 'now') FROM calls k
-		      WHERE k.contact_id = c.id ORDER BY k.at DESC, k.id DESC LIMIT 1) THEN 1
-		WHEN EXISTS (SELECT 1 FROM calls k WHERE k.contact_id = c.id AND k.outcome = 'reached') THEN 6
-		WHEN EXISTS (SELECT 1 FROM notices n WHERE n.contact_id = c.id AND n.state = 'failed')
-		     AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.contact_id = c.id AND n.state = 'sent') THEN 2
-		WHEN EXISTS (SELECT 1 FROM call_tasks t WHERE t.contact_id = c.id) THEN 3
-		WHEN EXISTS (SELECT 1 FROM acks a WHERE a.contact_id = c.id AND NOT a.auto) THEN 5
-		ELSE 4 END FROM contacts c`)
-	for rows.Next() {
-		var id int64
-		var u notify.Urgency
-		rows.Scan(&id, &u)
-		urgency[id] = u
+	ids, err := queryColumn[int64](ctx, d.db, `SELECT id FROM contacts`)
+	if err != nil {
+		t.Fatal(err)
 	}
-	rows.Close()
+	for _, id := range ids {
+		c, err := loadCase(ctx, d.db, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		urgency[id] = c.Assess(d.Now()).Urgency
+	}
 	return progress, staff, days, urgency
 }
 

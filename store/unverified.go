@@ -101,6 +101,9 @@ func confirmUnverified(ctx context.Context, tx *Tx, u notify.UnverifiedMail) err
 	if err != nil {
 		return err
 	}
+	if err := refreshCases(ctx, tx, u.ContactID); err != nil {
+		return err
+	}
 	return audit(ctx, tx, notify.AuditEntry{Kind: "ack", ContactID: u.ContactID,
 		Detail: fmt.Sprintf("notice %d acknowledged by reply (confirmed by staff)", u.NoticeID)})
 }

@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -14,13 +16,10 @@ import (
 	"github.com/owabi/owabi/store"
 )
 
-// The seed-like scenario, through the real import, notices, hearings and
-// visits: the report states exactly its numbers, and its timeline in order.
-func TestTheIncidentReportStatesWhatHappenedToThe243(t *testing.T) {
-	srv := smtptest.New(t)
-	cfg := setup(t, srv)
-	sendSample(t, cfg)
-
+// withCaller opens the database beside cfg with a salesperson to log
+// calls, and lists its contacts in the book's order.
+func withCaller(t *testing.T, cfg string) (*store.DB, notify.User, []int64) {
+	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(filepath.Dir(cfg), "owabi.db"))
 	if err != nil {
@@ -30,11 +29,23 @@ func TestTheIncidentReportStatesWhatHappenedToThe243(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var ids []int64
+	db.EachContact(ctx, func(c notify.Contact, _ notify.ContactProgress) error { ids = append(ids, c.ID); return nil })
+	return db, caller, ids
+}
+
+// The seed-like scenario, through the real import, notices, hearings and
+// visits: the report states exactly its numbers, and its timeline in order.
+func TestTheIncidentReportStatesWhatHappenedToThe243(t *testing.T) {
+	srv := smtptest.New(t)
+	cfg := setup(t, srv)
+	sendSample(t, cfg)
+
+	ctx := context.Background()
+	db, caller, ids := withCaller(t, cfg)
 	// Everyone is heard: the spam reached the first 177 and not the other
 	// 66; the first 5 it reached get an apology visit, and a check of their
 	// computer finds it clean. Nobody is infected.
-	var ids []int64
-	db.EachContact(ctx, func(c notify.Contact, _ notify.ContactProgress) error { ids = append(ids, c.ID); return nil })
 	tokyo, _ := time.LoadLocation("Asia/Tokyo")
 	today := time.Now().In(tokyo) // as the call form gives it
 	for n, id := range ids {
@@ -131,5 +142,89 @@ func TestTheSenderTellsTheLatestIncidentRecord(t *testing.T) {
 	r, err := w.Composer.Render(claimed[0])
 	if err != nil || !strings.Contains(r.Text, "委託先のサーバーの設定誤り") {
 		t.Errorf("the notice does not tell the saved cause (%v):\n%s", err, r.Text)
+	}
+}
+
+// The replayed incident (issue 15): 243 people, the spam reached 177, 5
+// of them opened its link, 13 got an apology visit; the 5 had their PCs
+// checked a day later and found clean. Until the checks, the dashboard,
+// the calling list and /metrics flag those 5; after, nobody, while the
+// reports still count 5 who opened the link.
+func TestFiveCheckedCleanAreNoLongerFlagged(t *testing.T) {
+	srv := smtptest.New(t)
+	cfg := setup(t, srv)
+	sendSample(t, cfg)
+	owabiWithInput(t, nil, "correct horse battery\n", "--config", cfg, "user", "add", "--role", "manager", "--password-stdin", "kanri")
+	ctx := context.Background()
+	db, caller, ids := withCaller(t, cfg)
+	defer db.Close()
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	yesterday, today := time.Now().In(tokyo).AddDate(0, 0, -1), time.Now().In(tokyo)
+	for n, id := range ids {
+		call := notify.Call{ContactID: id, At: yesterday, Outcome: notify.Reached, Hearing: notify.Hearing{Arrived: notify.No, Deleted: notify.No}}
+		switch {
+		case n < 5:
+			call.Hearing = notify.Hearing{Arrived: notify.Yes, Opened: notify.Yes, Clicked: notify.Yes, Infected: notify.No, Deleted: notify.Yes}
+		case n < 177:
+			call.Hearing = notify.Hearing{Arrived: notify.Yes, Opened: notify.No, Clicked: notify.No, Infected: notify.No, Deleted: notify.Yes}
+		}
+		if n < 13 {
+			call.FollowUp, call.FollowUpDone, call.FollowUpResult = notify.ApologyVisit, yesterday, notify.FollowedUp
+		}
+		if _, err := db.AddCall(ctx, caller.ID, call); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d := startServe(t, cfg)
+	waitFor(t, d.stderr.appears("the web app is serving"), "the web app")
+	manager := signInTo(t, d, "kanri", "correct horse battery")
+	flagged := func(when string, want int) {
+		t.Helper()
+		dash, err := manager.get("/dashboard")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if line := fmt.Sprintf("感染の恐れがあり、まだ確かめていない方が %d 人います", want); (want > 0) != strings.Contains(dash, line) ||
+			(want == 0 && strings.Contains(dash, "感染の恐れがあり")) {
+			t.Errorf("%s: the dashboard's next steps, want %d at risk:\n%s", when, want, dash)
+		}
+		list, err := manager.get("/contacts?state=at_risk")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Count(list, `data-contact="`); got != want {
+			t.Errorf("%s: the list of those at risk shows %d, want %d", when, got, want)
+		}
+		metrics, err := manager.get("/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if line := fmt.Sprintf(`owabi_cases{urgency="at_risk"} %d`, want); !strings.Contains(metrics, line) {
+			t.Errorf("%s: /metrics lacks %s:\n%s", when, line, metrics)
+		}
+	}
+	flagged("before the checks", 5)
+	for _, id := range ids[:5] {
+		if _, err := db.AddCall(ctx, caller.ID, notify.Call{ContactID: id, At: today, Outcome: notify.Reached,
+			FollowUp: notify.VirusCheck, FollowUpDone: today, FollowUpResult: notify.NoInfection}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	flagged("after the checks", 0)
+	if page, _ := manager.get("/contacts?state=done"); !strings.Contains(page, "点検で問題なし・駆除済み") {
+		t.Errorf("the list does not say why the five are done:\n%s", page)
+	}
+	d.cmd.Process.Signal(syscall.SIGTERM)
+	d.cmd.Wait()
+
+	md := mustOwabi(t, nil, "--config", cfg, "report", "--kind", "incident", "--format", "md")
+	for _, want := range []string{
+		"- **件数**: 243名（顧客 168名、仕入先 35名、従業員 40名）",
+		"不審なメールの受信が確認された方177名、受信していないことが確認された方66名、未確認0名です。リンク又は添付ファイルを開いた方5名、ウイルス感染が確認された方0名です。",
+		"- **お詫びの訪問**: 13名", "- **感染が確認された方**: 0名", "- **点検で問題がなかった方・駆除済みの方**: 5名",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("the report lacks %q", want)
+		}
 	}
 }

@@ -64,6 +64,11 @@ func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "the database does not answer", http.StatusServiceUnavailable)
 		return
 	}
+	cases, err := s.Store.CaseCounts(r.Context())
+	if err != nil {
+		http.Error(w, "the database does not answer", http.StatusServiceUnavailable)
+		return
+	}
 	var b strings.Builder
 	metric := func(name, kind, help string) {
 		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, kind)
@@ -71,6 +76,10 @@ func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
 	metric("owabi_notices", "gauge", "Notices in the outbox, by state (sent grows as they go: its rate is the send rate).")
 	for _, state := range notify.NoticeStates {
 		fmt.Fprintf(&b, "owabi_notices{state=%q} %d\n", state, st.Notices[state])
+	}
+	metric("owabi_cases", "gauge", "Affected people by what their case needs now (at_risk: their PC may be infected and nobody has checked it).")
+	for _, u := range notify.Urgencies {
+		fmt.Fprintf(&b, "owabi_cases{urgency=%q} %d\n", u, cases[u])
 	}
 	metric("owabi_queue_age_seconds", "gauge", "How long the oldest notice waiting to go has waited; 0 when none waits.")
 	fmt.Fprintf(&b, "owabi_queue_age_seconds %.0f\n", age.Seconds())

@@ -92,6 +92,11 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 		s.fail(w, r, err)
 		return
 	}
+	cases, err := s.Store.CaseCounts(r.Context(), notify.AtRisk, notify.CallBackDue)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	deadlines, err := s.deadlines(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -101,7 +106,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 	for _, p := range staff {
 		unassigned -= p.Assigned
 	}
-	next := nextSteps(total, rows, lookAlikes, unverified, withheld, unassigned, st.WithoutNotice(notify.Deletion), language(r))
+	next := nextSteps(total, rows, cases, lookAlikes, unverified, withheld, unassigned, st.WithoutNotice(notify.Deletion), language(r))
 	if at, _, err := s.Store.Purged(r.Context()); err != nil {
 		s.fail(w, r, err)
 		return
@@ -207,7 +212,7 @@ type nextStep struct {
 // first: what a manager under stress should see before any number.
 // Look-alikes come before the rest of the unclassified: whoever they are,
 // they are to be found out before anything is sent.
-func nextSteps(total categoryRow, rows []categoryRow, lookAlikes, unverified, withheld, unassigned, unsent int, lang string) []nextStep {
+func nextSteps(total categoryRow, rows []categoryRow, cases map[notify.Urgency]int, lookAlikes, unverified, withheld, unassigned, unsent int, lang string) []nextStep {
 	t := messages[lang]
 	var out []nextStep
 	add := func(n int, key, href string) {
@@ -215,8 +220,10 @@ func nextSteps(total categoryRow, rows []categoryRow, lookAlikes, unverified, wi
 			out = append(out, nextStep{Text: fmt.Sprintf(t[key], n), Href: href})
 		}
 	}
-	add(total.Infected, "next_infected", "")
-	add(total.Clicked, "next_clicked", "")
+	// Those at risk now, as their cases are decided: one whose computer was
+	// checked clean or cleaned is not.
+	add(cases[notify.AtRisk], "next_at_risk", "/contacts?state="+notify.AtRisk.String())
+	add(cases[notify.CallBackDue], "next_call_back", "/contacts?state="+notify.CallBackDue.String())
 	add(lookAlikes, "next_lookalike", "/contacts?rule="+string(notify.RuleLookAlike))
 	add(unverified, "next_unverified", "/contacts?mail=unverified")
 	for _, r := range rows {

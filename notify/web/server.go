@@ -36,6 +36,7 @@ type Store interface {
 	SetLanguage(ctx context.Context, userID int64, lang string) error
 	Status(ctx context.Context) (notify.Status, error)
 	Progress(ctx context.Context) (map[notify.Category]notify.Progress, error)
+	CaseCounts(ctx context.Context, only ...notify.Urgency) (map[notify.Urgency]int, error)
 	Contact(ctx context.Context, id int64) (notify.Contact, error)
 	ContactNotices(ctx context.Context, contactID int64) ([]notify.Notice, error)
 	Acks(ctx context.Context, contactID int64) ([]notify.Ack, error)

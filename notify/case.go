@@ -1,0 +1,173 @@
+package notify
+
+import (
+	"slices"
+	"time"
+)
+
+// Case is what is recorded about one affected person: the facts alone,
+// from which everything owabi says of them is decided here — whether
+// their computer is at risk, how urgent a call is and why. The store
+// keeps the decision beside the facts, written in the same transaction;
+// the dashboard, the calling lists, /metrics and the reports all read it.
+type Case struct {
+	DoNotContact bool          // a manager decided nobody contacts them
+	Notices      []NoticeState // of every notice to any of their addresses
+	Acks         []Ack         // acknowledgements, by any channel
+	// HandedToCaller: the resend policy gave up on mail; they are to be
+	// called (or they asked for a call on their page).
+	HandedToCaller bool
+	Calls          []Call // every call, in any order
+}
+
+// Reason says in a few words why a case is as urgent as it is; the web
+// app words it for staff ("reason_" + it).
+type Reason string
+
+const (
+	ReasonClicked        Reason = "clicked"         // the latest hearing: they opened the link or attachment
+	ReasonInfected       Reason = "infected"        // the latest hearing: infection suspected
+	ReasonFoundInfected  Reason = "found_infected"  // a virus check or removal found an infection still there
+	ReasonReportedOpened Reason = "reported_opened" // they said on their page they opened it
+	ReasonReportedFear   Reason = "reported_fear"   // they said on their page they fear an infection
+	ReasonCallBackDue    Reason = "call_back_due"   // they asked to be called back, and the time has come
+	ReasonNoticeFailed   Reason = "notice_failed"   // no notice reached them
+	ReasonNoReply        Reason = "no_reply"        // every notice went unanswered, or they asked for a call
+	ReasonNotReached     Reason = "not_reached"     // no acknowledgement, nobody has spoken to them
+	ReasonAcknowledged   Reason = "acknowledged"    // they acknowledged a notice; nobody has spoken to them
+	ReasonSpokenTo       Reason = "spoken_to"       // reached by phone, nothing at risk
+	ReasonCheckedClean   Reason = "checked_clean"   // reached; their computer was checked clean or cleaned
+	ReasonWithheld       Reason = "do_not_contact"  // a manager decided nobody contacts them
+)
+
+// Assessment is what a case needs now.
+type Assessment struct {
+	Urgency Urgency
+	Reason  Reason
+	// AtRisk: their computer may be infected and nobody has checked it
+	// since: they opened the link, or an infection is suspected or found.
+	AtRisk bool
+}
+
+// NeedsAction says whether somebody has to do something for the case now.
+func (a Assessment) NeedsAction() bool {
+	return a.Urgency <= NoReply
+}
+
+// Assess decides the case as it stands at now. A person is at risk from
+// the latest thing known of their computer: a hearing that they opened
+// the link or fear an infection, or the same said on their page, puts
+// them at risk; a later hearing that they did not, or a virus check or
+// removal that leaves it clean, takes them out of it; a check that finds
+// an infection still there puts them back. At risk comes first, even for
+// those not to be contacted: their computer may still spread the spam.
+func (c Case) Assess(now time.Time) Assessment {
+	if risk, why := c.risk(); risk {
+		return Assessment{Urgency: AtRisk, Reason: why, AtRisk: true}
+	}
+	if c.DoNotContact {
+		return Assessment{Urgency: Withheld, Reason: ReasonWithheld}
+	}
+	if last, ok := c.lastCall(); ok && last.Outcome == CallBack && !last.CallBackAt.IsZero() && !last.CallBackAt.After(now) {
+		return Assessment{Urgency: CallBackDue, Reason: ReasonCallBackDue}
+	}
+	if c.reached() {
+		if c.remediated() {
+			return Assessment{Urgency: Done, Reason: ReasonCheckedClean}
+		}
+		return Assessment{Urgency: Done, Reason: ReasonSpokenTo}
+	}
+	switch {
+	case slices.Contains(c.Notices, Failed) && !slices.Contains(c.Notices, Sent):
+		return Assessment{Urgency: NoticeFailed, Reason: ReasonNoticeFailed}
+	case c.HandedToCaller:
+		return Assessment{Urgency: NoReply, Reason: ReasonNoReply}
+	case slices.ContainsFunc(c.Acks, func(a Ack) bool { return !a.Auto }):
+		return Assessment{Urgency: Acknowledged, Reason: ReasonAcknowledged}
+	}
+	return Assessment{Urgency: NotReached, Reason: ReasonNotReached}
+}
+
+// Changes is when the case's assessment changes by the clock alone (a
+// call-back comes due), the zero time when nothing but a new fact
+// changes it.
+func (c Case) Changes(now time.Time) time.Time {
+	if last, ok := c.lastCall(); ok && last.Outcome == CallBack && last.CallBackAt.After(now) {
+		return last.CallBackAt
+	}
+	return time.Time{}
+}
+
+// riskFact is one thing known of the person's computer, in time order.
+type riskFact struct {
+	at     time.Time
+	order  int64 // a call's id, to order calls logged at one moment
+	risk   bool
+	reason Reason
+}
+
+// risk is what the latest fact about their computer says.
+func (c Case) risk() (bool, Reason) {
+	var facts []riskFact
+	for _, k := range c.Calls {
+		if k.Hearing.Done() {
+			switch {
+			case k.Hearing.Infected == Yes:
+				facts = append(facts, riskFact{k.At, k.ID, true, ReasonInfected})
+			case k.Hearing.Clicked == Yes:
+				facts = append(facts, riskFact{k.At, k.ID, true, ReasonClicked})
+			default:
+				facts = append(facts, riskFact{k.At, k.ID, false, ""})
+			}
+		}
+		// The follow-up a call records comes after its hearing.
+		if !k.FollowUpDone.IsZero() && k.FollowUpResult == Infected {
+			facts = append(facts, riskFact{k.At, k.ID, true, ReasonFoundInfected})
+		} else if !k.FollowUpDone.IsZero() && k.FollowUpResult.Remediated() {
+			facts = append(facts, riskFact{k.At, k.ID, false, ""})
+		}
+	}
+	for _, a := range c.Acks {
+		switch a.Report {
+		case OpenedSpam:
+			facts = append(facts, riskFact{a.At, 0, true, ReasonReportedOpened})
+		case FearInfected:
+			facts = append(facts, riskFact{a.At, 0, true, ReasonReportedFear})
+		}
+	}
+	if len(facts) == 0 {
+		return false, ""
+	}
+	// Stable, so that a call's follow-up stays after its hearing.
+	slices.SortStableFunc(facts, func(a, b riskFact) int {
+		if c := a.at.Compare(b.at); c != 0 {
+			return c
+		}
+		return int(min(max(a.order-b.order, -1), 1))
+	})
+	last := facts[len(facts)-1]
+	return last.risk, last.reason
+}
+
+// remediated says whether a follow-up left their computer clean.
+func (c Case) remediated() bool {
+	return slices.ContainsFunc(c.Calls, func(k Call) bool { return !k.FollowUpDone.IsZero() && k.FollowUpResult.Remediated() })
+}
+
+// reached says whether a call reached them.
+func (c Case) reached() bool {
+	return slices.ContainsFunc(c.Calls, func(k Call) bool { return k.Outcome == Reached })
+}
+
+// lastCall is the latest call, by time and then by the order logged.
+func (c Case) lastCall() (Call, bool) {
+	if len(c.Calls) == 0 {
+		return Call{}, false
+	}
+	return slices.MaxFunc(c.Calls, func(a, b Call) int {
+		if c := a.At.Compare(b.At); c != 0 {
+			return c
+		}
+		return int(min(max(a.ID-b.ID, -1), 1))
+	}), true
+}

@@ -1,0 +1,94 @@
+package notify
+
+import (
+	"testing"
+	"time"
+)
+
+func TestAssessACase(t *testing.T) {
+	now := time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)
+	at := func(h int) time.Time { return now.Add(time.Duration(h) * time.Hour) }
+	heard := func(id int64, h int, hearing Hearing) Call {
+		return Call{ID: id, At: at(h), Outcome: Reached, Hearing: hearing}
+	}
+	clicked := Hearing{Arrived: Yes, Clicked: Yes}
+	clean := Hearing{Arrived: Yes, Clicked: No, Deleted: Yes}
+	checked := func(id int64, h int, result FollowUpResult) Call {
+		return Call{ID: id, At: at(h), Outcome: Reached, FollowUp: VirusCheck, FollowUpDone: at(h), FollowUpResult: result}
+	}
+	for _, tt := range []struct {
+		name string
+		c    Case
+		want Assessment
+	}{
+		{"nothing yet", Case{}, Assessment{NotReached, ReasonNotReached, false}},
+		{"a notice sent", Case{Notices: []NoticeState{Sent}}, Assessment{NotReached, ReasonNotReached, false}},
+		{"every notice failed", Case{Notices: []NoticeState{Failed, Failed}}, Assessment{NoticeFailed, ReasonNoticeFailed, false}},
+		{"one failed, one sent", Case{Notices: []NoticeState{Failed, Sent}}, Assessment{NotReached, ReasonNotReached, false}},
+		{"handed to a caller", Case{Notices: []NoticeState{Sent}, HandedToCaller: true}, Assessment{NoReply, ReasonNoReply, false}},
+		{"acknowledged", Case{Acks: []Ack{{Channel: AckReply, At: at(-5)}}}, Assessment{Acknowledged, ReasonAcknowledged, false}},
+		{"only an automatic reply", Case{Acks: []Ack{{Channel: AckReply, Auto: true}}}, Assessment{NotReached, ReasonNotReached, false}},
+		{"reached", Case{Calls: []Call{heard(1, -2, clean)}}, Assessment{Done, ReasonSpokenTo, false}},
+		{"not answered", Case{Calls: []Call{{ID: 1, At: at(-2), Outcome: NoAnswer}}}, Assessment{NotReached, ReasonNotReached, false}},
+		{"clicked", Case{Calls: []Call{heard(1, -2, clicked)}}, Assessment{AtRisk, ReasonClicked, true}},
+		{"infection suspected", Case{Calls: []Call{heard(1, -2, Hearing{Infected: Yes})}}, Assessment{AtRisk, ReasonInfected, true}},
+		// The replayed incident: five opened the link, their PCs were checked clean.
+		{"clicked, then checked clean", Case{Calls: []Call{heard(1, -30, clicked), checked(2, -2, NoInfection)}}, Assessment{Done, ReasonCheckedClean, false}},
+		{"clicked, then cleaned", Case{Calls: []Call{heard(1, -30, clicked), checked(2, -2, Removed)}}, Assessment{Done, ReasonCheckedClean, false}},
+		{"clicked and checked in one call", Case{Calls: []Call{{ID: 1, At: at(-2), Outcome: Reached, Hearing: clicked,
+			FollowUp: VirusCheck, FollowUpDone: at(-2), FollowUpResult: NoInfection}}}, Assessment{Done, ReasonCheckedClean, false}},
+		{"a check finds an infection", Case{Calls: []Call{heard(1, -30, clicked), checked(2, -2, Infected)}}, Assessment{AtRisk, ReasonFoundInfected, true}},
+		{"checked clean, then clicked again", Case{Calls: []Call{checked(1, -30, NoInfection), heard(2, -2, clicked)}}, Assessment{AtRisk, ReasonClicked, true}},
+		{"a later hearing says they did not click", Case{Calls: []Call{heard(1, -30, clicked), heard(2, -2, clean)}}, Assessment{Done, ReasonSpokenTo, false}},
+		{"calls logged out of order", Case{Calls: []Call{checked(2, -2, NoInfection), heard(1, -30, clicked)}}, Assessment{Done, ReasonCheckedClean, false}},
+		{"a visit is no check", Case{Calls: []Call{heard(1, -30, clicked), {ID: 2, At: at(-2), Outcome: Reached, FollowUp: ApologyVisit,
+			FollowUpDone: at(-2), FollowUpResult: FollowedUp}}}, Assessment{AtRisk, ReasonClicked, true}},
+		{"said on their page they opened it", Case{Acks: []Ack{{Channel: AckLink, At: at(-1), Report: OpenedSpam}}}, Assessment{AtRisk, ReasonReportedOpened, true}},
+		{"their page, after a clean hearing", Case{Calls: []Call{heard(1, -30, clean)}, Acks: []Ack{{Channel: AckLink, At: at(-1), Report: FearInfected}}},
+			Assessment{AtRisk, ReasonReportedFear, true}},
+		{"their page, before a check", Case{Calls: []Call{checked(1, -1, NoInfection)}, Acks: []Ack{{Channel: AckLink, At: at(-5), Report: OpenedSpam}}},
+			Assessment{Done, ReasonCheckedClean, false}},
+		{"not to be contacted", Case{DoNotContact: true, Notices: []NoticeState{Failed}}, Assessment{Withheld, ReasonWithheld, false}},
+		{"at risk comes before not to be contacted", Case{DoNotContact: true, Calls: []Call{heard(1, -2, clicked)}}, Assessment{AtRisk, ReasonClicked, true}},
+		{"a call-back due", Case{Calls: []Call{heard(1, -30, clean), {ID: 2, At: at(-3), Outcome: CallBack, CallBackAt: at(-1)}}},
+			Assessment{CallBackDue, ReasonCallBackDue, false}},
+		{"a call-back not due yet", Case{Calls: []Call{{ID: 1, At: at(-3), Outcome: CallBack, CallBackAt: at(2)}}}, Assessment{NotReached, ReasonNotReached, false}},
+		{"reached after asking for a call-back", Case{Calls: []Call{{ID: 1, At: at(-3), Outcome: CallBack, CallBackAt: at(-2)}, heard(2, -1, clean)}},
+			Assessment{Done, ReasonSpokenTo, false}},
+	} {
+		if got := tt.c.Assess(now); got != tt.want {
+			t.Errorf("%s: %+v, want %+v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestACaseChangesWhenItsCallBackComesDue(t *testing.T) {
+	now := time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)
+	c := Case{Calls: []Call{{ID: 1, At: now.Add(-time.Hour), Outcome: CallBack, CallBackAt: now.Add(2 * time.Hour)}}}
+	due := c.Changes(now)
+	if !due.Equal(now.Add(2*time.Hour)) || c.Assess(now).Urgency != NotReached || c.Assess(due).Urgency != CallBackDue {
+		t.Errorf("changes at %v: %v now, %v then", due, c.Assess(now), c.Assess(due))
+	}
+	if !c.Changes(due).IsZero() || !(Case{}).Changes(now).IsZero() {
+		t.Errorf("a case changes by the clock only before its call-back")
+	}
+}
+
+// The store keeps no decision for a contact whose case is as it starts,
+// and skips deciding again on facts that cannot move a case from there.
+func TestSentNoticesAloneLeaveACaseAsItStarts(t *testing.T) {
+	now := time.Now()
+	start := (Case{}).Assess(now)
+	if got := (Case{Notices: []NoticeState{Queued, Sending, Sent, Sent}}).Assess(now); got != start {
+		t.Errorf("sent notices: %+v, want %+v", got, start)
+	}
+}
+
+func TestOnlyTheUrgentNeedAction(t *testing.T) {
+	for _, u := range Urgencies {
+		want := u == AtRisk || u == CallBackDue || u == NoticeFailed || u == NoReply
+		if got := (Assessment{Urgency: u}).NeedsAction(); got != want {
+			t.Errorf("%s needs action: %v", u, got)
+		}
+	}
+}

@@ -1,0 +1,181 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/owabi/owabi/notify"
+)
+
+// What is decided of each person's case is notify's (Case.Assess); the
+// store gathers the facts, writes the decision into cases in the same
+// transaction as the facts that change it, and reads it back for lists
+// and counts. A contact with no row is in the case every contact starts
+// in, which notify decides too (startCase).
+
+// casesMigration adds the cases table, and decides every case from the
+// facts recorded before it.
+const casesMigration = "0033_cases"
+
+// startCase is the case of a contact about whom nothing is recorded yet.
+func startCase(now time.Time) notify.Assessment { return notify.Case{}.Assess(now) }
+
+// The statements that gather a case's facts and store its decision run
+// on every call logged: Open prepares them (caseStatements).
+const (
+	contactFactsQuery = `SELECT do_not_contact, EXISTS (SELECT 1 FROM call_tasks WHERE contact_id = ?1) FROM contacts WHERE id = ?1`
+	noticeStatesQuery = `SELECT state FROM notices WHERE contact_id = ?`
+	acksQuery         = `SELECT channel, at, auto, report FROM acks WHERE contact_id = ?`
+	storeCaseQuery    = `INSERT INTO cases (contact_id, urgency, reason, at_risk, due_at, urgency_due, reason_due)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (contact_id) DO UPDATE SET urgency = excluded.urgency, reason = excluded.reason,
+		at_risk = excluded.at_risk, due_at = excluded.due_at, urgency_due = excluded.urgency_due, reason_due = excluded.reason_due`
+)
+
+var caseStatements = []string{contactFactsQuery, noticeStatesQuery, acksQuery, callsQuery, storeCaseQuery}
+
+// loadCase gathers the facts of one contact's case.
+func loadCase(ctx context.Context, q querier, contactID int64) (notify.Case, error) {
+	var c notify.Case
+	rows, err := q.QueryContext(ctx, contactFactsQuery, contactID)
+	if err != nil {
+		return c, err
+	}
+	for rows.Next() {
+		if err := rows.Scan(&c.DoNotContact, &c.HandedToCaller); err != nil {
+			rows.Close()
+			return c, err
+		}
+	}
+	rows.Close()
+	if c.Notices, err = queryColumn[notify.NoticeState](ctx, q, noticeStatesQuery, contactID); err != nil {
+		return c, err
+	}
+	if rows, err = q.QueryContext(ctx, acksQuery, contactID); err != nil {
+		return c, err
+	}
+	for rows.Next() {
+		var a notify.Ack
+		var at string
+		if err := rows.Scan(&a.Channel, &at, &a.Auto, &a.Report); err != nil {
+			rows.Close()
+			return c, err
+		}
+		a.At = parseTime(at)
+		c.Acks = append(c.Acks, a)
+	}
+	rows.Close()
+	c.Calls, err = calls(ctx, q, contactID)
+	return c, err
+}
+
+// refreshCases decides again the cases of the contacts given, from their
+// facts as the transaction sees them, and stores the decisions.
+func refreshCases(ctx context.Context, tx *Tx, contactIDs ...int64) error {
+	if !tx.db.keepsCases {
+		return nil
+	}
+	now := parseTime(tx.nowText)
+	for _, id := range contactIDs {
+		c, err := loadCase(ctx, prepared{tx}, id)
+		if err != nil {
+			return err
+		}
+		if err := storeCase(ctx, tx, id, c, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// storeCase writes what c is at now, and after it changes by the clock.
+func storeCase(ctx context.Context, tx *Tx, id int64, c notify.Case, now time.Time) error {
+	a := c.Assess(now)
+	var dueAt, urgencyDue, reasonDue any
+	if due := c.Changes(now); !due.IsZero() {
+		then := c.Assess(due)
+		dueAt, urgencyDue, reasonDue = formatTime(due), int(then.Urgency), then.Reason
+	}
+	_, err := prepared{tx}.ExecContext(ctx, storeCaseQuery, id, int(a.Urgency), a.Reason, a.AtRisk, dueAt, urgencyDue, reasonDue)
+	return err
+}
+
+// refreshCasesWithFacts decides again, at a migration, the case of every
+// contact with anything recorded that can move it from the start.
+func refreshCasesWithFacts(ctx context.Context, tx *Tx) error {
+	ids, err := queryColumn[int64](ctx, tx, `SELECT id FROM contacts WHERE do_not_contact
+		UNION SELECT contact_id FROM calls UNION SELECT contact_id FROM acks UNION SELECT contact_id FROM call_tasks
+		UNION SELECT contact_id FROM notices WHERE state = 'failed'`)
+	if err != nil {
+		return err
+	}
+	return refreshCases(ctx, tx, ids...)
+}
+
+// caseColumn is what a list selects of each contact c's case, as stored:
+// the start's without a row, the answer after due_at once it has passed.
+type caseColumn struct{ urgency, reason string }
+
+// caseColumns are the columns for a query whose placeholders now, start
+// and startReason hold the time and the start's urgency and reason.
+func caseColumns(now, start, startReason string) caseColumn {
+	pick := func(column, fallback string) string {
+		return `coalesce((SELECT CASE WHEN k.due_at <= ` + now + ` THEN k.` + column + `_due ELSE k.` + column + ` END
+	FROM cases k WHERE k.contact_id = c.id), ` + fallback + `)`
+	}
+	return caseColumn{urgency: pick("urgency", start), reason: pick("reason", startReason)}
+}
+
+// CaseCounts counts the contacts by the urgency of their case now: of
+// the urgencies given, or of all. Each is counted through the cases'
+// indexes, so that the dashboard's few (at risk, call-backs due) stay
+// cheap over a million contacts.
+func (d *DB) CaseCounts(ctx context.Context, only ...notify.Urgency) (map[notify.Urgency]int, error) {
+	if len(only) == 0 {
+		only = notify.Urgencies
+	}
+	now := d.Now()
+	start := startCase(now).Urgency
+	out := map[notify.Urgency]int{}
+	for _, u := range only {
+		var n int
+		// Stored as u, less those whose call-back has come due since, and
+		// those whose call-back has made them u.
+		if err := d.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM cases WHERE urgency = ?1)
+			- (SELECT count(*) FROM cases WHERE urgency = ?1 AND due_at <= ?2)
+			+ (SELECT count(*) FROM cases WHERE urgency_due = ?1 AND due_at <= ?2)`,
+			int(u), formatTime(now)).Scan(&n); err != nil {
+			return nil, describe(err)
+		}
+		if u == start { // and every contact without a case of its own
+			var contacts, moved int // contacts from the tallies: counting a million rows would cost a page tenfold
+			if err := d.db.QueryRowContext(ctx, `SELECT (SELECT coalesce(sum(n), 0) FROM tally WHERE what = 'contacts'),
+				(SELECT count(*) FROM cases)`).Scan(&contacts, &moved); err != nil {
+				return nil, describe(err)
+			}
+			n += contacts - moved
+		}
+		out[u] = n
+	}
+	return out, nil
+}
+
+// prepared runs a transaction's statements through the ones Open
+// prepared, rather than parse each anew; any other, or all of them while
+// Open migrates, as they come. (It never prepares: preparing needs the
+// writer's one connection, which the transaction holds.)
+type prepared struct{ tx *Tx }
+
+func (p prepared) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if s := p.tx.db.preparedStmt(query); s != nil {
+		return p.tx.StmtContext(ctx, s).QueryContext(ctx, args...)
+	}
+	return p.tx.QueryContext(ctx, query, args...)
+}
+
+func (p prepared) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if s := p.tx.db.preparedStmt(query); s != nil {
+		return p.tx.StmtContext(ctx, s).ExecContext(ctx, args...)
+	}
+	return p.tx.ExecContext(ctx, query, args...)
+}

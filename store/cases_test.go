@@ -1,0 +1,144 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/owabi/owabi/notify"
+)
+
+// After any sequence of the things that happen in a response — notices
+// sent, failed, bounced and given another round, calls with hearings,
+// follow-ups and call-backs, acknowledgements and reports on the
+// confirmation page, contacts withheld — every contact's case as stored
+// is what notify decides from the facts, now and as the clock moves on.
+func TestEveryCaseStoredIsWhatItsFactsDecide(t *testing.T) {
+	for seed := range uint64(12) {
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) { casesAfterRandomActions(t, seed) })
+	}
+}
+
+func casesAfterRandomActions(t *testing.T, seed uint64) {
+	ctx := context.Background()
+	d := openTemp(t)
+	clock := time.Date(2026, 11, 22, 5, 30, 0, 0, time.UTC)
+	d.Now = func() time.Time { return clock }
+	const contacts = 12
+	var recs []notify.Record
+	for i := range contacts {
+		emails := []string{fmt.Sprintf("a%d@x.example", i)}
+		if i%3 == 0 {
+			emails = append(emails, fmt.Sprintf("b%d@x.example", i))
+		}
+		recs = append(recs, notify.Record{Number: i + 1, Family: fmt.Sprint("姓", i), Emails: emails})
+	}
+	if _, err := d.Import(ctx, notify.ImportReport{File: "a"}, recordsOf(recs...), nil); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := d.AddUser(ctx, notify.User{Name: "kanri", Role: notify.Manager}, []byte("h"))
+	r := rand.New(rand.NewPCG(seed, 15))
+	answers := []notify.Answer{notify.Unknown, notify.Yes, notify.No}
+	results := []notify.FollowUpResult{notify.NoResult, notify.NoInfection, notify.Removed, notify.Infected, notify.FollowedUp}
+	n := 0
+	for step := range 80 {
+		contact := int64(1 + r.IntN(contacts))
+		switch r.IntN(8) {
+		case 0:
+			d.Queue(ctx, notify.NoticeKinds[r.IntN(len(notify.NoticeKinds))], "ja", func() string { n++; return fmt.Sprintf("<m%d@x>", n) })
+		case 1:
+			claimed, _ := d.Claim(ctx, 5)
+			for _, c := range claimed {
+				switch r.IntN(4) {
+				case 0:
+					d.Fail(ctx, c.ID, notify.ServerReply{Code: 550, Status: "5.7.1", Text: "refused"})
+				case 1:
+					d.Undeliverable(ctx, c.ID, notify.ServerReply{Code: 550, Status: "5.1.1", Text: "no such user"})
+				default:
+					must(t, d.MarkSent(ctx, c.ID))
+				}
+			}
+		case 2:
+			d.RequeueFailed(ctx, notify.Deletion)
+		case 3, 4:
+			call := notify.Call{ContactID: contact, At: clock.Add(-time.Duration(r.IntN(48)) * time.Hour),
+				Outcome: notify.CallOutcomes[r.IntN(len(notify.CallOutcomes))]}
+			if call.Outcome == notify.Reached {
+				call.Hearing = notify.Hearing{Arrived: answers[r.IntN(3)], Clicked: answers[r.IntN(3)], Infected: answers[r.IntN(3)]}
+				if res := results[r.IntN(len(results))]; res != notify.NoResult {
+					call.FollowUp, call.FollowUpDone, call.FollowUpResult = notify.VirusCheck, call.At, res
+				}
+			}
+			if call.Outcome == notify.CallBack {
+				call.CallBackAt = clock.Add(time.Duration(r.IntN(6)-2) * time.Hour)
+			}
+			if _, err := d.AddCall(ctx, u.ID, call); err != nil {
+				t.Fatal(err)
+			}
+		case 5:
+			reports := []notify.LinkReport{"", notify.DeletedSpam, notify.OpenedSpam, notify.FearInfected}
+			ack := notify.Ack{ContactID: contact, Channel: notify.AckLink, At: clock.Add(-time.Duration(r.IntN(48)) * time.Hour),
+				Report: reports[r.IntN(len(reports))], Auto: r.IntN(5) == 0}
+			if ack.Report == "" {
+				ack.Channel = notify.AckReply
+			}
+			must(t, d.AddAck(ctx, ack))
+		case 6:
+			d.SetDoNotContact(ctx, u.ID, contact, r.IntN(2) == 0, "申し出")
+		case 7:
+			clock = clock.Add(time.Duration(r.IntN(3)) * time.Hour) // call-backs come due
+		}
+		casesAgree(t, d, fmt.Sprintf("step %d", step))
+	}
+}
+
+// casesAgree compares every contact's stored case with notify's decision
+// from its facts now, through the list that staff read.
+func casesAgree(t *testing.T, d *DB, when string) {
+	t.Helper()
+	ctx := context.Background()
+	list, _, err := d.Contacts(ctx, ContactList{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts, err := d.CaseCounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[notify.Urgency]int{}
+	for _, c := range list {
+		facts, err := loadCase(ctx, d.db, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := facts.Assess(d.Now())
+		want[a.Urgency]++
+		if c.Urgency != a.Urgency || c.Reason != a.Reason {
+			t.Fatalf("%s: contact %d is stored %s (%s), its facts say %s (%s): %+v", when, c.ID, c.Urgency, c.Reason, a.Urgency, a.Reason, facts)
+		}
+		if f := (ContactList{State: &a.Urgency, Limit: 1000}); !listed(t, d, f, c.ID) {
+			t.Fatalf("%s: contact %d is %s but not in the list of those %s", when, c.ID, a.Urgency, a.Urgency)
+		}
+	}
+	for _, u := range notify.Urgencies {
+		if counts[u] != want[u] {
+			t.Fatalf("%s: %d counted %s, the facts say %d", when, counts[u], u, want[u])
+		}
+	}
+}
+
+func listed(t *testing.T, d *DB, f ContactList, id int64) bool {
+	t.Helper()
+	list, _, err := d.Contacts(context.Background(), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range list {
+		if c.ID == id {
+			return true
+		}
+	}
+	return false
+}
