@@ -63,8 +63,14 @@ func (b Bounce) Reply() ServerReply {
 	}
 	d := ReadReply(StageBounce, b.Diagnostic)
 	r.Code, r.Text = d.Code, d.Text
-	if b.RefusedAt == StageData && !dataWords.MatchString(r.Text) {
-		r.Text += " (after DATA)" // kept with the words, which are what is stored
+	// the command it answered is kept with the words, which are what is stored
+	switch {
+	case b.RefusedAt == StageData && !dataWords.MatchString(r.Text):
+		r.Text += " (after DATA)"
+	case b.RefusedAt == StageRcpt && !rcptWords.MatchString(r.Text):
+		r.Text += " (at RCPT TO)"
+	case b.RefusedAt == StageSender && !senderStageWords.MatchString(r.Text):
+		r.Text += " (at MAIL FROM)"
 	}
 	if d.Status != "" && (r.Status == "" || strings.HasSuffix(r.Status, ".0.0") || !strings.HasSuffix(d.Status, ".0.0")) {
 		r.Status = d.Status

@@ -27,7 +27,28 @@ func TestWhatAServerReplyMeans(t *testing.T) {
 		// From the corpus of real bounces: a rough status (x.1.x of no known
 		// kind, x.2.1, x.3.x, x.5.x) is read with the words, which may name
 		// the address unknown, the domain absent, or our sender refused.
-		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.2.1", Text: "<a@b.example>... User Unknown"}, notify.NoSuchAddress, true, true},
+		// x.2.1 is a mailbox that exists but takes no mail (RFC 3463): its
+		// "User Unknown" closes the address only when said to RCPT TO.
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.2.1", Text: "<a@b.example>... User Unknown"}, notify.MailboxDisabled, true, false},
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.2.1", Text: "<a@b.example>... User Unknown (in reply to RCPT TO command)"}, notify.NoSuchAddress, true, true},
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.2.1", Text: "<a@b.example>... User Unknown (at RCPT TO)"}, notify.NoSuchAddress, true, true},
+		{notify.ServerReply{Stage: notify.StageRcpt, Code: 550, Status: "5.2.1", Text: "<a@b.example>... User Unknown"}, notify.NoSuchAddress, true, true},
+		// au (KDDI) answers so when the recipient's own filter refuses the
+		// sender; with the address before the words, the address is unknown.
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.0.0", Text: ": User unknown"}, notify.RefusedByPolicy, true, false},
+		{notify.ServerReply{Stage: notify.StageBounce, Status: "5.0.0", Text: "<a@ezweb.example>: 550: : User unknown"}, notify.RefusedByPolicy, true, false},
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.1.351", Text: "Remote server returned unknown recipient or mailbox unavailable -> 550 : User unknown"}, notify.RefusedByPolicy, true, false},
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.0.0", Text: "<a@ezweb.example>: User unknown"}, notify.NoSuchAddress, true, true},
+		// Sendmail's transcript says DATA, but the bounce reader found the
+		// address refused at RCPT TO, pipelined before it.
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.0.0", Text: "<a@b.example>... User unknown >>> DATA <<< 503 5.0.0 Need RCPT (recipient) (at RCPT TO)"}, notify.NoSuchAddress, true, true},
+		// Yahoo refuses an address after the data, in words no filter uses.
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 554, Status: "5.0.0", Text: "delivery error: dd This user doesn't have a yahoo.com account (a@yahoo.example) [0] (after DATA)"}, notify.NoSuchAddress, true, true},
+		// A refusal at MAIL FROM is about our sender, whatever it says.
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 553, Status: "5.1.0", Text: "neko neko.example.com does not exist E2110 (at MAIL FROM)"}, notify.Refused, true, false},
+		// A name server that failed says nothing of the domain.
+		{notify.ServerReply{Stage: notify.StageBounce, Status: "5.4.4", Text: "Name service error for name=example.org type=MX: Malformed or unexpected name server reply"}, notify.Refused, true, false},
+		{notify.ServerReply{Stage: notify.StageBounce, Status: "5.4.4", Text: "Host or domain name not found. Name service error for name=example.jp type=A: Host not found"}, notify.NoSuchDomain, true, true},
 		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.5.0", Text: "Adresse destinataire invalide. Invalid recipient."}, notify.NoSuchAddress, true, true},
 		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.1.351", Text: "Remote server returned unknown recipient or mailbox unavailable"}, notify.NoSuchAddress, true, true},
 		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.0.0", Text: "Host unknown (Authoritative answer from name server)"}, notify.NoSuchDomain, true, true},

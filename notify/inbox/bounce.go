@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/emersion/go-message"
@@ -104,38 +105,67 @@ func undeclaredJIS(text string) string {
 // commandSaid is where a mail system says which command the remote
 // server answered: Postfix's "(in reply to RCPT TO command)", Exim's
 // "after RCPT TO:<a@b>" and "after end of data", Sendmail's transcript
-// (">>> DATA"), mFILTER's "SMTP command DATA", Yahoo's "[RCPT_TO]".
-var commandSaid = regexp.MustCompile(`(?i)in reply to (end of )?(data|rcpt to)\b|after (end of )?(data|rcpt)\b|>>> (data|rcpt to)\b|smtp command (data|rcpt)\b|\[(rcpt)_to\]`)
+// (">>> DATA"), mFILTER's "SMTP command DATA", Yahoo's "[RCPT_TO]",
+// qmail's "does not like recipient" and "failed after I sent the message",
+// DragonFly's "did not like our RCPT TO", X3's "SMTP:RCPT host".
+var commandSaid = regexp.MustCompile(`(?i)in reply to (end of )?(data|rcpt to|mail from)\b|after (end of )?(data|rcpt|mail from)\b|` +
+	`(>>>) (data|rcpt to|mail from)\b|smtp command (data|rcpt)\b|\[(rcpt)_to\]|does not like (recipient)|(failed after i sent the message)|` +
+	`did not like our (rcpt) to|smtp:(rcpt) host`)
+
+// sendmailUnknown is Sendmail's own line for an address the remote
+// refused at RCPT TO ("550 5.1.1 <a@b>... User unknown"), which it writes
+// after the remote's reply in its transcript even where that reply comes
+// after ">>> DATA" (the commands were pipelined).
+var sendmailUnknown = regexp.MustCompile(`(?im)^[ \t]*5\d\d 5\.1\.1 <([^<>\s]+)>\.\.\. user unknown[ \t]*$`)
 
 // refusedAt is the command the remote refused the i-th recipient at, as
-// the mail system's words say: the one its diagnostic names, else the one
-// said nearest to where the text names it, of those said nearer to it than
-// to any other recipient (Postfix says the command after the reply,
-// Sendmail's transcript before).
+// the mail system's words say: Sendmail's own line for an address refused
+// at RCPT TO, else the one its diagnostic names, else the one the text
+// says of it. A command a mail system writes before the reply
+// (Sendmail's ">>> DATA") is the next recipient's named after it; one it
+// writes after the reply or beside the address (Postfix's "in reply to",
+// Exim's "after RCPT TO:<a@b>", qmail's) is the last recipient's named
+// before it.
 func refusedAt(text string, bs []notify.Bounce, i int) notify.Stage {
-	if s := stageOf(commandSaid.FindStringSubmatch(bs[i].Diagnostic)); s != "" {
-		return s
-	}
 	if loc := returnedStarts.FindStringIndex(text); loc != nil {
 		text = text[:loc[0]]
 	}
-	lower := strings.ToLower(text)
-	named := make([][]int, len(bs))
-	for j, b := range bs {
-		named[j] = mentions(lower, b)
+	for _, m := range sendmailUnknown.FindAllStringSubmatch(text, -1) {
+		if a := strings.ToLower(m[1]); a == strings.ToLower(bs[i].Recipient) || (bs[i].Alias != "" && a == strings.ToLower(bs[i].Alias)) {
+			return notify.StageRcpt
+		}
 	}
-	best, nearest := notify.Stage(""), len(text)+1
+	if s := stageOf(commandSaid.FindStringSubmatch(bs[i].Diagnostic)); s != "" {
+		return s
+	}
+	lower := strings.ToLower(text)
+	type mention struct{ at, whose int }
+	var all []mention
+	for j, b := range bs {
+		for _, n := range mentions(lower, b) {
+			all = append(all, mention{n, j})
+		}
+	}
+	sort.Slice(all, func(a, b int) bool { return all[a].at < all[b].at })
+	best := notify.Stage("")
 	for _, m := range commandSaid.FindAllStringSubmatchIndex(text, -1) {
-		whose, d := -1, len(text)+1
-		for j, at := range named {
-			for _, n := range at {
-				if dist := max(n-m[0], m[0]-n); dist < d {
-					whose, d = j, dist
+		whose := -1
+		if strings.HasPrefix(text[m[0]:], ">>>") {
+			for _, n := range all {
+				if n.at >= m[0] {
+					whose = n.whose
+					break
+				}
+			}
+		} else {
+			for _, n := range all {
+				if n.at < m[1] {
+					whose = n.whose
 				}
 			}
 		}
-		if whose == i && d < nearest {
-			best, nearest = stageOf(submatches(text, m)), d
+		if whose == i {
+			best = stageOf(submatches(text, m)) // the last said is the one that failed
 		}
 	}
 	return best
@@ -161,10 +191,12 @@ func mentions(lower string, b notify.Bounce) []int {
 func stageOf(m []string) notify.Stage {
 	for _, s := range m[min(len(m), 1):] {
 		switch strings.ToLower(s) {
-		case "data":
+		case "data", "failed after i sent the message":
 			return notify.StageData
-		case "rcpt", "rcpt to":
+		case "rcpt", "rcpt to", "recipient":
 			return notify.StageRcpt
+		case "mail from":
+			return notify.StageSender
 		}
 	}
 	return ""

@@ -46,3 +46,68 @@ This is the mail system at host mx.sender.example.
 		}
 	}
 }
+
+func TestTheCommandIsTheRecipientsItIsSaidOf(t *testing.T) {
+	for _, c := range []struct {
+		name, body string
+		want       map[string]notify.Stage
+		dead       map[string]bool
+	}{
+		{"postfix says the command after the reply, before the next recipient", `
+<hanako@a.example>: host mx.a.example[192.0.2.1] said: 550 5.2.1
+    <hanako@a.example>... User Unknown (in reply to RCPT TO command)
+
+<jiro@a.example>: host mx.a.example[192.0.2.1] said: 550
+    5.2.2 <jiro@a.example>... Mailbox Full (in reply to RCPT TO
+    command)
+`, map[string]notify.Stage{"hanako@a.example": notify.StageRcpt, "jiro@a.example": notify.StageRcpt},
+			map[string]bool{"hanako@a.example": true, "jiro@a.example": false}},
+		{"qmail says which command in words", `Hi. This is the qmail-send program at mx.sender.example.
+I'm afraid I wasn't able to deliver your message to the following addresses.
+
+<hanako@a.example>:
+192.0.2.153 does not like recipient.
+Remote host said: 550 5.2.1 <hanako@a.example>... User Unknown
+Giving up on 192.0.2.153.
+
+<jiro@b.example>:
+192.0.2.154 failed after I sent the message.
+Remote host said: 550 5.2.1 <jiro@b.example>... User Unknown
+`, map[string]notify.Stage{"hanako@a.example": notify.StageRcpt, "jiro@b.example": notify.StageData},
+			map[string]bool{"hanako@a.example": true, "jiro@b.example": false}},
+		{"sendmail's own 5.1.1 line after a pipelined DATA is the RCPT's", `   ----- The following addresses had permanent fatal errors -----
+<hanako@a.example>
+    (reason: 550 5.0.0 <hanako@a.example>... User unknown)
+
+   ----- Transcript of session follows -----
+... while talking to mx.a.example.:
+>>> DATA
+<<< 550 5.0.0 <hanako@a.example>... User unknown
+550 5.1.1 <hanako@a.example>... User unknown
+<<< 503 5.0.0 Need RCPT (recipient)
+`, map[string]notify.Stage{"hanako@a.example": notify.StageRcpt}, map[string]bool{"hanako@a.example": true}},
+		{"exim refused at MAIL FROM: the sender's domain, not the recipient", `This message was created automatically by mail delivery software.
+
+  hanako@a.example
+    host mx.a.example [192.0.2.222]
+    SMTP error from remote mail server after MAIL FROM:<notices@sender.example> SIZE=1022:
+    553 5.1.0 notices sender.example does not exist
+`, map[string]notify.Stage{"hanako@a.example": notify.StageSender}, map[string]bool{"hanako@a.example": false}},
+	} {
+		raw := "From: MAILER-DAEMON@mx.sender.example\r\nTo: notices@sender.example\r\nSubject: Undelivered Mail Returned to Sender\r\nContent-Type: text/plain\r\n\r\n" + c.body
+		in, err := Read([]byte(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(in.Bounces) != len(c.want) {
+			t.Errorf("%s: bounces %+v, want %d", c.name, in.Bounces, len(c.want))
+			continue
+		}
+		for _, b := range in.Bounces {
+			if b.RefusedAt != c.want[b.Recipient] || b.Reply().AddressDead() != c.dead[b.Recipient] {
+				t.Errorf("%s: %s refused at %q (dead %v), want %q (dead %v)", c.name, b.Recipient, b.RefusedAt, b.Reply().AddressDead(),
+					c.want[b.Recipient], c.dead[b.Recipient])
+			}
+		}
+	}
+}
