@@ -40,7 +40,11 @@ func readBounce(e *message.Entity, body []byte, inReplyTo string) []notify.Bounc
 			}
 			if words == nil {
 				words = map[string]string{}
-				for _, p := range plainBounce(w.text, nil, sentTo(e.Header)) {
+				named := map[string]bool{} // the report names them: a postmaster@ it names is a recipient
+				for _, b := range bs {
+					named[strings.ToLower(b.Recipient)], named[strings.ToLower(b.Alias)] = true, b.Alias != ""
+				}
+				for _, p := range plainBounceOf(w.text, nil, sentTo(e.Header), named) {
 					words[p.Recipient] = p.Diagnostic
 				}
 			}
@@ -273,7 +277,7 @@ var blankLine = regexp.MustCompile(`\r?\n[ \t]*\r?\n`)
 // lines, so that a malformed one costs that line only.
 func deliveryStatuses(part string) []notify.Bounce {
 	var out []notify.Bounce
-	for _, group := range blankLine.Split(part, -1) {
+	for _, group := range recipientGroups(part) {
 		f := fields(group)
 		recipient := address(f["final-recipient"])
 		alias := address(f["original-recipient"])
@@ -305,6 +309,24 @@ func deliveryStatuses(part string) []notify.Bounce {
 			}
 		}
 		out = append(out, b)
+	}
+	return out
+}
+
+var finalRecipient = regexp.MustCompile(`(?im)^Final-Recipient:`)
+
+// recipientGroups splits a delivery status into its groups of fields: at
+// blank lines, and where a Final-Recipient begins the next recipient's
+// without one (AOL's).
+func recipientGroups(part string) []string {
+	var out []string
+	for _, group := range blankLine.Split(part, -1) {
+		from, starts := 0, finalRecipient.FindAllStringIndex(group, -1)
+		for _, at := range starts[min(1, len(starts)):] {
+			out = append(out, group[from:at[0]])
+			from = at[0]
+		}
+		out = append(out, group[from:])
 	}
 	return out
 }
@@ -453,15 +475,17 @@ var replyStart = regexp.MustCompile(`(?:^|[\s(#:;\[])([245]\d\d[ -]|[245]\.\d{1,
 // system names before the returned mail, and the words that follow it up
 // to the next, from which notify.ReadReply reads the remote's reply.
 func plainBounce(text string, failed []string, notRecipients map[string]bool) []notify.Bounce {
-	if bs := plainBounceOf(text, failed, notRecipients); len(bs) > 0 || len(notRecipients) == 0 {
+	if bs := plainBounceOf(text, failed, notRecipients, nil); len(bs) > 0 || len(notRecipients) == 0 {
 		return bs
 	}
 	// the mail system names no one but the sender: a bounce of a mail to
 	// oneself, or one sent back to the recipient's own address
-	return plainBounceOf(text, failed, nil)
+	return plainBounceOf(text, failed, nil, nil)
 }
 
-func plainBounceOf(text string, failed []string, notRecipients map[string]bool) []notify.Bounce {
+// plainBounceOf reads the text's recipients but those in notRecipients; an
+// address in named is one even where it looks like a mail system's own.
+func plainBounceOf(text string, failed []string, notRecipients, named map[string]bool) []notify.Bounce {
 	text = strings.ReplaceAll(text, "\r", "")
 	text = boundary.ReplaceAllString(text, "")
 	if loc := returnedStarts.FindStringIndex(text); loc != nil {
@@ -477,7 +501,7 @@ func plainBounceOf(text string, failed []string, notRecipients map[string]bool) 
 	for _, m := range addrPattern.FindAllStringIndex(text, -1) {
 		addr := strings.ToLower(strings.Trim(text[m[0]:m[1]], "."))
 		local, _, _ := strings.Cut(addr, "@")
-		if fromMailSystem(addr) || local == "mailer-daemon" || strings.HasPrefix(local, "postmaster") || notRecipients[addr] {
+		if !named[addr] && (fromMailSystem(addr) || local == "mailer-daemon" || strings.HasPrefix(local, "postmaster")) || notRecipients[addr] {
 			continue
 		}
 		if _, ok := seen[addr]; ok {
@@ -528,6 +552,11 @@ func plainBounceOf(text string, failed []string, notRecipients map[string]bool) 
 		if end < s.start {
 			end = next
 		}
+		if line := text[s.start:lineEnd(text, s.start)]; sendmailLine.MatchString(line) && strings.Contains(strings.ToLower(line), "<"+s.addr+">...") {
+			// Sendmail's line of its own for the address: what follows is
+			// another host's, or another address's
+			end = lineEnd(text, s.start)
+		}
 		words := text[s.start:end]
 		if len(words) > 1000 {
 			words = words[:1000]
@@ -544,6 +573,10 @@ func plainBounceOf(text string, failed []string, notRecipients map[string]bool) 
 	}
 	return out
 }
+
+// sendmailLine is Sendmail's line for one address, "554 <a@b>... Remote
+// protocol error", all it says of it.
+var sendmailLine = regexp.MustCompile(`^[ \t]*[245]\d\d <[^<>\s]+>\.\.\. `)
 
 // failedRecipients are the addresses of an X-Failed-Recipients header
 // (Exim, Google).

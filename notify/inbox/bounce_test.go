@@ -111,3 +111,100 @@ Remote host said: 550 5.2.1 <jiro@b.example>... User Unknown
 		}
 	}
 }
+
+func TestBouncesAsSomeMailSystemsLayThemOut(t *testing.T) {
+	for _, c := range []struct {
+		name, raw string
+		dead      map[string]bool
+	}{
+		{"AOL's report runs one recipient's fields into the next's", `From: MAILER-DAEMON@aol.example
+To: notices@sender.example
+Subject: Mail Delivery Failure
+Content-Type: multipart/report; report-type=delivery-status; boundary="b"
+
+--b
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; omr.aol.example
+
+Final-Recipient: rfc822; hanako@a.example
+Action: failed
+Status: 5.2.2
+Diagnostic-Code: smtp; 550 5.2.2 <hanako@a.example>... Mailbox Full
+Final-Recipient: rfc822; jiro@a.example
+Action: failed
+Status: 5.1.1
+Diagnostic-Code: smtp; 550 5.1.1 <jiro@a.example>... User Unknown
+
+--b--
+`, map[string]bool{"hanako@a.example": false, "jiro@a.example": true}},
+		{"McAfee's gateway sends it from <>, with no bounce's subject", `From: <>
+To: <notices@sender.example>
+Subject: Delivery Status
+Content-Type: Multipart/Mixed; boundary="b"
+
+--b
+Content-Type: text/plain
+
+    --- The following addresses had delivery problems ---
+
+<hanako@a.example>   (hanako@a.example... No such user)
+
+--b
+Content-Type: message/delivery-status
+
+Original-Recipient: <hanako@a.example>
+Action: failed
+Diagnostic-Code: smtp; 550 hanako@a.example... No such user
+
+--b--
+`, map[string]bool{"hanako@a.example": true}},
+		{"OpenSMTPD's report leaves the words to its text, of a postmaster@ too", `From: Mailer Daemon <MAILER-DAEMON@mx.sender.example>
+To: notices@sender.example
+Subject: Delivery status notification: failed
+Content-Type: multipart/mixed; boundary="b"
+
+--b
+Content-Type: text/plain; charset=us-ascii
+
+    An error has occurred while attempting to deliver a message for
+    the following list of recipients:
+
+postmaster@gone.example: Domain does not exist
+
+--b
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.sender.example
+
+Final-Recipient: rfc822; postmaster@gone.example
+Action: failed
+Status: 5.0.0
+
+--b--
+`, map[string]bool{"postmaster@gone.example": true}},
+		{"Sendmail's line of an address is all it says of it", `From: MAILER-DAEMON@mx.sender.example
+To: notices@sender.example
+Subject: Returned mail: Host unknown
+
+   ----- Transcript of session follows -----
+554 <hanako@a.example>... Remote protocol error: Connection reset by peer
+550 b.example (smtp)... 550 Host unknown
+554 <jiro@b.example>... 550 Host unknown (Authoritative answer from name server)
+`, map[string]bool{"hanako@a.example": false, "jiro@b.example": true}},
+	} {
+		in, err := Read([]byte(strings.ReplaceAll(c.raw, "\n", "\r\n")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(in.Bounces) != len(c.dead) {
+			t.Errorf("%s: bounces %+v, want %d", c.name, in.Bounces, len(c.dead))
+			continue
+		}
+		for _, b := range in.Bounces {
+			if dead, ok := c.dead[b.Recipient]; !ok || !b.Failed() || b.Reply().AddressDead() != dead {
+				t.Errorf("%s: %s failed %v, dead %v (%s); want dead %v", c.name, b.Recipient, b.Failed(), b.Reply().AddressDead(), b.Reply().Problem(), dead)
+			}
+		}
+	}
+}
