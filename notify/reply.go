@@ -317,6 +317,10 @@ var (
 	leadStatus   = regexp.MustCompile(`^#?([245])\.(\d{1,3})\.(\d{1,3})\b`) // Google writes "550 #5.1.0"
 	qmailStatus  = regexp.MustCompile(`\(#([245]\.\d{1,3}\.\d{1,3})\)`)
 	continuation = regexp.MustCompile(`(?m)^[245]\d\d[ -]`)
+	// relayed is Amazon SES's way of passing on the remote's reply: its own
+	// status and its name for it, then the reply quoted, "5.1.0 - Unknown
+	// address error 550-'5.7.1 <a@b>... Access denied' (delivery attempts: 0)".
+	relayed = regexp.MustCompile(`^[245]\.\d{1,3}\.\d{1,3} - [^']*?\b([245]\d\d)[ -]'(.*)'`)
 )
 
 // ReadReply reads a server's reply as it was written — "550 5.1.1 <a@b>:
@@ -326,6 +330,9 @@ var (
 // or in qmail's "(#5.1.1)".
 func ReadReply(stage Stage, reply string) ServerReply {
 	r := ServerReply{Stage: stage}
+	if m := relayed.FindStringSubmatch(reply); m != nil {
+		reply = m[1] + " " + m[2] // the remote's own reply, not the relay's guess at it
+	}
 	if m := replyCode.FindStringSubmatch(reply); m != nil {
 		r.Code, _ = strconv.Atoi(m[1])
 	}

@@ -143,6 +143,11 @@ func TestAReplyIsReadAsItWasWritten(t *testing.T) {
 		{"553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)", notify.ServerReply{Code: 553, Status: "5.7.1",
 			Text: "sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)"}},
 		{"User unknown", notify.ServerReply{Text: "User unknown"}},
+		// Amazon SES passes the remote's reply on inside its own guess.
+		{"5.1.0 - Unknown address error 550-'5.7.1 <a@b.example>... Access denied' (delivery attempts: 0)", notify.ServerReply{
+			Code: 550, Status: "5.7.1", Text: "<a@b.example>... Access denied"}},
+		{"5.3.0 - Other mail system problem 550-'Unknown user a@b.example' (delivery attempts: 0)", notify.ServerReply{
+			Code: 550, Text: "Unknown user a@b.example"}},
 	} {
 		c.want.Stage = notify.StageRcpt
 		if got := notify.ReadReply(notify.StageRcpt, c.in); got != c.want {
