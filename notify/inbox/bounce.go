@@ -507,6 +507,9 @@ func plainBounceOf(text string, failed []string, notRecipients, named map[string
 		if _, ok := seen[addr]; ok {
 			continue
 		}
+		if senderLabel.MatchString(text[strings.LastIndex(text[:m[0]], "\n")+1 : m[0]]) {
+			continue // the notice's sender, as the mail system recalls the mail
+		}
 		seen[addr] = len(spans)
 		// its words start with its line: some say what went wrong before it
 		// ("Unknown user: a@b", "User a@b not listed in ...")
@@ -564,6 +567,14 @@ func plainBounceOf(text string, failed []string, notRecipients, named map[string
 		b := notify.Bounce{Recipient: s.addr, Action: "failed", Status: "5.0.0"}
 		if loc := replyStart.FindStringSubmatchIndex(words); loc != nil {
 			words = words[loc[2]:]
+		} else if len(spans) > 0 {
+			// nothing said of it where it is named: the reply said before the
+			// list of recipients is theirs (MailMarshal's "Could not be
+			// delivered because of 550 5.1.1 User unknown. The following
+			// recipients were affected:", Verizon's "Error message below:")
+			if loc := leadingReply.FindStringIndex(text[:spans[0].start]); loc != nil {
+				words = text[loc[0]:loc[1]]
+			}
 		}
 		b.Diagnostic = strings.Join(strings.Fields(strings.Trim(words, ":>)( \n\t")), " ")
 		if delayed || notify.ReadReply(notify.StageBounce, b.Diagnostic).Code/100 == 4 {
@@ -573,6 +584,15 @@ func plainBounceOf(text string, failed []string, notRecipients, named map[string
 	}
 	return out
 }
+
+// senderLabel ends the start of a line that names the notice's sender, as
+// a mail system recalls the mail it could not deliver ("From:", "MAIL
+// FROM:", "Original Sender:").
+var senderLabel = regexp.MustCompile(`(?i)\b(from|mail from|sender|original sender|return-path|reply-to)[ \t]*:[ \t]*<?$`)
+
+// leadingReply is a reply line said before the recipients are listed, and
+// the lines that continue it up to a blank one.
+var leadingReply = regexp.MustCompile(`(?m)^[ \t]*[245]\d\d[ -].*(\n[ \t]*\S.*)*`)
 
 // sendmailLine is Sendmail's line for one address, "554 <a@b>... Remote
 // protocol error", all it says of it.

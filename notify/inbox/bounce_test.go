@@ -183,6 +183,36 @@ Status: 5.0.0
 
 --b--
 `, map[string]bool{"postmaster@gone.example": true}},
+		{"MailMarshal gives the reason before the recipients, and recalls the sender", `From: postmaster@mx.a.example
+To: notices@sender.example
+Subject: Undeliverable: Notice
+
+Your message:
+   From:    notices@mail.sender.example
+   Subject: Notice
+
+Could not be delivered because of
+
+550 5.1.1 User unknown
+
+The following recipients were affected:
+    hanako@a.example
+`, map[string]bool{"hanako@a.example": true}},
+		{"Verizon's gateway quotes the reply above the message's details", `From: MMSC NDR Administrator <sysadmin@mms.a.example>
+To: notices@sender.example
+Subject: Undeliverable Message
+
+Error: Invalid user address
+
+Error message below:
+550 - Requested action not taken: no such user here
+
+Message details:
+  Subject: Notice
+  MAIL FROM: notices@mail.sender.example
+  RCPT TO: 0000000000@mms.a.example
+  From: office@sender.example
+`, map[string]bool{"0000000000@mms.a.example": true}},
 		{"Sendmail's line of an address is all it says of it", `From: MAILER-DAEMON@mx.sender.example
 To: notices@sender.example
 Subject: Returned mail: Host unknown
