@@ -114,6 +114,9 @@ var (
 	// rcptWords say that the server refused the address itself, at RCPT
 	// TO, before any filter could have read the message.
 	rcptWords = regexp.MustCompile(`(?i)in reply to rcpt to\b|after rcpt\b|>>> rcpt to\b|smtp command rcpt\b|\(at RCPT TO\)`)
+	// badMailboxWords are the reporting mail system's own class for the
+	// failure, where it says the mailbox is bad (PowerMTA's bounce category).
+	badMailboxWords = regexp.MustCompile(`\(bad-mailbox\)`)
 	// senderStageWords say that the server refused the sender, at MAIL
 	// FROM: what it says then is about the sender's address or domain.
 	senderStageWords = regexp.MustCompile(`(?i)in reply to mail from\b|after mail from\b|>>> mail from\b|\(at MAIL FROM\)`)
@@ -170,10 +173,11 @@ func (r ServerReply) Problem() Problem {
 		// The server took the address at RCPT TO: what refuses the
 		// message after it, in words only, is a filter.
 		return RefusedByPolicy
-	case rough && unknown && subject+"."+detail == "2.1" && !r.atRcpt():
+	case rough && unknown && subject+"."+detail == "2.1" && !r.atRcpt() && !badMailboxWords.MatchString(r.Text):
 		// x.2.1 says the mailbox exists but takes no mail (RFC 3463):
 		// "550 5.2.1 … User Unknown" closes the address only when the
-		// server said it to RCPT TO, before any filter read the message.
+		// server said it to RCPT TO, before any filter read the message,
+		// or the mail system that reports it classes it a bad mailbox.
 		return MailboxDisabled
 	case rough && unknown:
 		return NoSuchAddress

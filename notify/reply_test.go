@@ -33,6 +33,7 @@ func TestWhatAServerReplyMeans(t *testing.T) {
 		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.2.1", Text: "<a@b.example>... User Unknown (in reply to RCPT TO command)"}, notify.NoSuchAddress, true, true},
 		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.2.1", Text: "<a@b.example>... User Unknown (at RCPT TO)"}, notify.NoSuchAddress, true, true},
 		{notify.ServerReply{Stage: notify.StageRcpt, Code: 550, Status: "5.2.1", Text: "<a@b.example>... User Unknown"}, notify.NoSuchAddress, true, true},
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.2.1", Text: "<a@b.example>... User Unknown (bad-mailbox)"}, notify.NoSuchAddress, true, true},
 		// au (KDDI) answers so when the recipient's own filter refuses the
 		// sender; with the address before the words, the address is unknown.
 		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.0.0", Text: ": User unknown"}, notify.RefusedByPolicy, true, false},
@@ -177,6 +178,16 @@ func TestABounceSaysWhatTheRemoteServerSaid(t *testing.T) {
 		// Where the bounce says the remote answered the data, the words say so too.
 		{notify.Bounce{Action: "failed", Status: "5.0.0", Diagnostic: "550 Unknown user", RefusedAt: notify.StageData},
 			notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.0.0", Text: "Unknown user (after DATA)"}, false},
+		// and where at RCPT TO, or at MAIL FROM, or where the reporting mail
+		// system classes it a bad mailbox.
+		{notify.Bounce{Action: "failed", Status: "5.2.1", Diagnostic: "550 5.2.1 <a@b.example>... User Unknown", RefusedAt: notify.StageRcpt},
+			notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.2.1", Text: "<a@b.example>... User Unknown (at RCPT TO)"}, true},
+		{notify.Bounce{Action: "failed", Status: "5.2.1", Diagnostic: "550 5.2.1 <a@b.example>... User Unknown"},
+			notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.2.1", Text: "<a@b.example>... User Unknown"}, false},
+		{notify.Bounce{Action: "failed", Status: "5.2.1", Diagnostic: "550 5.2.1 <a@b.example>... User Unknown", BadMailbox: true},
+			notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.2.1", Text: "<a@b.example>... User Unknown (bad-mailbox)"}, true},
+		{notify.Bounce{Action: "failed", Status: "5.1.0", Diagnostic: "553 5.1.0 notices sender.example does not exist", RefusedAt: notify.StageSender},
+			notify.ServerReply{Stage: notify.StageBounce, Code: 553, Status: "5.1.0", Text: "notices sender.example does not exist (at MAIL FROM)"}, false},
 	} {
 		got := c.b.Reply()
 		if got != c.want || got.AddressDead() != c.dead || !c.b.Failed() {

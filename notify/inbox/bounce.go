@@ -290,7 +290,8 @@ func deliveryStatuses(part string) []notify.Bounce {
 		if recipient == "" {
 			continue
 		}
-		b := notify.Bounce{Recipient: recipient, Action: strings.ToLower(strings.TrimSpace(f["action"]))}
+		b := notify.Bounce{Recipient: recipient, Action: strings.ToLower(strings.TrimSpace(f["action"])),
+			BadMailbox: strings.EqualFold(strings.TrimSpace(f["x-powermta-bouncecategory"]), "bad-mailbox")}
 		if alias != recipient {
 			b.Alias = alias
 		}
