@@ -120,7 +120,7 @@ var commandSaid = regexp.MustCompile(`(?i)in reply to (end of )?(data|rcpt to|ma
 // refused at RCPT TO ("550 5.1.1 <a@b>... User unknown"), which it writes
 // after the remote's reply in its transcript even where that reply comes
 // after ">>> DATA" (the commands were pipelined).
-var sendmailUnknown = regexp.MustCompile(`(?im)^[ \t]*5\d\d 5\.1\.1 <([^<>\s]+)>\.\.\. user unknown[ \t]*$`)
+var sendmailUnknown = regexp.MustCompile(`(?im)^[ \t]*5\d\d 5\.1\.1 <([^<>\s]+)>\.\.\. user unknown[ \t\r]*$`)
 
 // refusedAt is the command the remote refused the i-th recipient at, as
 // the mail system's words say: Sendmail's own line for an address refused

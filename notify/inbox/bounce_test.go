@@ -94,16 +94,8 @@ Remote host said: 550 5.2.1 <jiro@b.example>... User Unknown
     553 5.1.0 notices sender.example does not exist
 `, map[string]notify.Stage{"hanako@a.example": notify.StageSender}, map[string]bool{"hanako@a.example": false}},
 	} {
-		raw := "From: MAILER-DAEMON@mx.sender.example\r\nTo: notices@sender.example\r\nSubject: Undelivered Mail Returned to Sender\r\nContent-Type: text/plain\r\n\r\n" + c.body
-		in, err := Read([]byte(raw))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(in.Bounces) != len(c.want) {
-			t.Errorf("%s: bounces %+v, want %d", c.name, in.Bounces, len(c.want))
-			continue
-		}
-		for _, b := range in.Bounces {
+		raw := "From: MAILER-DAEMON@mx.sender.example\nTo: notices@sender.example\nSubject: Undelivered Mail Returned to Sender\nContent-Type: text/plain\n\n" + c.body
+		for _, b := range bouncesRead(t, c.name, raw, len(c.want)) {
 			if b.RefusedAt != c.want[b.Recipient] || b.Reply().AddressDead() != c.dead[b.Recipient] {
 				t.Errorf("%s: %s refused at %q (dead %v), want %q (dead %v)", c.name, b.Recipient, b.RefusedAt, b.Reply().AddressDead(),
 					c.want[b.Recipient], c.dead[b.Recipient])
@@ -223,18 +215,25 @@ Subject: Returned mail: Host unknown
 554 <jiro@b.example>... 550 Host unknown (Authoritative answer from name server)
 `, map[string]bool{"hanako@a.example": false, "jiro@b.example": true}},
 	} {
-		in, err := Read([]byte(strings.ReplaceAll(c.raw, "\n", "\r\n")))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(in.Bounces) != len(c.dead) {
-			t.Errorf("%s: bounces %+v, want %d", c.name, in.Bounces, len(c.dead))
-			continue
-		}
-		for _, b := range in.Bounces {
+		for _, b := range bouncesRead(t, c.name, c.raw, len(c.dead)) {
 			if dead, ok := c.dead[b.Recipient]; !ok || !b.Failed() || b.Reply().AddressDead() != dead {
 				t.Errorf("%s: %s failed %v, dead %v (%s); want dead %v", c.name, b.Recipient, b.Failed(), b.Reply().AddressDead(), b.Reply().Problem(), dead)
 			}
 		}
 	}
+}
+
+// bouncesRead reads a bounce written with LF line ends as a mail with CRLF
+// ones, and its bounces if there are as many as wanted.
+func bouncesRead(t *testing.T, name, raw string, want int) []notify.Bounce {
+	t.Helper()
+	in, err := Read([]byte(strings.ReplaceAll(raw, "\n", "\r\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(in.Bounces) != want {
+		t.Errorf("%s: bounces %+v, want %d", name, in.Bounces, want)
+		return nil
+	}
+	return in.Bounces
 }
