@@ -47,6 +47,9 @@ type Bounce struct {
 	// RefusedAt is the command the remote server refused, where the
 	// bounce says (StageRcpt, StageData); "" where it does not.
 	RefusedAt Stage
+	// BadMailbox: the reporting mail system itself classes the failure as
+	// the mailbox's (PowerMTA's "X-PowerMTA-BounceCategory: bad-mailbox").
+	BadMailbox bool
 }
 
 // Reply is the bounce as the reply of the server that gave up, reported
@@ -63,8 +66,17 @@ func (b Bounce) Reply() ServerReply {
 	}
 	d := ReadReply(StageBounce, b.Diagnostic)
 	r.Code, r.Text = d.Code, d.Text
-	if b.RefusedAt == StageData && !dataWords.MatchString(r.Text) {
-		r.Text += " (after DATA)" // kept with the words, which are what is stored
+	// the command it answered is kept with the words, which are what is stored
+	switch {
+	case b.RefusedAt == StageData && !dataWords.MatchString(r.Text):
+		r.Text += " (after DATA)"
+	case b.RefusedAt == StageRcpt && !rcptWords.MatchString(r.Text):
+		r.Text += " (at RCPT TO)"
+	case b.RefusedAt == StageSender && !senderStageWords.MatchString(r.Text):
+		r.Text += " (at MAIL FROM)"
+	}
+	if b.BadMailbox && !badMailboxWords.MatchString(r.Text) {
+		r.Text += " (bad-mailbox)"
 	}
 	if d.Status != "" && (r.Status == "" || strings.HasSuffix(r.Status, ".0.0") || !strings.HasSuffix(d.Status, ".0.0")) {
 		r.Status = d.Status

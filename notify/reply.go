@@ -80,9 +80,21 @@ var (
 	unknownWords = regexp.MustCompile(`(?i)user unknown|unknown user|no such user|unknown recipient|recipient unknown|no such recipient|` +
 		`no such (mail ?box|address|account)|(mail ?box|account|address|user) (does not|doesn't|dose not) exist|(mail ?box|account|user) not found|` +
 		`not a valid (mail ?box|recipient|user)|invalid (mail ?box|recipient|address)|unrouteable address|mailbox name not allowed|bad address syntax|` +
-		`no mailbox here|user not exist|address not found|address (couldn't|could not) be found|invalid final delivery userid|invalid recipient|doesn't have an? \S+ account|not listed in (the )?\S+ directory|` +
+		`no mailbox here|user not exist|address not found|address (couldn't|could not) be found|invalid final delivery userid|invalid recipient|not listed in (the )?\S+ directory|` +
 		`not listed in (the )?public name (&|and) address book|` +
 		`存在しません|ユーザー?が(い|見つかり)ません|宛先不明|ディレクトリ(のリスト)?に(は)?(ありません|見つかりません)`)
+	// accountWords say that the address has no account, in words no
+	// filter uses: Yahoo says "554 delivery error: dd This user doesn't have
+	// a yahoo.com account" after the data, as its way to refuse an address.
+	accountWords = regexp.MustCompile(`(?i)doesn't have an? \S+ account|does not have an? \S+ account`)
+	// filterWords are au's (KDDI's) "550 : User unknown", with no address
+	// before the words: its answer when the recipient's own filter refuses
+	// the sender ("550 <a@b>: User unknown" is an unknown address). Exchange
+	// and Google pass it on as they got it ("-> 550 : User unknown").
+	filterWords = regexp.MustCompile(`(?i)(^|\b[45]\d\d:?)\s*: user unknown`)
+	// nameServerWords are a name server that failed to answer, not one that
+	// said the domain does not exist.
+	nameServerWords = regexp.MustCompile(`(?i)malformed or unexpected name server reply|try again|timed? ?out|server failure|servfail`)
 	// noDomainWords are a refusal that says the recipient's domain does
 	// not exist or takes no mail at all (a null MX, RFC 7505).
 	noDomainWords = regexp.MustCompile(`(?i)host unknown|unknown host|no such domain|domain (does not|doesn't) exist|domain not found|` +
@@ -99,6 +111,15 @@ var (
 	// taken the recipient at RCPT TO: Postfix's "in reply to end of DATA
 	// command", Exim's "after end of data", Sendmail's ">>> DATA".
 	dataWords = regexp.MustCompile(`(?i)in reply to (end of )?data\b|after (end of )?data\b|>>> data\b|smtp command data\b`)
+	// rcptWords say that the server refused the address itself, at RCPT
+	// TO, before any filter could have read the message.
+	rcptWords = regexp.MustCompile(`(?i)in reply to rcpt to\b|after rcpt\b|>>> rcpt to\b|smtp command rcpt\b|\(at RCPT TO\)`)
+	// badMailboxWords are the reporting mail system's own class for the
+	// failure, where it says the mailbox is bad (PowerMTA's bounce category).
+	badMailboxWords = regexp.MustCompile(`\(bad-mailbox\)`)
+	// senderStageWords say that the server refused the sender, at MAIL
+	// FROM: what it says then is about the sender's address or domain.
+	senderStageWords = regexp.MustCompile(`(?i)in reply to mail from\b|after mail from\b|>>> mail from\b|\(at MAIL FROM\)`)
 )
 
 // Problem tells what the reply means. The enhanced status code (RFC 3463)
@@ -127,23 +148,37 @@ func (r ServerReply) Problem() Problem {
 	// disabled) is read with the words: what names the address unknown
 	// or the domain absent makes it dead; what names our sender, not.
 	switch {
+	case senderStageWords.MatchString(r.Text) && spamWords.MatchString(r.Text):
+		return RefusedAsSpam
+	case senderStageWords.MatchString(r.Text):
+		// "after MAIL FROM: 553 5.1.0 … example.com does not exist" is our
+		// sender's domain, whatever status the words come with.
+		return Refused
 	case fullWords.MatchString(r.Text):
 		return MailboxFull
-	case limitWords.MatchString(r.Text):
+	case limitWords.MatchString(r.Text), filterWords.MatchString(r.Text):
 		return RefusedByPolicy
 	}
 	rough := subject == "" || subject == "0" || subject == "3" || subject == "5" ||
 		(subject == "1" && detail != "7" && detail != "8") || subject+"."+detail == "2.1"
 	addressStatus := subject == "1" && (detail == "1" || detail == "2" || detail == "10") // it names the mailbox or domain bad
-	unknown := unknownWords.MatchString(r.Text)
-	noDomain := noDomainWords.MatchString(r.Text) && !strings.Contains(strings.ToLower(r.Text), "try again") // not a name server that failed
+	account := accountWords.MatchString(r.Text)
+	unknown := unknownWords.MatchString(r.Text) || account
+	nameServer := nameServerWords.MatchString(r.Text) // not a name server that said no
+	noDomain := noDomainWords.MatchString(r.Text) && !nameServer
 	switch {
 	case rough && senderWords.MatchString(r.Text):
 		return Refused
-	case rough && unknown && r.afterData() && !addressStatus:
+	case rough && unknown && r.afterData() && !addressStatus && !account:
 		// The server took the address at RCPT TO: what refuses the
 		// message after it, in words only, is a filter.
 		return RefusedByPolicy
+	case rough && unknown && subject+"."+detail == "2.1" && !r.atRcpt() && !badMailboxWords.MatchString(r.Text):
+		// x.2.1 says the mailbox exists but takes no mail (RFC 3463):
+		// "550 5.2.1 … User Unknown" closes the address only when the
+		// server said it to RCPT TO, before any filter read the message,
+		// or the mail system that reports it classes it a bad mailbox.
+		return MailboxDisabled
 	case rough && unknown:
 		return NoSuchAddress
 	case rough && noDomain:
@@ -159,7 +194,12 @@ func (r ServerReply) Problem() Problem {
 	switch subject + "." + detail {
 	case "1.1", "1.0", "1.3", "1.6":
 		return NoSuchAddress
-	case "1.2", "1.10", "4.4":
+	case "1.2", "1.10":
+		return NoSuchDomain
+	case "4.4":
+		if nameServer {
+			return Refused // the name server failed: the domain may well exist
+		}
 		return NoSuchDomain
 	case "2.1":
 		return MailboxDisabled
@@ -189,9 +229,17 @@ func (r ServerReply) Problem() Problem {
 }
 
 // afterData says whether the reply answered the message's data: the
-// stage owabi was at, or, for a bounce, what the mail system says.
+// stage owabi was at, or, for a bounce, what the mail system says (a
+// transcript that says DATA, but of an address refused at RCPT TO before
+// it, does not count).
 func (r ServerReply) afterData() bool {
-	return r.Stage == StageData || (r.Stage == StageBounce && dataWords.MatchString(r.Text))
+	return r.Stage == StageData || (r.Stage == StageBounce && dataWords.MatchString(r.Text) && !rcptWords.MatchString(r.Text))
+}
+
+// atRcpt says whether a bounce says the server refused the address at
+// RCPT TO.
+func (r ServerReply) atRcpt() bool {
+	return r.Stage == StageRcpt || (r.Stage == StageBounce && rcptWords.MatchString(r.Text))
 }
 
 // refusesUs says whether the reply is the mail server refusing to send
@@ -273,6 +321,10 @@ var (
 	leadStatus   = regexp.MustCompile(`^#?([245])\.(\d{1,3})\.(\d{1,3})\b`) // Google writes "550 #5.1.0"
 	qmailStatus  = regexp.MustCompile(`\(#([245]\.\d{1,3}\.\d{1,3})\)`)
 	continuation = regexp.MustCompile(`(?m)^[245]\d\d[ -]`)
+	// relayed is Amazon SES's way of passing on the remote's reply: its own
+	// status and its name for it, then the reply quoted, "5.1.0 - Unknown
+	// address error 550-'5.7.1 <a@b>... Access denied' (delivery attempts: 0)".
+	relayed = regexp.MustCompile(`^[245]\.\d{1,3}\.\d{1,3} - [^']*?\b([245]\d\d)[ -]'(.*)'`)
 )
 
 // ReadReply reads a server's reply as it was written — "550 5.1.1 <a@b>:
@@ -282,6 +334,9 @@ var (
 // or in qmail's "(#5.1.1)".
 func ReadReply(stage Stage, reply string) ServerReply {
 	r := ServerReply{Stage: stage}
+	if m := relayed.FindStringSubmatch(reply); m != nil {
+		reply = m[1] + " " + m[2] // the remote's own reply, not the relay's guess at it
+	}
 	if m := replyCode.FindStringSubmatch(reply); m != nil {
 		r.Code, _ = strconv.Atoi(m[1])
 	}

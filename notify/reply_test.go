@@ -27,7 +27,29 @@ func TestWhatAServerReplyMeans(t *testing.T) {
 		// From the corpus of real bounces: a rough status (x.1.x of no known
 		// kind, x.2.1, x.3.x, x.5.x) is read with the words, which may name
 		// the address unknown, the domain absent, or our sender refused.
-		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.2.1", Text: "<a@b.example>... User Unknown"}, notify.NoSuchAddress, true, true},
+		// x.2.1 is a mailbox that exists but takes no mail (RFC 3463): its
+		// "User Unknown" closes the address only when said to RCPT TO.
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.2.1", Text: "<a@b.example>... User Unknown"}, notify.MailboxDisabled, true, false},
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.2.1", Text: "<a@b.example>... User Unknown (in reply to RCPT TO command)"}, notify.NoSuchAddress, true, true},
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.2.1", Text: "<a@b.example>... User Unknown (at RCPT TO)"}, notify.NoSuchAddress, true, true},
+		{notify.ServerReply{Stage: notify.StageRcpt, Code: 550, Status: "5.2.1", Text: "<a@b.example>... User Unknown"}, notify.NoSuchAddress, true, true},
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.2.1", Text: "<a@b.example>... User Unknown (bad-mailbox)"}, notify.NoSuchAddress, true, true},
+		// au (KDDI) answers so when the recipient's own filter refuses the
+		// sender; with the address before the words, the address is unknown.
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.0.0", Text: ": User unknown"}, notify.RefusedByPolicy, true, false},
+		{notify.ServerReply{Stage: notify.StageBounce, Status: "5.0.0", Text: "<a@ezweb.example>: 550: : User unknown"}, notify.RefusedByPolicy, true, false},
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.1.351", Text: "Remote server returned unknown recipient or mailbox unavailable -> 550 : User unknown"}, notify.RefusedByPolicy, true, false},
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.0.0", Text: "<a@ezweb.example>: User unknown"}, notify.NoSuchAddress, true, true},
+		// Sendmail's transcript says DATA, but the bounce reader found the
+		// address refused at RCPT TO, pipelined before it.
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.0.0", Text: "<a@b.example>... User unknown >>> DATA <<< 503 5.0.0 Need RCPT (recipient) (at RCPT TO)"}, notify.NoSuchAddress, true, true},
+		// Yahoo refuses an address after the data, in words no filter uses.
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 554, Status: "5.0.0", Text: "delivery error: dd This user doesn't have a yahoo.com account (a@yahoo.example) [0] (after DATA)"}, notify.NoSuchAddress, true, true},
+		// A refusal at MAIL FROM is about our sender, whatever it says.
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 553, Status: "5.1.0", Text: "neko neko.example.com does not exist E2110 (at MAIL FROM)"}, notify.Refused, true, false},
+		// A name server that failed says nothing of the domain.
+		{notify.ServerReply{Stage: notify.StageBounce, Status: "5.4.4", Text: "Name service error for name=example.org type=MX: Malformed or unexpected name server reply"}, notify.Refused, true, false},
+		{notify.ServerReply{Stage: notify.StageBounce, Status: "5.4.4", Text: "Host or domain name not found. Name service error for name=example.jp type=A: Host not found"}, notify.NoSuchDomain, true, true},
 		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.5.0", Text: "Adresse destinataire invalide. Invalid recipient."}, notify.NoSuchAddress, true, true},
 		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.1.351", Text: "Remote server returned unknown recipient or mailbox unavailable"}, notify.NoSuchAddress, true, true},
 		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.0.0", Text: "Host unknown (Authoritative answer from name server)"}, notify.NoSuchDomain, true, true},
@@ -122,6 +144,11 @@ func TestAReplyIsReadAsItWasWritten(t *testing.T) {
 		{"553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)", notify.ServerReply{Code: 553, Status: "5.7.1",
 			Text: "sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)"}},
 		{"User unknown", notify.ServerReply{Text: "User unknown"}},
+		// Amazon SES passes the remote's reply on inside its own guess.
+		{"5.1.0 - Unknown address error 550-'5.7.1 <a@b.example>... Access denied' (delivery attempts: 0)", notify.ServerReply{
+			Code: 550, Status: "5.7.1", Text: "<a@b.example>... Access denied"}},
+		{"5.3.0 - Other mail system problem 550-'Unknown user a@b.example' (delivery attempts: 0)", notify.ServerReply{
+			Code: 550, Text: "Unknown user a@b.example"}},
 	} {
 		c.want.Stage = notify.StageRcpt
 		if got := notify.ReadReply(notify.StageRcpt, c.in); got != c.want {
@@ -151,6 +178,16 @@ func TestABounceSaysWhatTheRemoteServerSaid(t *testing.T) {
 		// Where the bounce says the remote answered the data, the words say so too.
 		{notify.Bounce{Action: "failed", Status: "5.0.0", Diagnostic: "550 Unknown user", RefusedAt: notify.StageData},
 			notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.0.0", Text: "Unknown user (after DATA)"}, false},
+		// and where at RCPT TO, or at MAIL FROM, or where the reporting mail
+		// system classes it a bad mailbox.
+		{notify.Bounce{Action: "failed", Status: "5.2.1", Diagnostic: "550 5.2.1 <a@b.example>... User Unknown", RefusedAt: notify.StageRcpt},
+			notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.2.1", Text: "<a@b.example>... User Unknown (at RCPT TO)"}, true},
+		{notify.Bounce{Action: "failed", Status: "5.2.1", Diagnostic: "550 5.2.1 <a@b.example>... User Unknown"},
+			notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.2.1", Text: "<a@b.example>... User Unknown"}, false},
+		{notify.Bounce{Action: "failed", Status: "5.2.1", Diagnostic: "550 5.2.1 <a@b.example>... User Unknown", BadMailbox: true},
+			notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.2.1", Text: "<a@b.example>... User Unknown (bad-mailbox)"}, true},
+		{notify.Bounce{Action: "failed", Status: "5.1.0", Diagnostic: "553 5.1.0 notices sender.example does not exist", RefusedAt: notify.StageSender},
+			notify.ServerReply{Stage: notify.StageBounce, Code: 553, Status: "5.1.0", Text: "notices sender.example does not exist (at MAIL FROM)"}, false},
 	} {
 		got := c.b.Reply()
 		if got != c.want || got.AddressDead() != c.dead || !c.b.Failed() {

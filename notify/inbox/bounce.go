@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/emersion/go-message"
@@ -39,7 +40,11 @@ func readBounce(e *message.Entity, body []byte, inReplyTo string) []notify.Bounc
 			}
 			if words == nil {
 				words = map[string]string{}
-				for _, p := range plainBounce(w.text, nil, sentTo(e.Header)) {
+				named := map[string]bool{} // the report names them: a postmaster@ it names is a recipient
+				for _, b := range bs {
+					named[strings.ToLower(b.Recipient)], named[strings.ToLower(b.Alias)] = true, b.Alias != ""
+				}
+				for _, p := range plainBounceOf(w.text, nil, sentTo(e.Header), named) {
 					words[p.Recipient] = p.Diagnostic
 				}
 			}
@@ -104,38 +109,67 @@ func undeclaredJIS(text string) string {
 // commandSaid is where a mail system says which command the remote
 // server answered: Postfix's "(in reply to RCPT TO command)", Exim's
 // "after RCPT TO:<a@b>" and "after end of data", Sendmail's transcript
-// (">>> DATA"), mFILTER's "SMTP command DATA", Yahoo's "[RCPT_TO]".
-var commandSaid = regexp.MustCompile(`(?i)in reply to (end of )?(data|rcpt to)\b|after (end of )?(data|rcpt)\b|>>> (data|rcpt to)\b|smtp command (data|rcpt)\b|\[(rcpt)_to\]`)
+// (">>> DATA"), mFILTER's "SMTP command DATA", Yahoo's "[RCPT_TO]",
+// qmail's "does not like recipient" and "failed after I sent the message",
+// DragonFly's "did not like our RCPT TO", X3's "SMTP:RCPT host".
+var commandSaid = regexp.MustCompile(`(?i)in reply to (end of )?(data|rcpt to|mail from)\b|after (end of )?(data|rcpt|mail from)\b|` +
+	`(>>>) (data|rcpt to|mail from)\b|smtp command (data|rcpt)\b|\[(rcpt)_to\]|does not like (recipient)|(failed after i sent the message)|` +
+	`did not like our (rcpt) to|smtp:(rcpt) host`)
+
+// sendmailUnknown is Sendmail's own line for an address the remote
+// refused at RCPT TO ("550 5.1.1 <a@b>... User unknown"), which it writes
+// after the remote's reply in its transcript even where that reply comes
+// after ">>> DATA" (the commands were pipelined).
+var sendmailUnknown = regexp.MustCompile(`(?im)^[ \t]*5\d\d 5\.1\.1 <([^<>\s]+)>\.\.\. user unknown[ \t\r]*$`)
 
 // refusedAt is the command the remote refused the i-th recipient at, as
-// the mail system's words say: the one its diagnostic names, else the one
-// said nearest to where the text names it, of those said nearer to it than
-// to any other recipient (Postfix says the command after the reply,
-// Sendmail's transcript before).
+// the mail system's words say: Sendmail's own line for an address refused
+// at RCPT TO, else the one its diagnostic names, else the one the text
+// says of it. A command a mail system writes before the reply
+// (Sendmail's ">>> DATA") is the next recipient's named after it; one it
+// writes after the reply or beside the address (Postfix's "in reply to",
+// Exim's "after RCPT TO:<a@b>", qmail's) is the last recipient's named
+// before it.
 func refusedAt(text string, bs []notify.Bounce, i int) notify.Stage {
-	if s := stageOf(commandSaid.FindStringSubmatch(bs[i].Diagnostic)); s != "" {
-		return s
-	}
 	if loc := returnedStarts.FindStringIndex(text); loc != nil {
 		text = text[:loc[0]]
 	}
-	lower := strings.ToLower(text)
-	named := make([][]int, len(bs))
-	for j, b := range bs {
-		named[j] = mentions(lower, b)
+	for _, m := range sendmailUnknown.FindAllStringSubmatch(text, -1) {
+		if a := strings.ToLower(m[1]); a == strings.ToLower(bs[i].Recipient) || (bs[i].Alias != "" && a == strings.ToLower(bs[i].Alias)) {
+			return notify.StageRcpt
+		}
 	}
-	best, nearest := notify.Stage(""), len(text)+1
+	if s := stageOf(commandSaid.FindStringSubmatch(bs[i].Diagnostic)); s != "" {
+		return s
+	}
+	lower := strings.ToLower(text)
+	type mention struct{ at, whose int }
+	var all []mention
+	for j, b := range bs {
+		for _, n := range mentions(lower, b) {
+			all = append(all, mention{n, j})
+		}
+	}
+	sort.Slice(all, func(a, b int) bool { return all[a].at < all[b].at })
+	best := notify.Stage("")
 	for _, m := range commandSaid.FindAllStringSubmatchIndex(text, -1) {
-		whose, d := -1, len(text)+1
-		for j, at := range named {
-			for _, n := range at {
-				if dist := max(n-m[0], m[0]-n); dist < d {
-					whose, d = j, dist
+		whose := -1
+		if strings.HasPrefix(text[m[0]:], ">>>") {
+			for _, n := range all {
+				if n.at >= m[0] {
+					whose = n.whose
+					break
+				}
+			}
+		} else {
+			for _, n := range all {
+				if n.at < m[1] {
+					whose = n.whose
 				}
 			}
 		}
-		if whose == i && d < nearest {
-			best, nearest = stageOf(submatches(text, m)), d
+		if whose == i {
+			best = stageOf(submatches(text, m)) // the last said is the one that failed
 		}
 	}
 	return best
@@ -161,10 +195,12 @@ func mentions(lower string, b notify.Bounce) []int {
 func stageOf(m []string) notify.Stage {
 	for _, s := range m[min(len(m), 1):] {
 		switch strings.ToLower(s) {
-		case "data":
+		case "data", "failed after i sent the message":
 			return notify.StageData
-		case "rcpt", "rcpt to":
+		case "rcpt", "rcpt to", "recipient":
 			return notify.StageRcpt
+		case "mail from":
+			return notify.StageSender
 		}
 	}
 	return ""
@@ -241,7 +277,7 @@ var blankLine = regexp.MustCompile(`\r?\n[ \t]*\r?\n`)
 // lines, so that a malformed one costs that line only.
 func deliveryStatuses(part string) []notify.Bounce {
 	var out []notify.Bounce
-	for _, group := range blankLine.Split(part, -1) {
+	for _, group := range recipientGroups(part) {
 		f := fields(group)
 		recipient := address(f["final-recipient"])
 		alias := address(f["original-recipient"])
@@ -254,7 +290,8 @@ func deliveryStatuses(part string) []notify.Bounce {
 		if recipient == "" {
 			continue
 		}
-		b := notify.Bounce{Recipient: recipient, Action: strings.ToLower(strings.TrimSpace(f["action"]))}
+		b := notify.Bounce{Recipient: recipient, Action: strings.ToLower(strings.TrimSpace(f["action"])),
+			BadMailbox: strings.EqualFold(strings.TrimSpace(f["x-powermta-bouncecategory"]), "bad-mailbox")}
 		if alias != recipient {
 			b.Alias = alias
 		}
@@ -273,6 +310,24 @@ func deliveryStatuses(part string) []notify.Bounce {
 			}
 		}
 		out = append(out, b)
+	}
+	return out
+}
+
+var finalRecipient = regexp.MustCompile(`(?im)^Final-Recipient:`)
+
+// recipientGroups splits a delivery status into its groups of fields: at
+// blank lines, and where a Final-Recipient begins the next recipient's
+// without one (AOL's).
+func recipientGroups(part string) []string {
+	var out []string
+	for _, group := range blankLine.Split(part, -1) {
+		from, starts := 0, finalRecipient.FindAllStringIndex(group, -1)
+		for _, at := range starts[min(1, len(starts)):] {
+			out = append(out, group[from:at[0]])
+			from = at[0]
+		}
+		out = append(out, group[from:])
 	}
 	return out
 }
@@ -421,15 +476,17 @@ var replyStart = regexp.MustCompile(`(?:^|[\s(#:;\[])([245]\d\d[ -]|[245]\.\d{1,
 // system names before the returned mail, and the words that follow it up
 // to the next, from which notify.ReadReply reads the remote's reply.
 func plainBounce(text string, failed []string, notRecipients map[string]bool) []notify.Bounce {
-	if bs := plainBounceOf(text, failed, notRecipients); len(bs) > 0 || len(notRecipients) == 0 {
+	if bs := plainBounceOf(text, failed, notRecipients, nil); len(bs) > 0 || len(notRecipients) == 0 {
 		return bs
 	}
 	// the mail system names no one but the sender: a bounce of a mail to
 	// oneself, or one sent back to the recipient's own address
-	return plainBounceOf(text, failed, nil)
+	return plainBounceOf(text, failed, nil, nil)
 }
 
-func plainBounceOf(text string, failed []string, notRecipients map[string]bool) []notify.Bounce {
+// plainBounceOf reads the text's recipients but those in notRecipients; an
+// address in named is one even where it looks like a mail system's own.
+func plainBounceOf(text string, failed []string, notRecipients, named map[string]bool) []notify.Bounce {
 	text = strings.ReplaceAll(text, "\r", "")
 	text = boundary.ReplaceAllString(text, "")
 	if loc := returnedStarts.FindStringIndex(text); loc != nil {
@@ -445,11 +502,14 @@ func plainBounceOf(text string, failed []string, notRecipients map[string]bool) 
 	for _, m := range addrPattern.FindAllStringIndex(text, -1) {
 		addr := strings.ToLower(strings.Trim(text[m[0]:m[1]], "."))
 		local, _, _ := strings.Cut(addr, "@")
-		if fromMailSystem(addr) || local == "mailer-daemon" || strings.HasPrefix(local, "postmaster") || notRecipients[addr] {
+		if !named[addr] && (fromMailSystem(addr) || local == "mailer-daemon" || strings.HasPrefix(local, "postmaster")) || notRecipients[addr] {
 			continue
 		}
 		if _, ok := seen[addr]; ok {
 			continue
+		}
+		if senderLabel.MatchString(text[strings.LastIndex(text[:m[0]], "\n")+1 : m[0]]) {
+			continue // the notice's sender, as the mail system recalls the mail
 		}
 		seen[addr] = len(spans)
 		// its words start with its line: some say what went wrong before it
@@ -496,6 +556,11 @@ func plainBounceOf(text string, failed []string, notRecipients map[string]bool) 
 		if end < s.start {
 			end = next
 		}
+		if line := text[s.start:lineEnd(text, s.start)]; sendmailLine.MatchString(line) && strings.Contains(strings.ToLower(line), "<"+s.addr+">...") {
+			// Sendmail's line of its own for the address: what follows is
+			// another host's, or another address's
+			end = lineEnd(text, s.start)
+		}
 		words := text[s.start:end]
 		if len(words) > 1000 {
 			words = words[:1000]
@@ -503,6 +568,14 @@ func plainBounceOf(text string, failed []string, notRecipients map[string]bool) 
 		b := notify.Bounce{Recipient: s.addr, Action: "failed", Status: "5.0.0"}
 		if loc := replyStart.FindStringSubmatchIndex(words); loc != nil {
 			words = words[loc[2]:]
+		} else if len(spans) > 0 {
+			// nothing said of it where it is named: the reply said before the
+			// list of recipients is theirs (MailMarshal's "Could not be
+			// delivered because of 550 5.1.1 User unknown. The following
+			// recipients were affected:", Verizon's "Error message below:")
+			if loc := leadingReply.FindStringIndex(text[:spans[0].start]); loc != nil {
+				words = text[loc[0]:loc[1]]
+			}
 		}
 		b.Diagnostic = strings.Join(strings.Fields(strings.Trim(words, ":>)( \n\t")), " ")
 		if delayed || notify.ReadReply(notify.StageBounce, b.Diagnostic).Code/100 == 4 {
@@ -512,6 +585,19 @@ func plainBounceOf(text string, failed []string, notRecipients map[string]bool) 
 	}
 	return out
 }
+
+// senderLabel ends the start of a line that names the notice's sender, as
+// a mail system recalls the mail it could not deliver ("From:", "MAIL
+// FROM:", "Original Sender:").
+var senderLabel = regexp.MustCompile(`(?i)\b(from|mail from|sender|original sender|return-path|reply-to)[ \t]*:[ \t]*<?$`)
+
+// leadingReply is a reply line said before the recipients are listed, and
+// the lines that continue it up to a blank one.
+var leadingReply = regexp.MustCompile(`(?m)^[ \t]*[245]\d\d[ -].*(\n[ \t]*\S.*)*`)
+
+// sendmailLine is Sendmail's line for one address, "554 <a@b>... Remote
+// protocol error", all it says of it.
+var sendmailLine = regexp.MustCompile(`^[ \t]*[245]\d\d <[^<>\s]+>\.\.\. `)
 
 // failedRecipients are the addresses of an X-Failed-Recipients header
 // (Exim, Google).

@@ -77,7 +77,7 @@ func Read(raw []byte, trusted ...string) (notify.Inbound, error) {
 	// whatever its shape, and shown to staff if it cannot be; one that only
 	// reads like one (its subject, its first words) is a bounce if it
 	// names a recipient, else read as any mail.
-	system := report || fromMailSystem(in.From) || h.Get("X-Failed-Recipients") != ""
+	system := report || fromMailSystem(in.From) || strings.TrimSpace(h.Get("From")) == "<>" || h.Get("X-Failed-Recipients") != ""
 	if system || bounceSubject.MatchString(subject) || bytes.Contains(lenient, []byte("bouncedRecipients")) || // Amazon SES's, as JSON
 		bounceWords.Match(head(bodyOf(lenient), 8<<10)) {
 		if e, _ := message.Read(bytes.NewReader(lenient)); e != nil {
