@@ -11,7 +11,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/owabi/owabi/notify"
 )
@@ -202,20 +201,8 @@ func sealAudit(ctx context.Context, tx *Tx) error {
 		check.Entries, check.Head)})
 }
 
-// AuditFilter narrows the audit trail: to one contact, one actor, one
-// kind, the entries from From up to To, and those before entry Before (for
-// the next page). Zero values leave a field out.
-type AuditFilter struct {
-	ContactID int64
-	Actor     string
-	Kind      string
-	From, To  time.Time
-	Before    int64
-	Limit     int
-}
-
 // AuditTrail lists the audit trail as f narrows it, newest first.
-func (d *DB) AuditTrail(ctx context.Context, f AuditFilter) ([]notify.AuditEntry, error) {
+func (d *DB) AuditTrail(ctx context.Context, f notify.AuditFilter) ([]notify.AuditEntry, error) {
 	var where []string
 	var args []any
 	add := func(cond string, v any) {

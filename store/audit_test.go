@@ -18,7 +18,7 @@ func TestTheAuditTrailCatchesAnEntryChangedBehindOwabisBack(t *testing.T) {
 	if err != nil || check.Entries != 5 || check.Broken != 0 { // import, account, category, call, export
 		t.Fatalf("a whole trail: %+v, %v", check, err)
 	}
-	trail, _ := d.AuditTrail(ctx, AuditFilter{ContactID: 1, Limit: 10})
+	trail, _ := d.AuditTrail(ctx, notify.AuditFilter{ContactID: 1, Limit: 10})
 	if len(trail) != 2 || trail[0].Kind != "call" || trail[1].Kind != "category" || trail[1].Actor != "kanri" {
 		t.Errorf("contact 1's entries: %+v", trail)
 	}
@@ -76,7 +76,7 @@ func TestAPurgedTrailStillCatchesAnEntryChanged(t *testing.T) {
 	if err != nil || check.Entries != 6 || check.Broken != 0 {
 		t.Fatalf("the purged trail: %+v, %v", check, err)
 	}
-	trail, _ := d.AuditTrail(ctx, AuditFilter{Limit: 10})
+	trail, _ := d.AuditTrail(ctx, notify.AuditFilter{Limit: 10})
 	for _, e := range trail {
 		purged := e.Detail == notify.Purged
 		if purged != (e.Kind == "import" || e.Kind == "category") || strings.Contains(e.Detail, "山田") {
@@ -141,7 +141,7 @@ func TestAnOlderTrailIsSealedWhenWhole(t *testing.T) {
 		}
 		defer d.Close()
 		check, err := d.VerifyAudit(ctx)
-		trail, _ := d.AuditTrail(ctx, AuditFilter{Limit: 1})
+		trail, _ := d.AuditTrail(ctx, notify.AuditFilter{Limit: 1})
 		_, purgeErr := d.Purge(ctx, false)
 		if broken {
 			if err != nil || check.Broken != 2 || trail[0].Kind == "seal" || notify.ErrorCode(purgeErr) != notify.ECONFLICT {

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/owabi/owabi/notify"
-	"github.com/owabi/owabi/store"
 )
 
 // From the corpus of real bounces: one bounce reports several recipients,
@@ -37,7 +36,7 @@ func TestAnUnreadableBounceIsShownToStaff(t *testing.T) {
 	if err != nil || out[0] != notify.UnreadableBounce {
 		t.Fatalf("the bounce: %v, %v", out, err)
 	}
-	entries, err := db.AuditTrail(ctx, store.AuditFilter{Kind: "bounce_unreadable", Limit: 10})
+	entries, err := db.AuditTrail(ctx, notify.AuditFilter{Kind: "bounce_unreadable", Limit: 10})
 	if err != nil || len(entries) != 1 || entries[0].ContactID != contact("a") {
 		t.Errorf("audit: %+v, %v", entries, err)
 	}

@@ -77,7 +77,7 @@ func TestCallBacksComeUpWhenDue(t *testing.T) {
 // ownedBy lists the contacts of one owner, most urgent first.
 func ownedBy(t *testing.T, db *store.DB, owner string) []notify.ListedContact {
 	t.Helper()
-	list, _, err := db.Contacts(context.Background(), store.ContactList{Owner: owner, Order: store.ByUrgency, Limit: 100})
+	list, _, err := db.Contacts(context.Background(), notify.ContactList{Owner: owner, Order: notify.ByUrgency, Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func TestContactListFiltersByStateAndOrders(t *testing.T) {
 			db.MarkSent(ctx, d.ID)
 		}
 	}
-	names := func(f store.ContactList) string {
+	names := func(f notify.ContactList) string {
 		t.Helper()
 		f.Limit = 10
 		list, _, err := db.Contacts(ctx, f)
@@ -158,21 +158,21 @@ func TestContactListFiltersByStateAndOrders(t *testing.T) {
 	}
 	for state, want := range map[notify.Urgency]string{notify.AtRisk: "渡辺", notify.CallBackDue: "加藤",
 		notify.NoticeFailed: "伊藤", notify.NotReached: "上野", notify.Done: "青木", notify.Withheld: "佐藤"} {
-		if got := names(store.ContactList{State: &state}); got != want {
+		if got := names(notify.ContactList{State: &state}); got != want {
 			t.Errorf("state %s: %q, want %q", state, got, want)
 		}
 	}
-	for order, want := range map[store.Order]string{store.ByNumber: "渡辺 青木 加藤 佐藤 伊藤 上野",
-		store.ByName: "青木 伊藤 上野 加藤 佐藤 渡辺", store.ByCompany: "伊藤 佐藤 渡辺 上野 加藤 青木",
-		store.ByUrgency: "渡辺 加藤 伊藤 上野 青木 佐藤"} {
-		if got := names(store.ContactList{Order: order}); got != want {
+	for order, want := range map[notify.Order]string{notify.ByNumber: "渡辺 青木 加藤 佐藤 伊藤 上野",
+		notify.ByName: "青木 伊藤 上野 加藤 佐藤 渡辺", notify.ByCompany: "伊藤 佐藤 渡辺 上野 加藤 青木",
+		notify.ByUrgency: "渡辺 加藤 伊藤 上野 青木 佐藤"} {
+		if got := names(notify.ContactList{Order: order}); got != want {
 			t.Errorf("order %q: %q, want %q", order, got, want)
 		}
 	}
-	if got := names(store.ContactList{Query: "乙", Order: store.ByName}); got != "佐藤 渡辺" {
+	if got := names(notify.ContactList{Query: "乙", Order: notify.ByName}); got != "佐藤 渡辺" {
 		t.Errorf("乙 by name: %q", got)
 	}
-	if _, _, err := db.Contacts(ctx, store.ContactList{Order: "x", Limit: 1}); notify.ErrorCode(err) != notify.EINVALID {
+	if _, _, err := db.Contacts(ctx, notify.ContactList{Order: "x", Limit: 1}); notify.ErrorCode(err) != notify.EINVALID {
 		t.Errorf("an unknown order: %v", err)
 	}
 }
@@ -187,11 +187,11 @@ func TestReadingsAndCompaniesSortAsPeopleReadThem(t *testing.T) {
 	if _, err := db.Import(ctx, notify.ImportReport{File: "x"}, records(book...), nil); err != nil {
 		t.Fatal(err)
 	}
-	for order, want := range map[store.Order]string{
-		store.ByName:    "青木 井上 上野 江藤", // あおき いのうえ うえの, then 江藤, who has no reading
-		store.ByCompany: "井上 江藤 上野 青木", // あさひ ×2 (by reading), いろは, うみ
+	for order, want := range map[notify.Order]string{
+		notify.ByName:    "青木 井上 上野 江藤", // あおき いのうえ うえの, then 江藤, who has no reading
+		notify.ByCompany: "井上 江藤 上野 青木", // あさひ ×2 (by reading), いろは, うみ
 	} {
-		list, _, err := db.Contacts(ctx, store.ContactList{Order: order, Limit: 10})
+		list, _, err := db.Contacts(ctx, notify.ContactList{Order: order, Limit: 10})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -214,7 +214,7 @@ func TestAReferenceCodeFindsItsContact(t *testing.T) {
 	ref := notices[0].Ref()
 	wide := strings.Map(func(r rune) rune { return r - 'A' + 'Ａ' }, strings.ReplaceAll(ref, "-", "")) // as typed on a Japanese keyboard
 	for _, q := range []string{ref, strings.ToLower(ref), strings.ReplaceAll(ref, "-", " "), wide} {
-		list, _, err := db.Contacts(ctx, store.ContactList{Query: q, Limit: 10})
+		list, _, err := db.Contacts(ctx, notify.ContactList{Query: q, Limit: 10})
 		if err != nil || len(list) != 1 || list[0].Family != "鈴木" {
 			t.Errorf("%q finds %+v, %v; want 鈴木", q, list, err)
 		}

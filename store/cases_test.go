@@ -99,7 +99,7 @@ func casesAfterRandomActions(t *testing.T, seed uint64) {
 func casesAgree(t *testing.T, d *DB, when string) {
 	t.Helper()
 	ctx := context.Background()
-	list, _, err := d.Contacts(ctx, ContactList{Limit: 1000})
+	list, _, err := d.Contacts(ctx, notify.ContactList{Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func casesAgree(t *testing.T, d *DB, when string) {
 		if c.Urgency != a.Urgency || c.Reason != a.Reason {
 			t.Fatalf("%s: contact %d is stored %s (%s), its facts say %s (%s): %+v", when, c.ID, c.Urgency, c.Reason, a.Urgency, a.Reason, facts)
 		}
-		if f := (ContactList{State: &a.Urgency, Limit: 1000}); !listed(t, d, f, c.ID) {
+		if f := (notify.ContactList{State: &a.Urgency, Limit: 1000}); !listed(t, d, f, c.ID) {
 			t.Fatalf("%s: contact %d is %s but not in the list of those %s", when, c.ID, a.Urgency, a.Urgency)
 		}
 	}
@@ -129,7 +129,7 @@ func casesAgree(t *testing.T, d *DB, when string) {
 	}
 }
 
-func listed(t *testing.T, d *DB, f ContactList, id int64) bool {
+func listed(t *testing.T, d *DB, f notify.ContactList, id int64) bool {
 	t.Helper()
 	list, _, err := d.Contacts(context.Background(), f)
 	if err != nil {

@@ -101,51 +101,16 @@ func (o *ownerRow) staff(email string) notify.Staff {
 const lastCallColumns = `(SELECT k.outcome || '|' || k.at || '|' || k.call_back_at FROM calls k
 	WHERE k.contact_id = c.id ORDER BY k.at DESC, k.id DESC LIMIT 1)`
 
-// ContactList is a page of contacts: those that match Query (in a name,
-// reading, company, phone or address, or a notice's reference code),
-// Category, Owner and State when they are set, in Order.
-type ContactList struct {
-	Query    string
-	Category notify.Category
-	Owner    string          // an owner's address, or Unassigned
-	State    *notify.Urgency // nil for every state
-	// LookAlike narrows the list to the contacts held back as look-alikes
-	// (rule lookalike) until a person decides.
-	LookAlike bool
-	// Unverified narrows it to the contacts with mail kept unverified
-	// that nobody has decided on.
-	Unverified bool
-	Order      Order // ByNumber when empty
-	Offset     int
-	Limit      int
-}
-
-// Unassigned is ContactList.Owner for the contacts nobody owns.
-const Unassigned = "-"
-
-// Order is the order of a contact list.
-type Order string
-
-const (
-	ByNumber  Order = "number"  // as imported; the zero Order too
-	ByName    Order = "name"    // by reading, then name
-	ByCompany Order = "company" // by company, then reading
-	// ByUrgency puts who to call first at the top. It computes every
-	// listed contact's state, so it is for one person's contacts rather
-	// than a whole million.
-	ByUrgency Order = "urgency"
-)
-
 // orderBy is each order's ORDER BY; every one ends in the id, so that
 // pages neither overlap nor skip. They name the search row's id rather
 // than the contact's (the same number), so that SQLite reads
 // contact_search in order, through its index for the reading, and stops
 // at the page's end.
-var orderBy = map[Order]string{
-	ByNumber:  "s.contact_id",
-	ByName:    "s.name_key, s.contact_id",
-	ByCompany: "s.company_key = '', s.company_key, s.name_key, s.contact_id",
-	ByUrgency: "urgency, s.name_key, s.contact_id",
+var orderBy = map[notify.Order]string{
+	notify.ByNumber:  "s.contact_id",
+	notify.ByName:    "s.name_key, s.contact_id",
+	notify.ByCompany: "s.company_key = '', s.company_key, s.name_key, s.contact_id",
+	notify.ByUrgency: "urgency, s.name_key, s.contact_id",
 }
 
 // listFrom is what a list reads: each contact with its search row, whose
@@ -155,7 +120,7 @@ const listFrom = "contacts c JOIN contact_search s ON s.contact_id = c.id"
 // Contacts lists one page of contacts, and says whether more follow. The
 // page's ids are found first and only then are its rows read in full, so
 // that a deep page does not compute the state of every contact before it.
-func (d *DB) Contacts(ctx context.Context, f ContactList) ([]notify.ListedContact, bool, error) {
+func (d *DB) Contacts(ctx context.Context, f notify.ContactList) ([]notify.ListedContact, bool, error) {
 	var where []string
 	var args []any
 	arg := func(v any) string {
@@ -180,7 +145,7 @@ func (d *DB) Contacts(ctx context.Context, f ContactList) ([]notify.ListedContac
 	}
 	switch f.Owner {
 	case "":
-	case Unassigned:
+	case notify.Unassigned:
 		where = append(where, "c.owner_email = ''")
 	default:
 		where = append(where, "c.owner_email = "+arg(f.Owner)+" COLLATE NOCASE AND c.owner_email != ''")
@@ -200,7 +165,7 @@ func (d *DB) Contacts(ctx context.Context, f ContactList) ([]notify.ListedContac
 		where = append(where, "1")
 	}
 	if f.Order == "" {
-		f.Order = ByNumber
+		f.Order = notify.ByNumber
 	}
 	order, ok := orderBy[f.Order]
 	if !ok {
@@ -208,7 +173,7 @@ func (d *DB) Contacts(ctx context.Context, f ContactList) ([]notify.ListedContac
 	}
 	// Only the urgency order needs each contact's state to choose the page.
 	columns := "c.id"
-	if f.Order == ByUrgency {
+	if f.Order == notify.ByUrgency {
 		columns += ", " + kase.urgency + " AS urgency"
 	}
 	page := fmt.Sprintf("SELECT %s FROM %s WHERE %s ORDER BY %s LIMIT %s OFFSET %s",

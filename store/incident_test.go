@@ -69,7 +69,7 @@ func TestTheIncidentRecordKeepsEveryVersion(t *testing.T) {
 	if _, err := db.wdb.ExecContext(ctx, `UPDATE incident_versions SET record = '{}'`); err == nil {
 		t.Error("a saved version was changed")
 	}
-	if trail, _ := db.AuditTrail(ctx, AuditFilter{Kind: "incident", Limit: 10}); len(trail) != 3 {
+	if trail, _ := db.AuditTrail(ctx, notify.AuditFilter{Kind: "incident", Limit: 10}); len(trail) != 3 {
 		t.Errorf("the audit trail has %d incident entries, want 3", len(trail))
 	}
 }

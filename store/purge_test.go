@@ -92,7 +92,7 @@ func counts(t *testing.T, db *store.DB) []any {
 	reached, err4 := db.ReachedPerDay(ctx, 14, 0)
 	acked, err5 := db.AcknowledgedPerDay(ctx, 14, 0)
 	withheld, err6 := db.Withheld(ctx)
-	list, _, err7 := db.Contacts(ctx, store.ContactList{Limit: 10})
+	list, _, err7 := db.Contacts(ctx, notify.ContactList{Limit: 10})
 	for _, err := range []error{err1, err2, err3, err4, err5, err6, err7} {
 		if err != nil {
 			t.Fatal(err)
@@ -325,7 +325,7 @@ func TestAPurgeDespiteABrokenTrail(t *testing.T) {
 	if where := textIn(t, db.Path(), "御手洗"); len(where) > 0 {
 		t.Errorf("still in %v", where)
 	}
-	trail, _ := db.AuditTrail(ctx, store.AuditFilter{Kind: "purge", Limit: 1})
+	trail, _ := db.AuditTrail(ctx, notify.AuditFilter{Kind: "purge", Limit: 1})
 	if len(trail) != 1 || !strings.Contains(trail[0].Detail, "already broken at entry #2") {
 		t.Errorf("the purge's entry: %+v", trail)
 	}

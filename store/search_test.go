@@ -35,7 +35,7 @@ func TestAnOlderDatabaseGetsItsSearchText(t *testing.T) {
 		t.Fatal(err)
 	}
 	d = upgraded(t, d)
-	list, _, err := d.Contacts(ctx, ContactList{Query: "ICHIRO@", Limit: 10})
+	list, _, err := d.Contacts(ctx, notify.ContactList{Query: "ICHIRO@", Limit: 10})
 	if err != nil || len(list) != 1 || list[0].Family != "髙橋" {
 		t.Errorf("search after the upgrade: %+v, %v", list, err)
 	}

@@ -254,7 +254,7 @@ func TestNotToBeContacted(t *testing.T) {
 	if q, _ := d.Queue(ctx, notify.Apology, "ja", id); q != 1 {
 		t.Errorf("apologies queued: %d, want 1 (乙 only)", q)
 	}
-	list, _, _ := d.Contacts(ctx, ContactList{Owner: "suzuki@x.example", Order: ByUrgency, Limit: 10})
+	list, _, _ := d.Contacts(ctx, notify.ContactList{Owner: "suzuki@x.example", Order: notify.ByUrgency, Limit: 10})
 	if len(list) != 2 || list[1].Family != "甲" || list[1].Urgency != notify.Withheld {
 		t.Errorf("list: %+v; want 甲 last, withheld", list)
 	}
@@ -461,7 +461,7 @@ func TestCallCountsMatchTheCalls(t *testing.T) {
 				t.Errorf("%s: %s reached and acknowledged %v, the tables say %v", when, day.Day.Format(dateLayout), got, want)
 			}
 		}
-		list, _, _ := d.Contacts(ctx, ContactList{Limit: 100})
+		list, _, _ := d.Contacts(ctx, notify.ContactList{Limit: 100})
 		for _, c := range list {
 			if c.Urgency != wantUrgency[c.ID] {
 				t.Errorf("%s: contact %d is %s, the calls say %s", when, c.ID, c.Urgency, wantUrgency[c.ID])
@@ -529,7 +529,7 @@ func TestCallsLoggedBeforeTheCountsAreCounted(t *testing.T) {
 	d = upgraded(t, d)
 	progress, _ := d.Progress(ctx)
 	staff, _ := d.StaffProgress(ctx)
-	list, _, _ := d.Contacts(ctx, ContactList{Limit: 1})
+	list, _, _ := d.Contacts(ctx, notify.ContactList{Limit: 1})
 	if p := progress[notify.Customer]; p.Reached != 1 || p.Clicked != 1 || len(staff) != 1 || staff[0].Reached != 1 || list[0].Urgency != notify.AtRisk {
 		t.Errorf("after the upgrade: %+v, %+v, %s", p, staff, list[0].Urgency)
 	}

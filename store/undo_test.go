@@ -180,7 +180,7 @@ func TestAnImportThatFailsPartWayIsUndone(t *testing.T) {
 	if got := mustImports(t, d); !reflect.DeepEqual(got, imports) {
 		t.Errorf("imports after the undo: %+v; before: %+v", got, imports)
 	}
-	if list, _, _ := d.Contacts(ctx, ContactList{Query: "仕入", Limit: 10}); len(list) != 0 {
+	if list, _, _ := d.Contacts(ctx, notify.ContactList{Query: "仕入", Limit: 10}); len(list) != 0 {
 		t.Errorf("search finds what the undone import stored: %+v", list)
 	}
 }

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/owabi/owabi/store"
+	"github.com/owabi/owabi/notify"
 )
 
 const auditUsage = `owabi audit checks and shows the audit trail.
@@ -43,7 +43,7 @@ func runAudit(ctx context.Context, g *globals, e env, args []string) error {
 				return &usageError{msg: fmt.Sprintf("%q is not a number of entries", fs.Arg(0))}
 			}
 		}
-		entries, err := a.db.AuditTrail(ctx, store.AuditFilter{Limit: n})
+		entries, err := a.db.AuditTrail(ctx, notify.AuditFilter{Limit: n})
 		if err != nil {
 			return err
 		}

@@ -390,7 +390,7 @@ func TestWorkerKeepsWhatTheServerSaid(t *testing.T) {
 	if n, err := db.Queue(ctx, notify.Apology, "ja", func() string { return fmt.Sprint(time.Now().UnixNano()) }); err != nil || n != 4 {
 		t.Errorf("apologies queued: %d, %v; want 4 (all but the unknown user)", n, err)
 	}
-	trail, err := db.AuditTrail(ctx, store.AuditFilter{Limit: 100})
+	trail, err := db.AuditTrail(ctx, notify.AuditFilter{Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}

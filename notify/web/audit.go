@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/owabi/owabi/notify"
-	"github.com/owabi/owabi/store"
 )
 
 // auditPage is how many entries the trail shows at a time.
@@ -34,7 +33,7 @@ var auditKinds = []string{"import", "classify", "queue", "resend", "bounce", "bo
 func (s *Server) auditTrail(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
 	q := r.URL.Query()
 	v := auditView{Contact: q.Get("contact"), Actor: q.Get("actor"), Kind: q.Get("kind"), Day: q.Get("day"), Kinds: auditKinds}
-	f := store.AuditFilter{Actor: v.Actor, Kind: v.Kind, Limit: auditPage + 1}
+	f := notify.AuditFilter{Actor: v.Actor, Kind: v.Kind, Limit: auditPage + 1}
 	f.ContactID, _ = strconv.ParseInt(v.Contact, 10, 64)
 	f.Before, _ = strconv.ParseInt(q.Get("before"), 10, 64)
 	if day, err := time.ParseInLocation(time.DateOnly, v.Day, s.Zone); err == nil {

@@ -15,7 +15,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/owabi/owabi/notify"
-	"github.com/owabi/owabi/store"
 )
 
 // These tests drive a real browser (Debian's Chromium, headless) through
@@ -202,7 +201,7 @@ func TestBrowserTheManagerDownloadsTheListAndPrintsAReportInOneClick(t *testing.
 	if md := downloaded(); !strings.HasPrefix(md, "# Report of a leak of personal data (final)") {
 		t.Errorf("the downloaded Markdown:\n%.300s", md)
 	}
-	trail, _ := a.db.AuditTrail(context.Background(), store.AuditFilter{Limit: 3})
+	trail, _ := a.db.AuditTrail(context.Background(), notify.AuditFilter{Limit: 3})
 	if len(trail) != 3 || trail[0].Kind != "report" || !strings.HasPrefix(trail[0].Detail, "ppc final report written (en, md)") ||
 		!strings.HasPrefix(trail[1].Detail, "ppc final report written (ja, html)") || trail[2].Kind != "export" {
 		t.Errorf("the audit trail: %+v", trail)

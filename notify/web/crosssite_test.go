@@ -10,13 +10,12 @@ import (
 	"time"
 
 	"github.com/owabi/owabi/notify"
-	"github.com/owabi/owabi/store"
 )
 
 // auditCount is how many entries the audit trail holds.
 func (a *app) auditCount(t *testing.T) int {
 	t.Helper()
-	trail, err := a.db.AuditTrail(context.Background(), store.AuditFilter{Limit: 1 << 20})
+	trail, err := a.db.AuditTrail(context.Background(), notify.AuditFilter{Limit: 1 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +119,7 @@ func TestTheExportAndTheReportsAreFormsWithTheToken(t *testing.T) {
 			t.Errorf("POST %s with the token wrote %d audit entries, want 1", tt.path, n)
 		}
 	}
-	trail, _ := a.db.AuditTrail(context.Background(), store.AuditFilter{Limit: 3})
+	trail, _ := a.db.AuditTrail(context.Background(), notify.AuditFilter{Limit: 3})
 	if len(trail) != 3 || trail[0].Kind != "report" || trail[1].Kind != "report" || !strings.HasPrefix(trail[1].Detail, "ppc final report written (en, md)") ||
 		trail[2].Kind != "export" || trail[2].Actor != "kanri" {
 		t.Errorf("the audit trail: %+v", trail)

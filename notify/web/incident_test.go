@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/owabi/owabi/notify"
-	"github.com/owabi/owabi/store"
 )
 
 // incidentForm is the incident page's form as a manager sends it.
@@ -139,7 +138,7 @@ func TestReportsArePagesToPrintAndMarkdown(t *testing.T) {
 	if code, _, _ := post(t, manager, a.URL+"/reports/nonsense", url.Values{"csrf": {token}}); code != http.StatusNotFound {
 		t.Errorf("a report that does not exist: %d", code)
 	}
-	if trail, _ := a.db.AuditTrail(ctx, store.AuditFilter{Kind: "report", Limit: 5}); len(trail) != 2 || trail[0].Actor != "kanri" ||
+	if trail, _ := a.db.AuditTrail(ctx, notify.AuditFilter{Kind: "report", Limit: 5}); len(trail) != 2 || trail[0].Actor != "kanri" ||
 		!strings.HasPrefix(trail[0].Detail, "ppc final report written (en, md)") {
 		t.Errorf("the reports in the audit trail: %+v", trail)
 	}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/sheet"
-	"github.com/owabi/owabi/store"
 )
 
 // home sends each user to their first page: the dashboard for a manager,
@@ -137,8 +136,8 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 // (its state filter finds the urgent ones instead), while the others sort
 // a million rows in under 100 ms.
 var (
-	myOrders  = []store.Order{store.ByUrgency, store.ByName, store.ByCompany}
-	allOrders = []store.Order{store.ByNumber, store.ByName, store.ByCompany}
+	myOrders  = []notify.Order{notify.ByUrgency, notify.ByName, notify.ByCompany}
+	allOrders = []notify.Order{notify.ByNumber, notify.ByName, notify.ByCompany}
 )
 
 func (s *Server) myContacts(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
@@ -247,12 +246,12 @@ const listPage = 50
 // contactsView is a page of a contact list: the filters as given, the
 // contacts, and the links to the pages around it.
 type contactsView struct {
-	Filter     store.ContactList
+	Filter     notify.ContactList
 	Contacts   []notify.ListedContact
 	Owners     []notify.Staff
 	Categories []notify.Category
 	States     []notify.Urgency
-	Orders     []store.Order
+	Orders     []notify.Order
 	Page       int
 	Prev, Next string // query strings, "" when there is no such page
 }
@@ -267,12 +266,12 @@ func (v contactsView) State() string {
 
 // listFilter reads a list's filters, order and page from its query string;
 // what it does not know it leaves out rather than refuse the page.
-func listFilter(r *http.Request, orders ...store.Order) store.ContactList {
+func listFilter(r *http.Request, orders ...notify.Order) notify.ContactList {
 	q := r.URL.Query()
 	n, _ := strconv.Atoi(q.Get("page"))
 	n = min(max(n, 1), 100_000) // the list is read in order: a huge page number is a mistake
-	f := store.ContactList{Query: q.Get("q"), Category: notify.Category(q.Get("category")), Owner: q.Get("owner"),
-		Order: store.Order(q.Get("order")), Offset: (n - 1) * listPage, Limit: listPage}
+	f := notify.ContactList{Query: q.Get("q"), Category: notify.Category(q.Get("category")), Owner: q.Get("owner"),
+		Order: notify.Order(q.Get("order")), Offset: (n - 1) * listPage, Limit: listPage}
 	if !slices.Contains(notify.Categories, f.Category) {
 		f.Category = ""
 	}
@@ -289,7 +288,7 @@ func listFilter(r *http.Request, orders ...store.Order) store.ContactList {
 
 // contactsPage reads one page of a list, which can be put in orders, and
 // links the pages around it.
-func (s *Server) contactsPage(r *http.Request, f store.ContactList, orders ...store.Order) (contactsView, error) {
+func (s *Server) contactsPage(r *http.Request, f notify.ContactList, orders ...notify.Order) (contactsView, error) {
 	list, more, err := s.Store.Contacts(r.Context(), f)
 	if err != nil {
 		return contactsView{}, err

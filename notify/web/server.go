@@ -21,7 +21,6 @@ import (
 	"time"
 
 	"github.com/owabi/owabi/notify"
-	"github.com/owabi/owabi/store"
 )
 
 // Store is what the web app needs from storage.
@@ -51,7 +50,7 @@ type Store interface {
 	Imports(ctx context.Context) ([]notify.ImportSummary, error)
 	ImportReport(ctx context.Context, id int64) (notify.ImportReport, error)
 	ImportNotes(ctx context.Context, id int64, kind notify.NoteKind, offset, limit int) ([]notify.EntryNote, error)
-	Contacts(ctx context.Context, f store.ContactList) ([]notify.ListedContact, bool, error)
+	Contacts(ctx context.Context, f notify.ContactList) ([]notify.ListedContact, bool, error)
 	Owners(ctx context.Context) ([]notify.Staff, error)
 	Reclassify(ctx context.Context, contactID, userID int64, category notify.Category, reason string) error
 	Reassign(ctx context.Context, userID int64, owner string, contactIDs ...int64) error
@@ -64,7 +63,7 @@ type Store interface {
 	LookAlikes(ctx context.Context) (int, error)
 	QueueAge(ctx context.Context) (time.Duration, error)
 	Audit(ctx context.Context, e notify.AuditEntry) error
-	AuditTrail(ctx context.Context, f store.AuditFilter) ([]notify.AuditEntry, error)
+	AuditTrail(ctx context.Context, f notify.AuditFilter) ([]notify.AuditEntry, error)
 	FileReport(ctx context.Context, userID int64, kind notify.ReportKind) error
 	Purge(ctx context.Context, despiteBroken bool) (notify.PurgeReport, error)
 	PurgePreview(ctx context.Context) (notify.PurgeReport, error)

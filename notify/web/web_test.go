@@ -1245,7 +1245,7 @@ func TestAPersonalLinkTakesAReportAndNothingElse(t *testing.T) {
 	if code != http.StatusOK || !strings.Contains(body, "ネットワーク") || !strings.Contains(body, "0120-000-111") {
 		t.Errorf("after reporting the link opened: %d\n%s", code, body)
 	}
-	list, _, _ := a.db.Contacts(ctx, store.ContactList{Limit: 10})
+	list, _, _ := a.db.Contacts(ctx, notify.ContactList{Limit: 10})
 	if len(list) != 1 || list[0].Urgency != notify.AtRisk {
 		t.Errorf("after 'opened' on the link: %+v; want at risk", list)
 	}
@@ -1351,7 +1351,7 @@ func TestTheDashboardCountsDownTheReportsOwed(t *testing.T) {
 	if !strings.Contains(dash, `class="deadline-filed"><strong>個人情報保護委員会への速報`) || !strings.Contains(dash, "(kanri)") {
 		t.Errorf("after filing:\n%s", dash)
 	}
-	if trail, _ := a.db.AuditTrail(context.Background(), store.AuditFilter{Kind: "report_filed", Limit: 5}); len(trail) != 1 || trail[0].Actor != "kanri" {
+	if trail, _ := a.db.AuditTrail(context.Background(), notify.AuditFilter{Kind: "report_filed", Limit: 5}); len(trail) != 1 || trail[0].Actor != "kanri" {
 		t.Errorf("the filing in the audit trail: %+v", trail)
 	}
 }
