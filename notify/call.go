@@ -34,6 +34,31 @@ type Hearing struct {
 	Deleted  Answer // they have deleted it
 }
 
+// Question is one question of the hearing, by the name the call form,
+// the audit trail and the calls table's column give it.
+type Question string
+
+// Questions lists the hearing's questions in the order they are asked.
+var Questions = []Question{"arrived", "opened", "clicked", "infected", "deleted"}
+
+// To is the answer to q, to read or set; nil for a question that is not
+// the hearing's.
+func (h *Hearing) To(q Question) *Answer {
+	switch q {
+	case "arrived":
+		return &h.Arrived
+	case "opened":
+		return &h.Opened
+	case "clicked":
+		return &h.Clicked
+	case "infected":
+		return &h.Infected
+	case "deleted":
+		return &h.Deleted
+	}
+	return nil
+}
+
 // Done reports whether the hearing has any answer.
 func (h Hearing) Done() bool {
 	return h != Hearing{}

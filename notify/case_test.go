@@ -92,3 +92,19 @@ func TestOnlyTheUrgentNeedAction(t *testing.T) {
 		}
 	}
 }
+
+// Each question of the hearing is one answer of its own.
+func TestEachQuestionIsOneAnswer(t *testing.T) {
+	seen := map[Hearing]bool{}
+	for _, q := range Questions {
+		var h Hearing
+		*h.To(q) = Yes
+		if seen[h] || !h.Done() {
+			t.Errorf("%s sets an answer another question sets, or none", q)
+		}
+		seen[h] = true
+	}
+	if len(seen) != 5 || (&Hearing{}).To("age") != nil {
+		t.Errorf("the hearing has %d questions, or answers one it does not ask", len(seen))
+	}
+}

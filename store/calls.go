@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/owabi/owabi/notify"
@@ -40,13 +41,12 @@ func (d *DB) AddCall(ctx context.Context, userID int64, c notify.Call) (int64, e
 	}
 	h := c.Hearing
 	var id int64
+	args := append(append([]any{c.ContactID, userID, formatTime(at), c.Outcome, optionalTime(c.CallBackAt)}, answers(&h, false)...),
+		c.FollowUp, optionalDate(c.FollowUpOn), optionalDate(c.FollowUpDone), c.FollowUpResult, c.Note, onceKey(c))
 	err = tx.QueryRowContext(ctx, `INSERT INTO calls (contact_id, user_id, at, outcome, call_back_at,
-		arrived, opened, clicked, infected, deleted, follow_up, follow_up_on, follow_up_done, follow_up_result, note, form_key)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (user_id, form_key) WHERE form_key != '' DO NOTHING RETURNING id`,
-		c.ContactID, userID, formatTime(at), c.Outcome, optionalTime(c.CallBackAt),
-		h.Arrived, h.Opened, h.Clicked, h.Infected, h.Deleted, c.FollowUp, optionalDate(c.FollowUpOn),
-		optionalDate(c.FollowUpDone), c.FollowUpResult, c.Note, onceKey(c)).Scan(&id)
+		`+answerColumns("")+`, follow_up, follow_up_on, follow_up_done, follow_up_result, note, form_key)
+		VALUES (`+strings.Repeat("?, ", len(args)-1)+`?)
+		ON CONFLICT (user_id, form_key) WHERE form_key != '' DO NOTHING RETURNING id`, args...).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) { // sent before
 		err = tx.QueryRowContext(ctx, `SELECT id FROM calls WHERE user_id = ? AND form_key = ?`, userID, onceKey(c)).Scan(&id)
 		if err == nil {
@@ -61,12 +61,9 @@ func (d *DB) AddCall(ctx context.Context, userID int64, c notify.Call) (int64, e
 	}
 	// What was said, and only that: an unanswered question is left out.
 	detail := fmt.Sprintf("call %d: %s", id, c.Outcome)
-	for _, a := range []struct {
-		q string
-		a notify.Answer
-	}{{"arrived", h.Arrived}, {"opened", h.Opened}, {"clicked", h.Clicked}, {"infected", h.Infected}, {"deleted", h.Deleted}} {
-		if a.a != notify.Unknown {
-			detail += fmt.Sprintf("; %s %s", a.q, a.a)
+	for _, q := range notify.Questions {
+		if a := *h.To(q); a != notify.Unknown {
+			detail += fmt.Sprintf("; %s %s", q, a)
 		}
 	}
 	if c.FollowUp != notify.NoFollowUp {
@@ -90,9 +87,12 @@ func onceKey(c notify.Call) string {
 	if c.FormKey == "" {
 		return ""
 	}
-	h := c.Hearing
-	sum := sha256.Sum256(fmt.Appendf(nil, "%d\x00%s\x00%s\x00%s %s %s %s %s\x00%s\x00%s\x00%s\x00%s\x00%s", c.ContactID, c.Outcome,
-		optionalTime(c.CallBackAt), h.Arrived, h.Opened, h.Clicked, h.Infected, h.Deleted, c.FollowUp,
+	var said []string
+	for _, q := range notify.Questions {
+		said = append(said, string(*c.Hearing.To(q)))
+	}
+	sum := sha256.Sum256(fmt.Appendf(nil, "%d\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s", c.ContactID, c.Outcome,
+		optionalTime(c.CallBackAt), strings.Join(said, " "), c.FollowUp,
 		optionalDate(c.FollowUpOn), optionalDate(c.FollowUpDone), c.FollowUpResult, c.Note))
 	return c.FormKey + "/" + hex.EncodeToString(sum[:12])
 }
@@ -112,9 +112,33 @@ func (d *DB) Calls(ctx context.Context, contactID int64) ([]notify.Call, error) 
 }
 
 // callsQuery lists a contact's calls, newest first.
-const callsQuery = `SELECT k.id, k.contact_id, u.name, k.at, k.outcome, k.call_back_at,
-		k.arrived, k.opened, k.clicked, k.infected, k.deleted, k.follow_up, k.follow_up_on, k.follow_up_done, k.follow_up_result, k.note
+var callsQuery = `SELECT k.id, k.contact_id, u.name, k.at, k.outcome, k.call_back_at,
+		` + answerColumns("k.") + `, k.follow_up, k.follow_up_on, k.follow_up_done, k.follow_up_result, k.note
 		FROM calls k JOIN users u ON u.id = k.user_id WHERE k.contact_id = ? ORDER BY k.at DESC, k.id DESC`
+
+// answerColumns are the calls table's columns of the hearing's answers,
+// named as the questions are, each after prefix.
+func answerColumns(prefix string) string {
+	var cols []string
+	for _, q := range notify.Questions {
+		cols = append(cols, prefix+string(q))
+	}
+	return strings.Join(cols, ", ")
+}
+
+// answers are h's answers in the order of notify.Questions: their values,
+// or pointers to them to scan into.
+func answers(h *notify.Hearing, pointers bool) []any {
+	var out []any
+	for _, q := range notify.Questions {
+		if pointers {
+			out = append(out, h.To(q))
+		} else {
+			out = append(out, *h.To(q))
+		}
+	}
+	return out
+}
 
 func calls(ctx context.Context, q querier, contactID int64) ([]notify.Call, error) {
 	rows, err := q.QueryContext(ctx, callsQuery, contactID)
@@ -126,9 +150,9 @@ func calls(ctx context.Context, q querier, contactID int64) ([]notify.Call, erro
 	for rows.Next() {
 		var c notify.Call
 		var at, callBack, followOn, followDone string
-		h := &c.Hearing
-		if err := rows.Scan(&c.ID, &c.ContactID, &c.By, &at, &c.Outcome, &callBack,
-			&h.Arrived, &h.Opened, &h.Clicked, &h.Infected, &h.Deleted, &c.FollowUp, &followOn, &followDone, &c.FollowUpResult, &c.Note); err != nil {
+		dest := append(append([]any{&c.ID, &c.ContactID, &c.By, &at, &c.Outcome, &callBack}, answers(&c.Hearing, true)...),
+			&c.FollowUp, &followOn, &followDone, &c.FollowUpResult, &c.Note)
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		c.At, c.CallBackAt = parseTime(at), parseTime(callBack)

@@ -32,15 +32,12 @@ type contactView struct {
 
 	// The form's choices, in order.
 	Outcomes  []notify.CallOutcome
-	Questions []string
+	Questions []notify.Question
 	Answers   []notify.Answer
 	FollowUps []notify.FollowUp
 	Results   []notify.FollowUpResult
-	Given     map[string]notify.Answer // Form's hearing answers by question
+	Given     map[notify.Question]notify.Answer // Form's hearing answers by question
 }
-
-// questions are the hearing's questions, by their form field names.
-var questions = []string{"arrived", "opened", "clicked", "infected", "deleted"}
 
 // contactFor loads the contact in the URL, if the user may work on it:
 // managers may see every contact, sales staff their own.
@@ -121,11 +118,14 @@ func (s *Server) showContact(w http.ResponseWriter, r *http.Request, sess *notif
 			return
 		}
 	}
-	h := form.Hearing
+	given := map[notify.Question]notify.Answer{}
+	for _, q := range notify.Questions {
+		given[q] = *form.Hearing.To(q)
+	}
 	v := contactView{Contact: c, Notices: notices, Acks: acks, Mail: mail, Calls: calls, Form: form, Events: events, Owners: owners, All: notify.Categories,
-		Outcomes: notify.CallOutcomes, Questions: questions, Answers: []notify.Answer{notify.Yes, notify.No, notify.Unknown},
+		Outcomes: notify.CallOutcomes, Questions: notify.Questions, Answers: []notify.Answer{notify.Yes, notify.No, notify.Unknown},
 		FollowUps: notify.FollowUps, Results: notify.FollowUpResults, LeftOut: fieldcheck.Record(c.Record),
-		Given: map[string]notify.Answer{"arrived": h.Arrived, "opened": h.Opened, "clicked": h.Clicked, "infected": h.Infected, "deleted": h.Deleted}}
+		Given: given}
 	p := page{Session: sess, Error: errText, Data: v}
 	if r.Method == http.MethodGet && r.URL.Query().Get("logged") != "" && len(calls) > 0 {
 		p.Notice = fmt.Sprintf(messages[language(r)]["saved_for"], c.Name())
@@ -178,13 +178,10 @@ func (s *Server) readCall(r *http.Request) (c notify.Call, errKey string) {
 	c.FollowUpResult = notify.FollowUpResult(r.PostFormValue("follow_up_result"))
 	c.FormKey = r.PostFormValue("once")
 	if c.Outcome == notify.Reached {
-		h := &c.Hearing
-		for _, f := range []struct {
-			dst  *notify.Answer
-			name string
-		}{{&h.Arrived, questions[0]}, {&h.Opened, questions[1]}, {&h.Clicked, questions[2]}, {&h.Infected, questions[3]}, {&h.Deleted, questions[4]}} {
-			*f.dst = notify.Answer(r.PostFormValue(f.name))
-			if *f.dst != notify.Unknown && *f.dst != notify.Yes && *f.dst != notify.No {
+		for _, q := range notify.Questions {
+			a := c.Hearing.To(q)
+			*a = notify.Answer(r.PostFormValue(string(q)))
+			if *a != notify.Unknown && *a != notify.Yes && *a != notify.No {
 				return c, "bad_form"
 			}
 		}

@@ -44,8 +44,8 @@ func TestEveryTextExistsInEveryLanguage(t *testing.T) {
 	for u := notify.AtRisk; u <= notify.Withheld; u++ {
 		used["urgency_"+u.String()] = true
 	}
-	for _, q := range questions {
-		used["q_"+q] = true
+	for _, q := range notify.Questions {
+		used["q_"+string(q)] = true
 	}
 	for _, f := range fieldcheck.Fields {
 		used["field_"+string(f)] = true
