@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -22,38 +21,11 @@ import (
 // deletion request whose Message-ID is owabi.N@sakura-print.example.jp.
 func sentNotices(tb testing.TB, n int) *store.DB {
 	tb.Helper()
-	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(tb.TempDir(), "owabi.db"))
-	if err != nil {
-		tb.Fatal(err)
+	emails := make([]string, n)
+	for i := range emails {
+		emails[i] = fmt.Sprintf("p%d@x.example", i+1)
 	}
-	tb.Cleanup(func() { db.Close() })
-	i := 0
-	next := func() (notify.Record, *notify.EntryNote, error) {
-		if i == n {
-			return notify.Record{}, nil, io.EOF
-		}
-		i++
-		return notify.Record{Family: fmt.Sprint("姓", i), Emails: []string{fmt.Sprintf("p%d@x.example", i)}}, nil, nil
-	}
-	if _, err := db.Import(ctx, notify.ImportReport{File: "x"}, next, nil); err != nil {
-		tb.Fatal(err)
-	}
-	m := 0
-	db.Queue(ctx, notify.Deletion, "ja", func() string { m++; return fmt.Sprintf("owabi.%d@sakura-print.example.jp", m) })
-	for {
-		claimed, err := db.Claim(ctx, 1000)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		if len(claimed) == 0 {
-			break
-		}
-		for _, d := range claimed {
-			db.MarkSent(ctx, d.ID)
-		}
-	}
-	return db
+	return noticesTo(tb, emails)
 }
 
 func poller(srv *imaptest.Server, db *store.DB) *inbox.Poller {

@@ -159,15 +159,16 @@ func senderOf(t *testing.T, raw []byte) string {
 }
 
 // noticesTo is a database of one contact for each address, each sent a
-// deletion request.
-func noticesTo(t *testing.T, emails []string) *store.DB {
-	t.Helper()
+// deletion request whose Message-ID is owabi.N@sakura-print.example.jp, N
+// the address's place in emails from 1.
+func noticesTo(tb testing.TB, emails []string) *store.DB {
+	tb.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "owabi.db"))
+	db, err := store.Open(ctx, filepath.Join(tb.TempDir(), "owabi.db"))
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
+	tb.Cleanup(func() { db.Close() })
 	i := 0
 	next := func() (notify.Record, *notify.EntryNote, error) {
 		if i == len(emails) {
@@ -177,23 +178,33 @@ func noticesTo(t *testing.T, emails []string) *store.DB {
 		return notify.Record{Family: fmt.Sprint("姓", i), Emails: []string{emails[i-1]}}, nil, nil
 	}
 	if _, err := db.Import(ctx, notify.ImportReport{File: "replies"}, next, nil); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	n := 0
 	if _, err := db.Queue(ctx, notify.Deletion, "ja", func() string {
 		n++
-		return fmt.Sprintf("owabi.%032x@sakura-print.example.jp", n)
+		return fmt.Sprintf("owabi.%d@sakura-print.example.jp", n)
 	}); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	claimed, err := db.Claim(ctx, len(emails))
-	if err != nil || len(claimed) != len(emails) {
-		t.Fatalf("claimed %d of %d notices: %v", len(claimed), len(emails), err)
-	}
-	for _, d := range claimed {
-		if err := db.MarkSent(ctx, d.ID); err != nil {
-			t.Fatal(err)
+	sent := 0
+	for {
+		claimed, err := db.Claim(ctx, 1000)
+		if err != nil {
+			tb.Fatal(err)
 		}
+		if len(claimed) == 0 {
+			break
+		}
+		for _, d := range claimed {
+			if err := db.MarkSent(ctx, d.ID); err != nil {
+				tb.Fatal(err)
+			}
+		}
+		sent += len(claimed)
+	}
+	if sent != len(emails) {
+		tb.Fatalf("sent %d of %d notices", sent, len(emails))
 	}
 	return db
 }
