@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"cmp"
 	"slices"
 	"time"
 )
@@ -140,10 +141,7 @@ func (c Case) risk() (bool, Reason) {
 	}
 	// Stable, so that a call's follow-up stays after its hearing.
 	slices.SortStableFunc(facts, func(a, b riskFact) int {
-		if c := a.at.Compare(b.at); c != 0 {
-			return c
-		}
-		return int(min(max(a.order-b.order, -1), 1))
+		return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.order, b.order))
 	})
 	last := facts[len(facts)-1]
 	return last.risk, last.reason
@@ -165,9 +163,6 @@ func (c Case) lastCall() (Call, bool) {
 		return Call{}, false
 	}
 	return slices.MaxFunc(c.Calls, func(a, b Call) int {
-		if c := a.At.Compare(b.At); c != 0 {
-			return c
-		}
-		return int(min(max(a.ID-b.ID, -1), 1))
+		return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.ID, b.ID))
 	}), true
 }

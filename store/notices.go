@@ -363,14 +363,13 @@ func (d *DB) RequeueFailed(ctx context.Context, kind notify.NoticeKind) (requeue
 		if err != nil {
 			return describe(err)
 		}
-		n := len(contacts)
-		if requeued = n; n == 0 {
+		if requeued = len(contacts); requeued == 0 {
 			return nil
 		}
 		if err := refreshCases(ctx, tx, contacts...); err != nil {
 			return describe(err)
 		}
-		return describe(audit(ctx, tx, notify.AuditEntry{Kind: "requeue", Detail: fmt.Sprintf("%d failed %s notices given another round", n, kind)}))
+		return describe(audit(ctx, tx, notify.AuditEntry{Kind: "requeue", Detail: fmt.Sprintf("%d failed %s notices given another round", requeued, kind)}))
 	})
 	return requeued, dead, err
 }

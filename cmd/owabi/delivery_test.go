@@ -294,7 +294,6 @@ func sendSample(t *testing.T, cfg string) {
 func queryInt(t *testing.T, cfg, query string, args ...any) int {
 	t.Helper()
 	db := databaseOf(t, cfg)
-	defer db.Close()
 	var n int
 	if err := db.QueryRow(query, args...).Scan(&n); err != nil {
 		t.Fatal(err)
