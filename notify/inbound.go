@@ -61,9 +61,17 @@ type Bounce struct {
 // stands where the remote gave none, or only x.0.0.
 func (b Bounce) Reply() ServerReply {
 	r := ServerReply{Stage: StageBounce, Status: b.Status, Text: "bounced: " + b.Status + " (" + b.Action + ")"}
-	if b.Diagnostic == "" {
-		return r
+	if b.Diagnostic != "" {
+		r = b.remoteSaid(r)
 	}
+	if b.Failed() && !r.Permanent() && !gaveUpWords.MatchString(r.Text) {
+		r.Text += " (gave up)"
+	}
+	return r
+}
+
+// remoteSaid is the reply with the remote server's words and status.
+func (b Bounce) remoteSaid(r ServerReply) ServerReply {
 	d := ReadReply(StageBounce, b.Diagnostic)
 	r.Code, r.Text = d.Code, d.Text
 	// the command it answered is kept with the words, which are what is stored
@@ -85,9 +93,13 @@ func (b Bounce) Reply() ServerReply {
 }
 
 // Failed says whether the bounce reports that the notice will not be
-// delivered: a final failure, not a delay.
+// delivered: the mail system gave up on it, not a delay. It may give up
+// on a temporary refusal too, after days of them (Postfix's "delivery
+// temporarily suspended", qmail's "in the queue too long"): the notice
+// is as undelivered as after a permanent one, though the address may
+// well live (GaveUp).
 func (b Bounce) Failed() bool {
-	return b.Action == "failed" && b.Reply().Permanent()
+	return b.Action == "failed"
 }
 
 // InboundOutcome is what reading one mail of the reply mailbox did.

@@ -46,7 +46,12 @@ const (
 	// send for us at all (relaying denied, a login it wants, a sending
 	// limit reached): no notice is at fault, and none is failed for it.
 	SendingRefused Problem = "sending_refused"
-	TryLater       Problem = "try_later"       // a passing refusal (greylisting, a busy server)
+	TryLater       Problem = "try_later" // a passing refusal (greylisting, a busy server)
+	// GaveUp: the mail system that reports the bounce tried for days
+	// against passing refusals (a server down, a name that did not
+	// resolve, a busy or greylisting server) and gave up: the notice was
+	// not delivered, the address may well live.
+	GaveUp         Problem = "gave_up"
 	ConnectionLost Problem = "connection_lost" // the connection dropped or timed out
 	NotWritten     Problem = "not_written"     // owabi could not write the notice
 	Refused        Problem = "refused"         // refused for another reason
@@ -54,7 +59,7 @@ const (
 
 // Problems lists every problem, for the texts that name them.
 var Problems = []Problem{NoSuchAddress, NoSuchDomain, MailboxDisabled, MailboxFull, TooBig, RefusedAsSpam,
-	SenderNotTrusted, RefusedByPolicy, SendingRefused, TryLater, ConnectionLost, NotWritten, Refused}
+	SenderNotTrusted, RefusedByPolicy, SendingRefused, TryLater, GaveUp, ConnectionLost, NotWritten, Refused}
 
 // OurSide says whether the problem is with the organisation's own sending
 // (its setup, its mail server, owabi), not with the person's address:
@@ -114,6 +119,9 @@ var (
 	// rcptWords say that the server refused the address itself, at RCPT
 	// TO, before any filter could have read the message.
 	rcptWords = regexp.MustCompile(`(?i)in reply to rcpt to\b|after rcpt\b|>>> rcpt to\b|smtp command rcpt\b|\(at RCPT TO\)`)
+	// gaveUpWords mark a bounce whose mail system gave up on a passing
+	// refusal (Bounce.Reply adds the mark to the words it keeps).
+	gaveUpWords = regexp.MustCompile(`\(gave up\)$`)
 	// badMailboxWords are the reporting mail system's own class for the
 	// failure, where it says the mailbox is bad (PowerMTA's bounce category).
 	badMailboxWords = regexp.MustCompile(`\(bad-mailbox\)`)
@@ -138,8 +146,11 @@ func (r ServerReply) Problem() Problem {
 	}
 	class, subject, detail := r.status()
 	if class == "4" || (class == "" && r.Code/100 == 4) {
-		if subject == "2" && detail == "2" {
+		switch {
+		case subject == "2" && detail == "2":
 			return MailboxFull
+		case r.Stage == StageBounce && gaveUpWords.MatchString(r.Text):
+			return GaveUp
 		}
 		return TryLater
 	}

@@ -195,3 +195,26 @@ func TestABounceSaysWhatTheRemoteServerSaid(t *testing.T) {
 		}
 	}
 }
+
+// A mail system that gives up after days of passing refusals fails the
+// notice (From the corpus: Postfix's "delivery temporarily suspended",
+// qmail's "in the queue too long"), and leaves the address open.
+func TestABounceGivenUpOnAPassingRefusalFailsTheNotice(t *testing.T) {
+	for _, c := range []struct {
+		b    notify.Bounce
+		want notify.Problem
+	}{
+		{notify.Bounce{Action: "failed", Status: "4.4.1", Diagnostic: "delivery temporarily suspended: connect to mx.example[192.0.2.1]:25: Connection timed out"}, notify.GaveUp},
+		{notify.Bounce{Action: "failed", Status: "4.4.7"}, notify.GaveUp},
+		{notify.Bounce{Action: "failed", Status: "5.0.0", Diagnostic: "450 4.2.2 <a@b.example>... Mailbox Full"}, notify.MailboxFull},
+		{notify.Bounce{Action: "failed", Status: "4.1.1", Diagnostic: "450 4.1.1 <a@b.example>: Recipient address rejected: User unknown in virtual alias table"}, notify.GaveUp},
+	} {
+		r := c.b.Reply()
+		if !c.b.Failed() || r.Problem() != c.want || r.AddressDead() || r.Permanent() {
+			t.Errorf("%+v: failed %v, %s (%q), dead %v; want failed, %s, not dead", c.b, c.b.Failed(), r.Problem(), r.Text, r.AddressDead(), c.want)
+		}
+	}
+	if b := (notify.Bounce{Action: "delayed", Status: "4.4.1"}); b.Failed() || b.Reply().Problem() != notify.TryLater {
+		t.Errorf("a delay: failed %v, %s", b.Failed(), b.Reply().Problem())
+	}
+}

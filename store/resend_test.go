@@ -213,7 +213,7 @@ func TestAWaitingResendIsWithdrawnByAnAcknowledgementOrABounce(t *testing.T) {
 // passes, and its person is to be phoned meanwhile.
 func TestABounceOfAnotherMailIsNotOurs(t *testing.T) {
 	ctx := context.Background()
-	db, _, id, _ := resendBook(t, "a", "b")
+	db, _, id, _ := resendBook(t, "a", "b", "c")
 	bounce := func(to, original, returnRef, status string) notify.InboundOutcome {
 		out, err := db.RecordInbound(ctx, "INBOX", 1, []notify.Inbound{{UID: 1, MessageID: "dsn-" + to + original + returnRef + status, ReturnRef: returnRef,
 			Bounces: []notify.Bounce{{Recipient: to, Action: "failed", Status: status, OriginalMessageID: original}}}})
@@ -243,8 +243,16 @@ func TestABounceOfAnotherMailIsNotOurs(t *testing.T) {
 	if got := bounce("b@x.example", "m2@x", "", "5.2.2"); got != notify.Bounced {
 		t.Errorf("a full mailbox: %s; the notice was not delivered", got)
 	}
-	if n, err := db.Queue(ctx, notify.Apology, "ja", id); err != nil || n != 1 {
-		t.Errorf("apologies queued after the bounces: %d, %v; want 1, to the full mailbox only (the address that does not exist takes none)", n, err)
+	// A mail system that gave up after days of passing refusals: the
+	// notice was not delivered either.
+	if got := bounce("c@x.example", "m3@x", "", "4.4.1"); got != notify.Bounced {
+		t.Errorf("a delivery given up on: %s; the notice was not delivered", got)
+	}
+	if ns, _ := db.Notices(ctx, "c@x.example"); len(ns) == 0 || ns[0].State != notify.Failed || ns[0].Reply.Problem() != notify.GaveUp {
+		t.Errorf("the notice given up on: %+v", ns)
+	}
+	if n, err := db.Queue(ctx, notify.Apology, "ja", id); err != nil || n != 2 {
+		t.Errorf("apologies queued after the bounces: %d, %v; want 2, to the full mailbox and the one given up on (the address that does not exist takes none)", n, err)
 	}
 	if ns, _ := db.Notices(ctx, "b@x.example"); len(ns) == 0 || ns[0].State != notify.Failed || ns[0].Reply.Problem() != notify.MailboxFull {
 		t.Errorf("the notice to the full mailbox: %+v", ns)

@@ -301,6 +301,9 @@ func deliveryStatuses(part string) []notify.Bounce {
 		} else {
 			b.Diagnostic = strings.Join(strings.Fields(f["diagnostic-code"]), " ")
 		}
+		if b.Action == "expired" { // SendGrid's word for a delivery it gave up on
+			b.Action = "failed"
+		}
 		if b.Action == "" { // some mail systems leave it out; the status tells
 			switch {
 			case strings.HasPrefix(b.Status, "5"):
@@ -465,8 +468,13 @@ func returnedIDIn(b []byte) string {
 // sender and recipient again, and is no report.
 var returnedStarts = regexp.MustCompile(`(?im)^[ \t\-=_*>|]*(below this line is a copy|this is a copy of|original message|the header of the original|headers? of (your|the) (original )?message|message headers follow|returned message|unsent message|included is a copy|content-type: message/|元のメッセージ|元メール|送信したメッセージ|(received|return-path|x-original-to|delivered-to|dkim-signature):).*$`)
 
-// delayWords say that a mail system still tries.
-var delayWords = regexp.MustCompile(`(?i)(has been delayed|not yet been delivered|will (continue|keep) (trying|to try)|still trying|will retry|delivery delayed|warning: message)`)
+// delayWords say that a mail system still tries; gaveUpWords that it
+// has stopped, whatever the last refusal's code (qmail's "450 … Mailbox
+// Full" then "I'm not going to try again").
+var (
+	delayWords  = regexp.MustCompile(`(?i)(has been delayed|not yet been delivered|will (continue|keep) (trying|to try)|still trying|will retry|delivery delayed|warning: message)`)
+	gaveUpWords = regexp.MustCompile(`(?i)i've given up|not going to try again|giving up on|in the queue too long|no further (delivery )?attempts will be made|will not be retried`)
+)
 
 // replyStart is where the remote server's words begin in a mail system's
 // text: its reply code or its enhanced status.
@@ -542,7 +550,7 @@ func plainBounceOf(text string, failed []string, notRecipients, named map[string
 		}
 		spans = named
 	}
-	delayed := delayWords.MatchString(text)
+	delayed := delayWords.MatchString(text) && !gaveUpWords.MatchString(text)
 	for i, s := range spans {
 		// its words end where another recipient is named again: mail
 		// systems that say it twice (in two languages) name them in turn
@@ -578,7 +586,7 @@ func plainBounceOf(text string, failed []string, notRecipients, named map[string
 			}
 		}
 		b.Diagnostic = strings.Join(strings.Fields(strings.Trim(words, ":>)( \n\t")), " ")
-		if delayed || notify.ReadReply(notify.StageBounce, b.Diagnostic).Code/100 == 4 {
+		if delayed || (notify.ReadReply(notify.StageBounce, b.Diagnostic).Code/100 == 4 && !gaveUpWords.MatchString(text)) {
 			b.Action, b.Status = "delayed", "4.0.0"
 		}
 		out = append(out, b)

@@ -214,6 +214,22 @@ Subject: Returned mail: Host unknown
 550 b.example (smtp)... 550 Host unknown
 554 <jiro@b.example>... 550 Host unknown (Authoritative answer from name server)
 `, map[string]bool{"hanako@a.example": false, "jiro@b.example": true}},
+		{"qmail gives up on a full mailbox's 450: the notice failed, the address lives", `From: MAILER-DAEMON@mx.sender.example
+To: notices@sender.example
+Subject: failure notice
+
+Hi. This is the qmail-send program at mx.sender.example.
+I'm afraid I wasn't able to deliver your message to the following addresses.
+This is a permanent error; I've given up. Sorry it didn't work out.
+
+<hanako@a.example>:
+192.0.2.135 does not like recipient.
+Remote host said: 450 4.2.2 <hanako@a.example>... Mailbox Full
+Giving up on 192.0.2.135.
+I'm not going to try again; this message has been in the queue too long.
+
+--- Below this line is a copy of the message.
+`, map[string]bool{"hanako@a.example": false}},
 	} {
 		for _, b := range bouncesRead(t, c.name, c.raw, len(c.dead)) {
 			if dead, ok := c.dead[b.Recipient]; !ok || !b.Failed() || b.Reply().AddressDead() != dead {
