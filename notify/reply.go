@@ -86,7 +86,10 @@ var (
 		`no such (mail ?box|address|account)|(mail ?box|account|address|user) (does not|doesn't|dose not) exist|(mail ?box|account|user) not found|` +
 		`not a valid (mail ?box|recipient|user)|invalid (mail ?box|recipient|address)|unrouteable address|mailbox name not allowed|bad address syntax|` +
 		`no mailbox here|user not exist|address not found|address (couldn't|could not) be found|invalid final delivery userid|invalid recipient|not listed in (the )?\S+ directory|` +
-		`not listed in (the )?public name (&|and) address book|` +
+		`not listed in (the )?public name (&|and) address book|no valid recipients|please check if (the )?address is correct|` +
+		// au's (KDDI's) refusal of an address it does not have, at RCPT TO,
+		// with no reason after it
+		`recipient address rejected\.?( \(at RCPT TO\))?$|` +
 		`存在しません|ユーザー?が(い|見つかり)ません|宛先不明|ディレクトリ(のリスト)?に(は)?(ありません|見つかりません)`)
 	// accountWords say that the address has no account, in words no
 	// filter uses: Yahoo says "554 delivery error: dd This user doesn't have
@@ -99,11 +102,11 @@ var (
 	filterWords = regexp.MustCompile(`(?i)(^|\b[45]\d\d:?)\s*: user unknown`)
 	// nameServerWords are a name server that failed to answer, not one that
 	// said the domain does not exist.
-	nameServerWords = regexp.MustCompile(`(?i)malformed or unexpected name server reply|try again|timed? ?out|server failure|servfail`)
+	nameServerWords = regexp.MustCompile(`(?i)malformed or unexpected name server reply|not found, try again|timed? ?out|server failure|servfail`)
 	// noDomainWords are a refusal that says the recipient's domain does
 	// not exist or takes no mail at all (a null MX, RFC 7505).
 	noDomainWords = regexp.MustCompile(`(?i)host unknown|unknown host|no such domain|domain (does not|doesn't) exist|domain not found|` +
-		`host not found|no mx record|mx or srv record indicated no smtp service|not accepting network messages|host does not accept mail`)
+		`host not found|host \S+ not found|domain is not reachable|no mx record|mx or srv record indicated no smtp service|not accepting network messages|host does not accept mail`)
 	// senderWords are a refusal of the sender, whatever status it gives.
 	senderWords = regexp.MustCompile(`(?i)sender (address )?rejected|not allowed to send from|\bspf\b`)
 	sizeWords   = regexp.MustCompile(`(?i)size|too (big|large)|exceeds`)

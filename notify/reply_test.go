@@ -20,6 +20,15 @@ func TestWhatAServerReplyMeans(t *testing.T) {
 		{notify.ServerReply{Stage: notify.StageRcpt, Code: 553, Text: "mailbox name not allowed"}, notify.NoSuchAddress, true, true},
 		{notify.ServerReply{Stage: notify.StageRcpt, Code: 550, Text: "Requested action not taken: mailbox unavailable"}, notify.Refused, true, false},
 		{notify.ServerReply{Stage: notify.StageRcpt, Code: 554, Text: "Recipient address rejected: Access denied"}, notify.Refused, true, false},
+		// From the corpus of real bounces: au's bare refusal at RCPT TO, the
+		// words of mail systems that say no more (a DragonFly's, Outlook.com's,
+		// Verizon's MMS gateway's, InterScan's).
+		{notify.ServerReply{Stage: notify.StageRcpt, Code: 550, Text: "<a@au.example>: Recipient address rejected."}, notify.NoSuchAddress, true, true},
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 550, Status: "5.0.0", Text: "<a@au.example>: Recipient address rejected. (at RCPT TO)"}, notify.NoSuchAddress, true, true},
+		{notify.ServerReply{Stage: notify.StageBounce, Status: "5.0.0", Text: "DNS lookup failure: host cx.example not found"}, notify.NoSuchDomain, true, true},
+		{notify.ServerReply{Stage: notify.StageBounce, Code: 554, Status: "5.5.0", Text: "The mail could not be delivered to the recipient because the domain is not reachable. Please check the domain and try again"}, notify.NoSuchDomain, true, true},
+		{notify.ServerReply{Stage: notify.StageBounce, Status: "5.0.0", Text: "Message could not be delivered to mobile. Error: No valid recipients for this MM"}, notify.NoSuchAddress, true, true},
+		{notify.ServerReply{Stage: notify.StageBounce, Status: "5.0.0", Text: "Unable to deliver message to <a@b.example>. Please check if address is correct."}, notify.NoSuchAddress, true, true},
 		{notify.ServerReply{Stage: notify.StageRcpt, Code: 550, Status: "5.1.10", Text: "null MX"}, notify.NoSuchDomain, true, true},
 		{notify.ServerReply{Stage: notify.StageRcpt, Code: 550, Status: "5.1.2", Text: "bad destination system"}, notify.NoSuchDomain, true, true},
 		{notify.ServerReply{Stage: notify.StageData, Code: 554, Status: "5.1.1", Text: "recipient unknown"}, notify.NoSuchAddress, true, true},

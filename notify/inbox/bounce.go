@@ -30,7 +30,15 @@ func readBounce(e *message.Entity, body []byte, inReplyTo string) []notify.Bounc
 	if len(bs) == 0 && (w.broken || len(w.dsn) == 0) {
 		bs = dsnInText(string(body)) // a DSN the MIME parser could not reach
 	}
-	if len(bs) > 0 && w.text != "" {
+	text := w.text
+	if w.broken && text == "" {
+		// the parts did not parse: the words are those before the report's fields
+		text = ownWords(w, body)
+		if loc := dsnStart.FindStringIndex(text); loc != nil {
+			text = text[:loc[0]]
+		}
+	}
+	if len(bs) > 0 && text != "" {
 		// A report without the remote's words (OpenSMTPD's, Google's): its
 		// text says them.
 		var words map[string]string
@@ -44,7 +52,7 @@ func readBounce(e *message.Entity, body []byte, inReplyTo string) []notify.Bounc
 				for _, b := range bs {
 					named[strings.ToLower(b.Recipient)], named[strings.ToLower(b.Alias)] = true, b.Alias != ""
 				}
-				for _, p := range plainBounceOf(w.text, nil, sentTo(e.Header), named) {
+				for _, p := range plainBounceOf(text, nil, sentTo(e.Header), named) {
 					words[p.Recipient] = p.Diagnostic
 				}
 			}
@@ -484,12 +492,52 @@ var replyStart = regexp.MustCompile(`(?:^|[\s(#:;\[])([245]\d\d[ -]|[245]\.\d{1,
 // system names before the returned mail, and the words that follow it up
 // to the next, from which notify.ReadReply reads the remote's reply.
 func plainBounce(text string, failed []string, notRecipients map[string]bool) []notify.Bounce {
-	if bs := plainBounceOf(text, failed, notRecipients, nil); len(bs) > 0 || len(notRecipients) == 0 {
+	named := map[string]bool{}
+	for _, m := range recipientNamed.FindAllStringSubmatch(text, -1) {
+		named[strings.ToLower(m[len(m)-2])] = true
+	}
+	if bs := plainBounceOf(text, failed, notRecipients, named); len(bs) > 0 {
 		return bs
 	}
-	// the mail system names no one but the sender: a bounce of a mail to
-	// oneself, or one sent back to the recipient's own address
-	return plainBounceOf(text, failed, nil, nil)
+	if len(notRecipients) > 0 {
+		// the mail system names no one but the sender: a bounce of a mail to
+		// oneself, or one sent back to the recipient's own address
+		if bs := plainBounceOf(text, failed, nil, named); len(bs) > 0 {
+			return bs
+		}
+	}
+	if to := returnedRecipient(text); to != "" && !notRecipients[to] && len(failed) == 0 {
+		// it names no one at all, but returns the mail, sent to one address
+		// (Verizon's MMS gateway): what it says, it says of that one
+		return plainBounceOf(text, []string{to}, notRecipients, named)
+	}
+	return nil
+}
+
+// recipientNamed is where a mail system says which address it could not
+// deliver to: a recipient, even a postmaster@ (DragonFly's "There was an
+// error delivering your mail to <postmaster@a.example>").
+var recipientNamed = regexp.MustCompile(`(?i)(error delivering your mail to|could not be delivered to|unable to deliver (your )?message to)[ \t]*<?(` +
+	addrPattern.String() + `)`)
+
+// returnedTo is the To line of the returned mail, as a bounce quotes it.
+var returnedTo = regexp.MustCompile(`(?im)^[ \t]*To:[ \t]*(.+)$`)
+
+// returnedRecipient is the one address the returned mail was sent to, ""
+// when it names none or several.
+func returnedRecipient(text string) string {
+	loc := returnedStarts.FindStringIndex(text)
+	if loc == nil {
+		return ""
+	}
+	m := returnedTo.FindStringSubmatch(text[loc[0]:])
+	if m == nil {
+		return ""
+	}
+	if addrs := addrPattern.FindAllString(m[1], -1); len(addrs) == 1 {
+		return strings.ToLower(addrs[0])
+	}
+	return ""
 }
 
 // plainBounceOf reads the text's recipients but those in notRecipients; an
@@ -575,7 +623,11 @@ func plainBounceOf(text string, failed []string, notRecipients, named map[string
 		}
 		b := notify.Bounce{Recipient: s.addr, Action: "failed", Status: "5.0.0"}
 		if loc := replyStart.FindStringSubmatchIndex(words); loc != nil {
+			before := words[:loc[2]]
 			words = words[loc[2]:]
+			if agent := localAgent.FindString(before); agent != "" {
+				words += "\n" + agent
+			}
 		} else if len(spans) > 0 {
 			// nothing said of it where it is named: the reply said before the
 			// list of recipients is theirs (MailMarshal's "Could not be
@@ -593,6 +645,11 @@ func plainBounceOf(text string, failed []string, notRecipients, named map[string
 	}
 	return out
 }
+
+// localAgent is a local delivery program's line in Sendmail's transcript
+// ("mail.local: unknown user: a"), said before Sendmail's own reply for it
+// ("554 <a@b>... Service unavailable"): the reason is the program's.
+var localAgent = regexp.MustCompile(`(?m)^[ \t]*(mail\.local|procmail|maildrop|dovecot-lda|deliver): .+$`)
 
 // senderLabel ends the start of a line that names the notice's sender, as
 // a mail system recalls the mail it could not deliver ("From:", "MAIL

@@ -230,6 +230,52 @@ I'm not going to try again; this message has been in the queue too long.
 
 --- Below this line is a copy of the message.
 `, map[string]bool{"hanako@a.example": false}},
+		{"DragonFly names a postmaster@ as the recipient", `From: MAILER-DAEMON@mx.sender.example
+To: notices@sender.example
+Subject: Mail delivery failed
+
+This is the DragonFly Mail Agent v0.13 at mx.sender.example.
+
+There was an error delivering your mail to <postmaster@gone.example>.
+
+DNS lookup failure: host gone.example not found
+
+Message headers follow.
+`, map[string]bool{"postmaster@gone.example": true}},
+		{"An MMS gateway names no one but in the mail it returns", `From: MMSC NDR Administrator <sysadmin@mms.a.example>
+To: notices@sender.example
+Subject: Undeliverable Message
+
+Message could not be delivered to mobile.
+Error: No valid recipients for this MM
+
+Original Message:
+From: Sakura <notices@sender.example>
+To: 0000000000@mms.a.example
+Subject: Notice
+`, map[string]bool{"0000000000@mms.a.example": true}},
+		{"A report whose parts have no boundaries: Sendmail's transcript says the local program's reason", `From: Mail Delivery Subsystem <MAILER-DAEMON@mx.a.example>
+To: notices@sender.example
+Subject: Returned mail: Service unavailable
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="lost"
+
+   ----- The following addresses had permanent fatal errors -----
+<hanako@a.example>
+
+   ----- Transcript of session follows -----
+mail.local: unknown user: hanako
+554 <hanako@a.example>... Service unavailable
+
+Reporting-MTA: dns; mx.a.example
+
+Final-Recipient: RFC822; <hanako@a.example>
+Action: failed
+Status: 5.5.0
+
+Return-Path: <notices@sender.example>
+Message-Id: <owabi.x@sender.example>
+`, map[string]bool{"hanako@a.example": true}},
 	} {
 		for _, b := range bouncesRead(t, c.name, c.raw, len(c.dead)) {
 			if dead, ok := c.dead[b.Recipient]; !ok || !b.Failed() || b.Reply().AddressDead() != dead {
