@@ -190,13 +190,16 @@ type ContactProgress struct {
 	LastCallAt  time.Time   // zero when nobody has called yet
 	LastOutcome CallOutcome // of the last call
 	Reached     bool        // reached by phone at least once
+	ReachedAt   time.Time   // the first call that reached them
+	Heard       bool        // a call that reached them had hearing answers
 	Arrived     bool        // said the spam arrived
 	Clicked     bool        // said they opened its link or attachment
 	Infected    bool        // infection is suspected
 	Remediated  bool        // a virus check found them clean, or the infection was removed
 	// Acknowledged: they acknowledged a notice (a reply, their link, or a
-	// call that reached them).
-	Acknowledged bool
+	// call that reached them); AcknowledgedAt the first time they did.
+	Acknowledged   bool
+	AcknowledgedAt time.Time
 	// Undelivered are the addresses whose last notice did not arrive.
 	Undelivered []Undelivered
 }

@@ -83,7 +83,7 @@ func (c Case) Assess(now time.Time) Assessment {
 		return Assessment{Urgency: NoticeFailed, Reason: ReasonNoticeFailed}
 	case c.HandedToCaller:
 		return Assessment{Urgency: NoReply, Reason: ReasonNoReply}
-	case slices.ContainsFunc(c.Acks, func(a Ack) bool { return !a.Auto }):
+	case slices.ContainsFunc(c.Acks, Ack.Counts):
 		return Assessment{Urgency: Acknowledged, Reason: ReasonAcknowledged}
 	}
 	return Assessment{Urgency: NotReached, Reason: ReasonNotReached}
@@ -97,6 +97,35 @@ func (c Case) Changes(now time.Time) time.Time {
 		return last.CallBackAt
 	}
 	return time.Time{}
+}
+
+// Progress is how far the response has come with the person, as the
+// dashboard's funnel, the staff table and the reports count it: each
+// fact once per person, however many calls said it. Undelivered is the
+// store's to fill.
+func (c Case) Progress() ContactProgress {
+	var p ContactProgress
+	for _, k := range c.Calls {
+		if k.Outcome == Reached {
+			p.Reached, p.Heard = true, p.Heard || k.Hearing.Done()
+			if p.ReachedAt.IsZero() || k.At.Before(p.ReachedAt) {
+				p.ReachedAt = k.At
+			}
+		}
+		p.Arrived = p.Arrived || k.Hearing.Arrived == Yes
+		p.Clicked = p.Clicked || k.Hearing.Clicked == Yes
+		p.Infected = p.Infected || k.Hearing.Infected == Yes
+	}
+	p.Remediated = c.remediated()
+	if last, ok := c.lastCall(); ok {
+		p.LastCallAt, p.LastOutcome = last.At, last.Outcome
+	}
+	for _, a := range c.Acks {
+		if a.Counts() && (!p.Acknowledged || a.At.Before(p.AcknowledgedAt)) {
+			p.Acknowledged, p.AcknowledgedAt = true, a.At
+		}
+	}
+	return p
 }
 
 // riskFact is one thing known of the person's computer, in time order.

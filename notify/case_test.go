@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"reflect"
 	"testing"
 	"time"
 )
@@ -106,5 +107,42 @@ func TestEachQuestionIsOneAnswer(t *testing.T) {
 	}
 	if len(seen) != 5 || (&Hearing{}).To("age") != nil {
 		t.Errorf("the hearing has %d questions, or answers one it does not ask", len(seen))
+	}
+}
+
+func TestACasesProgressCountsEachFactOnce(t *testing.T) {
+	now := time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)
+	at := func(h int) time.Time { return now.Add(time.Duration(h) * time.Hour) }
+	for _, tt := range []struct {
+		name string
+		c    Case
+		want ContactProgress
+	}{
+		{"nothing yet", Case{}, ContactProgress{}},
+		{"not answered", Case{Calls: []Call{{ID: 1, At: at(-3), Outcome: NoAnswer}}},
+			ContactProgress{LastCallAt: at(-3), LastOutcome: NoAnswer}},
+		// The first reach counts, though it was logged after a later one.
+		{"reached twice, logged out of order", Case{Calls: []Call{
+			{ID: 1, At: at(-1), Outcome: Reached, Hearing: Hearing{Arrived: Yes, Clicked: Yes}},
+			{ID: 2, At: at(-5), Outcome: Reached}}},
+			ContactProgress{LastCallAt: at(-1), LastOutcome: Reached, Reached: true, ReachedAt: at(-5), Heard: true, Arrived: true, Clicked: true}},
+		// Only a call that reached them is a hearing; a later "no" does not
+		// take back what was said.
+		{"said it arrived, then no", Case{Calls: []Call{
+			{ID: 1, At: at(-4), Outcome: Reached, Hearing: Hearing{Arrived: Yes, Infected: Yes}},
+			{ID: 2, At: at(-2), Outcome: Reached, Hearing: Hearing{Arrived: No, Infected: No}}}},
+			ContactProgress{LastCallAt: at(-2), LastOutcome: Reached, Reached: true, ReachedAt: at(-4), Heard: true, Arrived: true, Infected: true}},
+		{"checked clean", Case{Calls: []Call{{ID: 1, At: at(-2), Outcome: Reached, FollowUp: VirusCheck, FollowUpDone: at(-2), FollowUpResult: NoInfection}}},
+			ContactProgress{LastCallAt: at(-2), LastOutcome: Reached, Reached: true, ReachedAt: at(-2), Remediated: true}},
+		{"a check that found it", Case{Calls: []Call{{ID: 1, At: at(-2), Outcome: Reached, FollowUp: VirusCheck, FollowUpDone: at(-2), FollowUpResult: Infected}}},
+			ContactProgress{LastCallAt: at(-2), LastOutcome: Reached, Reached: true, ReachedAt: at(-2)}},
+		{"acknowledged twice, after an automatic reply", Case{Acks: []Ack{
+			{Channel: AckReply, At: at(-9), Auto: true}, {Channel: AckLink, At: at(-3)}, {Channel: AckReply, At: at(-6)}}},
+			ContactProgress{Acknowledged: true, AcknowledgedAt: at(-6)}},
+		{"only an automatic reply", Case{Acks: []Ack{{Channel: AckReply, At: at(-9), Auto: true}}}, ContactProgress{}},
+	} {
+		if got := tt.c.Progress(); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s:\n got %+v\nwant %+v", tt.name, got, tt.want)
+		}
 	}
 }

@@ -44,6 +44,10 @@ type Ack struct {
 	Report    LinkReport // what they said on their confirmation page, "" when not by link
 }
 
+// Counts says whether the acknowledgement says the person saw a notice:
+// any but an automatic reply. One that counts stops the resends.
+func (a Ack) Counts() bool { return !a.Auto }
+
 // LinkReport is what a person says on their confirmation page.
 type LinkReport string
 

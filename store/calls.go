@@ -56,7 +56,12 @@ func (d *DB) AddCall(ctx context.Context, userID int64, c notify.Call) (int64, e
 	if err != nil {
 		return 0, describe(err)
 	}
-	if err := refreshCases(ctx, tx, c.ContactID); err != nil {
+	if c.Outcome == notify.Reached {
+		// a call that reached the person is their acknowledgement, by staff
+		if _, err := addAck(ctx, tx, notify.Ack{ContactID: c.ContactID, Channel: notify.AckStaff, At: at}, "", id); err != nil {
+			return 0, describe(err)
+		}
+	} else if err := refreshCases(ctx, tx, c.ContactID); err != nil {
 		return 0, describe(err)
 	}
 	// What was said, and only that: an unanswered question is left out.
@@ -181,46 +186,6 @@ func (d *DB) ContactNotices(ctx context.Context, contactID int64) ([]notify.Noti
 	return d.notices(ctx, `n.contact_id = ?`, contactID)
 }
 
-// Progress counts, per category, the contacts who acknowledged a notice,
-// were reached by phone, heard, hit by the spam and remediated: running
-// counts the calls and acknowledgements keep (migrations 0012 and 0013),
-// so a handful of rows however many calls there are.
-func (d *DB) Progress(ctx context.Context) (map[notify.Category]notify.Progress, error) {
-	out := map[notify.Category]notify.Progress{}
-	rows, err := d.db.QueryContext(ctx, `SELECT category, what, n FROM tally
-		WHERE what IN ('acknowledged', 'reached', 'heard', 'arrived', 'clicked', 'infected', 'remediated')`)
-	if err != nil {
-		return nil, describe(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var c, what string
-		var n int
-		if err := rows.Scan(&c, &what, &n); err != nil {
-			return nil, err
-		}
-		p := out[notify.Category(c)]
-		switch what {
-		case "acknowledged":
-			p.Acknowledged = n
-		case "reached":
-			p.Reached = n
-		case "heard":
-			p.HearingDone = n
-		case "arrived":
-			p.Arrived = n
-		case "clicked":
-			p.Clicked = n
-		case "infected":
-			p.Infected = n
-		case "remediated":
-			p.Remediated = n
-		}
-		out[notify.Category(c)] = p
-	}
-	return out, describe(rows.Err())
-}
-
 // ReachedPerDay counts, for each of the days days up to today (in the time
 // zone that is offset east of UTC), the contacts first reached by phone
 // that day. Days with none are there with 0.
@@ -234,8 +199,8 @@ func (d *DB) AcknowledgedPerDay(ctx context.Context, days int, offset time.Durat
 	return d.perDay(ctx, "acked_tally", days, offset)
 }
 
-// perDay adds up a table of counts per quarter hour (migrations 0012 and
-// 0013) into days.
+// perDay adds up a table of counts per quarter hour (store/progress.go)
+// into days.
 func (d *DB) perDay(ctx context.Context, table string, days int, offset time.Duration) ([]notify.DayCount, error) {
 	today := d.Now().UTC().Add(offset).Truncate(24 * time.Hour)
 	first := today.AddDate(0, 0, 1-days)
@@ -265,8 +230,8 @@ func (d *DB) perDay(ctx context.Context, table string, days int, offset time.Dur
 }
 
 // StaffProgress lists, for every owner with contacts, how many they have,
-// how many were reached (both running counts) and how many call-backs are
-// due (through the index of call-backs asked for).
+// how many were reached (both running counts) and how many of their cases
+// have a call-back due.
 func (d *DB) StaffProgress(ctx context.Context) ([]notify.StaffProgress, error) {
 	// One name per address: an address may have a disabled account and
 	// its replacement.
@@ -291,9 +256,12 @@ func (d *DB) StaffProgress(ctx context.Context) ([]notify.StaffProgress, error) 
 	if err := rows.Err(); err != nil {
 		return nil, describe(err)
 	}
-	rows, err = d.db.QueryContext(ctx, `SELECT lower(c.owner_email), count(*) FROM contact_calls k
+	// The cases whose call-back is due now, as their case says (through the
+	// cases' indexes, as CaseCounts counts them).
+	rows, err = d.db.QueryContext(ctx, `SELECT lower(c.owner_email), count(*) FROM cases k
 		JOIN contacts c ON c.id = k.contact_id
-		WHERE k.call_back_at != '' AND k.call_back_at <= strftime('%Y-%m-%dT%H:%M:%f', 'now') GROUP BY 1`)
+		WHERE (k.urgency = ?1 AND (k.due_at IS NULL OR k.due_at > ?2)) OR (k.urgency_due = ?1 AND k.due_at <= ?2) GROUP BY 1`,
+		int(notify.CallBackDue), formatTime(d.Now()))
 	if err != nil {
 		return nil, describe(err)
 	}

@@ -14,10 +14,6 @@ import (
 // and counts. A contact with no row is in the case every contact starts
 // in, which notify decides too (startCase).
 
-// casesMigration adds the cases table, and decides every case from the
-// facts recorded before it.
-const casesMigration = "0033_cases"
-
 // startCase is the case of a contact about whom nothing is recorded yet.
 func startCase(now time.Time) notify.Assessment { return notify.Case{}.Assess(now) }
 
@@ -27,12 +23,17 @@ const (
 	contactFactsQuery = `SELECT do_not_contact, EXISTS (SELECT 1 FROM call_tasks WHERE contact_id = ?1) FROM contacts WHERE id = ?1`
 	noticeStatesQuery = `SELECT state FROM notices WHERE contact_id = ?`
 	acksQuery         = `SELECT channel, at, auto, report FROM acks WHERE contact_id = ?`
-	storeCaseQuery    = `INSERT INTO cases (contact_id, urgency, reason, at_risk, due_at, urgency_due, reason_due)
-		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (contact_id) DO UPDATE SET urgency = excluded.urgency, reason = excluded.reason,
-		at_risk = excluded.at_risk, due_at = excluded.due_at, urgency_due = excluded.urgency_due, reason_due = excluded.reason_due`
+	storeCaseQuery    = `INSERT INTO cases (contact_id, urgency, reason, at_risk, due_at, urgency_due, reason_due,
+		category, owner, reached_at, acked_at, heard, arrived, clicked, infected, remediated, last_call_at, last_outcome)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (contact_id) DO UPDATE SET
+		urgency = excluded.urgency, reason = excluded.reason, at_risk = excluded.at_risk, due_at = excluded.due_at,
+		urgency_due = excluded.urgency_due, reason_due = excluded.reason_due, category = excluded.category, owner = excluded.owner,
+		reached_at = excluded.reached_at, acked_at = excluded.acked_at, heard = excluded.heard, arrived = excluded.arrived,
+		clicked = excluded.clicked, infected = excluded.infected, remediated = excluded.remediated,
+		last_call_at = excluded.last_call_at, last_outcome = excluded.last_outcome`
 )
 
-var caseStatements = []string{contactFactsQuery, noticeStatesQuery, acksQuery, callsQuery, storeCaseQuery}
+var caseStatements = append([]string{contactFactsQuery, noticeStatesQuery, acksQuery, callsQuery, storeCaseQuery}, progressStatements...)
 
 // loadCase gathers the facts of one contact's case.
 func loadCase(ctx context.Context, q querier, contactID int64) (notify.Case, error) {
@@ -70,7 +71,8 @@ func loadCase(ctx context.Context, q querier, contactID int64) (notify.Case, err
 }
 
 // refreshCases decides again the cases of the contacts given, from their
-// facts as the transaction sees them, and stores the decisions.
+// facts as the transaction sees them, stores the decisions, and moves the
+// running counts by what changed (a fact, the category, the owner).
 func refreshCases(ctx context.Context, tx *Tx, contactIDs ...int64) error {
 	if !tx.db.keepsCases {
 		return nil
@@ -81,22 +83,52 @@ func refreshCases(ctx context.Context, tx *Tx, contactIDs ...int64) error {
 		if err != nil {
 			return err
 		}
-		if err := storeCase(ctx, tx, id, c, now); err != nil {
+		counts, was, err := countedOf(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		counts.p = c.Progress()
+		if err := moveCounts(ctx, tx, was, counts); err != nil {
+			return err
+		}
+		if err := storeCase(ctx, tx, id, c, counts, now); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// storeCase writes what c is at now, and after it changes by the clock.
-func storeCase(ctx context.Context, tx *Tx, id int64, c notify.Case, now time.Time) error {
+// refreshCounted decides again the cases of those of the contacts given
+// that have one stored: their category or owner changed, which moves what
+// their case is counted under. A contact with none has nothing counted.
+func refreshCounted(ctx context.Context, tx *Tx, contactIDs ...int64) error {
+	for _, id := range contactIDs {
+		var stored bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM cases WHERE contact_id = ?)`, id).Scan(&stored); err != nil {
+			return err
+		}
+		if stored {
+			if err := refreshCases(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// storeCase writes what c is at now, and after it changes by the clock,
+// and what it is counted as.
+func storeCase(ctx context.Context, tx *Tx, id int64, c notify.Case, counts counted, now time.Time) error {
 	a := c.Assess(now)
 	var dueAt, urgencyDue, reasonDue any
 	if due := c.Changes(now); !due.IsZero() {
 		then := c.Assess(due)
 		dueAt, urgencyDue, reasonDue = formatTime(due), int(then.Urgency), then.Reason
 	}
-	_, err := prepared{tx}.ExecContext(ctx, storeCaseQuery, id, int(a.Urgency), a.Reason, a.AtRisk, dueAt, urgencyDue, reasonDue)
+	p := counts.p
+	_, err := prepared{tx}.ExecContext(ctx, storeCaseQuery, id, int(a.Urgency), a.Reason, a.AtRisk, dueAt, urgencyDue, reasonDue,
+		counts.category, counts.owner, optionalTime(p.ReachedAt), optionalTime(p.AcknowledgedAt), p.Heard, p.Arrived, p.Clicked,
+		p.Infected, p.Remediated, optionalTime(p.LastCallAt), p.LastOutcome)
 	return err
 }
 
@@ -171,6 +203,13 @@ func (p prepared) QueryContext(ctx context.Context, query string, args ...any) (
 		return p.tx.StmtContext(ctx, s).QueryContext(ctx, args...)
 	}
 	return p.tx.QueryContext(ctx, query, args...)
+}
+
+func (p prepared) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if s := p.tx.db.preparedStmt(query); s != nil {
+		return p.tx.StmtContext(ctx, s).QueryRowContext(ctx, args...)
+	}
+	return p.tx.QueryRowContext(ctx, query, args...)
 }
 
 func (p prepared) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {

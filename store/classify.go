@@ -76,6 +76,9 @@ func classifyChunk(ctx context.Context, tx *Tx, lo, hi int64, decide Decide, rep
 			dec.Category, dec.Rule, dec.Detail, dec.OwnerEmail, c.ID); err != nil {
 			return err
 		}
+		if err := refreshCounted(ctx, tx, c.ID); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -145,49 +148,32 @@ func (d *DB) EachContact(ctx context.Context, fn func(notify.Contact, notify.Con
 	return nil
 }
 
-// progressBetween reads what the calls and acknowledgements of the contacts
-// with ids from lo to hi found (migrations 0012 and 0013).
+// progressBetween reads how far the cases of the contacts with ids from
+// lo to hi have come, as stored with them.
 func (d *DB) progressBetween(ctx context.Context, lo, hi int64) (map[int64]notify.ContactProgress, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT k.contact_id, k.last_at, (SELECT outcome FROM calls WHERE id = k.last_id),
-		k.reached_at != '', k.arrived, k.clicked, k.infected, k.remediated
-		FROM contact_calls k WHERE k.contact_id BETWEEN ? AND ?`, lo, hi)
+	rows, err := d.db.QueryContext(ctx, `SELECT contact_id, last_call_at, last_outcome, reached_at, acked_at,
+		heard, arrived, clicked, infected, remediated FROM cases WHERE contact_id BETWEEN ? AND ?`, lo, hi)
 	if err != nil {
 		return nil, err
 	}
 	out := map[int64]notify.ContactProgress{}
 	for rows.Next() {
 		var id int64
-		var at string
+		var last, reached, acked string
 		var p notify.ContactProgress
-		if err := rows.Scan(&id, &at, &p.LastOutcome, &p.Reached, &p.Arrived, &p.Clicked, &p.Infected, &p.Remediated); err != nil {
+		if err := rows.Scan(&id, &last, &p.LastOutcome, &reached, &acked, &p.Heard, &p.Arrived, &p.Clicked, &p.Infected, &p.Remediated); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		p.LastCallAt = parseTime(at)
+		p.LastCallAt, p.ReachedAt, p.AcknowledgedAt = parseTime(last), parseTime(reached), parseTime(acked)
+		p.Reached, p.Acknowledged = reached != "", acked != ""
 		out[id] = p
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if err := d.undeliveredBetween(ctx, lo, hi, out); err != nil {
-		return nil, err
-	}
-	acked, err := d.db.QueryContext(ctx, `SELECT DISTINCT contact_id FROM acks WHERE NOT auto AND contact_id BETWEEN ? AND ?`, lo, hi)
-	if err != nil {
-		return nil, err
-	}
-	defer acked.Close()
-	for acked.Next() {
-		var id int64
-		if err := acked.Scan(&id); err != nil {
-			return nil, err
-		}
-		p := out[id]
-		p.Acknowledged = true
-		out[id] = p
-	}
-	return out, acked.Err()
+	return out, d.undeliveredBetween(ctx, lo, hi, out)
 }
 
 // undeliveredBetween adds to out the addresses of the contacts with ids

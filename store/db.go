@@ -48,7 +48,8 @@ type DB struct {
 
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt // prepared once on the writer, by query
-	// keepsCases: the schema has the cases table (see Open).
+	// keepsCases: the schema keeps cases and their running counts as this
+	// code does (see Open).
 	keepsCases bool
 	// Now returns the current time; tests replace it to control the clock.
 	Now func() time.Time
@@ -109,9 +110,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		wdb.Close()
 		return nil, err
 	}
-	// A database migrated only part of the way (tests of upgrades) has no
-	// cases yet: the migration that adds them decides them from the facts.
-	d.keepsCases = migrateUpTo == "" || migrateUpTo >= casesMigration
+	// A database migrated only part of the way (tests of upgrades) keeps no
+	// cases as this code does: the migration that adds what they count
+	// decides them all from the facts.
+	d.keepsCases = migrateUpTo == "" || migrateUpTo >= progressMigration
 	if err := d.migrate(ctx); err != nil {
 		d.Close()
 		return nil, err
@@ -326,7 +328,7 @@ var afterMigration = map[string]func(context.Context, *Tx) error{
 	"0022_purge":           sealAudit,
 	"0023_server_replies":  fillServerReplies,
 	"0031_reference_codes": fillOldRefs,
-	casesMigration:         refreshCasesWithFacts,
+	progressMigration:      recountProgress,
 }
 
 // newerMigration is a migration applied that this owabi does not know, ""

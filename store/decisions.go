@@ -93,6 +93,9 @@ func change(ctx context.Context, tx *Tx, contactID, userID int64, what, column, 
 	if _, err := tx.ExecContext(ctx, update, args...); err != nil {
 		return describe(err)
 	}
+	if err := refreshCounted(ctx, tx, contactID); err != nil { // a new category or owner moves what the case counts for
+		return describe(err)
+	}
 	if _, err = tx.ExecContext(ctx, `INSERT INTO contact_events (contact_id, user_id, at, what, old, new, reason)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, contactID, userID, tx.nowText, what, old, value, reason); err != nil {
 		return describe(err)

@@ -545,6 +545,11 @@ func (im *importer) write(ctx context.Context, newContacts []int64, contacts map
 		if _, err := im.updateSearch.ExecContext(ctx, append(searchRow(r), id)...); err != nil {
 			return err
 		}
+		if d.Category != p.stored.Category || !strings.EqualFold(d.OwnerEmail, p.stored.OwnerEmail) {
+			if err := refreshCounted(ctx, im.tx, id); err != nil {
+				return err
+			}
+		}
 		count(d.Category, 0, p.newEmails)
 	}
 	for c, n := range added {

@@ -139,16 +139,12 @@ func recordReply(ctx context.Context, tx *Tx, m notify.Inbound, at string) (noti
 			Doubt: doubt, Sender: m.From, Excerpt: m.Excerpt}, mailKey(m), at)
 	}
 	auto := outcome == notify.AutoReply
-	res, err := tx.ExecContext(ctx, `INSERT INTO acks (contact_id, notice_id, channel, at, auto, excerpt, mail_id)
-		VALUES (?, ?, 'reply', ?, ?, ?, ?) ON CONFLICT (mail_id) WHERE mail_id != '' DO NOTHING`,
-		contact, notice, at, auto, m.Excerpt, mailKey(m))
+	added, err := addAck(ctx, tx, notify.Ack{ContactID: contact, NoticeID: notice, Channel: notify.AckReply, At: parseTime(at), Auto: auto, Excerpt: m.Excerpt},
+		mailKey(m), 0)
 	if err != nil {
 		return "", err
 	}
-	if n, _ := res.RowsAffected(); n > 0 {
-		if err := refreshCases(ctx, tx, contact); err != nil {
-			return "", err
-		}
+	if added {
 		what := map[bool]string{false: "acknowledged by reply", true: "automatic reply (not counted)"}[auto]
 		if err := audit(ctx, tx, notify.AuditEntry{Kind: "ack", ContactID: contact, Detail: fmt.Sprintf("notice %d %s", notice, what)}); err != nil {
 			return "", err

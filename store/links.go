@@ -42,12 +42,12 @@ func (d *DB) AckByLink(ctx context.Context, n notify.Notice, report notify.LinkR
 	}
 	defer tx.Rollback()
 	// Each report once per notice: the form sent again adds nothing.
-	res, err := tx.ExecContext(ctx, `INSERT INTO acks (contact_id, notice_id, channel, at, report, mail_id) VALUES (?, ?, 'link', ?, ?, ?)
-		ON CONFLICT (mail_id) WHERE mail_id != '' DO NOTHING`, n.ContactID, n.ID, tx.nowText, report, fmt.Sprintf("link:%d:%s", n.ID, report))
+	added, err := addAck(ctx, tx, notify.Ack{ContactID: n.ContactID, NoticeID: n.ID, Channel: notify.AckLink, At: parseTime(tx.nowText), Report: report},
+		fmt.Sprintf("link:%d:%s", n.ID, report), 0)
 	if err != nil {
 		return describe(err)
 	}
-	if added, _ := res.RowsAffected(); added == 0 {
+	if !added {
 		return describe(tx.Commit())
 	}
 	if err := audit(ctx, tx, notify.AuditEntry{Kind: "ack", ContactID: n.ContactID,
@@ -59,9 +59,9 @@ func (d *DB) AckByLink(ctx context.Context, n notify.Notice, report notify.LinkR
 			ON CONFLICT (contact_id) DO NOTHING`, n.ContactID, tx.nowText); err != nil {
 			return describe(err)
 		}
-	}
-	if err := refreshCases(ctx, tx, n.ContactID); err != nil {
-		return describe(err)
+		if err := refreshCases(ctx, tx, n.ContactID); err != nil {
+			return describe(err)
+		}
 	}
 	return describe(tx.Commit())
 }

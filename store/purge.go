@@ -43,7 +43,7 @@ import (
 //	                stopped before it dropped them.
 //	audit           the detail of the kinds in purgedKinds reads "purged".
 //	users, sessions, known_browsers, tally, owner_tally, reached_tally, acked_tally,
-//	contact_calls, call_tasks, jobs, mailboxes, filings: kept; they hold
+//	cases, call_tasks, jobs, mailboxes, filings: kept; they hold
 //	staff, counts and codes.
 var purgeSteps = []purgeStep{
 	{count: func(r *notify.PurgeReport) *int { return &r.Withdrawn }, table: "notices", where: `state = 'queued'`},

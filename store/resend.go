@@ -172,17 +172,10 @@ func (d *DB) Acks(ctx context.Context, contactID int64) ([]notify.Ack, error) {
 }
 
 // AddAck records an acknowledgement. Staff acknowledgements come from calls
-// that reached the person (migration 0013's trigger), not from here.
+// that reached the person (AddCall), not from here.
 func (d *DB) AddAck(ctx context.Context, a notify.Ack) error {
-	var notice any
-	if a.NoticeID != 0 {
-		notice = a.NoticeID
-	}
 	return d.inTx(ctx, func(tx *Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO acks (contact_id, notice_id, channel, at, auto, excerpt, report) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			a.ContactID, notice, a.Channel, formatTime(a.At), a.Auto, a.Excerpt, a.Report); err != nil {
-			return describe(err)
-		}
-		return describe(refreshCases(ctx, tx, a.ContactID))
+		_, err := addAck(ctx, tx, a, "", 0)
+		return describe(err)
 	})
 }

@@ -221,7 +221,7 @@ func affected(res sql.Result, err error) (int64, error) {
 
 // referencedBy are the tables that can name a contact besides its own
 // addresses and search row: a contact any of them names was worked on.
-var referencedBy = []string{"notices", "calls", "contact_events", "acks", "call_tasks", "contact_calls", "audit", "unverified_mail"}
+var referencedBy = []string{"notices", "calls", "contact_events", "acks", "call_tasks", "audit", "unverified_mail"}
 
 // undoContacts deletes, in tx, up to undoChunk of the import's new
 // contacts (ids from first on, below below when it is not -1), with their
@@ -303,7 +303,8 @@ func undoAddresses(ctx context.Context, tx *Tx, first, firstContact, below int64
 // it returns how many: 0 when none are left. A category (with its rule
 // and reason) or an owner a person has decided is theirs to keep
 // (keepManual): the import never changes one, and one decided since stays.
-// The triggers move the running counts with a category or an owner.
+// The running counts move with a category or an owner: of the contacts
+// and notices by triggers, of the cases here (refreshCounted).
 func restoreContacts(ctx context.Context, tx *Tx, id int64) (int64, error) {
 	ids, err := queryColumn[int64](ctx, tx, `SELECT contact_id FROM import_undo WHERE import_id = ? ORDER BY contact_id LIMIT ?`, id, undoChunk)
 	if err != nil || len(ids) == 0 {
@@ -327,7 +328,7 @@ func restoreContacts(ctx context.Context, tx *Tx, id int64) (int64, error) {
 			return 0, err
 		}
 	}
-	return int64(len(ids)), nil
+	return int64(len(ids)), refreshCounted(ctx, tx, ids...)
 }
 
 // dropUndo drops the before-images of the import id, which is done, a

@@ -96,12 +96,7 @@ func confirmUnverified(ctx context.Context, tx *Tx, u notify.UnverifiedMail) err
 		b := notify.Bounce{Recipient: u.Sender, Action: "failed", Status: u.Status, Diagnostic: u.Excerpt}
 		return failByBounce(ctx, tx, u.NoticeID, b.Reply(), "(confirmed by staff)")
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO acks (contact_id, notice_id, channel, at, excerpt) VALUES (?, nullif(?, 0), 'reply', ?, ?)`,
-		u.ContactID, u.NoticeID, formatTime(u.At), u.Excerpt)
-	if err != nil {
-		return err
-	}
-	if err := refreshCases(ctx, tx, u.ContactID); err != nil {
+	if _, err := addAck(ctx, tx, notify.Ack{ContactID: u.ContactID, NoticeID: u.NoticeID, Channel: notify.AckReply, At: u.At, Excerpt: u.Excerpt}, "", 0); err != nil {
 		return err
 	}
 	return audit(ctx, tx, notify.AuditEntry{Kind: "ack", ContactID: u.ContactID,
