@@ -89,6 +89,13 @@ func (c Case) Assess(now time.Time) Assessment {
 	return Assessment{Urgency: NotReached, Reason: ReasonNotReached}
 }
 
+// Unheard says whether nobody has heard from the person yet: no
+// acknowledgement that counts, no call that reached them, not handed to a
+// caller, and not withheld. Resends go to them alone.
+func (c Case) Unheard() bool {
+	return !c.DoNotContact && !c.HandedToCaller && !c.reached() && !slices.ContainsFunc(c.Acks, Ack.Counts)
+}
+
 // Changes is when the case's assessment changes by the clock alone (a
 // call-back comes due), the zero time when nothing but a new fact
 // changes it.

@@ -146,3 +146,24 @@ func TestACasesProgressCountsEachFactOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestResendsGoOnlyToThoseNobodyHasHeardFrom(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		c    Case
+		want bool
+	}{
+		{"nothing yet", Case{}, true},
+		{"a notice sent", Case{Notices: []NoticeState{Sent}}, true},
+		{"only an automatic reply", Case{Acks: []Ack{{Channel: AckReply, Auto: true}}}, true},
+		{"not answered", Case{Calls: []Call{{ID: 1, Outcome: NoAnswer}}}, true},
+		{"a reply", Case{Acks: []Ack{{Channel: AckReply}}}, false},
+		{"reached by phone", Case{Calls: []Call{{ID: 1, Outcome: Reached}}}, false},
+		{"handed to a caller", Case{HandedToCaller: true}, false},
+		{"not to be contacted", Case{DoNotContact: true}, false},
+	} {
+		if got := tt.c.Unheard(); got != tt.want {
+			t.Errorf("%s: unheard %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

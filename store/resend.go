@@ -11,19 +11,16 @@ import (
 )
 
 // dueResendsQuery finds, for one kind, the last notice sent to each address
-// whose person has acknowledged nothing (any notice, by any channel), sent
-// at or before ?2. An
-// address is left alone while any notice to it waits or is being sent
+// whose person nobody has heard from (their case says so: notify.Case.Unheard;
+// a contact without a stored case is as it starts), sent at or before ?2.
+// An address is left alone while any notice to it waits or is being sent
 // (the next would overtake it), after any notice to it failed for good,
-// and when a later round of the kind exists; a contact not to be
-// contacted, held back (heldBack), or already handed to staff, is left
-// alone too.
+// and when a later round of the kind exists; a contact held back
+// (heldBack) is left alone too.
 const dueResendsQuery = `SELECT n.id, n.contact_id, n.address_id, n.kind, n.lang, n.message_id, n.sent_at, n.round, a.email
 	FROM notices n JOIN addresses a ON a.id = n.address_id JOIN contacts c ON c.id = n.contact_id
-	WHERE n.state = 'sent' AND n.kind = ?1 AND n.sent_at <= ?2
-	AND NOT c.do_not_contact AND NOT ` + heldBack + `
-	AND NOT EXISTS (SELECT 1 FROM acks k WHERE k.contact_id = n.contact_id AND NOT k.auto)
-	AND NOT EXISTS (SELECT 1 FROM call_tasks t WHERE t.contact_id = n.contact_id)
+	WHERE n.state = 'sent' AND n.kind = ?1 AND n.sent_at <= ?2 AND NOT ` + heldBack + `
+	AND coalesce((SELECT k.unheard FROM cases k WHERE k.contact_id = n.contact_id), ?3)
 	AND NOT EXISTS (SELECT 1 FROM notices m WHERE m.address_id = n.address_id
 		AND (m.state IN ('queued', 'sending', 'failed') OR (m.kind = n.kind AND m.round > n.round)))
 	ORDER BY n.id`
@@ -42,7 +39,7 @@ func dueResends(ctx context.Context, q querier, p notify.ResendPolicy, now time.
 	}
 	var out []notify.Resend
 	for _, kind := range p.Kinds {
-		rows, err := q.QueryContext(ctx, dueResendsQuery, kind, formatTime(now.Add(-p.After)))
+		rows, err := q.QueryContext(ctx, dueResendsQuery, kind, formatTime(now.Add(-p.After)), notify.Case{}.Unheard())
 		if err != nil {
 			return nil, err
 		}

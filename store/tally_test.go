@@ -521,6 +521,10 @@ func countsAfterRandomActions(t *testing.T, seed uint64) {
 			_, err := d.SetDoNotContact(ctx, u.ID, someone(), rnd.IntN(2) == 0, "申し出")
 			return err
 		}},
+		{"a resend run", func() error {
+			_, _, err := d.Resend(ctx, resendPolicy, time.Now(), time.Now(), messageID)
+			return err
+		}},
 		{"the rules run again", func() error {
 			_, err := d.Classify(ctx, func(r notify.Record) notify.Decision {
 				return notify.Decision{Category: categories[rnd.IntN(3)], Rule: notify.RuleLabel, OwnerEmail: owners[rnd.IntN(3)]}
@@ -538,6 +542,8 @@ func countsAfterRandomActions(t *testing.T, seed uint64) {
 		}
 	}
 }
+
+var resendPolicy = notify.ResendPolicy{Kinds: []notify.NoticeKind{notify.Deletion}, MaxSends: 2}
 
 // checkCountsEqualTheFacts compares every running count and stored case
 // with the facts counted again.
@@ -588,6 +594,16 @@ func checkCountsEqualTheFacts(t *testing.T, d *DB, when string) {
 		return err
 	}); err != nil {
 		t.Fatal(err)
+	}
+	// Resends go only to those nobody has heard from, as the facts say.
+	due, err := d.DueResends(ctx, resendPolicy, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range due {
+		if k, _ := loadCase(ctx, d.db, r.ContactID); !k.Unheard() {
+			t.Errorf("%s: a resend is due to contact %d, whose case is %+v", when, r.ContactID, k)
+		}
 	}
 	if got, err := d.Status(ctx); err != nil || !reflect.DeepEqual(got, recount(t, d)) {
 		t.Errorf("%s: running counts of contacts and notices\n %+v\nthe tables say\n %+v", when, got, recount(t, d))

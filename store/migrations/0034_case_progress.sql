@@ -18,6 +18,8 @@ ALTER TABLE cases ADD COLUMN infected INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE cases ADD COLUMN remediated INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE cases ADD COLUMN last_call_at TEXT NOT NULL DEFAULT '';
 ALTER TABLE cases ADD COLUMN last_outcome TEXT NOT NULL DEFAULT '';
+-- notify.Case.Unheard: nobody has heard from them; resends go to them alone
+ALTER TABLE cases ADD COLUMN unheard INTEGER NOT NULL DEFAULT 1;
 
 DROP TRIGGER call_logged;
 DROP TRIGGER call_tally_recategorised;
