@@ -17,7 +17,7 @@ import (
 
 // audit appends an entry to the audit trail in tx, so that the action and
 // its record commit together: chained to the entry before by hash, its
-// detail sealed (migration 0022) so that a purge can erase it.
+// detail sealed so that a purge can erase it.
 func audit(ctx context.Context, tx *Tx, e notify.AuditEntry) error {
 	var id int64
 	prev := make([]byte, sha256.Size)
@@ -62,7 +62,7 @@ func sealOf(nonce []byte, detail string) []byte {
 // auditHash is an entry's hash: over the hash before it and its fields,
 // each with its length, so that no two entries read alike. A sealed entry
 // is hashed over its seal instead of its detail, written so that it never
-// reads like an unsealed one (written before migration 0022).
+// reads like an unsealed one (written by a development version before entries were sealed).
 func auditHash(prev []byte, id int64, at, actor, kind string, contact int64, detail string, seal []byte) []byte {
 	h := sha256.New()
 	h.Write(prev)
@@ -167,38 +167,6 @@ func checkAudit(ctx context.Context, q querier) (notify.AuditCheck, error) {
 		check.Head = last
 	}
 	return check, err
-}
-
-// sealAudit completes migration 0022: it seals the entries written
-// before it, which were hashed over their details, and chains them anew.
-// Their hashes change, so its own entry records the last hash as it was:
-// a head written down before still tells whether the trail was cut. A
-// chain already broken is left as it is, for owabi audit verify to report
-// (and purge refuses to run on it).
-func sealAudit(ctx context.Context, tx *Tx) error {
-	check, err := checkAudit(ctx, tx)
-	if err != nil || check.Broken != 0 || check.Entries == 0 {
-		return err
-	}
-	prev := make([]byte, sha256.Size)
-	const chunk = 1000 // read, then write: never while reading the same table
-	for lo := int64(1); lo <= int64(check.Entries); lo += chunk {
-		var list []auditRow
-		if err := auditRows(ctx, tx, lo, lo+chunk, func(r auditRow) error { list = append(list, r); return nil }); err != nil {
-			return err
-		}
-		for _, r := range list {
-			nonce, seal := sealDetail(r.Detail)
-			hash := auditHash(prev, r.ID, r.at, r.Actor, r.Kind, r.ContactID, r.Detail, seal)
-			if _, err := tx.ExecContext(ctx, `UPDATE audit SET nonce = ?, seal = ?, prev = ?, hash = ? WHERE id = ?`, nonce, seal, prev, hash, r.ID); err != nil {
-				return err
-			}
-			prev = hash
-		}
-	}
-	return audit(ctx, tx, notify.AuditEntry{Kind: "seal", Detail: fmt.Sprintf(
-		"the %d entries before were sealed, so that personal data can be purged from them; their hashes changed, and the last was %x",
-		check.Entries, check.Head)})
 }
 
 // AuditTrail lists the audit trail as f narrows it, newest first.

@@ -2,9 +2,6 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
-	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -111,52 +108,5 @@ func TestAPurgedTrailStillCatchesAnEntryChanged(t *testing.T) {
 	d.wdb.ExecContext(ctx, `UPDATE audit SET detail = 'purged', nonce = NULL WHERE id = 3`) // owabi lets a purge do this
 	if check, _ := d.VerifyAudit(ctx); check.Broken != 3 {
 		t.Errorf("a detail erased with no purge: %+v, want broken at #3", check)
-	}
-}
-
-// An older trail, hashed over its details, is sealed when the database
-// is upgraded, if it is whole; a broken one is left to be reported.
-func TestAnOlderTrailIsSealedWhenWhole(t *testing.T) {
-	ctx := context.Background()
-	for _, broken := range []bool{false, true} {
-		path := filepath.Join(t.TempDir(), "owabi.db")
-		d := openOlder(t, path, "0020_filings")
-		prev := make([]byte, sha256.Size)
-		for id, detail := range []string{"import 1 of yamada.vcf", "unclassified → customer; 山田さん", "export"} {
-			at, kind := "2026-11-26T00:00:00.000000Z", []string{"import", "category", "export"}[id]
-			hash := auditHash(prev, int64(id+1), at, "cli", kind, 0, detail, nil)
-			if _, err := d.wdb.ExecContext(ctx, `INSERT INTO audit (id, at, actor, kind, detail, prev, hash) VALUES (?, ?, 'cli', ?, ?, ?, ?)`,
-				id+1, at, kind, detail, prev, hash); err != nil {
-				t.Fatal(err)
-			}
-			prev = hash
-		}
-		if broken {
-			d.wdb.ExecContext(ctx, `DROP TRIGGER audit_no_update; UPDATE audit SET detail = 'export' WHERE id = 2`)
-		}
-		d.Close()
-		d, err := Open(ctx, path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer d.Close()
-		check, err := d.VerifyAudit(ctx)
-		trail, _ := d.AuditTrail(ctx, notify.AuditFilter{Limit: 1})
-		_, purgeErr := d.Purge(ctx, false)
-		if broken {
-			if err != nil || check.Broken != 2 || trail[0].Kind == "seal" || notify.ErrorCode(purgeErr) != notify.ECONFLICT {
-				t.Errorf("a broken older trail: %+v, %v, %+v; purge: %v", check, err, trail[0], purgeErr)
-			}
-			continue
-		}
-		if err != nil || check.Entries != 4 || check.Broken != 0 || trail[0].Kind != "seal" || !strings.Contains(trail[0].Detail, fmt.Sprintf("%x", prev)) {
-			t.Errorf("a whole older trail: %+v, %v, %+v", check, err, trail[0])
-		}
-		if purgeErr != nil {
-			t.Fatal(purgeErr)
-		}
-		if check, _ := d.VerifyAudit(ctx); check.Broken != 0 || check.Entries != 5 {
-			t.Errorf("the older trail, purged: %+v", check)
-		}
 	}
 }

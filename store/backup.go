@@ -213,8 +213,12 @@ func (d *DB) Restore(ctx context.Context, path string, undoPurge bool) error {
 	if err != nil || len(applied) == 0 {
 		return notify.Errorf(notify.EINVALID, "restore: %s is not an owabi database", path)
 	}
-	if v := newerMigration(applied); v != "" {
-		return notify.Errorf(notify.EINVALID, "restore: %s was made by a newer owabi (migration %s); use that version", path, v)
+	names, err := migrationNames()
+	if err != nil {
+		return err
+	}
+	if why := unknownSchema(applied, names); why != "" {
+		return notify.Errorf(notify.EINVALID, "restore: %s %s", path, why)
 	}
 	if at, _, err := purged(ctx, d.db); err != nil {
 		return describe(err)

@@ -74,9 +74,6 @@ func loadCase(ctx context.Context, q querier, contactID int64) (notify.Case, err
 // facts as the transaction sees them, stores the decisions, and moves the
 // running counts by what changed (a fact, the category, the owner).
 func refreshCases(ctx context.Context, tx *Tx, contactIDs ...int64) error {
-	if !tx.db.keepsCases {
-		return nil
-	}
 	now := parseTime(tx.nowText)
 	for _, id := range contactIDs {
 		c, err := loadCase(ctx, prepared{tx}, id)
@@ -130,18 +127,6 @@ func storeCase(ctx context.Context, tx *Tx, id int64, c notify.Case, counts coun
 		counts.category, counts.owner, optionalTime(p.ReachedAt), optionalTime(p.AcknowledgedAt), p.Heard, p.Arrived, p.Clicked,
 		p.Infected, p.Remediated, optionalTime(p.LastCallAt), p.LastOutcome, c.Unheard())
 	return err
-}
-
-// refreshCasesWithFacts decides again, at a migration, the case of every
-// contact with anything recorded that can move it from the start.
-func refreshCasesWithFacts(ctx context.Context, tx *Tx) error {
-	ids, err := queryColumn[int64](ctx, tx, `SELECT id FROM contacts WHERE do_not_contact
-		UNION SELECT contact_id FROM calls UNION SELECT contact_id FROM acks UNION SELECT contact_id FROM call_tasks
-		UNION SELECT contact_id FROM notices WHERE state = 'failed'`)
-	if err != nil {
-		return err
-	}
-	return refreshCases(ctx, tx, ids...)
 }
 
 // caseColumn is what a list selects of each contact c's case, as stored:

@@ -140,7 +140,7 @@ func (d *DB) Contacts(ctx context.Context, f notify.ContactList) ([]notify.Liste
 	if f.Unverified {
 		where = append(where, "c.id IN (SELECT contact_id FROM unverified_mail WHERE decision = '')")
 	}
-	if f.LookAlike { // spelt out, so that the partial index of migration 0027 serves
+	if f.LookAlike { // spelt out, so that the partial index contacts_lookalike serves
 		where = append(where, "c.rule = '"+string(notify.RuleLookAlike)+"'")
 	}
 	switch f.Owner {

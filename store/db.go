@@ -48,9 +48,6 @@ type DB struct {
 
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt // prepared once on the writer, by query
-	// keepsCases: the schema keeps cases and their running counts as this
-	// code does (see Open).
-	keepsCases bool
 	// Now returns the current time; tests replace it to control the clock.
 	Now func() time.Time
 }
@@ -110,18 +107,11 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		wdb.Close()
 		return nil, err
 	}
-	// A database migrated only part of the way (tests of upgrades) keeps no
-	// cases as this code does: the migration that adds what they count
-	// decides them all from the facts.
-	d.keepsCases = migrateUpTo == "" || migrateUpTo >= progressMigration
 	if err := d.migrate(ctx); err != nil {
 		d.Close()
 		return nil, err
 	}
 	for _, q := range caseStatements {
-		if !d.keepsCases {
-			break
-		}
 		if _, err := d.stmt(ctx, q); err != nil {
 			d.Close()
 			return nil, err
@@ -291,24 +281,20 @@ func describe(err error) error {
 // database has not seen yet; an older database is upgraded on start. When
 // none is pending it only reads, so that opening never waits for a writer.
 func (d *DB) migrate(ctx context.Context) error {
-	names, err := fs.Glob(migrations, "migrations/*.sql")
+	names, err := migrationNames()
 	if err != nil {
 		return err
 	}
-	sort.Strings(names)
 	applied, err := appliedMigrations(ctx, d.db)
 	if err != nil {
 		return fmt.Errorf("store: %w", describe(err))
 	}
-	if v := newerMigration(applied); v != "" {
-		return notify.Errorf(notify.EINVALID, "store: the database was upgraded by a newer owabi (migration %s); use that version", v)
+	if why := unknownSchema(applied, names); why != "" {
+		return notify.Errorf(notify.EINVALID, "store: the database %s", why)
 	}
 	for _, name := range names {
 		if applied[version(name)] {
 			continue
-		}
-		if migrateUpTo != "" && version(name) > migrateUpTo {
-			break
 		}
 		if err := d.applyMigration(ctx, name); err != nil {
 			return fmt.Errorf("store: migration %s: %w", filepath.Base(name), describe(err))
@@ -317,31 +303,35 @@ func (d *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
-// migrateUpTo stops migrating after this version when set: tests make an
-// older database with it, to see the newer migrations upgrade its data.
-var migrateUpTo string
-
 // afterMigration holds, by migration, the Go that completes it in the
-// same transaction: filling in what SQL alone cannot compute.
-var afterMigration = map[string]func(context.Context, *Tx) error{
-	"0009_search":          fillSearch,
-	"0022_purge":           sealAudit,
-	"0023_server_replies":  fillServerReplies,
-	"0031_reference_codes": fillOldRefs,
-	progressMigration:      recountProgress,
-}
+// same transaction: filling in what SQL alone cannot compute (none yet:
+// the first release's schema is one file).
+var afterMigration = map[string]func(context.Context, *Tx) error{}
 
-// newerMigration is a migration applied that this owabi does not know, ""
-// if none: a database a newer owabi has upgraded may count or keep things
-// this one does not know to, and is refused rather than let the two drift
-// apart.
-func newerMigration(applied map[string]bool) string {
+// unknownSchema says why a database with the migrations applied has a
+// schema this owabi does not know, "" when it has none but names (the
+// embedded migrations, in order): a database a newer owabi has upgraded
+// may count or keep things this one does not know to, and one a
+// development version made before the first release has another schema;
+// either is refused rather than let the two drift apart.
+func unknownSchema(applied map[string]bool, names []string) string {
+	if len(applied) > 0 && !applied[version(names[0])] {
+		return "was made by a development version of owabi before its first release; " +
+			"start a new one: import the book again, or run the demo"
+	}
 	for v := range applied {
 		if _, err := migrations.Open("migrations/" + v + ".sql"); err != nil {
-			return v
+			return fmt.Sprintf("was upgraded by a newer owabi (migration %s); use that version", v)
 		}
 	}
 	return ""
+}
+
+// migrationNames are the embedded migrations, in order.
+func migrationNames() ([]string, error) {
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	sort.Strings(names)
+	return names, err
 }
 
 func version(name string) string { return strings.TrimSuffix(filepath.Base(name), ".sql") }

@@ -36,8 +36,9 @@ func (d *DB) Reassign(ctx context.Context, userID int64, owner string, contactID
 // SetDoNotContact marks a contact not to be contacted, or lifts the mark,
 // with the reason a manager gives. Marking withdraws the contact's notices
 // waiting in the queue and returns how many; a notice in flight goes on,
-// and is withdrawn too if it comes back to the queue (migration 0008's
-// trigger). Lifting the mark lets the next owabi send queue them again.
+// and is withdrawn too if it comes back to the queue (the schema's trigger
+// notice_withheld). Lifting the mark lets the next owabi send queue them
+// again.
 func (d *DB) SetDoNotContact(ctx context.Context, userID, contactID int64, on bool, reason string) (withdrawn int, err error) {
 	value := map[bool]string{true: "yes", false: "no"}[on]
 	err = d.inTx(ctx, func(tx *Tx) error {
@@ -130,7 +131,7 @@ func (d *DB) Events(ctx context.Context, contactID int64) ([]notify.Event, error
 
 // LookAlikes counts the contacts held back for a person to decide, as an
 // address of theirs may imitate a known domain (rule lookalike), through
-// the partial index of migration 0027: it reads only them.
+// the partial index contacts_lookalike: it reads only them.
 func (d *DB) LookAlikes(ctx context.Context) (int, error) {
 	var n int
 	err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM contacts WHERE rule = '`+string(notify.RuleLookAlike)+`'`).Scan(&n)
@@ -138,7 +139,7 @@ func (d *DB) LookAlikes(ctx context.Context) (int, error) {
 }
 
 // Withheld counts the contacts not to be contacted (through the partial
-// index of migration 0008: it reads only them).
+// index contacts_do_not_contact: it reads only them).
 func (d *DB) Withheld(ctx context.Context) (int, error) {
 	var n int
 	err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM contacts WHERE do_not_contact`).Scan(&n)

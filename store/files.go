@@ -21,8 +21,9 @@ func (d *DB) RecordFile(ctx context.Context, f notify.WrittenFile) error {
 }
 
 // WrittenFiles lists the files owabi wrote outside the database, newest
-// first; with them the copies kept before a restore that an owabi older
-// than migration 0030 made, found beside the database by their names.
+// first; with them the copies kept before a restore that are not in the
+// table (left by a development version), found beside the database by
+// their names.
 func (d *DB) WrittenFiles(ctx context.Context) ([]notify.WrittenFile, error) {
 	rows, err := writtenRows(ctx, d.db)
 	if err != nil {

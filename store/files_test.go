@@ -70,28 +70,3 @@ func TestTheFilesOwabiWroteAreKeptThroughARestore(t *testing.T) {
 		t.Errorf("after restoring again: %q", pathsOf(files))
 	}
 }
-
-// What an older owabi recorded of its backups and exports in the audit
-// trail is where the upgrade finds them.
-func TestTheUpgradeFindsTheBackupsAndExportsInTheAuditTrail(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "owabi.db")
-	d := openOlder(t, path, "0029~") // every migration before this one
-	ctx := notify.WithActor(context.Background(), "cli")
-	for _, e := range []notify.AuditEntry{
-		{Kind: "backup", Detail: "backup written to /srv/backup, to be kept.db"},
-		{Kind: "export", Detail: "contact list, 243 contacts, to -"},
-		{Kind: "export", Detail: "contact list, 243 contacts, to exports/contacts, to 2026.csv"},
-		{Kind: "export", Actor: "kanri", Detail: "contact list, 2 contacts, from the web app"},
-		{Kind: "import", Detail: "contact list, 2 contacts, to nowhere"},
-	} {
-		if err := d.Audit(ctx, e); err != nil {
-			t.Fatal(err)
-		}
-	}
-	d = upgraded(t, d)
-	files, err := d.WrittenFiles(ctx)
-	want := [][3]string{{"export", "", "kanri"}, {"export", "exports/contacts, to 2026.csv", "cli"}, {"export", "", "cli"}, {"backup", "/srv/backup, to be kept.db", "cli"}}
-	if err != nil || !reflect.DeepEqual(pathsOf(files), want) {
-		t.Errorf("after the upgrade: %q, %v\nwant %q", pathsOf(files), err, want)
-	}
-}

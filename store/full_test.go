@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -65,6 +66,22 @@ func TestANewerDatabaseIsRefused(t *testing.T) {
 	db.Close()
 	if _, err := Open(ctx, path); err == nil || !strings.Contains(err.Error(), "upgraded by a newer owabi (migration 9999_future)") {
 		t.Errorf("opening a newer database: %v", err)
+	}
+	// One made before the first release, whose schema was a chain of
+	// migrations since folded into one, is refused with what to do.
+	older := filepath.Join(t.TempDir(), "owabi.db")
+	if db, err := sql.Open("sqlite3", older); err != nil {
+		t.Fatal(err)
+	} else {
+		_, err := db.ExecContext(ctx, `CREATE TABLE schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL);
+			INSERT INTO schema_migrations VALUES ('0001_init', ''), ('0033_cases', '')`)
+		db.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := Open(ctx, older); err == nil || !strings.Contains(err.Error(), "development version of owabi before its first release; start a new one") {
+		t.Errorf("opening a database of a development version: %v", err)
 	}
 }
 

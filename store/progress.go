@@ -16,10 +16,6 @@ import (
 // which category and owner, and refreshCases moves the counts by the
 // difference a new fact, a new category or a new owner makes.
 
-// progressMigration adds what each case was counted as, and counts
-// every case again from its facts (recountProgress).
-const progressMigration = "0034_case_progress"
-
 // counted is what one case adds to the running counts.
 type counted struct {
 	category, owner string // category "": nothing counted yet; owner "": none to count for
@@ -144,18 +140,6 @@ func quarterHour(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Truncate(15 * time.Minute).Format("2006-01-02T15:04")
-}
-
-// recountProgress makes the running counts of progress again from the
-// facts, at the migration that moved them from triggers to Go.
-func recountProgress(ctx context.Context, tx *Tx) error {
-	for _, q := range []string{`UPDATE tally SET n = 0 WHERE what IN (` + funnelNames() + `)`,
-		`UPDATE owner_tally SET reached = 0`, `DELETE FROM reached_tally`, `DELETE FROM acked_tally`} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return err
-		}
-	}
-	return refreshCasesWithFacts(ctx, tx)
 }
 
 // Progress counts, per category, the contacts who acknowledged a notice,

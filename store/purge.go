@@ -68,7 +68,7 @@ var purgeSteps = []purgeStep{
 	{count: func(r *notify.PurgeReport) *int { return &r.ImportEntries }, table: "import_rows", set: `note = ?1`, where: `note NOT IN ('', ?1)`},
 	{table: "import_undo", where: `1`},
 	{count: func(r *notify.PurgeReport) *int { return &r.Replies }, table: "unverified_mail", where: `1`},
-	// An entry not sealed (its chain was broken at migration 0022) is
+	// An entry not sealed (by a development version, before entries were sealed) is
 	// sealed first, and only with --despite-broken-audit (see Purge).
 	{count: func(r *notify.PurgeReport) *int { return &r.AuditDetails }, table: "audit", set: `detail = ?1, nonce = NULL`,
 		where: `kind IN ('` + strings.Join(purgedKinds, "', '") + `') AND nonce IS NOT NULL`},
@@ -105,7 +105,7 @@ const purgeKind = "purge"
 // Purge erases, in one transaction, the personal data of the leaked book
 // and what staff wrote about the people in it (see purgeSteps), withdraws
 // the notices still waiting, and records who purged and when. From then
-// on migration 0022's triggers refuse to send or take in anything more.
+// on the schema's purged_ triggers refuse to send or take in anything more.
 // Then it rewrites the file without what was erased (see vacuum).
 //
 // It refuses while the audit trail is broken, as the purge would hide
@@ -222,7 +222,7 @@ func (d *DB) PurgePreview(ctx context.Context) (notify.PurgeReport, error) {
 }
 
 // sealUnsealed seals, without touching their hashes, the entries that
-// migration 0022 could not seal because their chain was broken, so that a
+// were never sealed (written by a development version before entries were), so that a
 // purge may erase their detail. The chain stays broken where it was.
 func sealUnsealed(ctx context.Context, tx *Tx) error {
 	var unsealed []auditRow // read, then write: never while reading the same table
@@ -287,6 +287,6 @@ func (d *DB) vacuum(ctx context.Context) error {
 	return nil
 }
 
-// errPurged is the message of migration 0022's triggers; describe says it
+// errPurged is the message of the schema's purged_ triggers; describe says it
 // in full.
 const errPurged = "owabi: purged"

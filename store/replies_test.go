@@ -3,9 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/owabi/owabi/notify"
 )
@@ -46,65 +44,6 @@ func TestClaimsCutShortCostNoAttempt(t *testing.T) {
 	}
 	if ns, _ := d.Notices(ctx, "a@c.example"); ns[0].Attempts != 2 || ns[0].Reply != (notify.ServerReply{}) {
 		t.Errorf("sent: %+v; want two attempts and no reply left", ns[0])
-	}
-}
-
-// A database from before the replies were kept as facts gets them read
-// back from the text it kept.
-func TestOlderRepliesAreReadBackFromTheirText(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "owabi.db")
-	d := openOlder(t, path, "0022_purge")
-	texts := []string{
-		"sending SMTP RCPT TO command: 550 \"5.1.1 <p0@c.example>: Recipient address rejected: User unknown\", affected recipient(s): p0@c.example",
-		"bounced: 5.7.1 (failed)",
-		"sending SMTP DATA command: 451 4.3.0 try again",
-		"dial tcp 127.0.0.1:25: connect: connection refused",
-	}
-	for i := range texts {
-		if _, err := d.wdb.ExecContext(ctx, `INSERT INTO contacts (id) VALUES (?)`, i+1); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := d.wdb.ExecContext(ctx, `INSERT INTO addresses (id, contact_id, email) VALUES (?1, ?1, ?2)`, i+1, fmt.Sprintf("p%d@c.example", i)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for i, text := range texts {
-		if _, err := d.wdb.ExecContext(ctx, `INSERT INTO notices (contact_id, address_id, kind, lang, state, message_id, next_try, queued_at, last_error)
-			VALUES (?1, ?1, 'deletion', 'ja', 'failed', ?1, '', '', ?2)`, i+1, text); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// The older rule closed the address of every 5xx bounce but a full mailbox.
-	for _, id := range []int{1, 2} {
-		if _, err := d.wdb.ExecContext(ctx, `UPDATE addresses SET undeliverable = (SELECT last_error FROM notices WHERE address_id = ?1) WHERE id = ?1`, id); err != nil {
-			t.Fatal(err)
-		}
-	}
-	d = upgraded(t, d)
-	want := []notify.ServerReply{
-		{Stage: notify.StageRcpt, Code: 550, Status: "5.1.1"},
-		{Stage: notify.StageBounce, Status: "5.7.1"},
-		{Stage: notify.StageData, Code: 451, Status: "4.3.0"},
-		{Stage: notify.StageConnect},
-	}
-	for i, w := range want {
-		ns, err := d.Notices(ctx, fmt.Sprintf("p%d@c.example", i))
-		if err != nil || len(ns) != 1 {
-			t.Fatal(ns, err)
-		}
-		w.Text = texts[i]
-		if ns[0].Reply != w {
-			t.Errorf("%q read back as %#v, want %#v", texts[i], ns[0].Reply, w)
-		}
-	}
-	// The unknown user stays closed; the address refused by a policy (5.7.1)
-	// takes notices again.
-	if n, err := d.Queue(ctx, notify.Apology, "ja", func() string { return fmt.Sprint(time.Now().UnixNano()) }); err != nil || n != 3 {
-		t.Errorf("apologies queued after the upgrade: %d, %v; want 3, all but the unknown user", n, err)
-	}
-	if ns, _ := d.Notices(ctx, "p1@c.example"); len(ns) != 2 {
-		t.Errorf("the address a policy refused: %+v; want it reopened", ns)
 	}
 }
 

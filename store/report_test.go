@@ -36,10 +36,10 @@ func TestTheReportsCountEachPersonOnceFromEverythingTheyTold(t *testing.T) {
 		byEmail[c.Email] = c
 	}
 	d.MarkSent(ctx, byEmail["a@a.example"].ID)
-	d.Fail(ctx, byEmail["b@b.example"].ID, legacyReply("550 no such user"))
+	d.Fail(ctx, byEmail["b@b.example"].ID, serverReply("550 no such user"))
 	d.MarkSent(ctx, byEmail["c@c.example"].ID)
 	d.wdb.ExecContext(ctx, `UPDATE notices SET state = 'failed' WHERE id = ?`, byEmail["c@c.example"].ID) // as a bounce leaves it
-	d.Fail(ctx, byEmail["d1@d.example"].ID, legacyReply("550 no such user"))
+	d.Fail(ctx, byEmail["d1@d.example"].ID, serverReply("550 no such user"))
 	d.Release(ctx, []int64{byEmail["d2@d.example"].ID}) // still on its way
 
 	if err := d.AckByLink(ctx, byEmail["a@a.example"].Notice, notify.OpenedSpam); err != nil {

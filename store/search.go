@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"strings"
 	"unicode"
 
@@ -93,39 +92,3 @@ func searchText(r notify.Record) string {
 
 // searchColumns are contact_search's columns, in searchRow's order.
 const searchColumns = "contact_search (contact_id, text, name_key, company_key)"
-
-// fillSearch writes the search text of every contact: run once, when
-// migration 0009 adds the table to an older database. It goes a page of
-// contacts at a time so that a big database needs little memory.
-func fillSearch(ctx context.Context, tx *Tx) error {
-	insert := newBulkInsert(tx, searchColumns, 4)
-	for after := int64(0); ; {
-		// The columns as they were at migration 0009, not contactColumns,
-		// which later migrations may grow.
-		rows, err := tx.QueryContext(ctx, `SELECT c.id, c.family, c.given, c.family_kana, c.given_kana, c.company, c.department, c.phones,
-			coalesce((SELECT group_concat(email, char(10)) FROM addresses a WHERE a.contact_id = c.id), '')
-			FROM contacts c WHERE c.id > ? ORDER BY c.id LIMIT 10000`, after)
-		if err != nil {
-			return err
-		}
-		var args []any
-		for rows.Next() {
-			var c notify.Contact
-			var phones, emails string
-			if err := rows.Scan(&c.ID, &c.Family, &c.Given, &c.FamilyKana, &c.GivenKana, &c.Company, &c.Department, &phones, &emails); err != nil {
-				rows.Close()
-				return err
-			}
-			c.Phones, c.Emails = splitLines(phones), splitLines(emails)
-			args = append(append(args, c.ID), searchRow(c.Record)...)
-			after = c.ID
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil || len(args) == 0 {
-			return err
-		}
-		if err := insert.exec(ctx, args); err != nil {
-			return err
-		}
-	}
-}

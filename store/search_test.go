@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -22,21 +21,5 @@ func TestSearchFoldsHowJapaneseIsTyped(t *testing.T) {
 		if strings.Contains(text, searchQuery(q)) {
 			t.Errorf("%q (folded %q) is found in %q", q, searchQuery(q), text)
 		}
-	}
-}
-
-func TestAnOlderDatabaseGetsItsSearchText(t *testing.T) {
-	ctx := context.Background()
-	path := t.TempDir() + "/owabi.db"
-	d := openOlder(t, path, "0008_do_not_contact")
-	// As Import stored contacts before migration 0009.
-	if _, err := d.wdb.ExecContext(ctx, `INSERT INTO contacts (id, family, given, category, rule) VALUES (1, '髙橋', '一郎', 'unclassified', 'none');
-		INSERT INTO addresses (contact_id, email) VALUES (1, 'ichiro@takahashi.example')`); err != nil {
-		t.Fatal(err)
-	}
-	d = upgraded(t, d)
-	list, _, err := d.Contacts(ctx, notify.ContactList{Query: "ICHIRO@", Limit: 10})
-	if err != nil || len(list) != 1 || list[0].Family != "髙橋" {
-		t.Errorf("search after the upgrade: %+v, %v", list, err)
 	}
 }

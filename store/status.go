@@ -25,7 +25,7 @@ func (d *DB) Status(ctx context.Context) (notify.Status, error) {
 		s.ByKind[k] = zeroStates()
 	}
 	s.Notices = zeroStates()
-	// The running counts (migration 0005): a handful of rows, however
+	// The running counts (tally): a handful of rows, however
 	// large the book.
 	rows, err := d.db.QueryContext(ctx, `SELECT category, what, n FROM tally`)
 	if err != nil {

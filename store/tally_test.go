@@ -105,9 +105,9 @@ func TestRunningCountsMatchTheTables(t *testing.T) {
 		case 0:
 			d.MarkSent(ctx, c.ID)
 		case 1:
-			d.Fail(ctx, c.ID, legacyReply("550"))
+			d.Fail(ctx, c.ID, serverReply("550"))
 		case 2:
-			d.Retry(ctx, c.ID, time.Now(), legacyReply("421"))
+			d.Retry(ctx, c.ID, time.Now(), serverReply("421"))
 		}
 	}
 	d.Release(ctx, []int64{claimed[3].ID})
@@ -305,9 +305,9 @@ func TestWithheldNoticesNeverComeBack(t *testing.T) {
 	// One comes back for a retry, the other fails and is requeued later.
 	for _, c := range claimed {
 		if c.ContactID == a.ID {
-			d.Retry(ctx, c.ID, time.Now(), legacyReply("421"))
+			d.Retry(ctx, c.ID, time.Now(), serverReply("421"))
 		} else {
-			d.Fail(ctx, c.ID, legacyReply("550"))
+			d.Fail(ctx, c.ID, serverReply("550"))
 		}
 	}
 	d.RequeueFailed(ctx, notify.Deletion)
@@ -348,8 +348,8 @@ func TestStaffTableOneRowPerAddress(t *testing.T) {
 	}
 }
 
-// callsSaidSo is what the calls themselves say, counted the long way as
-// the dashboard and the lists did before migration 0012: per category the
+// callsSaidSo is what the calls themselves say, counted the long way
+// from the facts: per category the
 // funnel, per owner those reached and the call-backs due, per day those
 // first reached; and each contact's urgency as notify decides it from the
 // facts now, against the decision stored as they were recorded.
@@ -503,7 +503,7 @@ func countsAfterRandomActions(t *testing.T, seed uint64) {
 			claimed, err := d.Claim(ctx, 5)
 			for i, c := range claimed {
 				if i%3 == 2 {
-					d.Fail(ctx, c.ID, legacyReply("550 5.1.1"))
+					d.Fail(ctx, c.ID, serverReply("550 5.1.1"))
 				} else {
 					d.MarkSent(ctx, c.ID)
 				}
@@ -610,55 +610,5 @@ func checkCountsEqualTheFacts(t *testing.T, d *DB, when string) {
 	}
 }
 
-func TestCallsLoggedBeforeTheCountsAreCounted(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "owabi.db")
-	d := openOlder(t, path, "0011_user_language_idle")
-	// As the code of that time stored a contact, a user and their calls
-	// (today's code writes tables that did not exist then).
-	for _, q := range []string{
-		`INSERT INTO contacts (id, family, category, rule, owner_email) VALUES (1, '山田', 'customer', 'label', 'a@sakura.example')`,
-		`INSERT INTO addresses (contact_id, email) VALUES (1, 'taro@yamada.example')`,
-		`INSERT INTO contact_search (contact_id, text, name_key) VALUES (1, '山田', '山田')`,
-		`UPDATE tally SET n = 1 WHERE category = 'customer' AND what IN ('contacts', 'addresses')`,
-		`INSERT INTO owner_tally (owner, contacts) VALUES ('a@sakura.example', 1)`,
-		`INSERT INTO users (id, name, role, password_hash, created_at) VALUES (1, 'a', 'sales', 'h', '')`,
-		`INSERT INTO calls (contact_id, user_id, at, outcome) VALUES (1, 1, '2026-11-26T01:00:00.000000Z', 'no_answer')`,
-		`INSERT INTO calls (contact_id, user_id, at, outcome, arrived, clicked) VALUES (1, 1, '2026-11-26T02:00:00.000000Z', 'reached', 'yes', 'yes')`} {
-		if _, err := d.wdb.ExecContext(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	d = upgraded(t, d)
-	progress, _ := d.Progress(ctx)
-	staff, _ := d.StaffProgress(ctx)
-	list, _, _ := d.Contacts(ctx, notify.ContactList{Limit: 1})
-	if p := progress[notify.Customer]; p.Reached != 1 || p.Clicked != 1 || len(staff) != 1 || staff[0].Reached != 1 || list[0].Urgency != notify.AtRisk {
-		t.Errorf("after the upgrade: %+v, %+v, %s", p, staff, list[0].Urgency)
-	}
-}
-
-// upgraded closes d, an older database, and opens it again: the rest of
-// the migrations run.
-func upgraded(t *testing.T, d *DB) *DB {
-	t.Helper()
-	d.Close()
-	d, err := Open(context.Background(), d.path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
-	return d
-}
-
-// openOlder opens a new database at path migrated only up to version.
-func openOlder(t *testing.T, path, version string) *DB {
-	t.Helper()
-	migrateUpTo = version
-	defer func() { migrateUpTo = "" }()
-	d, err := Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
-}
+// serverReply is a server's reply at RCPT TO as a test writes it: "550 5.1.1 no such user".
+func serverReply(s string) notify.ServerReply { return notify.ReadReply(notify.StageRcpt, s) }

@@ -219,7 +219,7 @@ func (d *DB) DeleteSession(ctx context.Context, tokenHash []byte) error {
 }
 
 // Owners lists who contacts can be assigned to, by address (lower-cased):
-// everyone who owns contacts (from the running count, migration 0007) and
+// everyone who owns contacts (from the running count, owner_tally) and
 // every active account with an address, which may own none yet. Name is
 // the account's name, "" when the owner has no account.
 func (d *DB) Owners(ctx context.Context) ([]notify.Staff, error) {
