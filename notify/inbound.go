@@ -34,6 +34,10 @@ type Inbound struct {
 	// Unreadable: a mail from a mail system, a bounce by all signs, that
 	// names no recipient owabi could read; staff should look at it.
 	Unreadable bool
+	// FromMailSystem: a mail system sent it, by its sender or its form (a
+	// delivery report). A mail that only reads like a bounce may be a
+	// person's reply that quotes one (the bounce of the spam they got).
+	FromMailSystem bool
 }
 
 // Bounce is what a delivery status notification reports for one recipient.

@@ -155,6 +155,9 @@ type UnverifiedMail struct {
 	Sender    string // a reply's From; a bounce's recipient
 	Excerpt   string // a reply's first lines; the words of the server that refused a bounce's notice
 	Status    string // a bounce's status, 5.1.1
+	// Auto: an automatic reply; confirmed, it is kept as one, and does not
+	// count.
+	Auto      bool
 	At        time.Time
 	Verdict   Verdict
 	DecidedBy string

@@ -91,7 +91,11 @@ func recordInbound(ctx context.Context, tx *Tx, m notify.Inbound, at string) (no
 				outcome = o
 			}
 		}
-		return outcome, nil
+		if outcome != notify.NotOurs || m.FromMailSystem {
+			return outcome, nil
+		}
+		// A person's mail that only reads like a bounce, and reports none of
+		// ours: a reply that quotes the bounce of the spam, read as a reply.
 	}
 	return recordReply(ctx, tx, m, at)
 }
@@ -136,7 +140,7 @@ func recordReply(ctx context.Context, tx *Tx, m notify.Inbound, at string) (noti
 		return outcome, nil
 	case notify.Unverified:
 		return outcome, keepUnverified(ctx, tx, notify.UnverifiedMail{Kind: notify.UnverifiedReply, ContactID: contact, NoticeID: notice,
-			Doubt: doubt, Sender: m.From, Excerpt: m.Excerpt}, mailKey(m), at)
+			Doubt: doubt, Sender: m.From, Excerpt: m.Excerpt, Auto: m.Auto}, mailKey(m), at)
 	}
 	auto := outcome == notify.AutoReply
 	added, err := addAck(ctx, tx, notify.Ack{ContactID: contact, NoticeID: notice, Channel: notify.AckReply, At: parseTime(at), Auto: auto, Excerpt: m.Excerpt},
@@ -156,9 +160,9 @@ func recordReply(ctx context.Context, tx *Tx, m notify.Inbound, at string) (noti
 // keepUnverified keeps a mail for a person to decide on, once however
 // often it is read, and puts that on the audit trail.
 func keepUnverified(ctx context.Context, tx *Tx, u notify.UnverifiedMail, key, at string) error {
-	res, err := tx.ExecContext(ctx, `INSERT INTO unverified_mail (mail_id, kind, contact_id, notice_id, doubt, sender, excerpt, status, at)
-		VALUES (?, ?, ?, nullif(?, 0), ?, ?, ?, ?, ?) ON CONFLICT (mail_id, sender) DO NOTHING`,
-		key, u.Kind, u.ContactID, u.NoticeID, u.Doubt, u.Sender, u.Excerpt, u.Status, at)
+	res, err := tx.ExecContext(ctx, `INSERT INTO unverified_mail (mail_id, kind, contact_id, notice_id, doubt, sender, excerpt, status, auto, at)
+		VALUES (?, ?, ?, nullif(?, 0), ?, ?, ?, ?, ?, ?) ON CONFLICT (mail_id, sender) DO NOTHING`,
+		key, u.Kind, u.ContactID, u.NoticeID, u.Doubt, u.Sender, u.Excerpt, u.Status, u.Auto, at)
 	if err != nil {
 		return err
 	}
@@ -204,6 +208,19 @@ func recordBounce(ctx context.Context, tx *Tx, m notify.Inbound, b notify.Bounce
 	tied := id != 0
 	if !tied && (m.ReturnRef != "" || b.OriginalMessageID != "") {
 		return notify.NotOurs, nil // it returns another mail: a colleague's
+	}
+	if tied && m.ReturnRef == "" {
+		// Tied by a Message-ID, it must report the notice's own address: one
+		// that names another (a reply quoting the bounce of the spam, which
+		// threads with the notice) is no bounce of it.
+		var ours bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM notices n JOIN addresses a ON a.id = n.address_id
+			WHERE n.id = ? AND a.email IN (?, ?))`, id, strings.ToLower(b.Recipient), strings.ToLower(b.Alias)).Scan(&ours); err != nil {
+			return "", err
+		}
+		if !ours {
+			return notify.NotOurs, nil
+		}
 	}
 	if tied && state != string(notify.Sent) {
 		return notify.NotOurs, nil // failed already, or never went

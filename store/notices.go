@@ -344,6 +344,7 @@ func (d *DB) exec(ctx context.Context, query string, affected *int64, args ...an
 // RequeueFailed gives failed notices of kind another round of attempts, with
 // their Message-IDs unchanged, and returns how many; and how many it left,
 // because their address was refused for good and takes no more notices.
+// Those of contacts not to be contacted, or held back, stay failed.
 func (d *DB) RequeueFailed(ctx context.Context, kind notify.NoticeKind) (requeued, dead int, err error) {
 	err = d.inTx(ctx, func(tx *Tx) error {
 		at, _, err := purged(ctx, tx)
@@ -359,7 +360,7 @@ func (d *DB) RequeueFailed(ctx context.Context, kind notify.NoticeKind) (requeue
 		}
 		contacts, err := queryColumn[int64](ctx, tx, `UPDATE notices SET state = 'queued', attempts = 0, next_try = ? WHERE state = 'failed' AND kind = ?
 			AND address_id NOT IN (SELECT id FROM addresses WHERE undeliverable != '')
-			AND contact_id NOT IN (SELECT id FROM contacts c WHERE `+heldBack+`) RETURNING contact_id`, tx.nowText, kind)
+			AND contact_id NOT IN (SELECT id FROM contacts c WHERE c.do_not_contact OR `+heldBack+`) RETURNING contact_id`, tx.nowText, kind)
 		if err != nil {
 			return describe(err)
 		}

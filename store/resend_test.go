@@ -3,10 +3,12 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/inbox"
 	"github.com/owabi/owabi/store"
 )
 
@@ -354,5 +356,88 @@ func TestAWithdrawnNoticeKeepsItsAcknowledgement(t *testing.T) {
 	}
 	if acks, _ := db.Acks(ctx, contact("a")); len(acks) != 1 || acks[0].NoticeID != 0 {
 		t.Errorf("the acknowledgement after its notice went: %+v", acks)
+	}
+}
+
+// Found in review: people forward the bounces the spam brought them. A
+// reply to a notice that quotes one is their reply, not a bounce of the
+// notice (which would close their address), nor nothing at all.
+func TestAReplyQuotingTheSpamsBounceIsAReply(t *testing.T) {
+	ctx := context.Background()
+	db, _, _, contact := resendBook(t, "a", "b")
+	for _, c := range []struct{ who, raw string }{
+		{"a", "From: A <a@x.example>\r\nTo: sorry@org.example\r\nSubject: Re: notice\r\nMessage-ID: <r1@x.example>\r\nIn-Reply-To: <m1@x>\r\n" +
+			"Content-Type: text/plain; charset=utf-8\r\n\r\nI got your notice and deleted the spam. This came back too:\r\n\r\n" +
+			"> Your message could not be delivered to:\r\n> someone@else.example\r\n> 550 5.1.1 User unknown\r\n"},
+		// the quoted bounce returns the spam, by its Message-ID
+		{"b", "From: B <b@x.example>\r\nTo: sorry@org.example\r\nSubject: Re: notice\r\nMessage-ID: <r2@x.example>\r\nIn-Reply-To: <m2@x>\r\n" +
+			"Content-Type: text/plain; charset=utf-8\r\n\r\nThanks. Your spam also bounced back to me:\r\n\r\n" +
+			"> Your message could not be delivered to:\r\n> someone@else.example\r\n> 550 5.1.1 User unknown\r\n> --- Original message ---\r\n> Message-Id: <spam1@evil.example>\r\n"},
+	} {
+		in, err := inbox.Read([]byte(c.raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := db.RecordInbound(ctx, "INBOX", 1, []notify.Inbound{in})
+		if err != nil || out[0] != notify.AckedByReply {
+			t.Errorf("%s's reply: %v, %v; want an acknowledgement", c.who, out, err)
+		}
+		if ns, _ := db.Notices(ctx, c.who+"@x.example"); len(ns) != 1 || ns[0].State != notify.Sent {
+			t.Errorf("%s's notice: %+v; want it sent still", c.who, ns)
+		}
+		if acks, _ := db.Acks(ctx, contact(c.who)); len(acks) != 1 || acks[0].Auto || !strings.Contains(acks[0].Excerpt, "notice") && !strings.Contains(acks[0].Excerpt, "Thanks") {
+			t.Errorf("%s's acknowledgements: %+v", c.who, acks)
+		}
+	}
+	if n, err := db.Queue(ctx, notify.Apology, "ja", func() string { return "ap@x" + fmt.Sprint(time.Now().UnixNano()) }); err != nil || n != 2 {
+		t.Errorf("apologies queued: %d, %v; want 2: no address was closed", n, err)
+	}
+}
+
+// Found in review: an out-of-office reply whose sender's checks failed (as
+// forwarding often makes them) was kept unverified, and confirmed it
+// counted as the person's acknowledgement.
+func TestAConfirmedAutomaticReplyStaysAutomatic(t *testing.T) {
+	ctx := context.Background()
+	db, _, _, contact := resendBook(t, "a")
+	out, err := db.RecordInbound(ctx, "INBOX", 1, []notify.Inbound{{UID: 1, MessageID: "ooo@x", From: "a@x.example", InReplyTo: "m1@x",
+		Auto: true, SenderFailed: true, Excerpt: "不在にしております"}})
+	if err != nil || out[0] != notify.Unverified {
+		t.Fatalf("a forwarded out-of-office: %v, %v; want it unverified", out, err)
+	}
+	um, _ := db.UnverifiedMail(ctx, contact("a"))
+	if len(um) != 1 || !um[0].Auto {
+		t.Fatalf("kept: %+v; want one, automatic", um)
+	}
+	if err := db.DecideUnverified(ctx, contact("a"), um[0].ID, notify.Confirmed); err != nil {
+		t.Fatal(err)
+	}
+	if acks, _ := db.Acks(ctx, contact("a")); len(acks) != 1 || !acks[0].Auto {
+		t.Errorf("confirmed: %+v; want one automatic reply, which does not count", acks)
+	}
+	if due, _ := db.DueResends(ctx, notify.ResendPolicy{Kinds: []notify.NoticeKind{notify.Deletion}, MaxSends: 3}, time.Now().Add(240*time.Hour)); len(due) != 1 {
+		t.Errorf("resends due: %d; want theirs still", len(due))
+	}
+}
+
+// Found in review: a requeue of failed notices deleted those of people not
+// to be contacted, and counted them as given another round.
+func TestFailedNoticesOfThoseNotToBeContactedStayFailed(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	db.Import(ctx, notify.ImportReport{File: "x"}, records(notify.Record{Family: "a", Emails: []string{"a@x.example"}}), nil)
+	db.Queue(ctx, notify.Deletion, "ja", func() string { return "m1@x" })
+	claimed, _ := db.Claim(ctx, 1)
+	db.Fail(ctx, claimed[0].ID, reply("554 5.7.1 refused"))
+	u, _ := db.AddUser(ctx, notify.User{Name: "kanri", Role: notify.Manager}, []byte("h"))
+	c, _, _ := db.ContactByEmail(ctx, "a@x.example")
+	if _, err := db.SetDoNotContact(ctx, u.ID, c.ID, true, "申し出"); err != nil {
+		t.Fatal(err)
+	}
+	if requeued, _, err := db.RequeueFailed(ctx, notify.Deletion); err != nil || requeued != 0 {
+		t.Errorf("requeued %d, %v; want none", requeued, err)
+	}
+	if ns, _ := db.Notices(ctx, "a@x.example"); len(ns) != 1 || ns[0].State != notify.Failed || ns[0].Reply.Code != 554 {
+		t.Errorf("the failed notice: %+v; want it kept, failed, with its reply", ns)
 	}
 }

@@ -12,8 +12,7 @@ import (
 // UnverifiedMail lists the mail kept unverified under a contact, newest
 // first, decided or not.
 func (d *DB) UnverifiedMail(ctx context.Context, contactID int64) ([]notify.UnverifiedMail, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT id, kind, contact_id, coalesce(notice_id, 0), doubt, sender, excerpt, status, at,
-		decision, decided_by, coalesce(decided_at, '') FROM unverified_mail WHERE contact_id = ? ORDER BY at DESC, id DESC`, contactID)
+	rows, err := d.db.QueryContext(ctx, `SELECT `+unverifiedColumns+` FROM unverified_mail WHERE contact_id = ? ORDER BY at DESC, id DESC`, contactID)
 	if err != nil {
 		return nil, describe(err)
 	}
@@ -29,10 +28,14 @@ func (d *DB) UnverifiedMail(ctx context.Context, contactID int64) ([]notify.Unve
 	return out, describe(rows.Err())
 }
 
+// unverifiedColumns are what scanUnverified reads.
+const unverifiedColumns = `id, kind, contact_id, coalesce(notice_id, 0), doubt, sender, excerpt, status, auto, at,
+	decision, decided_by, coalesce(decided_at, '')`
+
 func scanUnverified(s interface{ Scan(...any) error }) (notify.UnverifiedMail, error) {
 	var u notify.UnverifiedMail
 	var at, decidedAt string
-	err := s.Scan(&u.ID, &u.Kind, &u.ContactID, &u.NoticeID, &u.Doubt, &u.Sender, &u.Excerpt, &u.Status, &at, &u.Verdict, &u.DecidedBy, &decidedAt)
+	err := s.Scan(&u.ID, &u.Kind, &u.ContactID, &u.NoticeID, &u.Doubt, &u.Sender, &u.Excerpt, &u.Status, &u.Auto, &at, &u.Verdict, &u.DecidedBy, &decidedAt)
 	u.At, u.DecidedAt = parseTime(at), parseTime(decidedAt)
 	return u, err
 }
@@ -47,7 +50,8 @@ func (d *DB) UnverifiedWaiting(ctx context.Context) (int, error) {
 
 // DecideUnverified records what a person decided of an unverified mail of
 // a contact. Confirmed, it counts as what it claims: a reply acknowledges
-// the notice (or the contact, when it names none); a bounce fails the
+// the notice (or the contact, when it names none; an automatic reply is
+// kept as one, which does not count); a bounce fails the
 // notice it would fail, as a bounce tied to it would. Dismissed, it never
 // counts. A mail is decided once.
 func (d *DB) DecideUnverified(ctx context.Context, contactID, id int64, verdict notify.Verdict) error {
@@ -59,8 +63,7 @@ func (d *DB) DecideUnverified(ctx context.Context, contactID, id int64, verdict 
 		return err
 	}
 	defer tx.Rollback()
-	u, err := scanUnverified(tx.QueryRowContext(ctx, `SELECT id, kind, contact_id, coalesce(notice_id, 0), doubt, sender, excerpt, status, at,
-		decision, decided_by, coalesce(decided_at, '') FROM unverified_mail WHERE id = ? AND contact_id = ?`, id, contactID))
+	u, err := scanUnverified(tx.QueryRowContext(ctx, `SELECT `+unverifiedColumns+` FROM unverified_mail WHERE id = ? AND contact_id = ?`, id, contactID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return notify.Errorf(notify.ENOTFOUND, "no such mail for this contact")
 	}
@@ -96,7 +99,7 @@ func confirmUnverified(ctx context.Context, tx *Tx, u notify.UnverifiedMail) err
 		b := notify.Bounce{Recipient: u.Sender, Action: "failed", Status: u.Status, Diagnostic: u.Excerpt}
 		return failByBounce(ctx, tx, u.NoticeID, b.Reply(), "(confirmed by staff)")
 	}
-	if _, err := addAck(ctx, tx, notify.Ack{ContactID: u.ContactID, NoticeID: u.NoticeID, Channel: notify.AckReply, At: u.At, Excerpt: u.Excerpt}, "", 0); err != nil {
+	if _, err := addAck(ctx, tx, notify.Ack{ContactID: u.ContactID, NoticeID: u.NoticeID, Channel: notify.AckReply, At: u.At, Auto: u.Auto, Excerpt: u.Excerpt}, "", 0); err != nil {
 		return err
 	}
 	return audit(ctx, tx, notify.AuditEntry{Kind: "ack", ContactID: u.ContactID,

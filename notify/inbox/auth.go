@@ -1,6 +1,7 @@
 package inbox
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/emersion/go-message/mail"
@@ -36,7 +37,8 @@ func senderChecks(h mail.Header, from string, trusted []string) notify.SenderChe
 					c.SPF = string(r.Value)
 				}
 			case *authres.DKIMResult:
-				if sameDomain(r.Domain, domain) || sameDomain(r.Identifier, domain) {
+				// the signing domain (d=), or where the result gives none, its identity (i=)
+				if signer := cmp.Or(r.Domain, r.Identifier); sameDomain(signer, domain) {
 					c.DKIM = append(c.DKIM, string(r.Value))
 				}
 			}

@@ -121,7 +121,7 @@ func (p *Poller) Poll(ctx context.Context) (map[notify.InboundOutcome]int, error
 			m, err := Read(raw.mail, p.TrustedServers...)
 			if err != nil {
 				// The reason quotes the mail: only at debug level, which may carry personal data.
-				p.Log.Warn("owabi could not read a mail in the reply mailbox: it is recorded as answering no notice, and changes nothing", "uid", raw.uid)
+				p.Log.Warn("owabi could not read all of a mail in the reply mailbox: it is recorded from what could be read (its headers, as a rule)", "uid", raw.uid)
 				p.Log.Debug("why the mail was skipped", "uid", raw.uid, "err", err)
 			}
 			m.UID = uint32(raw.uid)

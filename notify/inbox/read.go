@@ -83,10 +83,18 @@ func Read(raw []byte, trusted ...string) (notify.Inbound, error) {
 		if e, _ := message.Read(bytes.NewReader(lenient)); e != nil {
 			in.Bounces = readBounce(e, bodyOf(lenient), in.InReplyTo)
 		}
-		if len(in.Bounces) > 0 || system {
+		in.FromMailSystem = system
+		if system {
 			in.Auto, in.Unreadable = true, len(in.Bounces) == 0
+		}
+		if len(in.Bounces) > 0 && in.InReplyTo == "" && len(in.References) == 0 {
+			in.Auto = true // what reads like a bounce and answers nothing is a machine's
+		}
+		if system {
 			return in, nil
 		}
+		// else read on: a person's reply quoting a bounce is read as a reply
+		// where the bounce reports none of ours
 	}
 	html := "" // the text of an HTML part, for a reply that has no plain one
 	for {
