@@ -36,9 +36,8 @@ func (d *DB) Reassign(ctx context.Context, userID int64, owner string, contactID
 // SetDoNotContact marks a contact not to be contacted, or lifts the mark,
 // with the reason a manager gives. Marking withdraws the contact's notices
 // waiting in the queue and returns how many; a notice in flight goes on,
-// and is withdrawn too if it comes back to the queue (the schema's trigger
-// notice_withheld). Lifting the mark lets the next owabi send queue them
-// again.
+// and is withdrawn too if it comes back to the queue (requeued). Lifting
+// the mark lets the next owabi send queue them again.
 func (d *DB) SetDoNotContact(ctx context.Context, userID, contactID int64, on bool, reason string) (withdrawn int, err error) {
 	value := map[bool]string{true: "yes", false: "no"}[on]
 	err = d.inTx(ctx, func(tx *Tx) error {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -215,8 +216,28 @@ func replyArgs(r notify.ServerReply) []any { return []any{r.Stage, r.Code, r.Sta
 // Retry puts a notice back in the queue, due at next, with what the server
 // answered.
 func (d *DB) Retry(ctx context.Context, id int64, next time.Time, reply notify.ServerReply) error {
-	return d.exec(ctx, `UPDATE notices SET state = 'queued', attempts = attempts + 1, next_try = ?7, `+setReply+`
-		WHERE id = ?2 AND state = 'sending'`, nil, append(append([]any{id}, replyArgs(reply)...), formatTime(next))...)
+	return d.inTx(ctx, func(tx *Tx) error {
+		ids, err := queryColumn[int64](ctx, tx, `UPDATE notices SET state = 'queued', attempts = attempts + 1, next_try = ?7, `+setReply+`
+			WHERE id = ?2 AND state = 'sending' RETURNING id`, append(append([]any{tx.nowText, id}, replyArgs(reply)...), formatTime(next))...)
+		if err != nil {
+			return describe(err)
+		}
+		return describe(requeued(ctx, tx, ids))
+	})
+}
+
+// requeued follows notices just put back in the queue: a notice of someone
+// not to be contacted, or of a book that was purged, never waits there (a
+// retry, a release, a restart would send it), and is withdrawn at once.
+func requeued(ctx context.Context, tx *Tx, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	tx.wrote = true
+	list, _ := json.Marshal(ids)
+	_, err := tx.ExecContext(ctx, `DELETE FROM notices WHERE id IN (SELECT value FROM json_each(?)) AND state = 'queued'
+		AND (contact_id IN (SELECT id FROM contacts WHERE do_not_contact) OR EXISTS (SELECT 1 FROM purges))`, string(list))
+	return err
 }
 
 // Fail records that a notice cannot be delivered, with the server's reply,
@@ -302,12 +323,17 @@ func undeliverableText(r notify.ServerReply) string {
 // Release returns claimed notices that were not attempted to the queue, as
 // they were.
 func (d *DB) Release(ctx context.Context, ids []int64) error {
-	for _, id := range ids {
-		if err := d.exec(ctx, `UPDATE notices SET state = 'queued' WHERE id = ?2 AND state = 'sending'`, nil, id); err != nil {
-			return err
+	return d.inTx(ctx, func(tx *Tx) error {
+		var back []int64
+		for _, id := range ids {
+			b, err := queryColumn[int64](ctx, tx, `UPDATE notices SET state = 'queued' WHERE id = ? AND state = 'sending' RETURNING id`, id)
+			if err != nil {
+				return describe(err)
+			}
+			back = append(back, b...)
 		}
-	}
-	return nil
+		return describe(requeued(ctx, tx, back))
+	})
 }
 
 // RequeueInFlight frees notices left "sending" by a sender that died. Call it
@@ -315,9 +341,16 @@ func (d *DB) Release(ctx context.Context, ids []int64) error {
 // may have accepted some of them before the process died; they keep their
 // Message-ID, so a resend is recognisable as the same message.
 func (d *DB) RequeueInFlight(ctx context.Context) (int, error) {
-	var n int64
-	err := d.exec(ctx, `UPDATE notices SET state = 'queued' WHERE state = 'sending' AND ?1 = ?1`, &n)
-	return int(n), err
+	var n int
+	err := d.inTx(ctx, func(tx *Tx) error {
+		ids, err := queryColumn[int64](ctx, tx, `UPDATE notices SET state = 'queued' WHERE state = 'sending' RETURNING id`)
+		if err != nil {
+			return describe(err)
+		}
+		n = len(ids)
+		return describe(requeued(ctx, tx, ids))
+	})
+	return n, err
 }
 
 // exec runs one statement, which SQLite makes a transaction of its own; ?1
