@@ -198,7 +198,15 @@ func recordBounce(ctx context.Context, tx *Tx, m notify.Inbound, b notify.Bounce
 	case m.ReturnRef != "":
 		err = tx.QueryRowContext(ctx, `SELECT id, state FROM notices WHERE ref = ?`, m.ReturnRef).Scan(&id, &state)
 	case b.OriginalMessageID != "":
-		err = tx.QueryRowContext(ctx, `SELECT id, state FROM notices WHERE message_id = ?`, b.OriginalMessageID).Scan(&id, &state)
+		// Tied by a Message-ID, it must report the notice's own address: one
+		// that names another (a reply quoting the bounce of the spam, which
+		// threads with the notice) is no bounce of it.
+		var ours bool
+		err = tx.QueryRowContext(ctx, `SELECT n.id, n.state, a.email IN (?, ?) FROM notices n JOIN addresses a ON a.id = n.address_id
+			WHERE n.message_id = ?`, b.Recipient, b.Alias, b.OriginalMessageID).Scan(&id, &state, &ours)
+		if err == nil && !ours {
+			return notify.NotOurs, nil
+		}
 	default:
 		err = sql.ErrNoRows
 	}
@@ -208,19 +216,6 @@ func recordBounce(ctx context.Context, tx *Tx, m notify.Inbound, b notify.Bounce
 	tied := id != 0
 	if !tied && (m.ReturnRef != "" || b.OriginalMessageID != "") {
 		return notify.NotOurs, nil // it returns another mail: a colleague's
-	}
-	if tied && m.ReturnRef == "" {
-		// Tied by a Message-ID, it must report the notice's own address: one
-		// that names another (a reply quoting the bounce of the spam, which
-		// threads with the notice) is no bounce of it.
-		var ours bool
-		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM notices n JOIN addresses a ON a.id = n.address_id
-			WHERE n.id = ? AND a.email IN (?, ?))`, id, strings.ToLower(b.Recipient), strings.ToLower(b.Alias)).Scan(&ours); err != nil {
-			return "", err
-		}
-		if !ours {
-			return notify.NotOurs, nil
-		}
 	}
 	if tied && state != string(notify.Sent) {
 		return notify.NotOurs, nil // failed already, or never went

@@ -323,14 +323,12 @@ func undeliverableText(r notify.ServerReply) string {
 // Release returns claimed notices that were not attempted to the queue, as
 // they were.
 func (d *DB) Release(ctx context.Context, ids []int64) error {
+	list, _ := json.Marshal(ids)
 	return d.inTx(ctx, func(tx *Tx) error {
-		var back []int64
-		for _, id := range ids {
-			b, err := queryColumn[int64](ctx, tx, `UPDATE notices SET state = 'queued' WHERE id = ? AND state = 'sending' RETURNING id`, id)
-			if err != nil {
-				return describe(err)
-			}
-			back = append(back, b...)
+		back, err := queryColumn[int64](ctx, tx, `UPDATE notices SET state = 'queued'
+			WHERE id IN (SELECT value FROM json_each(?)) AND state = 'sending' RETURNING id`, string(list))
+		if err != nil {
+			return describe(err)
 		}
 		return describe(requeued(ctx, tx, back))
 	})

@@ -84,13 +84,11 @@ func Read(raw []byte, trusted ...string) (notify.Inbound, error) {
 			in.Bounces = readBounce(e, bodyOf(lenient), in.InReplyTo)
 		}
 		in.FromMailSystem = system
-		if system {
-			in.Auto, in.Unreadable = true, len(in.Bounces) == 0
-		}
 		if len(in.Bounces) > 0 && in.InReplyTo == "" && len(in.References) == 0 {
 			in.Auto = true // what reads like a bounce and answers nothing is a machine's
 		}
 		if system {
+			in.Auto, in.Unreadable = true, len(in.Bounces) == 0
 			return in, nil
 		}
 		// else read on: a person's reply quoting a bounce is read as a reply
