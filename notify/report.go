@@ -25,6 +25,14 @@ func EntryFlags(rec Record, d Decision) string {
 	return strings.Join(flags, "; ")
 }
 
+// NextRecord yields the entries of an address book: a record, or a rejection
+// for an entry that cannot be imported, or io.EOF at the end. Any other error
+// aborts the import.
+type NextRecord func() (Record, *EntryNote, error)
+
+// Decide classifies one contact from its record (with all its addresses).
+type Decide func(Record) Decision
+
 // ImportReport says what one import did with every entry of a file: its
 // counts, and the first KeptNotes notes of each kind, in file order. A
 // book of a million bad entries has a million notes: the import stores

@@ -23,6 +23,7 @@ const (
 	contactFactsQuery = `SELECT do_not_contact, EXISTS (SELECT 1 FROM call_tasks WHERE contact_id = ?1) FROM contacts WHERE id = ?1`
 	noticeStatesQuery = `SELECT state FROM notices WHERE contact_id = ?`
 	acksQuery         = `SELECT channel, at, auto, report FROM acks WHERE contact_id = ?`
+	storedCaseQuery   = `SELECT EXISTS (SELECT 1 FROM cases WHERE contact_id = ?)`
 	storeCaseQuery    = `INSERT INTO cases (contact_id, urgency, reason, at_risk, due_at, urgency_due, reason_due,
 		category, owner, reached_at, acked_at, heard, arrived, clicked, infected, remediated, last_call_at, last_outcome, unheard)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (contact_id) DO UPDATE SET
@@ -33,7 +34,8 @@ const (
 		last_call_at = excluded.last_call_at, last_outcome = excluded.last_outcome, unheard = excluded.unheard`
 )
 
-var caseStatements = append([]string{contactFactsQuery, noticeStatesQuery, acksQuery, callsQuery, storeCaseQuery}, progressStatements...)
+var caseStatements = append(append([]string{contactFactsQuery, noticeStatesQuery, acksQuery, callsQuery, storeCaseQuery, storedCaseQuery},
+	progressStatements...), tallyStatements...)
 
 // loadCase gathers the facts of one contact's case.
 func loadCase(ctx context.Context, q querier, contactID int64) (notify.Case, error) {
@@ -95,13 +97,14 @@ func refreshCases(ctx context.Context, tx *Tx, contactIDs ...int64) error {
 	return nil
 }
 
-// refreshCounted decides again the cases of those of the contacts given
-// that have one stored: their category or owner changed, which moves what
-// their case is counted under. A contact with none has nothing counted.
-func refreshCounted(ctx context.Context, tx *Tx, contactIDs ...int64) error {
+// refreshStoredCases decides again the cases of those of the contacts
+// given that have one stored: a new category or owner moves what their
+// case is counted under, a notice sent may change it. A contact with none
+// is in the case every contact starts in, and has nothing counted.
+func refreshStoredCases(ctx context.Context, tx *Tx, contactIDs ...int64) error {
 	for _, id := range contactIDs {
 		var stored bool
-		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM cases WHERE contact_id = ?)`, id).Scan(&stored); err != nil {
+		if err := (prepared{tx}).QueryRowContext(ctx, storedCaseQuery, id).Scan(&stored); err != nil {
 			return err
 		}
 		if stored {

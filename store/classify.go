@@ -24,7 +24,7 @@ const classifyChunkSize = 1000
 // it. It does not run while an import does, nor an import while it runs:
 // the rest of the book would be classified as it came in, by the rules it
 // started with.
-func (d *DB) Classify(ctx context.Context, decide Decide) (notify.ClassifyReport, error) {
+func (d *DB) Classify(ctx context.Context, decide notify.Decide) (notify.ClassifyReport, error) {
 	rep := notify.ClassifyReport{Categories: map[notify.Category]int{}, Rules: map[notify.Rule]int{}}
 	lw, err := d.startLongWrite(ctx)
 	if err != nil {
@@ -54,7 +54,7 @@ func (d *DB) Classify(ctx context.Context, decide Decide) (notify.ClassifyReport
 
 // classifyChunk decides the contacts with ids from lo to hi and records the
 // decisions that changed; rep, when not nil, counts them all.
-func classifyChunk(ctx context.Context, tx *Tx, lo, hi int64, decide Decide, rep *notify.ClassifyReport) error {
+func classifyChunk(ctx context.Context, tx *Tx, lo, hi int64, decide notify.Decide, rep *notify.ClassifyReport) error {
 	contacts, err := contactsBetween(ctx, tx, lo, hi)
 	if err != nil {
 		return err
@@ -76,7 +76,7 @@ func classifyChunk(ctx context.Context, tx *Tx, lo, hi int64, decide Decide, rep
 			dec.Category, dec.Rule, dec.Detail, dec.OwnerEmail, c.ID); err != nil {
 			return err
 		}
-		if err := refreshCounted(ctx, tx, c.ID); err != nil {
+		if err := refile(ctx, tx, c.ID, filed{string(c.Category), c.OwnerEmail}); err != nil {
 			return err
 		}
 	}

@@ -137,9 +137,6 @@ func (d *DB) Close() error {
 	return errors.Join(d.wdb.Close(), d.db.Close(), d.room.Close())
 }
 
-// stmt returns query prepared on the writer. The outbox runs the same few
-// statements for every message, and preparing them once saves a good part
-// of each one's cost.
 // preparedStmt is query's statement if it was prepared, nil if not.
 func (d *DB) preparedStmt(query string) *sql.Stmt {
 	d.mu.Lock()
@@ -147,15 +144,24 @@ func (d *DB) preparedStmt(query string) *sql.Stmt {
 	return d.stmts[query]
 }
 
+// stmt returns query prepared on the writer, once. The outbox runs the
+// same few statements for every message, and preparing them once saves a
+// good part of each one's cost. It prepares without holding d.mu:
+// preparing waits for the writer's one connection, which a transaction
+// may hold while it looks up a statement of its own (preparedStmt).
 func (d *DB) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if s, ok := d.stmts[query]; ok {
+	if s := d.preparedStmt(query); s != nil {
 		return s, nil
 	}
 	s, err := d.wdb.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, describe(err)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if first, ok := d.stmts[query]; ok { // prepared meanwhile by another
+		s.Close()
+		return first, nil
 	}
 	d.stmts[query] = s
 	return s, nil

@@ -51,13 +51,9 @@ func (d *DB) SetDoNotContact(ctx context.Context, userID, contactID int64, on bo
 		if !on {
 			return nil
 		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM notices WHERE contact_id = ? AND state = 'queued'`, contactID)
-		if err != nil {
-			return describe(err)
-		}
-		n, err := res.RowsAffected()
-		withdrawn = int(n)
-		return err
+		gone, err := moveNotices(ctx, tx, notify.Queued, "", `DELETE FROM notices WHERE contact_id = ? AND state = 'queued'`, contactID)
+		withdrawn = len(gone)
+		return describe(err)
 	})
 	return withdrawn, err
 }
@@ -80,7 +76,8 @@ func (d *DB) inTx(ctx context.Context, fn func(*Tx) error) error {
 // its old value to value in the contact's history.
 func change(ctx context.Context, tx *Tx, contactID, userID int64, what, column, value, reason, update string, args ...any) error {
 	var old string
-	err := tx.QueryRowContext(ctx, `SELECT `+column+` FROM contacts WHERE id = ?`, contactID).Scan(&old)
+	var was filed
+	err := tx.QueryRowContext(ctx, `SELECT `+column+`, category, owner_email FROM contacts WHERE id = ?`, contactID).Scan(&old, &was.category, &was.owner)
 	if errors.Is(err, sql.ErrNoRows) {
 		return notify.Errorf(notify.ENOTFOUND, "there is no contact number %d", contactID)
 	}
@@ -93,7 +90,7 @@ func change(ctx context.Context, tx *Tx, contactID, userID int64, what, column, 
 	if _, err := tx.ExecContext(ctx, update, args...); err != nil {
 		return describe(err)
 	}
-	if err := refreshCounted(ctx, tx, contactID); err != nil { // a new category or owner moves what the case counts for
+	if err := refile(ctx, tx, contactID, was); err != nil { // a new category or owner moves what the contact counts for
 		return describe(err)
 	}
 	if _, err = tx.ExecContext(ctx, `INSERT INTO contact_events (contact_id, user_id, at, what, old, new, reason)

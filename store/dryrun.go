@@ -24,7 +24,7 @@ import (
 // (removeStaleDryRuns). Its report holds the counts and the first
 // notify.KeptNotes notes of each kind, as an import's does; the rest go
 // with the copy.
-func (d *DB) dryRun(ctx context.Context, rep notify.ImportReport, next NextRecord, decide Decide) (notify.ImportReport, error) {
+func (d *DB) dryRun(ctx context.Context, rep notify.ImportReport, next notify.NextRecord, decide notify.Decide) (notify.ImportReport, error) {
 	removeStaleDryRuns(d.path)
 	dir, err := os.MkdirTemp(filepath.Dir(d.path), filepath.Base(d.path)+dryRunFolder+"*")
 	if err != nil {

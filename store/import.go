@@ -13,14 +13,6 @@ import (
 	"github.com/owabi/owabi/notify"
 )
 
-// NextRecord yields the entries of an address book: a record, or a rejection
-// for an entry that cannot be imported, or io.EOF at the end. Any other error
-// aborts the import.
-type NextRecord func() (notify.Record, *notify.EntryNote, error)
-
-// Decide classifies one contact from its record (with all its addresses).
-type Decide func(notify.Record) notify.Decision
-
 // importChunk is how many entries Import reads before it writes, and
 // commits at once. Addresses are looked up, and contacts, addresses and
 // outcomes inserted, a chunk at a time in a few statements, which is what
@@ -45,7 +37,7 @@ const importChunk = 500
 // ImportNotes reads the rest. A dry run reports what would happen and
 // writes nothing (dryRun). When decide is not nil, every contact added or
 // changed is classified as it is stored, on everything it then holds.
-func (d *DB) Import(ctx context.Context, rep notify.ImportReport, next NextRecord, decide Decide) (notify.ImportReport, error) {
+func (d *DB) Import(ctx context.Context, rep notify.ImportReport, next notify.NextRecord, decide notify.Decide) (notify.ImportReport, error) {
 	rep.Rejected, rep.Flagged, rep.RejectedCount, rep.FlaggedCount = nil, nil, 0, 0
 	if rep.DryRun {
 		return d.dryRun(ctx, rep, next, decide)
@@ -68,7 +60,7 @@ func (d *DB) Import(ctx context.Context, rep notify.ImportReport, next NextRecor
 
 // run reads the book and stores it a chunk at a time, then marks the
 // import done.
-func (im *importer) run(ctx context.Context, next NextRecord) error {
+func (im *importer) run(ctx context.Context, next notify.NextRecord) error {
 	// The book is read, parsed and classified on another goroutine while
 	// the previous chunk is written: Go and SQLite each keep a core busy.
 	ctx, cancel := context.WithCancel(ctx)
@@ -147,7 +139,7 @@ func (im *importer) finish(ctx context.Context) error {
 // readChunks reads entries from next, numbers and classifies them, and
 // sends them in chunks, until io.EOF, an error, or ctx ends. Everything
 // that needs no database is done here, off the goroutine that writes.
-func readChunks(ctx context.Context, next NextRecord, decide Decide, out chan<- chunk) error {
+func readChunks(ctx context.Context, next notify.NextRecord, decide notify.Decide, out chan<- chunk) error {
 	var c chunk
 	var emails []string
 	send := func() error {
@@ -217,7 +209,7 @@ type importer struct {
 	lw     *longWriter
 	tx     *Tx // the current chunk's
 	rep    *notify.ImportReport
-	decide Decide
+	decide notify.Decide
 
 	// Ids are given out here rather than by SQLite, so that a chunk's
 	// contacts and the addresses pointing at them go in by the hundred.
@@ -238,7 +230,7 @@ type importer struct {
 
 // startImport records the import as running, with the ids from which its
 // new contacts and addresses will be numbered, in a transaction of its own.
-func (lw *longWriter) startImport(ctx context.Context, rep *notify.ImportReport, decide Decide) (*importer, error) {
+func (lw *longWriter) startImport(ctx context.Context, rep *notify.ImportReport, decide notify.Decide) (*importer, error) {
 	im := &importer{lw: lw, rep: rep, decide: decide,
 		contacts: newBulkInsert(nil, `contacts (id, family, given, family_kana, given_kana, company, department, title,
 			phones, labels, notes, category, rule, rule_detail, owner_email)`, 15),
@@ -290,8 +282,7 @@ func (im *importer) statements() []struct {
 		{&im.loadEmails, `SELECT a.contact_id, a.email FROM json_each(?) j JOIN addresses a ON a.contact_id = j.value ORDER BY a.id`},
 		{&im.tally, `UPDATE tally SET n = n + CASE what WHEN 'contacts' THEN ?1 ELSE ?2 END
 			WHERE category = ?3 AND what IN ('contacts', 'addresses')`},
-		{&im.ownerTally, `INSERT INTO owner_tally (owner, contacts) VALUES (lower(?), ?)
-			ON CONFLICT (owner) DO UPDATE SET contacts = contacts + excluded.contacts`},
+		{&im.ownerTally, addOwnedQuery},
 		{&im.update, `UPDATE contacts SET family = ?, given = ?, family_kana = ?, given_kana = ?, company = ?,
 			department = ?, title = ?, phones = ?, labels = ?, notes = ?, category = ?, rule = ?, rule_detail = ?,
 			owner_email = ? WHERE id = ?`},
@@ -546,7 +537,7 @@ func (im *importer) write(ctx context.Context, newContacts []int64, contacts map
 			return err
 		}
 		if d.Category != p.stored.Category || !strings.EqualFold(d.OwnerEmail, p.stored.OwnerEmail) {
-			if err := refreshCounted(ctx, im.tx, id); err != nil {
+			if err := refile(ctx, im.tx, id, filed{string(p.stored.Category), p.stored.OwnerEmail}); err != nil {
 				return err
 			}
 		}
@@ -570,7 +561,7 @@ func (im *importer) write(ctx context.Context, newContacts []int64, contacts map
 
 // decision classifies a contact with decide, or leaves it for a person when
 // there is no classifier.
-func decision(decide Decide, r notify.Record) notify.Decision {
+func decision(decide notify.Decide, r notify.Record) notify.Decision {
 	if decide == nil {
 		return notify.Decision{Category: notify.Unclassified, Rule: notify.RuleNone}
 	}

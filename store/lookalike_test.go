@@ -22,7 +22,7 @@ const lookAlikeBook = "Given Name,Family Name,Labels,E-mail 1 - Value\n" +
 	"花子,本物,社員 ::: * myContacts,hanako@sakura-print.example.jp\n"
 
 // bookOf reads a book with the real reader, as owabi import does.
-func bookOf(t *testing.T, text string) store.NextRecord {
+func bookOf(t *testing.T, text string) notify.NextRecord {
 	t.Helper()
 	b, err := addrbook.NewGoogleCSV(strings.NewReader(text))
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -28,18 +27,21 @@ func (d *DB) Queue(ctx context.Context, kind notify.NoticeKind, lang string, mes
 		}
 		return 0, describe(err)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT a.id, a.contact_id FROM addresses a JOIN contacts c ON c.id = a.contact_id
+	rows, err := tx.QueryContext(ctx, `SELECT a.id, a.contact_id, c.category FROM addresses a JOIN contacts c ON c.id = a.contact_id
 		WHERE NOT c.do_not_contact AND a.undeliverable = '' AND NOT `+heldBack+`
 		AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.address_id = a.id AND n.kind = ?)
 		ORDER BY a.id`, kind)
 	if err != nil {
 		return 0, describe(err)
 	}
-	type pair struct{ address, contact int64 }
+	type pair struct {
+		address, contact int64
+		category         string
+	}
 	var todo []pair
 	for rows.Next() {
 		var p pair
-		if err := rows.Scan(&p.address, &p.contact); err != nil {
+		if err := rows.Scan(&p.address, &p.contact, &p.category); err != nil {
 			rows.Close()
 			return 0, err
 		}
@@ -55,6 +57,7 @@ func (d *DB) Queue(ctx context.Context, kind notify.NoticeKind, lang string, mes
 		return 0, err
 	}
 	defer insert.Close()
+	added := noticeMoves{}
 	for _, p := range todo {
 		if err := withNewRef(kind, func(ref string) error {
 			_, err := insert.ExecContext(ctx, p.contact, p.address, kind, lang, messageID(), ref, tx.nowText, tx.nowText)
@@ -62,6 +65,10 @@ func (d *DB) Queue(ctx context.Context, kind notify.NoticeKind, lang string, mes
 		}); err != nil {
 			return 0, describe(err)
 		}
+		added.add(p.category, string(kind), "", notify.Queued)
+	}
+	if err := added.write(ctx, tx); err != nil {
+		return 0, describe(err)
 	}
 	if len(todo) > 0 {
 		if err := audit(ctx, tx, notify.AuditEntry{Kind: "queue", Detail: fmt.Sprintf("%d %s notices queued (%s)", len(todo), kind, lang)}); err != nil {
@@ -89,25 +96,15 @@ func (d *DB) Claim(ctx context.Context, limit int) ([]notify.Delivery, error) {
 		return nil, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `UPDATE notices SET state = 'sending'
+	claimed, err := moveNotices(ctx, tx, notify.Queued, notify.Sending, `UPDATE notices SET state = 'sending'
 		WHERE id IN (SELECT id FROM notices WHERE state = 'queued' AND next_try <= ?
-			AND contact_id NOT IN (SELECT id FROM contacts c WHERE `+heldBack+`) ORDER BY next_try, id LIMIT ?)
-		RETURNING id`, tx.nowText, limit)
-	if err != nil {
+			AND contact_id NOT IN (SELECT id FROM contacts c WHERE `+heldBack+`) ORDER BY next_try, id LIMIT ?)`, tx.nowText, limit)
+	if err != nil || len(claimed) == 0 {
 		return nil, describe(err)
 	}
-	var ids []any
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(ids) == 0 {
-		return nil, err
+	ids := make([]any, len(claimed))
+	for i, n := range claimed {
+		ids[i] = n.id
 	}
 	out, err := deliveries(ctx, tx, `n.id IN (?`+strings.Repeat(`, ?`, len(ids)-1)+`)`, ids...)
 	if err != nil {
@@ -178,31 +175,30 @@ func (m multiScan) Scan(dest ...any) error { return m.row.Scan(append(m.before, 
 // never claimed again. MarkSent, Retry, Fail and Undeliverable each count
 // the attempt whose answer they record.
 //
-// A sent notice moves no case from where every case starts
-// (notify.TestSentNoticesAloneLeaveACaseAsItStarts): for a contact whose
-// case has not moved (most, while the notices go out) it is one prepared
-// statement, as fast as the sender needs; for the others the case is
-// decided again in the same transaction.
+// A sent notice moves no count (noticeMoves) and no case from where every
+// case starts (notify.TestSentNoticesAloneLeaveACaseAsItStarts): for a
+// contact whose case has not moved (most, while the notices go out) it is
+// one prepared statement, as fast as the sender needs; for the others the
+// case is decided again in the same transaction.
 func (d *DB) MarkSent(ctx context.Context, id int64) error {
-	const sent = `UPDATE notices SET state = 'sent', sent_at = ?1, attempts = attempts + 1, ` + noReply + `
-		WHERE id = ?2 AND state = 'sending'`
 	var n int64
-	if err := d.exec(ctx, sent+` AND NOT EXISTS (SELECT 1 FROM cases k WHERE k.contact_id = notices.contact_id)`, &n, id); err != nil || n > 0 {
+	if err := d.exec(ctx, markSentUnmoved, &n, id); err != nil || n > 0 {
 		return err
 	}
 	return d.inTx(ctx, func(tx *Tx) error {
-		var contact int64
-		err := tx.QueryRowContext(ctx, sent+` RETURNING contact_id`, tx.nowText, id).Scan(&contact)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil // not being sent: released, or recorded already
+		sent, err := moveNotices(ctx, tx, notify.Sending, notify.Sent, markSent, tx.nowText, id)
+		if err != nil || len(sent) == 0 {
+			return describe(err) // none: not being sent (released, or recorded already)
 		}
-		if err != nil {
-			return describe(err)
-		}
-		tx.wrote = true
-		return describe(refreshCases(ctx, tx, contact))
+		return describe(refreshCases(ctx, tx, sent[0].contact))
 	})
 }
+
+const (
+	markSent = `UPDATE notices SET state = 'sent', sent_at = ?1, attempts = attempts + 1, ` + noReply + `
+	WHERE id = ?2 AND state = 'sending'`
+	markSentUnmoved = markSent + ` AND NOT EXISTS (SELECT 1 FROM cases k WHERE k.contact_id = notices.contact_id)`
+)
 
 // noReply clears what a server answered to an earlier attempt.
 const noReply = `reply_stage = '', reply_code = 0, reply_status = '', last_error = ''`
@@ -217,25 +213,28 @@ func replyArgs(r notify.ServerReply) []any { return []any{r.Stage, r.Code, r.Sta
 // answered.
 func (d *DB) Retry(ctx context.Context, id int64, next time.Time, reply notify.ServerReply) error {
 	return d.inTx(ctx, func(tx *Tx) error {
-		ids, err := queryColumn[int64](ctx, tx, `UPDATE notices SET state = 'queued', attempts = attempts + 1, next_try = ?7, `+setReply+`
-			WHERE id = ?2 AND state = 'sending' RETURNING id`, append(append([]any{tx.nowText, id}, replyArgs(reply)...), formatTime(next))...)
+		back, err := moveNotices(ctx, tx, notify.Sending, notify.Queued, `UPDATE notices SET state = 'queued', attempts = attempts + 1, next_try = ?7, `+setReply+`
+			WHERE id = ?2 AND state = 'sending'`, append(append([]any{tx.nowText, id}, replyArgs(reply)...), formatTime(next))...)
 		if err != nil {
 			return describe(err)
 		}
-		return describe(requeued(ctx, tx, ids))
+		return describe(requeued(ctx, tx, back))
 	})
 }
 
 // requeued follows notices just put back in the queue: a notice of someone
 // not to be contacted, or of a book that was purged, never waits there (a
 // retry, a release, a restart would send it), and is withdrawn at once.
-func requeued(ctx context.Context, tx *Tx, ids []int64) error {
-	if len(ids) == 0 {
+func requeued(ctx context.Context, tx *Tx, back []movedNotice) error {
+	if len(back) == 0 {
 		return nil
 	}
-	tx.wrote = true
+	ids := make([]int64, len(back))
+	for i, n := range back {
+		ids[i] = n.id
+	}
 	list, _ := json.Marshal(ids)
-	_, err := tx.ExecContext(ctx, `DELETE FROM notices WHERE id IN (SELECT value FROM json_each(?)) AND state = 'queued'
+	_, err := moveNotices(ctx, tx, notify.Queued, "", `DELETE FROM notices WHERE id IN (SELECT value FROM json_each(?)) AND state = 'queued'
 		AND (contact_id IN (SELECT id FROM contacts WHERE do_not_contact) OR EXISTS (SELECT 1 FROM purges))`, string(list))
 	return err
 }
@@ -244,16 +243,12 @@ func requeued(ctx context.Context, tx *Tx, ids []int64) error {
 // in the audit trail too.
 func (d *DB) Fail(ctx context.Context, id int64, reply notify.ServerReply) error {
 	return d.inTx(ctx, func(tx *Tx) error {
-		var contact int64
-		err := tx.QueryRowContext(ctx, `UPDATE notices SET state = 'failed', attempts = attempts + 1, `+setReply+`
-			WHERE id = ?2 AND state = 'sending' RETURNING contact_id`, append([]any{tx.nowText, id}, replyArgs(reply)...)...).Scan(&contact)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
-		}
-		if err != nil {
+		failed, err := moveNotices(ctx, tx, notify.Sending, notify.Failed, `UPDATE notices SET state = 'failed', attempts = attempts + 1, `+setReply+`
+			WHERE id = ?2 AND state = 'sending'`, append([]any{tx.nowText, id}, replyArgs(reply)...)...)
+		if err != nil || len(failed) == 0 {
 			return describe(err)
 		}
-		if err := refreshCases(ctx, tx, contact); err != nil {
+		if err := refreshCases(ctx, tx, failed[0].contact); err != nil {
 			return describe(err)
 		}
 		return describe(auditFailure(ctx, tx, "failed", id, reply))
@@ -295,23 +290,24 @@ func markUndeliverable(ctx context.Context, tx *Tx, id int64, reply notify.Serve
 	if _, err := tx.ExecContext(ctx, `UPDATE addresses SET undeliverable = ? WHERE id = ?`, undeliverableText(reply), address); err != nil {
 		return false, err
 	}
-	_, err = tx.ExecContext(ctx, `DELETE FROM notices WHERE address_id = ? AND state = 'queued'`, address)
+	_, err = moveNotices(ctx, tx, notify.Queued, "", `DELETE FROM notices WHERE address_id = ? AND state = 'queued'`, address)
 	return err == nil, err
 }
 
 // failNotice fails a notice being sent or sent with reply, and returns its
 // address; 0 when it was neither.
 func failNotice(ctx context.Context, tx *Tx, id int64, reply notify.ServerReply) (address int64, err error) {
-	var contact int64
-	err = tx.QueryRowContext(ctx, `UPDATE notices SET state = 'failed', attempts = attempts + (state = 'sending'), `+setReply+`
-		WHERE id = ?2 AND state IN ('sending', 'sent') RETURNING address_id, contact_id`, append([]any{tx.nowText, id}, replyArgs(reply)...)...).Scan(&address, &contact)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
+	for _, was := range []notify.NoticeState{notify.Sending, notify.Sent} {
+		failed, err := moveNotices(ctx, tx, was, notify.Failed, `UPDATE notices SET state = 'failed', attempts = attempts + (state = 'sending'), `+setReply+`
+			WHERE id = ?2 AND state = ?7`, append(append([]any{tx.nowText, id}, replyArgs(reply)...), was)...)
+		if err != nil {
+			return 0, err
+		}
+		if len(failed) > 0 {
+			return failed[0].address, refreshCases(ctx, tx, failed[0].contact)
+		}
 	}
-	if err != nil {
-		return 0, err
-	}
-	return address, refreshCases(ctx, tx, contact)
+	return 0, nil
 }
 
 // undeliverableText is why an address takes no more notices, as its row
@@ -325,8 +321,8 @@ func undeliverableText(r notify.ServerReply) string {
 func (d *DB) Release(ctx context.Context, ids []int64) error {
 	list, _ := json.Marshal(ids)
 	return d.inTx(ctx, func(tx *Tx) error {
-		back, err := queryColumn[int64](ctx, tx, `UPDATE notices SET state = 'queued'
-			WHERE id IN (SELECT value FROM json_each(?)) AND state = 'sending' RETURNING id`, string(list))
+		back, err := moveNotices(ctx, tx, notify.Sending, notify.Queued, `UPDATE notices SET state = 'queued'
+			WHERE id IN (SELECT value FROM json_each(?)) AND state = 'sending'`, string(list))
 		if err != nil {
 			return describe(err)
 		}
@@ -341,12 +337,12 @@ func (d *DB) Release(ctx context.Context, ids []int64) error {
 func (d *DB) RequeueInFlight(ctx context.Context) (int, error) {
 	var n int
 	err := d.inTx(ctx, func(tx *Tx) error {
-		ids, err := queryColumn[int64](ctx, tx, `UPDATE notices SET state = 'queued' WHERE state = 'sending' RETURNING id`)
+		back, err := moveNotices(ctx, tx, notify.Sending, notify.Queued, `UPDATE notices SET state = 'queued' WHERE state = 'sending'`)
 		if err != nil {
 			return describe(err)
 		}
-		n = len(ids)
-		return describe(requeued(ctx, tx, ids))
+		n = len(back)
+		return describe(requeued(ctx, tx, back))
 	})
 	return n, err
 }
@@ -375,7 +371,9 @@ func (d *DB) exec(ctx context.Context, query string, affected *int64, args ...an
 // RequeueFailed gives failed notices of kind another round of attempts, with
 // their Message-IDs unchanged, and returns how many; and how many it left,
 // because their address was refused for good and takes no more notices.
-// Those of contacts not to be contacted, or held back, stay failed.
+// Those of contacts not to be contacted, or held back, stay failed; so
+// does one that a resend followed (a bounce that came back after it): the
+// resend stands for it.
 func (d *DB) RequeueFailed(ctx context.Context, kind notify.NoticeKind) (requeued, dead int, err error) {
 	err = d.inTx(ctx, func(tx *Tx) error {
 		at, _, err := purged(ctx, tx)
@@ -389,14 +387,19 @@ func (d *DB) RequeueFailed(ctx context.Context, kind notify.NoticeKind) (requeue
 			WHERE n.state = 'failed' AND n.kind = ? AND a.undeliverable != ''`, kind).Scan(&dead); err != nil {
 			return describe(err)
 		}
-		contacts, err := queryColumn[int64](ctx, tx, `UPDATE notices SET state = 'queued', attempts = 0, next_try = ? WHERE state = 'failed' AND kind = ?
+		back, err := moveNotices(ctx, tx, notify.Failed, notify.Queued, `UPDATE notices SET state = 'queued', attempts = 0, next_try = ? WHERE state = 'failed' AND kind = ?
 			AND address_id NOT IN (SELECT id FROM addresses WHERE undeliverable != '')
-			AND contact_id NOT IN (SELECT id FROM contacts c WHERE c.do_not_contact OR `+heldBack+`) RETURNING contact_id`, tx.nowText, kind)
+			AND NOT EXISTS (SELECT 1 FROM notices m WHERE m.address_id = notices.address_id AND m.kind = notices.kind AND m.round > notices.round)
+			AND contact_id NOT IN (SELECT id FROM contacts c WHERE c.do_not_contact OR `+heldBack+`)`, tx.nowText, kind)
 		if err != nil {
 			return describe(err)
 		}
-		if requeued = len(contacts); requeued == 0 {
+		if requeued = len(back); requeued == 0 {
 			return nil
+		}
+		contacts := make([]int64, len(back))
+		for i, n := range back {
+			contacts[i] = n.contact
 		}
 		if err := refreshCases(ctx, tx, contacts...); err != nil {
 			return describe(err)

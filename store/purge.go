@@ -46,7 +46,7 @@ import (
 //	cases, call_tasks, jobs, mailboxes, filings: kept; they hold
 //	staff, counts and codes.
 var purgeSteps = []purgeStep{
-	{count: func(r *notify.PurgeReport) *int { return &r.Withdrawn }, table: "notices", where: `state = 'queued'`},
+	{count: func(r *notify.PurgeReport) *int { return &r.Withdrawn }, table: "notices", where: `state = 'queued'`, withdraws: true},
 	{count: func(r *notify.PurgeReport) *int { return &r.Links }, table: "ack_tokens", where: `1`},
 	{count: func(r *notify.PurgeReport) *int { return &r.Contacts }, table: "contacts",
 		set: `family = ?1, given = '', family_kana = '', given_kana = '', company = '', department = '', title = '',
@@ -82,6 +82,25 @@ type purgeStep struct {
 	count      func(*notify.PurgeReport) *int // nil: not counted
 	table      string
 	set, where string // ?1, where used, is notify.Purged
+	withdraws  bool   // it deletes notices waiting in the queue, which leave the running counts (moveNotices)
+}
+
+// run erases what the step erases in tx, and returns how many rows.
+func (s purgeStep) run(ctx context.Context, tx *Tx) (int, error) {
+	if s.withdraws {
+		gone, err := moveNotices(ctx, tx, notify.Queued, "", `DELETE FROM `+s.table+` WHERE `+s.where, s.args()...)
+		return len(gone), err
+	}
+	query := `UPDATE ` + s.table + ` SET ` + s.set + ` WHERE ` + s.where
+	if s.set == "" {
+		query = `DELETE FROM ` + s.table + ` WHERE ` + s.where
+	}
+	res, err := tx.ExecContext(ctx, query, s.args()...)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }
 
 func (s purgeStep) args() []any {
@@ -155,21 +174,13 @@ func (d *DB) Purge(ctx context.Context, despiteBroken bool) (notify.PurgeReport,
 	}
 	erased := 0
 	for _, s := range purgeSteps {
-		query := `UPDATE ` + s.table + ` SET ` + s.set + ` WHERE ` + s.where
-		if s.set == "" {
-			query = `DELETE FROM ` + s.table + ` WHERE ` + s.where
-		}
-		res, err := tx.ExecContext(ctx, query, s.args()...)
+		n, err := s.run(ctx, tx)
 		if err != nil {
 			return rep, describe(err)
 		}
 		if s.count != nil {
-			n, err := res.RowsAffected()
-			if err != nil {
-				return rep, err
-			}
-			*s.count(&rep) += int(n) // steps may share a count
-			erased += int(n)
+			*s.count(&rep) += n // steps may share a count
+			erased += n
 		}
 	}
 	detail := fmt.Sprintf("personal data purged: %d contacts, "+

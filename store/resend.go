@@ -78,7 +78,7 @@ func (d *DB) Resend(ctx context.Context, p notify.ResendPolicy, now, sendAt time
 		return 0, 0, describe(err)
 	}
 	insert, err := tx.PrepareContext(ctx, `INSERT INTO notices (contact_id, address_id, kind, lang, message_id, ref, next_try, queued_at, round, resend_of)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING (SELECT c.category FROM contacts c WHERE c.id = notices.contact_id)`)
 	if err != nil {
 		return 0, 0, describe(err)
 	}
@@ -91,6 +91,7 @@ func (d *DB) Resend(ctx context.Context, p notify.ResendPolicy, now, sendAt time
 	defer hand.Close()
 	next := formatTime(sendAt)
 	queuedTo := map[int64]bool{} // addresses given a notice in this run: one at a time, the next run sends the next
+	added := noticeMoves{}
 	for _, r := range due {
 		if r.HandOver {
 			res, err := hand.ExecContext(ctx, r.ContactID, tx.nowText)
@@ -108,14 +109,18 @@ func (d *DB) Resend(ctx context.Context, p notify.ResendPolicy, now, sendAt time
 		if queuedTo[r.AddressID] {
 			continue
 		}
+		var category string
 		if err := withNewRef(r.Kind, func(ref string) error {
-			_, err := insert.ExecContext(ctx, r.ContactID, r.AddressID, r.Kind, r.Lang, messageID(), ref, next, tx.nowText, r.Round+1, r.ID)
-			return err
+			return insert.QueryRowContext(ctx, r.ContactID, r.AddressID, r.Kind, r.Lang, messageID(), ref, next, tx.nowText, r.Round+1, r.ID).Scan(&category)
 		}); err != nil {
 			return 0, 0, describe(err)
 		}
+		added.add(category, string(r.Kind), "", notify.Queued)
 		queuedTo[r.AddressID] = true
 		queued++
+	}
+	if err := added.write(ctx, tx); err != nil {
+		return 0, 0, describe(err)
 	}
 	if err := setLastRun(ctx, tx, resendJob, now); err != nil {
 		return 0, 0, describe(err)

@@ -441,3 +441,35 @@ func TestFailedNoticesOfThoseNotToBeContactedStayFailed(t *testing.T) {
 		t.Errorf("the failed notice: %+v; want it kept, failed, with its reply", ns)
 	}
 }
+
+// Found by the property test of the running counts: the first notice
+// bounced (mailbox full) only after its resend had gone out. Given
+// another round, it would have gone out a second time, and a manager
+// marking the person not to be contacted would have been refused, as the
+// resend points at it. The resend stands for it: it stays failed.
+func TestAFailedNoticeThatWasResentStaysFailed(t *testing.T) {
+	ctx := context.Background()
+	db, clock, id, contact := resendBook(t, "a")
+	p := notify.ResendPolicy{Kinds: []notify.NoticeKind{notify.Deletion}, After: time.Hour, MaxSends: 3}
+	at := clock.Add(2 * time.Hour)
+	if q, _, err := db.Resend(ctx, p, at, at, id); err != nil || q != 1 {
+		t.Fatalf("resend: %d, %v", q, err)
+	}
+	*clock = at
+	sendAll(t, db, "", "")
+	if _, err := db.RecordInbound(ctx, "INBOX", 1, []notify.Inbound{{UID: 1, MessageID: "dsn@mx", Bounces: []notify.Bounce{
+		{Recipient: "a@x.example", Action: "failed", Status: "4.2.2", OriginalMessageID: "m1@x"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if n, _, err := db.RequeueFailed(ctx, notify.Deletion); err != nil || n != 0 {
+		t.Errorf("requeued %d, %v; want none: the resend went out after it", n, err)
+	}
+	u, _ := db.AddUser(ctx, notify.User{Name: "kanri", Role: notify.Manager}, []byte("h"))
+	if _, err := db.SetDoNotContact(ctx, u.ID, contact("a"), true, "申し出"); err != nil {
+		t.Errorf("not to be contacted: %v", err)
+	}
+	ns, _ := db.Notices(ctx, "a@x.example")
+	if len(ns) != 2 || ns[0].State != notify.Failed || ns[1].State != notify.Sent {
+		t.Errorf("notices %+v; want the first failed, the resend sent", ns)
+	}
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 
 	"github.com/owabi/owabi/notify"
@@ -25,9 +26,17 @@ func (d *DB) Status(ctx context.Context) (notify.Status, error) {
 		s.ByKind[k] = zeroStates()
 	}
 	s.Notices = zeroStates()
-	// The running counts (tally): a handful of rows, however
-	// large the book.
-	rows, err := d.db.QueryContext(ctx, `SELECT category, what, n FROM tally`)
+	// The running counts (tally): a handful of rows, however large the
+	// book; and the notices being sent, which tally counts with those
+	// sent (tallyRow), read in the same snapshot.
+	tx, err := d.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return s, describe(err)
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT category, what, n FROM tally UNION ALL
+		SELECT c.category, n.kind || '/sending', count(*) FROM notices n JOIN contacts c ON c.id = n.contact_id
+		WHERE n.state = 'sending' GROUP BY 1, 2`)
 	if err != nil {
 		return s, describe(err)
 	}
@@ -39,6 +48,11 @@ func (d *DB) Status(ctx context.Context) (notify.Status, error) {
 			return s, err
 		}
 		cat := notify.Category(c)
+		addNotices := func(k notify.NoticeKind, st notify.NoticeState, n int) {
+			s.Notices[st] += n
+			s.ByCategory[cat][st] += n
+			s.ByKind[k][st] += n
+		}
 		switch kind, state, isNotice := strings.Cut(what, "/"); {
 		case what == "contacts":
 			s.Categories[cat] = n
@@ -47,16 +61,20 @@ func (d *DB) Status(ctx context.Context) (notify.Status, error) {
 			s.AddressesByCategory[cat] = n
 			s.Addresses += n
 		case isNotice:
-			st := notify.NoticeState(state)
-			s.Notices[st] += n
-			s.ByCategory[cat][st] += n
-			s.ByKind[notify.NoticeKind(kind)][st] += n
+			k, st := notify.NoticeKind(kind), notify.NoticeState(state)
+			switch st {
+			case "out": // being sent or sent (tallyRow)
+				st = notify.Sent
+			case notify.Sending: // those being sent come out of the sent
+				addNotices(k, notify.Sent, -n)
+			}
+			addNotices(k, st, n)
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return s, describe(err)
 	}
-	s.Import, err = d.unfinished(ctx, d.db)
+	s.Import, err = d.unfinished(ctx, tx)
 	return s, describe(err)
 }
 

@@ -39,8 +39,8 @@ func MustOpenDB(tb testing.TB) *store.DB {
 	return db
 }
 
-// records turns a fixed list into a NextRecord.
-func records(list ...any) store.NextRecord {
+// records turns a fixed list into a notify.NextRecord.
+func records(list ...any) notify.NextRecord {
 	i := 0
 	return func() (notify.Record, *notify.EntryNote, error) {
 		if i == len(list) {

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -75,7 +76,7 @@ func TestRunningCountsMatchTheTables(t *testing.T) {
 		}
 		return notify.Decision{Category: notify.Unclassified, Rule: notify.RuleNone}
 	}
-	book := func(n int, company func(i int) string, extra bool) NextRecord {
+	book := func(n int, company func(i int) string, extra bool) notify.NextRecord {
 		i := 0
 		return func() (notify.Record, *notify.EntryNote, error) {
 			if i == n {
@@ -176,7 +177,7 @@ func TestAPersonsDecisionOutlastsTheRules(t *testing.T) {
 	}
 }
 
-func recordsOf(recs ...notify.Record) NextRecord {
+func recordsOf(recs ...notify.Record) notify.NextRecord {
 	i := 0
 	return func() (notify.Record, *notify.EntryNote, error) {
 		if i == len(recs) {
@@ -512,6 +513,70 @@ func countsAfterRandomActions(t *testing.T, seed uint64) {
 			}
 			return err
 		}},
+		{"notices through every answer a server gives", func() error {
+			if _, err := d.Queue(ctx, notify.Apology, "en", messageID); err != nil {
+				return err
+			}
+			claimed, err := d.Claim(ctx, 6)
+			var back []int64
+			for _, c := range claimed {
+				switch rnd.IntN(5) {
+				case 0:
+					err = d.MarkSent(ctx, c.ID)
+				case 1:
+					err = d.Fail(ctx, c.ID, serverReply("554 5.7.1 refused"))
+				case 2:
+					err = d.Retry(ctx, c.ID, now.Add(-time.Minute), serverReply("451 4.3.0 try later"))
+				case 3:
+					err = d.Undeliverable(ctx, c.ID, serverReply("550 5.1.1 no such user"))
+				case 4:
+					back = append(back, c.ID)
+				}
+				if err != nil {
+					return fmt.Errorf("answer %d: %w", c.ID, err)
+				}
+			}
+			return d.Release(ctx, back)
+		}},
+		{"a sender died", func() error {
+			if _, err := d.Claim(ctx, 3); err != nil {
+				return err
+			}
+			_, err := d.RequeueInFlight(ctx)
+			return err
+		}},
+		{"failures given another round", func() error {
+			_, _, err := d.RequeueFailed(ctx, notify.NoticeKinds[rnd.IntN(len(notify.NoticeKinds))])
+			return err
+		}},
+		{"a sent notice bounced", func() error {
+			sent, err := queryColumn[int64](ctx, d.db, `SELECT id FROM notices WHERE state = 'sent'`)
+			if err != nil || len(sent) == 0 {
+				return err
+			}
+			id := sent[rnd.IntN(len(sent))]
+			return d.inTx(ctx, func(tx *Tx) error {
+				if rnd.IntN(2) == 0 {
+					_, err := markUndeliverable(ctx, tx, id, serverReply("550 5.1.1 no such user"))
+					return err
+				}
+				_, err := failNotice(ctx, tx, id, serverReply("552 5.2.2 mailbox full"))
+				return err
+			})
+		}},
+		{"the book imported again, changed", func() error {
+			again := slices.Clone(recs)
+			for i := range again {
+				again[i].Company = fmt.Sprint("会社", rnd.IntN(3))
+				if rnd.IntN(4) == 0 {
+					again[i].Emails = append(slices.Clone(again[i].Emails), fmt.Sprintf("v%d.%d@x.example", i, rnd.IntN(1000)))
+				}
+			}
+			_, err := d.Import(ctx, notify.ImportReport{File: "b"}, recordsOf(again...), func(r notify.Record) notify.Decision {
+				return notify.Decision{Category: categories[rnd.IntN(3)], Rule: notify.RuleLabel, OwnerEmail: owners[rnd.IntN(3)]}
+			})
+			return err
+		}},
 		{"a category decided", func() error {
 			return d.Reclassify(ctx, someone(), u.ID, categories[rnd.IntN(3)], "確認済み")
 		}},
@@ -609,6 +674,22 @@ func checkCountsEqualTheFacts(t *testing.T, d *DB, when string) {
 	}
 	if got, err := d.Status(ctx); err != nil || !reflect.DeepEqual(got, recount(t, d)) {
 		t.Errorf("%s: running counts of contacts and notices\n %+v\nthe tables say\n %+v", when, got, recount(t, d))
+	}
+	owned := map[string]int{}
+	rows, _ := d.db.QueryContext(ctx, `SELECT lower(owner_email), count(*) FROM contacts WHERE owner_email != '' GROUP BY 1`)
+	for rows.Next() {
+		var owner string
+		var n int
+		rows.Scan(&owner, &n)
+		owned[owner] = n
+	}
+	rows.Close()
+	assigned := map[string]int{}
+	for _, p := range staff {
+		assigned[strings.ToLower(p.Owner)] = p.Assigned
+	}
+	if !reflect.DeepEqual(assigned, owned) {
+		t.Errorf("%s: contacts per owner %v, the contacts say %v", when, assigned, owned)
 	}
 }
 

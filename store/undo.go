@@ -303,11 +303,14 @@ func undoAddresses(ctx context.Context, tx *Tx, first, firstContact, below int64
 // it returns how many: 0 when none are left. A category (with its rule
 // and reason) or an owner a person has decided is theirs to keep
 // (keepManual): the import never changes one, and one decided since stays.
-// The running counts move with a category or an owner: of the contacts
-// and notices by triggers, of the cases here (refreshCounted).
+// The running counts move with a category or an owner (refile).
 func restoreContacts(ctx context.Context, tx *Tx, id int64) (int64, error) {
 	ids, err := queryColumn[int64](ctx, tx, `SELECT contact_id FROM import_undo WHERE import_id = ? ORDER BY contact_id LIMIT ?`, id, undoChunk)
 	if err != nil || len(ids) == 0 {
+		return 0, err
+	}
+	was, err := filedOf(ctx, tx, ids...)
+	if err != nil {
 		return 0, err
 	}
 	list, _ := json.Marshal(ids)
@@ -328,7 +331,12 @@ func restoreContacts(ctx context.Context, tx *Tx, id int64) (int64, error) {
 			return 0, err
 		}
 	}
-	return int64(len(ids)), refreshCounted(ctx, tx, ids...)
+	for _, id := range ids {
+		if err := refile(ctx, tx, id, was[id]); err != nil {
+			return 0, err
+		}
+	}
+	return int64(len(ids)), nil
 }
 
 // dropUndo drops the before-images of the import id, which is done, a

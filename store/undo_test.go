@@ -82,7 +82,7 @@ func byWords(r notify.Record) notify.Decision {
 
 // firstBook is n people, every other one at a customer, the rest with no
 // company.
-func firstBook(n int) NextRecord {
+func firstBook(n int) notify.NextRecord {
 	i := 0
 	return func() (notify.Record, *notify.EntryNote, error) {
 		if i == n {
@@ -102,7 +102,7 @@ func firstBook(n int) NextRecord {
 // and new people after them; at entry 4001 (when the entries up to 3000
 // are committed, as the reader parses a chunk ahead of the one written)
 // it calls during, and after fail entries it fails, or ends.
-func secondBook(n, fail int, during func() error) NextRecord {
+func secondBook(n, fail int, during func() error) notify.NextRecord {
 	i := 0
 	return func() (notify.Record, *notify.EntryNote, error) {
 		if i == fail {

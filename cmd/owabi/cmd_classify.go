@@ -6,7 +6,6 @@ import (
 	"io"
 
 	"github.com/owabi/owabi/notify"
-	"github.com/owabi/owabi/store"
 )
 
 func runClassify(ctx context.Context, g *globals, e env, args []string) error {
@@ -48,7 +47,7 @@ func (a *app) classify(ctx context.Context) (notify.ClassifyReport, error) {
 
 // decider is the configured classification: the rules, then the default
 // owner for contacts no master list assigns.
-func (a *app) decider() (store.Decide, error) {
+func (a *app) decider() (notify.Decide, error) {
 	c, err := a.classifier()
 	if err != nil {
 		return nil, err

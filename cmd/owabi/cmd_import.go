@@ -120,7 +120,7 @@ type importOptions struct {
 	Format string           // "" to tell from the content
 	Map    addrbook.Mapping // the columns of a CSV in a layout owabi does not know
 	DryRun bool
-	Decide store.Decide // classifies contacts as they are stored; nil leaves them unclassified
+	Decide notify.Decide // classifies contacts as they are stored; nil leaves them unclassified
 }
 
 // importOptions are how this config reads and classifies books: the
