@@ -166,31 +166,14 @@ func (a *app) worker(ctx context.Context) (*mailer.Worker, error) {
 	}
 	return &mailer.Worker{
 		AckLink:     ackLink,
-		Outbox:      telling{a.db, comp},
+		Incident:    a.db.Incident,
+		Outbox:      a.db,
 		Composer:    comp,
 		NewClient:   func() (*mail.Client, error) { return mailer.NewClient(settings) },
 		Connections: s.Connections, PerMinute: s.PerMinute, MaxAttempts: s.MaxAttempts,
 		RetryBase: s.RetryBase.Duration, RetryMax: s.RetryMax.Duration, Poll: s.Poll.Duration,
 		Now: a.db.Now, Log: a.log,
 	}, nil
-}
-
-// telling is the outbox as the sender claims from it: each batch first
-// reads the incident record again, so that notices tell its latest
-// version, however it changed (a manager on the web, or a config change
-// another command saw).
-type telling struct {
-	*store.DB
-	composer *mailer.Composer
-}
-
-func (t telling) Claim(ctx context.Context, limit int) ([]notify.Delivery, error) {
-	inc, err := t.DB.Incident(ctx)
-	if err != nil {
-		return nil, err
-	}
-	t.composer.SetIncident(inc)
-	return t.DB.Claim(ctx, limit)
 }
 
 // classifier builds the classification rules from the config and the master lists.
@@ -201,6 +184,7 @@ func (a *app) classifier() (*classify.Classifier, error) {
 		FreeMailDomains: append(append([]string(nil), classify.DefaultFreeMailDomains...), c.FreeMailDomains...),
 		Labels:          classify.DefaultLabels,
 		Overrides:       map[string]notify.Category{},
+		DefaultOwner:    c.DefaultOwner,
 	}
 	if len(c.Labels) > 0 {
 		rules.Labels = map[string]notify.Category{}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/respond"
 	"github.com/owabi/owabi/store"
 )
 
@@ -96,13 +97,13 @@ func BenchmarkImportClassify100k(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			decide, err := a.decider()
+			books, err := a.books("")
 			if err != nil {
 				b.Fatal(err)
 			}
 			runtime.GC()
 			b.StartTimer()
-			rep, err := importReader(ctx, a.db, "book.csv", bytes.NewReader(book), importOptions{Decide: decide}, nil)
+			rep, err := books.Import(ctx, "book.csv", bytes.NewReader(book), respond.ImportOptions{})
 			if err != nil || rep.Added != benchContacts {
 				b.Fatalf("import: %+v, %v", rep.Added, err)
 			}

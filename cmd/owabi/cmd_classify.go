@@ -33,33 +33,16 @@ func runClassify(ctx context.Context, g *globals, e env, args []string) error {
 // classify decides every contact's category and owner again, after the
 // rules or master lists changed.
 func (a *app) classify(ctx context.Context) (notify.ClassifyReport, error) {
-	decide, err := a.decider()
+	c, err := a.classifier()
 	if err != nil {
 		return notify.ClassifyReport{}, err
 	}
-	rep, err := a.db.Classify(ctx, decide)
+	rep, err := a.db.Classify(ctx, c.Classify)
 	if err == nil {
 		a.log.Info("classified", "customers", rep.Categories[notify.Customer], "suppliers", rep.Categories[notify.Supplier],
 			"employees", rep.Categories[notify.Employee], "unclassified", rep.Categories[notify.Unclassified], "changed", rep.Changed)
 	}
 	return rep, err
-}
-
-// decider is the configured classification: the rules, then the default
-// owner for contacts no master list assigns.
-func (a *app) decider() (notify.Decide, error) {
-	c, err := a.classifier()
-	if err != nil {
-		return nil, err
-	}
-	defaultOwner := a.cfg.Classify.DefaultOwner
-	return func(r notify.Record) notify.Decision {
-		d := c.Classify(r)
-		if d.OwnerEmail == "" {
-			d.OwnerEmail = defaultOwner
-		}
-		return d
-	}, nil
 }
 
 func printClassify(w io.Writer, r notify.ClassifyReport) {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/mailer/smtptest"
+	"github.com/owabi/owabi/notify/respond"
 	"github.com/owabi/owabi/notify/web"
 )
 
@@ -68,11 +69,11 @@ func runDemo(ctx context.Context, g *globals, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	decide, err := a.decider()
+	books, err := a.books("")
 	if err != nil {
 		return err
 	}
-	imp, err := importReader(ctx, a.db, "google_contacts.csv", book, importOptions{Decide: decide}, nil)
+	imp, err := books.Import(ctx, "google_contacts.csv", book, respond.ImportOptions{})
 	book.Close()
 	if err != nil {
 		return err

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/addrbook"
+	"github.com/owabi/owabi/notify/respond"
 	"github.com/owabi/owabi/notify/wording"
 	"github.com/owabi/owabi/store"
 )
@@ -36,11 +36,11 @@ func runImport(ctx context.Context, g *globals, e env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	opt, err := a.importOptions(*mapping)
+	books, err := a.books(*mapping)
 	if err != nil {
 		return err
 	}
-	opt.DryRun, opt.Format = *dryRun, *format
+	opt := respond.ImportOptions{DryRun: *dryRun, Format: *format}
 	// An import allocates a little for every cell and keeps next to
 	// nothing, so collecting garbage a quarter as often saves a fifth of a
 	// big import's time; the heap stays within tens of megabytes.
@@ -54,7 +54,7 @@ func runImport(ctx context.Context, g *globals, e env, args []string) error {
 	}
 	var reports []notify.ImportReport
 	for _, path := range fs.Args() {
-		rep, err := importFile(ctx, a.db, path, opt, e.stderr)
+		rep, err := importFile(ctx, books, path, opt, e.stderr)
 		if err != nil {
 			if len(reports) > 0 {
 				err = fmt.Errorf("%w (the files before it were imported; this one and the ones after were not)", err)
@@ -115,35 +115,31 @@ func formatNames() []string {
 	return names
 }
 
-// importOptions says how to read and store a book.
-type importOptions struct {
-	Format string           // "" to tell from the content
-	Map    addrbook.Mapping // the columns of a CSV in a layout owabi does not know
-	DryRun bool
-	Decide notify.Decide // classifies contacts as they are stored; nil leaves them unclassified
-}
-
-// importOptions are how this config reads and classifies books: the
-// classifier, and the columns of a CSV in another layout from mapping
-// (--map) or, when that is empty, import.map.
-func (a *app) importOptions(mapping string) (importOptions, error) {
-	var opt importOptions
-	var err error
+// books imports books into this database as this config reads and
+// classifies them: with the classifier, and the columns of a CSV in
+// another layout from mapping (--map) or, when that is empty, import.map.
+func (a *app) books(mapping string) (respond.Books, error) {
+	b := respond.Books{Store: a.db}
 	if mapping == "" {
 		mapping = a.cfg.Import.Map // checked when the config was read
 	}
+	var err error
 	if mapping != "" {
-		if opt.Map, err = addrbook.ParseMapping(mapping); err != nil {
-			return opt, &usageError{msg: "--map " + err.Error()}
+		if b.Map, err = addrbook.ParseMapping(mapping); err != nil {
+			return b, &usageError{msg: "--map " + err.Error()}
 		}
 	}
-	opt.Decide, err = a.decider()
-	return opt, err
+	c, err := a.classifier()
+	if err != nil {
+		return b, err
+	}
+	b.Decide = c.Classify
+	return b, nil
 }
 
 // importFile imports one address-book file in one transaction, with a
 // progress bar when term is a terminal.
-func importFile(ctx context.Context, db *store.DB, path string, opt importOptions, term io.Writer) (notify.ImportReport, error) {
+func importFile(ctx context.Context, books respond.Books, path string, opt respond.ImportOptions, term io.Writer) (notify.ImportReport, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return notify.ImportReport{}, err
@@ -155,34 +151,8 @@ func importFile(ctx context.Context, db *store.DB, path string, opt importOption
 	}
 	p := newProgress(term, size)
 	defer p.done()
-	return importReader(ctx, db, filepath.Base(path), p.reader(f), opt, p)
-}
-
-// importReader imports an address book in whatever format and encoding it came.
-func importReader(ctx context.Context, db *store.DB, name string, r io.Reader, opt importOptions, p *progress) (notify.ImportReport, error) {
-	rep := notify.ImportReport{File: name, DryRun: opt.DryRun}
-	text, encoding := addrbook.Decode(r)
-	rep.Encoding = encoding
-	book, err := addrbook.Open(text, opt.Format, opt.Map)
-	if err != nil {
-		return rep, fmt.Errorf("%s: %w", name, err)
-	}
-	rep.Format = book.Format()
-	rep, err = db.Import(ctx, rep, func() (notify.Record, *notify.EntryNote, error) {
-		rec, err := book.Next()
-		if err != io.EOF {
-			p.entry()
-		}
-		var row *addrbook.RowError
-		if errors.As(err, &row) {
-			return rec, &notify.EntryNote{Number: row.Number, Line: row.Line, Reason: row.Reason}, nil
-		}
-		return rec, nil, err
-	}, opt.Decide)
-	if err != nil {
-		return rep, fmt.Errorf("%s: nothing was imported: %w", name, err)
-	}
-	return rep, nil
+	opt.Entry = p.entry
+	return books.Import(ctx, filepath.Base(path), p.reader(f), opt)
 }
 
 // printImport prints a report: its counts, the notes it holds (the first

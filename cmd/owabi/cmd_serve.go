@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"sync"
@@ -90,7 +89,7 @@ func (a *app) serve(ctx context.Context) error {
 
 // webServer is the staff web app on its HTTP server.
 func (a *app) webServer() (*http.Server, error) {
-	opt, err := a.importOptions("")
+	books, err := a.books("")
 	if err != nil {
 		return nil, err
 	}
@@ -104,9 +103,7 @@ func (a *app) webServer() (*http.Server, error) {
 		},
 		TemplateCheck: a.checkTemplates,
 		SecureCookies: a.cfg.Web.SecureCookies || a.cfg.Web.TLSCert != "",
-		Import: func(ctx context.Context, name string, r io.Reader) (notify.ImportReport, error) {
-			return importReader(ctx, a.db, name, r, opt, nil)
-		}})
+		Books:         &books})
 	if err != nil {
 		return nil, err
 	}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/mailer/smtptest"
+	"github.com/owabi/owabi/notify/respond"
 )
 
 // owabi runs the command in-process and returns its exit code and output.
@@ -392,7 +393,7 @@ func TestImportFailureLeavesDatabase(t *testing.T) {
 	defer a.Close()
 	// The disk fails after 200 good entries: none of them may stay.
 	failing := io.MultiReader(bytes.NewReader(book[:len(book)*2/3]), iotest.ErrReader(errors.New("input/output error")))
-	if _, err := importReader(context.Background(), a.db, "book.csv", failing, importOptions{}, nil); err == nil || !strings.Contains(err.Error(), "input/output error") {
+	if _, err := (respond.Books{Store: a.db}).Import(context.Background(), "book.csv", failing, respond.ImportOptions{}); err == nil || !strings.Contains(err.Error(), "input/output error") {
 		t.Fatalf("import from a failing disk: %v; want the read error", err)
 	}
 	st, err := a.db.Status(context.Background())

@@ -135,13 +135,12 @@ func TestTheSenderTellsTheLatestIncidentRecord(t *testing.T) {
 	if err := a.db.SaveIncident(ctx, u.ID, history[0].ID, inc); err != nil {
 		t.Fatal(err)
 	}
-	claimed, err := w.Outbox.Claim(ctx, 1)
-	if err != nil || len(claimed) != 1 {
-		t.Fatalf("claimed %d, %v", len(claimed), err)
+	if err := w.Drain(ctx); err != nil {
+		t.Fatal(err)
 	}
-	r, err := w.Composer.Render(claimed[0])
-	if err != nil || !strings.Contains(r.Text, "委託先のサーバーの設定誤り") {
-		t.Errorf("the notice does not tell the saved cause (%v):\n%s", err, r.Text)
+	got, err := srv.Messages()[0].Decode()
+	if err != nil || !strings.Contains(got.Text, "委託先のサーバーの設定誤り") {
+		t.Errorf("the notice does not tell the saved cause (%v):\n%s", err, got.Text)
 	}
 }
 

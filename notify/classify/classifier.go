@@ -24,6 +24,7 @@ type Classifier struct {
 	labels    map[string]notify.Category
 	genuine   domainSet              // own, free-mail and master domains: none is a look-alike
 	imitable  map[string]knownDomain // own and master domains by their skeleton
+	owner     string                 // Rules.DefaultOwner
 }
 
 // New builds the indexes for r once, so that Classify only does map
@@ -39,6 +40,7 @@ func New(r Rules) *Classifier {
 		labels:    map[string]notify.Category{},
 		genuine:   newDomainSet(r.FreeMailDomains),
 		imitable:  map[string]knownDomain{},
+		owner:     r.DefaultOwner,
 	}
 	for _, d := range r.OwnDomains {
 		c.know(cleanDomain(d), nil)
@@ -72,8 +74,18 @@ func New(r Rules) *Classifier {
 
 // Classify decides the category of one record. The rules are tried in
 // order and the first that applies decides; within a rule the record's
-// addresses are tried in their order, so the primary address wins.
+// addresses are tried in their order, so the primary address wins. A
+// contact no master list gives an owner goes to the default owner, if
+// there is one.
 func (c *Classifier) Classify(r notify.Record) notify.Decision {
+	d := c.decide(r)
+	if d.OwnerEmail == "" {
+		d.OwnerEmail = c.owner
+	}
+	return d
+}
+
+func (c *Classifier) decide(r notify.Record) notify.Decision {
 	for _, e := range r.Emails {
 		if cat, ok := c.overrides[strings.ToLower(e)]; ok {
 			return notify.Decision{Category: cat, Rule: notify.RuleManual, Detail: e}

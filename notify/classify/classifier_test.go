@@ -182,3 +182,22 @@ func BenchmarkClassify100k(b *testing.B) {
 		}
 	}
 }
+
+// A contact that no master list gives an owner goes to the default
+// owner; one that a master list gives an owner keeps that owner.
+func TestTheDefaultOwnerTakesWhomNoMasterListGivesAnOwner(t *testing.T) {
+	r := testRules()
+	r.DefaultOwner = "eigyo@sakura-print.example.jp"
+	c := classify.New(r)
+	for _, tt := range []struct {
+		email, want string
+	}{
+		{"aoi@kikyo-foods.example", "k@sakura-print.example.jp"},          // C0061 names its owner
+		{"someone@unknown.example", "eigyo@sakura-print.example.jp"},      // nobody's
+		{"taro@sakura-print.example.jp", "eigyo@sakura-print.example.jp"}, // an employee too
+	} {
+		if got := c.Classify(notify.Record{Emails: []string{tt.email}}); got.OwnerEmail != tt.want {
+			t.Errorf("%s: owner %q, want %q", tt.email, got.OwnerEmail, tt.want)
+		}
+	}
+}

@@ -10,6 +10,7 @@ type Rules struct {
 	FreeMailDomains []string                   // never decide by domain alone
 	Masters         []Master                   // in order of precedence, customers usually first
 	Labels          map[string]notify.Category // address-book label → category (e.g. 顧客, 仕入先, 社員)
+	DefaultOwner    string                     // the member of staff who owns a contact no master list gives an owner
 }
 
 // DefaultFreeMailDomains lists common Japanese and global free-mail, carrier

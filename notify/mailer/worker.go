@@ -33,6 +33,11 @@ type Worker struct {
 	// AckLink, when set, gives each notice its personal confirmation link
 	// as it goes out (a new one on each attempt).
 	AckLink func(ctx context.Context, d notify.Delivery) (string, error)
+	// Incident, when set, is read again before each batch is claimed, so
+	// that the notices tell the incident record's latest version, however
+	// it changed (a manager on the web, or a config change another
+	// command saw).
+	Incident func(ctx context.Context) (notify.Incident, error)
 
 	pace   pacer
 	counts struct{ sent, retried, failed atomic.Int64 }
@@ -130,6 +135,13 @@ func (w *Worker) connection(ctx context.Context) error {
 	// accepted must be marked sent.
 	record := context.WithoutCancel(ctx)
 	for ctx.Err() == nil {
+		if w.Incident != nil {
+			inc, err := w.Incident(ctx)
+			if err != nil {
+				return err
+			}
+			w.Composer.SetIncident(inc)
+		}
 		claimed, err := w.Outbox.Claim(ctx, batch)
 		if err != nil || len(claimed) == 0 {
 			if ctx.Err() != nil {

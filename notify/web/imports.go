@@ -11,6 +11,7 @@ import (
 	"strconv"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/respond"
 )
 
 // maxUpload bounds an uploaded address book; a million-entry export is
@@ -104,11 +105,11 @@ func (s *Server) showImports(w http.ResponseWriter, r *http.Request, sess *notif
 
 // upload imports the address book sent with the form, as owabi import does.
 func (s *Server) upload(w http.ResponseWriter, r *http.Request, sess *notify.Session, file *multipart.Part) {
-	if s.Import == nil {
+	if s.Books == nil {
 		s.refuse(w, r, http.StatusForbidden, "forbidden")
 		return
 	}
-	rep, err := s.Import(r.Context(), filepath.Base(file.FileName()), file)
+	rep, err := s.Books.Import(r.Context(), filepath.Base(file.FileName()), file, respond.ImportOptions{})
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
 		s.showImports(w, r, sess, http.StatusRequestEntityTooLarge, nil,

@@ -11,7 +11,6 @@ import (
 	"context"
 	"errors"
 	"html/template"
-	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -21,6 +20,7 @@ import (
 	"time"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/respond"
 )
 
 // Store is what the web app needs from storage.
@@ -90,10 +90,10 @@ type Config struct {
 	SecureCookies bool
 	Zone          *time.Location // times are shown, and typed, in the organisation's zone
 	Now           func() time.Time
-	// Import reads and stores an address book as owabi import does
+	// Books imports an address book uploaded as owabi import does
 	// (telling its format and encoding, classifying as it stores); nil
 	// turns uploads off.
-	Import func(ctx context.Context, name string, r io.Reader) (notify.ImportReport, error)
+	Books *respond.Books
 	// Org names the contact desk on the public confirmation page.
 	Org notify.Organisation
 	// Sender, when set, tells /metrics what the sender met since it

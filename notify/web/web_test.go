@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -26,7 +25,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/owabi/owabi/notify"
-	"github.com/owabi/owabi/notify/addrbook"
+	"github.com/owabi/owabi/notify/respond"
 	"github.com/owabi/owabi/store"
 	"github.com/owabi/owabi/templates"
 )
@@ -641,22 +640,7 @@ func (a *app) withImport() { a.withImportDeciding(nil) }
 // withImportDeciding gives the app an import that reads books as owabi
 // import does, and classifies them with decide.
 func (a *app) withImportDeciding(decide func(notify.Record) notify.Decision) {
-	a.web.Import = func(ctx context.Context, name string, r io.Reader) (notify.ImportReport, error) {
-		text, enc := addrbook.Decode(r)
-		book, err := addrbook.Open(text, "", nil)
-		if err != nil {
-			return notify.ImportReport{}, err
-		}
-		return a.db.Import(ctx, notify.ImportReport{File: name, Format: book.Format(), Encoding: enc},
-			func() (notify.Record, *notify.EntryNote, error) {
-				rec, err := book.Next()
-				var row *addrbook.RowError
-				if errors.As(err, &row) {
-					return rec, &notify.EntryNote{Number: row.Number, Line: row.Line, Reason: row.Reason}, nil
-				}
-				return rec, nil, err
-			}, decide)
-	}
+	a.web.Books = &respond.Books{Store: a.db, Decide: decide}
 }
 
 // upload sends a file through the import form, with the given CSRF token.
