@@ -202,11 +202,15 @@ func (d *DB) AcknowledgedPerDay(ctx context.Context, days int, offset time.Durat
 // perDay adds up a table of counts per quarter hour (store/progress.go)
 // into days.
 func (d *DB) perDay(ctx context.Context, table string, days int, offset time.Duration) ([]notify.DayCount, error) {
+	return d.perDayIn(ctx, d.db, table, days, offset)
+}
+
+func (d *DB) perDayIn(ctx context.Context, q querier, table string, days int, offset time.Duration) ([]notify.DayCount, error) {
 	today := d.Now().UTC().Add(offset).Truncate(24 * time.Hour)
 	first := today.AddDate(0, 0, 1-days)
 	shift := fmt.Sprintf("%+d minutes", int(offset.Minutes()))
 	// The quarter hours from the one the first day starts in.
-	rows, err := d.db.QueryContext(ctx, `SELECT date(slot, ?1) AS day, sum(n) FROM `+table+`
+	rows, err := q.QueryContext(ctx, `SELECT date(slot, ?1) AS day, sum(n) FROM `+table+`
 		WHERE slot >= ?2 GROUP BY day`, shift, first.Add(-offset).UTC().Format("2006-01-02T15:04"))
 	if err != nil {
 		return nil, describe(err)
@@ -233,9 +237,13 @@ func (d *DB) perDay(ctx context.Context, table string, days int, offset time.Dur
 // how many were reached (both running counts) and how many of their cases
 // have a call-back due.
 func (d *DB) StaffProgress(ctx context.Context) ([]notify.StaffProgress, error) {
+	return d.staffProgress(ctx, d.db)
+}
+
+func (d *DB) staffProgress(ctx context.Context, q querier) ([]notify.StaffProgress, error) {
 	// One name per address: an address may have a disabled account and
 	// its replacement.
-	rows, err := d.db.QueryContext(ctx, `SELECT o.owner, o.contacts, o.reached, coalesce((SELECT u.name FROM users u
+	rows, err := q.QueryContext(ctx, `SELECT o.owner, o.contacts, o.reached, coalesce((SELECT u.name FROM users u
 		WHERE u.email = o.owner COLLATE NOCASE ORDER BY u.disabled, u.id LIMIT 1), '')
 		FROM owner_tally o WHERE o.contacts > 0 ORDER BY o.owner`)
 	if err != nil {
@@ -258,7 +266,7 @@ func (d *DB) StaffProgress(ctx context.Context) ([]notify.StaffProgress, error) 
 	}
 	// The cases whose call-back is due now, as their case says (through the
 	// cases' indexes, as CaseCounts counts them).
-	rows, err = d.db.QueryContext(ctx, `SELECT lower(c.owner_email), count(*) FROM cases k
+	rows, err = q.QueryContext(ctx, `SELECT lower(c.owner_email), count(*) FROM cases k
 		JOIN contacts c ON c.id = k.contact_id
 		WHERE (k.urgency = ?1 AND (k.due_at IS NULL OR k.due_at > ?2)) OR (k.urgency_due = ?1 AND k.due_at <= ?2) GROUP BY 1`,
 		int(notify.CallBackDue), formatTime(d.Now()))

@@ -151,6 +151,10 @@ func caseColumns(now, start, startReason string) caseColumn {
 // indexes, so that the dashboard's few (at risk, call-backs due) stay
 // cheap over a million contacts.
 func (d *DB) CaseCounts(ctx context.Context, only ...notify.Urgency) (map[notify.Urgency]int, error) {
+	return d.caseCounts(ctx, d.db, only...)
+}
+
+func (d *DB) caseCounts(ctx context.Context, q querier, only ...notify.Urgency) (map[notify.Urgency]int, error) {
 	if len(only) == 0 {
 		only = notify.Urgencies
 	}
@@ -161,7 +165,7 @@ func (d *DB) CaseCounts(ctx context.Context, only ...notify.Urgency) (map[notify
 		var n int
 		// Stored as u, less those whose call-back has come due since, and
 		// those whose call-back has made them u.
-		if err := d.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM cases WHERE urgency = ?1)
+		if err := q.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM cases WHERE urgency = ?1)
 			- (SELECT count(*) FROM cases WHERE urgency = ?1 AND due_at <= ?2)
 			+ (SELECT count(*) FROM cases WHERE urgency_due = ?1 AND due_at <= ?2)`,
 			int(u), formatTime(now)).Scan(&n); err != nil {
@@ -169,7 +173,7 @@ func (d *DB) CaseCounts(ctx context.Context, only ...notify.Urgency) (map[notify
 		}
 		if u == start { // and every contact without a case of its own
 			var contacts, moved int // contacts from the tallies: counting a million rows would cost a page tenfold
-			if err := d.db.QueryRowContext(ctx, `SELECT (SELECT coalesce(sum(n), 0) FROM tally WHERE what = 'contacts'),
+			if err := q.QueryRowContext(ctx, `SELECT (SELECT coalesce(sum(n), 0) FROM tally WHERE what = 'contacts'),
 				(SELECT count(*) FROM cases)`).Scan(&contacts, &moved); err != nil {
 				return nil, describe(err)
 			}

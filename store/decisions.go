@@ -129,15 +129,23 @@ func (d *DB) Events(ctx context.Context, contactID int64) ([]notify.Event, error
 // address of theirs may imitate a known domain (rule lookalike), through
 // the partial index contacts_lookalike: it reads only them.
 func (d *DB) LookAlikes(ctx context.Context) (int, error) {
+	return lookAlikes(ctx, d.db)
+}
+
+func lookAlikes(ctx context.Context, q querier) (int, error) {
 	var n int
-	err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM contacts WHERE rule = '`+string(notify.RuleLookAlike)+`'`).Scan(&n)
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM contacts WHERE rule = '`+string(notify.RuleLookAlike)+`'`).Scan(&n)
 	return n, describe(err)
 }
 
 // Withheld counts the contacts not to be contacted (through the partial
 // index contacts_do_not_contact: it reads only them).
 func (d *DB) Withheld(ctx context.Context) (int, error) {
+	return withheld(ctx, d.db)
+}
+
+func withheld(ctx context.Context, q querier) (int, error) {
 	var n int
-	err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM contacts WHERE do_not_contact`).Scan(&n)
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM contacts WHERE do_not_contact`).Scan(&n)
 	return n, describe(err)
 }

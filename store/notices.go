@@ -116,6 +116,7 @@ func (d *DB) Claim(ctx context.Context, limit int) ([]notify.Delivery, error) {
 // querier is a transaction or the database itself.
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 func deliveries(ctx context.Context, q querier, where string, args ...any) ([]notify.Delivery, error) {

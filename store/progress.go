@@ -146,8 +146,12 @@ func quarterHour(t time.Time) string {
 // were reached by phone, heard, hit by the spam and remediated: the
 // running counts, a handful of rows however many calls there are.
 func (d *DB) Progress(ctx context.Context) (map[notify.Category]notify.Progress, error) {
+	return progress(ctx, d.db)
+}
+
+func progress(ctx context.Context, q querier) (map[notify.Category]notify.Progress, error) {
 	out := map[notify.Category]notify.Progress{}
-	rows, err := d.db.QueryContext(ctx, `SELECT category, what, n FROM tally WHERE what IN (`+funnelNames()+`)`)
+	rows, err := q.QueryContext(ctx, `SELECT category, what, n FROM tally WHERE what IN (`+funnelNames()+`)`)
 	if err != nil {
 		return nil, describe(err)
 	}

@@ -10,6 +10,29 @@ import (
 
 // Status counts contacts, addresses and notices, per category and state.
 func (d *DB) Status(ctx context.Context) (notify.Status, error) {
+	var s notify.Status
+	err := d.reading(ctx, func(tx *sql.Tx) (err error) {
+		s, err = d.status(ctx, tx)
+		return err
+	})
+	return s, err
+}
+
+// reading runs fn in a read transaction: what it reads is one moment's,
+// however the writer moves on meanwhile.
+func (d *DB) reading(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := d.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return describe(err)
+	}
+	defer tx.Rollback()
+	return describe(fn(tx))
+}
+
+// status reads what Status counts through q, which must read one moment
+// (a transaction): the notices being sent are read apart from the
+// running counts, which count them with those sent (tallyRow).
+func (d *DB) status(ctx context.Context, q querier) (notify.Status, error) {
 	s := notify.Status{
 		Categories:          map[notify.Category]int{},
 		AddressesByCategory: map[notify.Category]int{},
@@ -27,14 +50,8 @@ func (d *DB) Status(ctx context.Context) (notify.Status, error) {
 	}
 	s.Notices = zeroStates()
 	// The running counts (tally): a handful of rows, however large the
-	// book; and the notices being sent, which tally counts with those
-	// sent (tallyRow), read in the same snapshot.
-	tx, err := d.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return s, describe(err)
-	}
-	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT category, what, n FROM tally UNION ALL
+	// book; and the notices being sent.
+	rows, err := q.QueryContext(ctx, `SELECT category, what, n FROM tally UNION ALL
 		SELECT c.category, n.kind || '/sending', count(*) FROM notices n JOIN contacts c ON c.id = n.contact_id
 		WHERE n.state = 'sending' GROUP BY 1, 2`)
 	if err != nil {
@@ -74,8 +91,8 @@ func (d *DB) Status(ctx context.Context) (notify.Status, error) {
 	if err := rows.Err(); err != nil {
 		return s, describe(err)
 	}
-	s.Import, err = d.unfinished(ctx, tx)
-	return s, describe(err)
+	s.Import, err = d.unfinished(ctx, q)
+	return s, err
 }
 
 func zeroStates() map[notify.NoticeState]int {

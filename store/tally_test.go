@@ -675,6 +675,17 @@ func checkCountsEqualTheFacts(t *testing.T, d *DB, when string) {
 	if got, err := d.Status(ctx); err != nil || !reflect.DeepEqual(got, recount(t, d)) {
 		t.Errorf("%s: running counts of contacts and notices\n %+v\nthe tables say\n %+v", when, got, recount(t, d))
 	}
+	// The dashboard reads the same, at one moment.
+	b, err := d.Dashboard(ctx, 30, 9*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases, _ := d.CaseCounts(ctx, notify.AtRisk, notify.CallBackDue)
+	if st, _ := d.Status(ctx); !reflect.DeepEqual(b.Status, st) || !reflect.DeepEqual(b.Progress, progress) ||
+		!reflect.DeepEqual(b.Staff, staff) || !reflect.DeepEqual(b.Reached, reached) || !reflect.DeepEqual(b.Acknowledged, acked) ||
+		!reflect.DeepEqual(b.Cases, cases) {
+		t.Errorf("%s: the dashboard reads\n %+v\nits parts read apart\n %+v %+v %+v %+v %+v %+v", when, b, st, progress, staff, reached, acked, cases)
+	}
 	owned := map[string]int{}
 	rows, _ := d.db.QueryContext(ctx, `SELECT lower(owner_email), count(*) FROM contacts WHERE owner_email != '' GROUP BY 1`)
 	for rows.Next() {

@@ -43,8 +43,12 @@ func scanUnverified(s interface{ Scan(...any) error }) (notify.UnverifiedMail, e
 // UnverifiedWaiting counts the mail kept unverified that nobody has
 // decided on yet.
 func (d *DB) UnverifiedWaiting(ctx context.Context) (int, error) {
+	return unverifiedWaiting(ctx, d.db)
+}
+
+func unverifiedWaiting(ctx context.Context, q querier) (int, error) {
 	var n int
-	err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM unverified_mail WHERE decision = ''`).Scan(&n)
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM unverified_mail WHERE decision = ''`).Scan(&n)
 	return n, describe(err)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/wording"
@@ -20,10 +21,12 @@ func runStatus(ctx context.Context, g *globals, e env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	st, err := a.db.Status(ctx)
+	_, offset := a.now().Zone()
+	d, err := a.db.Dashboard(ctx, 1, time.Duration(offset)*time.Second)
 	if err != nil {
 		return err
 	}
+	st := d.Status
 	if st.FailedWhy, err = a.db.FailedWhy(ctx); err != nil {
 		return err
 	}
@@ -31,7 +34,20 @@ func runStatus(ctx context.Context, g *globals, e env, args []string) error {
 		return writeJSON(e.stdout, st)
 	}
 	printStatus(e.stdout, st)
+	printTodo(e.stdout, d)
 	return nil
+}
+
+// printTodo says what there is to do now, as the dashboard does.
+func printTodo(w io.Writer, d notify.Dashboard) {
+	todo := d.Todo()
+	if len(todo) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nWhat to do now (the web app's dashboard says the same):")
+	for _, t := range todo {
+		fmt.Fprintf(w, "  - %s\n", wording.Todo("en", t))
+	}
 }
 
 func printStatus(w io.Writer, st notify.Status) {

@@ -147,8 +147,8 @@ func TestTheSenderTellsTheLatestIncidentRecord(t *testing.T) {
 // The replayed incident (issue 15): 243 people, the spam reached 177, 5
 // of them opened its link, 13 got an apology visit; the 5 had their PCs
 // checked a day later and found clean. Until the checks, the dashboard,
-// the calling list and /metrics flag those 5; after, nobody, while the
-// reports still count 5 who opened the link.
+// the calling list, owabi status and /metrics flag those 5; after,
+// nobody, while the reports still count 5 who opened the link.
 func TestFiveCheckedCleanAreNoLongerFlagged(t *testing.T) {
 	srv := smtptest.New(t)
 	cfg := setup(t, srv)
@@ -193,6 +193,11 @@ func TestFiveCheckedCleanAreNoLongerFlagged(t *testing.T) {
 		}
 		if got := strings.Count(list, `data-contact="`); got != want {
 			t.Errorf("%s: the list of those at risk shows %d, want %d", when, got, want)
+		}
+		status := mustOwabi(t, nil, "--config", cfg, "status")
+		if line := fmt.Sprintf("%d people may have an infected PC", want); (want > 0) != strings.Contains(status, line) ||
+			(want == 0 && strings.Contains(status, "may have an infected PC")) {
+			t.Errorf("%s: owabi status, want %d at risk:\n%s", when, want, status)
 		}
 		metrics, err := manager.get("/metrics")
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/sheet"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 // home sends each user to their first page: the dashboard for a manager,
@@ -30,87 +31,38 @@ type categoryRow struct {
 }
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
-	st, err := s.Store.Status(r.Context())
+	_, offset := s.Now().In(s.Zone).Zone()
+	d, err := s.Store.Dashboard(r.Context(), 14, time.Duration(offset)*time.Second)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	progress, err := s.Store.Progress(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	st := d.Status
 	var rows []categoryRow
-	total := categoryRow{}
+	total := categoryRow{Progress: d.Total()}
 	for _, c := range notify.Categories {
 		n := st.ByCategory[c]
 		row := categoryRow{Category: c, Contacts: st.Categories[c], Addresses: st.AddressesByCategory[c],
-			Sent: n[notify.Sent], Failed: n[notify.Failed], Queue: n[notify.Queued] + n[notify.Sending], Progress: progress[c]}
+			Sent: n[notify.Sent], Failed: n[notify.Failed], Queue: n[notify.Queued] + n[notify.Sending], Progress: d.Progress[c]}
 		rows = append(rows, row)
 		total.Contacts += row.Contacts
 		total.Addresses += row.Addresses
 		total.Sent += row.Sent
 		total.Failed += row.Failed
 		total.Queue += row.Queue
-		total.Acknowledged += row.Acknowledged
-		total.Reached += row.Reached
-		total.HearingDone += row.HearingDone
-		total.Arrived += row.Arrived
-		total.Clicked += row.Clicked
-		total.Infected += row.Infected
-		total.Remediated += row.Remediated
-	}
-	_, offset := s.Now().In(s.Zone).Zone()
-	days, err := s.Store.ReachedPerDay(r.Context(), 14, time.Duration(offset)*time.Second)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	acked, err := s.Store.AcknowledgedPerDay(r.Context(), 14, time.Duration(offset)*time.Second)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	staff, err := s.Store.StaffProgress(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	withheld, err := s.Store.Withheld(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	lookAlikes, err := s.Store.LookAlikes(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	unverified, err := s.Store.UnverifiedWaiting(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	cases, err := s.Store.CaseCounts(r.Context(), notify.AtRisk, notify.CallBackDue)
-	if err != nil {
-		s.fail(w, r, err)
-		return
 	}
 	deadlines, err := s.deadlines(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	unassigned := total.Contacts
-	for _, p := range staff {
-		unassigned -= p.Assigned
+	lang := language(r)
+	var next []nextStep
+	for _, t := range d.Todo() {
+		next = append(next, nextStep{Text: wording.Todo(lang, t), Href: todoLinks[t.Task]})
 	}
-	next := nextSteps(total, rows, cases, lookAlikes, unverified, withheld, unassigned, st.WithoutNotice(notify.Deletion), language(r))
-	if at, _, err := s.Store.Purged(r.Context()); err != nil {
-		s.fail(w, r, err)
-		return
-	} else if !at.IsZero() { // nobody is to be called any more
-		next = []nextStep{{Text: fmt.Sprintf(messages[language(r)]["next_purged"], at.In(s.Zone).Format("2006-01-02 15:04"))}}
+	if !d.PurgedAt.IsZero() { // nobody is to be called any more
+		next = []nextStep{{Text: fmt.Sprintf(messages[lang]["next_purged"], d.PurgedAt.In(s.Zone).Format("2006-01-02 15:04"))}}
 	}
 	var told any // what happened, in the user's language, once there is a record
 	if inc, err := s.Store.Incident(r.Context()); err == nil {
@@ -126,7 +78,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 		}
 	}
 	s.render(w, r, http.StatusOK, "dashboard", page{Session: sess, Data: map[string]any{
-		"Rows": rows, "Total": total, "Charts": charts, "Days": daysChart(days), "Acked": daysChart(acked), "Staff": staff, "Deadlines": deadlines,
+		"Rows": rows, "Total": total, "Charts": charts, "Days": daysChart(d.Reached), "Acked": daysChart(d.Acknowledged), "Staff": d.Staff, "Deadlines": deadlines,
 		"Next": next, "Incident": told}})
 }
 
@@ -207,37 +159,12 @@ type nextStep struct {
 	Text, Href string
 }
 
-// nextSteps says, in a few lines, what needs doing now, most pressing
-// first: what a manager under stress should see before any number.
-// Look-alikes come before the rest of the unclassified: whoever they are,
-// they are to be found out before anything is sent.
-func nextSteps(total categoryRow, rows []categoryRow, cases map[notify.Urgency]int, lookAlikes, unverified, withheld, unassigned, unsent int, lang string) []nextStep {
-	t := messages[lang]
-	var out []nextStep
-	add := func(n int, key, href string) {
-		if n > 0 {
-			out = append(out, nextStep{Text: fmt.Sprintf(t[key], n), Href: href})
-		}
-	}
-	// Those at risk now, as their cases are decided: one whose computer was
-	// checked clean or cleaned is not.
-	add(cases[notify.AtRisk], "next_at_risk", "/contacts?state="+notify.AtRisk.String())
-	add(cases[notify.CallBackDue], "next_call_back", "/contacts?state="+notify.CallBackDue.String())
-	add(lookAlikes, "next_lookalike", "/contacts?rule="+string(notify.RuleLookAlike))
-	add(unverified, "next_unverified", "/contacts?mail=unverified")
-	for _, r := range rows {
-		if r.Category == notify.Unclassified {
-			add(r.Contacts, "next_unclassified", "")
-		}
-	}
-	add(unassigned, "next_unassigned", "")
-	add(unsent, "next_unsent", "")
-	add(total.Failed, "next_failed", "")
-	add(total.Contacts-total.Reached-withheld, "next_call", "") // nobody calls those not to be contacted
-	if len(out) == 0 && total.Contacts > 0 {
-		out = append(out, nextStep{Text: t["next_none"]})
-	}
-	return out
+// todoLinks are the lists where each task's people are found.
+var todoLinks = map[notify.Task]string{
+	notify.TaskAtRisk:     "/contacts?state=" + notify.AtRisk.String(),
+	notify.TaskCallBack:   "/contacts?state=" + notify.CallBackDue.String(),
+	notify.TaskLookAlike:  "/contacts?rule=" + string(notify.RuleLookAlike),
+	notify.TaskUnverified: "/contacts?mail=unverified",
 }
 
 // listPage is how many contacts the full list shows at a time.

@@ -34,13 +34,12 @@ type Store interface {
 	TouchSession(ctx context.Context, tokenHash []byte, at time.Time) error
 	SetLanguage(ctx context.Context, userID int64, lang string) error
 	Status(ctx context.Context) (notify.Status, error)
-	Progress(ctx context.Context) (map[notify.Category]notify.Progress, error)
+	Dashboard(ctx context.Context, days int, offset time.Duration) (notify.Dashboard, error)
 	CaseCounts(ctx context.Context, only ...notify.Urgency) (map[notify.Urgency]int, error)
 	Contact(ctx context.Context, id int64) (notify.Contact, error)
 	ContactNotices(ctx context.Context, contactID int64) ([]notify.Notice, error)
 	Acks(ctx context.Context, contactID int64) ([]notify.Ack, error)
 	UnverifiedMail(ctx context.Context, contactID int64) ([]notify.UnverifiedMail, error)
-	UnverifiedWaiting(ctx context.Context) (int, error)
 	DecideUnverified(ctx context.Context, contactID, id int64, verdict notify.Verdict) error
 	Calls(ctx context.Context, contactID int64) ([]notify.Call, error)
 	AddCall(ctx context.Context, userID int64, c notify.Call) (int64, error)
@@ -56,18 +55,13 @@ type Store interface {
 	Reassign(ctx context.Context, userID int64, owner string, contactIDs ...int64) error
 	SetDoNotContact(ctx context.Context, userID, contactID int64, on bool, reason string) (int, error)
 	Events(ctx context.Context, contactID int64) ([]notify.Event, error)
-	ReachedPerDay(ctx context.Context, days int, offset time.Duration) ([]notify.DayCount, error)
-	AcknowledgedPerDay(ctx context.Context, days int, offset time.Duration) ([]notify.DayCount, error)
 	StaffProgress(ctx context.Context) ([]notify.StaffProgress, error)
-	Withheld(ctx context.Context) (int, error)
-	LookAlikes(ctx context.Context) (int, error)
 	QueueAge(ctx context.Context) (time.Duration, error)
 	Audit(ctx context.Context, e notify.AuditEntry) error
 	AuditTrail(ctx context.Context, f notify.AuditFilter) ([]notify.AuditEntry, error)
 	FileReport(ctx context.Context, userID int64, kind notify.ReportKind) error
 	Purge(ctx context.Context, despiteBroken bool) (notify.PurgeReport, error)
 	PurgePreview(ctx context.Context) (notify.PurgeReport, error)
-	Purged(ctx context.Context) (time.Time, string, error)
 	RecordFile(ctx context.Context, f notify.WrittenFile) error
 	WrittenFiles(ctx context.Context) ([]notify.WrittenFile, error)
 	Filed(ctx context.Context, deadlines []notify.Deadline) ([]notify.Deadline, error)

@@ -1,6 +1,7 @@
 package wording_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/owabi/owabi/notify"
@@ -31,6 +32,21 @@ func TestADeliveryProblemIsSaidWithItsCodes(t *testing.T) {
 	} {
 		if got := wording.Delivery(c.lang, c.reply); got != c.want {
 			t.Errorf("%s %+v: %q, want %q", c.lang, c.reply, got, c.want)
+		}
+	}
+}
+
+// Every task there is to do is said in both languages, with its number.
+func TestEveryTaskIsSaidInBothLanguages(t *testing.T) {
+	for _, task := range notify.Tasks {
+		for _, lang := range []string{"ja", "en"} {
+			got := wording.Todo(lang, notify.Todo{Task: task, N: 17})
+			if got == "" || strings.Contains(got, "%!") || (task != notify.TaskDone && !strings.Contains(got, "17")) {
+				t.Errorf("%s in %s: %q", task, lang, got)
+			}
+			if lang == "ja" && got == wording.Todo("en", notify.Todo{Task: task, N: 17}) {
+				t.Errorf("%s: the Japanese is the English", task)
+			}
 		}
 	}
 }
