@@ -2,9 +2,7 @@ package notify
 
 import (
 	"crypto/rand"
-	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 )
 
@@ -13,8 +11,7 @@ import (
 // the attacker holds the leaked book and knows each person's place in it.
 // Eight characters drawn at random from an alphabet without look-alikes
 // (no 0/O, 1/I/L) are some 40 bits, short enough to read out
-// ("D-K7QM-3XHF"). Codes of owabi's first versions were the notice number
-// (D-000123); they are still read, as guessable.
+// ("D-K7QM-3XHF").
 
 // refAlphabet has no characters that read alike on paper or on the phone.
 const refAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -40,19 +37,12 @@ func NewRef(kind NoticeKind) string {
 	return kindInitial(kind) + "-" + string(b[:4]) + "-" + string(b[4:])
 }
 
-// OldRef is the reference code owabi's first versions printed: the notice
-// number. A notice queued before codes were random keeps it, since that is
-// what its person holds.
-func OldRef(kind NoticeKind, id int64) string {
-	return fmt.Sprintf("%s-%06d", kindInitial(kind), id)
-}
-
 func kindInitial(kind NoticeKind) string { return strings.ToUpper(string(kind))[:1] }
 
 // ParseRef reads a reference code as people quote it: in either case,
 // full-width or not, with or without its hyphens and spaces (d-k7qm-3xhf,
-// Ｄ－Ｋ７ＱＭ３ＸＨＦ). It gives the code as NewRef or OldRef writes it, and
-// whether s is one.
+// Ｄ－Ｋ７ＱＭ３ＸＨＦ). It gives the code as NewRef writes it, and whether
+// s is one.
 func ParseRef(s string) (string, bool) {
 	s = strings.ToUpper(strings.Map(narrowRune, strings.TrimSpace(s)))
 	if len(s) < 2 || (s[0] != 'D' && s[0] != 'A') {
@@ -65,21 +55,16 @@ func ParseRef(s string) (string, bool) {
 		}
 		return r
 	}, s[1:])
-	switch {
-	case len(rest) == refLen && strings.Trim(rest, refAlphabet) == "":
-		return kind + "-" + rest[:4] + "-" + rest[4:], true
-	case len(rest) >= 1 && len(rest) <= 12 && strings.Trim(rest, "0123456789") == "" && strings.Trim(rest, "0") != "":
-		id, _ := strconv.ParseInt(rest, 10, 64)
-		return fmt.Sprintf("%s-%06d", kind, id), true
+	if len(rest) != refLen || strings.Trim(rest, refAlphabet) != "" {
+		return "", false
 	}
-	return "", false
+	return kind + "-" + rest[:4] + "-" + rest[4:], true
 }
 
 // refInText is a reference code as notices print it (お問い合わせ番号：
 // D-K7QM-3XHF), quoted in a reply's subject or below its text, once made
-// narrow. An old numbered code has six digits at least, as OldRef writes
-// them: "A-100" in someone's text is a product, not a notice.
-var refInText = regexp.MustCompile(`(?i)\b[DA]-(?:[` + refAlphabet + `]{4}[- ]?[` + refAlphabet + `]{4}|\d{6,12})\b`)
+// narrow.
+var refInText = regexp.MustCompile(`(?i)\b[DA]-[` + refAlphabet + `]{4}[- ]?[` + refAlphabet + `]{4}\b`)
 
 // FindRef finds the first reference code in a text, in any width, and
 // gives it as ParseRef does; "" when there is none.
@@ -90,12 +75,6 @@ func FindRef(text string) string {
 		}
 	}
 	return ""
-}
-
-// RefGuessable says whether a code is of the old, numbered kind: quoted
-// alone, it proves nothing about who wrote.
-func RefGuessable(code string) bool {
-	return len(code) > 2 && strings.Trim(code[2:], "0123456789") == ""
 }
 
 // narrowRune turns full-width letters, digits, hyphens and spaces into

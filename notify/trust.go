@@ -18,9 +18,6 @@ const (
 	// DoubtNoNotice: from one of a contact's addresses, but it answers no
 	// notice owabi sent and quotes no code of one.
 	DoubtNoNotice Doubt = "no_notice"
-	// DoubtGuessableCode: it names its notice only by a numbered code of
-	// owabi's first versions, which anyone holding the book can work out.
-	DoubtGuessableCode Doubt = "guessable_code"
 	// DoubtSenderFailed: the receiving mail server found that the sender's
 	// domain did not send it (DMARC, DKIM or SPF failed).
 	DoubtSenderFailed Doubt = "sender_failed"
@@ -31,7 +28,7 @@ const (
 )
 
 // Doubts lists every doubt, for the texts that name them.
-var Doubts = []Doubt{DoubtNoNotice, DoubtGuessableCode, DoubtSenderFailed, DoubtUntiedBounce}
+var Doubts = []Doubt{DoubtNoNotice, DoubtSenderFailed, DoubtUntiedBounce}
 
 // Unverified is the outcome of a mail kept, with its doubt, for a person.
 const Unverified InboundOutcome = "unverified"
@@ -58,8 +55,6 @@ func (e ReplyEvidence) Judge() (InboundOutcome, Doubt) {
 		return NotOurs, ""
 	case e.SenderFailed:
 		return Unverified, DoubtSenderFailed
-	case !e.Threaded && RefGuessable(e.Code):
-		return Unverified, DoubtGuessableCode
 	case e.Automatic:
 		return AutoReply, ""
 	}
@@ -121,17 +116,14 @@ func ReturnPath(base, code string) string {
 }
 
 // RefOfReturnPath is the code ReturnPath put in addr, "" when it holds
-// none: only a random code, as a numbered one could be made up.
+// none.
 func RefOfReturnPath(addr string) string {
 	local, _, ok := strings.Cut(addr, "@")
 	_, token, plus := strings.Cut(local, "+")
 	if !ok || !plus {
 		return ""
 	}
-	code, ok := ParseRef(token)
-	if !ok || RefGuessable(code) {
-		return ""
-	}
+	code, _ := ParseRef(token)
 	return code
 }
 

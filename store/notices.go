@@ -298,17 +298,13 @@ func markUndeliverable(ctx context.Context, tx *Tx, id int64, reply notify.Serve
 // failNotice fails a notice being sent or sent with reply, and returns its
 // address; 0 when it was neither.
 func failNotice(ctx context.Context, tx *Tx, id int64, reply notify.ServerReply) (address int64, err error) {
-	for _, was := range []notify.NoticeState{notify.Sending, notify.Sent} {
-		failed, err := moveNotices(ctx, tx, was, notify.Failed, `UPDATE notices SET state = 'failed', attempts = attempts + (state = 'sending'), `+setReply+`
-			WHERE id = ?2 AND state = ?7`, append(append([]any{tx.nowText, id}, replyArgs(reply)...), was)...)
-		if err != nil {
-			return 0, err
-		}
-		if len(failed) > 0 {
-			return failed[0].address, refreshCases(ctx, tx, failed[0].contact)
-		}
+	// Being sent or sent, it was counted as either (tallyRow).
+	failed, err := moveNotices(ctx, tx, notify.Sent, notify.Failed, `UPDATE notices SET state = 'failed', attempts = attempts + (state = 'sending'), `+setReply+`
+		WHERE id = ?2 AND state IN ('sending', 'sent')`, append([]any{tx.nowText, id}, replyArgs(reply)...)...)
+	if err != nil || len(failed) == 0 {
+		return 0, err
 	}
-	return 0, nil
+	return failed[0].address, refreshCases(ctx, tx, failed[0].contact)
 }
 
 // undeliverableText is why an address takes no more notices, as its row

@@ -63,9 +63,8 @@ func TestPollingTheReplyMailbox(t *testing.T) {
 	db := sentNotices(t, 3)
 	srv := imaptest.New(t)
 	srv.Deliver(t, mailTo("r1@x", "owabi.1@sakura-print.example.jp", "Re: お知らせ", "削除しました。\r\n> 引用"))
-	// By the code alone: the notice's random code counts; a numbered one,
-	// as owabi's first versions printed and anyone could make up, is no
-	// notice's.
+	// By the code alone: the notice's random code counts; a number anyone
+	// could make up is no notice's.
 	srv.Deliver(t, from("P2@x.example", mailTo("r2@x", "", "Re: 不審なメールの削除のお願い（"+refOf(t, db, "p2@x.example")+"）", "確認しました")))
 	srv.Deliver(t, mailTo("r2b@x", "", "Re: D-000003", "わたしも確認しました"))
 	srv.Deliver(t, mailTo("r3@x", "owabi.3@sakura-print.example.jp", "自動応答: 不在", "不在です", "Auto-Submitted: auto-replied\r\n"))

@@ -43,14 +43,14 @@ func mimeB(s string) string {
 }
 
 func TestAReplyInISO2022JP(t *testing.T) {
-	raw := replyMail(t, "r1@yamada.example", "owabi.abc@sakura-print.example.jp", "Re: 【お詫び】不審なメールの削除のお願い（D-000012）",
+	raw := replyMail(t, "r1@yamada.example", "owabi.abc@sakura-print.example.jp", "Re: 【お詫び】不審なメールの削除のお願い（D-K7QM-3XHF）",
 		"さくら印刷 ご担当者様\r\n\r\n件のメールは開かずに削除しました。\r\nご丁寧にありがとうございます。\r\n\r\n2026年11月21日 10:00 さくら印刷 wrote:\r\n> 不審なメールの削除のお願い\r\n")
 	in, err := Read([]byte(raw))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if in.MessageID != "r1@yamada.example" || in.InReplyTo != "owabi.abc@sakura-print.example.jp" ||
-		len(in.References) != 2 || in.References[0] != "owabi.abc@sakura-print.example.jp" || in.Ref != "D-000012" || in.Auto {
+		len(in.References) != 2 || in.References[0] != "owabi.abc@sakura-print.example.jp" || in.Ref != "D-K7QM-3XHF" || in.Auto {
 		t.Errorf("read: %+v", in)
 	}
 	if want := "さくら印刷 ご担当者様\n件のメールは開かずに削除しました。\nご丁寧にありがとうございます。"; in.Excerpt != want {
@@ -283,9 +283,9 @@ func TestRepliesAsSomeMailProgramsWriteThem(t *testing.T) {
 		t.Errorf("In-Reply-To without angle brackets: %+v, %v", in, err)
 	}
 	htmlOnly := head + "Content-Type: text/html; charset=UTF-8\r\n\r\n<html><head><style>p{color:red}</style></head><body>" +
-		"<p>削除しました。&amp;ご連絡ありがとうございます。</p><blockquote><p>お問い合わせ番号：D-000012</p></blockquote></body></html>\r\n"
-	if in, err := Read([]byte(htmlOnly)); err != nil || in.Ref != "D-000012" || in.Excerpt != "削除しました。&ご連絡ありがとうございます。" {
-		t.Errorf("an HTML-only reply: ref %q, excerpt %q, %v; want 12 and the person's words", in.Ref, in.Excerpt, err)
+		"<p>削除しました。&amp;ご連絡ありがとうございます。</p><blockquote><p>お問い合わせ番号：D-K7QM-3XHF</p></blockquote></body></html>\r\n"
+	if in, err := Read([]byte(htmlOnly)); err != nil || in.Ref != "D-K7QM-3XHF" || in.Excerpt != "削除しました。&ご連絡ありがとうございます。" {
+		t.Errorf("an HTML-only reply: ref %q, excerpt %q, %v; want the code and the person's words", in.Ref, in.Excerpt, err)
 	}
 	forwarded := head + "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n届いたメールを添付します。\r\n" +
 		"--b\r\nContent-Type: message/rfc822\r\nContent-Disposition: attachment\r\n\r\n" +
