@@ -99,8 +99,8 @@ func refreshCases(ctx context.Context, tx *Tx, contactIDs ...int64) error {
 
 // refreshStoredCases decides again the cases of those of the contacts
 // given that have one stored: a new category or owner moves what their
-// case is counted under, a notice sent may change it. A contact with none
-// is in the case every contact starts in, and has nothing counted.
+// case is counted under (refile). A contact with none is in the case
+// every contact starts in, and has nothing counted.
 func refreshStoredCases(ctx context.Context, tx *Tx, contactIDs ...int64) error {
 	for _, id := range contactIDs {
 		var stored bool

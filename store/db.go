@@ -89,13 +89,15 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		}
 	}
 	// Pragmas go in the DSN so that every pooled connection gets them.
-	dsn := fileURI(path) +
-		"?_foreign_keys=on&_busy_timeout=5000&_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate"
-	rdb, err := sql.Open("sqlite3", dsn)
+	// The writer's transactions take the write lock as they begin; the
+	// readers' (a snapshot, as Dashboard reads) never take it, and
+	// nothing writes through them.
+	dsn := fileURI(path) + "?_foreign_keys=on&_busy_timeout=5000&_journal_mode=WAL&_synchronous=NORMAL"
+	rdb, err := sql.Open("sqlite3", dsn+"&_txlock=deferred&_query_only=1")
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	wdb, err := sql.Open("sqlite3", dsn)
+	wdb, err := sql.Open("sqlite3", dsn+"&_txlock=immediate")
 	if err != nil {
 		rdb.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)

@@ -482,8 +482,8 @@ func (im *importer) existing(ctx context.Context, emails string) (owners map[str
 // stored ones it changed (classified again), then the new addresses and
 // every entry's outcome, in that order for the foreign keys.
 func (im *importer) write(ctx context.Context, newContacts []int64, contacts map[int64]*pending, newAddresses, rows []any) error {
-	// What the chunk adds to the running counts, by category; triggers
-	// move what a stored contact already had when its category changes.
+	// What the chunk adds to the running counts, by category; refile
+	// moves what a stored contact already had when its category changes.
 	added := map[notify.Category]*[2]int{} // contacts, addresses
 	owned := map[string]int{}              // new contacts per owner
 	count := func(c notify.Category, contacts, addresses int) {

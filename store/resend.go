@@ -78,7 +78,7 @@ func (d *DB) Resend(ctx context.Context, p notify.ResendPolicy, now, sendAt time
 		return 0, 0, describe(err)
 	}
 	insert, err := tx.PrepareContext(ctx, `INSERT INTO notices (contact_id, address_id, kind, lang, message_id, ref, next_try, queued_at, round, resend_of)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING (SELECT c.category FROM contacts c WHERE c.id = notices.contact_id)`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return 0, 0, describe(err)
 	}
@@ -90,8 +90,8 @@ func (d *DB) Resend(ctx context.Context, p notify.ResendPolicy, now, sendAt time
 	}
 	defer hand.Close()
 	next := formatTime(sendAt)
-	queuedTo := map[int64]bool{} // addresses given a notice in this run: one at a time, the next run sends the next
-	added := noticeMoves{}
+	queuedTo := map[int64]bool{}                 // addresses given a notice in this run: one at a time, the next run sends the next
+	queuedFor := map[notify.NoticeKind][]int64{} // the contact of each notice queued, by kind
 	for _, r := range due {
 		if r.HandOver {
 			res, err := hand.ExecContext(ctx, r.ContactID, tx.nowText)
@@ -109,17 +109,17 @@ func (d *DB) Resend(ctx context.Context, p notify.ResendPolicy, now, sendAt time
 		if queuedTo[r.AddressID] {
 			continue
 		}
-		var category string
 		if err := withNewRef(r.Kind, func(ref string) error {
-			return insert.QueryRowContext(ctx, r.ContactID, r.AddressID, r.Kind, r.Lang, messageID(), ref, next, tx.nowText, r.Round+1, r.ID).Scan(&category)
+			_, err := insert.ExecContext(ctx, r.ContactID, r.AddressID, r.Kind, r.Lang, messageID(), ref, next, tx.nowText, r.Round+1, r.ID)
+			return err
 		}); err != nil {
 			return 0, 0, describe(err)
 		}
-		added.add(category, string(r.Kind), "", notify.Queued)
+		queuedFor[r.Kind] = append(queuedFor[r.Kind], r.ContactID)
 		queuedTo[r.AddressID] = true
 		queued++
 	}
-	if err := added.write(ctx, tx); err != nil {
+	if err := countQueued(ctx, tx, queuedFor); err != nil {
 		return 0, 0, describe(err)
 	}
 	if err := setLastRun(ctx, tx, resendJob, now); err != nil {

@@ -34,17 +34,21 @@ func runStatus(ctx context.Context, g *globals, e env, args []string) error {
 		return writeJSON(e.stdout, st)
 	}
 	printStatus(e.stdout, st)
-	printTodo(e.stdout, d)
+	printTodo(e.stdout, d, a.local)
 	return nil
 }
 
-// printTodo says what there is to do now, as the dashboard does.
-func printTodo(w io.Writer, d notify.Dashboard) {
+// printTodo says what there is to do now, as the dashboard does; local
+// writes a time.
+func printTodo(w io.Writer, d notify.Dashboard, local func(time.Time) string) {
+	if !d.PurgedAt.IsZero() {
+		fmt.Fprintf(w, "\nThe personal data was purged on %s: nobody can be contacted or called any more; the reports can still be written.\n", local(d.PurgedAt))
+	}
 	todo := d.Todo()
 	if len(todo) == 0 {
 		return
 	}
-	fmt.Fprintln(w, "\nWhat to do now (the web app's dashboard says the same):")
+	fmt.Fprintln(w, "\nWhat to do now, as the dashboard lists it:")
 	for _, t := range todo {
 		fmt.Fprintf(w, "  - %s\n", wording.Todo("en", t))
 	}

@@ -138,6 +138,9 @@ func (w *Worker) connection(ctx context.Context) error {
 		if w.Incident != nil {
 			inc, err := w.Incident(ctx)
 			if err != nil {
+				if ctx.Err() != nil {
+					return nil
+				}
 				return err
 			}
 			w.Composer.SetIncident(inc)

@@ -11,8 +11,9 @@
 -- What owabi decides is Go's (notify): the tables keep the facts, and
 -- beside them what Go decided of them, written in the same transaction.
 -- The triggers below guard what must never change (the audit trail, the
--- incident record's versions, the book once purged); those that keep the
--- running counts of contacts and notices are still to move into Go.
+-- incident record's versions, the book once purged); those here that
+-- keep the running counts of contacts and notices moved into Go in 0004
+-- (store/tally.go).
 
 -- ■ The leaked book: contacts, their addresses, imports
 
@@ -378,8 +379,9 @@ CREATE INDEX cases_at_risk ON cases(contact_id) WHERE at_risk;
 -- UPDATE.
 
 -- Per category: contacts and addresses (imports add them as they insert),
--- notices by kind and state (the triggers below), and how far the cases
--- have come (store/progress.go).
+-- notices by kind and state (the triggers below until 0004, then
+-- store/tally.go, with sending and sent as one kind/out), and how far the
+-- cases have come (store/progress.go).
 CREATE TABLE tally (
 	category TEXT    NOT NULL,
 	what     TEXT    NOT NULL, -- 'contacts', 'addresses', a notice's 'kind/state', or a funnel step
@@ -394,7 +396,8 @@ INSERT INTO tally (category, what)
 		"apology/queued", "apology/sending", "apology/sent", "apology/failed",
 		"acknowledged", "reached", "heard", "arrived", "clicked", "infected", "remediated"]') w;
 
--- Per owner: contacts (imports and the trigger below), reached (store/progress.go).
+-- Per owner: contacts (imports, and the trigger below until 0004, then
+-- store/tally.go), reached (store/progress.go).
 CREATE TABLE owner_tally (
 	owner    TEXT    NOT NULL PRIMARY KEY COLLATE NOCASE,
 	contacts INTEGER NOT NULL DEFAULT 0,

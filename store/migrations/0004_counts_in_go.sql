@@ -12,7 +12,7 @@ DROP TRIGGER owner_tally_moved;
 -- marking one sent moves no count; Status tells them apart by the few
 -- being sent, which this index holds.
 UPDATE tally SET what = replace(what, '/sent', '/out'),
-	n = n + (SELECT s.n FROM tally s WHERE s.category = tally.category AND s.what = replace(tally.what, '/sent', '/sending'))
+	n = n + coalesce((SELECT s.n FROM tally s WHERE s.category = tally.category AND s.what = replace(tally.what, '/sent', '/sending')), 0)
 	WHERE what LIKE '%/sent';
 DELETE FROM tally WHERE what LIKE '%/sending';
 CREATE INDEX notices_sending ON notices(contact_id) WHERE state = 'sending';
