@@ -78,7 +78,7 @@ func runDemo(ctx context.Context, g *globals, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	queued, err := a.db.Queue(ctx, notify.Deletion, a.cfg.Organisation.Language, a.messageID)
+	q, err := a.notices().Queue(ctx, notify.Deletion, respond.QueueOptions{Lang: a.cfg.Organisation.Language})
 	if err != nil {
 		return err
 	}
@@ -101,7 +101,7 @@ func runDemo(ctx context.Context, g *globals, e env, args []string) error {
 		st.Categories[notify.Customer], st.Categories[notify.Supplier], st.Categories[notify.Employee], st.Categories[notify.Unclassified])
 	n := st.ByKind[notify.Deletion]
 	fmt.Fprintf(w, "  Deletion requests  %d queued now; %d sent, %d failed, %d waiting in all\n",
-		queued, n[notify.Sent], n[notify.Failed], n[notify.Queued]+n[notify.Sending])
+		q.Queued, n[notify.Sent], n[notify.Failed], n[notify.Queued]+n[notify.Sending])
 	fmt.Fprintf(w, "  Captured mails     %d received by the capture server, saved as .eml files in %s\n", capture.Count(), mailDir)
 	fmt.Fprintf(w, "  Database           %s\n", a.db.Path())
 	if *noServe {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/mailer"
+	"github.com/owabi/owabi/notify/respond"
 )
 
 func runSend(ctx context.Context, g *globals, e env, args []string) error {
@@ -36,37 +38,25 @@ func runSend(ctx context.Context, g *globals, e env, args []string) error {
 	if err := checkLang(*lang); err != nil {
 		return err
 	}
-	st, err := a.db.Status(ctx)
+	q, err := a.notices().Queue(ctx, k, respond.QueueOptions{Lang: *lang, RetryFailed: *retryFailed, AllowUnclassified: *allowUnclassified})
+	var unclassified *respond.UnclassifiedError
+	if errors.As(err, &unclassified) {
+		return &usageError{msg: err.Error()}
+	}
 	if err != nil {
 		return err
 	}
-	lookAlikes, err := a.db.LookAlikes(ctx)
-	if err != nil {
-		return err
-	}
-	if n := st.Categories[notify.Unclassified] - lookAlikes; n > 0 && !*allowUnclassified {
-		return &usageError{msg: fmt.Sprintf("unclassified contacts: %d; they would get the customer wording. "+
-			"Decide them (a master list, a label or classify.overrides, then \"owabi classify\"), or add --allow-unclassified", n)}
-	}
-	if lookAlikes > 0 {
-		fmt.Fprintf(e.stdout, "Held back %d contacts whose address imitates a known domain: they get no notice until a manager decides each on its contact page.\n", lookAlikes)
+	if q.HeldBack > 0 {
+		fmt.Fprintf(e.stdout, "Held back %d contacts whose address imitates a known domain: they get no notice until a manager decides each on its contact page.\n", q.HeldBack)
 	}
 	if *retryFailed {
-		n, dead, err := a.db.RequeueFailed(ctx, k)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stdout, "Requeued %d failed %s notices.\n", n, k)
-		if dead > 0 {
-			fmt.Fprintf(e.stdout, "Left %d whose address does not exist (refused for good): they take no more notices; phone those people.\n", dead)
+		fmt.Fprintf(e.stdout, "Requeued %d failed %s notices.\n", q.Requeued, k)
+		if q.Dead > 0 {
+			fmt.Fprintf(e.stdout, "Left %d whose address does not exist (refused for good): they take no more notices; phone those people.\n", q.Dead)
 		}
 	}
-	n, err := a.db.Queue(ctx, k, *lang, a.messageID)
-	if err != nil {
-		return err
-	}
-	a.log.Info("queued notices", "kind", k, "notices", n)
-	fmt.Fprintf(e.stdout, "Queued %d %s notices (addresses that already have one are skipped).\n", n, k)
+	a.log.Info("queued notices", "kind", k, "notices", q.Queued)
+	fmt.Fprintf(e.stdout, "Queued %d %s notices (addresses that already have one are skipped).\n", q.Queued, k)
 	if !*wait {
 		fmt.Fprintln(e.stdout, `The daemon ("owabi serve") sends them; "owabi status" shows progress.`)
 		return nil
@@ -80,6 +70,10 @@ func runSend(ctx context.Context, g *globals, e env, args []string) error {
 	}
 	return a.printOutbox(ctx)
 }
+
+// notices queues this database's notices, with Message-IDs on the
+// organisation's domain.
+func (a *app) notices() respond.Notices { return respond.Notices{Store: a.db, MessageID: a.messageID} }
 
 // checkLang checks a --lang flag.
 func checkLang(lang string) error {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
@@ -71,5 +72,40 @@ func TestABookThatFailsToReadImportsNothing(t *testing.T) {
 	}
 	if st, _ := db.Status(ctx); st.Contacts != 0 {
 		t.Errorf("%d contacts stored", st.Contacts)
+	}
+}
+
+// Notices are not queued while a contact has no category (they would get
+// the customer wording), unless that is allowed; a look-alike, held back
+// whatever is decided, is not in the way.
+func TestNoticesWaitForEveryCategory(t *testing.T) {
+	ctx := context.Background()
+	db := openStore(t)
+	book := "First Name,Last Name,E-mail 1 - Value\n太郎,山田,taro@yamada.example\n花子,鈴木,hanako@suzuki.example\n次郎,佐藤,jiro@sato.example\n"
+	decide := func(r notify.Record) notify.Decision {
+		switch r.Emails[0] {
+		case "hanako@suzuki.example":
+			return notify.Decision{Category: notify.Unclassified, Rule: notify.RuleNone}
+		case "jiro@sato.example":
+			return notify.Decision{Category: notify.Unclassified, Rule: notify.RuleLookAlike, Detail: "may imitate sato.example"}
+		}
+		return notify.Decision{Category: notify.Customer, Rule: notify.RuleLabel}
+	}
+	if _, err := (respond.Books{Store: db, Decide: decide}).Import(ctx, "book.csv", strings.NewReader(book), respond.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	notices := respond.Notices{Store: db, MessageID: func() string { n++; return fmt.Sprintf("m%d@sakura.example", n) }}
+	_, err := notices.Queue(ctx, notify.Deletion, respond.QueueOptions{Lang: "ja"})
+	var unclassified *respond.UnclassifiedError
+	if !errors.As(err, &unclassified) || unclassified.N != 1 {
+		t.Fatalf("queued despite one unclassified: %v", err)
+	}
+	if st, _ := db.Status(ctx); st.Notices[notify.Queued] != 0 {
+		t.Errorf("%d notices queued after the refusal", st.Notices[notify.Queued])
+	}
+	q, err := notices.Queue(ctx, notify.Deletion, respond.QueueOptions{Lang: "ja", AllowUnclassified: true})
+	if err != nil || q != (respond.Queued{HeldBack: 1, Queued: 2}) {
+		t.Errorf("allowed: %+v, %v; want two queued and the look-alike held back", q, err)
 	}
 }
