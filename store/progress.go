@@ -188,7 +188,7 @@ func addAck(ctx context.Context, tx *Tx, a notify.Ack, mailID string, callID int
 		return false, nil
 	}
 	if a.Counts() {
-		if _, err := moveNotices(ctx, tx, notify.Queued, "", `DELETE FROM notices WHERE contact_id = ? AND state = 'queued' AND round > 0`, a.ContactID); err != nil {
+		if _, err := moveNotices(ctx, tx, notify.Queued, "", withdrawResends, a.ContactID); err != nil {
 			return false, err
 		}
 	}

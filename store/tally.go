@@ -240,4 +240,8 @@ const (
 // tallyStatements run on every notice sent, and on every contact
 // refiled: Open prepares them.
 var tallyStatements = []string{markSentUnmoved, markSent + returningMoved, moveCount, addOwnedQuery,
-	disownQuery, filedQuery, addressCountQuery, noticesOfQuery, moveAcross}
+	disownQuery, filedQuery, addressCountQuery, noticesOfQuery, moveAcross, withdrawResends + returningMoved}
+
+// withdrawResends withdraws the resends waiting for contact ?, once they
+// have seen a notice (addAck): on every call that reaches someone.
+const withdrawResends = `DELETE FROM notices WHERE contact_id = ? AND state = 'queued' AND round > 0`
