@@ -64,6 +64,17 @@ func (h Hearing) Done() bool {
 	return h != Hearing{}
 }
 
+// SpamArrived says whether any answer is a sign that the spam reached
+// them: that it arrived, or what they did with it.
+func (h Hearing) SpamArrived() bool {
+	for _, q := range Questions {
+		if *h.To(q) == Yes {
+			return true
+		}
+	}
+	return false
+}
+
 // FollowUp is what the organisation does next for the person.
 type FollowUp string
 
@@ -94,6 +105,12 @@ var FollowUpResults = []FollowUpResult{NoResult, FollowedUp, NoInfection, Remove
 // Remediated says whether the result leaves the person's computer clean.
 func (r FollowUpResult) Remediated() bool { return r == NoInfection || r == Removed }
 
+// FoundInfection says whether the check found an infection, removed or not.
+func (r FollowUpResult) FoundInfection() bool { return r == Infected || r == Removed }
+
+// ChecksComputer says whether the follow-up looks at the person's computer.
+func (f FollowUp) ChecksComputer() bool { return f == VirusCheck || f == VirusRemoval }
+
 // Call is one phone call to a contact and what was heard.
 type Call struct {
 	ID         int64
@@ -115,15 +132,38 @@ type Call struct {
 }
 
 // Progress counts, for one category, how far the response has got: each
-// number is of contacts.
+// number is of contacts, each counted as ContactProgress says.
 type Progress struct {
-	Acknowledged int // acknowledged a notice: by a reply, their link, or a call that reached them
-	Reached      int // reached by phone at least once
-	HearingDone  int // answered at least one question of the hearing
-	Arrived      int // the spam reached them
-	Clicked      int // they opened its link or attachment
-	Infected     int // infection is suspected
-	Remediated   int // a virus check found them clean, or the infection was removed
+	Acknowledged  int // acknowledged a notice: by a reply, their link, or a call that reached them
+	Called        int // called at least once
+	Reached       int // reached by phone at least once
+	HearingDone   int // answered at least one question of the hearing
+	Arrived       int // the spam reached them
+	NotArrived    int // said it did not, and never that it did
+	Clicked       int // they opened its link or attachment
+	Infected      int // infection is suspected
+	FoundInfected int // a check found an infection (removed or not)
+	Remediated    int // a virus check found them clean, or the infection was removed
+	Visited       int // an apology visit was made
+	Checked       int // their computer was checked or cleaned
+	NoneDelivered int // had notices, and every one failed
+}
+
+// Add adds another category's progress to p.
+func (p *Progress) Add(o Progress) {
+	p.Acknowledged += o.Acknowledged
+	p.Called += o.Called
+	p.Reached += o.Reached
+	p.HearingDone += o.HearingDone
+	p.Arrived += o.Arrived
+	p.NotArrived += o.NotArrived
+	p.Clicked += o.Clicked
+	p.Infected += o.Infected
+	p.FoundInfected += o.FoundInfected
+	p.Remediated += o.Remediated
+	p.Visited += o.Visited
+	p.Checked += o.Checked
+	p.NoneDelivered += o.NoneDelivered
 }
 
 // Urgency orders a salesperson's list: who to call first.
@@ -189,13 +229,21 @@ type ListedContact struct {
 type ContactProgress struct {
 	LastCallAt  time.Time   // zero when nobody has called yet
 	LastOutcome CallOutcome // of the last call
+	Called      bool        // called at least once
 	Reached     bool        // reached by phone at least once
 	ReachedAt   time.Time   // the first call that reached them
 	Heard       bool        // a call that reached them had hearing answers
-	Arrived     bool        // said the spam arrived
-	Clicked     bool        // said they opened its link or attachment
-	Infected    bool        // infection is suspected
-	Remediated  bool        // a virus check found them clean, or the infection was removed
+	// Arrived: any sign that the spam reached them, at a hearing or on
+	// their confirmation page (even only that they deleted it); it wins
+	// over a "no", and NotArrived is a "no" with no such sign.
+	Arrived, NotArrived bool
+	Clicked             bool // said they opened its link or attachment (a hearing, or their page)
+	Infected            bool // infection is suspected (likewise)
+	FoundInfected       bool // a virus check or removal found an infection
+	Remediated          bool // a virus check found them clean, or the infection was removed
+	Visited             bool // an apology visit was made
+	Checked             bool // their computer was checked or cleaned
+	NoneDelivered       bool // had notices, and none was delivered: each failed
 	// Acknowledged: they acknowledged a notice (a reply, their link, or a
 	// call that reached them); AcknowledgedAt the first time they did.
 	Acknowledged   bool

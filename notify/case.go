@@ -79,7 +79,7 @@ func (c Case) Assess(now time.Time) Assessment {
 		return Assessment{Urgency: Done, Reason: ReasonSpokenTo}
 	}
 	switch {
-	case slices.Contains(c.Notices, Failed) && !slices.Contains(c.Notices, Sent):
+	case c.noneDelivered():
 		return Assessment{Urgency: NoticeFailed, Reason: ReasonNoticeFailed}
 	case c.HandedToCaller:
 		return Assessment{Urgency: NoReply, Reason: ReasonNoReply}
@@ -108,31 +108,54 @@ func (c Case) Changes(now time.Time) time.Time {
 
 // Progress is how far the response has come with the person, as the
 // dashboard's funnel, the staff table and the reports count it: each
-// fact once per person, however many calls said it. Undelivered is the
-// store's to fill.
+// fact once per person, however many calls or pages said it.
+// Undelivered is the store's to fill.
 func (c Case) Progress() ContactProgress {
 	var p ContactProgress
+	saidNo := false
 	for _, k := range c.Calls {
+		p.Called = true
 		if k.Outcome == Reached {
 			p.Reached, p.Heard = true, p.Heard || k.Hearing.Done()
 			if p.ReachedAt.IsZero() || k.At.Before(p.ReachedAt) {
 				p.ReachedAt = k.At
 			}
 		}
-		p.Arrived = p.Arrived || k.Hearing.Arrived == Yes
+		p.Arrived = p.Arrived || k.Hearing.SpamArrived()
+		saidNo = saidNo || k.Hearing.Arrived == No
 		p.Clicked = p.Clicked || k.Hearing.Clicked == Yes
 		p.Infected = p.Infected || k.Hearing.Infected == Yes
+		if !k.FollowUpDone.IsZero() {
+			p.FoundInfected = p.FoundInfected || k.FollowUpResult.FoundInfection()
+			p.Visited = p.Visited || k.FollowUp == ApologyVisit
+			p.Checked = p.Checked || k.FollowUp.ChecksComputer()
+		}
 	}
+	for _, a := range c.Acks {
+		if !a.Counts() {
+			continue
+		}
+		if !p.Acknowledged || a.At.Before(p.AcknowledgedAt) {
+			p.Acknowledged, p.AcknowledgedAt = true, a.At
+		}
+		p.Arrived = p.Arrived || a.Report.SpamArrived()
+		p.Clicked = p.Clicked || a.Report == OpenedSpam
+		p.Infected = p.Infected || a.Report == FearInfected
+	}
+	p.NotArrived = saidNo && !p.Arrived
 	p.Remediated = c.remediated()
+	p.NoneDelivered = c.noneDelivered()
 	if last, ok := c.lastCall(); ok {
 		p.LastCallAt, p.LastOutcome = last.At, last.Outcome
 	}
-	for _, a := range c.Acks {
-		if a.Counts() && (!p.Acknowledged || a.At.Before(p.AcknowledgedAt)) {
-			p.Acknowledged, p.AcknowledgedAt = true, a.At
-		}
-	}
 	return p
+}
+
+// noneDelivered says whether they had notices and none was delivered:
+// one failed, and none went out. A notice still queued to another of
+// their addresses does not change that: they are to be phoned now.
+func (c Case) noneDelivered() bool {
+	return slices.Contains(c.Notices, Failed) && !slices.Contains(c.Notices, Sent)
 }
 
 // riskFact is one thing known of the person's computer, in time order.

@@ -120,22 +120,45 @@ func TestACasesProgressCountsEachFactOnce(t *testing.T) {
 	}{
 		{"nothing yet", Case{}, ContactProgress{}},
 		{"not answered", Case{Calls: []Call{{ID: 1, At: at(-3), Outcome: NoAnswer}}},
-			ContactProgress{LastCallAt: at(-3), LastOutcome: NoAnswer}},
+			ContactProgress{LastCallAt: at(-3), LastOutcome: NoAnswer, Called: true}},
 		// The first reach counts, though it was logged after a later one.
 		{"reached twice, logged out of order", Case{Calls: []Call{
 			{ID: 1, At: at(-1), Outcome: Reached, Hearing: Hearing{Arrived: Yes, Clicked: Yes}},
 			{ID: 2, At: at(-5), Outcome: Reached}}},
-			ContactProgress{LastCallAt: at(-1), LastOutcome: Reached, Reached: true, ReachedAt: at(-5), Heard: true, Arrived: true, Clicked: true}},
+			ContactProgress{LastCallAt: at(-1), LastOutcome: Reached, Called: true, Reached: true, ReachedAt: at(-5), Heard: true, Arrived: true, Clicked: true}},
 		// Only a call that reached them is a hearing; a later "no" does not
 		// take back what was said.
 		{"said it arrived, then no", Case{Calls: []Call{
 			{ID: 1, At: at(-4), Outcome: Reached, Hearing: Hearing{Arrived: Yes, Infected: Yes}},
 			{ID: 2, At: at(-2), Outcome: Reached, Hearing: Hearing{Arrived: No, Infected: No}}}},
-			ContactProgress{LastCallAt: at(-2), LastOutcome: Reached, Reached: true, ReachedAt: at(-4), Heard: true, Arrived: true, Infected: true}},
+			ContactProgress{LastCallAt: at(-2), LastOutcome: Reached, Called: true, Reached: true, ReachedAt: at(-4), Heard: true, Arrived: true, Infected: true}},
+		// Deleting it is a sign it arrived; a "no" alone is NotArrived.
+		{"said only that they deleted it", Case{Calls: []Call{{ID: 1, At: at(-4), Outcome: Reached, Hearing: Hearing{Deleted: Yes}}}},
+			ContactProgress{LastCallAt: at(-4), LastOutcome: Reached, Called: true, Reached: true, ReachedAt: at(-4), Heard: true, Arrived: true}},
+		{"said it did not arrive", Case{Calls: []Call{{ID: 1, At: at(-4), Outcome: Reached, Hearing: Hearing{Arrived: No}}}},
+			ContactProgress{LastCallAt: at(-4), LastOutcome: Reached, Called: true, Reached: true, ReachedAt: at(-4), Heard: true, NotArrived: true}},
+		// What they said on their page counts as a hearing does.
+		{"said no, then on their page that they opened it", Case{
+			Calls: []Call{{ID: 1, At: at(-4), Outcome: Reached, Hearing: Hearing{Arrived: No}}},
+			Acks:  []Ack{{Channel: AckLink, At: at(-1), Report: OpenedSpam}}},
+			ContactProgress{LastCallAt: at(-4), LastOutcome: Reached, Called: true, Reached: true, ReachedAt: at(-4), Heard: true,
+				Arrived: true, Clicked: true, Acknowledged: true, AcknowledgedAt: at(-1)}},
+		{"fear an infection, on their page", Case{Acks: []Ack{{Channel: AckLink, At: at(-1), Report: FearInfected}}},
+			ContactProgress{Arrived: true, Infected: true, Acknowledged: true, AcknowledgedAt: at(-1)}},
+		{"asked for a call, on their page", Case{Acks: []Ack{{Channel: AckLink, At: at(-1), Report: AskedForCall}}},
+			ContactProgress{Acknowledged: true, AcknowledgedAt: at(-1)}},
+		{"visited", Case{Calls: []Call{{ID: 1, At: at(-2), Outcome: Reached, FollowUp: ApologyVisit, FollowUpDone: at(-1), FollowUpResult: FollowedUp}}},
+			ContactProgress{LastCallAt: at(-2), LastOutcome: Reached, Called: true, Reached: true, ReachedAt: at(-2), Visited: true}},
+		{"a visit planned only", Case{Calls: []Call{{ID: 1, At: at(-2), Outcome: Reached, FollowUp: ApologyVisit, FollowUpOn: at(20)}}},
+			ContactProgress{LastCallAt: at(-2), LastOutcome: Reached, Called: true, Reached: true, ReachedAt: at(-2)}},
+		{"an infection removed", Case{Calls: []Call{{ID: 1, At: at(-2), Outcome: Reached, FollowUp: VirusRemoval, FollowUpDone: at(-2), FollowUpResult: Removed}}},
+			ContactProgress{LastCallAt: at(-2), LastOutcome: Reached, Called: true, Reached: true, ReachedAt: at(-2), FoundInfected: true, Remediated: true, Checked: true}},
+		{"every notice failed", Case{Notices: []NoticeState{Failed, Failed}}, ContactProgress{NoneDelivered: true}},
+		{"one failed, one delivered", Case{Notices: []NoticeState{Failed, Sent}}, ContactProgress{}},
 		{"checked clean", Case{Calls: []Call{{ID: 1, At: at(-2), Outcome: Reached, FollowUp: VirusCheck, FollowUpDone: at(-2), FollowUpResult: NoInfection}}},
-			ContactProgress{LastCallAt: at(-2), LastOutcome: Reached, Reached: true, ReachedAt: at(-2), Remediated: true}},
+			ContactProgress{LastCallAt: at(-2), LastOutcome: Reached, Called: true, Reached: true, ReachedAt: at(-2), Remediated: true, Checked: true}},
 		{"a check that found it", Case{Calls: []Call{{ID: 1, At: at(-2), Outcome: Reached, FollowUp: VirusCheck, FollowUpDone: at(-2), FollowUpResult: Infected}}},
-			ContactProgress{LastCallAt: at(-2), LastOutcome: Reached, Reached: true, ReachedAt: at(-2)}},
+			ContactProgress{LastCallAt: at(-2), LastOutcome: Reached, Called: true, Reached: true, ReachedAt: at(-2), FoundInfected: true, Checked: true}},
 		{"acknowledged twice, after an automatic reply", Case{Acks: []Ack{
 			{Channel: AckReply, At: at(-9), Auto: true}, {Channel: AckLink, At: at(-3)}, {Channel: AckReply, At: at(-6)}}},
 			ContactProgress{Acknowledged: true, AcknowledgedAt: at(-6)}},

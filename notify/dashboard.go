@@ -27,13 +27,7 @@ type Dashboard struct {
 func (d Dashboard) Total() Progress {
 	var t Progress
 	for _, p := range d.Progress {
-		t.Acknowledged += p.Acknowledged
-		t.Reached += p.Reached
-		t.HearingDone += p.HearingDone
-		t.Arrived += p.Arrived
-		t.Clicked += p.Clicked
-		t.Infected += p.Infected
-		t.Remediated += p.Remediated
+		t.Add(p)
 	}
 	return t
 }

@@ -3,25 +3,17 @@ package notify
 import "time"
 
 // Facts are the numbers the reports state, each of persons (contacts)
-// unless it says otherwise, counted from what owabi recorded at AsOf.
+// unless it says otherwise, counted from what owabi recorded at AsOf. How
+// far the response came with them is the dashboard's progress, every
+// category added up: each person counted as their case says
+// (Case.Progress), so that the reports and the dashboard agree.
 type Facts struct {
-	AsOf         time.Time
-	Persons      map[Category]int   // whose data leaked, by category
-	Addresses    int                // their e-mail addresses
-	Sent         map[NoticeKind]int // sent a notice of the kind, even one that bounced later
-	NoneReached  int                // had notices, and none could be delivered (bounced or refused)
-	Acknowledged int
-	Called       int // called at least once
-	Reached      int // reached by phone
-	Arrived      int // told the spam reached them, at a hearing or on their confirmation page
-	NotArrived   int // told it did not, and never that it did
-	Clicked      int // opened its link or attachment (a hearing, or their confirmation page)
-	Suspected    int // an infection was suspected (likewise)
-	Infections   int // a check found an infection (removed or not)
-	Remediated   int // a check found them clean, or the infection was removed
-	Visited      int // an apology visit was made
-	Checked      int // their computer was checked or cleaned
-	Withheld     int // not to be contacted, by a manager's decision
+	AsOf      time.Time
+	Persons   map[Category]int   // whose data leaked, by category
+	Addresses int                // their e-mail addresses
+	Sent      map[NoticeKind]int // sent a notice of the kind, even one that bounced later
+	Withheld  int                // not to be contacted, by a manager's decision
+	Progress
 }
 
 // Total is everyone whose data leaked.

@@ -58,5 +58,10 @@ const (
 	AskedForCall LinkReport = "call"     // they want a call
 )
 
+// SpamArrived says whether the report is a sign that the spam reached them.
+func (r LinkReport) SpamArrived() bool {
+	return r == DeletedSpam || r == OpenedSpam || r == FearInfected
+}
+
 // LinkReports lists the reports the page offers.
 var LinkReports = []LinkReport{DeletedSpam, OpenedSpam, FearInfected, AskedForCall}

@@ -25,12 +25,11 @@ const (
 	acksQuery         = `SELECT channel, at, auto, report FROM acks WHERE contact_id = ?`
 	storedCaseQuery   = `SELECT EXISTS (SELECT 1 FROM cases WHERE contact_id = ?)`
 	storeCaseQuery    = `INSERT INTO cases (contact_id, urgency, reason, at_risk, due_at, urgency_due, reason_due,
-		category, owner, reached_at, acked_at, heard, arrived, clicked, infected, remediated, last_call_at, last_outcome, unheard)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (contact_id) DO UPDATE SET
+		category, owner, reached_at, acked_at, funnel, last_call_at, last_outcome, unheard)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (contact_id) DO UPDATE SET
 		urgency = excluded.urgency, reason = excluded.reason, at_risk = excluded.at_risk, due_at = excluded.due_at,
 		urgency_due = excluded.urgency_due, reason_due = excluded.reason_due, category = excluded.category, owner = excluded.owner,
-		reached_at = excluded.reached_at, acked_at = excluded.acked_at, heard = excluded.heard, arrived = excluded.arrived,
-		clicked = excluded.clicked, infected = excluded.infected, remediated = excluded.remediated,
+		reached_at = excluded.reached_at, acked_at = excluded.acked_at, funnel = excluded.funnel,
 		last_call_at = excluded.last_call_at, last_outcome = excluded.last_outcome, unheard = excluded.unheard`
 )
 
@@ -127,8 +126,8 @@ func storeCase(ctx context.Context, tx *Tx, id int64, c notify.Case, counts coun
 	}
 	p := counts.p
 	_, err := prepared{tx}.ExecContext(ctx, storeCaseQuery, id, int(a.Urgency), a.Reason, a.AtRisk, dueAt, urgencyDue, reasonDue,
-		counts.category, counts.owner, optionalTime(p.ReachedAt), optionalTime(p.AcknowledgedAt), p.Heard, p.Arrived, p.Clicked,
-		p.Infected, p.Remediated, optionalTime(p.LastCallAt), p.LastOutcome, c.Unheard())
+		counts.category, counts.owner, optionalTime(p.ReachedAt), optionalTime(p.AcknowledgedAt), funnelOf(p),
+		optionalTime(p.LastCallAt), p.LastOutcome, c.Unheard())
 	return err
 }
 

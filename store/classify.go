@@ -151,22 +151,22 @@ func (d *DB) EachContact(ctx context.Context, fn func(notify.Contact, notify.Con
 // progressBetween reads how far the cases of the contacts with ids from
 // lo to hi have come, as stored with them.
 func (d *DB) progressBetween(ctx context.Context, lo, hi int64) (map[int64]notify.ContactProgress, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT contact_id, last_call_at, last_outcome, reached_at, acked_at,
-		heard, arrived, clicked, infected, remediated FROM cases WHERE contact_id BETWEEN ? AND ?`, lo, hi)
+	rows, err := d.db.QueryContext(ctx, `SELECT contact_id, last_call_at, last_outcome, reached_at, acked_at, funnel
+		FROM cases WHERE contact_id BETWEEN ? AND ?`, lo, hi)
 	if err != nil {
 		return nil, err
 	}
 	out := map[int64]notify.ContactProgress{}
 	for rows.Next() {
 		var id int64
-		var last, reached, acked string
+		var last, reached, acked, steps string
 		var p notify.ContactProgress
-		if err := rows.Scan(&id, &last, &p.LastOutcome, &reached, &acked, &p.Heard, &p.Arrived, &p.Clicked, &p.Infected, &p.Remediated); err != nil {
+		if err := rows.Scan(&id, &last, &p.LastOutcome, &reached, &acked, &steps); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		p.LastCallAt, p.ReachedAt, p.AcknowledgedAt = parseTime(last), parseTime(reached), parseTime(acked)
-		p.Reached, p.Acknowledged = reached != "", acked != ""
+		countedFor(&p, steps)
 		out[id] = p
 	}
 	rows.Close()

@@ -312,9 +312,10 @@ func (d *DB) migrate(ctx context.Context) error {
 }
 
 // afterMigration holds, by migration, the Go that completes it in the
-// same transaction: filling in what SQL alone cannot compute (none yet:
-// the first release's schema is one file).
-var afterMigration = map[string]func(context.Context, *Tx) error{}
+// same transaction: filling in what SQL alone cannot compute.
+var afterMigration = map[string]func(context.Context, *Tx) error{
+	"0005_funnel_in_go": refreshEveryCase,
+}
 
 // unknownSchema says why a database with the migrations applied has a
 // schema this owabi does not know, "" when it has none but names (the

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -10,11 +11,12 @@ import (
 
 // The running counts of how far the response has come — per category
 // (tally), per owner (owner_tally.reached) and per quarter hour
-// (reached_tally, acked_tally) — let the dashboard read a handful of rows
-// over a million contacts. What a case counts for is notify's
-// (Case.Progress); each case's row keeps what it was counted as, under
-// which category and owner, and refreshCases moves the counts by the
-// difference a new fact, a new category or a new owner makes.
+// (reached_tally, acked_tally) — let the dashboard and the reports read a
+// handful of rows over a million contacts. What a case counts for is
+// notify's (Case.Progress); each case's row keeps what it was counted as
+// (cases.funnel names its steps), under which category and owner, and
+// refreshCases moves the counts by the difference a new fact, a new
+// category or a new owner makes.
 
 // counted is what one case adds to the running counts.
 type counted struct {
@@ -22,19 +24,29 @@ type counted struct {
 	p               notify.ContactProgress
 }
 
-// funnel are the counts per category, by their names in tally.
-var funnel = []struct {
+// funnel are the counts per category, by their names in tally and in
+// cases.funnel: a new one is a migration that adds its rows to tally, and
+// decides every case again (refreshEveryCase).
+type funnelStep struct {
 	what string
-	has  func(notify.ContactProgress) bool
+	flag func(*notify.ContactProgress) *bool
 	n    func(*notify.Progress) *int
-}{
-	{"acknowledged", func(p notify.ContactProgress) bool { return p.Acknowledged }, func(p *notify.Progress) *int { return &p.Acknowledged }},
-	{"reached", func(p notify.ContactProgress) bool { return p.Reached }, func(p *notify.Progress) *int { return &p.Reached }},
-	{"heard", func(p notify.ContactProgress) bool { return p.Heard }, func(p *notify.Progress) *int { return &p.HearingDone }},
-	{"arrived", func(p notify.ContactProgress) bool { return p.Arrived }, func(p *notify.Progress) *int { return &p.Arrived }},
-	{"clicked", func(p notify.ContactProgress) bool { return p.Clicked }, func(p *notify.Progress) *int { return &p.Clicked }},
-	{"infected", func(p notify.ContactProgress) bool { return p.Infected }, func(p *notify.Progress) *int { return &p.Infected }},
-	{"remediated", func(p notify.ContactProgress) bool { return p.Remediated }, func(p *notify.Progress) *int { return &p.Remediated }},
+}
+
+var funnel = []funnelStep{
+	{"acknowledged", func(p *notify.ContactProgress) *bool { return &p.Acknowledged }, func(p *notify.Progress) *int { return &p.Acknowledged }},
+	{"called", func(p *notify.ContactProgress) *bool { return &p.Called }, func(p *notify.Progress) *int { return &p.Called }},
+	{"reached", func(p *notify.ContactProgress) *bool { return &p.Reached }, func(p *notify.Progress) *int { return &p.Reached }},
+	{"heard", func(p *notify.ContactProgress) *bool { return &p.Heard }, func(p *notify.Progress) *int { return &p.HearingDone }},
+	{"arrived", func(p *notify.ContactProgress) *bool { return &p.Arrived }, func(p *notify.Progress) *int { return &p.Arrived }},
+	{"not_arrived", func(p *notify.ContactProgress) *bool { return &p.NotArrived }, func(p *notify.Progress) *int { return &p.NotArrived }},
+	{"clicked", func(p *notify.ContactProgress) *bool { return &p.Clicked }, func(p *notify.Progress) *int { return &p.Clicked }},
+	{"infected", func(p *notify.ContactProgress) *bool { return &p.Infected }, func(p *notify.Progress) *int { return &p.Infected }},
+	{"found_infected", func(p *notify.ContactProgress) *bool { return &p.FoundInfected }, func(p *notify.Progress) *int { return &p.FoundInfected }},
+	{"remediated", func(p *notify.ContactProgress) *bool { return &p.Remediated }, func(p *notify.Progress) *int { return &p.Remediated }},
+	{"visited", func(p *notify.ContactProgress) *bool { return &p.Visited }, func(p *notify.Progress) *int { return &p.Visited }},
+	{"checked", func(p *notify.ContactProgress) *bool { return &p.Checked }, func(p *notify.Progress) *int { return &p.Checked }},
+	{"none_delivered", func(p *notify.ContactProgress) *bool { return &p.NoneDelivered }, func(p *notify.Progress) *int { return &p.NoneDelivered }},
 }
 
 // funnelNames lists the funnel's names for an IN (…) of SQL.
@@ -50,8 +62,7 @@ const (
 	// countedQuery reads a contact's category and owner now, and what its
 	// case was counted as before.
 	countedQuery = `SELECT c.category, lower(c.owner_email), coalesce(k.category, ''), coalesce(k.owner, ''),
-		coalesce(k.reached_at, ''), coalesce(k.acked_at, ''), coalesce(k.heard, 0), coalesce(k.arrived, 0),
-		coalesce(k.clicked, 0), coalesce(k.infected, 0), coalesce(k.remediated, 0)
+		coalesce(k.reached_at, ''), coalesce(k.acked_at, ''), coalesce(k.funnel, '')
 		FROM contacts c LEFT JOIN cases k ON k.contact_id = c.id WHERE c.id = ?`
 	addToTally      = `UPDATE tally SET n = n + ? WHERE category = ? AND what = ?`
 	addOwnerReached = `INSERT INTO owner_tally (owner, contacts, reached) VALUES (?, 0, ?)
@@ -66,12 +77,43 @@ var progressStatements = []string{countedQuery, addToTally, addOwnerReached, add
 // (its progress is the caller's to decide) and what its case was counted
 // as before.
 func countedOf(ctx context.Context, tx *Tx, id int64) (now, was counted, err error) {
-	var reached, acked string
-	err = prepared{tx}.QueryRowContext(ctx, countedQuery, id).Scan(&now.category, &now.owner, &was.category, &was.owner, &reached, &acked,
-		&was.p.Heard, &was.p.Arrived, &was.p.Clicked, &was.p.Infected, &was.p.Remediated)
-	was.p.ReachedAt, was.p.Reached = parseTime(reached), reached != ""
-	was.p.AcknowledgedAt, was.p.Acknowledged = parseTime(acked), acked != ""
+	var reached, acked, steps string
+	err = prepared{tx}.QueryRowContext(ctx, countedQuery, id).Scan(&now.category, &now.owner, &was.category, &was.owner, &reached, &acked, &steps)
+	was.p.ReachedAt, was.p.AcknowledgedAt = parseTime(reached), parseTime(acked)
+	countedFor(&was.p, steps)
 	return now, was, err
+}
+
+// countedFor sets in p the steps of the funnel that steps, as
+// cases.funnel keeps them, name.
+func countedFor(p *notify.ContactProgress, steps string) {
+	for _, step := range strings.Fields(steps) {
+		if i := slices.IndexFunc(funnel, func(f funnelStep) bool { return f.what == step }); i >= 0 {
+			*funnel[i].flag(p) = true
+		}
+	}
+}
+
+// funnelOf names the steps of the funnel p counts for, as cases.funnel
+// keeps them.
+func funnelOf(p notify.ContactProgress) string {
+	var in []string
+	for _, f := range funnel {
+		if *f.flag(&p) {
+			in = append(in, f.what)
+		}
+	}
+	return strings.Join(in, " ")
+}
+
+// refreshEveryCase decides every stored case again, moving the counts by
+// what changed: for a migration that changes what a case counts for.
+func refreshEveryCase(ctx context.Context, tx *Tx) error {
+	ids, err := queryColumn[int64](ctx, tx, `SELECT contact_id FROM cases`)
+	if err != nil {
+		return err
+	}
+	return refreshCases(ctx, tx, ids...)
 }
 
 // moveCounts moves the running counts from what a case was counted as to
@@ -82,7 +124,7 @@ func moveCounts(ctx context.Context, tx *Tx, was, now counted) error {
 		return err
 	}
 	for _, f := range funnel {
-		before, after := was.category != "" && f.has(was.p), f.has(now.p)
+		before, after := was.category != "" && *f.flag(&was.p), *f.flag(&now.p)
 		if before == after && was.category == now.category {
 			continue
 		}

@@ -2,72 +2,55 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"github.com/owabi/owabi/notify"
 )
 
-// Facts counts what the reports state, now.
+// Facts counts what the reports state, now, in one read transaction: the
+// running counts of how far the cases have come, and the persons, their
+// addresses and the notices sent.
 func (d *DB) Facts(ctx context.Context) (notify.Facts, error) {
 	f := notify.Facts{AsOf: d.Now(), Persons: map[notify.Category]int{}, Sent: map[notify.NoticeKind]int{}}
-	progress, err := d.Progress(ctx)
-	if err != nil {
-		return f, err
-	}
-	for _, p := range progress {
-		f.Acknowledged += p.Acknowledged
-		f.Reached += p.Reached
-		f.Remediated += p.Remediated
-	}
-	rows, err := d.db.QueryContext(ctx, `SELECT 'persons', category, count(*) FROM contacts GROUP BY category
-		UNION ALL SELECT 'sent', kind, count(DISTINCT contact_id) FROM notices WHERE sent_at IS NOT NULL GROUP BY kind`)
-	if err != nil {
-		return f, describe(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var what, key string
-		var n int
-		if err := rows.Scan(&what, &key, &n); err != nil {
-			return f, err
+	err := d.reading(ctx, func(tx *sql.Tx) error {
+		progress, err := progress(ctx, tx)
+		if err != nil {
+			return err
 		}
-		if what == "persons" {
-			f.Persons[notify.Category(key)] = n
-		} else {
-			f.Sent[notify.NoticeKind(key)] = n
+		for _, p := range progress {
+			f.Add(p)
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return f, describe(err)
-	}
-	// What each person told, at a hearing or on their confirmation page:
-	// any sign that the spam reached them (even only that they deleted it)
-	// wins over a "no". Notices still on their way do not count as
-	// undelivered yet.
-	err = d.db.QueryRowContext(ctx, `SELECT
-		(SELECT count(*) FROM addresses),
-		(SELECT count(*) FROM (SELECT 1 FROM notices GROUP BY contact_id
-			HAVING max(state IN ('sent', 'queued', 'sending')) = 0 AND max(state = 'failed') = 1)),
-		(SELECT count(*) FROM contacts WHERE do_not_contact),
-		coalesce(sum(called), 0), coalesce(sum(arrived), 0), coalesce(sum(not_arrived AND NOT arrived), 0),
-		coalesce(sum(clicked), 0), coalesce(sum(suspected), 0),
-		coalesce(sum(infection), 0), coalesce(sum(visited), 0), coalesce(sum(checked), 0)
-		FROM (SELECT max(called) AS called, max(arrived) AS arrived, max(not_arrived) AS not_arrived,
-			max(clicked) AS clicked, max(suspected) AS suspected,
-			max(infection) AS infection, max(visited) AS visited, max(checked) AS checked
-			FROM (SELECT contact_id, 1 AS called,
-				'yes' IN (arrived, opened, clicked, infected, deleted) AS arrived, arrived = 'no' AS not_arrived,
-				clicked = 'yes' AS clicked, infected = 'yes' AS suspected,
-				follow_up_result IN ('infected', 'removed') AS infection,
-				follow_up = 'apology_visit' AND follow_up_done != '' AS visited,
-				follow_up IN ('virus_check', 'virus_removal') AND follow_up_done != '' AS checked
-				FROM calls
-			UNION ALL SELECT contact_id, 0, report IN ('deleted', 'opened', 'infected'), 0,
-				report = 'opened', report = 'infected', 0, 0, 0
-				FROM acks WHERE report != '' AND NOT auto)
-			GROUP BY contact_id)`).Scan(&f.Addresses, &f.NoneReached, &f.Withheld,
-		&f.Called, &f.Arrived, &f.NotArrived, &f.Clicked, &f.Suspected, &f.Infections, &f.Visited, &f.Checked)
-	return f, describe(err)
+		if f.Withheld, err = withheld(ctx, tx); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT 'persons', category, n FROM tally WHERE what = 'contacts'
+			UNION ALL SELECT 'addresses', category, n FROM tally WHERE what = 'addresses'
+			UNION ALL SELECT 'sent', kind, count(DISTINCT contact_id) FROM notices WHERE sent_at IS NOT NULL GROUP BY kind`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var what, key string
+			var n int
+			if err := rows.Scan(&what, &key, &n); err != nil {
+				return err
+			}
+			switch what {
+			case "persons":
+				if n > 0 {
+					f.Persons[notify.Category(key)] = n
+				}
+			case "addresses":
+				f.Addresses += n
+			default:
+				f.Sent[notify.NoticeKind(key)] = n
+			}
+		}
+		return rows.Err()
+	})
+	return f, err
 }
 
 // Timeline counts the steps of the response by the minute they were done

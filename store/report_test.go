@@ -40,7 +40,10 @@ func TestTheReportsCountEachPersonOnceFromEverythingTheyTold(t *testing.T) {
 	d.MarkSent(ctx, byEmail["c@c.example"].ID)
 	d.wdb.ExecContext(ctx, `UPDATE notices SET state = 'failed' WHERE id = ?`, byEmail["c@c.example"].ID) // as a bounce leaves it
 	d.Fail(ctx, byEmail["d1@d.example"].ID, serverReply("550 no such user"))
-	d.Release(ctx, []int64{byEmail["d2@d.example"].ID}) // still on its way
+	// Still on its way: until it arrives, nothing has reached D and one
+	// notice failed, so D is counted as the calling list shows them, to
+	// be phoned.
+	d.Release(ctx, []int64{byEmail["d2@d.example"].ID})
 
 	if err := d.AckByLink(ctx, byEmail["a@a.example"].Notice, notify.OpenedSpam); err != nil {
 		t.Fatal(err)
@@ -57,8 +60,8 @@ func TestTheReportsCountEachPersonOnceFromEverythingTheyTold(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := []int{f.Total(), f.Addresses, f.Sent[notify.Deletion], f.NoneReached, f.Called, f.Reached, f.Arrived, f.NotArrived, f.Clicked}
-	if want := []int{4, 5, 2, 2, 2, 1, 2, 0, 2}; !slices.Equal(got, want) {
+	got := []int{f.Total(), f.Addresses, f.Sent[notify.Deletion], f.NoneDelivered, f.Called, f.Reached, f.Arrived, f.NotArrived, f.Clicked}
+	if want := []int{4, 5, 2, 3, 2, 1, 2, 0, 2}; !slices.Equal(got, want) {
 		t.Errorf("persons, addresses, sent (even if bounced later), none reached, called, reached, arrived, not arrived, clicked:\n got %v\nwant %v", got, want)
 	}
 	steps, err := d.Timeline(ctx)

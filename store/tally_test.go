@@ -359,28 +359,8 @@ func TestStaffTableOneRowPerAddress(t *testing.T) {
 func callsSaidSo(t *testing.T, d *DB) (map[notify.Category]notify.Progress, map[string][2]int, map[string][2]int, map[int64]notify.Urgency) {
 	t.Helper()
 	ctx := context.Background()
-	progress := map[notify.Category]notify.Progress{}
-	rows, err := d.db.QueryContext(ctx, `SELECT c.category,
-		count(DISTINCT CASE WHEN k.outcome = 'reached' THEN k.contact_id END),
-		count(DISTINCT CASE WHEN k.outcome = 'reached' AND (k.arrived || k.opened || k.clicked || k.infected || k.deleted) != '' THEN k.contact_id END),
-		count(DISTINCT CASE WHEN k.arrived = 'yes' THEN k.contact_id END),
-		count(DISTINCT CASE WHEN k.clicked = 'yes' THEN k.contact_id END),
-		count(DISTINCT CASE WHEN k.infected = 'yes' THEN k.contact_id END),
-		count(DISTINCT CASE WHEN k.follow_up_done != '' AND k.follow_up_result IN ('no_infection', 'removed') THEN k.contact_id END),
-		(SELECT count(DISTINCT a.contact_id) FROM acks a JOIN contacts o ON o.id = a.contact_id WHERE NOT a.auto AND o.category = c.category)
-		FROM contacts c LEFT JOIN calls k ON k.contact_id = c.id GROUP BY c.category`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var c string
-		var p notify.Progress
-		rows.Scan(&c, &p.Reached, &p.HearingDone, &p.Arrived, &p.Clicked, &p.Infected, &p.Remediated, &p.Acknowledged)
-		progress[notify.Category(c)] = p
-	}
-	rows.Close()
 	staff := map[string][2]int{}
-	rows, _ = d.db.QueryContext(ctx, `SELECT lower(c.owner_email), count(DISTINCT CASE WHEN k.outcome = 'reached' THEN k.contact_id END)
+	rows, _ := d.db.QueryContext(ctx, `SELECT lower(c.owner_email), count(DISTINCT CASE WHEN k.outcome = 'reached' THEN k.contact_id END)
 		FROM contacts c JOIN calls k ON k.contact_id = c.id WHERE c.owner_email != '' GROUP BY 1`)
 	for rows.Next() {
 		var owner string
@@ -405,8 +385,9 @@ func callsSaidSo(t *testing.T, d *DB) (map[notify.Category]notify.Progress, map[
 		}
 		rows.Close()
 	}
-	// Each contact's urgency, decided again from its facts.
+	// Each contact's urgency and progress, decided again from its facts.
 	urgency := map[int64]notify.Urgency{}
+	progress := map[notify.Category]notify.Progress{}
 	ids, err := queryColumn[int64](ctx, d.db, `SELECT id FROM contacts`)
 	if err != nil {
 		t.Fatal(err)
@@ -419,7 +400,11 @@ func callsSaidSo(t *testing.T, d *DB) (map[notify.Category]notify.Progress, map[
 		urgency[id] = c.Assess(d.Now()).Urgency
 		// a call-back due is counted for the owner as the case decides it
 		var owner string
-		d.db.QueryRowContext(ctx, `SELECT lower(owner_email) FROM contacts WHERE id = ?`, id).Scan(&owner)
+		var category notify.Category
+		d.db.QueryRowContext(ctx, `SELECT lower(owner_email), category FROM contacts WHERE id = ?`, id).Scan(&owner, &category)
+		p := progress[category]
+		p.Add(personCount(c.Progress()))
+		progress[category] = p
 		if urgency[id] == notify.CallBackDue && owner != "" {
 			n := staff[owner]
 			n[1]++
@@ -479,8 +464,13 @@ func countsAfterRandomActions(t *testing.T, seed uint64) {
 				for _, q := range notify.Questions {
 					*call.Hearing.To(q) = answers[rnd.IntN(3)]
 				}
-				if rnd.IntN(3) == 0 {
-					call.FollowUp, call.FollowUpDone, call.FollowUpResult = notify.VirusCheck, now, results[rnd.IntN(len(results))]
+				if rnd.IntN(3) == 0 { // a follow-up, done or only planned
+					call.FollowUp = notify.FollowUps[1+rnd.IntN(len(notify.FollowUps)-1)]
+					if rnd.IntN(4) == 0 {
+						call.FollowUpOn = now.Add(24 * time.Hour)
+					} else {
+						call.FollowUpDone, call.FollowUpResult = now, results[rnd.IntN(len(results))]
+					}
 				}
 			}
 			if call.Outcome == notify.CallBack {
@@ -622,10 +612,16 @@ func checkCountsEqualTheFacts(t *testing.T, d *DB, when string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var total notify.Progress
 	for _, c := range notify.Categories {
 		if progress[c] != wantProgress[c] {
 			t.Errorf("%s: %s progress %+v, the facts say %+v", when, c, progress[c], wantProgress[c])
 		}
+		total.Add(wantProgress[c])
+	}
+	// The reports count the same.
+	if f, err := d.Facts(ctx); err != nil || f.Progress != total {
+		t.Errorf("%s: the reports count %+v (%v), the facts say %+v", when, f.Progress, err, total)
 	}
 	staff, _ := d.StaffProgress(ctx)
 	for _, p := range staff {
@@ -702,6 +698,20 @@ func checkCountsEqualTheFacts(t *testing.T, d *DB, when string) {
 	if !reflect.DeepEqual(assigned, owned) {
 		t.Errorf("%s: contacts per owner %v, the contacts say %v", when, assigned, owned)
 	}
+}
+
+// personCount is what one person adds to a category's progress.
+func personCount(p notify.ContactProgress) notify.Progress {
+	n := func(b bool) int {
+		if b {
+			return 1
+		}
+		return 0
+	}
+	return notify.Progress{Acknowledged: n(p.Acknowledged), Called: n(p.Called), Reached: n(p.Reached), HearingDone: n(p.Heard),
+		Arrived: n(p.Arrived), NotArrived: n(p.NotArrived), Clicked: n(p.Clicked), Infected: n(p.Infected),
+		FoundInfected: n(p.FoundInfected), Remediated: n(p.Remediated), Visited: n(p.Visited), Checked: n(p.Checked),
+		NoneDelivered: n(p.NoneDelivered)}
 }
 
 // serverReply is a server's reply at RCPT TO as a test writes it: "550 5.1.1 no such user".

@@ -363,6 +363,9 @@ func TestADryRunWorksOnACopy(t *testing.T) {
 		delete(after, table)
 		delete(before, table)
 	}
+	for _, rows := range []map[string][]string{before, after} { // and the count of those called
+		rows["tally"] = slices.DeleteFunc(rows["tally"], func(row string) bool { return strings.Contains(row, `"called"`) })
+	}
 	sameTables(t, after, before)
 	if got, want := dirNames(t, dir), slices.DeleteFunc(slices.Clone(entries), func(n string) bool { return n == "owabi.db.dry-run-1" }); !reflect.DeepEqual(got, want) {
 		t.Errorf("beside the database after the dry run: %v; before it: %v", got, entries)

@@ -264,7 +264,7 @@ func (w writer) persons() string {
 // damage says what the hearings found.
 func (w writer) damage() string {
 	f := w.Facts
-	return w.f("damage_text", f.Total(), f.Arrived, f.NotArrived, f.Unheard(), f.Clicked, f.Infections)
+	return w.f("damage_text", f.Total(), f.Arrived, f.NotArrived, f.Unheard(), f.Clicked, f.FoundInfected)
 }
 
 func (w writer) intent() string {
@@ -281,7 +281,7 @@ func (w writer) response() []Block {
 		{Rows: [][2]string{
 			{w.t["r_deletion"], w.f("n_persons", f.Sent[notify.Deletion])},
 			{w.t["r_apology"], w.f("n_persons", f.Sent[notify.Apology])},
-			{w.t["r_none_reached"], w.f("n_persons", f.NoneReached)},
+			{w.t["r_none_reached"], w.f("n_persons", f.NoneDelivered)},
 			{w.t["r_acknowledged"], w.f("n_persons", f.Acknowledged)},
 			{w.t["r_phone"], w.f("phone", f.Called, f.Reached)},
 			{w.t["r_visited"], w.f("n_persons", f.Visited)},
@@ -297,8 +297,8 @@ func (w writer) secondary() []Block {
 	return []Block{
 		{Rows: [][2]string{
 			{w.t["s_clicked"], w.f("n_persons", f.Clicked)},
-			{w.t["s_suspected"], w.f("n_persons", f.Suspected)},
-			{w.t["s_infections"], w.f("n_persons", f.Infections)},
+			{w.t["s_suspected"], w.f("n_persons", f.Infected)},
+			{w.t["s_infections"], w.f("n_persons", f.FoundInfected)},
 			{w.t["s_remediated"], w.f("n_persons", f.Remediated)},
 		}},
 		{Text: w.text(w.Incident.SecondaryDamage)},
