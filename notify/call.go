@@ -113,15 +113,17 @@ func (f FollowUp) ChecksComputer() bool { return f == VirusCheck || f == VirusRe
 
 // Call is one phone call to a contact and what was heard.
 type Call struct {
-	ID         int64
-	ContactID  int64
-	By         string // the member of staff who called
-	At         time.Time
-	Outcome    CallOutcome
-	CallBackAt time.Time // when the person asked to be called back
-	Hearing    Hearing
-	FollowUp   FollowUp
-	FollowUpOn time.Time // the date planned for the follow-up
+	ID        int64
+	ContactID int64
+	By        string // the member of staff who called
+	// At is when the call took place, as they say (zero: as it is
+	// recorded); RecordedAt when it was recorded.
+	At, RecordedAt time.Time
+	Outcome        CallOutcome
+	CallBackAt     time.Time // when the person asked to be called back
+	Hearing        Hearing
+	FollowUp       FollowUp
+	FollowUpOn     time.Time // the date planned for the follow-up
 	// FollowUpDone is the date it was done, with its result.
 	FollowUpDone   time.Time
 	FollowUpResult FollowUpResult

@@ -22,9 +22,12 @@ const (
 )
 
 // Error is a failure meant for the user: Message is safe to show.
+// Reason, when set, names what went wrong for a page to word in its
+// reader's language (a TimeProblem, say).
 type Error struct {
 	Code    string
 	Message string
+	Reason  string
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -32,6 +35,16 @@ func (e *Error) Error() string { return e.Message }
 // Errorf returns an Error with the given code.
 func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorReason returns the reason err gives for a page to word, "" when
+// none.
+func ErrorReason(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Reason
+	}
+	return ""
 }
 
 // ErrorCode returns the code of err, or EINTERNAL for errors not made here.

@@ -32,8 +32,9 @@ func (f Facts) Unheard() int { return f.Total() - f.Arrived - f.NotArrived }
 // response's timeline (経過) is made of them.
 type Step struct {
 	At   time.Time // when it was first done in its minute
-	What string    // import, classify, sent_deletion, resent_apology, ack, call, follow_up, bounce, filed_ppc_final, ...
+	What string    // import, classify, sent_deletion, resent_apology, ack, call, follow_up, bounce, action_published, ...
 	N    int
+	Text string // what the action's note says, for an action
 	// DateOnly: only the day is known (a follow-up's done date), At is
 	// its midnight in UTC.
 	DateOnly bool

@@ -21,6 +21,12 @@ type Organisation struct {
 	FromName    string
 	Desk        Staff // the contact desk people can call or write to
 	DeskHours   string
+	// Where the incident report tells the examining body to turn with
+	// questions (本件のお問合せ先): the desk's address (the
+	// organisation's when empty) and fax, and named staff with their
+	// mobiles.
+	DeskAddress, DeskFax string
+	DeskStaff            []Staff
 	// The desk's name and hours in English, for English notices and
 	// reports; empty, they are told as they are.
 	DeskNameEn, DeskHoursEn string

@@ -41,8 +41,11 @@ type Decide func(Record) Decision
 // read from the database as it is written out after the rest of the
 // report; the lists come last for that, and are left out when empty.
 type ImportReport struct {
-	ID             int64       `json:"id,omitempty"` // the stored import, 0 for a dry run
-	At             time.Time   `json:"at"`
+	ID int64     `json:"id,omitempty"` // the stored import, 0 for a dry run
+	At time.Time `json:"at"`
+	// ListedAt is when the persons concerned were listed from the book,
+	// as a manager dates it for the timeline; zero, it is At.
+	ListedAt       time.Time   `json:"listed_at,omitzero"`
 	File           string      `json:"file"`
 	Format         string      `json:"format"`
 	Encoding       string      `json:"encoding"`

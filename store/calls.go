@@ -25,11 +25,19 @@ func optionalDate(t time.Time) string {
 	return t.Format(dateLayout)
 }
 
-// AddCall records a phone call by the user with id userID. The same form
-// sent again (the same FormKey, saying the same) is not stored again:
-// AddCall returns the id of the call stored the first time. A form changed
-// and sent again (after Back) is a call of its own.
+// AddCall records a phone call by the user with id userID, at when it
+// took place (c.At; zero, as it is recorded): a salesperson may say it
+// was earlier today or yesterday, a manager any time during the incident
+// (notify.Incident.CheckCallAt, CheckDoneAt). The same form sent again
+// (the same FormKey, saying the same) is not stored again: AddCall
+// returns the id of the call stored the first time. A form changed and
+// sent again (after Back) is a call of its own.
 func (d *DB) AddCall(ctx context.Context, userID int64, c notify.Call) (int64, error) {
+	if !c.At.IsZero() {
+		if err := d.checkCallTime(ctx, userID, c.At); err != nil {
+			return 0, err
+		}
+	}
 	tx, err := d.begin(ctx)
 	if err != nil {
 		return 0, err
@@ -41,9 +49,9 @@ func (d *DB) AddCall(ctx context.Context, userID int64, c notify.Call) (int64, e
 	}
 	h := c.Hearing
 	var id int64
-	args := append(append([]any{c.ContactID, userID, formatTime(at), c.Outcome, optionalTime(c.CallBackAt)}, answers(&h, false)...),
+	args := append(append([]any{c.ContactID, userID, formatTime(at), tx.nowText, c.Outcome, optionalTime(c.CallBackAt)}, answers(&h, false)...),
 		c.FollowUp, optionalDate(c.FollowUpOn), optionalDate(c.FollowUpDone), c.FollowUpResult, c.Note, onceKey(c))
-	err = tx.QueryRowContext(ctx, `INSERT INTO calls (contact_id, user_id, at, outcome, call_back_at,
+	err = tx.QueryRowContext(ctx, `INSERT INTO calls (contact_id, user_id, at, recorded_at, outcome, call_back_at,
 		`+answerColumns("")+`, follow_up, follow_up_on, follow_up_done, follow_up_result, note, form_key)
 		VALUES (`+strings.Repeat("?, ", len(args)-1)+`?)
 		ON CONFLICT (user_id, form_key) WHERE form_key != '' DO NOTHING RETURNING id`, args...).Scan(&id)
@@ -66,6 +74,9 @@ func (d *DB) AddCall(ctx context.Context, userID int64, c notify.Call) (int64, e
 	}
 	// What was said, and only that: an unanswered question is left out.
 	detail := fmt.Sprintf("call %d: %s", id, c.Outcome)
+	if !c.At.IsZero() {
+		detail += ", took place " + formatTime(at)
+	}
 	for _, q := range notify.Questions {
 		if a := *h.To(q); a != notify.Unknown {
 			detail += fmt.Sprintf("; %s %s", q, a)
@@ -85,6 +96,25 @@ func (d *DB) AddCall(ctx context.Context, userID int64, c notify.Call) (int64, e
 	return id, describe(tx.Commit())
 }
 
+// checkCallTime checks when the user with id userID says a call took
+// place, against the incident as recorded (no bound before there is a
+// record): a manager may date it to any time of the incident, anyone else
+// back to yesterday.
+func (d *DB) checkCallTime(ctx context.Context, userID int64, at time.Time) error {
+	var role notify.Role
+	if err := d.db.QueryRowContext(ctx, `SELECT role FROM users WHERE id = ?`, userID).Scan(&role); err != nil {
+		return describe(err)
+	}
+	if role == notify.Manager {
+		return d.checkDoneAt(ctx, at)
+	}
+	inc, err := d.Incident(ctx)
+	if err != nil && notify.ErrorCode(err) != notify.ENOTFOUND {
+		return err
+	}
+	return inc.CheckCallAt(at, d.Now(), d.Zone).Err()
+}
+
 // onceKey is what calls.form_key holds: the form's key and a digest of
 // what the form said, so that only the same form saying the same thing is
 // one call.
@@ -96,9 +126,13 @@ func onceKey(c notify.Call) string {
 	for _, q := range notify.Questions {
 		said = append(said, string(*c.Hearing.To(q)))
 	}
-	sum := sha256.Sum256(fmt.Appendf(nil, "%d\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s", c.ContactID, c.Outcome,
+	form := fmt.Appendf(nil, "%d\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s", c.ContactID, c.Outcome,
 		optionalTime(c.CallBackAt), strings.Join(said, " "), c.FollowUp,
-		optionalDate(c.FollowUpOn), optionalDate(c.FollowUpDone), c.FollowUpResult, c.Note))
+		optionalDate(c.FollowUpOn), optionalDate(c.FollowUpDone), c.FollowUpResult, c.Note)
+	if !c.At.IsZero() { // when it took place, as said
+		form = fmt.Appendf(form, "\x00%s", formatTime(c.At))
+	}
+	sum := sha256.Sum256(form)
 	return c.FormKey + "/" + hex.EncodeToString(sum[:12])
 }
 
@@ -117,7 +151,7 @@ func (d *DB) Calls(ctx context.Context, contactID int64) ([]notify.Call, error) 
 }
 
 // callsQuery lists a contact's calls, newest first.
-var callsQuery = `SELECT k.id, k.contact_id, u.name, k.at, k.outcome, k.call_back_at,
+var callsQuery = `SELECT k.id, k.contact_id, u.name, k.at, k.recorded_at, k.outcome, k.call_back_at,
 		` + answerColumns("k.") + `, k.follow_up, k.follow_up_on, k.follow_up_done, k.follow_up_result, k.note
 		FROM calls k JOIN users u ON u.id = k.user_id WHERE k.contact_id = ? ORDER BY k.at DESC, k.id DESC`
 
@@ -154,13 +188,13 @@ func calls(ctx context.Context, q querier, contactID int64) ([]notify.Call, erro
 	var out []notify.Call
 	for rows.Next() {
 		var c notify.Call
-		var at, callBack, followOn, followDone string
-		dest := append(append([]any{&c.ID, &c.ContactID, &c.By, &at, &c.Outcome, &callBack}, answers(&c.Hearing, true)...),
+		var at, recorded, callBack, followOn, followDone string
+		dest := append(append([]any{&c.ID, &c.ContactID, &c.By, &at, &recorded, &c.Outcome, &callBack}, answers(&c.Hearing, true)...),
 			&c.FollowUp, &followOn, &followDone, &c.FollowUpResult, &c.Note)
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		c.At, c.CallBackAt = parseTime(at), parseTime(callBack)
+		c.At, c.RecordedAt, c.CallBackAt = parseTime(at), parseTime(recorded), parseTime(callBack)
 		c.FollowUpOn, _ = time.Parse(dateLayout, followOn)
 		c.FollowUpDone, _ = time.Parse(dateLayout, followDone)
 		out = append(out, c)

@@ -26,6 +26,7 @@ func TestUrgencyFollowsTheLatestHearing(t *testing.T) {
 		t.Fatalf("before any call: %v", got)
 	}
 	at := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return at.Add(24 * time.Hour) } // the calls were made today
 	call := func(h notify.Hearing) {
 		at = at.Add(time.Hour)
 		if _, err := db.AddCall(ctx, u.ID, notify.Call{ContactID: taro.ID, At: at, Outcome: notify.Reached, Hearing: h}); err != nil {

@@ -50,6 +50,10 @@ type DB struct {
 	stmts map[string]*sql.Stmt // prepared once on the writer, by query
 	// Now returns the current time; tests replace it to control the clock.
 	Now func() time.Time
+	// Zone is the organisation's time zone, where a day begins (a
+	// salesperson may date a call back to yesterday): Asia/Tokyo unless
+	// the caller sets the configured one.
+	Zone *time.Location
 }
 
 // Open opens (creating if needed, owner-only) the database at path and
@@ -103,7 +107,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	wdb.SetMaxOpenConns(1)
-	d := &DB{db: rdb, wdb: wdb, path: path, Now: time.Now, stmts: map[string]*sql.Stmt{}}
+	d := &DB{db: rdb, wdb: wdb, path: path, Now: time.Now, Zone: defaultZone(), stmts: map[string]*sql.Stmt{}}
 	if d.room, err = openWaitingRoom(d.path); err != nil {
 		rdb.Close()
 		wdb.Close()
@@ -241,6 +245,14 @@ func wrote(res sql.Result, err error) bool {
 	return n > 0
 }
 
+// defaultZone is Asia/Tokyo, or UTC on a system without its zone data.
+func defaultZone() *time.Location {
+	if z, err := time.LoadLocation("Asia/Tokyo"); err == nil {
+		return z
+	}
+	return time.UTC
+}
+
 func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
 
 func parseTime(s string) time.Time {
@@ -285,9 +297,10 @@ func describe(err error) error {
 	return &notify.Error{Code: code, Message: fmt.Sprintf("%s (%v)", msg, se.Code)}
 }
 
-// migrate applies, each in its own transaction, every embedded migration the
-// database has not seen yet; an older database is upgraded on start. When
-// none is pending it only reads, so that opening never waits for a writer.
+// migrate applies every embedded migration the database has not seen yet,
+// all in one transaction, so that an older database is upgraded on start
+// wholly or not at all. When none is pending it only reads, so that
+// opening never waits for a writer.
 func (d *DB) migrate(ctx context.Context) error {
 	names, err := migrationNames()
 	if err != nil {
@@ -300,19 +313,19 @@ func (d *DB) migrate(ctx context.Context) error {
 	if why := unknownSchema(applied, names); why != "" {
 		return notify.Errorf(notify.EINVALID, "store: the database %s", why)
 	}
-	for _, name := range names {
-		if applied[version(name)] {
-			continue
-		}
-		if err := d.applyMigration(ctx, name); err != nil {
-			return fmt.Errorf("store: migration %s: %w", filepath.Base(name), describe(err))
-		}
+	if len(applied) == len(names) {
+		return nil
+	}
+	if err := d.applyMigrations(ctx, names); err != nil {
+		return fmt.Errorf("store: %w", describe(err))
 	}
 	return nil
 }
 
-// afterMigration holds, by migration, the Go that completes it in the
-// same transaction: filling in what SQL alone cannot compute.
+// afterMigration holds, by migration, the Go that completes it: filling
+// in what SQL alone cannot compute. It runs in the upgrade's transaction
+// once every pending migration's SQL has run, so that it meets the schema
+// this owabi's code is written for, however old the database was.
 var afterMigration = map[string]func(context.Context, *Tx) error{
 	"0005_funnel_in_go": refreshEveryCase,
 }
@@ -367,7 +380,11 @@ func appliedMigrations(ctx context.Context, db *sql.DB) (map[string]bool, error)
 	return applied, rows.Err()
 }
 
-func (d *DB) applyMigration(ctx context.Context, name string) error {
+// applyMigrations applies, in one transaction, those of the migrations
+// named that the database has not had (another process may have applied
+// some while this one waited for the lock), then the Go that completes
+// them.
+func (d *DB) applyMigrations(ctx context.Context, names []string) error {
 	tx, err := d.begin(ctx)
 	if err != nil {
 		return err
@@ -377,25 +394,33 @@ func (d *DB) applyMigration(ctx context.Context, name string) error {
 		version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
 		return err
 	}
-	// Another process may have applied it while we waited for the lock.
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version(name)).Scan(&n); err != nil || n > 0 {
-		return err
-	}
-	body, err := migrations.ReadFile(name)
-	if err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-		return err
-	}
-	if fill := afterMigration[version(name)]; fill != nil {
-		if err := fill(ctx, tx); err != nil {
+	var fills []func(context.Context, *Tx) error
+	for _, name := range names {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version(name)).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			continue
+		}
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			return fmt.Errorf("migration %s: %w", filepath.Base(name), err)
+		}
+		if fill := afterMigration[version(name)]; fill != nil {
+			fills = append(fills, fill)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version(name), tx.nowText); err != nil {
 			return err
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version(name), tx.nowText); err != nil {
-		return err
+	for _, fill := range fills {
+		if err := fill(ctx, tx); err != nil {
+			return err
+		}
 	}
 	return tx.Commit()
 }

@@ -39,6 +39,11 @@ const importChunk = 500
 // changed is classified as it is stored, on everything it then holds.
 func (d *DB) Import(ctx context.Context, rep notify.ImportReport, next notify.NextRecord, decide notify.Decide) (notify.ImportReport, error) {
 	rep.Rejected, rep.Flagged, rep.RejectedCount, rep.FlaggedCount = nil, nil, 0, 0
+	if !rep.ListedAt.IsZero() {
+		if err := d.checkDoneAt(ctx, rep.ListedAt); err != nil {
+			return rep, err
+		}
+	}
 	if rep.DryRun {
 		return d.dryRun(ctx, rep, next, decide)
 	}
@@ -253,9 +258,13 @@ func (lw *longWriter) startImport(ctx context.Context, rep *notify.ImportReport,
 	}
 	im.firstNew = im.nextContact
 	im.touched, im.saved = newStoredSet(im.firstNew), newStoredSet(im.firstNew)
-	res, err := tx.ExecContext(ctx, `INSERT INTO imports (file, format, encoding, at, records, added, updated, unchanged, merged, rejected,
-		state, first_contact, first_address) VALUES (?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 'running', ?, ?)`,
-		rep.File, rep.Format, rep.Encoding, tx.nowText, im.nextContact, im.nextAddress)
+	listed := tx.nowText
+	if !rep.ListedAt.IsZero() {
+		listed = formatTime(rep.ListedAt)
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO imports (file, format, encoding, at, done_at, records, added, updated, unchanged, merged, rejected,
+		state, first_contact, first_address) VALUES (?, ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 'running', ?, ?)`,
+		rep.File, rep.Format, rep.Encoding, tx.nowText, listed, im.nextContact, im.nextAddress)
 	if err != nil {
 		return nil, describe(err)
 	}

@@ -54,25 +54,28 @@ func (d *DB) Facts(ctx context.Context) (notify.Facts, error) {
 }
 
 // Timeline counts the steps of the response by the minute they were done
-// in, each at its first time, oldest first: imports, classification,
-// bounces, notices refused or failed for good, and purges from the audit trail; from their own tables the
+// in, each at its first time, oldest first: classification, bounces,
+// notices refused or failed for good, and purges from the audit trail;
+// from their own tables the imports by when the persons were listed, the
 // notices as they went out (a send is not audited), each person's first
-// acknowledgement by reply or link, the calls by when they were made (and
-// those that heard the person), the reports filed and the follow-ups by
-// the day they were done.
+// acknowledgement by reply or link, the calls by when they took place
+// (and those that heard the person), the follow-ups by the day they were
+// done, and each action recorded (a report filed among them) with its
+// note, by when it was done.
 func (d *DB) Timeline(ctx context.Context) ([]notify.Step, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT first, what, n, date_only FROM (
-		SELECT min(at) AS first, kind AS what, count(*) AS n, 0 AS date_only FROM audit
-			WHERE kind IN ('import', 'classify', 'bounce', 'undeliverable', 'failed', 'purge') GROUP BY substr(at, 1, 16), kind
-		UNION ALL SELECT min(sent_at), CASE WHEN round > 0 THEN 'resent_' ELSE 'sent_' END || kind, count(*), 0
+	rows, err := d.db.QueryContext(ctx, `SELECT first, what, n, date_only, text FROM (
+		SELECT min(at) AS first, kind AS what, count(*) AS n, 0 AS date_only, '' AS text FROM audit
+			WHERE kind IN ('classify', 'bounce', 'undeliverable', 'failed', 'purge') GROUP BY substr(at, 1, 16), kind
+		UNION ALL SELECT min(done_at), 'import', count(*), 0, '' FROM imports WHERE state = 'done' GROUP BY substr(done_at, 1, 16)
+		UNION ALL SELECT min(sent_at), CASE WHEN round > 0 THEN 'resent_' ELSE 'sent_' END || kind, count(*), 0, ''
 			FROM notices WHERE sent_at IS NOT NULL GROUP BY substr(sent_at, 1, 16), 2
-		UNION ALL SELECT min(first), 'ack', count(*), 0 FROM
+		UNION ALL SELECT min(first), 'ack', count(*), 0, '' FROM
 			(SELECT min(at) AS first FROM acks WHERE NOT auto AND channel != 'staff' GROUP BY contact_id) GROUP BY substr(first, 1, 16)
-		UNION ALL SELECT min(at), 'call', count(*), 0 FROM calls GROUP BY substr(at, 1, 16)
-		UNION ALL SELECT min(at), 'heard', count(*), 0 FROM calls
+		UNION ALL SELECT min(at), 'call', count(*), 0, '' FROM calls GROUP BY substr(at, 1, 16)
+		UNION ALL SELECT min(at), 'heard', count(*), 0, '' FROM calls
 			WHERE outcome = 'reached' AND (arrived || opened || clicked || infected || deleted) != '' GROUP BY substr(at, 1, 16)
-		UNION ALL SELECT filed_at, 'filed_' || kind, 1, 0 FROM filings
-		UNION ALL SELECT follow_up_done, 'follow_up_' || follow_up, count(DISTINCT contact_id), 1
+		UNION ALL SELECT at, 'action_' || kind, 1, 0, note FROM actions
+		UNION ALL SELECT follow_up_done, 'follow_up_' || follow_up, count(DISTINCT contact_id), 1, ''
 			FROM calls WHERE follow_up_done != '' AND follow_up != '' GROUP BY 1, 2)
 		ORDER BY first, what`)
 	if err != nil {
@@ -83,7 +86,7 @@ func (d *DB) Timeline(ctx context.Context) ([]notify.Step, error) {
 	for rows.Next() {
 		var s notify.Step
 		var first string
-		if err := rows.Scan(&first, &s.What, &s.N, &s.DateOnly); err != nil {
+		if err := rows.Scan(&first, &s.What, &s.N, &s.DateOnly, &s.Text); err != nil {
 			return nil, err
 		}
 		layout := timeLayout

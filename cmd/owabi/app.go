@@ -85,6 +85,7 @@ func openDB(ctx context.Context, g *globals, e env, mustExist, seed bool) (*app,
 	if err != nil {
 		return nil, err
 	}
+	db.Zone = cfg.zone()
 	if seed {
 		if _, err := db.SeedIncident(notify.WithActor(ctx, "config"), cfg.incident()); err != nil {
 			db.Close()

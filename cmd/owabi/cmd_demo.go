@@ -257,6 +257,11 @@ desk_email = "soudan@sakura-print.example.jp"
 desk_hours = "平日 9:00〜18:00"
 desk_name_en = "Customer Desk"
 desk_hours_en = "weekdays 9:00-18:00 JST"
+desk_fax = "03-0000-1235"
+desk_staff = [
+	{ name = "総務部 桜井 花子", mobile = "090-0000-0001" },
+	{ name = "営業部 大塚 浩二", mobile = "090-0000-0002" },
+]
 language = "ja"
 time_zone = "Asia/Tokyo"
 # Who reports to the regulators, as their forms ask (the reports print

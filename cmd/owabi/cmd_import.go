@@ -24,6 +24,7 @@ func runImport(ctx context.Context, g *globals, e env, args []string) error {
 	asJSON := fs.Bool("json", false, "print the report as JSON (an array when there are several files)")
 	dryRun := fs.Bool("dry-run", false, "report what the import would do, and write nothing")
 	format := fs.String("format", "", "the file's format, when it should not be told from its content: "+strings.Join(formatNames(), ", "))
+	listedAt := fs.String("listed-at", "", `when the persons concerned were listed from the book, "2006-01-02 15:04", if not now (the reports' course of events)`)
 	mapping := fs.String("map", "", "the columns of a CSV in another layout, as field=header pairs, e.g. email=メール,name=氏名,company=会社名")
 	if err := parse(fs, args, oneOrMore); err != nil {
 		return err
@@ -41,6 +42,11 @@ func runImport(ctx context.Context, g *globals, e env, args []string) error {
 		return err
 	}
 	opt := respond.ImportOptions{DryRun: *dryRun, Format: *format}
+	if *listedAt != "" {
+		if opt.ListedAt, err = a.when(*listedAt); err != nil {
+			return err
+		}
+	}
 	// An import allocates a little for every cell and keeps next to
 	// nothing, so collecting garbage a quarter as often saves a fifth of a
 	// big import's time; the heap stays within tens of megabytes.

@@ -13,6 +13,7 @@ import (
 func runImports(ctx context.Context, g *globals, e env, args []string) error {
 	fs := flags("imports", g, e, "[--json] [--all] [ID]")
 	asJSON := fs.Bool("json", false, "print as JSON (an import's, with every entry rejected or to check)")
+	listedAt := fs.String("listed-at", "", `with ID: set when the persons concerned were listed from its book, "2006-01-02 15:04" (the reports' course of events)`)
 	all := fs.Bool("all", false, "with ID: list every entry rejected or to check, not only the first "+strconv.Itoa(notify.KeptNotes)+" of each")
 	if err := parse(fs, args, zeroOrOne); err != nil {
 		return err
@@ -26,6 +27,17 @@ func runImports(ctx context.Context, g *globals, e env, args []string) error {
 		id, err := strconv.ParseInt(fs.Arg(0), 10, 64)
 		if err != nil {
 			return &usageError{msg: fmt.Sprintf("%q is not an import number (see owabi imports)", fs.Arg(0))}
+		}
+		if *listedAt != "" {
+			at, err := a.when(*listedAt)
+			if err != nil {
+				return err
+			}
+			if err := a.db.DateImport(ctx, id, at); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "Import %d: the persons were listed %s.\n", id, a.local(at))
+			return nil
 		}
 		rep, err := a.db.ImportReport(ctx, id)
 		if err != nil {
@@ -51,8 +63,8 @@ func runImports(ctx context.Context, g *globals, e env, args []string) error {
 		}
 		return out.Flush()
 	}
-	if *all {
-		return &usageError{msg: "--all lists the entries of one import: owabi imports --all ID"}
+	if *all || *listedAt != "" {
+		return &usageError{msg: "--all and --listed-at are for one import: owabi imports --all ID"}
 	}
 	list, err := a.db.Imports(ctx)
 	if err != nil {

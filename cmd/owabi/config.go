@@ -70,13 +70,24 @@ type OrganisationConfig struct {
 	DeskHours   string   `toml:"desk_hours"`
 	DeskNameEn  string   `toml:"desk_name_en"`
 	DeskHoursEn string   `toml:"desk_hours_en"`
-	Language    string   `toml:"language"`
-	TimeZone    string   `toml:"time_zone"`
+	DeskAddress string   `toml:"desk_address"`
+	DeskFax     string   `toml:"desk_fax"`
+	// DeskStaff are the staff the incident report names for questions.
+	DeskStaff []DeskStaffConfig `toml:"desk_staff"`
+	Language  string            `toml:"language"`
+	TimeZone  string            `toml:"time_zone"`
 	// Who reports, as the regulators' forms ask.
 	Address         string `toml:"address"`
 	Representative  string `toml:"representative"`
 	CorporateNumber string `toml:"corporate_number"`
 	PrivacyMark     string `toml:"privacy_mark"` // the Privacy Mark registration number
+}
+
+// DeskStaffConfig is one member of staff the incident report names for
+// questions on the incident, with their mobile.
+type DeskStaffConfig struct {
+	Name   string `toml:"name"`
+	Mobile string `toml:"mobile"`
 }
 
 type IncidentConfig struct {
@@ -484,6 +495,12 @@ func (c *Config) Validate() error {
 	if len(o.Domains) == 0 {
 		return &configError{key: "organisation.domains", reason: "missing: list the organisation's own e-mail domains"}
 	}
+	for i, p := range o.DeskStaff {
+		if strings.TrimSpace(p.Name) == "" || strings.TrimSpace(p.Mobile) == "" {
+			return &configError{key: fmt.Sprintf("organisation.desk_staff[%d]", i+1),
+				reason: `give each member of staff a name and a mobile, like { name = "総務部 桜井 花子", mobile = "090-0000-0001" }`}
+		}
+	}
 	if c.Web.AckLinks {
 		u, err := url.Parse(c.Web.PublicURL)
 		if err != nil || u.Host == "" || u.Scheme != "https" && u.Scheme != "http" || u.RawQuery != "" {
@@ -703,10 +720,15 @@ func (c *Config) zone() *time.Location {
 // organisation and incident turn the config into the domain's terms.
 func (c *Config) organisation() notify.Organisation {
 	o := c.Organisation
+	var staff []notify.Staff
+	for _, s := range o.DeskStaff {
+		staff = append(staff, notify.Staff{Name: s.Name, Phone: s.Mobile})
+	}
 	return notify.Organisation{
 		Name: o.Name, NameEn: o.NameEn, Domains: o.Domains, FromAddress: o.FromAddress, FromName: o.FromName,
 		Desk:      notify.Staff{Name: o.DeskName, Phone: o.DeskPhone, Email: o.DeskEmail},
 		DeskHours: o.DeskHours, DeskNameEn: o.DeskNameEn, DeskHoursEn: o.DeskHoursEn,
+		DeskAddress: o.DeskAddress, DeskFax: o.DeskFax, DeskStaff: staff,
 		Address: o.Address, Representative: o.Representative, CorporateNumber: o.CorporateNumber, PrivacyMark: o.PrivacyMark,
 	}
 }

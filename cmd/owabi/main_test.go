@@ -313,6 +313,9 @@ func TestErrorsAreOneClearLine(t *testing.T) {
 		{"missing key", func(t *testing.T) []string {
 			return []string{"--config", write(t, func(s string) string { return strings.Replace(s, "spam_from =", "# spam_from =", 1) }), "status"}
 		}, nil, 2, "incident.spam_from: missing"},
+		{"staff to ask without a mobile", func(t *testing.T) []string {
+			return []string{"--config", write(t, func(s string) string { return strings.Replace(s, `mobile = "090-0000-0002"`, `mobile = ""`, 1) }), "status"}
+		}, nil, 2, "organisation.desk_staff[2]: give each member of staff a name and a mobile"},
 		{"wrong tls", func(*testing.T) []string { return []string{"--config", cfg, "status"} },
 			map[string]string{"OWABI_SMTP_TLS": "ssl"}, 2, `smtp.tls: "ssl" is not one of none, starttls, implicit`},
 		{"sender is the compromised address", func(*testing.T) []string { return []string{"--config", cfg, "status"} },

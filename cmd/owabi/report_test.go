@@ -68,6 +68,9 @@ func TestTheIncidentReportStatesWhatHappenedToThe243(t *testing.T) {
 		"不審なメールの受信が確認された方177名、受信していないことが確認された方66名、未確認0名です。リンク又は添付ファイルを開いた方0名、ウイルス感染が確認された方0名です。",
 		"- **削除依頼（お詫びを含む）メールの送信**: 243名", "- **電話**: 243名に架電し、うち243名と通話", "- **お詫びの訪問**: 5名",
 		"- **感染が確認された方**: 0名", "- **点検で問題がなかった方・駆除済みの方**: 5名",
+		// The last section: where to turn with questions.
+		"## ■本件のお問合せ先\n\n- **窓口**: さくら印刷株式会社　お客様相談窓口\n- **住所**: 東京都千代田区〇〇町1-2-3\n- **電話**: 03-0000-1234\n- **FAX**: 03-0000-1235",
+		"- **担当**: 総務部 桜井 花子（携帯 090-0000-0001）\n- **担当**: 営業部 大塚 浩二（携帯 090-0000-0002）",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("the report lacks %q", want)
@@ -230,5 +233,48 @@ func TestFiveCheckedCleanAreNoLongerFlagged(t *testing.T) {
 		if !strings.Contains(md, want) {
 			t.Errorf("the report lacks %q", want)
 		}
+	}
+}
+
+// What was done outside owabi is recorded from the command line with
+// when it was done, corrected, and told by the report (issue 16).
+func TestStepsTakenOutsideOwabiAreInTheReport(t *testing.T) {
+	srv := smtptest.New(t)
+	cfg := setup(t, srv)
+	sendSample(t, cfg)
+	out := mustOwabi(t, nil, "--config", cfg, "action", "add", "--kind", "password_changed", "--at", "2026-11-20 17:00", "--by", "情報システム部")
+	if !strings.Contains(out, "Recorded #1: password_changed, done 2026-11-20 17:00 JST") {
+		t.Errorf("action add: %s", out)
+	}
+	mustOwabi(t, nil, "--config", cfg, "action", "add", "--kind", "published", "--at", "2026-11-21 10:00")
+	mustOwabi(t, nil, "--config", cfg, "action", "edit", "2", "--at", "2026-11-21 15:30", "--note", "お詫びとお知らせを掲載")
+	for _, bad := range []struct{ args []string }{
+		{[]string{"--kind", "published", "--at", time.Now().Add(48 * time.Hour).Format("2006-01-02 15:04")}},
+		{[]string{"--kind", "published", "--at", "2026-11-19 09:00"}},
+		{[]string{"--kind", "nonsense"}},
+		{[]string{"--kind", "other"}},
+	} {
+		if code, _, errOut := owabi(t, nil, append([]string{"--config", cfg, "action", "add"}, bad.args...)...); code != exitFailure || errOut == "" {
+			t.Errorf("action add %v: exit %d, %q", bad.args, code, errOut)
+		}
+	}
+	list := mustOwabi(t, nil, "--config", cfg, "action", "list")
+	if !strings.Contains(list, "#2 2026-11-21 15:30 JST published · お詫びとお知らせを掲載 (recorded") || strings.Count(list, "\n#") != 1 {
+		t.Errorf("action list:\n%s", list)
+	}
+	md := mustOwabi(t, nil, "--config", cfg, "report", "--kind", "incident", "--format", "md")
+	timeline := md[strings.Index(md, "## ■事故等に係る経過"):strings.Index(md, "## ■事故発生元")]
+	for _, want := range []string{"- **2026年11月20日（金）午後**", "事故発覚（16時10分）", "当該アカウントのパスワードを変更（17時00分）",
+		"- **2026年11月21日（土）午後**: 当社ウェブサイトにて公表：お詫びとお知らせを掲載（15時30分）"} {
+		if !strings.Contains(timeline, want) {
+			t.Errorf("the timeline lacks %q:\n%s", want, timeline)
+		}
+	}
+	if !strings.Contains(md, "- **当社ウェブサイトでの公表**: 実施済み（2026年11月21日（土）15時30分）") {
+		t.Errorf("the report does not say it was published:\n%s", md)
+	}
+	page := mustOwabi(t, nil, "--config", cfg, "report", "--kind", "public", "--format", "md")
+	if !strings.Contains(page, "2026年11月21日（土）") {
+		t.Errorf("the public notice is not dated the day it was published:\n%s", page)
 	}
 }

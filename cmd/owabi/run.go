@@ -34,6 +34,7 @@ Commands:
   status    show where the response stands
   export    write every contact to a spreadsheet file (CSV) for the people who call them
   report    write the incident report, the PPC report or the public notice (HTML or Markdown)
+  action    record what was done outside owabi (password changed, notice published, report filed…)
   user      add, list or disable the staff accounts of the web app
   audit     check the audit trail's chain (verify), or show its last entries (list)
   backup    write a consistent copy of the database while owabi runs
@@ -76,6 +77,7 @@ type command func(ctx context.Context, g *globals, e env, args []string) error
 
 var commands = map[string]command{
 	"demo":      runDemo,
+	"action":    runAction,
 	"import":    runImport,
 	"export":    runExport,
 	"report":    runReport,

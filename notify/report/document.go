@@ -7,6 +7,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -36,6 +37,7 @@ type Input struct {
 	Facts    notify.Facts
 	Steps    []notify.Step
 	Filings  []notify.Deadline // the reports owed, with when each was filed
+	Actions  []notify.Action   // what was done outside owabi, reports filed among them
 	Zone     *time.Location
 }
 
@@ -171,6 +173,7 @@ func (w writer) incidentReport() Document {
 		{w.t["h_secondary"], w.secondary()},
 		{w.t["h_prevention"], w.prevention()},
 		{w.t["h_report_to"], w.reportTo()},
+		{w.t["h_contact"], []Block{{Rows: w.contact()}}},
 	}
 	return d
 }
@@ -209,7 +212,11 @@ func (w writer) ppcReport() Document {
 func (w writer) publicNotice() Document {
 	d := w.header(w.t["public_title"])
 	inc := w.Incident
-	d.Lines = []string{w.orgName(), w.f("published", notify.LetterDate(w.Lang, w.Facts.AsOf.In(w.Zone)))}
+	published := w.Facts.AsOf // until it is recorded published: the day it is written
+	if a, ok := notify.FirstDone(w.Actions, notify.ActionPublished); ok {
+		published = a.At
+	}
+	d.Lines = []string{w.orgName(), w.f("published", notify.LetterDate(w.Lang, published.In(w.Zone)))}
 	d.Sections = []Section{
 		{"", []Block{{Text: w.t["public_opening"]}}},
 		{w.t["n_what"], []Block{{Text: w.text(inc.Summary)},
@@ -324,6 +331,9 @@ func (w writer) prevention() []Block {
 	return []Block{{Rows: rows}}
 }
 
+// reportTo says to whom the incident is reported: the record's words,
+// each report owed to the PPC (filed, or when due), and the publication
+// and the report to the Privacy Mark body once they are done.
 func (w writer) reportTo() []Block {
 	blocks := []Block{{Text: w.text(w.Incident.ReportTo)}}
 	var rows [][2]string
@@ -334,10 +344,37 @@ func (w writer) reportTo() []Block {
 		}
 		rows = append(rows, [2]string{w.t["deadline_"+string(d.Kind)], state})
 	}
+	for _, kind := range []notify.ActionKind{notify.ActionPublished, notify.ActionPrivacyMark} {
+		if a, ok := notify.FirstDone(w.Actions, kind); ok {
+			rows = append(rows, [2]string{w.t["deadline_"+string(kind)], w.f("done", w.when(a.At))})
+		}
+	}
 	if rows != nil {
 		blocks = append(blocks, Block{Rows: rows})
 	}
 	return blocks
+}
+
+// contact is where to turn with questions on the incident
+// (本件のお問合せ先): the desk, its address, phone and fax, and the staff
+// named with their mobiles. Only the phone is required.
+func (w writer) contact() [][2]string {
+	o := w.Org
+	name := o.Name + "　" + o.Desk.Name
+	if w.Lang == "en" {
+		name = w.orgName() + ", " + o.Desk.Name
+	}
+	rows := [][2]string{{w.t["c_desk"], name}}
+	for _, r := range [][2]string{{"c_address", cmp.Or(o.DeskAddress, o.Address)}, {"c_phone", o.Desk.Phone},
+		{"c_fax", o.DeskFax}, {"c_email", o.Desk.Email}, {"c_hours", o.DeskHours}} {
+		if v := strings.TrimSpace(r[1]); v != "" {
+			rows = append(rows, [2]string{w.t[r[0]], v})
+		}
+	}
+	for _, s := range o.DeskStaff {
+		rows = append(rows, [2]string{w.t["c_staff"], w.f("c_mobile", s.Name, s.Phone)})
+	}
+	return rows
 }
 
 func (w writer) desk() string {

@@ -139,7 +139,7 @@ type Source interface {
 	Incident(ctx context.Context) (notify.Incident, error)
 	Facts(ctx context.Context) (notify.Facts, error)
 	Timeline(ctx context.Context) ([]notify.Step, error)
-	Filed(ctx context.Context, deadlines []notify.Deadline) ([]notify.Deadline, error)
+	Actions(ctx context.Context) ([]notify.Action, error)
 }
 
 // gather fills in from src what the report states: the incident record,
@@ -155,6 +155,9 @@ func gather(ctx context.Context, src Source, in Input) (Input, error) {
 	if in.Steps, err = src.Timeline(ctx); err != nil {
 		return in, err
 	}
-	in.Filings, err = src.Filed(ctx, notify.Deadlines(in.Incident.DiscoveredAt, in.Incident.Intentional, in.Incident.GDPR))
-	return in, err
+	if in.Actions, err = src.Actions(ctx); err != nil {
+		return in, err
+	}
+	in.Filings = notify.Filed(notify.Deadlines(in.Incident.DiscoveredAt, in.Incident.Intentional, in.Incident.GDPR), in.Actions)
+	return in, nil
 }

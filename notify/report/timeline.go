@@ -17,7 +17,10 @@ type half struct {
 }
 
 // timeline is the response's course (経過), oldest first: one row per
-// half-day, saying what was done in it with the counts.
+// half-day, saying what was done in it, in the order it was done, with
+// the counts. What was done again and again in a row is one line; done
+// again after something else, it is a line of its own (calls, the
+// apology sent, then more calls).
 func (w writer) timeline() [][2]string {
 	inc := w.Incident
 	steps := []notify.Step{
@@ -25,23 +28,20 @@ func (w writer) timeline() [][2]string {
 	}
 	steps = slices.DeleteFunc(steps, func(s notify.Step) bool { return s.At.IsZero() })
 	steps = append(steps, w.Steps...)
+	slices.SortStableFunc(steps, func(a, b notify.Step) int { return a.At.Compare(b.At) })
 	type line struct {
-		what  string
-		n     int
-		first time.Time
+		what, text string
+		n          int
+		first      time.Time
 	}
 	slots := map[half][]line{}
 	for _, s := range steps {
 		h := w.half(s)
-		i := slices.IndexFunc(slots[h], func(l line) bool { return l.what == s.What })
-		if i < 0 {
-			slots[h] = append(slots[h], line{what: s.What, first: s.At})
-			i = len(slots[h]) - 1
+		if last := len(slots[h]) - 1; last >= 0 && slots[h][last].what == s.What && s.Text == "" && slots[h][last].text == "" {
+			slots[h][last].n += s.N
+			continue
 		}
-		slots[h][i].n += s.N
-		if s.At.Before(slots[h][i].first) {
-			slots[h][i].first = s.At
-		}
+		slots[h] = append(slots[h], line{what: s.What, text: s.Text, n: s.N, first: s.At})
 	}
 	keys := slices.SortedFunc(func(yield func(half) bool) {
 		for k := range slots {
@@ -57,12 +57,16 @@ func (w writer) timeline() [][2]string {
 	})
 	var rows [][2]string
 	for _, k := range keys {
-		lines := slots[k]
-		slices.SortStableFunc(lines, func(a, b line) int { return a.first.Compare(b.first) })
 		var said []string
-		for _, l := range lines {
+		for _, l := range slots[k] {
 			line := w.step(l.what, l.n)
-			if timed[l.what] || strings.HasPrefix(l.what, "filed_") {
+			switch {
+			case line == "": // only the note says what was done
+				line = l.text
+			case l.text != "":
+				line = w.f("step_note", line, l.text)
+			}
+			if timed[l.what] || strings.HasPrefix(l.what, "action_") {
 				line += w.f("at_time", l.first.In(w.Zone).Format(w.t["clock"]))
 			}
 			said = append(said, line)

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/addrbook"
@@ -32,12 +33,15 @@ type ImportOptions struct {
 	Format string // one of addrbook.FormatNames; "" to tell from the content
 	DryRun bool   // report what the import would do, and write nothing
 	Entry  func() // called after each entry read (a progress bar); nil for none
+	// ListedAt is when the persons concerned were listed from the book,
+	// for the timeline, when it was not as it is imported.
+	ListedAt time.Time
 }
 
 // Import reads the book in r, named name (the file's base name), and
 // stores it in one transaction: all of it, or nothing.
 func (b Books) Import(ctx context.Context, name string, r io.Reader, opt ImportOptions) (notify.ImportReport, error) {
-	rep := notify.ImportReport{File: name, DryRun: opt.DryRun}
+	rep := notify.ImportReport{File: name, DryRun: opt.DryRun, ListedAt: opt.ListedAt}
 	text, encoding := addrbook.Decode(r)
 	rep.Encoding = encoding
 	book, err := addrbook.Open(text, opt.Format, b.Map)

@@ -148,6 +148,10 @@ func (s *Server) logCall(w http.ResponseWriter, r *http.Request, sess *notify.Se
 		return
 	}
 	if _, err := s.Store.AddCall(r.Context(), sess.User.ID, call); err != nil {
+		if reason := notify.ErrorReason(err); reason != "" { // when it took place
+			s.showContact(w, r, sess, c, call, http.StatusBadRequest, messages[language(r)][reason])
+			return
+		}
 		if key, status := passing(err); key != "" {
 			// Saved again, the same form stores the call once (its key).
 			s.Log.Warn("call not logged for now", "contact", c.ID, "user", sess.User.ID, "err", err)
@@ -187,6 +191,11 @@ func (s *Server) readCall(r *http.Request) (c notify.Call, errKey string) {
 		}
 	}
 	var err error
+	if v := r.PostFormValue("at"); v != "" { // earlier than now: the store checks how much
+		if c.At, err = s.localInput(v); err != nil {
+			return c, "bad_time"
+		}
+	}
 	if v := r.PostFormValue("call_back_at"); v != "" {
 		if c.CallBackAt, err = s.localInput(v); err != nil {
 			return c, "bad_call_back"

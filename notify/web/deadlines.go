@@ -78,8 +78,12 @@ func (s *Server) fileReport(w http.ResponseWriter, r *http.Request, sess *notify
 		s.refuse(w, r, http.StatusBadRequest, "filed_not_sure")
 		return
 	}
-	if err := s.Store.FileReport(r.Context(), sess.User.ID, kind); err != nil {
-		s.fail(w, r, err)
+	at, ok := s.doneAt(w, r, r.PostFormValue("at"))
+	if !ok {
+		return
+	}
+	if _, err := s.Store.AddAction(r.Context(), notify.Action{Kind: notify.ActionKind(kind), At: at}); err != nil {
+		s.failAction(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/dashboard", http.StatusSeeOther)

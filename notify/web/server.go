@@ -59,7 +59,9 @@ type Store interface {
 	QueueAge(ctx context.Context) (time.Duration, error)
 	Audit(ctx context.Context, e notify.AuditEntry) error
 	AuditTrail(ctx context.Context, f notify.AuditFilter) ([]notify.AuditEntry, error)
-	FileReport(ctx context.Context, userID int64, kind notify.ReportKind) error
+	AddAction(ctx context.Context, a notify.Action) (int64, error)
+	EditAction(ctx context.Context, a notify.Action) error
+	Actions(ctx context.Context) ([]notify.Action, error)
 	Purge(ctx context.Context, despiteBroken bool) (notify.PurgeReport, error)
 	PurgePreview(ctx context.Context) (notify.PurgeReport, error)
 	RecordFile(ctx context.Context, f notify.WrittenFile) error
@@ -167,6 +169,9 @@ func New(cfg Config) (*Server, error) {
 	s.handle("GET", "/audit", false, s.signedIn(s.only(notify.Manager, s.auditTrail)))
 	s.handle("GET", "/templates", false, s.signedIn(s.only(notify.Manager, s.noticeItems)))
 	s.handle("POST", "/reports/{kind}/filed", false, s.signedIn(s.only(notify.Manager, s.fileReport)))
+	s.handle("GET", "/actions", false, s.signedIn(s.only(notify.Manager, s.actionsPage)))
+	s.handle("POST", "/actions", false, s.signedIn(s.only(notify.Manager, s.addAction)))
+	s.handle("POST", "/actions/{id}", false, s.signedIn(s.only(notify.Manager, s.editAction)))
 	s.handle("POST", "/reports/{kind}", false, s.signedIn(s.only(notify.Manager, s.showReport)))
 	s.handle("GET", "/reports/{kind}", false, s.signedIn(s.only(notify.Manager, goTo("/incident"))))
 	s.handle("GET", "/incident", false, s.signedIn(s.only(notify.Manager, s.incidentPage)))

@@ -1335,7 +1335,8 @@ func TestTheDashboardCountsDownTheReportsOwed(t *testing.T) {
 	if !strings.Contains(dash, `class="deadline-filed"><strong>個人情報保護委員会への速報`) || !strings.Contains(dash, "(kanri)") {
 		t.Errorf("after filing:\n%s", dash)
 	}
-	if trail, _ := a.db.AuditTrail(context.Background(), notify.AuditFilter{Kind: "report_filed", Limit: 5}); len(trail) != 1 || trail[0].Actor != "kanri" {
+	if trail, _ := a.db.AuditTrail(context.Background(), notify.AuditFilter{Kind: "action", Limit: 5}); len(trail) != 1 || trail[0].Actor != "kanri" ||
+		!strings.Contains(trail[0].Detail, "ppc_preliminary") {
 		t.Errorf("the filing in the audit trail: %+v", trail)
 	}
 }

@@ -1,0 +1,63 @@
+package store
+
+import (
+	"compress/gzip"
+	"context"
+	"database/sql"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/owabi/owabi/notify"
+)
+
+// A database left by an owabi of the schema 0004 (testdata/schema-0004:
+// the property test's random actions of seed 0, and a preliminary report
+// filed, as sqlite3's .dump wrote it) is upgraded on open in one go: every
+// case decided again by today's code, the counts equal to what the facts
+// say, and the filing a step of the response.
+func TestADatabaseOfAnOlderSchemaIsUpgradedWhole(t *testing.T) {
+	ctx := context.Background()
+	f, err := os.Open("testdata/schema-0004.sql.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	z, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dump, err := io.ReadAll(z)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "owabi.db")
+	old, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := old.ExecContext(ctx, string(dump)); err != nil {
+		t.Fatal(err)
+	}
+	old.Close()
+
+	d, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	applied, _ := appliedMigrations(ctx, d.db)
+	names, _ := migrationNames()
+	if len(applied) != len(names) {
+		t.Errorf("applied %v of %v", applied, names)
+	}
+	checkCountsEqualTheFacts(t, d, "after the upgrade")
+	actions, err := d.Actions(ctx)
+	if err != nil || len(actions) != 1 || actions[0].Kind != notify.ActionKind(notify.PPCPreliminary) || actions[0].RecordedBy != "kanri" {
+		t.Errorf("the filing, as a step: %+v, %v", actions, err)
+	}
+	if steps, err := d.Timeline(ctx); err != nil || len(steps) == 0 {
+		t.Errorf("the timeline: %v, %v", steps, err)
+	}
+}
