@@ -30,3 +30,38 @@ func LetterDate(lang string, t time.Time) string {
 	}
 	return fmt.Sprintf("%d年%d月%d日（%s）", t.Year(), t.Month(), t.Day(), weekdaysJA[t.Weekday()])
 }
+
+// EraDate writes a day in the Japanese era calendar (和暦), as official
+// letters do: 平成24年12月26日（水）, 令和元年5月1日（水）. A day before
+// the Shōwa era is written in the Western calendar.
+func EraDate(t time.Time) string {
+	for _, e := range eras {
+		if !dayBefore(t, e.start) {
+			year := t.Year() - e.start.Year() + 1
+			y := fmt.Sprint(year)
+			if year == 1 {
+				y = "元"
+			}
+			return fmt.Sprintf("%s%s年%d月%d日（%s）", e.name, y, t.Month(), t.Day(), weekdaysJA[t.Weekday()])
+		}
+	}
+	return LetterDate("ja", t)
+}
+
+// eras are the Japanese eras owabi writes, the latest first, each from
+// its first day.
+var eras = []struct {
+	name  string
+	start time.Time
+}{
+	{"令和", time.Date(2019, 5, 1, 0, 0, 0, 0, time.UTC)},
+	{"平成", time.Date(1989, 1, 8, 0, 0, 0, 0, time.UTC)},
+	{"昭和", time.Date(1926, 12, 25, 0, 0, 0, 0, time.UTC)},
+}
+
+// dayBefore says whether t's calendar day, where t is, comes before the
+// day start names.
+func dayBefore(t, start time.Time) bool {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Before(start)
+}

@@ -35,6 +35,9 @@ type Organisation struct {
 	Representative  string // 代表者
 	CorporateNumber string // 法人番号
 	PrivacyMark     string // the Privacy Mark registration number (登録番号)
+	// EraDates: the reports in Japanese give days in the Japanese era
+	// calendar (令和8年12月3日), as many official letters do.
+	EraDates bool
 }
 
 // In is the organisation as told in lang: in English, the desk's English

@@ -62,6 +62,15 @@ type ImportReport struct {
 	Flagged        []EntryNote `json:"flagged,omitempty"` // imported, but a person should look (e.g. a look-alike domain)
 }
 
+// Listed is when the persons concerned were listed from the book: as a
+// manager dated it, or when it was read.
+func (r ImportReport) Listed() time.Time {
+	if r.ListedAt.IsZero() {
+		return r.At
+	}
+	return r.ListedAt
+}
+
 // KeptNotes is how many notes of each kind a report holds, and how many a
 // page shows: the answer to an upload is the report's first page, with no
 // reading back, and an import holds at most twice this many notes however

@@ -13,11 +13,14 @@ import (
 // as the import itself reported them (ImportNotes reads the others).
 func (d *DB) ImportReport(ctx context.Context, id int64) (notify.ImportReport, error) {
 	rep := notify.ImportReport{ID: id}
-	var at string
-	err := d.db.QueryRowContext(ctx, `SELECT file, format, encoding, at, records, added, updated, unchanged, merged, addresses_added,
-		rejected, flagged FROM imports WHERE id = ?`, id).Scan(&rep.File, &rep.Format, &rep.Encoding, &at, &rep.Records, &rep.Added,
+	var at, listed string
+	err := d.db.QueryRowContext(ctx, `SELECT file, format, encoding, at, done_at, records, added, updated, unchanged, merged, addresses_added,
+		rejected, flagged FROM imports WHERE id = ?`, id).Scan(&rep.File, &rep.Format, &rep.Encoding, &at, &listed, &rep.Records, &rep.Added,
 		&rep.Updated, &rep.Unchanged, &rep.Merged, &rep.AddressesAdded, &rep.RejectedCount, &rep.FlaggedCount)
 	rep.At = parseTime(at)
+	if listed != at { // dated by a manager
+		rep.ListedAt = parseTime(listed)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return rep, notify.Errorf(notify.ENOTFOUND, "there is no import number %d", id)
 	}

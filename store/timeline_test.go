@@ -144,6 +144,17 @@ func TestTheTimelineTellsEachDayWhatWasDoneThen(t *testing.T) {
 			t.Errorf("the report lacks %q:\n%s", want, out)
 		}
 	}
+	// The same in the Japanese era calendar, as the real report gave it.
+	md.Reset()
+	if _, err := report.Produce(ctx, db, report.Input{Kind: report.IncidentReport, Zone: tokyo, Org: notify.Organisation{EraDates: true}},
+		report.Markdown, templates.FS, &md); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"平成24年12月26日（水）17時00分現在", "- **平成24年12月22日（土）午前**", "実施済み（平成24年12月26日（水）15時00分）"} {
+		if !strings.Contains(md.String(), want) {
+			t.Errorf("the report in the era calendar lacks %q:\n%s", want, md.String())
+		}
+	}
 }
 
 // What a manager records must have happened during the incident, and each

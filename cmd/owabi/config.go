@@ -81,6 +81,7 @@ type OrganisationConfig struct {
 	Representative  string `toml:"representative"`
 	CorporateNumber string `toml:"corporate_number"`
 	PrivacyMark     string `toml:"privacy_mark"` // the Privacy Mark registration number
+	EraDates        bool   `toml:"era_dates"`    // reports in Japanese give days as 令和8年12月3日
 }
 
 // DeskStaffConfig is one member of staff the incident report names for
@@ -730,6 +731,7 @@ func (c *Config) organisation() notify.Organisation {
 		DeskHours: o.DeskHours, DeskNameEn: o.DeskNameEn, DeskHoursEn: o.DeskHoursEn,
 		DeskAddress: o.DeskAddress, DeskFax: o.DeskFax, DeskStaff: staff,
 		Address: o.Address, Representative: o.Representative, CorporateNumber: o.CorporateNumber, PrivacyMark: o.PrivacyMark,
+		EraDates: o.EraDates,
 	}
 }
 

@@ -105,7 +105,24 @@ type writer struct {
 
 func (w writer) f(key string, args ...any) string { return fmt.Sprintf(w.t[key], args...) }
 
-func (w writer) when(t time.Time) string { return notify.LetterTime(w.Lang, t.In(w.Zone)) }
+// when is a moment as the report writes it, in the zone: its day (day)
+// and the time.
+func (w writer) when(t time.Time) string {
+	if t.IsZero() || w.Lang == "en" {
+		return notify.LetterTime(w.Lang, t.In(w.Zone))
+	}
+	t = t.In(w.Zone)
+	return w.day(t) + fmt.Sprintf("%d時%02d分", t.Hour(), t.Minute())
+}
+
+// day is a day as the report writes it: in the Japanese era calendar
+// when the organisation asks for it (organisation.era_dates).
+func (w writer) day(t time.Time) string {
+	if w.Lang == "ja" && w.Org.EraDates {
+		return notify.EraDate(t)
+	}
+	return notify.LetterDate(w.Lang, t)
+}
 
 func (w writer) header(title string) Document {
 	return Document{Lang: w.Lang, Title: title, Lines: []string{
@@ -216,7 +233,7 @@ func (w writer) publicNotice() Document {
 	if a, ok := notify.FirstDone(w.Actions, notify.ActionPublished); ok {
 		published = a.At
 	}
-	d.Lines = []string{w.orgName(), w.f("published", notify.LetterDate(w.Lang, published.In(w.Zone)))}
+	d.Lines = []string{w.orgName(), w.f("published", w.day(published.In(w.Zone)))}
 	d.Sections = []Section{
 		{"", []Block{{Text: w.t["public_opening"]}}},
 		{w.t["n_what"], []Block{{Text: w.text(inc.Summary)},

@@ -95,7 +95,7 @@ func (w writer) half(s notify.Step) half {
 }
 
 func (w writer) halfName(h half) string {
-	day := notify.LetterDate(w.Lang, h.day)
+	day := w.day(h.day)
 	if w.Lang == "en" {
 		day = h.day.Format("Mon 2 Jan 2006")
 	}

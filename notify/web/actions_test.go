@@ -87,3 +87,29 @@ func TestACallIsLoggedWhenItTookPlace(t *testing.T) {
 		t.Errorf("the history:\n%s", body)
 	}
 }
+
+// A manager dates when the persons were listed from an import's book.
+func TestAManagerDatesWhenThePersonsWereListed(t *testing.T) {
+	a := newApp(t)
+	a.importBook(t, ownedBySuzuki, notify.Record{Family: "山田", Emails: []string{"taro@kikyo.example"}})
+	manager := a.client(t)
+	a.signIn(t, manager, "kanri", password)
+	imports, _ := a.db.Imports(context.Background())
+	page := a.URL + "/imports/" + strconv.FormatInt(imports[0].ID, 10)
+	_, _, body := get(t, manager, page)
+	if !strings.Contains(body, `id="listed-at"`) {
+		t.Fatalf("the import's page has no form to date it:\n%s", body)
+	}
+	listed := time.Now().Add(-5 * time.Hour).Truncate(time.Minute)
+	form := url.Values{"csrf": {csrfField.FindStringSubmatch(body)[1]}, "at": {listed.In(a.web.Zone).Format("2006-01-02T15:04")}}
+	if code, _, _ := post(t, manager, page+"/listed", form); code != http.StatusSeeOther {
+		t.Fatalf("dating it: %d", code)
+	}
+	if rep, _ := a.db.ImportReport(context.Background(), imports[0].ID); !rep.Listed().Equal(listed) {
+		t.Errorf("listed at %s, want %s", rep.Listed(), listed)
+	}
+	form.Set("at", time.Now().Add(time.Hour).In(a.web.Zone).Format("2006-01-02T15:04"))
+	if code, _, back := post(t, manager, page+"/listed", form); code != http.StatusBadRequest || !strings.Contains(back, "その日時はまだ来ていません") {
+		t.Errorf("dated in the future: %d\n%s", code, back)
+	}
+}

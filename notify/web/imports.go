@@ -131,6 +131,29 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, sess *notify.Ses
 }
 
 // pastImport shows the stored report of an earlier import.
+// dateImport sets when the persons concerned were listed from an
+// import's book, as a manager dates it for the reports' timeline.
+func (s *Server) dateImport(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.refuse(w, r, http.StatusNotFound, "not_found")
+		return
+	}
+	at, ok := s.doneAt(w, r, r.PostFormValue("at"))
+	if !ok {
+		return
+	}
+	if err := s.Store.DateImport(r.Context(), id, at); err != nil {
+		if notify.ErrorCode(err) == notify.ENOTFOUND {
+			s.refuse(w, r, http.StatusNotFound, "not_found")
+			return
+		}
+		s.failAction(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/imports/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
+
 func (s *Server) pastImport(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode"
 
+	textlang "golang.org/x/text/language"
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/owabi/owabi/notify"
@@ -254,6 +255,9 @@ var messages = map[string]map[string]string{
 		"time_too_long_ago":             "通話の日時は昨日までさかのぼれます。それより前の通話は管理者が記録します。",
 		"bad_time":                      "日時が読み取れません。",
 		"filed_at":                      "提出日時（空欄なら今）",
+		"listed_at":                     "対象者を特定した日時",
+		"listed_at_save":                "日時を直す",
+		"listed_at_hint":                "報告書の経過に、この日時で「対象者を特定し、一覧を作成」と載ります。",
 		"audit_hint":                    "すべての操作を、誰が・いつ・何をしたかの順に記録しています。記録は変更も削除もできません。",
 		"audit_day":                     "日付",
 		"audit_actor":                   "操作した人",
@@ -706,6 +710,9 @@ var messages = map[string]map[string]string{
 		"time_too_long_ago":             "A call can be dated back to yesterday; a manager records an older one.",
 		"bad_time":                      "The date and time cannot be read.",
 		"filed_at":                      "Filed at (empty: now)",
+		"listed_at":                     "Persons listed at",
+		"listed_at_save":                "Correct the time",
+		"listed_at_hint":                "The reports' course of events says the persons concerned were listed then.",
 		"audit_hint":                    "Every action, who did it and when, newest first. No entry can be changed or removed.",
 		"audit_day":                     "Day",
 		"audit_actor":                   "By",
@@ -930,16 +937,27 @@ func language(r *http.Request) string {
 	if lang, ok := r.Context().Value(langKey{}).(string); ok {
 		return lang
 	}
-	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
-		tag, _, _ := strings.Cut(strings.TrimSpace(strings.ToLower(part)), ";")
-		switch {
-		case strings.HasPrefix(tag, "ja"):
-			return "ja"
-		case strings.HasPrefix(tag, "en"):
-			return "en"
-		}
+	return negotiate(r.Header.Get("Accept-Language"))
+}
+
+// pageLanguages are the languages of the pages, Japanese first: the one
+// for a browser that asks for neither.
+var (
+	pageLanguages = []string{"ja", "en"}
+	pageMatcher   = textlang.NewMatcher([]textlang.Tag{textlang.Japanese, textlang.English})
+)
+
+// negotiate picks the page language a browser's Accept-Language prefers,
+// weights and regional variants included (en-GB;q=0.9 is English).
+func negotiate(accept string) string {
+	tags, _, err := textlang.ParseAcceptLanguage(accept)
+	if err != nil || len(tags) == 0 {
+		return pageLanguages[0]
 	}
-	return "ja"
+	if _, i, confidence := pageMatcher.Match(tags...); confidence != textlang.No {
+		return pageLanguages[i]
+	}
+	return pageLanguages[0]
 }
 
 // inLanguage is what owabi wrote in English about an entry, a file or a

@@ -89,3 +89,23 @@ func TestTelLinksDialTheNumberOnly(t *testing.T) {
 		}
 	}
 }
+
+// The page language follows the browser's preferences, weights and
+// regions included; Japanese for anything else.
+func TestThePageLanguageIsNegotiated(t *testing.T) {
+	for accept, want := range map[string]string{
+		"":                          "ja",
+		"en":                        "en",
+		"en-GB,en;q=0.9,ja;q=0.5":   "en",
+		"ja;q=0.5, en-US;q=0.9":     "en", // the weights, not the order
+		"ja-JP":                     "ja",
+		"fr-FR,de;q=0.8":            "ja",
+		"fr-FR,en;q=0.5":            "en",
+		"zh-TW,ja;q=0.7,en;q=0.3":   "ja",
+		"this is not a header;;;,,": "ja",
+	} {
+		if got := negotiate(accept); got != want {
+			t.Errorf("Accept-Language %q: %s, want %s", accept, got, want)
+		}
+	}
+}

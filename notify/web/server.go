@@ -62,6 +62,7 @@ type Store interface {
 	AddAction(ctx context.Context, a notify.Action) (int64, error)
 	EditAction(ctx context.Context, a notify.Action) error
 	Actions(ctx context.Context) ([]notify.Action, error)
+	DateImport(ctx context.Context, id int64, at time.Time) error
 	Purge(ctx context.Context, despiteBroken bool) (notify.PurgeReport, error)
 	PurgePreview(ctx context.Context) (notify.PurgeReport, error)
 	RecordFile(ctx context.Context, f notify.WrittenFile) error
@@ -179,6 +180,7 @@ func New(cfg Config) (*Server, error) {
 	s.handle("GET", "/purge", false, s.signedIn(s.only(notify.Manager, s.purgePage)))
 	s.handle("POST", "/purge", false, s.signedIn(s.only(notify.Manager, s.purge)))
 	s.handle("GET", "/imports/{id}", false, s.signedIn(s.only(notify.Manager, s.pastImport)))
+	s.handle("POST", "/imports/{id}/listed", false, s.signedIn(s.only(notify.Manager, s.dateImport)))
 	// The upload checks its CSRF token itself, reading the form as a stream.
 	s.handle("POST", "/import", false, s.signedInRaw(s.only(notify.Manager, s.withUpload(maxUpload, s.upload))))
 	s.handle("GET", "/contacts/{id}", false, s.signedIn(s.contactPage))
