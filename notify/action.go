@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -55,6 +56,8 @@ func (a Action) Check() error {
 		return &Error{Code: EINVALID, Reason: "action_note_missing", Message: "say in the note what was done"}
 	case a.At.IsZero():
 		return &Error{Code: EINVALID, Reason: "action_time_missing", Message: "give when it was done"}
+	case strings.ContainsFunc(a.By+a.Note, func(r rune) bool { return unicode.IsControl(r) && r != '\n' }):
+		return &Error{Code: EINVALID, Reason: "action_bad_text", Message: "who did it and the note may not hold control characters"}
 	case utf8.RuneCountInString(a.By) > MaxActionBy || utf8.RuneCountInString(a.Note) > MaxActionNote:
 		return &Error{Code: EINVALID, Reason: "action_too_long", Message: fmt.Sprintf("who did it may be %d characters, the note %d", MaxActionBy, MaxActionNote)}
 	}
@@ -147,6 +150,21 @@ func (i Incident) CheckCallAt(at, now time.Time, zone *time.Location) TimeProble
 	today := now.In(zone)
 	if at.Before(time.Date(today.Year(), today.Month(), today.Day()-1, 0, 0, 0, 0, zone)) {
 		return TimeTooLongAgo
+	}
+	return ""
+}
+
+// CheckDoneOn says what is wrong with day (a calendar date, as a
+// follow-up's done date is kept: midnight UTC of the day) as the day
+// something was done, at now in zone: not after today, nor before the day
+// the incident began.
+func (i Incident) CheckDoneOn(day, now time.Time, zone *time.Location) TimeProblem {
+	date := func(t time.Time) string { return t.Format(time.DateOnly) }
+	if date(day) > date(now.In(zone)) {
+		return TimeInFuture
+	}
+	if began := i.began(); !began.IsZero() && date(day) < date(began.In(zone)) {
+		return TimeBeforeIncident
 	}
 	return ""
 }

@@ -55,3 +55,15 @@ func TestTheFirstActionOfAKindIsWhenItWasDone(t *testing.T) {
 		t.Error("nonsense is a kind of action")
 	}
 }
+
+func TestTheDayAFollowUpWasDoneMustBeDuringTheIncident(t *testing.T) {
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	inc := Incident{SpamSentAt: time.Date(2012, 12, 22, 5, 30, 0, 0, tokyo)}
+	now := time.Date(2012, 12, 26, 0, 30, 0, 0, tokyo) // still the 25th in UTC
+	day := func(d int) time.Time { return time.Date(2012, 12, d, 0, 0, 0, 0, time.UTC) }
+	for d, want := range map[int]TimeProblem{21: TimeBeforeIncident, 22: "", 26: "", 27: TimeInFuture} {
+		if got := inc.CheckDoneOn(day(d), now, tokyo); got != want {
+			t.Errorf("done on the %dth: %q, want %q", d, got, want)
+		}
+	}
+}

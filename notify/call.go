@@ -148,7 +148,7 @@ type Progress struct {
 	Remediated    int // a virus check found them clean, or the infection was removed
 	Visited       int // an apology visit was made
 	Checked       int // their computer was checked or cleaned
-	NoneDelivered int // had notices, and every one failed
+	NoneDelivered int // a notice failed, and none has been delivered
 }
 
 // Add adds another category's progress to p.
@@ -245,7 +245,7 @@ type ContactProgress struct {
 	Remediated          bool // a virus check found them clean, or the infection was removed
 	Visited             bool // an apology visit was made
 	Checked             bool // their computer was checked or cleaned
-	NoneDelivered       bool // had notices, and none was delivered: each failed
+	NoneDelivered       bool // a notice failed, and none has been delivered (one may still be on its way)
 	// Acknowledged: they acknowledged a notice (a reply, their link, or a
 	// call that reached them); AcknowledgedAt the first time they did.
 	Acknowledged   bool

@@ -35,6 +35,7 @@ type Step struct {
 	What string    // import, classify, sent_deletion, resent_apology, ack, call, follow_up, bounce, action_published, ...
 	N    int
 	Text string // what the action's note says, for an action
+	By   string // who did it, for an action
 	// DateOnly: only the day is known (a follow-up's done date), At is
 	// its midnight in UTC.
 	DateOnly bool

@@ -34,7 +34,8 @@ func (d *DB) AddAction(ctx context.Context, a notify.Action) (int64, error) {
 
 // EditAction changes when an action was done, who did it and its note;
 // its kind stays. The audit trail keeps when it was said to be done
-// before, and who changed it.
+// before, and who changed it; like the entry that recorded it, not the
+// texts, which the actions table holds.
 func (d *DB) EditAction(ctx context.Context, a notify.Action) error {
 	return d.inTx(ctx, func(tx *Tx) error {
 		var kind notify.ActionKind
@@ -68,6 +69,16 @@ func (d *DB) checkAction(ctx context.Context, a notify.Action) error {
 		return err
 	}
 	return d.checkDoneAt(ctx, a.At)
+}
+
+// checkDoneOn checks the day something was done (a follow-up's) against
+// the incident as recorded now.
+func (d *DB) checkDoneOn(ctx context.Context, day time.Time) error {
+	inc, err := d.Incident(ctx)
+	if err != nil && notify.ErrorCode(err) != notify.ENOTFOUND {
+		return err
+	}
+	return inc.CheckDoneOn(day, d.Now(), d.Zone).Err()
 }
 
 // checkDoneAt checks when a manager says something was done against the

@@ -38,6 +38,11 @@ func (d *DB) AddCall(ctx context.Context, userID int64, c notify.Call) (int64, e
 			return 0, err
 		}
 	}
+	if !c.FollowUpDone.IsZero() {
+		if err := d.checkDoneOn(ctx, c.FollowUpDone); err != nil {
+			return 0, err
+		}
+	}
 	tx, err := d.begin(ctx)
 	if err != nil {
 		return 0, err

@@ -166,7 +166,10 @@ func (d *DB) progressBetween(ctx context.Context, lo, hi int64) (map[int64]notif
 			return nil, err
 		}
 		p.LastCallAt, p.ReachedAt, p.AcknowledgedAt = parseTime(last), parseTime(reached), parseTime(acked)
-		countedFor(&p, steps)
+		if err := countedFor(&p, steps); err != nil {
+			rows.Close()
+			return nil, err
+		}
 		out[id] = p
 	}
 	rows.Close()

@@ -325,7 +325,8 @@ func (d *DB) migrate(ctx context.Context) error {
 // afterMigration holds, by migration, the Go that completes it: filling
 // in what SQL alone cannot compute. It runs in the upgrade's transaction
 // once every pending migration's SQL has run, so that it meets the schema
-// this owabi's code is written for, however old the database was.
+// this owabi's code is written for, however old the database was; so a
+// later migration's SQL must not read what an earlier one's Go fills in.
 var afterMigration = map[string]func(context.Context, *Tx) error{
 	"0005_funnel_in_go": refreshEveryCase,
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -79,19 +80,26 @@ var progressStatements = []string{countedQuery, addToTally, addOwnerReached, add
 func countedOf(ctx context.Context, tx *Tx, id int64) (now, was counted, err error) {
 	var reached, acked, steps string
 	err = prepared{tx}.QueryRowContext(ctx, countedQuery, id).Scan(&now.category, &now.owner, &was.category, &was.owner, &reached, &acked, &steps)
+	if err != nil {
+		return now, was, err
+	}
 	was.p.ReachedAt, was.p.AcknowledgedAt = parseTime(reached), parseTime(acked)
-	countedFor(&was.p, steps)
-	return now, was, err
+	return now, was, countedFor(&was.p, steps)
 }
 
 // countedFor sets in p the steps of the funnel that steps, as
-// cases.funnel keeps them, name.
-func countedFor(p *notify.ContactProgress, steps string) {
+// cases.funnel keeps them, name. A name the funnel does not know is an
+// error: its count could never be moved back (a step renamed or dropped
+// needs a migration that counts every case again).
+func countedFor(p *notify.ContactProgress, steps string) error {
 	for _, step := range strings.Fields(steps) {
-		if i := slices.IndexFunc(funnel, func(f funnelStep) bool { return f.what == step }); i >= 0 {
-			*funnel[i].flag(p) = true
+		i := slices.IndexFunc(funnel, func(f funnelStep) bool { return f.what == step })
+		if i < 0 {
+			return fmt.Errorf("store: a case is counted for %q, a step the funnel does not know", step)
 		}
+		*funnel[i].flag(p) = true
 	}
+	return nil
 }
 
 // funnelOf names the steps of the funnel p counts for, as cases.funnel
@@ -184,9 +192,10 @@ func quarterHour(t time.Time) string {
 	return t.UTC().Truncate(15 * time.Minute).Format("2006-01-02T15:04")
 }
 
-// Progress counts, per category, the contacts who acknowledged a notice,
-// were reached by phone, heard, hit by the spam and remediated: the
-// running counts, a handful of rows however many calls there are.
+// Progress counts, per category, the contacts at each step of the funnel
+// (acknowledged, called, reached, heard, hit by the spam, checked, …, as
+// notify.Case.Progress decides them): the running counts, a handful of
+// rows however many calls there are.
 func (d *DB) Progress(ctx context.Context) (map[notify.Category]notify.Progress, error) {
 	return progress(ctx, d.db)
 }

@@ -43,8 +43,12 @@ import (
 //	                stopped before it dropped them.
 //	audit           the detail of the kinds in purgedKinds reads "purged".
 //	users, sessions, known_browsers, tally, owner_tally, reached_tally, acked_tally,
-//	cases, call_tasks, jobs, mailboxes, filings: kept; they hold
-//	staff, counts and codes.
+//	cases, call_tasks, jobs, mailboxes: kept; they hold staff, counts
+//	and codes.
+//	actions         kept: the steps of the response outside owabi, about
+//	                the organisation, not the persons in the book (the
+//	                page asks that no one be named), which the final
+//	                reports still tell.
 var purgeSteps = []purgeStep{
 	{count: func(r *notify.PurgeReport) *int { return &r.Withdrawn }, table: "notices", where: `state = 'queued'`, withdraws: true},
 	{count: func(r *notify.PurgeReport) *int { return &r.Links }, table: "ack_tokens", where: `1`},

@@ -63,19 +63,19 @@ func (d *DB) Facts(ctx context.Context) (notify.Facts, error) {
 // done, and each action recorded (a report filed among them) with its
 // note, by when it was done.
 func (d *DB) Timeline(ctx context.Context) ([]notify.Step, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT first, what, n, date_only, text FROM (
-		SELECT min(at) AS first, kind AS what, count(*) AS n, 0 AS date_only, '' AS text FROM audit
+	rows, err := d.db.QueryContext(ctx, `SELECT first, what, n, date_only, text, done_by FROM (
+		SELECT min(at) AS first, kind AS what, count(*) AS n, 0 AS date_only, '' AS text, '' AS done_by FROM audit
 			WHERE kind IN ('classify', 'bounce', 'undeliverable', 'failed', 'purge') GROUP BY substr(at, 1, 16), kind
-		UNION ALL SELECT min(done_at), 'import', count(*), 0, '' FROM imports WHERE state = 'done' GROUP BY substr(done_at, 1, 16)
-		UNION ALL SELECT min(sent_at), CASE WHEN round > 0 THEN 'resent_' ELSE 'sent_' END || kind, count(*), 0, ''
+		UNION ALL SELECT min(done_at), 'import', count(*), 0, '', '' FROM imports WHERE state = 'done' GROUP BY substr(done_at, 1, 16)
+		UNION ALL SELECT min(sent_at), CASE WHEN round > 0 THEN 'resent_' ELSE 'sent_' END || kind, count(*), 0, '', ''
 			FROM notices WHERE sent_at IS NOT NULL GROUP BY substr(sent_at, 1, 16), 2
-		UNION ALL SELECT min(first), 'ack', count(*), 0, '' FROM
+		UNION ALL SELECT min(first), 'ack', count(*), 0, '', '' FROM
 			(SELECT min(at) AS first FROM acks WHERE NOT auto AND channel != 'staff' GROUP BY contact_id) GROUP BY substr(first, 1, 16)
-		UNION ALL SELECT min(at), 'call', count(*), 0, '' FROM calls GROUP BY substr(at, 1, 16)
-		UNION ALL SELECT min(at), 'heard', count(*), 0, '' FROM calls
+		UNION ALL SELECT min(at), 'call', count(*), 0, '', '' FROM calls GROUP BY substr(at, 1, 16)
+		UNION ALL SELECT min(at), 'heard', count(*), 0, '', '' FROM calls
 			WHERE outcome = 'reached' AND (arrived || opened || clicked || infected || deleted) != '' GROUP BY substr(at, 1, 16)
-		UNION ALL SELECT at, 'action_' || kind, 1, 0, note FROM actions
-		UNION ALL SELECT follow_up_done, 'follow_up_' || follow_up, count(DISTINCT contact_id), 1, ''
+		UNION ALL SELECT at, 'action_' || kind, 1, 0, note, done_by FROM actions
+		UNION ALL SELECT follow_up_done, 'follow_up_' || follow_up, count(DISTINCT contact_id), 1, '', ''
 			FROM calls WHERE follow_up_done != '' AND follow_up != '' GROUP BY 1, 2)
 		ORDER BY first, what`)
 	if err != nil {
@@ -86,7 +86,7 @@ func (d *DB) Timeline(ctx context.Context) ([]notify.Step, error) {
 	for rows.Next() {
 		var s notify.Step
 		var first string
-		if err := rows.Scan(&first, &s.What, &s.N, &s.DateOnly, &s.Text); err != nil {
+		if err := rows.Scan(&first, &s.What, &s.N, &s.DateOnly, &s.Text, &s.By); err != nil {
 			return nil, err
 		}
 		layout := timeLayout

@@ -619,9 +619,27 @@ func checkCountsEqualTheFacts(t *testing.T, d *DB, when string) {
 		}
 		total.Add(wantProgress[c])
 	}
-	// The reports count the same.
-	if f, err := d.Facts(ctx); err != nil || f.Progress != total {
+	// The reports count the same, and what they state means what it says:
+	// counted again here by SQL of the test's own, from the facts.
+	f, err := d.Facts(ctx)
+	if err != nil || f.Progress != total {
 		t.Errorf("%s: the reports count %+v (%v), the facts say %+v", when, f.Progress, err, total)
+	}
+	var said [7]int
+	if err := d.db.QueryRowContext(ctx, `SELECT
+		(SELECT count(DISTINCT contact_id) FROM calls),
+		(SELECT count(DISTINCT contact_id) FROM calls WHERE outcome = 'reached'),
+		(SELECT count(DISTINCT contact_id) FROM calls WHERE follow_up = 'apology_visit' AND follow_up_done != ''),
+		(SELECT count(DISTINCT contact_id) FROM calls WHERE follow_up IN ('virus_check', 'virus_removal') AND follow_up_done != ''),
+		(SELECT count(DISTINCT contact_id) FROM calls WHERE follow_up_result IN ('infected', 'removed') AND follow_up_done != ''),
+		(SELECT count(*) FROM (SELECT 1 FROM notices GROUP BY contact_id HAVING max(state = 'failed') AND NOT max(state = 'sent'))),
+		(SELECT count(DISTINCT contact_id) FROM (SELECT contact_id FROM calls WHERE 'yes' IN (arrived, opened, clicked, infected, deleted)
+			UNION ALL SELECT contact_id FROM acks WHERE report IN ('deleted', 'opened', 'infected') AND NOT auto))`).Scan(
+		&said[0], &said[1], &said[2], &said[3], &said[4], &said[5], &said[6]); err != nil {
+		t.Fatal(err)
+	}
+	if got := [7]int{f.Called, f.Reached, f.Visited, f.Checked, f.FoundInfected, f.NoneDelivered, f.Arrived}; got != said {
+		t.Errorf("%s: the reports say called, reached, visited, checked, infections found, none delivered, arrived %v; the tables %v", when, got, said)
 	}
 	staff, _ := d.StaffProgress(ctx)
 	for _, p := range staff {

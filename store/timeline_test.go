@@ -66,7 +66,9 @@ func TestTheTimelineTellsEachDayWhatWasDoneThen(t *testing.T) {
 
 	// The 22nd, typed in at noon: what was done that morning.
 	now = jst(22, 12, 0)
-	act(notify.ActionPasswordChanged, jst(22, 7, 40), "")
+	if _, err := db.AddAction(kanri, notify.Action{Kind: notify.ActionPasswordChanged, At: jst(22, 7, 40), By: "情報システム部"}); err != nil {
+		t.Fatal(err)
+	}
 	act(notify.ActionBookDeleted, jst(22, 7, 55), "")
 	act(notify.ActionManagerInformed, jst(22, 9, 0), "総務部長へ")
 	var people []any
@@ -121,7 +123,7 @@ func TestTheTimelineTellsEachDayWhatWasDoneThen(t *testing.T) {
 	timeline := out[strings.Index(out, "## ■事故等に係る経過"):strings.Index(out, "## ■事故発生元")]
 	last := -1
 	for _, step := range []string{
-		"2012年12月22日（土）午前", "不審なメールの送信（05時30分）", "事故発覚（06時50分）", "当該アカウントのパスワードを変更（07時40分）",
+		"2012年12月22日（土）午前", "不審なメールの送信（05時30分）", "事故発覚（06時50分）", "当該アカウントのパスワードを変更（情報システム部）（07時40分）",
 		"当該アカウントのアドレス帳を削除（07時55分）", "個人情報保護管理者へ報告：総務部長へ（09時00分）",
 		"2012年12月22日（土）午後", "削除依頼とお詫びのメールを送信（6通）", "架電（2件）",
 		"2012年12月23日（日）午前", "漏えいしたアドレス帳から対象者を特定し、一覧を作成",

@@ -543,7 +543,7 @@ func (c *Config) Validate() error {
 	if !slices.Contains(mailer.Languages, o.Language) {
 		return &configError{key: "organisation.language", reason: fmt.Sprintf("%q is not ja or en", o.Language)}
 	}
-	if _, err := time.LoadLocation(o.TimeZone); err != nil {
+	if _, err := time.LoadLocation(o.TimeZone); err != nil || o.TimeZone == "" {
 		return &configError{key: "organisation.time_zone", reason: fmt.Sprintf("%q is not a time zone like Asia/Tokyo", o.TimeZone)}
 	}
 	if inc.Source != string(notify.OwnBusiness) && inc.Source != string(notify.Contractor) {

@@ -264,7 +264,7 @@ func TestStepsTakenOutsideOwabiAreInTheReport(t *testing.T) {
 	}
 	md := mustOwabi(t, nil, "--config", cfg, "report", "--kind", "incident", "--format", "md")
 	timeline := md[strings.Index(md, "## ■事故等に係る経過"):strings.Index(md, "## ■事故発生元")]
-	for _, want := range []string{"- **2026年11月20日（金）午後**", "事故発覚（16時10分）", "当該アカウントのパスワードを変更（17時00分）",
+	for _, want := range []string{"- **2026年11月20日（金）午後**", "事故発覚（16時10分）", "当該アカウントのパスワードを変更（情報システム部）（17時00分）",
 		"- **2026年11月21日（土）午後**: 当社ウェブサイトにて公表：お詫びとお知らせを掲載（15時30分）"} {
 		if !strings.Contains(timeline, want) {
 			t.Errorf("the timeline lacks %q:\n%s", want, timeline)

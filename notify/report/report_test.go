@@ -27,9 +27,14 @@ func TestTheTimelineGroupsByHalfDayInTheZone(t *testing.T) {
 		{At: utc("2026-11-21T01:00:00Z"), What: "sent_deletion", N: 10}, // earlier in the same morning: listed first
 		{At: utc("2026-11-21T00:00:00Z"), What: "follow_up_apology_visit", N: 4, DateOnly: true},
 		{At: utc("2026-11-21T02:30:00Z"), What: "something_new", N: 7},
-		// Calls, the apology between two rounds of them, more calls.
+		// Calls, the apology between two rounds of them, more calls; the
+		// hearings and acknowledgements between the calls are counted
+		// with them.
 		{At: utc("2026-11-22T04:00:00Z"), What: "call", N: 2},
+		{At: utc("2026-11-22T04:01:00Z"), What: "heard", N: 1},
+		{At: utc("2026-11-22T04:05:00Z"), What: "ack", N: 1},
 		{At: utc("2026-11-22T04:10:00Z"), What: "call", N: 3},
+		{At: utc("2026-11-22T04:11:00Z"), What: "heard", N: 2},
 		{At: utc("2026-11-22T07:00:00Z"), What: "call", N: 4},
 		{At: utc("2026-11-22T05:30:00Z"), What: "sent_apology", N: 240},
 		{At: utc("2026-11-22T05:31:00Z"), What: "sent_apology", N: 3},
@@ -41,7 +46,7 @@ func TestTheTimelineGroupsByHalfDayInTheZone(t *testing.T) {
 		{"2026年11月20日（金）午後", "事故発覚（16時10分）\n架電（2件）"},
 		{"2026年11月21日（土）午前", "架電（3件）\n対象者へ不審なメールの削除依頼とお詫びのメールを送信（10通）\n返信・確認ページで通知の受領を確認（1名）\nsomething_new（7件）"},
 		{"2026年11月21日（土）", "お詫びの訪問（4名）"},
-		{"2026年11月22日（日）午後", "架電（5件）\n対象者へ経緯の報告とお詫びのメールを送信（243通）\n架電（4件）"},
+		{"2026年11月22日（日）午後", "架電（5件）\n電話で状況を聞き取り（3件）\n返信・確認ページで通知の受領を確認（1名）\n対象者へ経緯の報告とお詫びのメールを送信（243通）\n架電（4件）"},
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("timeline:\n got %q\nwant %q", got, want)

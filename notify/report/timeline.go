@@ -18,9 +18,10 @@ type half struct {
 
 // timeline is the response's course (経過), oldest first: one row per
 // half-day, saying what was done in it, in the order it was done, with
-// the counts. What was done again and again in a row is one line; done
-// again after something else, it is a line of its own (calls, the
-// apology sent, then more calls).
+// the counts. A phase of the response (notices sent, a step recorded, an
+// import) is a line at its place; what goes on all along (calls,
+// hearings, acknowledgements, bounces) is counted in one line per stretch
+// between phases: calls, the apology sent, then more calls.
 func (w writer) timeline() [][2]string {
 	inc := w.Incident
 	steps := []notify.Step{
@@ -29,19 +30,14 @@ func (w writer) timeline() [][2]string {
 	steps = slices.DeleteFunc(steps, func(s notify.Step) bool { return s.At.IsZero() })
 	steps = append(steps, w.Steps...)
 	slices.SortStableFunc(steps, func(a, b notify.Step) int { return a.At.Compare(b.At) })
-	type line struct {
-		what, text string
-		n          int
-		first      time.Time
-	}
 	slots := map[half][]line{}
 	for _, s := range steps {
 		h := w.half(s)
-		if last := len(slots[h]) - 1; last >= 0 && slots[h][last].what == s.What && s.Text == "" && slots[h][last].text == "" {
-			slots[h][last].n += s.N
+		if i := sameStretch(slots[h], s); i >= 0 {
+			slots[h][i].n += s.N
 			continue
 		}
-		slots[h] = append(slots[h], line{what: s.What, text: s.Text, n: s.N, first: s.At})
+		slots[h] = append(slots[h], line{what: s.What, text: strings.Join(strings.Fields(s.Text), " "), by: s.By, n: s.N, first: s.At})
 	}
 	keys := slices.SortedFunc(func(yield func(half) bool) {
 		for k := range slots {
@@ -66,6 +62,9 @@ func (w writer) timeline() [][2]string {
 			case l.text != "":
 				line = w.f("step_note", line, l.text)
 			}
+			if l.by != "" {
+				line += w.f("step_by", l.by)
+			}
 			if timed[l.what] || strings.HasPrefix(l.what, "action_") {
 				line += w.f("at_time", l.first.In(w.Zone).Format(w.t["clock"]))
 			}
@@ -78,6 +77,34 @@ func (w writer) timeline() [][2]string {
 	}
 	return rows
 }
+
+// line is one line of a half-day of the timeline: a step, how many, and
+// when it was first done.
+type line struct {
+	what, text, by string
+	n              int
+	first          time.Time
+}
+
+// sameStretch is the line of lines that step s adds to, -1 for none: a
+// phase (a step not ongoing) adds to the last line alone when it is the
+// same phase; an ongoing step adds to its line in the stretch since the
+// last phase. A step with a note of its own is a line of its own.
+func sameStretch(lines []line, s notify.Step) int {
+	for i := len(lines) - 1; i >= 0; i-- {
+		switch l := lines[i]; {
+		case l.what == s.What && l.text == "" && s.Text == "" && l.by == "" && s.By == "":
+			return i
+		case !ongoing[s.What] || !ongoing[l.what]:
+			return -1
+		}
+	}
+	return -1
+}
+
+// ongoing are the steps that go on all along the response, counted
+// between its phases.
+var ongoing = map[string]bool{"call": true, "heard": true, "ack": true, "bounce": true, "undeliverable": true, "failed": true}
 
 // timed are the steps said with their time: the incident's own moments.
 var timed = map[string]bool{"occurred": true, "spam_sent": true, "discovered": true}

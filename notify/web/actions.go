@@ -60,9 +60,14 @@ func (s *Server) editAction(w http.ResponseWriter, r *http.Request, sess *notify
 }
 
 // saveAction saves the action a form told with save: the form comes back
-// with what was typed and what is wrong, or the page shows it saved.
+// with what was typed and what is wrong, or the page shows it saved. A
+// new one left without a time was done now; a correction says when.
 func (s *Server) saveAction(w http.ResponseWriter, r *http.Request, sess *notify.Session, a notify.Action, save func(notify.Action) error) {
 	t := messages[language(r)]
+	if a.ID != 0 && r.PostFormValue("at") == "" {
+		s.showActions(w, r, sess, a, http.StatusBadRequest, t["action_time_missing"])
+		return
+	}
 	at, err := s.optionalTime(r.PostFormValue("at"))
 	if err != nil {
 		s.showActions(w, r, sess, a, http.StatusBadRequest, t["bad_time"])

@@ -51,6 +51,10 @@ func TestAManagerRecordsWhatWasDoneOutsideOwabi(t *testing.T) {
 	if list, _ = a.db.Actions(context.Background()); !list[0].At.Equal(corrected) || list[0].Note != "お詫びとお知らせを掲載" {
 		t.Errorf("corrected: %+v", list)
 	}
+	edit.Set("at", "")
+	if code, _, back := post(t, manager, a.URL+"/actions/"+strconv.FormatInt(list[0].ID, 10), edit); code != http.StatusBadRequest || !strings.Contains(back, "行った日時を入れてください") {
+		t.Errorf("a correction without a time: %d", code)
+	}
 	if trail, _ := a.db.AuditTrail(context.Background(), notify.AuditFilter{Kind: "action", Limit: 5}); len(trail) != 2 || trail[0].Actor != "kanri" {
 		t.Errorf("the audit trail: %+v", trail)
 	}

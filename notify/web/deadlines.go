@@ -74,6 +74,15 @@ func (s *Server) fileReport(w http.ResponseWriter, r *http.Request, sess *notify
 		s.refuse(w, r, http.StatusNotFound, "not_found")
 		return
 	}
+	// Filed already (the form sent twice): a report filed again is
+	// recorded at /actions.
+	if filed, err := s.Store.Filed(r.Context(), owed); err != nil {
+		s.fail(w, r, err)
+		return
+	} else if slices.ContainsFunc(filed, func(d notify.Deadline) bool { return d.Kind == kind && !d.Filed.IsZero() }) {
+		http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
+		return
+	}
 	if r.PostFormValue("sure") == "" { // one stray click must not record a filing that cannot be undone
 		s.refuse(w, r, http.StatusBadRequest, "filed_not_sure")
 		return

@@ -130,7 +130,6 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, sess *notify.Ses
 	s.showImports(w, r, sess, http.StatusOK, &rep, "")
 }
 
-// pastImport shows the stored report of an earlier import.
 // dateImport sets when the persons concerned were listed from an
 // import's book, as a manager dates it for the reports' timeline.
 func (s *Server) dateImport(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
@@ -154,6 +153,7 @@ func (s *Server) dateImport(w http.ResponseWriter, r *http.Request, sess *notify
 	http.Redirect(w, r, "/imports/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }
 
+// pastImport shows the stored report of an earlier import.
 func (s *Server) pastImport(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {

@@ -1325,8 +1325,10 @@ func TestTheDashboardCountsDownTheReportsOwed(t *testing.T) {
 	if _, _, dash := get(t, manager, a.URL+"/dashboard"); strings.Contains(dash, `class="deadline-filed"`) {
 		t.Error("a filing was recorded without the tick")
 	}
-	if code, _, _ := post(t, manager, a.URL+"/reports/ppc_preliminary/filed", url.Values{"csrf": {token}, "sure": {"1"}}); code != http.StatusSeeOther {
-		t.Errorf("marking it filed: %d", code)
+	for range 2 { // the second time, a form sent twice
+		if code, _, _ := post(t, manager, a.URL+"/reports/ppc_preliminary/filed", url.Values{"csrf": {token}, "sure": {"1"}}); code != http.StatusSeeOther {
+			t.Errorf("marking it filed: %d", code)
+		}
 	}
 	if code, _, _ := post(t, manager, a.URL+"/reports/nonsense/filed", url.Values{"csrf": {token}}); code != http.StatusNotFound {
 		t.Errorf("a report nobody owes: %d", code)
