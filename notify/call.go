@@ -133,6 +133,10 @@ type Call struct {
 	FormKey string
 }
 
+// Heard says whether the call heard the person: it reached them, and
+// they answered a question of the hearing.
+func (c Call) Heard() bool { return c.Outcome == Reached && c.Hearing.Done() }
+
 // Progress counts, for one category, how far the response has got: each
 // number is of contacts, each counted as ContactProgress says.
 type Progress struct {

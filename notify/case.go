@@ -116,7 +116,7 @@ func (c Case) Progress() ContactProgress {
 	for _, k := range c.Calls {
 		p.Called = true
 		if k.Outcome == Reached {
-			p.Reached, p.Heard = true, p.Heard || k.Hearing.Done()
+			p.Reached, p.Heard = true, p.Heard || k.Heard()
 			if p.ReachedAt.IsZero() || k.At.Before(p.ReachedAt) {
 				p.ReachedAt = k.At
 			}

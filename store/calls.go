@@ -55,9 +55,9 @@ func (d *DB) AddCall(ctx context.Context, userID int64, c notify.Call) (int64, e
 	h := c.Hearing
 	var id int64
 	args := append(append([]any{c.ContactID, userID, formatTime(at), tx.nowText, c.Outcome, optionalTime(c.CallBackAt)}, answers(&h, false)...),
-		c.FollowUp, optionalDate(c.FollowUpOn), optionalDate(c.FollowUpDone), c.FollowUpResult, c.Note, onceKey(c))
+		c.FollowUp, optionalDate(c.FollowUpOn), optionalDate(c.FollowUpDone), c.FollowUpResult, c.Note, onceKey(c), c.Heard())
 	err = tx.QueryRowContext(ctx, `INSERT INTO calls (contact_id, user_id, at, recorded_at, outcome, call_back_at,
-		`+answerColumns("")+`, follow_up, follow_up_on, follow_up_done, follow_up_result, note, form_key)
+		`+answerColumns("")+`, follow_up, follow_up_on, follow_up_done, follow_up_result, note, form_key, heard)
 		VALUES (`+strings.Repeat("?, ", len(args)-1)+`?)
 		ON CONFLICT (user_id, form_key) WHERE form_key != '' DO NOTHING RETURNING id`, args...).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) { // sent before
@@ -99,6 +99,37 @@ func (d *DB) AddCall(ctx context.Context, userID int64, c notify.Call) (int64, e
 		return 0, describe(err)
 	}
 	return id, describe(tx.Commit())
+}
+
+// fillHeard records, for every call, whether it heard the person, as
+// notify.Call.Heard decides: for a migration.
+func fillHeard(ctx context.Context, tx *Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, outcome, `+answerColumns("")+` FROM calls`)
+	if err != nil {
+		return err
+	}
+	var heard []int64
+	for rows.Next() {
+		var id int64
+		var c notify.Call
+		if err := rows.Scan(append([]any{&id, &c.Outcome}, answers(&c.Hearing, true)...)...); err != nil {
+			rows.Close()
+			return err
+		}
+		if c.Heard() {
+			heard = append(heard, id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, id := range heard {
+		if _, err := tx.ExecContext(ctx, `UPDATE calls SET heard = 1 WHERE id = ?`, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // checkCallTime checks when the user with id userID says a call took

@@ -329,6 +329,7 @@ func (d *DB) migrate(ctx context.Context) error {
 // later migration's SQL must not read what an earlier one's Go fills in.
 var afterMigration = map[string]func(context.Context, *Tx) error{
 	"0005_funnel_in_go": refreshEveryCase,
+	"0007_calls_heard":  fillHeard,
 }
 
 // unknownSchema says why a database with the migrations applied has a

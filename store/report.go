@@ -72,8 +72,7 @@ func (d *DB) Timeline(ctx context.Context) ([]notify.Step, error) {
 		UNION ALL SELECT min(first), 'ack', count(*), 0, '', '' FROM
 			(SELECT min(at) AS first FROM acks WHERE NOT auto AND channel != 'staff' GROUP BY contact_id) GROUP BY substr(first, 1, 16)
 		UNION ALL SELECT min(at), 'call', count(*), 0, '', '' FROM calls GROUP BY substr(at, 1, 16)
-		UNION ALL SELECT min(at), 'heard', count(*), 0, '', '' FROM calls
-			WHERE outcome = 'reached' AND (arrived || opened || clicked || infected || deleted) != '' GROUP BY substr(at, 1, 16)
+		UNION ALL SELECT min(at), 'heard', count(*), 0, '', '' FROM calls WHERE heard GROUP BY substr(at, 1, 16)
 		UNION ALL SELECT at, 'action_' || kind, 1, 0, note, done_by FROM actions
 		UNION ALL SELECT follow_up_done, 'follow_up_' || follow_up, count(DISTINCT contact_id), 1, '', ''
 			FROM calls WHERE follow_up_done != '' AND follow_up != '' GROUP BY 1, 2)

@@ -60,4 +60,10 @@ func TestADatabaseOfAnOlderSchemaIsUpgradedWhole(t *testing.T) {
 	if steps, err := d.Timeline(ctx); err != nil || len(steps) == 0 {
 		t.Errorf("the timeline: %v, %v", steps, err)
 	}
+	var heard, said int
+	d.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM calls WHERE heard),
+		(SELECT count(*) FROM calls WHERE outcome = 'reached' AND (arrived || opened || clicked || infected || deleted) != '')`).Scan(&heard, &said)
+	if heard != said || heard == 0 {
+		t.Errorf("%d calls marked as hearing the person, %d did", heard, said)
+	}
 }
