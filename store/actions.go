@@ -71,24 +71,25 @@ func (d *DB) checkAction(ctx context.Context, a notify.Action) error {
 	return d.checkDoneAt(ctx, a.At)
 }
 
-// checkDoneOn checks the day something was done (a follow-up's) against
-// the incident as recorded now.
-func (d *DB) checkDoneOn(ctx context.Context, day time.Time) error {
-	inc, err := d.Incident(ctx)
-	if err != nil && notify.ErrorCode(err) != notify.ENOTFOUND {
-		return err
-	}
-	return inc.CheckDoneOn(day, d.Now(), d.Zone).Err()
-}
-
 // checkDoneAt checks when a manager says something was done against the
-// incident as recorded now (no bound before there is a record).
+// incident as recorded now.
 func (d *DB) checkDoneAt(ctx context.Context, at time.Time) error {
-	inc, err := d.Incident(ctx)
-	if err != nil && notify.ErrorCode(err) != notify.ENOTFOUND {
+	inc, err := d.incidentSoFar(ctx)
+	if err != nil {
 		return err
 	}
 	return inc.CheckDoneAt(at, d.Now()).Err()
+}
+
+// incidentSoFar is the incident as recorded now, or the zero record
+// before there is one (whose times bound nothing), for checking when
+// something was done.
+func (d *DB) incidentSoFar(ctx context.Context) (notify.Incident, error) {
+	inc, err := d.Incident(ctx)
+	if notify.ErrorCode(err) == notify.ENOTFOUND {
+		return notify.Incident{}, nil
+	}
+	return inc, err
 }
 
 // Actions lists every action recorded, in the order they were done.

@@ -33,15 +33,8 @@ func optionalDate(t time.Time) string {
 // returns the id of the call stored the first time. A form changed and
 // sent again (after Back) is a call of its own.
 func (d *DB) AddCall(ctx context.Context, userID int64, c notify.Call) (int64, error) {
-	if !c.At.IsZero() {
-		if err := d.checkCallTime(ctx, userID, c.At); err != nil {
-			return 0, err
-		}
-	}
-	if !c.FollowUpDone.IsZero() {
-		if err := d.checkDoneOn(ctx, c.FollowUpDone); err != nil {
-			return 0, err
-		}
+	if err := d.checkCallTimes(ctx, userID, c); err != nil {
+		return 0, err
 	}
 	tx, err := d.begin(ctx)
 	if err != nil {
@@ -132,23 +125,36 @@ func fillHeard(ctx context.Context, tx *Tx) error {
 	return nil
 }
 
-// checkCallTime checks when the user with id userID says a call took
-// place, against the incident as recorded (no bound before there is a
-// record): a manager may date it to any time of the incident, anyone else
-// back to yesterday.
-func (d *DB) checkCallTime(ctx context.Context, userID int64, at time.Time) error {
-	var role notify.Role
-	if err := d.db.QueryRowContext(ctx, `SELECT role FROM users WHERE id = ?`, userID).Scan(&role); err != nil {
-		return describe(err)
+// checkCallTimes checks the times the user with id userID gives for a
+// call, against the incident as recorded: when it took place (a manager
+// may date it to any time of the incident, anyone else back to
+// yesterday) and the day its follow-up was done. A call logged as it
+// happens, with neither, reads nothing.
+func (d *DB) checkCallTimes(ctx context.Context, userID int64, c notify.Call) error {
+	if c.At.IsZero() && c.FollowUpDone.IsZero() {
+		return nil
 	}
-	if role == notify.Manager {
-		return d.checkDoneAt(ctx, at)
-	}
-	inc, err := d.Incident(ctx)
-	if err != nil && notify.ErrorCode(err) != notify.ENOTFOUND {
+	inc, err := d.incidentSoFar(ctx)
+	if err != nil {
 		return err
 	}
-	return inc.CheckCallAt(at, d.Now(), d.Zone).Err()
+	if !c.At.IsZero() {
+		var role notify.Role
+		if err := d.db.QueryRowContext(ctx, `SELECT role FROM users WHERE id = ?`, userID).Scan(&role); err != nil {
+			return describe(err)
+		}
+		p := inc.CheckCallAt(c.At, d.Now(), d.Zone)
+		if role == notify.Manager {
+			p = inc.CheckDoneAt(c.At, d.Now())
+		}
+		if err := p.Err(); err != nil {
+			return err
+		}
+	}
+	if !c.FollowUpDone.IsZero() {
+		return inc.CheckDoneOn(c.FollowUpDone, d.Now(), d.Zone).Err()
+	}
+	return nil
 }
 
 // onceKey is what calls.form_key holds: the form's key and a digest of
