@@ -19,8 +19,20 @@ func LetterTime(lang string, t time.Time) string {
 	if lang == "en" {
 		return t.Format("Mon 2 January 2006, 15:04 MST")
 	}
-	return LetterDate(lang, t) + fmt.Sprintf("%d時%02d分", t.Hour(), t.Minute())
+	return LetterDate(lang, t) + clockJA(t)
 }
+
+// EraTime writes a date and time as LetterTime does in Japanese, the day
+// in the Japanese era calendar (EraDate): 平成24年12月26日（水）17時00分.
+func EraTime(t time.Time) string {
+	if t.IsZero() {
+		return LetterTime("ja", t)
+	}
+	return EraDate(t) + clockJA(t)
+}
+
+// clockJA is the time of day as Japanese letters write it: 14時05分.
+func clockJA(t time.Time) string { return fmt.Sprintf("%d時%02d分", t.Hour(), t.Minute()) }
 
 // LetterDate writes a day the way a letter in lang does: 2026年11月20日（金）,
 // or Fri 20 November 2026.

@@ -105,14 +105,13 @@ type writer struct {
 
 func (w writer) f(key string, args ...any) string { return fmt.Sprintf(w.t[key], args...) }
 
-// when is a moment as the report writes it, in the zone: its day (day)
-// and the time.
+// when is a moment as the report writes it, in the zone: in the
+// Japanese era calendar when the organisation asks for it (as day).
 func (w writer) when(t time.Time) string {
-	if t.IsZero() || w.Lang == "en" {
-		return notify.LetterTime(w.Lang, t.In(w.Zone))
+	if w.Lang == "ja" && w.Org.EraDates {
+		return notify.EraTime(t.In(w.Zone))
 	}
-	t = t.In(w.Zone)
-	return w.day(t) + fmt.Sprintf("%d時%02d分", t.Hour(), t.Minute())
+	return notify.LetterTime(w.Lang, t.In(w.Zone))
 }
 
 // day is a day as the report writes it: in the Japanese era calendar
