@@ -8,11 +8,11 @@ package report
 
 import (
 	"cmp"
-	"fmt"
 	"strings"
 	"time"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 // Kind is which report to write.
@@ -85,7 +85,7 @@ func Build(in Input) (Document, error) {
 		in.Zone = time.UTC
 	}
 	in.Incident, in.Org = in.Incident.In(in.Lang), in.Org.In(in.Lang)
-	w := writer{Input: in, t: words[in.Lang]}
+	w := writer{Input: in, t: wording.Part(in.Lang, "report.")}
 	switch in.Kind {
 	case IncidentReport:
 		return w.incidentReport(), nil
@@ -97,13 +97,14 @@ func Build(in Input) (Document, error) {
 	return Document{}, notify.Errorf(notify.EINVALID, "%q is not a report: incident, ppc or public", in.Kind)
 }
 
-// writer lays out one report in one language.
+// writer lays out one report in one language: t are its texts that take
+// no values, and f writes one that does.
 type writer struct {
 	Input
 	t map[string]string
 }
 
-func (w writer) f(key string, args ...any) string { return fmt.Sprintf(w.t[key], args...) }
+func (w writer) f(key string, args ...any) string { return wording.Say(w.Lang, "report."+key, args...) }
 
 // when is a moment as the report writes it, in the zone: in the
 // Japanese era calendar when the organisation asks for it (as day).

@@ -1,26 +1,19 @@
 package report
 
 import (
-	"maps"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/wording"
 )
-
-func TestEveryWordIsInEveryLanguage(t *testing.T) {
-	ja, en := slices.Sorted(maps.Keys(words["ja"])), slices.Sorted(maps.Keys(words["en"]))
-	if !slices.Equal(ja, en) {
-		t.Errorf("the languages' keys differ:\nja %v\nen %v", ja, en)
-	}
-}
 
 func TestTheTimelineGroupsByHalfDayInTheZone(t *testing.T) {
 	tokyo, _ := time.LoadLocation("Asia/Tokyo")
 	utc := func(s string) time.Time { t, _ := time.Parse(time.RFC3339, s); return t }
-	in := Input{Kind: IncidentReport, Zone: tokyo, Steps: []notify.Step{
+	in := Input{Kind: IncidentReport, Lang: "ja", Zone: tokyo, Steps: []notify.Step{
 		{At: utc("2026-11-20T14:59:00Z"), What: "call", N: 2}, // 23:59 in Tokyo: the 20th's afternoon
 		{At: utc("2026-11-20T15:00:00Z"), What: "call", N: 3}, // midnight: the 21st's morning
 		{At: utc("2026-11-21T02:00:00Z"), What: "ack", N: 1},
@@ -40,7 +33,7 @@ func TestTheTimelineGroupsByHalfDayInTheZone(t *testing.T) {
 		{At: utc("2026-11-22T05:31:00Z"), What: "sent_apology", N: 3},
 	}}
 	in.Incident.DiscoveredAt = utc("2026-11-20T07:10:00Z")
-	w := writer{Input: in, t: words["ja"]}
+	w := writer{Input: in, t: wording.Part("ja", "report.")}
 	got := w.timeline()
 	want := [][2]string{
 		{"2026年11月20日（金）午後", "事故発覚（16時10分）\n架電（2件）"},

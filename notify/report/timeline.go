@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 // half is a half-day of the timeline, in the organisation's zone: its
@@ -131,12 +132,12 @@ func (w writer) halfName(h half) string {
 
 // step says one line of the timeline: what was done, and how many.
 func (w writer) step(what string, n int) string {
-	format, ok := w.t["step_"+what]
-	if !ok {
+	key := "step_" + what
+	if !wording.Has(w.Lang, "report."+key) {
 		return w.f("step_other", what, n)
 	}
-	if strings.Contains(format, "%d") {
-		return w.f("step_"+what, n)
+	if format, plain := w.t[key]; plain && !strings.Contains(format, "%d") {
+		return format
 	}
-	return format
+	return w.f(key, n)
 }

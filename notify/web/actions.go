@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 // actionsView is the page of the steps of the response taken outside
@@ -34,7 +35,7 @@ func (s *Server) showActions(w http.ResponseWriter, r *http.Request, sess *notif
 		MaxBy: notify.MaxActionBy, MaxNote: notify.MaxActionNote}
 	p := page{Session: sess, Error: errText, Data: v}
 	if r.Method == http.MethodGet && r.URL.Query().Get("saved") != "" {
-		p.Notice = messages[language(r)]["action_saved"]
+		p.Notice = wording.Texts(language(r))["action_saved"]
 	}
 	s.render(w, r, status, "actions", p)
 }
@@ -63,7 +64,7 @@ func (s *Server) editAction(w http.ResponseWriter, r *http.Request, sess *notify
 // with what was typed and what is wrong, or the page shows it saved. A
 // new one left without a time was done now; a correction says when.
 func (s *Server) saveAction(w http.ResponseWriter, r *http.Request, sess *notify.Session, a notify.Action, save func(notify.Action) error) {
-	t := messages[language(r)]
+	t := wording.Texts(language(r))
 	if a.ID != 0 && r.PostFormValue("at") == "" {
 		s.showActions(w, r, sess, a, http.StatusBadRequest, t["action_time_missing"])
 		return

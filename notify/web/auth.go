@@ -17,6 +17,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 const (
@@ -87,7 +88,7 @@ func (s *Server) showLogin(w http.ResponseWriter, r *http.Request, status int, e
 		SameSite: http.SameSiteStrictMode, Secure: s.secure(r), MaxAge: 3600})
 	p := page{Data: loginForm{Token: token, Name: name}}
 	if errKey != "" {
-		p.Error = messages[language(r)][errKey]
+		p.Error = wording.Texts(language(r))[errKey]
 	}
 	s.render(w, r, status, "login", p)
 }
@@ -274,7 +275,7 @@ func localPath(back string) string {
 // the page they were on again in it.
 func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
 	lang := r.PostFormValue("lang")
-	if _, ok := messages[lang]; !ok && lang != "" {
+	if !wording.Speaks(lang) && lang != "" {
 		s.refuse(w, r, http.StatusBadRequest, "bad_form")
 		return
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/addrbook"
 	"github.com/owabi/owabi/notify/fieldcheck"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 // maxNote bounds a call's free note.
@@ -128,10 +129,10 @@ func (s *Server) showContact(w http.ResponseWriter, r *http.Request, sess *notif
 		Given: given}
 	p := page{Session: sess, Error: errText, Data: v}
 	if r.Method == http.MethodGet && r.URL.Query().Get("logged") != "" && len(calls) > 0 {
-		p.Notice = fmt.Sprintf(messages[language(r)]["saved_for"], c.Name())
+		p.Notice = wording.Say(language(r), "saved_for", c.Name())
 	}
 	if r.Method == http.MethodGet && r.URL.Query().Get("changed") != "" {
-		p.Notice = messages[language(r)]["changed"]
+		p.Notice = wording.Texts(language(r))["changed"]
 	}
 	s.render(w, r, status, "contact", p)
 }
@@ -144,18 +145,18 @@ func (s *Server) logCall(w http.ResponseWriter, r *http.Request, sess *notify.Se
 	call, errKey := s.readCall(r)
 	call.ContactID = c.ID
 	if errKey != "" {
-		s.showContact(w, r, sess, c, call, http.StatusBadRequest, messages[language(r)][errKey])
+		s.showContact(w, r, sess, c, call, http.StatusBadRequest, wording.Texts(language(r))[errKey])
 		return
 	}
 	if _, err := s.Store.AddCall(r.Context(), sess.User.ID, call); err != nil {
 		if reason := notify.ErrorReason(err); reason != "" { // when it took place
-			s.showContact(w, r, sess, c, call, http.StatusBadRequest, messages[language(r)][reason])
+			s.showContact(w, r, sess, c, call, http.StatusBadRequest, wording.Texts(language(r))[reason])
 			return
 		}
 		if key, status := passing(err); key != "" {
 			// Saved again, the same form stores the call once (its key).
 			s.Log.Warn("call not logged for now", "contact", c.ID, "user", sess.User.ID, "err", err)
-			s.showContact(w, r, sess, c, call, status, messages[language(r)][key])
+			s.showContact(w, r, sess, c, call, status, wording.Texts(language(r))[key])
 			return
 		}
 		s.fail(w, r, err)
@@ -268,10 +269,10 @@ func (s *Server) changeCategory(w http.ResponseWriter, r *http.Request, sess *no
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
 	switch {
 	case !slices.Contains(notify.Categories, category):
-		s.showContact(w, r, sess, c, notify.Call{}, http.StatusBadRequest, messages[language(r)]["bad_form"])
+		s.showContact(w, r, sess, c, notify.Call{}, http.StatusBadRequest, wording.Texts(language(r))["bad_form"])
 		return
 	case reason == "" || len([]rune(reason)) > maxReason || strings.ContainsFunc(reason, unicode.IsControl):
-		s.showContact(w, r, sess, c, notify.Call{}, http.StatusBadRequest, messages[language(r)]["give_reason"])
+		s.showContact(w, r, sess, c, notify.Call{}, http.StatusBadRequest, wording.Texts(language(r))["give_reason"])
 		return
 	}
 	if err := s.Store.Reclassify(r.Context(), c.ID, sess.User.ID, category, reason); err != nil {
@@ -294,7 +295,7 @@ func (s *Server) changeOwner(w http.ResponseWriter, r *http.Request, sess *notif
 		return
 	}
 	if errKey != "" {
-		s.showContact(w, r, sess, c, notify.Call{}, http.StatusBadRequest, messages[language(r)][errKey])
+		s.showContact(w, r, sess, c, notify.Call{}, http.StatusBadRequest, wording.Texts(language(r))[errKey])
 		return
 	}
 	if err := s.Store.Reassign(r.Context(), sess.User.ID, owner, c.ID); err != nil {
@@ -356,7 +357,7 @@ func (s *Server) changeDoNotContact(w http.ResponseWriter, r *http.Request, sess
 	}
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
 	if reason == "" || len([]rune(reason)) > maxReason || strings.ContainsFunc(reason, unicode.IsControl) {
-		s.showContact(w, r, sess, c, notify.Call{}, http.StatusBadRequest, messages[language(r)]["give_reason_dnc"])
+		s.showContact(w, r, sess, c, notify.Call{}, http.StatusBadRequest, wording.Texts(language(r))["give_reason_dnc"])
 		return
 	}
 	on := r.PostFormValue("do_not_contact") == "yes"

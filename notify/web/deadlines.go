@@ -1,12 +1,12 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"slices"
 	"time"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 // deadlineView is one report owed, as the dashboard shows it.
@@ -27,16 +27,15 @@ func (s *Server) deadlines(r *http.Request) ([]deadlineView, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := messages[language(r)]
 	now := s.Now()
 	var out []deadlineView
 	for _, d := range list {
 		v := deadlineView{Deadline: d, State: d.State(now, discovered)}
 		left := d.Due.Sub(now)
 		if left >= 0 {
-			v.Left = fmt.Sprintf(t["time_left"], span(left, t))
+			v.Left = wording.Say(language(r), "time_left", span(left, language(r)))
 		} else {
-			v.Left = fmt.Sprintf(t["time_over"], span(-left, t))
+			v.Left = wording.Say(language(r), "time_over", span(-left, language(r)))
 		}
 		out = append(out, v)
 	}
@@ -54,12 +53,12 @@ func (s *Server) owed(r *http.Request) ([]notify.Deadline, time.Time, error) {
 }
 
 // span says a duration in days and hours.
-func span(d time.Duration, t map[string]string) string {
+func span(d time.Duration, lang string) string {
 	days, hours := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour)
 	if days == 0 {
-		return fmt.Sprintf(t["hours"], hours)
+		return wording.Say(lang, "hours", hours)
 	}
-	return fmt.Sprintf(t["days_hours"], days, hours)
+	return wording.Say(lang, "days_hours", days, hours)
 }
 
 // fileReport records that a manager filed a report.

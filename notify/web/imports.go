@@ -12,6 +12,7 @@ import (
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/respond"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 // maxUpload bounds an uploaded address book; a million-entry export is
@@ -113,7 +114,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, sess *notify.Ses
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
 		s.showImports(w, r, sess, http.StatusRequestEntityTooLarge, nil,
-			messages[language(r)]["import_failed"]+" "+fmt.Sprintf(messages[language(r)]["file_too_large"], maxUpload>>20))
+			wording.Texts(language(r))["import_failed"]+" "+wording.Say(language(r), "file_too_large", maxUpload>>20))
 		return
 	}
 	if err != nil {
@@ -122,7 +123,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, sess *notify.Ses
 			return
 		}
 		// Something about the file, said in words: nothing was imported.
-		s.showImports(w, r, sess, http.StatusBadRequest, nil, messages[language(r)]["import_failed"]+" "+inLanguage(language(r), err.Error()))
+		s.showImports(w, r, sess, http.StatusBadRequest, nil, wording.Texts(language(r))["import_failed"]+" "+inLanguage(language(r), err.Error()))
 		return
 	}
 	s.Log.Info("imported from the web app", "user", sess.User.ID, "import", rep.ID, "records", rep.Records,

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/report"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 // incidentView is the incident page: the record in its form, its history,
@@ -58,7 +58,7 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request, sess *noti
 	}
 	notice := ""
 	if r.URL.Query().Get("saved") != "" {
-		notice = messages[language(r)]["incident_saved"]
+		notice = wording.Texts(language(r))["incident_saved"]
 	}
 	s.showIncident(w, r, sess, inc, 0, false, http.StatusOK, "", notice)
 }
@@ -91,7 +91,7 @@ func (s *Server) showIncident(w http.ResponseWriter, r *http.Request, sess *noti
 
 // saveIncident saves the manager's edit as a new version of the record.
 func (s *Server) saveIncident(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
-	t := messages[language(r)]
+	t := wording.Texts(language(r))
 	base, _ := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
 	inc, problem, inEnglish := s.incidentForm(r, t)
 	if problem != "" {
@@ -125,7 +125,7 @@ func (s *Server) incidentForm(r *http.Request, t map[string]string) (inc notify.
 	}{{"spam_from", &inc.SpamFrom}, {"spam_subject", &inc.SpamSubject}, {"spam_url", &inc.SpamURL}} {
 		*f.dst = strings.TrimSpace(r.PostFormValue(f.key))
 		if len([]rune(*f.dst)) > maxSpamLine || strings.ContainsFunc(*f.dst, unsafeInText) || strings.ContainsAny(*f.dst, "\n\t") {
-			problems = append(problems, fmt.Sprintf(t["bad_incident_line"], t[f.key], maxSpamLine))
+			problems = append(problems, wording.Say(language(r), "bad_incident_line", t[f.key], maxSpamLine))
 		}
 	}
 	en := inc.En.Fields()
@@ -133,12 +133,12 @@ func (s *Server) incidentForm(r *http.Request, t map[string]string) (inc notify.
 		for _, x := range []struct {
 			field, label string
 			dst          *string
-		}{{"ja." + f.Key, t["inc_"+f.Key], f.Value}, {"en." + f.Key, "English: " + t["inc_"+f.Key], en[n].Value}} {
+		}{{"ja." + f.Key, t["inc_"+f.Key], f.Value}, {"en." + f.Key, wording.Say(language(r), "in_english_field", t["inc_"+f.Key]), en[n].Value}} {
 			// Text pasted from a word processor may break lines with \v or \f.
 			v := strings.NewReplacer("\r\n", "\n", "\r", "\n", "\v", "\n", "\f", "\n").Replace(strings.TrimSpace(r.PostFormValue(x.field)))
 			*x.dst = v
 			if len([]rune(v)) > maxIncidentText || strings.ContainsFunc(v, func(c rune) bool { return c != '\n' && c != '\t' && unsafeInText(c) }) {
-				problems = append(problems, fmt.Sprintf(t["bad_incident_text"], x.label, maxIncidentText))
+				problems = append(problems, wording.Say(language(r), "bad_incident_text", x.label, maxIncidentText))
 				inEnglish = inEnglish || strings.HasPrefix(x.field, "en.")
 			}
 		}
@@ -153,7 +153,7 @@ func (s *Server) incidentForm(r *http.Request, t map[string]string) (inc notify.
 		}
 		at, err := s.localInput(v)
 		if err != nil {
-			problems = append(problems, fmt.Sprintf(t["bad_incident_time"], t[d.field]))
+			problems = append(problems, wording.Say(language(r), "bad_incident_time", t[d.field]))
 			continue
 		}
 		*d.dst = at

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 // incidentForm is the incident page's form as a manager sends it.
@@ -157,8 +158,8 @@ func readAll(t *testing.T, resp *http.Response) string {
 func TestEveryItemOfTheRecordHasALabel(t *testing.T) {
 	var text notify.IncidentText
 	for _, f := range text.Fields() {
-		for lang, m := range messages {
-			if m["inc_"+f.Key] == "" {
+		for _, lang := range wording.Languages {
+			if wording.Texts(lang)["inc_"+f.Key] == "" {
 				t.Errorf("%s: the item %q has no label (inc_%s)", lang, f.Key, f.Key)
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 // ackCookie carries the confirmation page's form token, as the sign-in
@@ -66,7 +67,7 @@ func (s *Server) renderAck(w http.ResponseWriter, r *http.Request, status int, v
 	v.Desk, v.Hours = s.Org.Desk, s.Org.DeskHours
 	p := page{Brand: s.Org.Name, Data: v}
 	if errKey != "" {
-		p.Error = messages[language(r)][errKey]
+		p.Error = wording.Texts(language(r))[errKey]
 	}
 	s.render(w, r, status, "ack", p)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/fieldcheck"
+	"github.com/owabi/owabi/notify/wording"
 	"github.com/owabi/owabi/templates"
 )
 
@@ -15,11 +16,19 @@ import (
 func TestEveryTextExistsInEveryLanguage(t *testing.T) {
 	used := map[string]bool{}
 	field := regexp.MustCompile(`(?:\.T|\$t|\$\.T)\.(\w+)`)
+	said := regexp.MustCompile(`say \$\.Lang "(\w+)"`)
 	files, _ := fs.Glob(templates.FS, "web/*.tmpl")
 	for _, f := range files {
 		b, _ := fs.ReadFile(templates.FS, f)
 		for _, m := range field.FindAllStringSubmatch(string(b), -1) {
 			used[m[1]] = true
+		}
+		for _, m := range said.FindAllStringSubmatch(string(b), -1) {
+			for _, lang := range wording.Languages {
+				if !wording.Has(lang, m[1]) {
+					t.Errorf("%s: %s says %q, which has no text", lang, f, m[1])
+				}
+			}
 		}
 	}
 	// The codes pages look up with msg and index.
@@ -56,15 +65,10 @@ func TestEveryTextExistsInEveryLanguage(t *testing.T) {
 	if len(used) < 40 {
 		t.Fatalf("found only %d texts in the templates; the pattern is broken", len(used))
 	}
-	for lang, texts := range messages {
+	for _, lang := range wording.Languages {
 		for key := range used {
-			if texts[key] == "" {
-				t.Errorf("%s: no text for %q", lang, key)
-			}
-		}
-		for key := range messages["ja"] {
-			if _, ok := texts[key]; !ok {
-				t.Errorf("%s lacks %q, which ja has", lang, key)
+			if wording.Texts(lang)[key] == "" {
+				t.Errorf("%s: no text for %q (a text that takes a count is written with say)", lang, key)
 			}
 		}
 	}

@@ -62,7 +62,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 		next = append(next, nextStep{Text: wording.Todo(lang, t), Href: todoLinks[t.Task]})
 	}
 	if !d.PurgedAt.IsZero() { // nobody is to be called any more
-		next = []nextStep{{Text: fmt.Sprintf(messages[lang]["next_purged"], d.PurgedAt.In(s.Zone).Format("2006-01-02 15:04"))}}
+		next = []nextStep{{Text: wording.Say(lang, "next_purged", d.PurgedAt.In(s.Zone).Format("2006-01-02 15:04"))}}
 	}
 	var told any // what happened, in the user's language, once there is a record
 	if inc, err := s.Store.Incident(r.Context()); err == nil {
@@ -110,16 +110,15 @@ func (s *Server) myContacts(w http.ResponseWriter, r *http.Request, sess *notify
 		return
 	}
 	p := page{Session: sess, Data: v}
-	t := messages[language(r)]
 	for _, sp := range staff {
 		if sp.Owner == asciiLower(sess.User.Email) { // lower-cased as SQLite does
-			p.Notice = fmt.Sprintf(t["my_progress"], sp.Assigned, sp.Reached)
+			p.Notice = wording.Say(language(r), "my_progress", sp.Assigned, sp.Reached)
 		}
 	}
 	// Back from logging a call: say whose, if it is theirs to know.
 	if id, err := strconv.ParseInt(r.URL.Query().Get("logged"), 10, 64); err == nil {
 		if c, err := s.Store.Contact(r.Context(), id); err == nil && s.mayWorkOn(sess, c) {
-			p.Notice = strings.TrimSpace(fmt.Sprintf(t["saved_for"], c.Name()) + " " + p.Notice)
+			p.Notice = strings.TrimSpace(wording.Say(language(r), "saved_for", c.Name()) + " " + p.Notice)
 		}
 	}
 	s.render(w, r, http.StatusOK, "contacts", p)
@@ -252,7 +251,7 @@ func (s *Server) allContacts(w http.ResponseWriter, r *http.Request, sess *notif
 	}
 	p := page{Session: sess, Data: v}
 	if n, err := strconv.Atoi(r.URL.Query().Get("reassigned")); err == nil && n > 0 {
-		p.Notice = fmt.Sprintf(messages[language(r)]["reassigned"], n)
+		p.Notice = wording.Say(language(r), "reassigned", n)
 	}
 	s.render(w, r, http.StatusOK, "list", p)
 }

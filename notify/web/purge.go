@@ -56,7 +56,7 @@ func (s *Server) showPurge(w http.ResponseWriter, r *http.Request, sess *notify.
 			v.Pending = append(v.Pending, d)
 		}
 	}
-	s.render(w, r, status, "purge", page{Session: sess, Error: messages[lang][errKey], Data: v})
+	s.render(w, r, status, "purge", page{Session: sess, Error: wording.Texts(lang)[errKey], Data: v})
 }
 
 // purge erases the personal data, once the manager has typed the word.

@@ -21,6 +21,7 @@ import (
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/respond"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 // Store is what the web app needs from storage.
@@ -281,7 +282,7 @@ type page struct {
 // never leaves half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	p.Lang = language(r)
-	p.T = messages[p.Lang]
+	p.T = wording.Texts(p.Lang)
 	if _, full := s.Store.Full(r.Context()); full {
 		p.Banner = p.T["disk_full_banner"]
 	}
@@ -316,7 +317,7 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, key 
 		w.Header().Set("Retry-After", "5")
 	}
 	sess, err := s.session(r.Context(), r)
-	p := page{Error: messages[language(r)][key]}
+	p := page{Error: wording.Texts(language(r))[key]}
 	if err == nil {
 		p.Session = &sess
 	}
@@ -340,7 +341,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	s.Log.Error("web request failed", "path", path, "err", err)
-	t := messages[language(r)]
+	t := wording.Texts(language(r))
 	http.Error(w, t["internal_error"], http.StatusInternalServerError)
 }
 

@@ -1,11 +1,11 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/fieldcheck"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 // noticeItems shows a manager, template by template, whether the notices
@@ -41,8 +41,8 @@ func (s *Server) noticeItems(w http.ResponseWriter, r *http.Request, sess *notif
 			lacking++
 		}
 	}
-	if t := messages[language(r)]; lacking > 0 {
-		p.Error = fmt.Sprintf(t["notice_items_lacking"], lacking)
+	if t := wording.Texts(language(r)); lacking > 0 {
+		p.Error = wording.Say(language(r), "notice_items_lacking", lacking)
 	} else {
 		p.Notice = t["notice_items_ok"]
 	}

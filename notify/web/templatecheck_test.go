@@ -59,7 +59,7 @@ func TestTheManagerSeesWhatTheNoticesLack(t *testing.T) {
 
 	post(t, manager, a.URL+"/language", url.Values{"csrf": {csrfField.FindStringSubmatch(body)[1]}, "lang": {"en"}})
 	_, _, body = get(t, manager, a.URL+"/templates")
-	if !strings.Contains(body, "<li>the cause</li>") || !strings.Contains(body, "Templates lacking what the law asks a notice to tell: 1.") {
+	if !strings.Contains(body, "<li>the cause</li>") || !strings.Contains(body, "1 template lacks what the law asks a notice to tell. Please correct it.") {
 		t.Errorf("the notice contents in English:\n%s", body)
 	}
 }

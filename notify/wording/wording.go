@@ -1,17 +1,15 @@
-// Package wording holds the words owabi tells people what happened in:
-// what a delivery problem means, in Japanese and English (delivery.go);
-// and, in Japanese, the English sentences that the address-book readers
-// and the classifier write about entries: why an entry was rejected or
-// flagged, and why a contact got its category. Those sentences stay
-// English where scripts read them (the command line, its JSON, the stored
-// import report); the web app shows them through Japanese to people who
-// read Japanese. And how counts are written (number.go).
+// The address-book readers and the classifier write in English about
+// entries: why an entry was rejected or flagged, and why a contact got its
+// category. Those sentences stay English where scripts read them (the
+// command line, its JSON, the stored import report); Japanese puts them
+// into Japanese for the web app.
 //
 // Each sentence shape is a pattern with holes. A hole's text is put into
 // Japanese in turn (sentences nest: "invalid e-mail address X: it has no
 // @"), or word by word for a list. Text that fits no pattern is returned
 // as it is, so a new English sentence shows in English rather than not at
 // all.
+
 package wording
 
 import (
