@@ -12,7 +12,12 @@ type AuditEntry struct {
 	Actor     string // a staff account's name, "cli", or "owabi" for the daemon
 	Kind      string // import, call, ack, reclassify, reassign, contact, login, export, resend, backup, ...
 	ContactID int64  // the contact it is about; 0 when none
-	Detail    string
+	// Said is what happened, for each reader in their language and zone
+	// (wording.Audit). Detail is the text stored, hashed and sealed: Said
+	// encoded, or, in entries written before entries were said, English;
+	// "purged" once a purge erased it.
+	Said   Said
+	Detail string
 }
 
 // AuditCheck is what verifying the audit trail found: how many entries it

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -27,7 +26,7 @@ func (d *DB) AddAction(ctx context.Context, a notify.Action) (int64, error) {
 		if err != nil {
 			return describe(err)
 		}
-		return describe(audit(ctx, tx, notify.AuditEntry{Kind: "action", Detail: fmt.Sprintf("action %d: %s, done %s", id, a.Kind, formatTime(a.At))}))
+		return describe(audit(ctx, tx, notify.AuditEntry{Kind: "action", Said: notify.Say("audit.action_added", id, notify.Say("action_"+string(a.Kind)), a.At)}))
 	})
 	return id, err
 }
@@ -55,11 +54,11 @@ func (d *DB) EditAction(ctx context.Context, a notify.Action) error {
 			formatTime(a.At), strings.TrimSpace(a.By), strings.TrimSpace(a.Note), a.ID); err != nil {
 			return describe(err)
 		}
-		detail := fmt.Sprintf("action %d: %s changed", a.ID, kind)
-		if now := formatTime(a.At); now != was {
-			detail = fmt.Sprintf("action %d: %s, done %s, not %s", a.ID, kind, now, was)
+		said := notify.Say("audit.action_changed", a.ID, notify.Say("action_"+string(kind)))
+		if formatTime(a.At) != was {
+			said = notify.Say("audit.action_redated", a.ID, notify.Say("action_"+string(kind)), a.At, parseTime(was))
 		}
-		return describe(audit(ctx, tx, notify.AuditEntry{Kind: "action", Detail: detail}))
+		return describe(audit(ctx, tx, notify.AuditEntry{Kind: "action", Said: said}))
 	})
 }
 
@@ -139,6 +138,6 @@ func (d *DB) DateImport(ctx context.Context, id int64, at time.Time) error {
 			return describe(err)
 		}
 		return describe(audit(ctx, tx, notify.AuditEntry{Kind: "import",
-			Detail: fmt.Sprintf("import %d: the persons were listed %s, not %s", id, formatTime(at), was)}))
+			Said: notify.Say("audit.import_dated", id, at, parseTime(was))}))
 	})
 }

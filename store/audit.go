@@ -37,6 +37,13 @@ func audit(ctx context.Context, tx *Tx, e notify.AuditEntry) error {
 	if e.ContactID != 0 {
 		contact = e.ContactID
 	}
+	if e.Said.Key != "" {
+		text, err := e.Said.Text()
+		if err != nil {
+			return err
+		}
+		e.Detail = text
+	}
 	nonce, seal := sealDetail(e.Detail)
 	_, err = tx.ExecContext(ctx, `INSERT INTO audit (id, at, actor, kind, contact_id, detail, nonce, seal, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.ID, at, e.Actor, e.Kind, contact, e.Detail, nonce, seal, prev, auditHash(prev, e.ID, at, e.Actor, e.Kind, e.ContactID, e.Detail, seal))
@@ -210,6 +217,7 @@ func (d *DB) AuditTrail(ctx context.Context, f notify.AuditFilter) ([]notify.Aud
 			return nil, err
 		}
 		e.At = parseTime(at)
+		e.Said, _ = notify.ParseSaid(e.Detail)
 		out = append(out, e)
 	}
 	return out, describe(rows.Err())

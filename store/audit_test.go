@@ -4,8 +4,10 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 func TestTheAuditTrailCatchesAnEntryChangedBehindOwabisBack(t *testing.T) {
@@ -80,7 +82,7 @@ func TestAPurgedTrailStillCatchesAnEntryChanged(t *testing.T) {
 			t.Errorf("after the purge, entry %d (%s) reads %q", e.ID, e.Kind, e.Detail)
 		}
 	}
-	if trail[0].Kind != "purge" || trail[0].Actor != "kanri" || !strings.Contains(trail[0].Detail, "1 contacts") {
+	if trail[0].Kind != "purge" || trail[0].Actor != "kanri" || !strings.Contains(wording.Audit("en", time.UTC, trail[0]), "personal data purged: contacts 1,") {
 		t.Errorf("the purge's own entry: %+v", trail[0])
 	}
 	for _, c := range []struct {
@@ -108,5 +110,45 @@ func TestAPurgedTrailStillCatchesAnEntryChanged(t *testing.T) {
 	d.wdb.ExecContext(ctx, `UPDATE audit SET detail = 'purged', nonce = NULL WHERE id = 3`) // owabi lets a purge do this
 	if check, _ := d.VerifyAudit(ctx); check.Broken != 3 {
 		t.Errorf("a detail erased with no purge: %+v, want broken at #3", check)
+	}
+}
+
+// EveryEntryIsSaidInEveryLanguage (for the tests of package store_test too) checks that the catalogue of every
+// language has each text, and each word within, that d's audit trail says.
+func EveryEntryIsSaidInEveryLanguage(t *testing.T, d *DB) {
+	t.Helper()
+	trail, err := d.AuditTrail(context.Background(), notify.AuditFilter{Limit: 100000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var check func(e notify.AuditEntry, s notify.Said)
+	check = func(e notify.AuditEntry, s notify.Said) {
+		for _, lang := range wording.Languages {
+			if s.Key != notify.InEnglish && !wording.Has(lang, s.Key) {
+				t.Errorf("entry %d (%s): %s has no text for %q", e.ID, e.Kind, lang, s.Key)
+			}
+		}
+		for _, a := range s.Args {
+			switch a := a.(type) {
+			case notify.Said:
+				check(e, a)
+			case []notify.Said:
+				for _, w := range a {
+					check(e, w)
+				}
+			}
+		}
+		for _, m := range s.More {
+			check(e, m)
+		}
+	}
+	for _, e := range trail {
+		switch {
+		case e.Detail == notify.Purged:
+		case e.Said.Key == "":
+			t.Errorf("entry %d (%s) is not said: %q", e.ID, e.Kind, e.Detail)
+		default:
+			check(e, e.Said)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/store"
 )
 
 // From the corpus of real bounces: one bounce reports several recipients,
@@ -25,6 +26,7 @@ func TestEveryRecipientOfABounceIsRecorded(t *testing.T) {
 			t.Errorf("the notice to %s: %+v", addr, ns)
 		}
 	}
+	store.EveryEntryIsSaidInEveryLanguage(t, db)
 }
 
 // A mail from a mail system that owabi could not read is put before staff
@@ -43,4 +45,5 @@ func TestAnUnreadableBounceIsShownToStaff(t *testing.T) {
 	if acks, _ := db.Acks(ctx, contact("a")); len(acks) != 0 {
 		t.Errorf("kept as a reply: %+v", acks)
 	}
+	store.EveryEntryIsSaidInEveryLanguage(t, db)
 }

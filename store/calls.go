@@ -71,24 +71,28 @@ func (d *DB) AddCall(ctx context.Context, userID int64, c notify.Call) (int64, e
 		return 0, describe(err)
 	}
 	// What was said, and only that: an unanswered question is left out.
-	detail := fmt.Sprintf("call %d: %s", id, c.Outcome)
+	said := notify.Say("audit.call", id, notify.Say("outcome_"+string(c.Outcome)))
 	if !c.At.IsZero() {
-		detail += ", took place " + formatTime(at)
+		said = said.And(notify.Say("audit.took_place", at))
 	}
 	for _, q := range notify.Questions {
 		if a := *h.To(q); a != notify.Unknown {
-			detail += fmt.Sprintf("; %s %s", q, a)
+			said = said.And(notify.Say("audit.answer", notify.Say("q_"+string(q)), notify.Say("answer_"+string(a))))
 		}
 	}
 	if c.FollowUp != notify.NoFollowUp {
-		detail += "; " + string(c.FollowUp)
-		for _, f := range [][2]string{{"planned", optionalDate(c.FollowUpOn)}, {"done", optionalDate(c.FollowUpDone)}, {"result", string(c.FollowUpResult)}} {
-			if f[1] != "" {
-				detail += " " + f[0] + " " + f[1]
-			}
+		said = said.And(notify.Say("audit.follow_up", notify.Say("follow_up_"+string(c.FollowUp))))
+		if on := optionalDate(c.FollowUpOn); on != "" {
+			said = said.And(notify.Say("audit.planned", on))
+		}
+		if done := optionalDate(c.FollowUpDone); done != "" {
+			said = said.And(notify.Say("audit.done_on", done))
+		}
+		if c.FollowUpResult != "" {
+			said = said.And(notify.Say("audit.result", notify.Say("result_"+string(c.FollowUpResult))))
 		}
 	}
-	if err := audit(ctx, tx, notify.AuditEntry{Kind: "call", ContactID: c.ContactID, Detail: detail}); err != nil {
+	if err := audit(ctx, tx, notify.AuditEntry{Kind: "call", ContactID: c.ContactID, Said: said}); err != nil {
 		return 0, describe(err)
 	}
 	return id, describe(tx.Commit())

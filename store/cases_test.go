@@ -92,6 +92,7 @@ func casesAfterRandomActions(t *testing.T, seed uint64) {
 		}
 		casesAgree(t, d, fmt.Sprintf("step %d", step))
 	}
+	EveryEntryIsSaidInEveryLanguage(t, d)
 }
 
 // casesAgree compares every contact's stored case with notify's decision

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"fmt"
 
 	"github.com/owabi/owabi/notify"
 )
@@ -45,8 +44,7 @@ func (d *DB) Classify(ctx context.Context, decide notify.Decide) (notify.Classif
 	}
 	c := rep.Categories
 	_, err = lw.inChunk(ctx, false, func(tx *Tx) (int64, error) {
-		return 0, audit(ctx, tx, notify.AuditEntry{Kind: "classify", Detail: fmt.Sprintf(
-			"the rules ran: %d changed; %d customers, %d suppliers, %d employees, %d unclassified",
+		return 0, audit(ctx, tx, notify.AuditEntry{Kind: "classify", Said: notify.Say("audit.classified",
 			rep.Changed, c[notify.Customer], c[notify.Supplier], c[notify.Employee], c[notify.Unclassified])})
 	})
 	return rep, err

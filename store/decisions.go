@@ -97,11 +97,11 @@ func change(ctx context.Context, tx *Tx, contactID, userID int64, what, column, 
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, contactID, userID, tx.nowText, what, old, value, reason); err != nil {
 		return describe(err)
 	}
-	detail := old + " → " + value
+	said := notify.Say("audit.changed", changedValue(what, old), changedValue(what, value))
 	if reason != "" {
-		detail += "; " + reason
+		said = said.And(notify.Say("audit.reason", reason))
 	}
-	return describe(audit(ctx, tx, notify.AuditEntry{Kind: what, ContactID: contactID, Detail: detail}))
+	return describe(audit(ctx, tx, notify.AuditEntry{Kind: what, ContactID: contactID, Said: said}))
 }
 
 // Events lists the changes people made to a contact, newest first.
@@ -148,4 +148,18 @@ func withheld(ctx context.Context, q querier) (int, error) {
 	var n int
 	err := q.QueryRowContext(ctx, `SELECT count(*) FROM contacts WHERE do_not_contact`).Scan(&n)
 	return n, describe(err)
+}
+
+// changedValue is a contact's category, owner or do-not-contact setting as
+// the audit trail says it: a word of the catalogue, or the owner's address.
+func changedValue(what, value string) any {
+	switch {
+	case what == "category":
+		return notify.Say(value)
+	case what == "contact":
+		return notify.Say("dnc_state_" + value)
+	case value == "":
+		return notify.Say("nobody")
+	}
+	return value
 }

@@ -133,9 +133,13 @@ func (im *importer) finish(ctx context.Context) error {
 		return describe(err)
 	}
 	rep := im.rep
-	if err := audit(ctx, tx, notify.AuditEntry{Kind: "import", Detail: fmt.Sprintf(
-		"import %d of %s (%s, %s): %d entries, %d added, %d updated, %d merged, %d rejected, %d addresses added",
-		rep.ID, rep.File, rep.Format, rep.Encoding, rep.Records, rep.Added, rep.Updated, rep.Merged, rep.RejectedCount, rep.AddressesAdded)}); err != nil {
+	var format any = string(rep.Format) // "" when the caller did not say
+	if rep.Format != "" {
+		format = notify.Say("format_" + string(rep.Format))
+	}
+	if err := audit(ctx, tx, notify.AuditEntry{Kind: "import", Said: notify.Say("audit.imported",
+		rep.ID, rep.File, format, notify.Say(notify.InEnglish, rep.Encoding),
+		rep.Records, rep.Added, rep.Updated, rep.Merged, rep.RejectedCount, rep.AddressesAdded)}); err != nil {
 		return describe(err)
 	}
 	return describe(tx.Commit())

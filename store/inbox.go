@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/owabi/owabi/notify"
@@ -149,8 +148,8 @@ func recordReply(ctx context.Context, tx *Tx, m notify.Inbound, at string) (noti
 		return "", err
 	}
 	if added {
-		what := map[bool]string{false: "acknowledged by reply", true: "automatic reply (not counted)"}[auto]
-		if err := audit(ctx, tx, notify.AuditEntry{Kind: "ack", ContactID: contact, Detail: fmt.Sprintf("notice %d %s", notice, what)}); err != nil {
+		what := map[bool]string{false: "audit.ack_reply", true: "audit.auto_reply"}[auto]
+		if err := audit(ctx, tx, notify.AuditEntry{Kind: "ack", ContactID: contact, Said: notify.Say(what, notice)}); err != nil {
 			return "", err
 		}
 	}
@@ -170,7 +169,7 @@ func keepUnverified(ctx context.Context, tx *Tx, u notify.UnverifiedMail, key, a
 		return nil
 	}
 	return audit(ctx, tx, notify.AuditEntry{Kind: "unverified", ContactID: u.ContactID,
-		Detail: fmt.Sprintf("a %s kept unverified for staff to decide on (%s)", u.Kind, u.Doubt)})
+		Said: notify.Say("audit.unverified_kept", notify.Say("unverified_"+string(u.Kind)), notify.Say("doubt_"+string(u.Doubt)))})
 }
 
 // recordUnreadable puts a bounce owabi could not read on the audit trail,
@@ -183,7 +182,7 @@ func recordUnreadable(ctx context.Context, tx *Tx, m notify.Inbound) error {
 		}
 	}
 	return audit(ctx, tx, notify.AuditEntry{Kind: "bounce_unreadable", ContactID: contact,
-		Detail: fmt.Sprintf("a mail from a mail system could not be read (%s)", mailKey(m))})
+		Said: notify.Say("audit.bounce_unreadable", mailKey(m))})
 }
 
 // recordBounce records what a bounce reports for one recipient, as
@@ -234,7 +233,7 @@ func recordBounce(ctx context.Context, tx *Tx, m notify.Inbound, b notify.Bounce
 	outcome, doubt := notify.JudgeBounce(b, tied, contact != 0)
 	switch outcome {
 	case notify.Bounced:
-		return outcome, failByBounce(ctx, tx, id, b.Reply(), "")
+		return outcome, failByBounce(ctx, tx, id, b.Reply(), false)
 	case notify.Unverified:
 		return outcome, keepUnverified(ctx, tx, notify.UnverifiedMail{Kind: notify.UnverifiedBounce, ContactID: contact, NoticeID: id,
 			Doubt: doubt, Sender: strings.ToLower(b.Recipient), Excerpt: b.Diagnostic, Status: b.Status}, mailKey(m), at)
@@ -245,8 +244,8 @@ func recordBounce(ctx context.Context, tx *Tx, m notify.Inbound, b notify.Bounce
 // failByBounce fails notice id for what a bounce reported. An address that
 // does not exist takes no more mail, and what waits for it is withdrawn;
 // a refusal for another reason (a full mailbox, a filter) fails this
-// notice only. how, when not "", says a person confirmed it.
-func failByBounce(ctx context.Context, tx *Tx, id int64, reply notify.ServerReply, how string) error {
+// notice only. byStaff says a person confirmed it.
+func failByBounce(ctx context.Context, tx *Tx, id int64, reply notify.ServerReply, byStaff bool) error {
 	var err error
 	if reply.AddressDead() {
 		_, err = markUndeliverable(ctx, tx, id, reply)
@@ -256,6 +255,9 @@ func failByBounce(ctx context.Context, tx *Tx, id int64, reply notify.ServerRepl
 	if err != nil {
 		return err
 	}
-	return audit(ctx, tx, notify.AuditEntry{Kind: "bounce", ContactID: contactOf(ctx, tx, id),
-		Detail: strings.TrimSpace(fmt.Sprintf("notice %d bounced: %s %s", id, reply.Status, how))})
+	said := notify.Say("audit.bounced", id, notify.SaidReply(reply))
+	if byStaff {
+		said = said.And(notify.Say("audit.confirmed_by_staff"))
+	}
+	return audit(ctx, tx, notify.AuditEntry{Kind: "bounce", ContactID: contactOf(ctx, tx, id), Said: said})
 }

@@ -106,15 +106,34 @@ func saveIncident(ctx context.Context, tx *Tx, source string, userID any, before
 		return describe(err)
 	}
 	id, _ := res.LastInsertId()
-	detail := fmt.Sprintf("incident record version %d from the %s", id, source)
+	said := notify.Say("audit.incident_saved", id, notify.Say("audit.from_"+source))
 	if before != "" {
-		changed := changedKeys(before, record)
-		if len(changed) == 0 {
-			changed = []string{"nothing"}
+		var items []notify.Said
+		for _, k := range changedKeys(before, record) {
+			items = append(items, itemLabel(k))
 		}
-		detail += ": " + strings.Join(changed, ", ") + " changed"
+		if len(items) == 0 {
+			said = said.And(notify.Say("audit.nothing_changed"))
+		} else {
+			said = said.And(notify.Say("audit.items_changed", items))
+		}
 	}
-	return describe(audit(ctx, tx, notify.AuditEntry{Kind: "incident", Detail: detail}))
+	return describe(audit(ctx, tx, notify.AuditEntry{Kind: "incident", Said: said}))
+}
+
+// itemLabel names an item of the incident record as the incident page
+// labels it: "summary" is inc_summary, "en.cause" the English inc_cause,
+// "spam_from" spam_from.
+func itemLabel(key string) notify.Said {
+	if rest, ok := strings.CutPrefix(key, "en."); ok {
+		return notify.Say("in_english_field", itemLabel(rest))
+	}
+	for _, f := range (&notify.IncidentText{}).Fields() {
+		if f.Key == key {
+			return notify.Say("inc_" + key)
+		}
+	}
+	return notify.Say(key)
 }
 
 // Incident is the incident record's latest version.

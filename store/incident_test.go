@@ -72,4 +72,5 @@ func TestTheIncidentRecordKeepsEveryVersion(t *testing.T) {
 	if trail, _ := db.AuditTrail(ctx, notify.AuditFilter{Kind: "incident", Limit: 10}); len(trail) != 3 {
 		t.Errorf("the audit trail has %d incident entries, want 3", len(trail))
 	}
+	EveryEntryIsSaidInEveryLanguage(t, db)
 }

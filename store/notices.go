@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"fmt"
 	"strings"
 	"time"
 
@@ -71,7 +70,7 @@ func (d *DB) Queue(ctx context.Context, kind notify.NoticeKind, lang string, mes
 		return 0, describe(err)
 	}
 	if len(todo) > 0 {
-		if err := audit(ctx, tx, notify.AuditEntry{Kind: "queue", Detail: fmt.Sprintf("%d %s notices queued (%s)", len(todo), kind, lang)}); err != nil {
+		if err := audit(ctx, tx, notify.AuditEntry{Kind: "queue", Said: notify.Say("audit.queued", len(todo), notify.Say("kind_"+string(kind)), notify.Say("language_"+lang))}); err != nil {
 			return 0, describe(err)
 		}
 	}
@@ -276,7 +275,7 @@ func auditFailure(ctx context.Context, tx *Tx, kind string, id int64, reply noti
 	var attempts int
 	tx.QueryRowContext(ctx, `SELECT attempts FROM notices WHERE id = ?`, id).Scan(&attempts)
 	return audit(ctx, tx, notify.AuditEntry{Kind: kind, ContactID: contactOf(ctx, tx, id),
-		Detail: fmt.Sprintf("notice %d not delivered after %d attempts: %s", id, attempts, reply)})
+		Said: notify.Say("audit.not_delivered", id, attempts, notify.SaidReply(reply))})
 }
 
 // markUndeliverable fails a notice that is being sent or was sent (a
@@ -401,7 +400,7 @@ func (d *DB) RequeueFailed(ctx context.Context, kind notify.NoticeKind) (requeue
 		if err := refreshCases(ctx, tx, contacts...); err != nil {
 			return describe(err)
 		}
-		return describe(audit(ctx, tx, notify.AuditEntry{Kind: "requeue", Detail: fmt.Sprintf("%d failed %s notices given another round", requeued, kind)}))
+		return describe(audit(ctx, tx, notify.AuditEntry{Kind: "requeue", Said: notify.Say("audit.requeued", requeued, notify.Say("kind_"+string(kind)))}))
 	})
 	return requeued, dead, err
 }

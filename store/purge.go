@@ -187,22 +187,22 @@ func (d *DB) Purge(ctx context.Context, despiteBroken bool) (notify.PurgeReport,
 			erased += n
 		}
 	}
-	detail := fmt.Sprintf("personal data purged: %d contacts, "+
-		"%d addresses, %d call notes, %d replies, %d reasons, %d file names, %d import notes, %d server replies, "+
-		"%d audit details; %d waiting notices withdrawn; the last entry's hash before was %x", rep.Contacts, rep.Addresses,
-		rep.Calls, rep.Replies, rep.Reasons, rep.Imports, rep.ImportEntries, rep.Notices, rep.AuditDetails, rep.Withdrawn, rep.Head)
+	key := "audit.purged"
+	if !rep.At.IsZero() {
+		key = "audit.purged_again"
+	}
+	said := notify.Say(key, rep.Contacts, rep.Addresses, rep.Calls, rep.Replies, rep.Reasons, rep.Imports, rep.ImportEntries,
+		rep.Notices, rep.AuditDetails, rep.Withdrawn, fmt.Sprintf("%x", rep.Head))
 	if check.Broken != 0 {
-		detail += fmt.Sprintf("; the audit trail was already broken at entry #%d", check.Broken)
+		said = said.And(notify.Say("audit.already_broken", check.Broken))
 	}
 	if rep.At.IsZero() {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO purges (at, actor) VALUES (?, ?)`, tx.nowText, notify.ActorOf(ctx)); err != nil {
 			return rep, describe(err)
 		}
-	} else {
-		detail = "purged again: " + strings.TrimPrefix(detail, "personal data purged: ")
 	}
 	if rep.At.IsZero() || erased > 0 {
-		if err := audit(ctx, tx, notify.AuditEntry{Kind: purgeKind, Detail: detail}); err != nil {
+		if err := audit(ctx, tx, notify.AuditEntry{Kind: purgeKind, Said: said}); err != nil {
 			return rep, describe(err)
 		}
 	}

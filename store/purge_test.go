@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/wording"
 	"github.com/owabi/owabi/store"
 )
 
@@ -207,6 +208,7 @@ func TestPurgeErasesThePersonalDataAndKeepsTheCounts(t *testing.T) {
 	if after := counts(t, db); !reflect.DeepEqual(after, before) {
 		t.Errorf("a second purge changed the counts")
 	}
+	store.EveryEntryIsSaidInEveryLanguage(t, db)
 }
 
 func TestNothingIsSentOrTakenInAfterAPurge(t *testing.T) {
@@ -326,9 +328,10 @@ func TestAPurgeDespiteABrokenTrail(t *testing.T) {
 		t.Errorf("still in %v", where)
 	}
 	trail, _ := db.AuditTrail(ctx, notify.AuditFilter{Kind: "purge", Limit: 1})
-	if len(trail) != 1 || !strings.Contains(trail[0].Detail, "already broken at entry #2") {
+	if len(trail) != 1 || !strings.Contains(wording.Audit("en", time.UTC, trail[0]), "; the audit trail was already broken at entry #2") {
 		t.Errorf("the purge's entry: %+v", trail)
 	}
+	store.EveryEntryIsSaidInEveryLanguage(t, db)
 }
 
 // A backup made before the purge holds the personal data: restoring it

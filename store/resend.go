@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/owabi/owabi/notify"
@@ -126,7 +125,7 @@ func (d *DB) Resend(ctx context.Context, p notify.ResendPolicy, now, sendAt time
 		return 0, 0, describe(err)
 	}
 	if queued+handed > 0 {
-		if err := audit(ctx, tx, notify.AuditEntry{Kind: "resend", Detail: fmt.Sprintf("%d notices resent, %d contacts handed to their owners to call", queued, handed)}); err != nil {
+		if err := audit(ctx, tx, notify.AuditEntry{Kind: "resend", Said: notify.Say("audit.resent", queued, handed)}); err != nil {
 			return 0, 0, describe(err)
 		}
 	}

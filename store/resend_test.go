@@ -140,6 +140,7 @@ func TestResendsGoOnlyToThoseWhoHaveNotAnswered(t *testing.T) {
 	if last, err := db.LastResend(ctx); err != nil || !last.Equal(clock) {
 		t.Errorf("last run %v, %v; want %v", last, err, clock)
 	}
+	store.EveryEntryIsSaidInEveryLanguage(t, db)
 }
 
 // resendBook is a database of the named contacts, each sent a deletion
@@ -392,6 +393,7 @@ func TestAReplyQuotingTheSpamsBounceIsAReply(t *testing.T) {
 	if n, err := db.Queue(ctx, notify.Apology, "ja", func() string { return "ap@x" + fmt.Sprint(time.Now().UnixNano()) }); err != nil || n != 2 {
 		t.Errorf("apologies queued: %d, %v; want 2: no address was closed", n, err)
 	}
+	store.EveryEntryIsSaidInEveryLanguage(t, db)
 }
 
 // Found in review: an out-of-office reply whose sender's checks failed (as
@@ -418,6 +420,7 @@ func TestAConfirmedAutomaticReplyStaysAutomatic(t *testing.T) {
 	if due, _ := db.DueResends(ctx, notify.ResendPolicy{Kinds: []notify.NoticeKind{notify.Deletion}, MaxSends: 3}, time.Now().Add(240*time.Hour)); len(due) != 1 {
 		t.Errorf("resends due: %d; want theirs still", len(due))
 	}
+	store.EveryEntryIsSaidInEveryLanguage(t, db)
 }
 
 // Found in review: a requeue of failed notices deleted those of people not

@@ -10,6 +10,8 @@ import (
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/report"
+	"github.com/owabi/owabi/notify/wording"
+	"github.com/owabi/owabi/store"
 	"github.com/owabi/owabi/templates"
 )
 
@@ -157,6 +159,7 @@ func TestTheTimelineTellsEachDayWhatWasDoneThen(t *testing.T) {
 			t.Errorf("the report in the era calendar lacks %q:\n%s", want, md.String())
 		}
 	}
+	store.EveryEntryIsSaidInEveryLanguage(t, db)
 }
 
 // What a manager records must have happened during the incident, and each
@@ -200,7 +203,9 @@ func TestActionsAndCallsAreDatedWithinTheIncident(t *testing.T) {
 		t.Errorf("the reports filed: %+v, %v", filed, err)
 	}
 	trail, _ := db.AuditTrail(ctx, notify.AuditFilter{Kind: "action", Limit: 5})
-	if len(trail) != 2 || !strings.Contains(trail[0].Detail, "done 2012-12-23T09:00:00.000000Z, not 2012-12-24T00:00:00.000000Z") {
+	// Both times, in the reader's zone and language.
+	if len(trail) != 2 || wording.Audit("ja", tokyo, trail[0]) != "対応 1：個人情報保護委員会へ速報を提出 の日時を 2012-12-24 09:00 から 2012-12-23 18:00 に直しました" ||
+		wording.Audit("en", time.UTC, trail[0]) != "action 1: Preliminary report filed with the PPC, done 2012-12-23 09:00, not 2012-12-24 00:00" {
 		t.Errorf("the audit trail: %+v", trail)
 	}
 
@@ -218,4 +223,5 @@ func TestActionsAndCallsAreDatedWithinTheIncident(t *testing.T) {
 	if len(calls) != 2 || !calls[0].At.Equal(jst(25, 9, 0)) || !calls[0].RecordedAt.Equal(jst(26, 17, 0)) {
 		t.Errorf("the calls, when they took place and when recorded: %+v", calls)
 	}
+	store.EveryEntryIsSaidInEveryLanguage(t, db)
 }

@@ -118,6 +118,14 @@ func (lw *longWriter) undoFailed(ctx context.Context, id int64, err error) error
 
 // keptText says which contacts an undo kept.
 func keptText(kept []int64) string {
+	if len(kept) == 1 {
+		return fmt.Sprintf("kept 1 contact staff had already worked on (number %s)", keptNumbers(kept))
+	}
+	return fmt.Sprintf("kept %d contacts staff had already worked on (numbers %s)", len(kept), keptNumbers(kept))
+}
+
+// keptNumbers are the numbers of the contacts an undo kept, the first ten.
+func keptNumbers(kept []int64) string {
 	var ids []string
 	for i, id := range kept {
 		if i == 10 {
@@ -126,10 +134,7 @@ func keptText(kept []int64) string {
 		}
 		ids = append(ids, fmt.Sprint(id))
 	}
-	if len(kept) == 1 {
-		return fmt.Sprintf("kept 1 contact staff had already worked on (number %s)", ids[0])
-	}
-	return fmt.Sprintf("kept %d contacts staff had already worked on (numbers %s)", len(kept), strings.Join(ids, ", "))
+	return strings.Join(ids, ", ")
 }
 
 // undoImport takes back everything the import id committed, and removes
@@ -203,11 +208,11 @@ func (lw *longWriter) undoImport(ctx context.Context, id int64, why string) (Und
 		if _, err := tx.ExecContext(ctx, `DELETE FROM owner_tally WHERE contacts = 0 AND reached = 0`); err != nil {
 			return 0, err
 		}
-		detail := fmt.Sprintf("import %d of %s undone: %s", id, u.File, why)
+		said := notify.Say("audit.import_undone", id, u.File, notify.Say(notify.InEnglish, why))
 		if len(u.Kept) > 0 {
-			detail += "; " + keptText(u.Kept)
+			said = said.And(notify.Say("audit.kept", len(u.Kept), keptNumbers(u.Kept)))
 		}
-		return 0, audit(ctx, tx, notify.AuditEntry{Kind: "import", Detail: detail})
+		return 0, audit(ctx, tx, notify.AuditEntry{Kind: "import", Said: said})
 	})
 	return u, err
 }

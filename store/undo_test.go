@@ -183,6 +183,7 @@ func TestAnImportThatFailsPartWayIsUndone(t *testing.T) {
 	if list, _, _ := d.Contacts(ctx, notify.ContactList{Query: "仕入", Limit: 10}); len(list) != 0 {
 		t.Errorf("search finds what the undone import stored: %+v", list)
 	}
+	EveryEntryIsSaidInEveryLanguage(t, d)
 }
 
 func mustImports(t *testing.T, d *DB) []notify.ImportSummary {
@@ -262,6 +263,7 @@ func TestAnUndoKeepsWhatStaffWorkedOnMeanwhile(t *testing.T) {
 	if broken != 0 {
 		t.Errorf("%d rows name rows that are gone", broken)
 	}
+	EveryEntryIsSaidInEveryLanguage(t, d)
 }
 
 // What a kill leaves is what was committed: a copy made part-way through

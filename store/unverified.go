@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 
 	"github.com/owabi/owabi/notify"
 )
@@ -87,7 +86,7 @@ func (d *DB) DecideUnverified(ctx context.Context, contactID, id int64, verdict 
 		}
 	}
 	if err := audit(ctx, tx, notify.AuditEntry{Kind: "unverified", ContactID: contactID,
-		Detail: fmt.Sprintf("an unverified %s was %s", u.Kind, verdict)}); err != nil {
+		Said: notify.Say("audit.unverified_"+string(verdict), notify.Say("unverified_"+string(u.Kind)))}); err != nil {
 		return describe(err)
 	}
 	return describe(tx.Commit())
@@ -101,11 +100,11 @@ func confirmUnverified(ctx context.Context, tx *Tx, u notify.UnverifiedMail) err
 			return nil
 		}
 		b := notify.Bounce{Recipient: u.Sender, Action: "failed", Status: u.Status, Diagnostic: u.Excerpt}
-		return failByBounce(ctx, tx, u.NoticeID, b.Reply(), "(confirmed by staff)")
+		return failByBounce(ctx, tx, u.NoticeID, b.Reply(), true)
 	}
 	if _, err := addAck(ctx, tx, notify.Ack{ContactID: u.ContactID, NoticeID: u.NoticeID, Channel: notify.AckReply, At: u.At, Auto: u.Auto, Excerpt: u.Excerpt}, "", 0); err != nil {
 		return err
 	}
 	return audit(ctx, tx, notify.AuditEntry{Kind: "ack", ContactID: u.ContactID,
-		Detail: fmt.Sprintf("notice %d acknowledged by reply (confirmed by staff)", u.NoticeID)})
+		Said: notify.Say("audit.ack_reply", u.NoticeID).And(notify.Say("audit.confirmed_by_staff"))})
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -33,7 +32,7 @@ func (d *DB) AddUser(ctx context.Context, u notify.User, passwordHash []byte) (n
 	if u.ID, err = res.LastInsertId(); err != nil {
 		return u, err
 	}
-	if err := audit(ctx, tx, notify.AuditEntry{Kind: "user", Detail: fmt.Sprintf("account %s added (%s)", u.Name, u.Role)}); err != nil {
+	if err := audit(ctx, tx, notify.AuditEntry{Kind: "user", Said: notify.Say("audit.user_added", u.Name, notify.Say("role_"+string(u.Role)))}); err != nil {
 		return u, describe(err)
 	}
 	return u, describe(tx.Commit())
@@ -60,18 +59,18 @@ func (d *DB) Users(ctx context.Context) ([]notify.User, error) {
 // SetAllContacts lets a user see and call every contact (all), or only
 // their own; they sign in again to take it up.
 func (d *DB) SetAllContacts(ctx context.Context, name string, all bool) error {
-	what := map[bool]string{true: "sees every contact", false: "sees their own contacts"}[all]
+	what := map[bool]string{true: "audit.user_sees_all", false: "audit.user_sees_own"}[all]
 	return d.changeUser(ctx, name, what, `all_contacts = ?`, all)
 }
 
 // DisableUser stops an account from signing in and ends its sessions.
 func (d *DB) DisableUser(ctx context.Context, name string) error {
-	return d.changeUser(ctx, name, "disabled", `disabled = 1`)
+	return d.changeUser(ctx, name, "audit.user_disabled", `disabled = 1`)
 }
 
 // SetPassword gives an account a new password hash and ends its sessions.
 func (d *DB) SetPassword(ctx context.Context, name string, passwordHash []byte) error {
-	return d.changeUser(ctx, name, "given a new password", `password_hash = ?`, string(passwordHash))
+	return d.changeUser(ctx, name, "audit.user_password", `password_hash = ?`, string(passwordHash))
 }
 
 // changeUser sets columns of the account called name (set is the SQL
@@ -97,7 +96,7 @@ func (d *DB) changeUser(ctx context.Context, name, what, set string, args ...any
 			return describe(err)
 		}
 	}
-	if err := audit(ctx, tx, notify.AuditEntry{Kind: "user", Detail: "account " + name + " " + what}); err != nil {
+	if err := audit(ctx, tx, notify.AuditEntry{Kind: "user", Said: notify.Say(what, name)}); err != nil {
 		return describe(err)
 	}
 	return describe(tx.Commit())
@@ -139,7 +138,7 @@ func (d *DB) CreateSession(ctx context.Context, tokenHash []byte, s notify.Sessi
 	if n, _ := res.RowsAffected(); n == 0 {
 		return notify.Errorf(notify.EUNAUTHORIZED, "the account changed while signing in")
 	}
-	if err := audit(ctx, tx, notify.AuditEntry{Actor: s.User.Name, Kind: "login", Detail: "signed in (" + string(s.User.Role) + ")"}); err != nil {
+	if err := audit(ctx, tx, notify.AuditEntry{Actor: s.User.Name, Kind: "login", Said: notify.Say("audit.signed_in", notify.Say("role_"+string(s.User.Role)))}); err != nil {
 		return describe(err)
 	}
 	return describe(tx.Commit())

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/store"
 )
 
 func TestSessionsEndAndNamesAreUnique(t *testing.T) {
@@ -33,4 +34,5 @@ func TestSessionsEndAndNamesAreUnique(t *testing.T) {
 	if _, _, err := db.UserForLogin(ctx, "nobody"); notify.ErrorCode(err) != notify.EUNAUTHORIZED {
 		t.Errorf("an unknown name: %v; want unauthorized", err)
 	}
+	store.EveryEntryIsSaidInEveryLanguage(t, db)
 }

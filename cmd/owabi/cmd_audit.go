@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 const auditUsage = `owabi audit checks and shows the audit trail.
@@ -52,7 +53,7 @@ func runAudit(ctx context.Context, g *globals, e env, args []string) error {
 			if en.ContactID != 0 {
 				contact = fmt.Sprintf(" contact %d", en.ContactID)
 			}
-			fmt.Fprintf(e.stdout, "#%d %s %s %s%s: %s\n", en.ID, a.local(en.At), en.Actor, en.Kind, contact, en.Detail)
+			fmt.Fprintf(e.stdout, "#%d %s %s %s%s: %s\n", en.ID, a.local(en.At), en.Actor, en.Kind, contact, wording.Audit("en", a.cfg.zone(), en))
 		}
 		return nil
 	}

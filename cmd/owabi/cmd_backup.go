@@ -24,7 +24,7 @@ func runBackup(ctx context.Context, g *globals, e env, args []string) error {
 		return err
 	}
 	a.log.Info("backup written")
-	if err := a.db.Audit(ctx, notify.AuditEntry{Kind: "backup", Detail: "backup written to " + path}); err != nil {
+	if err := a.db.Audit(ctx, notify.AuditEntry{Kind: "backup", Said: notify.Say("audit.backup", path)}); err != nil {
 		return err
 	}
 	if err := a.db.RecordFile(ctx, notify.WrittenFile{Kind: notify.FileBackup, Path: path}); err != nil {
@@ -58,7 +58,7 @@ func runRestore(ctx context.Context, g *globals, e env, args []string) error {
 		return err
 	}
 	a.log.Info("database restored from a backup")
-	if err := a.db.Audit(ctx, notify.AuditEntry{Kind: "restore", Detail: "database restored from " + fs.Arg(0)}); err != nil {
+	if err := a.db.Audit(ctx, notify.AuditEntry{Kind: "restore", Said: notify.Say("audit.restore", fs.Arg(0))}); err != nil {
 		return err
 	}
 	if err := a.db.RecordFile(ctx, notify.WrittenFile{Kind: notify.FileBeforeRestore, Path: before}); err != nil {

@@ -37,7 +37,7 @@ func runExport(ctx context.Context, g *globals, e env, args []string) error {
 		return err
 	}
 	a.log.Info("exported", "contacts", n)
-	if err := a.db.Audit(ctx, notify.AuditEntry{Kind: "export", Detail: fmt.Sprintf("contact list, %d contacts, to %s", n, path)}); err != nil {
+	if err := a.db.Audit(ctx, notify.AuditEntry{Kind: "export", Said: notify.Say("audit.export_file", n, path)}); err != nil {
 		return err
 	}
 	written := notify.WrittenFile{Kind: notify.FileExport} // to standard output: where it went is not known

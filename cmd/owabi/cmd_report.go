@@ -41,5 +41,5 @@ func runReport(ctx context.Context, g *globals, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return a.db.Audit(ctx, notify.AuditEntry{Kind: "report", Detail: in.Describe(*format)})
+	return a.db.Audit(ctx, notify.AuditEntry{Kind: "report", Said: in.Describe(*format)})
 }

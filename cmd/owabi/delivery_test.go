@@ -266,7 +266,7 @@ func TestAuditVerifyFindsATamperedEntry(t *testing.T) {
 		t.Errorf("audit verify:\n%s", out)
 	}
 	out := mustOwabi(t, nil, "--config", cfg, "audit", "list")
-	for _, want := range []string{"cli import: import 1 of google_contacts.csv", "cli queue: 258 deletion notices queued", "cli export: contact list, 243 contacts"} {
+	for _, want := range []string{"cli import: import 1 of google_contacts.csv", "cli queue: 258 notices queued (Deletion request, Japanese)", "cli export: contact list, 243 contacts"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("audit list lacks %q:\n%s", want, out)
 		}

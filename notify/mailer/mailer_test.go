@@ -30,6 +30,7 @@ import (
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/mailer"
 	"github.com/owabi/owabi/notify/mailer/smtptest"
+	"github.com/owabi/owabi/notify/wording"
 	"github.com/owabi/owabi/store"
 	"github.com/owabi/owabi/templates"
 )
@@ -397,14 +398,14 @@ func TestWorkerKeepsWhatTheServerSaid(t *testing.T) {
 	var failures []string
 	for _, e := range trail {
 		if e.Kind == "failed" || e.Kind == "undeliverable" {
-			failures = append(failures, e.Kind+": "+e.Detail)
+			failures = append(failures, e.Kind+": "+wording.Audit("en", time.UTC, e))
 		}
 	}
 	slices.Sort(failures)
 	want := []string{
-		"failed: notice 2 not delivered after 1 attempts: 552 5.2.2 (mailbox_full)",
-		"failed: notice 3 not delivered after 1 attempts: 554 5.7.1 (refused_as_spam)",
-		"undeliverable: notice 1 not delivered after 1 attempts: 550 5.1.1 (no_such_address)",
+		"failed: notice 2 not delivered after 1 attempts: The recipient's mailbox is full (552 5.2.2)",
+		"failed: notice 3 not delivered after 1 attempts: Refused as spam (554 5.7.1)",
+		"undeliverable: notice 1 not delivered after 1 attempts: The address does not exist (550 5.1.1)",
 	}
 	if !slices.Equal(failures, want) {
 		t.Errorf("audit trail:\n%s\nwant\n%s", strings.Join(failures, "\n"), strings.Join(want, "\n"))

@@ -125,13 +125,13 @@ func markdown(d Document) string {
 }
 
 // Describe names the report written from in, in format, for the audit
-// trail: "ppc final report written (ja, html), as of 2026-11-27 09:00 UTC".
-func (in Input) Describe(format string) string {
+// trail: which report, in which language and format, and as of when.
+func (in Input) Describe(format string) notify.Said {
 	kind := string(in.Kind)
 	if in.Kind == PPC {
-		kind += map[bool]string{true: " final", false: " preliminary"}[in.Final]
+		kind += map[bool]string{true: "_final", false: "_preliminary"}[in.Final]
 	}
-	return fmt.Sprintf("%s report written (%s, %s), as of %s", kind, in.Lang, format, in.Facts.AsOf.UTC().Format("2006-01-02 15:04 UTC"))
+	return notify.Say("audit.report", notify.Say("report_"+kind), notify.Say("language_"+in.Lang), format, in.Facts.AsOf)
 }
 
 // Source is where a report reads what owabi recorded.

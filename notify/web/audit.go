@@ -26,7 +26,7 @@ type auditView struct {
 
 // auditKinds are the kinds of entry the trail holds, for its filter.
 var auditKinds = []string{"import", "classify", "queue", "resend", "bounce", "bounce_unreadable", "undeliverable", "failed", "reopen", "ack", "call", "category", "owner",
-	"contact", "login", "user", "export", "backup", "restore", "requeue", "action", "report_filed", "report", "incident", "seal", "purge"}
+	"contact", "login", "user", "export", "backup", "restore", "requeue", "unverified", "action", "report_filed", "report", "incident", "seal", "purge"}
 
 // auditTrail shows the audit trail to a manager, newest first: the whole
 // incident or one contact, narrowed by day, actor and kind.

@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 // These tests drive a real browser (Debian's Chromium, headless) through
@@ -202,8 +203,8 @@ func TestBrowserTheManagerDownloadsTheListAndPrintsAReportInOneClick(t *testing.
 		t.Errorf("the downloaded Markdown:\n%.300s", md)
 	}
 	trail, _ := a.db.AuditTrail(context.Background(), notify.AuditFilter{Limit: 3})
-	if len(trail) != 3 || trail[0].Kind != "report" || !strings.HasPrefix(trail[0].Detail, "ppc final report written (en, md)") ||
-		!strings.HasPrefix(trail[1].Detail, "ppc final report written (ja, html)") || trail[2].Kind != "export" {
+	if len(trail) != 3 || trail[0].Kind != "report" || !strings.HasPrefix(wording.Audit("en", time.UTC, trail[0]), "Report to the PPC (final) written (English, md)") ||
+		!strings.HasPrefix(wording.Audit("en", time.UTC, trail[1]), "Report to the PPC (final) written (Japanese, html)") || trail[2].Kind != "export" {
 		t.Errorf("the audit trail: %+v", trail)
 	}
 }

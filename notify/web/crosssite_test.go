@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 // auditCount is how many entries the audit trail holds.
@@ -120,7 +121,7 @@ func TestTheExportAndTheReportsAreFormsWithTheToken(t *testing.T) {
 		}
 	}
 	trail, _ := a.db.AuditTrail(context.Background(), notify.AuditFilter{Limit: 3})
-	if len(trail) != 3 || trail[0].Kind != "report" || trail[1].Kind != "report" || !strings.HasPrefix(trail[1].Detail, "ppc final report written (en, md)") ||
+	if len(trail) != 3 || trail[0].Kind != "report" || trail[1].Kind != "report" || !strings.HasPrefix(wording.Audit("en", time.UTC, trail[1]), "Report to the PPC (final) written (English, md)") ||
 		trail[2].Kind != "export" || trail[2].Actor != "kanri" {
 		t.Errorf("the audit trail: %+v", trail)
 	}

@@ -208,7 +208,7 @@ func (s *Server) showReport(w http.ResponseWriter, r *http.Request, sess *notify
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.Store.Audit(r.Context(), notify.AuditEntry{Kind: "report", Detail: in.Describe(string(format))}); err != nil {
+	if err := s.Store.Audit(r.Context(), notify.AuditEntry{Kind: "report", Said: in.Describe(string(format))}); err != nil {
 		s.fail(w, r, err)
 		return
 	}

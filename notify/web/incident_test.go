@@ -90,7 +90,7 @@ func TestTheManagerKeepsTheIncidentRecordAndItsHistory(t *testing.T) {
 		t.Errorf("the dashboard does not say what happened:\n%s", dash)
 	}
 	_, _, body = get(t, manager, a.URL+"/incident?saved=1")
-	for _, want := range []string{"事故の記録を保存しました", "<td>kanri</td><td>原因, English: 事故の概要（通知にも引用されます）</td>", "<td>config</td><td>最初の版</td>"} {
+	for _, want := range []string{"事故の記録を保存しました", "<td>kanri</td><td>原因、英語：事故の概要（通知にも引用されます）</td>", "<td>設定ファイル</td><td>最初の版</td>"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the page lacks %q:\n%s", want, body)
 		}
@@ -140,7 +140,7 @@ func TestReportsArePagesToPrintAndMarkdown(t *testing.T) {
 		t.Errorf("a report that does not exist: %d", code)
 	}
 	if trail, _ := a.db.AuditTrail(ctx, notify.AuditFilter{Kind: "report", Limit: 5}); len(trail) != 2 || trail[0].Actor != "kanri" ||
-		!strings.HasPrefix(trail[0].Detail, "ppc final report written (en, md)") {
+		!strings.HasPrefix(wording.Audit("en", time.UTC, trail[0]), "Report to the PPC (final) written (English, md)") {
 		t.Errorf("the reports in the audit trail: %+v", trail)
 	}
 }

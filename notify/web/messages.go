@@ -135,6 +135,16 @@ func (s *Server) funcs() template.FuncMap {
 			return t[prefix+fmt.Sprint(code)]
 		},
 		"leftOut": leftOut,
+		// who names whoever did a thing: a staff account by its name; the
+		// command line, owabi itself and the config file in words.
+		"who": func(lang, actor string) string {
+			if key := "actor_" + actor; wording.Has(lang, key) {
+				return wording.Say(lang, key)
+			}
+			return actor
+		},
+		// audit is what an audit entry says happened, in a language and the zone.
+		"audit": func(lang string, e notify.AuditEntry) string { return wording.Audit(lang, s.Zone, e) },
 		// say is a text that takes values, in a language: {{say $.Lang "key" .N}}.
 		"say": wording.Say,
 	}

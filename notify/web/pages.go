@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -143,7 +142,7 @@ func (s *Server) exportContacts(w http.ResponseWriter, r *http.Request, sess *no
 		panic(http.ErrAbortHandler)
 	}
 	s.Log.Info("contact list exported", "user", sess.User.ID, "contacts", n)
-	if err := s.Store.Audit(r.Context(), notify.AuditEntry{Kind: "export", Detail: fmt.Sprintf("contact list, %d contacts, from the web app", n)}); err != nil {
+	if err := s.Store.Audit(r.Context(), notify.AuditEntry{Kind: "export", Said: notify.Say("audit.export_web", n)}); err != nil {
 		s.Log.Error("recording an export in the audit trail", "err", err)
 	}
 	// A copy handed out: the purge page names it, and who took it.

@@ -26,6 +26,7 @@ import (
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/respond"
+	"github.com/owabi/owabi/notify/wording"
 	"github.com/owabi/owabi/store"
 	"github.com/owabi/owabi/templates"
 )
@@ -1288,7 +1289,7 @@ func TestTheManagerReadsTheAuditTrail(t *testing.T) {
 	manager := a.client(t)
 	a.signIn(t, manager, "kanri", password)
 	_, _, body = get(t, manager, a.URL+"/audit")
-	for _, want := range []string{"suzuki</td><td>ログイン", "suzuki</td><td>電話", "cli</td><td>取り込み", "kanri</td><td>ログイン"} {
+	for _, want := range []string{"suzuki</td><td>ログイン", "suzuki</td><td>電話", "コマンド（システム管理者）</td><td>取り込み", "kanri</td><td>ログイン"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the trail lacks %q:\n%s", want, body)
 		}
@@ -1298,7 +1299,7 @@ func TestTheManagerReadsTheAuditTrail(t *testing.T) {
 		t.Errorf("the contact's trail: want its call and no sign-ins:\n%s", body)
 	}
 	_, _, body = get(t, manager, a.URL+"/audit?kind=import&day="+time.Now().In(time.UTC).Format(time.DateOnly))
-	if !strings.Contains(body, "import 1 of book.csv") || strings.Contains(body, "<td>電話</td>") {
+	if !strings.Contains(body, "<td>取り込み 1：book.csv（") || strings.Contains(body, "<td>電話</td>") {
 		t.Errorf("today's imports:\n%s", body)
 	}
 }
@@ -1338,7 +1339,7 @@ func TestTheDashboardCountsDownTheReportsOwed(t *testing.T) {
 		t.Errorf("after filing:\n%s", dash)
 	}
 	if trail, _ := a.db.AuditTrail(context.Background(), notify.AuditFilter{Kind: "action", Limit: 5}); len(trail) != 1 || trail[0].Actor != "kanri" ||
-		!strings.Contains(trail[0].Detail, "ppc_preliminary") {
+		!strings.Contains(wording.Audit("en", time.UTC, trail[0]), "Preliminary report filed with the PPC") {
 		t.Errorf("the filing in the audit trail: %+v", trail)
 	}
 }

@@ -1,0 +1,190 @@
+package notify
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Said is what the audit trail says happened, as a text of the catalogue
+// (notify/wording) with its values, so that each reader reads it in their
+// own language and time zone. A value is a string, an int, a time (shown
+// in the reader's zone), a Said itself (a word of the catalogue, such as
+// a role or an outcome) or a list of them. More are further sentences,
+// said after it.
+type Said struct {
+	Key  string
+	Args []any
+	More []Said
+}
+
+// Say is the text key with its values.
+func Say(key string, args ...any) Said { return Said{Key: key, Args: args} }
+
+// And is s with more sentences after it; empty ones are left out.
+func (s Said) And(more ...Said) Said {
+	for _, m := range more {
+		if m.Key != "" {
+			s.More = append(s.More, m)
+		}
+	}
+	return s
+}
+
+// said is how a Said is stored: JSON, with a time as {"at": …} and a word
+// as {"say": …}. The audit trail hashes and seals the stored text.
+type said struct {
+	Say  string            `json:"say"`
+	Args []json.RawMessage `json:"args,omitempty"`
+	More []said            `json:"more,omitempty"`
+}
+
+type saidTime struct {
+	At time.Time `json:"at"`
+}
+
+func (s Said) stored() (said, error) {
+	out := said{Say: s.Key}
+	for _, a := range s.Args {
+		var v any
+		switch a := a.(type) {
+		case string, int, int64:
+			v = a
+		case time.Time:
+			v = saidTime{a.UTC()}
+		case Said:
+			in, err := a.stored()
+			if err != nil {
+				return said{}, err
+			}
+			v = in
+		case []Said:
+			list := []said{}
+			for _, x := range a {
+				in, err := x.stored()
+				if err != nil {
+					return said{}, err
+				}
+				list = append(list, in)
+			}
+			v = list
+		default:
+			return said{}, fmt.Errorf("notify.Said %s: a value of type %T cannot be said", s.Key, a)
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			return said{}, err
+		}
+		out.Args = append(out.Args, b)
+	}
+	for _, m := range s.More {
+		in, err := m.stored()
+		if err != nil {
+			return said{}, err
+		}
+		out.More = append(out.More, in)
+	}
+	return out, nil
+}
+
+// Text is s as the audit trail stores it.
+func (s Said) Text() (string, error) {
+	st, err := s.stored()
+	if err != nil {
+		return "", err
+	}
+	b, err := json.Marshal(st)
+	return string(b), err
+}
+
+// ParseSaid reads what Text wrote; ok is false for any other text (an
+// entry written in English before entries were said, or purged).
+func ParseSaid(text string) (s Said, ok bool) {
+	if len(text) == 0 || text[0] != '{' {
+		return Said{}, false
+	}
+	var st said
+	d := json.NewDecoder(bytes.NewReader([]byte(text)))
+	d.UseNumber()
+	if d.Decode(&st) != nil || st.Say == "" {
+		return Said{}, false
+	}
+	return st.said()
+}
+
+func (st said) said() (Said, bool) {
+	s := Said{Key: st.Say}
+	for _, raw := range st.Args {
+		v, ok := valueOf(raw)
+		if !ok {
+			return Said{}, false
+		}
+		s.Args = append(s.Args, v)
+	}
+	for _, m := range st.More {
+		in, ok := m.said()
+		if !ok {
+			return Said{}, false
+		}
+		s.More = append(s.More, in)
+	}
+	return s, true
+}
+
+// valueOf reads one stored value back as the type it was said as.
+func valueOf(raw json.RawMessage) (any, bool) {
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	var v any
+	if d.Decode(&v) != nil {
+		return nil, false
+	}
+	switch v := v.(type) {
+	case string:
+		return v, true
+	case json.Number:
+		n, err := v.Int64()
+		return int(n), err == nil
+	case []any:
+		var list []said
+		if json.Unmarshal(raw, &list) != nil {
+			return nil, false
+		}
+		out := []Said{}
+		for _, st := range list {
+			x, ok := st.said()
+			if !ok {
+				return nil, false
+			}
+			out = append(out, x)
+		}
+		return out, true
+	case map[string]any:
+		if _, ok := v["say"]; ok {
+			var st said
+			if json.Unmarshal(raw, &st) != nil {
+				return nil, false
+			}
+			return st.said()
+		}
+		var t saidTime
+		return t.At, json.Unmarshal(raw, &t) == nil && !t.At.IsZero()
+	}
+	return nil, false
+}
+
+// InEnglish is the key of a text owabi wrote in English (a reader's
+// complaint about a file): said as it is in English, and put into
+// Japanese by wording.Japanese.
+const InEnglish = "english"
+
+// SaidReply is what the audit trail says of a server's reply: its meaning
+// and its codes, never its words, which may name the address.
+func SaidReply(r ServerReply) Said {
+	meaning := Say("problem." + string(r.Problem()))
+	if c := r.Codes(); c != "" {
+		return Say("audit.reply", meaning, c)
+	}
+	return meaning
+}
