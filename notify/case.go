@@ -12,9 +12,9 @@ import (
 // keeps the decision beside the facts, written in the same transaction;
 // the dashboard, the calling lists, /metrics and the reports all read it.
 type Case struct {
-	DoNotContact bool          // a manager decided nobody contacts them
-	Notices      []NoticeState // of every notice to any of their addresses
-	Acks         []Ack         // acknowledgements, by any channel
+	DoNotContact bool         // a manager decided nobody contacts them
+	Notices      []CaseNotice // every notice to any of their addresses
+	Acks         []Ack        // acknowledgements, by any channel
 	// HandedToCaller: the resend policy gave up on mail; they are to be
 	// called (or they asked for a call on their page).
 	HandedToCaller bool
@@ -155,7 +155,52 @@ func (c Case) Progress() ContactProgress {
 // one failed, and none went out. A notice still queued to another of
 // their addresses does not change that: they are to be phoned now.
 func (c Case) noneDelivered() bool {
-	return slices.Contains(c.Notices, Failed) && !slices.Contains(c.Notices, Sent)
+	in := func(s NoticeState) func(CaseNotice) bool { return func(n CaseNotice) bool { return n.State == s } }
+	return slices.ContainsFunc(c.Notices, in(Failed)) && !slices.ContainsFunc(c.Notices, in(Sent))
+}
+
+// CaseNotice is one notice of a case: its state, and when it was queued,
+// went out and failed (zero when it has not).
+type CaseNotice struct {
+	State                      NoticeState
+	QueuedAt, SentAt, FailedAt time.Time
+}
+
+// AsOf is the case as it stood at t, by what was recorded: the notices
+// queued by then, each in the state it had then; the acknowledgements and
+// calls by then, a follow-up done after t not done yet. Whether they are
+// not to be contacted, or handed to a caller, is as now: owabi keeps no
+// time for either, and neither changes how far the case came.
+func (c Case) AsOf(t time.Time) Case {
+	then := Case{DoNotContact: c.DoNotContact, HandedToCaller: c.HandedToCaller}
+	for _, n := range c.Notices {
+		switch {
+		case n.QueuedAt.After(t):
+			continue
+		case !n.FailedAt.IsZero() && !n.FailedAt.After(t):
+			n.State = Failed
+		case !n.SentAt.IsZero() && !n.SentAt.After(t):
+			n.State, n.FailedAt = Sent, time.Time{}
+		default:
+			n.State, n.SentAt, n.FailedAt = Queued, time.Time{}, time.Time{}
+		}
+		then.Notices = append(then.Notices, n)
+	}
+	for _, a := range c.Acks {
+		if !a.At.After(t) {
+			then.Acks = append(then.Acks, a)
+		}
+	}
+	for _, k := range c.Calls {
+		if k.At.After(t) {
+			continue
+		}
+		if k.FollowUpDone.After(t) {
+			k.FollowUpDone, k.FollowUpResult = time.Time{}, NoResult
+		}
+		then.Calls = append(then.Calls, k)
+	}
+	return then
 }
 
 // riskFact is one thing known of the person's computer, in time order.

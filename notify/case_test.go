@@ -23,10 +23,10 @@ func TestAssessACase(t *testing.T) {
 		want Assessment
 	}{
 		{"nothing yet", Case{}, Assessment{NotReached, ReasonNotReached, false}},
-		{"a notice sent", Case{Notices: []NoticeState{Sent}}, Assessment{NotReached, ReasonNotReached, false}},
-		{"every notice failed", Case{Notices: []NoticeState{Failed, Failed}}, Assessment{NoticeFailed, ReasonNoticeFailed, false}},
-		{"one failed, one sent", Case{Notices: []NoticeState{Failed, Sent}}, Assessment{NotReached, ReasonNotReached, false}},
-		{"handed to a caller", Case{Notices: []NoticeState{Sent}, HandedToCaller: true}, Assessment{NoReply, ReasonNoReply, false}},
+		{"a notice sent", Case{Notices: notices(Sent)}, Assessment{NotReached, ReasonNotReached, false}},
+		{"every notice failed", Case{Notices: notices(Failed, Failed)}, Assessment{NoticeFailed, ReasonNoticeFailed, false}},
+		{"one failed, one sent", Case{Notices: notices(Failed, Sent)}, Assessment{NotReached, ReasonNotReached, false}},
+		{"handed to a caller", Case{Notices: notices(Sent), HandedToCaller: true}, Assessment{NoReply, ReasonNoReply, false}},
 		{"acknowledged", Case{Acks: []Ack{{Channel: AckReply, At: at(-5)}}}, Assessment{Acknowledged, ReasonAcknowledged, false}},
 		{"only an automatic reply", Case{Acks: []Ack{{Channel: AckReply, Auto: true}}}, Assessment{NotReached, ReasonNotReached, false}},
 		{"reached", Case{Calls: []Call{heard(1, -2, clean)}}, Assessment{Done, ReasonSpokenTo, false}},
@@ -49,7 +49,7 @@ func TestAssessACase(t *testing.T) {
 			Assessment{AtRisk, ReasonReportedFear, true}},
 		{"their page, before a check", Case{Calls: []Call{checked(1, -1, NoInfection)}, Acks: []Ack{{Channel: AckLink, At: at(-5), Report: OpenedSpam}}},
 			Assessment{Done, ReasonCheckedClean, false}},
-		{"not to be contacted", Case{DoNotContact: true, Notices: []NoticeState{Failed}}, Assessment{Withheld, ReasonWithheld, false}},
+		{"not to be contacted", Case{DoNotContact: true, Notices: notices(Failed)}, Assessment{Withheld, ReasonWithheld, false}},
 		{"at risk comes before not to be contacted", Case{DoNotContact: true, Calls: []Call{heard(1, -2, clicked)}}, Assessment{AtRisk, ReasonClicked, true}},
 		{"a call-back due", Case{Calls: []Call{heard(1, -30, clean), {ID: 2, At: at(-3), Outcome: CallBack, CallBackAt: at(-1)}}},
 			Assessment{CallBackDue, ReasonCallBackDue, false}},
@@ -80,7 +80,7 @@ func TestACaseChangesWhenItsCallBackComesDue(t *testing.T) {
 func TestSentNoticesAloneLeaveACaseAsItStarts(t *testing.T) {
 	now := time.Now()
 	start := (Case{}).Assess(now)
-	if got := (Case{Notices: []NoticeState{Queued, Sending, Sent, Sent}}).Assess(now); got != start {
+	if got := (Case{Notices: notices(Queued, Sending, Sent, Sent)}).Assess(now); got != start {
 		t.Errorf("sent notices: %+v, want %+v", got, start)
 	}
 }
@@ -153,8 +153,8 @@ func TestACasesProgressCountsEachFactOnce(t *testing.T) {
 			ContactProgress{LastCallAt: at(-2), LastOutcome: Reached, Called: true, Reached: true, ReachedAt: at(-2)}},
 		{"an infection removed", Case{Calls: []Call{{ID: 1, At: at(-2), Outcome: Reached, FollowUp: VirusRemoval, FollowUpDone: at(-2), FollowUpResult: Removed}}},
 			ContactProgress{LastCallAt: at(-2), LastOutcome: Reached, Called: true, Reached: true, ReachedAt: at(-2), FoundInfected: true, Remediated: true, Checked: true}},
-		{"every notice failed", Case{Notices: []NoticeState{Failed, Failed}}, ContactProgress{NoneDelivered: true}},
-		{"one failed, one delivered", Case{Notices: []NoticeState{Failed, Sent}}, ContactProgress{}},
+		{"every notice failed", Case{Notices: notices(Failed, Failed)}, ContactProgress{NoneDelivered: true}},
+		{"one failed, one delivered", Case{Notices: notices(Failed, Sent)}, ContactProgress{}},
 		{"checked clean", Case{Calls: []Call{{ID: 1, At: at(-2), Outcome: Reached, FollowUp: VirusCheck, FollowUpDone: at(-2), FollowUpResult: NoInfection}}},
 			ContactProgress{LastCallAt: at(-2), LastOutcome: Reached, Called: true, Reached: true, ReachedAt: at(-2), Remediated: true, Checked: true}},
 		{"a check that found it", Case{Calls: []Call{{ID: 1, At: at(-2), Outcome: Reached, FollowUp: VirusCheck, FollowUpDone: at(-2), FollowUpResult: Infected}}},
@@ -177,7 +177,7 @@ func TestResendsGoOnlyToThoseNobodyHasHeardFrom(t *testing.T) {
 		want bool
 	}{
 		{"nothing yet", Case{}, true},
-		{"a notice sent", Case{Notices: []NoticeState{Sent}}, true},
+		{"a notice sent", Case{Notices: notices(Sent)}, true},
 		{"only an automatic reply", Case{Acks: []Ack{{Channel: AckReply, Auto: true}}}, true},
 		{"not answered", Case{Calls: []Call{{ID: 1, Outcome: NoAnswer}}}, true},
 		{"a reply", Case{Acks: []Ack{{Channel: AckReply}}}, false},
@@ -188,5 +188,57 @@ func TestResendsGoOnlyToThoseNobodyHasHeardFrom(t *testing.T) {
 		if got := tt.c.Unheard(); got != tt.want {
 			t.Errorf("%s: unheard %v, want %v", tt.name, got, tt.want)
 		}
+	}
+}
+
+// notices are a case's notices in the states given.
+func notices(states ...NoticeState) []CaseNotice {
+	var out []CaseNotice
+	for _, s := range states {
+		out = append(out, CaseNotice{State: s})
+	}
+	return out
+}
+
+// A case as it stood at a time counts only what had happened by then:
+// the notice that bounced later as delivered, the call and the follow-up
+// done later not at all.
+func TestACaseAsItStoodAtATime(t *testing.T) {
+	now := time.Date(2012, 12, 26, 8, 0, 0, 0, time.UTC)
+	at := func(h int) time.Time { return now.Add(time.Duration(h) * time.Hour) }
+	c := Case{
+		Notices: []CaseNotice{
+			{State: Failed, QueuedAt: at(-72), SentAt: at(-71), FailedAt: at(2)}, // bounced after
+			{State: Failed, QueuedAt: at(-48), FailedAt: at(-47)},                // refused before
+			{State: Sent, QueuedAt: at(1), SentAt: at(1)},                        // queued after
+		},
+		Acks: []Ack{{Channel: AckLink, At: at(3), Report: OpenedSpam}},
+		Calls: []Call{
+			{ID: 1, At: at(-24), Outcome: Reached, Hearing: Hearing{Arrived: Yes, Clicked: Yes}, FollowUp: VirusCheck, FollowUpDone: at(24), FollowUpResult: NoInfection},
+			{ID: 2, At: at(5), Outcome: NoAnswer},
+		},
+	}
+	for _, x := range []struct {
+		name string
+		at   time.Time
+		want ContactProgress
+	}{
+		{"now", at(48), ContactProgress{Called: true, Reached: true, ReachedAt: at(-24), Heard: true, Arrived: true, Clicked: true,
+			Checked: true, Remediated: true, Acknowledged: true, AcknowledgedAt: at(3), LastCallAt: at(5), LastOutcome: NoAnswer}},
+		{"then", now, ContactProgress{Called: true, Reached: true, ReachedAt: at(-24), Heard: true, Arrived: true, Clicked: true,
+			LastCallAt: at(-24), LastOutcome: Reached}},
+		{"before anything", at(-100), ContactProgress{}},
+	} {
+		if got := c.AsOf(x.at).Progress(); !reflect.DeepEqual(got, x.want) {
+			t.Errorf("%s:\n got %+v\nwant %+v", x.name, got, x.want)
+		}
+	}
+	then := c.AsOf(now)
+	if len(then.Notices) != 2 || then.Notices[0].State != Sent || !then.Notices[0].FailedAt.IsZero() || then.Notices[1].State != Failed {
+		t.Errorf("the notices then: %+v", then.Notices)
+	}
+	refused := Case{Notices: c.Notices[1:2]}
+	if refused.AsOf(at(-48)).Progress().NoneDelivered || !refused.AsOf(at(-47)).Progress().NoneDelivered {
+		t.Error("none delivered is not as it stood")
 	}
 }

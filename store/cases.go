@@ -21,7 +21,7 @@ func startCase(now time.Time) notify.Assessment { return notify.Case{}.Assess(no
 // on every call logged: Open prepares them (caseStatements).
 const (
 	contactFactsQuery = `SELECT do_not_contact, EXISTS (SELECT 1 FROM call_tasks WHERE contact_id = ?1) FROM contacts WHERE id = ?1`
-	noticeStatesQuery = `SELECT state FROM notices WHERE contact_id = ?`
+	noticesQuery      = `SELECT state, queued_at, coalesce(sent_at, ''), coalesce(failed_at, '') FROM notices WHERE contact_id = ?`
 	acksQuery         = `SELECT channel, at, auto, report FROM acks WHERE contact_id = ?`
 	storedCaseQuery   = `SELECT EXISTS (SELECT 1 FROM cases WHERE contact_id = ?)`
 	storeCaseQuery    = `INSERT INTO cases (contact_id, urgency, reason, at_risk, due_at, urgency_due, reason_due,
@@ -33,7 +33,7 @@ const (
 		last_call_at = excluded.last_call_at, last_outcome = excluded.last_outcome, unheard = excluded.unheard`
 )
 
-var caseStatements = append(append([]string{contactFactsQuery, noticeStatesQuery, acksQuery, callsQuery, storeCaseQuery, storedCaseQuery},
+var caseStatements = append(append([]string{contactFactsQuery, noticesQuery, acksQuery, callsQuery, storeCaseQuery, storedCaseQuery},
 	progressStatements...), tallyStatements...)
 
 // loadCase gathers the facts of one contact's case.
@@ -50,9 +50,20 @@ func loadCase(ctx context.Context, q querier, contactID int64) (notify.Case, err
 		}
 	}
 	rows.Close()
-	if c.Notices, err = queryColumn[notify.NoticeState](ctx, q, noticeStatesQuery, contactID); err != nil {
+	if rows, err = q.QueryContext(ctx, noticesQuery, contactID); err != nil {
 		return c, err
 	}
+	for rows.Next() {
+		var n notify.CaseNotice
+		var queued, sent, failed string
+		if err := rows.Scan(&n.State, &queued, &sent, &failed); err != nil {
+			rows.Close()
+			return c, err
+		}
+		n.QueuedAt, n.SentAt, n.FailedAt = parseTime(queued), parseTime(sent), parseTime(failed) // "" is no time
+		c.Notices = append(c.Notices, n)
+	}
+	rows.Close()
 	if rows, err = q.QueryContext(ctx, acksQuery, contactID); err != nil {
 		return c, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 	"time"
 
@@ -91,6 +92,17 @@ func casesAfterRandomActions(t *testing.T, seed uint64) {
 			clock = clock.Add(time.Duration(r.IntN(3)) * time.Hour) // call-backs come due
 		}
 		casesAgree(t, d, fmt.Sprintf("step %d", step))
+	}
+	// As of the last moment anything happened, every case decided again
+	// as it stood then adds up to the running counts.
+	d.Now = func() time.Time { return clock.Add(time.Hour) }
+	counted, err := d.Facts(ctx, time.Time{})
+	must(t, err)
+	then, err := d.Facts(ctx, clock)
+	must(t, err)
+	counted.AsOf = clock
+	if !reflect.DeepEqual(then, counted) {
+		t.Errorf("as of the last step:\n%+v\nthe running counts:\n%+v", then, counted)
 	}
 	EveryEntryIsSaidInEveryLanguage(t, d)
 }

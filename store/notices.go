@@ -243,7 +243,7 @@ func requeued(ctx context.Context, tx *Tx, back []movedNotice) error {
 // in the audit trail too.
 func (d *DB) Fail(ctx context.Context, id int64, reply notify.ServerReply) error {
 	return d.inTx(ctx, func(tx *Tx) error {
-		failed, err := moveNotices(ctx, tx, notify.Sending, notify.Failed, `UPDATE notices SET state = 'failed', attempts = attempts + 1, `+setReply+`
+		failed, err := moveNotices(ctx, tx, notify.Sending, notify.Failed, `UPDATE notices SET state = 'failed', failed_at = ?1, attempts = attempts + 1, `+setReply+`
 			WHERE id = ?2 AND state = 'sending'`, append([]any{tx.nowText, id}, replyArgs(reply)...)...)
 		if err != nil || len(failed) == 0 {
 			return describe(err)
@@ -298,7 +298,7 @@ func markUndeliverable(ctx context.Context, tx *Tx, id int64, reply notify.Serve
 // address; 0 when it was neither.
 func failNotice(ctx context.Context, tx *Tx, id int64, reply notify.ServerReply) (address int64, err error) {
 	// Being sent or sent, it was counted as either (tallyRow).
-	failed, err := moveNotices(ctx, tx, notify.Sent, notify.Failed, `UPDATE notices SET state = 'failed', attempts = attempts + (state = 'sending'), `+setReply+`
+	failed, err := moveNotices(ctx, tx, notify.Sent, notify.Failed, `UPDATE notices SET state = 'failed', failed_at = ?1, attempts = attempts + (state = 'sending'), `+setReply+`
 		WHERE id = ?2 AND state IN ('sending', 'sent')`, append([]any{tx.nowText, id}, replyArgs(reply)...)...)
 	if err != nil || len(failed) == 0 {
 		return 0, err
@@ -383,7 +383,7 @@ func (d *DB) RequeueFailed(ctx context.Context, kind notify.NoticeKind) (requeue
 			WHERE n.state = 'failed' AND n.kind = ? AND a.undeliverable != ''`, kind).Scan(&dead); err != nil {
 			return describe(err)
 		}
-		back, err := moveNotices(ctx, tx, notify.Failed, notify.Queued, `UPDATE notices SET state = 'queued', attempts = 0, next_try = ? WHERE state = 'failed' AND kind = ?
+		back, err := moveNotices(ctx, tx, notify.Failed, notify.Queued, `UPDATE notices SET state = 'queued', failed_at = NULL, attempts = 0, next_try = ? WHERE state = 'failed' AND kind = ?
 			AND address_id NOT IN (SELECT id FROM addresses WHERE undeliverable != '')
 			AND NOT EXISTS (SELECT 1 FROM notices m WHERE m.address_id = notices.address_id AND m.kind = notices.kind AND m.round > notices.round)
 			AND contact_id NOT IN (SELECT id FROM contacts c WHERE c.do_not_contact OR `+heldBack+`)`, tx.nowText, kind)

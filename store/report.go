@@ -8,25 +8,41 @@ import (
 	"github.com/owabi/owabi/notify"
 )
 
-// Facts counts what the reports state, now, in one read transaction: the
-// running counts of how far the cases have come, and the persons, their
-// addresses and the notices sent.
-func (d *DB) Facts(ctx context.Context) (notify.Facts, error) {
-	f := notify.Facts{AsOf: d.Now(), Persons: map[notify.Category]int{}, Sent: map[notify.NoticeKind]int{}}
+// Facts counts what the reports state, in one read transaction: the
+// persons, their addresses, the notices sent and how far the cases have
+// come. Now (asOf zero, or not before now), how far is the running
+// counts; as of an earlier time, every case is decided again as it stood
+// then (notify.Case.AsOf), and the notices counted are those sent by then.
+// The persons and their categories are as now: the book leaked whole, and
+// a category corrected since was wrong then too.
+func (d *DB) Facts(ctx context.Context, asOf time.Time) (notify.Facts, error) {
+	now := d.Now()
+	if asOf.IsZero() || asOf.After(now) {
+		asOf = now
+	}
+	then := asOf.Before(now)
+	f := notify.Facts{AsOf: asOf, Persons: map[notify.Category]int{}, Sent: map[notify.NoticeKind]int{}}
 	err := d.reading(ctx, func(tx *sql.Tx) error {
-		progress, err := progress(ctx, tx)
-		if err != nil {
-			return err
+		if then {
+			if err := progressAsOf(ctx, tx, asOf, &f.Progress); err != nil {
+				return err
+			}
+		} else {
+			progress, err := progress(ctx, tx)
+			if err != nil {
+				return err
+			}
+			for _, p := range progress {
+				f.Add(p)
+			}
 		}
-		for _, p := range progress {
-			f.Add(p)
-		}
+		var err error
 		if f.Withheld, err = withheld(ctx, tx); err != nil {
 			return err
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT 'persons', category, n FROM tally WHERE what = 'contacts'
 			UNION ALL SELECT 'addresses', category, n FROM tally WHERE what = 'addresses'
-			UNION ALL SELECT 'sent', kind, count(DISTINCT contact_id) FROM notices WHERE sent_at IS NOT NULL GROUP BY kind`)
+			UNION ALL SELECT 'sent', kind, count(DISTINCT contact_id) FROM notices WHERE sent_at <= ? GROUP BY kind`, formatTime(asOf))
 		if err != nil {
 			return err
 		}
@@ -62,7 +78,9 @@ func (d *DB) Facts(ctx context.Context) (notify.Facts, error) {
 // (and those that heard the person), the follow-ups by the day they were
 // done, and each action recorded (a report filed among them) with its
 // note, by when it was done.
-func (d *DB) Timeline(ctx context.Context) ([]notify.Step, error) {
+//
+// As of a time (not zero), it is the steps done by then.
+func (d *DB) Timeline(ctx context.Context, asOf time.Time) ([]notify.Step, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT first, what, n, date_only, text, done_by FROM (
 		SELECT min(at) AS first, kind AS what, count(*) AS n, 0 AS date_only, '' AS text, '' AS done_by FROM audit
 			WHERE kind IN ('classify', 'bounce', 'undeliverable', 'failed', 'purge') GROUP BY substr(at, 1, 16), kind
@@ -95,7 +113,32 @@ func (d *DB) Timeline(ctx context.Context) ([]notify.Step, error) {
 		if s.At, err = time.Parse(layout, first); err != nil {
 			return nil, err
 		}
+		if !asOf.IsZero() && s.At.After(asOf) {
+			continue
+		}
 		out = append(out, s)
 	}
 	return out, describe(rows.Err())
+}
+
+// progressAsOf adds up how far every case had come at t, each decided
+// again from its facts as they stood then.
+func progressAsOf(ctx context.Context, tx *sql.Tx, t time.Time, into *notify.Progress) error {
+	ids, err := queryColumn[int64](ctx, tx, `SELECT id FROM contacts ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		c, err := loadCase(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		p := c.AsOf(t).Progress()
+		for _, step := range funnel {
+			if *step.flag(&p) {
+				*step.n(into)++
+			}
+		}
+	}
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/owabi/owabi/notify"
 )
@@ -56,7 +57,7 @@ func TestTheReportsCountEachPersonOnceFromEverythingTheyTold(t *testing.T) {
 	d.AddCall(ctx, u.ID, notify.Call{ContactID: byEmail["d1@d.example"].Contact.ID, Outcome: notify.NoAnswer})
 	d.AddAck(ctx, notify.Ack{ContactID: byEmail["c@c.example"].Contact.ID, Channel: notify.AckChannel("reply"), At: d.Now(), Auto: true})
 
-	f, err := d.Facts(ctx)
+	f, err := d.Facts(ctx, time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +65,7 @@ func TestTheReportsCountEachPersonOnceFromEverythingTheyTold(t *testing.T) {
 	if want := []int{4, 5, 2, 3, 2, 1, 2, 0, 2}; !slices.Equal(got, want) {
 		t.Errorf("persons, addresses, sent (even if bounced later), none reached, called, reached, arrived, not arrived, clicked:\n got %v\nwant %v", got, want)
 	}
-	steps, err := d.Timeline(ctx)
+	steps, err := d.Timeline(ctx, time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -621,7 +621,7 @@ func checkCountsEqualTheFacts(t *testing.T, d *DB, when string) {
 	}
 	// The reports count the same, and what they state means what it says:
 	// counted again here by SQL of the test's own, from the facts.
-	f, err := d.Facts(ctx)
+	f, err := d.Facts(ctx, time.Time{})
 	if err != nil || f.Progress != total {
 		t.Errorf("%s: the reports count %+v (%v), the facts say %+v", when, f.Progress, err, total)
 	}

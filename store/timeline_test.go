@@ -159,6 +159,41 @@ func TestTheTimelineTellsEachDayWhatWasDoneThen(t *testing.T) {
 			t.Errorf("the report in the era calendar lacks %q:\n%s", want, md.String())
 		}
 	}
+
+	// The 27th: a notice of the 22nd bounces, a person answers on their
+	// page, a hearing finds the spam opened, and the PPC gets its report.
+	now = jst(27, 10, 0)
+	if _, err := db.RecordInbound(ctx, "INBOX", 1, []notify.Inbound{{UID: 1, MessageID: "<dsn@mx>", FromMailSystem: true,
+		Bounces: []notify.Bounce{{Recipient: "p0@c.example", Action: "failed", Status: "5.1.1", OriginalMessageID: "<deletion1@x>"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AddAck(ctx, notify.Ack{ContactID: 2, Channel: notify.AckLink, At: jst(27, 10, 0), Report: notify.DeletedSpam}); err != nil {
+		t.Fatal(err)
+	}
+	call(6, jst(27, 9, 30), notify.Hearing{Arrived: notify.Yes, Opened: notify.Yes, Clicked: notify.Yes})
+	act(notify.ActionKind(notify.PPCPreliminary), jst(27, 9, 45), "")
+	later, err := db.Facts(ctx, time.Time{})
+	if err != nil || later.Acknowledged == 0 || later.Clicked != 2 {
+		t.Fatalf("the facts on the 27th: %+v, %v", later, err)
+	}
+	// Written on the 27th as of the 26th at 17:00, the report is the one
+	// written then, to the byte.
+	md.Reset()
+	if _, err := report.Produce(ctx, db, report.Input{Kind: report.IncidentReport, Zone: tokyo, AsOf: jst(26, 17, 0)}, report.Markdown, templates.FS, &md); err != nil {
+		t.Fatal(err)
+	}
+	if md.String() != out {
+		t.Errorf("the report as of the 26th, written on the 27th:\n%s\nwant, as written on the 26th:\n%s", md.String(), out)
+	}
+	md.Reset()
+	if _, err := report.Produce(ctx, db, report.Input{Kind: report.IncidentReport, Zone: tokyo}, report.Markdown, templates.FS, &md); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"2012年12月27日（木）10時00分現在", "2012年12月27日（木）午前", "個人情報保護委員会へ速報を提出（09時45分）"} {
+		if !strings.Contains(md.String(), want) {
+			t.Errorf("the report on the 27th lacks %q:\n%s", want, md.String())
+		}
+	}
 	store.EveryEntryIsSaidInEveryLanguage(t, db)
 }
 

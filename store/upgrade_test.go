@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/owabi/owabi/notify"
 )
@@ -57,7 +58,7 @@ func TestADatabaseOfAnOlderSchemaIsUpgradedWhole(t *testing.T) {
 	if err != nil || len(actions) != 1 || actions[0].Kind != notify.ActionKind(notify.PPCPreliminary) || actions[0].RecordedBy != "kanri" {
 		t.Errorf("the filing, as a step: %+v, %v", actions, err)
 	}
-	if steps, err := d.Timeline(ctx); err != nil || len(steps) == 0 {
+	if steps, err := d.Timeline(ctx, time.Time{}); err != nil || len(steps) == 0 {
 		t.Errorf("the timeline: %v, %v", steps, err)
 	}
 	var heard, said int
@@ -65,5 +66,12 @@ func TestADatabaseOfAnOlderSchemaIsUpgradedWhole(t *testing.T) {
 		(SELECT count(*) FROM calls WHERE outcome = 'reached' AND (arrived || opened || clicked || infected || deleted) != '')`).Scan(&heard, &said)
 	if heard != said || heard == 0 {
 		t.Errorf("%d calls marked as hearing the person, %d did", heard, said)
+	}
+	// A notice that failed before their times were kept is dated by the
+	// latest time known of it, so that a report as of a time can count it.
+	var failed, undated int
+	d.db.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE failed_at IS NULL OR failed_at < queued_at) FROM notices WHERE state = 'failed'`).Scan(&failed, &undated)
+	if failed == 0 || undated != 0 {
+		t.Errorf("%d failed notices, %d of them without a time", failed, undated)
 	}
 }

@@ -12,11 +12,12 @@ import (
 )
 
 func runReport(ctx context.Context, g *globals, e env, args []string) error {
-	fs := flags("report", g, e, "--kind incident|ppc|public [--final] [--lang ja|en] [--format html|md] [FILE]")
+	fs := flags("report", g, e, "--kind incident|ppc|public [--final] [--lang ja|en] [--format html|md] [--as-of TIME] [FILE]")
 	kind := fs.String("kind", "", "incident (the Privacy Mark layout), ppc (the items of the PPC's form) or public (the notice for the website)")
 	final := fs.Bool("final", false, "ppc: the final report (確報) instead of the preliminary one (速報)")
 	lang := fs.String("lang", "ja", "ja or en")
 	format := fs.String("format", "html", "html (a page to print on A4) or md (Markdown text)")
+	asOf := fs.String("as-of", "", `write it as of an earlier time, "2006-01-02 15:04": its counts and course of events are what had happened by then`)
 	if err := parse(fs, args, zeroOrOne); err != nil {
 		return err
 	}
@@ -34,6 +35,14 @@ func runReport(ctx context.Context, g *globals, e env, args []string) error {
 	}
 	defer a.Close()
 	in := report.Input{Kind: report.Kind(*kind), Lang: *lang, Final: *final, Org: a.cfg.organisation(), Zone: a.cfg.zone()}
+	if *asOf != "" {
+		if in.AsOf, err = a.when(*asOf); err != nil {
+			return err
+		}
+		if in.AsOf.After(a.db.Now()) {
+			return &usageError{msg: fmt.Sprintf("--as-of %s has not come yet", *asOf)}
+		}
+	}
 	err = writeOut(e, fs.Arg(0), func(out io.Writer) (err error) {
 		in, err = report.Produce(ctx, a.db, in, report.Format(*format), templates.FS, out)
 		return err

@@ -112,6 +112,16 @@ func TestTheIncidentReportStatesWhatHappenedToThe243(t *testing.T) {
 	if code, _, errOut := owabi(t, nil, "--config", cfg, "report", "--kind", "nonsense"); code != 2 || !strings.Contains(errOut, "use incident, ppc or public") {
 		t.Errorf("a report that does not exist: exit %d, %q", code, errOut)
 	}
+	// As of the afternoon the spam went out, before any notice.
+	then := mustOwabi(t, nil, "--config", cfg, "report", "--kind", "incident", "--format", "md", "--as-of", "2026-11-20 12:00")
+	for _, want := range []string{"2026年11月20日（金）12時00分現在", "- **削除依頼（お詫びを含む）メールの送信**: 0名", "- **電話**: 0名に架電し、うち0名と通話"} {
+		if !strings.Contains(then, want) {
+			t.Errorf("the report as of the 20th lacks %q:\n%s", want, then)
+		}
+	}
+	if code, _, errOut := owabi(t, nil, "--config", cfg, "report", "--kind", "incident", "--as-of", "2999-01-01 00:00"); code != 2 || !strings.Contains(errOut, "has not come yet") {
+		t.Errorf("a report as of a time to come: exit %d, %q", code, errOut)
+	}
 }
 
 // A manager's edit of the incident record reaches the notices the running

@@ -39,6 +39,9 @@ type Input struct {
 	Filings  []notify.Deadline // the reports owed, with when each was filed
 	Actions  []notify.Action   // what was done outside owabi, reports filed among them
 	Zone     *time.Location
+	// AsOf is the time the report is written as of: its counts and its
+	// course of events are what had happened by then. Zero is now.
+	AsOf time.Time
 }
 
 // Document is a report laid out: sections of labelled text, lists and

@@ -10,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"strings"
+	"time"
 
 	"github.com/owabi/owabi/notify"
 )
@@ -137,26 +138,35 @@ func (in Input) Describe(format string) notify.Said {
 // Source is where a report reads what owabi recorded.
 type Source interface {
 	Incident(ctx context.Context) (notify.Incident, error)
-	Facts(ctx context.Context) (notify.Facts, error)
-	Timeline(ctx context.Context) ([]notify.Step, error)
+	// Facts and Timeline are as of a time; zero is now.
+	Facts(ctx context.Context, asOf time.Time) (notify.Facts, error)
+	Timeline(ctx context.Context, asOf time.Time) ([]notify.Step, error)
 	Actions(ctx context.Context) ([]notify.Action, error)
 }
 
 // gather fills in from src what the report states: the incident record,
-// the counts as of now, the timeline and the reports owed.
+// the counts and the timeline as of in.AsOf (zero: now), and what was done
+// by then, the reports owed among it.
 func gather(ctx context.Context, src Source, in Input) (Input, error) {
 	var err error
 	if in.Incident, err = src.Incident(ctx); err != nil {
 		return in, err
 	}
-	if in.Facts, err = src.Facts(ctx); err != nil {
+	if in.Facts, err = src.Facts(ctx, in.AsOf); err != nil {
 		return in, err
 	}
-	if in.Steps, err = src.Timeline(ctx); err != nil {
+	if in.Steps, err = src.Timeline(ctx, in.AsOf); err != nil {
 		return in, err
 	}
-	if in.Actions, err = src.Actions(ctx); err != nil {
+	actions, err := src.Actions(ctx)
+	if err != nil {
 		return in, err
+	}
+	in.Actions = nil
+	for _, a := range actions {
+		if !a.At.After(in.Facts.AsOf) {
+			in.Actions = append(in.Actions, a)
+		}
 	}
 	in.Filings = notify.Filed(notify.Deadlines(in.Incident.DiscoveredAt, in.Incident.Intentional, in.Incident.GDPR), in.Actions)
 	return in, nil

@@ -24,6 +24,8 @@ type incidentView struct {
 	Zone     string    // the zone times are typed in
 	History  []notify.IncidentVersion
 	Reports  []reportLink
+	AsOf     string    // the time the reports are written as of, as the field holds it; "" for now
+	AsOfTime time.Time // and as a time
 }
 
 // textRow is one text field of the record in both languages.
@@ -63,6 +65,22 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request, sess *noti
 	s.showIncident(w, r, sess, inc, 0, false, http.StatusOK, "", notice)
 }
 
+// asOf reads the time a report is to be written as of, typed in the zone:
+// zero for now. A time to come is refused.
+func (s *Server) asOf(v string) (t time.Time, problem string) {
+	if v == "" {
+		return time.Time{}, ""
+	}
+	t, err := s.localInput(v)
+	switch {
+	case err != nil:
+		return time.Time{}, "bad_time"
+	case t.After(s.Now()):
+		return time.Time{}, "as_of_in_future"
+	}
+	return t, ""
+}
+
 // showIncident shows the page with inc in the form: as recorded, or as
 // typed when it was refused (then base is the version it was typed on).
 func (s *Server) showIncident(w http.ResponseWriter, r *http.Request, sess *notify.Session, inc notify.Incident, base int64, openEn bool, status int, errText, notice string) {
@@ -72,6 +90,11 @@ func (s *Server) showIncident(w http.ResponseWriter, r *http.Request, sess *noti
 		return
 	}
 	v := incidentView{Incident: inc, History: history, Version: base, OpenEn: openEn, Zone: s.Zone.String()}
+	if at, problem := s.asOf(r.URL.Query().Get("as_of")); problem != "" && errText == "" {
+		errText = wording.Texts(language(r))[problem]
+	} else if problem == "" {
+		v.AsOf, v.AsOfTime = r.URL.Query().Get("as_of"), at
+	}
 	if base == 0 && len(history) > 0 {
 		v.Version = history[0].ID
 	}
@@ -200,6 +223,11 @@ func (s *Server) showReport(w http.ResponseWriter, r *http.Request, sess *notify
 	}
 	if !slices.Contains(report.Kinds, in.Kind) || !slices.Contains(report.Formats, format) {
 		s.refuse(w, r, http.StatusNotFound, "not_found")
+		return
+	}
+	var problem string
+	if in.AsOf, problem = s.asOf(r.PostFormValue("as_of")); problem != "" {
+		s.refuse(w, r, http.StatusBadRequest, problem)
 		return
 	}
 	var b bytes.Buffer

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"html"
 	"io"
 	"net/http"
@@ -142,6 +143,51 @@ func TestReportsArePagesToPrintAndMarkdown(t *testing.T) {
 	if trail, _ := a.db.AuditTrail(ctx, notify.AuditFilter{Kind: "report", Limit: 5}); len(trail) != 2 || trail[0].Actor != "kanri" ||
 		!strings.HasPrefix(wording.Audit("en", time.UTC, trail[0]), "Report to the PPC (final) written (English, md)") {
 		t.Errorf("the reports in the audit trail: %+v", trail)
+	}
+}
+
+// The manager chooses the time the reports are written as of: every
+// report form on the page carries it, a report written with it counts as
+// of then, and a time to come is refused.
+func TestReportsAreWrittenAsOfTheTimeChosen(t *testing.T) {
+	a := newApp(t)
+	ctx := context.Background()
+	a.importBook(t, ownedBySuzuki, notify.Record{Family: "山田", Given: "太郎", Emails: []string{"taro@kikyo.example"}})
+	a.db.SeedIncident(ctx, notify.Incident{DiscoveredAt: time.Now().Add(-30 * time.Hour)})
+	n := 0
+	a.db.Queue(ctx, notify.Deletion, "ja", func() string { n++; return fmt.Sprint("m", n, "@x") })
+	claimed, _ := a.db.Claim(ctx, 1)
+	a.db.MarkSent(ctx, claimed[0].ID)
+	manager := a.client(t)
+	a.signIn(t, manager, "kanri", password)
+
+	before := time.Now().Add(-2 * time.Hour).In(a.web.Zone)
+	field := before.Format(inputTimeLayout)
+	_, _, body := get(t, manager, a.URL+"/incident?as_of="+field)
+	if n := strings.Count(body, `<input type="hidden" name="as_of" value="`+field+`">`); n != 8 ||
+		!strings.Contains(body, "報告書は "+before.Format("2006-01-02 15:04")+" 現在で作ります。") {
+		t.Fatalf("%d report forms carry the time chosen:\n%s", n, body)
+	}
+	token := csrfField.FindStringSubmatch(body)[1]
+	for _, c := range []struct {
+		asOf, want string
+	}{
+		{field, "- **削除依頼（お詫びを含む）メールの送信**: 0名"},
+		{field, fmt.Sprintf("%d時%02d分現在", before.Hour(), before.Minute())},
+		{"", "- **削除依頼（お詫びを含む）メールの送信**: 1名"},
+	} {
+		_, _, md := post(t, manager, a.URL+"/reports/incident", url.Values{"csrf": {token}, "format": {"md"}, "as_of": {c.asOf}})
+		if !strings.Contains(md, c.want) {
+			t.Errorf("as of %q the report lacks %q:\n%s", c.asOf, c.want, md)
+		}
+	}
+	later := time.Now().Add(2 * time.Hour).In(a.web.Zone).Format(inputTimeLayout)
+	if code, _, body := post(t, manager, a.URL+"/reports/incident", url.Values{"csrf": {token}, "as_of": {later}}); code != http.StatusBadRequest ||
+		!strings.Contains(body, "その日時はまだ来ていません") {
+		t.Errorf("a report as of a time to come: %d\n%s", code, body)
+	}
+	if _, _, body := get(t, manager, a.URL+"/incident?as_of="+later); !strings.Contains(body, "その日時はまだ来ていません") || strings.Contains(body, `name="as_of" value="`+later) {
+		t.Errorf("the page with a time to come:\n%s", body)
 	}
 }
 

@@ -72,8 +72,8 @@ type Store interface {
 	Incident(ctx context.Context) (notify.Incident, error)
 	SaveIncident(ctx context.Context, userID, base int64, inc notify.Incident) error
 	IncidentHistory(ctx context.Context) ([]notify.IncidentVersion, error)
-	Facts(ctx context.Context) (notify.Facts, error)
-	Timeline(ctx context.Context) ([]notify.Step, error)
+	Facts(ctx context.Context, asOf time.Time) (notify.Facts, error)
+	Timeline(ctx context.Context, asOf time.Time) ([]notify.Step, error)
 	// Full says whether the disk is too full to record anything, and since when.
 	Full(ctx context.Context) (since time.Time, full bool)
 }
