@@ -60,28 +60,6 @@ func (it NoticeItem) Law() string {
 	return "APPI"
 }
 
-// noticeItemNames are the items as the law names them, in Japanese and in
-// English: the pages and the command line say them so.
-var noticeItemNames = map[NoticeItem][2]string{
-	ItemSummary:          {"概要", "overview"},
-	ItemPersonalData:     {"個人データの項目", "the items of personal data"},
-	ItemCause:            {"原因", "the cause"},
-	ItemSecondaryDamage:  {"二次被害又はそのおそれの有無及びその内容", "secondary damage or its risk"},
-	ItemContact:          {"その他参考となる事項（問い合わせ窓口）", "other reference matters (the contact desk)"},
-	ItemGDPRNature:       {"漏えいの性質", "the nature of the breach"},
-	ItemGDPRContact:      {"連絡窓口", "the contact point"},
-	ItemGDPRConsequences: {"想定される結果", "the likely consequences"},
-	ItemGDPRMeasures:     {"講じた措置", "the measures taken"},
-}
-
-// Name is the item's name in lang, Japanese unless lang is "en".
-func (it NoticeItem) Name(lang string) string {
-	if lang == "en" {
-		return noticeItemNames[it][1]
-	}
-	return noticeItemNames[it][0]
-}
-
 // TemplateCheck is one notice template held against the items the law
 // asks a notice to the affected person to tell.
 type TemplateCheck struct {

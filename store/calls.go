@@ -196,10 +196,15 @@ func (d *DB) Calls(ctx context.Context, contactID int64) ([]notify.Call, error) 
 	return out, describe(err)
 }
 
-// callsQuery lists a contact's calls, newest first.
-var callsQuery = `SELECT k.id, k.contact_id, u.name, k.at, k.recorded_at, k.outcome, k.call_back_at,
+// callsQuery lists a contact's calls, newest first (callsOrder); scanCall
+// reads a row of callsSelect.
+var (
+	callsSelect = `SELECT k.id, k.contact_id, u.name, k.at, k.recorded_at, k.outcome, k.call_back_at,
 		` + answerColumns("k.") + `, k.follow_up, k.follow_up_on, k.follow_up_done, k.follow_up_result, k.note
-		FROM calls k JOIN users u ON u.id = k.user_id WHERE k.contact_id = ? ORDER BY k.at DESC, k.id DESC`
+		FROM calls k JOIN users u ON u.id = k.user_id`
+	callsOrder = `k.at DESC, k.id DESC`
+	callsQuery = callsSelect + ` WHERE k.contact_id = ? ORDER BY ` + callsOrder
+)
 
 // answerColumns are the calls table's columns of the hearing's answers,
 // named as the questions are, each after prefix.
@@ -233,19 +238,27 @@ func calls(ctx context.Context, q querier, contactID int64) ([]notify.Call, erro
 	defer rows.Close()
 	var out []notify.Call
 	for rows.Next() {
-		var c notify.Call
-		var at, recorded, callBack, followOn, followDone string
-		dest := append(append([]any{&c.ID, &c.ContactID, &c.By, &at, &recorded, &c.Outcome, &callBack}, answers(&c.Hearing, true)...),
-			&c.FollowUp, &followOn, &followDone, &c.FollowUpResult, &c.Note)
-		if err := rows.Scan(dest...); err != nil {
+		c, err := scanCall(rows)
+		if err != nil {
 			return nil, err
 		}
-		c.At, c.RecordedAt, c.CallBackAt = parseTime(at), parseTime(recorded), parseTime(callBack)
-		c.FollowUpOn, _ = time.Parse(dateLayout, followOn)
-		c.FollowUpDone, _ = time.Parse(dateLayout, followDone)
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+func scanCall(rows *sql.Rows) (notify.Call, error) {
+	var c notify.Call
+	var at, recorded, callBack, followOn, followDone string
+	dest := append(append([]any{&c.ID, &c.ContactID, &c.By, &at, &recorded, &c.Outcome, &callBack}, answers(&c.Hearing, true)...),
+		&c.FollowUp, &followOn, &followDone, &c.FollowUpResult, &c.Note)
+	if err := rows.Scan(dest...); err != nil {
+		return c, err
+	}
+	c.At, c.RecordedAt, c.CallBackAt = parseTime(at), parseTime(recorded), parseTime(callBack)
+	c.FollowUpOn, _ = time.Parse(dateLayout, followOn)
+	c.FollowUpDone, _ = time.Parse(dateLayout, followDone)
+	return c, nil
 }
 
 // Contact finds a contact by id, with its addresses.

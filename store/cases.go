@@ -21,8 +21,10 @@ func startCase(now time.Time) notify.Assessment { return notify.Case{}.Assess(no
 // on every call logged: Open prepares them (caseStatements).
 const (
 	contactFactsQuery = `SELECT do_not_contact, EXISTS (SELECT 1 FROM call_tasks WHERE contact_id = ?1) FROM contacts WHERE id = ?1`
-	noticesQuery      = `SELECT state, queued_at, coalesce(sent_at, ''), coalesce(failed_at, '') FROM notices WHERE contact_id = ?`
-	acksQuery         = `SELECT channel, at, auto, report FROM acks WHERE contact_id = ?`
+	noticeColumns     = `state, queued_at, coalesce(sent_at, ''), coalesce(failed_at, '')`
+	noticesQuery      = `SELECT ` + noticeColumns + ` FROM notices WHERE contact_id = ? ORDER BY id`
+	ackColumns        = `channel, at, auto, report`
+	acksQuery         = `SELECT ` + ackColumns + ` FROM acks WHERE contact_id = ? ORDER BY id`
 	storedCaseQuery   = `SELECT EXISTS (SELECT 1 FROM cases WHERE contact_id = ?)`
 	storeCaseQuery    = `INSERT INTO cases (contact_id, urgency, reason, at_risk, due_at, urgency_due, reason_due,
 		category, owner, reached_at, acked_at, funnel, last_call_at, last_outcome, unheard)
@@ -54,13 +56,11 @@ func loadCase(ctx context.Context, q querier, contactID int64) (notify.Case, err
 		return c, err
 	}
 	for rows.Next() {
-		var n notify.CaseNotice
-		var queued, sent, failed string
-		if err := rows.Scan(&n.State, &queued, &sent, &failed); err != nil {
+		n, err := scanNotice(rows)
+		if err != nil {
 			rows.Close()
 			return c, err
 		}
-		n.QueuedAt, n.SentAt, n.FailedAt = parseTime(queued), parseTime(sent), parseTime(failed) // "" is no time
 		c.Notices = append(c.Notices, n)
 	}
 	rows.Close()
@@ -68,18 +68,129 @@ func loadCase(ctx context.Context, q querier, contactID int64) (notify.Case, err
 		return c, err
 	}
 	for rows.Next() {
-		var a notify.Ack
-		var at string
-		if err := rows.Scan(&a.Channel, &at, &a.Auto, &a.Report); err != nil {
+		a, err := scanAck(rows)
+		if err != nil {
 			rows.Close()
 			return c, err
 		}
-		a.At = parseTime(at)
 		c.Acks = append(c.Acks, a)
 	}
 	rows.Close()
 	c.Calls, err = calls(ctx, q, contactID)
 	return c, err
+}
+
+// scanNotice and scanAck read a row of noticeColumns and of ackColumns,
+// after the columns lead points into.
+func scanNotice(rows *sql.Rows, lead ...any) (notify.CaseNotice, error) {
+	var n notify.CaseNotice
+	var queued, sent, failed string
+	err := rows.Scan(append(lead, &n.State, &queued, &sent, &failed)...)
+	n.QueuedAt, n.SentAt, n.FailedAt = parseTime(queued), parseTime(sent), parseTime(failed) // "" is no time
+	return n, err
+}
+
+func scanAck(rows *sql.Rows, lead ...any) (notify.Ack, error) {
+	var a notify.Ack
+	var at string
+	err := rows.Scan(append(lead, &a.Channel, &at, &a.Auto, &a.Report)...)
+	a.At = parseTime(at)
+	return a, err
+}
+
+// everyCase calls fn with every contact's case, in the order of their
+// ids. It reads each kind of fact once for all the contacts, merging them
+// in order: a million cases take seconds, where loadCase for each would
+// take minutes.
+func everyCase(ctx context.Context, q querier, fn func(id int64, c notify.Case) error) error {
+	notices, err := openCursor(ctx, q, `SELECT contact_id, `+noticeColumns+` FROM notices ORDER BY contact_id, id`,
+		func(r *sql.Rows) (id int64, n notify.CaseNotice, err error) {
+			n, err = scanNotice(r, &id)
+			return id, n, err
+		})
+	if err != nil {
+		return err
+	}
+	defer notices.rows.Close()
+	acks, err := openCursor(ctx, q, `SELECT contact_id, `+ackColumns+` FROM acks ORDER BY contact_id, id`,
+		func(r *sql.Rows) (id int64, a notify.Ack, err error) { a, err = scanAck(r, &id); return id, a, err })
+	if err != nil {
+		return err
+	}
+	defer acks.rows.Close()
+	calls, err := openCursor(ctx, q, callsSelect+` ORDER BY k.contact_id, `+callsOrder,
+		func(r *sql.Rows) (int64, notify.Call, error) { c, err := scanCall(r); return c.ContactID, c, err })
+	if err != nil {
+		return err
+	}
+	defer calls.rows.Close()
+	rows, err := q.QueryContext(ctx, `SELECT id, do_not_contact, EXISTS (SELECT 1 FROM call_tasks t WHERE t.contact_id = contacts.id)
+		FROM contacts ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var c notify.Case
+		if err := rows.Scan(&id, &c.DoNotContact, &c.HandedToCaller); err != nil {
+			return err
+		}
+		c.Notices, c.Acks, c.Calls = notices.take(id), acks.take(id), calls.take(id)
+		if err := fn(id, c); err != nil {
+			return err
+		}
+	}
+	for _, err := range []error{rows.Err(), notices.err, acks.err, calls.err} {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cursor walks the rows of one kind of fact, in the order of their
+// contacts' ids.
+type cursor[T any] struct {
+	rows *sql.Rows
+	scan func(*sql.Rows) (int64, T, error)
+	id   int64 // the contact of the row at hand
+	v    T
+	ok   bool // a row is at hand
+	err  error
+}
+
+func openCursor[T any](ctx context.Context, q querier, query string, scan func(*sql.Rows) (int64, T, error)) (*cursor[T], error) {
+	rows, err := q.QueryContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	c := &cursor[T]{rows: rows, scan: scan}
+	c.next()
+	return c, nil
+}
+
+func (c *cursor[T]) next() {
+	if c.ok = c.rows.Next(); c.ok {
+		c.id, c.v, c.err = c.scan(c.rows)
+		c.ok = c.err == nil
+	} else {
+		c.err = c.rows.Err()
+	}
+}
+
+// take returns the rows of contact id, passing those of any contact
+// before it.
+func (c *cursor[T]) take(id int64) []T {
+	var out []T
+	for c.ok && c.id < id {
+		c.next()
+	}
+	for c.ok && c.id == id {
+		out = append(out, c.v)
+		c.next()
+	}
+	return out
 }
 
 // refreshCases decides again the cases of the contacts given, from their

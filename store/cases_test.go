@@ -93,6 +93,14 @@ func casesAfterRandomActions(t *testing.T, seed uint64) {
 		}
 		casesAgree(t, d, fmt.Sprintf("step %d", step))
 	}
+	// Every case read at once is each read alone.
+	must(t, everyCase(ctx, d.db, func(id int64, c notify.Case) error {
+		alone, err := loadCase(ctx, d.db, id)
+		if err != nil || !reflect.DeepEqual(c, alone) {
+			t.Errorf("contact %d read with every case:\n%+v\nread alone:\n%+v (%v)", id, c, alone, err)
+		}
+		return nil
+	}))
 	// As of the last moment anything happened, every case decided again
 	// as it stood then adds up to the running counts.
 	d.Now = func() time.Time { return clock.Add(time.Hour) }

@@ -124,21 +124,13 @@ func (d *DB) Timeline(ctx context.Context, asOf time.Time) ([]notify.Step, error
 // progressAsOf adds up how far every case had come at t, each decided
 // again from its facts as they stood then.
 func progressAsOf(ctx context.Context, tx *sql.Tx, t time.Time, into *notify.Progress) error {
-	ids, err := queryColumn[int64](ctx, tx, `SELECT id FROM contacts ORDER BY id`)
-	if err != nil {
-		return err
-	}
-	for _, id := range ids {
-		c, err := loadCase(ctx, tx, id)
-		if err != nil {
-			return err
-		}
+	return everyCase(ctx, tx, func(_ int64, c notify.Case) error {
 		p := c.AsOf(t).Progress()
 		for _, step := range funnel {
 			if *step.flag(&p) {
 				*step.n(into)++
 			}
 		}
-	}
-	return nil
+		return nil
+	})
 }

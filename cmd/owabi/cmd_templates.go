@@ -11,6 +11,7 @@ import (
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/fieldcheck"
 	"github.com/owabi/owabi/notify/mailer"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 const templatesUsage = `owabi templates looks at the notice templates.
@@ -124,7 +125,7 @@ func printTemplateChecks(w io.Writer, checks []notify.TemplateCheck, gdpr bool) 
 func itemNames(items []notify.NoticeItem) string {
 	names := make([]string, len(items))
 	for i, it := range items {
-		names[i] = fmt.Sprintf("%s (%s)", it.Name("en"), it.Name("ja"))
+		names[i] = fmt.Sprintf("%s (%s)", wording.Say("en", "item."+string(it)), wording.Say("ja", "item."+string(it)))
 		if it.Law() == "GDPR" {
 			names[i] = "GDPR: " + names[i]
 		}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/fieldcheck"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 // Languages are the languages notices can be written in.
@@ -159,26 +160,25 @@ func (c *Composer) render(d notify.Delivery) (Rendered, error) {
 	return r, nil
 }
 
-// salutation addresses a person as a Japanese business letter does.
+// salutation addresses a person as a business letter in lang does: a
+// Japanese one names the company first, and a colleague with さん.
 func salutation(lang string, c notify.Contact) string {
 	name := oneLine(c.Name())
-	company := oneLine(c.Company)
 	if lang == "en" {
-		if name = oneLine(strings.TrimSpace(c.Given + " " + c.Family)); name == "" {
-			return "Dear Sir or Madam,"
-		}
-		return "Dear " + name + ","
+		name = oneLine(strings.TrimSpace(c.Given + " " + c.Family))
 	}
-	if c.Category == notify.Employee {
-		if name == "" {
-			return "社員の皆さん"
-		}
-		return name + " さん"
+	switch {
+	case c.Category == notify.Employee && name == "":
+		return wording.Say(lang, "salute.employees")
+	case c.Category == notify.Employee:
+		return wording.Say(lang, "salute.employee", name)
+	case name == "":
+		name = wording.Say(lang, "salute.someone")
 	}
-	if name == "" {
-		name = "ご担当者"
+	if lang != "en" {
+		name = strings.TrimSpace(oneLine(c.Company) + " " + name)
 	}
-	return strings.TrimSpace(company+" "+name) + " 様"
+	return wording.Say(lang, "salute.person", name)
 }
 
 // oneLine removes line breaks and other control characters, so that text

@@ -13,25 +13,10 @@ import (
 // Languages the contact list can be written in.
 var Languages = []string{"ja", "en"}
 
-// contactHeaders are the contact list's column names, by language.
-var contactHeaders = map[string][]string{
-	"ja": {"番号", "氏名", "フリガナ", "会社名", "部署", "役職", "メールアドレス", "電話", "区分", "判定の理由", "担当",
-		"最終通話", "最終通話の結果", "お知らせを確認", "電話で話せた", "メール受信", "リンク等を開いた", "感染の疑い", "対処済み", "連絡しない",
-		"届かなかったアドレスと理由"},
-	"en": {"No.", "Name", "Phonetic name", "Company", "Department", "Title", "E-mail addresses", "Phones", "Category", "Why", "Owner",
-		"Last call", "Last call's outcome", "Acknowledged", "Reached", "Spam arrived", "Opened the link", "Infection suspected",
-		"Remediated", "Not to be contacted", "Undelivered addresses, and why"},
-}
-
-// words are the list's words for categories, outcomes and yes/no.
-var words = map[string]map[string]string{
-	"ja": {"customer": "顧客", "supplier": "仕入先", "employee": "社員", "unclassified": "未分類",
-		"reached": "話せた", "no_answer": "出なかった", "voicemail": "留守電", "wrong_number": "番号違い", "call_back": "かけ直し依頼",
-		"true": "はい", "false": ""},
-	"en": {"customer": "customer", "supplier": "supplier", "employee": "employee", "unclassified": "unclassified",
-		"reached": "reached", "no_answer": "no answer", "voicemail": "voicemail", "wrong_number": "wrong number", "call_back": "call back",
-		"true": "yes", "false": ""},
-}
+// columns are the contact list's columns, by their keys in the catalogue
+// ("sheet.col." + key).
+var columns = []string{"number", "name", "kana", "company", "department", "title", "emails", "phones", "category", "why", "owner",
+	"last_call", "last_outcome", "acknowledged", "reached", "arrived", "clicked", "infected", "remediated", "do_not_contact", "undelivered"}
 
 // why is the reason for a contact's category in lang: the rules' own words
 // put into Japanese, a person's reason as they wrote it.
@@ -57,10 +42,14 @@ func undelivered(lang string, list []notify.Undelivered) string {
 // It returns how many contacts it wrote.
 func ContactList(out io.Writer, lang string, zone *time.Location, each func(func(notify.Contact, notify.ContactProgress) error) error) (int, error) {
 	w := NewWriter(out)
-	if err := w.Write(contactHeaders[lang]); err != nil {
+	t := wording.Part(lang, "sheet.") // the list's words for categories, outcomes and yes/no
+	headers := make([]string, len(columns))
+	for i, col := range columns {
+		headers[i] = t["col."+col]
+	}
+	if err := w.Write(headers); err != nil {
 		return 0, err
 	}
-	t := words[lang]
 	n := 0
 	err := each(func(c notify.Contact, p notify.ContactProgress) error {
 		n++

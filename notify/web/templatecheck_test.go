@@ -47,7 +47,7 @@ func TestTheManagerSeesWhatTheNoticesLack(t *testing.T) {
 		`<tr data-template="en/deletion.tmpl">`,
 		// The record has no secondary damage: every other template tells
 		// it, but cannot yet.
-		"<li>二次被害又はそのおそれの有無及びその内容</li><li>GDPR: 想定される結果</li>",
+		"<li>二次被害又はそのおそれの有無及びその内容</li><li>GDPR：想定される結果</li>",
 	} {
 		if code != http.StatusOK || !strings.Contains(body, want) {
 			t.Errorf("the notice contents (%d) lack %q:\n%s", code, want, body)

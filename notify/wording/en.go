@@ -525,6 +525,34 @@ var en = map[string]string{
 	"dnc_state_yes":              "not to be contacted",
 	"dnc_state_no":               "to be contacted",
 
+	// The contact list for spreadsheets (notify/sheet).
+	"sheet.col.number": "No.", "sheet.col.name": "Name", "sheet.col.kana": "Phonetic name", "sheet.col.company": "Company",
+	"sheet.col.department": "Department", "sheet.col.title": "Title", "sheet.col.emails": "E-mail addresses", "sheet.col.phones": "Phones",
+	"sheet.col.category": "Category", "sheet.col.why": "Why", "sheet.col.owner": "Owner", "sheet.col.last_call": "Last call",
+	"sheet.col.last_outcome": "Last call's outcome", "sheet.col.acknowledged": "Acknowledged", "sheet.col.reached": "Reached",
+	"sheet.col.arrived": "Spam arrived", "sheet.col.clicked": "Opened the link", "sheet.col.infected": "Infection suspected",
+	"sheet.col.remediated": "Remediated", "sheet.col.do_not_contact": "Not to be contacted", "sheet.col.undelivered": "Undelivered addresses, and why",
+	"sheet.customer": "customer", "sheet.supplier": "supplier", "sheet.employee": "employee", "sheet.unclassified": "unclassified",
+	"sheet.reached": "reached", "sheet.no_answer": "no answer", "sheet.voicemail": "voicemail", "sheet.wrong_number": "wrong number",
+	"sheet.call_back": "call back", "sheet.true": "yes", "sheet.false": "",
+
+	// The fixed words of the notices (notify/mailer): how a letter addresses its reader.
+	"salute.person":    "Dear %s,",
+	"salute.someone":   "Sir or Madam",
+	"salute.employee":  "Dear %s,",
+	"salute.employees": "Dear colleagues,",
+
+	// The items the law asks a notice to tell (notify.NoticeItem).
+	"item.summary":           "overview",
+	"item.personal_data":     "the items of personal data",
+	"item.cause":             "the cause",
+	"item.secondary_damage":  "secondary damage or its risk",
+	"item.contact":           "other reference matters (the contact desk)",
+	"item.gdpr_nature":       "GDPR: the nature of the breach",
+	"item.gdpr_contact":      "GDPR: the contact point",
+	"item.gdpr_consequences": "GDPR: the likely consequences",
+	"item.gdpr_measures":     "GDPR: the measures taken",
+
 	// The reports (notify/report).
 	"report.as_of":                        "As of %s",
 	"report.h_reporter":                   "Reporter",

@@ -533,6 +533,34 @@ var ja = map[string]string{
 	"dnc_state_yes":              "連絡しない",
 	"dnc_state_no":               "連絡する",
 
+	// The contact list for spreadsheets (notify/sheet).
+	"sheet.col.number": "番号", "sheet.col.name": "氏名", "sheet.col.kana": "フリガナ", "sheet.col.company": "会社名",
+	"sheet.col.department": "部署", "sheet.col.title": "役職", "sheet.col.emails": "メールアドレス", "sheet.col.phones": "電話",
+	"sheet.col.category": "区分", "sheet.col.why": "判定の理由", "sheet.col.owner": "担当", "sheet.col.last_call": "最終通話",
+	"sheet.col.last_outcome": "最終通話の結果", "sheet.col.acknowledged": "お知らせを確認", "sheet.col.reached": "電話で話せた",
+	"sheet.col.arrived": "メール受信", "sheet.col.clicked": "リンク等を開いた", "sheet.col.infected": "感染の疑い",
+	"sheet.col.remediated": "対処済み", "sheet.col.do_not_contact": "連絡しない", "sheet.col.undelivered": "届かなかったアドレスと理由",
+	"sheet.customer": "顧客", "sheet.supplier": "仕入先", "sheet.employee": "社員", "sheet.unclassified": "未分類",
+	"sheet.reached": "話せた", "sheet.no_answer": "出なかった", "sheet.voicemail": "留守電", "sheet.wrong_number": "番号違い",
+	"sheet.call_back": "かけ直し依頼", "sheet.true": "はい", "sheet.false": "",
+
+	// The fixed words of the notices (notify/mailer): how a letter addresses its reader.
+	"salute.person":    "%s 様",
+	"salute.someone":   "ご担当者",
+	"salute.employee":  "%s さん",
+	"salute.employees": "社員の皆さん",
+
+	// The items the law asks a notice to tell (notify.NoticeItem).
+	"item.summary":           "概要",
+	"item.personal_data":     "個人データの項目",
+	"item.cause":             "原因",
+	"item.secondary_damage":  "二次被害又はそのおそれの有無及びその内容",
+	"item.contact":           "その他参考となる事項（問い合わせ窓口）",
+	"item.gdpr_nature":       "GDPR：漏えいの性質",
+	"item.gdpr_contact":      "GDPR：連絡窓口",
+	"item.gdpr_consequences": "GDPR：想定される結果",
+	"item.gdpr_measures":     "GDPR：講じた措置",
+
 	// The reports (notify/report).
 	"report.as_of":                        "%s現在",
 	"report.h_reporter":                   "■報告者",
