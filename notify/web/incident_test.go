@@ -161,6 +161,9 @@ func TestReportsAreWrittenAsOfTheTimeChosen(t *testing.T) {
 	manager := a.client(t)
 	a.signIn(t, manager, "kanri", password)
 
+	if _, _, body := get(t, manager, a.URL+"/incident"); strings.Contains(body, "現在で作ります") {
+		t.Errorf("with no time chosen, the page says one is:\n%s", body)
+	}
 	before := time.Now().Add(-2 * time.Hour).In(a.web.Zone)
 	field := before.Format(inputTimeLayout)
 	_, _, body := get(t, manager, a.URL+"/incident?as_of="+field)
