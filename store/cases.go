@@ -21,10 +21,10 @@ func startCase(now time.Time) notify.Assessment { return notify.Case{}.Assess(no
 // on every call logged: Open prepares them (caseStatements).
 const (
 	contactFactsQuery = `SELECT do_not_contact, EXISTS (SELECT 1 FROM call_tasks WHERE contact_id = ?1) FROM contacts WHERE id = ?1`
-	noticeColumns     = `state, queued_at, coalesce(sent_at, ''), coalesce(failed_at, '')`
-	noticesQuery      = `SELECT ` + noticeColumns + ` FROM notices WHERE contact_id = ? ORDER BY id`
-	ackColumns        = `channel, at, auto, report`
-	acksQuery         = `SELECT ` + ackColumns + ` FROM acks WHERE contact_id = ? ORDER BY id`
+	noticesSelect     = `SELECT contact_id, state, queued_at, coalesce(sent_at, ''), coalesce(failed_at, '') FROM notices`
+	noticesQuery      = noticesSelect + ` WHERE contact_id = ? ORDER BY id`
+	acksSelect        = `SELECT contact_id, channel, at, auto, report FROM acks`
+	acksQuery         = acksSelect + ` WHERE contact_id = ? ORDER BY id`
 	storedCaseQuery   = `SELECT EXISTS (SELECT 1 FROM cases WHERE contact_id = ?)`
 	storeCaseQuery    = `INSERT INTO cases (contact_id, urgency, reason, at_risk, due_at, urgency_due, reason_due,
 		category, owner, reached_at, acked_at, funnel, last_call_at, last_outcome, unheard)
@@ -52,50 +52,45 @@ func loadCase(ctx context.Context, q querier, contactID int64) (notify.Case, err
 		}
 	}
 	rows.Close()
-	if rows, err = q.QueryContext(ctx, noticesQuery, contactID); err != nil {
+	if c.Notices, err = take(ctx, q, noticesQuery, scanNotice, contactID); err != nil {
 		return c, err
 	}
-	for rows.Next() {
-		n, err := scanNotice(rows)
-		if err != nil {
-			rows.Close()
-			return c, err
-		}
-		c.Notices = append(c.Notices, n)
-	}
-	rows.Close()
-	if rows, err = q.QueryContext(ctx, acksQuery, contactID); err != nil {
+	if c.Acks, err = take(ctx, q, acksQuery, scanAck, contactID); err != nil {
 		return c, err
 	}
-	for rows.Next() {
-		a, err := scanAck(rows)
-		if err != nil {
-			rows.Close()
-			return c, err
-		}
-		c.Acks = append(c.Acks, a)
-	}
-	rows.Close()
 	c.Calls, err = calls(ctx, q, contactID)
 	return c, err
 }
 
-// scanNotice and scanAck read a row of noticeColumns and of ackColumns,
-// after the columns lead points into.
-func scanNotice(rows *sql.Rows, lead ...any) (notify.CaseNotice, error) {
-	var n notify.CaseNotice
-	var queued, sent, failed string
-	err := rows.Scan(append(lead, &n.State, &queued, &sent, &failed)...)
-	n.QueuedAt, n.SentAt, n.FailedAt = parseTime(queued), parseTime(sent), parseTime(failed) // "" is no time
-	return n, err
+// take reads the rows of contact id that query selects, through a cursor.
+func take[T any](ctx context.Context, q querier, query string, scan func(*sql.Rows) (int64, T, error), id int64) ([]T, error) {
+	c, err := openCursor(ctx, q, query, scan, id)
+	if err != nil {
+		return nil, err
+	}
+	defer c.rows.Close()
+	out := c.take(id)
+	return out, c.err
 }
 
-func scanAck(rows *sql.Rows, lead ...any) (notify.Ack, error) {
+// scanNotice and scanAck read a row of noticesSelect and of acksSelect:
+// the contact, and the fact.
+func scanNotice(rows *sql.Rows) (int64, notify.CaseNotice, error) {
+	var id int64
+	var n notify.CaseNotice
+	var queued, sent, failed string
+	err := rows.Scan(&id, &n.State, &queued, &sent, &failed)
+	n.QueuedAt, n.SentAt, n.FailedAt = parseTime(queued), parseTime(sent), parseTime(failed) // "" is no time
+	return id, n, err
+}
+
+func scanAck(rows *sql.Rows) (int64, notify.Ack, error) {
+	var id int64
 	var a notify.Ack
 	var at string
-	err := rows.Scan(append(lead, &a.Channel, &at, &a.Auto, &a.Report)...)
+	err := rows.Scan(&id, &a.Channel, &at, &a.Auto, &a.Report)
 	a.At = parseTime(at)
-	return a, err
+	return id, a, err
 }
 
 // everyCase calls fn with every contact's case, in the order of their
@@ -103,17 +98,12 @@ func scanAck(rows *sql.Rows, lead ...any) (notify.Ack, error) {
 // in order: a million cases take seconds, where loadCase for each would
 // take minutes.
 func everyCase(ctx context.Context, q querier, fn func(id int64, c notify.Case) error) error {
-	notices, err := openCursor(ctx, q, `SELECT contact_id, `+noticeColumns+` FROM notices ORDER BY contact_id, id`,
-		func(r *sql.Rows) (id int64, n notify.CaseNotice, err error) {
-			n, err = scanNotice(r, &id)
-			return id, n, err
-		})
+	notices, err := openCursor(ctx, q, noticesSelect+` ORDER BY contact_id, id`, scanNotice)
 	if err != nil {
 		return err
 	}
 	defer notices.rows.Close()
-	acks, err := openCursor(ctx, q, `SELECT contact_id, `+ackColumns+` FROM acks ORDER BY contact_id, id`,
-		func(r *sql.Rows) (id int64, a notify.Ack, err error) { a, err = scanAck(r, &id); return id, a, err })
+	acks, err := openCursor(ctx, q, acksSelect+` ORDER BY contact_id, id`, scanAck)
 	if err != nil {
 		return err
 	}
@@ -160,8 +150,8 @@ type cursor[T any] struct {
 	err  error
 }
 
-func openCursor[T any](ctx context.Context, q querier, query string, scan func(*sql.Rows) (int64, T, error)) (*cursor[T], error) {
-	rows, err := q.QueryContext(ctx, query)
+func openCursor[T any](ctx context.Context, q querier, query string, scan func(*sql.Rows) (int64, T, error), args ...any) (*cursor[T], error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
