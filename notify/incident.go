@@ -162,3 +162,18 @@ type IncidentVersion struct {
 	Changed  []string // the keys that changed from the version before, like "cause" or "en.summary"
 	Incident Incident
 }
+
+// ItemLabel names an item of the incident record, by its key in a version
+// (IncidentVersion.Changed), as the incident page labels it: "summary" is
+// inc_summary, "en.cause" the English inc_cause, "spam_from" spam_from.
+func ItemLabel(key string) Said {
+	if rest, ok := strings.CutPrefix(key, "en."); ok {
+		return Say("in_english_field", ItemLabel(rest))
+	}
+	for _, f := range (&IncidentText{}).Fields() {
+		if f.Key == key {
+			return Say("inc_" + key)
+		}
+	}
+	return Say(key)
+}

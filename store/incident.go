@@ -110,7 +110,7 @@ func saveIncident(ctx context.Context, tx *Tx, source string, userID any, before
 	if before != "" {
 		var items []notify.Said
 		for _, k := range changedKeys(before, record) {
-			items = append(items, itemLabel(k))
+			items = append(items, notify.ItemLabel(k))
 		}
 		if len(items) == 0 {
 			said = said.And(notify.Say("audit.nothing_changed"))
@@ -119,21 +119,6 @@ func saveIncident(ctx context.Context, tx *Tx, source string, userID any, before
 		}
 	}
 	return describe(audit(ctx, tx, notify.AuditEntry{Kind: "incident", Said: said}))
-}
-
-// itemLabel names an item of the incident record as the incident page
-// labels it: "summary" is inc_summary, "en.cause" the English inc_cause,
-// "spam_from" spam_from.
-func itemLabel(key string) notify.Said {
-	if rest, ok := strings.CutPrefix(key, "en."); ok {
-		return notify.Say("in_english_field", itemLabel(rest))
-	}
-	for _, f := range (&notify.IncidentText{}).Fields() {
-		if f.Key == key {
-			return notify.Say("inc_" + key)
-		}
-	}
-	return notify.Say(key)
 }
 
 // Incident is the incident record's latest version.

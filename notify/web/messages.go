@@ -117,9 +117,7 @@ func (s *Server) funcs() template.FuncMap {
 		},
 		// later says whether recorded is more than a few minutes after
 		// at: a thing recorded after it happened shows both times.
-		"later":      func(recorded, at time.Time) bool { return recorded.Sub(at) > 5*time.Minute },
-		"hasPrefix":  strings.HasPrefix,
-		"trimPrefix": strings.TrimPrefix,
+		"later": func(recorded, at time.Time) bool { return recorded.Sub(at) > 5*time.Minute },
 		"date": func(t time.Time) string {
 			if t.IsZero() {
 				return ""
@@ -142,6 +140,15 @@ func (s *Server) funcs() template.FuncMap {
 				return wording.Say(lang, key)
 			}
 			return actor
+		},
+		// items names the items of the incident record keys are of, in a
+		// language (notify.ItemLabel).
+		"items": func(lang string, keys []string) string {
+			labels := make([]notify.Said, len(keys))
+			for i, k := range keys {
+				labels[i] = notify.ItemLabel(k)
+			}
+			return wording.List(lang, s.Zone, labels)
 		},
 		// audit is what an audit entry says happened, in a language and the zone.
 		"audit": func(lang string, e notify.AuditEntry) string { return wording.Audit(lang, s.Zone, e) },

@@ -35,11 +35,7 @@ func Said(lang string, zone *time.Location, s notify.Said) string {
 		case notify.Said:
 			args[i] = Said(lang, zone, a)
 		case []notify.Said:
-			words := make([]string, len(a))
-			for j, w := range a {
-				words[j] = Said(lang, zone, w)
-			}
-			args[i] = strings.Join(words, Say(lang, "audit.list"))
+			args[i] = List(lang, zone, a)
 		case time.Time:
 			args[i] = Say(lang, "audit.no_time")
 			if !a.IsZero() {
@@ -54,4 +50,13 @@ func Said(lang string, zone *time.Location, s notify.Said) string {
 		parts = append(parts, Said(lang, zone, m))
 	}
 	return strings.Join(parts, Say(lang, "audit.and"))
+}
+
+// List says each of words in lang, and joins them as lang lists words.
+func List(lang string, zone *time.Location, words []notify.Said) string {
+	said := make([]string, len(words))
+	for i, w := range words {
+		said[i] = Said(lang, zone, w)
+	}
+	return strings.Join(said, Say(lang, "audit.list"))
 }
