@@ -160,31 +160,63 @@ func (c Case) noneDelivered() bool {
 }
 
 // CaseNotice is one notice of a case: its state, and when it was queued,
-// went out and failed (zero when it has not).
+// went out and failed in its latest try (zero when it has not); and the
+// tries before, when it failed and was given another round.
 type CaseNotice struct {
+	ID                         int64
 	State                      NoticeState
 	QueuedAt, SentAt, FailedAt time.Time
+	Earlier                    []NoticeTry // oldest first
+}
+
+// NoticeTry is a try of a notice that failed and was put back in the
+// queue: when it went out (zero if it never did), failed and was requeued.
+type NoticeTry struct {
+	SentAt, FailedAt, RequeuedAt time.Time
+}
+
+// asOf is the notice as it stood at t, and false when it was not queued
+// yet: failed by then, else sent by then, else waiting in the queue, in
+// the try it was in then.
+func (n CaseNotice) asOf(t time.Time) (CaseNotice, bool) {
+	if n.QueuedAt.After(t) {
+		return n, false
+	}
+	sent, failed := n.SentAt, n.FailedAt
+	for _, try := range n.Earlier {
+		if try.RequeuedAt.After(t) {
+			sent, failed = try.SentAt, try.FailedAt
+			break
+		}
+	}
+	then := CaseNotice{ID: n.ID, State: Queued, QueuedAt: n.QueuedAt}
+	switch {
+	case !failed.IsZero() && !failed.After(t):
+		then.State, then.SentAt, then.FailedAt = Failed, sent, failed
+	case !sent.IsZero() && !sent.After(t):
+		then.State, then.SentAt = Sent, sent
+	}
+	for _, try := range n.Earlier {
+		if !try.RequeuedAt.After(t) {
+			then.Earlier = append(then.Earlier, try)
+		}
+	}
+	return then, true
 }
 
 // AsOf is the case as it stood at t, by what was recorded: the notices
 // queued by then, each in the state it had then; the acknowledgements and
-// calls by then, a follow-up done after t not done yet. Whether they are
+// calls by then (by when each took place, not when it was typed in), a
+// follow-up done on a day after t's not done yet. t is in the
+// organisation's zone, where a follow-up's day begins. Whether they are
 // not to be contacted, or handed to a caller, is as now: owabi keeps no
 // time for either, and neither changes how far the case came.
 func (c Case) AsOf(t time.Time) Case {
 	then := Case{DoNotContact: c.DoNotContact, HandedToCaller: c.HandedToCaller}
 	for _, n := range c.Notices {
-		switch {
-		case n.QueuedAt.After(t):
-			continue
-		case !n.FailedAt.IsZero() && !n.FailedAt.After(t):
-			n.State = Failed
-		case !n.SentAt.IsZero() && !n.SentAt.After(t):
-			n.State, n.FailedAt = Sent, time.Time{}
-		default:
-			n.State, n.SentAt, n.FailedAt = Queued, time.Time{}, time.Time{}
+		if n, ok := n.asOf(t); ok {
+			then.Notices = append(then.Notices, n)
 		}
-		then.Notices = append(then.Notices, n)
 	}
 	for _, a := range c.Acks {
 		if !a.At.After(t) {
@@ -195,7 +227,7 @@ func (c Case) AsOf(t time.Time) Case {
 		if k.At.After(t) {
 			continue
 		}
-		if k.FollowUpDone.After(t) {
+		if !k.FollowUpDone.IsZero() && !DayHasCome(k.FollowUpDone, t) {
 			k.FollowUpDone, k.FollowUpResult = time.Time{}, NoResult
 		}
 		then.Calls = append(then.Calls, k)

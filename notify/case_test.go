@@ -2,6 +2,7 @@ package notify
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 )
@@ -236,6 +237,33 @@ func TestACaseAsItStoodAtATime(t *testing.T) {
 	then := c.AsOf(now)
 	if len(then.Notices) != 2 || then.Notices[0].State != Sent || !then.Notices[0].FailedAt.IsZero() || then.Notices[1].State != Failed {
 		t.Errorf("the notices then: %+v", then.Notices)
+	}
+	// Refused, given another round, and delivered; then sent, bounced,
+	// given another round, and waiting: each as it stood in its try.
+	tried := []CaseNotice{
+		{State: Sent, QueuedAt: at(-10), SentAt: at(-2), Earlier: []NoticeTry{{FailedAt: at(-9), RequeuedAt: at(-5)}}},
+		{State: Queued, QueuedAt: at(-10), Earlier: []NoticeTry{{SentAt: at(-9), FailedAt: at(-6), RequeuedAt: at(-4)}}},
+	}
+	for _, x := range []struct {
+		h    int
+		want []NoticeState
+	}{{-11, nil}, {-10, []NoticeState{Queued, Queued}}, {-9, []NoticeState{Failed, Sent}}, {-6, []NoticeState{Failed, Failed}},
+		{-5, []NoticeState{Queued, Failed}}, {-4, []NoticeState{Queued, Queued}}, {-2, []NoticeState{Sent, Queued}}} {
+		var got []NoticeState
+		for _, n := range (Case{Notices: tried}).AsOf(at(x.h)).Notices {
+			got = append(got, n.State)
+		}
+		if !slices.Equal(got, x.want) {
+			t.Errorf("tried notices at %d h: %v, want %v", x.h, got, x.want)
+		}
+	}
+	// A follow-up done on the 26th counts as done at 08:00 on the 26th in
+	// Tokyo, still the 25th in UTC.
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	early := Case{Calls: []Call{{ID: 1, At: time.Date(2012, 12, 26, 7, 0, 0, 0, tokyo), Outcome: Reached, Hearing: Hearing{Arrived: Yes, Clicked: Yes},
+		FollowUp: VirusCheck, FollowUpDone: time.Date(2012, 12, 26, 0, 0, 0, 0, time.UTC), FollowUpResult: NoInfection}}}
+	if !early.AsOf(time.Date(2012, 12, 26, 8, 0, 0, 0, tokyo)).Progress().Remediated {
+		t.Error("a follow-up of the day is not done at 08:00 in Tokyo")
 	}
 	refused := Case{Notices: c.Notices[1:2]}
 	if refused.AsOf(at(-48)).Progress().NoneDelivered || !refused.AsOf(at(-47)).Progress().NoneDelivered {

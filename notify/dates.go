@@ -71,6 +71,12 @@ var eras = []struct {
 	{"昭和", time.Date(1926, 12, 25, 0, 0, 0, 0, time.UTC)},
 }
 
+// DayHasCome says whether day (a date without a time of day, as owabi
+// keeps the day a follow-up was done) had begun at t, where t is: what was
+// done on a day counts as done from that day's start in the
+// organisation's zone, not in UTC's.
+func DayHasCome(day, t time.Time) bool { return !dayBefore(t, day) }
+
 // dayBefore says whether t's calendar day, where t is, comes before the
 // day start names.
 func dayBefore(t, start time.Time) bool {

@@ -27,3 +27,27 @@ func TestDatesInTheJapaneseEraCalendar(t *testing.T) {
 		}
 	}
 }
+
+// A day has come from its start where the organisation is: in Tokyo, at
+// 00:00 JST, nine hours before it begins in UTC.
+func TestADayHasComeFromItsStartInTheZone(t *testing.T) {
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2012, 12, 25, 0, 0, 0, 0, time.UTC) // as a date is kept
+	for _, x := range []struct {
+		at   time.Time
+		want bool
+	}{
+		{time.Date(2012, 12, 24, 23, 59, 0, 0, tokyo), false},
+		{time.Date(2012, 12, 25, 0, 0, 0, 0, tokyo), true},
+		{time.Date(2012, 12, 25, 8, 0, 0, 0, tokyo), true}, // 24th 23:00 UTC
+		{time.Date(2012, 12, 24, 23, 0, 0, 0, time.UTC), false},
+		{time.Date(2012, 12, 26, 0, 0, 0, 0, tokyo), true},
+	} {
+		if got := DayHasCome(day, x.at); got != x.want {
+			t.Errorf("the 25th has come at %s: %v, want %v", x.at, got, x.want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"time"
 
 	"github.com/owabi/owabi/notify"
@@ -21,12 +22,14 @@ func startCase(now time.Time) notify.Assessment { return notify.Case{}.Assess(no
 // on every call logged: Open prepares them (caseStatements).
 const (
 	contactFactsQuery = `SELECT do_not_contact, EXISTS (SELECT 1 FROM call_tasks WHERE contact_id = ?1) FROM contacts WHERE id = ?1`
-	noticesSelect     = `SELECT contact_id, state, queued_at, coalesce(sent_at, ''), coalesce(failed_at, '') FROM notices`
-	noticesQuery      = noticesSelect + ` WHERE contact_id = ? ORDER BY id`
-	acksSelect        = `SELECT contact_id, channel, at, auto, report FROM acks`
-	acksQuery         = acksSelect + ` WHERE contact_id = ? ORDER BY id`
-	storedCaseQuery   = `SELECT EXISTS (SELECT 1 FROM cases WHERE contact_id = ?)`
-	storeCaseQuery    = `INSERT INTO cases (contact_id, urgency, reason, at_risk, due_at, urgency_due, reason_due,
+	noticesSelect     = `SELECT contact_id, id, state, queued_at, coalesce(sent_at, ''), coalesce(failed_at, ''),
+		(SELECT json_group_array(json_array(coalesce(t.sent_at, ''), t.failed_at, t.requeued_at) ORDER BY t.requeued_at)
+			FROM notice_tries t WHERE t.notice_id = notices.id) FROM notices`
+	noticesQuery    = noticesSelect + ` WHERE contact_id = ? ORDER BY id`
+	acksSelect      = `SELECT contact_id, channel, at, auto, report FROM acks`
+	acksQuery       = acksSelect + ` WHERE contact_id = ? ORDER BY id`
+	storedCaseQuery = `SELECT EXISTS (SELECT 1 FROM cases WHERE contact_id = ?)`
+	storeCaseQuery  = `INSERT INTO cases (contact_id, urgency, reason, at_risk, due_at, urgency_due, reason_due,
 		category, owner, reached_at, acked_at, funnel, last_call_at, last_outcome, unheard)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (contact_id) DO UPDATE SET
 		urgency = excluded.urgency, reason = excluded.reason, at_risk = excluded.at_risk, due_at = excluded.due_at,
@@ -78,10 +81,22 @@ func take[T any](ctx context.Context, q querier, query string, scan func(*sql.Ro
 func scanNotice(rows *sql.Rows) (int64, notify.CaseNotice, error) {
 	var id int64
 	var n notify.CaseNotice
-	var queued, sent, failed string
-	err := rows.Scan(&id, &n.State, &queued, &sent, &failed)
+	var queued, sent, failed, earlier string
+	if err := rows.Scan(&id, &n.ID, &n.State, &queued, &sent, &failed, &earlier); err != nil {
+		return id, n, err
+	}
 	n.QueuedAt, n.SentAt, n.FailedAt = parseTime(queued), parseTime(sent), parseTime(failed) // "" is no time
-	return id, n, err
+	if earlier == "[]" {
+		return id, n, nil // as nearly every notice: one try
+	}
+	var tries [][3]string
+	if err := json.Unmarshal([]byte(earlier), &tries); err != nil {
+		return id, n, err
+	}
+	for _, t := range tries {
+		n.Earlier = append(n.Earlier, notify.NoticeTry{SentAt: parseTime(t[0]), FailedAt: parseTime(t[1]), RequeuedAt: parseTime(t[2])})
+	}
+	return id, n, nil
 }
 
 func scanAck(rows *sql.Rows) (int64, notify.Ack, error) {

@@ -44,7 +44,14 @@ func casesAfterRandomActions(t *testing.T, seed uint64) {
 	answers := []notify.Answer{notify.Unknown, notify.Yes, notify.No}
 	results := []notify.FollowUpResult{notify.NoResult, notify.NoInfection, notify.Removed, notify.Infected, notify.FollowedUp}
 	n := 0
+	// What each notice was after each step, to read back as of then.
+	type stood struct {
+		at     time.Time
+		states map[int64]notify.NoticeState
+	}
+	var history []stood
 	for step := range 80 {
+		clock = clock.Add(time.Minute)
 		contact := int64(1 + r.IntN(contacts))
 		switch r.IntN(8) {
 		case 0:
@@ -92,6 +99,25 @@ func casesAfterRandomActions(t *testing.T, seed uint64) {
 			clock = clock.Add(time.Duration(r.IntN(3)) * time.Hour) // call-backs come due
 		}
 		casesAgree(t, d, fmt.Sprintf("step %d", step))
+		history = append(history, stood{clock, noticeStates(t, d, func(c notify.Case) notify.Case { return c })})
+	}
+	// Each notice as of the end of each step is what it was then: its
+	// earlier tries kept when it was given another round. (One withdrawn
+	// since has gone, and its id may have been given to a later one.)
+	for _, then := range history {
+		asOf := noticeStates(t, d, func(c notify.Case) notify.Case { return c.AsOf(then.at) })
+		for id, state := range asOf {
+			if was, ok := then.states[id]; !ok || was != state {
+				t.Errorf("notice %d as of %s: %s, it was %s then (present %v)", id, then.at.Format("15:04"), state, was, ok)
+			}
+		}
+		for id := range then.states {
+			var queued string
+			if _, ok := asOf[id]; !ok && d.db.QueryRow(`SELECT queued_at FROM notices WHERE id = ?`, id).Scan(&queued) == nil &&
+				!parseTime(queued).After(then.at) {
+				t.Errorf("notice %d as of %s: missing", id, then.at.Format("15:04"))
+			}
+		}
 	}
 	// Every case read at once is each read alone.
 	must(t, everyCase(ctx, d.db, func(id int64, c notify.Case) error {
@@ -113,6 +139,23 @@ func casesAfterRandomActions(t *testing.T, seed uint64) {
 		t.Errorf("as of the last step:\n%+v\nthe running counts:\n%+v", then, counted)
 	}
 	EveryEntryIsSaidInEveryLanguage(t, d)
+}
+
+// noticeStates is the state of every notice in every case, seen through
+// view; one being sent as queued, as a report counts it.
+func noticeStates(t *testing.T, d *DB, view func(notify.Case) notify.Case) map[int64]notify.NoticeState {
+	t.Helper()
+	out := map[int64]notify.NoticeState{}
+	must(t, everyCase(context.Background(), d.db, func(_ int64, c notify.Case) error {
+		for _, n := range view(c).Notices {
+			if n.State == notify.Sending {
+				n.State = notify.Queued
+			}
+			out[n.ID] = n.State
+		}
+		return nil
+	}))
+	return out
 }
 
 // casesAgree compares every contact's stored case with notify's decision

@@ -51,8 +51,7 @@ func (d *DB) SetDoNotContact(ctx context.Context, userID, contactID int64, on bo
 		if !on {
 			return nil
 		}
-		gone, err := moveNotices(ctx, tx, notify.Queued, "", `DELETE FROM notices WHERE contact_id = ? AND state = 'queued'`, contactID)
-		withdrawn = len(gone)
+		withdrawn, err = withdraw(ctx, tx, `contact_id = ?`, contactID)
 		return describe(err)
 	})
 	return withdrawn, err

@@ -195,7 +195,7 @@ func (d *DB) MarkSent(ctx context.Context, id int64) error {
 }
 
 const (
-	markSent = `UPDATE notices SET state = 'sent', sent_at = ?1, attempts = attempts + 1, ` + noReply + `
+	markSent = `UPDATE notices SET state = 'sent', sent_at = ?1, first_sent_at = coalesce(first_sent_at, ?1), attempts = attempts + 1, ` + noReply + `
 	WHERE id = ?2 AND state = 'sending'`
 	markSentUnmoved = markSent + ` AND NOT EXISTS (SELECT 1 FROM cases k WHERE k.contact_id = notices.contact_id)`
 )
@@ -234,9 +234,41 @@ func requeued(ctx context.Context, tx *Tx, back []movedNotice) error {
 		ids[i] = n.id
 	}
 	list, _ := json.Marshal(ids)
-	_, err := moveNotices(ctx, tx, notify.Queued, "", `DELETE FROM notices WHERE id IN (SELECT value FROM json_each(?)) AND state = 'queued'
+	_, err := withdraw(ctx, tx, `id IN (SELECT value FROM json_each(?))
 		AND (contact_id IN (SELECT id FROM contacts WHERE do_not_contact) OR EXISTS (SELECT 1 FROM purges))`, string(list))
 	return err
+}
+
+// withdraw takes out of the queue the notices there that where selects
+// (its placeholders written ?), and returns how many. A notice never
+// tried is deleted. One given another round after it failed fails now,
+// for good: its earlier tries stay, so the record still says when it went
+// out and failed, and that it waited for another round until now. Their
+// cases are decided again.
+func withdraw(ctx context.Context, tx *Tx, where string, args ...any) (int, error) {
+	back, err := moveNotices(ctx, tx, notify.Queued, notify.Failed, failTriedQuery(where), append([]any{tx.nowText}, args...)...)
+	if err != nil {
+		return 0, err
+	}
+	gone, err := moveNotices(ctx, tx, notify.Queued, "", deleteQueuedQuery(where), args...)
+	if err != nil || len(back) == 0 {
+		return len(gone), err
+	}
+	contacts := make([]int64, len(back))
+	for i, n := range back {
+		contacts[i] = n.contact
+	}
+	return len(gone) + len(back), refreshCases(ctx, tx, contacts...)
+}
+
+// failTriedQuery fails, at ?1, the queued notices that where selects and
+// that were tried before; deleteQueuedQuery deletes the rest.
+func failTriedQuery(where string) string {
+	return `UPDATE notices SET state = 'failed', failed_at = ?1 WHERE state = 'queued' AND id IN (SELECT notice_id FROM notice_tries) AND ` + where
+}
+
+func deleteQueuedQuery(where string) string {
+	return `DELETE FROM notices WHERE state = 'queued' AND ` + where
 }
 
 // Fail records that a notice cannot be delivered, with the server's reply,
@@ -290,7 +322,7 @@ func markUndeliverable(ctx context.Context, tx *Tx, id int64, reply notify.Serve
 	if _, err := tx.ExecContext(ctx, `UPDATE addresses SET undeliverable = ? WHERE id = ?`, undeliverableText(reply), address); err != nil {
 		return false, err
 	}
-	_, err = moveNotices(ctx, tx, notify.Queued, "", `DELETE FROM notices WHERE address_id = ? AND state = 'queued'`, address)
+	_, err = withdraw(ctx, tx, `address_id = ?`, address)
 	return err == nil, err
 }
 
@@ -383,10 +415,13 @@ func (d *DB) RequeueFailed(ctx context.Context, kind notify.NoticeKind) (requeue
 			WHERE n.state = 'failed' AND n.kind = ? AND a.undeliverable != ''`, kind).Scan(&dead); err != nil {
 			return describe(err)
 		}
-		back, err := moveNotices(ctx, tx, notify.Failed, notify.Queued, `UPDATE notices SET state = 'queued', failed_at = NULL, attempts = 0, next_try = ? WHERE state = 'failed' AND kind = ?
-			AND address_id NOT IN (SELECT id FROM addresses WHERE undeliverable != '')
-			AND NOT EXISTS (SELECT 1 FROM notices m WHERE m.address_id = notices.address_id AND m.kind = notices.kind AND m.round > notices.round)
-			AND contact_id NOT IN (SELECT id FROM contacts c WHERE c.do_not_contact OR `+heldBack+`)`, tx.nowText, kind)
+		// The try that failed is kept, and the notice starts a new one.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO notice_tries (notice_id, sent_at, failed_at, requeued_at)
+			SELECT id, sent_at, failed_at, ?1 FROM notices WHERE `+requeueable, tx.nowText, kind); err != nil {
+			return describe(err)
+		}
+		back, err := moveNotices(ctx, tx, notify.Failed, notify.Queued, `UPDATE notices SET state = 'queued', sent_at = NULL, failed_at = NULL,
+			attempts = 0, next_try = ?1 WHERE `+requeueable, tx.nowText, kind)
 		if err != nil {
 			return describe(err)
 		}
@@ -404,6 +439,13 @@ func (d *DB) RequeueFailed(ctx context.Context, kind notify.NoticeKind) (requeue
 	})
 	return requeued, dead, err
 }
+
+// requeueable are the failed notices of kind ?2 that RequeueFailed gives
+// another round.
+const requeueable = `state = 'failed' AND kind = ?2
+	AND address_id NOT IN (SELECT id FROM addresses WHERE undeliverable != '')
+	AND NOT EXISTS (SELECT 1 FROM notices m WHERE m.address_id = notices.address_id AND m.kind = notices.kind AND m.round > notices.round)
+	AND contact_id NOT IN (SELECT id FROM contacts c WHERE c.do_not_contact OR ` + heldBack + `)`
 
 // NextDue is when the earliest queued notice is due, and false when none is queued.
 func (d *DB) NextDue(ctx context.Context) (time.Time, bool, error) {

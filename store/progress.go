@@ -239,7 +239,7 @@ func addAck(ctx context.Context, tx *Tx, a notify.Ack, mailID string, callID int
 		return false, nil
 	}
 	if a.Counts() {
-		if _, err := moveNotices(ctx, tx, notify.Queued, "", withdrawResends, a.ContactID); err != nil {
+		if _, err := withdraw(ctx, tx, withdrawResends, a.ContactID); err != nil {
 			return false, err
 		}
 	}

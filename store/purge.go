@@ -86,14 +86,13 @@ type purgeStep struct {
 	count      func(*notify.PurgeReport) *int // nil: not counted
 	table      string
 	set, where string // ?1, where used, is notify.Purged
-	withdraws  bool   // it deletes notices waiting in the queue, which leave the running counts (moveNotices)
+	withdraws  bool   // it takes the notices waiting out of the queue (withdraw)
 }
 
 // run erases what the step erases in tx, and returns how many rows.
 func (s purgeStep) run(ctx context.Context, tx *Tx) (int, error) {
 	if s.withdraws {
-		gone, err := moveNotices(ctx, tx, notify.Queued, "", `DELETE FROM `+s.table+` WHERE `+s.where, s.args()...)
-		return len(gone), err
+		return withdraw(ctx, tx, s.where, s.args()...)
 	}
 	query := `UPDATE ` + s.table + ` SET ` + s.set + ` WHERE ` + s.where
 	if s.set == "" {

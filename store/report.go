@@ -24,7 +24,7 @@ func (d *DB) Facts(ctx context.Context, asOf time.Time) (notify.Facts, error) {
 	f := notify.Facts{AsOf: asOf, Persons: map[notify.Category]int{}, Sent: map[notify.NoticeKind]int{}}
 	err := d.reading(ctx, func(tx *sql.Tx) error {
 		if then {
-			if err := progressAsOf(ctx, tx, asOf, &f.Progress); err != nil {
+			if err := progressAsOf(ctx, tx, asOf.In(d.Zone), &f.Progress); err != nil {
 				return err
 			}
 		} else {
@@ -42,7 +42,7 @@ func (d *DB) Facts(ctx context.Context, asOf time.Time) (notify.Facts, error) {
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT 'persons', category, n FROM tally WHERE what = 'contacts'
 			UNION ALL SELECT 'addresses', category, n FROM tally WHERE what = 'addresses'
-			UNION ALL SELECT 'sent', kind, count(DISTINCT contact_id) FROM notices WHERE sent_at <= ? GROUP BY kind`, formatTime(asOf))
+			UNION ALL SELECT 'sent', kind, count(DISTINCT contact_id) FROM notices WHERE first_sent_at <= ? GROUP BY kind`, formatTime(asOf))
 		if err != nil {
 			return err
 		}
@@ -86,7 +86,9 @@ func (d *DB) Timeline(ctx context.Context, asOf time.Time) ([]notify.Step, error
 			WHERE kind IN ('classify', 'bounce', 'undeliverable', 'failed', 'purge') GROUP BY substr(at, 1, 16), kind
 		UNION ALL SELECT min(done_at), 'import', count(*), 0, '', '' FROM imports WHERE state = 'done' GROUP BY substr(done_at, 1, 16)
 		UNION ALL SELECT min(sent_at), CASE WHEN round > 0 THEN 'resent_' ELSE 'sent_' END || kind, count(*), 0, '', ''
-			FROM notices WHERE sent_at IS NOT NULL GROUP BY substr(sent_at, 1, 16), 2
+			FROM (SELECT sent_at, round, kind FROM notices WHERE sent_at IS NOT NULL
+				UNION ALL SELECT t.sent_at, n.round, n.kind FROM notice_tries t JOIN notices n ON n.id = t.notice_id WHERE t.sent_at IS NOT NULL)
+			GROUP BY substr(sent_at, 1, 16), 2
 		UNION ALL SELECT min(first), 'ack', count(*), 0, '', '' FROM
 			(SELECT min(at) AS first FROM acks WHERE NOT auto AND channel != 'staff' GROUP BY contact_id) GROUP BY substr(first, 1, 16)
 		UNION ALL SELECT min(at), 'call', count(*), 0, '', '' FROM calls GROUP BY substr(at, 1, 16)
@@ -113,7 +115,7 @@ func (d *DB) Timeline(ctx context.Context, asOf time.Time) ([]notify.Step, error
 		if s.At, err = time.Parse(layout, first); err != nil {
 			return nil, err
 		}
-		if !asOf.IsZero() && s.At.After(asOf) {
+		if !asOf.IsZero() && (s.DateOnly && !notify.DayHasCome(s.At, asOf.In(d.Zone)) || !s.DateOnly && s.At.After(asOf)) {
 			continue
 		}
 		out = append(out, s)

@@ -267,6 +267,80 @@ func TestRequeueFailed(t *testing.T) {
 	}
 }
 
+// A notice sent, bounced, given another round and then withdrawn keeps
+// each step of that in the record: as of each time it stands as it did,
+// the person counts as sent to from the first send, and the timeline
+// lists that send.
+func TestANoticeGivenAnotherRoundKeepsItsEarlierTry(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	at := func(h int) time.Time { return time.Date(2012, 12, 22, h, 0, 0, 0, time.UTC) }
+	now := at(8)
+	db.Now = func() time.Time { return now }
+	if _, err := db.Import(ctx, notify.ImportReport{File: "book.csv", Format: "google"}, records(suzuki), nil); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := db.AddUser(ctx, notify.User{Name: "kanri", Role: notify.Manager}, []byte("h"))
+	db.Queue(ctx, notify.Deletion, "ja", func() string { return "<n1@x>" })
+	now = at(9)
+	claimed, _ := db.Claim(ctx, 10)
+	if len(claimed) != 1 {
+		t.Fatalf("claimed %+v", claimed)
+	}
+	if err := db.MarkSent(ctx, claimed[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	now = at(10)
+	if _, err := db.RecordInbound(ctx, "INBOX", 1, []notify.Inbound{{UID: 1, MessageID: "<dsn@mx>", FromMailSystem: true,
+		Bounces: []notify.Bounce{{Recipient: "hanako@suzuki.example", Action: "failed", Status: "5.2.2", OriginalMessageID: "<n1@x>"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	now = at(11)
+	if n, _, err := db.RequeueFailed(ctx, notify.Deletion); err != nil || n != 1 {
+		t.Fatalf("RequeueFailed = %d, %v", n, err)
+	}
+	now = at(12)
+	if n, err := db.SetDoNotContact(ctx, u.ID, claimed[0].ContactID, true, "申し出"); err != nil || n != 1 {
+		t.Fatalf("withdrawn %d, %v", n, err)
+	}
+	now = at(13)
+	if got, _ := db.Notices(ctx, "hanako@suzuki.example"); len(got) != 1 || got[0].State != notify.Failed {
+		t.Fatalf("the notice after it was withdrawn: %+v", got)
+	}
+	for _, x := range []struct {
+		h         int
+		sent, out int
+	}{{8, 0, 0}, {9, 1, 0}, {10, 1, 1}, {11, 1, 0}, {12, 1, 1}, {13, 1, 1}} {
+		f, err := db.Facts(ctx, at(x.h).Add(30*time.Minute))
+		if err != nil {
+			t.Fatal(err)
+		}
+		noneDelivered := 0
+		if f.NoneDelivered > 0 {
+			noneDelivered = 1
+		}
+		if f.Sent[notify.Deletion] != x.sent || noneDelivered != x.out {
+			t.Errorf("as of %d:30: sent to %d, none delivered to %d; want %d, %d", x.h, f.Sent[notify.Deletion], f.NoneDelivered, x.sent, x.out)
+		}
+	}
+	steps, err := db.Timeline(ctx, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sends := 0
+	for _, s := range steps {
+		if s.What == "sent_deletion" {
+			sends++
+			if !s.At.Equal(at(9)) {
+				t.Errorf("the send is listed at %s", s.At)
+			}
+		}
+	}
+	if sends != 1 {
+		t.Errorf("the timeline lists %d sends: %+v", sends, steps)
+	}
+}
+
 func TestDryRunWritesNothing(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)

@@ -240,8 +240,9 @@ const (
 // tallyStatements run on every notice sent, and on every contact
 // refiled: Open prepares them.
 var tallyStatements = []string{markSentUnmoved, markSent + returningMoved, moveCount, addOwnedQuery,
-	disownQuery, filedQuery, addressCountQuery, noticesOfQuery, moveAcross, withdrawResends + returningMoved}
+	disownQuery, filedQuery, addressCountQuery, noticesOfQuery, moveAcross,
+	failTriedQuery(withdrawResends) + returningMoved, deleteQueuedQuery(withdrawResends) + returningMoved}
 
-// withdrawResends withdraws the resends waiting for contact ?, once they
-// have seen a notice (addAck): on every call that reaches someone.
-const withdrawResends = `DELETE FROM notices WHERE contact_id = ? AND state = 'queued' AND round > 0`
+// withdrawResends are the resends waiting for contact ?, withdrawn once
+// they have seen a notice (addAck): on every call that reaches someone.
+const withdrawResends = `contact_id = ? AND round > 0`

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -110,6 +111,13 @@ func TestTheTimelineTellsEachDayWhatWasDoneThen(t *testing.T) {
 	if _, err := db.AddCall(ctx, caller.ID, notify.Call{ContactID: 5, At: jst(26, 11, 0), Outcome: notify.Reached,
 		FollowUp: notify.VirusRemoval, FollowUpDone: time.Date(2012, 12, 25, 0, 0, 0, 0, time.UTC), FollowUpResult: notify.NoInfection}); err != nil {
 		t.Fatal(err)
+	}
+	// As of eight on the 25th in Tokyo (still the 24th in UTC), the day's
+	// virus removal counts as done: its day had begun where the
+	// organisation is.
+	early, err := db.Timeline(ctx, jst(25, 8, 0))
+	if err != nil || !slices.ContainsFunc(early, func(s notify.Step) bool { return s.What == "follow_up_"+string(notify.VirusRemoval) }) {
+		t.Errorf("the timeline as of the 25th at 08:00 lacks the day's virus removal: %+v, %v", early, err)
 	}
 	// The 26th: published, and the examining body told.
 	now = jst(26, 16, 30)
