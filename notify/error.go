@@ -21,16 +21,21 @@ const (
 	ENOSPACE = "no_space"
 )
 
-// Error is a failure meant for the user: Message is safe to show.
-// Reason, when set, names what went wrong for a page to word in its
-// reader's language (a TimeProblem, say).
+// Error is a failure meant for the user: Message is safe to show, in
+// English. Said, when set, is what Message says, for a page to show in its
+// reader's language (notify/wording makes such errors); Reason, when set,
+// names what went wrong for a page to word (a TimeProblem, say).
 type Error struct {
 	Code    string
 	Message string
+	Said    Said
 	Reason  string
+	Err     error // what caused it, if anything
 }
 
 func (e *Error) Error() string { return e.Message }
+
+func (e *Error) Unwrap() error { return e.Err }
 
 // Errorf returns an Error with the given code.
 func Errorf(code, format string, args ...any) *Error {
@@ -45,6 +50,16 @@ func ErrorReason(err error) string {
 		return e.Reason
 	}
 	return ""
+}
+
+// ErrorSaid is what err says: what owabi said of it, or its text as it
+// is written.
+func ErrorSaid(err error) Said {
+	var e *Error
+	if errors.As(err, &e) && !e.Said.IsZero() {
+		return e.Said
+	}
+	return Written(err.Error())
 }
 
 // ErrorCode returns the code of err, or EINTERNAL for errors not made here.

@@ -52,7 +52,7 @@ type Record struct {
 	Phones     []string
 	Labels     []string
 	Notes      string
-	Warnings   []string // what a person should check, e.g. a look-alike domain; not stored with the contact
+	Warnings   []Said // what a person should check, e.g. a look-alike domain; not stored with the contact
 }
 
 // Name is the person's name in Japanese order (family name first).
@@ -66,7 +66,7 @@ type Contact struct {
 	Record
 	Category     Category
 	Rule         Rule
-	RuleDetail   string // what matched, e.g. "domain kikyo-foods.example (C0012)"
+	RuleDetail   Said   // what matched, e.g. "domain kikyo-foods.example (C0012)"; a manager's reason as typed
 	OwnerEmail   string // the member of staff who follows this person up
 	Manual       bool   // a person decided the category: the rules leave it alone
 	OwnerManual  bool   // a person chose the owner: the rules leave it alone
@@ -139,8 +139,13 @@ type Staff struct {
 type Decision struct {
 	Category   Category
 	Rule       Rule
-	Detail     string
+	Detail     Said // what matched, or why it could not be decided
 	OwnerEmail string
+}
+
+// Same says whether d and o decide the same.
+func (d Decision) Same(o Decision) bool {
+	return d.Category == o.Category && d.Rule == o.Rule && d.OwnerEmail == o.OwnerEmail && d.Detail.Stored() == o.Detail.Stored()
 }
 
 // Delivery is a claimed notice with everything needed to write it.

@@ -1,28 +1,28 @@
 package notify
 
-import (
-	"strings"
-	"time"
-)
+import "time"
 
 // EntryNote is what an import report says about one address-book entry: why
 // it was rejected, or what a person should check.
 type EntryNote struct {
-	Number int    `json:"record"`
-	Line   int    `json:"line"`
-	Reason string `json:"reason"`
+	Number int  `json:"record"`
+	Line   int  `json:"line"`
+	Reason Said `json:"-"` // owabi's JSON says it in English (cmd/owabi)
 }
 
-// EntryFlags is what a person should check about an entry as imported, ""
-// when nothing: why classifying it as read (d) held it back, which names the
-// domain a look-alike imitates, then what the reader warned of (rec.Warnings),
-// in sentences joined by "; ".
-func EntryFlags(rec Record, d Decision) string {
+// EntryFlags is what a person should check about an entry as imported,
+// nothing when nothing: why classifying it as read (d) held it back, which
+// names the domain a look-alike imitates, then what the reader warned of
+// (rec.Warnings), one after the other.
+func EntryFlags(rec Record, d Decision) Said {
 	flags := rec.Warnings
 	if d.Rule == RuleLookAlike {
-		flags = append([]string{d.Detail}, flags...)
+		flags = append([]Said{d.Detail}, flags...)
 	}
-	return strings.Join(flags, "; ")
+	if len(flags) == 0 {
+		return Said{}
+	}
+	return flags[0].And(flags[1:]...)
 }
 
 // NextRecord yields the entries of an address book: a record, or a rejection

@@ -7,12 +7,15 @@ import (
 	"time"
 )
 
-// Said is what the audit trail says happened, as a text of the catalogue
+// Said is something owabi says to people, as a text of the catalogue
 // (notify/wording) with its values, so that each reader reads it in their
-// own language and time zone. A value is a string, an int, a time (shown
-// in the reader's zone), a Said itself (a word of the catalogue, such as
-// a role or an outcome) or a list of them. More are further sentences,
-// said after it.
+// own language and time zone: what the audit trail says happened, why an
+// address-book entry was rejected or is to be checked, why a contact has
+// its category. A value is a string (shown as it is), an int, a time
+// (shown in the reader's zone), a Said itself (a word of the catalogue,
+// such as a role or a field's name), a list of them, or a list of strings
+// (values from a file, listed the reader's way). More are further
+// sentences, said after it.
 type Said struct {
 	Key  string
 	Args []any
@@ -21,6 +24,9 @@ type Said struct {
 
 // Say is the text key with its values.
 func Say(key string, args ...any) Said { return Said{Key: key, Args: args} }
+
+// IsZero says whether s says nothing.
+func (s Said) IsZero() bool { return s.Key == "" }
 
 // And is s with more sentences after it; empty ones are left out.
 func (s Said) And(more ...Said) Said {
@@ -49,7 +55,7 @@ func (s Said) stored() (said, error) {
 	for _, a := range s.Args {
 		var v any
 		switch a := a.(type) {
-		case string, int, int64:
+		case string, int, int64, []string:
 			v = a
 		case time.Time:
 			v = saidTime{a.UTC()}
@@ -147,6 +153,9 @@ func valueOf(raw json.RawMessage) (any, bool) {
 		n, err := v.Int64()
 		return int(n), err == nil
 	case []any:
+		if texts := []string{}; len(v) > 0 && json.Unmarshal(raw, &texts) == nil {
+			return texts, true
+		}
 		var list []said
 		if json.Unmarshal(raw, &list) != nil {
 			return nil, false
@@ -174,10 +183,59 @@ func valueOf(raw json.RawMessage) (any, bool) {
 	return nil, false
 }
 
-// InEnglish is the key of a text owabi wrote in English (a reader's
-// complaint about a file): said as it is in English, and put into
-// Japanese by wording.Japanese.
-const InEnglish = "english"
+// AsWritten is the key of a text shown as it was written, in every
+// language: a text stored before owabi said it through the catalogue (the
+// key's value is from when those were English), or typed by a person.
+const AsWritten = "english"
+
+// Written is text shown as it was written.
+func Written(text string) Said { return Say(AsWritten, text) }
+
+// written is the text s is, when it is text as it was written.
+func (s Said) written() (string, bool) {
+	if s.Key != AsWritten || len(s.Args) != 1 || len(s.More) > 0 {
+		return "", false
+	}
+	text, ok := s.Args[0].(string)
+	return text, ok
+}
+
+// ReadSaid is what a stored text says: what Text wrote, or any other text
+// (written before it was said, or typed by a person) as it was written;
+// Purged where a purge erased it.
+func ReadSaid(text string) Said {
+	if text == "" {
+		return Said{}
+	}
+	if s, ok := ParseSaid(text); ok {
+		return s
+	}
+	if text == Purged {
+		return Say("purged")
+	}
+	return Written(text)
+}
+
+// Stored is s as Text writes it, to store; "" when s says nothing, and
+// text as it was written as that text, which ReadSaid reads back as such.
+// A Said that cannot be stored (a value of a type it does not take) is a
+// mistake in owabi, and panics.
+func (s Said) Stored() string {
+	if s.IsZero() {
+		return ""
+	}
+	if text, ok := s.written(); ok {
+		return text
+	}
+	if s.Key == "purged" && len(s.Args) == 0 && len(s.More) == 0 {
+		return Purged
+	}
+	text, err := s.Text()
+	if err != nil {
+		panic(err)
+	}
+	return text
+}
 
 // SaidReply is what the audit trail says of a server's reply: its meaning
 // and its codes, never its words, which may name the address.

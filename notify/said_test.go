@@ -37,3 +37,49 @@ func TestOnlyASaidIsReadAsOne(t *testing.T) {
 		}
 	}
 }
+
+// What a store keeps of a Said reads back as the same: text as it was
+// written stays that text, so a manager's reason is stored as typed; a
+// purged one reads as purged; nothing is "".
+func TestAStoredSaidReadsBackTheSame(t *testing.T) {
+	for _, s := range []Said{
+		{},
+		Written("電話で取引先と確認"),
+		Written(`{"say":"looks like one"}`),
+		Say("purged"),
+		Say("entry.labels_disagree", []string{"顧客", "社員"}),
+		Say("entry.left_out", Say("entry.bad_address", `"a@x"`, Say("entry.domain_no_dot"))).And(Say("entry.no_address")),
+	} {
+		text := s.Stored()
+		if got := ReadSaid(text); !reflect.DeepEqual(got, s) && !(s.Key == AsWritten && got.Key != AsWritten) {
+			t.Errorf("%#v stored as %q reads back as %#v", s, text, got)
+		}
+		if again := ReadSaid(text).Stored(); again != text {
+			t.Errorf("%#v stored as %q, then again as %q", s, text, again)
+		}
+	}
+	for text, want := range map[string]Said{"": {}, Purged: Say("purged"), "label 顧客": Written("label 顧客")} {
+		if got := ReadSaid(text); !reflect.DeepEqual(got, want) {
+			t.Errorf("%q reads as %#v, want %#v", text, got, want)
+		}
+	}
+}
+
+// FuzzReadSaid checks that any stored text reads as something, without a
+// panic, and that it is stored again as it was.
+func FuzzReadSaid(f *testing.F) {
+	for _, s := range []string{"", Purged, "signed in (manager)", `{"say":"entry.no_address"}`,
+		`{"say":"entry.labels_disagree","args":[["顧客","社員"]]}`, `{"say":"x","args":[{"at":"2012-12-22T05:30:00Z"},{"say":"y"},[{"say":"z"}],3]}`,
+		`{"say":"x","more":[{"say":"y","args":["a"]}]}`, `{"say":"x","args":[[]]}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		s := ReadSaid(text)
+		if _, err := s.Text(); err != nil {
+			t.Fatalf("%q reads as %#v, which cannot be stored: %v", text, s, err)
+		}
+		if again := ReadSaid(s.Stored()); !reflect.DeepEqual(again, s) {
+			t.Errorf("%q reads as %#v; stored and read again, %#v", text, s, again)
+		}
+	})
+}

@@ -64,14 +64,14 @@ func classifyChunk(ctx context.Context, tx *Tx, lo, hi int64, decide notify.Deci
 			rep.Categories[dec.Category]++
 			rep.Rules[dec.Rule]++
 		}
-		if dec == (notify.Decision{Category: c.Category, Rule: c.Rule, Detail: c.RuleDetail, OwnerEmail: c.OwnerEmail}) {
+		if dec.Same(notify.Decision{Category: c.Category, Rule: c.Rule, Detail: c.RuleDetail, OwnerEmail: c.OwnerEmail}) {
 			continue
 		}
 		if rep != nil {
 			rep.Changed++
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE contacts SET category = ?, rule = ?, rule_detail = ?, owner_email = ? WHERE id = ?`,
-			dec.Category, dec.Rule, dec.Detail, dec.OwnerEmail, c.ID); err != nil {
+			dec.Category, dec.Rule, dec.Detail.Stored(), dec.OwnerEmail, c.ID); err != nil {
 			return err
 		}
 		if err := refile(ctx, tx, c.ID, filed{string(c.Category), c.OwnerEmail}); err != nil {

@@ -18,13 +18,13 @@ type scanner interface{ Scan(dest ...any) error }
 
 func scanContact(row scanner, extra ...any) (notify.Contact, error) {
 	var c notify.Contact
-	var phones, labels, category, rule string
+	var phones, labels, category, rule, detail string
 	dest := append([]any{&c.ID, &c.Family, &c.Given, &c.FamilyKana, &c.GivenKana, &c.Company, &c.Department, &c.Title,
-		&phones, &labels, &c.Notes, &category, &rule, &c.RuleDetail, &c.OwnerEmail, &c.Manual, &c.OwnerManual, &c.DoNotContact}, extra...)
+		&phones, &labels, &c.Notes, &category, &rule, &detail, &c.OwnerEmail, &c.Manual, &c.OwnerManual, &c.DoNotContact}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return c, err
 	}
-	c.Phones, c.Labels = splitLines(phones), splitLines(labels)
+	c.Phones, c.Labels, c.RuleDetail = splitLines(phones), splitLines(labels), notify.ReadSaid(detail)
 	c.Category, c.Rule = notify.Category(category), notify.Rule(rule)
 	return c, nil
 }

@@ -25,6 +25,7 @@ import (
 	sqlite3 "github.com/mattn/go-sqlite3"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 //go:embed migrations/*.sql
@@ -268,24 +269,24 @@ func describe(err error) error {
 	if err == nil || errors.As(err, &ne) || !errors.As(err, &se) {
 		return err
 	}
-	code, msg := notify.EINTERNAL, ""
+	code, what := notify.EINTERNAL, ""
 	switch se.Code {
 	case sqlite3.ErrBusy, sqlite3.ErrLocked:
-		code, msg = notify.EUNAVAILABLE, "the database is locked by another program; try again when it has finished"
+		code, what = notify.EUNAVAILABLE, "locked"
 	case sqlite3.ErrReadonly:
-		msg = "the database is read-only; check the file's permissions"
+		what = "read_only"
 	case sqlite3.ErrFull:
-		code, msg = notify.ENOSPACE, "the disk is full: nothing can be recorded until space is freed"
+		code, what = notify.ENOSPACE, "full"
 	case sqlite3.ErrIoErr:
 		if se.SystemErrno == syscall.ENOSPC {
-			code, msg = notify.ENOSPACE, "the disk is full: nothing can be recorded until space is freed"
+			code, what = notify.ENOSPACE, "full"
 			break
 		}
-		msg = "the database file could not be read or written (is the disk full, failing or removed?)"
+		what = "io"
 	case sqlite3.ErrNotADB, sqlite3.ErrCorrupt:
-		msg = "the file is not an owabi database or is damaged"
+		what = "damaged"
 	case sqlite3.ErrCantOpen, sqlite3.ErrPerm:
-		msg = "the database cannot be opened; check the path and permissions"
+		what = "cannot_open"
 	case sqlite3.ErrConstraint:
 		if se.Error() != errPurged {
 			return err
@@ -294,7 +295,7 @@ func describe(err error) error {
 	default:
 		return err
 	}
-	return &notify.Error{Code: code, Message: fmt.Sprintf("%s (%v)", msg, se.Code)}
+	return wording.Fail(code, notify.Say("db."+what, se.Code.Error()))
 }
 
 // migrate applies every embedded migration the database has not seen yet,

@@ -138,7 +138,7 @@ func (im *importer) finish(ctx context.Context) error {
 		format = notify.Say("format_" + string(rep.Format))
 	}
 	if err := audit(ctx, tx, notify.AuditEntry{Kind: "import", Said: notify.Say("audit.imported",
-		rep.ID, rep.File, format, notify.Say(notify.InEnglish, rep.Encoding),
+		rep.ID, rep.File, format, rep.Encoding,
 		rep.Records, rep.Added, rep.Updated, rep.Merged, rep.RejectedCount, rep.AddressesAdded)}); err != nil {
 		return describe(err)
 	}
@@ -369,7 +369,7 @@ func (im *importer) flush(ctx context.Context, c chunk) error {
 	for _, e := range c.entries {
 		if e.rej != nil {
 			im.rep.Reject(notify.EntryNote{Number: e.number, Line: e.rej.Line, Reason: e.rej.Reason})
-			rows = append(rows, im.rep.ID, e.number, e.rej.Line, "rejected", nil, e.rej.Reason)
+			rows = append(rows, im.rep.ID, e.number, e.rej.Line, "rejected", nil, e.rej.Reason.Stored())
 			continue
 		}
 		rec := e.rec
@@ -431,10 +431,10 @@ func (im *importer) flush(ctx context.Context, c chunk) error {
 			im.rep.AddressesAdded++
 		}
 		note := notify.EntryFlags(rec, e.dec)
-		if note != "" {
+		if !note.IsZero() {
 			im.rep.Flag(notify.EntryNote{Number: e.number, Line: rec.Line, Reason: note})
 		}
-		rows = append(rows, im.rep.ID, e.number, rec.Line, outcome, id, note)
+		rows = append(rows, im.rep.ID, e.number, rec.Line, outcome, id, note.Stored())
 	}
 	return im.write(ctx, newContacts, contacts, newAddresses, rows)
 }
@@ -519,7 +519,7 @@ func (im *importer) write(ctx context.Context, newContacts []int64, contacts map
 			owned[d.OwnerEmail]++ // the table folds case as SQLite does
 		}
 		args = append(args, id, r.Family, r.Given, r.FamilyKana, r.GivenKana, r.Company, r.Department, r.Title,
-			joinLines(r.Phones), joinLines(r.Labels), r.Notes, d.Category, d.Rule, d.Detail, d.OwnerEmail)
+			joinLines(r.Phones), joinLines(r.Labels), r.Notes, d.Category, d.Rule, d.Detail.Stored(), d.OwnerEmail)
 		if p.search == nil {
 			p.search = searchRow(r)
 		}
@@ -543,7 +543,7 @@ func (im *importer) write(ctx context.Context, newContacts []int64, contacts map
 			return err
 		}
 		if _, err := im.update.ExecContext(ctx, r.Family, r.Given, r.FamilyKana, r.GivenKana, r.Company, r.Department,
-			r.Title, joinLines(r.Phones), joinLines(r.Labels), r.Notes, d.Category, d.Rule, d.Detail, d.OwnerEmail, id); err != nil {
+			r.Title, joinLines(r.Phones), joinLines(r.Labels), r.Notes, d.Category, d.Rule, d.Detail.Stored(), d.OwnerEmail, id); err != nil {
 			return err
 		}
 		if _, err := im.updateSearch.ExecContext(ctx, append(searchRow(r), id)...); err != nil {

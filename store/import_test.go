@@ -27,7 +27,7 @@ func generated(n int, fail error) func() (notify.Record, *notify.EntryNote, erro
 		i++
 		switch {
 		case i%1000 == 0:
-			return notify.Record{}, &notify.EntryNote{Number: i, Line: i + 1, Reason: "no e-mail address"}, nil
+			return notify.Record{}, &notify.EntryNote{Number: i, Line: i + 1, Reason: notify.Say("entry.no_address")}, nil
 		case i%700 == 0 && i > 1500:
 			return notify.Record{Number: i, Line: i + 1, Title: "課長",
 				Emails: []string{fmt.Sprintf("U%d@X.example", i-1500), fmt.Sprintf("extra%d@x.example", i)}}, nil, nil
@@ -110,9 +110,9 @@ func TestFlaggedEntriesAreImportedAndReported(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	odd := notify.Record{Number: 1, Line: 2, Family: "偽", Emails: []string{"info@xn--pple-43d.com"},
-		Warnings: []string{"the domain looks like another"}}
+		Warnings: []notify.Said{notify.Written("the domain looks like another")}}
 	rep, err := db.Import(ctx, notify.ImportReport{File: "book.vcf"}, records(odd), nil)
-	if err != nil || rep.Added != 1 || len(rep.Flagged) != 1 || rep.Flagged[0].Reason != "the domain looks like another" {
+	if err != nil || rep.Added != 1 || len(rep.Flagged) != 1 || english(rep.Flagged[0].Reason) != "the domain looks like another" {
 		t.Fatalf("import: %+v, %v", rep, err)
 	}
 	list, err := db.Imports(ctx)
@@ -160,9 +160,9 @@ func badBook(n int) func() (notify.Record, *notify.EntryNote, error) {
 		i++
 		if i%400 == 0 {
 			return notify.Record{Number: i, Line: i + 1, Emails: []string{fmt.Sprintf("u%d@xn--pple-43d.example", i)},
-				Warnings: []string{fmt.Sprint("look-alike ", i)}}, nil, nil
+				Warnings: []notify.Said{notify.Written(fmt.Sprint("look-alike ", i))}}, nil, nil
 		}
-		return notify.Record{}, &notify.EntryNote{Number: i, Line: i + 1, Reason: fmt.Sprintf(`invalid e-mail address "%07d": it has no @`, i)}, nil
+		return notify.Record{}, &notify.EntryNote{Number: i, Line: i + 1, Reason: notify.Written(fmt.Sprintf(`invalid e-mail address "%07d": it has no @`, i))}, nil
 	}
 }
 
@@ -210,7 +210,7 @@ func TestAHundredThousandRejectedEntriesAreStoredNotHeld(t *testing.T) {
 	// A page in the middle, and the last.
 	page, err := db.ImportNotes(ctx, rep.ID, notify.RejectedNotes, 100, 100)
 	if err != nil || len(page) != 100 || page[0].Number != 101 || page[99].Number != 200 ||
-		page[0].Reason != `invalid e-mail address "0000101": it has no @` {
+		english(page[0].Reason) != `invalid e-mail address "0000101": it has no @` {
 		t.Errorf("the second page of rejected entries: %d notes, from %+v (%v)", len(page), page[0], err)
 	}
 	if page, err := db.ImportNotes(ctx, rep.ID, notify.FlaggedNotes, 200, 100); err != nil || len(page) != 50 || page[49].Number != n {

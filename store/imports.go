@@ -78,9 +78,11 @@ func (d *DB) notesAfter(ctx context.Context, id int64, kind notify.NoteKind, aft
 	var notes []notify.EntryNote
 	for rows.Next() {
 		var n notify.EntryNote
-		if err := rows.Scan(&n.Number, &n.Line, &n.Reason); err != nil {
+		var reason string
+		if err := rows.Scan(&n.Number, &n.Line, &reason); err != nil {
 			return nil, err
 		}
+		n.Reason = notify.ReadSaid(reason)
 		notes = append(notes, n)
 	}
 	return notes, describe(rows.Err())

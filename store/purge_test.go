@@ -37,8 +37,8 @@ func purgeBook(t *testing.T) (*store.DB, notify.User) {
 			Labels: []string{"得意先台帳"}, Notes: "誕生日は三月三日",
 			Emails: []string{"kuranosuke@mitarai.example", "mitarai-home@mail.example.jp"}},
 		notify.Record{Number: 2, Line: 3, Family: "別人", Emails: []string{"no-such-mitarai@bad.example"},
-			Warnings: []string{"look at no-such-mitarai@bad.example"}},
-		notify.EntryNote{Number: 3, Line: 4, Reason: "invalid e-mail address kuranosuke@@mitarai.example"},
+			Warnings: []notify.Said{notify.Written("look at no-such-mitarai@bad.example")}},
+		notify.EntryNote{Number: 3, Line: 4, Reason: notify.Written("invalid e-mail address kuranosuke@@mitarai.example")},
 	)
 	if _, err := db.Import(ctx, notify.ImportReport{File: "mitarai-book.vcf"}, book, nil); err != nil {
 		t.Fatal(err)

@@ -73,7 +73,7 @@ func TestImportIsIdempotent(t *testing.T) {
 	db := MustOpenDB(t)
 	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 	db.Now = func() time.Time { return now }
-	rej := notify.EntryNote{Number: 4, Line: 5, Reason: "no e-mail address"}
+	rej := notify.EntryNote{Number: 4, Line: 5, Reason: notify.Say("entry.no_address")}
 	first, err := db.Import(ctx, notify.ImportReport{File: "book.csv", Format: "google"}, records(yamada, suzuki, yamadaAgain, rej), nil)
 	if err != nil {
 		t.Fatal(err)

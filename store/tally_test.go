@@ -141,7 +141,7 @@ func TestAPersonsDecisionOutlastsTheRules(t *testing.T) {
 	ctx := context.Background()
 	d := openTemp(t)
 	rules := func(notify.Record) notify.Decision {
-		return notify.Decision{Category: notify.Customer, Rule: notify.RuleLabel, Detail: "label 顧客", OwnerEmail: "rules@x.example"}
+		return notify.Decision{Category: notify.Customer, Rule: notify.RuleLabel, Detail: notify.Written("label 顧客"), OwnerEmail: "rules@x.example"}
 	}
 	rec := notify.Record{Number: 1, Family: "山田", Emails: []string{"taro@yamada.example"}}
 	if _, err := d.Import(ctx, notify.ImportReport{File: "a"}, recordsOf(rec), rules); err != nil {
@@ -163,7 +163,7 @@ func TestAPersonsDecisionOutlastsTheRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, _, _ = d.ContactByEmail(ctx, "taro@yamada.example")
-	if c.Category != notify.Supplier || c.Rule != notify.RuleManual || c.RuleDetail != "実は仕入先（営業部に確認）" ||
+	if c.Category != notify.Supplier || c.Rule != notify.RuleManual || !reflect.DeepEqual(c.RuleDetail, notify.Written("実は仕入先（営業部に確認）")) ||
 		c.OwnerEmail != "sato@sakura-print.example.jp" || c.Company != "山田商店" {
 		t.Errorf("after the rules ran again: %+v", c)
 	}

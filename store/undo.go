@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 // undoChunk is how many rows each of an undo's transactions takes back:
@@ -82,7 +83,7 @@ func (lw *longWriter) undoUnfinished(ctx context.Context) ([]UndoneImport, error
 	}
 	var undone []UndoneImport
 	for _, id := range ids {
-		u, err := lw.undoImport(ctx, id, "it was left part-way by a process that stopped")
+		u, err := lw.undoImport(ctx, id, notify.Say("audit.why_stopped"))
 		if err != nil {
 			return undone, fmt.Errorf("undoing import %d, which a process that stopped left part-way: %w", id, err)
 		}
@@ -106,22 +107,19 @@ func (lw *longWriter) undoUnfinished(ctx context.Context) ([]UndoneImport, error
 // undoing failed too and the next command will.
 func (lw *longWriter) undoFailed(ctx context.Context, id int64, err error) error {
 	// Undone even when ctx was cancelled: that is what cancelling asks.
-	u, uerr := lw.undoImport(context.WithoutCancel(ctx), id, "it failed")
+	u, uerr := lw.undoImport(context.WithoutCancel(ctx), id, notify.Say("audit.why_failed"))
 	if uerr != nil {
 		return fmt.Errorf("%w; undoing what it had stored failed too (%v): the next import, or any command that writes, undoes it", err, uerr)
 	}
 	if len(u.Kept) > 0 {
-		return fmt.Errorf("%w; the import was undone, but %s", err, keptText(u.Kept))
+		return wording.Wrap(err, notify.ErrorSaid(err).And(notify.Say("entry.undone_but", keptSaid(u.Kept))))
 	}
 	return err
 }
 
-// keptText says which contacts an undo kept.
-func keptText(kept []int64) string {
-	if len(kept) == 1 {
-		return fmt.Sprintf("kept 1 contact staff had already worked on (number %s)", keptNumbers(kept))
-	}
-	return fmt.Sprintf("kept %d contacts staff had already worked on (numbers %s)", len(kept), keptNumbers(kept))
+// keptSaid says which contacts an undo kept.
+func keptSaid(kept []int64) notify.Said {
+	return notify.Say("audit.kept", len(kept), keptNumbers(kept))
 }
 
 // keptNumbers are the numbers of the contacts an undo kept, the first ten.
@@ -139,7 +137,7 @@ func keptNumbers(kept []int64) string {
 
 // undoImport takes back everything the import id committed, and removes
 // its record; why is for the audit trail.
-func (lw *longWriter) undoImport(ctx context.Context, id int64, why string) (UndoneImport, error) {
+func (lw *longWriter) undoImport(ctx context.Context, id int64, why notify.Said) (UndoneImport, error) {
 	u := UndoneImport{ID: id}
 	var firstContact, firstAddress int64
 	err := lw.d.db.QueryRowContext(ctx, `SELECT file, first_contact, first_address FROM imports WHERE id = ?`, id).
@@ -208,9 +206,9 @@ func (lw *longWriter) undoImport(ctx context.Context, id int64, why string) (Und
 		if _, err := tx.ExecContext(ctx, `DELETE FROM owner_tally WHERE contacts = 0 AND reached = 0`); err != nil {
 			return 0, err
 		}
-		said := notify.Say("audit.import_undone", id, u.File, notify.Say(notify.InEnglish, why))
+		said := notify.Say("audit.import_undone", id, u.File, why)
 		if len(u.Kept) > 0 {
-			said = said.And(notify.Say("audit.kept", len(u.Kept), keptNumbers(u.Kept)))
+			said = said.And(keptSaid(u.Kept))
 		}
 		return 0, audit(ctx, tx, notify.AuditEntry{Kind: "import", Said: said})
 	})

@@ -64,7 +64,7 @@ func sameTables(t *testing.T, got, want map[string][]string) {
 		if !reflect.DeepEqual(got[name], want[name]) {
 			extra := slices.DeleteFunc(slices.Clone(got[name]), func(r string) bool { return slices.Contains(want[name], r) })
 			lost := slices.DeleteFunc(slices.Clone(want[name]), func(r string) bool { return slices.Contains(got[name], r) })
-			t.Errorf("%s: %d rows, want %d; not there before: %.5q; gone: %.5q", name, len(got[name]), len(want[name]), extra, lost)
+			t.Errorf("%s: %d rows, want %d; not there before: %q; gone: %q", name, len(got[name]), len(want[name]), extra[:min(2, len(extra))], lost[:min(2, len(lost))])
 		}
 	}
 }
@@ -73,9 +73,9 @@ func sameTables(t *testing.T, got, want map[string][]string) {
 func byWords(r notify.Record) notify.Decision {
 	switch {
 	case strings.Contains(r.Company, "仕入"):
-		return notify.Decision{Category: notify.Supplier, Rule: notify.RuleLabel, Detail: "仕入", OwnerEmail: "shiire@x.example"}
+		return notify.Decision{Category: notify.Supplier, Rule: notify.RuleLabel, Detail: notify.Written("仕入"), OwnerEmail: "shiire@x.example"}
 	case strings.Contains(r.Company, "顧客"):
-		return notify.Decision{Category: notify.Customer, Rule: notify.RuleLabel, Detail: "顧客", OwnerEmail: "eigyo@x.example"}
+		return notify.Decision{Category: notify.Customer, Rule: notify.RuleLabel, Detail: notify.Written("顧客"), OwnerEmail: "eigyo@x.example"}
 	}
 	return notify.Decision{Category: notify.Unclassified, Rule: notify.RuleNone, OwnerEmail: "eigyo@x.example"}
 }

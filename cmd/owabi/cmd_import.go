@@ -204,7 +204,7 @@ func printCounts(w io.Writer, r notify.ImportReport, when string) {
 
 // printNote prints one note of an entry.
 func printNote(w io.Writer, kind notify.NoteKind, n notify.EntryNote) {
-	fmt.Fprintf(w, "  %-9s line %d (entry %d): %s\n", noteLabel[kind], n.Line, n.Number, wording.Short(n.Reason))
+	fmt.Fprintf(w, "  %-9s line %d (entry %d): %s\n", noteLabel[kind], n.Line, n.Number, wording.Short(wording.English(n.Reason)))
 }
 
 // noteLabel starts the lines of a kind of notes.
@@ -275,7 +275,7 @@ func streamReport(ctx context.Context, w *bufio.Writer, db *store.DB, rep notify
 			if count++; count > 1 {
 				w.WriteString(",")
 			}
-			b, err := json.MarshalIndent(n, prefix+"    ", "  ")
+			b, err := json.MarshalIndent(noteJSON{n.Number, n.Line, wording.English(n.Reason), n.Reason.Key}, prefix+"    ", "  ")
 			w.WriteString("\n" + prefix + "    ")
 			w.Write(b)
 			return err
@@ -290,6 +290,15 @@ func streamReport(ctx context.Context, w *bufio.Writer, db *store.DB, rep notify
 	}
 	w.WriteString("\n" + prefix + "}")
 	return nil
+}
+
+// noteJSON is a note as owabi's JSON gives it: the reason in English, and
+// the key of what it says, for a script to tell reasons apart.
+type noteJSON struct {
+	Number int    `json:"record"`
+	Line   int    `json:"line"`
+	Reason string `json:"reason"`
+	Code   string `json:"code"`
 }
 
 func writeJSON(w io.Writer, v any) error {

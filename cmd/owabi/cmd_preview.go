@@ -6,6 +6,7 @@ import (
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/addrbook"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 func runPreview(ctx context.Context, g *globals, e env, args []string) error {
@@ -80,8 +81,8 @@ func runPreview(ctx context.Context, g *globals, e env, args []string) error {
 		state = fmt.Sprintf("%s, notice %s, queued in %s", d.State, d.Ref(), queuedLang)
 	}
 	why := string(c.Rule)
-	if c.RuleDetail != "" {
-		why += ": " + c.RuleDetail
+	if !c.RuleDetail.IsZero() {
+		why += ": " + wording.English(c.RuleDetail)
 	}
 	if c.Rule == notify.RuleNone {
 		why = "no rule matched; run owabi classify, or decide in classify.overrides"

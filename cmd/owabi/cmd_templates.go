@@ -144,7 +144,7 @@ func printAffected(w io.Writer, a fieldcheck.Affected) {
 	for _, c := range a.Listed {
 		why := make([]string, len(c.Findings))
 		for i, f := range c.Findings {
-			why[i] = f.String()
+			why[i] = wording.English(f.Said())
 		}
 		fmt.Fprintf(w, "  contact %d: %s\n", c.ID, strings.Join(why, "; "))
 	}

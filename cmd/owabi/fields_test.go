@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/mailer/smtptest"
 )
 
@@ -25,8 +24,8 @@ func TestAnAttackersFieldsAreFlaggedListedAndLeftOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep := importJSON(t, cfg, book)
-	want := []notify.EntryNote{{Number: 2, Line: 3, Reason: "the name is left out of notices: it is longer than 60 characters; " +
-		"the company name is left out of notices: it holds a link"}}
+	want := []noteJSON{{Number: 2, Line: 3, Reason: "the name is left out of notices: it is longer than 60 characters; " +
+		"the company name is left out of notices: it holds a link", Code: "entry.left_out_of_notices"}}
 	if rep.Added != 2 || len(rep.Rejected) != 0 || len(rep.Flagged) != 1 || rep.Flagged[0] != want[0] {
 		t.Errorf("import: added %d, rejected %v, flagged %+v; want both added and entry 2 flagged: %+v", rep.Added, rep.Rejected, rep.Flagged, want)
 	}

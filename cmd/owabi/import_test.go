@@ -262,7 +262,7 @@ func TestTheCommandLineShowsTheFirstNotesAndListsThemAll(t *testing.T) {
 	}
 
 	out = mustOwabi(t, nil, "--config", cfg, "imports", "--json", "1")
-	var rep notify.ImportReport
+	var rep importedJSON
 	if err := json.Unmarshal([]byte(out), &rep); err != nil || len(rep.Rejected) != rejected || len(rep.Flagged) != flagged ||
 		rep.RejectedCount != rejected || rep.FlaggedCount != flagged || rep.Rejected[rejected-1].Number != 359 {
 		t.Fatalf("owabi imports --json: %d rejected and %d flagged (%v)\n%.2000s", len(rep.Rejected), len(rep.Flagged), err, out)

@@ -106,10 +106,18 @@ func checkEachOnce(t *testing.T, msgs []smtptest.Message, want map[string]bool) 
 
 // importJSON imports file with the config cfg and returns the report. The
 // global --config comes after the command here, as it may.
-func importJSON(t *testing.T, cfg, file string) notify.ImportReport {
+// importedJSON is what owabi import --json writes: the report, its notes'
+// reasons in English.
+type importedJSON struct {
+	notify.ImportReport
+	Rejected []noteJSON `json:"rejected,omitempty"`
+	Flagged  []noteJSON `json:"flagged,omitempty"`
+}
+
+func importJSON(t *testing.T, cfg, file string) importedJSON {
 	t.Helper()
 	out := mustOwabi(t, nil, "import", "--json", "--config", cfg, file)
-	var rep notify.ImportReport
+	var rep importedJSON
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("import --json: %v\n%s", err, out)
 	}

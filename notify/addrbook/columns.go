@@ -1,8 +1,6 @@
 package addrbook
 
 import (
-	"cmp"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -85,11 +83,11 @@ func headerKey(h string) string {
 }
 
 // name is the header name of column i, for messages.
-func (c columns) name(i int) string {
+func (c columns) name(i int) notify.Said {
 	if i < len(c.header) && c.header[i] != "" {
-		return strconv.Quote(c.header[i])
+		return notify.Written(strconv.Quote(c.header[i]))
 	}
-	return "column " + strconv.Itoa(i+1)
+	return notify.Say("entry.column", strconv.Itoa(i+1))
 }
 
 // cell returns column i of row, or "" when the column is absent or the row
@@ -102,19 +100,19 @@ func cell(row []string, i int) string {
 }
 
 // record turns one CSV row into a Record, or says why it cannot.
-func (c columns) record(row []string) (notify.Record, string) {
+func (c columns) record(row []string) (notify.Record, notify.Said) {
 	// Only the columns read are checked: a broken byte in a column owabi
 	// never stores (an old street address) must not cost anyone a notice.
 	// One it reads is left out, not the entry with its good addresses.
-	var left []string
-	bad := "" // why an address column was left out
+	var left []notify.Said
+	var bad notify.Said // why an address column was left out
 	for _, i := range c.used {
 		f := cell(row, i)
 		if !utf8.ValidString(f) || strings.ContainsRune(f, utf8.RuneError) {
-			why := fmt.Sprintf("the %s field has bytes that cannot be decoded (is the file in another encoding?)", c.name(i))
-			left = append(left, why+leftOut)
-			if slices.Contains(c.emails, i) {
-				bad = cmp.Or(bad, why)
+			why := notify.Say("entry.field_undecodable", c.name(i))
+			left = append(left, leftOut(why))
+			if slices.Contains(c.emails, i) && bad.IsZero() {
+				bad = why
 			}
 			row[i] = ""
 			continue
@@ -124,7 +122,7 @@ func (c columns) record(row []string) (notify.Record, string) {
 			limit = maxNotes
 		}
 		if len(f) > limit {
-			return notify.Record{}, fmt.Sprintf("the %s field is longer than %d bytes", c.name(i), limit)
+			return notify.Record{}, notify.Say("entry.field_too_long", c.name(i), limit)
 		}
 	}
 	get := func(f field) string { return trimText(cell(row, c.at[f])) }
@@ -143,7 +141,7 @@ func (c columns) record(row []string) (notify.Record, string) {
 	if rec.Family == "" && rec.Given == "" {
 		rec.Family = get(fWholeName) // some layouts hold only the whole name
 	}
-	if reason := checkHeaderText(rec); reason != "" {
+	if reason := checkHeaderText(rec); !reason.IsZero() {
 		return notify.Record{}, reason
 	}
 	var x500 bool
@@ -153,32 +151,35 @@ func (c columns) record(row []string) (notify.Record, string) {
 				x500 = true
 				continue
 			}
-			bad = cmp.Or(bad, addEmail(&rec, a))
+			if why := addEmail(&rec, a); bad.IsZero() {
+				bad = why
+			}
 		}
 	}
 	switch {
-	case len(rec.Emails) == 0 && bad != "":
+	case len(rec.Emails) == 0 && !bad.IsZero():
 		return notify.Record{}, bad
 	case len(rec.Emails) == 0 && x500:
-		return notify.Record{}, "only an internal Exchange (X.500) name, no e-mail address"
+		return notify.Record{}, notify.Say("entry.x500_only")
 	case len(rec.Emails) == 0:
-		return notify.Record{}, "no e-mail address"
+		return notify.Record{}, notify.Say("entry.no_address")
 	}
 	for _, i := range c.phones {
 		rec.Phones = append(rec.Phones, splitList(cell(row, i), ":::")...)
 	}
-	return finish(rec), ""
+	return finish(rec), notify.Said{}
 }
 
 // checkHeaderText says what is wrong with the fields of rec that may be
-// written into a notice's headers, where nothing may hide; "" if nothing.
-func checkHeaderText(rec notify.Record) string {
+// written into a notice's headers, where nothing may hide; nothing if
+// nothing is.
+func checkHeaderText(rec notify.Record) notify.Said {
 	for _, f := range fieldcheck.Fields {
-		if bad := badTextRune(fieldcheck.Value(rec, f)); bad != "" {
-			return "the " + f.Words() + " " + bad
+		if bad := badTextRune(fieldcheck.Value(rec, f)); !bad.IsZero() {
+			return notify.Say("entry.field_contains", f.Said(), bad)
 		}
 	}
-	return ""
+	return notify.Said{}
 }
 
 // finish does what every reader does last: it warns about addresses whose
@@ -189,14 +190,14 @@ func checkHeaderText(rec notify.Record) string {
 // leave out (fieldcheck): the entry is kept, and a person should look.
 func finish(rec notify.Record) notify.Record {
 	for _, e := range rec.Emails {
-		if w := LookAlike(e); w != "" {
+		if w := LookAlike(e); !w.IsZero() {
 			rec.Warnings = append(rec.Warnings, w)
 		}
 	}
 	phones := rec.Phones[:0]
 	for _, p := range rec.Phones {
-		if reason := badPhone(p); reason != "" {
-			rec.Warnings = append(rec.Warnings, fmt.Sprintf("the phone %s was left out: %s", quote(p), reason))
+		if reason := badPhone(p); !reason.IsZero() {
+			rec.Warnings = append(rec.Warnings, notify.Say("entry.phone_left_out", quote(p), reason))
 			continue
 		}
 		if !slices.Contains(phones, p) {
@@ -208,14 +209,15 @@ func finish(rec notify.Record) notify.Record {
 		rec.Phones = nil
 	}
 	for _, f := range fieldcheck.Record(rec) {
-		rec.Warnings = append(rec.Warnings, f.String())
+		rec.Warnings = append(rec.Warnings, f.Said())
 	}
 	return rec
 }
 
-// badPhone says why p is not a phone number a notice may print, or "".
+// badPhone says why p is not a phone number a notice may print, or
+// nothing.
 // Extensions and notes such as "03-1234-5678 (代表)" or "内線 12" are fine.
-func badPhone(p string) string {
+func badPhone(p string) notify.Said {
 	digits := 0
 	for _, r := range p {
 		if unicode.IsDigit(r) {
@@ -223,16 +225,16 @@ func badPhone(p string) string {
 		}
 	}
 	switch problem := fieldcheck.Check(fieldcheck.Phone, p, ""); {
-	case badTextRune(p) != "":
-		return "it " + badTextRune(p)
+	case !badTextRune(p).IsZero():
+		return notify.Say("entry.contains", badTextRune(p))
 	case problem == fieldcheck.TooLong:
-		return fmt.Sprintf("it is longer than %d characters", fieldcheck.Limit(fieldcheck.Phone))
+		return notify.Say("entry.longer_than_chars", fieldcheck.Limit(fieldcheck.Phone))
 	case problem != "":
-		return "it holds a link or an address"
+		return notify.Say("entry.phone_link")
 	case digits < 3:
-		return "it has fewer than three digits"
+		return notify.Say("entry.phone_few_digits")
 	}
-	return ""
+	return notify.Said{}
 }
 
 // isX500 reports an Exchange-internal X.500 name ("/o=ExchangeLabs/ou=…"),
@@ -242,22 +244,23 @@ func isX500(s string) bool {
 	return len(s) > 3 && strings.EqualFold(s[:3], "/o=")
 }
 
-// leftOut ends the warning about a field that could not be read: the entry
-// is kept without it.
-const leftOut = ", so it was left out"
+// leftOut is the warning about a field that could not be read, for why:
+// the entry is kept without it.
+func leftOut(why notify.Said) notify.Said { return notify.Say("entry.left_out", why) }
 
 // addEmail adds the address a to rec or, when it is not an address, warns
 // that it was left out: a bad address loses only itself, never the entry's
 // good ones. It returns why a was left out, so that an entry with no good
-// address can be rejected for it; "" if it was added (or blank).
-func addEmail(rec *notify.Record, a string) string {
+// address can be rejected for it; nothing if it was added (or blank).
+func addEmail(rec *notify.Record, a string) notify.Said {
 	emails, err := appendEmail(rec.Emails, addrSpec(a))
 	if err != nil {
-		rec.Warnings = append(rec.Warnings, err.Error()+leftOut)
-		return err.Error()
+		why := notify.ErrorSaid(err)
+		rec.Warnings = append(rec.Warnings, leftOut(why))
+		return why
 	}
 	rec.Emails = emails
-	return ""
+	return notify.Said{}
 }
 
 // addrSpec returns the address inside the angle brackets of a value

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 // Cell size limits: no real name or address comes close, and a cell larger
@@ -47,15 +49,13 @@ func NewGoogleCSV(r io.Reader) (*CSV, error) {
 //
 // r must be UTF-8 (Decode turns other encodings into it).
 func NewCSV(r io.Reader, format string, m Mapping) (*CSV, error) {
-	what := map[string]string{FormatGoogle: "a Google Contacts CSV export", FormatGoogleOld: "a Google Contacts CSV export",
-		FormatOutlook: "an Outlook CSV export", FormatOutlookJa: "an Outlook CSV export",
-		FormatTBird: "a Thunderbird CSV export", FormatCSV: "a CSV address book",
-		"": "a CSV address book"}[format]
-	if what == "" {
+	what, ok := map[string]string{FormatGoogle: "google", FormatGoogleOld: "google", FormatOutlook: "outlook", FormatOutlookJa: "outlook",
+		FormatTBird: "thunderbird", FormatCSV: "csv", "": "csv"}[format]
+	if !ok {
 		return nil, notify.Errorf(notify.EINVALID, "unknown CSV format %q", format)
 	}
-	invalid := func(reason string, args ...any) error {
-		return notify.Errorf(notify.EINVALID, "not %s: %s", what, fmt.Sprintf(reason, args...))
+	invalid := func(reason notify.Said) error {
+		return wording.Fail(notify.EINVALID, notify.Say("entry.not_a", notify.Say("entry.book_"+what), reason))
 	}
 	limit := &entryLimit{r: SkipBOM(r)}
 	cr := csv.NewReader(limit)
@@ -65,21 +65,21 @@ func NewCSV(r io.Reader, format string, m Mapping) (*CSV, error) {
 	var pe *csv.ParseError
 	switch {
 	case err == io.EOF:
-		return nil, invalid("the file is empty")
+		return nil, invalid(notify.Say("entry.file_empty"))
 	case errors.As(err, &pe):
-		return nil, invalid("line %d: %s", pe.StartLine, csvReason(pe))
+		return nil, invalid(onLine(pe.StartLine, csvReason(pe)))
 	case err != nil:
 		return nil, fmt.Errorf("reading the header: %w", err)
 	}
 	for _, h := range header {
 		if !utf8.ValidString(h) {
-			return nil, invalid("the header is not UTF-8 text")
+			return nil, invalid(notify.Say("entry.header_not_utf8"))
 		}
 	}
 	header = slices.Clone(header) // ReuseRecord would overwrite it
 	cols, reason := findColumns(header, format, m)
-	if reason != "" {
-		return nil, invalid("%s", reason)
+	if !reason.IsZero() {
+		return nil, invalid(reason)
 	}
 	cols.finishColumns()
 	return &CSV{csv: cr, limit: limit, cols: cols, line: 1}, nil
@@ -89,12 +89,12 @@ func NewCSV(r io.Reader, format string, m Mapping) (*CSV, error) {
 // format is "", of the first layout that fits, and only when none does, of
 // the mapping: a mapping kept in the config must not stop Google and
 // Outlook exports from being read as what they are.
-func findColumns(header []string, format string, m Mapping) (columns, string) {
+func findColumns(header []string, format string, m Mapping) (columns, notify.Said) {
 	switch {
 	case format == FormatCSV && m != nil:
 		return m.columns(header)
 	case format == FormatCSV:
-		return columns{}, "the columns are not named; give a mapping such as --map email=メール,name=氏名"
+		return columns{}, notify.Say("entry.columns_not_named")
 	case format == FormatGoogle || format == FormatGoogleOld:
 		return googleColumns(header)
 	case format == FormatOutlook || format == FormatOutlookJa:
@@ -102,23 +102,23 @@ func findColumns(header []string, format string, m Mapping) (columns, string) {
 	case format == FormatTBird:
 		return thunderbirdColumns(header)
 	}
-	near := "" // why a layout whose address column is there does not fit
+	var near notify.Said // why a layout whose address column is there does not fit
 	for _, l := range layouts {
 		c, reason := l.match(header)
-		if reason == "" {
-			return c, ""
+		if reason.IsZero() {
+			return c, reason
 		}
-		if len(c.emails) > 0 && near == "" {
-			near = fmt.Sprintf("the header looks like %s but has %s", FormatNames[l.format], reason)
+		if len(c.emails) > 0 && near.IsZero() {
+			near = notify.Say("entry.header_near", notify.Say("format_"+l.format), reason)
 		}
 	}
 	if m != nil {
 		return m.columns(header)
 	}
-	if near == "" {
-		near = `the header has no "E-mail 1 - Value" (Google Contacts), "E-mail Address" or "電子メール アドレス" (Outlook), or "Primary Email" (Thunderbird) column`
+	if near.IsZero() {
+		near = notify.Say("entry.header_unknown")
 	}
-	return columns{}, near + ". Name the columns with --map, e.g. --map email=メール,name=氏名 (the columns are " + listHeader(trimAll(header)) + ")"
+	return columns{}, notify.Say("entry.name_the_columns", near, listHeader(trimAll(header)))
 }
 
 func trimAll(list []string) []string {
@@ -153,8 +153,8 @@ func (g *CSV) Next() (notify.Record, error) {
 		case err == io.EOF:
 			g.err = io.EOF
 		case errors.As(err, &pe) && g.swallowedTheRest(pe):
-			g.err = notify.Errorf(notify.EINVALID, "line %d: a quote opened in this entry is never closed, so lines %d to %d cannot be read as entries (close the quote and import again)",
-				pe.StartLine, pe.StartLine, pe.Line)
+			g.err = wording.Fail(notify.EINVALID, notify.Say("entry.quote_never_closed",
+				strconv.Itoa(pe.StartLine), strconv.Itoa(pe.StartLine), strconv.Itoa(pe.Line)))
 		case errors.As(err, &pe) && g.csv.InputOffset() > before:
 			// encoding/csv has dropped the rest of the bad line and will
 			// start again on the next one.
@@ -162,7 +162,7 @@ func (g *CSV) Next() (notify.Record, error) {
 			g.line = pe.StartLine
 			return notify.Record{}, &RowError{Number: g.n, Line: pe.StartLine, Reason: csvReason(pe)}
 		case pe != nil:
-			g.err = fmt.Errorf("line %d: cannot read on after malformed CSV: %w", pe.StartLine, err)
+			g.err = wording.Fail(notify.EINVALID, notify.Say("entry.cannot_read_on", strconv.Itoa(pe.StartLine), csvReason(pe)))
 		default:
 			g.err = fmt.Errorf("reading the entry after line %d: %w", g.line, err)
 		}
@@ -171,7 +171,7 @@ func (g *CSV) Next() (notify.Record, error) {
 	g.n++
 	g.line, _ = g.csv.FieldPos(0)
 	rec, reason := g.cols.record(row)
-	if reason != "" {
+	if !reason.IsZero() {
 		return notify.Record{}, &RowError{Number: g.n, Line: g.line, Reason: reason}
 	}
 	rec.Number, rec.Line = g.n, g.line
@@ -186,19 +186,24 @@ func (g *CSV) swallowedTheRest(pe *csv.ParseError) bool {
 	return errors.Is(pe.Err, csv.ErrQuote) && atEnd && pe.Line > pe.StartLine+1
 }
 
-// csvReason says in words what encoding/csv found wrong. It names the line
-// when the problem is not on the line where the entry starts; its column is
-// a byte offset, which would mislead anyone counting spreadsheet columns.
-func csvReason(pe *csv.ParseError) string {
-	where := ""
-	if pe.Line != pe.StartLine {
-		where = fmt.Sprintf(" (on line %d)", pe.Line)
-	}
+// csvReason says what encoding/csv found wrong. It names the line when
+// the problem is not on the line where the entry starts; its column is a
+// byte offset, which would mislead anyone counting spreadsheet columns.
+func csvReason(pe *csv.ParseError) notify.Said {
+	why := notify.Say("entry.malformed_csv", pe.Err.Error())
 	switch {
 	case errors.Is(pe.Err, csv.ErrBareQuote):
-		return "malformed CSV: a \" in a field that is not quoted" + where
+		why = notify.Say("entry.csv_bare_quote")
 	case errors.Is(pe.Err, csv.ErrQuote):
-		return "malformed CSV: a quoted field has a stray \" or is never closed" + where
+		why = notify.Say("entry.csv_open_quote")
 	}
-	return fmt.Sprintf("malformed CSV: %v%s", pe.Err, where)
+	if pe.Line != pe.StartLine {
+		return notify.Say("entry.on_line", why, strconv.Itoa(pe.Line))
+	}
+	return why
+}
+
+// onLine is what is wrong on line n.
+func onLine(n int, why notify.Said) notify.Said {
+	return notify.Say("entry.line", strconv.Itoa(n), why)
 }

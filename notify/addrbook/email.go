@@ -9,6 +9,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 // Limits from RFC 5321; longer addresses cannot be delivered anyway.
@@ -29,41 +30,41 @@ const (
 // (taro@xn--r8jz45g.jp), which is what SMTP and DNS use; the length limits
 // apply to that form. LookAlike says whether such a domain may imitate another.
 //
-// The error, a *notify.Error with code notify.EINVALID, says in words why the
+// The error, a *notify.Error with code notify.EINVALID, says why the
 // address cannot be used, e.g. `invalid e-mail address "a@b": the domain has
 // no dot`.
 func NormalizeEmail(s string) (string, error) {
 	orig := strings.Trim(s, asciiSpace+"\u3000")
-	bad := func(reason string) (string, error) {
-		return "", notify.Errorf(notify.EINVALID, "invalid e-mail address %s: %s", quote(orig), reason)
+	bad := func(reason notify.Said) (string, error) {
+		return "", wording.Fail(notify.EINVALID, notify.Say("entry.bad_address", quote(orig), reason))
 	}
 	if !utf8.ValidString(s) {
-		return bad("it is not valid UTF-8")
+		return bad(notify.Say("entry.not_utf8"))
 	}
 	// Check before folding so an absurd input costs nothing.
 	if len(orig) > 4*maxEmail {
-		return bad("it is longer than 254 characters")
+		return bad(notify.Say("entry.longer_than_chars", maxEmail))
 	}
 	t := strings.Trim(norm.NFKC.String(orig), asciiSpace)
 	if t == "" {
-		return bad("it is empty")
+		return bad(notify.Say("entry.empty"))
 	}
-	if reason := badEmailRune(t); reason != "" {
+	if reason := badEmailRune(t); !reason.IsZero() {
 		return bad(reason)
 	}
 	at := strings.IndexByte(t, '@')
 	switch {
 	case at < 0:
-		return bad("it has no @")
+		return bad(notify.Say("entry.no_at"))
 	case strings.Count(t, "@") > 1:
-		return bad("it has more than one @")
+		return bad(notify.Say("entry.two_ats"))
 	}
 	local, domain := t[:at], t[at+1:]
 	if local == "" {
-		return bad("nothing before the @")
+		return bad(notify.Say("entry.nothing_before_at"))
 	}
 	if len(local) > maxLocal {
-		return bad("the part before the @ is longer than 64 characters")
+		return bad(notify.Say("entry.local_too_long", maxLocal))
 	}
 	// Only atext and dots. Dots are not checked for position on purpose:
 	// old Japanese mobile addresses such as taro..@docomo.ne.jp still receive
@@ -71,18 +72,18 @@ func NormalizeEmail(s string) (string, error) {
 	for _, r := range local {
 		if !isAtext(r) && r != '.' {
 			if r >= utf8.RuneSelf {
-				return bad("the part before the @ has non-ASCII characters (SMTPUTF8 addresses are not supported)")
+				return bad(notify.Say("entry.local_not_ascii"))
 			}
-			return bad("the part before the @ contains " + quote(string(r)))
+			return bad(notify.Say("entry.local_contains", quote(string(r))))
 		}
 	}
 	d, reason := normalizeDomain(domain)
-	if reason != "" {
+	if !reason.IsZero() {
 		return bad(reason)
 	}
 	out := local + "@" + d
 	if len(out) > maxEmail {
-		return bad("it is longer than 254 characters")
+		return bad(notify.Say("entry.longer_than_chars", maxEmail))
 	}
 	return out, nil
 }
@@ -93,25 +94,25 @@ func NormalizeEmail(s string) (string, error) {
 // people write "@example.jp" in lists. Master lists and configuration use it.
 func NormalizeDomain(s string) (string, error) {
 	orig := strings.Trim(s, asciiSpace+"\u3000")
-	bad := func(reason string) (string, error) {
-		return "", notify.Errorf(notify.EINVALID, "invalid e-mail domain %s: %s", quote(orig), reason)
+	bad := func(reason notify.Said) (string, error) {
+		return "", wording.Fail(notify.EINVALID, notify.Say("entry.bad_domain", quote(orig), reason))
 	}
 	if !utf8.ValidString(s) {
-		return bad("it is not valid UTF-8")
+		return bad(notify.Say("entry.not_utf8"))
 	}
 	if len(orig) > 4*maxDomain {
-		return bad("the domain is longer than 253 characters")
+		return bad(notify.Say("entry.domain_too_long", maxDomain))
 	}
 	t := strings.Trim(norm.NFKC.String(orig), asciiSpace)
 	t = strings.TrimPrefix(t, "@")
-	if reason := badEmailRune(t); reason != "" {
+	if reason := badEmailRune(t); !reason.IsZero() {
 		return bad(reason)
 	}
 	if strings.Contains(t, "@") {
-		return bad("it contains @")
+		return bad(notify.Say("entry.contains", notify.Say("word.at")))
 	}
 	d, reason := normalizeDomain(t)
-	if reason != "" {
+	if !reason.IsZero() {
 		return bad(reason)
 	}
 	return d, nil
@@ -119,50 +120,50 @@ func NormalizeDomain(s string) (string, error) {
 
 // normalizeDomain lower-cases d, converts it to ASCII if it is an
 // internationalised domain, and returns why it is unusable, if it is.
-func normalizeDomain(d string) (string, string) {
+func normalizeDomain(d string) (string, notify.Said) {
 	if d == "" {
-		return "", "nothing after the @"
+		return "", notify.Say("entry.nothing_after_at")
 	}
 	// The ASCII form is what the limits apply to; say so when it is not what
 	// the person wrote.
 	form := ""
 	if isIDN(d) {
 		a, reason := idnaToASCII(d)
-		if reason != "" {
+		if !reason.IsZero() {
 			return "", reason
 		}
 		if a != strings.ToLower(d) {
-			form = " in its xn-- form"
+			form = "_xn"
 		}
 		d = a
 	}
 	d = strings.ToLower(d)
 	if len(d) > maxDomain {
-		return "", "the domain is longer than 253 characters" + form
+		return "", notify.Say("entry.domain_too_long"+form, maxDomain)
 	}
 	if !strings.Contains(d, ".") {
-		return "", "the domain has no dot"
+		return "", notify.Say("entry.domain_no_dot")
 	}
 	labels := strings.Split(d, ".")
 	for _, l := range labels {
 		switch {
 		case l == "":
-			return "", "the domain has an empty part (two dots, or a dot at the start or end)"
+			return "", notify.Say("entry.domain_empty_part")
 		case len(l) > maxLabel:
-			return "", "a part of the domain is longer than 63 characters" + form
+			return "", notify.Say("entry.domain_part_too_long"+form, maxLabel)
 		case l[0] == '-' || l[len(l)-1] == '-':
-			return "", "a part of the domain starts or ends with a hyphen"
+			return "", notify.Say("entry.domain_hyphen")
 		}
 		for i := 0; i < len(l); i++ {
 			if c := l[i]; !isLDH(c) {
-				return "", "the domain contains " + quote(string(c))
+				return "", notify.Say("entry.domain_contains", quote(string(c)))
 			}
 		}
 	}
 	if tld := labels[len(labels)-1]; strings.Trim(tld, "0123456789") == "" {
-		return "", "the domain ends in a number (IP addresses are not accepted)"
+		return "", notify.Say("entry.domain_number")
 	}
-	return d, ""
+	return d, notify.Said{}
 }
 
 // idnaProfile converts internationalised domain names. It is idna.Lookup:
@@ -205,17 +206,17 @@ func isACE(l string) bool {
 // idnaToASCII returns the ASCII form of the internationalised domain d, or
 // why it is not a valid one. Empty parts and lengths are left to the ASCII
 // checks of normalizeDomain.
-func idnaToASCII(d string) (string, string) {
+func idnaToASCII(d string) (string, notify.Said) {
 	// Name the ASCII characters the way normalizeDomain does for an ASCII
 	// domain; idna would only say "disallowed rune".
 	for i := 0; i < len(d); i++ {
 		if c := d[i]; c < utf8.RuneSelf && c != '.' && !isLDH(lowerASCII(c)) {
-			return "", "the domain contains " + quote(string(c))
+			return "", notify.Say("entry.domain_contains", quote(string(c)))
 		}
 	}
 	for _, l := range strings.Split(d, ".") {
 		if isACE(l) && len(l) == 4 {
-			return "", "the domain part " + quote(l) + " is not valid punycode" // idna reads it as empty
+			return "", notify.Say("entry.domain_punycode", quote(l)) // idna reads it as empty
 		}
 	}
 	u, err := idnaProfile.ToUnicode(d)
@@ -224,23 +225,23 @@ func idnaToASCII(d string) (string, string) {
 	}
 	for _, l := range strings.Split(u, ".") {
 		if strings.HasPrefix(l, "-") || strings.HasSuffix(l, "-") {
-			return "", "a part of the domain starts or ends with a hyphen"
+			return "", notify.Say("entry.domain_hyphen")
 		}
 		for _, r := range l {
 			switch {
 			case isIDNARune(r):
 			case unicode.IsLetter(r):
-				return "", "the domain contains " + quote(string(r)) + ", which domain names may not have"
+				return "", notify.Say("entry.domain_disallowed", quote(string(r)))
 			default:
-				return "", "the domain contains " + quote(string(r)) + ", and domain names may only have letters, digits and hyphens"
+				return "", notify.Say("entry.domain_not_ldh", quote(string(r)))
 			}
 		}
 	}
 	a, err := idnaProfile.ToASCII(u)
 	if err != nil {
-		return "", "the domain is not a valid international domain name"
+		return "", notify.Say("entry.domain_not_idn")
 	}
-	return a, ""
+	return a, notify.Said{}
 }
 
 // isIDNARune approximates IDNA2008 (RFC 5892), which allows letters, combining
@@ -261,18 +262,18 @@ func isIDNARune(r rune) bool {
 	return unicode.In(r, unicode.L, unicode.M, unicode.Nd)
 }
 
-// idnaReason says in words why idnaProfile refused d.
-func idnaReason(d string) string {
-	const bidi = "the domain mixes right-to-left letters (such as Arabic or Hebrew) with other characters in a way domain names may not"
+// idnaReason says why idnaProfile refused d.
+func idnaReason(d string) notify.Said {
+	bidi := notify.Say("entry.domain_bidi")
 	for _, l := range strings.FieldsFunc(d, func(r rune) bool { return r == '.' || r == '。' }) {
 		if _, err := idnaProfile.ToUnicode(l); err == nil {
 			continue
 		}
 		if isACE(l) {
 			if _, err := idna.Punycode.ToUnicode(strings.ToLower(l)); err != nil {
-				return "the domain part " + quote(l) + " is not valid punycode"
+				return notify.Say("entry.domain_punycode", quote(l))
 			}
-			return "the domain part " + quote(l) + " does not decode to a valid international domain name"
+			return notify.Say("entry.domain_undecodable", quote(l))
 		}
 		if _, err := idnaNoBidi.ToUnicode(l); err == nil {
 			return bidi
@@ -282,40 +283,44 @@ func idnaReason(d string) string {
 				continue
 			}
 			if _, err := idnaProfile.ToUnicode(string(r)); err != nil {
-				return "the domain contains " + quote(string(r)) + ", which domain names may not have"
+				return notify.Say("entry.domain_disallowed", quote(string(r)))
 			}
 		}
 		if r, _ := utf8.DecodeRuneInString(l); unicode.Is(unicode.M, r) {
-			return "a part of the domain starts with a combining mark"
+			return notify.Say("entry.domain_combining")
 		}
-		return "the domain part " + quote(l) + " is not a valid international domain name"
+		return notify.Say("entry.domain_part_not_idn", quote(l))
 	}
 	if _, err := idnaNoBidi.ToUnicode(d); err == nil {
 		return bidi
 	}
-	return "the domain is not a valid international domain name"
+	return notify.Say("entry.domain_not_idn")
 }
 
 // badEmailRune names the first character that can never be part of an
 // address we send to; these are the ones that would break a mail header.
-func badEmailRune(s string) string {
+func badEmailRune(s string) notify.Said {
 	for _, r := range s {
+		word := ""
 		switch {
 		case r == '\r' || r == '\n':
-			return "it contains a line break"
+			word = "line_break"
 		case unicode.IsSpace(r):
-			return "it contains a space"
+			word = "space"
 		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
-			return "it contains a control character"
+			word = "control"
 		case r == '"':
-			return "it contains a double quote"
+			word = "double_quote"
 		case r == ',':
-			return "it contains a comma"
+			word = "comma"
 		case r == '<' || r == '>':
-			return "it contains an angle bracket"
+			word = "angle_bracket"
+		}
+		if word != "" {
+			return notify.Say("entry.contains", notify.Say("word."+word))
 		}
 	}
-	return ""
+	return notify.Said{}
 }
 
 // isAtext reports whether r may appear unquoted in the part before the @

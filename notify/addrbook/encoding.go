@@ -14,7 +14,7 @@ import (
 // Encodings owabi reads, by the names its reports use.
 const (
 	UTF8    = "UTF-8"
-	UTF8BOM = "UTF-8 with BOM"
+	UTF8BOM = "UTF-8 (BOM)"
 	UTF16LE = "UTF-16LE"
 	UTF16BE = "UTF-16BE"
 	CP932   = "Shift_JIS (CP932)"

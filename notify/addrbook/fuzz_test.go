@@ -75,7 +75,7 @@ func checkEntries(t *testing.T, book addrbook.Book, size int) {
 			}
 			return
 		case errors.As(err, &re):
-			if re.Line < 1 || re.Number < 1 || re.Reason == "" {
+			if re.Line < 1 || re.Number < 1 || re.Reason.IsZero() {
 				t.Fatalf("RowError %+v: line, number or reason out of range", re)
 			}
 			continue

@@ -204,8 +204,8 @@ func TestGoogleCSVBadRows(t *testing.T) {
 		{"department", "太郎,山田,,\"営業\n部\",,,taro@example.jp,\n", "the department contains a line break"},
 		{"title", "太郎,山田,,,部長\x00,,taro@example.jp,\n", "the title contains a control character"},
 		{"invalid UTF-8 in the only address", "太郎,山田,,,,,taro@\xff.jp,\n", `the "E-mail 1 - Value" field has bytes that cannot be decoded (is the file in another encoding?)`},
-		{"long field", "太郎," + long + ",,,,,taro@example.jp,\n", `the "Last Name" field is longer than 4096 bytes`},
-		{"long notes", "太郎,山田,,,," + strings.Repeat(long, 12) + ",taro@example.jp,\n", `the "Notes" field is longer than 65536 bytes`},
+		{"long field", "太郎," + long + ",,,,,taro@example.jp,\n", `the "Last Name" field is longer than 4,096 bytes`},
+		{"long notes", "太郎,山田,,,," + strings.Repeat(long, 12) + ",taro@example.jp,\n", `the "Notes" field is longer than 65,536 bytes`},
 		{"bare quote", "太\"郎,山田,,,,,taro@example.jp,\n", `malformed CSV: a " in a field that is not quoted`},
 		{"stray quote", "\"太\"郎,山田,,,,,taro@example.jp,\n", `malformed CSV: a quoted field has a stray " or is never closed`},
 		{"stray quote on a later line", "太郎,山田,,,,\"a\nb\"c,taro@example.jp,\n", `malformed CSV: a quoted field has a stray " or is never closed (on line 4)`},
@@ -216,7 +216,7 @@ func TestGoogleCSVBadRows(t *testing.T) {
 			if len(bad) != 1 {
 				t.Fatalf("rejections = %v, want one", bad)
 			}
-			if got := bad[0].Reason; got != tt.want {
+			if got := english(bad[0].Reason); got != tt.want {
 				t.Errorf("got  %s\nwant %s", got, tt.want)
 			}
 			if got, want := bad[0].Line, 3; got != want {
@@ -295,7 +295,7 @@ func TestNewGoogleCSVHeaderAccepted(t *testing.T) {
 }
 
 func TestGoogleCSVRowErrorText(t *testing.T) {
-	err := error(&addrbook.RowError{Number: 11, Line: 12, Reason: "no e-mail address"})
+	err := error(&addrbook.RowError{Number: 11, Line: 12, Reason: notify.Say("entry.no_address")})
 	if got, want := err.Error(), "line 12: no e-mail address"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
@@ -405,7 +405,7 @@ func TestGoogleCSVBadAddressLosesOnlyItself(t *testing.T) {
 			if got := recs[0].Emails; !slices.Equal(got, []string{"taro@example.jp"}) {
 				t.Errorf("Emails = %q, want the good address", got)
 			}
-			if got := recs[0].Warnings; !slices.Contains(got, tt.warning) {
+			if got := englishAll(recs[0].Warnings); !slices.Contains(got, tt.warning) {
 				t.Errorf("Warnings = %q, want %q", got, tt.warning)
 			}
 		})

@@ -6,13 +6,15 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/owabi/owabi/notify"
 )
 
 // layout recognises one family of CSV headers. match returns the columns
-// and "" when header is of that layout, or why it is not.
+// and nothing when header is of that layout, or why it is not.
 type layout struct {
 	format string
-	match  func(header []string) (columns, string)
+	match  func(header []string) (columns, notify.Said)
 }
 
 // layouts are tried in this order when the format is not given.
@@ -27,7 +29,7 @@ var layouts = []layout{
 // layout, or the older "Google CSV" one (which Google wrote as UTF-16).
 // Google adds a pair of E-mail and Phone columns for every extra address
 // anyone in the book has, so they are found by pattern.
-func googleColumns(header []string) (columns, string) {
+func googleColumns(header []string) (columns, notify.Said) {
 	c := newColumns(FormatGoogle, header)
 	named := map[string]field{
 		"firstname": fGiven, "lastname": fFamily,
@@ -61,13 +63,13 @@ func googleColumns(header []string) (columns, string) {
 	}
 	switch {
 	case !hasEmail1:
-		return c, `no "E-mail 1 - Value" column`
+		return c, notify.Say("entry.no_column", `"E-mail 1 - Value"`)
 	case old && c.at[fGiven] < 0 && c.at[fFamily] < 0 && c.at[fWholeName] < 0:
-		return c, `no "Name", "Given Name" or "Family Name" column`
+		return c, notify.Say("entry.no_name_column")
 	case !old && (c.at[fGiven] < 0 || c.at[fFamily] < 0):
-		return c, `no "First Name" and "Last Name" columns`
+		return c, notify.Say("entry.no_first_last")
 	}
-	return c, ""
+	return c, notify.Said{}
 }
 
 // isNumbered reports whether a header key is prefix + "N-value" for some
@@ -90,7 +92,7 @@ func isNumbered(key, prefix string) bool {
 // Japanese edition adds phonetic name columns). Phonetic headers vary
 // between versions ("フリガナ (姓)", "姓 (フリガナ)", "ふりがな（姓）"), so
 // they are recognised by their parts.
-func outlookColumns(header []string) (columns, string) {
+func outlookColumns(header []string) (columns, notify.Said) {
 	c := newColumns(FormatOutlook, header)
 	c.labelSep = ";"
 	named := map[string]field{
@@ -132,16 +134,16 @@ func outlookColumns(header []string) (columns, string) {
 	// Name columns are not required: Outlook leaves out the empty ones when
 	// a user picks the fields to export, and the address is what matters.
 	if len(c.emails) == 0 {
-		return c, `no "E-mail Address" (電子メール アドレス) column`
+		return c, notify.Say("entry.no_column", `"E-mail Address" (電子メール アドレス)`)
 	}
-	return c, ""
+	return c, notify.Said{}
 }
 
 // thunderbirdColumns reads the header Thunderbird writes when it exports an
 // address book as CSV ("First Name", "Last Name", "Display Name",
 // "Primary Email", "Secondary Email", …), or the part of it a user chose to
 // keep.
-func thunderbirdColumns(header []string) (columns, string) {
+func thunderbirdColumns(header []string) (columns, notify.Said) {
 	c := newColumns(FormatTBird, header)
 	named := map[string]field{
 		"firstname": fGiven, "lastname": fFamily, "displayname": fWholeName,
@@ -164,9 +166,9 @@ func thunderbirdColumns(header []string) (columns, string) {
 	rank := map[string]int{"workphone": 0, "mobilenumber": 1, "homephone": 2}
 	slices.SortStableFunc(c.phones, func(a, b int) int { return rank[headerKey(header[a])] - rank[headerKey(header[b])] })
 	if len(c.emails) == 0 {
-		return c, `no "Primary Email" column`
+		return c, notify.Say("entry.no_column", `"Primary Email"`)
 	}
-	return c, ""
+	return c, notify.Said{}
 }
 
 func isPhonetic(key string) bool {
@@ -247,7 +249,7 @@ func ParseMapping(s string) (Mapping, error) {
 }
 
 // columns finds the columns m names in header.
-func (m Mapping) columns(header []string) (columns, string) {
+func (m Mapping) columns(header []string) (columns, notify.Said) {
 	c := newColumns(FormatCSV, header)
 	c.labelSep = ";"
 	find := func(name string) int {
@@ -263,7 +265,7 @@ func (m Mapping) columns(header []string) (columns, string) {
 		for _, name := range m[k] {
 			i := find(name)
 			if i < 0 {
-				return c, fmt.Sprintf("no column %q, which the mapping names for %s; the columns are %s", name, k, listHeader(c.header))
+				return c, notify.Say("entry.mapped_column_missing", strconv.Quote(name), k, listHeader(c.header))
 			}
 			switch k {
 			case "email":
@@ -275,7 +277,7 @@ func (m Mapping) columns(header []string) (columns, string) {
 			}
 		}
 	}
-	return c, ""
+	return c, notify.Said{}
 }
 
 // listHeader quotes the first header names for a message.
@@ -284,7 +286,7 @@ func listHeader(h []string) string {
 	var q []string
 	for i, name := range h {
 		if i == most {
-			q = append(q, fmt.Sprintf("… (%d in all)", len(h)))
+			q = append(q, fmt.Sprintf("…(%d)", len(h)))
 			break
 		}
 		q = append(q, strconv.Quote(name))

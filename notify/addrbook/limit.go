@@ -4,6 +4,7 @@ import (
 	"io"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 // maxCSVEntry bounds the bytes one CSV entry may take. encoding/csv holds a
@@ -14,7 +15,7 @@ import (
 const maxCSVEntry = 16 << 20
 
 // errEntryTooLarge is the fatal error for an entry over maxCSVEntry.
-var errEntryTooLarge = notify.Errorf(notify.EINVALID, "an entry is larger than %d MiB (is a quote never closed?)", maxCSVEntry>>20)
+var errEntryTooLarge = wording.Fail(notify.EINVALID, notify.Say("entry.csv_entry_too_large", maxCSVEntry>>20))
 
 // entryLimit passes reads through until more than maxCSVEntry bytes have
 // passed since the last reset. It also notes how much it passed in all and

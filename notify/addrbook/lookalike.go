@@ -4,10 +4,12 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/owabi/owabi/notify"
 )
 
-// LookAlike returns "" or, in words, why the domain of the normalised address
-// email could pass for another domain when shown to a person, e.g.
+// LookAlike says nothing or why the domain of the normalised address email
+// could pass for another domain when shown to a person, e.g.
 //
 //	the domain "xn--pple-43d.com" shows as "аpple.com", which mixes Latin and Cyrillic letters: it may imitate another domain
 //
@@ -31,27 +33,36 @@ import (
 // Which domain it imitates is for the classifier to say, which knows the
 // organisation's and the master lists' domains (classify.Classifier.Imitates,
 // through Skeleton).
-func LookAlike(email string) string {
+func LookAlike(email string) notify.Said {
 	domain := email[strings.LastIndexByte(email, '@')+1:]
 	if !isIDN(domain) {
-		return ""
+		return notify.Said{}
 	}
 	u, err := idnaProfile.ToUnicode(domain)
 	if err != nil {
-		return "" // not a normalised address
+		return notify.Said{} // not a normalised address
 	}
 	labels := strings.Split(u, ".")
 	tld := labelScripts(labels[len(labels)-1])
 	for _, l := range labels {
 		scripts := labelScripts(l)
 		if !allowedScripts(scripts) {
-			return "the domain " + quote(domain) + " shows as " + quote(u) + ", which mixes " + joinAnd(scripts) + " letters: it may imitate another domain"
+			return notify.Say("entry.mixed_scripts", quote(domain), quote(u), scriptList(scripts))
 		}
 		if len(scripts) == 1 && !slices.Equal(scripts, tld) && allLatinLookAlike(l) {
-			return "the domain " + quote(domain) + " shows as " + quote(u) + ", whose " + scripts[0] + " letters all look like Latin ones: it may imitate another domain"
+			return notify.Say("entry.latin_look_alike", quote(domain), quote(u), notify.Say("script."+scripts[0]))
 		}
 	}
-	return ""
+	return notify.Said{}
+}
+
+// scriptList names scripts, for a reader to list.
+func scriptList(scripts []string) []notify.Said {
+	out := make([]notify.Said, len(scripts))
+	for i, s := range scripts {
+		out[i] = notify.Say("script." + s)
+	}
+	return out
 }
 
 // labelScripts returns the scripts of the letters of l, Latin first and then
@@ -135,12 +146,4 @@ func allLatinLookAlike(l string) bool {
 		letters++
 	}
 	return letters > 0
-}
-
-// joinAnd joins names as "A", "A and B" or "A, B and C".
-func joinAnd(names []string) string {
-	if len(names) <= 1 {
-		return strings.Join(names, "")
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }

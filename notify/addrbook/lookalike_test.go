@@ -45,7 +45,7 @@ func TestLookAlike(t *testing.T) {
 			t.Errorf("NormalizeEmail(%q): %v", tt.in, err)
 			continue
 		}
-		if got := addrbook.LookAlike(n); got != tt.want {
+		if got := english(addrbook.LookAlike(n)); got != tt.want {
 			t.Errorf("LookAlike(%q):\ngot  %s\nwant %s", n, got, tt.want)
 		}
 	}

@@ -49,8 +49,8 @@ func TestOutlookEnglish(t *testing.T) {
 	if !reflect.DeepEqual(recs, want) {
 		t.Errorf("got  %+v\nwant %+v", recs, want)
 	}
-	wantBad := []*addrbook.RowError{{Number: 3, Line: 5, Reason: "only an internal Exchange (X.500) name, no e-mail address"}}
-	if !reflect.DeepEqual(bad, wantBad) {
+	wantBad := []rejected{{Number: 3, Line: 5, Reason: "only an internal Exchange (X.500) name, no e-mail address"}}
+	if !reflect.DeepEqual(rejections(bad), wantBad) {
 		t.Errorf("rejected %+v, want %+v", bad, wantBad)
 	}
 }
@@ -80,8 +80,8 @@ func TestOutlookJapaneseCP932(t *testing.T) {
 	if !reflect.DeepEqual(recs, want) {
 		t.Errorf("got  %+v\nwant %+v", recs, want)
 	}
-	wantBad := []*addrbook.RowError{{Number: 3, Line: 5, Reason: "no e-mail address"}}
-	if !reflect.DeepEqual(bad, wantBad) {
+	wantBad := []rejected{{Number: 3, Line: 5, Reason: "no e-mail address"}}
+	if !reflect.DeepEqual(rejections(bad), wantBad) {
 		t.Errorf("rejected %+v, want %+v", bad, wantBad)
 	}
 }
@@ -107,7 +107,7 @@ func TestMappedCSV(t *testing.T) {
 	if !reflect.DeepEqual(recs, want) {
 		t.Errorf("got  %+v\nwant %+v", recs, want)
 	}
-	if len(bad) != 1 || bad[0].Line != 3 || bad[0].Reason != "no e-mail address" {
+	if len(bad) != 1 || bad[0].Line != 3 || english(bad[0].Reason) != "no e-mail address" {
 		t.Errorf("rejected %+v", bad)
 	}
 }
@@ -182,7 +182,7 @@ func TestPhonesWorkFirstAndNoLinks(t *testing.T) {
 	if want := []string{"03-1234-5678 (代表)", "045-000-0000", "03-9999-0000"}; !reflect.DeepEqual(r.Phones, want) {
 		t.Errorf("phones %q, want %q", r.Phones, want)
 	}
-	if want := []string{`the phone "https://evil.example/x" was left out: it holds a link or an address`}; !reflect.DeepEqual(r.Warnings, want) {
+	if want := []string{`the phone "https://evil.example/x" was left out: it holds a link or an address`}; !reflect.DeepEqual(englishAll(r.Warnings), want) {
 		t.Errorf("warnings %q, want %q", r.Warnings, want)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/owabi/owabi/notify"
 )
 
 // asciiSpace is the white space trimmed around every cell; U+3000 (the
@@ -29,19 +31,19 @@ func splitList(s, sep string) []string {
 	return out
 }
 
-// badTextRune says what is wrong with text that may end up in a mail header
-// (a name, a company), or "" if nothing is. A line break there would let the
-// book inject headers such as "Bcc:".
-func badTextRune(s string) string {
+// badTextRune names what text that may end up in a mail header (a name, a
+// company) holds that it may not, or nothing if it holds none. A line
+// break there would let the book inject headers such as "Bcc:".
+func badTextRune(s string) notify.Said {
 	for _, r := range s {
 		switch {
 		case r == '\r' || r == '\n' || r == '\u0085' || r == '\u2028' || r == '\u2029':
-			return "contains a line break"
+			return notify.Say("word.line_break")
 		case unicode.IsControl(r) || isBidiControl(r):
-			return "contains a control character"
+			return notify.Say("word.control")
 		}
 	}
-	return ""
+	return notify.Said{}
 }
 
 // isBidiControl reports the invisible direction overrides that can make a

@@ -9,10 +9,10 @@ package addrbook
 import (
 	"bufio"
 	"bytes"
-	"cmp"
 	"encoding/base64"
 	"fmt"
 	"io"
+	"reflect"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -23,6 +23,7 @@ import (
 	"golang.org/x/text/encoding/japanese"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 // maxEntry bounds the text kept for one card, and any one line: a real card
@@ -34,16 +35,40 @@ const maxEntry = 1 << 20
 var vcardWhat = map[string]string{
 	"N":                     "name",
 	"FN":                    "name",
-	"X-PHONETIC-LAST-NAME":  "phonetic name",
-	"X-PHONETIC-FIRST-NAME": "phonetic name",
-	"SOUND":                 "phonetic name", // only SOUND;X-IRMC-N, the 2.1 reading of N
-	"SORT-STRING":           "phonetic name",
-	"ORG":                   "company name",
+	"X-PHONETIC-LAST-NAME":  "kana",
+	"X-PHONETIC-FIRST-NAME": "kana",
+	"SOUND":                 "kana", // only SOUND;X-IRMC-N, the 2.1 reading of N
+	"SORT-STRING":           "kana",
+	"ORG":                   "company",
 	"TITLE":                 "title",
-	"EMAIL":                 "e-mail address",
-	"TEL":                   "phone number",
-	"CATEGORIES":            "categories",
-	"NOTE":                  "note",
+	"EMAIL":                 "email",
+	"TEL":                   "phone",
+	"CATEGORIES":            "labels",
+	"NOTE":                  "notes",
+}
+
+// vcardField names property name's field, for messages.
+func vcardField(name string) notify.Said { return notify.Say("field." + vcardWhat[name]) }
+
+// cardNotes are what reading a card left out or guessed, once each, and
+// why the first address left out was, which rejects a card left with none.
+type cardNotes struct {
+	notes    []notify.Said
+	badEmail notify.Said
+}
+
+func (n *cardNotes) add(note notify.Said) {
+	if !slices.ContainsFunc(n.notes, func(s notify.Said) bool { return reflect.DeepEqual(s, note) }) { // N and FN say the same
+		n.notes = append(n.notes, note)
+	}
+}
+
+// leave notes that property name's value was left out, and why.
+func (n *cardNotes) leave(name string, why notify.Said) {
+	if name == "EMAIL" && n.badEmail.IsZero() {
+		n.badEmail = why
+	}
+	n.add(leftOut(why))
 }
 
 // vcardOrder is vcardWhat's keys in the order values are checked, so that
@@ -54,13 +79,13 @@ var vcardOrder = []string{"N", "FN", "X-PHONETIC-LAST-NAME", "X-PHONETIC-FIRST-N
 // VCard reads a vCard file one card at a time.
 type VCard struct {
 	r      *bufio.Reader
-	line   []byte   // the physical line last read, without its line end
-	long   bool     // line was longer than maxEntry and has been cut
-	lineNo int      // number of line
-	unread bool     // line is to be returned again by readLine
-	n      int      // entries read so far, for Record.Number
-	left   []string // the fields of the card being read that were left out, and why
-	err    error    // fatal error (or io.EOF), returned again by every later call
+	line   []byte    // the physical line last read, without its line end
+	long   bool      // line was longer than maxEntry and has been cut
+	lineNo int       // number of line
+	unread bool      // line is to be returned again by readLine
+	n      int       // entries read so far, for Record.Number
+	left   cardNotes // the fields of the card being read that were left out, and why
+	err    error     // fatal error (or io.EOF), returned again by every later call
 }
 
 // NewVCard reads a vCard file (2.1, 3.0 or 4.0, any number of cards). If r
@@ -73,9 +98,9 @@ func NewVCard(r io.Reader) (*VCard, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	if !looksLikeVCard(br) {
 		if head, _ := br.Peek(4096); len(bytes.TrimLeft(head, "\ufeff \t\r\n")) == 0 {
-			return nil, notify.Errorf(notify.EINVALID, "not a vCard file: the file is empty")
+			return nil, wording.Fail(notify.EINVALID, notify.Say("entry.not_a", notify.Say("entry.book_vcard"), notify.Say("entry.file_empty")))
 		}
-		return nil, notify.Errorf(notify.EINVALID, "not a vCard file: it does not start with BEGIN:VCARD")
+		return nil, wording.Fail(notify.EINVALID, notify.Say("entry.not_a", notify.Say("entry.book_vcard"), notify.Say("entry.no_begin")))
 	}
 	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
 		br.Discard(3)
@@ -109,7 +134,7 @@ func (v *VCard) Next() (notify.Record, error) {
 	start := v.lineNo
 	var (
 		text   []byte
-		reason string
+		reason notify.Said
 		err    error
 	)
 	if isMarker(v.line, "BEGIN") {
@@ -121,10 +146,10 @@ func (v *VCard) Next() (notify.Record, error) {
 		return v.fail(err)
 	}
 	var rec notify.Record
-	if reason == "" {
+	if reason.IsZero() {
 		rec, reason = vcardRecord(text, v.left)
 	}
-	if reason != "" {
+	if !reason.IsZero() {
 		return notify.Record{}, &RowError{Number: v.n, Line: start, Reason: reason}
 	}
 	rec.Number, rec.Line = v.n, start
@@ -177,13 +202,13 @@ func isMarker(line []byte, word string) bool {
 
 // skipText reads over text outside any card, up to a blank line or the next
 // BEGIN:VCARD, and says what it was.
-func (v *VCard) skipText() (string, error) {
-	reason := "text outside BEGIN:VCARD … END:VCARD: " + quote(string(v.line))
+func (v *VCard) skipText() (notify.Said, error) {
+	reason := notify.Say("entry.outside_card", quote(string(v.line)))
 	for {
 		if err := v.readLine(); err == io.EOF {
 			return reason, nil
 		} else if err != nil {
-			return "", err
+			return notify.Said{}, err
 		}
 		if isMarker(v.line, "BEGIN") {
 			v.unread = true
@@ -198,40 +223,40 @@ func (v *VCard) skipText() (string, error) {
 // readCard reads the rest of a card after its BEGIN:VCARD and returns the
 // properties owabi reads, as 3.0 text for go-vcard, or why the card cannot
 // be used. A rejected card is still read to its END:VCARD, holding nothing.
-func (v *VCard) readCard() (text []byte, reason string, err error) {
+func (v *VCard) readCard() (text []byte, reason notify.Said, err error) {
 	out := []byte("BEGIN:VCARD\n")
-	v.left = nil
+	v.left = cardNotes{}
 	var p property
 	tooLarge := func() {
-		out, p, reason = nil, property{}, "the entry is larger than 1 MiB"
+		out, p, reason = nil, property{}, notify.Say("entry.card_too_large", maxEntry>>20)
 	}
 	for {
 		if err := v.readLine(); err == io.EOF {
-			if reason == "" {
-				reason = "no END:VCARD before the end of the file"
+			if reason.IsZero() {
+				reason = notify.Say("entry.no_end_at_eof")
 			}
 			return nil, reason, nil
 		} else if err != nil {
-			return nil, "", err
+			return nil, notify.Said{}, err
 		}
 		switch {
 		case isMarker(v.line, "END"):
-			if reason == "" {
+			if reason.IsZero() {
 				out = p.flush(out, &v.left)
 			}
-			if reason != "" {
+			if !reason.IsZero() {
 				return nil, reason, nil
 			}
-			return append(out, "END:VCARD\n"...), "", nil
+			return append(out, "END:VCARD\n"...), notify.Said{}, nil
 		case isMarker(v.line, "BEGIN"):
 			// Most likely the END of this card was lost; the next card is
 			// worth more than guessing where this one stops.
 			v.unread = true
-			if reason == "" {
-				reason = "no END:VCARD before the next BEGIN:VCARD"
+			if reason.IsZero() {
+				reason = notify.Say("entry.no_end_before_begin")
 			}
 			return nil, reason, nil
-		case reason != "":
+		case !reason.IsZero():
 			continue
 		case p.continuedBy(v.line):
 			if p.keep && v.long {
@@ -310,17 +335,16 @@ func (p *property) continuedBy(line []byte) bool {
 // A value that cannot be decoded is left out, and why is added to left: a
 // bad field loses only itself, never the card's good addresses. So is a
 // note on a value whose character set had to be guessed.
-func (p *property) flush(out []byte, left *[]string) []byte {
+func (p *property) flush(out []byte, left *cardNotes) []byte {
 	if !p.keep {
 		return out
 	}
 	line, reason, guessed := p.rewrite(out)
-	note := guessed
-	if reason != "" {
-		note = reason + leftOut
-	}
-	if note != "" && !slices.Contains(*left, note) { // N and FN say the same
-		*left = append(*left, note)
+	switch {
+	case !reason.IsZero():
+		left.leave(p.name, reason)
+	case !guessed.IsZero():
+		left.add(guessed)
 	}
 	return line
 }
@@ -328,7 +352,7 @@ func (p *property) flush(out []byte, left *[]string) []byte {
 // rewrite appends p to out as flush does, or says why its value cannot be
 // read and leaves out unchanged. guessed says what was guessed about a value
 // appended, if anything.
-func (p *property) rewrite(out []byte) (_ []byte, reason, guessed string) {
+func (p *property) rewrite(out []byte) (_ []byte, reason, guessed notify.Said) {
 	line := p.unfold()
 	group, name, params, value, _ := splitLine(line)
 	rewrite := false
@@ -337,9 +361,9 @@ func (p *property) rewrite(out []byte) (_ []byte, reason, guessed string) {
 		rewrite = rewrite || k == "ENCODING" || k == "CHARSET" || !strings.Contains(prm, "=")
 	}
 	if !rewrite {
-		return append(out, p.raw...), "", "" // go-vcard unfolds and unescapes it
+		return append(out, p.raw...), notify.Said{}, notify.Said{} // go-vcard unfolds and unescapes it
 	}
-	what := vcardWhat[name]
+	what := vcardField(name)
 	var kept []string
 	enc, charset := "", ""
 	for _, prm := range params {
@@ -359,28 +383,28 @@ func (p *property) rewrite(out []byte) (_ []byte, reason, guessed string) {
 	case "QUOTED-PRINTABLE":
 		b, ok := decodeQP(value)
 		if !ok {
-			return out, "the " + what + " is not valid quoted-printable", ""
+			return out, notify.Say("entry.not_qp", what), notify.Said{}
 		}
 		raw = b
 	case "B", "BASE64":
 		b, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(string(value)), ""))
 		if err != nil {
-			return out, "the " + what + " is not valid base64", ""
+			return out, notify.Say("entry.not_base64", what), notify.Said{}
 		}
 		raw = b
 	default:
-		return out, fmt.Sprintf("the %s has the unknown encoding %s", what, quote(enc)), ""
+		return out, notify.Say("entry.unknown_encoding", what, quote(enc)), notify.Said{}
 	}
 	if raw != nil {
 		if strings.TrimSpace(charset) == "" && !utf8.Valid(raw) {
 			// 2.1 says US-ASCII then, but Outlook and The Bat! write their
 			// own code page; Windows-1252 reads every byte of Latin-1.
 			charset = "windows-1252"
-			guessed = "the " + what + " was read as Windows-1252 (Western European), as it names no character set and is not UTF-8: check it"
+			guessed = notify.Say("entry.guessed_1252", what)
 		}
 		text, why := decodeCharset(raw, charset, what)
-		if why != "" {
-			return out, why, ""
+		if !why.IsZero() {
+			return out, why, notify.Said{}
 		}
 		value = []byte(escapeValue(text, name == "N" || name == "ORG" || name == "SOUND"))
 	}
@@ -392,7 +416,7 @@ func (p *property) rewrite(out []byte) (_ []byte, reason, guessed string) {
 		out = append(append(out, ';'), prm...)
 	}
 	out = append(append(out, ':'), value...)
-	return append(out, '\n'), "", guessed
+	return append(out, '\n'), notify.Said{}, guessed
 }
 
 // unfold joins p's physical lines into one content line.
@@ -503,23 +527,23 @@ var charsets = map[string]encoding.Encoding{
 }
 
 // decodeCharset turns the bytes of an encoded value into text.
-func decodeCharset(b []byte, charset, what string) (string, string) {
+func decodeCharset(b []byte, charset string, what notify.Said) (string, notify.Said) {
 	switch name := strings.ToUpper(strings.TrimSpace(charset)); name {
 	case "", "UTF-8", "UTF8", "US-ASCII":
 		if !utf8.Valid(b) {
-			return "", "the " + what + " has bytes that cannot be decoded as UTF-8"
+			return "", notify.Say("entry.not_decodable_as", what, "UTF-8")
 		}
-		return string(b), ""
+		return string(b), notify.Said{}
 	default:
 		enc := charsets[name]
 		if enc == nil {
-			return "", fmt.Sprintf("the %s is in the character set %s, which owabi cannot read", what, quote(charset))
+			return "", notify.Say("entry.unknown_charset", what, quote(charset))
 		}
 		text, err := enc.NewDecoder().Bytes(b)
 		if err != nil || bytes.ContainsRune(text, utf8.RuneError) {
-			return "", fmt.Sprintf("the %s has bytes that cannot be decoded as %s", what, charset)
+			return "", notify.Say("entry.not_decodable_as", what, charset)
 		}
-		return string(text), ""
+		return string(text), notify.Said{}
 	}
 }
 
@@ -588,10 +612,10 @@ func at(list []string, i int) string {
 // vcardRecord parses one card's text with go-vcard and turns it into a
 // Record, or says why it cannot. left are the fields already left out, for
 // the record's warnings.
-func vcardRecord(text []byte, left []string) (notify.Record, string) {
+func vcardRecord(text []byte, left cardNotes) (notify.Record, notify.Said) {
 	card, err := vcard.NewDecoder(bytes.NewReader(text)).Decode()
 	if err != nil {
-		return notify.Record{}, "malformed vCard: " + strings.TrimPrefix(err.Error(), "vcard: ")
+		return notify.Record{}, notify.Say("entry.malformed_vcard", strings.TrimPrefix(err.Error(), "vcard: "))
 	}
 	for _, name := range vcardOrder {
 		limit := maxField
@@ -601,14 +625,12 @@ func vcardRecord(text []byte, left []string) (notify.Record, string) {
 		fields := card[name][:0]
 		for _, f := range card[name] {
 			if !decodable(f.Value) {
-				if note := "the " + vcardWhat[name] + " has bytes that cannot be decoded (is the file in another encoding?)" + leftOut; !slices.Contains(left, note) {
-					left = append(left, note)
-				}
+				left.leave(name, notify.Say("entry.undecodable", vcardField(name)))
 				continue
 			}
 			fields = append(fields, f)
 			if len(f.Value) > limit {
-				return notify.Record{}, fmt.Sprintf("the %s is longer than %d bytes", vcardWhat[name], limit)
+				return notify.Record{}, notify.Say("entry.too_long", vcardField(name), limit)
 			}
 		}
 		if len(fields) == 0 {
@@ -624,7 +646,7 @@ func vcardRecord(text []byte, left []string) (notify.Record, string) {
 		}
 	}
 
-	rec := notify.Record{Warnings: slices.Clone(left)}
+	rec := notify.Record{Warnings: slices.Clone(left.notes)}
 	if f := card.Get("N"); f != nil {
 		c := components(f.Value)
 		rec.Family, rec.Given = at(c, 0), at(c, 1)
@@ -656,24 +678,27 @@ func vcardRecord(text []byte, left []string) (notify.Record, string) {
 	// These may be written into a notice's headers, so nothing may hide in
 	// them; FN is checked even when N is used, as an escaped \n there is
 	// no accident.
-	if reason := checkHeaderText(rec); reason != "" {
+	if reason := checkHeaderText(rec); !reason.IsZero() {
 		return notify.Record{}, reason
 	}
-	if bad := badTextRune(fn); bad != "" {
-		return notify.Record{}, "the name " + bad
+	if bad := badTextRune(fn); !bad.IsZero() {
+		return notify.Record{}, notify.Say("entry.field_contains", vcardField("FN"), bad)
 	}
 
-	bad := ""
+	var bad notify.Said
 	for _, f := range card["EMAIL"] {
-		bad = cmp.Or(bad, addEmail(&rec, unescaper.Replace(f.Value)))
-	}
-	for _, note := range left {
-		if why, ok := strings.CutSuffix(note, leftOut); ok && strings.HasPrefix(why, "the "+vcardWhat["EMAIL"]+" ") {
-			bad = cmp.Or(bad, why) // an address that could not be decoded
+		if why := addEmail(&rec, unescaper.Replace(f.Value)); bad.IsZero() {
+			bad = why
 		}
 	}
+	if bad.IsZero() {
+		bad = left.badEmail // an address that could not be decoded
+	}
+	if len(rec.Emails) == 0 && bad.IsZero() {
+		return notify.Record{}, notify.Say("entry.no_address")
+	}
 	if len(rec.Emails) == 0 {
-		return notify.Record{}, cmp.Or(bad, "no e-mail address")
+		return notify.Record{}, bad
 	}
 	for _, f := range card["TEL"] {
 		t := trimText(unescaper.Replace(f.Value))
@@ -695,7 +720,7 @@ func vcardRecord(text []byte, left []string) (notify.Record, string) {
 	}
 	rec.Notes = strings.Join(notes, "\n")
 	if len(rec.Notes) > maxNotes {
-		return notify.Record{}, fmt.Sprintf("the note is longer than %d bytes", maxNotes)
+		return notify.Record{}, notify.Say("entry.too_long", vcardField("NOTE"), maxNotes)
 	}
-	return finish(rec), ""
+	return finish(rec), notify.Said{}
 }

@@ -1,7 +1,6 @@
 package classify
 
 import (
-	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -88,7 +87,7 @@ func (c *Classifier) Classify(r notify.Record) notify.Decision {
 func (c *Classifier) decide(r notify.Record) notify.Decision {
 	for _, e := range r.Emails {
 		if cat, ok := c.overrides[strings.ToLower(e)]; ok {
-			return notify.Decision{Category: cat, Rule: notify.RuleManual, Detail: e}
+			return notify.Decision{Category: cat, Rule: notify.RuleManual, Detail: notify.Written(e)}
 		}
 	}
 	for _, e := range r.Emails {
@@ -117,7 +116,7 @@ func (c *Classifier) decide(r notify.Record) notify.Decision {
 			return notify.Decision{
 				Category:   m.Category,
 				Rule:       notify.RuleMasterDomain,
-				Detail:     fmt.Sprintf("domain %s (%s %s)", under(d, md), m.Code, m.Company),
+				Detail:     notify.Say("entry.by_domain", under(d, md), m.Code, m.Company),
 				OwnerEmail: m.OwnerEmail,
 			}
 		}
@@ -127,7 +126,7 @@ func (c *Classifier) decide(r notify.Record) notify.Decision {
 			return notify.Decision{
 				Category:   m.Category,
 				Rule:       notify.RuleMasterCompany,
-				Detail:     fmt.Sprintf("company %s (%s %s)", strconv.QuoteToGraphic(r.Company), m.Code, m.Company),
+				Detail:     notify.Say("entry.by_company", strconv.QuoteToGraphic(r.Company), m.Code, m.Company),
 				OwnerEmail: m.OwnerEmail,
 			}
 		}
@@ -149,7 +148,7 @@ func (c *Classifier) byLabel(labels []string) notify.Decision {
 		}
 		matched = append(matched, l)
 		if len(matched) == 1 {
-			d = notify.Decision{Category: cat, Rule: notify.RuleLabel, Detail: l}
+			d = notify.Decision{Category: cat, Rule: notify.RuleLabel, Detail: notify.Written(l)}
 		}
 		disagree = disagree || cat != d.Category
 	}
@@ -157,17 +156,17 @@ func (c *Classifier) byLabel(labels []string) notify.Decision {
 	case len(matched) == 0:
 		return notify.Decision{Category: notify.Unclassified, Rule: notify.RuleNone}
 	case disagree:
-		return notify.Decision{Category: notify.Unclassified, Rule: notify.RuleNone, Detail: "labels disagree: " + strings.Join(matched, ", ")}
+		return notify.Decision{Category: notify.Unclassified, Rule: notify.RuleNone, Detail: notify.Say("entry.labels_disagree", matched)}
 	}
 	return d
 }
 
 // under describes domain d that matched configured domain m.
-func under(d, m string) string {
+func under(d, m string) notify.Said {
 	if d == m {
-		return d
+		return notify.Written(d)
 	}
-	return d + " under " + m
+	return notify.Say("entry.under", d, m)
 }
 
 // cleanLabel lets a label typed in full-width or with stray spaces match.

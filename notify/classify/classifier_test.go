@@ -6,6 +6,7 @@ import (
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/classify"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 // testRules are a few masters from the demo data, including the hand-kept
@@ -35,97 +36,105 @@ func TestClassify(t *testing.T) {
 		emails  []string
 		company string
 		labels  []string
-		want    notify.Decision
+		want    decision
 	}{
 		// manual
 		{"override", []string{"special@kikyo-foods.example"}, "", nil,
-			notify.Decision{Category: notify.Supplier, Rule: notify.RuleManual, Detail: "special@kikyo-foods.example", OwnerEmail: ""}},
+			decision{Category: notify.Supplier, Rule: notify.RuleManual, Detail: "special@kikyo-foods.example", OwnerEmail: ""}},
 		{"override beats own domain", []string{"n@sakura-print.example.jp", "SPECIAL@kikyo-foods.example"}, "", nil,
-			notify.Decision{Category: notify.Supplier, Rule: notify.RuleManual, Detail: "SPECIAL@kikyo-foods.example", OwnerEmail: ""}},
+			decision{Category: notify.Supplier, Rule: notify.RuleManual, Detail: "SPECIAL@kikyo-foods.example", OwnerEmail: ""}},
 
 		// own domain
 		{"own domain", []string{"n-fujii@sakura-print.example.jp"}, "さくら印刷株式会社", []string{"顧客"},
-			notify.Decision{Category: notify.Employee, Rule: notify.RuleOwnDomain, Detail: "sakura-print.example.jp", OwnerEmail: ""}},
+			decision{Category: notify.Employee, Rule: notify.RuleOwnDomain, Detail: "sakura-print.example.jp", OwnerEmail: ""}},
 		{"own subdomain", []string{"x@mail.sakura-print.example.jp"}, "", nil,
-			notify.Decision{Category: notify.Employee, Rule: notify.RuleOwnDomain, Detail: "mail.sakura-print.example.jp under sakura-print.example.jp", OwnerEmail: ""}},
+			decision{Category: notify.Employee, Rule: notify.RuleOwnDomain, Detail: "mail.sakura-print.example.jp under sakura-print.example.jp", OwnerEmail: ""}},
 		{"own domain in second address beats master domain", []string{"a@kikyo-foods.example", "a@sakura-print.example.jp"}, "", nil,
-			notify.Decision{Category: notify.Employee, Rule: notify.RuleOwnDomain, Detail: "sakura-print.example.jp", OwnerEmail: ""}},
+			decision{Category: notify.Employee, Rule: notify.RuleOwnDomain, Detail: "sakura-print.example.jp", OwnerEmail: ""}},
 
 		// master domain
 		{"master domain", []string{"aoi@kikyo-foods.example"}, "", nil,
-			notify.Decision{Category: notify.Customer, Rule: notify.RuleMasterDomain, Detail: kikyo, OwnerEmail: "k@sakura-print.example.jp"}},
+			decision{Category: notify.Customer, Rule: notify.RuleMasterDomain, Detail: kikyo, OwnerEmail: "k@sakura-print.example.jp"}},
 		{"master domain in capitals", []string{"Aoi@KIKYO-FOODS.EXAMPLE"}, "", nil,
-			notify.Decision{Category: notify.Customer, Rule: notify.RuleMasterDomain, Detail: kikyo, OwnerEmail: "k@sakura-print.example.jp"}},
+			decision{Category: notify.Customer, Rule: notify.RuleMasterDomain, Detail: kikyo, OwnerEmail: "k@sakura-print.example.jp"}},
 		{"master subdomain", []string{"aoi@tokyo.kikyo-foods.example"}, "", nil,
-			notify.Decision{Category: notify.Customer, Rule: notify.RuleMasterDomain, Detail: "domain tokyo.kikyo-foods.example under kikyo-foods.example (C0061 桔梗フーズ株式会社)", OwnerEmail: "k@sakura-print.example.jp"}},
+			decision{Category: notify.Customer, Rule: notify.RuleMasterDomain, Detail: "domain tokyo.kikyo-foods.example under kikyo-foods.example (C0061 桔梗フーズ株式会社)", OwnerEmail: "k@sakura-print.example.jp"}},
 		{"master domain beats company", []string{"aoi@kikyo-foods.example"}, "Asagiri Paper", []string{"仕入先"},
-			notify.Decision{Category: notify.Customer, Rule: notify.RuleMasterDomain, Detail: kikyo, OwnerEmail: "k@sakura-print.example.jp"}},
+			decision{Category: notify.Customer, Rule: notify.RuleMasterDomain, Detail: kikyo, OwnerEmail: "k@sakura-print.example.jp"}},
 		{"free-mail first, master domain second", []string{"x@webmail.example.com", "y@asagiri-paper.example.net"}, "", nil,
-			notify.Decision{Category: notify.Supplier, Rule: notify.RuleMasterDomain, Detail: "domain asagiri-paper.example.net (S0001 Asagiri Paper Co., Ltd.)", OwnerEmail: "n-fujii@sakura-print.example.jp"}},
+			decision{Category: notify.Supplier, Rule: notify.RuleMasterDomain, Detail: "domain asagiri-paper.example.net (S0001 Asagiri Paper Co., Ltd.)", OwnerEmail: "n-fujii@sakura-print.example.jp"}},
 		{"look-alike domain", []string{"x@kikyo-foods.example.evil.jp", "y@notkikyo-foods.example"}, "", nil,
-			notify.Decision{Category: notify.Unclassified, Rule: notify.RuleNone, Detail: "", OwnerEmail: ""}},
+			decision{Category: notify.Unclassified, Rule: notify.RuleNone, Detail: "", OwnerEmail: ""}},
 
 		// the free-mail master trap
 		{"free-mail master by company name", []string{"ota@freemail.example.jp"}, "ひばり茶舗", nil,
-			notify.Decision{Category: notify.Customer, Rule: notify.RuleMasterCompany, Detail: `company "ひばり茶舗" (C0004 有限会社ひばり茶舗)`, OwnerEmail: "matsui@sakura-print.example.jp"}},
+			decision{Category: notify.Customer, Rule: notify.RuleMasterCompany, Detail: `company "ひばり茶舗" (C0004 有限会社ひばり茶舗)`, OwnerEmail: "matsui@sakura-print.example.jp"}},
 		{"free-mail master domain alone decides nothing", []string{"ota@freemail.example.jp"}, "別の商店", nil,
-			notify.Decision{Category: notify.Unclassified, Rule: notify.RuleNone, Detail: "", OwnerEmail: ""}},
+			decision{Category: notify.Unclassified, Rule: notify.RuleNone, Detail: "", OwnerEmail: ""}},
 		{"free-mail subdomain decides nothing", []string{"ota@sub.freemail.example.jp"}, "", nil,
-			notify.Decision{Category: notify.Unclassified, Rule: notify.RuleNone, Detail: "", OwnerEmail: ""}},
+			decision{Category: notify.Unclassified, Rule: notify.RuleNone, Detail: "", OwnerEmail: ""}},
 		{"free-mail with a label", []string{"ota@freemail.example.jp"}, "", []string{"* myContacts", "顧客"},
-			notify.Decision{Category: notify.Customer, Rule: notify.RuleLabel, Detail: "顧客", OwnerEmail: ""}},
+			decision{Category: notify.Customer, Rule: notify.RuleLabel, Detail: "顧客", OwnerEmail: ""}},
 
 		// master company name
 		{"company variant", []string{"s@gmail.com"}, "ASAGIRI PAPER CO.,LTD", nil,
-			notify.Decision{Category: notify.Supplier, Rule: notify.RuleMasterCompany, Detail: `company "ASAGIRI PAPER CO.,LTD" (S0001 Asagiri Paper Co., Ltd.)`, OwnerEmail: "n-fujii@sakura-print.example.jp"}},
+			decision{Category: notify.Supplier, Rule: notify.RuleMasterCompany, Detail: `company "ASAGIRI PAPER CO.,LTD" (S0001 Asagiri Paper Co., Ltd.)`, OwnerEmail: "n-fujii@sakura-print.example.jp"}},
 		{"master without a domain", []string{"t@webmail.example.com"}, "雲雀堂　書店", nil,
-			notify.Decision{Category: notify.Customer, Rule: notify.RuleMasterCompany, Detail: `company "雲雀堂　書店" (C0005 雲雀堂書店)`, OwnerEmail: ""}},
+			decision{Category: notify.Customer, Rule: notify.RuleMasterCompany, Detail: `company "雲雀堂　書店" (C0005 雲雀堂書店)`, OwnerEmail: ""}},
 		{"shared company key: first master wins", []string{"t@webmail.example.com"}, "桔梗フーズ", nil,
-			notify.Decision{Category: notify.Customer, Rule: notify.RuleMasterCompany, Detail: `company "桔梗フーズ" (C0061 桔梗フーズ株式会社)`, OwnerEmail: "k@sakura-print.example.jp"}},
+			decision{Category: notify.Customer, Rule: notify.RuleMasterCompany, Detail: `company "桔梗フーズ" (C0061 桔梗フーズ株式会社)`, OwnerEmail: "k@sakura-print.example.jp"}},
 		{"company of forms only", []string{"t@webmail.example.com"}, "株式会社", nil,
-			notify.Decision{Category: notify.Unclassified, Rule: notify.RuleNone, Detail: "", OwnerEmail: ""}},
+			decision{Category: notify.Unclassified, Rule: notify.RuleNone, Detail: "", OwnerEmail: ""}},
 		{"company beats label", []string{"t@webmail.example.com"}, "ひばり茶舗", []string{"仕入先"},
-			notify.Decision{Category: notify.Customer, Rule: notify.RuleMasterCompany, Detail: `company "ひばり茶舗" (C0004 有限会社ひばり茶舗)`, OwnerEmail: "matsui@sakura-print.example.jp"}},
+			decision{Category: notify.Customer, Rule: notify.RuleMasterCompany, Detail: `company "ひばり茶舗" (C0004 有限会社ひばり茶舗)`, OwnerEmail: "matsui@sakura-print.example.jp"}},
 
 		// label
 		{"label supplier", []string{"t@webmail.example.com"}, "", []string{"仕入先", "* myContacts"},
-			notify.Decision{Category: notify.Supplier, Rule: notify.RuleLabel, Detail: "仕入先", OwnerEmail: ""}},
+			decision{Category: notify.Supplier, Rule: notify.RuleLabel, Detail: "仕入先", OwnerEmail: ""}},
 		{"label employee after others", []string{"t@webmail.example.com"}, "", []string{"* starred", "展示会2024", "社員"},
-			notify.Decision{Category: notify.Employee, Rule: notify.RuleLabel, Detail: "社員", OwnerEmail: ""}},
+			decision{Category: notify.Employee, Rule: notify.RuleLabel, Detail: "社員", OwnerEmail: ""}},
 		{"label with a full-width space", []string{"t@webmail.example.com"}, "", []string{"\u3000顧客"},
-			notify.Decision{Category: notify.Customer, Rule: notify.RuleLabel, Detail: "\u3000顧客", OwnerEmail: ""}},
+			decision{Category: notify.Customer, Rule: notify.RuleLabel, Detail: "\u3000顧客", OwnerEmail: ""}},
 		{"same label twice", []string{"t@webmail.example.com"}, "", []string{"顧客", "顧客"},
-			notify.Decision{Category: notify.Customer, Rule: notify.RuleLabel, Detail: "顧客", OwnerEmail: ""}},
+			decision{Category: notify.Customer, Rule: notify.RuleLabel, Detail: "顧客", OwnerEmail: ""}},
 		{"labels disagree", []string{"t@webmail.example.com"}, "", []string{"顧客", "年賀状", "社員"},
-			notify.Decision{Category: notify.Unclassified, Rule: notify.RuleNone, Detail: "labels disagree: 顧客, 社員", OwnerEmail: ""}},
+			decision{Category: notify.Unclassified, Rule: notify.RuleNone, Detail: "labels disagree: 顧客 and 社員", OwnerEmail: ""}},
 		{"prospect is no customer", []string{"t@webmail.example.com"}, "", []string{"見込み客", "* myContacts"},
-			notify.Decision{Category: notify.Unclassified, Rule: notify.RuleNone, Detail: "", OwnerEmail: ""}},
+			decision{Category: notify.Unclassified, Rule: notify.RuleNone, Detail: "", OwnerEmail: ""}},
 
 		// a look-alike of a known domain: whatever its label, company or
 		// other addresses say, nothing but an override decides
 		{"look-alike of the own domain labelled 社員", []string{"taro@xn--sakura-prnt-7vj.example.jp"}, "", []string{"社員", "* myContacts"},
-			notify.Decision{Category: notify.Unclassified, Rule: notify.RuleLookAlike, Detail: imitatesOwn}},
+			decision{Category: notify.Unclassified, Rule: notify.RuleLookAlike, Detail: imitatesOwn}},
 		{"look-alike of a master domain with the master's company name", []string{"aoi@kikyo-f0ods.example"}, "桔梗フーズ株式会社", []string{"顧客"},
-			notify.Decision{Category: notify.Unclassified, Rule: notify.RuleLookAlike, Detail: `the domain "kikyo-f0ods.example" may imitate kikyo-foods.example, the domain of C0061 桔梗フーズ株式会社`}},
+			decision{Category: notify.Unclassified, Rule: notify.RuleLookAlike, Detail: `the domain "kikyo-f0ods.example" may imitate kikyo-foods.example, the domain of C0061 桔梗フーズ株式会社`}},
 		{"look-alike beside a genuine own address", []string{"taro@sakura-print.example.jp", "taro@xn--sakura-prnt-7vj.example.jp"}, "", nil,
-			notify.Decision{Category: notify.Unclassified, Rule: notify.RuleLookAlike, Detail: imitatesOwn}},
+			decision{Category: notify.Unclassified, Rule: notify.RuleLookAlike, Detail: imitatesOwn}},
 		{"override beats look-alike", []string{"taro@xn--sakura-prnt-7vj.example.jp", "special@kikyo-foods.example"}, "", []string{"社員"},
-			notify.Decision{Category: notify.Supplier, Rule: notify.RuleManual, Detail: "special@kikyo-foods.example"}},
+			decision{Category: notify.Supplier, Rule: notify.RuleManual, Detail: "special@kikyo-foods.example"}},
 		{"an IDN that imitates nothing known", []string{"info@xn--r8jz45g.jp"}, "", []string{"社員"},
-			notify.Decision{Category: notify.Employee, Rule: notify.RuleLabel, Detail: "社員"}},
+			decision{Category: notify.Employee, Rule: notify.RuleLabel, Detail: "社員"}},
 
 		// none
 		{"nothing", nil, "", nil,
-			notify.Decision{Category: notify.Unclassified, Rule: notify.RuleNone, Detail: "", OwnerEmail: ""}},
+			decision{Category: notify.Unclassified, Rule: notify.RuleNone, Detail: "", OwnerEmail: ""}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := c.Classify(notify.Record{Emails: tt.emails, Company: tt.company, Labels: tt.labels})
-			if got != tt.want {
+			d := c.Classify(notify.Record{Emails: tt.emails, Company: tt.company, Labels: tt.labels})
+			if got := (decision{d.Category, d.Rule, wording.English(d.Detail), d.OwnerEmail}); got != tt.want {
 				t.Errorf("got  %+v\nwant %+v", got, tt.want)
 			}
 		})
 	}
+}
+
+// decision is a notify.Decision with its detail in English.
+type decision struct {
+	Category   notify.Category
+	Rule       notify.Rule
+	Detail     string
+	OwnerEmail string
 }
 
 func TestNewCopiesRules(t *testing.T) {

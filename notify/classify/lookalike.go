@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/addrbook"
 )
 
@@ -63,18 +64,17 @@ func (c *Classifier) Imitates(email string) string {
 	return k.domain
 }
 
-// describe says in words that domain d may imitate k, e.g.
+// describe says that domain d may imitate k, e.g.
 //
 //	the domain "sakura-prіnt.example.jp" (xn--sakura-prnt-7vj.example.jp) may imitate sakura-print.example.jp, the organisation's own domain
-func (k knownDomain) describe(d string) string {
-	shown := addrbook.ShownDomain(d)
-	s := "the domain " + strconv.QuoteToGraphic(shown)
-	if shown != d {
-		s += " (" + d + ")"
+func (k knownDomain) describe(d string) notify.Said {
+	args := []any{strconv.QuoteToGraphic(addrbook.ShownDomain(d))}
+	key := "entry.imitates"
+	if shown := addrbook.ShownDomain(d); shown != d {
+		args, key = append(args, d), key+"_xn" // and the form mail uses
 	}
-	s += " may imitate " + k.domain
 	if k.master == nil {
-		return s + ", the organisation's own domain"
+		return notify.Say(key+"_own", append(args, k.domain)...)
 	}
-	return s + ", the domain of " + k.master.Code + " " + k.master.Company
+	return notify.Say(key+"_master", append(args, k.domain, k.master.Code+" "+k.master.Company)...)
 }

@@ -78,7 +78,7 @@ func TestSample(t *testing.T) {
 			t.Errorf("record %s (line %d, %s, %q): got %s (%s), want %s", k[0], rec.Line, k[2], rec.Company, got, d.Detail, want)
 		}
 		master := d.Rule == notify.RuleMasterDomain || d.Rule == notify.RuleMasterCompany
-		if d.Detail == "" || master != (d.OwnerEmail != "") {
+		if d.Detail.IsZero() || master != (d.OwnerEmail != "") {
 			t.Errorf("record %s: decision %+v: want a Detail, and an OwnerEmail exactly when a master decided", k[0], d)
 		}
 	}

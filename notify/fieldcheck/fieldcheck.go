@@ -19,7 +19,6 @@ package fieldcheck
 import (
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -43,19 +42,8 @@ const (
 	Phone      Field = "phone" // a member of staff's, printed in their customers' notices
 )
 
-// Words names the field in the English of the import report, which
-// notify/wording puts into Japanese.
-func (f Field) Words() string {
-	switch f {
-	case Kana:
-		return "phonetic name"
-	case Company:
-		return "company name"
-	case Phone:
-		return "phone number"
-	}
-	return string(f)
-}
+// Said names the field, as the import report says it.
+func (f Field) Said() notify.Said { return notify.Say("field." + string(f)) }
 
 // Fields are the fields of an entry a notice may print, in the order a
 // manager reads them. The notes and labels are not among them: they are
@@ -321,18 +309,17 @@ type Finding struct {
 	Problem Problem `json:"problem"`
 }
 
-// String says it in English, for the import report (notify/wording puts
-// it into Japanese): "the company name is left out of notices: it holds
-// a link".
-func (f Finding) String() string {
-	why := "it holds a link"
+// Said is what the import report says of it: "the company name is left
+// out of notices: it holds a link".
+func (f Finding) Said() notify.Said {
+	why := notify.Say("entry.holds_link")
 	switch f.Problem {
 	case Email:
-		why = "it holds an e-mail address other than the person's own"
+		why = notify.Say("entry.holds_other_address")
 	case TooLong:
-		why = "it is longer than " + strconv.Itoa(Limit(f.Field)) + " characters"
+		why = notify.Say("entry.longer_than_chars", Limit(f.Field))
 	}
-	return "the " + f.Field.Words() + " is left out of notices: " + why
+	return notify.Say("entry.left_out_of_notices", f.Field.Said(), why)
 }
 
 // Value is the text of field f of r as a notice prints it.

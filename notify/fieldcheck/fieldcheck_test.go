@@ -7,6 +7,7 @@ import (
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/fieldcheck"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 const to = "taro@yamada.example"
@@ -130,14 +131,14 @@ func TestRecordNamesEveryFieldLeftOut(t *testing.T) {
 		{fieldcheck.Name, fieldcheck.TooLong}:       "the name is left out of notices: it is longer than 60 characters",
 		{fieldcheck.Department, fieldcheck.TooLong}: "the department is left out of notices: it is longer than 100 characters",
 	} {
-		if got := f.String(); got != want {
+		if got := wording.English(f.Said()); got != want {
 			t.Errorf("%v says %q, want %q", f, got, want)
 		}
 	}
 }
 
 func TestPrintableLeavesOutWhatANoticeMustNotPrint(t *testing.T) {
-	c := notify.Contact{ID: 7, Category: notify.Customer, OwnerEmail: "n-fujii@sakura-print.example.jp", RuleDetail: "company \"evil.example\"",
+	c := notify.Contact{ID: 7, Category: notify.Customer, OwnerEmail: "n-fujii@sakura-print.example.jp", RuleDetail: notify.Written("company \"evil.example\""),
 		Record: notify.Record{Family: "山田", Given: "reset@evil.example", FamilyKana: "やまだ", GivenKana: "たろう",
 			Company: "【重要】パスワード再設定のお願い https://evil.example/reset", Department: "営業部", Title: "課長",
 			Phones: []string{"03-1234-5678", "evil.example/call"}, Labels: []string{"要注意"}, Notes: "怒りっぽい", Emails: []string{to}}}

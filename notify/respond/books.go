@@ -7,12 +7,12 @@ package respond
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"time"
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/addrbook"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 // Books imports leaked address books as they come, in any format and
@@ -46,7 +46,7 @@ func (b Books) Import(ctx context.Context, name string, r io.Reader, opt ImportO
 	rep.Encoding = encoding
 	book, err := addrbook.Open(text, opt.Format, b.Map)
 	if err != nil {
-		return rep, fmt.Errorf("%s: %w", name, err)
+		return rep, wording.Wrap(err, notify.Say("entry.file", name, notify.ErrorSaid(err)))
 	}
 	rep.Format = book.Format()
 	rep, err = b.Store.Import(ctx, rep, func() (notify.Record, *notify.EntryNote, error) {
@@ -61,7 +61,7 @@ func (b Books) Import(ctx context.Context, name string, r io.Reader, opt ImportO
 		return rec, nil, err
 	}, b.Decide)
 	if err != nil {
-		return rep, fmt.Errorf("%s: nothing was imported: %w", name, err)
+		return rep, wording.Wrap(err, notify.Say("entry.nothing_imported", name, notify.ErrorSaid(err)))
 	}
 	return rep, nil
 }

@@ -87,7 +87,7 @@ func TestNoticesWaitForEveryCategory(t *testing.T) {
 		case "hanako@suzuki.example":
 			return notify.Decision{Category: notify.Unclassified, Rule: notify.RuleNone}
 		case "jiro@sato.example":
-			return notify.Decision{Category: notify.Unclassified, Rule: notify.RuleLookAlike, Detail: "may imitate sato.example"}
+			return notify.Decision{Category: notify.Unclassified, Rule: notify.RuleLookAlike, Detail: notify.Written("may imitate sato.example")}
 		}
 		return notify.Decision{Category: notify.Customer, Rule: notify.RuleLabel}
 	}

@@ -18,14 +18,9 @@ var Languages = []string{"ja", "en"}
 var columns = []string{"number", "name", "kana", "company", "department", "title", "emails", "phones", "category", "why", "owner",
 	"last_call", "last_outcome", "acknowledged", "reached", "arrived", "clicked", "infected", "remediated", "do_not_contact", "undelivered"}
 
-// why is the reason for a contact's category in lang: the rules' own words
-// put into Japanese, a person's reason as they wrote it.
-func why(lang string, c notify.Contact) string {
-	if lang == "ja" && !c.Manual {
-		return wording.Japanese(c.RuleDetail)
-	}
-	return c.RuleDetail
-}
+// why is the reason for a contact's category in lang: what the rules
+// matched, or a person's reason as they wrote it.
+func why(lang string, c notify.Contact) string { return wording.Said(lang, time.UTC, c.RuleDetail) }
 
 // undelivered is each address whose last notice did not arrive, with what
 // that means, one to a line.

@@ -29,7 +29,7 @@ func TestNoJapanesePageShowsEnglishFromTheProgram(t *testing.T) {
 	ctx := context.Background()
 	a := newApp(t)
 	a.withImportDeciding(func(r notify.Record) notify.Decision {
-		return notify.Decision{Category: notify.Customer, Rule: notify.RuleLabel, Detail: "顧客", OwnerEmail: "suzuki@sakura-print.example.jp"}
+		return notify.Decision{Category: notify.Customer, Rule: notify.RuleLabel, Detail: notify.Written("顧客"), OwnerEmail: "suzuki@sakura-print.example.jp"}
 	})
 	now := time.Now()
 	if _, err := a.db.SeedIncident(ctx, notify.Incident{OccurredAt: now.Add(-50 * time.Hour), DiscoveredAt: now.Add(-48 * time.Hour),

@@ -123,7 +123,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, sess *notify.Ses
 			return
 		}
 		// Something about the file, said in words: nothing was imported.
-		s.showImports(w, r, sess, http.StatusBadRequest, nil, wording.Texts(language(r))["import_failed"]+" "+inLanguage(language(r), err.Error()))
+		s.showImports(w, r, sess, http.StatusBadRequest, nil, wording.Texts(language(r))["import_failed"]+" "+wording.Error(language(r), s.Zone, err))
 		return
 	}
 	s.Log.Info("imported from the web app", "user", sess.User.ID, "import", rep.ID, "records", rep.Records,

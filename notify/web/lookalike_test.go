@@ -30,7 +30,7 @@ func TestTheDashboardAsksToDecideALookAlike(t *testing.T) {
 	token := csrfField.FindStringSubmatch(page)[1]
 	code, body := upload(t, manager, a.URL+"/import", token, "book.csv", []byte(book))
 	const imitates = `ドメイン "sakura-prіnt.example.jp"（xn--sakura-prnt-7vj.example.jp）は自社のドメイン sakura-print.example.jp に見せかけた可能性があります`
-	if !strings.Contains(html.UnescapeString(body), "行 2: "+imitates+" / ") {
+	if !strings.Contains(html.UnescapeString(body), "行 2: "+imitates+"／") {
 		t.Errorf("the import report (status %d) does not name the domain imitated:\n%s", code, body)
 	}
 

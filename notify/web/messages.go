@@ -46,15 +46,6 @@ func negotiate(accept string) string {
 	return wording.Languages[0]
 }
 
-// inLanguage is what owabi wrote in English about an entry, a file or a
-// decision, in lang.
-func inLanguage(lang, s string) string {
-	if lang == "ja" {
-		return wording.Japanese(s)
-	}
-	return s
-}
-
 // langKey holds, in a request's context, the language its user chose.
 type langKey struct{}
 
@@ -97,9 +88,9 @@ func (s *Server) funcs() template.FuncMap {
 		"tel":     telURL,
 		"name":    func(r notify.Record) string { return r.Name() },
 		"checked": checked,
-		// reason is what owabi wrote about an entry or a decision, in the
-		// page's language.
-		"reason": inLanguage,
+		// said is what owabi says (of an entry, a decision), in the page's
+		// language.
+		"said": func(lang string, x notify.Said) string { return wording.Said(lang, s.Zone, x) },
 		// local is a time in the organisation's zone, "" when not set.
 		"local": func(t time.Time) string {
 			if t.IsZero() {

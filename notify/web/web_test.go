@@ -367,7 +367,7 @@ func (a *app) importBook(t *testing.T, decide func(notify.Record) notify.Decisio
 
 // ownedBySuzuki gives 山田 and 佐藤 to suzuki and 伊藤 to someone else.
 func ownedBySuzuki(r notify.Record) notify.Decision {
-	d := notify.Decision{Category: notify.Customer, Rule: notify.RuleLabel, Detail: "label 顧客"}
+	d := notify.Decision{Category: notify.Customer, Rule: notify.RuleLabel, Detail: notify.Written("label 顧客")}
 	if r.Family != "伊藤" {
 		d.OwnerEmail = "suzuki@sakura-print.example.jp"
 	}
@@ -786,7 +786,7 @@ func TestAPageOfLongNotesStaysSmall(t *testing.T) {
 		t.Errorf("the long notes are not shown short:\n%.3000s", body)
 	}
 	if stored, err := a.db.ImportNotes(context.Background(), 1, notify.FlaggedNotes, 0, 1); err != nil ||
-		len(stored) != 1 || strings.Count(stored[0].Reason, `the phone "ab" was left out`) != 800 {
+		len(stored) != 1 || strings.Count(wording.English(stored[0].Reason), `the phone "ab" was left out`) != 800 {
 		t.Errorf("the note is not stored whole: %v", err)
 	}
 }

@@ -27,8 +27,8 @@ func TestAnAuditEntryReadsInTheReadersLanguageAndZone(t *testing.T) {
 		{"ja", tokyo, record, "事故の記録 第 3 版（画面で保存）／変更した項目：原因、英語：事故の概要（通知にも引用されます）"},
 		{"ja", tokyo, notify.AuditEntry{Detail: notify.Purged}, "（削除済み）"},
 		{"en", tokyo, notify.AuditEntry{Detail: "signed in (manager)"}, "signed in (manager)"},
-		{"ja", tokyo, notify.AuditEntry{Said: notify.Say("audit.import_undone", 2, "book.csv", notify.Say(notify.InEnglish, "the file is empty"))},
-			"取り込み 2（book.csv）を元に戻しました：ファイルが空です"},
+		{"ja", tokyo, notify.AuditEntry{Said: notify.Say("audit.import_undone", 2, "book.csv", notify.Say("audit.why_failed"))},
+			"取り込み 2（book.csv）を元に戻しました：取り込みに失敗しました"},
 	} {
 		if got := Audit(c.lang, c.zone, c.e); got != c.want {
 			t.Errorf("%s: %q, want %q", c.lang, got, c.want)
