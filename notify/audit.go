@@ -30,6 +30,10 @@ type AuditCheck struct {
 
 type actorKey struct{}
 
+// ActorPerson is the actor of what a person in the book did on the page
+// their notice links to.
+const ActorPerson = "person"
+
 // WithActor says, in ctx, who is acting: the audit trail records it.
 func WithActor(ctx context.Context, actor string) context.Context {
 	return context.WithValue(ctx, actorKey{}, actor)

@@ -11,11 +11,12 @@ import (
 // (notify/wording) with its values, so that each reader reads it in their
 // own language and time zone: what the audit trail says happened, why an
 // address-book entry was rejected or is to be checked, why a contact has
-// its category. A value is a string (shown as it is), an int, a time
-// (shown in the reader's zone), a Said itself (a word of the catalogue,
-// such as a role or a field's name), a list of them, or a list of strings
-// (values from a file, listed the reader's way). More are further
-// sentences, said after it.
+// its category. A value is a string (shown as it is), an int (a count,
+// written 1,234), an ID (a number that names a notice, a call, an import,
+// written 1234), a time (shown in the reader's zone), a Said itself (a
+// word of the catalogue, such as a role or a field's name), a list of
+// them, or a list of strings (values from a file, listed the reader's
+// way). More are further sentences, said after it.
 type Said struct {
 	Key  string
 	Args []any
@@ -50,6 +51,14 @@ type saidTime struct {
 	At time.Time `json:"at"`
 }
 
+// ID is a number that names a thing: a notice, a call, an import. Unlike
+// a count it is written without separators.
+type ID int64
+
+type saidID struct {
+	ID int64 `json:"id"`
+}
+
 func (s Said) stored() (said, error) {
 	out := said{Say: s.Key}
 	for _, a := range s.Args {
@@ -59,6 +68,8 @@ func (s Said) stored() (said, error) {
 			v = a
 		case time.Time:
 			v = saidTime{a.UTC()}
+		case ID:
+			v = saidID{int64(a)}
 		case Said:
 			in, err := a.stored()
 			if err != nil {
@@ -176,6 +187,10 @@ func valueOf(raw json.RawMessage) (any, bool) {
 				return nil, false
 			}
 			return st.said()
+		}
+		if _, ok := v["id"]; ok && len(v) == 1 {
+			var id saidID
+			return ID(id.ID), json.Unmarshal(raw, &id) == nil
 		}
 		var t saidTime
 		return t.At, json.Unmarshal(raw, &t) == nil && !t.At.IsZero()

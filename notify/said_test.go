@@ -10,7 +10,7 @@ import (
 // value of the type it had, words and lists of words within.
 func TestASaidIsReadBackAsItWasSaid(t *testing.T) {
 	at := time.Date(2012, 12, 22, 5, 30, 0, 0, time.FixedZone("JST", 9*3600))
-	s := Say("audit.call", 12, Say("outcome_reached"), "山田 <a@x.example>", at, []Said{Say("inc_cause"), Say("in_english_field", Say("inc_summary"))}).
+	s := Say("audit.call", ID(12), 12, Say("outcome_reached"), "山田 <a@x.example>", at, []Said{Say("inc_cause"), Say("in_english_field", Say("inc_summary"))}).
 		And(Say("audit.answer", Say("q_arrived"), Say("answer_yes")), Said{}, Say("audit.reason", `"quoted"; {not json}`))
 	text, err := s.Text()
 	if err != nil {
@@ -18,7 +18,7 @@ func TestASaidIsReadBackAsItWasSaid(t *testing.T) {
 	}
 	got, ok := ParseSaid(text)
 	want := s
-	want.Args[3] = at.UTC()
+	want.Args[4] = at.UTC()
 	if !ok || !reflect.DeepEqual(got, want) {
 		t.Errorf("read back\n%#v\nwant\n%#v\nfrom %s", got, want, text)
 	}
@@ -70,7 +70,7 @@ func TestAStoredSaidReadsBackTheSame(t *testing.T) {
 func FuzzReadSaid(f *testing.F) {
 	for _, s := range []string{"", Purged, "signed in (manager)", `{"say":"entry.no_address"}`,
 		`{"say":"entry.labels_disagree","args":[["顧客","社員"]]}`, `{"say":"x","args":[{"at":"2012-12-22T05:30:00Z"},{"say":"y"},[{"say":"z"}],3]}`,
-		`{"say":"x","more":[{"say":"y","args":["a"]}]}`, `{"say":"x","args":[[]]}`} {
+		`{"say":"x","more":[{"say":"y","args":["a"]}]}`, `{"say":"x","args":[[]]}`, `{"say":"x","args":[{"id":12},{"id":1,"at":2}]}`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {

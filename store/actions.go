@@ -26,7 +26,7 @@ func (d *DB) AddAction(ctx context.Context, a notify.Action) (int64, error) {
 		if err != nil {
 			return describe(err)
 		}
-		return describe(audit(ctx, tx, notify.AuditEntry{Kind: "action", Said: notify.Say("audit.action_added", id, notify.Say("action_"+string(a.Kind)), a.At)}))
+		return describe(audit(ctx, tx, notify.AuditEntry{Kind: "action", Said: notify.Say("audit.action_added", notify.ID(id), notify.Say("action_"+string(a.Kind)), a.At)}))
 	})
 	return id, err
 }
@@ -54,9 +54,9 @@ func (d *DB) EditAction(ctx context.Context, a notify.Action) error {
 			formatTime(a.At), strings.TrimSpace(a.By), strings.TrimSpace(a.Note), a.ID); err != nil {
 			return describe(err)
 		}
-		said := notify.Say("audit.action_changed", a.ID, notify.Say("action_"+string(kind)))
+		said := notify.Say("audit.action_changed", notify.ID(a.ID), notify.Say("action_"+string(kind)))
 		if formatTime(a.At) != was {
-			said = notify.Say("audit.action_redated", a.ID, notify.Say("action_"+string(kind)), a.At, parseTime(was))
+			said = notify.Say("audit.action_redated", notify.ID(a.ID), notify.Say("action_"+string(kind)), a.At, parseTime(was))
 		}
 		return describe(audit(ctx, tx, notify.AuditEntry{Kind: "action", Said: said}))
 	})
@@ -138,6 +138,6 @@ func (d *DB) DateImport(ctx context.Context, id int64, at time.Time) error {
 			return describe(err)
 		}
 		return describe(audit(ctx, tx, notify.AuditEntry{Kind: "import",
-			Said: notify.Say("audit.import_dated", id, at, parseTime(was))}))
+			Said: notify.Say("audit.import_dated", notify.ID(id), at, parseTime(was))}))
 	})
 }

@@ -71,7 +71,7 @@ func (d *DB) AddCall(ctx context.Context, userID int64, c notify.Call) (int64, e
 		return 0, describe(err)
 	}
 	// What was said, and only that: an unanswered question is left out.
-	said := notify.Say("audit.call", id, notify.Say("outcome_"+string(c.Outcome)))
+	said := notify.Say("audit.call", notify.ID(id), notify.Say("outcome_"+string(c.Outcome)))
 	if !c.At.IsZero() {
 		said = said.And(notify.Say("audit.took_place", at))
 	}

@@ -138,7 +138,7 @@ func (im *importer) finish(ctx context.Context) error {
 		format = notify.Say("format_" + string(rep.Format))
 	}
 	if err := audit(ctx, tx, notify.AuditEntry{Kind: "import", Said: notify.Say("audit.imported",
-		rep.ID, rep.File, format, rep.Encoding,
+		notify.ID(rep.ID), rep.File, format, rep.Encoding,
 		rep.Records, rep.Added, rep.Updated, rep.Merged, rep.RejectedCount, rep.AddressesAdded)}); err != nil {
 		return describe(err)
 	}

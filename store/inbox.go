@@ -149,7 +149,7 @@ func recordReply(ctx context.Context, tx *Tx, m notify.Inbound, at string) (noti
 	}
 	if added {
 		what := map[bool]string{false: "audit.ack_reply", true: "audit.auto_reply"}[auto]
-		if err := audit(ctx, tx, notify.AuditEntry{Kind: "ack", ContactID: contact, Said: notify.Say(what, notice)}); err != nil {
+		if err := audit(ctx, tx, notify.AuditEntry{Kind: "ack", ContactID: contact, Said: notify.Say(what, notify.ID(notice))}); err != nil {
 			return "", err
 		}
 	}
@@ -255,7 +255,7 @@ func failByBounce(ctx context.Context, tx *Tx, id int64, reply notify.ServerRepl
 	if err != nil {
 		return err
 	}
-	said := notify.Say("audit.bounced", id, notify.SaidReply(reply))
+	said := notify.Say("audit.bounced", notify.ID(id), notify.SaidReply(reply))
 	if byStaff {
 		said = said.And(notify.Say("audit.confirmed_by_staff"))
 	}

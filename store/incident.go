@@ -106,7 +106,7 @@ func saveIncident(ctx context.Context, tx *Tx, source string, userID any, before
 		return describe(err)
 	}
 	id, _ := res.LastInsertId()
-	said := notify.Say("audit.incident_saved", id, notify.Say("audit.from_"+source))
+	said := notify.Say("audit.incident_saved", notify.ID(id), notify.Say("audit.from_"+source))
 	if before != "" {
 		var items []notify.Said
 		for _, k := range changedKeys(before, record) {

@@ -51,7 +51,7 @@ func (d *DB) AckByLink(ctx context.Context, n notify.Notice, report notify.LinkR
 		return describe(tx.Commit())
 	}
 	if err := audit(ctx, tx, notify.AuditEntry{Kind: "ack", ContactID: n.ContactID,
-		Said: notify.Say("audit.ack_link", n.ID, notify.Say("report_"+string(report)))}); err != nil {
+		Said: notify.Say("audit.ack_link", notify.ID(n.ID), notify.Say("report_"+string(report)))}); err != nil {
 		return describe(err)
 	}
 	if report == notify.AskedForCall {

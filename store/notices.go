@@ -307,7 +307,7 @@ func auditFailure(ctx context.Context, tx *Tx, kind string, id int64, reply noti
 	var attempts int
 	tx.QueryRowContext(ctx, `SELECT attempts FROM notices WHERE id = ?`, id).Scan(&attempts)
 	return audit(ctx, tx, notify.AuditEntry{Kind: kind, ContactID: contactOf(ctx, tx, id),
-		Said: notify.Say("audit.not_delivered", id, attempts, notify.SaidReply(reply))})
+		Said: notify.Say("audit.not_delivered", notify.ID(id), attempts, notify.SaidReply(reply))})
 }
 
 // markUndeliverable fails a notice that is being sent or was sent (a

@@ -193,7 +193,7 @@ func (d *DB) Purge(ctx context.Context, despiteBroken bool) (notify.PurgeReport,
 	said := notify.Say(key, rep.Contacts, rep.Addresses, rep.Calls, rep.Replies, rep.Reasons, rep.Imports, rep.ImportEntries,
 		rep.Notices, rep.AuditDetails, rep.Withdrawn, fmt.Sprintf("%x", rep.Head))
 	if check.Broken != 0 {
-		said = said.And(notify.Say("audit.already_broken", check.Broken))
+		said = said.And(notify.Say("audit.already_broken", notify.ID(check.Broken)))
 	}
 	if rep.At.IsZero() {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO purges (at, actor) VALUES (?, ?)`, tx.nowText, notify.ActorOf(ctx)); err != nil {

@@ -206,7 +206,7 @@ func (lw *longWriter) undoImport(ctx context.Context, id int64, why notify.Said)
 		if _, err := tx.ExecContext(ctx, `DELETE FROM owner_tally WHERE contacts = 0 AND reached = 0`); err != nil {
 			return 0, err
 		}
-		said := notify.Say("audit.import_undone", id, u.File, why)
+		said := notify.Say("audit.import_undone", notify.ID(id), u.File, why)
 		if len(u.Kept) > 0 {
 			said = said.And(keptSaid(u.Kept))
 		}

@@ -106,5 +106,5 @@ func confirmUnverified(ctx context.Context, tx *Tx, u notify.UnverifiedMail) err
 		return err
 	}
 	return audit(ctx, tx, notify.AuditEntry{Kind: "ack", ContactID: u.ContactID,
-		Said: notify.Say("audit.ack_reply", u.NoticeID).And(notify.Say("audit.confirmed_by_staff"))})
+		Said: notify.Say("audit.ack_reply", notify.ID(u.NoticeID)).And(notify.Say("audit.confirmed_by_staff"))})
 }

@@ -126,9 +126,6 @@ func itemNames(items []notify.NoticeItem) string {
 	names := make([]string, len(items))
 	for i, it := range items {
 		names[i] = fmt.Sprintf("%s (%s)", wording.Say("en", "item."+string(it)), wording.Say("ja", "item."+string(it)))
-		if it.Law() == "GDPR" {
-			names[i] = "GDPR: " + names[i]
-		}
 	}
 	return strings.Join(names, "; ")
 }

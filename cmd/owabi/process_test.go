@@ -202,9 +202,11 @@ func TestSIGTERMFinishesTheMessageInHand(t *testing.T) {
 	if err := d.cmd.Wait(); err != nil {
 		t.Fatalf("serve after SIGTERM: %v\n%s", err, d.stderr.String())
 	}
+	// The other connection may have had a message in hand too: each one
+	// the server took is recorded sent, the rest wait.
 	st := statusJSON(t, nil, "--config", cfg)
-	if st.Notices[notify.Sent] != 50 || st.Notices[notify.Sending] != 0 || st.Notices[notify.Queued] != 208 || srv.Count() != 50 {
-		t.Errorf("after SIGTERM: %v, server holds %d; want 50 sent (the one in hand recorded), 208 queued, none half-recorded",
+	if sent := st.Notices[notify.Sent]; sent < 50 || sent != srv.Count() || st.Notices[notify.Sending] != 0 || sent+st.Notices[notify.Queued] != 258 {
+		t.Errorf("after SIGTERM: %v, server holds %d; want at least 50 sent, each the server holds (the one in hand recorded), the rest queued, none half-recorded",
 			st.Notices, srv.Count())
 	}
 	// The log at the default level names no person and no address.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/mailer/smtptest"
 	"github.com/owabi/owabi/templates"
 )
@@ -67,5 +68,14 @@ func TestTemplatesCheck(t *testing.T) {
 		if code, _, _ := owabi(t, nil, append([]string{"--config", cfg}, args...)...); code != 2 {
 			t.Errorf("owabi %v: exit %d, want 2", args, code)
 		}
+	}
+}
+
+// The items a template lacks are named once each, in English with the
+// law's Japanese: a GDPR item says GDPR once.
+func TestItemNames(t *testing.T) {
+	got := itemNames([]notify.NoticeItem{notify.ItemCause, notify.ItemGDPRContact})
+	if want := "the cause (原因); GDPR: the contact point (GDPR：連絡窓口)"; got != want {
+		t.Errorf("itemNames: %q, want %q", got, want)
 	}
 }

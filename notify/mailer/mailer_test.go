@@ -403,9 +403,9 @@ func TestWorkerKeepsWhatTheServerSaid(t *testing.T) {
 	}
 	slices.Sort(failures)
 	want := []string{
-		"failed: notice 2 not delivered after 1 attempts: The recipient's mailbox is full (552 5.2.2)",
-		"failed: notice 3 not delivered after 1 attempts: Refused as spam (554 5.7.1)",
-		"undeliverable: notice 1 not delivered after 1 attempts: The address does not exist (550 5.1.1)",
+		"failed: notice 2 not delivered after 1 attempt: The recipient's mailbox is full (552 5.2.2)",
+		"failed: notice 3 not delivered after 1 attempt: Refused as spam (554 5.7.1)",
+		"undeliverable: notice 1 not delivered after 1 attempt: The address does not exist (550 5.1.1)",
 	}
 	if !slices.Equal(failures, want) {
 		t.Errorf("audit trail:\n%s\nwant\n%s", strings.Join(failures, "\n"), strings.Join(want, "\n"))

@@ -83,7 +83,7 @@ func (s *Server) ackSubmit(w http.ResponseWriter, r *http.Request) {
 		s.showAck(w, r, n, http.StatusForbidden, "form_expired")
 		return
 	}
-	if err := s.Store.AckByLink(notify.WithActor(r.Context(), "the person (their link)"), n, report); err != nil {
+	if err := s.Store.AckByLink(notify.WithActor(r.Context(), notify.ActorPerson), n, report); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -26,6 +26,9 @@ func TestAnAuditEntryReadsInTheReadersLanguageAndZone(t *testing.T) {
 		{"en", time.UTC, call, "call 12: Reached; took place 2012-12-22 05:30; Did the spam arrive? Yes"},
 		{"ja", tokyo, record, "事故の記録 第 3 版（画面で保存）／変更した項目：原因、英語：事故の概要（通知にも引用されます）"},
 		{"ja", tokyo, notify.AuditEntry{Detail: notify.Purged}, "（削除済み）"},
+		// A number that names a thing has no separators; a count has.
+		{"ja", tokyo, notify.AuditEntry{Said: notify.Say("audit.not_delivered", notify.ID(12345), 1234, notify.Say("problem.refused"))},
+			"お知らせ 12345 は 1,234 回試みても届きませんでした：メールサーバーが受け取りを拒否しました"},
 		{"en", tokyo, notify.AuditEntry{Detail: "signed in (manager)"}, "signed in (manager)"},
 		{"ja", tokyo, notify.AuditEntry{Said: notify.Say("audit.import_undone", 2, "book.csv", notify.Say("audit.why_failed"))},
 			"取り込み 2（book.csv）を元に戻しました：取り込みに失敗しました"},

@@ -96,6 +96,12 @@ func TestEnglishWordsFollowTheCount(t *testing.T) {
 		{"todo." + string(notify.TaskCall), []any{1}, "1 person has not been spoken to yet: their owner calls them from My contacts."},
 		{"todo." + string(notify.TaskFailed), []any{3}, "3 notices could not be delivered: phone those people."},
 		{"file." + string(notify.FileCaptures), []any{"/tmp/x", 1}, "1 mail the demo captured (.eml files) in /tmp/x"},
+		{"audit.not_delivered", []any{12, 1, "refused"}, "notice 12 not delivered after 1 attempt: refused"},
+		{"audit.not_delivered", []any{12, 3, "refused"}, "notice 12 not delivered after 3 attempts: refused"},
+		{"audit.imported", []any{1, "a.csv", "vCard", "UTF-8", 1, 1, 0, 0, 0, 1}, "import 1 of a.csv (vCard, UTF-8): 1 entry, 1 added, 0 updated, 0 merged, 0 rejected, 1 address added"},
+		{"audit.imported", []any{2, "b.csv", "vCard", "UTF-8", 3, 2, 0, 0, 1, 4}, "import 2 of b.csv (vCard, UTF-8): 3 entries, 2 added, 0 updated, 0 merged, 1 rejected, 4 addresses added"},
+		{"audit.export_file", []any{1, "/tmp/x.csv"}, "contact list, 1 contact, written to /tmp/x.csv"},
+		{"audit.export_file", []any{2, "/tmp/x.csv"}, "contact list, 2 contacts, written to /tmp/x.csv"},
 	} {
 		if got := Say("en", c.key, c.args...); got != c.want {
 			t.Errorf("%s %v: %q, want %q", c.key, c.args, got, c.want)

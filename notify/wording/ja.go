@@ -257,6 +257,7 @@ var ja = map[string]string{
 	"actor_cli":                     "コマンド（システム管理者）",
 	"actor_owabi":                   "owabi（自動）",
 	"actor_config":                  "設定ファイル",
+	"actor_person":                  "本人（確認ページから）",
 	"audit_kind_unverified":         "確かめが必要なメール",
 	"audit_kind_import":             "取り込み",
 	"audit_kind_classify":           "区分の判定",

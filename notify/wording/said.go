@@ -4,6 +4,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/number"
+
 	"github.com/owabi/owabi/notify"
 )
 
@@ -27,6 +29,8 @@ func Said(lang string, zone *time.Location, s notify.Said) string {
 			args[i] = List(lang, zone, a)
 		case []string:
 			args[i] = join(lang, a)
+		case notify.ID:
+			args[i] = number.Decimal(int64(a), number.NoSeparator())
 		case time.Time:
 			args[i] = Say(lang, "audit.no_time")
 			if !a.IsZero() {
