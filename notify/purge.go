@@ -12,8 +12,8 @@ const Purged = "purged"
 const PurgeWord = "purge"
 
 // ErrPurged refuses what would send, or take in personal data, after a
-// purge.
-var ErrPurged = &Error{Code: ECONFLICT, Message: "the personal data was purged from this database: " +
+// purge: its message for the command line, what it says for a page.
+var ErrPurged = &Error{Code: ECONFLICT, Said: Say("purged_refused"), Message: "the personal data was purged from this database: " +
 	"it keeps the counts, reports and audit trail, and takes in or sends nothing more"}
 
 // PurgeReport is what a purge erased (or, looked at first, would erase):

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"time"
 )
 
@@ -64,8 +65,13 @@ func (s Said) stored() (said, error) {
 	for _, a := range s.Args {
 		var v any
 		switch a := a.(type) {
-		case string, int, int64, []string:
+		case string, int, int64:
 			v = a
+		case []string:
+			v = a
+			if a == nil {
+				v = []string{}
+			}
 		case time.Time:
 			v = saidTime{a.UTC()}
 		case ID:
@@ -193,7 +199,7 @@ func valueOf(raw json.RawMessage) (any, bool) {
 			return ID(id.ID), json.Unmarshal(raw, &id) == nil
 		}
 		var t saidTime
-		return t.At, json.Unmarshal(raw, &t) == nil && !t.At.IsZero()
+		return t.At, json.Unmarshal(raw, &t) == nil
 	}
 	return nil, false
 }
@@ -239,8 +245,8 @@ func (s Said) Stored() string {
 	if s.IsZero() {
 		return ""
 	}
-	if text, ok := s.written(); ok {
-		return text
+	if text, ok := s.written(); ok && reflect.DeepEqual(ReadSaid(text), s) {
+		return text // as typed, unless it would read back as something else
 	}
 	if s.Key == "purged" && len(s.Args) == 0 && len(s.More) == 0 {
 		return Purged

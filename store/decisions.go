@@ -14,7 +14,7 @@ import (
 func (d *DB) Reclassify(ctx context.Context, contactID, userID int64, category notify.Category, reason string) error {
 	return d.inTx(ctx, func(tx *Tx) error {
 		return change(ctx, tx, contactID, userID, "category", `category`, string(category), reason,
-			`UPDATE contacts SET category = ?, rule = 'manual', rule_detail = ?, manual = 1 WHERE id = ?`, category, reason, contactID)
+			`UPDATE contacts SET category = ?, rule = 'manual', rule_detail = ?, manual = 1 WHERE id = ?`, category, notify.Written(reason).Stored(), contactID)
 	})
 }
 

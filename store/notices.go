@@ -12,7 +12,8 @@ import (
 
 // Queue adds one notice of kind to every address that has none yet (of
 // contacts not marked not to be contacted), each with its Message-ID fixed
-// now, and returns how many it added.
+// now, puts back one withdrawn while the contact was so marked (revivable),
+// and returns how many it queued.
 func (d *DB) Queue(ctx context.Context, kind notify.NoticeKind, lang string, messageID func() string) (int, error) {
 	tx, err := d.begin(ctx)
 	if err != nil {
@@ -22,7 +23,7 @@ func (d *DB) Queue(ctx context.Context, kind notify.NoticeKind, lang string, mes
 	// Half a book queued would leave the rest without notices, unseen.
 	if u, err := d.unfinished(ctx, tx); err != nil || u != nil {
 		if err == nil {
-			err = errImportRunning(u, "notices are not queued", "or the rest of its book would go without them")
+			err = errImportRunning(u, "queue")
 		}
 		return 0, describe(err)
 	}
@@ -69,13 +70,25 @@ func (d *DB) Queue(ctx context.Context, kind notify.NoticeKind, lang string, mes
 	if err := added.write(ctx, tx); err != nil {
 		return 0, describe(err)
 	}
-	if len(todo) > 0 {
-		if err := audit(ctx, tx, notify.AuditEntry{Kind: "queue", Said: notify.Say("audit.queued", len(todo), notify.Say("kind_"+string(kind)), notify.Say("language_"+lang))}); err != nil {
+	revived, err := anotherRound(ctx, tx, revivable, kind)
+	if err != nil {
+		return 0, describe(err)
+	}
+	if n := len(todo) + revived; n > 0 {
+		if err := audit(ctx, tx, notify.AuditEntry{Kind: "queue", Said: notify.Say("audit.queued", n, notify.Say("kind_"+string(kind)), notify.Say("language_"+lang))}); err != nil {
 			return 0, describe(err)
 		}
 	}
-	return len(todo), describe(tx.Commit())
+	return len(todo) + revived, describe(tx.Commit())
 }
+
+// revivable are the notices of kind ?2 that Queue puts back in the queue:
+// first notices withdrawn after they had been tried, to an address that
+// takes notices, of a contact who may be contacted now (a manager lifted
+// the mark not to).
+const revivable = `withdrawn_at IS NOT NULL AND round = 0 AND kind = ?2
+	AND address_id IN (SELECT id FROM addresses WHERE undeliverable = '')
+	AND contact_id IN (SELECT id FROM contacts c WHERE NOT c.do_not_contact AND NOT ` + heldBack + `)`
 
 // heldBack is true of a contact c held back as a look-alike
 // (notify.RuleLookAlike): its address may be the attacker's, so nothing is
@@ -242,9 +255,9 @@ func requeued(ctx context.Context, tx *Tx, back []movedNotice) error {
 // withdraw takes out of the queue the notices there that where selects
 // (its placeholders written ?), and returns how many. A notice never
 // tried is deleted. One given another round after it failed fails now,
-// for good: its earlier tries stay, so the record still says when it went
-// out and failed, and that it waited for another round until now. Their
-// cases are decided again.
+// withdrawn (RequeueFailed leaves it alone): its earlier tries stay, so
+// the record still says when it went out and failed, and that it waited
+// for another round until now. Their cases are decided again.
 func withdraw(ctx context.Context, tx *Tx, where string, args ...any) (int, error) {
 	back, err := moveNotices(ctx, tx, notify.Queued, notify.Failed, failTriedQuery(where), append([]any{tx.nowText}, args...)...)
 	if err != nil {
@@ -261,10 +274,11 @@ func withdraw(ctx context.Context, tx *Tx, where string, args ...any) (int, erro
 	return len(gone) + len(back), refreshCases(ctx, tx, contacts...)
 }
 
-// failTriedQuery fails, at ?1, the queued notices that where selects and
-// that were tried before; deleteQueuedQuery deletes the rest.
+// failTriedQuery fails, withdrawn at ?1, the queued notices that where
+// selects and that were tried before; deleteQueuedQuery deletes the rest.
 func failTriedQuery(where string) string {
-	return `UPDATE notices SET state = 'failed', failed_at = ?1 WHERE state = 'queued' AND id IN (SELECT notice_id FROM notice_tries) AND ` + where
+	return `UPDATE notices SET state = 'failed', failed_at = ?1, withdrawn_at = ?1
+		WHERE state = 'queued' AND id IN (SELECT notice_id FROM notice_tries) AND ` + where
 }
 
 func deleteQueuedQuery(where string) string {
@@ -415,24 +429,7 @@ func (d *DB) RequeueFailed(ctx context.Context, kind notify.NoticeKind) (requeue
 			WHERE n.state = 'failed' AND n.kind = ? AND a.undeliverable != ''`, kind).Scan(&dead); err != nil {
 			return describe(err)
 		}
-		// The try that failed is kept, and the notice starts a new one.
-		if _, err := tx.ExecContext(ctx, `INSERT INTO notice_tries (notice_id, sent_at, failed_at, requeued_at)
-			SELECT id, sent_at, failed_at, ?1 FROM notices WHERE `+requeueable, tx.nowText, kind); err != nil {
-			return describe(err)
-		}
-		back, err := moveNotices(ctx, tx, notify.Failed, notify.Queued, `UPDATE notices SET state = 'queued', sent_at = NULL, failed_at = NULL,
-			attempts = 0, next_try = ?1 WHERE `+requeueable, tx.nowText, kind)
-		if err != nil {
-			return describe(err)
-		}
-		if requeued = len(back); requeued == 0 {
-			return nil
-		}
-		contacts := make([]int64, len(back))
-		for i, n := range back {
-			contacts[i] = n.contact
-		}
-		if err := refreshCases(ctx, tx, contacts...); err != nil {
+		if requeued, err = anotherRound(ctx, tx, requeueable, kind); err != nil || requeued == 0 {
 			return describe(err)
 		}
 		return describe(audit(ctx, tx, notify.AuditEntry{Kind: "requeue", Said: notify.Say("audit.requeued", requeued, notify.Say("kind_"+string(kind)))}))
@@ -440,9 +437,30 @@ func (d *DB) RequeueFailed(ctx context.Context, kind notify.NoticeKind) (requeue
 	return requeued, dead, err
 }
 
+// anotherRound puts the failed notices of kind that where selects (?1 is
+// now, ?2 the kind) back in the queue, due now, each starting a new try
+// with the one that failed kept; decides their cases again; and returns
+// how many.
+func anotherRound(ctx context.Context, tx *Tx, where string, kind notify.NoticeKind) (int, error) {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO notice_tries (notice_id, sent_at, failed_at, requeued_at)
+		SELECT id, sent_at, failed_at, ?1 FROM notices WHERE `+where, tx.nowText, kind); err != nil {
+		return 0, err
+	}
+	back, err := moveNotices(ctx, tx, notify.Failed, notify.Queued, `UPDATE notices SET state = 'queued', sent_at = NULL, failed_at = NULL,
+		withdrawn_at = NULL, attempts = 0, next_try = ?1 WHERE `+where, tx.nowText, kind)
+	if err != nil || len(back) == 0 {
+		return 0, err
+	}
+	contacts := make([]int64, len(back))
+	for i, n := range back {
+		contacts[i] = n.contact
+	}
+	return len(back), refreshCases(ctx, tx, contacts...)
+}
+
 // requeueable are the failed notices of kind ?2 that RequeueFailed gives
-// another round.
-const requeueable = `state = 'failed' AND kind = ?2
+// another round: not one withdrawn.
+const requeueable = `state = 'failed' AND kind = ?2 AND withdrawn_at IS NULL
 	AND address_id NOT IN (SELECT id FROM addresses WHERE undeliverable != '')
 	AND NOT EXISTS (SELECT 1 FROM notices m WHERE m.address_id = notices.address_id AND m.kind = notices.kind AND m.round > notices.round)
 	AND contact_id NOT IN (SELECT id FROM contacts c WHERE c.do_not_contact OR ` + heldBack + `)`

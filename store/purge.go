@@ -153,7 +153,7 @@ func (d *DB) Purge(ctx context.Context, despiteBroken bool) (notify.PurgeReport,
 	// An import running would bring personal data in after the purge.
 	if u, err := d.unfinished(ctx, tx); err != nil || u != nil {
 		if err == nil {
-			err = errImportRunning(u, "nothing is purged", "or it would store personal data after the purge")
+			err = errImportRunning(u, "purge")
 		}
 		return rep, describe(err)
 	}

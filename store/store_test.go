@@ -307,6 +307,10 @@ func TestANoticeGivenAnotherRoundKeepsItsEarlierTry(t *testing.T) {
 	if got, _ := db.Notices(ctx, "hanako@suzuki.example"); len(got) != 1 || got[0].State != notify.Failed {
 		t.Fatalf("the notice after it was withdrawn: %+v", got)
 	}
+	// Withdrawn, it is not given another round by a retry of the failed.
+	if n, _, err := db.RequeueFailed(ctx, notify.Deletion); err != nil || n != 0 {
+		t.Errorf("a retry of the failed requeued %d withdrawn notices (%v)", n, err)
+	}
 	for _, x := range []struct {
 		h         int
 		sent, out int
@@ -338,6 +342,20 @@ func TestANoticeGivenAnotherRoundKeepsItsEarlierTry(t *testing.T) {
 	}
 	if sends != 1 {
 		t.Errorf("the timeline lists %d sends: %+v", sends, steps)
+	}
+	// The mark lifted, the next send queues it again, its tries kept.
+	now = at(14)
+	if _, err := db.SetDoNotContact(ctx, u.ID, claimed[0].ContactID, false, "確認できた"); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.Queue(ctx, notify.Deletion, "ja", func() string { return "<n2@x>" }); err != nil || n != 1 {
+		t.Fatalf("queued %d after the mark was lifted (%v), want the withdrawn notice back", n, err)
+	}
+	if got, _ := db.Notices(ctx, "hanako@suzuki.example"); len(got) != 1 || got[0].State != notify.Queued || got[0].MessageID != "<n1@x>" {
+		t.Errorf("the notice after the mark was lifted: %+v", got)
+	}
+	if f, err := db.Facts(ctx, at(12).Add(30*time.Minute)); err != nil || f.NoneDelivered != 1 || f.Sent[notify.Deletion] != 1 {
+		t.Errorf("as of 12:30 after it was queued again: %+v, %v", f, err)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 // Writers take turns with a long writer (an import, its undo) across
@@ -128,7 +129,7 @@ func (d *DB) lockLongWrites(ctx context.Context) (*longWriter, error) {
 	if err := poll(ctx, 100*time.Millisecond, func() bool { return flock(lock, syscall.LOCK_EX|syscall.LOCK_NB) == nil }); err != nil {
 		lock.Close()
 		if errors.Is(err, errTimedOut) {
-			return nil, notify.Errorf(notify.ECONFLICT, "an import or classification of %s is running; try again when it has finished", d.path)
+			return nil, wording.Fail(notify.ECONFLICT, notify.Say("store.long_write_running", d.path))
 		}
 		return nil, err
 	}

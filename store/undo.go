@@ -109,7 +109,7 @@ func (lw *longWriter) undoFailed(ctx context.Context, id int64, err error) error
 	// Undone even when ctx was cancelled: that is what cancelling asks.
 	u, uerr := lw.undoImport(context.WithoutCancel(ctx), id, notify.Say("audit.why_failed"))
 	if uerr != nil {
-		return fmt.Errorf("%w; undoing what it had stored failed too (%v): the next import, or any command that writes, undoes it", err, uerr)
+		return wording.Wrap(err, notify.ErrorSaid(err).And(notify.Say("entry.undo_failed_too", notify.ErrorSaid(uerr))))
 	}
 	if len(u.Kept) > 0 {
 		return wording.Wrap(err, notify.ErrorSaid(err).And(notify.Say("entry.undone_but", keptSaid(u.Kept))))
@@ -383,13 +383,13 @@ func (d *DB) unfinished(ctx context.Context, q querier) (*notify.UnfinishedImpor
 }
 
 // errImportRunning refuses what must wait for the unfinished import u to
-// be done or undone: what is refused ("notices are not queued") and why
-// ("or the rest of its book would go without them").
-func errImportRunning(u *notify.UnfinishedImport, what, why string) error {
+// be done or undone: what is refused (store.refused_<what>, "notices are
+// not queued") and why (store.why_<what>, "or the rest of its book would
+// go without them").
+func errImportRunning(u *notify.UnfinishedImport, what string) error {
+	refused, why := notify.Say("store.refused_"+what), notify.Say("store.why_"+what)
 	if u.Stopped {
-		return notify.Errorf(notify.ECONFLICT, "import %d of %s was left part-way by a process that stopped: %s until it is undone, %s; "+
-			"the next import, or any command that writes (such as owabi classify), undoes it", u.ID, u.File, what, why)
+		return wording.Fail(notify.ECONFLICT, notify.Say("store.import_stopped", notify.ID(u.ID), u.File, refused, why))
 	}
-	return notify.Errorf(notify.ECONFLICT, "import %d of %s is running (%d entries so far): %s until it has finished, %s",
-		u.ID, u.File, u.Records, what, why)
+	return wording.Fail(notify.ECONFLICT, notify.Say("store.import_running", notify.ID(u.ID), u.File, u.Records, refused, why))
 }

@@ -41,6 +41,14 @@ func TestADatabaseOfAnOlderSchemaIsUpgradedWhole(t *testing.T) {
 	if _, err := old.ExecContext(ctx, string(dump)); err != nil {
 		t.Fatal(err)
 	}
+	// A failed notice given another round then, which kept the time it
+	// went out.
+	if _, err := old.ExecContext(ctx, `UPDATE tally SET n = n + CASE WHEN what LIKE '%/failed' THEN -1 ELSE 1 END
+		WHERE (category, what) IN (SELECT c.category, n.kind || s.state FROM notices n JOIN contacts c ON c.id = n.contact_id, (SELECT '/failed' AS state UNION SELECT '/queued') s
+			WHERE n.id = (SELECT min(id) FROM notices WHERE state = 'failed'));
+		UPDATE notices SET state = 'queued', attempts = 0, sent_at = queued_at WHERE id = (SELECT min(id) FROM notices WHERE state = 'failed')`); err != nil {
+		t.Fatal(err)
+	}
 	old.Close()
 
 	d, err := Open(ctx, path)
@@ -73,5 +81,16 @@ func TestADatabaseOfAnOlderSchemaIsUpgradedWhole(t *testing.T) {
 	d.db.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE failed_at IS NULL OR failed_at < queued_at) FROM notices WHERE state = 'failed'`).Scan(&failed, &undated)
 	if failed == 0 || undated != 0 {
 		t.Errorf("%d failed notices, %d of them without a time", failed, undated)
+	}
+	// A notice waiting for another round holds no time it went out, which
+	// its earlier try keeps; every one that went out has its first time.
+	var waiting, tried, unfirst int
+	d.db.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE state IN ('queued', 'sending') AND sent_at IS NOT NULL),
+		(SELECT count(*) FROM notice_tries), count(*) FILTER (WHERE sent_at IS NOT NULL AND first_sent_at IS NULL) FROM notices`).Scan(&waiting, &tried, &unfirst)
+	if waiting != 0 || unfirst != 0 {
+		t.Errorf("%d waiting notices with a time they went out (%d tries kept), %d sent without a first time", waiting, tried, unfirst)
+	}
+	if tried != 1 {
+		t.Errorf("%d tries kept from before, want 1", tried)
 	}
 }

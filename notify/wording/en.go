@@ -871,6 +871,14 @@ var en = map[string]string{
 	"english":                       "%s",
 	"entry.file":                    "%s: %s",
 	"entry.nothing_imported":        "%s: nothing was imported: %s",
+	"store.import_stopped":          "import %[1]d of %[2]s was left part-way by a process that stopped: %[3]s until it is undone, %[4]s; the next import, or any command that writes (such as owabi classify), undoes it",
+	"store.import_running":          "import %[1]d of %[2]s is running (%[3]d entries so far): %[4]s until it has finished, %[5]s",
+	"store.refused_queue":           "notices are not queued",
+	"store.why_queue":               "or the rest of its book would go without them",
+	"store.refused_purge":           "nothing is purged",
+	"store.why_purge":               "or it would store personal data after the purge",
+	"store.long_write_running":      "an import or classification of %s is running; try again when it has finished",
+	"entry.undo_failed_too":         "undoing what it had stored failed too (%s): the next import, or any command that writes, undoes it",
 }
 
 // enCounted are the English texts whose words change with a count.

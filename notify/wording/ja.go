@@ -900,4 +900,12 @@ var ja = map[string]string{
 	"english":                       "%s",
 	"entry.file":                    "%s: %s",
 	"entry.nothing_imported":        "%s: %s",
+	"store.import_stopped":          "取り込み %[1]d（%[2]s）は途中で止まったままです。元に戻すまで%[3]s（%[4]s）。次の取り込みか、書き込むコマンド（owabi classify など）で元に戻ります",
+	"store.import_running":          "取り込み %[1]d（%[2]s）が進行中です（これまでに %[3]d 件）。終わるまで%[4]s（%[5]s）",
+	"store.refused_queue":           "お知らせを送信待ちにしません",
+	"store.why_queue":               "そうしないと、残りの方にお知らせが届かないためです",
+	"store.refused_purge":           "何も削除しません",
+	"store.why_purge":               "そうしないと、削除の後に個人データが記録されるためです",
+	"store.long_write_running":      "%s の取り込みか区分の判定が進行中です。終わってからやり直してください",
+	"entry.undo_failed_too":         "取り込んだ分を元に戻すこともできませんでした（%s）。次の取り込みか、書き込むコマンドで元に戻ります",
 }
