@@ -152,6 +152,21 @@ type Outbox interface {
 	Release(ctx Context, ids []int64) error
 	// NextDue is when the earliest queued notice is due.
 	NextDue(ctx Context) (time.Time, bool, error)
+	// StopSending records why sending has stopped, from now unless it
+	// had stopped already; SendingResumed records that it runs again.
+	StopSending(ctx Context, why Said) error
+	SendingResumed(ctx Context) error
+}
+
+// SendingStop is why sending has stopped, and since when: the mail server
+// refuses to send for owabi, cannot be reached, or no notice can be
+// written. Every notice waits in the queue meanwhile. Zero while sending
+// runs.
+type SendingStop struct {
+	Since time.Time `json:"since"`
+	Why   Said      `json:"-"`
+	// WhyText is Why in English, for owabi status --json.
+	WhyText string `json:"why"`
 }
 
 // IncidentVersion is one saved version of the incident record.

@@ -79,7 +79,8 @@ var (
 	// relayWords are a mail server refusing to send for us, not a refusal
 	// by the recipient.
 	relayWords = regexp.MustCompile(`(?i)relay(ing)?( access)? (denied|not permitted|prohibited|not allowed)|not permitted to relay|unable to relay|rcpthosts|` +
-		`authentication (is )?required|must (be )?authenticat|sending (quota|limit)|daily (user )?sending|sendasdenied|send ?as (permission )?denied`)
+		`authentication (is )?required|must (be )?authenticat|(client|you) (was|were|are|is) not authenticated|not authenticated to send|` +
+		`sending (quota|limit)|daily (user )?sending|submission ?quota|submissionquotaexceeded|sendasdenied|send ?as (permission )?denied`)
 	// unknownWords are a refusal that names the address as unknown: without
 	// a status code, only they close an address for good.
 	unknownWords = regexp.MustCompile(`(?i)user unknown|unknown user|no such user|unknown recipient|recipient unknown|no such recipient|` +
@@ -264,7 +265,10 @@ func (r ServerReply) refusesUs() bool {
 		return false
 	}
 	switch r.Status {
-	case "5.7.0", "5.7.8", "5.7.57", "5.7.60", "5.4.5":
+	case "5.7.0", "5.7.8", "5.7.30", "5.7.57", "5.7.60", "5.7.139", "5.7.708", "5.4.5":
+		// a login wanted or refused (Microsoft 365 says 5.7.30, 5.7.57 and
+		// 5.7.139), sending as the sender not allowed, the relay's IP
+		// refused (5.7.708), a sending limit
 		return true
 	}
 	return r.Stage == StageSender || r.Code == 530 || r.Code == 535 || relayWords.MatchString(r.Text)

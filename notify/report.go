@@ -172,6 +172,8 @@ type Status struct {
 	// Import is an import that has not finished, if any: while it runs,
 	// the counts climb as its contacts come in.
 	Import *UnfinishedImport `json:"unfinished_import,omitempty"`
+	// Stopped says why sending has stopped, if it has.
+	Stopped *SendingStop `json:"sending_stopped,omitempty"`
 }
 
 // WithoutNotice is how many addresses have no notice of kind yet, in any

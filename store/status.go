@@ -91,8 +91,11 @@ func (d *DB) status(ctx context.Context, q querier) (notify.Status, error) {
 	if err := rows.Err(); err != nil {
 		return s, describe(err)
 	}
-	s.Import, err = d.unfinished(ctx, q)
-	return s, err
+	if s.Import, err = d.unfinished(ctx, q); err != nil {
+		return s, err
+	}
+	s.Stopped, err = sendingStopped(ctx, q)
+	return s, describe(err)
 }
 
 func zeroStates() map[notify.NoticeState]int {

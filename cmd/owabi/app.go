@@ -125,6 +125,9 @@ func (a *app) composer(ctx context.Context) (*mailer.Composer, error) {
 	if c.DKIM, err = a.cfg.dkim(); err != nil {
 		return nil, err
 	}
+	if k, ok := dkimRSA(c.DKIM); ok && k.N.BitLen() < goodDKIMBits {
+		a.log.Warn("the DKIM key is short: some receivers distrust keys under 2048 bits; make one of 2048", "bits", k.N.BitLen())
+	}
 	if c.SMIME, err = a.cfg.smime(); err != nil {
 		return nil, err
 	}

@@ -33,6 +33,9 @@ func runStatus(ctx context.Context, g *globals, e env, args []string) error {
 	if *asJSON {
 		return writeJSON(e.stdout, st)
 	}
+	if s := st.Stopped; s != nil {
+		fmt.Fprintf(e.stdout, "Sending has stopped since %s: %s.\nEvery notice waits in the queue; owabi serve tries again by itself.\n\n", a.local(s.Since), s.WhyText)
+	}
 	printStatus(e.stdout, st)
 	printTodo(e.stdout, d, a.local)
 	return nil

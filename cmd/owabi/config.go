@@ -191,6 +191,19 @@ type DKIMConfig struct {
 }
 
 // dkim reads the signing key, or returns nil when notices go unsigned.
+// dkimRSA is the RSA key d signs with, if it signs.
+func dkimRSA(d *mailer.DKIM) (*rsa.PrivateKey, bool) {
+	if d == nil {
+		return nil, false
+	}
+	k, ok := d.Key.(*rsa.PrivateKey)
+	return k, ok
+}
+
+// minDKIMBits and goodDKIMBits are the shortest RSA key for DKIM that
+// receivers take (RFC 8301), and the shortest owabi does not warn of.
+const minDKIMBits, goodDKIMBits = 1024, 2048
+
 func (c *Config) dkim() (*mailer.DKIM, error) {
 	d := c.DKIM
 	if d.Selector == "" && d.KeyFile == "" {
@@ -214,12 +227,18 @@ func (c *Config) dkim() (*mailer.DKIM, error) {
 	var signer crypto.Signer
 	switch k := key.(type) {
 	case *rsa.PrivateKey:
+		if bits := k.N.BitLen(); bits < minDKIMBits {
+			// RFC 8301: verifiers must not take a signature by a shorter key.
+			return nil, &configError{key: "dkim.key_file", reason: fmt.Sprintf("the RSA key has %d bits; receivers ignore a DKIM signature by a key under %d bits: make one of 2048", bits, minDKIMBits)}
+		}
 		signer = k
 	case ed25519.PrivateKey:
-		signer = k
+		// Mail::DKIM, which SpamAssassin and Amavis use, cannot verify an
+		// Ed25519 signature: to them the notices would look unsigned.
+		return nil, &configError{key: "dkim.key_file", reason: "an Ed25519 key: many receivers (SpamAssassin, Amavis) cannot verify its signatures; use an RSA key of 2048 bits"}
 	}
-	if err != nil || signer == nil { // DKIM signs with RSA or Ed25519 only
-		return nil, &configError{key: "dkim.key_file", reason: "not an RSA or Ed25519 private key (PKCS #1 or #8)"}
+	if err != nil || signer == nil { // DKIM signs with RSA
+		return nil, &configError{key: "dkim.key_file", reason: "not an RSA private key (PKCS #1 or #8)"}
 	}
 	domain := d.Domain
 	if domain == "" {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	crand "crypto/rand"
+	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
 	"database/sql"
@@ -152,26 +154,49 @@ func TestSendingFromFreeMailIsWarnedAbout(t *testing.T) {
 func TestNoticesAreSignedWithTheConfiguredDKIMKey(t *testing.T) {
 	srv := smtptest.New(t)
 	cfg := setup(t, srv)
-	pub, priv, err := ed25519.GenerateKey(nil)
-	if err != nil {
-		t.Fatal(err)
+	writeKey := func(name string, key any) {
+		t.Helper()
+		der, err := x509.MarshalPKCS8PrivateKey(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(filepath.Dir(cfg), name), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600)
 	}
-	der, _ := x509.MarshalPKCS8PrivateKey(priv)
-	keyFile := filepath.Join(filepath.Dir(cfg), "dkim.pem")
-	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600)
+	rsaKey := func(bits int) *rsa.PrivateKey {
+		t.Helper()
+		k, err := rsa.GenerateKey(crand.Reader, bits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	t.Setenv("GODEBUG", "rsa1024min=0") // to make a key too short to sign with
+	key := rsaKey(2048)
+	writeKey("dkim.pem", key)
+	writeKey("short.pem", rsaKey(512))
+	writeKey("mid.pem", rsaKey(1024))
+	_, ed, _ := ed25519.GenerateKey(nil)
+	writeKey("ed25519.pem", ed)
 	os.WriteFile(filepath.Join(filepath.Dir(cfg), "bad.pem"), []byte("not a key"), 0o600)
 	f, _ := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
 	fmt.Fprintf(f, "\n[dkim]\nselector = \"owabi\"\nkey_file = \"dkim.pem\"\n")
 	f.Close()
-	if code, _, errOut := owabi(t, map[string]string{"OWABI_DKIM_KEY_FILE": "bad.pem"}, "--config", cfg, "status"); code != 2 || !strings.Contains(errOut, "dkim.key_file") {
-		t.Errorf("a key file with no key: exit %d, %s", code, errOut)
+	for file, want := range map[string]string{"bad.pem": "no PEM private key", "short.pem": "512 bits", "ed25519.pem": "Ed25519"} {
+		if code, _, errOut := owabi(t, map[string]string{"OWABI_DKIM_KEY_FILE": file}, "--config", cfg, "status"); code != 2 || !strings.Contains(errOut, "dkim.key_file") || !strings.Contains(errOut, want) {
+			t.Errorf("the DKIM key in %s: exit %d, %s; want it refused, saying %q", file, code, errOut, want)
+		}
 	}
+
 	both := map[string]string{"OWABI_SMIME_CERT_FILE": "smime.crt", "OWABI_SMIME_KEY_FILE": "smime.key"}
 	if code, _, errOut := owabi(t, both, "--config", cfg, "status"); code != 2 || !strings.Contains(errOut, "not both") {
 		t.Errorf("DKIM and S/MIME at once: exit %d, %s", code, errOut)
 	}
 	sendSample(t, cfg)
-	record := "v=DKIM1; k=ed25519; p=" + base64.StdEncoding.EncodeToString(pub)
+	if _, _, errOut := owabi(t, map[string]string{"OWABI_DKIM_KEY_FILE": "mid.pem"}, "--config", cfg, "preview", "--kind", "deletion", "--contact", "megumi.fujita@seiryu-saketen.example.jp"); !strings.Contains(errOut, "DKIM key is short") {
+		t.Errorf("a 1024-bit key is not warned of:\n%s", errOut)
+	}
+	pub, _ := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	record := "v=DKIM1; k=rsa; p=" + base64.StdEncoding.EncodeToString(pub)
 	lookup := func(domain string) ([]string, error) {
 		if domain != "owabi._domainkey.sakura-print.example.jp" {
 			return nil, fmt.Errorf("no TXT record at %s", domain)

@@ -274,6 +274,38 @@ func TestStatusSaysWhyNoticesFailedAndRetryingSkipsDeadAddresses(t *testing.T) {
 	}
 }
 
+// A relay that wants a login owabi does not give refuses every notice:
+// none is failed, send --wait says why and exits non-zero, and status
+// says that sending has stopped until a send goes through.
+func TestARelayThatWantsALoginStopsSendingAndStatusSaysSo(t *testing.T) {
+	srv := smtptest.New(t)
+	var login atomic.Bool
+	srv.OnMail = func(string) error {
+		if !login.Load() {
+			return &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 57}, Message: "Client not authenticated to send mail"}
+		}
+		return nil
+	}
+	cfg := setup(t, srv)
+	queueSample(t, cfg)
+	code, _, errOut := owabi(t, nil, "--config", cfg, "send", "--kind", "deletion", "--wait")
+	if code == 0 || !strings.Contains(errOut, "refuses to send for us") || !strings.Contains(errOut, "530 5.7.57") {
+		t.Errorf("send --wait against a relay that wants a login: exit %d\n%s", code, errOut)
+	}
+	st := statusJSON(t, nil, "--config", cfg)
+	if st.Notices[notify.Failed] != 0 || st.Notices[notify.Queued] != 258 || st.Stopped == nil || !strings.Contains(st.Stopped.WhyText, "530 5.7.57") {
+		t.Errorf("after the refusal: %v, stopped %+v; want all 258 queued and sending stopped", st.Notices, st.Stopped)
+	}
+	if out := mustOwabi(t, nil, "--config", cfg, "status"); !strings.Contains(out, "Sending has stopped since ") {
+		t.Errorf("status does not say that sending has stopped:\n%s", out)
+	}
+	login.Store(true)
+	mustOwabi(t, nil, "--config", cfg, "send", "--kind", "deletion", "--wait")
+	if st := statusJSON(t, nil, "--config", cfg); st.Notices[notify.Sent] != 258 || st.Stopped != nil {
+		t.Errorf("after the relay let us in: %v, stopped %+v", st.Notices, st.Stopped)
+	}
+}
+
 func TestPreviewAndEmployeeTone(t *testing.T) {
 	srv := smtptest.New(t)
 	cfg := setup(t, srv)

@@ -22,8 +22,13 @@ type DKIM struct {
 	Key      crypto.Signer
 }
 
-// signedHeaders are the fields the signature covers.
-var signedHeaders = []string{"From", "To", "Subject", "Date", "Message-ID", "In-Reply-To", "References", "MIME-Version", "Content-Type"}
+// signedHeaders are the fields the signature covers. Those a forwarder or
+// an attacker would add to turn a notice against its reader (a second
+// From, To or Subject, a Reply-To or Cc the notice has not) are named once
+// more than the notice has them (RFC 6376, section 8.15): one added breaks
+// the signature.
+var signedHeaders = []string{"From", "From", "To", "To", "Subject", "Subject", "Reply-To", "Reply-To", "Cc", "Cc",
+	"Date", "Message-ID", "In-Reply-To", "References", "MIME-Version", "Content-Type"}
 
 // sign adds a DKIM-Signature to m. The message must write the same bytes
 // when it is sent, so its MIME boundary is fixed from its Message-ID

@@ -456,17 +456,27 @@ func TestRepliesWithoutStatusCodes(t *testing.T) {
 
 // A relay that refuses to relay for us, without a status code as qmail
 // does, fails no notice and closes no address: the queue waits, whole.
+// owabi status and the dashboard say that sending has stopped, and why,
+// until a round goes through.
 func TestARelayThatRefusesUsFailsNoNotice(t *testing.T) {
 	ctx := context.Background()
 	db := outboxFixture(t, 3)
-	refuse := "553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)"
+	refuse := "553 sorry, <user1@yamada.example> is not in my list of allowed rcpthosts (#5.7.1)"
 	srv := newPlainServer(t, map[string]string{"user1@yamada.example": refuse, "user2@yamada.example": refuse, "user3@yamada.example": refuse}, nil)
 	w := newWorker(t, db, nil, 1)
 	w.NewClient = func() (*mail.Client, error) {
 		return mailer.NewClient(mailer.SMTP{Host: srv.Host, Port: srv.Port, TLS: "none", Timeout: 5 * time.Second})
 	}
-	if err := w.Drain(ctx); notify.ErrorCode(err) != mailer.ErrServer || !strings.Contains(err.Error(), "refuses to send for us") {
-		t.Fatalf("Drain = %v; want a mail-server error that says it refuses to send for us", err)
+	err := w.Drain(ctx)
+	if notify.ErrorCode(err) != mailer.ErrServer || !strings.Contains(err.Error(), "refuses to send for us") || !strings.Contains(err.Error(), "(553 5.7.1)") {
+		t.Fatalf("Drain = %v; want a mail-server error that says it refuses to send for us, with the code", err)
+	}
+	if strings.Contains(err.Error(), "user1@") {
+		t.Errorf("the error, which the log writes, names the address: %v", err)
+	}
+	stop, serr := db.SendingStopped(ctx)
+	if serr != nil || stop == nil || stop.WhyText != err.Error() || !strings.Contains(wording.Said("ja", time.UTC, stop.Why), "当社のメールサーバーが送信を受け付けません") {
+		t.Errorf("sending stopped: %+v, %v; want it recorded with why", stop, serr)
 	}
 	for _, e := range []string{"user1@yamada.example", "user2@yamada.example", "user3@yamada.example"} {
 		if ns, _ := db.Notices(ctx, e); ns[0].State != notify.Queued || ns[0].Attempts != 0 {
@@ -475,6 +485,13 @@ func TestARelayThatRefusesUsFailsNoNotice(t *testing.T) {
 	}
 	if n, _ := db.Queue(ctx, notify.Apology, "ja", func() string { return fmt.Sprint(time.Now().UnixNano()) }); n != 3 {
 		t.Errorf("apologies queued: %d; want 3: no address was closed", n)
+	}
+	// The relay fixed, the next round sends them, and sending runs again.
+	if err := newWorker(t, db, smtptest.New(t), 1).Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if stop, err := db.SendingStopped(ctx); err != nil || stop != nil {
+		t.Errorf("after a round went through: stopped %+v, %v", stop, err)
 	}
 }
 
@@ -755,10 +772,19 @@ func TestNoticesCarryAValidDKIMSignature(t *testing.T) {
 			t.Errorf("the notice to %s: %+v, %v", m.To[0], vs, err)
 		}
 	}
-	// A notice changed on the way fails the check.
-	tampered := bytes.Replace(msgs[0].Data, []byte("Subject:"), []byte("Subject: FW:"), 1)
-	if vs, _ := dkim.VerifyWithOptions(bytes.NewReader(tampered), &dkim.VerifyOptions{LookupTXT: lookup}); len(vs) != 1 || vs[0].Err == nil {
-		t.Errorf("a changed notice still verifies: %+v", vs)
+	// A notice changed on the way fails the check: its subject changed, or
+	// a field added that would turn it against its reader.
+	for _, change := range []struct{ what, old, new string }{
+		{"a changed subject", "Subject:", "Subject: FW:"},
+		{"a second subject", "Subject:", "Subject: =?UTF-8?B?5LiN5ZGz44Gq44Oh44O844Or?=\r\nSubject:"},
+		{"a Reply-To added", "Subject:", "Reply-To: attacker@evil.example\r\nSubject:"},
+		{"a Cc added", "Subject:", "Cc: attacker@evil.example\r\nSubject:"},
+		{"a second From", "Subject:", "From: attacker@evil.example\r\nSubject:"},
+	} {
+		tampered := bytes.Replace(msgs[0].Data, []byte(change.old), []byte(change.new), 1)
+		if vs, _ := dkim.VerifyWithOptions(bytes.NewReader(tampered), &dkim.VerifyOptions{LookupTXT: lookup}); len(vs) != 1 || vs[0].Err == nil {
+			t.Errorf("a notice with %s still verifies: %+v", change.what, vs)
+		}
 	}
 }
 

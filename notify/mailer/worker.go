@@ -13,6 +13,7 @@ import (
 	"github.com/wneessen/go-mail"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 // Worker sends the outbox: each of its connections claims up to 64 due notices,
@@ -89,8 +90,22 @@ func (w *Worker) Run(ctx context.Context) error {
 }
 
 // Drain sends every notice that is due now and returns when none is left
-// (or ctx is cancelled). Errors of single messages are recorded, not returned.
+// (or ctx is cancelled). Errors of single messages are recorded, not
+// returned. What stops it all (the mail server, notices that cannot be
+// written) is recorded too, for owabi status and the dashboard, until a
+// round goes through.
 func (w *Worker) Drain(ctx context.Context) error {
+	err := w.drain(ctx)
+	switch record := context.WithoutCancel(ctx); {
+	case notify.ErrorCode(err) == ErrServer:
+		err = errors.Join(err, w.Outbox.StopSending(record, notify.ErrorSaid(err)))
+	case err == nil:
+		err = w.Outbox.SendingResumed(record)
+	}
+	return err
+}
+
+func (w *Worker) drain(ctx context.Context) error {
 	if err := w.giveBackStranded(ctx); err != nil {
 		return err
 	}
@@ -174,7 +189,7 @@ func (w *Worker) connection(ctx context.Context) error {
 			case errors.As(err, &setup):
 				// No notice can be written (the sender's address, the
 				// signing key): failing them one by one would lose the queue.
-				return errors.Join(&notify.Error{Code: ErrServer, Message: fmt.Sprintf("owabi cannot write its notices; check the sender's address and the DKIM or S/MIME settings: %v", setup.err)},
+				return errors.Join(wording.Fail(ErrServer, notify.Say("sending.cannot_write", setup.err.Error())),
 					w.release(record, claimed[i:]))
 			}
 			var reply notify.ServerReply
@@ -191,7 +206,8 @@ func (w *Worker) connection(ctx context.Context) error {
 				// relaying, a sending limit), whoever it is for: failing every
 				// notice for it would lose the whole queue. Give this one
 				// back untouched too.
-				return errors.Join(&notify.Error{Code: ErrServer, Message: fmt.Sprintf("the mail server refuses to send for us: %s %s", reply.Codes(), reply.Text)},
+				// Its meaning and codes only: its words may name the address.
+				return errors.Join(wording.Fail(ErrServer, notify.Say("sending.refused", notify.SaidReply(reply))),
 					w.release(record, claimed[i:]))
 			}
 			if err := w.recordResult(ctx, d, err, reply); err != nil {
@@ -211,7 +227,7 @@ func (w *Worker) dial(ctx context.Context) (*mail.Client, error) {
 		return nil, err
 	}
 	if err := c.DialWithContext(ctx); err != nil {
-		return nil, &notify.Error{Code: ErrServer, Message: fmt.Sprintf("cannot connect to the mail server: %v", err)}
+		return nil, wording.Fail(ErrServer, notify.Say("sending.cannot_connect", err.Error()))
 	}
 	return c, nil
 }

@@ -35,6 +35,7 @@ type Store interface {
 	TouchSession(ctx context.Context, tokenHash []byte, at time.Time) error
 	SetLanguage(ctx context.Context, userID int64, lang string) error
 	Status(ctx context.Context) (notify.Status, error)
+	SendingStopped(ctx context.Context) (*notify.SendingStop, error)
 	Dashboard(ctx context.Context, days int, offset time.Duration) (notify.Dashboard, error)
 	CaseCounts(ctx context.Context, only ...notify.Urgency) (map[notify.Urgency]int, error)
 	Contact(ctx context.Context, id int64) (notify.Contact, error)
@@ -273,7 +274,7 @@ type page struct {
 	Error   string
 	Notice  string // a confirmation, such as "logged"
 	Data    any
-	Banner  string // what stops the app working as it should, on every page: the disk is full
+	Banner  string // what stops the app working as it should, on every page: the disk is full, sending has stopped
 	Here    string // the page's address, to come back to after switching language
 	Brand   string // the name in the header instead of the app's: the organisation's, on public pages
 }
@@ -285,6 +286,11 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	p.T = wording.Texts(p.Lang)
 	if _, full := s.Store.Full(r.Context()); full {
 		p.Banner = p.T["disk_full_banner"]
+	} else if p.Session != nil && p.Session.User.Role == notify.Manager {
+		// A manager sees on every page that nothing is going out.
+		if stop, err := s.Store.SendingStopped(r.Context()); err == nil && stop != nil {
+			p.Banner = wording.Say(p.Lang, "sending_stopped_banner", stop.Since.In(s.Zone).Format("2006-01-02 15:04"), wording.Said(p.Lang, s.Zone, stop.Why))
+		}
 	}
 	p.Here = "/"
 	if r.Method == http.MethodGet {

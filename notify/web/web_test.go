@@ -1381,3 +1381,34 @@ func TestTheDownloadNeutralisesFormulas(t *testing.T) {
 		t.Errorf("the downloaded row: name %q, company %q; want an apostrophe in front of each", name, company)
 	}
 }
+
+// While sending has stopped, every page a manager opens says so, and why;
+// a salesperson, who cannot act on it, is not told.
+func TestAManagerSeesThatSendingHasStopped(t *testing.T) {
+	ctx := context.Background()
+	a := newApp(t)
+	manager, sales := a.client(t), a.client(t)
+	a.signIn(t, manager, "kanri", password)
+	a.signIn(t, sales, "suzuki", password)
+	const stopped = "お知らせの送信が止まっています"
+	if _, _, body := get(t, manager, a.URL+"/dashboard"); strings.Contains(body, stopped) {
+		t.Fatalf("the dashboard says sending has stopped before it has:\n%s", body)
+	}
+	if err := a.db.StopSending(ctx, notify.Say("sending.cannot_connect", "dial tcp 127.0.0.1:25: connect: connection refused")); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/dashboard", "/contacts"} {
+		if _, _, body := get(t, manager, a.URL+p); !strings.Contains(body, stopped) || !strings.Contains(body, "メールサーバーに接続できません") {
+			t.Errorf("%s does not say that sending has stopped, and why:\n%s", p, body)
+		}
+	}
+	if _, _, body := get(t, sales, a.URL+"/contacts/mine"); strings.Contains(body, stopped) {
+		t.Errorf("a salesperson is told that sending has stopped")
+	}
+	if err := a.db.SendingResumed(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, body := get(t, manager, a.URL+"/dashboard"); strings.Contains(body, stopped) {
+		t.Errorf("the dashboard still says sending has stopped after it resumed")
+	}
+}

@@ -879,6 +879,10 @@ var en = map[string]string{
 	"store.why_purge":               "or it would store personal data after the purge",
 	"store.long_write_running":      "an import or classification of %s is running; try again when it has finished",
 	"entry.undo_failed_too":         "undoing what it had stored failed too (%s): the next import, or any command that writes, undoes it",
+	"sending.cannot_write":          "owabi cannot write its notices; check the sender's address and the DKIM or S/MIME settings: %s",
+	"sending.refused":               "the mail server refuses to send for us: %s",
+	"sending.cannot_connect":        "cannot connect to the mail server: %s",
+	"sending_stopped_banner":        "Sending has stopped since %[1]s: %[2]s. Every notice is still waiting in the queue, and sending resumes by itself once it can. Tell the system administrator.",
 }
 
 // enCounted are the English texts whose words change with a count.

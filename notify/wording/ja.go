@@ -908,4 +908,8 @@ var ja = map[string]string{
 	"store.why_purge":               "そうしないと、削除の後に個人データが記録されるためです",
 	"store.long_write_running":      "%s の取り込みか区分の判定が進行中です。終わってからやり直してください",
 	"entry.undo_failed_too":         "取り込んだ分を元に戻すこともできませんでした（%s）。次の取り込みか、書き込むコマンドで元に戻ります",
+	"sending.cannot_write":          "owabi がお知らせを作成できません。送信元アドレスと DKIM・S/MIME の設定を確かめてください（%s）",
+	"sending.refused":               "メールサーバーの応答：%s",
+	"sending.cannot_connect":        "メールサーバーに接続できません（%s）",
+	"sending_stopped_banner":        "%[1]s から、お知らせの送信が止まっています。%[2]s。お知らせはすべて送信待ちのまま残っていて、送信できるようになれば自動で再開します。システム管理者に連絡してください。",
 }
