@@ -155,8 +155,12 @@ func (a *app) worker(ctx context.Context) (*mailer.Worker, error) {
 		return nil, err
 	}
 	s := a.cfg.SMTP
+	roots, err := a.cfg.certificateAuthority("smtp.ca_file", s.CAFile)
+	if err != nil {
+		return nil, err
+	}
 	settings := mailer.SMTP{Host: s.Host, Port: s.Port, TLS: s.TLS, Username: s.Username, Password: pw,
-		Timeout: s.Timeout.Duration, HELO: s.HELO}
+		Timeout: s.Timeout.Duration, HELO: s.HELO, RootCAs: roots}
 	var ackLink func(context.Context, notify.Delivery) (string, error)
 	if a.cfg.Web.AckLinks {
 		base := strings.TrimSuffix(a.cfg.Web.PublicURL, "/")

@@ -118,8 +118,11 @@ type SMTPConfig struct {
 	PasswordFile string `toml:"password_file"`
 	// ReturnPath, when set, is the base of each notice's own envelope
 	// sender (notify.ReturnPath): bounces+CODE@domain.
-	ReturnPath  string   `toml:"return_path"`
-	HELO        string   `toml:"helo"`
+	ReturnPath string `toml:"return_path"`
+	HELO       string `toml:"helo"`
+	// CAFile trusts a mail server whose certificate comes from the
+	// organisation's own authority.
+	CAFile      string   `toml:"ca_file"`
 	Timeout     duration `toml:"timeout"`
 	Connections int      `toml:"connections"`
 	PerMinute   int      `toml:"per_minute"`
@@ -603,6 +606,9 @@ func (c *Config) Validate() error {
 		return err
 	}
 	if _, err := c.dkim(); err != nil {
+		return err
+	}
+	if _, err := c.certificateAuthority("smtp.ca_file", c.SMTP.CAFile); err != nil {
 		return err
 	}
 	if _, err := c.smime(); err != nil {

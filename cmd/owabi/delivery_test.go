@@ -417,3 +417,15 @@ func TestForgedRepliesAndBouncesChangeNothingUntilStaffDecide(t *testing.T) {
 		t.Errorf("%d mails wait for staff, want 3", n)
 	}
 }
+
+// smtp.ca_file must name a file with a certificate in it: owabi says so
+// when it starts, not when the first notice goes.
+func TestTheMailServersAuthorityIsCheckedAtStart(t *testing.T) {
+	cfg := setup(t, smtptest.New(t))
+	os.WriteFile(filepath.Join(filepath.Dir(cfg), "ca.pem"), []byte("not a certificate"), 0o600)
+	for file, want := range map[string]string{"missing.pem": "no such file", "ca.pem": "holds no PEM certificate"} {
+		if code, _, errOut := owabi(t, map[string]string{"OWABI_SMTP_CA_FILE": file}, "--config", cfg, "status"); code != 2 || !strings.Contains(errOut, "smtp.ca_file") || !strings.Contains(errOut, want) {
+			t.Errorf("smtp.ca_file = %s: exit %d, %s; want it refused, saying %q", file, code, errOut, want)
+		}
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"text/template"
 	"time"
+	"unicode"
 
 	netmail "net/mail"
 
@@ -161,10 +162,12 @@ func (c *Composer) render(d notify.Delivery) (Rendered, error) {
 }
 
 // salutation addresses a person as a business letter in lang does: a
-// Japanese one names the company first, and a colleague with さん.
+// Japanese one names the company first, and a colleague with さん; an
+// English one puts a name written in Latin letters given name first, and
+// keeps one written in Japanese family name first, as its owner writes it.
 func salutation(lang string, c notify.Contact) string {
 	name := oneLine(c.Name())
-	if lang == "en" {
+	if lang == "en" && !inJapaneseScript(c.Family+c.Given) {
 		name = oneLine(strings.TrimSpace(c.Given + " " + c.Family))
 	}
 	switch {
@@ -179,6 +182,13 @@ func salutation(lang string, c notify.Contact) string {
 		name = strings.TrimSpace(oneLine(c.Company) + " " + name)
 	}
 	return wording.Say(lang, "salute.person", name)
+}
+
+// inJapaneseScript says whether s has a kanji or kana in it.
+func inJapaneseScript(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool {
+		return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana)
+	}) >= 0
 }
 
 // oneLine removes line breaks and other control characters, so that text

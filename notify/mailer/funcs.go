@@ -20,17 +20,10 @@ func funcs(lang string, zone *time.Location) template.FuncMap {
 }
 
 // Defang makes a dangerous URL readable but not clickable: no mail program
-// turns hxxps://evil[.]example into a link.
+// turns hxxps://evil[.]example into a link. Every dot is bracketed, the
+// path's too: a file name such as mitsumori.zip is a host name to a filter
+// or a mail reader (.zip is a top-level domain), and would be linked.
 func Defang(url string) string {
 	s := strings.Replace(strings.TrimSpace(url), "http", "hxxp", 1)
-	scheme, rest, found := strings.Cut(s, "://")
-	if !found {
-		return strings.ReplaceAll(s, ".", "[.]")
-	}
-	host, path, hasPath := strings.Cut(rest, "/")
-	out := scheme + "://" + strings.ReplaceAll(host, ".", "[.]")
-	if hasPath {
-		out += "/" + path
-	}
-	return out
+	return strings.ReplaceAll(s, ".", "[.]")
 }

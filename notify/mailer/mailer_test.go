@@ -87,7 +87,7 @@ func TestRenderDeletionJapanese(t *testing.T) {
 		"2026年11月20日（金）14時05分",
 		"n-fujii.sakura@freemail.example.jp",
 		"【請求書】ご確認ください",
-		"hxxps://evil[.]example[.]net/invoice.zip",
+		"hxxps://evil[.]example[.]net/invoice[.]zip",
 		"藤井 直樹", "080-0000-5678", "03-0000-1234",
 		"D-K7QM-3XHF",
 	} {
@@ -119,8 +119,16 @@ func TestRenderEmployeeAndEnglish(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(r.Text, "Dear 太郎 山田,") || !strings.Contains(r.Text, "Sakura Printing Co., Ltd.") {
+	// A name in Japanese keeps its order; one in Latin letters is given
+	// name first. Nothing urgent, which reads like phishing (and costs
+	// SpamAssassin's URG_BIZ).
+	if !strings.HasPrefix(r.Text, "Dear 山田 太郎,") || !strings.Contains(r.Text, "Sakura Printing Co., Ltd.") || strings.Contains(strings.ToLower(r.Text), "urgent") {
 		t.Errorf("English notice:\n%s", r.Text)
+	}
+	latin := delivery(notify.Supplier, "en")
+	latin.Contact.Family, latin.Contact.Given = "Smith", "Anna"
+	if r, err := c.Render(latin); err != nil || !strings.HasPrefix(r.Text, "Dear Anna Smith,") {
+		t.Errorf("English notice to a name in Latin letters: %v\n%s", err, r.Text)
 	}
 }
 
@@ -178,9 +186,10 @@ func TestNoHeaderInjection(t *testing.T) {
 
 func TestDefang(t *testing.T) {
 	for in, want := range map[string]string{
-		"https://evil.example.net/a.zip": "hxxps://evil[.]example[.]net/a.zip",
-		"http://x.example":               "hxxp://x[.]example",
-		"evil.example":                   "evil[.]example",
+		"https://evil.example.net/a.zip":                          "hxxps://evil[.]example[.]net/a[.]zip",
+		"https://invoice-download.example.net/mitsumori.zip?id=3": "hxxps://invoice-download[.]example[.]net/mitsumori[.]zip?id=3",
+		"http://x.example":                                        "hxxp://x[.]example",
+		"evil.example":                                            "evil[.]example",
 	} {
 		if got := mailer.Defang(in); got != want {
 			t.Errorf("Defang(%q) = %q, want %q", in, got, want)
@@ -891,5 +900,40 @@ func TestOnlyARefusedAddressIsClosed(t *testing.T) {
 	queued, err := db.Queue(ctx, notify.Apology, "ja", func() string { n++; return fmt.Sprint("a", n, "@x") })
 	if err != nil || queued != 2 {
 		t.Errorf("apologies queued: %d, %v; want 2 (user1's address was refused, user2's message only)", queued, err)
+	}
+}
+
+// A mail server whose certificate comes from the organisation's own
+// authority is trusted with that authority (smtp.ca_file), and only then:
+// without it nothing is sent, and the queue waits whole.
+func TestAServerOfAPrivateAuthorityIsTrustedWithIt(t *testing.T) {
+	ctx := context.Background()
+	db := outboxFixture(t, 2)
+	srv, ca := smtptest.NewTLS(t)
+	w := newWorker(t, db, nil, 1)
+	dial := func(roots *x509.CertPool) func() (*mail.Client, error) {
+		return func() (*mail.Client, error) {
+			return mailer.NewClient(mailer.SMTP{Host: srv.Host, Port: srv.Port, TLS: "starttls", Timeout: 5 * time.Second, RootCAs: roots})
+		}
+	}
+	w.NewClient = dial(nil)
+	if err := w.Drain(ctx); notify.ErrorCode(err) != mailer.ErrServer || !strings.Contains(err.Error(), "certificate") {
+		t.Fatalf("Drain without the authority = %v; want the server's certificate refused", err)
+	}
+	if srv.Count() != 0 {
+		t.Fatalf("%d sent to a server owabi does not trust", srv.Count())
+	}
+	roots := x509.NewCertPool()
+	if !roots.AppendCertsFromPEM(ca) {
+		t.Fatal("no certificate in the authority's PEM")
+	}
+	w.NewClient = dial(roots)
+	if err := w.Drain(ctx); err != nil || srv.Count() != 2 {
+		t.Fatalf("Drain with the authority = %v, %d sent; want both", err, srv.Count())
+	}
+	for _, e := range []string{"user1@yamada.example", "user2@yamada.example"} {
+		if ns, _ := db.Notices(ctx, e); ns[0].State != notify.Sent || ns[0].Attempts != 1 {
+			t.Errorf("%s: %s after %d attempts; want sent at the first", e, ns[0].State, ns[0].Attempts)
+		}
 	}
 }

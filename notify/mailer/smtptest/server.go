@@ -5,6 +5,7 @@ package smtptest
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +16,8 @@ import (
 	"sync"
 
 	"github.com/emersion/go-smtp"
+
+	"github.com/owabi/owabi/notify/testca"
 )
 
 // Message is one message the server accepted.
@@ -38,7 +41,8 @@ type Server struct {
 	// OnRcpt, when set, decides the reply to RCPT TO.
 	OnRcpt func(to string) error
 
-	dir  string // where to write .eml files; empty keeps them in memory only
+	dir  string      // where to write .eml files; empty keeps them in memory only
+	tls  *tls.Config // offered with STARTTLS, when set (NewTLS)
 	srv  *smtp.Server
 	l    net.Listener
 	mu   sync.Mutex
@@ -55,7 +59,9 @@ type Server struct {
 
 // Start starts a server on a free loopback port. When dir is not empty,
 // every accepted message is also written there as a numbered .eml file.
-func Start(dir string) (*Server, error) {
+func Start(dir string) (*Server, error) { return start(dir, nil) }
+
+func start(dir string, tlsConfig *tls.Config) (*Server, error) {
 	files := 0
 	if dir != "" {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -67,7 +73,7 @@ func Start(dir string) (*Server, error) {
 		}
 		files = len(old)
 	}
-	s := &Server{dir: dir, files: files, changed: make(chan struct{})}
+	s := &Server{dir: dir, tls: tlsConfig, files: files, changed: make(chan struct{})}
 	if err := s.listen("127.0.0.1:0"); err != nil {
 		return nil, err
 	}
@@ -87,6 +93,7 @@ func (s *Server) listen(addr string) error {
 	s.srv = smtp.NewServer(s)
 	s.srv.Domain = "localhost"
 	s.srv.AllowInsecureAuth = true
+	s.srv.TLSConfig = s.tls
 	s.srv.MaxMessageBytes = 10 << 20
 	go func(srv *smtp.Server, done chan struct{}) {
 		defer close(done)
@@ -118,6 +125,23 @@ func New(tb TB) *Server {
 	}
 	tb.Cleanup(func() { s.Close() })
 	return s
+}
+
+// NewTLS starts a server for one test that offers STARTTLS with a
+// certificate from a private authority, as an organisation's own mail
+// server may, and returns the authority's certificate in PEM.
+func NewTLS(tb TB) (*Server, []byte) {
+	tb.Helper()
+	ca, cert, err := testca.New()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s, err := start("", &tls.Config{Certificates: []tls.Certificate{cert}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { s.Close() })
+	return s, ca
 }
 
 // Addr is host:port.
