@@ -19,7 +19,8 @@ type Organisation struct {
 	Domains     []string // the organisation's own e-mail domains
 	FromAddress string   // the official address notices come from
 	FromName    string
-	Desk        Staff // the contact desk people can call or write to
+	FromNameEn  string // the name English notices come from; empty, FromName
+	Desk        Staff  // the contact desk people can call or write to
 	DeskHours   string
 	// Where the incident report tells the examining body to turn with
 	// questions (本件のお問合せ先): the desk's address (the
@@ -41,11 +42,12 @@ type Organisation struct {
 }
 
 // In is the organisation as told in lang: in English, the desk's English
-// name and hours where there are.
+// name and hours, and the English name notices come from, where there are.
 func (o Organisation) In(lang string) Organisation {
 	if lang == "en" {
 		o.Desk.Name = cmp.Or(o.DeskNameEn, o.Desk.Name)
 		o.DeskHours = cmp.Or(o.DeskHoursEn, o.DeskHours)
+		o.FromName = cmp.Or(o.FromNameEn, o.FromName)
 	}
 	return o
 }

@@ -88,7 +88,7 @@ func runPreview(ctx context.Context, g *globals, e env, args []string) error {
 		why = "no rule matched; run owabi classify, or decide in classify.overrides"
 	}
 	fmt.Fprintf(e.stdout, "From:     %s <%s>\nTo:       %s <%s>\nSubject:  %s\nState:    %s\nCategory: %s (%s)\n\n%s",
-		a.cfg.Organisation.FromName, a.cfg.Organisation.FromAddress, c.Name(), email, r.Subject, state,
+		a.cfg.organisation().In(d.Lang).FromName, a.cfg.Organisation.FromAddress, c.Name(), email, r.Subject, state,
 		c.Category, why, r.Text)
 	return nil
 }

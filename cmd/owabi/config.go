@@ -64,6 +64,7 @@ type OrganisationConfig struct {
 	Domains     []string `toml:"domains"`
 	FromAddress string   `toml:"from_address"`
 	FromName    string   `toml:"from_name"`
+	FromNameEn  string   `toml:"from_name_en"`
 	DeskName    string   `toml:"desk_name"`
 	DeskPhone   string   `toml:"desk_phone"`
 	DeskEmail   string   `toml:"desk_email"`
@@ -751,7 +752,7 @@ func (c *Config) organisation() notify.Organisation {
 		staff = append(staff, notify.Staff{Name: s.Name, Phone: s.Mobile})
 	}
 	return notify.Organisation{
-		Name: o.Name, NameEn: o.NameEn, Domains: o.Domains, FromAddress: o.FromAddress, FromName: o.FromName,
+		Name: o.Name, NameEn: o.NameEn, Domains: o.Domains, FromAddress: o.FromAddress, FromName: o.FromName, FromNameEn: o.FromNameEn,
 		Desk:      notify.Staff{Name: o.DeskName, Phone: o.DeskPhone, Email: o.DeskEmail},
 		DeskHours: o.DeskHours, DeskNameEn: o.DeskNameEn, DeskHoursEn: o.DeskHoursEn,
 		DeskAddress: o.DeskAddress, DeskFax: o.DeskFax, DeskStaff: staff,

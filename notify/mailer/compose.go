@@ -112,6 +112,10 @@ type Data struct {
 	Ref        string // the reference code a person can quote
 	AckLink    string // the personal confirmation page; "" when links are off
 	AckHost    string // its host, named in the text that says which link is genuine
+	// FromDomain is the domain the organisation's mail comes from (of
+	// organisation.from_address): the notices tell people that genuine
+	// mail comes only from it.
+	FromDomain string
 }
 
 // Rendered is a written notice.
@@ -148,6 +152,9 @@ func (c *Composer) render(d notify.Delivery) (Rendered, error) {
 	}
 	if u, err := url.Parse(d.AckLink); err == nil {
 		data.AckHost = u.Host
+	}
+	if at := strings.LastIndexByte(c.Org.FromAddress, '@'); at >= 0 {
+		data.FromDomain = strings.ToLower(c.Org.FromAddress[at+1:])
 	}
 	var subject, text bytes.Buffer
 	if err := t.ExecuteTemplate(&subject, "subject", data); err != nil {
@@ -236,7 +243,7 @@ func (c *Composer) Compose(d notify.Delivery, at time.Time) (*mail.Msg, error) {
 		return nil, errComposing{err}
 	}
 	m := mail.NewMsg(mail.WithEncoding(mail.EncodingB64), mail.WithCharset(mail.CharsetUTF8), mail.WithNoDefaultUserAgent())
-	if err := m.FromFormat(oneLine(c.Org.FromName), c.Org.FromAddress); err != nil {
+	if err := m.FromFormat(oneLine(c.Org.In(d.Lang).FromName), c.Org.FromAddress); err != nil {
 		return nil, fmt.Errorf("sender address: %w", err)
 	}
 	// A mail.Address, not a string to parse: names may hold quotes, and old

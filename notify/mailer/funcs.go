@@ -13,6 +13,14 @@ func funcs(lang string, zone *time.Location) template.FuncMap {
 	return template.FuncMap{
 		"date":   func(t time.Time) string { return notify.LetterTime(lang, t.In(zone)) },
 		"defang": Defang,
+		// stop ends a sentence with s: a full stop after it, unless it
+		// ends with one already ("Co., Ltd.").
+		"stop": func(s string) string {
+			if strings.HasSuffix(s, ".") {
+				return s
+			}
+			return s + "."
+		},
 		"indent": func(prefix, s string) string {
 			return prefix + strings.ReplaceAll(strings.TrimSpace(s), "\n", "\n"+prefix)
 		},

@@ -122,13 +122,41 @@ func TestRenderEmployeeAndEnglish(t *testing.T) {
 	// A name in Japanese keeps its order; one in Latin letters is given
 	// name first. Nothing urgent, which reads like phishing (and costs
 	// SpamAssassin's URG_BIZ).
-	if !strings.HasPrefix(r.Text, "Dear 山田 太郎,") || !strings.Contains(r.Text, "Sakura Printing Co., Ltd.") || strings.Contains(strings.ToLower(r.Text), "urgent") {
+	if !strings.HasPrefix(r.Text, "Dear 山田 太郎,") || !strings.Contains(r.Text, "Sakura Printing Co., Ltd.") || strings.Contains(strings.ToLower(r.Text), "urgent") ||
+		strings.Contains(r.Text, "Ltd..") {
 		t.Errorf("English notice:\n%s", r.Text)
+	}
+	apology := delivery(notify.Supplier, "en")
+	apology.Kind = notify.Apology
+	if r, err := c.Render(apology); err != nil || !strings.Contains(r.Text, "We are writing from Sakura Printing Co., Ltd.\n") {
+		t.Errorf("the English apology names the organisation as it ends a sentence: %v\n%s", err, r.Text)
 	}
 	latin := delivery(notify.Supplier, "en")
 	latin.Contact.Family, latin.Contact.Given = "Smith", "Anna"
 	if r, err := c.Render(latin); err != nil || !strings.HasPrefix(r.Text, "Dear Anna Smith,") {
 		t.Errorf("English notice to a name in Latin letters: %v\n%s", err, r.Text)
+	}
+}
+
+// Every bundled notice that says its only link is the confirmation page
+// prints that link, in each language, kind and tone.
+func TestEveryNoticeThatNamesItsLinkPrintsIt(t *testing.T) {
+	c := newComposer(t)
+	const link = "https://owabi.sakura-print.example.jp/ack/t0ken"
+	for _, lang := range mailer.Languages {
+		for _, kind := range notify.NoticeKinds {
+			for _, cat := range []notify.Category{notify.Customer, notify.Employee} {
+				d := delivery(cat, lang)
+				d.Kind, d.AckLink = kind, link
+				r, err := c.Render(d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if strings.Contains(r.Text, "owabi.sakura-print.example.jp") && !strings.Contains(r.Text, link) {
+					t.Errorf("%s %s to a %s: the notice names its link but does not print it:\n%s", lang, kind, cat, r.Text)
+				}
+			}
+		}
 	}
 }
 
@@ -934,6 +962,52 @@ func TestAServerOfAPrivateAuthorityIsTrustedWithIt(t *testing.T) {
 	for _, e := range []string{"user1@yamada.example", "user2@yamada.example"} {
 		if ns, _ := db.Notices(ctx, e); ns[0].State != notify.Sent || ns[0].Attempts != 1 {
 			t.Errorf("%s: %s after %d attempts; want sent at the first", e, ns[0].State, ns[0].Attempts)
+		}
+	}
+}
+
+// An English notice comes from the organisation's English name, when it
+// has one; a Japanese one from its Japanese name.
+func TestAnEnglishNoticeComesFromTheEnglishName(t *testing.T) {
+	c := newComposer(t)
+	c.Org.FromNameEn = "Sakura Printing Customer Desk"
+	for lang, want := range map[string]string{"ja": "さくら印刷株式会社 お客様相談窓口", "en": "Sakura Printing Customer Desk"} {
+		m, err := c.Compose(delivery(notify.Customer, lang), time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if _, err := m.WriteTo(&b); err != nil {
+			t.Fatal(err)
+		}
+		msg, err := netmail.ReadMessage(&b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		from, err := msg.Header.AddressList("From")
+		if err != nil || len(from) != 1 || from[0].Name != want || from[0].Address != "info@sakura-print.example.jp" {
+			t.Errorf("the %s notice comes from %v (%v), want %q", lang, from, err, want)
+		}
+	}
+}
+
+// Every notice says where genuine mail from the organisation comes from,
+// beside how to check it by phone.
+func TestEveryNoticeSaysWhereGenuineMailComesFrom(t *testing.T) {
+	c := newComposer(t)
+	for _, lang := range mailer.Languages {
+		for _, kind := range notify.NoticeKinds {
+			for _, cat := range []notify.Category{notify.Customer, notify.Employee} {
+				d := delivery(cat, lang)
+				d.Kind = kind
+				r, err := c.Render(d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !strings.Contains(r.Text, "@sakura-print.example.jp のアドレスからのみ") && !strings.Contains(r.Text, "only from addresses ending in @sakura-print.example.jp.") {
+					t.Errorf("%s %s to a %s does not say where genuine mail comes from:\n%s", lang, kind, cat, r.Text)
+				}
+			}
 		}
 	}
 }
