@@ -116,6 +116,9 @@ type Data struct {
 	// organisation.from_address): the notices tell people that genuine
 	// mail comes only from it.
 	FromDomain string
+	// SMIME: the notice is signed with S/MIME, which mail readers list as
+	// an attachment (smime.p7s); the notice says so, to stay true.
+	SMIME bool
 }
 
 // Rendered is a written notice.
@@ -153,6 +156,7 @@ func (c *Composer) render(d notify.Delivery) (Rendered, error) {
 	if u, err := url.Parse(d.AckLink); err == nil {
 		data.AckHost = u.Host
 	}
+	data.SMIME = c.SMIME != nil
 	if at := strings.LastIndexByte(c.Org.FromAddress, '@'); at >= 0 {
 		data.FromDomain = strings.ToLower(c.Org.FromAddress[at+1:])
 	}

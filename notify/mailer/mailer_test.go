@@ -866,6 +866,14 @@ func TestNoticesCarryAValidSMIMESignature(t *testing.T) {
 			t.Errorf("a changed notice to %s still verifies", m.To[0])
 		}
 	}
+	// Mail readers list the signature as an attachment: the notice says
+	// it has none but that.
+	for _, lang := range mailer.Languages {
+		r, err := comp.Render(delivery(notify.Customer, lang))
+		if err != nil || !strings.Contains(r.Text, "smime.p7s") || strings.Contains(r.Text, "リンクも添付ファイルもございません") {
+			t.Errorf("a notice signed with S/MIME, in %s, does not name its signature as its one attachment: %v\n%s", lang, err, r.Text)
+		}
+	}
 }
 
 // signedParts splits a multipart/signed mail into the signed entity, as
