@@ -150,9 +150,15 @@ func (a *app) worker(ctx context.Context) (*mailer.Worker, error) {
 	if err != nil {
 		return nil, err
 	}
-	pw, err := a.cfg.password(a.env.getenv)
+	token, err := a.cfg.smtpToken(a.env.getenv)
 	if err != nil {
 		return nil, err
+	}
+	var pw string
+	if token == nil {
+		if pw, err = a.cfg.password(a.env.getenv); err != nil {
+			return nil, err
+		}
 	}
 	s := a.cfg.SMTP
 	roots, err := a.cfg.certificateAuthority("smtp.ca_file", s.CAFile)
@@ -160,7 +166,7 @@ func (a *app) worker(ctx context.Context) (*mailer.Worker, error) {
 		return nil, err
 	}
 	settings := mailer.SMTP{Host: s.Host, Port: s.Port, TLS: s.TLS, Username: s.Username, Password: pw,
-		Timeout: s.Timeout.Duration, HELO: s.HELO, RootCAs: roots}
+		Timeout: s.Timeout.Duration, HELO: s.HELO, RootCAs: roots, Token: token}
 	var ackLink func(context.Context, notify.Delivery) (string, error)
 	if a.cfg.Web.AckLinks {
 		base := strings.TrimSuffix(a.cfg.Web.PublicURL, "/")

@@ -121,6 +121,17 @@ type SMTPConfig struct {
 	// sender (notify.ReturnPath): bounces+CODE@domain.
 	ReturnPath string `toml:"return_path"`
 	HELO       string `toml:"helo"`
+	// Auth is how owabi logs in: "password" (the default) or "xoauth2"
+	// (OAuth 2.0, see oauth.go) with the oauth_ keys.
+	Auth            string `toml:"auth"`
+	OAuthProvider   string `toml:"oauth_provider"`
+	OAuthTenant     string `toml:"oauth_tenant"`
+	OAuthClientID   string `toml:"oauth_client_id"`
+	OAuthSecretEnv  string `toml:"oauth_secret_env"`
+	OAuthSecretFile string `toml:"oauth_secret_file"`
+	OAuthKeyFile    string `toml:"oauth_key_file"`
+	OAuthTokenURL   string `toml:"oauth_token_url"`
+	OAuthScope      string `toml:"oauth_scope"`
 	// CAFile trusts a mail server whose certificate comes from the
 	// organisation's own authority.
 	CAFile      string   `toml:"ca_file"`
@@ -610,6 +621,9 @@ func (c *Config) Validate() error {
 		return err
 	}
 	if _, err := c.certificateAuthority("smtp.ca_file", c.SMTP.CAFile); err != nil {
+		return err
+	}
+	if _, err := c.smtpToken(nil); err != nil {
 		return err
 	}
 	if _, err := c.smime(); err != nil {

@@ -24,6 +24,10 @@ type SMTP struct {
 	Password string
 	Timeout  time.Duration
 	HELO     string
+	// Token, when set, logs in with OAuth 2.0 (XOAUTH2) as Username, with
+	// the access token it gives, fetched anew for each connection (a
+	// token source refreshes it before it expires); Password is unused.
+	Token func() (string, error)
 	// RootCAs, when set, are the authorities the server's certificate must
 	// come from (smtp.ca_file: the organisation's own); else the system's.
 	RootCAs *x509.CertPool
@@ -50,7 +54,14 @@ func NewClient(s SMTP) (*mail.Client, error) {
 	if s.HELO != "" {
 		opts = append(opts, mail.WithHELO(s.HELO))
 	}
-	if s.Username != "" {
+	switch {
+	case s.Token != nil:
+		token, err := s.Token()
+		if err != nil {
+			return nil, ErrToken{err}
+		}
+		opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthXOAUTH2), mail.WithUsername(s.Username), mail.WithPassword(token))
+	case s.Username != "":
 		opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthAutoDiscover), mail.WithUsername(s.Username), mail.WithPassword(s.Password))
 	}
 	c, err := mail.NewClient(s.Host, opts...)
@@ -121,6 +132,14 @@ func serverWords(se *mail.SendError) string {
 	}
 	return strings.TrimSpace(s)
 }
+
+// ErrToken is an OAuth 2.0 access token that could not be had (a secret
+// revoked, a consent withdrawn, the identity provider unreachable):
+// nothing can be sent until it can, and no notice is at fault.
+type ErrToken struct{ Err error }
+
+func (e ErrToken) Error() string { return "no OAuth 2.0 token to log in with: " + e.Err.Error() }
+func (e ErrToken) Unwrap() error { return e.Err }
 
 // errComposing is a notice that could not be written from its contact's
 // data: that notice fails, the others go on.

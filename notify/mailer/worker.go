@@ -223,6 +223,10 @@ func (w *Worker) connection(ctx context.Context) error {
 
 func (w *Worker) dial(ctx context.Context) (*mail.Client, error) {
 	c, err := w.NewClient()
+	var noToken ErrToken
+	if errors.As(err, &noToken) {
+		return nil, wording.Fail(ErrServer, notify.Say("sending.no_token", noToken.Err.Error()))
+	}
 	if err != nil {
 		return nil, err
 	}

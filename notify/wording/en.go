@@ -883,6 +883,7 @@ var en = map[string]string{
 	"sending.refused":               "the mail server refuses to send for us: %s",
 	"sending.cannot_connect":        "cannot connect to the mail server: %s",
 	"sending_stopped_banner":        "Sending has stopped since %[1]s: %[2]s. Every notice is still waiting in the queue, and sending resumes by itself once it can. Tell the system administrator.",
+	"sending.no_token":              "owabi cannot get an OAuth 2.0 token to log in to the mail server; check smtp.oauth_* and the app's registration (its secret, its permission): %s",
 }
 
 // enCounted are the English texts whose words change with a count.

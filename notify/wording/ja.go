@@ -912,4 +912,5 @@ var ja = map[string]string{
 	"sending.refused":               "メールサーバーの応答：%s",
 	"sending.cannot_connect":        "メールサーバーに接続できません（%s）",
 	"sending_stopped_banner":        "%[1]s から、お知らせの送信が止まっています。%[2]s。お知らせはすべて送信待ちのまま残っていて、送信できるようになれば自動で再開します。システム管理者に連絡してください。",
+	"sending.no_token":              "メールサーバーへのログインに使う OAuth 2.0 のトークンを取得できません。smtp.oauth_* の設定と、アプリの登録（シークレット、アクセス許可）を確かめてください（%s）",
 }

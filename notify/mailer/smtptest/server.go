@@ -13,8 +13,10 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 
+	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
 	"github.com/owabi/owabi/notify/testca"
@@ -40,6 +42,10 @@ type Server struct {
 	OnMail func(from string) error
 	// OnRcpt, when set, decides the reply to RCPT TO.
 	OnRcpt func(to string) error
+	// XOAUTH2, when set, makes the server take only a login by OAuth 2.0
+	// (AUTH XOAUTH2, as Microsoft 365 and Google Workspace do), before
+	// MAIL FROM: it decides whether user's bearer token is good.
+	XOAUTH2 func(user, token string) error
 
 	dir  string      // where to write .eml files; empty keeps them in memory only
 	tls  *tls.Config // offered with STARTTLS, when set (NewTLS)
@@ -246,9 +252,60 @@ type session struct {
 	conn   *smtp.Conn
 	msg    Message
 	hangUp bool // close the connection at the reset that follows DATA
+	authed bool // logged in, when the server wants a login (XOAUTH2)
+}
+
+func (s *session) AuthMechanisms() []string {
+	if s.srv.XOAUTH2 == nil {
+		return nil
+	}
+	return []string{"XOAUTH2"}
+}
+
+func (s *session) Auth(mech string) (sasl.Server, error) {
+	if mech != "XOAUTH2" || s.srv.XOAUTH2 == nil {
+		return nil, smtp.ErrAuthUnknownMechanism
+	}
+	return xoauth2{check: func(user, token string) error {
+		if err := s.srv.XOAUTH2(user, token); err != nil {
+			return err
+		}
+		s.authed = true
+		return nil
+	}}, nil
+}
+
+// xoauth2 reads a client's XOAUTH2 login: user=USER^Aauth=Bearer TOKEN^A^A.
+type xoauth2 struct {
+	check func(user, token string) error
+}
+
+func (x xoauth2) Next(response []byte) ([]byte, bool, error) {
+	if response == nil {
+		return []byte{}, false, nil // no initial response: ask for it
+	}
+	var user, token string
+	for _, field := range strings.Split(string(response), "\x01") {
+		if v, ok := strings.CutPrefix(field, "user="); ok {
+			user = v
+		}
+		if v, ok := strings.CutPrefix(field, "auth=Bearer "); ok {
+			token = v
+		}
+	}
+	if user == "" || token == "" {
+		return nil, false, &smtp.SMTPError{Code: 501, EnhancedCode: smtp.EnhancedCode{5, 5, 2}, Message: "malformed XOAUTH2 login"}
+	}
+	if err := x.check(user, token); err != nil {
+		return nil, false, &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 3}, Message: "Authentication unsuccessful: " + err.Error()}
+	}
+	return nil, true, nil
 }
 
 func (s *session) Mail(from string, _ *smtp.MailOptions) error {
+	if s.srv.XOAUTH2 != nil && !s.authed {
+		return &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 57}, Message: "Client not authenticated to send mail"}
+	}
 	s.msg = Message{From: from}
 	if hook := s.srv.OnMail; hook != nil {
 		return hook(from)

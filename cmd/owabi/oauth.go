@@ -1,0 +1,125 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+	"golang.org/x/oauth2/jwt"
+)
+
+// How owabi logs in to Microsoft 365 and Google Workspace, which take no
+// password (smtp.auth = "xoauth2"): it gets an access token from the
+// identity provider for the mailbox smtp.username, as an application
+// registered there (golang.org/x/oauth2), and logs in with XOAUTH2.
+const (
+	microsoftTokenURL = "https://login.microsoftonline.com/%s/oauth2/v2.0/token"
+	microsoftScope    = "https://outlook.office365.com/.default"
+	googleTokenURL    = "https://oauth2.googleapis.com/token"
+	googleScope       = "https://mail.google.com/"
+	// tokenEarly is how long before a token expires owabi gets the next,
+	// so that none runs out in the middle of a connection's login.
+	tokenEarly = 5 * time.Minute
+)
+
+// smtpToken gives the access token owabi logs in to the mail server with,
+// fetched again before the one it holds expires; nil when it logs in with
+// a password (or not at all). It never writes a token or a secret
+// anywhere. With env nil it checks the settings only, as Validate does:
+// the secret is read when owabi sends.
+func (c *Config) smtpToken(env func(string) string) (func() (string, error), error) {
+	s := c.SMTP
+	switch s.Auth {
+	case "", "password":
+		return nil, nil
+	case "xoauth2":
+	default:
+		return nil, &configError{key: "smtp.auth", reason: "use password (the default) or xoauth2"}
+	}
+	if s.Username == "" {
+		return nil, &configError{key: "smtp.username", reason: "with smtp.auth = xoauth2, the mailbox owabi sends as (the From address's)"}
+	}
+	ctx := context.Background() // the token source's, for every token it gets
+	var src oauth2.TokenSource
+	switch s.OAuthProvider {
+	case "microsoft":
+		if s.OAuthTenant == "" || s.OAuthClientID == "" {
+			return nil, &configError{key: "smtp.oauth_tenant", reason: "Microsoft 365 needs the tenant (its ID or domain) and the application's client ID (smtp.oauth_client_id)"}
+		}
+		secret, err := c.oauthSecret(env)
+		if err != nil {
+			return nil, err
+		}
+		src = (&clientcredentials.Config{ClientID: s.OAuthClientID, ClientSecret: secret,
+			TokenURL: cmp.Or(s.OAuthTokenURL, strings.Replace(microsoftTokenURL, "%s", url.PathEscape(s.OAuthTenant), 1)),
+			Scopes:   []string{cmp.Or(s.OAuthScope, microsoftScope)}}).TokenSource(ctx)
+	case "google":
+		key, err := c.googleKey()
+		if err != nil {
+			return nil, err
+		}
+		src = (&jwt.Config{Email: key.ClientEmail, PrivateKey: []byte(key.PrivateKey), Subject: s.Username,
+			Scopes: []string{cmp.Or(s.OAuthScope, googleScope)}, TokenURL: cmp.Or(s.OAuthTokenURL, key.TokenURI, googleTokenURL)}).TokenSource(ctx)
+	default:
+		return nil, &configError{key: "smtp.oauth_provider", reason: "use microsoft (Microsoft 365) or google (Google Workspace)"}
+	}
+	src = oauth2.ReuseTokenSourceWithExpiry(nil, src, tokenEarly)
+	return func() (string, error) {
+		t, err := src.Token()
+		if err != nil {
+			return "", err
+		}
+		return t.AccessToken, nil
+	}, nil
+}
+
+// oauthSecret is the application's client secret: from smtp.oauth_secret_file
+// when set, else from the environment variable smtp.oauth_secret_env names.
+func (c *Config) oauthSecret(env func(string) string) (string, error) {
+	s := c.SMTP
+	name := cmp.Or(s.OAuthSecretEnv, "OWABI_SMTP_OAUTH_SECRET")
+	if env == nil && s.OAuthSecretFile == "" {
+		return "", nil // checked when owabi sends
+	}
+	if s.OAuthSecretFile != "" {
+		b, err := os.ReadFile(c.path(s.OAuthSecretFile))
+		if err != nil {
+			return "", &configError{key: "smtp.oauth_secret_file", reason: err.Error()}
+		}
+		first, _, _ := strings.Cut(string(b), "\n")
+		return strings.TrimSpace(first), nil
+	}
+	if v := env(name); v != "" {
+		return v, nil
+	}
+	return "", &configError{key: "smtp.oauth_secret_env", reason: "the environment variable " + name + " holding the application's client secret is empty"}
+}
+
+// googleKey is a Google service account's key (smtp.oauth_key_file), the
+// JSON file Google gives for an account with domain-wide delegation.
+func (c *Config) googleKey() (serviceAccount, error) {
+	var key serviceAccount
+	if c.SMTP.OAuthKeyFile == "" {
+		return key, &configError{key: "smtp.oauth_key_file", reason: "Google Workspace needs the service account's key file (JSON)"}
+	}
+	b, err := os.ReadFile(c.path(c.SMTP.OAuthKeyFile))
+	if err != nil {
+		return key, &configError{key: "smtp.oauth_key_file", reason: err.Error()}
+	}
+	if err := json.Unmarshal(b, &key); err != nil || key.ClientEmail == "" || key.PrivateKey == "" {
+		return key, &configError{key: "smtp.oauth_key_file", reason: "not a service account's key file: it needs client_email and private_key"}
+	}
+	return key, nil
+}
+
+type serviceAccount struct {
+	ClientEmail string `json:"client_email"`
+	PrivateKey  string `json:"private_key"`
+	TokenURI    string `json:"token_uri"`
+}
