@@ -24,7 +24,10 @@ func (d *DB) SendingResumed(ctx context.Context) error {
 	if err := d.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sending_stopped)`).Scan(&stopped); err != nil || !stopped {
 		return describe(err)
 	}
-	return d.exec(ctx, `DELETE FROM sending_stopped WHERE at <= ?1`, nil)
+	return d.inTx(ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM sending_stopped`)
+		return describe(err)
+	})
 }
 
 // sendingStopped is why sending has stopped, nil while it runs.

@@ -205,7 +205,6 @@ type DKIMConfig struct {
 	Domain   string `toml:"domain"`   // default: organisation.from_address's domain
 }
 
-// dkim reads the signing key, or returns nil when notices go unsigned.
 // dkimRSA is the RSA key d signs with, if it signs.
 func dkimRSA(d *mailer.DKIM) (*rsa.PrivateKey, bool) {
 	if d == nil {
@@ -219,6 +218,7 @@ func dkimRSA(d *mailer.DKIM) (*rsa.PrivateKey, bool) {
 // receivers take (RFC 8301), and the shortest owabi does not warn of.
 const minDKIMBits, goodDKIMBits = 1024, 2048
 
+// dkim reads the signing key, or returns nil when notices go unsigned.
 func (c *Config) dkim() (*mailer.DKIM, error) {
 	d := c.DKIM
 	if d.Selector == "" && d.KeyFile == "" {

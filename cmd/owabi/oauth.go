@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"strings"
@@ -45,12 +47,21 @@ func (c *Config) smtpToken(env func(string) string) (func() (string, error), err
 	if s.Username == "" {
 		return nil, &configError{key: "smtp.username", reason: "with smtp.auth = xoauth2, the mailbox owabi sends as (the From address's)"}
 	}
-	ctx := context.Background() // the token source's, for every token it gets
+	if s.TLS == "none" && !loopback(s.Host) {
+		return nil, &configError{key: "smtp.tls", reason: "with smtp.auth = xoauth2 the token would cross the network in clear: use starttls or implicit"}
+	}
+	// The token source's, for every token it gets: an identity provider
+	// that does not answer costs a connection smtp.timeout, as a mail
+	// server does, and never holds the sender for good.
+	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, &http.Client{Timeout: cmp.Or(s.Timeout.Duration, 30*time.Second)})
 	var src oauth2.TokenSource
 	switch s.OAuthProvider {
 	case "microsoft":
-		if s.OAuthTenant == "" || s.OAuthClientID == "" {
-			return nil, &configError{key: "smtp.oauth_tenant", reason: "Microsoft 365 needs the tenant (its ID or domain) and the application's client ID (smtp.oauth_client_id)"}
+		if s.OAuthTenant == "" {
+			return nil, &configError{key: "smtp.oauth_tenant", reason: "Microsoft 365 needs the directory (tenant) ID or domain"}
+		}
+		if s.OAuthClientID == "" {
+			return nil, &configError{key: "smtp.oauth_client_id", reason: "Microsoft 365 needs the application (client) ID"}
 		}
 		secret, err := c.oauthSecret(env)
 		if err != nil {
@@ -116,6 +127,15 @@ func (c *Config) googleKey() (serviceAccount, error) {
 		return key, &configError{key: "smtp.oauth_key_file", reason: "not a service account's key file: it needs client_email and private_key"}
 	}
 	return key, nil
+}
+
+// loopback says whether host is this machine.
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 type serviceAccount struct {

@@ -143,4 +143,10 @@ func TestARevokedOAuthSecretStopsSendingAndLosesNothing(t *testing.T) {
 	if code, _, errOut := owabi(t, bad, "--config", cfg, "status"); code != 2 || !strings.Contains(errOut, "smtp.oauth_provider") {
 		t.Errorf("an unknown provider: exit %d, %s", code, errOut)
 	}
+	// A token is never sent in clear to a server on another machine.
+	clear := oauthEnv(tokens)
+	clear["OWABI_SMTP_HOST"], clear["OWABI_SMTP_TLS"] = "smtp.office365.com", "none"
+	if code, _, errOut := owabi(t, clear, "--config", cfg, "status"); code != 2 || !strings.Contains(errOut, "smtp.tls") {
+		t.Errorf("xoauth2 without TLS to another machine: exit %d, %s", code, errOut)
+	}
 }

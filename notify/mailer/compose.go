@@ -10,6 +10,7 @@ import (
 	"html"
 	"io/fs"
 	"net/url"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"text/template"
@@ -114,7 +115,9 @@ type Data struct {
 	AckHost    string // its host, named in the text that says which link is genuine
 	// FromDomain is the domain the organisation's mail comes from (of
 	// organisation.from_address): the notices tell people that genuine
-	// mail comes only from it.
+	// mail comes only from it. Empty when the spam came from one of the
+	// organisation's own domains (a company mailbox taken over): saying
+	// so then would vouch for the spam.
 	FromDomain string
 	// SMIME: the notice is signed with S/MIME, which mail readers list as
 	// an attachment (smime.p7s); the notice says so, to stay true.
@@ -157,8 +160,8 @@ func (c *Composer) render(d notify.Delivery) (Rendered, error) {
 		data.AckHost = u.Host
 	}
 	data.SMIME = c.SMIME != nil
-	if at := strings.LastIndexByte(c.Org.FromAddress, '@'); at >= 0 {
-		data.FromDomain = strings.ToLower(c.Org.FromAddress[at+1:])
+	if domain := domainOf(c.Org.FromAddress); domain != "" && !c.ownDomain(domainOf(data.Incident.SpamFrom)) {
+		data.FromDomain = domain
 	}
 	var subject, text bytes.Buffer
 	if err := t.ExecuteTemplate(&subject, "subject", data); err != nil {
@@ -170,6 +173,26 @@ func (c *Composer) render(d notify.Delivery) (Rendered, error) {
 	r := Rendered{Subject: oneLine(subject.String()), Text: strings.TrimLeft(text.String(), "\n")}
 	r.HTML = textToHTML(d.Lang, r.Subject, r.Text)
 	return r, nil
+}
+
+// domainOf is the domain of the address in s ("営業部 <a@b.example>" or
+// "a@b.example"), lower-cased; "" when s holds none.
+func domainOf(s string) string {
+	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), ">"))
+	at := strings.LastIndexByte(s, '@')
+	if at < 0 {
+		return ""
+	}
+	return strings.ToLower(s[at+1:])
+}
+
+// ownDomain says whether domain is the organisation's: its From
+// address's, or one of its own domains.
+func (c *Composer) ownDomain(domain string) bool {
+	if domain == "" {
+		return false
+	}
+	return domain == domainOf(c.Org.FromAddress) || slices.ContainsFunc(c.Org.Domains, func(d string) bool { return strings.EqualFold(d, domain) })
 }
 
 // salutation addresses a person as a business letter in lang does: a

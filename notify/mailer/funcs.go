@@ -32,6 +32,9 @@ func funcs(lang string, zone *time.Location) template.FuncMap {
 // path's too: a file name such as mitsumori.zip is a host name to a filter
 // or a mail reader (.zip is a top-level domain), and would be linked.
 func Defang(url string) string {
-	s := strings.Replace(strings.TrimSpace(url), "http", "hxxp", 1)
+	s := strings.TrimSpace(url)
+	if i := strings.Index(strings.ToLower(s), "http"); i >= 0 {
+		s = s[:i] + "hxxp" + s[i+4:]
+	}
 	return strings.ReplaceAll(s, ".", "[.]")
 }

@@ -217,6 +217,7 @@ func TestDefang(t *testing.T) {
 		"https://evil.example.net/a.zip":                          "hxxps://evil[.]example[.]net/a[.]zip",
 		"https://invoice-download.example.net/mitsumori.zip?id=3": "hxxps://invoice-download[.]example[.]net/mitsumori[.]zip?id=3",
 		"http://x.example":                                        "hxxp://x[.]example",
+		"HTTPS://X.example/a":                                     "hxxpS://X[.]example/a",
 		"evil.example":                                            "evil[.]example",
 	} {
 		if got := mailer.Defang(in); got != want {
@@ -1000,8 +1001,20 @@ func TestAnEnglishNoticeComesFromTheEnglishName(t *testing.T) {
 }
 
 // Every notice says where genuine mail from the organisation comes from,
-// beside how to check it by phone.
+// beside how to check it by phone; but not when the spam itself came
+// from the organisation's own domain (a company mailbox taken over),
+// which that would vouch for.
 func TestEveryNoticeSaysWhereGenuineMailComesFrom(t *testing.T) {
+	own := newComposer(t)
+	inc := incident
+	inc.SpamFrom = "営業部 藤井 <n-fujii@sakura-print.example.jp>"
+	own.SetIncident(inc)
+	for _, lang := range mailer.Languages {
+		r, err := own.Render(delivery(notify.Customer, lang))
+		if err != nil || strings.Contains(r.Text, "のアドレスからのみ") || strings.Contains(r.Text, "only from addresses ending in") {
+			t.Errorf("with the spam from the organisation's own domain, the %s notice still vouches for that domain: %v\n%s", lang, err, r.Text)
+		}
+	}
 	c := newComposer(t)
 	for _, lang := range mailer.Languages {
 		for _, kind := range notify.NoticeKinds {

@@ -99,8 +99,12 @@ func (w *Worker) Drain(ctx context.Context) error {
 	switch record := context.WithoutCancel(ctx); {
 	case notify.ErrorCode(err) == ErrServer:
 		err = errors.Join(err, w.Outbox.StopSending(record, notify.ErrorSaid(err)))
-	case err == nil:
-		err = w.Outbox.SendingResumed(record)
+	case err == nil && ctx.Err() == nil: // a round that went through, not one cut short
+		if rerr := w.Outbox.SendingResumed(record); rerr != nil {
+			// What was sent is recorded; the notice on the dashboard
+			// waits for the next round.
+			w.Log.Warn("cannot record that sending runs again", "error", rerr)
+		}
 	}
 	return err
 }
@@ -225,7 +229,7 @@ func (w *Worker) dial(ctx context.Context) (*mail.Client, error) {
 	c, err := w.NewClient()
 	var noToken ErrToken
 	if errors.As(err, &noToken) {
-		return nil, wording.Fail(ErrServer, notify.Say("sending.no_token", noToken.Err.Error()))
+		return nil, wording.Fail(ErrServer, notify.Say("sending.no_token", bounded(noToken.Err.Error())))
 	}
 	if err != nil {
 		return nil, err
