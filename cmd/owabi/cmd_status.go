@@ -34,7 +34,7 @@ func runStatus(ctx context.Context, g *globals, e env, args []string) error {
 		return writeJSON(e.stdout, st)
 	}
 	if s := st.Stopped; s != nil {
-		fmt.Fprintf(e.stdout, "Sending has stopped since %s: %s.\nEvery notice waits in the queue; owabi serve tries again by itself.\n\n", a.local(s.Since), s.WhyText)
+		fmt.Fprintf(e.stdout, "Sending has stopped since %s: %s.\nEvery notice waits in the queue; owabi serve, if it runs, tries again by itself (owabi send --wait tries now).\n\n", a.local(s.Since), s.WhyText)
 	}
 	printStatus(e.stdout, st)
 	printTodo(e.stdout, d, a.local)

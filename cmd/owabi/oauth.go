@@ -3,7 +3,9 @@ package main
 import (
 	"cmp"
 	"context"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"net"
 	"net/http"
 	"net/url"
@@ -104,6 +106,9 @@ func (c *Config) oauthSecret(env func(string) string) (string, error) {
 			return "", &configError{key: "smtp.oauth_secret_file", reason: err.Error()}
 		}
 		first, _, _ := strings.Cut(string(b), "\n")
+		if strings.TrimSpace(first) == "" {
+			return "", &configError{key: "smtp.oauth_secret_file", reason: c.path(s.OAuthSecretFile) + " is empty"}
+		}
 		return strings.TrimSpace(first), nil
 	}
 	if v := env(name); v != "" {
@@ -125,6 +130,17 @@ func (c *Config) googleKey() (serviceAccount, error) {
 	}
 	if err := json.Unmarshal(b, &key); err != nil || key.ClientEmail == "" || key.PrivateKey == "" {
 		return key, &configError{key: "smtp.oauth_key_file", reason: "not a service account's key file: it needs client_email and private_key"}
+	}
+	// Read now, so that a broken key is refused at start rather than
+	// stopping the first send.
+	block, _ := pem.Decode([]byte(key.PrivateKey))
+	if block == nil {
+		return key, &configError{key: "smtp.oauth_key_file", reason: "its private_key is not a PEM private key"}
+	}
+	if _, err := x509.ParsePKCS8PrivateKey(block.Bytes); err != nil {
+		if _, err := x509.ParsePKCS1PrivateKey(block.Bytes); err != nil {
+			return key, &configError{key: "smtp.oauth_key_file", reason: "its private_key cannot be read: " + err.Error()}
+		}
 	}
 	return key, nil
 }

@@ -3,8 +3,11 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -148,5 +151,29 @@ func TestARevokedOAuthSecretStopsSendingAndLosesNothing(t *testing.T) {
 	clear["OWABI_SMTP_HOST"], clear["OWABI_SMTP_TLS"] = "smtp.office365.com", "none"
 	if code, _, errOut := owabi(t, clear, "--config", cfg, "status"); code != 2 || !strings.Contains(errOut, "smtp.tls") {
 		t.Errorf("xoauth2 without TLS to another machine: exit %d, %s", code, errOut)
+	}
+}
+
+// A Google service account's key that cannot be used, or an empty secret
+// file, is refused at start, not at the first send.
+func TestBrokenOAuthCredentialsAreRefusedAtStart(t *testing.T) {
+	cfg := setup(t, smtptest.New(t))
+	dir := filepath.Dir(cfg)
+	os.WriteFile(filepath.Join(dir, "empty.txt"), nil, 0o600)
+	os.WriteFile(filepath.Join(dir, "google.json"), []byte(`{"client_email":"owabi@p.iam.gserviceaccount.com","private_key":"not a key"}`), 0o600)
+	base := map[string]string{"OWABI_SMTP_AUTH": "xoauth2", "OWABI_SMTP_USERNAME": "soudan@sakura-print.example.jp"}
+	for _, c := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"OWABI_SMTP_OAUTH_PROVIDER": "google", "OWABI_SMTP_OAUTH_KEY_FILE": "google.json"}, "not a PEM private key"},
+		{map[string]string{"OWABI_SMTP_OAUTH_PROVIDER": "microsoft", "OWABI_SMTP_OAUTH_TENANT": "t", "OWABI_SMTP_OAUTH_CLIENT_ID": "c",
+			"OWABI_SMTP_OAUTH_SECRET_FILE": "empty.txt"}, "is empty"},
+	} {
+		env := maps.Clone(base)
+		maps.Copy(env, c.env)
+		if code, _, errOut := owabi(t, env, "--config", cfg, "status"); code != 2 || !strings.Contains(errOut, c.want) {
+			t.Errorf("%v: exit %d, %s; want it refused, saying %q", c.env, code, errOut, c.want)
+		}
 	}
 }
