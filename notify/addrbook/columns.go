@@ -175,7 +175,16 @@ func (c columns) record(row []string) (notify.Record, notify.Said) {
 // nothing is.
 func checkHeaderText(rec notify.Record) notify.Said {
 	for _, f := range fieldcheck.Fields {
-		if bad := badTextRune(fieldcheck.Value(rec, f)); !bad.IsZero() {
+		// Each part as read: a name is printed joined and trimmed, which
+		// would hide a tab after a no-break space at its start.
+		value := fieldcheck.Value(rec, f)
+		switch f {
+		case fieldcheck.Name:
+			value = rec.Family + " " + rec.Given
+		case fieldcheck.Kana:
+			value = rec.FamilyKana + " " + rec.GivenKana
+		}
+		if bad := badTextRune(value); !bad.IsZero() {
 			return notify.Say("entry.field_contains", f.Said(), bad)
 		}
 	}
