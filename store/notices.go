@@ -264,14 +264,20 @@ func withdraw(ctx context.Context, tx *Tx, where string, args ...any) (int, erro
 		return 0, err
 	}
 	gone, err := moveNotices(ctx, tx, notify.Queued, "", deleteQueuedQuery(where), args...)
-	if err != nil || len(back) == 0 {
-		return len(gone), err
+	if err != nil {
+		return 0, err
 	}
-	contacts := make([]int64, len(back))
-	for i, n := range back {
+	return len(gone) + len(back), refreshMoved(ctx, tx, back)
+}
+
+// refreshMoved decides again the cases of the contacts whose notices
+// moved from waiting to failed, or back.
+func refreshMoved(ctx context.Context, tx *Tx, moved []movedNotice) error {
+	contacts := make([]int64, len(moved))
+	for i, n := range moved {
 		contacts[i] = n.contact
 	}
-	return len(gone) + len(back), refreshCases(ctx, tx, contacts...)
+	return refreshCases(ctx, tx, contacts...)
 }
 
 // failTriedQuery fails, withdrawn at ?1, the queued notices that where
@@ -448,14 +454,10 @@ func anotherRound(ctx context.Context, tx *Tx, where string, kind notify.NoticeK
 	}
 	back, err := moveNotices(ctx, tx, notify.Failed, notify.Queued, `UPDATE notices SET state = 'queued', sent_at = NULL, failed_at = NULL,
 		withdrawn_at = NULL, attempts = 0, next_try = ?1 WHERE `+where, tx.nowText, kind)
-	if err != nil || len(back) == 0 {
+	if err != nil {
 		return 0, err
 	}
-	contacts := make([]int64, len(back))
-	for i, n := range back {
-		contacts[i] = n.contact
-	}
-	return len(back), refreshCases(ctx, tx, contacts...)
+	return len(back), refreshMoved(ctx, tx, back)
 }
 
 // requeueable are the failed notices of kind ?2 that RequeueFailed gives

@@ -205,6 +205,19 @@ type DKIMConfig struct {
 	Domain   string `toml:"domain"`   // default: organisation.from_address's domain
 }
 
+// pemPrivateKey reads the private key in b, in PEM, as PKCS #8 or #1;
+// isPEM is false when b holds no PEM block at all.
+func pemPrivateKey(b []byte) (key any, isPEM bool, err error) {
+	block, _ := pem.Decode(b)
+	if block == nil {
+		return nil, false, nil
+	}
+	if key, err = x509.ParsePKCS8PrivateKey(block.Bytes); err != nil {
+		key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
+	}
+	return key, true, err
+}
+
 // dkimRSA is the RSA key d signs with, if it signs.
 func dkimRSA(d *mailer.DKIM) (*rsa.PrivateKey, bool) {
 	if d == nil {
@@ -231,13 +244,9 @@ func (c *Config) dkim() (*mailer.DKIM, error) {
 	if err != nil {
 		return nil, &configError{key: "dkim.key_file", reason: err.Error()}
 	}
-	block, _ := pem.Decode(b)
-	if block == nil {
+	key, isPEM, err := pemPrivateKey(b)
+	if !isPEM {
 		return nil, &configError{key: "dkim.key_file", reason: "no PEM private key in the file"}
-	}
-	var key any
-	if key, err = x509.ParsePKCS8PrivateKey(block.Bytes); err != nil {
-		key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
 	}
 	var signer crypto.Signer
 	switch k := key.(type) {
@@ -738,18 +747,24 @@ func (c *Config) password(env func(string) string) (string, error) {
 // login.
 func (c *Config) secret(env func(string) string, section, username, envName, file string) (string, error) {
 	if file != "" {
-		b, err := os.ReadFile(c.path(file))
-		if err != nil {
-			return "", &configError{key: section + ".password_file", reason: err.Error()}
-		}
-		first, _, _ := strings.Cut(string(b), "\n")
-		return strings.TrimRight(first, "\r"), nil
+		return c.secretFile(section+".password_file", file)
 	}
 	pw := env(envName)
 	if pw == "" && username != "" {
 		return "", &configError{key: section + ".password_env", reason: fmt.Sprintf("%s.username is set but the environment variable %s is empty", section, envName)}
 	}
 	return pw, nil
+}
+
+// secretFile reads a secret from the first line of file, named key in
+// the config.
+func (c *Config) secretFile(key, file string) (string, error) {
+	b, err := os.ReadFile(c.path(file))
+	if err != nil {
+		return "", &configError{key: key, reason: err.Error()}
+	}
+	first, _, _ := strings.Cut(string(b), "\n")
+	return strings.TrimRight(first, "\r"), nil
 }
 
 // zone is the configured time zone (Validate has checked it).

@@ -3,9 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"net"
 	"net/http"
 	"net/url"
@@ -101,15 +99,11 @@ func (c *Config) oauthSecret(env func(string) string) (string, error) {
 		return "", nil // checked when owabi sends
 	}
 	if s.OAuthSecretFile != "" {
-		b, err := os.ReadFile(c.path(s.OAuthSecretFile))
-		if err != nil {
-			return "", &configError{key: "smtp.oauth_secret_file", reason: err.Error()}
+		first, err := c.secretFile("smtp.oauth_secret_file", s.OAuthSecretFile)
+		if err == nil && strings.TrimSpace(first) == "" {
+			err = &configError{key: "smtp.oauth_secret_file", reason: c.path(s.OAuthSecretFile) + " is empty"}
 		}
-		first, _, _ := strings.Cut(string(b), "\n")
-		if strings.TrimSpace(first) == "" {
-			return "", &configError{key: "smtp.oauth_secret_file", reason: c.path(s.OAuthSecretFile) + " is empty"}
-		}
-		return strings.TrimSpace(first), nil
+		return strings.TrimSpace(first), err
 	}
 	if v := env(name); v != "" {
 		return v, nil
@@ -133,14 +127,11 @@ func (c *Config) googleKey() (serviceAccount, error) {
 	}
 	// Read now, so that a broken key is refused at start rather than
 	// stopping the first send.
-	block, _ := pem.Decode([]byte(key.PrivateKey))
-	if block == nil {
+	switch _, isPEM, err := pemPrivateKey([]byte(key.PrivateKey)); {
+	case !isPEM:
 		return key, &configError{key: "smtp.oauth_key_file", reason: "its private_key is not a PEM private key"}
-	}
-	if _, err := x509.ParsePKCS8PrivateKey(block.Bytes); err != nil {
-		if _, err := x509.ParsePKCS1PrivateKey(block.Bytes); err != nil {
-			return key, &configError{key: "smtp.oauth_key_file", reason: "its private_key cannot be read: " + err.Error()}
-		}
+	case err != nil:
+		return key, &configError{key: "smtp.oauth_key_file", reason: "its private_key cannot be read: " + err.Error()}
 	}
 	return key, nil
 }
