@@ -16,6 +16,7 @@ import (
 	"text/template"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	netmail "net/mail"
 
@@ -237,13 +238,18 @@ func oneLine(s string) string {
 }
 
 // textToHTML renders the text body as simple HTML: the same words, so the
-// two parts can never disagree. Lines starting with ■ become headings; no
-// text becomes a link.
+// two parts can never disagree. The text is wrapped by hand for plain-text
+// readers; in HTML a paragraph's wrapped lines flow again, so that a phone
+// wraps them at its own width. Lines that stand on their own keep their
+// break: items (indented or listed), addresses of pages, and the signature
+// (the last paragraph, or one under a rule). Lines starting with ■ become
+// headings; no text becomes a link.
 func textToHTML(lang, subject, text string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\"><title>%s</title></head>\n", lang, html.EscapeString(subject))
 	b.WriteString(`<body style="font-family:sans-serif;line-height:1.7;max-width:42em">` + "\n")
-	for _, para := range strings.Split(strings.TrimSpace(text), "\n\n") {
+	paras := strings.Split(strings.TrimSpace(text), "\n\n")
+	for n, para := range paras {
 		lines := strings.Split(strings.Trim(para, "\n"), "\n")
 		if strings.HasPrefix(lines[0], "■") {
 			fmt.Fprintf(&b, "<h3 style=\"margin:1.2em 0 0.2em\">%s</h3>\n", html.EscapeString(lines[0]))
@@ -252,13 +258,53 @@ func textToHTML(lang, subject, text string) string {
 		if len(lines) == 0 {
 			continue
 		}
+		signature := n == len(paras)-1 || isRule(lines[0])
+		b.WriteString(`<p style="margin:0 0 1em">`)
 		for i, l := range lines {
-			lines[i] = html.EscapeString(l)
+			if i > 0 {
+				switch prev := lines[i-1]; {
+				case signature || standsAlone(prev) || standsAlone(l):
+					b.WriteString("<br>\n")
+				case needsSpace(prev, l):
+					b.WriteString(" ")
+				}
+			}
+			b.WriteString(html.EscapeString(l))
 		}
-		fmt.Fprintf(&b, "<p style=\"margin:0 0 1em\">%s</p>\n", strings.Join(lines, "<br>\n"))
+		b.WriteString("</p>\n")
 	}
 	b.WriteString("</body></html>\n")
 	return b.String()
+}
+
+// standsAlone says whether a line of the text is one of its own, not a
+// wrapped part of a sentence: an item, a page's address or a rule.
+func standsAlone(line string) bool {
+	r, _ := utf8.DecodeRuneInString(line)
+	return unicode.IsSpace(r) || strings.ContainsRune("・-*※①②③④⑤", r) || isRule(line) ||
+		strings.HasPrefix(line, "http://") || strings.HasPrefix(line, "https://")
+}
+
+// isRule says whether a line is a rule drawn above a signature: "--" or a
+// line of dashes.
+func isRule(line string) bool {
+	line = strings.TrimSpace(line)
+	return line != "" && strings.Trim(line, "-―─") == ""
+}
+
+// needsSpace says whether two wrapped lines join with a space: between
+// words of English, not between Japanese characters, which have none.
+func needsSpace(before, after string) bool {
+	last, _ := utf8.DecodeLastRuneInString(before)
+	first, _ := utf8.DecodeRuneInString(after)
+	return !wide(last) && !wide(first)
+}
+
+// wide says whether r is written without spaces around it: Japanese or
+// Chinese script, or full-width punctuation.
+func wide(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) ||
+		(r >= 0x3000 && r <= 0x303f) || (r >= 0xff00 && r <= 0xffef)
 }
 
 // Compose builds the mail for one delivery, with the Message-ID fixed when it

@@ -10,12 +10,14 @@ import (
 	"crypto/x509/pkix"
 	"encoding/base64"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"math/big"
 	"mime"
 	netmail "net/mail"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -1030,5 +1032,56 @@ func TestEveryNoticeSaysWhereGenuineMailComesFrom(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// The HTML part says the text's words, with its hand-wrapped lines flowing
+// again in paragraphs, so a phone wraps them at its own width; items and
+// the signature keep their lines.
+func TestTheHTMLPartFlowsThePlainTextsParagraphs(t *testing.T) {
+	c := newComposer(t)
+	tags := regexp.MustCompile(`(?s)<title>.*?</title>|<[^>]*>`)
+	noSpace := func(s string) string { return strings.Join(strings.Fields(s), "") }
+	for _, lang := range mailer.Languages {
+		for _, kind := range notify.NoticeKinds {
+			for _, cat := range []notify.Category{notify.Customer, notify.Employee} {
+				d := delivery(cat, lang)
+				d.Kind, d.AckLink = kind, "https://owabi.sakura-print.example.jp/ack/t0ken"
+				r, err := c.Render(d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				name := lang + " " + string(kind) + " " + string(cat)
+				if got, want := noSpace(html.UnescapeString(tags.ReplaceAllString(r.HTML, ""))), noSpace(r.Text); got != want {
+					t.Errorf("%s: the HTML part's words differ from the text's:\nHTML %s\ntext %s", name, got, want)
+				}
+				if breaks, lines := strings.Count(r.HTML, "<br>"), strings.Count(r.Text, "\n"); breaks*2 > lines {
+					t.Errorf("%s: %d of the text's %d line breaks are kept in HTML:\n%s", name, breaks, lines, r.HTML)
+				}
+				if strings.Contains(r.Text, d.AckLink) && !strings.Contains(r.HTML, "<br>\nhttps://owabi.sakura-print.example.jp/ack/t0ken") {
+					t.Errorf("%s: the confirmation page's address does not stand on its own line:\n%s", name, r.HTML)
+				}
+			}
+		}
+	}
+	r, err := c.Render(delivery(notify.Customer, "ja"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"第三者に不正に利用され、弊社の業務とは",        // a wrapped sentence flows
+		"<br>\n　送信日時：",               // an item keeps its line
+		"<br>\nお問い合わせ番号：D-K7QM-3XHF", // so does the signature
+	} {
+		if !strings.Contains(r.HTML, want) {
+			t.Errorf("the Japanese HTML part lacks %q:\n%s", want, r.HTML)
+		}
+	}
+	r, err = c.Render(delivery(notify.Customer, "en"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.HTML, "one of our employees and sent") {
+		t.Errorf("English wrapped lines do not join with a space:\n%s", r.HTML)
 	}
 }
