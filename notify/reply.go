@@ -46,7 +46,11 @@ const (
 	// send for us at all (relaying denied, a login it wants, a sending
 	// limit reached): no notice is at fault, and none is failed for it.
 	SendingRefused Problem = "sending_refused"
-	TryLater       Problem = "try_later" // a passing refusal (greylisting, a busy server)
+	// SendingPaused is the organisation's own mail server asking us to
+	// wait (too many connections or messages for now, its own trouble):
+	// sending pauses, and no notice pays an attempt for it.
+	SendingPaused Problem = "sending_paused"
+	TryLater      Problem = "try_later" // a passing refusal of this notice (greylisting, a full mailbox's server)
 	// GaveUp: the mail system that reports the bounce tried for days
 	// against passing refusals (a server down, a name that did not
 	// resolve, a busy or greylisting server) and gave up: the notice was
@@ -59,14 +63,14 @@ const (
 
 // Problems lists every problem, for the texts that name them.
 var Problems = []Problem{NoSuchAddress, NoSuchDomain, MailboxDisabled, MailboxFull, TooBig, RefusedAsSpam,
-	SenderNotTrusted, RefusedByPolicy, SendingRefused, TryLater, GaveUp, ConnectionLost, NotWritten, Refused}
+	SenderNotTrusted, RefusedByPolicy, SendingRefused, SendingPaused, TryLater, GaveUp, ConnectionLost, NotWritten, Refused}
 
 // OurSide says whether the problem is with the organisation's own sending
 // (its setup, its mail server, owabi), not with the person's address:
 // fixing it is for whoever runs the sending, not for a phone call.
 func (p Problem) OurSide() bool {
 	switch p {
-	case SenderNotTrusted, SendingRefused, NotWritten:
+	case SenderNotTrusted, SendingRefused, SendingPaused, NotWritten:
 		return true
 	}
 	return false
@@ -81,6 +85,14 @@ var (
 	relayWords = regexp.MustCompile(`(?i)relay(ing)?( access)? (denied|not permitted|prohibited|not allowed)|not permitted to relay|unable to relay|rcpthosts|` +
 		`authentication (is )?required|must (be )?authenticat|(client|you) (was|were|are|is) not authenticated|not authenticated to send|` +
 		`sending (quota|limit)|daily (user )?sending|submission ?quota|submissionquotaexceeded|sendasdenied|send ?as (permission )?denied`)
+	// rateWords are a mail server that limits how much, or how fast, we
+	// send: Postfix's anvil and policy services, Microsoft 365's and
+	// Google's throttling.
+	rateWords = regexp.MustCompile(`(?i)rate limit|too many (connections|messages|sessions|concurrent)|concurrent (connections|sessions)|` +
+		`too many recipients|too much mail|throttl|thread limit|(message|sending|submission) (rate|quota|limit)|exceeded the (message|sending)|ratelimit`)
+	// greylistWords are a passing refusal of one sender and recipient, not
+	// of all our sending.
+	greylistWords = regexp.MustCompile(`(?i)grey ?list|gray ?list`)
 	// unknownWords are a refusal that names the address as unknown: without
 	// a status code, only they close an address for good.
 	unknownWords = regexp.MustCompile(`(?i)user unknown|unknown user|no such user|unknown recipient|recipient unknown|no such recipient|` +
@@ -147,6 +159,8 @@ func (r ServerReply) Problem() Problem {
 		return ConnectionLost
 	case r.Stage != StageBounce && r.refusesUs():
 		return SendingRefused
+	case r.Stage != StageBounce && r.asksUsToWait():
+		return SendingPaused
 	}
 	class, subject, detail := r.status()
 	if class == "4" || (class == "" && r.Code/100 == 4) {
@@ -272,6 +286,29 @@ func (r ServerReply) refusesUs() bool {
 		return true
 	}
 	return r.Stage == StageSender || r.Code == 530 || r.Code == 535 || relayWords.MatchString(r.Text)
+}
+
+// asksUsToWait says whether a passing refusal is the mail server's about
+// us, not about the recipient: it closes the connection (421), refuses our
+// sender or login for now, is short of room or busy (x.3.1, x.3.2, x.4.5),
+// or says we send too much, too fast (a mailbox's own rate, x.2.x, is the
+// recipient's). A relay that rate-limits answers so
+// to every notice in turn: counted against each, it would use up the
+// queue's attempts in minutes.
+func (r ServerReply) asksUsToWait() bool {
+	if r.Permanent() || (r.Code == 0 && r.Status == "") {
+		return false // a permanent refusal, or a dropped connection
+	}
+	_, subject, detail := r.status()
+	switch {
+	case r.Code == 421, r.Stage == StageConnect, r.Stage == StageSender:
+		return true
+	case subject == "1" || subject == "2" || fullWords.MatchString(r.Text) || greylistWords.MatchString(r.Text):
+		return false // the recipient's address or mailbox (x.1.x, x.2.x), or greylisting of this notice
+	case subject+"."+detail == "3.1", subject+"."+detail == "3.2", subject+"."+detail == "4.5", subject+"."+detail == "5.3":
+		return true // storage, not accepting messages, congestion, too many recipients
+	}
+	return rateWords.MatchString(r.Text)
 }
 
 // status splits the enhanced status code into its class, subject and detail.

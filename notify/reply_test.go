@@ -113,7 +113,23 @@ func TestWhatAServerReplyMeans(t *testing.T) {
 		{notify.ServerReply{Stage: notify.StageData, Code: 550, Status: "5.7.26", Text: "unauthenticated mail is prohibited"}, notify.SenderNotTrusted, true, false},
 		{notify.ServerReply{Stage: notify.StageData, Code: 550, Status: "5.7.23", Text: "SPF validation failed"}, notify.SenderNotTrusted, true, false},
 		{notify.ServerReply{Stage: notify.StageRcpt, Code: 451, Status: "4.7.1", Text: "Greylisted, try again later"}, notify.TryLater, false, false},
-		{notify.ServerReply{Stage: notify.StageConnect, Code: 421, Status: "4.4.5", Text: "busy"}, notify.TryLater, false, false},
+		// Our own mail server asking us to wait pauses the sending: each
+		// notice tried against it would pay an attempt (Postfix's anvil and
+		// policy services, Microsoft 365's and Google's throttling).
+		{notify.ServerReply{Stage: notify.StageConnect, Code: 421, Status: "4.4.5", Text: "busy"}, notify.SendingPaused, false, false},
+		{notify.ServerReply{Stage: notify.StageRcpt, Code: 421, Status: "4.7.0", Text: "mail.example.com Error: too many connections from 192.0.2.1"}, notify.SendingPaused, false, false},
+		{notify.ServerReply{Stage: notify.StageRcpt, Code: 450, Status: "4.7.1", Text: "Error: too much mail from 192.0.2.1"}, notify.SendingPaused, false, false},
+		{notify.ServerReply{Stage: notify.StageRcpt, Code: 450, Status: "4.7.1", Text: "Error: too many recipients from 192.0.2.1"}, notify.SendingPaused, false, false},
+		{notify.ServerReply{Stage: notify.StageRcpt, Code: 451, Status: "4.7.1", Text: "Rate limit exceeded, try again later"}, notify.SendingPaused, false, false},
+		{notify.ServerReply{Stage: notify.StageData, Code: 432, Status: "4.3.2", Text: "STOREDRV.ClientSubmit; sender thread limit exceeded"}, notify.SendingPaused, false, false},
+		{notify.ServerReply{Stage: notify.StageData, Code: 452, Status: "4.3.1", Text: "Insufficient system storage"}, notify.SendingPaused, false, false},
+		{notify.ServerReply{Stage: notify.StageRcpt, Code: 452, Status: "4.5.3", Text: "Too many recipients"}, notify.SendingPaused, false, false},
+		{notify.ServerReply{Stage: notify.StageSender, Code: 451, Status: "4.3.0", Text: "Temporary lookup failure"}, notify.SendingPaused, false, false},
+		{notify.ServerReply{Stage: notify.StageData, Code: 450, Status: "4.7.0", Text: "Message submission rate for this client has exceeded the configured limit"}, notify.SendingPaused, false, false},
+		// A passing refusal of this notice's recipient is tried again later.
+		{notify.ServerReply{Stage: notify.StageRcpt, Code: 450, Status: "4.2.1", Text: "The user you are trying to contact is receiving mail at a rate that prevents additional messages from being delivered"}, notify.TryLater, false, false},
+		{notify.ServerReply{Stage: notify.StageRcpt, Code: 450, Status: "4.1.1", Text: "Recipient address rejected: unverified address: connection refused"}, notify.TryLater, false, false},
+		{notify.ServerReply{Stage: notify.StageData, Code: 451, Status: "4.3.0", Text: "try later"}, notify.TryLater, false, false},
 		{notify.ServerReply{Stage: notify.StageData, Text: "EOF"}, notify.ConnectionLost, false, false},
 		{notify.ServerReply{Stage: notify.StageWrite, Text: "template: no such field"}, notify.NotWritten, false, false},
 		{notify.ServerReply{Stage: notify.StageData, Code: 554, Text: "transaction failed"}, notify.Refused, true, false},

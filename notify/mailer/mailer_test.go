@@ -21,6 +21,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -594,7 +595,7 @@ func TestWorkerGivesUpAfterMaxAttempts(t *testing.T) {
 	later := useClock(db)
 	srv := smtptest.New(t)
 	srv.OnData = func(int, smtptest.Message) error {
-		return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 4, 5}, Message: "busy"}
+		return &smtp.SMTPError{Code: 450, EnhancedCode: smtp.EnhancedCode{4, 2, 0}, Message: "mailbox temporarily unavailable"}
 	}
 	w := newWorker(t, db, srv, 1) // MaxAttempts: 3
 	for range 3 {
@@ -604,7 +605,7 @@ func TestWorkerGivesUpAfterMaxAttempts(t *testing.T) {
 		later()
 	}
 	n, _ := db.Notices(ctx, "user1@yamada.example")
-	if n[0].State != notify.Failed || n[0].Attempts != 3 || !strings.Contains(n[0].Reply.Codes(), "421") {
+	if n[0].State != notify.Failed || n[0].Attempts != 3 || !strings.Contains(n[0].Reply.Codes(), "450") {
 		t.Errorf("after 3 temporary failures: %+v; want failed with the last reply", n[0])
 	}
 }
@@ -1083,5 +1084,50 @@ func TestTheHTMLPartFlowsThePlainTextsParagraphs(t *testing.T) {
 	}
 	if !strings.Contains(r.HTML, "one of our employees and sent") {
 		t.Errorf("English wrapped lines do not join with a space:\n%s", r.HTML)
+	}
+}
+
+// A relay that asks us to wait (a rate limit, too many connections) pauses
+// the sending: no notice pays an attempt for it, however long it lasts, and
+// owabi status and the dashboard say why until the relay takes mail again.
+func TestARelayThatAsksUsToWaitCostsNoNoticeAnAttempt(t *testing.T) {
+	ctx := context.Background()
+	db := outboxFixture(t, 3)
+	srv := smtptest.New(t)
+	var limited atomic.Bool
+	limited.Store(true)
+	srv.OnRcpt = func(string) error {
+		if limited.Load() {
+			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 7, 1}, Message: "Rate limit exceeded, try again later"}
+		}
+		return nil
+	}
+	w := newWorker(t, db, srv, 2)
+	for round := range w.MaxAttempts + 1 {
+		err := w.Drain(ctx)
+		if notify.ErrorCode(err) != mailer.ErrServer || !strings.Contains(err.Error(), "asks us to wait") || !strings.Contains(err.Error(), "(451 4.7.1)") {
+			t.Fatalf("round %d: Drain = %v; want a mail-server error that says it asks us to wait, with the code", round, err)
+		}
+	}
+	stop, err := db.SendingStopped(ctx)
+	if err != nil || stop == nil || !strings.Contains(wording.Said("ja", time.UTC, stop.Why), "しばらく待つよう求めています") {
+		t.Errorf("sending stopped: %+v, %v; want it recorded with why", stop, err)
+	}
+	for _, e := range []string{"user1@yamada.example", "user2@yamada.example", "user3@yamada.example"} {
+		if ns, _ := db.Notices(ctx, e); ns[0].State != notify.Queued || ns[0].Attempts != 0 {
+			t.Errorf("%s: %s after %d attempts; want queued, untouched", e, ns[0].State, ns[0].Attempts)
+		}
+	}
+	limited.Store(false)
+	if err := w.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range []string{"user1@yamada.example", "user2@yamada.example", "user3@yamada.example"} {
+		if ns, _ := db.Notices(ctx, e); ns[0].State != notify.Sent || ns[0].Attempts != 1 {
+			t.Errorf("%s: %s after %d attempts; want sent at the first attempt", e, ns[0].State, ns[0].Attempts)
+		}
+	}
+	if stop, err := db.SendingStopped(ctx); err != nil || stop != nil {
+		t.Errorf("after a round went through: stopped %+v, %v", stop, err)
 	}
 }

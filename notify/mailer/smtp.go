@@ -13,6 +13,7 @@ import (
 	"github.com/wneessen/go-mail"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 // SMTP is how to reach the organisation's mail server.
@@ -158,8 +159,17 @@ func bounded(s string) string {
 	return s
 }
 
-// serverRefuses reports a reply that says the mail server will send
-// nothing for us, whoever it is for (see notify.SendingRefused).
-func serverRefuses(r notify.ServerReply) bool {
-	return r.Problem() == notify.SendingRefused
+// stopsSending is the error that stops all sending for a reply about us,
+// not about the notice's recipient: the mail server refuses to send for
+// us, or asks us to wait (see notify.SendingRefused, notify.SendingPaused).
+// It is nil for any other reply. It says the reply's meaning and codes
+// only: its words may name the address.
+func stopsSending(r notify.ServerReply) error {
+	switch r.Problem() {
+	case notify.SendingRefused:
+		return wording.Fail(ErrServer, notify.Say("sending.refused", notify.SaidReply(r)))
+	case notify.SendingPaused:
+		return wording.Fail(ErrServer, notify.Say("sending.paused", notify.SaidReply(r)))
+	}
+	return nil
 }

@@ -205,14 +205,13 @@ func (w *Worker) connection(ctx context.Context) error {
 					client = nil
 				}
 			}
-			if serverRefuses(reply) {
+			if stop := stopsSending(reply); stop != nil {
 				// The server will send nothing for us (our sender, our login,
-				// relaying, a sending limit), whoever it is for: failing every
-				// notice for it would lose the whole queue. Give this one
-				// back untouched too.
-				// Its meaning and codes only: its words may name the address.
-				return errors.Join(wording.Fail(ErrServer, notify.Say("sending.refused", notify.SaidReply(reply))),
-					w.release(record, claimed[i:]))
+				// relaying, a sending limit), or nothing for now, whoever it
+				// is for: failing every notice for it, or counting an
+				// attempt against each, would lose the whole queue. Give
+				// this one back untouched too.
+				return errors.Join(stop, w.release(record, claimed[i:]))
 			}
 			if err := w.recordResult(ctx, d, err, reply); err != nil {
 				// The database failed: this notice stays "sending" (the
