@@ -158,6 +158,9 @@ type Outbox interface {
 	// had stopped already; SendingResumed records that it runs again.
 	StopSending(ctx Context, why Said) error
 	SendingResumed(ctx Context) error
+	// SentSince is when each message that went out since then went, for
+	// a daily cap (Pace.PerDay).
+	SentSince(ctx Context, since time.Time) ([]time.Time, error)
 }
 
 // SendingStop is why sending has stopped, and since when: the mail server

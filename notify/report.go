@@ -174,6 +174,10 @@ type Status struct {
 	Import *UnfinishedImport `json:"unfinished_import,omitempty"`
 	// Stopped says why sending has stopped, if it has.
 	Stopped *SendingStop `json:"sending_stopped,omitempty"`
+	// Outlook is when the queue will have gone out at the sending limits,
+	// while there are limits and notices waiting; only owabi status fills
+	// it in.
+	Outlook *Outlook `json:"sending_outlook,omitempty"`
 }
 
 // WithoutNotice is how many addresses have no notice of kind yet, in any

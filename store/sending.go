@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"time"
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/wording"
@@ -49,4 +50,27 @@ func sendingStopped(ctx context.Context, q querier) (*notify.SendingStop, error)
 func (d *DB) SendingStopped(ctx context.Context) (*notify.SendingStop, error) {
 	s, err := sendingStopped(ctx, d.db)
 	return s, describe(err)
+}
+
+// SentSince is when each message that went out at since or later went:
+// a notice's send, and the earlier sends of notices given another round,
+// which the mail server counted too. It reads every notice (no index on
+// sent_at, which would cost each send a write): only a daily cap
+// (smtp.per_day) asks for it.
+func (d *DB) SentSince(ctx context.Context, since time.Time) ([]time.Time, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT sent_at FROM notices WHERE sent_at >= ?1
+		UNION ALL SELECT sent_at FROM notice_tries WHERE sent_at >= ?1`, formatTime(since))
+	if err != nil {
+		return nil, describe(err)
+	}
+	defer rows.Close()
+	var out []time.Time
+	for rows.Next() {
+		var at string
+		if err := rows.Scan(&at); err != nil {
+			return nil, describe(err)
+		}
+		out = append(out, parseTime(at))
+	}
+	return out, describe(rows.Err())
 }

@@ -184,7 +184,7 @@ func (a *app) worker(ctx context.Context) (*mailer.Worker, error) {
 		Outbox:      a.db,
 		Composer:    comp,
 		NewClient:   func() (*mail.Client, error) { return mailer.NewClient(settings) },
-		Connections: s.Connections, PerMinute: s.PerMinute, MaxAttempts: s.MaxAttempts,
+		Connections: s.Connections, Pace: s.pace(), MaxAttempts: s.MaxAttempts,
 		RetryBase: s.RetryBase.Duration, RetryMax: s.RetryMax.Duration, Poll: s.Poll.Duration,
 		Now: a.db.Now, Log: a.log,
 	}, nil

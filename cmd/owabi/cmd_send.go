@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/mailer"
 	"github.com/owabi/owabi/notify/respond"
+	"github.com/owabi/owabi/notify/wording"
 )
 
 func runSend(ctx context.Context, g *globals, e env, args []string) error {
@@ -61,11 +63,15 @@ func runSend(ctx context.Context, g *globals, e env, args []string) error {
 		fmt.Fprintln(e.stdout, `The daemon ("owabi serve") sends them; "owabi status" shows progress.`)
 		return nil
 	}
-	if err := a.deliver(ctx, false); err != nil {
-		if notify.ErrorCode(err) == notify.ECONFLICT {
-			fmt.Fprintln(e.stdout, "owabi serve is running and sends them.")
-			return nil
-		}
+	var capped mailer.DailyCapReached
+	switch err := a.deliver(ctx, false); {
+	case notify.ErrorCode(err) == notify.ECONFLICT:
+		fmt.Fprintln(e.stdout, "owabi serve is running and sends them.")
+		return nil
+	case errors.As(err, &capped):
+		fmt.Fprintf(e.stdout, "The daily cap is reached (smtp.per_day = %d): the rest wait in the queue, and owabi serve sends the next at %s.\n",
+			a.cfg.SMTP.PerDay, a.local(capped.Until))
+	case err != nil:
 		return err
 	}
 	return a.printOutbox(ctx)
@@ -160,6 +166,11 @@ func (a *app) printOutbox(ctx context.Context) error {
 	}
 	n := st.Notices
 	fmt.Fprintf(a.env.stdout, "Notices: %d sent, %d failed, %d waiting to be retried or sent.\n", n[notify.Sent], n[notify.Failed], n[notify.Queued]+n[notify.Sending])
+	o, err := respond.Outlook(ctx, a.db, a.cfg.SMTP.pace(), a.db.Now(), st)
+	if err != nil {
+		return err
+	}
+	a.printOutlook(a.env.stdout, o)
 	if n[notify.Queued] > 0 {
 		fmt.Fprintln(a.env.stdout, `Retries are due later; the daemon ("owabi serve") sends them.`)
 	}
@@ -167,4 +178,11 @@ func (a *app) printOutbox(ctx context.Context) error {
 		fmt.Fprintln(a.env.stdout, `"owabi status" counts the failed ones; "owabi send --kind KIND --retry-failed" tries them again.`)
 	}
 	return nil
+}
+
+// printOutlook says when the queue will have gone out, if o is set.
+func (a *app) printOutlook(w io.Writer, o *notify.Outlook) {
+	if o != nil {
+		fmt.Fprintf(w, "%s.\n", wording.Outlook("en", a.cfg.zone(), *o))
+	}
 }

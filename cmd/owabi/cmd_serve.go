@@ -94,7 +94,7 @@ func (a *app) webServer() (*http.Server, error) {
 		return nil, err
 	}
 	h, err := web.New(web.Config{Store: a.db, Templates: templates.FS, Log: a.log, Zone: a.cfg.zone(), Org: a.cfg.organisation(),
-		MetricsToken: a.cfg.Web.MetricsToken,
+		MetricsToken: a.cfg.Web.MetricsToken, Pace: a.cfg.SMTP.pace(),
 		Sender: func() (sent, retried, failed int64) {
 			if w := a.sender.Load(); w != nil {
 				return w.Counts()

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/respond"
 	"github.com/owabi/owabi/notify/wording"
 )
 
@@ -30,6 +31,9 @@ func runStatus(ctx context.Context, g *globals, e env, args []string) error {
 	if st.FailedWhy, err = a.db.FailedWhy(ctx); err != nil {
 		return err
 	}
+	if st.Outlook, err = respond.Outlook(ctx, a.db, a.cfg.SMTP.pace(), a.db.Now(), st); err != nil {
+		return err
+	}
 	if *asJSON {
 		return writeJSON(e.stdout, st)
 	}
@@ -37,6 +41,10 @@ func runStatus(ctx context.Context, g *globals, e env, args []string) error {
 		fmt.Fprintf(e.stdout, "Sending has stopped since %s: %s.\nEvery notice waits in the queue; owabi serve, if it runs, tries again by itself (owabi send --wait tries now).\n\n", a.local(s.Since), s.WhyText)
 	}
 	printStatus(e.stdout, st)
+	if st.Outlook != nil {
+		fmt.Fprintln(e.stdout)
+		a.printOutlook(e.stdout, st.Outlook)
+	}
 	printTodo(e.stdout, d, a.local)
 	return nil
 }

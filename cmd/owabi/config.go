@@ -138,6 +138,7 @@ type SMTPConfig struct {
 	Timeout     duration `toml:"timeout"`
 	Connections int      `toml:"connections"`
 	PerMinute   int      `toml:"per_minute"`
+	PerDay      int      `toml:"per_day"`
 	MaxAttempts int      `toml:"max_attempts"`
 	RetryBase   duration `toml:"retry_base"`
 	RetryMax    duration `toml:"retry_max"`
@@ -604,6 +605,8 @@ func (c *Config) Validate() error {
 		return &configError{key: "smtp.connections", reason: fmt.Sprintf("%d is not between 1 and 32", s.Connections)}
 	case s.PerMinute < 0:
 		return &configError{key: "smtp.per_minute", reason: "must be 0 (no limit) or more"}
+	case s.PerDay < 0:
+		return &configError{key: "smtp.per_day", reason: "must be 0 (no cap) or more"}
 	case s.MaxAttempts < 1:
 		return &configError{key: "smtp.max_attempts", reason: "must be at least 1"}
 	case s.Timeout.Duration <= 0:
@@ -799,3 +802,6 @@ func (c *Config) incident() notify.Incident {
 		IncidentText: i.IncidentText, En: i.En,
 	}
 }
+
+// pace is how fast the mail server lets owabi send.
+func (s SMTPConfig) pace() notify.Pace { return notify.Pace{PerMinute: s.PerMinute, PerDay: s.PerDay} }

@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"testing/iotest"
+	"time"
 
 	"golang.org/x/text/encoding/unicode"
 
@@ -303,6 +304,35 @@ func TestARelayThatWantsALoginStopsSendingAndStatusSaysSo(t *testing.T) {
 	mustOwabi(t, nil, "--config", cfg, "send", "--kind", "deletion", "--wait")
 	if st := statusJSON(t, nil, "--config", cfg); st.Notices[notify.Sent] != 258 || st.Stopped != nil {
 		t.Errorf("after the relay let us in: %v, stopped %+v", st.Notices, st.Stopped)
+	}
+}
+
+// With a daily cap (smtp.per_day), send --wait sends up to it and says
+// when the rest go; status, its JSON and the dashboard say when the last
+// will have gone out.
+func TestADailyCapSaysWhenTheLastNoticeGoesOut(t *testing.T) {
+	srv := smtptest.New(t)
+	cfg := setup(t, srv)
+	body, _ := os.ReadFile(cfg)
+	if err := os.WriteFile(cfg, []byte(strings.Replace(string(body), "per_minute = 0", "per_minute = 0\nper_day = 100", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	queueSample(t, cfg)
+	out := mustOwabi(t, nil, "--config", cfg, "send", "--kind", "deletion", "--wait")
+	if !strings.Contains(out, "The daily cap is reached (smtp.per_day = 100)") || srv.Count() != 100 {
+		t.Errorf("send --wait under a cap of 100: %d received\n%s", srv.Count(), out)
+	}
+	st := statusJSON(t, nil, "--config", cfg)
+	o := st.Outlook
+	if st.Notices[notify.Sent] != 100 || st.Notices[notify.Queued] != 158 || o == nil || o.Queued != 158 || o.SentInDay != 100 ||
+		time.Until(o.LastOut) < 47*time.Hour || time.Until(o.LastOut) > 2*notify.Day {
+		t.Fatalf("status --json: %v, outlook %+v; want 158 queued, the last out two days after the sends (100 a day)", st.Notices, o)
+	}
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	want := "At the sending limits (100 a day, 100 of them used in the last 24 hours), the 158 notices waiting will have gone out by about " +
+		o.LastOut.In(tokyo).Format("2006-01-02 15:04")
+	if out := mustOwabi(t, nil, "--config", cfg, "status"); !strings.Contains(out, want) {
+		t.Errorf("status lacks %q:\n%s", want, out)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -616,7 +617,7 @@ func TestWorkerKeepsToTheRate(t *testing.T) {
 	db := outboxFixture(t, 5)
 	srv := smtptest.New(t)
 	w := newWorker(t, db, srv, 2)
-	w.PerMinute = 1200 // one every 50 ms
+	w.Pace.PerMinute = 1200 // one every 50 ms
 	start := time.Now()
 	if err := w.Drain(context.Background()); err != nil {
 		t.Fatal(err)
@@ -1130,4 +1131,51 @@ func TestARelayThatAsksUsToWaitCostsNoNoticeAnAttempt(t *testing.T) {
 	if stop, err := db.SendingStopped(ctx); err != nil || stop != nil {
 		t.Errorf("after a round went through: stopped %+v, %v", stop, err)
 	}
+}
+
+// At the daily cap (smtp.per_day) the round stops, whatever the number of
+// connections, and the rest wait untouched for the slot a day after the
+// first send; a day on, they go.
+func TestTheDailyCapSpreadsTheSendingOverDays(t *testing.T) {
+	ctx := context.Background()
+	db := outboxFixture(t, 5)
+	var mu sync.Mutex
+	now := time.Now().Add(time.Second).Truncate(time.Microsecond) // as the database keeps times
+	db.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	srv := smtptest.New(t)
+	w := newWorker(t, db, srv, 2)
+	w.Pace.PerDay = 3
+	start := db.Now()
+	var capped mailer.DailyCapReached
+	if err := w.Drain(ctx); !errors.As(err, &capped) || !capped.Until.Equal(start.Add(notify.Day)) {
+		t.Fatalf("Drain = %v; want the daily cap reached until a day after the first send (%v)", err, start.Add(notify.Day))
+	}
+	if got := srv.Count(); got != 3 {
+		t.Errorf("the server received %d notices under a cap of 3", got)
+	}
+	st, _ := db.Status(ctx)
+	if st.Notices[notify.Sent] != 3 || st.Notices[notify.Queued] != 2 {
+		t.Errorf("after the first day: %v; want 3 sent and 2 queued", st.Notices)
+	}
+	if o := w.Pace.Outlook(db.Now(), mustSent(t, db, db.Now()), 2); !o.LastOut.Equal(capped.Until) || o.SentInDay != 3 {
+		t.Errorf("outlook %+v; want the last out at %v", o, capped.Until)
+	}
+	mu.Lock()
+	now = now.Add(notify.Day)
+	mu.Unlock()
+	if err := w.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := db.Status(ctx); st.Notices[notify.Sent] != 5 || srv.Count() != 5 {
+		t.Errorf("a day on: %v, %d received; want all 5 sent", st.Notices, srv.Count())
+	}
+}
+
+func mustSent(t *testing.T, db *store.DB, now time.Time) []time.Time {
+	t.Helper()
+	sent, err := db.SentSince(context.Background(), now.Add(-notify.Day))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sent
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,7 +25,9 @@ type Worker struct {
 	Composer    *Composer
 	NewClient   func() (*mail.Client, error)
 	Connections int // SMTP connections used at once (at least 1)
-	PerMinute   int // messages per minute over all connections; 0 means no limit
+	// Pace is how fast it may send over all connections: messages per
+	// minute, and per day as the mail server caps them.
+	Pace        notify.Pace
 	MaxAttempts int // attempts before a temporary failure becomes final
 	RetryBase   time.Duration
 	RetryMax    time.Duration
@@ -41,6 +44,7 @@ type Worker struct {
 	Incident func(ctx context.Context) (notify.Incident, error)
 
 	pace   pacer
+	daily  dailyCap
 	counts struct{ sent, retried, failed atomic.Int64 }
 	// stranded are claims that could not be given back (the database
 	// would take no write): given back before the next claims.
@@ -61,12 +65,18 @@ const batch = 64
 // Run sends due notices until ctx is cancelled, then stops after the message
 // in hand and returns the rest of its claims to the queue. When the mail
 // server cannot be used or the database is locked by another program, it
-// logs why and tries again later, waiting longer each time.
+// logs why and tries again later, waiting longer each time. At the daily
+// cap it waits for the next slot.
 func (w *Worker) Run(ctx context.Context) error {
 	down := 0
+	var capped DailyCapReached
 	for {
 		wait := w.Poll
-		if err := w.Drain(ctx); err != nil {
+		if err := w.Drain(ctx); errors.As(err, &capped) {
+			down = 0
+			wait = max(capped.Until.Sub(w.Now()), 0)
+			w.Log.Info("the daily cap is reached; the rest wait in the queue", "per_day", w.Pace.PerDay, "next_send", capped.Until)
+		} else if err != nil {
 			if !passing(err) {
 				return err
 			}
@@ -90,16 +100,17 @@ func (w *Worker) Run(ctx context.Context) error {
 }
 
 // Drain sends every notice that is due now and returns when none is left
-// (or ctx is cancelled). Errors of single messages are recorded, not
-// returned. What stops it all (the mail server, notices that cannot be
-// written) is recorded too, for owabi status and the dashboard, until a
-// round goes through.
+// (or ctx is cancelled), or DailyCapReached when the daily cap stops it.
+// Errors of single messages are recorded, not returned. What stops it all
+// (the mail server, notices that cannot be written) is recorded too, for
+// owabi status and the dashboard, until a round goes through.
 func (w *Worker) Drain(ctx context.Context) error {
 	err := w.drain(ctx)
+	var capped DailyCapReached
 	switch record := context.WithoutCancel(ctx); {
 	case notify.ErrorCode(err) == ErrServer:
 		err = errors.Join(err, w.Outbox.StopSending(record, notify.ErrorSaid(err)))
-	case err == nil && ctx.Err() == nil: // a round that went through, not one cut short
+	case (err == nil || errors.As(err, &capped)) && ctx.Err() == nil: // a round that went through, not one cut short
 		if rerr := w.Outbox.SendingResumed(record); rerr != nil {
 			// What was sent is recorded; the notice on the dashboard
 			// waits for the next round.
@@ -113,7 +124,14 @@ func (w *Worker) drain(ctx context.Context) error {
 	if err := w.giveBackStranded(ctx); err != nil {
 		return err
 	}
-	w.pace.setRate(w.PerMinute)
+	w.pace.setRate(w.Pace.PerMinute)
+	if w.Pace.PerDay > 0 {
+		sent, err := w.Outbox.SentSince(ctx, w.Now().Add(-notify.Day))
+		if err != nil {
+			return err
+		}
+		w.daily.load(w.Pace, sent)
+	}
 	n := max(w.Connections, 1)
 	errs := make(chan error, n)
 	var wg sync.WaitGroup
@@ -126,12 +144,16 @@ func (w *Worker) drain(ctx context.Context) error {
 	}
 	wg.Wait()
 	close(errs)
+	var capped error // only when nothing worse stopped a connection
 	for err := range errs {
-		if err != nil {
+		switch {
+		case errors.As(err, new(DailyCapReached)):
+			capped = err
+		case err != nil:
 			return err
 		}
 	}
-	return nil
+	return capped
 }
 
 // Counts returns what the worker has done so far.
@@ -164,6 +186,9 @@ func (w *Worker) connection(ctx context.Context) error {
 			}
 			w.Composer.SetIncident(inc)
 		}
+		if until, open := w.daily.open(w.Now()); !open {
+			return DailyCapReached{Until: until}
+		}
 		claimed, err := w.Outbox.Claim(ctx, batch)
 		if err != nil || len(claimed) == 0 {
 			if ctx.Err() != nil {
@@ -175,15 +200,23 @@ func (w *Worker) connection(ctx context.Context) error {
 			if err := w.pace.wait(ctx); err != nil {
 				return w.release(record, claimed[i:])
 			}
+			slot, open := w.daily.take(w.Now())
+			if !open {
+				return errors.Join(DailyCapReached{Until: slot}, w.release(record, claimed[i:]))
+			}
 			if client == nil {
 				// A server that cannot be reached or refuses us (a wrong
 				// password, say) is no fault of this notice: give the claims
 				// back untouched and let the caller report it.
 				if client, err = w.dial(ctx); err != nil {
+					w.daily.giveBack(slot)
 					return errors.Join(err, w.release(record, claimed[i:]))
 				}
 			}
 			err := w.send(ctx, client, d)
+			if err != nil && !errors.As(err, new(errAfterDelivery)) {
+				w.daily.giveBack(slot) // the server did not take it
+			}
 			var setup errSetup
 			switch {
 			case errors.Is(err, errNotAsked):
@@ -415,6 +448,60 @@ func (w *Worker) giveBackStranded(ctx context.Context) error {
 	}
 	w.stranded.ids = nil
 	return nil
+}
+
+// DailyCapReached is a round stopped by the daily cap (smtp.per_day): the
+// rest wait in the queue, untouched, for Until.
+type DailyCapReached struct{ Until time.Time }
+
+func (e DailyCapReached) Error() string {
+	return "the daily cap is reached: the next notice can go out at " + e.Until.Format(time.RFC3339)
+}
+
+// dailyCap keeps the day's sends, to stay under the daily cap over every
+// connection: a slot is taken before a message goes out, and given back
+// when the server did not take it.
+type dailyCap struct {
+	mu   sync.Mutex
+	pace notify.Pace
+	sent []time.Time // in time order
+}
+
+func (c *dailyCap) load(pace notify.Pace, sent []time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.pace, c.sent = pace, slices.SortedFunc(slices.Values(sent), time.Time.Compare)
+}
+
+// open says whether a message may go out now, and if not, when.
+func (c *dailyCap) open(now time.Time) (time.Time, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	next := c.pace.NextSlot(now, c.sent)
+	return next, !next.After(now)
+}
+
+// take takes a slot for a message going out now, if the cap has one.
+func (c *dailyCap) take(now time.Time) (time.Time, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if next := c.pace.NextSlot(now, c.sent); next.After(now) {
+		return next, false
+	}
+	if c.pace.PerDay > 0 {
+		i, _ := slices.BinarySearchFunc(c.sent, now, time.Time.Compare)
+		c.sent = slices.Insert(c.sent, i, now)
+	}
+	return now, true
+}
+
+// giveBack returns the slot taken at t.
+func (c *dailyCap) giveBack(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if i := slices.IndexFunc(c.sent, t.Equal); i >= 0 {
+		c.sent = slices.Delete(c.sent, i, i+1)
+	}
 }
 
 // pacer spaces messages evenly to keep under a rate.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/respond"
 	"github.com/owabi/owabi/notify/sheet"
 	"github.com/owabi/owabi/notify/wording"
 )
@@ -70,6 +71,13 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 		s.fail(w, r, err)
 		return
 	}
+	var outlook string
+	if o, err := respond.Outlook(r.Context(), s.Store, s.Pace, s.Now(), st); err != nil {
+		s.fail(w, r, err)
+		return
+	} else if o != nil {
+		outlook = wording.Outlook(lang, s.Zone, *o)
+	}
 	var charts []chart
 	for _, row := range rows {
 		if row.Contacts > 0 {
@@ -78,7 +86,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 	}
 	s.render(w, r, http.StatusOK, "dashboard", page{Session: sess, Data: map[string]any{
 		"Rows": rows, "Total": total, "Charts": charts, "Days": daysChart(d.Reached), "Acked": daysChart(d.Acknowledged), "Staff": d.Staff, "Deadlines": deadlines,
-		"Next": next, "Incident": told}})
+		"Next": next, "Incident": told, "Outlook": outlook}})
 }
 
 // The orders each list offers, its first by default. A salesperson's own

@@ -36,6 +36,7 @@ type Store interface {
 	SetLanguage(ctx context.Context, userID int64, lang string) error
 	Status(ctx context.Context) (notify.Status, error)
 	SendingStopped(ctx context.Context) (*notify.SendingStop, error)
+	SentSince(ctx context.Context, since time.Time) ([]time.Time, error)
 	Dashboard(ctx context.Context, days int, offset time.Duration) (notify.Dashboard, error)
 	CaseCounts(ctx context.Context, only ...notify.Urgency) (map[notify.Urgency]int, error)
 	Contact(ctx context.Context, id int64) (notify.Contact, error)
@@ -95,6 +96,9 @@ type Config struct {
 	Books *respond.Books
 	// Org names the contact desk on the public confirmation page.
 	Org notify.Organisation
+	// Pace is how fast the sender may send (smtp.per_minute, per_day):
+	// the dashboard says when the queue will have gone out.
+	Pace notify.Pace
 	// Sender, when set, tells /metrics what the sender met since it
 	// started: notices sent, retried, failed.
 	Sender func() (sent, retried, failed int64)

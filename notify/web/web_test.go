@@ -1412,3 +1412,31 @@ func TestAManagerSeesThatSendingHasStopped(t *testing.T) {
 		t.Errorf("the dashboard still says sending has stopped after it resumed")
 	}
 }
+
+// At the sending limits, the dashboard says when the queue will have gone
+// out.
+func TestTheDashboardSaysWhenTheLastNoticeGoesOut(t *testing.T) {
+	a := newApp(t)
+	a.importBook(t, func(notify.Record) notify.Decision {
+		return notify.Decision{Category: notify.Customer, Rule: notify.RuleLabel}
+	},
+		notify.Record{Family: "山田", Emails: []string{"taro@kikyo.example"}},
+		notify.Record{Family: "佐藤", Emails: []string{"hanako@asagiri.example", "h@free.example"}})
+	id := 0
+	if _, err := a.db.Queue(context.Background(), notify.Deletion, "ja", func() string { id++; return fmt.Sprintf("n%d@sakura-print.example.jp", id) }); err != nil {
+		t.Fatal(err)
+	}
+	c := a.client(t)
+	a.signIn(t, c, "kanri", password)
+	if _, _, body := get(t, c, a.URL+"/dashboard"); strings.Contains(body, `id="sending-outlook"`) {
+		t.Errorf("without sending limits the dashboard tells an outlook:\n%s", body)
+	}
+	limited := startApp(t, a.db) // set before it serves anything
+	limited.web.Pace = notify.Pace{PerMinute: 1, PerDay: 2000}
+	c = limited.client(t)
+	limited.signIn(t, c, "kanri", password)
+	_, _, body := get(t, c, limited.URL+"/dashboard")
+	if want := `<p id="sending-outlook">送信待ちの 3 件は、送信の上限（毎分 1 件、24 時間に 2,000 件まで、うち直近 24 時間に 0 件を送信）では `; !strings.Contains(body, want) {
+		t.Errorf("the dashboard lacks %q:\n%s", want, body)
+	}
+}

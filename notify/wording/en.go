@@ -882,6 +882,8 @@ var en = map[string]string{
 	"entry.undo_failed_too":         "undoing what it had stored failed too (%s): the next import, or any command that writes, undoes it",
 	"sending.cannot_write":          "owabi cannot write its notices; check the sender's address and the DKIM or S/MIME settings: %s",
 	"sending.refused":               "the mail server refuses to send for us: %s",
+	"outlook.per_minute":            "%d a minute",
+	"outlook.per_day":               "%[1]d a day, %[2]d of them used in the last 24 hours",
 	"sending.paused":                "the mail server asks us to wait: %s",
 	"sending.cannot_connect":        "cannot connect to the mail server: %s",
 	"sending_stopped_banner":        "Sending has stopped since %[1]s: %[2]s. Every notice is still waiting in the queue, and sending resumes by itself once it can. Tell the system administrator.",
@@ -890,6 +892,8 @@ var en = map[string]string{
 
 // enCounted are the English texts whose words change with a count.
 var enCounted = map[string][]catalog.Message{
+	"outlook": withCounts("At the sending limits (%[2]s), the %[1]d ${notices} waiting will have gone out by about %[3]s",
+		"notices", forms(1, "notice", "notices")),
 	"audit.kept": withCounts("kept %[1]d ${contacts} staff had already worked on (${numbers} %[2]s)",
 		"contacts", forms(1, "contact", "contacts"), "numbers", forms(1, "number", "numbers")),
 	"audit.resent": withCounts("%[1]d ${notices} resent, %[2]d ${contacts} handed to their owners to call",
