@@ -49,15 +49,21 @@ func (a *app) poller() (*inbox.Poller, error) {
 	if m.Host == "" {
 		return nil, &configError{key: "imap.host", reason: "missing: set [imap] to the mailbox replies to the notices arrive in"}
 	}
-	pw, err := a.cfg.secret(a.env.getenv, "imap", m.Username, m.PasswordEnv, m.PasswordFile)
+	token, err := a.cfg.imapToken(a.env.getenv)
 	if err != nil {
 		return nil, err
+	}
+	var pw string
+	if token == nil {
+		if pw, err = a.cfg.secret(a.env.getenv, "imap", m.Username, m.PasswordEnv, m.PasswordFile); err != nil {
+			return nil, err
+		}
 	}
 	roots, err := a.cfg.certificateAuthority("imap.ca_file", m.CAFile)
 	if err != nil {
 		return nil, err
 	}
-	return &inbox.Poller{IMAP: inbox.IMAP{Host: m.Host, Port: m.Port, TLS: m.TLS, Username: m.Username, Password: pw,
+	return &inbox.Poller{IMAP: inbox.IMAP{Host: m.Host, Port: m.Port, TLS: m.TLS, Username: m.Username, Password: pw, Token: token,
 		Mailbox: m.Mailbox, Timeout: m.Timeout.Duration, RootCAs: roots, TrustedServers: m.TrustedAuthservIDs}, Store: a.db, Log: a.log}, nil
 }
 

@@ -285,7 +285,10 @@ type IMAPConfig struct {
 	Username     string `toml:"username"`
 	PasswordEnv  string `toml:"password_env"`
 	PasswordFile string `toml:"password_file"`
-	Mailbox      string `toml:"mailbox"`
+	// Auth is "password" (the default) or "xoauth2", with the application
+	// [smtp] oauth_* names.
+	Auth    string `toml:"auth"`
+	Mailbox string `toml:"mailbox"`
 	// TrustedAuthservIDs are the organisation's receiving servers' ids in
 	// Authentication-Results: what they found of a sender is believed.
 	TrustedAuthservIDs []string `toml:"trusted_authserv_ids"`
@@ -655,6 +658,9 @@ func (c *Config) Validate() error {
 			return &configError{key: "imap.poll", reason: "must be 10s or more"}
 		case m.Timeout.Duration <= 0:
 			return &configError{key: "imap.timeout", reason: "must be more than 0"}
+		}
+		if _, err := c.imapToken(nil); err != nil {
+			return err
 		}
 	}
 	switch strings.ToLower(c.Log.Level) {

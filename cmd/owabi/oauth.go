@@ -30,6 +30,15 @@ const (
 	tokenEarly = 5 * time.Minute
 )
 
+// mailLogin is a mailbox owabi logs in to: the relay's it sends through
+// ([smtp]) or the reply mailbox ([imap]).
+type mailLogin struct {
+	section, auth, username, host, tls string
+	timeout                            time.Duration
+	// mailbox is what section.username must name, for the error.
+	mailbox string
+}
+
 // smtpToken gives the access token owabi logs in to the mail server with,
 // fetched again before the one it holds expires; nil when it logs in with
 // a password (or not at all). It never writes a token or a secret
@@ -37,23 +46,36 @@ const (
 // the secret is read when owabi sends.
 func (c *Config) smtpToken(env func(string) string) (func() (string, error), error) {
 	s := c.SMTP
-	switch s.Auth {
+	return c.oauthToken(env, mailLogin{"smtp", s.Auth, s.Username, s.Host, s.TLS, s.Timeout.Duration, "the mailbox owabi sends as (the From address's)"})
+}
+
+// imapToken is smtpToken for the reply mailbox (imap.auth = "xoauth2"):
+// the same application, registered once ([smtp] oauth_*), logs in to the
+// mailbox imap.username.
+func (c *Config) imapToken(env func(string) string) (func() (string, error), error) {
+	m := c.IMAP
+	return c.oauthToken(env, mailLogin{"imap", m.Auth, m.Username, m.Host, m.TLS, m.Timeout.Duration, "the reply mailbox owabi reads"})
+}
+
+func (c *Config) oauthToken(env func(string) string, l mailLogin) (func() (string, error), error) {
+	s := c.SMTP
+	switch l.auth {
 	case "", "password":
 		return nil, nil
 	case "xoauth2":
 	default:
-		return nil, &configError{key: "smtp.auth", reason: "use password (the default) or xoauth2"}
+		return nil, &configError{key: l.section + ".auth", reason: "use password (the default) or xoauth2"}
 	}
-	if s.Username == "" {
-		return nil, &configError{key: "smtp.username", reason: "with smtp.auth = xoauth2, the mailbox owabi sends as (the From address's)"}
+	if l.username == "" {
+		return nil, &configError{key: l.section + ".username", reason: "with " + l.section + ".auth = xoauth2, " + l.mailbox}
 	}
-	if s.TLS == "none" && !loopback(s.Host) {
-		return nil, &configError{key: "smtp.tls", reason: "with smtp.auth = xoauth2 the token would cross the network in clear: use starttls or implicit"}
+	if l.tls == "none" && !loopback(l.host) {
+		return nil, &configError{key: l.section + ".tls", reason: "with " + l.section + ".auth = xoauth2 the token would cross the network in clear: use starttls or implicit"}
 	}
 	// The token source's, for every token it gets: an identity provider
 	// that does not answer costs a connection smtp.timeout, as a mail
 	// server does, and never holds the sender for good.
-	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, &http.Client{Timeout: cmp.Or(s.Timeout.Duration, 30*time.Second)})
+	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, &http.Client{Timeout: cmp.Or(l.timeout, 30*time.Second)})
 	var src oauth2.TokenSource
 	switch s.OAuthProvider {
 	case "microsoft":
@@ -75,7 +97,7 @@ func (c *Config) smtpToken(env func(string) string) (func() (string, error), err
 		if err != nil {
 			return nil, err
 		}
-		src = (&jwt.Config{Email: key.ClientEmail, PrivateKey: []byte(key.PrivateKey), Subject: s.Username,
+		src = (&jwt.Config{Email: key.ClientEmail, PrivateKey: []byte(key.PrivateKey), Subject: l.username,
 			Scopes: []string{cmp.Or(s.OAuthScope, googleScope)}, TokenURL: cmp.Or(s.OAuthTokenURL, key.TokenURI, googleTokenURL)}).TokenSource(ctx)
 	default:
 		return nil, &configError{key: "smtp.oauth_provider", reason: "use microsoft (Microsoft 365) or google (Google Workspace)"}

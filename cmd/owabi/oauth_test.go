@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/inbox/imaptest"
 	"github.com/owabi/owabi/notify/mailer/smtptest"
 )
 
@@ -175,5 +176,36 @@ func TestBrokenOAuthCredentialsAreRefusedAtStart(t *testing.T) {
 		if code, _, errOut := owabi(t, env, "--config", cfg, "status"); code != 2 || !strings.Contains(errOut, c.want) {
 			t.Errorf("%v: exit %d, %s; want it refused, saying %q", c.env, code, errOut, c.want)
 		}
+	}
+}
+
+// The reply mailbox on Microsoft 365 takes only OAuth 2.0 too: owabi
+// inbox logs in with a token from the same application (imap.auth =
+// "xoauth2"), no password, and says why when it can get none.
+func TestTheReplyMailboxIsReadWithAnOAuthToken(t *testing.T) {
+	tokens := newTokenEndpoint(t, 3600)
+	cfg := setup(t, smtptest.New(t))
+	sendSample(t, cfg)
+	mailbox := imaptest.NewXOAUTH2(t, func(user, token string) error {
+		if user != "desk" {
+			return fmt.Errorf("wrong mailbox %s", user)
+		}
+		return tokens.valid(token)
+	})
+	readFrom(t, cfg, mailbox, `tls = "none"`, `auth = "xoauth2"`)
+	mailbox.Deliver(t, []byte("From: x@y.example\r\nSubject: Re: お知らせ\r\nMessage-ID: <reply1@y.example>\r\n"+
+		"Content-Type: text/plain; charset=UTF-8\r\n\r\n削除しました。\r\n"))
+	env := oauthEnv(tokens)
+	code, out, errOut := owabi(t, env, "--config", cfg, "inbox")
+	if code != 0 || !strings.Contains(out, "Read 1 new mails in INBOX") || tokens.requests.Load() != 1 {
+		t.Fatalf("inbox with a token: exit %d, %d token requests\n%s%s", code, tokens.requests.Load(), out, errOut)
+	}
+	if strings.Contains(out+errOut, "token-") {
+		t.Errorf("a token reached the output:\n%s%s", out, errOut)
+	}
+	tokens.revoked.Store(true)
+	mailbox.Deliver(t, []byte("From: x@y.example\r\nSubject: Re\r\nMessage-ID: <reply2@y.example>\r\n\r\nok\r\n"))
+	if code, _, errOut := owabi(t, env, "--config", cfg, "inbox"); code == 0 || !strings.Contains(errOut, "no OAuth 2.0 token") || !strings.Contains(errOut, "invalid_client") {
+		t.Errorf("inbox with the secret revoked: exit %d\n%s", code, errOut)
 	}
 }

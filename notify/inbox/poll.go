@@ -19,6 +19,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/owabi/owabi/notify"
+	"github.com/owabi/owabi/notify/xoauth2"
 )
 
 // IMAP is how to reach the reply mailbox.
@@ -28,8 +29,12 @@ type IMAP struct {
 	TLS      string // "implicit" (993), "starttls" (143) or "none"
 	Username string
 	Password string
-	Mailbox  string
-	Timeout  time.Duration
+	// Token, when set, logs in with OAuth 2.0 (XOAUTH2) as Username, with
+	// the access token it gives for each poll (a token source refreshes
+	// it before it expires); Password is unused.
+	Token   func() (string, error)
+	Mailbox string
+	Timeout time.Duration
 	// RootCAs, when set, are the authorities the server's certificate must
 	// come from, instead of the system's: an organisation's private CA.
 	RootCAs *x509.CertPool
@@ -71,6 +76,24 @@ const (
 	partBytes = 256 << 10
 )
 
+// signIn logs in with the password, or with an OAuth 2.0 token.
+func (p *Poller) signIn(c *imapclient.Client) error {
+	if p.Token == nil {
+		if err := c.Login(p.Username, p.Password).Wait(); err != nil {
+			return fmt.Errorf("imap: sign in as %s: %w", p.Username, err)
+		}
+		return nil
+	}
+	token, err := p.Token()
+	if err != nil {
+		return fmt.Errorf("imap: no OAuth 2.0 token to sign in as %s with: %w", p.Username, err)
+	}
+	if err := c.Authenticate(xoauth2.Client(p.Username, token)); err != nil {
+		return fmt.Errorf("imap: sign in as %s with OAuth 2.0: %w", p.Username, err)
+	}
+	return nil
+}
+
 // Poll reads every mail that arrived since the last poll, and returns how
 // many had each outcome.
 func (p *Poller) Poll(ctx context.Context) (map[notify.InboundOutcome]int, error) {
@@ -81,8 +104,8 @@ func (p *Poller) Poll(ctx context.Context) (map[notify.InboundOutcome]int, error
 	defer c.Close()
 	stop := context.AfterFunc(ctx, func() { c.Close() }) // a hung server must not hold up a shutdown
 	defer stop()
-	if err := c.Login(p.Username, p.Password).Wait(); err != nil {
-		return nil, fmt.Errorf("imap: sign in as %s: %w", p.Username, err)
+	if err := p.signIn(c); err != nil {
+		return nil, err
 	}
 	sel, err := c.Select(p.Mailbox, &imap.SelectOptions{ReadOnly: true}).Wait()
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -114,6 +115,39 @@ func TestAWrongPasswordSaysSo(t *testing.T) {
 	p.Password = "wrong"
 	if _, err := p.Poll(context.Background()); err == nil || !strings.Contains(err.Error(), "sign in as desk") {
 		t.Errorf("a wrong password: %v", err)
+	}
+}
+
+// A mailbox that takes only OAuth 2.0 (Microsoft 365's, Google
+// Workspace's) is read with a token, fetched anew for each poll; a
+// password is refused, and so is a token the server does not take.
+func TestAMailboxThatTakesOnlyOAuthIsReadWithAToken(t *testing.T) {
+	ctx := context.Background()
+	db := sentNotices(t, 1)
+	srv := imaptest.NewXOAUTH2(t, func(user, token string) error {
+		if user != "desk" || token != "token-2" {
+			return errors.New("invalid token")
+		}
+		return nil
+	})
+	srv.Deliver(t, mailTo("r1@x", "owabi.1@sakura-print.example.jp", "Re: お知らせ", "削除しました。"))
+	if _, err := poller(srv, db).Poll(ctx); err == nil || !strings.Contains(err.Error(), "sign in as desk") {
+		t.Errorf("a password against a mailbox that takes only OAuth: %v", err)
+	}
+	fetched := 0
+	p := poller(srv, db)
+	p.Password = ""
+	p.Token = func() (string, error) { fetched++; return fmt.Sprint("token-", fetched), nil }
+	if _, err := p.Poll(ctx); err == nil || !strings.Contains(err.Error(), "with OAuth 2.0") {
+		t.Errorf("a token the server does not take: %v", err)
+	}
+	counts, err := p.Poll(ctx)
+	if err != nil || counts[notify.AckedByReply] != 1 {
+		t.Fatalf("with a good token: %v, %v", counts, err)
+	}
+	p.Token = func() (string, error) { return "", errors.New("AADSTS7000215: Invalid client secret provided") }
+	if _, err := p.Poll(ctx); err == nil || !strings.Contains(err.Error(), "no OAuth 2.0 token") {
+		t.Errorf("with no token to be had: %v", err)
 	}
 }
 

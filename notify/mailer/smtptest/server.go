@@ -13,13 +13,13 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
 	"github.com/owabi/owabi/notify/testca"
+	"github.com/owabi/owabi/notify/xoauth2"
 )
 
 // Message is one message the server accepted.
@@ -266,7 +266,7 @@ func (s *session) Auth(mech string) (sasl.Server, error) {
 	if mech != "XOAUTH2" || s.srv.XOAUTH2 == nil {
 		return nil, smtp.ErrAuthUnknownMechanism
 	}
-	return xoauth2{check: func(user, token string) error {
+	return oauthLogin{check: func(user, token string) error {
 		if err := s.srv.XOAUTH2(user, token); err != nil {
 			return err
 		}
@@ -275,25 +275,17 @@ func (s *session) Auth(mech string) (sasl.Server, error) {
 	}}, nil
 }
 
-// xoauth2 reads a client's XOAUTH2 login: user=USER^Aauth=Bearer TOKEN^A^A.
-type xoauth2 struct {
+// oauthLogin reads a client's XOAUTH2 login.
+type oauthLogin struct {
 	check func(user, token string) error
 }
 
-func (x xoauth2) Next(response []byte) ([]byte, bool, error) {
+func (x oauthLogin) Next(response []byte) ([]byte, bool, error) {
 	if response == nil {
 		return []byte{}, false, nil // no initial response: ask for it
 	}
-	var user, token string
-	for _, field := range strings.Split(string(response), "\x01") {
-		if v, ok := strings.CutPrefix(field, "user="); ok {
-			user = v
-		}
-		if v, ok := strings.CutPrefix(field, "auth=Bearer "); ok {
-			token = v
-		}
-	}
-	if user == "" || token == "" {
+	user, token, ok := xoauth2.Read(response)
+	if !ok {
 		return nil, false, &smtp.SMTPError{Code: 501, EnhancedCode: smtp.EnhancedCode{5, 5, 2}, Message: "malformed XOAUTH2 login"}
 	}
 	if err := x.check(user, token); err != nil {
