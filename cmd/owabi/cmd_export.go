@@ -8,19 +8,30 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/sheet"
 )
 
 func runExport(ctx context.Context, g *globals, e env, args []string) error {
-	fs := flags("export", g, e, "[--lang ja|en] FILE (- for standard output)")
+	fs := flags("export", g, e, "[--lang ja|en] [--format csv|xlsx] FILE (- for standard output)")
 	lang := fs.String("lang", "ja", "the language of the column names and categories: ja or en")
+	format := fs.String("format", "", "csv, or xlsx for an Excel workbook (default: from FILE's extension, else csv)")
 	if err := parse(fs, args, 1); err != nil {
 		return err
 	}
 	if !slices.Contains(sheet.Languages, *lang) {
 		return &usageError{msg: fmt.Sprintf("--lang %q: use ja or en", *lang)}
+	}
+	if *format == "" {
+		*format = string(sheet.CSV)
+		if strings.EqualFold(filepath.Ext(fs.Arg(0)), ".xlsx") {
+			*format = string(sheet.XLSX)
+		}
+	}
+	if !slices.Contains(sheet.Formats, sheet.Format(*format)) {
+		return &usageError{msg: fmt.Sprintf("--format %q: use csv or xlsx", *format)}
 	}
 	a, err := openExisting(ctx, g, e)
 	if err != nil {
@@ -30,7 +41,7 @@ func runExport(ctx context.Context, g *globals, e env, args []string) error {
 	path := fs.Arg(0)
 	var n int
 	err = writeOut(e, path, func(out io.Writer) (err error) {
-		n, err = writeContacts(ctx, a, out, *lang)
+		n, err = writeContacts(ctx, a, out, sheet.Format(*format), *lang)
 		return err
 	})
 	if err != nil {
@@ -54,8 +65,8 @@ func runExport(ctx context.Context, g *globals, e env, args []string) error {
 }
 
 // writeContacts writes every contact as one spreadsheet row.
-func writeContacts(ctx context.Context, a *app, out io.Writer, lang string) (int, error) {
-	return sheet.ContactList(out, lang, a.cfg.zone(), func(fn func(notify.Contact, notify.ContactProgress) error) error {
+func writeContacts(ctx context.Context, a *app, out io.Writer, f sheet.Format, lang string) (int, error) {
+	return sheet.ContactList(out, f, lang, a.cfg.zone(), func(fn func(notify.Contact, notify.ContactProgress) error) error {
 		return a.db.EachContact(ctx, fn)
 	})
 }

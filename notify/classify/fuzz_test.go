@@ -17,6 +17,9 @@ func FuzzReadMasters(f *testing.F) {
 	f.Add([]byte("\ufeff" + strings.ReplaceAll(header, "\n", "\r\n") + "C0001,\"Asagiri Paper Co., Ltd.\",,Asagiri-Paper.example.net,,,,\r\n,,,,,,,\r\n"))
 	f.Add([]byte(header + "C1,x,,bad domain,,,,\nC1,y\"z,,,,,,\n\"C2,\n"))
 	f.Add([]byte("supplier_code,company_name,email_domain\nS1,株式会社例,@例え.jp\n"))
+	// The same list kept in Excel.
+	f.Add(workbookOf(f, [][]string{{"customer_code", "company_name", "email_domain", "owner_email"},
+		{"C0004", "有限会社ひばり茶舗", "freemail.example.jp", "matsui@sakura-print.example.jp"}, {}, {"C1", "x", "bad domain"}}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ms, err := classify.ReadMasters(bytes.NewReader(data), notify.Customer)
 		if err != nil {

@@ -1,6 +1,8 @@
 package classify
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -28,27 +30,45 @@ type Master struct {
 const maxMasterErrors = 10
 
 // ReadMasters reads a master list in the layout of customers.csv and
-// suppliers.csv: a header row whose first column is the code, and columns
-// found by name: company_name and email_domain (required),
+// suppliers.csv, as CSV (UTF-8; a BOM, CRLF line ends and blank rows are
+// fine) or as an Excel workbook (.xlsx, its first sheet), told apart by
+// their first bytes: a header row whose first column is the code, and
+// columns found by name: company_name and email_domain (required),
 // company_name_kana and owner_email (optional). Every company gets
-// category c. A UTF-8 BOM, CRLF line ends and blank rows are fine.
+// category c.
 //
 // A bad row fails the whole list with a *notify.Error (code
-// notify.EINVALID) that names up to ten bad rows by line, so the file can be
-// fixed in one go.
+// notify.EINVALID) that names up to ten bad rows by line (by row in a
+// workbook), so the file can be fixed in one go.
 func ReadMasters(r io.Reader, c notify.Category) ([]Master, error) {
 	if c != notify.Customer && c != notify.Supplier && c != notify.Employee {
 		return nil, notify.Errorf(notify.EINVALID, "a master list cannot be of category %q", c)
 	}
-	cr := csv.NewReader(addrbook.SkipBOM(r))
-	cr.FieldsPerRecord = -1
-	header, err := cr.Read()
-	var pe *csv.ParseError
+	br := bufio.NewReader(r)
+	start, _ := br.Peek(8)
+	var rows rowSource
+	switch {
+	case bytes.HasPrefix(start, zipMagic):
+		wb, err := openWorkbook(br)
+		if err != nil {
+			return nil, notify.Errorf(notify.EINVALID, "%s list: %s", c, err)
+		}
+		defer wb.Close()
+		rows = wb
+	case bytes.HasPrefix(start, oleMagic):
+		// Excel writes a workbook with a password as one too.
+		return nil, notify.Errorf(notify.EINVALID, "%s list: an old Excel workbook (.xls), or one protected by a password: save it as .xlsx without a password, or as CSV (UTF-8)", c)
+	default:
+		cr := csv.NewReader(addrbook.SkipBOM(br))
+		cr.FieldsPerRecord = -1
+		rows = csvRows{cr}
+	}
+	header, line, err := rows.next()
 	switch {
 	case err == io.EOF:
 		return nil, notify.Errorf(notify.EINVALID, "%s list: the file is empty", c)
-	case errors.As(err, &pe):
-		return nil, notify.Errorf(notify.EINVALID, "%s list: line %d: malformed CSV: %v", c, pe.StartLine, pe.Err)
+	case errors.As(err, new(malformed)):
+		return nil, notify.Errorf(notify.EINVALID, "%s list: %s %d: %v", c, rows.unit(), line, err)
 	case err != nil:
 		return nil, fmt.Errorf("%s list: reading the header: %w", c, err)
 	}
@@ -65,16 +85,16 @@ func ReadMasters(r io.Reader, c notify.Category) ([]Master, error) {
 	)
 	addBad := func(line int, reason string) {
 		if nbad++; nbad <= maxMasterErrors {
-			bad = append(bad, fmt.Sprintf("line %d: %s", line, reason))
+			bad = append(bad, fmt.Sprintf("%s %d: %s", rows.unit(), line, reason))
 		}
 	}
 	for {
-		row, err := cr.Read()
+		row, line, err := rows.next()
 		if err == io.EOF {
 			break
 		}
-		if errors.As(err, &pe) {
-			addBad(pe.StartLine, fmt.Sprintf("malformed CSV: %v", pe.Err))
+		if errors.As(err, new(malformed)) {
+			addBad(line, err.Error())
 			continue
 		}
 		if err != nil {
@@ -83,10 +103,9 @@ func ReadMasters(r io.Reader, c notify.Category) ([]Master, error) {
 		if isBlank(row) { // spreadsheets like to leave rows of empty cells
 			continue
 		}
-		line, _ := cr.FieldPos(0)
 		m, reason := cols.master(row, c)
 		if reason == "" && seen[m.Code] > 0 {
-			reason = fmt.Sprintf("code %s is already on line %d", m.Code, seen[m.Code])
+			reason = fmt.Sprintf("code %s is already on %s %d", m.Code, rows.unit(), seen[m.Code])
 		}
 		if reason != "" {
 			addBad(line, reason)
@@ -103,6 +122,42 @@ func ReadMasters(r io.Reader, c notify.Category) ([]Master, error) {
 		return nil, notify.Errorf(notify.EINVALID, "%s list: %s%s", c, strings.Join(bad, "; "), more)
 	}
 	return masters, nil
+}
+
+// A workbook (.xlsx) is a ZIP archive; an old Excel workbook (.xls), and a
+// workbook with a password, an OLE compound file.
+var (
+	zipMagic = []byte("PK\x03\x04")
+	oleMagic = []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+)
+
+// rowSource gives a list's rows one by one, each with the line (CSV) or
+// row (workbook) it is on: a row it cannot read is a malformed error.
+type rowSource interface {
+	next() (row []string, line int, err error)
+	unit() string // "line" or "row", as the error messages count
+}
+
+// malformed is a row that cannot be read as CSV.
+type malformed struct{ err error }
+
+func (m malformed) Error() string { return "malformed CSV: " + m.err.Error() }
+
+type csvRows struct{ r *csv.Reader }
+
+func (c csvRows) unit() string { return "line" }
+
+func (c csvRows) next() ([]string, int, error) {
+	row, err := c.r.Read()
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return nil, pe.StartLine, malformed{pe.Err}
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	line, _ := c.r.FieldPos(0)
+	return row, line, nil
 }
 
 // masterColumns says where each field sits in a master-list row.

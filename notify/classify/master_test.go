@@ -2,10 +2,13 @@ package classify_test
 
 import (
 	"bytes"
+	"encoding/csv"
 	"os"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/classify"
@@ -125,5 +128,64 @@ func TestReadMastersInvalid(t *testing.T) {
 				t.Errorf("code %q, want %q", got, want)
 			}
 		})
+	}
+}
+
+// workbookOf writes rows into the first sheet of an Excel workbook, as a
+// spreadsheet program saves one, and returns its bytes.
+func workbookOf(t testing.TB, rows [][]string, opts ...excelize.Options) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	for i, row := range rows {
+		cells := make([]any, len(row))
+		for j, v := range row {
+			cells[j] = v
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow("Sheet1", cell, &cells); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var b bytes.Buffer
+	if err := f.Write(&b, opts...); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// A master list kept in Excel reads as the same list saved as CSV.
+func TestReadMastersFromAnExcelWorkbook(t *testing.T) {
+	b, err := os.ReadFile(sampleCustomers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows = append(rows, []string{}, []string{"", "", ""}) // empty rows at the end, as sheets have
+	got, err := classify.ReadMasters(bytes.NewReader(workbookOf(t, rows)), notify.Customer)
+	if want := readMasterFile(t, sampleCustomers, notify.Customer); err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("from a workbook: %d masters, %v; want the %d of the CSV", len(got), err, len(want))
+	}
+	// Bad rows are named by the sheet's row numbers.
+	bad := [][]string{{"customer_code", "company_name", "email_domain"}, {"C1", "甲", "a.example"}, {}, {"C1", "乙", "b.example"}, {"C3", "", "c.example"}}
+	if _, err := classify.ReadMasters(bytes.NewReader(workbookOf(t, bad)), notify.Customer); err == nil ||
+		err.Error() != "customer list: row 4: code C1 is already on row 2; row 5: no company_name" {
+		t.Errorf("bad rows in a workbook: %v", err)
+	}
+	for _, tt := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"old Excel", []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest"), "an old Excel workbook (.xls), or one protected by a password: save it as .xlsx without a password, or as CSV (UTF-8)"},
+		{"password", workbookOf(t, rows, excelize.Options{Password: "himitsu"}), "protected by a password"},
+		{"broken", workbookOf(t, rows)[:300], "not a workbook that can be read"},
+	} {
+		if _, err := classify.ReadMasters(bytes.NewReader(tt.data), notify.Customer); err == nil || !strings.Contains(err.Error(), tt.want) || notify.ErrorCode(err) != notify.EINVALID {
+			t.Errorf("%s: %v; want an EINVALID error saying %q", tt.name, err, tt.want)
+		}
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/sheet"
 )
@@ -43,7 +45,7 @@ func TestWriterNeutralisesFormulas(t *testing.T) {
 
 func TestTheContactListSaysWhyAnAddressWasNotReached(t *testing.T) {
 	var b bytes.Buffer
-	_, err := sheet.ContactList(&b, "ja", time.UTC, func(fn func(notify.Contact, notify.ContactProgress) error) error {
+	_, err := sheet.ContactList(&b, sheet.CSV, "ja", time.UTC, func(fn func(notify.Contact, notify.ContactProgress) error) error {
 		return fn(notify.Contact{ID: 1, Record: notify.Record{Family: "山田", Emails: []string{"taro@x.example"}}},
 			notify.ContactProgress{Undelivered: []notify.Undelivered{{Email: "taro@x.example",
 				Reply: notify.ServerReply{Stage: notify.StageRcpt, Code: 550, Status: "5.1.1"}}}})
@@ -107,5 +109,71 @@ func TestTextNeutralisesWhateverStartsAFormula(t *testing.T) {
 		if got := sheet.Text(tt.cell); got != want {
 			t.Errorf("Text(%q) = %q, want %q", tt.cell, got, want)
 		}
+	}
+}
+
+// The contact list as an Excel workbook: the same rows as the CSV, every
+// cell text as the database holds it (no apostrophe, no formula, leading
+// zeros kept, even after an edit: the text format), the header frozen and
+// the columns wide enough to read.
+func TestTheContactListAsAWorkbook(t *testing.T) {
+	contacts := func(fn func(notify.Contact, notify.ContactProgress) error) error {
+		return fn(notify.Contact{ID: 7, Record: notify.Record{Family: `=HYPERLINK("http://evil.example","x")`, Company: "＋cmd|' /C calc'!A0",
+			Emails: []string{"a@x.example", "b@x.example"}, Phones: []string{"0312345678", "+81 90-0000-0000"}}, Category: notify.Customer},
+			notify.ContactProgress{})
+	}
+	var csvFile, xlsxFile bytes.Buffer
+	if _, err := sheet.ContactList(&csvFile, sheet.CSV, "ja", time.UTC, contacts); err != nil {
+		t.Fatal(err)
+	}
+	n, err := sheet.ContactList(&xlsxFile, sheet.XLSX, "ja", time.UTC, contacts)
+	if err != nil || n != 1 {
+		t.Fatalf("workbook: %d contacts, %v", n, err)
+	}
+	f, err := excelize.OpenReader(&xlsxFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := f.GetSheetList(); len(got) != 1 || got[0] != "連絡先" {
+		t.Fatalf("sheets %q, want one named 連絡先", got)
+	}
+	rows, err := f.GetRows("連絡先")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromCSV, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(csvFile.String(), "\ufeff"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range fromCSV {
+		for j := range fromCSV[i] {
+			if j >= len(rows[i]) {
+				rows[i] = append(rows[i], "")
+			}
+			if sheet.Text(rows[i][j]) != fromCSV[i][j] {
+				t.Errorf("row %d column %d: workbook %q, CSV %q", i+1, j+1, rows[i][j], fromCSV[i][j])
+			}
+		}
+	}
+	for _, tt := range []struct{ cell, want string }{
+		{"B2", `=HYPERLINK("http://evil.example","x")`}, {"D2", "＋cmd|' /C calc'!A0"},
+		{"G2", "a@x.example\nb@x.example"}, {"H2", "0312345678\n+81 90-0000-0000"},
+	} {
+		got, _ := f.GetCellValue("連絡先", tt.cell)
+		typ, _ := f.GetCellType("連絡先", tt.cell)
+		formula, _ := f.GetCellFormula("連絡先", tt.cell)
+		style, _ := f.GetCellStyle("連絡先", tt.cell)
+		st, _ := f.GetStyle(style)
+		if got != tt.want || formula != "" || (typ != excelize.CellTypeSharedString && typ != excelize.CellTypeInlineString) || st == nil || st.NumFmt != 49 {
+			t.Errorf("%s: %q (type %v, formula %q, format %+v); want the text %q in the text format", tt.cell, got, typ, formula, st, tt.want)
+		}
+	}
+	panes, err := f.GetPanes("連絡先")
+	if err != nil || !panes.Freeze || panes.YSplit != 1 {
+		t.Errorf("panes %+v, %v; want the header row frozen", panes, err)
+	}
+	if w, _ := f.GetColWidth("連絡先", "G"); w < 20 {
+		t.Errorf("the e-mail column is %v wide", w)
 	}
 }

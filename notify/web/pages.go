@@ -132,15 +132,20 @@ func (s *Server) myContacts(w http.ResponseWriter, r *http.Request, sess *notify
 }
 
 // exportContacts sends the whole contact list with progress as a
-// spreadsheet file, in the user's language, and records the export. It
-// answers the dashboard's form, never a link (see showReport).
+// spreadsheet file (CSV, or an Excel workbook for /contacts.xlsx), in the
+// user's language, and records the export. It answers the dashboard's
+// form, never a link (see showReport).
 func (s *Server) exportContacts(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
-	name := "owabi-contacts-" + s.Now().In(s.Zone).Format("20060102-1504") + ".csv"
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	format := sheet.CSV
+	if strings.HasSuffix(r.URL.Path, ".xlsx") {
+		format = sheet.XLSX
+	}
+	name := "owabi-contacts-" + s.Now().In(s.Zone).Format("20060102-1504") + "." + string(format)
+	w.Header().Set("Content-Type", format.MediaType())
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	// A million contacts take longer to write than the server's usual limit.
 	http.NewResponseController(w).SetWriteDeadline(s.Now().Add(30 * time.Minute))
-	n, err := sheet.ContactList(w, language(r), s.Zone, func(fn func(notify.Contact, notify.ContactProgress) error) error {
+	n, err := sheet.ContactList(w, format, language(r), s.Zone, func(fn func(notify.Contact, notify.ContactProgress) error) error {
 		return s.Store.EachContact(r.Context(), fn)
 	})
 	if err != nil {

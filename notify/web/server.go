@@ -172,6 +172,8 @@ func New(cfg Config) (*Server, error) {
 	// addresses lead to the pages with the forms.
 	s.handle("POST", "/contacts.csv", false, s.signedIn(s.only(notify.Manager, s.exportContacts)))
 	s.handle("GET", "/contacts.csv", false, s.signedIn(s.only(notify.Manager, goTo("/dashboard"))))
+	s.handle("POST", "/contacts.xlsx", false, s.signedIn(s.only(notify.Manager, s.exportContacts)))
+	s.handle("GET", "/contacts.xlsx", false, s.signedIn(s.only(notify.Manager, goTo("/dashboard"))))
 	s.handle("GET", "/import", false, s.signedIn(s.only(notify.Manager, s.importsPage)))
 	s.handle("GET", "/audit", false, s.signedIn(s.only(notify.Manager, s.auditTrail)))
 	s.handle("GET", "/templates", false, s.signedIn(s.only(notify.Manager, s.noticeItems)))

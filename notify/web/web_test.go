@@ -17,11 +17,13 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/owabi/owabi/notify"
@@ -494,6 +496,24 @@ func TestSalesLogACallAndTheManagerSeesIt(t *testing.T) {
 	}
 	if code, _, _ := post(t, sales, a.URL+"/contacts.csv", url.Values{"csrf": {token}}); code != http.StatusForbidden {
 		t.Errorf("sales staff download the list: %d, want 403", code)
+	}
+	// The same list as an Excel workbook, from the dashboard's other button.
+	if !strings.Contains(dash, `formaction="/contacts.xlsx"`) {
+		t.Errorf("the dashboard offers no Excel download:\n%s", dash)
+	}
+	code, _, book := post(t, manager, a.URL+"/contacts.xlsx", url.Values{"csrf": {csrfField.FindStringSubmatch(dash)[1]}})
+	f, err := excelize.OpenReader(strings.NewReader(book))
+	if code != http.StatusOK || err != nil {
+		t.Fatalf("contacts.xlsx: %d, %v", code, err)
+	}
+	defer f.Close()
+	if sheetRows, err := f.GetRows("連絡先"); err != nil || len(sheetRows) != 4 || !slices.ContainsFunc(sheetRows, func(r []string) bool {
+		return len(r) > 12 && r[1] == "山田 太郎" && r[12] == "話せた"
+	}) {
+		t.Errorf("contacts.xlsx rows: %q, %v", sheetRows, err)
+	}
+	if code, _, _ := post(t, sales, a.URL+"/contacts.xlsx", url.Values{"csrf": {token}}); code != http.StatusForbidden {
+		t.Errorf("sales staff download the workbook: %d, want 403", code)
 	}
 }
 

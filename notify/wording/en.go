@@ -128,7 +128,8 @@ var en = map[string]string{
 	"clicked":                       "Opened the link",
 	"infected":                      "Infection suspected",
 	"by":                            "By",
-	"export":                        "Download the contact list (CSV for Excel)",
+	"export":                        "Download the contact list (CSV)",
+	"export_xlsx":                   "Download the contact list (Excel)",
 	"import":                        "Import an address book",
 	"import_help":                   "Choose the leaked address book (Google or Outlook CSV, vCard). Its format and encoding are detected. Importing the same file again adds nothing twice.",
 	"file":                          "File",
@@ -526,6 +527,7 @@ var en = map[string]string{
 	"dnc_state_no":               "to be contacted",
 
 	// The contact list for spreadsheets (notify/sheet).
+	"sheet.contacts":   "Contacts",
 	"sheet.col.number": "No.", "sheet.col.name": "Name", "sheet.col.kana": "Phonetic name", "sheet.col.company": "Company",
 	"sheet.col.department": "Department", "sheet.col.title": "Title", "sheet.col.emails": "E-mail addresses", "sheet.col.phones": "Phones",
 	"sheet.col.category": "Category", "sheet.col.why": "Why", "sheet.col.owner": "Owner", "sheet.col.last_call": "Last call",

@@ -125,7 +125,8 @@ var ja = map[string]string{
 	"clicked":                       "リンク等を開いた",
 	"infected":                      "感染の疑い",
 	"by":                            "記録者",
-	"export":                        "連絡先一覧をダウンロード（Excel用CSV）",
+	"export":                        "連絡先一覧をダウンロード（CSV）",
+	"export_xlsx":                   "連絡先一覧をダウンロード（Excel）",
 	"import":                        "アドレス帳の取り込み",
 	"import_help":                   "流出したアドレス帳のファイル（Google・OutlookのCSV、vCard）を選んでください。形式と文字コードは自動で判定します。同じファイルを何度取り込んでも重複しません。",
 	"file":                          "ファイル",
@@ -537,6 +538,7 @@ var ja = map[string]string{
 	"dnc_state_no":               "連絡する",
 
 	// The contact list for spreadsheets (notify/sheet).
+	"sheet.contacts":   "連絡先",
 	"sheet.col.number": "番号", "sheet.col.name": "氏名", "sheet.col.kana": "フリガナ", "sheet.col.company": "会社名",
 	"sheet.col.department": "部署", "sheet.col.title": "役職", "sheet.col.emails": "メールアドレス", "sheet.col.phones": "電話",
 	"sheet.col.category": "区分", "sheet.col.why": "判定の理由", "sheet.col.owner": "担当", "sheet.col.last_call": "最終通話",
