@@ -83,6 +83,24 @@ func text(t *testing.T, ctx context.Context, sel string) string {
 	return s
 }
 
+// eventually says whether the page comes to make expr true within ten
+// seconds, across the page loading anew (which chromedp.Poll does not
+// survive).
+func eventually(ctx context.Context, expr string) bool {
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr)); err == nil && ok {
+			return true
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	return false
+}
+
 // do runs steps, failing the test on an error.
 func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
@@ -206,5 +224,42 @@ func TestBrowserTheManagerDownloadsTheListAndPrintsAReportInOneClick(t *testing.
 	if len(trail) != 3 || trail[0].Kind != "report" || !strings.HasPrefix(wording.Audit("en", time.UTC, trail[0]), "Report to the PPC (final) written (English, md)") ||
 		!strings.HasPrefix(wording.Audit("en", time.UTC, trail[1]), "Report to the PPC (final) written (Japanese, html)") || trail[2].Kind != "export" {
 		t.Errorf("the audit trail: %+v", trail)
+	}
+}
+
+// Back after saving a call never shows the page as it was before: a
+// salesperson who sees the form still filled and 「まだ記録はありません」
+// thinks it did not save, and saves again.
+func TestBrowserBackAfterSavingACallShowsTheCallSaved(t *testing.T) {
+	ctx := browser(t)
+	a := newApp(t)
+	a.importBook(t, ownedBySuzuki, notify.Record{Family: "佐藤", Given: "花子", Emails: []string{"hanako@asagiri.example"}})
+	do(t, ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)))
+	do(t, ctx, signInWith(a, "suzuki")...)
+	do(t, ctx, chromedp.WaitVisible(`ul.contacts`), chromedp.Click(`li[data-contact] a.name`), chromedp.WaitVisible(`#call-form`))
+	do(t, ctx,
+		chromedp.Click(`input[name=outcome][value=reached]`),
+		chromedp.SendKeys(`textarea[name=note]`, "削除済みとのこと"),
+		chromedp.Click(`#call-form button[type=submit]`),
+		chromedp.WaitVisible(`.done`),
+		// Back, as the phone's button does (a page restored from the
+		// back-forward cache fires no load, which NavigateBack waits for).
+		chromedp.Evaluate[chromedp.Void](`history.back()`),
+	)
+	// The page must come to show the call saved; a stale one never does.
+	if !eventually(ctx, `document.querySelector("#call-form") !== null && document.body.innerText.includes("削除済みとのこと")`) {
+		t.Fatalf("back after saving never shows the call saved:\n%s", text(t, ctx, `main`))
+	}
+	note, err := chromedp.Run(ctx, chromedp.Value(`textarea[name=note]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reached, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("input[name=outcome][value=reached]").checked`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := text(t, ctx, `main`)
+	if strings.Contains(page, wording.Say("ja", "no_calls")) || !strings.Contains(page, "削除済みとのこと") || note != "" || reached {
+		t.Errorf("back after saving: the form holds %q (reached %v), and the page says:\n%s", note, reached, page)
 	}
 }

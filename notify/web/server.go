@@ -155,7 +155,8 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.handle("GET", "/login", true, s.loginPage)
 	s.handle("POST", "/login", true, s.loginSubmit)
-	s.handle("GET", "/style.css", true, s.style)
+	s.handle("GET", "/style.css", true, s.static("web/style.css", "text/css; charset=utf-8"))
+	s.handle("GET", "/fresh.js", true, s.static("web/fresh.js", "text/javascript; charset=utf-8"))
 	s.handle("GET", "/healthz", true, s.healthz)
 	s.handle("GET", "/metrics", true, s.metrics)
 	s.handle("GET", "/ack/{token}", true, s.ackPage)
@@ -236,7 +237,7 @@ func (s *Server) handle(method, path string, public bool, h http.HandlerFunc) {
 // personal data.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Cache-Control", "no-store")
@@ -372,15 +373,18 @@ func passing(err error) (key string, status int) {
 	return "", 0
 }
 
-func (s *Server) style(w http.ResponseWriter, r *http.Request) {
-	b, err := fs.ReadFile(s.Templates, "web/style.css")
-	if err != nil {
-		s.fail(w, r, err)
-		return
+// static serves a file of the app's own (its style, its one script).
+func (s *Server) static(name, contentType string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		b, err := fs.ReadFile(s.Templates, name)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", contentType)
+		w.Header().Set("Cache-Control", "max-age=3600")
+		w.Write(b)
 	}
-	w.Header().Set("Content-Type", "text/css; charset=utf-8")
-	w.Header().Set("Cache-Control", "max-age=3600")
-	w.Write(b)
 }
 
 // parsePages parses each page template with the shared layout.
