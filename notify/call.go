@@ -153,6 +153,7 @@ type Progress struct {
 	Visited       int // an apology visit was made
 	Checked       int // their computer was checked or cleaned
 	NoneDelivered int // a notice failed, and none has been delivered
+	AnsweredPage  int // answered on their confirmation page
 }
 
 // Add adds another category's progress to p.
@@ -170,6 +171,7 @@ func (p *Progress) Add(o Progress) {
 	p.Visited += o.Visited
 	p.Checked += o.Checked
 	p.NoneDelivered += o.NoneDelivered
+	p.AnsweredPage += o.AnsweredPage
 }
 
 // Urgency orders a salesperson's list: who to call first.
@@ -250,6 +252,7 @@ type ContactProgress struct {
 	Visited             bool // an apology visit was made
 	Checked             bool // their computer was checked or cleaned
 	NoneDelivered       bool // a notice failed, and none has been delivered (one may still be on its way)
+	AnsweredPage        bool // answered on their confirmation page (what the spam did, or that they deleted it)
 	// Acknowledged: they acknowledged a notice (a reply, their link, or a
 	// call that reached them); AcknowledgedAt the first time they did.
 	Acknowledged   bool

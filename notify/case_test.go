@@ -143,11 +143,11 @@ func TestACasesProgressCountsEachFactOnce(t *testing.T) {
 			Calls: []Call{{ID: 1, At: at(-4), Outcome: Reached, Hearing: Hearing{Arrived: No}}},
 			Acks:  []Ack{{Channel: AckLink, At: at(-1), Report: OpenedSpam}}},
 			ContactProgress{LastCallAt: at(-4), LastOutcome: Reached, Called: true, Reached: true, ReachedAt: at(-4), Heard: true,
-				Arrived: true, Clicked: true, Acknowledged: true, AcknowledgedAt: at(-1)}},
+				Arrived: true, Clicked: true, AnsweredPage: true, Acknowledged: true, AcknowledgedAt: at(-1)}},
 		{"fear an infection, on their page", Case{Acks: []Ack{{Channel: AckLink, At: at(-1), Report: FearInfected}}},
-			ContactProgress{Arrived: true, Infected: true, Acknowledged: true, AcknowledgedAt: at(-1)}},
+			ContactProgress{Arrived: true, Infected: true, AnsweredPage: true, Acknowledged: true, AcknowledgedAt: at(-1)}},
 		{"asked for a call, on their page", Case{Acks: []Ack{{Channel: AckLink, At: at(-1), Report: AskedForCall}}},
-			ContactProgress{Acknowledged: true, AcknowledgedAt: at(-1)}},
+			ContactProgress{AnsweredPage: true, Acknowledged: true, AcknowledgedAt: at(-1)}},
 		{"visited", Case{Calls: []Call{{ID: 1, At: at(-2), Outcome: Reached, FollowUp: ApologyVisit, FollowUpDone: at(-1), FollowUpResult: FollowedUp}}},
 			ContactProgress{LastCallAt: at(-2), LastOutcome: Reached, Called: true, Reached: true, ReachedAt: at(-2), Visited: true}},
 		{"a visit planned only", Case{Calls: []Call{{ID: 1, At: at(-2), Outcome: Reached, FollowUp: ApologyVisit, FollowUpOn: at(20)}}},
@@ -225,7 +225,7 @@ func TestACaseAsItStoodAtATime(t *testing.T) {
 		want ContactProgress
 	}{
 		{"now", at(48), ContactProgress{Called: true, Reached: true, ReachedAt: at(-24), Heard: true, Arrived: true, Clicked: true,
-			Checked: true, Remediated: true, Acknowledged: true, AcknowledgedAt: at(3), LastCallAt: at(5), LastOutcome: NoAnswer}},
+			Checked: true, Remediated: true, AnsweredPage: true, Acknowledged: true, AcknowledgedAt: at(3), LastCallAt: at(5), LastOutcome: NoAnswer}},
 		{"then", now, ContactProgress{Called: true, Reached: true, ReachedAt: at(-24), Heard: true, Arrived: true, Clicked: true,
 			LastCallAt: at(-24), LastOutcome: Reached}},
 		{"before anything", at(-100), ContactProgress{}},

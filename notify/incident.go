@@ -31,6 +31,13 @@ type Organisation struct {
 	// The desk's name and hours in English, for English notices and
 	// reports; empty, they are told as they are.
 	DeskNameEn, DeskHoursEn string
+	// InternalDesk is the desk staff turn to (情報システム部), which
+	// signs the notices to employees, with its English name; empty, the
+	// contact desk signs them too. InternalFromName is the name those
+	// notices come from (default: the organisation's name and that desk's).
+	InternalDesk       Staff
+	InternalDeskNameEn string
+	InternalFromName   string
 	// Who reports to the regulators, as their forms ask.
 	Address         string
 	Representative  string // 代表者
@@ -49,6 +56,22 @@ func (o Organisation) In(lang string) Organisation {
 		o.DeskHours = cmp.Or(o.DeskHoursEn, o.DeskHours)
 		o.FromName = cmp.Or(o.FromNameEn, o.FromName)
 	}
+	return o
+}
+
+// For is the organisation as a notice to someone of category c tells it,
+// in lang: to an employee, signed by the internal desk where there is one.
+func (o Organisation) For(lang string, c Category) Organisation {
+	if c != Employee || o.InternalDesk.Name == "" {
+		return o.In(lang)
+	}
+	name, org := o.InternalDesk.Name, o.Name
+	if lang == "en" {
+		name, org = cmp.Or(o.InternalDeskNameEn, name), cmp.Or(o.NameEn, org)
+	}
+	o.Desk = Staff{Name: name, Phone: cmp.Or(o.InternalDesk.Phone, o.Desk.Phone), Email: o.InternalDesk.Email}
+	o.DeskHours = "" // the contact desk's
+	o.FromName = cmp.Or(o.InternalFromName, org+" "+name)
 	return o
 }
 

@@ -329,8 +329,9 @@ func (d *DB) migrate(ctx context.Context) error {
 // this owabi's code is written for, however old the database was; so a
 // later migration's SQL must not read what an earlier one's Go fills in.
 var afterMigration = map[string]func(context.Context, *Tx) error{
-	"0005_funnel_in_go": refreshEveryCase,
-	"0007_calls_heard":  fillHeard,
+	"0005_funnel_in_go":  refreshEveryCase,
+	"0007_calls_heard":   fillHeard,
+	"0011_answered_page": refreshEveryCase,
 }
 
 // unknownSchema says why a database with the migrations applied has a

@@ -48,6 +48,7 @@ var funnel = []funnelStep{
 	{"visited", func(p *notify.ContactProgress) *bool { return &p.Visited }, func(p *notify.Progress) *int { return &p.Visited }},
 	{"checked", func(p *notify.ContactProgress) *bool { return &p.Checked }, func(p *notify.Progress) *int { return &p.Checked }},
 	{"none_delivered", func(p *notify.ContactProgress) *bool { return &p.NoneDelivered }, func(p *notify.Progress) *int { return &p.NoneDelivered }},
+	{"answered_page", func(p *notify.ContactProgress) *bool { return &p.AnsweredPage }, func(p *notify.Progress) *int { return &p.AnsweredPage }},
 }
 
 // funnelNames lists the funnel's names for an IN (…) of SQL.

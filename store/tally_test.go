@@ -729,7 +729,7 @@ func personCount(p notify.ContactProgress) notify.Progress {
 	return notify.Progress{Acknowledged: n(p.Acknowledged), Called: n(p.Called), Reached: n(p.Reached), HearingDone: n(p.Heard),
 		Arrived: n(p.Arrived), NotArrived: n(p.NotArrived), Clicked: n(p.Clicked), Infected: n(p.Infected),
 		FoundInfected: n(p.FoundInfected), Remediated: n(p.Remediated), Visited: n(p.Visited), Checked: n(p.Checked),
-		NoneDelivered: n(p.NoneDelivered)}
+		NoneDelivered: n(p.NoneDelivered), AnsweredPage: n(p.AnsweredPage)}
 }
 
 // serverReply is a server's reply at RCPT TO as a test writes it: "550 5.1.1 no such user".

@@ -258,6 +258,10 @@ desk_hours = "平日 9:00〜18:00"
 desk_name_en = "Customer Desk"
 desk_hours_en = "weekdays 9:00-18:00 JST"
 desk_fax = "03-0000-1235"
+internal_desk_name = "情報システム部"
+internal_desk_phone = "03-0000-1240"
+internal_desk_email = "it@sakura-print.example.jp"
+internal_desk_name_en = "IT Department"
 desk_staff = [
 	{ name = "総務部 桜井 花子", mobile = "090-0000-0001" },
 	{ name = "営業部 大塚 浩二", mobile = "090-0000-0002" },

@@ -73,6 +73,12 @@ type OrganisationConfig struct {
 	DeskHoursEn string   `toml:"desk_hours_en"`
 	DeskAddress string   `toml:"desk_address"`
 	DeskFax     string   `toml:"desk_fax"`
+	// The desk that signs the notices to employees (情報システム部).
+	InternalDeskName   string `toml:"internal_desk_name"`
+	InternalDeskNameEn string `toml:"internal_desk_name_en"`
+	InternalDeskPhone  string `toml:"internal_desk_phone"`
+	InternalDeskEmail  string `toml:"internal_desk_email"`
+	InternalFromName   string `toml:"internal_from_name"`
 	// DeskStaff are the staff the incident report names for questions.
 	DeskStaff []DeskStaffConfig `toml:"desk_staff"`
 	Language  string            `toml:"language"`
@@ -794,6 +800,8 @@ func (c *Config) organisation() notify.Organisation {
 		Desk:      notify.Staff{Name: o.DeskName, Phone: o.DeskPhone, Email: o.DeskEmail},
 		DeskHours: o.DeskHours, DeskNameEn: o.DeskNameEn, DeskHoursEn: o.DeskHoursEn,
 		DeskAddress: o.DeskAddress, DeskFax: o.DeskFax, DeskStaff: staff,
+		InternalDesk:       notify.Staff{Name: o.InternalDeskName, Phone: o.InternalDeskPhone, Email: o.InternalDeskEmail},
+		InternalDeskNameEn: o.InternalDeskNameEn, InternalFromName: o.InternalFromName,
 		Address: o.Address, Representative: o.Representative, CorporateNumber: o.CorporateNumber, PrivacyMark: o.PrivacyMark,
 		EraDates: o.EraDates,
 	}

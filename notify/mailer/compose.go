@@ -155,7 +155,7 @@ func (c *Composer) render(d notify.Delivery) (Rendered, error) {
 	data := Data{
 		Lang: d.Lang, Kind: d.Kind, Category: d.Contact.Category, Employee: d.Contact.Category == notify.Employee,
 		Salutation: salutation(d.Lang, d.Contact), Contact: d.Contact, Email: d.Email,
-		Owner: d.Owner, Org: c.Org.In(d.Lang), Incident: c.incident.Load().In(d.Lang), Ref: d.Ref(), AckLink: d.AckLink,
+		Owner: d.Owner, Org: c.Org.For(d.Lang, d.Contact.Category), Incident: c.incident.Load().In(d.Lang), Ref: d.Ref(), AckLink: d.AckLink,
 	}
 	if u, err := url.Parse(d.AckLink); err == nil {
 		data.AckHost = u.Host
@@ -316,7 +316,7 @@ func (c *Composer) Compose(d notify.Delivery, at time.Time) (*mail.Msg, error) {
 		return nil, errComposing{err}
 	}
 	m := mail.NewMsg(mail.WithEncoding(mail.EncodingB64), mail.WithCharset(mail.CharsetUTF8), mail.WithNoDefaultUserAgent())
-	if err := m.FromFormat(oneLine(c.Org.In(d.Lang).FromName), c.Org.FromAddress); err != nil {
+	if err := m.FromFormat(oneLine(c.Org.For(d.Lang, d.Contact.Category).FromName), c.Org.FromAddress); err != nil {
 		return nil, fmt.Errorf("sender address: %w", err)
 	}
 	// A mail.Address, not a string to parse: names may hold quotes, and old

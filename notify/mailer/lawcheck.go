@@ -24,6 +24,13 @@ func (c *Composer) CheckTemplates() ([]notify.TemplateCheck, error) {
 	inc := *c.incident.Load()
 	marked := &Composer{Org: c.Org, Zone: c.Zone, tmpl: c.tmpl}
 	marked.Org.Desk.Phone, marked.Org.Desk.Email = marker("desk_phone"), marker("desk_email")
+	// The desk that signs the notices to employees counts as theirs.
+	if marked.Org.InternalDesk.Phone != "" {
+		marked.Org.InternalDesk.Phone = marker("desk_phone")
+	}
+	if marked.Org.InternalDesk.Email != "" {
+		marked.Org.InternalDesk.Email = marker("desk_email")
+	}
 	markedInc := markedIncident(inc)
 	marked.SetIncident(markedInc)
 

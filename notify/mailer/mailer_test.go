@@ -1179,3 +1179,35 @@ func mustSent(t *testing.T, db *store.DB, now time.Time) []time.Time {
 	}
 	return sent
 }
+
+// A notice to an employee is signed by the desk staff turn to, not by the
+// customer desk, and comes from its name; one to a customer is as before.
+func TestANoticeToAnEmployeeIsSignedByTheInternalDesk(t *testing.T) {
+	o := org
+	o.InternalDesk = notify.Staff{Name: "情報システム部", Phone: "03-0000-1240", Email: "it@sakura-print.example.jp"}
+	o.InternalDeskNameEn = "IT Department"
+	c, err := mailer.NewComposer(o, incident, tokyo, templates.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		cat        notify.Category
+		lang       string
+		from, sign string
+		not        string
+	}{
+		{notify.Employee, "ja", "さくら印刷株式会社 情報システム部", "情報システム部", "お客様相談窓口"},
+		{notify.Employee, "en", "Sakura Printing Co., Ltd. IT Department", "IT Department", "Customer Desk"},
+		{notify.Customer, "ja", org.FromName, "お客様相談窓口", "情報システム部"},
+	} {
+		for _, kind := range notify.NoticeKinds {
+			d := delivery(tt.cat, tt.lang)
+			d.Kind = kind
+			_, got := sendOne(t, c, d)
+			from, err := netmail.ParseAddress(got.From)
+			if err != nil || from.Name != tt.from || !strings.Contains(got.Text, tt.sign) || strings.Contains(got.Text, tt.not) {
+				t.Errorf("%s %s to a %s: from %q; signed by %q: %v, names %q: %v", tt.lang, kind, tt.cat, got.From, tt.sign, strings.Contains(got.Text, tt.sign), tt.not, strings.Contains(got.Text, tt.not))
+			}
+		}
+	}
+}

@@ -291,7 +291,11 @@ func (w writer) persons() string {
 // damage says what the hearings found.
 func (w writer) damage() string {
 	f := w.Facts
-	return w.f("damage_text", f.Total(), f.Arrived, f.NotArrived, f.Unheard(), f.Clicked, f.FoundInfected)
+	from := w.t["damage_from_calls"]
+	if f.AnsweredPage > 0 { // the confirmation pages are named only when someone answered on one
+		from = w.t["damage_from_calls_and_pages"]
+	}
+	return w.f("damage_text", f.Total(), f.Arrived, f.NotArrived, f.Unheard(), f.Clicked, f.FoundInfected, from)
 }
 
 func (w writer) intent() string {

@@ -65,3 +65,40 @@ func TestAnItemNotRecordedSaysSoAndEnglishFallsBackToJapanese(t *testing.T) {
 		t.Errorf("a report that does not exist: %v", err)
 	}
 }
+
+// The report says where its numbers come from: the confirmation pages
+// only when someone answered on one. A manager's account of the intent
+// ("carelessness") and the note that the leak is treated as wrongful
+// access read as one explanation, not a contradiction.
+func TestTheDamageAndTheIntentSayWhatWasRecorded(t *testing.T) {
+	for _, tt := range []struct {
+		answered int
+		want     string
+		not      string
+	}{
+		{0, "電話による聞き取りの結果、", "確認ページ"},
+		{2, "電話による聞き取りと確認ページへのご回答の結果、", ""},
+	} {
+		f := notify.Facts{Persons: map[notify.Category]int{notify.Customer: 3}, Sent: map[notify.NoticeKind]int{}}
+		f.AnsweredPage = tt.answered
+		doc, err := Build(Input{Kind: IncidentReport, Lang: "ja", Facts: f,
+			Incident: notify.Incident{Intentional: true, IncidentText: notify.IncidentText{Intent: "社員の不注意（パスワードの使い回し）"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		md := markdown(doc)
+		damage := ""
+		for _, line := range strings.Split(md, "\n") {
+			if strings.Contains(line, "名分の個人情報が漏えいしました") {
+				damage = line
+			}
+		}
+		if !strings.Contains(damage, tt.want) || (tt.not != "" && strings.Contains(damage, tt.not)) {
+			t.Errorf("with %d answers on the pages, the damage lacks %q or says %q: %s", tt.answered, tt.want, tt.not, damage)
+		}
+		typed, note := strings.Index(md, "社員の不注意（パスワードの使い回し）"), strings.Index(md, "社内の事情（上記）にかかわらず、第三者が不正アクセスにより")
+		if typed < 0 || note < typed {
+			t.Errorf("the intent and the note that explains it:\n%s", md)
+		}
+	}
+}

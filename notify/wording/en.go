@@ -601,7 +601,9 @@ var en = map[string]string{
 	"report.source_":                      "(not recorded)",
 	"report.h_caused_by":                  "Who caused it",
 	"report.h_intent":                     "Intentional or negligent",
-	"report.intentional_note":             "Treated as a leak of personal data that may have been caused with wrongful intent (APPI Enforcement Rules, Art. 7(iii)); the final report is due within 60 days of becoming aware of it.",
+	"report.damage_from_calls":            "From the telephone hearings",
+	"report.damage_from_calls_and_pages":  "From the telephone hearings and the answers on the confirmation pages",
+	"report.intentional_note":             "Whatever our own part in it (above), a third party may have obtained the data by wrongful access: the leak is therefore treated as one that may have been caused with wrongful intent (APPI Enforcement Rules, Art. 7(iii)); the final report is due within 60 days of becoming aware of it.",
 	"report.h_response":                   "Response to the persons concerned",
 	"report.r_deletion":                   "Deletion request (with apology) sent",
 	"report.r_apology":                    "Account of events and apology sent",
@@ -915,7 +917,7 @@ var enCounted = map[string][]catalog.Message{
 	"notice_items_lacking": oneOrMany(1, "%d template lacks what the law asks a notice to tell. Please correct it.", "%d templates lack what the law asks a notice to tell. Please correct them."),
 	"left_out_more":        oneOrMany(1, "%d more is not shown.", "%d more are not shown."),
 
-	"report.damage_text": withCounts("Personal information of %[1]d ${persons} leaked. From the telephone hearings and the answers on the confirmation page, "+
+	"report.damage_text": withCounts("Personal information of %[1]d ${persons} leaked. %[7]s, "+
 		"the suspicious e-mail reached %[2]d, did not reach %[3]d, and %[4]d ${are} not confirmed yet. %[5]d opened its link or attachment; "+
 		"infection was confirmed on the computers of %[6]d.",
 		"persons", forms(1, "person", "persons"), "are", forms(4, "is", "are")),
