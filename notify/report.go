@@ -166,6 +166,9 @@ type Status struct {
 	Notices             map[NoticeState]int                `json:"notices"`
 	ByCategory          map[Category]map[NoticeState]int   `json:"notices_by_category"`
 	ByKind              map[NoticeKind]map[NoticeState]int `json:"notices_by_kind"`
+	// ByCategoryKind splits each category's notices by kind: a person
+	// sent both a deletion request and an apology is sent two.
+	ByCategoryKind map[Category]map[NoticeKind]map[NoticeState]int `json:"notices_by_category_and_kind"`
 	// FailedWhy counts the failed notices by what the server's reply
 	// means; only owabi status fills it in.
 	FailedWhy map[Problem]int `json:"failed_why,omitempty"`

@@ -39,11 +39,16 @@ func (d *DB) status(ctx context.Context, q querier) (notify.Status, error) {
 		Notices:             map[notify.NoticeState]int{},
 		ByCategory:          map[notify.Category]map[notify.NoticeState]int{},
 		ByKind:              map[notify.NoticeKind]map[notify.NoticeState]int{},
+		ByCategoryKind:      map[notify.Category]map[notify.NoticeKind]map[notify.NoticeState]int{},
 	}
 	for _, c := range notify.Categories {
 		s.Categories[c] = 0
 		s.AddressesByCategory[c] = 0
 		s.ByCategory[c] = zeroStates()
+		s.ByCategoryKind[c] = map[notify.NoticeKind]map[notify.NoticeState]int{}
+		for _, k := range notify.NoticeKinds {
+			s.ByCategoryKind[c][k] = zeroStates()
+		}
 	}
 	for _, k := range notify.NoticeKinds {
 		s.ByKind[k] = zeroStates()
@@ -69,6 +74,7 @@ func (d *DB) status(ctx context.Context, q querier) (notify.Status, error) {
 			s.Notices[st] += n
 			s.ByCategory[cat][st] += n
 			s.ByKind[k][st] += n
+			s.ByCategoryKind[cat][k][st] += n
 		}
 		switch kind, state, isNotice := strings.Cut(what, "/"); {
 		case what == "contacts":

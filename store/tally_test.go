@@ -21,9 +21,14 @@ func recount(t *testing.T, d *DB) notify.Status {
 	t.Helper()
 	ctx := context.Background()
 	s := notify.Status{Categories: map[notify.Category]int{}, AddressesByCategory: map[notify.Category]int{},
-		Notices: zeroStates(), ByCategory: map[notify.Category]map[notify.NoticeState]int{}, ByKind: map[notify.NoticeKind]map[notify.NoticeState]int{}}
+		Notices: zeroStates(), ByCategory: map[notify.Category]map[notify.NoticeState]int{}, ByKind: map[notify.NoticeKind]map[notify.NoticeState]int{},
+		ByCategoryKind: map[notify.Category]map[notify.NoticeKind]map[notify.NoticeState]int{}}
 	for _, c := range notify.Categories {
 		s.Categories[c], s.AddressesByCategory[c], s.ByCategory[c] = 0, 0, zeroStates()
+		s.ByCategoryKind[c] = map[notify.NoticeKind]map[notify.NoticeState]int{}
+		for _, k := range notify.NoticeKinds {
+			s.ByCategoryKind[c][k] = zeroStates()
+		}
 	}
 	for _, k := range notify.NoticeKinds {
 		s.ByKind[k] = zeroStates()
@@ -47,6 +52,7 @@ func recount(t *testing.T, d *DB) notify.Status {
 		s.Notices[notify.NoticeState(st)] += n
 		s.ByCategory[notify.Category(c)][notify.NoticeState(st)] += n
 		s.ByKind[notify.NoticeKind(k)][notify.NoticeState(st)] += n
+		s.ByCategoryKind[notify.Category(c)][notify.NoticeKind(k)][notify.NoticeState(st)] += n
 	}
 	rows.Close()
 	return s

@@ -25,8 +25,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, sess *notify.Sessi
 
 // categoryRow is one line of the dashboard's table.
 type categoryRow struct {
-	Category                                 notify.Category
-	Contacts, Addresses, Sent, Failed, Queue int
+	Category                           notify.Category
+	Contacts, Addresses, Failed, Queue int
+	Sent                               []int // by kind, in the order of notify.NoticeKinds
 	notify.Progress
 }
 
@@ -43,11 +44,17 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 	for _, c := range notify.Categories {
 		n := st.ByCategory[c]
 		row := categoryRow{Category: c, Contacts: st.Categories[c], Addresses: st.AddressesByCategory[c],
-			Sent: n[notify.Sent], Failed: n[notify.Failed], Queue: n[notify.Queued] + n[notify.Sending], Progress: d.Progress[c]}
+			Failed: n[notify.Failed], Queue: n[notify.Queued] + n[notify.Sending], Progress: d.Progress[c]}
+		if total.Sent == nil {
+			total.Sent = make([]int, len(notify.NoticeKinds))
+		}
+		for i, k := range notify.NoticeKinds {
+			row.Sent = append(row.Sent, st.ByCategoryKind[c][k][notify.Sent])
+			total.Sent[i] += row.Sent[i]
+		}
 		rows = append(rows, row)
 		total.Contacts += row.Contacts
 		total.Addresses += row.Addresses
-		total.Sent += row.Sent
 		total.Failed += row.Failed
 		total.Queue += row.Queue
 	}
@@ -85,7 +92,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 		}
 	}
 	s.render(w, r, http.StatusOK, "dashboard", page{Session: sess, Data: map[string]any{
-		"Rows": rows, "Total": total, "Charts": charts, "Days": daysChart(d.Reached), "Acked": daysChart(d.Acknowledged), "Staff": d.Staff, "Deadlines": deadlines,
+		"Rows": rows, "Total": total, "Kinds": notify.NoticeKinds, "Charts": charts, "Days": daysChart(d.Reached), "Acked": daysChart(d.Acknowledged), "Staff": d.Staff, "Deadlines": deadlines,
 		"Next": next, "Incident": told, "Outlook": outlook}})
 }
 

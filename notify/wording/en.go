@@ -31,6 +31,8 @@ var en = map[string]string{
 	"contacts":                      "Contacts",
 	"addresses":                     "Addresses",
 	"sent":                          "Sent",
+	"sent_kind_deletion":            "Deletion requests sent",
+	"sent_kind_apology":             "Apologies sent",
 	"failed":                        "Failed",
 	"queued":                        "Queued",
 	"total":                         "Total",

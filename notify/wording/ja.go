@@ -27,6 +27,8 @@ var ja = map[string]string{
 	"contacts":                 "連絡先",
 	"addresses":                "アドレス",
 	"sent":                     "送信済み",
+	"sent_kind_deletion":       "削除依頼の送信済み",
+	"sent_kind_apology":        "お詫びの送信済み",
 	"failed":                   "送信失敗",
 	"queued":                   "送信待ち",
 	"total":                    "合計",
