@@ -5,6 +5,7 @@
 package respond
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"io"
@@ -42,7 +43,13 @@ type ImportOptions struct {
 // stores it in one transaction: all of it, or nothing.
 func (b Books) Import(ctx context.Context, name string, r io.Reader, opt ImportOptions) (notify.ImportReport, error) {
 	rep := notify.ImportReport{File: name, DryRun: opt.DryRun, ListedAt: opt.ListedAt}
-	text, encoding := addrbook.Decode(r)
+	br := bufio.NewReader(r)
+	if head, _ := br.Peek(4096); len(head) > 0 {
+		if what, ok := addrbook.NotABook(head); ok {
+			return rep, wording.Fail(notify.EINVALID, notify.Say("entry.file", name, what))
+		}
+	}
+	text, encoding := addrbook.Decode(br)
 	rep.Encoding = encoding
 	book, err := addrbook.Open(text, opt.Format, b.Map)
 	if err != nil {

@@ -1496,3 +1496,33 @@ func TestTheDashboardCountsEachKindOfNoticeApart(t *testing.T) {
 		}
 	}
 }
+
+// A file that is plainly no address book (a PDF, a workbook, an image)
+// is named for what it is, with what to export instead: a web user
+// cannot edit the config the generic message points to.
+func TestAnUploadThatIsNoAddressBookSaysWhatToExport(t *testing.T) {
+	a := newApp(t)
+	a.withImport()
+	manager := a.client(t)
+	a.signIn(t, manager, "kanri", password)
+	_, _, page := get(t, manager, a.URL+"/import")
+	token := csrfField.FindStringSubmatch(page)[1]
+	for _, tt := range []struct {
+		name string
+		data string
+		want string
+	}{
+		{"連絡先.pdf", "%PDF-1.7\n%âãÏÓ\n1 0 obj", "PDF は取り込めません。Google コンタクトや Outlook などから、アドレス帳を CSV または vCard で書き出したファイルを選んでください"},
+		{"連絡先.xlsx", "PK\x03\x04\x14\x00\x06\x00[Content_Types].xml xl/workbook.xml", "「CSV UTF-8（コンマ区切り）」を選んで保存"},
+		{"takeout.zip", "PK\x03\x04\x14\x00\x08\x00Takeout/Contacts/All Contacts.vcf", "展開して、中の CSV または vCard（.vcf）ファイルを選んでください"},
+		{"scan.jpg", "\xff\xd8\xff\xe0\x00\x10JFIF", "画像は取り込めません"},
+	} {
+		_, body := upload(t, manager, a.URL+"/import", token, tt.name, []byte(tt.data))
+		if body = html.UnescapeString(body); !strings.Contains(body, tt.name+": ") || !strings.Contains(body, tt.want) || strings.Contains(body, "[import] map") {
+			t.Errorf("uploading %s: the page lacks %q:\n%s", tt.name, tt.want, body)
+		}
+	}
+	if st, _ := a.db.Status(context.Background()); st.Contacts != 0 {
+		t.Errorf("%d contacts imported from files that are no book", st.Contacts)
+	}
+}
