@@ -191,10 +191,10 @@ func (a *app) worker(ctx context.Context) (*mailer.Worker, error) {
 }
 
 // classifier builds the classification rules from the config and the master lists.
-func (a *app) classifier() (*classify.Classifier, error) {
-	c := a.cfg.Classify
+func (cfg *Config) classifier() (*classify.Classifier, error) {
+	c := cfg.Classify
 	rules := classify.Rules{
-		OwnDomains:      a.cfg.Organisation.Domains,
+		OwnDomains:      cfg.Organisation.Domains,
 		FreeMailDomains: append(append([]string(nil), classify.DefaultFreeMailDomains...), c.FreeMailDomains...),
 		Labels:          classify.DefaultLabels,
 		Overrides:       map[string]notify.Category{},
@@ -216,7 +216,7 @@ func (a *app) classifier() (*classify.Classifier, error) {
 		if m.path == "" {
 			continue
 		}
-		f, err := os.Open(a.cfg.path(m.path))
+		f, err := os.Open(cfg.path(m.path))
 		if err != nil {
 			return nil, &configError{key: m.key, reason: err.Error()}
 		}

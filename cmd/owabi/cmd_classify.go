@@ -33,7 +33,7 @@ func runClassify(ctx context.Context, g *globals, e env, args []string) error {
 // classify decides every contact's category and owner again, after the
 // rules or master lists changed.
 func (a *app) classify(ctx context.Context) (notify.ClassifyReport, error) {
-	c, err := a.classifier()
+	c, err := a.cfg.classifier()
 	if err != nil {
 		return notify.ClassifyReport{}, err
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -32,6 +33,11 @@ func runImport(ctx context.Context, g *globals, e env, args []string) error {
 	if *format != "" && addrbook.FormatNames[*format] == "" {
 		return &usageError{msg: fmt.Sprintf("--format %q: the formats are %s", *format, strings.Join(formatNames(), ", "))}
 	}
+	g, cleanup, err := beforeImport(g, e, *dryRun)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
 	a, err := open(ctx, g, e)
 	if err != nil {
 		return err
@@ -121,6 +127,35 @@ func formatNames() []string {
 	return names
 }
 
+// beforeImport checks what an import needs from the config (the master
+// lists) before the database is made, and gives a dry run against no
+// database yet a temporary one, removed by cleanup: neither leaves an
+// empty database behind.
+func beforeImport(g *globals, e env, dryRun bool) (_ *globals, cleanup func(), err error) {
+	cleanup = func() {}
+	cfg, err := LoadConfig(g.config, e.getenv)
+	if err != nil {
+		return g, cleanup, err
+	}
+	if _, err := cfg.classifier(); err != nil {
+		return g, cleanup, err
+	}
+	path := cfg.path(cfg.Store.Path)
+	if g.db != "" {
+		path = g.db
+	}
+	if _, err := os.Stat(path); !dryRun || !errors.Is(err, os.ErrNotExist) {
+		return g, cleanup, nil
+	}
+	dir, err := os.MkdirTemp("", "owabi-dry-run-")
+	if err != nil {
+		return g, cleanup, err
+	}
+	dry := *g
+	dry.db = filepath.Join(dir, "owabi.db")
+	return &dry, func() { os.RemoveAll(dir) }, nil
+}
+
 // books imports books into this database as this config reads and
 // classifies them: with the classifier, and the columns of a CSV in
 // another layout from mapping (--map) or, when that is empty, import.map.
@@ -135,7 +170,7 @@ func (a *app) books(mapping string) (respond.Books, error) {
 			return b, &usageError{msg: "--map " + err.Error()}
 		}
 	}
-	c, err := a.classifier()
+	c, err := a.cfg.classifier()
 	if err != nil {
 		return b, err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -320,5 +321,26 @@ func TestImportCorpusBadFieldsReported(t *testing.T) {
 				t.Errorf("flagged %q; want a note %q", notes, tt.flagged)
 			}
 		})
+	}
+}
+
+// Neither an import refused for its config nor a dry run leaves an empty
+// database behind, to be mistaken for the incident's.
+func TestAFailedImportOrADryRunMakesNoDatabase(t *testing.T) {
+	cfg := setup(t, smtptest.New(t))
+	db := filepath.Join(filepath.Dir(cfg), "owabi.db")
+	out := mustOwabi(t, nil, "--config", cfg, "import", "--dry-run", sampleBook)
+	if !strings.Contains(out, "contacts added          243") {
+		t.Errorf("the dry run:\n%s", out)
+	}
+	if _, err := os.Stat(db); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a dry run made %s: %v", db, err)
+	}
+	os.Remove(filepath.Join(filepath.Dir(cfg), "customers.csv"))
+	if code, _, errOut := owabi(t, nil, "--config", cfg, "import", sampleBook); code == 0 || !strings.Contains(errOut, "classify.customers") {
+		t.Errorf("an import with its master list missing: exit %d, %s", code, errOut)
+	}
+	if _, err := os.Stat(db); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a refused import made %s: %v", db, err)
 	}
 }

@@ -42,12 +42,16 @@ type Input struct {
 	// AsOf is the time the report is written as of: its counts and its
 	// course of events are what had happened by then. Zero is now.
 	AsOf time.Time
+	// Back, when set, is the page of the web app the report links back
+	// to (a link not printed); a report written to a file has none.
+	Back string
 }
 
 // Document is a report laid out: sections of labelled text, lists and
 // tables, ready for either format.
 type Document struct {
 	Lang     string
+	Back     [2]string // the page to go back to, and the link's words; empty in a file
 	Title    string
 	Lines    []string // under the title: who, as of when
 	Sections []Section
@@ -89,7 +93,15 @@ func Build(in Input) (Document, error) {
 	}
 	in.Incident, in.Org = in.Incident.In(in.Lang), in.Org.In(in.Lang)
 	w := writer{Input: in, t: wording.Part(in.Lang, "report.")}
-	switch in.Kind {
+	doc, err := w.build()
+	if in.Back != "" {
+		doc.Back = [2]string{in.Back, w.t["back"]}
+	}
+	return doc, err
+}
+
+func (w writer) build() (Document, error) {
+	switch w.Kind {
 	case IncidentReport:
 		return w.incidentReport(), nil
 	case PPC:
@@ -97,7 +109,7 @@ func Build(in Input) (Document, error) {
 	case PublicNotice:
 		return w.publicNotice(), nil
 	}
-	return Document{}, notify.Errorf(notify.EINVALID, "%q is not a report: incident, ppc or public", in.Kind)
+	return Document{}, notify.Errorf(notify.EINVALID, "%q is not a report: incident, ppc or public", w.Kind)
 }
 
 // writer lays out one report in one language: t are its texts that take

@@ -237,6 +237,22 @@ func TestBrowserBackAfterSavingACallShowsTheCallSaved(t *testing.T) {
 	do(t, ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)))
 	do(t, ctx, signInWith(a, "suzuki")...)
 	do(t, ctx, chromedp.WaitVisible(`ul.contacts`), chromedp.Click(`li[data-contact] a.name`), chromedp.WaitVisible(`#call-form`))
+	// The follow-up's dates and result show only once a follow-up is chosen.
+	shown := func() bool {
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`getComputedStyle(document.querySelector("#call-form .follow-up")).display !== "none"`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if shown() {
+		t.Error("with no follow-up, the form shows its dates and result")
+	}
+	do(t, ctx, chromedp.SetValue(`select[name=follow_up]`, "virus_check"))
+	if !shown() {
+		t.Error("with a virus check chosen, the form hides its dates and result")
+	}
+	do(t, ctx, chromedp.SetValue(`select[name=follow_up]`, ""))
 	do(t, ctx,
 		chromedp.Click(`input[name=outcome][value=reached]`),
 		chromedp.SendKeys(`textarea[name=note]`, "削除済みとのこと"),

@@ -63,9 +63,12 @@ const (
 
 // daysChart draws the people first reached each day.
 func daysChart(days []notify.DayCount) []column {
-	most := 1
+	most := 0
 	for _, d := range days {
 		most = max(most, d.N)
+	}
+	if most == 0 {
+		return nil // nothing yet: the page says so rather than draw empty days
 	}
 	out := make([]column, len(days))
 	for i, d := range days {

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/owabi/owabi/notify"
@@ -82,7 +83,9 @@ func (s *Server) fileReport(w http.ResponseWriter, r *http.Request, sess *notify
 		http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
 		return
 	}
-	if r.PostFormValue("sure") == "" { // one stray click must not record a filing that cannot be undone
+	if strings.TrimSpace(r.PostFormValue("at")) == "" {
+		// One stray click must not record a filing that cannot be undone:
+		// the manager says when it was filed.
 		s.refuse(w, r, http.StatusBadRequest, "filed_not_sure")
 		return
 	}

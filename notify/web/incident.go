@@ -213,7 +213,8 @@ func unsafeInText(c rune) bool {
 // another site, followed by a manager's browser, must not write the audit
 // trail in their name.
 func (s *Server) showReport(w http.ResponseWriter, r *http.Request, sess *notify.Session) {
-	in := report.Input{Kind: report.Kind(r.PathValue("kind")), Lang: r.PostFormValue("lang"), Final: r.PostFormValue("final") != "", Org: s.Org, Zone: s.Zone}
+	in := report.Input{Kind: report.Kind(r.PathValue("kind")), Lang: r.PostFormValue("lang"), Final: r.PostFormValue("final") != "", Org: s.Org, Zone: s.Zone,
+		Back: "/incident#reports"}
 	if in.Lang != "en" {
 		in.Lang = "ja"
 	}

@@ -1341,13 +1341,13 @@ func TestTheDashboardCountsDownTheReportsOwed(t *testing.T) {
 	}
 	token := csrfField.FindStringSubmatch(dash)[1]
 	if code, _, _ := post(t, manager, a.URL+"/reports/ppc_preliminary/filed", url.Values{"csrf": {token}}); code != http.StatusBadRequest {
-		t.Errorf("marking it filed without ticking that it was: %d", code)
+		t.Errorf("marking it filed without saying when: %d", code)
 	}
 	if _, _, dash := get(t, manager, a.URL+"/dashboard"); strings.Contains(dash, `class="deadline-filed"`) {
-		t.Error("a filing was recorded without the tick")
+		t.Error("a filing was recorded without its time")
 	}
 	for range 2 { // the second time, a form sent twice
-		if code, _, _ := post(t, manager, a.URL+"/reports/ppc_preliminary/filed", url.Values{"csrf": {token}, "sure": {"1"}}); code != http.StatusSeeOther {
+		if code, _, _ := post(t, manager, a.URL+"/reports/ppc_preliminary/filed", url.Values{"csrf": {token}, "at": {time.Now().UTC().Add(-time.Hour).Format("2006-01-02T15:04")}}); code != http.StatusSeeOther {
 			t.Errorf("marking it filed: %d", code)
 		}
 	}
@@ -1524,5 +1524,22 @@ func TestAnUploadThatIsNoAddressBookSaysWhatToExport(t *testing.T) {
 	}
 	if st, _ := a.db.Status(context.Background()); st.Contacts != 0 {
 		t.Errorf("%d contacts imported from files that are no book", st.Contacts)
+	}
+}
+
+// An empty chart says so; a report shown in the app links back to it, a
+// report written to a file does not.
+func TestEmptyChartsSaySoAndReportsLinkBack(t *testing.T) {
+	a := newApp(t)
+	c := a.client(t)
+	a.signIn(t, c, "kanri", password)
+	_, _, dash := get(t, c, a.URL+"/dashboard")
+	if n := strings.Count(dash, `<p class="empty">まだありません</p>`); n != 2 || strings.Contains(dash, `class="days"`) {
+		t.Errorf("an empty dashboard shows %d empty notes for its two charts:\n%s", n, dash)
+	}
+	ra, manager, token := aManagerWithAReport(t)
+	code, _, page := post(t, manager, ra.URL+"/reports/ppc", url.Values{"csrf": {token}})
+	if code != http.StatusOK || !strings.Contains(page, `<p class="back"><a href="/incident#reports">← 事故の記録と報告書に戻る</a></p>`) {
+		t.Errorf("the report page: %d\n%s", code, page)
 	}
 }
