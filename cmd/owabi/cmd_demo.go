@@ -104,8 +104,9 @@ func runDemo(ctx context.Context, g *globals, e env, args []string) error {
 		q.Queued, n[notify.Sent], n[notify.Failed], n[notify.Queued]+n[notify.Sending])
 	fmt.Fprintf(w, "  Captured mails     %d received by the capture server, saved as .eml files in %s\n", capture.Count(), mailDir)
 	fmt.Fprintf(w, "  Database           %s\n", a.db.Path())
+	me := invokedAs(os.Args[0])
 	if *noServe {
-		fmt.Fprintf(w, "\nStaff web app: %s once served (owabi --config %s serve); new passwords each time the demo runs\n", a.webURL(a.cfg.Web.Addr), g.config)
+		fmt.Fprintf(w, "\nStaff web app: %s once served (%s --config %s serve); new passwords each time the demo runs\n", a.webURL(a.cfg.Web.Addr), me, g.config)
 	} else {
 		fmt.Fprintf(w, "\nStaff web app: open %s  (new passwords each time the demo runs)\n", a.webURL(a.cfg.Web.Addr))
 	}
@@ -113,14 +114,15 @@ func runDemo(ctx context.Context, g *globals, e env, args []string) error {
 		fmt.Fprintf(w, "  sign in as %-12s password %s   (%s)\n", l.name, l.password, l.what)
 	}
 	fmt.Fprintf(w, "\nTry next:\n")
-	fmt.Fprintf(w, "  owabi --config %s status\n", g.config)
-	fmt.Fprintf(w, "  owabi --config %s preview --kind apology --contact megumi.fujita@seiryu-saketen.example.jp\n", g.config)
-	fmt.Fprintf(w, "  owabi --config %s report --kind incident --format md   (the incident report, from what was recorded)\n", g.config)
+	fmt.Fprintf(w, "  %s --config %s status\n", me, g.config)
+	fmt.Fprintf(w, "  %s --config %s contacts --category unclassified   (whom the rules could not classify)\n", me, g.config)
+	fmt.Fprintf(w, "  %s --config %s preview --kind apology --contact megumi.fujita@seiryu-saketen.example.jp\n", me, g.config)
+	fmt.Fprintf(w, "  %s --config %s report --kind incident --format md   (the incident report, from what was recorded)\n", me, g.config)
 	if *noServe {
-		fmt.Fprintf(w, "  (nothing is serving now; run \"owabi demo --data %s\" to serve the web app and the capture server)\n", *dir)
+		fmt.Fprintf(w, "  (nothing is serving now; run \"%s demo --data %s\" to serve the web app and the capture server)\n", me, *dir)
 		return nil
 	}
-	fmt.Fprintf(w, "  owabi --config %s send --kind apology   (this demo keeps sending while it runs)\n", g.config)
+	fmt.Fprintf(w, "  %s --config %s send --kind apology   (this demo keeps sending while it runs)\n", me, g.config)
 	fmt.Fprintf(w, "\nServing the web app at %s; the capture SMTP server listens on %s. Press Ctrl-C to stop.\n", a.webURL(a.cfg.Web.Addr), capture.Addr())
 	return a.serve(ctx)
 }
@@ -361,3 +363,12 @@ addr = "{{.WebAddr}}"
 [log]
 level = "warn"
 `))
+
+// invokedAs is how to run this owabi again, as the user ran it ("./owabi"
+// after the README's build): "owabi" when it runs from go run or a test.
+func invokedAs(arg0 string) string {
+	if arg0 == "" || strings.Contains(arg0, "go-build") || strings.HasSuffix(arg0, ".test") {
+		return "owabi"
+	}
+	return arg0
+}

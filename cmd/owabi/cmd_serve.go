@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/owabi/owabi/notify"
@@ -34,8 +36,14 @@ func (a *app) serve(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(notify.WithActor(ctx, "owabi")) // what the daemon does itself, in the audit trail
 	defer cancel()
 	ln, err := net.Listen("tcp", a.cfg.Web.Addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return &configError{key: "web.addr", reason: fmt.Sprintf("%s is in use: owabi serve is probably running already (stop it first), or another program holds the port (change web.addr)", a.cfg.Web.Addr)}
+	}
 	if err != nil {
 		return &configError{key: "web.addr", reason: fmt.Sprintf("cannot listen on %s: %v", a.cfg.Web.Addr, err)}
+	}
+	if users, err := a.db.Users(ctx); err == nil && !slices.ContainsFunc(users, func(u notify.User) bool { return !u.Disabled }) {
+		a.log.Warn(`nobody can sign in to the web app yet: add a manager with "owabi user add --role manager NAME" (and one account for each salesperson)`)
 	}
 	srv, err := a.webServer()
 	if err != nil {

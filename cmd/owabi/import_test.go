@@ -344,3 +344,26 @@ func TestAFailedImportOrADryRunMakesNoDatabase(t *testing.T) {
 		t.Errorf("a refused import made %s: %v", db, err)
 	}
 }
+
+// owabi contacts lists whom the rules could not classify, and any
+// category or owner's contacts, with why each has its category.
+func TestContactsListsTheUnclassified(t *testing.T) {
+	cfg := setup(t, smtptest.New(t))
+	book := filepath.Join(t.TempDir(), "book.csv")
+	os.WriteFile(book, []byte("First Name,Last Name,Organization Name,E-mail 1 - Value\n"+
+		"太郎,山田,株式会社どこか,taro@nowhere.example\n花子,佐藤,,hanako@sakura-print.example.jp\n"), 0o600)
+	mustOwabi(t, nil, "--config", cfg, "import", book)
+	var list []listedJSON
+	if err := json.Unmarshal([]byte(mustOwabi(t, nil, "--config", cfg, "contacts", "--category", "unclassified", "--json")), &list); err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 1 || list[0].Name != "山田 太郎" || list[0].Emails[0] != "taro@nowhere.example" || list[0].Category != notify.Unclassified || list[0].Why == "" {
+		t.Errorf("the unclassified: %+v", list)
+	}
+	if out := mustOwabi(t, nil, "--config", cfg, "contacts", "--category", "employee"); !strings.Contains(out, "佐藤 花子") || !strings.Contains(out, "1 contacts.") {
+		t.Errorf("the employees:\n%s", out)
+	}
+	if code, _, errOut := owabi(t, nil, "--config", cfg, "contacts", "--category", "vip"); code != 2 || !strings.Contains(errOut, "use customer, supplier, employee, unclassified") {
+		t.Errorf("a category that does not exist: exit %d, %s", code, errOut)
+	}
+}

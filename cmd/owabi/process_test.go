@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -479,4 +480,24 @@ func TestTheMailServerGoesDownAndComesBack(t *testing.T) {
 	d.cmd.Wait()
 	mustOwabi(t, nil, "--config", cfg, "send", "--kind", "deletion", "--wait") // whatever the signal left
 	receivedOnceOrTwiceAlike(t, cfg, srv.Messages(), 258)
+}
+
+// owabi serve says when nobody can sign in to the web app yet; a second
+// one on the same port says that owabi is probably running already.
+func TestServeSaysWhatStandsInTheWay(t *testing.T) {
+	cfg := setup(t, smtptest.New(t))
+	queueSample(t, cfg)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	env := []string{fmt.Sprintf("OWABI_WEB_ADDR=127.0.0.1:%d", port)}
+	code, _, errOut := owabi(t, map[string]string{"OWABI_WEB_ADDR": fmt.Sprintf("127.0.0.1:%d", port)}, "--config", cfg, "serve")
+	if code == 0 || !strings.Contains(errOut, "owabi serve is probably running already") {
+		t.Errorf("serve on a port in use: exit %d, %s", code, errOut)
+	}
+	ln.Close()
+	d := startServe(t, cfg, env...)
+	waitFor(t, d.stderr.appears(`nobody can sign in to the web app yet: add a manager with \"owabi user add --role manager NAME\"`), "the warning that nobody can sign in")
 }

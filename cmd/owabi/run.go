@@ -32,7 +32,8 @@ Commands:
   inbox     read the reply mailbox now: replies acknowledge, bounces fail (owabi serve polls it)
   serve     run the daemon: send the queued notices and serve the staff web app
   status    show where the response stands
-  export    write every contact to a spreadsheet file (CSV) for the people who call them
+  contacts  list contacts, by category or owner (--category unclassified: whom the rules could not classify)
+  export    write every contact to a spreadsheet file (CSV or .xlsx) for the people who call them
   report    write the incident report, the PPC report or the public notice (HTML or Markdown)
   action    record what was done outside owabi (password changed, notice published, report filed…)
   user      add, list or disable the staff accounts of the web app
@@ -80,6 +81,7 @@ var commands = map[string]command{
 	"action":    runAction,
 	"import":    runImport,
 	"export":    runExport,
+	"contacts":  runContacts,
 	"report":    runReport,
 	"imports":   runImports,
 	"classify":  runClassify,
