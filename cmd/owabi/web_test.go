@@ -83,7 +83,7 @@ func TestServeServesTheWebApp(t *testing.T) {
 		t.Fatalf("sign-in page:\n%s", login)
 	}
 	page := body(c.PostForm(base+"/login", url.Values{"csrf": {token[1]}, "name": {"kanri"}, "password": {"correct horse battery"}}))
-	if !strings.Contains(page, `<tr data-category="customer"><th>顧客</th><td>168</td>`) {
+	if !strings.Contains(page, `<tr data-category="customer"><th>顧客</th><td data-label="連絡先">168</td>`) {
 		t.Errorf("the dashboard after sign-in lacks the 168 customers:\n%s", page)
 	}
 	// The notice contents page checks the templates the daemon sends from.

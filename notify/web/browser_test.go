@@ -3,9 +3,11 @@ package web
 import (
 	"context"
 	"iter"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -277,5 +279,66 @@ func TestBrowserBackAfterSavingACallShowsTheCallSaved(t *testing.T) {
 	page := text(t, ctx, `main`)
 	if strings.Contains(page, wording.Say("ja", "no_calls")) || !strings.Contains(page, "削除済みとのこと") || note != "" || reached {
 		t.Errorf("back after saving: the form holds %q (reached %v), and the page says:\n%s", note, reached, page)
+	}
+}
+
+// Every page reads on a phone, the manager's too: at 360 and 390 pixels
+// wide nothing runs past the screen's right edge, no menu item breaks
+// over lines (ダッ/シュ/ボー/ド), and no table crushes a column to a
+// character a line (顧/客): wide tables become a card a row. Each page is
+// saved as testout/phone-*.png.
+func TestBrowserEveryPageFitsAPhone(t *testing.T) {
+	ctx := browser(t)
+	a := newApp(t)
+	a.withImport()
+	a.importBook(t, ownedBySuzuki,
+		notify.Record{Family: "山田", Given: "太郎", Company: "株式会社ききょう食品ホールディングス　東日本営業本部", Phones: []string{"03-0000-1111"},
+			Emails: []string{"taro.yamada.the.longest.local.part@kikyo-foods-holdings.example.co.jp"}},
+		notify.Record{Family: "佐藤", Given: "花子", Emails: []string{"hanako@asagiri.example"}})
+	a.db.SeedIncident(context.Background(), notify.Incident{DiscoveredAt: time.Now().Add(-30 * time.Hour),
+		IncidentText: notify.IncidentText{Summary: "営業部社員のウェブメールのアカウントが第三者に不正に利用されました。"}})
+	_, id := a.pageOf(t, "hanako@asagiri.example")
+	pages := map[string]string{}
+	for _, r := range a.web.routes {
+		if r.method != http.MethodGet || r.public || strings.Contains(r.path, "{token}") || strings.HasSuffix(r.path, ".csv") ||
+			strings.HasSuffix(r.path, ".xlsx") || strings.Contains(r.path, "/reports/") || r.path == "/{$}" || r.path == "/metrics" {
+			continue
+		}
+		path := strings.NewReplacer("{id}", strconv.FormatInt(id, 10)).Replace(r.path)
+		pages[strings.Trim(strings.NewReplacer("/", "-", "{", "", "}", "").Replace(r.path), "-")] = path
+	}
+	if len(pages) < 10 {
+		t.Fatalf("only %d pages to look at: %v", len(pages), pages)
+	}
+	do(t, ctx, signInWith(a, "kanri")...)
+	do(t, ctx, chromedp.WaitVisible(`#by-category`))
+	for _, width := range []int64{360, 390} {
+		do(t, ctx, chromedp.EmulateViewport(width, 844, chromedp.EmulateScale(2)))
+		for name, path := range pages {
+			do(t, ctx, chromedp.Navigate(a.URL+path), chromedp.WaitReady(`main`))
+			// Past the right edge; a menu item broken over lines; a table
+			// cell crushed narrower than three characters.
+			wide, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+				const w = document.documentElement.clientWidth, name = e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className ? "." + e.className : "");
+				const bad = [];
+				if (document.documentElement.scrollWidth > w) {
+					bad.push(...[...document.querySelectorAll("main *, header *")].filter(e => e.getBoundingClientRect().right > w + 1).slice(0, 5).map(name));
+				}
+				const lines = e => e.getBoundingClientRect().height / (parseFloat(getComputedStyle(e).lineHeight) || 1.6 * parseFloat(getComputedStyle(e).fontSize));
+				bad.push(...[...document.querySelectorAll("header nav a")].filter(a => lines(a) > 1.5).map(a => "menu " + a.textContent));
+				bad.push(...[...document.querySelectorAll("main td, main th")].filter(c => c.offsetParent && c.textContent.trim().length > 1 && lines(c) > 1.8 &&
+					c.getBoundingClientRect().width < 4 * parseFloat(getComputedStyle(c).fontSize)).slice(0, 3).map(c => "cell " + c.textContent.trim().slice(0, 12)));
+				return bad.join(", ");
+			})()`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if wide != "" {
+				t.Errorf("%s (%s) at %d px does not fit a phone: %s", name, path, width, wide)
+			}
+			if width == 390 {
+				screenshot(t, ctx, "phone-"+name)
+			}
+		}
 	}
 }

@@ -22,7 +22,10 @@ func TestChartsAreDrawnToScale(t *testing.T) {
 		cols[0].Label != "11/25" || cols[1].Label != "26" {
 		t.Errorf("columns: %+v", cols)
 	}
-	if empty := daysChart([]notify.DayCount{{Day: day}}); empty[0].H != 0 {
-		t.Errorf("a day with nobody reached: %+v", empty)
+	if empty := daysChart([]notify.DayCount{{Day: day}, {Day: day.AddDate(0, 0, 1)}}); empty != nil {
+		t.Errorf("days with nobody reached draw %+v; want nothing, for the page to say so", empty)
+	}
+	if some := daysChart([]notify.DayCount{{Day: day}, {Day: day.AddDate(0, 0, 1), N: 2}}); some[0].H != 0 {
+		t.Errorf("a day with nobody reached: %+v", some)
 	}
 }

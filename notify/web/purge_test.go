@@ -40,7 +40,7 @@ func TestOnlyAManagerPurgesAndOnlyWhenSure(t *testing.T) {
 	manager := a.client(t)
 	a.signIn(t, manager, "kanri", password)
 	_, _, dashboard := get(t, manager, a.URL+"/dashboard")
-	counts := regexp.MustCompile(`(?s)<table class="numbers" id="by-category">.*?</table>`)
+	counts := regexp.MustCompile(`(?s)<table class="numbers stack" id="by-category">.*?</table>`)
 	before := counts.FindString(dashboard)
 	code, _, body := get(t, manager, a.URL+"/purge")
 	if code != http.StatusOK || !strings.Contains(body, `<th>連絡先</th><td>2</td>`) || !strings.Contains(body, `id="purge-form"`) ||
