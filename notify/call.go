@@ -1,6 +1,9 @@
 package notify
 
-import "time"
+import (
+	"cmp"
+	"time"
+)
 
 // CallOutcome is how a phone call to a contact went.
 type CallOutcome string
@@ -278,10 +281,16 @@ type DayCount struct {
 type StaffProgress struct {
 	Owner        string // their address, as contacts name it
 	Name         string // their account, when they have one
+	DisplayName  string // their account's display name
+	BookName     string // the book's name for their address, when they are in it
 	Assigned     int
 	Reached      int // contacts reached by phone at least once
 	CallBacksDue int // contacts waiting for the call back they asked for
 }
+
+// Person is who they are, for people to read: their account's display
+// name, else the book's name for their address; "" when neither is known.
+func (p StaffProgress) Person() string { return cmp.Or(p.DisplayName, p.BookName) }
 
 // Outstanding is how many of their contacts nobody has spoken to yet.
 func (p StaffProgress) Outstanding() int { return p.Assigned - p.Reached }

@@ -42,6 +42,7 @@ const (
 	TaskUnverified   Task = "unverified"   // mails that may be forged: confirm or dismiss each
 	TaskUnclassified Task = "unclassified" // contacts without a category
 	TaskUnassigned   Task = "unassigned"   // contacts nobody owns, so nobody calls
+	TaskNoAccount    Task = "no_account"   // contacts whose owner cannot sign in, so nobody calls
 	TaskUnsent       Task = "unsent"       // addresses without a deletion request
 	TaskFailed       Task = "failed"       // notices that did not arrive: phone those people
 	TaskCall         Task = "call"         // people nobody has spoken to yet
@@ -49,13 +50,15 @@ const (
 )
 
 // Tasks are the tasks in the order Todo lists them.
-var Tasks = []Task{TaskAtRisk, TaskCallBack, TaskLookAlike, TaskUnverified, TaskUnclassified, TaskUnassigned,
+var Tasks = []Task{TaskAtRisk, TaskCallBack, TaskLookAlike, TaskUnverified, TaskUnclassified, TaskUnassigned, TaskNoAccount,
 	TaskUnsent, TaskFailed, TaskCall, TaskDone}
 
-// Todo is a task and how many it concerns.
+// Todo is a task and how many it concerns, and whom, for a task of one
+// member of staff's.
 type Todo struct {
 	Task Task
 	N    int
+	Who  string
 }
 
 // Todo lists what there is to do now, the most urgent first: people at
@@ -73,15 +76,32 @@ func (d Dashboard) Todo() []Todo {
 	}
 	var out []Todo
 	for _, t := range []Todo{
-		{TaskAtRisk, d.Cases[AtRisk]},
-		{TaskCallBack, d.Cases[CallBackDue]},
-		{TaskLookAlike, d.LookAlikes},
-		{TaskUnverified, d.Unverified},
-		{TaskUnclassified, d.Status.Categories[Unclassified]},
-		{TaskUnassigned, unassigned},
-		{TaskUnsent, d.Status.WithoutNotice(Deletion)},
-		{TaskFailed, d.Status.Notices[Failed]},
-		{TaskCall, d.Status.Contacts - d.Total().Reached - d.Withheld},
+		{Task: TaskAtRisk, N: d.Cases[AtRisk]},
+		{Task: TaskCallBack, N: d.Cases[CallBackDue]},
+		{Task: TaskLookAlike, N: d.LookAlikes},
+		{Task: TaskUnverified, N: d.Unverified},
+		{Task: TaskUnclassified, N: d.Status.Categories[Unclassified]},
+		{Task: TaskUnassigned, N: unassigned},
+	} {
+		if t.N > 0 {
+			out = append(out, t)
+		}
+	}
+	// Owners the master lists or a manager named who have no account:
+	// nobody can call their contacts.
+	for _, p := range d.Staff {
+		if p.Name == "" && p.Assigned > 0 {
+			who := p.Owner
+			if person := p.Person(); person != "" {
+				who = person + "（" + p.Owner + "）"
+			}
+			out = append(out, Todo{Task: TaskNoAccount, N: p.Assigned, Who: who})
+		}
+	}
+	for _, t := range []Todo{
+		{Task: TaskUnsent, N: d.Status.WithoutNotice(Deletion)},
+		{Task: TaskFailed, N: d.Status.Notices[Failed]},
+		{Task: TaskCall, N: d.Status.Contacts - d.Total().Reached - d.Withheld},
 	} {
 		if t.N > 0 {
 			out = append(out, t)

@@ -19,12 +19,15 @@ var Roles = []Role{Manager, Sales}
 
 // User is a staff account of the web app.
 type User struct {
-	ID       int64
-	Name     string // what they log in with
-	Email    string // their address in the book: the contacts whose owner this is are theirs
-	Role     Role
-	Disabled bool
-	Lang     string // "ja" or "en" as they chose, "" to follow their browser
+	ID   int64
+	Name string // what they log in with
+	// DisplayName is who they are, as colleagues know them (大塚 浩二);
+	// empty, the book's name for their address stands for it.
+	DisplayName string
+	Email       string // their address in the book: the contacts whose owner this is are theirs
+	Role        Role
+	Disabled    bool
+	Lang        string // "ja" or "en" as they chose, "" to follow their browser
 	// AllContacts lets a salesperson see and call every contact, as a
 	// manager granted; otherwise they see their own.
 	AllContacts bool

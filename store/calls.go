@@ -336,9 +336,12 @@ func (d *DB) StaffProgress(ctx context.Context) ([]notify.StaffProgress, error) 
 func (d *DB) staffProgress(ctx context.Context, q querier) ([]notify.StaffProgress, error) {
 	// One name per address: an address may have a disabled account and
 	// its replacement.
-	rows, err := q.QueryContext(ctx, `SELECT o.owner, o.contacts, o.reached, coalesce((SELECT u.name FROM users u
-		WHERE u.email = o.owner COLLATE NOCASE ORDER BY u.disabled, u.id LIMIT 1), '')
-		FROM owner_tally o WHERE o.contacts > 0 ORDER BY o.owner`)
+	rows, err := q.QueryContext(ctx, `SELECT o.owner, o.contacts, o.reached, coalesce(u.name, ''), coalesce(u.display_name, ''),
+		coalesce(c.family, ''), coalesce(c.given, '')
+		FROM owner_tally o
+		LEFT JOIN users u ON u.id = (SELECT id FROM users WHERE email = o.owner COLLATE NOCASE ORDER BY disabled, id LIMIT 1)
+		LEFT JOIN contacts c ON c.id = (SELECT contact_id FROM addresses WHERE email = o.owner)
+		WHERE o.contacts > 0 ORDER BY o.owner`)
 	if err != nil {
 		return nil, describe(err)
 	}
@@ -346,10 +349,12 @@ func (d *DB) staffProgress(ctx context.Context, q querier) ([]notify.StaffProgre
 	index := map[string]int{}
 	for rows.Next() {
 		var p notify.StaffProgress
-		if err := rows.Scan(&p.Owner, &p.Assigned, &p.Reached, &p.Name); err != nil {
+		var book notify.Record
+		if err := rows.Scan(&p.Owner, &p.Assigned, &p.Reached, &p.Name, &p.DisplayName, &book.Family, &book.Given); err != nil {
 			rows.Close()
 			return nil, err
 		}
+		p.BookName = book.Name()
 		index[p.Owner] = len(out) // lower-cased by SQLite, as the queries below are
 		out = append(out, p)
 	}

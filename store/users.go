@@ -20,8 +20,8 @@ func (d *DB) AddUser(ctx context.Context, u notify.User, passwordHash []byte) (n
 		return u, err
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `INSERT INTO users (name, email, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)`,
-		u.Name, u.Email, u.Role, string(passwordHash), tx.nowText)
+	res, err := tx.ExecContext(ctx, `INSERT INTO users (name, email, role, password_hash, created_at, display_name) VALUES (?, ?, ?, ?, ?, ?)`,
+		u.Name, u.Email, u.Role, string(passwordHash), tx.nowText, u.DisplayName)
 	var se sqlite3.Error
 	if errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique {
 		return u, notify.Errorf(notify.ECONFLICT, "there is already a user called %s", u.Name)
@@ -40,7 +40,7 @@ func (d *DB) AddUser(ctx context.Context, u notify.User, passwordHash []byte) (n
 
 // Users lists every staff account by name.
 func (d *DB) Users(ctx context.Context) ([]notify.User, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT id, name, email, role, disabled, all_contacts FROM users ORDER BY name`)
+	rows, err := d.db.QueryContext(ctx, `SELECT id, name, email, role, disabled, all_contacts, display_name FROM users ORDER BY name`)
 	if err != nil {
 		return nil, describe(err)
 	}
@@ -48,7 +48,7 @@ func (d *DB) Users(ctx context.Context) ([]notify.User, error) {
 	var out []notify.User
 	for rows.Next() {
 		var u notify.User
-		if err := rows.Scan(&u.ID, &u.Name, &u.Email, &u.Role, &u.Disabled, &u.AllContacts); err != nil {
+		if err := rows.Scan(&u.ID, &u.Name, &u.Email, &u.Role, &u.Disabled, &u.AllContacts, &u.DisplayName); err != nil {
 			return nil, err
 		}
 		out = append(out, u)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"unicode"
 
 	"golang.org/x/term"
 
@@ -49,14 +50,18 @@ func runUser(ctx context.Context, g *globals, e env, args []string) error {
 }
 
 func runUserAdd(ctx context.Context, g *globals, e env, args []string) error {
-	fs := flags("user add", g, e, "--role manager|sales [--email ADDRESS] [--password-stdin] NAME")
+	fs := flags("user add", g, e, "--role manager|sales [--email ADDRESS] [--display-name NAME] [--password-stdin] NAME")
 	role := fs.String("role", "", "manager (sees everything, steers) or sales (calls their own contacts)")
 	email := fs.String("email", "", "the person's own e-mail address in the book (sales staff: their contacts are the ones they own)")
+	display := fs.String("display-name", "", `who they are, as colleagues know them ("大塚 浩二"); default: the book's name for --email`)
 	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
 	if err := parse(fs, args, 1); err != nil {
 		return err
 	}
-	u := notify.User{Name: strings.TrimSpace(fs.Arg(0)), Role: notify.Role(*role)}
+	u := notify.User{Name: strings.TrimSpace(fs.Arg(0)), Role: notify.Role(*role), DisplayName: strings.Join(strings.Fields(*display), " ")}
+	if strings.ContainsFunc(u.DisplayName, unicode.IsControl) {
+		return &usageError{msg: "--display-name: no control characters"}
+	}
 	if u.Role != notify.Manager && u.Role != notify.Sales {
 		return &usageError{msg: "--role must be manager or sales"}
 	}
@@ -178,7 +183,7 @@ func runUserList(ctx context.Context, g *globals, e env, args []string) error {
 		fmt.Fprintln(e.stdout, `No accounts yet: add one with "owabi user add --role manager NAME".`)
 		return nil
 	}
-	fmt.Fprintf(e.stdout, "%-20s %-8s %-9s %-6s %s\n", "name", "role", "state", "sees", "e-mail")
+	fmt.Fprintf(e.stdout, "%-20s %-8s %-9s %-6s %-32s %s\n", "name", "role", "state", "sees", "e-mail", "display name")
 	for _, u := range users {
 		state := "active"
 		if u.Disabled {
@@ -188,7 +193,7 @@ func runUserList(ctx context.Context, g *globals, e env, args []string) error {
 		if u.AllContacts || u.Role == notify.Manager {
 			sees = "all"
 		}
-		fmt.Fprintf(e.stdout, "%-20s %-8s %-9s %-6s %s\n", u.Name, u.Role, state, sees, u.Email)
+		fmt.Fprintf(e.stdout, "%-20s %-8s %-9s %-6s %-32s %s\n", u.Name, u.Role, state, sees, u.Email, u.DisplayName)
 	}
 	return nil
 }

@@ -20,16 +20,17 @@ const maxNote = 4000
 
 // contactView is what a contact's page shows.
 type contactView struct {
-	Contact notify.Contact
-	Notices []notify.Notice
-	Acks    []notify.Ack
-	Mail    []notify.UnverifiedMail // kept unverified, for a person to decide on
-	Calls   []notify.Call
-	Events  []notify.Event       // changes managers made
-	Owners  []notify.Staff       // for a manager's reassigning
-	All     []notify.Category    // for a manager's reclassifying
-	Form    notify.Call          // the call form's values: empty, or what was sent with an error
-	LeftOut []fieldcheck.Finding // the fields the notices to the contact leave out
+	Contact   notify.Contact
+	OwnerName string // who the owner is, as people know them; "" when nobody knows
+	Notices   []notify.Notice
+	Acks      []notify.Ack
+	Mail      []notify.UnverifiedMail // kept unverified, for a person to decide on
+	Calls     []notify.Call
+	Events    []notify.Event       // changes managers made
+	Owners    []notify.Staff       // for a manager's reassigning
+	All       []notify.Category    // for a manager's reclassifying
+	Form      notify.Call          // the call form's values: empty, or what was sent with an error
+	LeftOut   []fieldcheck.Finding // the fields the notices to the contact leave out
 
 	// The form's choices, in order.
 	Outcomes  []notify.CallOutcome
@@ -119,6 +120,11 @@ func (s *Server) showContact(w http.ResponseWriter, r *http.Request, sess *notif
 			return
 		}
 	}
+	ownerName, err := s.personOf(r, c.OwnerEmail)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	given := map[notify.Question]notify.Answer{}
 	for _, q := range notify.Questions {
 		given[q] = *form.Hearing.To(q)
@@ -126,7 +132,7 @@ func (s *Server) showContact(w http.ResponseWriter, r *http.Request, sess *notif
 	v := contactView{Contact: c, Notices: notices, Acks: acks, Mail: mail, Calls: calls, Form: form, Events: events, Owners: owners, All: notify.Categories,
 		Outcomes: notify.CallOutcomes, Questions: notify.Questions, Answers: []notify.Answer{notify.Yes, notify.No, notify.Unknown},
 		FollowUps: notify.FollowUps, Results: notify.FollowUpResults, LeftOut: fieldcheck.Record(c.Record),
-		Given: given}
+		Given: given, OwnerName: ownerName}
 	p := page{Session: sess, Error: errText, Data: v}
 	if r.Method == http.MethodGet && r.URL.Query().Get("logged") != "" && len(calls) > 0 {
 		p.Notice = wording.Say(language(r), "saved_for", c.Name())
@@ -367,4 +373,19 @@ func (s *Server) changeDoNotContact(w http.ResponseWriter, r *http.Request, sess
 	}
 	s.Log.Info("contact marked", "contact", c.ID, "user", sess.User.ID, "do_not_contact", on)
 	http.Redirect(w, r, "/contacts/"+strconv.FormatInt(c.ID, 10)+"?changed=1", http.StatusSeeOther)
+}
+
+// personOf is who the member of staff at address owner is, as people
+// know them (notify.StaffProgress.Person), "" when nobody knows.
+func (s *Server) personOf(r *http.Request, owner string) (string, error) {
+	if owner == "" {
+		return "", nil
+	}
+	staff, err := s.Store.StaffProgress(r.Context())
+	for _, p := range staff {
+		if strings.EqualFold(p.Owner, owner) {
+			return p.Person(), err
+		}
+	}
+	return "", err
 }

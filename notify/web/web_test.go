@@ -477,7 +477,7 @@ func TestSalesLogACallAndTheManagerSeesIt(t *testing.T) {
 	if strings.Contains(dash, "感染の恐れがあり") {
 		t.Errorf("the dashboard asks to check a PC already checked clean")
 	}
-	staffRow := regexp.MustCompile(`<tr><th>suzuki <span class="hint">suzuki@sakura-print.example.jp</span></th>\s*<td>2</td><td>1</td><td>1</td><td>0</td></tr>`)
+	staffRow := regexp.MustCompile(`<tr><th>suzuki@sakura-print.example.jp</th>\s*<td>2</td><td>1</td><td>1</td><td>0</td></tr>`)
 	if !staffRow.MatchString(dash) {
 		t.Errorf("the dashboard lacks suzuki's row (2 assigned, 1 reached, 1 outstanding):\n%s", dash)
 	}
@@ -1548,5 +1548,45 @@ func TestEmptyChartsSaySoAndReportsLinkBack(t *testing.T) {
 	code, _, page := post(t, manager, ra.URL+"/reports/ppc", url.Values{"csrf": {token}})
 	if code != http.StatusOK || !strings.Contains(page, `<p class="back"><a href="/incident#reports">← 事故の記録と報告書に戻る</a></p>`) {
 		t.Errorf("the report page: %d\n%s", code, page)
+	}
+}
+
+// Staff appear as the people they are: an account's display name, else
+// the book's name for their address; an owner nobody can sign in as is
+// marked, and the dashboard says their contacts have nobody to call them.
+func TestStaffAppearAsPeople(t *testing.T) {
+	ctx := context.Background()
+	a := newApp(t)
+	hash, _ := HashPassword(password)
+	if _, err := a.db.AddUser(ctx, notify.User{Name: "otsuka", Email: "otsuka@sakura-print.example.jp", Role: notify.Sales, DisplayName: "大塚 浩二"}, hash); err != nil {
+		t.Fatal(err)
+	}
+	owner := func(r notify.Record) notify.Decision {
+		d := notify.Decision{Category: notify.Customer, Rule: notify.RuleLabel, OwnerEmail: "otsuka@sakura-print.example.jp"}
+		if r.Family == "佐藤" {
+			d.OwnerEmail = "chiba@sakura-print.example.jp"
+		}
+		if r.Family == "千葉" {
+			d = notify.Decision{Category: notify.Employee, Rule: notify.RuleOwnDomain}
+		}
+		return d
+	}
+	a.importBook(t, owner, notify.Record{Family: "山田", Given: "太郎", Emails: []string{"taro@kikyo.example"}},
+		notify.Record{Family: "佐藤", Given: "花子", Emails: []string{"hanako@asagiri.example"}},
+		notify.Record{Family: "千葉", Given: "徹", Emails: []string{"chiba@sakura-print.example.jp"}})
+	c := a.client(t)
+	a.signIn(t, c, "kanri", password)
+	page, _ := a.pageOf(t, "taro@kikyo.example")
+	_, _, body := get(t, c, page)
+	if !strings.Contains(body, `担当: 大塚 浩二 <span class="hint">otsuka@sakura-print.example.jp</span>`) {
+		t.Errorf("the contact page names the owner by their address:\n%s", body)
+	}
+	_, _, dash := get(t, c, a.URL+"/dashboard")
+	for _, want := range []string{`<th>大塚 浩二 <span class="hint">otsuka@sakura-print.example.jp</span></th>`,
+		`<th>千葉 徹 <span class="hint">chiba@sakura-print.example.jp</span> <span class="problem">アカウントなし</span></th>`,
+		"千葉 徹（chiba@sakura-print.example.jp）には 1 件の担当がありますが、ログインできるアカウントがありません"} {
+		if !strings.Contains(dash, want) {
+			t.Errorf("the dashboard lacks %s:\n%s", want, dash)
+		}
 	}
 }

@@ -40,11 +40,11 @@ func TestADeliveryProblemIsSaidWithItsCodes(t *testing.T) {
 func TestEveryTaskIsSaidInBothLanguages(t *testing.T) {
 	for _, task := range notify.Tasks {
 		for _, lang := range []string{"ja", "en"} {
-			got := wording.Todo(lang, notify.Todo{Task: task, N: 17})
+			got := wording.Todo(lang, notify.Todo{Task: task, N: 17, Who: map[bool]string{true: "大塚 浩二（otsuka@example.jp）"}[task == notify.TaskNoAccount]})
 			if got == "" || strings.Contains(got, "%!") || (task != notify.TaskDone && !strings.Contains(got, "17")) {
 				t.Errorf("%s in %s: %q", task, lang, got)
 			}
-			if lang == "ja" && got == wording.Todo("en", notify.Todo{Task: task, N: 17}) {
+			if lang == "ja" && got == wording.Todo("en", notify.Todo{Task: task, N: 17, Who: "x"}) {
 				t.Errorf("%s: the Japanese is the English", task)
 			}
 		}

@@ -9,5 +9,8 @@ func Todo(lang string, t notify.Todo) string {
 	if t.Task == notify.TaskDone {
 		return Say(lang, "todo."+string(t.Task))
 	}
+	if t.Who != "" {
+		return Say(lang, "todo."+string(t.Task), t.N, t.Who)
+	}
 	return Say(lang, "todo."+string(t.Task), t.N)
 }
