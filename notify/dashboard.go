@@ -53,6 +53,15 @@ const (
 var Tasks = []Task{TaskAtRisk, TaskCallBack, TaskLookAlike, TaskUnverified, TaskUnclassified, TaskUnassigned, TaskNoAccount,
 	TaskUnsent, TaskFailed, TaskCall, TaskDone}
 
+// Unassigned is how many contacts nobody owns, so nobody calls.
+func (d Dashboard) Unassigned() int {
+	n := d.Status.Contacts
+	for _, p := range d.Staff {
+		n -= p.Assigned
+	}
+	return max(n, 0)
+}
+
 // Todo is a task and how many it concerns, and whom, for a task of one
 // member of staff's.
 type Todo struct {
@@ -70,10 +79,7 @@ func (d Dashboard) Todo() []Todo {
 	if !d.PurgedAt.IsZero() {
 		return nil
 	}
-	unassigned := d.Status.Contacts
-	for _, p := range d.Staff {
-		unassigned -= p.Assigned
-	}
+	unassigned := d.Unassigned()
 	var out []Todo
 	for _, t := range []Todo{
 		{Task: TaskAtRisk, N: d.Cases[AtRisk]},

@@ -199,6 +199,7 @@ func (cfg *Config) classifier() (*classify.Classifier, error) {
 		Labels:          classify.DefaultLabels,
 		Overrides:       map[string]notify.Category{},
 		DefaultOwner:    c.DefaultOwner,
+		EmployeeOwner:   c.EmployeeOwner,
 	}
 	if len(c.Labels) > 0 {
 		rules.Labels = map[string]notify.Category{}

@@ -356,6 +356,7 @@ poll = "1s"
 customers = "customers.csv"
 suppliers = "suppliers.csv"
 free_mail_domains = ["freemail.example.jp", "webmail.example.com"]
+employee_owner = "it@sakura-print.example.jp"
 
 [web]
 addr = "{{.WebAddr}}"

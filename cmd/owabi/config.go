@@ -158,6 +158,7 @@ type ClassifyConfig struct {
 	Labels          map[string]string `toml:"labels"`
 	Overrides       map[string]string `toml:"overrides"`
 	DefaultOwner    string            `toml:"default_owner"`
+	EmployeeOwner   string            `toml:"employee_owner"`
 }
 
 type TemplatesConfig struct {

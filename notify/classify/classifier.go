@@ -24,6 +24,7 @@ type Classifier struct {
 	genuine   domainSet              // own, free-mail and master domains: none is a look-alike
 	imitable  map[string]knownDomain // own and master domains by their skeleton
 	owner     string                 // Rules.DefaultOwner
+	employees string                 // Rules.EmployeeOwner
 }
 
 // New builds the indexes for r once, so that Classify only does map
@@ -40,6 +41,7 @@ func New(r Rules) *Classifier {
 		genuine:   newDomainSet(r.FreeMailDomains),
 		imitable:  map[string]knownDomain{},
 		owner:     r.DefaultOwner,
+		employees: r.EmployeeOwner,
 	}
 	for _, d := range r.OwnDomains {
 		c.know(cleanDomain(d), nil)
@@ -74,10 +76,13 @@ func New(r Rules) *Classifier {
 // Classify decides the category of one record. The rules are tried in
 // order and the first that applies decides; within a rule the record's
 // addresses are tried in their order, so the primary address wins. A
-// contact no master list gives an owner goes to the default owner, if
-// there is one.
+// contact no master list gives an owner goes to the employees' owner
+// when it is an employee, else to the default owner, if there is one.
 func (c *Classifier) Classify(r notify.Record) notify.Decision {
 	d := c.decide(r)
+	if d.OwnerEmail == "" && d.Category == notify.Employee {
+		d.OwnerEmail = c.employees
+	}
 	if d.OwnerEmail == "" {
 		d.OwnerEmail = c.owner
 	}

@@ -210,3 +210,20 @@ func TestTheDefaultOwnerTakesWhomNoMasterListGivesAnOwner(t *testing.T) {
 		}
 	}
 }
+
+// The organisation's own employees go to whoever tells staff internally,
+// not to the default owner: salespeople do not call their colleagues.
+func TestEmployeesGoToTheirOwnOwner(t *testing.T) {
+	r := testRules()
+	r.DefaultOwner, r.EmployeeOwner = "eigyo@sakura-print.example.jp", "it@sakura-print.example.jp"
+	c := classify.New(r)
+	for _, tt := range []struct{ email, want string }{
+		{"hanako@sakura-print.example.jp", "it@sakura-print.example.jp"},
+		{"someone@unknown.example", "eigyo@sakura-print.example.jp"},
+		{"aoi@kikyo-foods.example", "k@sakura-print.example.jp"},
+	} {
+		if got := c.Classify(notify.Record{Emails: []string{tt.email}}).OwnerEmail; got != tt.want {
+			t.Errorf("%s: owner %q, want %q", tt.email, got, tt.want)
+		}
+	}
+}

@@ -11,6 +11,10 @@ type Rules struct {
 	Masters         []Master                   // in order of precedence, customers usually first
 	Labels          map[string]notify.Category // address-book label → category (e.g. 顧客, 仕入先, 社員)
 	DefaultOwner    string                     // the member of staff who owns a contact no master list gives an owner
+	// EmployeeOwner owns the organisation's own employees (whoever tells
+	// staff internally, 情報システム部 say) before DefaultOwner: the
+	// salespeople do not call colleagues.
+	EmployeeOwner string
 }
 
 // DefaultFreeMailDomains lists common Japanese and global free-mail, carrier

@@ -92,7 +92,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *notify.
 		}
 	}
 	s.render(w, r, http.StatusOK, "dashboard", page{Session: sess, Data: map[string]any{
-		"Rows": rows, "Total": total, "Kinds": notify.NoticeKinds, "Charts": charts, "Days": daysChart(d.Reached), "Acked": daysChart(d.Acknowledged), "Staff": d.Staff, "Deadlines": deadlines,
+		"Rows": rows, "Total": total, "Kinds": notify.NoticeKinds, "Charts": charts, "Days": daysChart(d.Reached), "Acked": daysChart(d.Acknowledged), "Staff": d.Staff, "Unassigned": d.Unassigned(), "Deadlines": deadlines,
 		"Next": next, "Incident": told, "Outlook": outlook}})
 }
 

@@ -1584,7 +1584,8 @@ func TestStaffAppearAsPeople(t *testing.T) {
 	_, _, dash := get(t, c, a.URL+"/dashboard")
 	for _, want := range []string{`<th>大塚 浩二 <span class="hint">otsuka@sakura-print.example.jp</span></th>`,
 		`<th>千葉 徹 <span class="hint">chiba@sakura-print.example.jp</span> <span class="problem">アカウントなし</span></th>`,
-		"千葉 徹（chiba@sakura-print.example.jp）には 1 件の担当がありますが、ログインできるアカウントがありません"} {
+		"千葉 徹（chiba@sakura-print.example.jp）には 1 件の担当がありますが、ログインできるアカウントがありません",
+		`<tr class="unassigned"><th><a href="/contacts?owner=-">担当なし</a></th><td>1</td>`} { // 千葉 徹, an employee nobody owns
 		if !strings.Contains(dash, want) {
 			t.Errorf("the dashboard lacks %s:\n%s", want, dash)
 		}
