@@ -181,10 +181,10 @@ func demoAccounts(ctx context.Context, a *app) ([]login, error) {
 		if err != nil {
 			return nil, err
 		}
-		switch i {
-		case 0:
+		switch {
+		case i == 0:
 			logins = append(logins, login{u.Name, password, "the manager: dashboard"})
-		case 1:
+		case len(logins) == 1 && !strings.EqualFold(u.Email, a.cfg.Classify.EmployeeOwner): // a salesperson, not the internal desk
 			logins = append(logins, login{u.Name, password, fmt.Sprintf("a salesperson, on a phone: their %s contacts", u.Email)})
 		}
 	}
