@@ -378,14 +378,19 @@ func (s *Server) changeDoNotContact(w http.ResponseWriter, r *http.Request, sess
 // personOf is who the member of staff at address owner is, as people
 // know them (notify.StaffProgress.Person), "" when nobody knows.
 func (s *Server) personOf(r *http.Request, owner string) (string, error) {
-	if owner == "" {
-		return "", nil
-	}
+	people, err := s.people(r)
+	return people[strings.ToLower(owner)], err
+}
+
+// people are who the owners are, as people know them, by their address
+// lower-cased.
+func (s *Server) people(r *http.Request) (map[string]string, error) {
 	staff, err := s.Store.StaffProgress(r.Context())
+	people := map[string]string{}
 	for _, p := range staff {
-		if strings.EqualFold(p.Owner, owner) {
-			return p.Person(), err
+		if person := p.Person(); person != "" {
+			people[strings.ToLower(p.Owner)] = person
 		}
 	}
-	return "", err
+	return people, err
 }

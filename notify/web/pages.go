@@ -199,7 +199,12 @@ type contactsView struct {
 	Orders     []notify.Order
 	Page       int
 	Prev, Next string // query strings, "" when there is no such page
+	// People are who the owners are, by their address lower-cased.
+	People map[string]string
 }
+
+// Person is who the owner at address owner is, "" when nobody knows.
+func (v contactsView) Person(owner string) string { return v.People[strings.ToLower(owner)] }
 
 // State is the state the list is narrowed to, "" for all.
 func (v contactsView) State() string {
@@ -264,7 +269,10 @@ func (s *Server) allContacts(w http.ResponseWriter, r *http.Request, sess *notif
 		s.fail(w, r, err)
 		return
 	}
-	if v.Owners, err = s.Store.Owners(r.Context()); err != nil {
+	if v.Owners, err = s.Store.Owners(r.Context()); err == nil {
+		v.People, err = s.people(r)
+	}
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -1581,6 +1581,9 @@ func TestStaffAppearAsPeople(t *testing.T) {
 	if !strings.Contains(body, `担当: 大塚 浩二 <span class="hint">otsuka@sakura-print.example.jp</span>`) {
 		t.Errorf("the contact page names the owner by their address:\n%s", body)
 	}
+	if _, _, list := get(t, c, a.URL+"/contacts"); !strings.Contains(list, `<td>大塚 浩二 <span class="hint">otsuka@sakura-print.example.jp</span></td>`) {
+		t.Errorf("the contact list names the owner by their address:\n%s", list)
+	}
 	_, _, dash := get(t, c, a.URL+"/dashboard")
 	for _, want := range []string{`<th>大塚 浩二 <span class="hint">otsuka@sakura-print.example.jp</span></th>`,
 		`<th>千葉 徹 <span class="hint">chiba@sakura-print.example.jp</span> <span class="problem">アカウントなし</span></th>`,
