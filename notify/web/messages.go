@@ -126,9 +126,16 @@ func (s *Server) funcs() template.FuncMap {
 		"leftOut": leftOut,
 		// who names whoever did a thing: a staff account by its name; the
 		// command line, owabi itself and the config file in words.
+		// who names whoever did something: the command line or the daemon
+		// in words, a member of staff by their display name and login.
 		"who": func(lang, actor string) string {
 			if key := "actor_" + actor; wording.Has(lang, key) {
 				return wording.Say(lang, key)
+			}
+			if names := s.displayNames.Load(); names != nil {
+				if name := (*names)[strings.ToLower(actor)]; name != "" {
+					return name + "（" + actor + "）"
+				}
 			}
 			return actor
 		},

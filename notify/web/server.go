@@ -37,6 +37,7 @@ type Store interface {
 	Status(ctx context.Context) (notify.Status, error)
 	SendingStopped(ctx context.Context) (*notify.SendingStop, error)
 	SentSince(ctx context.Context, since time.Time) ([]time.Time, error)
+	Users(ctx context.Context) ([]notify.User, error)
 	Dashboard(ctx context.Context, days int, offset time.Duration) (notify.Dashboard, error)
 	CaseCounts(ctx context.Context, only ...notify.Urgency) (map[notify.Urgency]int, error)
 	Contact(ctx context.Context, id int64) (notify.Contact, error)
@@ -129,6 +130,9 @@ type Server struct {
 	mux             *http.ServeMux
 	// loginsFailed counts refused sign-ins, for /metrics.
 	loginsFailed atomic.Int64
+	// displayNames are the staff accounts' display names by login, read
+	// again for each page a signed-in user opens: who shows people.
+	displayNames atomic.Pointer[map[string]string]
 }
 
 // route is one registered page, kept so that a test can walk them all.
@@ -286,11 +290,30 @@ type page struct {
 	Brand   string // the name in the header instead of the app's: the organisation's, on public pages
 }
 
+// readDisplayNames reads the staff accounts' display names for who; a
+// failure leaves the names read before (the page shows logins at worst).
+func (s *Server) readDisplayNames(ctx context.Context) {
+	users, err := s.Store.Users(ctx)
+	if err != nil {
+		return
+	}
+	names := map[string]string{}
+	for _, u := range users {
+		if u.DisplayName != "" {
+			names[strings.ToLower(u.Name)] = u.DisplayName
+		}
+	}
+	s.displayNames.Store(&names)
+}
+
 // render writes a page, rendered in full first so that a template error
 // never leaves half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	p.Lang = language(r)
 	p.T = wording.Texts(p.Lang)
+	if p.Session != nil {
+		s.readDisplayNames(r.Context())
+	}
 	if _, full := s.Store.Full(r.Context()); full {
 		p.Banner = p.T["disk_full_banner"]
 	} else if p.Session != nil && p.Session.User.Role == notify.Manager {

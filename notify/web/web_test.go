@@ -1581,6 +1581,17 @@ func TestStaffAppearAsPeople(t *testing.T) {
 	if !strings.Contains(body, `担当: 大塚 浩二 <span class="hint">otsuka@sakura-print.example.jp</span>`) {
 		t.Errorf("the contact page names the owner by their address:\n%s", body)
 	}
+	// Who did what is the person too, with the login the audit trail keeps.
+	oc := a.client(t)
+	a.signIn(t, oc, "otsuka", password)
+	_, _, form := get(t, oc, page)
+	if code, _, _ := post(t, oc, page+"/calls", url.Values{"csrf": {csrfField.FindStringSubmatch(form)[1]}, "once": {onceField.FindStringSubmatch(form)[1]},
+		"outcome": {"no_answer"}}); code != http.StatusSeeOther {
+		t.Fatalf("logging a call: %d", code)
+	}
+	if _, _, body := get(t, c, page); !strings.Contains(body, "記録者 大塚 浩二（otsuka）") {
+		t.Errorf("the call history names who logged it by login:\n%s", body)
+	}
 	if _, _, list := get(t, c, a.URL+"/contacts"); !strings.Contains(list, `<td>大塚 浩二 <span class="hint">otsuka@sakura-print.example.jp</span></td>`) {
 		t.Errorf("the contact list names the owner by their address:\n%s", list)
 	}
