@@ -280,7 +280,7 @@ type DayCount struct {
 // StaffProgress is where one member of staff stands with their contacts.
 type StaffProgress struct {
 	Owner        string // their address, as contacts name it
-	Name         string // their account, when they have one
+	Name         string // their account, when they have one they can sign in with (not disabled)
 	DisplayName  string // their account's display name
 	BookName     string // the book's name for their address, when they are in it
 	Assigned     int

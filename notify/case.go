@@ -138,7 +138,8 @@ func (c Case) Progress() ContactProgress {
 		if !p.Acknowledged || a.At.Before(p.AcknowledgedAt) {
 			p.Acknowledged, p.AcknowledgedAt = true, a.At
 		}
-		p.AnsweredPage = p.AnsweredPage || (a.Channel == AckLink && a.Report != "")
+		// What the spam did, not a request for a call.
+		p.AnsweredPage = p.AnsweredPage || (a.Channel == AckLink && a.Report != "" && a.Report != AskedForCall)
 		p.Arrived = p.Arrived || a.Report.SpamArrived()
 		p.Clicked = p.Clicked || a.Report == OpenedSpam
 		p.Infected = p.Infected || a.Report == FearInfected

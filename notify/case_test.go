@@ -147,7 +147,7 @@ func TestACasesProgressCountsEachFactOnce(t *testing.T) {
 		{"fear an infection, on their page", Case{Acks: []Ack{{Channel: AckLink, At: at(-1), Report: FearInfected}}},
 			ContactProgress{Arrived: true, Infected: true, AnsweredPage: true, Acknowledged: true, AcknowledgedAt: at(-1)}},
 		{"asked for a call, on their page", Case{Acks: []Ack{{Channel: AckLink, At: at(-1), Report: AskedForCall}}},
-			ContactProgress{AnsweredPage: true, Acknowledged: true, AcknowledgedAt: at(-1)}},
+			ContactProgress{Acknowledged: true, AcknowledgedAt: at(-1)}},
 		{"visited", Case{Calls: []Call{{ID: 1, At: at(-2), Outcome: Reached, FollowUp: ApologyVisit, FollowUpDone: at(-1), FollowUpResult: FollowedUp}}},
 			ContactProgress{LastCallAt: at(-2), LastOutcome: Reached, Called: true, Reached: true, ReachedAt: at(-2), Visited: true}},
 		{"a visit planned only", Case{Calls: []Call{{ID: 1, At: at(-2), Outcome: Reached, FollowUp: ApologyVisit, FollowUpOn: at(20)}}},

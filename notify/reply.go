@@ -90,6 +90,9 @@ var (
 	// Google's throttling.
 	rateWords = regexp.MustCompile(`(?i)rate limit|too many (connections|messages|sessions|concurrent)|concurrent (connections|sessions)|` +
 		`too many recipients|too much mail|throttl|thread limit|(message|sending|submission) (rate|quota|limit)|exceeded the (message|sending)|ratelimit`)
+	// recipientWords say that a reply is about one recipient: it names an
+	// address, or refuses the recipient.
+	recipientWords = regexp.MustCompile(`(?i)<[^<>@\s]+@[^<>\s]+>|recipient address rejected`)
 	// greylistWords are a passing refusal of one sender and recipient, not
 	// of all our sending.
 	greylistWords = regexp.MustCompile(`(?i)grey ?list|gray ?list`)
@@ -290,11 +293,15 @@ func (r ServerReply) refusesUs() bool {
 
 // asksUsToWait says whether a passing refusal is the mail server's about
 // us, not about the recipient: it closes the connection (421), refuses our
-// sender or login for now, is short of room or busy (x.3.1, x.3.2, x.4.5),
-// or says we send too much, too fast (a mailbox's own rate, x.2.x, is the
-// recipient's). A relay that rate-limits answers so
-// to every notice in turn: counted against each, it would use up the
-// queue's attempts in minutes.
+// sender or login for now (at MAIL FROM, or x.1.7 and x.1.8 and "Sender
+// address rejected" later, as Postfix delays them), has trouble of its
+// own (x.3.x: storage, a filter down, its configuration; x.4.5
+// congestion), a passing policy refusal of our connection (x.7.x), or says
+// we send too much (x.5.3, rate words). A reply that names a recipient's
+// address, or says the recipient is refused, a mailbox is full or a
+// recipient greylisted, is that notice's alone. A relay that rate-limits
+// answers so to every notice in turn: counted against each, it would use
+// up the queue's attempts in minutes.
 func (r ServerReply) asksUsToWait() bool {
 	if r.Permanent() || (r.Code == 0 && r.Status == "") {
 		return false // a permanent refusal, or a dropped connection
@@ -303,10 +310,13 @@ func (r ServerReply) asksUsToWait() bool {
 	switch {
 	case r.Code == 421, r.Stage == StageConnect, r.Stage == StageSender:
 		return true
-	case subject == "1" || subject == "2" || fullWords.MatchString(r.Text) || greylistWords.MatchString(r.Text):
-		return false // the recipient's address or mailbox (x.1.x, x.2.x), or greylisting of this notice
-	case subject+"."+detail == "3.1", subject+"."+detail == "3.2", subject+"."+detail == "4.5", subject+"."+detail == "5.3":
-		return true // storage, not accepting messages, congestion, too many recipients
+	case senderWords.MatchString(r.Text), subject == "1" && (detail == "7" || detail == "8"):
+		return true // our sender's address
+	case recipientWords.MatchString(r.Text), fullWords.MatchString(r.Text), greylistWords.MatchString(r.Text),
+		subject == "1", subject == "2":
+		return false // the recipient's address or mailbox, or greylisting of this notice
+	case subject == "3" && detail != "4", subject+"."+detail == "4.5", subject+"."+detail == "5.3", subject == "7":
+		return true
 	}
 	return rateWords.MatchString(r.Text)
 }

@@ -126,10 +126,21 @@ func TestWhatAServerReplyMeans(t *testing.T) {
 		{notify.ServerReply{Stage: notify.StageRcpt, Code: 452, Status: "4.5.3", Text: "Too many recipients"}, notify.SendingPaused, false, false},
 		{notify.ServerReply{Stage: notify.StageSender, Code: 451, Status: "4.3.0", Text: "Temporary lookup failure"}, notify.SendingPaused, false, false},
 		{notify.ServerReply{Stage: notify.StageData, Code: 450, Status: "4.7.0", Text: "Message submission rate for this client has exceeded the configured limit"}, notify.SendingPaused, false, false},
-		// A passing refusal of this notice's recipient is tried again later.
+		// Trouble at our own relay: a filter down, its queue, its
+		// configuration, our sender or our host refused for now (Postfix
+		// delays these to RCPT TO).
+		{notify.ServerReply{Stage: notify.StageData, Code: 451, Status: "4.7.1", Text: "Service unavailable - try again later"}, notify.SendingPaused, false, false},
+		{notify.ServerReply{Stage: notify.StageData, Code: 451, Status: "4.3.0", Text: "Error: queue file write error"}, notify.SendingPaused, false, false},
+		{notify.ServerReply{Stage: notify.StageData, Code: 451, Status: "4.3.5", Text: "Server configuration problem"}, notify.SendingPaused, false, false},
+		{notify.ServerReply{Stage: notify.StageRcpt, Code: 450, Status: "4.1.8", Text: "<owabi@sakura-print.example.jp>: Sender address rejected: Domain not found"}, notify.SendingPaused, false, false},
+		{notify.ServerReply{Stage: notify.StageRcpt, Code: 450, Status: "4.7.1", Text: "Client host rejected: cannot find your hostname, [192.0.2.1]"}, notify.SendingPaused, false, false},
+		// A passing refusal of this notice's recipient is tried again
+		// later: one that names the address, whatever words it uses.
+		{notify.ServerReply{Stage: notify.StageRcpt, Code: 450, Status: "4.7.1", Text: "<a@b.example>: Recipient address rejected: too many messages to this recipient"}, notify.TryLater, false, false},
+		{notify.ServerReply{Stage: notify.StageRcpt, Code: 450, Text: "<throttle@b.example>... try again"}, notify.TryLater, false, false},
 		{notify.ServerReply{Stage: notify.StageRcpt, Code: 450, Status: "4.2.1", Text: "The user you are trying to contact is receiving mail at a rate that prevents additional messages from being delivered"}, notify.TryLater, false, false},
 		{notify.ServerReply{Stage: notify.StageRcpt, Code: 450, Status: "4.1.1", Text: "Recipient address rejected: unverified address: connection refused"}, notify.TryLater, false, false},
-		{notify.ServerReply{Stage: notify.StageData, Code: 451, Status: "4.3.0", Text: "try later"}, notify.TryLater, false, false},
+
 		{notify.ServerReply{Stage: notify.StageData, Text: "EOF"}, notify.ConnectionLost, false, false},
 		{notify.ServerReply{Stage: notify.StageWrite, Text: "template: no such field"}, notify.NotWritten, false, false},
 		{notify.ServerReply{Stage: notify.StageData, Code: 554, Text: "transaction failed"}, notify.Refused, true, false},

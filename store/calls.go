@@ -336,10 +336,13 @@ func (d *DB) StaffProgress(ctx context.Context) ([]notify.StaffProgress, error) 
 func (d *DB) staffProgress(ctx context.Context, q querier) ([]notify.StaffProgress, error) {
 	// One name per address: an address may have a disabled account and
 	// its replacement.
-	rows, err := q.QueryContext(ctx, `SELECT o.owner, o.contacts, o.reached, coalesce(u.name, ''), coalesce(u.display_name, ''),
+	// The name of an account they can sign in with; the display name of
+	// any, a disabled one too: who they are does not change.
+	rows, err := q.QueryContext(ctx, `SELECT o.owner, o.contacts, o.reached, coalesce(u.name, ''),
+		coalesce((SELECT display_name FROM users WHERE email = o.owner COLLATE NOCASE AND display_name != '' ORDER BY disabled, id LIMIT 1), ''),
 		coalesce(c.family, ''), coalesce(c.given, '')
 		FROM owner_tally o
-		LEFT JOIN users u ON u.id = (SELECT id FROM users WHERE email = o.owner COLLATE NOCASE ORDER BY disabled, id LIMIT 1)
+		LEFT JOIN users u ON u.id = (SELECT id FROM users WHERE email = o.owner COLLATE NOCASE AND NOT disabled ORDER BY id LIMIT 1)
 		LEFT JOIN contacts c ON c.id = (SELECT contact_id FROM addresses WHERE email = o.owner)
 		WHERE o.contacts > 0 ORDER BY o.owner`)
 	if err != nil {

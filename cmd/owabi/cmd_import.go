@@ -142,7 +142,7 @@ func beforeImport(g *globals, e env, dryRun bool) (_ *globals, cleanup func(), e
 	}
 	path := cfg.path(cfg.Store.Path)
 	if g.db != "" {
-		path = g.db
+		path = cfg.path(g.db) // as openDB reads it: beside the config
 	}
 	if _, err := os.Stat(path); !dryRun || !errors.Is(err, os.ErrNotExist) {
 		return g, cleanup, nil

@@ -367,3 +367,13 @@ func TestContactsListsTheUnclassified(t *testing.T) {
 		t.Errorf("a category that does not exist: exit %d, %s", code, errOut)
 	}
 }
+
+// A dry run with --db reads the database the import would write: a
+// relative name is beside the config, as for every command.
+func TestADryRunReadsTheDatabaseTheImportWould(t *testing.T) {
+	cfg := setup(t, smtptest.New(t))
+	mustOwabi(t, nil, "--config", cfg, "import", sampleBook)
+	if out := mustOwabi(t, nil, "--config", cfg, "--db", "owabi.db", "import", "--dry-run", sampleBook); !strings.Contains(out, "contacts unchanged      243") {
+		t.Errorf("a dry run with --db owabi.db against the imported book:\n%s", out)
+	}
+}

@@ -333,7 +333,7 @@ func TestWorkerRetriesTemporaryAndStopsOnPermanent(t *testing.T) {
 	srv.OnData = func(n int, m smtptest.Message) error {
 		switch {
 		case m.To[0] == "user1@yamada.example" && n == 1:
-			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try later"}
+			return &smtp.SMTPError{Code: 450, EnhancedCode: smtp.EnhancedCode{4, 2, 0}, Message: "<user1@yamada.example>: mailbox busy, try later"}
 		case m.To[0] == "user2@yamada.example":
 			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
 		}
@@ -347,8 +347,8 @@ func TestWorkerRetriesTemporaryAndStopsOnPermanent(t *testing.T) {
 		t.Fatalf("after the first run the server holds %d messages, want 1", got)
 	}
 	first, _ := db.Notices(ctx, "user1@yamada.example")
-	if first[0].State != notify.Queued || !strings.Contains(first[0].Reply.Codes(), "451") {
-		t.Fatalf("after a 451: %+v", first[0])
+	if first[0].State != notify.Queued || !strings.Contains(first[0].Reply.Codes(), "450") {
+		t.Fatalf("after a 450: %+v", first[0])
 	}
 	failed, _ := db.Notices(ctx, "user2@yamada.example")
 	if failed[0].State != notify.Failed || !strings.Contains(failed[0].Reply.Codes(), "550") {

@@ -1604,4 +1604,11 @@ func TestStaffAppearAsPeople(t *testing.T) {
 			t.Errorf("the dashboard lacks %s:\n%s", want, dash)
 		}
 	}
+	// An account disabled is no account: nobody can call their contacts.
+	if err := a.db.DisableUser(ctx, "otsuka"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, dash := get(t, c, a.URL+"/dashboard"); !strings.Contains(dash, "大塚 浩二（otsuka@sakura-print.example.jp）には 1 件の担当がありますが、ログインできるアカウントがありません") {
+		t.Errorf("a disabled account's contacts are not said to have nobody to call them:\n%s", dash)
+	}
 }
