@@ -2,6 +2,7 @@ package mailer_test
 
 import (
 	"bytes"
+	"fmt"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -22,33 +23,15 @@ func TestSpamAssassinScoresNoNoticeAsSpam(t *testing.T) {
 	if err != nil {
 		t.Skip("SpamAssassin is not installed (apt-get install spamassassin)")
 	}
-	c := newComposer(t)
 	var mbox bytes.Buffer
 	var names []string
-	for _, lang := range mailer.Languages {
-		for _, kind := range notify.NoticeKinds {
-			for _, cat := range []notify.Category{notify.Customer, notify.Employee} {
-				for _, link := range []string{"", "https://owabi.sakura-print.example.jp/ack/t0ken"} {
-					d := delivery(cat, lang)
-					d.Kind, d.AckLink = kind, link
-					m, err := c.Compose(d, time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC))
-					if err != nil {
-						t.Fatal(err)
-					}
-					var raw bytes.Buffer
-					if _, err := m.WriteTo(&raw); err != nil {
-						t.Fatal(err)
-					}
-					// SpamAssassin does not answer in the mbox's order: each
-					// notice says which it is.
-					name := lang + " " + string(kind) + " to a " + string(cat) + map[bool]string{true: " with a link"}[link != ""]
-					mbox.WriteString("From owabi@sakura-print.example.jp Thu Dec  3 10:00:00 2026\nX-Variant: " + name + "\n")
-					mbox.Write(bytes.ReplaceAll(raw.Bytes(), []byte("\r\n"), []byte("\n")))
-					mbox.WriteString("\n")
-					names = append(names, name)
-				}
-			}
-		}
+	for _, n := range everyNotice(t, newComposer(t)) {
+		// SpamAssassin does not answer in the mbox's order: each notice
+		// says which it is.
+		mbox.WriteString("From owabi@sakura-print.example.jp Thu Dec  3 10:00:00 2026\nX-Variant: " + n.name + "\n")
+		mbox.Write(bytes.ReplaceAll(n.raw, []byte("\r\n"), []byte("\n")))
+		mbox.WriteString("\n")
+		names = append(names, n.name)
 	}
 	cmd := exec.Command(sa, "--mbox", "-L", "-t")
 	cmd.Stdin = &mbox
@@ -91,3 +74,38 @@ var (
 	scores    = regexp.MustCompile(`(?s)\nX-Variant: ([^\n]+)\n.*?Content analysis details:\s+\((-?[0-9.]+) points[^\n]*\n(.*?)(?:\n\n|$)`)
 	ruleNames = regexp.MustCompile(`(?m)^\s*-?[0-9.]+\s+([A-Z0-9_]+)\s`)
 )
+
+// sentNotice is one bundled notice as the mail server receives it.
+type sentNotice struct {
+	name string // "ja deletion, customer, with a link"
+	d    notify.Delivery
+	raw  []byte
+}
+
+// everyNotice writes every bundled notice with c, as it goes out: each
+// kind, language and tone, with and without a confirmation link.
+func everyNotice(t *testing.T, c *mailer.Composer) []sentNotice {
+	t.Helper()
+	var out []sentNotice
+	for _, lang := range mailer.Languages {
+		for _, kind := range notify.NoticeKinds {
+			for _, cat := range []notify.Category{notify.Customer, notify.Employee} {
+				for _, link := range []string{"", "https://owabi.sakura-print.example.jp/ack/t0ken"} {
+					d := delivery(cat, lang)
+					d.Kind, d.AckLink = kind, link
+					m, err := c.Compose(d, time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC))
+					if err != nil {
+						t.Fatal(err)
+					}
+					var raw bytes.Buffer
+					if _, err := m.WriteTo(&raw); err != nil {
+						t.Fatal(err)
+					}
+					name := fmt.Sprintf("%s %s, %s", lang, kind, cat) + map[bool]string{true: ", with a link"}[link != ""]
+					out = append(out, sentNotice{name, d, raw.Bytes()})
+				}
+			}
+		}
+	}
+	return out
+}
