@@ -42,6 +42,8 @@ type DB struct {
 	wdb  *sql.DB
 	path string
 	room *waitingRoom // where this process's writers wait their turn (turns.go)
+	// sent groups the records of notices sent (sentGroup).
+	sent sentGroup
 	// fullSince is when a write last failed for want of disk space (unix
 	// nanoseconds), 0 once one has succeeded since; probedAt is when Full
 	// last tried one (space.go).
@@ -118,7 +120,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		d.Close()
 		return nil, err
 	}
-	for _, q := range caseStatements {
+	for _, q := range append(caseStatements, outboxStatements...) {
 		if _, err := d.stmt(ctx, q); err != nil {
 			d.Close()
 			return nil, err

@@ -108,22 +108,32 @@ func (d *DB) Claim(ctx context.Context, limit int) ([]notify.Delivery, error) {
 		return nil, err
 	}
 	defer tx.Rollback()
-	claimed, err := moveNotices(ctx, tx, notify.Queued, notify.Sending, `UPDATE notices SET state = 'sending'
-		WHERE id IN (SELECT id FROM notices WHERE state = 'queued' AND next_try <= ?
-			AND contact_id NOT IN (SELECT id FROM contacts c WHERE `+heldBack+`) ORDER BY next_try, id LIMIT ?)`, tx.nowText, limit)
+	claimed, err := moveNotices(ctx, tx, notify.Queued, notify.Sending, claimQuery, tx.nowText, limit)
 	if err != nil || len(claimed) == 0 {
 		return nil, describe(err)
 	}
-	ids := make([]any, len(claimed))
+	ids := make([]int64, len(claimed))
 	for i, n := range claimed {
 		ids[i] = n.id
 	}
-	out, err := deliveries(ctx, tx, `n.id IN (?`+strings.Repeat(`, ?`, len(ids)-1)+`)`, ids...)
+	list, _ := json.Marshal(ids)
+	out, err := deliveriesOf(ctx, prepared{tx}, claimedDeliveries, string(list))
 	if err != nil {
 		return nil, err
 	}
 	return out, describe(tx.Commit())
 }
+
+// The statements of the outbox, run for every batch or notice: Open
+// prepares them.
+const (
+	claimQuery = `UPDATE notices SET state = 'sending'
+		WHERE id IN (SELECT id FROM notices WHERE state = 'queued' AND next_try <= ?
+			AND contact_id NOT IN (SELECT id FROM contacts c WHERE ` + heldBack + `) ORDER BY next_try, id LIMIT ?)`
+	claimedDeliveries = deliveriesSelect + ` WHERE n.id IN (SELECT value FROM json_each(?)) ORDER BY n.id`
+)
+
+var outboxStatements = []string{claimQuery + returningMoved, claimedDeliveries, markSentUnmoved}
 
 // querier is a transaction or the database itself.
 type querier interface {
@@ -131,12 +141,20 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-func deliveries(ctx context.Context, q querier, where string, args ...any) ([]notify.Delivery, error) {
-	rows, err := q.QueryContext(ctx, `SELECT n.id, n.contact_id, n.address_id, n.kind, n.lang, n.state, n.message_id, n.ref,
+// deliveriesSelect reads notices with what is needed to write them.
+const deliveriesSelect = `SELECT n.id, n.contact_id, n.address_id, n.kind, n.lang, n.state, n.message_id, n.ref,
 		n.attempts, n.next_try, n.reply_stage, n.reply_code, n.reply_status, n.last_error, n.queued_at, coalesce(n.sent_at, ''), a.email, n.round, coalesce(n.resend_of, 0),
-		`+contactColumns+`, `+ownerColumns+`
-		FROM notices n JOIN addresses a ON a.id = n.address_id JOIN contacts c ON c.id = n.contact_id `+ownerJoin+`
-		WHERE `+where+` ORDER BY n.id`, args...)
+		` + contactColumns + `, ` + ownerColumns + `
+		FROM notices n JOIN addresses a ON a.id = n.address_id JOIN contacts c ON c.id = n.contact_id ` + ownerJoin
+
+// deliveries are the notices where selects, by number.
+func deliveries(ctx context.Context, q querier, where string, args ...any) ([]notify.Delivery, error) {
+	return deliveriesOf(ctx, q, deliveriesSelect+` WHERE `+where+` ORDER BY n.id`, args...)
+}
+
+// deliveriesOf runs query, a deliveriesSelect.
+func deliveriesOf(ctx context.Context, q querier, query string, args ...any) ([]notify.Delivery, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -188,22 +206,59 @@ func (m multiScan) Scan(dest ...any) error { return m.row.Scan(append(m.before, 
 // never claimed again. MarkSent, Retry, Fail and Undeliverable each count
 // the attempt whose answer they record.
 //
+// It returns once the record is committed. Calls made at the same time
+// (the sender's connections, each after its own message) are committed
+// together, in one transaction (sentGroup): a commit is most of the cost,
+// and each caller still waits for its own.
+func (d *DB) MarkSent(ctx context.Context, id int64) error { return d.sent.mark(ctx, d, id) }
+
+// markSentAlone records one notice sent, in a transaction of its own.
+//
 // A sent notice moves no count (noticeMoves) and no case from where every
 // case starts (notify.TestSentNoticesAloneLeaveACaseAsItStarts): for a
 // contact whose case has not moved (most, while the notices go out) it is
 // one prepared statement, as fast as the sender needs; for the others the
 // case is decided again in the same transaction.
-func (d *DB) MarkSent(ctx context.Context, id int64) error {
+func (d *DB) markSentAlone(ctx context.Context, id int64) error {
 	var n int64
 	if err := d.exec(ctx, markSentUnmoved, &n, id); err != nil || n > 0 {
 		return err
 	}
+	return d.inTx(ctx, func(tx *Tx) error { return markSentIn(ctx, tx, id) })
+}
+
+// markSentIn records, in tx, one notice sent whose contact's case has
+// moved, and decides the case again.
+func markSentIn(ctx context.Context, tx *Tx, id int64) error {
+	sent, err := moveNotices(ctx, tx, notify.Sending, notify.Sent, markSent, tx.nowText, id)
+	if err != nil || len(sent) == 0 {
+		return describe(err) // none: not being sent (released, or recorded already)
+	}
+	return describe(refreshCases(ctx, tx, sent[0].contact))
+}
+
+// markSentTogether records the notices ids sent, in one transaction.
+func (d *DB) markSentTogether(ctx context.Context, ids []int64) error {
+	unmoved, err := d.stmt(ctx, markSentUnmoved) // before the transaction: it holds the one writer
+	if err != nil {
+		return err
+	}
 	return d.inTx(ctx, func(tx *Tx) error {
-		sent, err := moveNotices(ctx, tx, notify.Sending, notify.Sent, markSent, tx.nowText, id)
-		if err != nil || len(sent) == 0 {
-			return describe(err) // none: not being sent (released, or recorded already)
+		stmt := tx.StmtContext(ctx, unmoved)
+		for _, id := range ids {
+			res, err := stmt.ExecContext(ctx, tx.nowText, id)
+			if err != nil {
+				return describe(err)
+			}
+			if n, _ := res.RowsAffected(); n > 0 {
+				tx.wrote = true
+				continue
+			}
+			if err := markSentIn(ctx, tx, id); err != nil {
+				return err
+			}
 		}
-		return describe(refreshCases(ctx, tx, sent[0].contact))
+		return nil
 	})
 }
 
