@@ -14,8 +14,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/wneessen/go-mail"
-
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/classify"
 	"github.com/owabi/owabi/notify/mailer"
@@ -183,7 +181,7 @@ func (a *app) worker(ctx context.Context) (*mailer.Worker, error) {
 		Incident:    a.db.Incident,
 		Outbox:      a.db,
 		Composer:    comp,
-		NewClient:   func() (*mail.Client, error) { return mailer.NewClient(settings) },
+		Dial:        func(ctx context.Context) (*mailer.Session, error) { return mailer.Dial(ctx, settings) },
 		Connections: s.Connections, Pace: s.pace(), MaxAttempts: s.MaxAttempts,
 		RetryBase: s.RetryBase.Duration, RetryMax: s.RetryMax.Duration, Poll: s.Poll.Duration,
 		Now: a.db.Now, Log: a.log,

@@ -1,9 +1,12 @@
-// Package mailer writes notices from templates and sends them over pooled
-// SMTP connections with github.com/wneessen/go-mail, deciding from the
-// server's reply whether a failure is worth retrying.
+// Package mailer writes notices from templates and sends them over SMTP
+// sessions that github.com/wneessen/go-mail opens (TLS, every AUTH),
+// deciding from the server's reply whether a failure is worth retrying.
+// The mail itself is written here (message.go): every notice has one
+// shape, and writing it directly is much cheaper than a general composer.
 package mailer
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/tls"
 	"fmt"
@@ -19,6 +22,7 @@ import (
 	"unicode/utf8"
 
 	netmail "net/mail"
+	"net/textproto"
 
 	"github.com/wneessen/go-mail"
 
@@ -307,31 +311,37 @@ func wide(r rune) bool {
 		(r >= 0x3000 && r <= 0x303f) || (r >= 0xff00 && r <= 0xffef)
 }
 
-// Compose builds the mail for one delivery, with the Message-ID fixed when it
-// was queued.
-func (c *Composer) Compose(d notify.Delivery, at time.Time) (*mail.Msg, error) {
+// Compose writes the mail for one delivery, with the Message-ID fixed when
+// it was queued.
+func (c *Composer) Compose(d notify.Delivery, at time.Time) (*Message, error) {
 	d = printable(d)
 	r, err := c.render(d)
 	if err != nil {
 		return nil, errComposing{err}
 	}
-	m := mail.NewMsg(mail.WithEncoding(mail.EncodingB64), mail.WithCharset(mail.CharsetUTF8), mail.WithNoDefaultUserAgent())
-	if err := m.FromFormat(oneLine(c.Org.For(d.Lang, d.Contact.Category).FromName), c.Org.FromAddress); err != nil {
-		return nil, fmt.Errorf("sender address: %w", err)
+	if strings.ContainsAny(d.Email, "\r\n") {
+		return nil, errComposing{fmt.Errorf("the address %q has a line break", d.Email)}
 	}
-	// A mail.Address, not a string to parse: names may hold quotes, and old
-	// Japanese mobile addresses (taro..@docomo.ne.jp) are valid mailboxes
-	// that net/mail's parser refuses; String quotes them in the header.
-	// The name is printable's, so within fieldcheck.Limit: the header
-	// stays short, and an unsafe name leaves the address alone.
-	m.AddToMailAddress(&netmail.Address{Name: oneLine(d.Contact.Name()), Address: d.Email})
+	from, err := netmail.ParseAddress(c.Org.FromAddress)
+	if err != nil || from.Name != "" {
+		return nil, fmt.Errorf("sender address %q: not a bare address", c.Org.FromAddress)
+	}
+	m := &Message{From: from.Address, To: d.Email}
 	if c.ReturnPath != "" && d.RefCode != "" {
-		if err := m.EnvelopeFrom(notify.ReturnPath(c.ReturnPath, d.RefCode)); err != nil {
+		rp, err := netmail.ParseAddress(notify.ReturnPath(c.ReturnPath, d.RefCode))
+		if err != nil {
 			return nil, fmt.Errorf("return path: %w", err)
 		}
+		m.From = rp.Address
 	}
-	m.Subject(r.Subject)
-	m.SetMessageIDWithValue(d.MessageID)
+	var h headers
+	h.add("From", address(oneLine(c.Org.For(d.Lang, d.Contact.Category).FromName), from.Address))
+	// The name is printable's, so within fieldcheck.Limit: the header
+	// stays short, and an unsafe name leaves the address alone.
+	h.add("To", address(oneLine(d.Contact.Name()), d.Email))
+	h.add("Subject", encoded(r.Subject))
+	h.add("Date", date(at.In(c.Zone)))
+	h.add("Message-ID", "<"+d.MessageID+">")
 	if n := len(d.Thread); n > 0 {
 		// A resend answers the notice before it, so mail programs show the
 		// rounds as one conversation.
@@ -339,24 +349,60 @@ func (c *Composer) Compose(d notify.Delivery, at time.Time) (*mail.Msg, error) {
 		for i, id := range d.Thread {
 			refs[i] = "<" + id + ">"
 		}
-		m.SetGenHeader(mail.HeaderInReplyTo, refs[n-1])
-		m.SetGenHeader(mail.HeaderReferences, strings.Join(refs, " "))
+		h.add("In-Reply-To", refs[n-1])
+		h.add("References", strings.Join(refs, " "))
 	}
-	m.SetDateWithValue(at.In(c.Zone))
-	m.SetGenHeader(mail.HeaderXMailer, "owabi")
-	m.SetBodyString(mail.TypeTextPlain, r.Text)
-	m.AddAlternativeString(mail.TypeTextHTML, r.HTML)
+	h.add("MIME-Version", "1.0")
+	h.add("X-Mailer", "owabi")
 	switch {
 	case c.DKIM != nil && c.SMIME != nil:
 		return nil, fmt.Errorf("sign with DKIM or S/MIME, not both")
-	case c.DKIM != nil:
-		if err := c.DKIM.sign(m, d.MessageID); err != nil {
-			return nil, err
-		}
 	case c.SMIME != nil:
-		if err := m.SignWithTLSCertificate(c.SMIME); err != nil {
+		contentType, body, err := signedBody(c.SMIME, r)
+		if err != nil {
 			return nil, fmt.Errorf("s/mime: %w", err)
 		}
+		h.add("Content-Type", contentType)
+		h.b.WriteString("\r\n")
+		h.b.Write(body)
+	default:
+		boundary := boundaryFor(d.MessageID)
+		h.add("Content-Type", `multipart/alternative; boundary="`+boundary+`"`)
+		h.b.WriteString("\r\n")
+		alternative(&h.b, boundary, r.Text, r.HTML)
+	}
+	m.Data = h.b.Bytes()
+	if c.DKIM != nil {
+		sig, err := c.DKIM.signature(m.Data)
+		if err != nil {
+			return nil, err
+		}
+		m.Data = append([]byte(sig), m.Data...)
 	}
 	return m, nil
+}
+
+// signedBody is the notice's body signed with S/MIME, and its
+// Content-Type (multipart/signed): go-mail's signing, the one part of a
+// notice go-mail writes. The headers around it are the notice's own.
+func signedBody(cert *tls.Certificate, r Rendered) (contentType string, body []byte, err error) {
+	m := mail.NewMsg(mail.WithEncoding(mail.EncodingB64), mail.WithCharset(mail.CharsetUTF8), mail.WithNoDefaultUserAgent())
+	m.SetBodyString(mail.TypeTextPlain, r.Text)
+	m.AddAlternativeString(mail.TypeTextHTML, r.HTML)
+	if err := m.SignWithTLSCertificate(cert); err != nil {
+		return "", nil, err
+	}
+	var raw bytes.Buffer
+	if _, err := m.WriteTo(&raw); err != nil {
+		return "", nil, err
+	}
+	header, err := textproto.NewReader(bufio.NewReader(bytes.NewReader(raw.Bytes()))).ReadMIMEHeader()
+	if err != nil {
+		return "", nil, err
+	}
+	_, body, ok := bytes.Cut(raw.Bytes(), []byte("\r\n\r\n"))
+	if !ok || header.Get("Content-Type") == "" {
+		return "", nil, fmt.Errorf("go-mail wrote no signed body")
+	}
+	return header.Get("Content-Type"), body, nil
 }

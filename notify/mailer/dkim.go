@@ -1,15 +1,10 @@
 package mailer
 
 import (
-	"bytes"
 	"crypto"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"strings"
 
 	"github.com/emersion/go-msgauth/dkim"
-	"github.com/wneessen/go-mail"
 )
 
 // DKIM signs notices for a relay that does not sign them itself
@@ -30,29 +25,20 @@ type DKIM struct {
 var signedHeaders = []string{"From", "From", "To", "To", "Subject", "Subject", "Reply-To", "Reply-To", "Cc", "Cc",
 	"Date", "Message-ID", "In-Reply-To", "References", "MIME-Version", "Content-Type"}
 
-// sign adds a DKIM-Signature to m. The message must write the same bytes
-// when it is sent, so its MIME boundary is fixed from its Message-ID
-// first.
-func (k *DKIM) sign(m *mail.Msg, messageID string) error {
-	sum := sha256.Sum256([]byte(messageID))
-	m.SetBoundary("owabi-" + hex.EncodeToString(sum[:12]))
-	var raw bytes.Buffer
-	if _, err := m.WriteTo(&raw); err != nil {
-		return err
-	}
+// signature is the DKIM-Signature header field for the mail raw, to be
+// put before it, CRLF included.
+func (k *DKIM) signature(raw []byte) (string, error) {
 	s, err := dkim.NewSigner(&dkim.SignOptions{Domain: k.Domain, Selector: k.Selector, Signer: k.Key,
 		HeaderCanonicalization: dkim.CanonicalizationRelaxed, BodyCanonicalization: dkim.CanonicalizationRelaxed,
 		HeaderKeys: signedHeaders})
 	if err != nil {
-		return fmt.Errorf("dkim: %w", err)
+		return "", fmt.Errorf("dkim: %w", err)
 	}
-	if _, err := s.Write(raw.Bytes()); err != nil {
-		return fmt.Errorf("dkim: %w", err)
+	if _, err := s.Write(raw); err != nil {
+		return "", fmt.Errorf("dkim: %w", err)
 	}
 	if err := s.Close(); err != nil {
-		return fmt.Errorf("dkim: %w", err)
+		return "", fmt.Errorf("dkim: %w", err)
 	}
-	name, value, _ := strings.Cut(s.Signature(), ":")
-	m.SetGenHeaderPreformatted(mail.Header(name), strings.TrimSpace(value))
-	return nil
+	return s.Signature(), nil
 }

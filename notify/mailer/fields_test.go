@@ -8,21 +8,16 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/wneessen/go-mail"
-
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/mailer"
 	"github.com/owabi/owabi/notify/mailer/smtptest"
 )
 
 // dialLoopback connects to the loopback server srv, until the test ends.
-func dialLoopback(t *testing.T, srv *smtptest.Server) *mail.Client {
+func dialLoopback(t *testing.T, srv *smtptest.Server) *mailer.Session {
 	t.Helper()
-	client, err := mailer.NewClient(mailer.SMTP{Host: srv.Host, Port: srv.Port, TLS: "none", Timeout: 5 * time.Second})
+	client, err := mailer.Dial(context.Background(), mailer.SMTP{Host: srv.Host, Port: srv.Port, TLS: "none", Timeout: 5 * time.Second})
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := client.DialWithContext(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { client.Close() })
@@ -39,7 +34,7 @@ func sendOne(t *testing.T, c *mailer.Composer, d notify.Delivery) (smtptest.Mess
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := client.Send(m); err != nil {
+	if err := client.Send(context.Background(), m); err != nil {
 		t.Fatal(err)
 	}
 	got := srv.Messages()
@@ -163,5 +158,23 @@ func TestAnAttackersFieldsStayOutOfTheNotice(t *testing.T) {
 				t.Errorf("To: %.120q, want it to end in %s", got.To, d.Email)
 			}
 		})
+	}
+}
+
+// Every header field starts its value on its own line: a field folded
+// right after its name (as go-mail wrote From and Subject) is scored by
+// rspamd as HEADER_FROM_EMPTY_DELIMITER, and read by some filters as
+// empty. Every line stays within 78 octets.
+func TestNoHeaderLeavesItsNameAlone(t *testing.T) {
+	for _, n := range everyNotice(t, newComposer(t)) {
+		head, _, _ := strings.Cut(string(n.raw), "\r\n\r\n")
+		for _, line := range strings.Split(head, "\r\n") {
+			if name, value, ok := strings.Cut(line, ":"); ok && !strings.HasPrefix(line, " ") && strings.TrimSpace(value) == "" {
+				t.Errorf("%s: the %s field has no value on its line:\n%s", n.name, name, head)
+			}
+			if len(line) > 78 {
+				t.Errorf("%s: a header line of %d octets: %q", n.name, len(line), line)
+			}
+		}
 	}
 }

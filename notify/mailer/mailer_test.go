@@ -17,6 +17,8 @@ import (
 	"math/big"
 	"mime"
 	netmail "net/mail"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -29,7 +31,6 @@ import (
 	"github.com/emersion/go-msgauth/dkim"
 	"github.com/emersion/go-smtp"
 	"github.com/smallstep/pkcs7"
-	"github.com/wneessen/go-mail"
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/mailer"
@@ -283,8 +284,8 @@ func newWorker(t testing.TB, db *store.DB, srv *smtptest.Server, conns int) *mai
 	return &mailer.Worker{
 		Outbox:   db,
 		Composer: newComposer(t),
-		NewClient: func() (*mail.Client, error) {
-			return mailer.NewClient(mailer.SMTP{Host: srv.Host, Port: srv.Port, TLS: "none", Timeout: 5 * time.Second})
+		Dial: func(ctx context.Context) (*mailer.Session, error) {
+			return mailer.Dial(ctx, mailer.SMTP{Host: srv.Host, Port: srv.Port, TLS: "none", Timeout: 5 * time.Second})
 		},
 		Connections: conns, MaxAttempts: 3, RetryBase: time.Minute, RetryMax: time.Hour, Poll: time.Second,
 		Now: db.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
@@ -459,17 +460,23 @@ func TestWorkerKeepsWhatTheServerSaid(t *testing.T) {
 // unknown, a multi-line reply keeps its words once, and the status in
 // qmail's "(#5.x.x)" is read.
 func TestRepliesWithoutStatusCodes(t *testing.T) {
+	for _, pipelining := range []bool{true, false} {
+		t.Run(fmt.Sprintf("pipelining=%v", pipelining), func(t *testing.T) { repliesWithoutStatusCodes(t, pipelining) })
+	}
+}
+
+func repliesWithoutStatusCodes(t *testing.T, pipelining bool) {
 	ctx := context.Background()
 	db := outboxFixture(t, 4)
-	srv := newPlainServer(t, map[string]string{
+	srv := newPlainServer(t, pipelining, map[string]string{
 		"user1@yamada.example": "550 Requested action not taken: mailbox unavailable",
 		"user2@yamada.example": "550 sorry, no mailbox here by that name (#5.1.1)",
 	}, map[string]string{
 		"user3@yamada.example": "554-5.7.1 Your message looks like spam\n554 5.7.1 see https://postmaster.example",
 	})
 	w := newWorker(t, db, nil, 1)
-	w.NewClient = func() (*mail.Client, error) {
-		return mailer.NewClient(mailer.SMTP{Host: srv.Host, Port: srv.Port, TLS: "none", Timeout: 5 * time.Second})
+	w.Dial = func(ctx context.Context) (*mailer.Session, error) {
+		return mailer.Dial(ctx, mailer.SMTP{Host: srv.Host, Port: srv.Port, TLS: "none", Timeout: 5 * time.Second})
 	}
 	if err := w.Drain(ctx); err != nil {
 		t.Fatal(err)
@@ -494,6 +501,9 @@ func TestRepliesWithoutStatusCodes(t *testing.T) {
 	if n, _ := db.Queue(ctx, notify.Apology, "ja", func() string { return fmt.Sprint(time.Now().UnixNano()) }); n != 3 {
 		t.Errorf("apologies queued: %d; want 3, all but the address the server named unknown", n)
 	}
+	if srv.sentAhead.Load() != pipelining {
+		t.Errorf("commands written ahead of the answers: %v; want it only when the server announces PIPELINING", srv.sentAhead.Load())
+	}
 }
 
 // A relay that refuses to relay for us, without a status code as qmail
@@ -504,10 +514,10 @@ func TestARelayThatRefusesUsFailsNoNotice(t *testing.T) {
 	ctx := context.Background()
 	db := outboxFixture(t, 3)
 	refuse := "553 sorry, <user1@yamada.example> is not in my list of allowed rcpthosts (#5.7.1)"
-	srv := newPlainServer(t, map[string]string{"user1@yamada.example": refuse, "user2@yamada.example": refuse, "user3@yamada.example": refuse}, nil)
+	srv := newPlainServer(t, true, map[string]string{"user1@yamada.example": refuse, "user2@yamada.example": refuse, "user3@yamada.example": refuse}, nil)
 	w := newWorker(t, db, nil, 1)
-	w.NewClient = func() (*mail.Client, error) {
-		return mailer.NewClient(mailer.SMTP{Host: srv.Host, Port: srv.Port, TLS: "none", Timeout: 5 * time.Second})
+	w.Dial = func(ctx context.Context) (*mailer.Session, error) {
+		return mailer.Dial(ctx, mailer.SMTP{Host: srv.Host, Port: srv.Port, TLS: "none", Timeout: 5 * time.Second})
 	}
 	err := w.Drain(ctx)
 	if notify.ErrorCode(err) != mailer.ErrServer || !strings.Contains(err.Error(), "refuses to send for us") || !strings.Contains(err.Error(), "(553 5.7.1)") {
@@ -630,27 +640,33 @@ func TestWorkerKeepsToTheRate(t *testing.T) {
 	}
 }
 
-func TestWorkerCountsAcceptedMessageAsSentWhenRSETFails(t *testing.T) {
+// A server that hangs up after taking a message (no RSET follows it, so
+// the next notice's MAIL FROM finds the connection gone): the message
+// taken is sent, and the next goes over a new connection at once, with no
+// attempt counted against it.
+func TestWorkerSendsOnAfterTheServerHangsUpAfterAMessage(t *testing.T) {
 	ctx := context.Background()
-	db := outboxFixture(t, 2)
-	later := useClock(db)
+	db := outboxFixture(t, 7)
 	srv := smtptest.New(t)
 	srv.OnData = func(n int, _ smtptest.Message) error {
-		if n == 1 {
-			return smtptest.ErrAcceptThenDrop // 250, then the RSET fails
+		if n%2 == 1 {
+			return smtptest.ErrAcceptThenDrop
 		}
 		return nil
 	}
-	w := newWorker(t, db, srv, 1)
-	for range 2 {
-		if err := w.Drain(ctx); err != nil {
-			t.Fatal(err)
-		}
-		later()
+	if err := newWorker(t, db, srv, 1).Drain(ctx); err != nil {
+		t.Fatal(err)
 	}
-	first, _ := db.Notices(ctx, "user1@yamada.example")
-	if first[0].State != notify.Sent || srv.Count() != 2 {
-		t.Errorf("a notice accepted before a failed RSET: %s, server holds %d; want sent, each once", first[0].State, srv.Count())
+	got := map[string]int{}
+	for _, m := range srv.Messages() {
+		got[m.To[0]]++
+	}
+	for i := 1; i <= 7; i++ {
+		addr := fmt.Sprintf("user%d@yamada.example", i)
+		n, _ := db.Notices(ctx, addr)
+		if got[addr] != 1 || n[0].State != notify.Sent || n[0].Attempts != 1 {
+			t.Errorf("%s: received %d times, %s after %d attempts; want sent once, at the first attempt", addr, got[addr], n[0].State, n[0].Attempts)
+		}
 	}
 }
 
@@ -688,7 +704,7 @@ func TestComposeUnusualAddressesAndNames(t *testing.T) {
 			t.Errorf("Compose(%s, %q): %v", tt.email, tt.given, err)
 			continue
 		}
-		if err := client.Send(m); err != nil {
+		if err := client.Send(context.Background(), m); err != nil {
 			t.Errorf("Send(%s): %v", tt.email, err)
 		}
 	}
@@ -830,6 +846,22 @@ func TestNoticesCarryAValidDKIMSignature(t *testing.T) {
 	}
 }
 
+// opensslVerifies checks the S/MIME signature of the mail raw as OpenSSL
+// reads it, the whole mail as it arrived (not the certificate's chain:
+// the test's is its own).
+func opensslVerifies(t *testing.T, raw []byte) {
+	t.Helper()
+	if _, err := exec.LookPath("openssl"); err != nil {
+		t.Log("SKIPPING the check with openssl cms: openssl is not installed")
+		return
+	}
+	cmd := exec.Command("openssl", "cms", "-verify", "-noverify", "-out", os.DevNull)
+	cmd.Stdin = bytes.NewReader(raw)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("openssl cms -verify: %v\n%s", err, out)
+	}
+}
+
 func TestNoticesCarryAValidSMIMESignature(t *testing.T) {
 	key, err := rsa.GenerateKey(crand.Reader, 2048)
 	if err != nil {
@@ -870,6 +902,7 @@ func TestNoticesCarryAValidSMIMESignature(t *testing.T) {
 		if p7.Verify() == nil {
 			t.Errorf("a changed notice to %s still verifies", m.To[0])
 		}
+		opensslVerifies(t, m.Data)
 	}
 	// Mail readers list the signature as an attachment: the notice says
 	// it has none but that.
@@ -952,12 +985,12 @@ func TestAServerOfAPrivateAuthorityIsTrustedWithIt(t *testing.T) {
 	db := outboxFixture(t, 2)
 	srv, ca := smtptest.NewTLS(t)
 	w := newWorker(t, db, nil, 1)
-	dial := func(roots *x509.CertPool) func() (*mail.Client, error) {
-		return func() (*mail.Client, error) {
-			return mailer.NewClient(mailer.SMTP{Host: srv.Host, Port: srv.Port, TLS: "starttls", Timeout: 5 * time.Second, RootCAs: roots})
+	dial := func(roots *x509.CertPool) func(context.Context) (*mailer.Session, error) {
+		return func(ctx context.Context) (*mailer.Session, error) {
+			return mailer.Dial(ctx, mailer.SMTP{Host: srv.Host, Port: srv.Port, TLS: "starttls", Timeout: 5 * time.Second, RootCAs: roots})
 		}
 	}
-	w.NewClient = dial(nil)
+	w.Dial = dial(nil)
 	if err := w.Drain(ctx); notify.ErrorCode(err) != mailer.ErrServer || !strings.Contains(err.Error(), "certificate") {
 		t.Fatalf("Drain without the authority = %v; want the server's certificate refused", err)
 	}
@@ -968,7 +1001,7 @@ func TestAServerOfAPrivateAuthorityIsTrustedWithIt(t *testing.T) {
 	if !roots.AppendCertsFromPEM(ca) {
 		t.Fatal("no certificate in the authority's PEM")
 	}
-	w.NewClient = dial(roots)
+	w.Dial = dial(roots)
 	if err := w.Drain(ctx); err != nil || srv.Count() != 2 {
 		t.Fatalf("Drain with the authority = %v, %d sent; want both", err, srv.Count())
 	}

@@ -5,6 +5,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -12,22 +13,28 @@ import (
 // relay, does not announce ENHANCEDSTATUSCODES: go-mail then reads no
 // status code, and owabi must read one from the words or do without. It
 // answers RCPT TO and the end of DATA from the tables, by recipient, with
-// the reply lines as written (several lines for a multi-line reply).
+// the reply lines as written (several lines for a multi-line reply). With
+// pipelining it announces PIPELINING and then, as some do against RFC
+// 2920, answers DATA with 354 even after it refused the recipient.
 type plainServer struct {
-	Host      string
-	Port      int
-	rcpt, end map[string]string
+	Host       string
+	Port       int
+	rcpt, end  map[string]string
+	pipelining bool
+	// sentAhead: a client wrote the next command before it had the
+	// answer to MAIL FROM.
+	sentAhead atomic.Bool
 	ln        net.Listener
 	wg        sync.WaitGroup
 }
 
-func newPlainServer(t *testing.T, rcpt, end map[string]string) *plainServer {
+func newPlainServer(t *testing.T, pipelining bool, rcpt, end map[string]string) *plainServer {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &plainServer{Host: "127.0.0.1", Port: ln.Addr().(*net.TCPAddr).Port, rcpt: rcpt, end: end, ln: ln}
+	s := &plainServer{Host: "127.0.0.1", Port: ln.Addr().(*net.TCPAddr).Port, rcpt: rcpt, end: end, ln: ln, pipelining: pipelining}
 	s.wg.Go(func() {
 		for {
 			c, err := ln.Accept()
@@ -55,8 +62,17 @@ func (s *plainServer) serve(c net.Conn) {
 		verb := strings.ToUpper(strings.Fields(line + " x")[0])
 		switch verb {
 		case "EHLO":
-			say("250-plain.example\n250 PIPELINING")
-		case "MAIL", "RSET", "NOOP":
+			if s.pipelining {
+				say("250-plain.example\n250 PIPELINING")
+			} else {
+				say("250 plain.example")
+			}
+		case "MAIL":
+			if r.Buffered() > 0 {
+				s.sentAhead.Store(true)
+			}
+			say("250 ok")
+		case "RSET", "NOOP":
 			say("250 ok")
 		case "RCPT":
 			_, addr, _ := strings.Cut(line, "<")

@@ -1,16 +1,20 @@
 package mailer
 
 import (
+	"bufio"
+	"bytes"
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
+	netmail "net/mail"
 	"net/textproto"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/wneessen/go-mail"
+	"github.com/wneessen/go-mail/smtp"
 
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/wording"
@@ -36,8 +40,43 @@ type SMTP struct {
 	InsecureSkipVerify bool
 }
 
-// NewClient returns a go-mail client for s; it connects on first use.
-func NewClient(s SMTP) (*mail.Client, error) {
+// Session is one SMTP connection, greeted, secured and logged in, that
+// sends notices one after another. go-mail opens it (TLS, STARTTLS and
+// every AUTH mechanism); the transaction of each notice is written here,
+// so that each answer is known with the command it came to.
+type Session struct {
+	smtp SMTP
+	c    *smtp.Client
+	// broken: the connection failed in the middle of a message, or was
+	// closed: the next message opens a new one.
+	broken bool
+}
+
+// Dial opens a session with the mail server s. A token that cannot be had
+// is an ErrToken, a server that cannot be reached or refuses the login an
+// ErrDial; anything else is in s.
+func Dial(ctx context.Context, s SMTP) (*Session, error) {
+	c, err := open(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	return &Session{smtp: s, c: c}, nil
+}
+
+func open(ctx context.Context, s SMTP) (*smtp.Client, error) {
+	c, err := newClient(s)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := c.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		return nil, ErrDial{err}
+	}
+	return sc, nil
+}
+
+// newClient is go-mail's client for s, which opens connections.
+func newClient(s SMTP) (*mail.Client, error) {
 	opts := []mail.Option{mail.WithPort(s.Port), mail.WithTimeout(s.Timeout), mail.WithoutNoop()}
 	switch s.TLS {
 	case "none":
@@ -78,6 +117,164 @@ func NewClient(s SMTP) (*mail.Client, error) {
 	return c, nil
 }
 
+// Send sends m: MAIL FROM, RCPT TO, DATA, in one write when the server
+// allows pipelining (RFC 2920), else one by one. A failure is a SendError
+// that says at which command it came, or an ErrDial. A transaction the
+// server refused before the data is reset, so the session can send the
+// next notice; one the server answered after the data needs no reset
+// (RFC 5321, 4.1.1.4), and none is sent, to spare a round trip per
+// notice. So a connection the server dropped after the last message
+// shows only at this one's MAIL FROM, before the server was asked anything
+// of it: Send then opens the session again and sends m over the new
+// connection.
+func (s *Session) Send(ctx context.Context, m *Message) error {
+	err := errStale
+	if !s.broken && s.c != nil {
+		err = s.send(m)
+	}
+	if errors.Is(err, errStale) {
+		if s.c != nil {
+			_ = s.c.Close()
+		}
+		if s.c, err = open(ctx, s.smtp); err != nil {
+			return err
+		}
+		s.broken = false
+		err = s.send(m)
+	}
+	return err
+}
+
+// errStale is a connection found gone before the server answered
+// anything of a message.
+var errStale = errors.New("the connection was closed")
+
+func (s *Session) send(m *Message) error {
+	if err := s.c.UpdateDeadline(s.smtp.Timeout); err != nil {
+		return &SendError{Stage: notify.StageConnect, Err: err}
+	}
+	var param string
+	if !isASCII(m.From + m.To) {
+		param = " SMTPUTF8" // RFC 6531; a server without it refuses the address
+	}
+	cmds := []struct {
+		stage notify.Stage
+		line  string
+		want  int
+	}{
+		{notify.StageSender, "MAIL FROM:" + envelope(m.From) + param, 250},
+		{notify.StageRcpt, "RCPT TO:" + envelope(m.To), 25},
+		{notify.StageData, "DATA", 354},
+	}
+	text := s.c.Text
+	pipelining, _ := s.c.Extension("PIPELINING")
+	var failed *SendError
+	for i, cmd := range cmds {
+		if i == 0 || !pipelining {
+			// Write the commands still to come: all of them when pipelining.
+			for _, c := range cmds[i:] {
+				text.W.WriteString(c.line + "\r\n")
+				if !pipelining {
+					break
+				}
+			}
+			if err := text.W.Flush(); err != nil {
+				return &SendError{Stage: cmd.stage, Err: err}
+			}
+		}
+		_, _, err := text.ReadResponse(cmd.want)
+		var reply *textproto.Error
+		switch {
+		case err == nil && failed != nil:
+			// DATA accepted after a refused recipient: a server that
+			// breaks RFC 2920. Hang up rather than send it anything.
+			_ = s.c.Close()
+			s.broken = true
+			return failed
+		case err == nil:
+			continue
+		case !errors.As(err, &reply) && i == 0:
+			return &SendError{Stage: cmd.stage, Err: fmt.Errorf("%w: %w", errStale, err)}
+		case !errors.As(err, &reply):
+			s.broken = true
+			if failed != nil { // the server said why before it hung up
+				return failed
+			}
+			return &SendError{Stage: cmd.stage, Err: err}
+		case failed == nil:
+			failed = &SendError{Stage: cmd.stage, Err: err}
+		}
+		if !pipelining {
+			break
+		}
+	}
+	if failed != nil {
+		_ = s.c.Reset() // a broken connection shows at the next notice
+		return failed
+	}
+	if err := writeData(text.W, m.Data); err != nil {
+		s.broken = true
+		return &SendError{Stage: notify.StageData, Err: err}
+	}
+	if _, _, err := text.ReadResponse(250); err != nil {
+		if !errors.As(err, new(*textproto.Error)) {
+			s.broken = true
+		}
+		return &SendError{Stage: notify.StageData, Err: err}
+	}
+	return nil
+}
+
+// writeData writes a mail's bytes as DATA carries them: a line that
+// starts with a dot gets another (RFC 5321, 4.5.2), and a dot on a line of
+// its own ends them. A notice has no such line (its parts are base64), so
+// the bytes go out as they are, in one write.
+func writeData(w *bufio.Writer, data []byte) error {
+	if bytes.HasPrefix(data, []byte(".")) {
+		w.WriteByte('.')
+	}
+	for {
+		i := bytes.Index(data, []byte("\n."))
+		if i < 0 {
+			break
+		}
+		w.Write(data[:i+2])
+		w.WriteByte('.')
+		data = data[i+2:]
+	}
+	w.Write(data)
+	if !bytes.HasSuffix(data, []byte("\r\n")) {
+		w.WriteString("\r\n")
+	}
+	w.WriteString(".\r\n")
+	return w.Flush()
+}
+
+// envelope is an address as MAIL FROM and RCPT TO take it: in angle
+// brackets, its local part quoted where it needs to be.
+func envelope(addr string) string { return (&netmail.Address{Address: addr}).String() }
+
+// Close ends the session (QUIT), or drops a connection already broken.
+func (s *Session) Close() error {
+	if s.c == nil {
+		return nil
+	}
+	if err := s.c.Quit(); err != nil {
+		return s.c.Close()
+	}
+	return nil
+}
+
+// SendError is a notice the server did not take, and at which stage of
+// the exchange it said so.
+type SendError struct {
+	Stage notify.Stage
+	Err   error // a *textproto.Error when the server answered
+}
+
+func (e *SendError) Error() string { return fmt.Sprintf("%s: %v", e.Stage, e.Err) }
+func (e *SendError) Unwrap() error { return e.Err }
+
 // replyOf is what the server answered to an attempt that failed, as the
 // outbox keeps it: the reply code, the enhanced status and the server's own
 // words, and at which stage of the exchange it came.
@@ -86,52 +283,19 @@ func replyOf(err error) notify.ServerReply {
 	if errors.As(err, &cw) {
 		return notify.ServerReply{Stage: notify.StageWrite, Text: bounded(cw.err.Error())}
 	}
-	var se *mail.SendError
-	if !errors.As(err, &se) {
-		r := notify.ServerReply{Stage: notify.StageConnect, Text: bounded(err.Error())}
-		var tp *textproto.Error
-		if errors.As(err, &tp) {
-			r = notify.ReadReply(notify.StageConnect, fmt.Sprintf("%03d %s", tp.Code, tp.Msg))
-		}
-		return r
+	stage := notify.StageConnect
+	var se *SendError
+	if errors.As(err, &se) {
+		stage = se.Stage
 	}
-	stage := stages[se.Reason]
-	if stage == "" {
-		stage = notify.StageData
+	var tp *textproto.Error
+	if !errors.As(err, &tp) {
+		return notify.ServerReply{Stage: stage, Text: bounded(err.Error())}
 	}
-	words := serverWords(se)
-	if se.ErrorCode() == 0 {
-		return notify.ServerReply{Stage: stage, Text: bounded(words)}
-	}
-	// The status is read from the words, not taken from go-mail, which
-	// finds one anywhere in them (in "[2.3.4.5]", say).
-	r := notify.ReadReply(stage, fmt.Sprintf("%03d %s", se.ErrorCode(), words))
+	// The status is read from the words, as the server wrote them.
+	r := notify.ReadReply(stage, fmt.Sprintf("%03d %s", tp.Code, tp.Msg))
 	r.Text = bounded(r.Text)
 	return r
-}
-
-// stages are the parts of the exchange go-mail's failures come from.
-var stages = map[mail.SendErrReason]notify.Stage{
-	mail.ErrGetSender: notify.StageWrite, mail.ErrGetRcpts: notify.StageWrite, mail.ErrNoUnencoded: notify.StageWrite,
-	mail.ErrConnCheck: notify.StageConnect, mail.ErrSMTPMailFrom: notify.StageSender, mail.ErrSMTPRcptTo: notify.StageRcpt,
-	mail.ErrSMTPData: notify.StageData, mail.ErrSMTPDataClose: notify.StageData, mail.ErrWriteContent: notify.StageData,
-}
-
-// serverWords is the server's own text in a go-mail failure, status and
-// all, without the reply code or what go-mail adds around it. (Go's
-// textproto quotes the text of a reply it writes into an error.)
-func serverWords(se *mail.SendError) string {
-	s, _, _ := strings.Cut(se.Error(), ", affected recipient(s): ")
-	s, _, _ = strings.Cut(s, ", affected message ID: ")
-	if code := se.ErrorCode(); code != 0 {
-		if i := strings.Index(s, strconv.Itoa(code)+" "); i >= 0 {
-			s = s[i+4:]
-		}
-	}
-	if q, err := strconv.QuotedPrefix(s); err == nil {
-		s, _ = strconv.Unquote(q)
-	}
-	return strings.TrimSpace(s)
 }
 
 // ErrToken is an OAuth 2.0 access token that could not be had (a secret
@@ -141,6 +305,13 @@ type ErrToken struct{ Err error }
 
 func (e ErrToken) Error() string { return "no OAuth 2.0 token to log in with: " + e.Err.Error() }
 func (e ErrToken) Unwrap() error { return e.Err }
+
+// ErrDial is a mail server that could not be reached, or that refused
+// the greeting, TLS or the login.
+type ErrDial struct{ Err error }
+
+func (e ErrDial) Error() string { return e.Err.Error() }
+func (e ErrDial) Unwrap() error { return e.Err }
 
 // errComposing is a notice that could not be written from its contact's
 // data: that notice fails, the others go on.

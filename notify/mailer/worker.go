@@ -11,8 +11,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/wneessen/go-mail"
-
 	"github.com/owabi/owabi/notify"
 	"github.com/owabi/owabi/notify/wording"
 )
@@ -21,9 +19,10 @@ import (
 // sends them one by one and records each result at once, so that a notice
 // the server accepted is marked sent before the next one goes out.
 type Worker struct {
-	Outbox      notify.Outbox
-	Composer    *Composer
-	NewClient   func() (*mail.Client, error)
+	Outbox   notify.Outbox
+	Composer *Composer
+	// Dial opens a session with the mail server (see Dial).
+	Dial        func(ctx context.Context) (*Session, error)
 	Connections int // SMTP connections used at once (at least 1)
 	// Pace is how fast it may send over all connections: messages per
 	// minute, and per day as the mail server caps them.
@@ -166,7 +165,7 @@ func (w *Worker) Counts() (sent, retried, failed int64) {
 // a goroutine of its own, overlapping the next send, measured slower on two
 // cores: the cgo calls compete with the SMTP exchange.)
 func (w *Worker) connection(ctx context.Context) error {
-	var client *mail.Client
+	var client *Session
 	defer func() {
 		if client != nil {
 			client.Close()
@@ -214,11 +213,15 @@ func (w *Worker) connection(ctx context.Context) error {
 				}
 			}
 			err := w.send(ctx, client, d)
-			if err != nil && !errors.As(err, new(errAfterDelivery)) {
+			if err != nil {
 				w.daily.giveBack(slot) // the server did not take it
 			}
 			var setup errSetup
 			switch {
+			case errors.As(err, new(ErrDial)), errors.As(err, new(ErrToken)):
+				// The connection broke and could not be opened again.
+				client = nil
+				return errors.Join(dialFailure(err), w.release(record, claimed[i:]))
 			case errors.Is(err, errNotAsked):
 				// The database could not give the notice its link: the
 				// server was not asked, so nothing is counted against it.
@@ -257,22 +260,28 @@ func (w *Worker) connection(ctx context.Context) error {
 	return nil
 }
 
-func (w *Worker) dial(ctx context.Context) (*mail.Client, error) {
-	c, err := w.NewClient()
-	var noToken ErrToken
-	if errors.As(err, &noToken) {
-		return nil, wording.Fail(ErrServer, notify.Say("sending.no_token", bounded(noToken.Err.Error())))
-	}
+func (w *Worker) dial(ctx context.Context) (*Session, error) {
+	c, err := w.Dial(ctx)
 	if err != nil {
-		return nil, err
-	}
-	if err := c.DialWithContext(ctx); err != nil {
-		return nil, wording.Fail(ErrServer, notify.Say("sending.cannot_connect", err.Error()))
+		return nil, dialFailure(err)
 	}
 	return c, nil
 }
 
-func (w *Worker) send(ctx context.Context, c *mail.Client, d notify.Delivery) error {
+// dialFailure says why a session could not be opened.
+func dialFailure(err error) error {
+	var noToken ErrToken
+	var unreached ErrDial
+	switch {
+	case errors.As(err, &noToken):
+		return wording.Fail(ErrServer, notify.Say("sending.no_token", bounded(noToken.Err.Error())))
+	case errors.As(err, &unreached):
+		return wording.Fail(ErrServer, notify.Say("sending.cannot_connect", err.Error()))
+	}
+	return err
+}
+
+func (w *Worker) send(ctx context.Context, c *Session, d notify.Delivery) error {
 	if w.AckLink != nil {
 		link, err := w.AckLink(ctx, d)
 		if err != nil {
@@ -288,14 +297,7 @@ func (w *Worker) send(ctx context.Context, c *mail.Client, d notify.Delivery) er
 	if err != nil {
 		return err
 	}
-	err = c.Send(msg)
-	if err != nil && msg.IsDelivered() {
-		// The server accepted the message and only what came after (the
-		// RSET) failed: it is sent, and must not go out again.
-		w.Log.Info("the mail server failed after accepting a notice", "notice", d.ID, "reply", replyOf(err).String())
-		return errAfterDelivery{err}
-	}
-	return err
+	return c.Send(ctx, msg)
 }
 
 // errNotAsked is an attempt that stopped before the server was asked.
@@ -306,9 +308,6 @@ var errNotAsked = errors.New("the notice was not sent")
 type errSetup struct{ err error }
 
 func (e errSetup) Error() string { return e.err.Error() }
-
-// errAfterDelivery is a failure after the server accepted the message.
-type errAfterDelivery struct{ error }
 
 // passing reports an error that goes away by itself: the mail server or the
 // database being unavailable for a while, or the disk full until someone
@@ -382,8 +381,7 @@ const (
 // counted: a claim that a crash or a stop cut short costs the notice
 // nothing, so a daemon restarted again and again cannot use up its tries.
 func (w *Worker) record(ctx context.Context, d notify.Delivery, sendErr error, reply notify.ServerReply) error {
-	var after errAfterDelivery
-	if sendErr == nil || errors.As(sendErr, &after) {
+	if sendErr == nil {
 		return count(&w.counts.sent, w.Outbox.MarkSent(ctx, d.ID))
 	}
 	attempt := d.Attempts + 1
