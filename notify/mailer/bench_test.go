@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"syscall"
@@ -93,6 +94,56 @@ func BenchmarkSend(b *testing.B) {
 			run("go-mail", func(b *testing.B) { goMailSend(b, sink, comp, n, conns) })
 		}
 	}
+}
+
+// BenchmarkSendPaced sends at smtp.per_minute = 6,000 over 10
+// connections and checks the pace where it matters, at the server: in no
+// window of a minute's length, scaled to the rate (600 ms: 60 notices),
+// does more arrive than the rate allows. It reports the most that arrived
+// in any such window.
+//
+//	go test -run '^$' -bench SendPaced -benchtime 1x ./notify/mailer
+func BenchmarkSendPaced(b *testing.B) {
+	const perMinute, n, conns = 6000, 600, 10
+	const window, allowed = time.Minute / (perMinute / 60), 60 // 60 in each 600 ms
+	srv := smtptest.New(b)
+	srv.Discard()
+	var mu sync.Mutex
+	var arrived []time.Time
+	srv.OnMail = func(string) error {
+		mu.Lock()
+		arrived = append(arrived, time.Now())
+		mu.Unlock()
+		return nil
+	}
+	most := 0
+	for range b.N {
+		b.StopTimer()
+		db := outboxFixture(b, n)
+		w := newWorker(b, db, srv, conns)
+		w.Pace.PerMinute = perMinute
+		mu.Lock()
+		arrived = nil
+		mu.Unlock()
+		b.StartTimer()
+		if err := w.Drain(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		mu.Lock()
+		slices.SortFunc(arrived, time.Time.Compare)
+		for i, t := range arrived {
+			j, _ := slices.BinarySearchFunc(arrived, t.Add(window), time.Time.Compare)
+			most = max(most, j-i)
+		}
+		mu.Unlock()
+		b.StartTimer()
+	}
+	if most > allowed {
+		b.Errorf("%d notices arrived within %v; %d a minute allows %d", most, window, perMinute, allowed)
+	}
+	b.ReportMetric(float64(most), "most-per-window")
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds()*60, "msgs/min")
 }
 
 // cpuTime is the CPU this process has used, user and system.

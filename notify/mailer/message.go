@@ -120,6 +120,7 @@ func boundaryFor(messageID string) string {
 // and its HTML, each in base64 (Japanese text is mostly 8-bit, and base64
 // survives any relay).
 func alternative(b *bytes.Buffer, boundary, text, html string) {
+	b.Grow(base64Len(len(text)) + base64Len(len(html)) + 4*len(boundary) + 256) // one allocation, not one per doubling
 	for _, part := range []struct{ typ, body string }{{"text/plain", text}, {"text/html", html}} {
 		b.WriteString("--" + boundary + "\r\n")
 		b.WriteString("Content-Type: " + part.typ + "; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n")
@@ -128,19 +129,27 @@ func alternative(b *bytes.Buffer, boundary, text, html string) {
 	b.WriteString("--" + boundary + "--\r\n")
 }
 
+// base64 lines: 57 bytes encode to one full line of 76 characters.
+const lineIn, lineOut = 57, 76
+
 // writeBase64 writes s in base64, in lines of 76 characters (RFC 2045).
 func writeBase64(b *bytes.Buffer, s string) {
-	const in, out = 57, 76 // 57 bytes encode to one full line
-	src := []byte(s)
-	b.Grow(base64.StdEncoding.EncodedLen(len(src)) + (len(src)/in+1)*2)
-	var line [out]byte
-	for len(src) > 0 {
-		n := min(in, len(src))
-		base64.StdEncoding.Encode(line[:], src[:n])
+	b.Grow(base64Len(len(s)))
+	var line [lineOut]byte
+	for len(s) > 0 {
+		n := min(lineIn, len(s))
+		var chunk [lineIn]byte
+		copy(chunk[:], s[:n])
+		base64.StdEncoding.Encode(line[:], chunk[:n])
 		b.Write(line[:base64.StdEncoding.EncodedLen(n)])
 		b.WriteString("\r\n")
-		src = src[n:]
+		s = s[n:]
 	}
+}
+
+// base64Len is how long n bytes are in base64 lines, line ends included.
+func base64Len(n int) int {
+	return base64.StdEncoding.EncodedLen(n) + (n+lineIn-1)/lineIn*2
 }
 
 // date is a header's date, as RFC 5322 writes it.

@@ -196,9 +196,6 @@ func (w *Worker) connection(ctx context.Context) error {
 			return err
 		}
 		for i, d := range claimed {
-			if err := w.pace.wait(ctx); err != nil {
-				return w.release(record, claimed[i:])
-			}
 			slot, open := w.daily.take(w.Now())
 			if !open {
 				return errors.Join(DailyCapReached{Until: slot}, w.release(record, claimed[i:]))
@@ -218,6 +215,8 @@ func (w *Worker) connection(ctx context.Context) error {
 			}
 			var setup errSetup
 			switch {
+			case errors.Is(err, errStopped):
+				return w.release(record, claimed[i:])
 			case errors.As(err, new(ErrDial)), errors.As(err, new(ErrToken)):
 				// The connection broke and could not be opened again.
 				client = nil
@@ -297,8 +296,16 @@ func (w *Worker) send(ctx context.Context, c *Session, d notify.Delivery) error 
 	if err != nil {
 		return err
 	}
+	// Paced here, when the message is written, just before it goes: the
+	// pace is kept where the relay counts it.
+	if err := w.pace.wait(ctx); err != nil {
+		return errStopped
+	}
 	return c.Send(ctx, msg)
 }
+
+// errStopped is a notice not sent because the sender was told to stop.
+var errStopped = errors.New("the sender was told to stop")
 
 // errNotAsked is an attempt that stopped before the server was asked.
 var errNotAsked = errors.New("the notice was not sent")
@@ -518,26 +525,30 @@ func (p *pacer) setRate(perMinute int) {
 	}
 }
 
-// wait blocks until the caller may send the next message.
+// wait blocks until the caller may send the next message: one interval
+// after the last it let go, by the clock when it let it go (not when that
+// one was due), so that however late a sender comes, no two go out closer
+// than the rate allows.
 func (p *pacer) wait(ctx context.Context) error {
-	p.mu.Lock()
-	if p.interval == 0 {
+	for {
+		p.mu.Lock()
+		if p.interval == 0 {
+			p.mu.Unlock()
+			return ctx.Err()
+		}
+		now := time.Now()
+		if !now.Before(p.next) {
+			p.next = now.Add(p.interval)
+			p.mu.Unlock()
+			return nil
+		}
+		t := time.NewTimer(p.next.Sub(now))
 		p.mu.Unlock()
-		return ctx.Err()
-	}
-	now := time.Now()
-	slot := now
-	if p.next.After(now) {
-		slot = p.next
-	}
-	p.next = slot.Add(p.interval)
-	p.mu.Unlock()
-	t := time.NewTimer(slot.Sub(now))
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
 	}
 }
