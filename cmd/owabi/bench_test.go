@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -142,7 +143,13 @@ func BenchmarkImportClassify100k(b *testing.B) {
 //
 //	go test -run '^$' -bench Import1M -benchtime 1x -count 3 ./cmd/owabi
 func BenchmarkImport1M(b *testing.B) {
-	const n = 1_000_000
+	n := 1_000_000
+	if s := os.Getenv("OWABI_BENCH_ROWS"); s != "" { // CI's short form
+		var err error
+		if n, err = strconv.Atoi(s); err != nil {
+			b.Fatal(err)
+		}
+	}
 	dir := b.TempDir()
 	book := filepath.Join(dir, "book.csv")
 	f, err := os.Create(book)
@@ -194,12 +201,58 @@ func BenchmarkImport1M(b *testing.B) {
 			b.Skip("the sqlite3 shell is not installed (apt-get install sqlite3)")
 		}
 		run(b, func(path string) *exec.Cmd {
-			db, err := store.Open(context.Background(), path)
-			if err != nil {
-				b.Fatal(err)
+			freshSchema(b, path)
+			return exec.Command(shell, path, "PRAGMA foreign_keys=ON;", ".import --csv --schema temp "+book+" book", "BEGIN;"+loadBook+"COMMIT;")
+		})
+	})
+	// The same load as fast as it is safe: one transaction, a page cache
+	// sized to the work (200 MB), the secondary indexes built after the
+	// rows are in, and foreign keys checked once, before the commit. The
+	// ceiling owabi's import is measured against.
+	b.Run("sqlite3-shell-owabi-schema-tuned", func(b *testing.B) {
+		if shellErr != nil {
+			b.Skip("the sqlite3 shell is not installed (apt-get install sqlite3)")
+		}
+		run(b, func(path string) *exec.Cmd {
+			indexes := freshSchema(b, path)
+			var drop, create strings.Builder
+			for name, sql := range indexes {
+				fmt.Fprintf(&drop, "DROP INDEX %s;\n", name)
+				create.WriteString(sql + ";\n")
 			}
-			db.Close()
-			return exec.Command(shell, path, "PRAGMA foreign_keys=ON;", ".import --csv --schema temp "+book+" book", `BEGIN;
+			return exec.Command(shell, path, "PRAGMA cache_size=-200000;", "PRAGMA foreign_keys=OFF;",
+				".import --csv --schema temp "+book+" book",
+				"BEGIN;"+drop.String()+loadBook+create.String()+"PRAGMA foreign_key_check;"+"COMMIT;")
+		})
+	})
+}
+
+// freshSchema creates owabi's schema in a new database at path and
+// returns the secondary indexes of the tables a book fills, by name.
+func freshSchema(b *testing.B, path string) map[string]string {
+	db, err := store.Open(context.Background(), path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	db.Close()
+	out, err := exec.Command("sqlite3", path, `SELECT name || char(9) || replace(sql, char(10), ' ') FROM sqlite_master
+		WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('contacts', 'addresses', 'contact_search', 'import_rows')`).Output()
+	if err != nil {
+		b.Fatal(err)
+	}
+	indexes := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if name, sql, ok := strings.Cut(line, "\t"); ok {
+			indexes[name] = sql
+		}
+	}
+	return indexes
+}
+
+// loadBook loads the shell's temp.book into owabi's schema (unique
+// addresses, foreign keys, every entry's outcome, the search rows) with
+// plain SQL: no normalising, no merging, no classifying.
+const loadBook = `
 INSERT INTO imports (id, file, format, at, records, added, updated, unchanged, merged, rejected) VALUES (1, 'book.csv', 'google-csv', '', 0, 0, 0, 0, 0, 0);
 INSERT INTO contacts (id, family, given, family_kana, given_kana, company, phones, labels, category, rule)
 	SELECT rowid, "Last Name", "First Name", "Phonetic Last Name", "Phonetic First Name", "Organization Name",
@@ -211,10 +264,7 @@ INSERT INTO contact_search (contact_id, text, name_key, company_key)
 		"Organization Name" || char(10) || "Phone 1 - Value" || char(10) || "E-mail 1 - Value" || char(10) || "E-mail 2 - Value"),
 		"Phonetic Last Name" || "Phonetic First Name", "Organization Name" FROM temp.book;
 INSERT INTO import_rows (import_id, number, line, outcome, contact_id) SELECT 1, rowid, rowid + 1, 'added', rowid FROM temp.book;
-COMMIT;`)
-		})
-	})
-}
+`
 
 // benchConfig writes the demo's config and master lists into dir and
 // returns the config's path.

@@ -179,13 +179,17 @@ func (s *Session) send(m *Message) error {
 				}
 			}
 			if err := text.W.Flush(); err != nil {
+				if i == 0 { // the server hung up after the last message
+					err = fmt.Errorf("%w: %w", errStale, err)
+				}
+				s.broken = true
 				return &SendError{Stage: cmd.stage, Err: err}
 			}
 		}
 		_, _, err := text.ReadResponse(cmd.want)
 		var reply *textproto.Error
 		switch {
-		case err == nil && failed != nil:
+		case err == nil && failed != nil && cmd.stage == notify.StageData:
 			// DATA accepted after a refused recipient: a server that
 			// breaks RFC 2920. Hang up rather than send it anything.
 			_ = s.c.Close()
