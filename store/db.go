@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -120,7 +121,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		d.Close()
 		return nil, err
 	}
-	for _, q := range append(caseStatements, outboxStatements...) {
+	for _, q := range slices.Concat(caseStatements, outboxStatements) {
 		if _, err := d.stmt(ctx, q); err != nil {
 			d.Close()
 			return nil, err

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 )
 
 // sentGroup commits the MarkSent calls that come at the same time in one
@@ -16,6 +17,9 @@ type sentGroup struct {
 	mu      sync.Mutex
 	waiting []*sentCall
 	leading bool // a commit is being made
+	// together counts the records committed with others, as a test
+	// reads it.
+	together atomic.Int64
 }
 
 type sentCall struct {
@@ -38,7 +42,9 @@ func (g *sentGroup) mark(ctx context.Context, d *DB, id int64) error {
 	calls := g.waiting
 	g.waiting = nil
 	g.mu.Unlock()
-	commit(ctx, d, calls)
+	// Detached from the leader's context: the others' records ride on it,
+	// and a record of what a server took is made even at shutdown.
+	g.commit(context.WithoutCancel(ctx), d, calls)
 	g.mu.Lock()
 	if len(g.waiting) > 0 {
 		g.waiting[0].wake <- true // still leading: hand it on
@@ -56,13 +62,14 @@ func (g *sentGroup) mark(ctx context.Context, d *DB, id int64) error {
 
 // commit records calls in one transaction. Should that fail, it records
 // them one by one, so that one notice's trouble is its caller's alone.
-func commit(ctx context.Context, d *DB, calls []*sentCall) {
+func (g *sentGroup) commit(ctx context.Context, d *DB, calls []*sentCall) {
 	if len(calls) > 1 {
 		ids := make([]int64, len(calls))
 		for i, c := range calls {
 			ids[i] = c.id
 		}
 		if d.markSentTogether(ctx, ids) == nil {
+			g.together.Add(int64(len(calls)))
 			return
 		}
 	}

@@ -42,8 +42,8 @@ type Composer struct {
 	// DKIM, when set, signs every notice for the domain.
 	DKIM *DKIM
 	// SMIME, when set, signs every notice with S/MIME (go-mail's own
-	// signing): the sender's certificate and key. Not with DKIM: S/MIME
-	// signs anew, with the time, each time the message is written.
+	// signing): the sender's certificate and key. Not with DKIM: a notice
+	// carries one signature, the one its tests verify.
 	SMIME *tls.Certificate
 	// ReturnPath, when set, gives each notice an envelope sender of its
 	// own (notify.ReturnPath), so that a bounce says which notice it

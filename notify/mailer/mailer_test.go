@@ -670,6 +670,35 @@ func TestWorkerSendsOnAfterTheServerHangsUpAfterAMessage(t *testing.T) {
 	}
 }
 
+// A server that closes a connection left idle ("421 4.4.2 … timeout
+// exceeded" to the next MAIL FROM, as Postfix says after five minutes)
+// does not ask us to wait: the notice goes over a new connection at once,
+// and sending goes on.
+func TestWorkerReconnectsWhenTheServerClosesAnIdleConnection(t *testing.T) {
+	ctx := context.Background()
+	db := outboxFixture(t, 3)
+	srv := smtptest.New(t)
+	var mails atomic.Int32
+	srv.OnMail = func(string) error {
+		if mails.Add(1) == 2 {
+			return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 4, 2}, Message: "mail.example Error: timeout exceeded"}
+		}
+		return nil
+	}
+	if err := newWorker(t, db, srv, 1).Drain(ctx); err != nil {
+		t.Fatalf("Drain = %v; want the notices sent over a new connection", err)
+	}
+	for i := 1; i <= 3; i++ {
+		n, _ := db.Notices(ctx, fmt.Sprintf("user%d@yamada.example", i))
+		if n[0].State != notify.Sent || n[0].Attempts != 1 {
+			t.Errorf("user%d: %s after %d attempts; want sent at the first", i, n[0].State, n[0].Attempts)
+		}
+	}
+	if stop, err := db.SendingStopped(ctx); err != nil || stop != nil {
+		t.Errorf("sending stopped: %+v, %v; want it running", stop, err)
+	}
+}
+
 func TestWorkerStopsWhenServerRefusesSender(t *testing.T) {
 	ctx := context.Background()
 	db := outboxFixture(t, 3)

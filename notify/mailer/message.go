@@ -73,14 +73,16 @@ func address(name, addr string) string {
 
 // encoded is text for a header (Subject, a name): as it is when it is
 // plain ASCII, else in base64 encoded words (RFC 2047) short enough that
-// each fits on a line of its own, even the first, after "Subject: ".
-// (Go's mime package makes words of 75 characters, one line each, which
-// puts the first past 78.) A word ends on a character's boundary.
+// each fits on a line of its own within RFC 2047's 76 characters, even the
+// first, after "Subject: ". (Go's mime package makes words of 75
+// characters, which puts the first line past that.) A word ends on a
+// character's boundary.
 func encoded(s string) string {
 	if isASCII(s) && !strings.ContainsFunc(s, unicode.IsControl) {
 		return s
 	}
-	const chunk = 42 // bytes: 56 in base64, a word of 68
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	const chunk = 39 // bytes: 52 in base64, a word of 64
 	var b strings.Builder
 	for s != "" {
 		n := min(chunk, len(s))

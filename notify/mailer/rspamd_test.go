@@ -149,9 +149,11 @@ func startRspamd(t *testing.T) string {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
 	t.Cleanup(func() {
 		cancel()
-		cmd.Wait()
+		<-exited
 	})
 	deadline := time.Now().Add(90 * time.Second)
 	for {
@@ -159,7 +161,12 @@ func startRspamd(t *testing.T) string {
 			c.Close()
 			return addr
 		}
-		if time.Now().After(deadline) || cmd.ProcessState != nil {
+		select {
+		case <-exited:
+			t.Fatalf("rspamd stopped:\n%s", log.String())
+		default:
+		}
+		if time.Now().After(deadline) {
 			t.Fatalf("rspamd did not start on %s:\n%s", addr, log.String())
 		}
 		time.Sleep(100 * time.Millisecond) // polling a port that is not open yet: nothing to wait on

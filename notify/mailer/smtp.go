@@ -50,11 +50,14 @@ type Session struct {
 	// broken: the connection failed in the middle of a message, or was
 	// closed: the next message opens a new one.
 	broken bool
+	// carried: a message went through this connection, so a server that
+	// hangs up on it now may only have found it idle too long.
+	carried bool
 }
 
 // Dial opens a session with the mail server s. A token that cannot be had
 // is an ErrToken, a server that cannot be reached or refuses the login an
-// ErrDial; anything else is in s.
+// ErrDial; any other error is a setting of s that cannot work (smtp.tls).
 func Dial(ctx context.Context, s SMTP) (*Session, error) {
 	c, err := open(ctx, s)
 	if err != nil {
@@ -119,14 +122,16 @@ func newClient(s SMTP) (*mail.Client, error) {
 
 // Send sends m: MAIL FROM, RCPT TO, DATA, in one write when the server
 // allows pipelining (RFC 2920), else one by one. A failure is a SendError
-// that says at which command it came, or an ErrDial. A transaction the
+// that says at which command it came, or an ErrDial or ErrToken when the
+// session had to be opened again and could not be. A transaction the
 // server refused before the data is reset, so the session can send the
 // next notice; one the server answered after the data needs no reset
 // (RFC 5321, 4.1.1.4), and none is sent, to spare a round trip per
 // notice. So a connection the server dropped after the last message
 // shows only at this one's MAIL FROM, before the server was asked anything
 // of it: Send then opens the session again and sends m over the new
-// connection.
+// connection. So does one the server closes as idle (Postfix, after five
+// minutes, answers the next command "421 4.4.2 … timeout exceeded").
 func (s *Session) Send(ctx context.Context, m *Message) error {
 	err := errStale
 	if !s.broken && s.c != nil {
@@ -139,9 +144,10 @@ func (s *Session) Send(ctx context.Context, m *Message) error {
 		if s.c, err = open(ctx, s.smtp); err != nil {
 			return err
 		}
-		s.broken = false
+		s.broken, s.carried = false, false
 		err = s.send(m)
 	}
+	s.carried = s.carried || err == nil
 	return err
 }
 
@@ -155,7 +161,11 @@ func (s *Session) send(m *Message) error {
 	}
 	var param string
 	if !isASCII(m.From + m.To) {
-		param = " SMTPUTF8" // RFC 6531; a server without it refuses the address
+		if ok, _ := s.c.Extension("SMTPUTF8"); !ok {
+			// Not the server's fault, nor the other notices'.
+			return &SendError{Stage: notify.StageWrite, Err: errors.New("the address is not ASCII and the mail server does not take SMTPUTF8")}
+		}
+		param = " SMTPUTF8" // RFC 6531
 	}
 	cmds := []struct {
 		stage notify.Stage
@@ -163,7 +173,7 @@ func (s *Session) send(m *Message) error {
 		want  int
 	}{
 		{notify.StageSender, "MAIL FROM:" + envelope(m.From) + param, 250},
-		{notify.StageRcpt, "RCPT TO:" + envelope(m.To), 25},
+		{notify.StageRcpt, "RCPT TO:" + envelope(m.To), 25}, // 25: any 25x
 		{notify.StageData, "DATA", 354},
 	}
 	text := s.c.Text
@@ -197,7 +207,9 @@ func (s *Session) send(m *Message) error {
 			return failed
 		case err == nil:
 			continue
-		case !errors.As(err, &reply) && i == 0:
+		case !errors.As(err, &reply) && i == 0,
+			i == 0 && reply.Code == 421 && s.carried: // closed as idle
+			s.broken = true
 			return &SendError{Stage: cmd.stage, Err: fmt.Errorf("%w: %w", errStale, err)}
 		case !errors.As(err, &reply):
 			s.broken = true
@@ -213,7 +225,9 @@ func (s *Session) send(m *Message) error {
 		}
 	}
 	if failed != nil {
-		_ = s.c.Reset() // a broken connection shows at the next notice
+		if err := s.c.Reset(); err != nil {
+			s.broken = true // its answer may come late: start afresh
+		}
 		return failed
 	}
 	if err := writeData(text.W, m.Data); err != nil {
@@ -263,7 +277,7 @@ func (s *Session) Close() error {
 	if s.c == nil {
 		return nil
 	}
-	if err := s.c.Quit(); err != nil {
+	if s.broken || s.c.UpdateDeadline(s.smtp.Timeout) != nil || s.c.Quit() != nil {
 		return s.c.Close()
 	}
 	return nil

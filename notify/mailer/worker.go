@@ -196,27 +196,21 @@ func (w *Worker) connection(ctx context.Context) error {
 			return err
 		}
 		for i, d := range claimed {
-			slot, open := w.daily.take(w.Now())
-			if !open {
-				return errors.Join(DailyCapReached{Until: slot}, w.release(record, claimed[i:]))
-			}
 			if client == nil {
 				// A server that cannot be reached or refuses us (a wrong
 				// password, say) is no fault of this notice: give the claims
 				// back untouched and let the caller report it.
 				if client, err = w.dial(ctx); err != nil {
-					w.daily.giveBack(slot)
 					return errors.Join(err, w.release(record, claimed[i:]))
 				}
 			}
 			err := w.send(ctx, client, d)
-			if err != nil {
-				w.daily.giveBack(slot) // the server did not take it
-			}
 			var setup errSetup
 			switch {
 			case errors.Is(err, errStopped):
 				return w.release(record, claimed[i:])
+			case errors.As(err, new(DailyCapReached)):
+				return errors.Join(err, w.release(record, claimed[i:]))
 			case errors.As(err, new(ErrDial)), errors.As(err, new(ErrToken)):
 				// The connection broke and could not be opened again.
 				client = nil
@@ -297,11 +291,20 @@ func (w *Worker) send(ctx context.Context, c *Session, d notify.Delivery) error 
 		return err
 	}
 	// Paced here, when the message is written, just before it goes: the
-	// pace is kept where the relay counts it.
+	// pace and the daily cap are kept where the relay counts them. (At the
+	// cap, the notice just written waits for the next round.)
 	if err := w.pace.wait(ctx); err != nil {
 		return errStopped
 	}
-	return c.Send(ctx, msg)
+	slot, open := w.daily.take(w.Now())
+	if !open {
+		return DailyCapReached{Until: slot}
+	}
+	if err := c.Send(ctx, msg); err != nil {
+		w.daily.giveBack(slot) // the server did not take it
+		return err
+	}
+	return nil
 }
 
 // errStopped is a notice not sent because the sender was told to stop.
@@ -509,11 +512,15 @@ func (c *dailyCap) giveBack(t time.Time) {
 	}
 }
 
-// pacer spaces messages evenly to keep under a rate.
+// pacer spaces messages evenly to keep under a rate. Senders take turns
+// in the order they came, and each goes one interval after the one before
+// it actually went: a sender late for its turn (a timer firing late)
+// pushes the next ones back rather than going out close to them.
 type pacer struct {
 	mu       sync.Mutex
 	interval time.Duration
-	next     time.Time
+	next     time.Time // the turn the next sender to come is given
+	last     time.Time // when the last sender went
 }
 
 func (p *pacer) setRate(perMinute int) {
@@ -525,30 +532,36 @@ func (p *pacer) setRate(perMinute int) {
 	}
 }
 
-// wait blocks until the caller may send the next message: one interval
-// after the last it let go, by the clock when it let it go (not when that
-// one was due), so that however late a sender comes, no two go out closer
-// than the rate allows.
+// wait blocks until the caller may send the next message.
 func (p *pacer) wait(ctx context.Context) error {
-	for {
-		p.mu.Lock()
-		if p.interval == 0 {
-			p.mu.Unlock()
-			return ctx.Err()
-		}
-		now := time.Now()
-		if !now.Before(p.next) {
-			p.next = now.Add(p.interval)
-			p.mu.Unlock()
-			return nil
-		}
-		t := time.NewTimer(p.next.Sub(now))
+	p.mu.Lock()
+	if p.interval == 0 {
 		p.mu.Unlock()
+		return ctx.Err()
+	}
+	turn := time.Now()
+	if p.next.After(turn) {
+		turn = p.next
+	}
+	p.next = turn.Add(p.interval)
+	p.mu.Unlock()
+	for {
+		t := time.NewTimer(time.Until(turn))
 		select {
 		case <-ctx.Done():
 			t.Stop()
 			return ctx.Err()
 		case <-t.C:
 		}
+		p.mu.Lock()
+		now := time.Now()
+		if earliest := p.last.Add(p.interval); now.Before(earliest) {
+			turn = earliest // the one before went late
+			p.mu.Unlock()
+			continue
+		}
+		p.last = now
+		p.mu.Unlock()
+		return nil
 	}
 }
