@@ -10,7 +10,7 @@ import (
 
 // BenchmarkMarkSent records notices sent one at a time, as the sender
 // does after each message the server accepts: the store's part of every
-// notice sent, and the hot path of Send10k.
+// notice sent, and the hot path of the mailer's BenchmarkSend.
 //
 //	go test -run '^$' -bench MarkSent -count 5 ./store
 func BenchmarkMarkSent(b *testing.B) {
