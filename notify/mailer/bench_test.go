@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -90,7 +91,7 @@ func BenchmarkSend(b *testing.B) {
 					b.Fatalf("sent %d of %d", sent, n)
 				}
 			})
-			run("raw", func(b *testing.B) { rawSend(b, msgs, conns) })
+			run("raw", func(b *testing.B) { rawSend(b, sink, msgs, conns) })
 			run("go-mail", func(b *testing.B) { goMailSend(b, sink, comp, n, conns) })
 		}
 	}
@@ -184,38 +185,44 @@ func preRendered(b *testing.B, comp *mailer.Composer, n int) []*mailer.Message {
 	return msgs
 }
 
-// eachConnection runs send over conns connections to srv, each sending
-// its share of n messages.
-func eachConnection(b *testing.B, n, conns int, send func(c *gmsmtp.Client, i int) error) {
+// eachConnection runs send over conns connections, each opened by dial
+// and sending its share of n messages.
+func eachConnection[C any](b *testing.B, n, conns int, dial func() (C, func(), error), send func(c C, i int) error) {
 	var wg sync.WaitGroup
 	for c := range conns {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			client, err := gmsmtp.Dial(sinkAddr)
+		wg.Go(func() {
+			client, hangUp, err := dial()
 			if err != nil {
 				b.Error(err)
 				return
 			}
-			defer client.Quit()
-			if err := client.Hello("localhost"); err != nil {
-				b.Error(err)
-				return
-			}
+			defer hangUp()
 			for i := c; i < n; i += conns {
 				if err := send(client, i); err != nil {
 					b.Error(err)
 					return
 				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 }
 
-// rawSend sends messages already written, with nothing else to do.
-func rawSend(b *testing.B, msgs []*mailer.Message, conns int) {
-	eachConnection(b, len(msgs), conns, func(c *gmsmtp.Client, i int) error {
+// rawSend sends messages already written to srv, with nothing else to do,
+// over go-mail's SMTP client.
+func rawSend(b *testing.B, srv *smtptest.Server, msgs []*mailer.Message, conns int) {
+	dial := func() (*gmsmtp.Client, func(), error) {
+		c, err := gmsmtp.Dial(srv.Addr())
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := c.Hello("localhost"); err != nil {
+			c.Close()
+			return nil, nil, err
+		}
+		return c, func() { c.Quit() }, nil
+	}
+	eachConnection(b, len(msgs), conns, dial, func(c *gmsmtp.Client, i int) error {
 		m := msgs[i]
 		if err := c.Mail("<" + m.From + ">"); err != nil {
 			return err
@@ -237,47 +244,34 @@ func rawSend(b *testing.B, msgs []*mailer.Message, conns int) {
 // goMailSend composes each notice's text and HTML with go-mail and sends
 // it with go-mail's client, as a plain go-mail program does.
 func goMailSend(b *testing.B, srv *smtptest.Server, comp *mailer.Composer, n, conns int) {
-	var wg sync.WaitGroup
-	for c := range conns {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			client, err := mail.NewClient(srv.Host, mail.WithPort(srv.Port), mail.WithTLSPortPolicy(mail.NoTLS), mail.WithoutNoop())
-			if err != nil {
-				b.Error(err)
-				return
-			}
-			if err := client.DialWithContext(context.Background()); err != nil {
-				b.Error(err)
-				return
-			}
-			defer client.Close()
-			for i := c; i < n; i += conns {
-				d := benchDelivery(i + 1)
-				r, err := comp.Render(d)
-				if err != nil {
-					b.Error(err)
-					return
-				}
-				m := mail.NewMsg(mail.WithEncoding(mail.EncodingB64), mail.WithCharset(mail.CharsetUTF8), mail.WithNoDefaultUserAgent())
-				if err := m.FromFormat(comp.Org.FromName, comp.Org.FromAddress); err != nil {
-					b.Error(err)
-					return
-				}
-				m.AddToFormat(d.Contact.Name(), d.Email)
-				m.Subject(r.Subject)
-				m.SetMessageIDWithValue(d.MessageID)
-				m.SetDate()
-				m.SetBodyString(mail.TypeTextPlain, r.Text)
-				m.AddAlternativeString(mail.TypeTextHTML, r.HTML)
-				if err := client.Send(m); err != nil {
-					b.Error(err)
-					return
-				}
-			}
-		}()
+	dial := func() (*mail.Client, func(), error) {
+		c, err := mail.NewClient(srv.Host, mail.WithPort(srv.Port), mail.WithTLSPortPolicy(mail.NoTLS), mail.WithoutNoop())
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := c.DialWithContext(context.Background()); err != nil {
+			return nil, nil, err
+		}
+		return c, func() { c.Close() }, nil
 	}
-	wg.Wait()
+	eachConnection(b, n, conns, dial, func(c *mail.Client, i int) error {
+		d := benchDelivery(i + 1)
+		r, err := comp.Render(d)
+		if err != nil {
+			return err
+		}
+		m := mail.NewMsg(mail.WithEncoding(mail.EncodingB64), mail.WithCharset(mail.CharsetUTF8), mail.WithNoDefaultUserAgent())
+		if err := m.FromFormat(comp.Org.FromName, comp.Org.FromAddress); err != nil {
+			return err
+		}
+		m.AddToFormat(d.Contact.Name(), d.Email)
+		m.Subject(r.Subject)
+		m.SetMessageIDWithValue(d.MessageID)
+		m.SetDate()
+		m.SetBodyString(mail.TypeTextPlain, r.Text)
+		m.AddAlternativeString(mail.TypeTextHTML, r.HTML)
+		return c.Send(m)
+	})
 }
 
 // shortComposer writes a short notice of about 1 KB, as an organisation
@@ -303,9 +297,6 @@ func shortComposer(tb testing.TB) *mailer.Composer {
 	}
 	return c
 }
-
-// sinkAddr is where the sink process listens.
-var sinkAddr string
 
 // sinkProcess starts the SMTP sink in a process of its own (this test
 // binary again, see TestMain), so that the CPU it spends is not counted as
@@ -333,8 +324,7 @@ func sinkProcess(b *testing.B) *smtptest.Server {
 	if err != nil {
 		b.Fatalf("the sink did not start: %v", err)
 	}
-	sinkAddr = line[:len(line)-1]
-	host, port, err := net.SplitHostPort(sinkAddr)
+	host, port, err := net.SplitHostPort(strings.TrimSpace(line))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -181,12 +181,13 @@ func (s *Session) send(m *Message) error {
 	var failed *SendError
 	for i, cmd := range cmds {
 		if i == 0 || !pipelining {
-			// Write the commands still to come: all of them when pipelining.
-			for _, c := range cmds[i:] {
+			// The command, or all of them at once when pipelining.
+			ahead := cmds[i : i+1]
+			if pipelining {
+				ahead = cmds
+			}
+			for _, c := range ahead {
 				text.W.WriteString(c.line + "\r\n")
-				if !pipelining {
-					break
-				}
 			}
 			if err := text.W.Flush(); err != nil {
 				if i == 0 { // the server hung up after the last message
